@@ -1,0 +1,74 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app tas
+HOST ?= 127.0.0.1
+PORT ?= 5000
+GOVUK := tas/static/govuk
+
+.PHONY: run test install install-dev assets lint format test-fast test-browser check-deploy clean
+
+run: install assets ## Install, migrate, load demo data on an empty database, serve
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev assets ## Install with dev extras, then lint and run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install-dev assets ## Everything but the browser tests
+	$(BIN)/pytest -n 2 -m "not browser"
+
+test-browser: install-dev assets ## Only the browser and accessibility tests
+	$(BIN)/pytest -m browser
+
+check-deploy: install
+	$(FLASK) check-deploy
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TAS Coordinator needs Python 3.11 or newer: set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+assets: $(GOVUK)/app.css $(GOVUK)/govuk-frontend.min.js
+
+$(GOVUK)/app.css: node_modules/.installed tas/static/scss/app.scss
+	@mkdir -p $(GOVUK)
+	npx --no-install sass --load-path=node_modules --no-source-map --style=compressed --quiet-deps \
+	  tas/static/scss/app.scss $@
+
+$(GOVUK)/govuk-frontend.min.js: node_modules/.installed
+	@mkdir -p $(GOVUK)
+	rm -rf $(GOVUK)/assets
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(GOVUK)/assets
+	rm -rf $(GOVUK)/assets/fonts
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules $(GOVUK) .pytest_cache .ruff_cache

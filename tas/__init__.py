@@ -1,0 +1,76 @@
+"""TAS Coordinator: Team Around the School meetings and shared child plans."""
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    from . import config
+
+    config.load(app, test_config)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_web(app)
+    register_commands(app)
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=app.config["PROXY_FIX_X_FOR"],
+            x_proto=app.config["PROXY_FIX_X_PROTO"],
+        )
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from .logs import configure
+
+    configure(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table, for the app and for migrations)
+    from .database import configure_sqlite
+    from .extensions import csrf, db, login_manager, migrate
+    from .templating import configure_templates
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    configure_templates(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .organisations.views import bp as organisations_bp
+    from .pages.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
+
+
+def register_web(app: Flask) -> None:
+    from . import navigation
+    from .auth.guard import register_guard
+    from .outbox.services import register_delivery
+    from .web import register_errors, register_security_headers
+
+    register_guard(app)
+    navigation.register(app)
+    register_delivery(app)
+    register_security_headers(app)
+    register_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

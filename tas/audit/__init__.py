@@ -1,0 +1,1 @@
+"""The audit log: one function records, nothing changes or deletes."""

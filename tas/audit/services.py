@@ -1,0 +1,51 @@
+"""Record audit events; the caller's service commits them with its own change."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tas.extensions import db
+from tas.organisations.models import User
+
+from .models import AuditEvent
+
+SECRET_WORDS = ("password", "token", "secret", "session", "csrf")
+
+
+def record(
+    action: str,
+    *,
+    target: object | None = None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    detail: dict | None = None,
+    actor: User | None = None,
+) -> AuditEvent:
+    """Add one audit row to the current transaction: who, what, which record, when, from where."""
+    if target is not None:
+        target_type = target_type or type(target).__name__
+        target_id = target_id if target_id is not None else target.id
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    clean = {k: v for k, v in (detail or {}).items() if not any(w in k for w in SECRET_WORDS)}
+    event_row = AuditEvent(
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        detail=clean,
+        actor_id=actor.id if actor else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event_row)
+    return event_row
+
+
+@event.listens_for(Session, "before_flush")
+def _append_only(session: Session, _context, _instances) -> None:
+    """The application itself can never change or delete an audit row."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise PermissionError("Audit events are append-only")

@@ -1,0 +1,71 @@
+"""Sign-in, password and session forms."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from tas.forms import TasForm
+
+
+class SignInForm(TasForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=1000)],
+    )
+    next = HiddenField()
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class NewPasswordForm(TasForm):
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password")],
+        description="At least 12 characters. Three or four random words together work well. "
+        "You can paste it from a password manager.",
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter the new password again"),
+            EqualTo("new_password", "The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+    field_order = ("current_password", "new_password", "confirm_password")
+
+
+class PasswordResetForm(TasForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class ActionForm(TasForm):
+    """A form that is only a button (its CSRF token is the point)."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -1,0 +1,124 @@
+"""Pure sign-in rules: passwords, redirects after sign-in, throttling, session timeouts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from zxcvbn import zxcvbn
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+# Words of this service and its field: a password built on them is easy to guess here.
+SERVICE_WORDS = (
+    "tas",
+    "team around the school",
+    "coordinator",
+    "safeguarding",
+    "safeguard",
+    "partnership",
+    "wakefield",
+    "early help",
+    "future in mind",
+    "password",
+    "passphrase",
+    "welcome",
+)
+# zxcvbn's scale: 3 means safely unguessable (about 10^8 guesses or more).
+MIN_STRENGTH_SCORE = 3
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z]+", text.lower()) if w]
+
+
+def password_problem(password: str, context_words: Sequence[str] = ()) -> str | None:
+    """Why a new password cannot be used, in words for the person choosing it, or None.
+
+    Length only, no composition rules (NCSC, SECURITY.md A2): long passphrases and pasted
+    passwords are welcome; common ones and ones built on this service's words are not.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+    words = _words(password)
+    letters = _letters(password)
+    for word in (*SERVICE_WORDS, *context_words):
+        wanted = _letters(word)
+        if not wanted:
+            continue
+        short_word_used = len(wanted) < 5 and wanted in words
+        if short_word_used or (len(wanted) >= 5 and wanted in letters):
+            return "Password must not contain the name of this service, your name or your email"
+    inputs = [*SERVICE_WORDS, *context_words]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_STRENGTH_SCORE:
+        return (
+            "Password is too easy to guess: try three or four random words together, "
+            "like ‘purple lantern ocean biscuit’"
+        )
+    return None
+
+
+def context_words(name: str, email: str) -> list[str]:
+    """The person's own words that must not make up their password."""
+    local_part, _, domain = email.partition("@")
+    return [*_words(name), *_words(local_part), *_words(domain.split(".")[0])]
+
+
+def safe_next(target: str | None) -> str | None:
+    """The path to return to after sign-in, only when it stays on this site (SECURITY.md E19)."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a session or link token: SHA-256, so a leaked table reveals nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def throttled_until(
+    failures_newest_first: Sequence[datetime], max_failures: int, window: timedelta
+) -> datetime | None:
+    """When sign-in opens again after max_failures within the window, or None if it is open.
+
+    Only failures since the last successful sign-in count; attempts refused while throttled are
+    not failures, so the pause lasts one window from the last failure and never becomes permanent.
+    """
+    if len(failures_newest_first) < max_failures:
+        return None
+    newest = failures_newest_first[0]
+    oldest_counted = failures_newest_first[max_failures - 1]
+    if newest - oldest_counted > window:
+        return None
+    return newest + window
+
+
+def session_end_reason(
+    now: datetime,
+    created_at: datetime,
+    last_seen_at: datetime,
+    idle: timedelta,
+    absolute: timedelta,
+) -> str | None:
+    """Why a signed-in session has run out ("idle" or "absolute"), or None while it is valid."""
+    if now - created_at >= absolute:
+        return "absolute"
+    if now - last_seen_at >= idle:
+        return "idle"
+    return None

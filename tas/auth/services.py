@@ -1,0 +1,289 @@
+"""Sign-in use cases: sessions, throttling, password changes and emailed password links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, g, render_template
+from sqlalchemy import delete, select, update
+
+from tas.audit.services import record
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.organisations.rules import normalise_email
+from tas.outbox import services as outbox
+
+from . import rules
+from .models import PasswordToken, PendingForm, SignInAttempt, UserSession
+from .passwords import hash_password, needs_rehash, password_matches
+
+
+@dataclass
+class SignIn:
+    """What happened when someone tried to sign in."""
+
+    user: User | None = None
+    throttled_until: datetime | None = None
+
+
+def sign_in(email: str, password: str, ip: str | None, user_agent: str | None) -> SignIn:
+    """Check the password (unless throttled), record the attempt and start a session."""
+    email = normalise_email(email)[:254]
+    now = utcnow()
+    config = current_app.config
+    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    until = rules.throttled_until(
+        _recent_failures(email, now - 2 * window), config["SIGN_IN_MAX_FAILURES"], window
+    )
+    if until and until > now:
+        record("sign_in_throttled", detail={"email": email})
+        db.session.commit()
+        return SignIn(throttled_until=until)
+    user = db.session.scalar(select(User).where(User.email == email))
+    valid = password_matches(user.password_hash if user else None, password)
+    if not (valid and user and user.active):
+        db.session.add(SignInAttempt(email=email, succeeded=False, ip_address=ip, at=now))
+        record("sign_in_failed", actor=user, detail={"email": email})
+        db.session.commit()
+        return SignIn()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.add(SignInAttempt(email=email, succeeded=True, ip_address=ip, at=now))
+    _start_session(user, ip, user_agent)
+    record("sign_in", actor=user)
+    db.session.commit()
+    return SignIn(user=user)
+
+
+def _recent_failures(email: str, since: datetime) -> list[datetime]:
+    """Failed attempts for this address since its last success, newest first."""
+    attempts = db.session.execute(
+        select(SignInAttempt.at, SignInAttempt.succeeded)
+        .where(SignInAttempt.email == email, SignInAttempt.at >= since)
+        .order_by(SignInAttempt.at.desc(), SignInAttempt.id.desc())
+        .limit(current_app.config["SIGN_IN_MAX_FAILURES"] + 1)
+    ).all()
+    failures = []
+    for at, succeeded in attempts:
+        if succeeded:
+            break
+        failures.append(at)
+    return failures
+
+
+def _start_session(user: User, ip: str | None, user_agent: str | None) -> None:
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        token_hash=rules.hash_token(token),
+        user=user,
+        ip_address=ip,
+        user_agent=(user_agent or "")[:200],
+    )
+    db.session.add(row)
+    user.session_token = token
+    user.signed_in_session = row
+
+
+def user_for_session(token: str) -> User | None:
+    """The signed-in user for a session cookie, or None when it has ended or run out."""
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == rules.hash_token(token))
+    )
+    if row is None or row.ended_at is not None or not row.user.active:
+        return None
+    config = current_app.config
+    now = utcnow()
+    reason = rules.session_end_reason(
+        now,
+        row.created_at,
+        row.last_seen_at,
+        idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]),
+    )
+    if reason:
+        row.ended_at, row.end_reason = now, f"timeout_{reason}"
+        record("session_timed_out", actor=row.user, detail={"reason": reason})
+        db.session.commit()
+        g.timed_out_user_id = row.user_id
+        return None
+    if now - row.last_seen_at >= timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
+        row.last_seen_at = now
+        db.session.commit()
+    user = row.user
+    user.session_token = token
+    user.signed_in_session = row
+    return user
+
+
+def seconds_until_idle_timeout(user: User) -> int:
+    """How long the current session has before it times out from inactivity."""
+    row = user.signed_in_session
+    config = current_app.config
+    idle_end = row.last_seen_at + timedelta(minutes=config["SESSION_IDLE_MINUTES"])
+    absolute_end = row.created_at + timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
+    return max(0, int((min(idle_end, absolute_end) - utcnow()).total_seconds()))
+
+
+def keep_session_alive(user: User) -> None:
+    """The person chose to stay signed in: count this as activity now."""
+    user.signed_in_session.last_seen_at = utcnow()
+    db.session.commit()
+
+
+def sign_out(user: User) -> None:
+    """End this browser's session."""
+    row = user.signed_in_session
+    row.ended_at, row.end_reason = utcnow(), "signed_out"
+    record("sign_out", actor=user)
+    db.session.commit()
+
+
+def end_sessions(user: User, reason: str, *, keep: UserSession | None = None) -> int:
+    """End the user's sessions (all, or all but one); the caller commits."""
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
+    result = db.session.execute(
+        query.values(ended_at=utcnow(), end_reason=reason).execution_options(
+            synchronize_session=False
+        )
+    )
+    return result.rowcount
+
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The user's sessions that have not ended, newest first."""
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.created_at.desc())
+        )
+    )
+
+
+def end_other_sessions(user: User) -> int:
+    """Sign the user out everywhere but here."""
+    ended = end_sessions(user, "ended_by_user", keep=user.signed_in_session)
+    record("sessions_ended", actor=user, detail={"count": ended})
+    db.session.commit()
+    return ended
+
+
+def end_one_session(user: User, session_id: int) -> bool:
+    """End one of the user's own other sessions; False when there is no such session."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != user.id or row.ended_at or row is user.signed_in_session:
+        return False
+    row.ended_at, row.end_reason = utcnow(), "ended_by_user"
+    record("session_ended", actor=user, target=row)
+    db.session.commit()
+    return True
+
+
+def password_problem_for(user: User, password: str) -> str | None:
+    """Why this user cannot choose this password, or None."""
+    return rules.password_problem(password, rules.context_words(user.name, user.email))
+
+
+def change_password(user: User, new_password: str, ip: str | None, agent: str | None) -> None:
+    """Store a new password and end every existing session; this browser gets a fresh one."""
+    user.password_hash = hash_password(new_password)
+    end_sessions(user, "password_changed")
+    _invalidate_links(user)
+    _start_session(user, ip, agent)
+    record("password_changed", actor=user)
+    db.session.commit()
+
+
+def _invalidate_links(user: User) -> None:
+    db.session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def send_password_link(user: User, purpose: str) -> None:
+    """Email a single-use link to set a password ("setup") or reset it ("reset"); no commit."""
+    config = current_app.config
+    hours = config["PASSWORD_SETUP_HOURS" if purpose == "setup" else "PASSWORD_RESET_HOURS"]
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordToken(
+            token_hash=rules.hash_token(token),
+            user=user,
+            purpose=purpose,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    link = f"{config['BASE_URL'].rstrip('/')}/password/{token}"
+    subject = {
+        "setup": f"Your {config['SERVICE_NAME']} account: set your password",
+        "reset": f"Reset your {config['SERVICE_NAME']} password",
+    }[purpose]
+    body = render_template(
+        f"auth/email/{purpose}.txt", user=user, link=link, hours=hours, config=config
+    )
+    outbox.queue([(user.email, user.name)], subject, body)
+
+
+def request_password_reset(email: str) -> None:
+    """Send a reset link when the address belongs to an active account; say nothing either way."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user and user.active:
+        send_password_link(user, "reset")
+        record("password_reset_requested", actor=user)
+    db.session.commit()
+
+
+def valid_password_link(token: str) -> PasswordToken | None:
+    """The unused, unexpired link for this token, or None."""
+    link = db.session.scalar(
+        select(PasswordToken).where(PasswordToken.token_hash == rules.hash_token(token))
+    )
+    if link is None or link.used_at or link.expires_at <= utcnow() or not link.user.active:
+        return None
+    return link
+
+
+def set_password_from_link(link: PasswordToken, new_password: str) -> User:
+    """Use the link once: store the password and end every session the user had."""
+    user = link.user
+    user.password_hash = hash_password(new_password)
+    end_sessions(user, "password_changed")
+    _invalidate_links(user)
+    record("password_set", actor=user, detail={"purpose": link.purpose})
+    db.session.commit()
+    return user
+
+
+def keep_pending_form(user_id: int, path: str, fields: list[tuple[str, str]]) -> None:
+    """Keep what was typed into a form that arrived after the session timed out."""
+    db.session.execute(
+        delete(PendingForm).where(PendingForm.user_id == user_id, PendingForm.path == path)
+    )
+    db.session.add(PendingForm(user_id=user_id, path=path, fields=[list(f) for f in fields]))
+    db.session.commit()
+
+
+def take_pending_form(user: User, path: str) -> list[tuple[str, str]] | None:
+    """Hand back, once, what this user typed into the form at this path before timing out."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["PENDING_FORM_HOURS"])
+    pending = db.session.scalar(
+        select(PendingForm)
+        .where(PendingForm.user_id == user.id, PendingForm.path == path)
+        .order_by(PendingForm.id.desc())
+    )
+    db.session.execute(delete(PendingForm).where(PendingForm.user_id == user.id))
+    db.session.commit()
+    if pending is None or pending.created_at < cutoff:
+        return None
+    return [(name, value) for name, value in pending.fields]

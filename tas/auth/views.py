@@ -1,0 +1,172 @@
+"""Sign-in, sign-out, account and password pages: parse, call a service, render or redirect."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import exists, select
+
+from tas.extensions import db
+from tas.forms import RESTORE_KEY
+
+from . import rules, services
+from .forms import ActionForm, ChangePasswordForm, NewPasswordForm, PasswordResetForm, SignInForm
+from .models import PendingForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _client() -> tuple[str | None, str | None]:
+    return request.remote_addr, request.headers.get("User-Agent")
+
+
+def _enter_session(user, target: str) -> None:
+    """Start a clean Flask session for the user (SECURITY.md B7) and note any kept form."""
+    session.clear()
+    login_user(user)
+    path = target.split("?", 1)[0]
+    waiting = db.session.scalar(
+        select(exists().where(PendingForm.user_id == user.id, PendingForm.path == path))
+    )
+    if waiting:
+        session[RESTORE_KEY] = True
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = SignInForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        ip, agent = _client()
+        result = services.sign_in(form.email.data, form.password.data, ip, agent)
+        if result.user:
+            target = rules.safe_next(form.next.data) or url_for("pages.home")
+            _enter_session(result.user, target)
+            return redirect(target)
+        if result.throttled_until:
+            status = 429
+            form.email.errors = [
+                "You have tried to sign in too many times. Wait 15 minutes and try again, "
+                "or reset your password"
+            ]
+        else:
+            form.email.errors = ["Enter a correct email address and password"]
+            form.password.errors = ["Enter a correct email address and password"]
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    ActionForm()  # the CSRF check itself runs for every POST
+    services.sign_out(current_user)
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/session/extend")
+def extend_session():
+    services.keep_session_alive(current_user)
+    return jsonify(seconds_left=services.seconds_until_idle_timeout(current_user))
+
+
+@bp.route("/account")
+def account():
+    return render_template(
+        "auth/account.html",
+        form=ChangePasswordForm(),
+        sessions=services.open_sessions(current_user),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/account/password")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        from .passwords import password_matches
+
+        if not password_matches(current_user.password_hash, form.current_password.data):
+            form.current_password.errors = ["Your current password is not right"]
+        elif problem := services.password_problem_for(current_user, form.new_password.data):
+            form.new_password.errors = [problem]
+        else:
+            user = current_user._get_current_object()
+            ip, agent = _client()
+            services.change_password(user, form.new_password.data, ip, agent)
+            session.clear()
+            login_user(user)
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        form=form,
+        sessions=services.open_sessions(current_user),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/account/sessions/end-others")
+def end_other_sessions():
+    ActionForm()
+    count = services.end_other_sessions(current_user)
+    flash(f"Signed out of {count} other session{'s' if count != 1 else ''}.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    if not services.end_one_session(current_user, session_id):
+        abort(404)
+    flash("That session has been signed out.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+def password_reset():
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return redirect(url_for("auth.password_reset_sent"))
+    return render_template("auth/password_reset.html", form=form)
+
+
+@bp.route("/password-reset/sent")
+def password_reset_sent():
+    return render_template("auth/password_reset_sent.html")
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def password_link(token: str):
+    link = services.valid_password_link(token)
+    if link is None:
+        return render_template("auth/password_link_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if problem := services.password_problem_for(link.user, form.new_password.data):
+            form.new_password.errors = [problem]
+        else:
+            services.set_password_from_link(link, form.new_password.data)
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password has been saved. Sign in with it now.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/password_set.html", form=form, link=link)

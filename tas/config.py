@@ -1,0 +1,168 @@
+"""Configuration: defaults here, then instance/config.py, then TAS_* environment variables."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import secrets
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class Defaults:
+    """Settings every deployment starts from; each can be overridden as TAS_<KEY>."""
+
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in instance/
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    # Error messages never carry the values of a query: they may be a child's details.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_pre_ping": True}
+    BASE_URL = "http://127.0.0.1:5000"
+    SERVICE_NAME = "TAS Coordinator"
+    PARTNERSHIP_NAME = "Safeguarding Children Partnership"
+    ACCESSIBILITY_CONTACT_EMAIL = "tas-coordinator@partnership.example"
+
+    # Sessions (SECURITY.md B5-B10)
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+    SESSION_WARNING_SECONDS = 120
+    SESSION_TOUCH_SECONDS = 60
+    SESSION_COOKIE_NAME = "tas_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool | None = None  # None: secure exactly when in production
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # Sign-in throttling (A3)
+    SIGN_IN_MAX_FAILURES = 10
+    SIGN_IN_WINDOW_MINUTES = 15
+
+    # Password links
+    PASSWORD_RESET_HOURS = 1
+    PASSWORD_SETUP_HOURS = 72
+    # argon2id parameters (RFC 9106 low-memory profile); tests use cheaper ones.
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65_536
+    PASSWORD_HASH_PARALLELISM = 4
+
+    # Forms and requests
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the session row's timeouts govern expiry
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    PENDING_FORM_HOURS = 12
+
+    # Outbox
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "TAS Coordinator <no-reply@tas-coordinator.invalid>"
+    MAIL_TIMEOUT_SECONDS = 10
+    OUTBOX_DIR: str | None = None  # None: instance/outbox
+    OUTBOX_MAX_ATTEMPTS = 8
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+
+
+def load(app, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, TAS_* variables, test config."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TAS")
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = Path(app.instance_path) / "tas.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["OUTBOX_DIR"]:
+        app.config["OUTBOX_DIR"] = str(Path(app.instance_path) / "outbox")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = is_production(app.config)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if is_production(app.config):
+        problems = deployment_problems(app.config)
+        # check-deploy must be able to load the app to list these problems; nothing else may.
+        if problems and "check-deploy" not in sys.argv[1:]:
+            raise RuntimeError(
+                "TAS Coordinator refuses to start in production:\n- " + "\n- ".join(problems)
+            )
+    elif not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def is_production(config) -> bool:
+    """True when TAS_ENV says this is a live deployment."""
+    return str(config.get("ENV", "")).lower() == "production"
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read instance/secret_key, creating it once (mode 600, atomically) when missing."""
+    target = instance / SECRET_KEY_FILE
+    if not target.exists():
+        fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret-")  # created with mode 600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            # link() refuses to overwrite, so when two processes race exactly one key wins.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, target)
+        finally:
+            os.unlink(tmp)
+    return target.read_text().strip()
+
+
+def weak_secret_key(key: str | None) -> bool:
+    """A key is weak when short, or made of few distinct characters (low entropy)."""
+    if not key or len(key) < MIN_SECRET_KEY_LENGTH:
+        return True
+    counts = Counter(key)
+    entropy_bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return entropy_bits * len(key) < 128 or len(counts) < 12
+
+
+def deployment_problems(config) -> list[str]:
+    """Every setting that makes a production deployment unsafe (like Django's check --deploy)."""
+    problems = []
+    key = config.get("SECRET_KEY")
+    if not key:
+        problems.append("TAS_SECRET_KEY is not set.")
+    elif weak_secret_key(key):
+        problems.append(
+            f"TAS_SECRET_KEY is weak: use at least {MIN_SECRET_KEY_LENGTH} random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    if config.get("DEBUG"):
+        problems.append("Debug mode is on: unset TAS_DEBUG and FLASK_DEBUG.")
+    if urlsplit(str(config.get("BASE_URL", ""))).scheme != "https":
+        problems.append("TAS_BASE_URL must start with https://.")
+    if config.get("SESSION_COOKIE_SECURE") is not True:
+        problems.append("TAS_SESSION_COOKIE_SECURE must be true so cookies travel only over HTTPS.")
+    if not config.get("WTF_CSRF_ENABLED", True):
+        problems.append("TAS_WTF_CSRF_ENABLED must not be turned off.")
+    return problems
+
+
+def deployment_warnings(config) -> list[str]:
+    """Settings that work but are not recommended for a live deployment."""
+    warnings = []
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        warnings.append(
+            "SQLite is in use: PostgreSQL is recommended (TAS_SQLALCHEMY_DATABASE_URI)."
+        )
+    if not config.get("MAIL_SERVER"):
+        warnings.append("TAS_MAIL_SERVER is not set: emails are written to files, not sent.")
+    return warnings

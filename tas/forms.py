@@ -1,0 +1,63 @@
+"""The base form: rejects unusable characters and restores what was typed before a timeout."""
+
+from __future__ import annotations
+
+import re
+
+from flask import flash, request, session
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from werkzeug.datastructures import MultiDict
+
+UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+RESTORE_KEY = "restore_form"
+
+
+class TasForm(FlaskForm):
+    """Every form in the service builds on this one."""
+
+    def __init__(self, *args, **kwargs):
+        if "formdata" not in kwargs and request.method == "GET" and session.get(RESTORE_KEY):
+            restored = _restored_fields()
+            if restored is not None:
+                kwargs["formdata"] = MultiDict(restored)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            for raw in field.raw_data or []:
+                if isinstance(raw, str) and UNUSABLE.search(raw):
+                    field.errors = [
+                        f"{field.label.text} contains characters that cannot be used: "
+                        "retype it rather than pasting it"
+                    ]
+                    valid = False
+                    break
+        return valid
+
+
+def _restored_fields() -> list[tuple[str, str]] | None:
+    from tas.auth.services import take_pending_form
+
+    if not current_user.is_authenticated:
+        return None
+    session.pop(RESTORE_KEY, None)
+    fields = take_pending_form(current_user, request.path)
+    if fields is not None:
+        flash(
+            "You were signed out before this form was sent. Check what you typed and send it "
+            "again.",
+            "info",
+        )
+    return fields
+
+
+class SafeGovDateInput(GovDateInput):
+    """GovDateInput that does not crash when a post leaves the date out (STACK.md pitfall 3)."""
+
+    def __call__(self, field, **kwargs):
+        raw = list(field.raw_data or [])
+        field.raw_data = ([*raw, "", "", ""])[:3]
+        return super().__call__(field, **kwargs)

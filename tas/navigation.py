@@ -1,0 +1,51 @@
+"""Service navigation: what the signed-in role can use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    endpoint: str
+    section: str  # the endpoint prefix that marks the item as the current section
+
+
+ADMIN_ITEMS = (
+    NavItem("Users", "organisations.users", "organisations.user"),
+    NavItem("Schools", "organisations.schools", "organisations.school"),
+    NavItem("Agencies", "organisations.agencies", "organisations.agenc"),
+    NavItem("Clusters", "organisations.clusters", "organisations.cluster"),
+)
+COMMON_ITEMS = (NavItem("Home", "pages.home", "pages.home"),)
+ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
+
+
+def items_for(role: str) -> tuple[NavItem, ...]:
+    """The navigation for a role, in order."""
+    if role == "admin":
+        return (*COMMON_ITEMS, *ADMIN_ITEMS, ACCOUNT_ITEM)
+    return (*COMMON_ITEMS, ACCOUNT_ITEM)
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def _navigation():
+        if not current_user.is_authenticated:
+            return {"navigation": []}
+        endpoint = request.endpoint or ""
+        return {
+            "navigation": [
+                {
+                    "text": item.text,
+                    "href": url_for(item.endpoint),
+                    "active": endpoint.startswith(item.section),
+                    "current": endpoint == item.endpoint,
+                }
+                for item in items_for(current_user.role)
+            ]
+        }

@@ -1,0 +1,1 @@
+"""Clusters, schools, agencies and people, and the admin screens that manage them."""

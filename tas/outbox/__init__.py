@@ -1,0 +1,1 @@
+"""The outbox: every outgoing email is stored first, then delivered once."""

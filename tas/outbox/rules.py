@@ -1,0 +1,62 @@
+"""Pure email building: safe headers, stable Message-IDs, retry timing (SECURITY.md E22, I39)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def clean_header_text(text: str, limit: int = 200) -> str:
+    """One line of header text: line breaks and control characters become single spaces."""
+    return " ".join(CONTROL.sub(" ", text).split())[:limit]
+
+
+def mailbox(address: str, display_name: str = "") -> Address:
+    """An address that cannot smuggle extra headers or recipients."""
+    address = address.strip()
+    if CONTROL.search(address) or address.count("@") != 1 or "," in address:
+        raise ValueError("Not a single email address")
+    username, domain = address.split("@")
+    return Address(display_name=clean_header_text(display_name), username=username, domain=domain)
+
+
+def parse_sender(sender: str) -> Address:
+    """The configured "Name <address>" sender as a safe Address."""
+    name, address = parseaddr(sender)
+    return mailbox(address, name)
+
+
+def build_message(
+    *,
+    sender: str,
+    to: list[tuple[str, str]],
+    subject: str,
+    body: str,
+    message_domain: str,
+    sent_at: datetime,
+    calendar: tuple[str, str] | None = None,
+) -> EmailMessage:
+    """A plain-text email (plus an optional text/calendar part) with a stable Message-ID."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = parse_sender(sender)
+    message["To"] = [mailbox(address, name) for address, name in to]
+    message["Subject"] = clean_header_text(subject, 250)
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = make_msgid(domain=message_domain)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body, subtype="plain", charset="utf-8")
+    if calendar:
+        method, ics = calendar
+        message.add_alternative(ics, subtype="calendar", params={"method": method})
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before trying again: 1, 2, 4, 8... minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))

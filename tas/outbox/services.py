@@ -1,0 +1,168 @@
+"""Queue emails inside the caller's transaction; deliver them once it has committed."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import or_, select, update
+
+from tas.clock import utcnow
+from tas.extensions import db
+
+from . import rules
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def queue(
+    to: list[tuple[str, str]],
+    subject: str,
+    body: str,
+    *,
+    calendar: tuple[str, str] | None = None,
+) -> OutboxMessage:
+    """Store one email in the current transaction; it goes out after the commit, never before."""
+    config = current_app.config
+    message = rules.build_message(
+        sender=config["MAIL_DEFAULT_SENDER"],
+        to=to,
+        subject=subject,
+        body=body,
+        message_domain=urlsplit(config["BASE_URL"]).hostname or "localhost",
+        sent_at=utcnow(),
+        calendar=calendar,
+    )
+    row = OutboxMessage(
+        message_id=message["Message-ID"],
+        recipients=",".join(address for address, _ in to),
+        subject=str(message["Subject"]),
+        raw=message.as_bytes(),
+    )
+    db.session.add(row)
+    if has_request_context():
+        g.outbox_waiting = True
+    return row
+
+
+def deliver_due(limit: int = 100) -> int:
+    """Send every message that is due, each claimed first so no two processes send it twice."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == "sending")
+                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    db.session.rollback()
+    return sum(_deliver_one(message_id) for message_id in due)
+
+
+def _claim(message_id: int) -> OutboxMessage | None:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            or_(
+                OutboxMessage.status == "pending",
+                (OutboxMessage.status == "sending")
+                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+            ),
+        )
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def _deliver_one(message_id: int) -> int:
+    message = _claim(message_id)
+    if message is None:
+        return 0
+    config = current_app.config
+    try:
+        if config["MAIL_SERVER"]:
+            _send_smtp(message)
+        else:
+            _write_file(message)
+    except smtplib.SMTPResponseException as error:
+        permanent = 500 <= error.smtp_code < 600
+        _failed(message, f"{error.smtp_code} {error.smtp_error!r}", permanent=permanent)
+        return 0
+    except (OSError, smtplib.SMTPException) as error:
+        _failed(message, type(error).__name__ + ": " + str(error), permanent=False)
+        return 0
+    message.status = "sent"
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    log.info("Email %s sent", message.id)
+    return 1
+
+
+def _failed(message: OutboxMessage, error: str, *, permanent: bool) -> None:
+    """Keep the message: retry later after a passing fault, or show it as failed."""
+    message.last_error = error[:500]
+    give_up = permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    message.status = "failed" if give_up else "pending"
+    message.next_attempt_at = utcnow() + rules.retry_delay(message.attempts)
+    db.session.commit()
+    log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
+
+
+def _send_smtp(message: OutboxMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
+    ) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        sender = rules.parse_sender(config["MAIL_DEFAULT_SENDER"]).addr_spec
+        smtp.sendmail(sender, message.recipients.split(","), message.raw)
+
+
+def _write_file(message: OutboxMessage) -> None:
+    """Without a mail server, each message becomes one .eml file under instance/outbox/."""
+    folder = Path(current_app.config["OUTBOX_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{stamp}-{message.id:06d}.eml"
+    partial = target.with_suffix(".part")
+    partial.write_bytes(message.raw)
+    partial.replace(target)
+
+
+def register_delivery(app) -> None:
+    """After a response that queued mail has been sent, deliver what is due."""
+
+    def _deliver() -> None:
+        with app.app_context():
+            try:
+                deliver_due()
+            except Exception:  # delivery is retried later; never break the finished request
+                log.exception("Outbox delivery failed")
+
+    @app.after_request
+    def _deliver_after_response(response):
+        if g.pop("outbox_waiting", False):
+            response.call_on_close(_deliver)
+        return response

@@ -1,0 +1,1 @@
+"""Home, information pages and the health check."""

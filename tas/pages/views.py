@@ -1,0 +1,44 @@
+"""The home page for each role, the statutory information pages and /healthz."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tas.extensions import db
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template(f"pages/home/{current_user.role}.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/cookies")
+def cookies():
+    return render_template(
+        "pages/cookies.html", cookie_name=current_app.config["SESSION_COOKIE_NAME"]
+    )
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

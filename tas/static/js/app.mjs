@@ -1,0 +1,60 @@
+// GOV.UK Frontend components, and the warning before an idle session times out (WCAG 2.2.1).
+import { initAll } from "../govuk/govuk-frontend.min.js";
+
+initAll();
+
+function formatWait(seconds) {
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60);
+    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+}
+
+function watchSession(banner) {
+  const warningSeconds = Number(banner.dataset.warningSeconds);
+  const countdown = banner.querySelector("[data-countdown]");
+  const button = banner.querySelector("[data-extend-session]");
+  let deadline = Date.now() + Number(banner.dataset.secondsLeft) * 1000;
+  let shown = false;
+
+  function tick() {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    if (left <= 0) {
+      countdown.textContent = "0 seconds";
+      return;  // the next request will ask to sign in again; typed text is kept then
+    }
+    if (left <= warningSeconds) {
+      countdown.textContent = formatWait(left);
+      if (!shown) {
+        banner.hidden = false;
+        shown = true;
+        button.focus();
+      }
+    }
+    window.setTimeout(tick, 1000);
+  }
+
+  button.addEventListener("click", async () => {
+    const response = await fetch(banner.dataset.extendUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": banner.dataset.csrfToken, "Accept": "application/json" },
+      credentials: "same-origin",
+    });
+    if (response.redirected || !response.ok) {
+      window.location.assign(banner.dataset.signInUrl);
+      return;
+    }
+    const body = await response.json();
+    deadline = Date.now() + body.seconds_left * 1000;
+    banner.hidden = true;
+    shown = false;
+  });
+
+  tick();
+}
+
+const banner = document.getElementById("session-timeout");
+if (banner) {
+  watchSession(banner);
+}

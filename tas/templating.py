@@ -1,0 +1,54 @@
+"""Jinja setup: GOV.UK Frontend macros, WTForms widgets, and the helpers every page uses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from .clock import local
+
+
+def configure_templates(app: Flask) -> None:
+    """Load our templates first, then GOV.UK Frontend's macros and form widgets."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("tas"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    WTFormsHelpers(app)
+    app.jinja_env.filters["local_datetime"] = format_local_datetime
+    app.jinja_env.filters["local_date"] = format_local_date
+
+    @app.context_processor
+    def _service():
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "partnership_name": app.config["PARTNERSHIP_NAME"],
+            "csp_nonce": getattr(g, "csp_nonce", None),
+        }
+
+
+def format_local_datetime(moment: datetime | None) -> str:
+    """A time as people in England read it: 3 December 2026 at 9:05am."""
+    if moment is None:
+        return ""
+    shown = local(moment)
+    clock = shown.strftime("%I:%M%p").lstrip("0").lower()
+    return f"{shown.day} {shown:%B %Y} at {clock}"
+
+
+def format_local_date(moment: datetime | None) -> str:
+    """A date as people in England read it: 3 December 2026."""
+    if moment is None:
+        return ""
+    shown = local(moment) if isinstance(moment, datetime) else moment
+    return f"{shown.day} {shown:%B %Y}"

@@ -1,0 +1,78 @@
+"""Headers on every response and GOV.UK error pages (SECURITY.md D15, D16)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .config import is_production
+from .extensions import db
+
+ERROR_PAGES = {
+    400: "Sorry, there is a problem with what was sent",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "Page not found",
+    409: "Someone else changed this at the same time",
+    413: "What you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def register_security_headers(app: Flask) -> None:
+    """A CSP nonce per request, and the protective headers on every response."""
+
+    @app.before_request
+    def _nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(18)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        nonce = getattr(g, "csp_nonce", None) or secrets.token_urlsafe(18)
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if is_production(app.config):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint != "static":
+            # Pages may show children's details: never keep them in a browser or proxy cache.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+
+def register_errors(app: Flask) -> None:
+    """Every HTTP error gets a GOV.UK page with no stack trace."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return render_template("errors/csrf.html", title=ERROR_PAGES[400]), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        code = error.code or 500
+        title = ERROR_PAGES.get(code, error.name)
+        response = error.get_response()
+        response.set_data(render_template("errors/error.html", code=code, title=title))
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _http(InternalServerError())

@@ -1,0 +1,270 @@
+"""Fixtures: an app on SQLite and on PostgreSQL, a clean database per test, signed-in clients,
+small factories, a query counter and a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import event, text
+
+from tas import create_app
+from tas.extensions import db
+
+from . import factories
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+BACKENDS = ("sqlite", "postgresql")
+TEST_SECRET = "test-only-secret-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+CHEAP_HASHING = {
+    "PASSWORD_HASH_TIME_COST": 1,
+    "PASSWORD_HASH_MEMORY_KIB": 8,
+    "PASSWORD_HASH_PARALLELISM": 1,
+}
+postgresql_tests = {"count": 0}
+
+
+def test_config(uri: str, tmp: Path, **extra) -> dict:
+    """Settings for a test app: its own database and outbox folder, cheap password hashing."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "OUTBOX_DIR": str(tmp / "outbox"),
+        "BASE_URL": "https://tas.example.org",
+        "MAIL_SERVER": None,
+        **CHEAP_HASHING,
+        **extra,
+    }
+
+
+def _postgres_available() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _migrate(uri: str, tmp: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(uri, tmp))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite3"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database(tmp_path_factory, worker_id) -> Iterator[str]:
+    """A PostgreSQL database this test run creates, migrates once, and drops at the end."""
+    if not _postgres_available():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    name = f"tas_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    uri = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        _migrate(uri, tmp_path_factory.mktemp("pg-migrate"))
+        yield uri
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _truncate_postgres(app) -> None:
+    with app.app_context():
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Which database this test runs on; every integration test runs on both."""
+    if request.param == "postgresql":
+        request.node.user_properties.append(("database", "postgresql"))
+    return request.param
+
+
+@pytest.fixture
+def make_app(request, backend, tmp_path):
+    """Build apps on this test's clean database, with extra settings when a test needs them."""
+    if backend == "sqlite":
+        path = tmp_path / "tas.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        uri = f"sqlite:///{path}"
+    else:
+        uri = request.getfixturevalue("postgres_database")
+    built = []
+
+    def build(**extra):
+        built.append(create_app(test_config(uri, tmp_path, **extra)))
+        return built[-1]
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if backend == "postgresql":
+        _truncate_postgres(built[0] if built else create_app(test_config(uri, tmp_path)))
+
+
+@pytest.fixture
+def app(make_app):
+    """The application on a clean database (SQLite and PostgreSQL)."""
+    application = make_app()
+    with application.app_context():
+        yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a page's forms (every signed-in page has one in its header)."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token on the page"
+    return match.group(1)
+
+
+class Visitor:
+    """A test client that submits forms the way a browser does: with the page's CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def token(self, url="/sign-in") -> str:
+        page = self.client.get(url)
+        if page.status_code in (301, 302):
+            page = self.client.get(page.headers["Location"])
+        return csrf_from(page.get_data(as_text=True))
+
+    def submit(self, url, data=None, *, page=None, **kwargs):
+        """GET the page holding the form (or `page`), then POST the form with its token."""
+        form = {"csrf_token": self.token(page or url), **(data or {})}
+        return self.client.post(url, data=form, **kwargs)
+
+    def sign_in(self, email, password=factories.PASSWORD, **kwargs):
+        return self.submit("/sign-in", {"email": email, "password": password}, **kwargs)
+
+
+@pytest.fixture
+def visitor(client) -> Visitor:
+    return Visitor(client)
+
+
+@pytest.fixture
+def login_as(app):
+    """Sign in a new user of the given role through the real sign-in form."""
+
+    def sign_in(role: str, **user_fields):
+        user = factories.user(role=role, **user_fields)
+        db.session.commit()
+        browser = Visitor(app.test_client())
+        response = browser.sign_in(user.email)
+        assert response.status_code == 302, "sign-in failed"
+        browser.user = user
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counted:` block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def _count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", _count)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", _count)
+
+    return counting
+
+
+class CollectingHandler:
+    """An SMTP server's handler that keeps every message it is sent."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd) that collects what it is sent."""
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    handler.port = controller.port
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def pytest_runtest_logreport(report):
+    if (
+        report.when == "call"
+        and report.passed
+        and ("database", "postgresql") in dict(report.user_properties).items()
+    ):
+        postgresql_tests["count"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"postgresql: {postgresql_tests['count']} tests")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    is_controller = not hasattr(session.config, "workerinput")
+    if is_controller and os.environ.get("CI") == "true" and postgresql_tests["count"] == 0:
+        session.exitstatus = 1
