@@ -8,7 +8,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors and commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    # TAS_INSTANCE_PATH moves instance/ (secret key, SQLite file, outbox) out of the code tree.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("TAS_INSTANCE_PATH") or None,
+    )
     from . import config
 
     config.load(app, test_config)

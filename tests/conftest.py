@@ -47,6 +47,9 @@ def test_config(uri: str, tmp: Path, **extra) -> dict:
     }
 
 
+test_config.__test__ = False  # a helper, not a test, wherever it is imported
+
+
 def _postgres_available() -> bool:
     try:
         with psycopg.connect(PG_ADMIN, connect_timeout=3):
@@ -245,10 +248,18 @@ def smtp_server():
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     handler.port = controller.port
+    stopped = []
+
+    def stop():
+        if not stopped:
+            controller.stop()
+            stopped.append(True)
+
+    handler.controller_stop = stop
     try:
         yield handler
     finally:
-        controller.stop()
+        stop()
 
 
 def pytest_runtest_logreport(report):
