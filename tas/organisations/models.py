@@ -135,4 +135,6 @@ class User(db.Model):
             return self.school.name
         if self.agency:
             return self.agency.name
-        return "Whole district" if self.role in {"coordinator", "admin"} else ""
+        if self.role == "coordinator" and self.district_wide:
+            return "Whole district"
+        return ""

@@ -3,12 +3,14 @@ import { initAll } from "../govuk/govuk-frontend.min.js";
 
 initAll();
 
+// Whole minutes, then "less than a minute": the banner is an alert, so its text changes only
+// when the wording does, and screen readers are not told a new number every second.
 function formatWait(seconds) {
-  if (seconds >= 60) {
-    const minutes = Math.ceil(seconds / 60);
-    return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  if (seconds < 60) {
+    return "less than a minute";
   }
-  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
 function watchSession(banner) {
@@ -21,11 +23,13 @@ function watchSession(banner) {
   function tick() {
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     if (left <= 0) {
-      countdown.textContent = "0 seconds";
       return;  // the next request will ask to sign in again; typed text is kept then
     }
     if (left <= warningSeconds) {
-      countdown.textContent = formatWait(left);
+      const wait = formatWait(left);
+      if (countdown.textContent !== wait) {
+        countdown.textContent = wait;
+      }
       if (!shown) {
         banner.hidden = false;
         shown = true;

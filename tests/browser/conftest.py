@@ -1,0 +1,167 @@
+"""Browser fixtures: the app on a live server with the demo data, one Chromium per worker, and
+helpers to sign in, run axe-core and save screenshots."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from werkzeug.serving import make_server
+
+from tas import create_app, demo
+from tas.extensions import db
+from tests.conftest import test_config
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = demo.DEMO_PASSWORD
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app with the demo partnership on a fresh SQLite file, served on a free loopback port
+    by a threaded Werkzeug server in a daemon thread (one per pytest-xdist worker)."""
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("live-server")
+    app = create_app(test_config(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
+    with app.app_context():
+        upgrade()
+        demo.load()
+        db.session.remove()
+        db.engine.dispose()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, app=app)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, launched once per worker and shared by every browser test."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make assets does)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page, with the console errors and failed responses seen while it was open."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    def unexpected_errors(self, status: int | None = None) -> list[str]:
+        """The errors seen, less the console's note of an error page's own status."""
+        expected = f"Failed to load resource: the server responded with a status of {status} "
+        return [e for e in self.errors if not (status and e.startswith(f"console: {expected}"))]
+
+
+def _watch(page: Page) -> Watched:
+    """Note console errors (CSP violations among them), script errors and failed subresources."""
+    watched = Watched(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.errors.append(f"console: {message.text}")
+
+    def on_page_error(error: Exception) -> None:
+        watched.errors.append(f"page error: {error}")
+
+    def on_response(response: Response) -> None:
+        # An error page's own status is what its test expects; anything else failing is not.
+        if response.status >= 400 and response.request.resource_type != "document":
+            watched.errors.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    page.on("response", on_response)
+    return watched
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open pages in fresh browser contexts; every context is closed after the test.
+
+    `open_page(axe=True)` bypasses the app's CSP so that axe-core can be injected; without it
+    the page runs under the real CSP."""
+    contexts = []
+
+    def opener(*, axe: bool = True, **options) -> Watched:
+        context = browser.new_context(base_url=live_server.url, bypass_csp=axe, **options)
+        contexts.append(context)
+        return _watch(context.new_page())
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, the way a person does."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def check_accessibility(page: Page) -> None:
+    """Run axe-core on the page as it is now; fail listing every WCAG 2.2 A/AA violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/<name>.png for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    page.screenshot(path=str(ARTIFACTS / f"{slug}.png"), full_page=True)

@@ -1,0 +1,107 @@
+"""GOV.UK Frontend under the app's real CSP, the branding, and the session timeout warning."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import check_accessibility, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+# Collects CSP violations as the page reports them (the init script is not subject to the CSP).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def test_frontend_runs_under_the_real_csp_with_the_partnership_branding(open_page):
+    watched = open_page(axe=False)
+    page = watched.page
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    sign_in(page, "coordinator@demo.tas.test")
+    expect(page.locator("h1")).to_have_text("Welcome, Chris Coordinator")
+
+    expect(page.locator("body")).to_contain_class("js-enabled govuk-frontend-supported")
+    assert page.evaluate("window.__cspViolations") == []
+    assert watched.errors == []
+
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "arial" in font.lower()
+    assert page.evaluate("document.fonts.size") == 0  # no web fonts at all: no GDS Transport
+    assert "GDS Transport" not in page.evaluate(
+        "getComputedStyle(document.querySelector('h1')).fontFamily"
+    )
+    expect(
+        page.locator(".govuk-header, .govuk-header__logotype, .govuk-logo, .govuk-header__crown")
+    ).to_have_count(0)
+    expect(page.locator(".govuk-generic-header")).to_contain_text(
+        "Safeguarding Children Partnership"
+    )
+    expect(page.locator(".govuk-service-navigation__service-name")).to_have_text("TAS Coordinator")
+
+    # On a small screen the navigation folds behind GOV.UK Frontend's "Menu" toggle.
+    page.set_viewport_size({"width": 375, "height": 800})
+    toggle = page.get_by_role("button", name="Menu")
+    navigation = page.locator(".govuk-service-navigation__list")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(navigation).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(navigation).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    screenshot(page, "coordinator-home-small-screen-menu")
+    page.get_by_role("link", name="Your account").click()
+    expect(page.locator("h1")).to_have_text("Your account")
+
+    assert page.evaluate("window.__cspViolations") == []
+    assert watched.errors == []
+
+
+def test_session_timeout_warning(open_page, live_server):
+    watched = open_page()
+    page = watched.page
+    page.clock.install()
+    sign_in(page, "dsl@oakfield.demo.tas.test")
+    banner = page.locator("#session-timeout")
+    button = banner.get_by_role("button", name="Stay signed in")
+    expect(banner).to_be_hidden()
+    seconds_left = int(banner.get_attribute("data-seconds-left"))
+    warning = int(banner.get_attribute("data-warning-seconds"))
+    assert seconds_left > warning
+
+    page.clock.fast_forward((seconds_left - warning + 30) * 1000)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You will be signed out in 2 minutes")
+    expect(button).to_be_focused()
+
+    # The banner is an alert: its text changes only when the wording does, not every second.
+    page.evaluate("""() => {
+        window.__changes = 0;
+        new MutationObserver(() => window.__changes++).observe(
+            document.getElementById("session-timeout"),
+            {subtree: true, childList: true, characterData: true},
+        );
+    }""")
+    page.clock.run_for(10_000)
+    assert page.evaluate("window.__changes") == 0
+    page.clock.fast_forward(60_000)
+    expect(banner).to_contain_text("You will be signed out in less than a minute")
+    expect(button).to_be_focused()
+    check_accessibility(page)
+    screenshot(page, "dsl-session-timeout-warning")
+
+    with page.expect_response("**/session/extend") as extended:
+        button.click()
+    response = extended.value
+    assert response.ok
+    assert response.request.method == "POST"
+    assert response.request.headers["x-csrftoken"] == banner.get_attribute("data-csrf-token")
+    assert response.json()["seconds_left"] > warning
+    expect(banner).to_be_hidden()
+    expect(page).to_have_url(live_server("/"))  # still signed in, on the same page
+    assert watched.errors == []

@@ -1,0 +1,87 @@
+"""Each demo role signs in, sees its navigation, and every page it can reach passes axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import check_accessibility, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]
+EVERYONE_NAVIGATION = ["Home", "Your account"]
+# Screenshot prefix, demo account, the navigation it must see.
+ROLES = [
+    ("admin", "admin@demo.tas.test", ADMIN_NAVIGATION),
+    ("coordinator", "coordinator@demo.tas.test", EVERYONE_NAVIGATION),
+    ("dsl", "dsl@oakfield.demo.tas.test", EVERYONE_NAVIGATION),
+    ("linkworker", "linkworker@demo.tas.test", EVERYONE_NAVIGATION),
+    ("fim", "fim@demo.tas.test", EVERYONE_NAVIGATION),
+    ("nurse", "nurse@demo.tas.test", EVERYONE_NAVIGATION),
+    ("gp", "gp@demo.tas.test", EVERYONE_NAVIGATION),
+]
+
+
+@pytest.mark.parametrize(("name", "email", "navigation"), ROLES, ids=[r[0] for r in ROLES])
+def test_each_role_sees_its_navigation_and_every_page_passes_axe(
+    open_page, live_server, name, email, navigation
+):
+    watched = open_page()
+    page = watched.page
+    sign_in(page, email)
+    expect(page).to_have_url(live_server("/"))
+
+    links = page.locator(".govuk-service-navigation__list a.govuk-service-navigation__link")
+    expect(links).to_have_text(navigation)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    hrefs = [links.nth(i).get_attribute("href") for i in range(len(navigation))]
+    assert "/account" in hrefs  # the account page is always in the navigation
+
+    for text, href in zip(navigation, hrefs, strict=True):
+        response = page.goto(href)
+        assert response is not None and response.status == 200, f"{href}: {response}"
+        current = page.locator(".govuk-service-navigation__link[aria-current='page']")
+        expect(current).to_have_text(text)
+        expect(page.locator("h1")).to_have_count(1)
+        check_accessibility(page)
+        screenshot(page, f"{name}-{'account' if href == '/account' else text}")
+    assert watched.errors == []
+
+
+def test_a_page_the_role_cannot_use_says_so_accessibly(open_page):
+    watched = open_page()
+    page = watched.page
+    sign_in(page, "gp@demo.tas.test")
+    response = page.goto("/admin/users")
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("You do not have access to this page")
+    check_accessibility(page)
+    screenshot(page, "gp-forbidden")
+    assert watched.unexpected_errors(403) == []
+
+
+@pytest.mark.parametrize("section", ["users", "schools", "agencies", "clusters"])
+def test_admin_add_and_change_forms_pass_axe(open_page, section):
+    """Beyond the navigation: each admin list's add form (empty, then with its errors) and the
+    change form of its first row."""
+    watched = open_page()
+    page = watched.page
+    sign_in(page, "admin@demo.tas.test")
+    page.goto(f"/admin/{section}")
+    add_href = page.locator("main a.govuk-button").first.get_attribute("href")
+    change_href = page.locator("main a", has_text="Change").first.get_attribute("href")
+
+    page.goto(change_href)
+    expect(page.locator("h1")).to_have_count(1)
+    check_accessibility(page)
+    screenshot(page, f"admin-{section}-change")
+
+    page.goto(add_href)
+    check_accessibility(page)
+    screenshot(page, f"admin-{section}-add")
+    page.locator("main form").get_by_role("button").last.click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    check_accessibility(page)
+    screenshot(page, f"admin-{section}-add-errors")
+    assert watched.errors == []
