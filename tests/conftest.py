@@ -3,6 +3,7 @@ small factories, a query counter and a real SMTP server on loopback."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -15,6 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import event, text
 
 from tas import create_app
@@ -101,6 +104,35 @@ def _truncate_postgres(app) -> None:
         db.engine.dispose()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose requests each run in a fresh app context, as in production.
+
+    The `app` fixture keeps an app context open for the test's own database work; Flask would
+    reuse it for every request, carrying `g` (the CSRF token, the signed-in user) and the
+    database session from one request, and one browser, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Templates compiled once per test process rather than once per app."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedBytecodeCache()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     """Which database this test runs on; every integration test runs on both."""
@@ -121,8 +153,11 @@ def make_app(request, backend, tmp_path):
     built = []
 
     def build(**extra):
-        built.append(create_app(test_config(uri, tmp_path, **extra)))
-        return built[-1]
+        application = create_app(test_config(uri, tmp_path, **extra))
+        application.test_client_class = OwnContextClient
+        application.jinja_env.bytecode_cache = TEMPLATES
+        built.append(application)
+        return application
 
     yield build
     for app in built:

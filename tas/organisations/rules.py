@@ -113,3 +113,20 @@ def membership_problems(
     if role == "admin" and (has_school or has_agency):
         problems["role"] = "An administrator does not belong to a school or agency"
     return problems
+
+
+# What each role may belong to; everything else is cleared when a user is saved.
+ROLE_MEMBERSHIPS: dict[str, frozenset[str]] = {
+    "admin": frozenset(),
+    "coordinator": frozenset({"agency", "district_wide", "clusters"}),
+    "dsl": frozenset({"school"}),
+    "school_staff": frozenset({"school"}),
+    "link_worker": frozenset({"agency", "linked_schools"}),
+    "practitioner": frozenset({"agency", "is_safeguarding_lead"}),
+    "gp": frozenset({"agency"}),
+}
+
+
+def memberships_for(role: str) -> frozenset[str]:
+    """Which of school, agency, linked schools, district, clusters and safeguarding lead apply."""
+    return ROLE_MEMBERSHIPS.get(role, frozenset())

@@ -1,15 +1,18 @@
-"""Admin screens for users, schools, agencies and clusters."""
+"""Admin screens for clusters, schools and agencies; the users' screens are in user_views."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.extensions import db
 
+from . import services, user_views
 from .access import require_admin
-from .models import Agency, Cluster, School, User
+from .editing import add_page, change_page, found
+from .forms import AgencyForm, ClusterForm, SchoolForm
+from .models import Agency, Cluster, School
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin")
 
@@ -17,16 +20,6 @@ bp = Blueprint("organisations", __name__, url_prefix="/admin")
 @bp.before_request
 def _admins_only() -> None:
     require_admin()
-
-
-@bp.route("/users")
-def users():
-    rows = db.session.scalars(
-        select(User)
-        .options(selectinload(User.school), selectinload(User.agency))
-        .order_by(User.name)
-    ).all()
-    return render_template("organisations/users.html", users=rows)
 
 
 @bp.route("/schools")
@@ -37,10 +30,54 @@ def schools():
     return render_template("organisations/schools.html", schools=rows)
 
 
+@bp.route("/schools/new", methods=["GET", "POST"])
+def school_add():
+    return add_page(
+        SchoolForm,
+        services.add_school,
+        template="organisations/school_form.html",
+        done=url_for(".schools"),
+    )
+
+
+@bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
+def school_change(school_id: int):
+    return change_page(
+        found(School, school_id),
+        SchoolForm,
+        services.change_school,
+        thing="school",
+        template="organisations/school_form.html",
+        done=url_for(".schools"),
+    )
+
+
 @bp.route("/agencies")
 def agencies():
     rows = db.session.scalars(select(Agency).order_by(Agency.name)).all()
     return render_template("organisations/agencies.html", agencies=rows)
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+def agency_add():
+    return add_page(
+        AgencyForm,
+        services.add_agency,
+        template="organisations/agency_form.html",
+        done=url_for(".agencies"),
+    )
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+def agency_change(agency_id: int):
+    return change_page(
+        found(Agency, agency_id),
+        AgencyForm,
+        services.change_agency,
+        thing="agency",
+        template="organisations/agency_form.html",
+        done=url_for(".agencies"),
+    )
 
 
 @bp.route("/clusters")
@@ -49,3 +86,28 @@ def clusters():
         select(Cluster).options(selectinload(Cluster.schools)).order_by(Cluster.name)
     ).all()
     return render_template("organisations/clusters.html", clusters=rows)
+
+
+@bp.route("/clusters/new", methods=["GET", "POST"])
+def cluster_add():
+    return add_page(
+        ClusterForm,
+        services.add_cluster,
+        template="organisations/cluster_form.html",
+        done=url_for(".clusters"),
+    )
+
+
+@bp.route("/clusters/<int:cluster_id>", methods=["GET", "POST"])
+def cluster_change(cluster_id: int):
+    return change_page(
+        found(Cluster, cluster_id),
+        ClusterForm,
+        services.change_cluster,
+        thing="cluster",
+        template="organisations/cluster_form.html",
+        done=url_for(".clusters"),
+    )
+
+
+user_views.register(bp)

@@ -1,0 +1,114 @@
+"""Use cases for the people who sign in: add, change, deactivate, reactivate, send a link."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tas.audit.services import record
+from tas.auth.services import end_sessions, send_password_link
+from tas.extensions import db
+
+from . import rules
+from .models import Agency, Cluster, School, User
+from .services import Refused, StaleEdit, add, change
+
+
+def add_user(values: dict) -> User:
+    """Add a user with no password and email them a single-use link to choose one."""
+    belonging, problems = _belonging(values)
+    return add(
+        User,
+        belonging,
+        "user_added",
+        problems=problems,
+        then=lambda user: send_password_link(user, "setup"),
+    )
+
+
+def change_user(user: User, version: int | None, values: dict, *, by: User) -> dict:
+    """Change a user's details and where they belong; an admin cannot demote themself."""
+    belonging, problems = _belonging(values)
+    if user.id == by.id and belonging["role"] != "admin":
+        problems["role"] = "You cannot take away your own administrator role"
+    return change(user, version, belonging, "user_changed", problems=problems)
+
+
+def deactivate_user(user: User, *, by: User) -> int:
+    """Stop the user signing in and end every session they have at once."""
+    if user.id == by.id:
+        raise Refused({"user": "You cannot deactivate your own account"})
+    if not user.active:
+        return 0
+    try:
+        user.active = False
+        ended = end_sessions(user, "deactivated")
+        record("user_deactivated", target=user, detail={"signed_out": ended})
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+    return ended
+
+
+def reactivate_user(user: User) -> None:
+    """Let a deactivated user sign in again with their password."""
+    if user.active:
+        return
+    try:
+        user.active = True
+        record("user_reactivated", target=user)
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+
+
+def send_new_password_link(user: User) -> str:
+    """Email a new link: to set a first password, or to reset one they already have."""
+    if not user.active:
+        raise Refused({"user": "Reactivate this account before sending a link"})
+    purpose = "setup" if user.password_hash is None else "reset"
+    send_password_link(user, purpose)
+    record("password_link_sent", target=user, detail={"purpose": purpose})
+    db.session.commit()
+    return purpose
+
+
+def _belonging(values: dict) -> tuple[dict, dict[str, str]]:
+    """The user's values with only the memberships their role uses, and what is missing."""
+    role = values["role"]
+    uses = rules.memberships_for(role)
+    agency = db.session.get(Agency, values["agency_id"]) if values["agency_id"] else None
+    agency = agency if "agency" in uses else None
+    district_wide = "district_wide" in uses and values["district_wide"]
+    wants_clusters = "clusters" in uses and not district_wide
+    belonging = {
+        "name": values["name"],
+        "email": values["email"],
+        "role": role,
+        "school_id": values["school_id"] if "school" in uses else None,
+        "agency_id": agency.id if agency else None,
+        "linked_schools": (
+            _rows(School, values["linked_school_ids"]) if "linked_schools" in uses else []
+        ),
+        "district_wide": district_wide,
+        "clusters": _rows(Cluster, values["cluster_ids"]) if wants_clusters else [],
+        "is_safeguarding_lead": ("is_safeguarding_lead" in uses and values["is_safeguarding_lead"]),
+    }
+    problems = rules.membership_problems(
+        role,
+        has_school=belonging["school_id"] is not None,
+        has_agency=agency is not None,
+        agency_is_gp=bool(agency and agency.is_gp_practice),
+        linked_schools=len(belonging["linked_schools"]),
+        district_wide=district_wide,
+        clusters=len(belonging["clusters"]),
+    )
+    return belonging, problems
+
+
+def _rows(model: type, ids: list[int]) -> list:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.name)))

@@ -1,0 +1,171 @@
+"""Admin use cases: check the change, make it, write the audit entry and commit once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from tas.audit.services import record
+from tas.extensions import db
+
+from .models import Agency, Cluster, School, User
+
+Row = TypeVar("Row", Cluster, School, Agency, User)
+
+
+class Refused(Exception):
+    """The change cannot be saved as it stands: field name -> what to put right."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after the form was opened: nothing was saved."""
+
+
+# Values that must be unique, and what to say when one is already taken.
+UNIQUE: dict[type, dict[str, str]] = {
+    Cluster: {"name": "A cluster called {} already exists"},
+    School: {"urn": "A school with URN {} already exists"},
+    Agency: {
+        "name": "An agency called {} already exists",
+        "ods_code": "An agency with ODS code {} already exists",
+    },
+    User: {"email": "A user with the email address {} already exists"},
+}
+# Names differing only in capitals would confuse people choosing from a list.
+CASE_INSENSITIVE = frozenset({"name"})
+
+
+def taken(model: type, values: dict, *, exclude_id: int | None = None) -> dict[str, str]:
+    """Which unique values already belong to another record, as field -> message."""
+    problems = {}
+    for attribute, message in UNIQUE[model].items():
+        value = values.get(attribute)
+        if not value:
+            continue
+        column = getattr(model, attribute)
+        if attribute in CASE_INSENSITIVE:
+            same = func.lower(column) == value.lower()
+        else:
+            same = column == value
+        query = select(model.id).where(same)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if db.session.scalar(query.limit(1)) is not None:
+            problems[attribute] = message.format(value)
+    return problems
+
+
+def add(
+    model: type[Row],
+    values: dict,
+    action: str,
+    *,
+    problems: dict[str, str] | None = None,
+    then: Callable[[Row], None] | None = None,
+) -> Row:
+    """Add a record, audited; refused when a unique value is taken or `problems` were found."""
+    problems = {**(problems or {}), **taken(model, values)}
+    if problems:
+        raise Refused(problems)
+    row = model(**values)
+    db.session.add(row)
+
+    def write() -> None:
+        db.session.flush()  # the audit entry needs the new id
+        if then:
+            then(row)
+        record(action, target=row, detail={k: _plain(v) for k, v in values.items()})
+
+    _commit(write, model, values, exclude_id=None)
+    return row
+
+
+def change(
+    row: Row,
+    version: int | None,
+    values: dict,
+    action: str,
+    *,
+    problems: dict[str, str] | None = None,
+) -> dict[str, list]:
+    """Save changed values, audited, unless someone else saved the record since `version`."""
+    if version != row.version:
+        raise StaleEdit
+    problems = {**(problems or {}), **taken(type(row), values, exclude_id=row.id)}
+    if problems:
+        raise Refused(problems)
+    # Read every old value (loading related records) before changing any, so that no lazy load
+    # flushes half a change outside the commit below.
+    saved = {attribute: _plain(getattr(row, attribute)) for attribute in values}
+    changes = {
+        attribute: [saved[attribute], _plain(new)]
+        for attribute, new in values.items()
+        if saved[attribute] != _plain(new)
+    }
+    if not changes:
+        return changes
+
+    def write() -> None:
+        for attribute in changes:
+            setattr(row, attribute, values[attribute])
+        db.session.flush()  # a competing save shows here, as StaleDataError
+        record(action, target=row, detail=changes)
+
+    _commit(write, type(row), values, exclude_id=row.id)
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log keeps it: related records by id."""
+    if isinstance(value, list):
+        return sorted(item.id for item in value)
+    return value
+
+
+def _commit(write: Callable[[], None], model: type, values: dict, exclude_id: int | None) -> None:
+    """Write and commit once, turning a lost race into the same answer as a caught one."""
+    try:
+        write()
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+    except IntegrityError as error:  # another request took a unique value after our check
+        db.session.rollback()
+        problems = taken(model, values, exclude_id=exclude_id)
+        if not problems:
+            attribute, message = next(iter(UNIQUE[model].items()))
+            problems = {attribute: message.format(values.get(attribute))}
+        raise Refused(problems) from error
+
+
+def add_cluster(values: dict) -> Cluster:
+    return add(Cluster, values, "cluster_added")
+
+
+def change_cluster(cluster: Cluster, version: int | None, values: dict) -> dict:
+    return change(cluster, version, values, "cluster_changed")
+
+
+def add_school(values: dict) -> School:
+    return add(School, values, "school_added")
+
+
+def change_school(school: School, version: int | None, values: dict) -> dict:
+    return change(school, version, values, "school_changed")
+
+
+def add_agency(values: dict) -> Agency:
+    return add(Agency, values, "agency_added")
+
+
+def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
+    return change(agency, version, values, "agency_changed")

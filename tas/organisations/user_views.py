@@ -1,0 +1,115 @@
+"""Admin screens for the people who sign in: list, add, change, deactivate, reactivate, links."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tas.extensions import db
+
+from . import people
+from .editing import add_page, change_page, found
+from .forms import ActionForm
+from .models import User
+from .services import Refused, StaleEdit
+from .user_forms import UserForm
+
+RACED = "Someone else changed this user at the same time. Check their details and try again."
+
+
+def register(bp: Blueprint) -> None:
+    """Add the users' pages to the admin blueprint."""
+    bp.add_url_rule("/users", view_func=users)
+    bp.add_url_rule("/users/new", view_func=user_add, methods=["GET", "POST"])
+    bp.add_url_rule("/users/<int:user_id>", view_func=user_change, methods=["GET", "POST"])
+    bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=user_deactivate, methods=["POST"])
+    bp.add_url_rule("/users/<int:user_id>/reactivate", view_func=user_reactivate, methods=["POST"])
+    bp.add_url_rule(
+        "/users/<int:user_id>/password-link", view_func=user_password_link, methods=["POST"]
+    )
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def users():
+    rows = db.session.scalars(
+        select(User)
+        .options(selectinload(User.school), selectinload(User.agency))
+        .order_by(User.name, User.id)
+    ).all()
+    return render_template("organisations/users.html", users=rows)
+
+
+def user_add():
+    return add_page(
+        UserForm,
+        people.add_user,
+        template="organisations/user_form.html",
+        done=url_for(".users"),
+        added="{} has been added and emailed a link to set their password",
+    )
+
+
+def user_change(user_id: int):
+    return change_page(
+        found(User, user_id),
+        UserForm,
+        partial(people.change_user, by=_me()),
+        thing="user",
+        template="organisations/user_form.html",
+        done=url_for(".users"),
+    )
+
+
+def _action(user_id: int) -> User:
+    """The user a button is about; the button's form must carry a valid CSRF token."""
+    user = found(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return user
+
+
+def _back_to(user: User):
+    return redirect(url_for(".user_change", user_id=user.id))
+
+
+def user_deactivate(user_id: int):
+    user = _action(user_id)
+    try:
+        people.deactivate_user(user, by=_me())
+    except Refused as refused:
+        flash(refused.problems["user"], "info")
+    except StaleEdit:
+        flash(RACED, "info")
+    else:
+        flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+    return _back_to(user)
+
+
+def user_reactivate(user_id: int):
+    user = _action(user_id)
+    try:
+        people.reactivate_user(user)
+    except StaleEdit:
+        flash(RACED, "info")
+    else:
+        flash(f"{user.name} has been reactivated and can sign in again.", "success")
+    return _back_to(user)
+
+
+def user_password_link(user_id: int):
+    user = _action(user_id)
+    try:
+        purpose = people.send_new_password_link(user)
+    except Refused as refused:
+        flash(refused.problems["user"], "info")
+    else:
+        what = "set their password" if purpose == "setup" else "reset their password"
+        flash(f"{user.name} has been emailed a link to {what}.", "success")
+    return _back_to(user)

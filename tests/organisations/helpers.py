@@ -1,0 +1,82 @@
+"""What a person sees on an admin page, and what the admin screens leave behind."""
+
+from __future__ import annotations
+
+import email
+import html
+import re
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from tas.audit.models import AuditEvent
+from tas.extensions import db
+from tas.outbox.models import OutboxMessage
+
+SUMMARY_LINK = re.compile(r'<a href="#([^"]+)">([^<]+)</a>')
+TAG = re.compile(r"<[^>]+>")
+
+
+def page_text(response) -> str:
+    """The words on the page, tags removed and spaces collapsed."""
+    text = html.unescape(TAG.sub(" ", response.get_data(as_text=True)))
+    return " ".join(text.split())
+
+
+def error_summary(response) -> dict[str, str]:
+    """The error summary's links: the id each goes to, and its message."""
+    body = response.get_data(as_text=True)
+    start = body.find("govuk-error-summary")
+    if start == -1:
+        return {}
+    summary = body[start : body.find("</ul>", start)]
+    return {target: html.unescape(text).strip() for target, text in SUMMARY_LINK.findall(summary)}
+
+
+def field_value(response, name: str) -> str | None:
+    """The value a text input shows (what the person typed, or the saved value)."""
+    body = response.get_data(as_text=True)
+    for tag in re.findall(r"<input\b[^>]*>", body):
+        if f'name="{name}"' in tag:
+            match = re.search(r'\bvalue="([^"]*)"', tag)
+            return html.unescape(match.group(1)) if match else None
+    return None
+
+
+def version_on(response) -> str:
+    """The record version an edit form carries."""
+    value = field_value(response, "version")
+    assert value is not None, "no version field"
+    return value
+
+
+def emails() -> list[EmailMessage]:
+    """Every email written to the outbox folder, oldest first, as a mail client reads it."""
+    folder = Path(current_app.config["OUTBOX_DIR"])
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=default)
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def queued_emails() -> list[OutboxMessage]:
+    """Every email the service has stored to send, sent or not."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def audit_events(action: str | None = None) -> list[AuditEvent]:
+    db.session.expire_all()
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(db.session.scalars(query))
+
+
+def saved(model, record_id: int):
+    """The record as the database holds it now (after requests made in other sessions)."""
+    db.session.expire_all()
+    return db.session.get(model, record_id)

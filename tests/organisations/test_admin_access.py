@@ -1,0 +1,106 @@
+"""Only administrators reach the admin screens, and every list page costs the same queries."""
+
+import re
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+
+from tas.audit.models import AuditEvent
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.organisations.rules import ROLES
+from tests import factories
+
+from .helpers import saved
+
+NON_ADMIN_ROLES = [choice.code for choice in ROLES if choice.code != "admin"]
+
+
+def admin_pages(app) -> list[tuple[str, frozenset[str]]]:
+    """Every /admin URL, for one record of each kind, with the methods it answers."""
+    school, agency, user = factories.school(), factories.agency(), factories.user(role="dsl")
+    db.session.commit()
+    ids = {
+        "school_id": school.id,
+        "cluster_id": school.cluster_id,
+        "agency_id": agency.id,
+        "user_id": user.id,
+    }
+    pages = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.rule.startswith("/admin"):
+                url = url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
+                pages.append((url, frozenset(rule.methods)))
+    assert len(pages) >= 15
+    return pages
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_no_other_role_can_open_or_send_any_admin_page(app, login_as, role):
+    someone = login_as(role)
+    pages = admin_pages(app)
+    target = db.session.scalar(select(User).where(User.role == "dsl").order_by(User.id.desc()))
+    events_before = db.session.scalar(select(func.count(AuditEvent.id)))
+
+    for url, methods in pages:
+        if "GET" in methods:
+            assert someone.get(url).status_code == 403, url
+        if "POST" in methods:
+            sent = someone.submit(url, {"name": "Changed", "role": "admin"}, page="/")
+            assert sent.status_code == 403, url
+
+    assert saved(User, target.id).active is True
+    assert saved(User, someone.user.id).role == role
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events_before
+
+
+def test_every_admin_page_has_a_title_and_a_heading(app, login_as):
+    admin = login_as("admin")
+
+    for url, methods in admin_pages(app):
+        if "GET" not in methods:
+            continue
+        body = admin.get(url).get_data(as_text=True)
+        title = re.search(r"<title>\s*(.*?)\s*</title>", body, re.S).group(1)
+        heading = re.search(r'<h1 class="govuk-heading-l">\s*(.*?)\s*</h1>', body, re.S)
+        assert heading and title.startswith(heading.group(1)), url
+        assert title.endswith("– TAS Coordinator"), url
+
+
+def _dsl_or_practitioner(n: int):
+    roles = ("dsl", "practitioner", "link_worker", "coordinator")
+    return factories.user(role=roles[n % len(roles)])
+
+
+LIST_PAGES = {
+    "/admin/users": _dsl_or_practitioner,
+    "/admin/schools": lambda n: factories.school(),
+    "/admin/agencies": lambda n: factories.agency(),
+    "/admin/clusters": lambda n: factories.school(),
+}
+
+
+@pytest.mark.parametrize("path", LIST_PAGES)
+def test_a_list_page_runs_the_same_queries_for_2_rows_or_20(login_as, count_queries, path):
+    admin = login_as("admin")
+    make = LIST_PAGES[path]
+
+    def queries_for_page() -> int:
+        with count_queries() as statements:
+            assert admin.get(path).status_code == 200
+        return len(statements)
+
+    for n in range(2):
+        make(n)
+    db.session.commit()
+    admin.get(path)  # the first page after signing in may do one-off work
+    with_two = queries_for_page()
+    for n in range(2, 20):
+        make(n)
+    db.session.commit()
+    with_twenty = queries_for_page()
+
+    assert with_two == with_twenty
+    assert 'Change<span class="govuk-visually-hidden">' in admin.get(path).get_data(as_text=True)

@@ -1,0 +1,283 @@
+"""Adding, changing, deactivating and reactivating the people who sign in."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tas.auth.models import PasswordToken, UserSession
+from tas.extensions import db
+from tas.organisations.models import User
+from tests import factories
+
+from .helpers import (
+    audit_events,
+    emails,
+    error_summary,
+    field_value,
+    page_text,
+    queued_emails,
+    saved,
+)
+
+NEW_PASSWORD = "violet harbour sandwich telescope"
+LINK = re.compile(r"https://tas\.example\.org/password/\S+")
+
+
+def user_form(**fields) -> dict:
+    return {"name": "Dana Shah", "email": "dana.shah@oakfield.example", "role": "dsl", **fields}
+
+
+def user_by_email(address: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.email == address))
+
+
+def test_a_new_user_is_emailed_a_link_to_choose_a_password_then_signs_in(login_as, visitor):
+    admin = login_as("admin")
+    school = factories.school(name="Oakfield Primary")
+    db.session.commit()
+
+    response = admin.submit(
+        "/admin/users/new",
+        user_form(email="  Dana.Shah@Oakfield.EXAMPLE ", school=school.id),
+    )
+    response.close()  # as a web server does: the queued email goes out then
+
+    assert response.status_code == 302
+    assert "Dana Shah has been added and emailed a link" in page_text(admin.get("/admin/users"))
+    dana = user_by_email("dana.shah@oakfield.example")
+    assert (dana.role, dana.school_id, dana.password_hash) == ("dsl", school.id, None)
+    assert visitor.sign_in(dana.email, NEW_PASSWORD).status_code == 200  # no password yet
+
+    [message] = emails()
+    assert message["To"].addresses[0].addr_spec == "dana.shah@oakfield.example"
+    link = LINK.search(message.get_body(("plain",)).get_content()).group(0)
+    path = link.removeprefix("https://tas.example.org")
+    assert visitor.get(path).status_code == 200
+    chosen = visitor.submit(path, {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert chosen.status_code == 302
+    signed_in = visitor.sign_in("dana.shah@oakfield.example", NEW_PASSWORD)
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
+
+    [event] = audit_events("user_added")
+    assert event.actor_id == admin.user.id and event.target_id == dana.id
+    assert event.detail["email"] == "dana.shah@oakfield.example"
+    assert not any("password" in key or "token" in key for key in event.detail)
+
+
+@pytest.mark.parametrize(
+    ("role", "field", "message"),
+    [
+        ("dsl", "school", "Select the school this person works at"),
+        ("practitioner", "agency", "Select the agency this person works for"),
+        ("gp", "agency", "A GP practice account must belong to a GP practice"),
+        (
+            "link_worker",
+            "linked_schools",
+            "Select at least one school this link worker is linked to",
+        ),
+        (
+            "coordinator",
+            "clusters",
+            "Select the clusters this coordinator covers, or the whole district",
+        ),
+    ],
+)
+def test_each_role_must_belong_where_it_works(login_as, role, field, message):
+    admin = login_as("admin")
+    not_a_gp = factories.agency(name="CAMHS", service_type="camhs")
+    db.session.commit()
+    fields = {"agency": not_a_gp.id} if role in ("gp", "link_worker") else {}
+
+    response = admin.submit("/admin/users/new", user_form(role=role, **fields))
+
+    assert response.status_code == 200
+    assert error_summary(response) == {field: message}
+    assert field_value(response, "name") == "Dana Shah"
+    assert user_by_email("dana.shah@oakfield.example") is None
+    assert queued_emails() == []
+
+
+def test_answers_that_do_not_apply_to_the_role_are_not_kept(login_as):
+    admin = login_as("admin")
+    school = factories.school()
+    agency = factories.agency()
+    cluster = factories.cluster()
+    db.session.commit()
+
+    response = admin.submit(
+        "/admin/users/new",
+        user_form(
+            school=school.id,
+            agency=agency.id,
+            linked_schools=[school.id],
+            clusters=[cluster.id],
+            district_wide="yes",
+            is_safeguarding_lead="y",
+        ),
+    )
+
+    assert response.status_code == 302
+    dana = user_by_email("dana.shah@oakfield.example")
+    assert (dana.school_id, dana.agency_id, dana.linked_schools, dana.clusters) == (
+        school.id,
+        None,
+        [],
+        [],
+    )
+    assert (dana.district_wide, dana.is_safeguarding_lead) == (False, False)
+
+
+def test_a_practitioner_becomes_a_coordinator_for_some_clusters(login_as):
+    admin = login_as("admin")
+    nurse = factories.user(role="practitioner", is_safeguarding_lead=True)
+    north, south = factories.cluster(name="North"), factories.cluster(name="South")
+    db.session.commit()
+    page = admin.get(f"/admin/users/{nurse.id}")
+    assert 'name="is_safeguarding_lead" type="checkbox" value="y" checked' in page.get_data(
+        as_text=True
+    )
+
+    response = admin.submit(
+        f"/admin/users/{nurse.id}",
+        {
+            "name": nurse.name,
+            "email": nurse.email,
+            "role": "coordinator",
+            "agency": nurse.agency_id,
+            "is_safeguarding_lead": "y",
+            "district_wide": "no",
+            "clusters": [north.id, south.id],
+            "version": field_value(page, "version"),
+        },
+    )
+
+    assert response.status_code == 302
+    nurse = saved(User, nurse.id)
+    assert nurse.role == "coordinator" and nurse.agency is not None
+    assert [c.name for c in nurse.clusters] == ["North", "South"]
+    assert nurse.is_safeguarding_lead is False
+    [event] = audit_events("user_changed")
+    assert event.detail["role"] == ["practitioner", "coordinator"]
+    assert event.detail["clusters"] == [[], sorted([north.id, south.id])]
+
+
+def test_an_email_address_is_kept_in_lower_case_and_used_once(login_as):
+    admin = login_as("admin")
+    factories.user(role="admin", email="sam.jones@example.org")
+    db.session.commit()
+
+    response = admin.submit(
+        "/admin/users/new", user_form(role="admin", email="Sam.Jones@Example.org")
+    )
+
+    assert error_summary(response) == {
+        "email": "A user with the email address sam.jones@example.org already exists"
+    }
+
+
+def test_deactivating_a_signed_in_user_ends_their_session_at_once(login_as):
+    admin = login_as("admin")
+    dsl = login_as("dsl")
+    assert dsl.get("/").status_code == 200
+
+    response = admin.submit(
+        f"/admin/users/{dsl.user.id}/deactivate", page=f"/admin/users/{dsl.user.id}"
+    )
+
+    assert response.status_code == 302
+    assert "has been deactivated and signed out everywhere" in page_text(
+        admin.get(response.headers["Location"])
+    )
+    after = dsl.get("/")
+    assert after.status_code == 302 and after.headers["Location"].startswith("/sign-in")
+    assert dsl.sign_in(dsl.user.email).status_code == 200  # the right password no longer works
+    assert saved(User, dsl.user.id).active is False
+    ended = db.session.scalars(select(UserSession).where(UserSession.user_id == dsl.user.id))
+    assert {row.end_reason for row in ended} == {"deactivated"}
+    [event] = audit_events("user_deactivated")
+    assert event.target_id == dsl.user.id
+
+
+def test_a_reactivated_user_can_sign_in_again(login_as, visitor):
+    admin = login_as("admin")
+    dsl = factories.user(role="dsl", active=False)
+    db.session.commit()
+
+    response = admin.submit(f"/admin/users/{dsl.id}/reactivate", page=f"/admin/users/{dsl.id}")
+
+    assert response.status_code == 302
+    assert visitor.sign_in(dsl.email).status_code == 302
+    assert [e.action for e in audit_events()][-2:] == ["user_reactivated", "sign_in"]
+
+
+def test_an_admin_cannot_deactivate_themself_or_remove_their_own_role(login_as):
+    admin = login_as("admin")
+    me = f"/admin/users/{admin.user.id}"
+    page = admin.get(me)
+    assert "Deactivate account" not in page.get_data(as_text=True)
+
+    deactivate = admin.submit(f"{me}/deactivate", page=me)
+    assert "You cannot deactivate your own account" in page_text(
+        admin.get(deactivate.headers["Location"])
+    )
+    demote = admin.submit(
+        me,
+        {
+            "name": admin.user.name,
+            "email": admin.user.email,
+            "role": "coordinator",
+            "district_wide": "yes",
+            "version": field_value(page, "version"),
+        },
+    )
+
+    assert error_summary(demote) == {"role": "You cannot take away your own administrator role"}
+    me_now = saved(User, admin.user.id)
+    assert (me_now.active, me_now.role) == (True, "admin")
+
+
+def test_a_new_link_can_be_sent_and_the_email_says_what_it_is_for(login_as):
+    admin = login_as("admin")
+    invited = factories.user(role="dsl", password=None)
+    settled = factories.user(role="dsl")
+    gone = factories.user(role="dsl", password=None, active=False)
+    db.session.commit()
+
+    for user in (invited, settled, gone):
+        path = f"/admin/users/{user.id}/password-link"
+        admin.submit(path, page=f"/admin/users/{user.id}").close()  # the email goes out
+
+    subjects = {m["To"].addresses[0].addr_spec: m["Subject"] for m in emails()}
+    assert subjects == {
+        invited.email: "Your TAS Coordinator account: set your password",
+        settled.email: "Reset your TAS Coordinator password",
+    }
+    assert sorted(db.session.scalars(select(PasswordToken.user_id))) == [invited.id, settled.id]
+    assert [e.detail["purpose"] for e in audit_events("password_link_sent")] == ["setup", "reset"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("dana", "Enter an email address in the correct format, like name@example.org"),
+        (
+            "dana@@oakfield.example",
+            "Enter an email address in the correct format, like name@example.org",
+        ),
+        ("", "Enter the person's email address"),
+        ("new.dsl@demo.tas.test", None),
+    ],
+)
+def test_an_email_address_must_look_like_one(login_as, typed, problem):
+    admin = login_as("admin")
+
+    response = admin.submit("/admin/users/new", user_form(role="admin", email=typed))
+
+    if problem:
+        assert error_summary(response) == {"email": problem}
+        assert field_value(response, "email") == typed
+    else:
+        assert response.status_code == 302
+        assert user_by_email(typed).role == "admin"
