@@ -93,6 +93,11 @@ def load(app, test_config: dict | None) -> None:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = is_production(app.config)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if app.config["SESSION_COOKIE_SECURE"] and not app.config["SESSION_COOKIE_NAME"].startswith(
+        "__"
+    ):
+        # __Host-: the browser only accepts it over HTTPS, for this host, on path / (B5).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + app.config["SESSION_COOKIE_NAME"]
     if is_production(app.config):
         problems = deployment_problems(app.config)
         # check-deploy must be able to load the app to list these problems; nothing else may.

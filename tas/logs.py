@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+import werkzeug.serving
 from flask import Flask
 
 # Secrets that travel in URL paths: password links now, calendar feed tokens later.
@@ -39,6 +40,13 @@ def configure(app: Flask) -> None:
     formatter = OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in app.logger.handlers:
         handler.setFormatter(formatter)
+    # Whatever handlers a deployment configures (gunicorn --log-config, say), the app's own
+    # messages reach them already redacted and on one line.
+    if not any(isinstance(f, RedactFilter) for f in app.logger.filters):
+        app.logger.addFilter(RedactFilter())
+    # The development server colours its request log with escape codes, which the redaction
+    # would print as text; escape codes from a request must not reach a terminal either.
+    werkzeug.serving._log_add_style = False
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, RedactFilter) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(RedactFilter())

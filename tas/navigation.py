@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
 
@@ -35,7 +35,7 @@ def items_for(role: str) -> tuple[NavItem, ...]:
 def register(app: Flask) -> None:
     @app.context_processor
     def _navigation():
-        if not current_user.is_authenticated:
+        if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {"navigation": []}
         endpoint = request.endpoint or ""
         return {

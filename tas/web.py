@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .config import is_production
 from .extensions import db
+from .logs import redact
 
 ERROR_PAGES = {
     400: "Sorry, there is a problem with what was sent",
@@ -26,13 +27,16 @@ ERROR_PAGES = {
 def register_security_headers(app: Flask) -> None:
     """A CSP nonce per request, and the protective headers on every response."""
 
-    @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(18)
 
+    # First of all, so that a page rendered when an earlier check fails (the CSRF check, a
+    # request too large) still has the nonce its scripts need.
+    app.before_request_funcs.setdefault(None, []).insert(0, _nonce)
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        nonce = getattr(g, "csp_nonce", None) or secrets.token_urlsafe(18)
+        nonce = g.setdefault("csp_nonce", secrets.token_urlsafe(18))
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
@@ -74,5 +78,5 @@ def register_errors(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http(error)
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
         return _http(InternalServerError())

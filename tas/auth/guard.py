@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, g, redirect, request, url_for
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
 from tas.extensions import login_manager
 
-from . import services
+from . import rules, services
 
 # The only endpoints a signed-out visitor may reach (SECURITY.md C12).
 PUBLIC_ENDPOINTS = frozenset(
@@ -25,6 +27,11 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 # Fields never kept when a form arrives after a timeout.
 NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+TIMEOUT_MESSAGES = {
+    "idle": "You were signed out because you had not done anything for a while.",
+    "absolute": "You were signed out because you signed in more than {hours} hours ago.",
+}
 
 
 @login_manager.user_loader
@@ -38,7 +45,7 @@ def register_guard(app: Flask) -> None:
 
     @app.context_processor
     def _session_clock():
-        if not current_user.is_authenticated:
+        if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {}
         return {"session_seconds_left": services.seconds_until_idle_timeout(current_user)}
 
@@ -48,14 +55,33 @@ def register_guard(app: Flask) -> None:
             return None  # unknown URLs answer 404, public pages are open
         if current_user.is_authenticated:
             return None
-        timed_out_user = g.get("timed_out_user_id")
-        if timed_out_user:
-            flash("You were signed out because you had not done anything for a while.", "info")
-            if request.method == "POST" and request.mimetype != "application/json":
+        return_to = _return_path()
+        timeout = g.get("session_timeout")
+        if timeout:
+            user_id, reason = timeout
+            hours = app.config["SESSION_ABSOLUTE_HOURS"]
+            flash(TIMEOUT_MESSAGES[reason].format(hours=hours), "info")
+            if request.method == "POST" and return_to and request.mimetype in FORM_TYPES:
                 kept = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_KEPT]
-                services.keep_pending_form(timed_out_user, request.path, kept)
-                flash("Sign in again and what you typed will be back in the form.", "info")
-        target = request.full_path.rstrip("?") if request.method == "GET" else request.path
-        if target == "/":
+                if kept:
+                    services.keep_pending_form(user_id, return_to.split("?", 1)[0], kept)
+                    flash("Sign in again and what you typed will be back in the form.", "info")
+        if return_to in (None, "/"):
             return redirect(url_for("auth.sign_in"))
-        return redirect(url_for("auth.sign_in", next=target))
+        return redirect(url_for("auth.sign_in", next=return_to))
+
+
+def _return_path() -> str | None:
+    """The page to come back to after signing in: this one, or the page that sent this form.
+
+    A form may post to an address that only accepts POST (ending a session, say): coming back
+    to it would be a 405, so the visitor returns to the page the form was on instead.
+    """
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    if request.url_rule is not None and "GET" in request.url_rule.methods:
+        return request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path:
+        return None
+    return rules.safe_next(urlunsplit(("", "", referrer.path, referrer.query, "")))

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from zxcvbn import zxcvbn
 
@@ -29,6 +29,11 @@ SERVICE_WORDS = (
 )
 # zxcvbn's scale: 3 means safely unguessable (about 10^8 guesses or more).
 MIN_STRENGTH_SCORE = 3
+# zxcvbn refuses longer input; a password this long is judged by its first 72 characters.
+ZXCVBN_MAX_LENGTH = 72
+# Characters a redirect target keeps as they are; anything else (non-ASCII) is percent-encoded
+# so the Location header stays ASCII whatever the server.
+URL_SAFE_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 
 
 def _letters(text: str) -> str:
@@ -59,7 +64,7 @@ def password_problem(password: str, context_words: Sequence[str] = ()) -> str | 
         if short_word_used or (len(wanted) >= 5 and wanted in letters):
             return "Password must not contain the name of this service, your name or your email"
     inputs = [*SERVICE_WORDS, *context_words]
-    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_STRENGTH_SCORE:
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs)["score"] < MIN_STRENGTH_SCORE:
         return (
             "Password is too easy to guess: try three or four random words together, "
             "like ‘purple lantern ocean biscuit’"
@@ -70,21 +75,38 @@ def password_problem(password: str, context_words: Sequence[str] = ()) -> str | 
 def context_words(name: str, email: str) -> list[str]:
     """The person's own words that must not make up their password."""
     local_part, _, domain = email.partition("@")
-    return [*_words(name), *_words(local_part), *_words(domain.split(".")[0])]
+    words = [*_words(name), *_words(local_part), *_words(domain.split(".")[0])]
+    # Run together too ("DanaShah"), since short words only count when they stand alone.
+    joined = [_letters(name), _letters(local_part)]
+    return [*words, *(j for j in joined if len(j) >= 5 and j not in words)]
 
 
 def safe_next(target: str | None) -> str | None:
     """The path to return to after sign-in, only when it stays on this site (SECURITY.md E19)."""
     if not target or len(target) > 2000:
         return None
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target:
+    if any(ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF for ch in target):
+        return None
+    if "\\" in target:
         return None
     if not target.startswith("/") or target.startswith("//"):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
-    return target
+    return quote(target, safe=URL_SAFE_CHARACTERS)
+
+
+EMAIL_SHAPE = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
+
+
+def email_for_audit(typed: str) -> str:
+    """What someone typed as their email address, fit for the audit log.
+
+    People sometimes type their password into the email box: anything not shaped like an email
+    address is left out, so a password never reaches the audit log (SECURITY.md G30).
+    """
+    return typed if EMAIL_SHAPE.fullmatch(typed) else "(not an email address)"
 
 
 def hash_token(token: str) -> str:

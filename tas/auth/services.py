@@ -39,14 +39,14 @@ def sign_in(email: str, password: str, ip: str | None, user_agent: str | None) -
         _recent_failures(email, now - 2 * window), config["SIGN_IN_MAX_FAILURES"], window
     )
     if until and until > now:
-        record("sign_in_throttled", detail={"email": email})
+        record("sign_in_throttled", detail={"email": rules.email_for_audit(email)})
         db.session.commit()
         return SignIn(throttled_until=until)
     user = db.session.scalar(select(User).where(User.email == email))
     valid = password_matches(user.password_hash if user else None, password)
     if not (valid and user and user.active):
         db.session.add(SignInAttempt(email=email, succeeded=False, ip_address=ip, at=now))
-        record("sign_in_failed", actor=user, detail={"email": email})
+        record("sign_in_failed", actor=user, detail={"email": rules.email_for_audit(email)})
         db.session.commit()
         return SignIn()
     if needs_rehash(user.password_hash):
@@ -107,7 +107,7 @@ def user_for_session(token: str) -> User | None:
         row.ended_at, row.end_reason = now, f"timeout_{reason}"
         record("session_timed_out", actor=row.user, detail={"reason": reason})
         db.session.commit()
-        g.timed_out_user_id = row.user_id
+        g.session_timeout = (row.user_id, reason)
         return None
     if now - row.last_seen_at >= timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
         row.last_seen_at = now
@@ -195,13 +195,14 @@ def change_password(user: User, new_password: str, ip: str | None, agent: str | 
     """Store a new password and end every existing session; this browser gets a fresh one."""
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
-    _invalidate_links(user)
+    withdraw_password_links(user)
     _start_session(user, ip, agent)
     record("password_changed", actor=user)
     db.session.commit()
 
 
-def _invalidate_links(user: User) -> None:
+def withdraw_password_links(user: User) -> None:
+    """Make every unused password link of the user stop working; the caller commits."""
     db.session.execute(
         update(PasswordToken)
         .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
@@ -214,13 +215,16 @@ def send_password_link(user: User, purpose: str) -> None:
     """Email a single-use link to set a password ("setup") or reset it ("reset"); no commit."""
     config = current_app.config
     hours = config["PASSWORD_SETUP_HOURS" if purpose == "setup" else "PASSWORD_RESET_HOURS"]
+    withdraw_password_links(user)  # only the newest link works
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     db.session.add(
         PasswordToken(
             token_hash=rules.hash_token(token),
             user=user,
             purpose=purpose,
-            expires_at=utcnow() + timedelta(hours=hours),
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
         )
     )
     link = f"{config['BASE_URL'].rstrip('/')}/password/{token}"
@@ -259,7 +263,7 @@ def set_password_from_link(link: PasswordToken, new_password: str) -> User:
     user = link.user
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
-    _invalidate_links(user)
+    withdraw_password_links(user)
     record("password_set", actor=user, detail={"purpose": link.purpose})
     db.session.commit()
     return user

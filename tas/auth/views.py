@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     Blueprint,
     abort,
@@ -16,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import exists, select
 
+from tas.clock import utcnow
 from tas.extensions import db
 from tas.forms import RESTORE_KEY
 
@@ -46,7 +49,8 @@ def _enter_session(user, target: str) -> None:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
-    form = SignInForm(next=request.args.get("next", ""))
+    # Only a next page on this site is carried through the form (SECURITY.md E19).
+    form = SignInForm(next=rules.safe_next(request.args.get("next")) or "")
     status = 200
     if form.validate_on_submit():
         ip, agent = _client()
@@ -57,8 +61,11 @@ def sign_in():
             return redirect(target)
         if result.throttled_until:
             status = 429
+            wait = result.throttled_until - utcnow()
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
             form.email.errors = [
-                "You have tried to sign in too many times. Wait 15 minutes and try again, "
+                "You have tried to sign in too many times. Wait "
+                f"{minutes} minute{'s' if minutes != 1 else ''} and try again, "
                 "or reset your password"
             ]
         else:
