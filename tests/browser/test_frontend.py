@@ -105,3 +105,22 @@ def test_session_timeout_warning(open_page, live_server):
     expect(banner).to_be_hidden()
     expect(page).to_have_url(live_server("/"))  # still signed in, on the same page
     assert watched.errors == []
+
+
+def test_the_banner_says_so_when_the_session_has_run_out(open_page, live_server):
+    watched = open_page()
+    page = watched.page
+    page.clock.install()
+    sign_in(page, "dsl@oakfield.demo.tas.test")
+    page.goto(live_server("/account"))
+    banner = page.locator("#session-timeout")
+    seconds_left = int(banner.get_attribute("data-seconds-left"))
+    page.clock.fast_forward((seconds_left + 5) * 1000)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("You have been signed out")
+    expect(banner.get_by_role("button", name="Stay signed in")).to_be_hidden()
+    again = banner.get_by_role("link", name="Sign in again")
+    expect(again).to_have_attribute("href", "/sign-in?next=/account")
+    check_accessibility(page)
+    screenshot(page, "dsl-session-expired")
+    assert watched.errors == []

@@ -23,7 +23,12 @@ function watchSession(banner) {
   function tick() {
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     if (left <= 0) {
-      return;  // the next request will ask to sign in again; typed text is kept then
+      // Signed out on the server: say so, and how to keep what was typed (the next form post
+      // is kept and given back after signing in again).
+      banner.querySelector("[data-warning]").hidden = true;
+      banner.querySelector("[data-expired]").hidden = false;
+      banner.hidden = false;
+      return;
     }
     if (left <= warningSeconds) {
       const wait = formatWait(left);
