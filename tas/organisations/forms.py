@@ -59,6 +59,21 @@ def record_id(value: str | None) -> int | None:
     return int(value) if value else None
 
 
+def email_field(label: str, description: str, missing: str) -> EmailField:
+    """A required email address, stored in lower case, with the GOV.UK messages."""
+    return EmailField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        filters=[normalised(rules.normalise_email)],
+        validators=[
+            DataRequired(missing),
+            Length(max=254, message="The email address must be 254 characters or fewer"),
+            Email(EMAIL_FORMAT, test_environment=True),
+        ],
+    )
+
+
 def name_field(label: str, missing: str, longest: int) -> StringField:
     """A required name, trimmed, with the GOV.UK messages for missing and too long."""
     return StringField(
@@ -163,16 +178,10 @@ class AgencyForm(RecordForm):
         validators=[InputRequired("Select the agency's service")],
         invalid_choice_message="Select the agency's service",
     )
-    contact_email = EmailField(
+    contact_email = email_field(
         "Secure contact email address",
-        description="Where the partnership sends this agency's invitations and notifications",
-        widget=GovTextInput(),
-        filters=[normalised(rules.normalise_email)],
-        validators=[
-            DataRequired("Enter the agency's secure contact email address"),
-            Length(max=254, message="The email address must be 254 characters or fewer"),
-            Email(EMAIL_FORMAT, test_environment=True),
-        ],
+        "Where the partnership sends this agency's invitations and notifications",
+        "Enter the agency's secure contact email address",
     )
     ods_code = StringField(
         "ODS code",

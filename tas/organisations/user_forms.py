@@ -8,24 +8,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextInput,
 )
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    EmailField,
     RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, Length
 
 from tas.extensions import db
 
 from . import rules
-from .forms import EMAIL_FORMAT, RecordForm, name_field, normalised, options, record_id
+from .forms import RecordForm, email_field, name_field, options, record_id
 from .models import Agency, Cluster, School, User
 
 ROLE_HINTS = {
@@ -41,16 +38,10 @@ ROLE_HINTS = {
 
 class UserForm(RecordForm):
     name = name_field("Full name", "Enter the person's full name", 160)
-    email = EmailField(
+    email = email_field(
         "Email address",
-        description="Their work email address: they sign in with it",
-        widget=GovTextInput(),
-        filters=[normalised(rules.normalise_email)],
-        validators=[
-            DataRequired("Enter the person's email address"),
-            Length(max=254, message="The email address must be 254 characters or fewer"),
-            Email(EMAIL_FORMAT, test_environment=True),
-        ],
+        "Their work email address: they sign in with it",
+        "Enter the person's email address",
     )
     role = RadioField(
         "Role",
