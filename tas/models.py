@@ -2,18 +2,58 @@
 
 from tas.audit.models import AuditEvent
 from tas.auth.models import PasswordToken, PendingForm, SignInAttempt, UserSession
+from tas.children.models import (
+    Agreement,
+    AgreementAgency,
+    Child,
+    CoordinatorAccess,
+    FamilyMember,
+    LawfulBasis,
+    SchoolMove,
+    SharingDecision,
+    SiblingLink,
+    StaffGrant,
+)
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.outbox.models import OutboxMessage
+from tas.plans.models import (
+    Action,
+    ActionEvent,
+    AgencyInvolvement,
+    EngagementUpdate,
+    GpNotification,
+    Outcome,
+    OutcomeScore,
+    SharedPlan,
+)
 
 __all__ = [
+    "Action",
+    "ActionEvent",
     "Agency",
+    "AgencyInvolvement",
+    "Agreement",
+    "AgreementAgency",
     "AuditEvent",
+    "Child",
     "Cluster",
+    "CoordinatorAccess",
+    "EngagementUpdate",
+    "FamilyMember",
+    "GpNotification",
+    "LawfulBasis",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeScore",
     "PasswordToken",
     "PendingForm",
     "School",
+    "SchoolMove",
+    "SharedPlan",
+    "SharingDecision",
+    "SiblingLink",
     "SignInAttempt",
+    "StaffGrant",
     "User",
     "UserSession",
 ]

@@ -62,3 +62,92 @@ def user(role: str = "dsl", password: str | None = PASSWORD, **fields) -> User:
         row.password_hash = hash_password(password)
     db.session.add(row)
     return row
+
+
+def child(**fields):
+    """A child at a school (a new one unless given), born in 2016."""
+    from datetime import date
+
+    from tas.children.models import Child
+
+    n = next(_numbers)
+    defaults: dict = {
+        "first_name": f"Child{n}",
+        "last_name": f"Family{n}",
+        "date_of_birth": date(2016, 5, 1),
+    }
+    if "school" not in fields and "school_id" not in fields:
+        defaults["school"] = school()
+    row = Child(**{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def family_member(child, **fields):
+    from tas.children.models import FamilyMember
+
+    n = next(_numbers)
+    defaults = {
+        "name": f"Parent {n}",
+        "relationship_to_child": "Mother",
+        "parental_responsibility": True,
+        "lives_with_child": True,
+    }
+    row = FamilyMember(child_id=child.id, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def agreement(child, asked_by, **fields):
+    """A current agreement by a parent with parental responsibility (made if not given)."""
+    from datetime import date
+
+    from tas.children.models import Agreement
+
+    if "agreed_by" not in fields:
+        db.session.flush()
+        fields["agreed_by"] = family_member(child)
+    defaults = {
+        "agreed_on": date(2026, 9, 1),
+        "information_covered": "Attendance and wellbeing",
+        "family_told_what_and_why": True,
+        "privacy_notice_given": True,
+    }
+    row = Agreement(child_id=child.id, asked_by=asked_by, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def plan(child, **fields):
+    from datetime import date
+
+    from tas.plans.models import SharedPlan
+
+    row = SharedPlan(child=child, **{"started_on": date(2026, 9, 8), **fields})
+    db.session.add(row)
+    return row
+
+
+def involvement(plan, **fields):
+    """An active involvement of an agency (new unless given) on the plan."""
+    from tas.plans.models import AgencyInvolvement
+
+    if "agency" not in fields and "agency_id" not in fields:
+        fields["agency"] = agency()
+    defaults = {"service": "Wellbeing sessions", "status": "active"}
+    row = AgencyInvolvement(plan=plan, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def action(plan, **fields):
+    from tas.plans.models import Action
+
+    defaults = {
+        "description": "Book a wellbeing session",
+        "owner_kind": "agency",
+        "status": "not_started",
+    }
+    row = Action(plan_id=plan.id, **{**defaults, **fields})
+    db.session.add(row)
+    return row

@@ -1,0 +1,1 @@
+"""Children, their families, the family's agreement, and decisions to share information."""

@@ -1,0 +1,175 @@
+"""Who may see which child (DESIGN.md section 3): one clause for lists, one check for a record.
+
+Every route, list, search and export about children goes through this module. Deny by default:
+a role not named here sees nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
+
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
+from tas.plans.models import AgencyInvolvement, SharedPlan
+
+from .models import Agreement, Child, CoordinatorAccess, SchoolMove, StaffGrant
+
+
+class Access(enum.IntEnum):
+    """How much of a child's record someone may use, from nothing to changing it."""
+
+    NONE = 0
+    GP_SUMMARY = 1  # GP practice: notifications and who is involved, nothing more
+    READ = 2
+    EDIT = 3
+
+
+def _agreement_withdrawn() -> ColumnElement[bool]:
+    """The family withdrew agreement and has not agreed again since."""
+    withdrawn = exists().where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_not(None))
+    return and_(withdrawn, ~_current_agreement())
+
+
+def _current_agreement() -> ColumnElement[bool]:
+    return exists().where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
+
+
+def _leads_a_plan(user: User) -> ColumnElement[bool]:
+    return exists().where(
+        SharedPlan.child_id == Child.id, SharedPlan.lead_practitioner_id == user.id
+    )
+
+
+def _school_clauses(user: User, now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    if user.role == "dsl":
+        own = Child.school_id == user.school_id
+        moved_away = exists().where(
+            SchoolMove.child_id == Child.id,
+            SchoolMove.from_school_id == user.school_id,
+            SchoolMove.read_only_until > now,
+        )
+        return and_(own, ~_agreement_withdrawn()), or_(own, moved_away)
+    granted = and_(
+        Child.school_id == user.school_id,
+        exists().where(
+            StaffGrant.child_id == Child.id,
+            StaffGrant.user_id == user.id,
+            StaffGrant.revoked_at.is_(None),
+        ),
+    )
+    return and_(granted, ~_agreement_withdrawn()), granted
+
+
+def _link_worker_clauses(user: User) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    linked = Child.school_id.in_(
+        select(link_worker_schools.c.school_id).where(link_worker_schools.c.user_id == user.id)
+    )
+    lead = _leads_a_plan(user)
+    editable = and_(or_(linked, lead), ~_agreement_withdrawn())
+    return editable, or_(editable, lead)
+
+
+def _practitioner_clause(user: User) -> ColumnElement[bool]:
+    """Named practitioner of an active involvement (their agency's safeguarding lead: any of the
+    agency's), while the family's agreement stands; and the lead practitioner, always."""
+    mine = (
+        AgencyInvolvement.agency_id == user.agency_id
+        if user.is_safeguarding_lead
+        else AgencyInvolvement.practitioner_id == user.id
+    )
+    involved = exists().where(
+        AgencyInvolvement.plan_id == SharedPlan.id,
+        SharedPlan.child_id == Child.id,
+        SharedPlan.status != "closed",
+        AgencyInvolvement.status == "active",
+        mine,
+    )
+    return or_(and_(involved, _current_agreement()), _leads_a_plan(user))
+
+
+def _coordinator_clause(user: User, now: datetime) -> ColumnElement[bool]:
+    """A recorded, unexpired reason to open this child's record, for a school they cover."""
+    reason = exists().where(
+        CoordinatorAccess.child_id == Child.id,
+        CoordinatorAccess.user_id == user.id,
+        CoordinatorAccess.expires_at > now,
+    )
+    return and_(reason, covered_by_coordinator(user))
+
+
+def covered_by_coordinator(user: User) -> ColumnElement[bool]:
+    """The child's school is in the coordinator's clusters (or they cover the whole district)."""
+    if user.district_wide:
+        return Child.id.is_not(None)
+    return Child.school_id.in_(
+        select(School.id).where(
+            School.cluster_id.in_(
+                select(coordinator_clusters.c.cluster_id).where(
+                    coordinator_clusters.c.user_id == user.id
+                )
+            )
+        )
+    )
+
+
+def clauses(user: User, now: datetime | None = None) -> dict[Access, ColumnElement[bool]]:
+    """For each access level, the SQL condition on Child under which this user has it."""
+    now = now or utcnow()
+    nothing = false()
+    if user.role in ("dsl", "school_staff"):
+        editable, readable = _school_clauses(user, now)
+    elif user.role == "link_worker":
+        editable, readable = _link_worker_clauses(user)
+    elif user.role == "practitioner":
+        editable, readable = nothing, _practitioner_clause(user)
+    elif user.role == "coordinator":
+        editable, readable = nothing, _coordinator_clause(user, now)
+    else:
+        editable, readable = nothing, nothing
+    gp = Child.gp_practice_id == user.agency_id if user.role == "gp" else nothing
+    return {Access.EDIT: editable, Access.READ: readable, Access.GP_SUMMARY: gp}
+
+
+def visible(user: User, level: Access = Access.READ, now: datetime | None = None):
+    """The condition for lists and searches: children this user has at least `level` on."""
+    levels = clauses(user, now)
+    return or_(*(condition for at, condition in levels.items() if at >= level))
+
+
+def access_to(user: User, child_id: int, now: datetime | None = None) -> Access:
+    """This user's access to one child, in one query (NONE when the child does not exist)."""
+    levels = clauses(user, now)
+    level = case(
+        (levels[Access.EDIT], int(Access.EDIT)),
+        (levels[Access.READ], int(Access.READ)),
+        (levels[Access.GP_SUMMARY], int(Access.GP_SUMMARY)),
+        else_=int(Access.NONE),
+    )
+    found = db.session.scalar(select(level).where(Child.id == child_id))
+    return Access(found or 0)
+
+
+def current_agreement(child_id: int) -> Agreement | None:
+    """The family's agreement that stands now (the newest one not withdrawn), if any."""
+    return db.session.scalar(
+        select(Agreement)
+        .where(Agreement.child_id == child_id, Agreement.withdrawn_on.is_(None))
+        .order_by(Agreement.agreed_on.desc(), Agreement.id.desc())
+        .limit(1)
+    )
+
+
+def require(user: User, child_id: int, level: Access = Access.READ) -> Access:
+    """Stop the request unless the user has `level` on the child: 404 when they may not even
+    know it exists, 403 when they may see it but not do this."""
+    have = access_to(user, child_id)
+    if have == Access.NONE:
+        abort(404)
+    if have < level:
+        abort(403)
+    return have

@@ -1,0 +1,1 @@
+"""The shared child plan: agency involvements, outcomes, actions and GP notifications."""

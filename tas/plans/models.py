@@ -1,0 +1,174 @@
+"""One shared plan per child, and every agency's work hanging off it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tas.children.models import Child, FamilyMember
+from tas.clock import utcnow
+from tas.database import UTCDateTime
+from tas.extensions import db
+from tas.markers import RecordOrigin
+from tas.organisations.models import Agency, User
+
+
+def _on_plan():
+    """The column linking a record to its shared plan (deleted with it)."""
+    return mapped_column(ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True)
+
+
+class SharedPlan(RecordOrigin, db.Model):
+    """The Team Around the Child/Family plan: one open at a time, older ones kept read-only."""
+
+    __table_args__ = (
+        # At most one plan per child that is not closed.
+        Index(
+            "uq_shared_plan_one_open_per_child",
+            "child_id",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    lead_practitioner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), index=True
+    )
+    level_of_need: Mapped[str] = mapped_column(String(40), default="early_help")
+    started_on: Mapped[date] = mapped_column(Date)
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    child: Mapped[Child] = relationship()
+    lead_practitioner: Mapped[User | None] = relationship()
+
+    @property
+    def reference(self) -> str:
+        """The plan reference used wherever a child's name must not appear: TAS-0042."""
+        return f"TAS-{self.id:04d}"
+
+
+class Outcome(RecordOrigin, db.Model):
+    """What the plan wants to change, scored 0-10 at each review."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True
+    )
+    statement: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    scores: Mapped[list[OutcomeScore]] = relationship(order_by="OutcomeScore.scored_on")
+
+
+class OutcomeScore(db.Model):
+    """A 0-10 scaling score for an outcome on a date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(
+        ForeignKey("outcome.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int] = mapped_column(Integer)
+    scored_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class AgencyInvolvement(RecordOrigin, db.Model):
+    """One agency's work with the child, always linked to the shared plan."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True
+    )
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    service: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    child_engagement: Mapped[str | None] = mapped_column(String(20))
+    parent_engagement: Mapped[str | None] = mapped_column(String(20))
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    plan: Mapped[SharedPlan] = relationship()
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
+    practitioner: Mapped[User | None] = relationship()
+
+
+class EngagementUpdate(db.Model):
+    """The child's and the parent's or carer's engagement on a date (dated history)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("agency_involvement.id", ondelete="CASCADE"), index=True
+    )
+    recorded_on: Mapped[date] = mapped_column(Date)
+    child_engagement: Mapped[str] = mapped_column(String(20))
+    parent_engagement: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Action(RecordOrigin, db.Model):
+    """Who does what by when: an agency, a person, or the parent/carer or child themselves."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    owner_kind: Mapped[str] = mapped_column(String(20))  # agency, person, family_member, child
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    owner_family_member_id: Mapped[int | None] = mapped_column(ForeignKey("family_member.id"))
+    involvement_id: Mapped[int | None] = mapped_column(ForeignKey("agency_involvement.id"))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    owner_agency: Mapped[Agency | None] = relationship(foreign_keys=[owner_agency_id])
+    owner_user: Mapped[User | None] = relationship()
+    owner_family_member: Mapped[FamilyMember | None] = relationship()
+
+
+class ActionEvent(db.Model):
+    """One change to an action: its full history."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    changes: Mapped[dict] = mapped_column(JSON)
+
+
+class GpNotification(db.Model):
+    """Telling the child's GP practice that agencies are involved, sent or recorded by hand."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True
+    )
+    gp_practice_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="initial")  # initial, step_up, ...
+    due_on: Mapped[date | None] = mapped_column(Date)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    method: Mapped[str | None] = mapped_column(String(40))  # secure email, phone, letter...
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    health_services_reply: Mapped[str | None] = mapped_column(Text)
