@@ -54,14 +54,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .children.lawful_bases import bp as sharing_bp
     from .children.views import bp as children_bp
     from .organisations.views import bp as organisations_bp
     from .pages.views import bp as pages_bp
+    from .plans.views import bp as plans_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(children_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(sharing_bp)
 
 
 def register_web(app: Flask) -> None:

@@ -61,6 +61,14 @@ class Defaults:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     PENDING_FORM_HOURS = 12
 
+    # Children and plans (DESIGN.md section 4: every timescale is a setting)
+    OLD_SCHOOL_READ_ONLY_DAYS = 30
+    FILE_TRANSFER_SCHOOL_DAYS = 5
+    COORDINATOR_ACCESS_HOURS = 8
+    GP_NOTIFICATION_WORKING_DAYS = 5
+    GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
+    PAGE_SIZE = 25
+
     # Outbox
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

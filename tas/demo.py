@@ -103,6 +103,9 @@ def load() -> dict[str, int]:
         db.session.add(user)
         added["users"] += 1
     db.session.commit()
+    from . import demo_children
+
+    added.update(demo_children.load())
     return added
 
 

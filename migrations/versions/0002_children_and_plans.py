@@ -2,7 +2,7 @@
 
 Revision ID: 0002_children_and_plans
 Revises: 0001_foundation
-Create Date: 2026-11-27 00:55:47.935133
+Create Date: 2026-11-27 00:57:47.009814
 
 """
 
@@ -449,6 +449,35 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_agreement_child_id"), ["child_id"], unique=False)
 
     op.create_table(
+        "file_transfer",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("move_id", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("sent_on", sa.Date(), nullable=True),
+        sa.Column("sent_by_id", sa.Integer(), nullable=True),
+        sa.Column("receipt_confirmed_on", sa.Date(), nullable=True),
+        sa.Column("receipt_confirmed_by_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["move_id"],
+            ["school_move.id"],
+            name=op.f("fk_file_transfer_move_id_school_move"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["receipt_confirmed_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_file_transfer_receipt_confirmed_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_file_transfer_sent_by_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_file_transfer")),
+        sa.UniqueConstraint("move_id", name=op.f("uq_file_transfer_move_id")),
+    )
+    op.create_table(
         "gp_notification",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("plan_id", sa.Integer(), nullable=False),
@@ -707,6 +736,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_gp_notification_gp_practice_id"))
 
     op.drop_table("gp_notification")
+    op.drop_table("file_transfer")
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_agreement_child_id"))
 

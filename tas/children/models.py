@@ -68,6 +68,25 @@ class SchoolMove(db.Model):
     to_school: Mapped[School] = relationship(foreign_keys=[to_school_id])
 
 
+class FileTransfer(db.Model):
+    """After a move, the old school's DSL sends the child protection file to the new school
+    (KCSIE: within 5 school days, receipt confirmed). Shown to the old school's DSL as an action."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    move_id: Mapped[int] = mapped_column(
+        ForeignKey("school_move.id", ondelete="CASCADE"), unique=True
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    receipt_confirmed_on: Mapped[date | None] = mapped_column(Date)
+    receipt_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    move: Mapped[SchoolMove] = relationship()
+
+
 class StaffGrant(db.Model):
     """A DSL lets one member of school staff see one child."""
 

@@ -28,3 +28,9 @@ def child(child_id: int):
         Access=access.Access,
         team=team_around_the_child(row, current_user, level),
     )
+
+
+# Pages about the family's agreement and sharing decisions live beside these.
+from . import agreements  # noqa: E402
+
+agreements.register(bp)
