@@ -68,6 +68,7 @@ class Defaults:
     GP_NOTIFICATION_WORKING_DAYS = 5
     GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
     PAGE_SIZE = 25
+    PLAN_REVIEW_WEEKS = 6
 
     # Outbox
     MAIL_SERVER: str | None = None

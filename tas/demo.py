@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .auth.passwords import hash_password
+from .children.models import LawfulBasis
 from .extensions import db
 from .organisations.models import Agency, Cluster, School, User
 
@@ -27,6 +28,18 @@ AGENCIES = (
     ("Children's Social Care", "social_care", "ifd@demo.tas.test", None),
     ("Westgate Surgery", "gp_practice", "westgate.surgery@demo.tas.test", "B99001"),
     ("Northfield Medical Centre", "gp_practice", "northfield.mc@demo.tas.test", "B99002"),
+)
+# The partnership DPO's list of lawful bases and conditions for sharing (a coordinator keeps it).
+LAWFUL_BASES = (
+    (
+        "UK GDPR Article 6(1)(e) public task, with Article 9(2)(g) substantial public interest",
+        "DPA 2018 Schedule 1 paragraph 18: safeguarding of children and individuals at risk",
+    ),
+    (
+        "UK GDPR Article 6(1)(c) legal obligation",
+        "Children Act 1989 and 2004 duties to safeguard and promote welfare",
+    ),
+    ("UK GDPR Article 6(1)(a) consent", "The family's explicit agreement to share"),
 )
 # email, name, role, school, agency, extra
 ACCOUNTS = (
@@ -63,7 +76,12 @@ ACCOUNTS = (
 
 def load() -> dict[str, int]:
     """Create whatever part of the demo partnership is missing; return how many rows were added."""
-    added = {"clusters": 0, "schools": 0, "agencies": 0, "users": 0}
+    added = {"clusters": 0, "schools": 0, "agencies": 0, "users": 0, "lawful bases": 0}
+    known_bases = set(db.session.scalars(select(LawfulBasis.name)))
+    for name, condition in LAWFUL_BASES:
+        if name not in known_bases:
+            db.session.add(LawfulBasis(name=name, condition=condition))
+            added["lawful bases"] += 1
     clusters = {c.name: c for c in db.session.scalars(select(Cluster))}
     for name in CLUSTERS:
         if name not in clusters:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import flash, request, session
 from flask_login import current_user
@@ -55,9 +56,13 @@ def _restored_fields() -> list[tuple[str, str]] | None:
 
 
 class SafeGovDateInput(GovDateInput):
-    """GovDateInput that does not crash when a post leaves the date out (STACK.md pitfall 3)."""
+    """GovDateInput that does not crash when a post leaves the date out (STACK.md pitfall 3),
+    and shows a saved date when a change form is opened."""
 
     def __call__(self, field, **kwargs):
-        raw = list(field.raw_data or [])
-        field.raw_data = ([*raw, "", "", ""])[:3]
+        if not field.raw_data and isinstance(field.data, date):
+            # Opened from a saved record: show its date in the boxes.
+            field.raw_data = [str(field.data.day), str(field.data.month), str(field.data.year)]
+        else:
+            field.raw_data = [*(field.raw_data or []), "", "", ""][:3]
         return super().__call__(field, **kwargs)

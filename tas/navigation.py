@@ -21,7 +21,13 @@ ADMIN_ITEMS = (
     NavItem("Agencies", "organisations.agencies", "organisations.agenc"),
     NavItem("Clusters", "organisations.clusters", "organisations.cluster"),
 )
+COORDINATOR_ITEMS = (NavItem("Lawful bases", "sharing.lawful_bases", "sharing."),)
 COMMON_ITEMS = (NavItem("Home", "pages.home", "pages.home"),)
+CHILDREN_ITEM = NavItem("Children", "children.children", "children.")
+# Everyone who may see some children's records (never administrators).
+CHILDREN_ROLES = frozenset(
+    {"dsl", "school_staff", "link_worker", "practitioner", "gp", "coordinator"}
+)
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
 
 
@@ -29,6 +35,10 @@ def items_for(role: str) -> tuple[NavItem, ...]:
     """The navigation for a role, in order."""
     if role == "admin":
         return (*COMMON_ITEMS, *ADMIN_ITEMS, ACCOUNT_ITEM)
+    if role == "coordinator":
+        return (*COMMON_ITEMS, CHILDREN_ITEM, *COORDINATOR_ITEMS, ACCOUNT_ITEM)
+    if role in CHILDREN_ROLES:
+        return (*COMMON_ITEMS, CHILDREN_ITEM, ACCOUNT_ITEM)
     return (*COMMON_ITEMS, ACCOUNT_ITEM)
 
 

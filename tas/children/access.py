@@ -20,6 +20,11 @@ from tas.plans.models import AgencyInvolvement, SharedPlan
 from .models import Agreement, Child, CoordinatorAccess, SchoolMove, StaffGrant
 
 
+def _about_child(*conditions):
+    """EXISTS (...) about the Child row of the outer query, whatever else that query joins."""
+    return exists().where(*conditions).correlate(Child)
+
+
 class Access(enum.IntEnum):
     """How much of a child's record someone may use, from nothing to changing it."""
 
@@ -31,46 +36,54 @@ class Access(enum.IntEnum):
 
 def _agreement_withdrawn() -> ColumnElement[bool]:
     """The family withdrew agreement and has not agreed again since."""
-    withdrawn = exists().where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_not(None))
+    withdrawn = _about_child(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_not(None))
     return and_(withdrawn, ~_current_agreement())
 
 
 def _current_agreement() -> ColumnElement[bool]:
-    return exists().where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
+    return _about_child(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
 
 
 def _leads_a_plan(user: User) -> ColumnElement[bool]:
-    return exists().where(
-        SharedPlan.child_id == Child.id, SharedPlan.lead_practitioner_id == user.id
+    return _about_child(
+        SharedPlan.child_id == Child.id,
+        SharedPlan.lead_practitioner_id == user.id,
+        SharedPlan.status != "closed",
     )
 
 
-def _school_clauses(user: User, now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+def _school_clauses(
+    user: User, now: datetime, withdrawn: ColumnElement[bool]
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     if user.role == "dsl":
         own = Child.school_id == user.school_id
-        moved_away = exists().where(
+        moved_away = _about_child(
             SchoolMove.child_id == Child.id,
             SchoolMove.from_school_id == user.school_id,
             SchoolMove.read_only_until > now,
         )
-        return and_(own, ~_agreement_withdrawn()), or_(own, moved_away)
+        return and_(own, ~withdrawn), or_(own, moved_away)
     granted = and_(
         Child.school_id == user.school_id,
-        exists().where(
+        _about_child(
             StaffGrant.child_id == Child.id,
             StaffGrant.user_id == user.id,
             StaffGrant.revoked_at.is_(None),
         ),
     )
-    return and_(granted, ~_agreement_withdrawn()), granted
+    # After a withdrawal only the DSL and the lead practitioner keep the record (read-only).
+    granted_now = and_(granted, ~withdrawn)
+    return granted_now, granted_now
 
 
-def _link_worker_clauses(user: User) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+def _link_worker_clauses(
+    user: User, withdrawn: ColumnElement[bool]
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     linked = Child.school_id.in_(
         select(link_worker_schools.c.school_id).where(link_worker_schools.c.user_id == user.id)
     )
     lead = _leads_a_plan(user)
-    editable = and_(or_(linked, lead), ~_agreement_withdrawn())
+    editable = and_(or_(linked, lead), ~withdrawn)
     return editable, or_(editable, lead)
 
 
@@ -82,7 +95,7 @@ def _practitioner_clause(user: User) -> ColumnElement[bool]:
         if user.is_safeguarding_lead
         else AgencyInvolvement.practitioner_id == user.id
     )
-    involved = exists().where(
+    involved = _about_child(
         AgencyInvolvement.plan_id == SharedPlan.id,
         SharedPlan.child_id == Child.id,
         SharedPlan.status != "closed",
@@ -94,7 +107,7 @@ def _practitioner_clause(user: User) -> ColumnElement[bool]:
 
 def _coordinator_clause(user: User, now: datetime) -> ColumnElement[bool]:
     """A recorded, unexpired reason to open this child's record, for a school they cover."""
-    reason = exists().where(
+    reason = _about_child(
         CoordinatorAccess.child_id == Child.id,
         CoordinatorAccess.user_id == user.id,
         CoordinatorAccess.expires_at > now,
@@ -117,21 +130,32 @@ def covered_by_coordinator(user: User) -> ColumnElement[bool]:
     )
 
 
-def clauses(user: User, now: datetime | None = None) -> dict[Access, ColumnElement[bool]]:
-    """For each access level, the SQL condition on Child under which this user has it."""
+def clauses(
+    user: User, now: datetime | None = None, *, as_if_agreed: bool = False
+) -> dict[Access, ColumnElement[bool]]:
+    """For each access level, the SQL condition on Child under which this user has it.
+
+    `as_if_agreed` ignores a withdrawal: who could change the record if the family agreed, the
+    people who may record a new agreement or a decision to share without one.
+    """
     now = now or utcnow()
     nothing = false()
+    withdrawn = nothing if as_if_agreed else _agreement_withdrawn()
     if user.role in ("dsl", "school_staff"):
-        editable, readable = _school_clauses(user, now)
+        editable, readable = _school_clauses(user, now, withdrawn)
     elif user.role == "link_worker":
-        editable, readable = _link_worker_clauses(user)
+        editable, readable = _link_worker_clauses(user, withdrawn)
     elif user.role == "practitioner":
         editable, readable = nothing, _practitioner_clause(user)
     elif user.role == "coordinator":
         editable, readable = nothing, _coordinator_clause(user, now)
     else:
         editable, readable = nothing, nothing
-    gp = Child.gp_practice_id == user.agency_id if user.role == "gp" else nothing
+    gp = (
+        and_(Child.gp_practice_id == user.agency_id, ~_agreement_withdrawn())
+        if user.role == "gp" and user.agency_id is not None
+        else nothing
+    )
     return {Access.EDIT: editable, Access.READ: readable, Access.GP_SUMMARY: gp}
 
 
@@ -141,9 +165,11 @@ def visible(user: User, level: Access = Access.READ, now: datetime | None = None
     return or_(*(condition for at, condition in levels.items() if at >= level))
 
 
-def access_to(user: User, child_id: int, now: datetime | None = None) -> Access:
+def access_to(
+    user: User, child_id: int, now: datetime | None = None, *, as_if_agreed: bool = False
+) -> Access:
     """This user's access to one child, in one query (NONE when the child does not exist)."""
-    levels = clauses(user, now)
+    levels = clauses(user, now, as_if_agreed=as_if_agreed)
     level = case(
         (levels[Access.EDIT], int(Access.EDIT)),
         (levels[Access.READ], int(Access.READ)),
@@ -152,6 +178,13 @@ def access_to(user: User, child_id: int, now: datetime | None = None) -> Access:
     )
     found = db.session.scalar(select(level).where(Child.id == child_id))
     return Access(found or 0)
+
+
+def may_record_consent_decisions(user: User, child_id: int) -> bool:
+    """Whether the user may record the family's agreement or a sharing decision: those who
+    could change the record were the agreement standing (so a family can agree again after a
+    withdrawal, and a decision to share without agreement can be recorded)."""
+    return access_to(user, child_id, as_if_agreed=True) >= Access.EDIT
 
 
 def current_agreement(child_id: int) -> Agreement | None:

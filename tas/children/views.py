@@ -1,36 +1,129 @@
-"""Children: the list and search, and the team-around-the-child page."""
+"""Children: the list and search, adding and changing a child, a coordinator's reason to open a
+record, and the team-around-the-child page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
-from tas.extensions import db
 from tas.plans.services import team_around_the_child
 
-from . import access
-from .models import Child
+from . import access, family_services, rules, school_services, services
+from .access import Access
+from .editing import change_page
+from .forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
+from .records import Refused
 
 bp = Blueprint("children", __name__, url_prefix="/children")
+bp.add_app_template_filter(rules.format_nhs_number, "nhs_number")
+
+
+@bp.route("", methods=["GET", "POST"])
+def children():
+    """The children this person may see; the search form posts, so names stay out of URLs."""
+    if current_user.role == "admin":
+        abort(403)  # administrators never see children's records
+    form = SearchForm()
+    listing = results = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            page = request.form.get("page", 1, type=int)
+            results = services.search(current_user, form.criteria(), page)
+    else:
+        listing = services.listing(current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "children/children.html",
+        form=form,
+        listing=listing,
+        results=results,
+        can_add=bool(services.schools_for_adding(current_user)),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def add():
+    schools = services.schools_for_adding(current_user)
+    if not schools:
+        abort(403)
+    form = NewChildForm(schools=schools, today=services.today())
+    if form.validate_on_submit():
+        try:
+            child = services.add_child(current_user, form.values())
+        except Refused as refused:
+            form.show({k: v for k, v in refused.problems.items() if k in form})
+        else:
+            flash("The child has been added", "success")
+            return redirect(url_for(".child", child_id=child.id))
+    return render_template("children/child_form.html", form=form, record=None, comparison=None)
 
 
 @bp.route("/<int:child_id>")
 def child(child_id: int):
-    level = access.require(current_user, child_id, access.Access.GP_SUMMARY)
-    row = db.session.get(Child, child_id)
-    record("child_viewed", target=row, detail={"access": level.name.lower()})
-    db.session.commit()
+    if current_user.role == "coordinator" and _reason_needed(child_id):
+        return redirect(url_for(".reason", child_id=child_id))
+    level = access.require(current_user, child_id, Access.GP_SUMMARY)
+    services.record_read(child_id, "child_viewed", level)
+    row = services.child_record(child_id)
+    full = level >= Access.READ
     return render_template(
         "children/child.html",
         child=row,
         level=level,
-        Access=access.Access,
+        Access=Access,
+        facts=rules.facts(row.date_of_birth, services.today(), row.year_group_override),
+        members=family_services.members(child_id) if full else [],
+        siblings=family_services.siblings_seen_by(current_user, child_id) if full else [],
+        transfers=school_services.file_transfers(child_id) if full else [],
+        sends_file=school_services.sends_file,
+        receives_file=school_services.receives_file,
+        can_move=services.can_move_school(current_user, row, level),
+        manages_staff=full and services.manages_staff_access(current_user, row),
         team=team_around_the_child(row, current_user, level),
     )
 
 
-# Pages about the family's agreement and sharing decisions live beside these.
-from . import agreements  # noqa: E402
+def _reason_needed(child_id: int) -> bool:
+    """A coordinator opening a child in their clusters without a current reason is asked for
+    one (anyone else, or a child elsewhere, gets the usual 404)."""
+    covered = services.covered_child(current_user, child_id) is not None
+    return covered and access.access_to(current_user, child_id) == Access.NONE
 
+
+@bp.route("/<int:child_id>/details", methods=["GET", "POST"])
+def change(child_id: int):
+    level = access.require(current_user, child_id, Access.EDIT)
+    if request.method == "GET":
+        services.record_read(child_id, "child_details_opened", level)
+    row = services.child_record(child_id)
+    return change_page(
+        row,
+        ChildForm,
+        lambda version, values: services.change_child(row, version, values),
+        thing="child's details",
+        template="children/child_form.html",
+        done=url_for(".child", child_id=child_id),
+        saved="The child's details have been saved",
+        form_args={"today": services.today()},
+        child=row,
+    )
+
+
+@bp.route("/<int:child_id>/reason", methods=["GET", "POST"])
+def reason(child_id: int):
+    """A coordinator records why they need to open a child's record, for a few hours."""
+    row = services.covered_child(current_user, child_id)
+    if row is None:
+        abort(404)
+    form = CoordinatorReasonForm()
+    if form.validate_on_submit():
+        services.record_coordinator_reason(current_user, row, form.reason.data)
+        return redirect(url_for(".child", child_id=child_id))
+    return render_template("children/reason.html", form=form, child=row)
+
+
+# The family, school and agreement pages live beside these, on the same blueprint.
+from . import agreements, family, schools  # noqa: E402
+
+family.register(bp)
+schools.register(bp)
 agreements.register(bp)

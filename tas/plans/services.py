@@ -1,12 +1,76 @@
-"""Shared plan use cases, and what the team-around-the-child page shows."""
+"""Shared plan use cases share these: today's date, where a record came from, values as the
+audit log keeps them, and one commit that turns a lost race into a stale edit.
+
+The use cases themselves are by meaning: shared_plans, outcomes, involvements, actions; what the
+team-around-the-child page shows is in team.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy.orm.exc import StaleDataError
+
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.clock import local, utcnow
+from tas.extensions import db
 from tas.organisations.models import User
+from tas.organisations.services import Refused, StaleEdit
+
+__all__ = ["Refused", "StaleEdit", "team_around_the_child"]
+
+Result = TypeVar("Result")
 
 
-def team_around_the_child(child: Child, user: User, level: Access) -> dict:
-    """Everything the team-around-the-child page shows about the child's plan, for this user."""
-    return {}
+def today() -> date:
+    """Today as the partnership counts days (Europe/London)."""
+    return local(utcnow()).date()
+
+
+def origin(user: User) -> dict[str, int | None]:
+    """A new record's originating agency or school: the organisation of whoever recorded it."""
+    return {"originating_agency_id": user.agency_id, "originating_school_id": user.school_id}
+
+
+def plain(value: Any) -> Any:
+    """A value as the audit log and action history keep it (JSON): dates as ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def check_version(row, version: int | None) -> None:
+    """Refuse a save from a form opened on an older version of the record (SECURITY.md I35)."""
+    if version != row.version:
+        raise StaleEdit
+
+
+def commit(write: Callable[[], Result]) -> Result:
+    """Make the change and its audit entry, and commit once. A competing save that lands
+    between our check and our flush shows as StaleDataError: nothing is saved (I36)."""
+    try:
+        result = write()
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleEdit from error
+    return result
+
+
+def refuse_if(problems: dict[str, str]) -> None:
+    if problems:
+        raise Refused(problems)
+
+
+def team_around_the_child(child: Child, user: User, level: Access):
+    """Everything the team-around-the-child page shows about the child's plans, for this user."""
+    from .team import team
+
+    return team(child, user, level)

@@ -1,7 +1,150 @@
-"""Shared plan pages: the plan, agency involvements, outcomes and actions."""
+"""Shared plan pages: start, see, change and close a plan, and its closure letter. Outcomes,
+involvements and actions have their own modules, registered on the same blueprint.
+
+Every route first asks the one access check for children (through tas.plans.access); URLs carry
+ids only, never a child's name.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.extensions import db
+
+from . import rules, shared_plans
+from .access import ReadOnly, plan_on, read_only_page
+from .editing import submit_change, submit_new
+from .forms import ClosePlanForm, PlanForm, StartPlanForm
+from .services import today
+from .team import plan_view
 
 bp = Blueprint("plans", __name__, url_prefix="/children/<int:child_id>")
+bp.register_error_handler(ReadOnly, read_only_page)
+
+
+def viewed(action: str, target, **detail) -> None:
+    """Every read of a plan page is in the audit log (committed before the page's records are
+    loaded, since a commit expires every loaded row)."""
+    record(action, target=target, detail=detail)
+    db.session.commit()
+
+
+def child_page(child_id: int) -> str:
+    return url_for("children.child", child_id=child_id)
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+def start(child_id: int):
+    children.require(current_user, child_id, Access.EDIT)
+    child = db.session.get(Child, child_id)
+    agreement = children.current_agreement(child_id)
+    existing = shared_plans.open_plan_of(child_id)
+    context = {"child": child, "agreement": agreement, "existing": existing}
+    if agreement is None or existing is not None:
+        viewed("plan_start_refused", child, reason="no agreement" if existing is None else "open")
+        return render_template("plans/start.html", form=None, **context)
+    day = today()
+    weeks = current_app.config.get("PLAN_REVIEW_WEEKS", rules.REVIEW_WEEKS)
+    defaults = {"started_on": day, "next_review_on": rules.next_review(day, weeks)}
+    form = StartPlanForm(
+        data=defaults if request.method == "GET" else None, leads=shared_plans.lead_candidates()
+    )
+    plan = submit_new(form, lambda v: shared_plans.start_plan(child, current_user, agreement, v))
+    if plan is not None:
+        flash(f"Shared plan {plan.reference} has been started", "success")
+        return redirect(child_page(child_id))
+    if request.method == "GET":
+        viewed("plan_start_opened", child)
+    return render_template("plans/start.html", form=form, **context)
+
+
+@bp.route("/plans/<int:plan_id>")
+def plan(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    viewed("plan_viewed", on.plan, child_id=child_id)  # before loading: a commit expires rows
+    view = plan_view(on.plan, current_user, on.rights.level, on.agreement)
+    return render_template("plans/plan.html", child=on.plan.child, view=view)
+
+
+@bp.route("/plans/<int:plan_id>/change", methods=["GET", "POST"])
+def change(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "change this plan")
+    leads = shared_plans.lead_candidates()
+    form = PlanForm(
+        data=PlanForm.data_from(on.plan) if request.method == "GET" else None, leads=leads
+    )
+    result = submit_change(
+        form,
+        on.plan,
+        lambda version, values: shared_plans.change_plan(on.plan, version, values),
+        thing="plan",
+        saved_form=lambda fresh: PlanForm(
+            formdata=None, data=PlanForm.data_from(fresh), leads=leads
+        ),
+    )
+    if result.saved:
+        flash(f"Shared plan {on.plan.reference} has been saved", "success")
+        return redirect(child_page(child_id))
+    if request.method == "GET":
+        viewed("plan_change_opened", on.plan, child_id=child_id)
+    return render_template(
+        "plans/change.html",
+        child=on.plan.child,
+        plan=on.plan,
+        form=form,
+        comparison=result.comparison,
+        level_label=rules.label(rules.LEVELS_OF_NEED, on.plan.level_of_need),
+    ), result.status
+
+
+@bp.route("/plans/<int:plan_id>/close", methods=["GET", "POST"])
+def close(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "close this plan")
+    data = {"closed_on": today(), "version": on.plan.version}
+    form = ClosePlanForm(data=data if request.method == "GET" else None)
+    result = submit_change(
+        form,
+        on.plan,
+        lambda version, values: shared_plans.close_plan(on.plan, version, values),
+        thing="plan",
+        saved_form=lambda fresh: ClosePlanForm(formdata=None, data=ClosePlanForm.data_from(fresh)),
+    )
+    if result.saved:
+        # No banner: the letter page says the plan is closed, and prints without it.
+        return redirect(url_for(".closure_letter", child_id=child_id, plan_id=plan_id))
+    if request.method == "GET":
+        viewed("plan_close_opened", on.plan, child_id=child_id)
+    return render_template(
+        "plans/close.html",
+        child=on.plan.child,
+        plan=on.plan,
+        form=form,
+        comparison=result.comparison,
+    ), result.status
+
+
+@bp.route("/plans/<int:plan_id>/closure-letter")
+def closure_letter(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    if on.plan.status != "closed":
+        abort(404)
+    shared_plans.letter_viewed(on.plan)
+    letter = shared_plans.closure_letter(on.plan)
+    return render_template("plans/closure_letter.html", letter=letter, child=letter.child)
+
+
+# Outcomes, involvements and actions hang off the same blueprint.
+from . import action_views, involvement_views, outcome_views  # noqa: E402
+
+outcome_views.register(bp)
+involvement_views.register(bp)
+action_views.register(bp)

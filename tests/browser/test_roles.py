@@ -10,16 +10,17 @@ from .conftest import check_accessibility, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]
-EVERYONE_NAVIGATION = ["Home", "Your account"]
+COORDINATOR_NAVIGATION = ["Home", "Children", "Lawful bases", "Your account"]
+CHILDREN_NAVIGATION = ["Home", "Children", "Your account"]
 # Screenshot prefix, demo account, the navigation it must see.
 ROLES = [
     ("admin", "admin@demo.tas.test", ADMIN_NAVIGATION),
-    ("coordinator", "coordinator@demo.tas.test", EVERYONE_NAVIGATION),
-    ("dsl", "dsl@oakfield.demo.tas.test", EVERYONE_NAVIGATION),
-    ("linkworker", "linkworker@demo.tas.test", EVERYONE_NAVIGATION),
-    ("fim", "fim@demo.tas.test", EVERYONE_NAVIGATION),
-    ("nurse", "nurse@demo.tas.test", EVERYONE_NAVIGATION),
-    ("gp", "gp@demo.tas.test", EVERYONE_NAVIGATION),
+    ("coordinator", "coordinator@demo.tas.test", COORDINATOR_NAVIGATION),
+    ("dsl", "dsl@oakfield.demo.tas.test", CHILDREN_NAVIGATION),
+    ("linkworker", "linkworker@demo.tas.test", CHILDREN_NAVIGATION),
+    ("fim", "fim@demo.tas.test", CHILDREN_NAVIGATION),
+    ("nurse", "nurse@demo.tas.test", CHILDREN_NAVIGATION),
+    ("gp", "gp@demo.tas.test", CHILDREN_NAVIGATION),
 ]
 
 

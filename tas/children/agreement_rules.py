@@ -1,0 +1,100 @@
+"""Pure rules for agreements and sharing decisions: ages, dates and markers. No Flask, no database;
+"today" is always passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# From this age the young person is asked whether they are competent to agree for themselves
+# (Gillick competence); younger children give their view, and a parent agrees.
+COMPETENCE_AGE = 12
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A marker that limits sharing a record further: its attribute, name and what it means."""
+
+    code: str
+    label: str
+    hint: str
+
+
+MARKERS = (
+    Marker(
+        "restricted",
+        "Restricted",
+        "Ask the agency or school it came from before sharing it further, "
+        "for example police or health information",
+    ),
+    Marker(
+        "not_for_parent",
+        "Not to be disclosed to the parent",
+        "Left out of anything the family sees",
+    ),
+    Marker("third_party", "Third-party information", "It is about someone other than the child"),
+)
+MARKER_CODES = tuple(marker.code for marker in MARKERS)
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Age in whole years on a date. Someone born on 29 February is a year older on 1 March in
+    years without a 29 February, as English law counts it."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - before_birthday
+
+
+def asks_competence(date_of_birth: date, on: date) -> bool:
+    """Whether the young person's competence to agree is asked about, for an agreement on `on`."""
+    return age_on(date_of_birth, on) >= COMPETENCE_AGE
+
+
+def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | None, str | None]:
+    """A date typed as day, month and year, or what to put right (GOV.UK date input messages).
+
+    `what` names the date in the message, like "Date they agreed". Nothing typed at all gives
+    (None, None): whether the date is needed is the caller's question.
+    """
+    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [name for name, value in parts.items() if not value]
+    if len(missing) == 3:
+        return None, None
+    if missing:
+        return None, f"{what} must include a {' and '.join(missing)}"
+    if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+        return None, f"{what} must be a real date"
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"])), None
+    except ValueError:
+        return None, f"{what} must be a real date"
+
+
+def agreement_date_problem(agreed_on: date, today: date, date_of_birth: date) -> str | None:
+    """What is wrong with the date a family agreed, if anything."""
+    if agreed_on > today:
+        return "Date they agreed must be today or in the past"
+    if agreed_on < date_of_birth:
+        return "Date they agreed must be on or after the child's date of birth"
+    return None
+
+
+def withdrawal_date_problem(withdrawn_on: date, today: date, agreed_on: date) -> str | None:
+    """What is wrong with the date a family withdrew agreement, if anything."""
+    if withdrawn_on > today:
+        return "Date agreement was withdrawn must be today or in the past"
+    if withdrawn_on < agreed_on:
+        return (
+            "Date agreement was withdrawn must be on or after the date they agreed, "
+            f"{agreed_on.day} {agreed_on:%B %Y}"
+        )
+    return None
+
+
+def marker_labels(restricted: bool, not_for_parent: bool, third_party: bool) -> list[str]:
+    """The names of the markers a record carries, in the usual order."""
+    carried = {
+        "restricted": restricted,
+        "not_for_parent": not_for_parent,
+        "third_party": third_party,
+    }
+    return [marker.label for marker in MARKERS if carried[marker.code]]

@@ -1,0 +1,285 @@
+"""Children use cases: find them within access, add and change them, audit every read, and
+open a record as a coordinator with a reason."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.clock import local, utcnow
+from tas.extensions import db
+from tas.organisations.models import School, User
+
+from . import access, records
+from .access import Access
+from .models import Child, CoordinatorAccess
+
+UNIQUE = {
+    "nhs_number": "Another child already has this NHS number: check it and enter it again",
+    "upn": "Another child already has this UPN: check it and enter it again",
+}
+MOST_NAME_WORDS = 5
+
+
+def today() -> date:
+    """Today's date in England."""
+    return local(utcnow()).date()
+
+
+# ---------------------------------------------------------------- what a user may do
+
+
+def schools_for_adding(user: User) -> list[School]:
+    """The schools this person may add a child to: a DSL's own, a link worker's linked ones."""
+    if user.role == "dsl" and user.school is not None:
+        return [user.school]
+    if user.role == "link_worker":
+        return list(user.linked_schools)
+    return []
+
+
+def can_move_school(user: User, child: Child, level: Access) -> bool:
+    """The current school's DSL, or a link worker, who may change the child's record."""
+    if level < Access.EDIT:
+        return False
+    return user.role == "link_worker" or (user.role == "dsl" and user.school_id == child.school_id)
+
+
+def manages_staff_access(user: User, child: Child) -> bool:
+    """Only a DSL of the child's current school decides which of its staff see the child."""
+    return user.role == "dsl" and user.school_id == child.school_id
+
+
+# ---------------------------------------------------------------- reading
+
+
+def record_read(child_id: int, action: str, level: Access) -> None:
+    """Audit one read of a child's record, committed before anything is shown."""
+    record(action, target_type="Child", target_id=child_id, detail={"access": level.name.lower()})
+    db.session.commit()
+
+
+def child_record(child_id: int) -> Child:
+    """The child with their school and GP practice, in one query."""
+    return db.session.scalars(
+        select(Child)
+        .where(Child.id == child_id)
+        .options(joinedload(Child.school), joinedload(Child.gp_practice))
+    ).one()
+
+
+# ---------------------------------------------------------------- lists and search
+
+
+@dataclass(frozen=True)
+class Found:
+    """A child in a list or search result, and whether this person may open their record."""
+
+    child: Child
+    can_open: bool
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    rows: list[Found]
+    number: int
+    pages: int
+    total: int
+
+
+def listing(user: User, page: int) -> ResultsPage:
+    """The children this person may see, by last name then first name, a page at a time.
+
+    A coordinator has none here until they record a reason to open a record; a GP practice
+    sees the children registered with it.
+    """
+    where = access.visible(user, Access.GP_SUMMARY)
+    return _paged(where, true(), page, _count(where))
+
+
+def search(
+    user: User,
+    criteria: dict,
+    page: int,
+    *,
+    exclude: ColumnElement[bool] | None = None,
+    level: Access = Access.GP_SUMMARY,
+) -> ResultsPage:
+    """Children matching every criterion given, within this person's access; audited with the
+    kinds of criterion used, never the name or numbers searched for.
+
+    A coordinator finds the records they have opened as anyone else does; a record they have
+    not opened yet (in the schools they cover) is found only by exact identification, so that
+    they can record why they need it without being able to browse children's names.
+    """
+    if user.role == "coordinator" and level < Access.READ:
+        opened = access.visible(user)
+        where = or_(
+            and_(opened, *_matching(criteria)),
+            and_(access.covered_by_coordinator(user), _identified(criteria)),
+        )
+        can_open = opened
+    else:
+        where, can_open = and_(access.visible(user, level), *_matching(criteria)), true()
+    if exclude is not None:
+        where = and_(where, ~exclude)
+    total = _count(where)
+    used = sorted(name for name, value in criteria.items() if value)
+    record("children_searched", detail={"by": used, "found": total})
+    db.session.commit()  # before the rows are loaded: a commit would expire them
+    return _paged(where, can_open, page, total)
+
+
+def _identified(criteria: dict) -> ColumnElement[bool]:
+    """Exactly this child: the NHS number, the UPN, or the full name with the date of birth."""
+    if criteria.get("nhs_number"):
+        return Child.nhs_number == criteria["nhs_number"]
+    if criteria.get("upn"):
+        return Child.upn == criteria["upn"]
+    words = (criteria.get("name") or "").lower().split()
+    if len(words) >= 2 and criteria.get("date_of_birth"):
+        return and_(
+            func.lower(Child.first_name) == words[0],
+            func.lower(Child.last_name) == " ".join(words[1:]),
+            Child.date_of_birth == criteria["date_of_birth"],
+        )
+    return false()
+
+
+def _matching(criteria: dict) -> list[ColumnElement[bool]]:
+    conditions = []
+    for word in (criteria.get("name") or "").lower().split()[:MOST_NAME_WORDS]:
+        conditions.append(
+            or_(
+                func.lower(Child.first_name).contains(word, autoescape=True),
+                func.lower(Child.last_name).contains(word, autoescape=True),
+            )
+        )
+    if criteria.get("date_of_birth"):
+        conditions.append(Child.date_of_birth == criteria["date_of_birth"])
+    if criteria.get("nhs_number"):
+        conditions.append(Child.nhs_number == criteria["nhs_number"])
+    if criteria.get("upn"):
+        conditions.append(Child.upn == criteria["upn"])
+    return conditions
+
+
+def _count(where: ColumnElement[bool]) -> int:
+    return db.session.scalar(select(func.count(Child.id)).where(where)) or 0
+
+
+def _paged(
+    where: ColumnElement[bool], can_open: ColumnElement[bool], page: int, total: int
+) -> ResultsPage:
+    """One page of children, with their schools, in one query."""
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, math.ceil(total / size))
+    number = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(Child, can_open.label("can_open"))
+        .where(where)
+        .options(joinedload(Child.school))
+        .order_by(func.lower(Child.last_name), func.lower(Child.first_name), Child.id)
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    found = [Found(child, bool(opens)) for child, opens in rows]
+    return ResultsPage(found, number, pages, total)
+
+
+# ---------------------------------------------------------------- adding and changing
+
+
+def taken(values: dict, exclude_id: int | None = None) -> dict[str, str]:
+    """Which of the child's unique numbers another child already has, as field -> message."""
+    problems = {}
+    for name, message in UNIQUE.items():
+        value = values.get(name)
+        if not value:
+            continue
+        query = select(Child.id).where(getattr(Child, name) == value)
+        if exclude_id is not None:
+            query = query.where(Child.id != exclude_id)
+        if db.session.scalar(query.limit(1)) is not None:
+            problems[name] = message
+    return problems
+
+
+def add_child(user: User, values: dict) -> Child:
+    """Add a child at one of the schools this person may add to, audited."""
+    if values.get("school_id") not in {school.id for school in schools_for_adding(user)}:
+        raise records.Refused({"school": "Select the child's school"})
+    problems = taken(values)
+    if problems:
+        raise records.Refused(problems)
+    child = Child(
+        **values,
+        originating_school_id=user.school_id,
+        originating_agency_id=user.agency_id,
+    )
+    db.session.add(child)
+
+    def write() -> None:
+        db.session.flush()  # the audit entry needs the new id
+        record("child_added", target=child, detail={"school_id": child.school_id})
+
+    records.commit(write, lambda: taken(values))
+    return child
+
+
+def change_child(child: Child, version: int | None, values: dict) -> list[str]:
+    """Change a child's details (never their school: that is a move), audited."""
+    return records.change(
+        child,
+        version,
+        values,
+        "child_changed",
+        unique=lambda: taken(values, exclude_id=child.id),
+    )
+
+
+# ---------------------------------------------------------------- coordinators
+
+
+def covered_child(user: User, child_id: int) -> Child | None:
+    """The child, if they attend a school this coordinator covers."""
+    if user.role != "coordinator":
+        return None
+    return db.session.scalars(
+        select(Child)
+        .where(Child.id == child_id, access.covered_by_coordinator(user))
+        .options(joinedload(Child.school))
+    ).one_or_none()
+
+
+def record_coordinator_reason(
+    user: User, child: Child, reason: str, now: datetime | None = None
+) -> CoordinatorAccess:
+    """Open a child's record to a coordinator for a few hours, for the reason they gave."""
+    now = now or utcnow()
+    hours = current_app.config["COORDINATOR_ACCESS_HOURS"]
+    grant = CoordinatorAccess(
+        child_id=child.id,
+        user_id=user.id,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    db.session.add(grant)
+
+    def write() -> None:
+        db.session.flush()
+        record(
+            "coordinator_access_recorded",
+            target=child,
+            detail={"coordinator_access_id": grant.id, "hours": hours},
+        )
+
+    records.commit(write)
+    return grant

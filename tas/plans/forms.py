@@ -1,0 +1,152 @@
+"""Forms for the shared plan itself and its outcomes (involvements and actions have their own)."""
+
+from __future__ import annotations
+
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import HiddenField, StringField, SubmitField, ValidationError
+from wtforms.validators import DataRequired
+
+from tas.organisations.forms import RecordForm
+
+from .fields import (
+    DayField,
+    marker_values,
+    markers_field,
+    markers_from,
+    options,
+    people,
+    record_id,
+    select,
+    text_area,
+)
+from .models import Outcome, SharedPlan
+
+NO_LEAD = "No lead practitioner yet"
+
+
+class PlanForm(RecordForm):
+    """The lead practitioner and the next review: what changes on an open plan."""
+
+    lead_practitioner = select(
+        "Lead practitioner",
+        description="The link worker or practitioner the family agreed will lead the plan",
+    )
+    next_review_on = DayField(
+        "Next review date",
+        description="Plans are usually reviewed every 6 weeks. For example, 27 3 2027",
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def __init__(self, *args, leads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead_practitioner.choices = [*options([], NO_LEAD), *people(leads)]
+
+    @staticmethod
+    def data_from(plan: SharedPlan) -> dict:
+        return {
+            "lead_practitioner": str(plan.lead_practitioner_id or ""),
+            "next_review_on": plan.next_review_on,
+            "version": plan.version,
+        }
+
+    def values(self) -> dict:
+        return {
+            "lead_practitioner_id": record_id(self.lead_practitioner.data),
+            "next_review_on": self.next_review_on.data,
+        }
+
+
+class StartPlanForm(PlanForm):
+    # Never shown as an input: carries the message when the child already has an open plan.
+    open_plan = HiddenField(id="open-plan")
+    started_on = DayField(
+        "Start date",
+        missing="Enter the date the plan started",
+        description="For example, 8 9 2026",
+    )
+    submit = SubmitField("Start the plan", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {**super().values(), "started_on": self.started_on.data}
+
+
+class ClosePlanForm(RecordForm):
+    closed_on = DayField("Date the plan closed", missing="Enter the date the plan closed")
+    closure_reason = text_area(
+        "Why the plan is closing",
+        longest=2000,
+        missing="Enter why the plan is closing",
+        description="In plain words: the family will read this in their closure letter.",
+    )
+    submit = SubmitField("Close the plan", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_from(plan: SharedPlan) -> dict:
+        return {
+            "closed_on": plan.closed_on,
+            "closure_reason": plan.closure_reason or "",
+            "version": plan.version,
+        }
+
+    def values(self) -> dict:
+        return {"closed_on": self.closed_on.data, "closure_reason": self.closure_reason.data}
+
+
+def score_field(label: str, missing: str | None = None) -> StringField:
+    return StringField(
+        label,
+        description="0 means things could not be worse; 10 means the outcome has been achieved",
+        widget=GovTextInput(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired(missing)] if missing else [],
+    )
+
+
+def parsed_score(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]{1,2}", value) or int(value) > 10:
+        raise ValidationError("Enter a score from 0 to 10, as a whole number")
+    return int(value)
+
+
+class OutcomeForm(RecordForm):
+    statement = text_area(
+        "What should change",
+        longest=1000,
+        missing="Enter what should change for the child",
+        description="The outcome, in words the family would use",
+    )
+    score = score_field("Score now, from 0 to 10 (optional)")
+    scored_on = DayField("Date of the score", description="For example, 8 9 2026")
+    markers = markers_field()
+    submit = SubmitField("Add the outcome", widget=GovSubmitInput())
+
+    def validate_score(self, field) -> None:
+        parsed_score(field.data)
+
+    @staticmethod
+    def data_from(outcome: Outcome) -> dict:
+        return {"statement": outcome.statement, "markers": markers_from(outcome)}
+
+    def values(self) -> dict:
+        return {
+            "statement": self.statement.data,
+            "score": parsed_score(self.score.data),
+            "scored_on": self.scored_on.data,
+            **marker_values(self.markers.data),
+        }
+
+
+class ScoreForm(RecordForm):
+    score = score_field("Score, from 0 to 10", "Enter a score from 0 to 10")
+    scored_on = DayField("Date of the score", missing="Enter the date of the score")
+    submit = SubmitField("Add the score", widget=GovSubmitInput())
+
+    def validate_score(self, field) -> None:
+        parsed_score(field.data)
+
+    def values(self) -> dict:
+        return {"score": parsed_score(self.score.data), "scored_on": self.scored_on.data}

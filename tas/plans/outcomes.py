@@ -1,0 +1,69 @@
+"""Outcomes on a shared plan, each scored 0-10 at every review; every score is kept."""
+
+from __future__ import annotations
+
+from tas.audit.services import record
+from tas.extensions import db
+from tas.organisations.models import User
+
+from . import rules
+from .models import Outcome, OutcomeScore, SharedPlan
+from .services import Refused, commit, origin, plain, refuse_if, today
+
+
+def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str, str]:
+    problems = {}
+    if score is not None and not rules.valid_score(score):
+        problems["score"] = "Enter a score from 0 to 10"
+    if scored_on is not None and scored_on > today():
+        problems["scored_on"] = "The date of the score must be today or in the past"
+    elif scored_on is not None and scored_on < plan.started_on:
+        problems["scored_on"] = "The date of the score must be on or after the plan started"
+    return problems
+
+
+def add_outcome(plan: SharedPlan, user: User, values: dict) -> Outcome:
+    """A new outcome, with its first score when one was given."""
+    score, scored_on = values.pop("score"), values.pop("scored_on")
+    problems = _score_problems(score, scored_on, plan)
+    if score is not None and scored_on is None:
+        problems["scored_on"] = "Enter the date of the score"
+    refuse_if(problems)
+    outcome = Outcome(plan_id=plan.id, **values, **origin(user))
+    db.session.add(outcome)
+
+    def write() -> Outcome:
+        db.session.flush()
+        if score is not None:
+            _add_score(outcome, user, score, scored_on)
+        record(
+            "outcome_added",
+            target=outcome,
+            detail=plain({"plan_id": plan.id, **values, "score": score, "scored_on": scored_on}),
+        )
+        return outcome
+
+    return commit(write)
+
+
+def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> OutcomeScore:
+    """Score an outcome at a review; earlier scores stay as its history."""
+    if values["score"] is None:
+        raise Refused({"score": "Enter a score from 0 to 10"})
+    refuse_if(_score_problems(values["score"], values["scored_on"], plan))
+
+    def write() -> OutcomeScore:
+        row = _add_score(outcome, user, values["score"], values["scored_on"])
+        db.session.flush()
+        record("outcome_scored", target=outcome, detail=plain({"plan_id": plan.id, **values}))
+        return row
+
+    return commit(write)
+
+
+def _add_score(outcome: Outcome, user: User, score: int, scored_on) -> OutcomeScore:
+    row = OutcomeScore(
+        outcome_id=outcome.id, score=score, scored_on=scored_on, recorded_by_id=user.id
+    )
+    db.session.add(row)
+    return row

@@ -1,0 +1,260 @@
+"""Pure rules about shared plans: the words, the order of the levels of need, what is overdue,
+which records a family may read, and the shape of the outcome chart. No Flask, no database;
+"today" is always an argument."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol, TypeVar
+
+from tas.organisations.rules import Choice, label
+
+__all__ = ["Choice", "label"]
+
+# The order matters: a step up moves down this list (DESIGN.md section 2).
+LEVELS_OF_NEED = (
+    Choice("universal", "Universal"),
+    Choice("early_help", "Early Help"),
+    Choice("targeted_early_help", "Targeted Early Help"),
+    Choice("social_care", "Children's Social Care"),
+)
+DEFAULT_LEVEL = "early_help"
+
+PLAN_STATUSES = (
+    Choice("open", "Open"),
+    Choice("held_by_social_care", "Held by Social Care"),
+    Choice("closed", "Closed"),
+)
+INVOLVEMENT_STATUSES = (
+    Choice("requested", "Requested"),
+    Choice("active", "Active"),
+    Choice("ended", "Ended"),
+    Choice("declined", "Declined"),
+)
+ENGAGEMENT = (
+    Choice("good", "Good"),
+    Choice("partial", "Partial"),
+    Choice("limited", "Limited"),
+    Choice("none", "None"),
+)
+ACTION_STATUSES = (
+    Choice("not_started", "Not started"),
+    Choice("in_progress", "In progress"),
+    Choice("done", "Done"),
+    Choice("cancelled", "Cancelled"),
+)
+OWNER_KINDS = (
+    Choice("agency", "An agency"),
+    Choice("person", "A named person"),
+    Choice("family_member", "A parent or carer"),
+    Choice("child", "The child"),
+)
+MARKERS = (
+    Choice("restricted", "Restricted: ask the originating agency before sharing it further"),
+    Choice("not_for_parent", "Not to be disclosed to the parent or carer"),
+    Choice("third_party", "Third-party information"),
+)
+OPEN_ACTION_STATUSES = frozenset({"not_started", "in_progress"})
+REVIEW_WEEKS = 6
+SCORE_RANGE = range(0, 11)
+
+
+def level_rank(code: str) -> int:
+    """Where a level of need sits in the ordered list (Universal is 0); unknown codes raise."""
+    codes = [choice.code for choice in LEVELS_OF_NEED]
+    return codes.index(code)
+
+
+def is_changeable(plan_status: str) -> bool:
+    """Only an open plan can be changed: one held by Social Care or closed is read-only."""
+    return plan_status == "open"
+
+
+def next_review(from_day: date, weeks: int = REVIEW_WEEKS) -> date:
+    """The default next review: `weeks` after the day given (DESIGN.md section 4)."""
+    return from_day + timedelta(weeks=weeks)
+
+
+def action_is_open(status: str) -> bool:
+    return status in OPEN_ACTION_STATUSES
+
+
+def action_is_overdue(status: str, due_on: date | None, today: date) -> bool:
+    """An action not yet done or cancelled whose due day has passed."""
+    return action_is_open(status) and due_on is not None and due_on < today
+
+
+def review_is_overdue(plan_status: str, next_review_on: date | None, today: date) -> bool:
+    """An open plan whose review day has passed (reviews pause while Social Care holds it)."""
+    return plan_status == "open" and next_review_on is not None and next_review_on < today
+
+
+def plan_flags(
+    *,
+    status: str,
+    has_lead: bool,
+    next_review_on: date | None,
+    overdue_actions: int,
+    today: date,
+) -> list[str]:
+    """What needs someone's attention on a plan, in plain words."""
+    flags = []
+    if status == "held_by_social_care":
+        flags.append("Children's Social Care holds this case: the plan is read-only")
+    if status != "open":
+        return flags
+    if not has_lead:
+        flags.append("No lead practitioner")
+    if next_review_on is None:
+        flags.append("No review date set")
+    elif review_is_overdue(status, next_review_on, today):
+        flags.append(f"Review overdue: it was due on {long_date(next_review_on)}")
+    if overdue_actions:
+        noun = "action is" if overdue_actions == 1 else "actions are"
+        flags.append(f"{overdue_actions} {noun} overdue")
+    return flags
+
+
+def long_date(day: date) -> str:
+    """3 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+# ---------------------------------------------------------------- checks on what was typed
+
+
+def plan_date_problems(started_on: date, next_review_on: date | None, today: date) -> dict:
+    """Field -> what to put right, for a plan's start and review dates."""
+    problems = {}
+    if started_on > today:
+        problems["started_on"] = "The start date must be today or in the past"
+    if next_review_on is not None and next_review_on <= started_on:
+        problems["next_review_on"] = "The next review date must be after the start date"
+    return problems
+
+
+def closure_problems(closed_on: date, started_on: date, today: date) -> dict:
+    if closed_on > today:
+        return {"closed_on": "The closure date must be today or in the past"}
+    if closed_on < started_on:
+        return {"closed_on": "The closure date must be on or after the day the plan started"}
+    return {}
+
+
+def involvement_problems(
+    status: str,
+    started_on: date | None,
+    ended_on: date | None,
+    child_engagement: str | None,
+    parent_engagement: str | None,
+) -> dict:
+    """Field -> what to put right, for an agency involvement."""
+    problems = {}
+    if started_on and ended_on and ended_on < started_on:
+        problems["ended_on"] = "The end date must be on or after the start date"
+    if status == "ended" and ended_on is None:
+        problems["ended_on"] = "Enter the date the involvement ended"
+    if status != "ended" and status != "declined" and ended_on is not None:
+        problems["ended_on"] = "Only an ended or declined involvement has an end date"
+    if child_engagement and not parent_engagement:
+        problems["parent_engagement"] = "Select the parent's or carer's engagement"
+    if parent_engagement and not child_engagement:
+        problems["child_engagement"] = "Select the child's engagement"
+    return problems
+
+
+def action_problems(status: str, completion_note: str | None) -> dict:
+    """A done action needs a note saying what was done."""
+    if status == "done" and not (completion_note or "").strip():
+        return {"completion_note": "Enter a completion note saying what was done"}
+    return {}
+
+
+def valid_score(score: Any) -> bool:
+    return isinstance(score, int) and not isinstance(score, bool) and score in SCORE_RANGE
+
+
+# ---------------------------------------------------------------- history and family prints
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """Each value that differs, as name -> [before, after] (in the order of `after`)."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+class Marked(Protocol):
+    not_for_parent: bool
+    third_party: bool
+
+
+MarkedRecord = TypeVar("MarkedRecord", bound=Marked)
+
+
+def for_family(records: Iterable[MarkedRecord]) -> list[MarkedRecord]:
+    """Records a family may read: none marked not to be disclosed to them or third-party."""
+    return [r for r in records if not r.not_for_parent and not r.third_party]
+
+
+# ---------------------------------------------------------------- the outcome chart
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One score drawn as a bar: where it sits and how tall, in SVG units."""
+
+    score: int
+    scored_on: date
+    x: int
+    y: int
+    height: int
+    label_y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    baseline: int
+    description: str
+
+
+BAR_WIDTH = 24
+BAR_GAP = 8
+PLOT_HEIGHT = 100  # 10 units per point of the 0-10 scale
+TOP = 16  # room for the number above the tallest bar
+
+
+def score_chart(scores: Iterable[tuple[date, int]], statement: str) -> Chart:
+    """Bars for an outcome's scores over time, oldest first, with a text alternative."""
+    ordered = sorted(scores)
+    bars = []
+    for index, (scored_on, score) in enumerate(ordered):
+        height = score * PLOT_HEIGHT // 10
+        y = TOP + PLOT_HEIGHT - height
+        bars.append(
+            Bar(score, scored_on, BAR_GAP + index * (BAR_WIDTH + BAR_GAP), y, height, y - 4)
+        )
+    width = BAR_GAP + max(len(bars), 1) * (BAR_WIDTH + BAR_GAP)
+    return Chart(tuple(bars), width, TOP + PLOT_HEIGHT + 2, TOP + PLOT_HEIGHT, describe(ordered))
+
+
+def describe(ordered: list[tuple[date, int]]) -> str:
+    """The chart in words: how many scores, the first and the latest."""
+    if not ordered:
+        return "No scores yet."
+    first_on, first = ordered[0]
+    if len(ordered) == 1:
+        return f"One score: {first} out of 10 on {long_date(first_on)}."
+    last_on, last = ordered[-1]
+    trend = "up" if last > first else "down" if last < first else "unchanged"
+    return (
+        f"{len(ordered)} scores, {trend} from {first} out of 10 on {long_date(first_on)} "
+        f"to {last} out of 10 on {long_date(last_on)}."
+    )

@@ -1,0 +1,283 @@
+"""What the team-around-the-child page shows about a plan, for one person.
+
+The number of SQL queries is fixed whatever the number of involvements, outcomes and actions:
+each kind of record is read once, with what it shows loaded alongside it (SECURITY.md and
+CONVENTIONS.md: `count_queries` proves it). A GP practice sees only who is involved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Agreement, Child
+from tas.extensions import db
+from tas.organisations.models import User
+
+from . import rules
+from .access import PlanRights, may_start_plan, rights
+from .models import Action, AgencyInvolvement, Outcome, SharedPlan
+from .services import today
+
+STATUS_ORDER = {"active": 0, "requested": 1, "ended": 2, "declined": 3}
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One involved service in the team table."""
+
+    involvement: AgencyInvolvement
+    contact: str
+    open_actions: int = 0
+    overdue_actions: int = 0
+    may_update: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return rules.label(rules.INVOLVEMENT_STATUSES, self.involvement.status)
+
+    @property
+    def child_engagement(self) -> str:
+        return rules.label(rules.ENGAGEMENT, self.involvement.child_engagement)
+
+    @property
+    def parent_engagement(self) -> str:
+        return rules.label(rules.ENGAGEMENT, self.involvement.parent_engagement)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: Action
+    overdue: bool
+    may_update: bool
+    involvement: AgencyInvolvement | None
+
+    @property
+    def status_label(self) -> str:
+        return rules.label(rules.ACTION_STATUSES, self.action.status)
+
+
+@dataclass
+class OwnerGroup:
+    owner: str
+    actions: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    outcome: Outcome
+    chart: rules.Chart
+
+
+@dataclass
+class PlanView:
+    """One plan as this person may see it."""
+
+    plan: SharedPlan
+    rights: PlanRights
+    services: list[ServiceRow]
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    action_groups: list[OwnerGroup] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    summary_only: bool = False
+
+    @property
+    def level_label(self) -> str:
+        return rules.label(rules.LEVELS_OF_NEED, self.plan.level_of_need)
+
+    @property
+    def status_label(self) -> str:
+        return rules.label(rules.PLAN_STATUSES, self.plan.status)
+
+
+@dataclass
+class Team:
+    """The child page's plan section: the current plan, older plans, and what can be started."""
+
+    level: Access
+    current: PlanView | None = None
+    older: list[SharedPlan] = field(default_factory=list)
+    agreement: Agreement | None = None
+    may_start: bool = False
+
+    @property
+    def summary_only(self) -> bool:
+        return self.level < Access.READ
+
+
+def team(child: Child, user: User, level: Access) -> Team:
+    """Everything the team-around-the-child page shows about the child's plans, for this user."""
+    result = Team(level=level)
+    if level < Access.GP_SUMMARY:
+        return result
+    plans = list(
+        db.session.scalars(
+            select(SharedPlan)
+            .options(joinedload(SharedPlan.lead_practitioner).joinedload(User.agency))
+            .where(SharedPlan.child_id == child.id)
+            .order_by(SharedPlan.started_on.desc(), SharedPlan.id.desc())
+        )
+    )
+    current = next((plan for plan in plans if plan.status != "closed"), None)
+    if level < Access.READ:
+        if current is not None:
+            result.current = plan_view(current, user, level, None, summary_only=True)
+        return result
+    result.agreement = children.current_agreement(child.id)
+    result.older = [plan for plan in plans if plan.status == "closed"]
+    result.may_start = current is None and may_start_plan(level)
+    if current is not None:
+        result.current = plan_view(current, user, level, result.agreement)
+    return result
+
+
+def plan_view(
+    plan: SharedPlan,
+    user: User,
+    level: Access,
+    agreement: Agreement | None,
+    *,
+    summary_only: bool = False,
+) -> PlanView:
+    """One plan for one person; a GP practice (summary only) gets who is involved and no more."""
+    plan_rights = rights(user, plan, level, agreement)
+    involvements = _involvements(plan, summary_only)
+    if summary_only:
+        services = [ServiceRow(i, _contact(i)) for i in involvements]
+        return PlanView(plan, plan_rights, services, summary_only=True)
+    day = today()
+    actions = _actions(plan)
+    by_id = {involvement.id: involvement for involvement in involvements}
+    rows = [
+        ActionRow(
+            action,
+            rules.action_is_overdue(action.status, action.due_on, day),
+            plan_rights.may_update_action(action),
+            by_id.get(action.involvement_id),
+        )
+        for action in actions
+    ]
+    services = [_service_row(i, rows, plan_rights) for i in involvements]
+    overdue = sum(1 for row in rows if row.overdue)
+    return PlanView(
+        plan,
+        plan_rights,
+        services,
+        outcomes=_outcomes(plan),
+        action_groups=_grouped(rows),
+        flags=rules.plan_flags(
+            status=plan.status,
+            has_lead=plan.lead_practitioner_id is not None,
+            next_review_on=plan.next_review_on,
+            overdue_actions=overdue,
+            today=day,
+        ),
+    )
+
+
+def _involvements(plan: SharedPlan, summary_only: bool) -> list[AgencyInvolvement]:
+    query = (
+        select(AgencyInvolvement)
+        .options(
+            joinedload(AgencyInvolvement.agency),
+            joinedload(AgencyInvolvement.practitioner),
+        )
+        .where(AgencyInvolvement.plan_id == plan.id)
+    )
+    if summary_only:  # a GP practice: who is working with the child now
+        query = query.where(AgencyInvolvement.status.in_(("active", "requested")))
+    rows = db.session.scalars(query).all()
+    return sorted(rows, key=lambda i: (STATUS_ORDER.get(i.status, 9), i.agency.name.lower(), i.id))
+
+
+def _actions(plan: SharedPlan) -> list[Action]:
+    return list(
+        db.session.scalars(
+            select(Action)
+            .options(
+                joinedload(Action.owner_agency),
+                joinedload(Action.owner_user),
+                joinedload(Action.owner_family_member),
+            )
+            .where(Action.plan_id == plan.id)
+            .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+        )
+    )
+
+
+def _outcomes(plan: SharedPlan) -> list[OutcomeRow]:
+    outcomes = db.session.scalars(
+        select(Outcome)
+        .options(selectinload(Outcome.scores))
+        .where(Outcome.plan_id == plan.id)
+        .order_by(Outcome.id)
+    )
+    return [
+        OutcomeRow(o, rules.score_chart([(s.scored_on, s.score) for s in o.scores], o.statement))
+        for o in outcomes
+    ]
+
+
+def _contact(involvement: AgencyInvolvement) -> str:
+    """Who to contact: the named practitioner's email, or else the agency's."""
+    if involvement.practitioner is not None:
+        return involvement.practitioner.email
+    return involvement.agency.contact_email
+
+
+def _service_row(involvement: AgencyInvolvement, rows: list[ActionRow], plan_rights) -> ServiceRow:
+    """An involvement's open and overdue actions: linked to it, or owned by its agency or its
+    named practitioner."""
+    mine = [
+        row
+        for row in rows
+        if rules.action_is_open(row.action.status)
+        and (
+            row.action.involvement_id == involvement.id
+            or row.action.owner_agency_id == involvement.agency_id
+            or (
+                involvement.practitioner_id is not None
+                and row.action.owner_user_id == involvement.practitioner_id
+            )
+        )
+    ]
+    return ServiceRow(
+        involvement,
+        _contact(involvement),
+        open_actions=len(mine),
+        overdue_actions=sum(1 for row in mine if row.overdue),
+        may_update=plan_rights.may_update_involvement(involvement),
+    )
+
+
+def owner_name(action: Action) -> str:
+    """Who owns an action, in the words the page uses."""
+    if action.owner_kind == "agency" and action.owner_agency is not None:
+        return action.owner_agency.name
+    if action.owner_kind == "person" and action.owner_user is not None:
+        return action.owner_user.name
+    if action.owner_kind == "family_member" and action.owner_family_member is not None:
+        member = action.owner_family_member
+        return f"{member.name} ({member.relationship_to_child})"
+    if action.owner_kind == "child":
+        return "The child"
+    return "No owner"
+
+
+def _grouped(rows: list[ActionRow]) -> list[OwnerGroup]:
+    """Actions by owner: owners with overdue actions first, then by name."""
+    groups: dict[str, OwnerGroup] = defaultdict(lambda: OwnerGroup(""))
+    for row in rows:
+        name = owner_name(row.action)
+        group = groups[name]
+        group.owner = name
+        group.actions.append(row)
+    return sorted(
+        groups.values(),
+        key=lambda g: (not any(row.overdue for row in g.actions), g.owner.lower()),
+    )

@@ -1,0 +1,104 @@
+"""Children with agreements and plans, people around them, and what their pages show."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
+from tests import factories
+from tests.organisations.helpers import (  # noqa: F401  (re-exported for the plan tests)
+    audit_events,
+    error_summary,
+    field_value,
+    page_text,
+    saved,
+    version_on,
+)
+
+
+def child_at(school, *, agreed: bool = True, **fields):
+    """A child at the school, with the family's agreement unless `agreed` is False."""
+    child = factories.child(school=school, **fields)
+    db.session.flush()
+    if agreed:
+        factories.agreement(child, factories.user("dsl", school=school))
+    db.session.flush()
+    return child
+
+
+def open_plan(child, **fields) -> SharedPlan:
+    plan = factories.plan(child, next_review_on=date(2026, 10, 20), **fields)
+    db.session.flush()
+    return plan
+
+
+def named_practitioner(plan, login_as, **involvement_fields):
+    """A practitioner signed in, named on an active involvement of their agency on the plan."""
+    browser = login_as("practitioner")
+    involvement = factories.involvement(
+        plan, agency=browser.user.agency, practitioner=browser.user, **involvement_fields
+    )
+    db.session.commit()
+    return browser, involvement
+
+
+def day(value: date) -> list[str]:
+    """A date as a person types it into the day, month and year boxes."""
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def plans_of(child_id: int) -> list[SharedPlan]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(SharedPlan).where(SharedPlan.child_id == child_id).order_by(SharedPlan.id)
+        )
+    )
+
+
+def action_history(action_id: int) -> list[dict]:
+    db.session.expire_all()
+    return [
+        event.changes
+        for event in db.session.scalars(
+            select(ActionEvent).where(ActionEvent.action_id == action_id).order_by(ActionEvent.id)
+        )
+    ]
+
+
+def involvements_of(plan_id: int) -> list[AgencyInvolvement]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(select(AgencyInvolvement).where(AgencyInvolvement.plan_id == plan_id))
+    )
+
+
+def actions_of(plan_id: int) -> list[Action]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Action).where(Action.plan_id == plan_id)))
+
+
+def section(response, element_id: str) -> str:
+    """The words of the page from the element with this id to the next heading of its level."""
+    body = response.get_data(as_text=True)
+    start = body.find(f'id="{element_id}"')
+    assert start != -1, f"no element with id {element_id}"
+    match = re.compile(r"<h2\b").search(body, start + 1)
+    end = match.start() if match else len(body)
+    text = re.sub(r"<[^>]+>", " ", body[start:end])
+    return " ".join(text.split())
+
+
+def date_shown(response, name: str) -> list[str]:
+    """The day, month and year boxes of a date question, as the page shows them."""
+    body = response.get_data(as_text=True)
+    values = []
+    for tag in re.findall(r"<input\b[^>]*>", body):
+        if f'name="{name}"' in tag:
+            match = re.search(r'\bvalue="([^"]*)"', tag)
+            values.append(match.group(1) if match else "")
+    return values

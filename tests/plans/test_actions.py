@@ -1,0 +1,211 @@
+"""Actions: who does what by when, updated by their owner, with a full history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import time_machine
+
+from tas.extensions import db
+from tas.plans.models import Action
+from tests import factories
+
+from .conftest import TODAY
+from .helpers import (
+    action_history,
+    actions_of,
+    audit_events,
+    child_at,
+    day,
+    error_summary,
+    named_practitioner,
+    open_plan,
+    page_text,
+    saved,
+)
+
+
+def new_action(**fields) -> dict:
+    return {
+        "description": "Book a school nurse drop-in",
+        "owner_kind": "agency",
+        "owner_agency": "",
+        "owner_user": "",
+        "owner_family_member": "",
+        "due_on": day(date(2026, 10, 30)),
+        "involvement": "",
+        "status": "not_started",
+        "completion_note": "",
+        **fields,
+    }
+
+
+def test_the_dsl_adds_an_action_owned_by_a_parent(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    mum = factories.family_member(child, name="Mo Parent")
+    plan = open_plan(child)
+    agency = factories.agency()
+    involvement = factories.involvement(plan, agency=agency)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/actions/new"
+
+    response = dsl.submit(
+        url,
+        new_action(
+            owner_kind="family_member",
+            owner_family_member=str(mum.id),
+            owner_agency=str(agency.id),  # not the kind chosen: not kept
+            involvement=str(involvement.id),
+        ),
+    )
+
+    assert response.status_code == 302
+    [action] = actions_of(plan.id)
+    assert (action.owner_kind, action.owner_family_member_id, action.owner_agency_id) == (
+        "family_member",
+        mum.id,
+        None,
+    )
+    assert action.involvement_id == involvement.id
+    [created] = action_history(action.id)
+    assert created["status"] == [None, "not_started"]
+    assert created["due_on"] == [None, "2026-10-30"]
+    assert audit_events("action_added")[0].target_id == action.id
+    assert "Mo Parent (Mother) Action Due Status" in page_text(dsl.get(f"/children/{child.id}"))
+
+
+def test_an_owner_must_be_chosen_for_the_kind_of_owner(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    db.session.commit()
+
+    response = dsl.submit(
+        f"/children/{child.id}/plans/{plan.id}/actions/new", new_action(owner_kind="person")
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"owner_user": "Select the person who owns the action"}
+    assert actions_of(plan.id) == []
+
+
+def test_the_owner_updates_the_status_and_each_change_is_kept(login_as):
+    school = factories.school()
+    child = child_at(school)
+    plan = open_plan(child)
+    worker, _involvement = named_practitioner(plan, login_as)
+    action = factories.action(
+        plan, owner_kind="person", owner_user=worker.user, due_on=date(2026, 10, 20)
+    )
+    db.session.commit()
+    url = f"/children/{child.id}/actions/{action.id}/change"
+
+    form = worker.get(url)
+    started = worker.submit(
+        url,
+        {
+            "status": "in_progress",
+            "version": "1",
+            "description": "Something else",  # not on the owner's form: ignored
+            "owner_user": "1",
+            "due_on": day(date(2027, 1, 1)),
+        },
+    )
+    with time_machine.travel(TODAY + timedelta(minutes=20), tick=True):
+        no_note = worker.submit(url, {"status": "done", "version": "2", "completion_note": " "})
+        done = worker.submit(
+            url, {"status": "done", "version": "2", "completion_note": "Seen on Tuesday"}
+        )
+        history = page_text(worker.get(f"/children/{child.id}/actions/{action.id}"))
+
+    assert "What needs to be done" not in page_text(form)
+    assert started.status_code == 302
+    assert no_note.status_code == 200
+    assert error_summary(no_note) == {
+        "completion_note": "Enter a completion note saying what was done"
+    }
+    assert done.status_code == 302
+    kept = saved(Action, action.id)
+    assert (kept.status, kept.completion_note) == ("done", "Seen on Tuesday")
+    assert (kept.description, kept.due_on) == ("Book a wellbeing session", date(2026, 10, 20))
+    assert action_history(action.id) == [
+        {"status": ["not_started", "in_progress"]},
+        {"status": ["in_progress", "done"], "completion_note": [None, "Seen on Tuesday"]},
+    ]
+    assert f"12 October 2026 at 10:30am {worker.user.name} Status: Not started → In progress" in (
+        history
+    )
+    assert "12 October 2026 at 10:50am" in history
+    assert "Completion note: Seen on Tuesday" in history
+    assert [e.detail for e in audit_events("action_changed")] == [
+        {"status": ["not_started", "in_progress"]},
+        {"status": ["in_progress", "done"], "completion_note": [None, "Seen on Tuesday"]},
+    ]
+
+
+def test_people_of_the_owning_agency_may_update_it_and_others_on_the_plan_may_not(login_as):
+    school = factories.school()
+    child = child_at(school)
+    plan = open_plan(child)
+    worker, _mine = named_practitioner(plan, login_as)
+    other, _theirs = named_practitioner(plan, login_as)
+    action = factories.action(plan, owner_kind="agency", owner_agency=worker.user.agency)
+    db.session.commit()
+    url = f"/children/{child.id}/actions/{action.id}/change"
+
+    by_other = other.submit(url, {"status": "in_progress", "version": "1"}, page="/")
+    by_agency = worker.submit(url, {"status": "in_progress", "version": "1"})
+
+    assert by_other.status_code == 403
+    assert by_agency.status_code == 302
+    assert saved(Action, action.id).status == "in_progress"
+
+
+def test_a_plan_editor_changes_the_whole_action(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    agency = factories.agency(name="Zero to Nineteen")
+    factories.involvement(plan, agency=agency)
+    action = factories.action(plan, owner_kind="child")
+    db.session.commit()
+    url = f"/children/{child.id}/actions/{action.id}/change"
+
+    response = dsl.submit(
+        url,
+        new_action(
+            description="Ask about sleep",
+            owner_kind="agency",
+            owner_agency=str(agency.id),
+            version="1",
+        ),
+    )
+
+    assert response.status_code == 302
+    kept = saved(Action, action.id)
+    assert (kept.description, kept.owner_kind, kept.owner_agency_id) == (
+        "Ask about sleep",
+        "agency",
+        agency.id,
+    )
+    [change] = action_history(action.id)
+    assert change["owner_kind"] == ["child", "agency"]
+    assert change["owner_agency_id"] == [None, agency.id]
+
+
+def test_an_owner_from_outside_the_plan_is_refused(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    stranger_agency = factories.agency()
+    db.session.commit()
+
+    response = dsl.submit(
+        f"/children/{child.id}/plans/{plan.id}/actions/new",
+        new_action(owner_agency=str(stranger_agency.id)),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"owner_agency": "Select an agency from the list"}
+    assert actions_of(plan.id) == []

@@ -1,0 +1,148 @@
+"""Every plan, involvement, outcome and action route refuses people who may not use it: 403 or
+404 and none of the child's data (SECURITY.md C13, C14)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import update
+
+from tas.children.models import Agreement
+from tas.extensions import db
+from tas.plans.models import Outcome, SharedPlan
+from tests import factories
+
+from .helpers import child_at, day, involvements_of, open_plan, page_text, saved
+
+
+def plan_rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("plans.")),
+        key=lambda rule: rule.rule,
+    )
+
+
+def url_for_rule(app, rule, ids: dict) -> str:
+    values = {name: ids[name] for name in rule.arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def a_child_with_everything(school=None, **child_fields):
+    child = child_at(school or factories.school(), first_name="Zebedee", **child_fields)
+    plan = open_plan(child)
+    involvement = factories.involvement(plan, summary="Private summary")
+    db.session.flush()
+    action = factories.action(plan, description="Private action")
+    outcome = Outcome(plan_id=plan.id, statement="Private outcome")
+    db.session.add(outcome)
+    db.session.flush()
+    return {
+        "child_id": child.id,
+        "plan_id": plan.id,
+        "involvement_id": involvement.id,
+        "action_id": action.id,
+        "outcome_id": outcome.id,
+        "agency": involvement.agency,
+        "school": child.school,
+        "gp": child.gp_practice,
+    }
+
+
+OUTSIDERS = {
+    "dsl of another school": lambda ids: {"role": "dsl"},
+    "school staff without a grant": lambda ids: {"role": "school_staff", "school": ids["school"]},
+    "link worker of another school": lambda ids: {"role": "link_worker"},
+    "practitioner of the agency, not named": lambda ids: {
+        "role": "practitioner",
+        "agency": ids["agency"],
+    },
+    "gp of another practice": lambda ids: {"role": "gp"},
+    "coordinator without a reason": lambda ids: {"role": "coordinator"},
+    "admin": lambda ids: {"role": "admin"},
+}
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
+def test_outsiders_get_nothing_from_any_plan_route(app, login_as, who):
+    ids = a_child_with_everything()
+    db.session.commit()
+    fields = OUTSIDERS[who](ids)
+    browser = login_as(fields.pop("role"), **fields)
+    token = browser.token("/")
+
+    for rule in plan_rules(app):
+        url = url_for_rule(app, rule, ids)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = browser.get(url)
+            else:
+                response = browser.client.post(
+                    url, data={"csrf_token": token, "summary": "Changed", "status": "done"}
+                )
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+            text = page_text(response)
+            for private in ("Zebedee", "Private", "TAS-"):
+                assert private not in text, (method, url, private)
+
+    assert saved(SharedPlan, ids["plan_id"]).status == "open"
+    assert [i.summary for i in involvements_of(ids["plan_id"])] == ["Private summary"]
+
+
+def test_the_childs_gp_practice_reaches_no_plan_page(app, login_as):
+    gp = login_as("gp")
+    ids = a_child_with_everything(gp_practice=gp.user.agency)
+    db.session.commit()
+
+    for rule in plan_rules(app):
+        if "GET" not in rule.methods:
+            continue
+        response = gp.get(url_for_rule(app, rule, ids))
+        assert response.status_code == 403, rule.rule
+        assert "Private" not in page_text(response)
+
+
+def test_guessed_ids_of_another_childs_records_are_not_found(app, login_as):
+    dsl = login_as("dsl")
+    mine = a_child_with_everything(dsl.user.school)
+    theirs = a_child_with_everything()
+    db.session.commit()
+    guessed = {**theirs, "child_id": mine["child_id"]}  # my child, their records
+
+    for rule in plan_rules(app):
+        if "plans/new" in rule.rule:
+            continue  # only the child id: nothing of theirs to guess
+        url = url_for_rule(app, rule, guessed)
+        response = dsl.get(url)
+        assert response.status_code == 404, url
+        assert "Private" not in page_text(response)
+
+
+def test_a_withdrawn_agreement_ends_practitioners_access_and_freezes_the_plan(login_as):
+    dsl = login_as("dsl")
+    worker = login_as("practitioner")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    involvement = factories.involvement(plan, agency=worker.user.agency, practitioner=worker.user)
+    db.session.flush()
+    db.session.execute(
+        update(Agreement)
+        .where(Agreement.child_id == child.id)
+        .values(withdrawn_on=date(2026, 10, 10))
+    )
+    db.session.commit()
+    base = f"/children/{child.id}"
+
+    practitioner_page = worker.get(f"{base}/involvements/{involvement.id}")
+    dsl_page = dsl.get(f"{base}/plans/{plan.id}")
+    change = dsl.submit(
+        f"{base}/plans/{plan.id}/change",
+        {"next_review_on": day(date(2026, 11, 30)), "version": "1"},
+        page=base,
+    )
+
+    assert practitioner_page.status_code == 404
+    assert dsl_page.status_code == 200
+    assert "Add an action" not in page_text(dsl_page)
+    assert change.status_code == 403
+    assert saved(SharedPlan, plan.id).next_review_on == date(2026, 10, 20)
