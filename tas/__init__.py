@@ -18,6 +18,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
     register_logging(app)
+    from .web import register_converters
+
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
@@ -58,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from .children.views import bp as children_bp
     from .organisations.views import bp as organisations_bp
     from .pages.views import bp as pages_bp
+    from .plans.gp_views import bp as gp_bp
     from .plans.views import bp as plans_bp
 
     app.register_blueprint(pages_bp)
@@ -65,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(gp_bp)
     app.register_blueprint(sharing_bp)
 
 

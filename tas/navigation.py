@@ -29,6 +29,7 @@ CHILDREN_ROLES = frozenset(
     {"dsl", "school_staff", "link_worker", "practitioner", "gp", "coordinator"}
 )
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
+GP_ITEM = NavItem("Notifications", "gp.notifications", "gp.")
 
 
 def items_for(role: str) -> tuple[NavItem, ...]:
@@ -37,6 +38,8 @@ def items_for(role: str) -> tuple[NavItem, ...]:
         return (*COMMON_ITEMS, *ADMIN_ITEMS, ACCOUNT_ITEM)
     if role == "coordinator":
         return (*COMMON_ITEMS, CHILDREN_ITEM, *COORDINATOR_ITEMS, ACCOUNT_ITEM)
+    if role == "gp":
+        return (*COMMON_ITEMS, CHILDREN_ITEM, GP_ITEM, ACCOUNT_ITEM)
     if role in CHILDREN_ROLES:
         return (*COMMON_ITEMS, CHILDREN_ITEM, ACCOUNT_ITEM)
     return (*COMMON_ITEMS, ACCOUNT_ITEM)

@@ -7,6 +7,7 @@ import secrets
 from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from .config import is_production
 from .extensions import db
@@ -80,3 +81,16 @@ def register_errors(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
         return _http(InternalServerError())
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in a URL: ids that fit the database's integer columns. A bigger number is
+    simply not found (404), rather than an overflow in the database driver (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any route is added: the URL converters every blueprint uses."""
+    app.url_map.converters["int"] = DatabaseIdConverter

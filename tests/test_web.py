@@ -324,3 +324,11 @@ def test_the_throttled_sign_in_page_is_a_429(app, visitor):
     assert response.status_code == 429
     _assert_protective_headers(response)
     assert "govuk-error-summary" in response.get_data(as_text=True)
+
+
+def test_an_id_too_big_for_the_database_is_simply_not_found(login_as):
+    """SECURITY.md E25: ids past the integer columns' range answer 404, never 500."""
+    dsl = login_as("dsl")
+    too_big = f"{2**31}"
+    for url in ("/children/99999999999999999999", f"/children/{too_big}/family"):
+        assert dsl.get(url).status_code == 404

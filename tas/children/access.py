@@ -17,7 +17,7 @@ from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 from tas.plans.models import AgencyInvolvement, SharedPlan
 
-from .models import Agreement, Child, CoordinatorAccess, SchoolMove, StaffGrant
+from .models import Agreement, AgreementAgency, Child, CoordinatorAccess, SchoolMove, StaffGrant
 
 
 def _about_child(*conditions):
@@ -84,12 +84,39 @@ def _link_worker_clauses(
     )
     lead = _leads_a_plan(user)
     editable = and_(or_(linked, lead), ~withdrawn)
-    return editable, or_(editable, lead)
+    # A link worker may also be the named practitioner of an involvement at another school.
+    return editable, or_(editable, _practitioner_clause(user))
+
+
+def _agreement_covers_involvement() -> ColumnElement[bool]:
+    """The family's current agreement covers this involvement's agency (an agreement naming no
+    agencies covers any agency)."""
+    names_agencies = (
+        exists().where(AgreementAgency.agreement_id == Agreement.id).correlate(Agreement)
+    )
+    names_this_agency = (
+        exists()
+        .where(
+            AgreementAgency.agreement_id == Agreement.id,
+            AgreementAgency.agency_id == AgencyInvolvement.agency_id,
+        )
+        .correlate(Agreement, AgencyInvolvement)
+    )
+    return (
+        exists()
+        .where(
+            Agreement.child_id == Child.id,
+            Agreement.withdrawn_on.is_(None),
+            or_(~names_agencies, names_this_agency),
+        )
+        .correlate(Child, AgencyInvolvement)
+    )
 
 
 def _practitioner_clause(user: User) -> ColumnElement[bool]:
     """Named practitioner of an active involvement (their agency's safeguarding lead: any of the
-    agency's), while the family's agreement stands; and the lead practitioner, always."""
+    agency's) that the family's current agreement covers; and the lead practitioner of an open
+    plan, always (read-only once agreement is withdrawn)."""
     mine = (
         AgencyInvolvement.agency_id == user.agency_id
         if user.is_safeguarding_lead
@@ -101,8 +128,9 @@ def _practitioner_clause(user: User) -> ColumnElement[bool]:
         SharedPlan.status != "closed",
         AgencyInvolvement.status == "active",
         mine,
+        _agreement_covers_involvement(),
     )
-    return or_(and_(involved, _current_agreement()), _leads_a_plan(user))
+    return or_(involved, _leads_a_plan(user))
 
 
 def _coordinator_clause(user: User, now: datetime) -> ColumnElement[bool]:
@@ -152,7 +180,7 @@ def clauses(
     else:
         editable, readable = nothing, nothing
     gp = (
-        and_(Child.gp_practice_id == user.agency_id, ~_agreement_withdrawn())
+        and_(Child.gp_practice_id == user.agency_id, _current_agreement())
         if user.role == "gp" and user.agency_id is not None
         else nothing
     )

@@ -56,7 +56,9 @@ def family(child_id: int):
 
 
 def member_add(child_id: int):
-    access.require(current_user, child_id, Access.EDIT)
+    level = access.require(current_user, child_id, Access.EDIT)
+    if request.method == "GET":
+        services.record_read(child_id, "family_member_form_opened", level)
     row = services.child_record(child_id)
     form = FamilyMemberForm()
     if form.validate_on_submit():
@@ -89,7 +91,9 @@ def member_change(child_id: int, member_id: int):
 
 
 def lives_with(child_id: int):
-    access.require(current_user, child_id, Access.EDIT)
+    level = access.require(current_user, child_id, Access.EDIT)
+    if request.method == "GET":
+        services.record_read(child_id, "lives_with_opened", level)
     row = services.child_record(child_id)
     return change_page(
         row,
@@ -105,7 +109,9 @@ def lives_with(child_id: int):
 
 def siblings(child_id: int):
     """Find a child this person can see, to link as a sibling (the search posts)."""
-    access.require(current_user, child_id, Access.EDIT)
+    level = access.require(current_user, child_id, Access.EDIT)
+    if request.method == "GET":
+        services.record_read(child_id, "sibling_search_opened", level)
     row = services.child_record(child_id)
     form = SearchForm()
     results = None

@@ -45,6 +45,7 @@ def move(child_id: int):
     form = SchoolMoveForm(schools=school_services.schools_to_move_to(row))
     status = 200
     if request.method == "GET":
+        services.record_read(child_id, "school_move_opened", level)
         form.version.data = str(row.version)
     elif form.validate_on_submit():
         try:

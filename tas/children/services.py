@@ -100,7 +100,10 @@ def listing(user: User, page: int) -> ResultsPage:
     sees the children registered with it.
     """
     where = access.visible(user, Access.GP_SUMMARY)
-    return _paged(where, true(), page, _count(where))
+    total = _count(where)
+    record("children_listed", detail={"found": total, "page": page})
+    db.session.commit()  # before the rows are loaded: a commit would expire them
+    return _paged(where, true(), page, total)
 
 
 def search(

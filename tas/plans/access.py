@@ -38,8 +38,9 @@ class PlanRights:
     agency_id: int | None
     safeguarding_lead: bool
     level: Access
-    changeable: bool  # the plan is open
+    changeable: bool  # the plan is open and the family's agreement stands
     editor: bool  # may change the plan itself
+    closer: bool  # may close the plan (also after the family withdrew agreement)
 
     def may_update_involvement(self, involvement: AgencyInvolvement) -> bool:
         if not self.changeable:
@@ -64,15 +65,25 @@ class PlanRights:
 
 def rights(user: User, plan: SharedPlan, level: Access, agreement: Agreement | None) -> PlanRights:
     """This person's rights on this plan, given their access to the child and the agreement."""
-    changeable = rules.is_changeable(plan.status) and level >= Access.READ
-    leads = plan.lead_practitioner_id == user.id and agreement is not None
+    # After a withdrawal nothing on the plan changes (the record stays read-only), except that
+    # the school's DSL or link worker may close it.
+    open_plan = rules.is_changeable(plan.status) and level >= Access.READ
+    changeable = open_plan and agreement is not None
+    leads = plan.lead_practitioner_id == user.id
+    editor = changeable and (level >= Access.EDIT or leads)
+    closer = editor or (
+        open_plan
+        and agreement is None
+        and children.may_record_consent_decisions(user, plan.child_id)
+    )
     return PlanRights(
         user_id=user.id,
         agency_id=user.agency_id,
         safeguarding_lead=bool(user.is_safeguarding_lead),
         level=level,
         changeable=changeable,
-        editor=changeable and (level >= Access.EDIT or leads),
+        editor=editor,
+        closer=closer,
     )
 
 

@@ -16,7 +16,7 @@ from tas.organisations.models import Agency, User, link_worker_schools
 
 from . import rules
 from .models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from .services import check_version, commit, origin, plain, refuse_if
+from .services import audit_fields, check_version, commit, origin, plain, refuse_if
 
 OWNER_FIELDS = ("owner_agency_id", "owner_user_id", "owner_family_member_id")
 SCHOOL_ROLES = ("dsl", "school_staff")
@@ -137,7 +137,7 @@ def add_action(plan: SharedPlan, user: User, values: dict) -> Action:
         db.session.flush()
         detail = plain({name: [None, value] for name, value in values.items() if value is not None})
         db.session.add(ActionEvent(action_id=action.id, by_id=user.id, changes=detail))
-        record("action_added", target=action, detail=detail)
+        record("action_added", target=action, detail=audit_fields(detail, plan_id=plan.id))
         return action
 
     return commit(write)
@@ -167,7 +167,7 @@ def change_action(action: Action, user: User, version: int | None, values: dict)
             setattr(action, name, values[name])
         db.session.flush()  # a competing save shows here, as StaleDataError
         db.session.add(ActionEvent(action_id=action.id, by_id=user.id, changes=plain(changed)))
-        record("action_changed", target=action, detail=plain(changed))
+        record("action_changed", target=action, detail=audit_fields(changed))
         return changed
 
     return commit(write)

@@ -36,13 +36,14 @@ def _team_page(child_id: int) -> str:
 
 def involvement_add(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
-    if not on.rights.editor:
-        raise ReadOnly(on.plan, "add an involvement to this plan")
     child = on.plan.child
     if on.agreement is None:
+        # Say why first: without the family's agreement no agency can be involved.
         record("involvement_add_refused", target=on.plan, detail={"reason": "no agreement"})
         db.session.commit()
         return render_template("plans/no_agreement.html", child=child, plan=on.plan)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "add an involvement to this plan")
     agencies = involvements.agencies_for(on.agreement)
     practitioners = involvements.practitioners_of([agency.id for agency in agencies])
     form = InvolvementForm(

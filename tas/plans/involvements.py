@@ -13,7 +13,7 @@ from tas.organisations.models import Agency, User
 
 from . import rules
 from .models import AgencyInvolvement, EngagementUpdate, SharedPlan
-from .services import check_version, commit, origin, plain, refuse_if, today
+from .services import audit_fields, check_version, commit, origin, refuse_if, today
 
 PRACTITIONER_ROLES = ("practitioner", "link_worker")
 NOT_COVERED = (
@@ -85,7 +85,7 @@ def add_involvement(
     def write() -> AgencyInvolvement:
         db.session.flush()
         _engagement(involvement, user, None, note)
-        record("involvement_added", target=involvement, detail=plain(values))
+        record("involvement_added", target=involvement, detail=audit_fields(values))
         return involvement
 
     return commit(write)
@@ -109,7 +109,7 @@ def change_involvement(
             setattr(involvement, name, values[name])
         db.session.flush()
         _engagement(involvement, user, before, note)
-        record("involvement_changed", target=involvement, detail=plain(changed))
+        record("involvement_changed", target=involvement, detail=audit_fields(changed))
         return changed
 
     return commit(write)

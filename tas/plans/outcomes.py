@@ -8,7 +8,7 @@ from tas.organisations.models import User
 
 from . import rules
 from .models import Outcome, OutcomeScore, SharedPlan
-from .services import Refused, commit, origin, plain, refuse_if, today
+from .services import Refused, audit_fields, commit, origin, refuse_if, today
 
 
 def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str, str]:
@@ -39,7 +39,9 @@ def add_outcome(plan: SharedPlan, user: User, values: dict) -> Outcome:
         record(
             "outcome_added",
             target=outcome,
-            detail=plain({"plan_id": plan.id, **values, "score": score, "scored_on": scored_on}),
+            detail=audit_fields(
+                {**values, "score": score, "scored_on": scored_on}, plan_id=plan.id
+            ),
         )
         return outcome
 
@@ -55,7 +57,7 @@ def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> O
     def write() -> OutcomeScore:
         row = _add_score(outcome, user, values["score"], values["scored_on"])
         db.session.flush()
-        record("outcome_scored", target=outcome, detail=plain({"plan_id": plan.id, **values}))
+        record("outcome_scored", target=outcome, detail=audit_fields(values, plan_id=plan.id))
         return row
 
     return commit(write)

@@ -46,6 +46,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+def audit_fields(values: dict, **ids: int) -> dict:
+    """What the audit log keeps of a change: the names of the fields and the ids involved, never
+    what was typed (the append-only log could never forget a child's details)."""
+    return {"fields": sorted(values), **ids}
+
+
 def check_version(row, version: int | None) -> None:
     """Refuse a save from a form opened on an older version of the record (SECURITY.md I35)."""
     if version != row.version:

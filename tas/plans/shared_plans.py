@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,7 +17,7 @@ from tas.organisations.models import User
 
 from . import rules
 from .models import Action, AgencyInvolvement, Outcome, SharedPlan
-from .services import Refused, check_version, commit, origin, plain, refuse_if, today
+from .services import Refused, audit_fields, check_version, commit, origin, refuse_if, today
 
 LEAD_ROLES = ("link_worker", "practitioner")
 OPEN_PLAN = (
@@ -75,7 +77,7 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
 
     def write() -> SharedPlan:
         db.session.flush()  # the one-open-plan index answers here when another start won
-        record("plan_started", target=plan, detail={"child_id": child.id, **plain(values)})
+        record("plan_started", target=plan, detail=audit_fields(values, child_id=child.id))
         return plan
 
     try:
@@ -98,14 +100,23 @@ def change_plan(plan: SharedPlan, version: int | None, values: dict) -> dict:
     return _save(plan, values, "plan_changed")
 
 
-def close_plan(plan: SharedPlan, version: int | None, values: dict) -> dict:
-    """Close the plan with a reason; it stays, read-only, and a new one may be started."""
+def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
+    """Close the plan with a reason; it stays, read-only, and a new one may be started. The
+    GP practice, if told of the plan, gets a closure update in the same transaction."""
+    from .gp_notifications import send_update
+
     check_version(plan, version)
     refuse_if(rules.closure_problems(values["closed_on"], plan.started_on, today()))
-    return _save(plan, {**values, "status": "closed"}, "plan_closed")
+    closer = by if by is not None else (current_user if has_request_context() else None)
+    return _save(
+        plan,
+        {**values, "status": "closed"},
+        "plan_closed",
+        then=lambda: send_update(plan, "closure", closer) if closer is not None else None,
+    )
 
 
-def _save(plan: SharedPlan, values: dict, action: str) -> dict:
+def _save(plan: SharedPlan, values: dict, action: str, then=None) -> dict:
     before = {name: getattr(plan, name) for name in values}
     changed = rules.changes(before, values)
 
@@ -113,7 +124,9 @@ def _save(plan: SharedPlan, values: dict, action: str) -> dict:
         for name in changed:
             setattr(plan, name, values[name])
         db.session.flush()
-        record(action, target=plan, detail=plain(changed))
+        record(action, target=plan, detail=audit_fields(changed))
+        if then is not None:
+            then()
         return changed
 
     return commit(write)

@@ -19,7 +19,7 @@ from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.organisations.models import User
 
-from . import rules
+from . import gp_notifications, rules
 from .access import PlanRights, may_start_plan, rights
 from .models import Action, AgencyInvolvement, Outcome, SharedPlan
 from .services import today
@@ -85,6 +85,8 @@ class PlanView:
     action_groups: list[OwnerGroup] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     summary_only: bool = False
+    gp: gp_notifications.PlanGp | None = None  # GP notification status (not for the GP)
+    may_notify_gp: bool = False
 
     @property
     def level_label(self) -> str:
@@ -164,7 +166,8 @@ def plan_view(
     ]
     services = [_service_row(i, rows, plan_rights) for i in involvements]
     overdue = sum(1 for row in rows if row.overdue)
-    return PlanView(
+    gp = gp_notifications.plan_gp(plan, plan.child.gp_practice_id is not None, involvements)
+    view = PlanView(
         plan,
         plan_rights,
         services,
@@ -177,7 +180,11 @@ def plan_view(
             overdue_actions=overdue,
             today=day,
         ),
+        gp=gp,
+        may_notify_gp=gp_notifications.may_notify(user, plan, level, agreement),
     )
+    view.flags += gp.flags
+    return view
 
 
 def _involvements(plan: SharedPlan, summary_only: bool) -> list[AgencyInvolvement]:

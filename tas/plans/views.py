@@ -107,7 +107,7 @@ def change(child_id: int, plan_id: int):
 @bp.route("/plans/<int:plan_id>/close", methods=["GET", "POST"])
 def close(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
-    if not on.rights.editor:
+    if not on.rights.closer:
         raise ReadOnly(on.plan, "close this plan")
     data = {"closed_on": today(), "version": on.plan.version}
     form = ClosePlanForm(data=data if request.method == "GET" else None)
@@ -143,8 +143,9 @@ def closure_letter(child_id: int, plan_id: int):
 
 
 # Outcomes, involvements and actions hang off the same blueprint.
-from . import action_views, involvement_views, outcome_views  # noqa: E402
+from . import action_views, gp_views, involvement_views, outcome_views  # noqa: E402
 
 outcome_views.register(bp)
 involvement_views.register(bp)
 action_views.register(bp)
+gp_views.register(bp)

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]
 COORDINATOR_NAVIGATION = ["Home", "Children", "Lawful bases", "Your account"]
 CHILDREN_NAVIGATION = ["Home", "Children", "Your account"]
+GP_NAVIGATION = ["Home", "Children", "Notifications", "Your account"]
 # Screenshot prefix, demo account, the navigation it must see.
 ROLES = [
     ("admin", "admin@demo.tas.test", ADMIN_NAVIGATION),
@@ -20,7 +21,7 @@ ROLES = [
     ("linkworker", "linkworker@demo.tas.test", CHILDREN_NAVIGATION),
     ("fim", "fim@demo.tas.test", CHILDREN_NAVIGATION),
     ("nurse", "nurse@demo.tas.test", CHILDREN_NAVIGATION),
-    ("gp", "gp@demo.tas.test", CHILDREN_NAVIGATION),
+    ("gp", "gp@demo.tas.test", GP_NAVIGATION),
 ]
 
 

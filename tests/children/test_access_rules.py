@@ -461,3 +461,28 @@ def test_visible_filters_a_list_of_involvements_to_the_whole_team(app):
         .order_by(AgencyInvolvement.id)
     )
     assert db.session.scalars(team).all() == [mine.id, colleagues.id]
+
+
+def test_a_named_practitioner_needs_the_agreement_to_cover_their_agency(app):
+    """DESIGN.md section 2: the agreement says which agencies it covers."""
+    from tas.children.models import AgreementAgency
+
+    dsl = factories.user(role="dsl")
+    practitioner = factories.user(role="practitioner")
+    child = factories.child(school=dsl.school)
+    db.session.flush()
+    agreement = factories.agreement(child, dsl)
+    plan = factories.plan(child)
+    factories.involvement(plan, agency=practitioner.agency, practitioner=practitioner)
+    db.session.commit()
+    assert access.access_to(practitioner, child.id) == access.Access.READ  # names no agency
+
+    other = factories.agency(name="Another service")
+    db.session.flush()
+    db.session.add(AgreementAgency(agreement_id=agreement.id, agency_id=other.id))
+    db.session.commit()
+    assert access.access_to(practitioner, child.id) == access.Access.NONE
+
+    db.session.add(AgreementAgency(agreement_id=agreement.id, agency_id=practitioner.agency_id))
+    db.session.commit()
+    assert access.access_to(practitioner, child.id) == access.Access.READ

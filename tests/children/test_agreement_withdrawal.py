@@ -100,7 +100,8 @@ def test_a_new_agreement_after_withdrawal_restores_access(login_as):
         {
             "agreed_by": str(parent.id),
             "agreed_on": ["20", "11", "2026"],
-            "agencies": [str(early_help.id)],
+            # The practitioner's agency must be covered for them to see the child again.
+            "agencies": [str(early_help.id), str(practitioner.user.agency_id)],
             "information_covered": "Wellbeing only",
             "family_told": "y",
             "privacy_notice_given": "y",

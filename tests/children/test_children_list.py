@@ -68,8 +68,12 @@ def test_a_gp_lists_their_practices_children_with_only_name_date_of_birth_and_nh
     login_as,
 ):
     gp = login_as("gp")
-    factories.child(gp_practice=gp.user.agency, first_name="Registered", nhs_number="9434765919")
+    registered = factories.child(
+        gp_practice=gp.user.agency, first_name="Registered", nhs_number="9434765919"
+    )
     factories.child(first_name="Unregistered")
+    db.session.flush()
+    factories.agreement(registered, asked_by=factories.user(role="dsl"))
     db.session.commit()
 
     response = gp.get(SEARCH)

@@ -108,6 +108,8 @@ def test_people_who_only_read_a_child_cannot_change_their_details(login_as, role
         plan = factories.plan(child)
         factories.agreement(child, asked_by=factories.user(role="dsl"))
         factories.involvement(plan, agency=browser.user.agency, practitioner=browser.user)
+    if role == "gp":  # a GP practice sees a registered child while the family agrees
+        factories.agreement(child, asked_by=factories.user(role="dsl"))
     if role == "coordinator":
         db.session.add(
             CoordinatorAccess(
@@ -185,6 +187,8 @@ def test_a_gp_sees_only_name_date_of_birth_and_nhs_number(login_as):
         lives_with="Mother",
     )
     db.session.flush()
+    factories.agreement(child, asked_by=factories.user(role="dsl"))
+    db.session.flush()
     factories.family_member(child, name="Parent Name", contact="07700 900123")
     db.session.commit()
 
@@ -230,6 +234,8 @@ def test_the_childs_page_costs_the_same_with_3_or_30_family_members(login_as, co
         gp_practice=browser.user.agency if role == "gp" else None,
     )
     db.session.flush()
+    if role == "gp":
+        factories.agreement(child, asked_by=factories.user(role="dsl"))
     if role == "coordinator":
         db.session.add(
             CoordinatorAccess(

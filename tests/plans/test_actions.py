@@ -138,9 +138,10 @@ def test_the_owner_updates_the_status_and_each_change_is_kept(login_as):
     )
     assert "12 October 2026 at 10:50am" in history
     assert "Completion note: Seen on Tuesday" in history
+    # The audit log names the fields changed; what was typed stays in the action's history.
     assert [e.detail for e in audit_events("action_changed")] == [
-        {"status": ["not_started", "in_progress"]},
-        {"status": ["in_progress", "done"], "completion_note": [None, "Seen on Tuesday"]},
+        {"fields": ["status"]},
+        {"fields": ["completion_note", "status"]},
     ]
 
 

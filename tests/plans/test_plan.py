@@ -70,7 +70,7 @@ def test_the_dsl_starts_a_plan_with_a_lead_practitioner(login_as):
     assert plan.originating_school_id == dsl.user.school_id
     [started] = audit_events("plan_started")
     assert (started.actor_id, started.target_id) == (dsl.user.id, plan.id)
-    assert started.detail["lead_practitioner_id"] == lead.id
+    assert "lead_practitioner_id" in started.detail["fields"]
     assert "Lee Lead" in page_text(dsl.get(f"/children/{child.id}"))
 
 
@@ -164,7 +164,7 @@ def test_the_lead_practitioner_can_be_changed_and_the_change_is_audited(login_as
     assert response.status_code == 302
     assert saved(SharedPlan, plan.id).lead_practitioner_id == second.id
     [changed] = audit_events("plan_changed")
-    assert changed.detail == {"lead_practitioner_id": [first.id, second.id]}
+    assert changed.detail == {"fields": ["lead_practitioner_id"]}
 
 
 def test_the_lead_practitioner_may_change_the_plan_but_another_practitioner_may_not(login_as):
@@ -212,7 +212,7 @@ def test_closing_keeps_the_plan_read_only_and_a_new_one_can_start(login_as):
     assert closed.headers["Location"].endswith(f"/plans/{plan.id}/closure-letter")
     kept = saved(SharedPlan, plan.id)
     assert (kept.status, kept.closed_on) == ("closed", date(2026, 10, 12))
-    assert audit_events("plan_closed")[0].detail["status"] == ["open", "closed"]
+    assert "status" in audit_events("plan_closed")[0].detail["fields"]
     refused = [
         dsl.get(f"{base}/plans/{plan.id}/change"),
         dsl.submit(f"{base}/plans/{plan.id}/actions/new", {}, page=base),

@@ -146,3 +146,42 @@ def test_a_withdrawn_agreement_ends_practitioners_access_and_freezes_the_plan(lo
     assert "Add an action" not in page_text(dsl_page)
     assert change.status_code == 403
     assert saved(SharedPlan, plan.id).next_review_on == date(2026, 10, 20)
+
+
+def test_after_a_withdrawal_nobody_who_keeps_read_access_changes_the_plan(login_as):
+    """The lead practitioner and the DSL keep the record read-only: they cannot update an
+    action they own, or an involvement they are named on; the DSL may still close the plan."""
+    dsl = login_as("dsl")
+    lead = login_as("practitioner")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child, lead_practitioner=lead.user)
+    involvement = factories.involvement(plan, agency=lead.user.agency, practitioner=lead.user)
+    db.session.flush()
+    owned_by_lead = factories.action(plan, owner_kind="person", owner_user=lead.user)
+    owned_by_dsl = factories.action(plan, owner_kind="person", owner_user=dsl.user)
+    db.session.flush()
+    db.session.execute(
+        update(Agreement)
+        .where(Agreement.child_id == child.id)
+        .values(withdrawn_on=date(2026, 10, 10))
+    )
+    db.session.commit()
+    base = f"/children/{child.id}"
+
+    assert lead.get(base).status_code == 200  # the lead still reads the record
+    for browser, action in ((lead, owned_by_lead), (dsl, owned_by_dsl)):
+        url = f"{base}/actions/{action.id}/change"
+        answer = browser.submit(
+            url, {"status": "done", "version": "1", "completion_note": "x"}, page=base
+        )
+        assert answer.status_code == 403
+    changed = lead.submit(
+        f"{base}/involvements/{involvement.id}/change",
+        {"service": "Something else", "version": "1"},
+        page=base,
+    )
+    assert changed.status_code == 403
+    db.session.expire_all()
+    assert {a.status for a in (saved(type(owned_by_lead), owned_by_lead.id),)} == {"not_started"}
+    closing = dsl.get(f"{base}/plans/{plan.id}/close")
+    assert closing.status_code == 200

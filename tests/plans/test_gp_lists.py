@@ -1,0 +1,233 @@
+"""Missing GP notifications across every plan a person may see (one query), and the GP
+practice's own list: acknowledge and answer, nothing else of the child's record."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.plans.gp_notifications import missing_gp_notifications
+from tas.plans.models import GpNotification, Outcome
+from tests import factories
+
+from .helpers import audit_events, child_at, error_summary, open_plan, page_text, section
+
+SENT = datetime(2026, 10, 5, 10, tzinfo=UTC)
+
+
+def a_plan(school, *, gp_practice=None, notified=False, **child_fields):
+    """A plan with an active involvement; the child registered with `gp_practice`."""
+    child = child_at(school, gp_practice=gp_practice, **child_fields)
+    plan = open_plan(child, lead_practitioner=factories.user("link_worker", name="Lin Link"))
+    worker = factories.user("practitioner", name="Pat Worker")
+    factories.involvement(
+        plan,
+        agency=worker.agency,
+        practitioner=worker,
+        service="Anxiety group",
+        started_on=date(2026, 10, 1),
+        summary="Private summary",
+    )
+    db.session.flush()
+    if notified and gp_practice is not None:
+        db.session.add(
+            GpNotification(
+                plan_id=plan.id,
+                gp_practice_id=gp_practice.id,
+                due_on=date(2026, 10, 8),
+                sent_at=SENT,
+                method="secure email",
+            )
+        )
+    db.session.flush()
+    return child, plan
+
+
+def gp_practice():
+    return factories.agency(service_type="gp_practice", contact_email="gp@nhs.net")
+
+
+def plans_missing_at(school, count: int) -> list:
+    return [a_plan(school, gp_practice=gp_practice())[1] for _ in range(count)]
+
+
+@pytest.mark.parametrize("role", ["dsl", "link_worker", "coordinator"])
+def test_the_missing_list_is_one_query_whatever_the_number_of_plans(login_as, count_queries, role):
+    statements, pages = [], []
+    for size in (3, 30):
+        school = factories.school()
+        fields = {
+            "dsl": {"school": school},
+            "link_worker": {"linked_schools": [school]},
+            "coordinator": {"clusters": [school.cluster]},
+        }[role]
+        browser = login_as(role, **fields)
+        plans_missing_at(school, size)
+        db.session.commit()
+        user = browser.user
+        db.session.refresh(user)
+        with count_queries() as counted:
+            found = missing_gp_notifications(user)
+        statements.append(len(counted))
+        assert len(found) == size
+        browser.get("/")
+        with count_queries() as counted:
+            assert browser.get("/gp-notifications/missing").status_code == 200
+        pages.append(len(counted))
+
+    assert statements == [1, 1]
+    assert pages[0] == pages[1]
+
+
+def test_the_missing_list_holds_only_missing_notifications_of_plans_the_user_may_see(login_as):
+    dsl = login_as("dsl")
+    school = dsl.user.school
+    _, missing = a_plan(school, gp_practice=gp_practice(), first_name="Mabel")
+    a_plan(school, gp_practice=gp_practice(), notified=True, first_name="Notified")
+    a_plan(school, gp_practice=None, first_name="Unregistered")
+    a_plan(factories.school(), gp_practice=gp_practice(), first_name="Elsewhere")
+    no_one = child_at(school, gp_practice=gp_practice(), first_name="Uninvolved")
+    open_plan(no_one)
+    db.session.commit()
+
+    response = dsl.get("/gp-notifications/missing")
+
+    rows = html.unescape(section(response, "missing-notifications"))
+    assert missing.reference in rows
+    assert "Mabel" in rows
+    assert "Overdue since 9 October 2026 (it was due by 8 October 2026)" in rows
+    for hidden in ("Notified", "Unregistered", "Elsewhere", "Uninvolved"):
+        assert hidden not in rows
+    assert f"/children/{missing.child_id}/plans/{missing.id}/gp-notification" in (
+        response.get_data(as_text=True)
+    )
+    assert audit_events("gp_notifications_missing_viewed")
+
+
+def test_a_coordinator_sees_references_and_schools_but_no_names(login_as):
+    school = factories.school(name="Hill Top Primary")
+    coordinator = login_as("coordinator", clusters=[school.cluster])
+    _, plan = a_plan(school, gp_practice=gp_practice(), first_name="Hortensia")
+    _, outside = a_plan(factories.school(), gp_practice=gp_practice())
+    db.session.commit()
+
+    text = page_text(coordinator.get("/gp-notifications/missing"))
+
+    assert plan.reference in text
+    assert "Hill Top Primary" in text
+    assert "Hortensia" not in text
+    assert outside.reference not in text
+
+
+@pytest.mark.parametrize("role", ["practitioner", "school_staff", "gp", "admin"])
+def test_other_roles_have_no_missing_list(login_as, role):
+    assert login_as(role).get("/gp-notifications/missing").status_code == 403
+
+
+def the_practices_notification(gp, nhs_number="9990000026"):
+    child, plan = a_plan(
+        factories.school(),
+        gp_practice=gp.user.agency,
+        notified=True,
+        first_name="Ignatius",
+        nhs_number=nhs_number,
+    )
+    db.session.add(Outcome(plan_id=plan.id, statement="Private outcome"))
+    factories.action(plan, description="Private action")
+    db.session.commit()
+    notification = db.session.scalar(
+        select(GpNotification).where(GpNotification.plan_id == plan.id)
+    )
+    return child, plan, notification
+
+
+def test_the_practice_sees_its_notifications_with_who_is_involved_and_nothing_more(login_as):
+    gp = login_as("gp")
+    _, plan, _ = the_practices_notification(gp)
+    a_plan(factories.school(), gp_practice=gp_practice(), notified=True, first_name="Otherkid")
+    db.session.commit()
+
+    response = gp.get("/gp/notifications")
+
+    text = page_text(response)
+    assert response.status_code == 200
+    for shown in (
+        plan.reference,
+        "Ignatius",
+        "1 May 2016",
+        "999 000 0026",
+        "Anxiety group (Pat Worker, person",
+        "Lin Link",
+    ):
+        assert shown in text, shown
+    for hidden in ("Private", "Otherkid"):
+        assert hidden not in text
+    assert "Notifications" in text  # in the navigation
+
+
+def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(login_as):
+    gp = login_as("gp")
+    child, _, notification = the_practices_notification(gp)
+    dsl = login_as("dsl", school=child.school)
+    url = f"/gp/notifications/{notification.id}"
+
+    acknowledged = gp.submit(f"{url}/acknowledge", page="/gp/notifications")
+    again = gp.submit(f"{url}/acknowledge", page=f"{url}/reply")
+    blank = gp.submit(f"{url}/reply", {"health_services_reply": "  "})
+    answered = gp.submit(f"{url}/reply", {"health_services_reply": "Known to paediatrics."})
+
+    assert (acknowledged.status_code, again.status_code, answered.status_code) == (302, 302, 302)
+    assert blank.status_code == 200
+    assert (
+        "Enter which health services are involved" in error_summary(blank)["health_services_reply"]
+    )
+    db.session.expire_all()
+    row = db.session.get(GpNotification, notification.id)
+    assert row.acknowledged_at is not None
+    assert row.health_services_reply == "Known to paediatrics."
+    assert len(audit_events("gp_notification_acknowledged")) == 1
+    assert "Known to paediatrics." in section(dsl.get(f"/children/{child.id}"), "gp-notification")
+
+
+def test_another_practice_gets_404_and_changes_nothing(login_as):
+    ours = login_as("gp")
+    other = login_as("gp")
+    _, _, notification = the_practices_notification(ours)
+    url = f"/gp/notifications/{notification.id}"
+
+    responses = [
+        other.submit(f"{url}/acknowledge", page="/gp/notifications"),
+        other.get(f"{url}/reply"),
+        other.submit(f"{url}/reply", {"health_services_reply": "Mine"}, page="/gp/notifications"),
+        ours.get(f"/gp/notifications/{notification.id + 1000}/reply"),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    assert "Ignatius" not in page_text(other.get("/gp/notifications"))
+    for response in responses:
+        assert "Ignatius" not in page_text(response)
+    db.session.expire_all()
+    row = db.session.get(GpNotification, notification.id)
+    assert (row.acknowledged_at, row.health_services_reply) == (None, None)
+
+
+def test_people_who_are_not_a_practice_have_no_practice_list(login_as):
+    assert login_as("dsl").get("/gp/notifications").status_code == 403
+
+
+def test_the_practice_list_runs_the_same_queries_for_2_or_20(login_as, count_queries):
+    counts = []
+    for size in (2, 20):
+        gp = login_as("gp")
+        for _ in range(size):
+            the_practices_notification(gp, nhs_number=None)
+        gp.get("/")
+        with count_queries() as counted:
+            assert gp.get("/gp/notifications").status_code == 200
+        counts.append(len(counted))
+
+    assert counts[0] == counts[1]
