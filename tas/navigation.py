@@ -12,7 +12,7 @@ from flask_login import current_user
 class NavItem:
     text: str
     endpoint: str
-    section: str  # the endpoint prefix that marks the item as the current section
+    section: str | tuple[str, ...]  # endpoint prefixes that mark the item's section as current
 
 
 ADMIN_ITEMS = (
@@ -23,7 +23,7 @@ ADMIN_ITEMS = (
 )
 COORDINATOR_ITEMS = (NavItem("Lawful bases", "sharing.lawful_bases", "sharing."),)
 COMMON_ITEMS = (NavItem("Home", "pages.home", "pages.home"),)
-CHILDREN_ITEM = NavItem("Children", "children.children", "children.")
+CHILDREN_ITEM = NavItem("Children", "children.children", ("children.", "plans."))
 # Everyone who may see some children's records (never administrators).
 CHILDREN_ROLES = frozenset(
     {"dsl", "school_staff", "link_worker", "practitioner", "gp", "coordinator"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, g
-from govuk_frontend_wtf.main import WTFormsHelpers
+from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from .clock import local
@@ -25,6 +26,7 @@ def configure_templates(app: Flask) -> None:
         ]
     )
     WTFormsHelpers(app)
+    app.add_template_global(error_summary)
     app.jinja_env.filters["local_datetime"] = format_local_datetime
     app.jinja_env.filters["local_date"] = format_local_date
 
@@ -35,6 +37,20 @@ def configure_templates(app: Flask) -> None:
             "partnership_name": app.config["PARTNERSHIP_NAME"],
             "csp_nonce": getattr(g, "csp_nonce", None),
         }
+
+
+def error_summary(form) -> dict:
+    """The GOV.UK error summary for a form; a date's message leads to its Day box, which is
+    where GOV.UK asks focus to go (the date's own id is a container, not a field)."""
+    params = wtforms_errors(form)
+    dates = {
+        f"#{field.id}": f"#{field.name}-day"
+        for field in form
+        if isinstance(field.widget, GovDateInput)
+    }
+    for item in params["errorList"]:
+        item["href"] = dates.get(item["href"], item["href"])
+    return params
 
 
 def format_local_datetime(moment: datetime | None) -> str:

@@ -209,7 +209,7 @@ class CoordinatorReasonForm(TasForm):
     reason = TextAreaField(
         "Why do you need to open this child's record?",
         description="Your reason is kept with your name in the audit log. "
-        "The record stays open to you for a few hours.",
+        "The record then stays open to you for the hours shown above.",
         widget=GovCharacterCount(),
         filters=[stripped],
         validators=[

@@ -3,11 +3,14 @@ owner and the owning agency's people update the status; plan editors change all 
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.templating import format_local_date
 
 from . import actions, rules
 from .access import OnPlan, ReadOnly, plan_on, record_on
@@ -100,6 +103,16 @@ def _added(changes: dict) -> bool:
     return "description" in changes and changes["description"][0] is None
 
 
+def _shown(value):
+    """A stored history value as people read it (ISO dates become 4 December 2026)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_local_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
 def described(changes: dict) -> list[str]:
     """One history entry in words: which answers changed, and to what."""
     lines = []
@@ -108,6 +121,7 @@ def described(changes: dict) -> list[str]:
         if name in CODED:
             before = rules.label(CODED[name], before) if before else None
             after = rules.label(CODED[name], after) if after else None
+        before, after = _shown(before), _shown(after)
         if name.endswith("_id"):
             lines.append(f"{label} changed" if before else f"{label} set")
         elif isinstance(after, bool):

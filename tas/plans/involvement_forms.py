@@ -134,6 +134,8 @@ class InvolvementForm(InvolvementChangeForm):
     """Adding an involvement: the agency too."""
 
     agency = select("Agency", "Select the agency")
+    # The page asks for the agency first, so its error comes first in the summary too.
+    agency.creation_counter = -1
     submit = SubmitField("Add the involvement", widget=GovSubmitInput())
 
     def __init__(self, *args, agencies=(), **kwargs):

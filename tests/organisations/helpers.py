@@ -33,7 +33,11 @@ def error_summary(response) -> dict[str, str]:
     if start == -1:
         return {}
     summary = body[start : body.find("</ul>", start)]
-    return {target: html.unescape(text).strip() for target, text in SUMMARY_LINK.findall(summary)}
+    # A date's message links to its Day box (tests/test_error_summary.py); keyed here by field.
+    return {
+        target.removesuffix("-day"): html.unescape(text).strip()
+        for target, text in SUMMARY_LINK.findall(summary)
+    }
 
 
 def field_value(response, name: str) -> str | None:
