@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired
 
 from tas.forms import TasForm
 from tas.organisations.forms import RecordForm, name_field, options, record_id
+from tas.plans.fields import marker_values, markers_field, markers_from
 
 from .fields import blank_as_none, optional_note, optional_text
 
@@ -51,11 +52,13 @@ class FamilyMemberForm(RecordForm):
         "Only if contacting this person could put the child or someone else at risk, for "
         "example because of domestic abuse: say what to check before anyone contacts them",
     )
+    markers = markers_field()
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     @staticmethod
     def data_from(member) -> dict:
         return {
+            "markers": markers_from(member),
             "name": member.name,
             "relationship_to_child": member.relationship_to_child,
             "parental_responsibility": answer(member.parental_responsibility),
@@ -73,6 +76,7 @@ class FamilyMemberForm(RecordForm):
             "lives_with_child": self.lives_with_child.data == "yes",
             "contact": blank_as_none(self.contact.data),
             "safe_contact_warning": blank_as_none(self.safe_contact_warning.data),
+            **marker_values(self.markers.data),
         }
 
 

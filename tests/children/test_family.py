@@ -292,3 +292,20 @@ def test_the_family_page_costs_the_same_with_3_or_30_members_and_siblings(login_
             assert dsl.get(f"/children/{child.id}/family").status_code == 200
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+def test_a_family_member_can_be_marked_not_to_be_disclosed_to_the_parent(login_as):
+    """DESIGN.md section 2: records may carry markers that family letters and exports obey."""
+    dsl = login_as("dsl")
+    child = own_child(dsl)
+
+    response = dsl.submit(
+        f"/children/{child.id}/family/new",
+        {**member_form(), "markers": ["not_for_parent", "third_party"]},
+    )
+
+    assert response.status_code == 302
+    member = db.session.scalars(select(FamilyMember)).one()
+    assert (member.not_for_parent, member.third_party, member.restricted) == (True, True, False)
+    text = page_text(dsl.get(f"/children/{child.id}/family"))
+    assert "Sharing markers Not to be disclosed to the parent or carer; Third-party" in text
