@@ -6,6 +6,7 @@ No Flask and no database here; "today" is always passed in.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -168,16 +169,13 @@ def is_temporary_upn(upn: str) -> bool:
 # ---------------------------------------------------------------- school days
 
 
-def add_school_days(start: date, days: int) -> date:
-    """The date `days` school days after `start`.
-
-    School days here are Monday to Friday: bank holidays and school holidays are not taken out
-    yet (a later issue brings bank holidays), so a due date can fall on one.
-    """
+def add_school_days(start: date, days: int, holidays: Container[date] = ()) -> date:
+    """The date `days` school days after `start`: weekdays that are not in `holidays` (England
+    and Wales bank holidays in the app). School holidays come with term dates (issue 4)."""
     day = start
     counted = 0
     while counted < days:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in holidays:
             counted += 1
     return day

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
@@ -46,7 +47,9 @@ def move_school(
         read_only_until=now + timedelta(days=config["OLD_SCHOOL_READ_ONLY_DAYS"]),
         moved_by_id=user.id,
     )
-    due = rules.add_school_days(local(now).date(), config["FILE_TRANSFER_SCHOOL_DAYS"])
+    due = rules.add_school_days(
+        local(now).date(), config["FILE_TRANSFER_SCHOOL_DAYS"], ENGLAND_AND_WALES
+    )
     transfer = FileTransfer(move=move, due_on=due)
     ended = list(
         db.session.scalars(

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import record
+from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
@@ -115,6 +116,7 @@ def plan_gp(plan: SharedPlan, gp_known: bool, involvements: list[AgencyInvolveme
         method=initial.method if initial else None,
         working_days=working_days(),
         today=today(),
+        holidays=ENGLAND_AND_WALES,
     )
     pending = [r for r in rows if r.kind != gp_rules.INITIAL and r.sent_at is None]
     outstanding = gp_rules.INITIAL if state.missing else (pending[-1].kind if pending else None)
@@ -307,7 +309,7 @@ def send_update(plan: SharedPlan, kind: str, user: User) -> GpNotification | Non
         plan_id=plan.id,
         gp_practice_id=child.gp_practice_id,
         kind=kind,
-        due_on=gp_rules.add_working_days(today(), working_days()),
+        due_on=gp_rules.add_working_days(today(), working_days(), ENGLAND_AND_WALES),
     )
     page = notify_page(plan)
     if page.secure:
@@ -403,6 +405,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
             method=None,
             working_days=days,
             today=day,
+            holidays=ENGLAND_AND_WALES,
         )
         if not (missing_initial and state.missing):
             state = gp_rules.Status("due", gp_rules.update_flag(update, None))

@@ -2,13 +2,13 @@
 which mailboxes are secure, and the status shown on the plan. No Flask, no database; "today"
 is always an argument.
 
-Working days skip weekends only for now: England and Wales bank holidays arrive with the
-reminders feature, and every function here already takes them as `holidays`.
+Working days skip weekends and the `holidays` given (England and Wales bank holidays in the app:
+tas.bank_holidays).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,11 +52,11 @@ def method_label(method: str | None) -> str:
     return method.lower()
 
 
-def is_working_day(day: date, holidays: Collection[date] = ()) -> bool:
+def is_working_day(day: date, holidays: Container[date] = ()) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def add_working_days(start: date, days: int, holidays: Collection[date] = ()) -> date:
+def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
     """The working day `days` working days after `start` (`start` itself need not be one)."""
     day = start
     counted = 0
@@ -77,7 +77,7 @@ def first_involvement_day(
     return min(known) if known else None
 
 
-def due_on(first_involved: date, working_days: int, holidays: Collection[date] = ()) -> date:
+def due_on(first_involved: date, working_days: int, holidays: Container[date] = ()) -> date:
     """The day by which the GP practice must have been told (DESIGN.md section 4)."""
     return add_working_days(first_involved, working_days, holidays)
 
@@ -122,7 +122,7 @@ def status(
     method: str | None,
     working_days: int,
     today: date,
-    holidays: Collection[date] = (),
+    holidays: Container[date] = (),
 ) -> Status:
     """The initial notification's status: not expected, due by, overdue since, or sent."""
     if sent_on is not None:
