@@ -59,6 +59,8 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .children.lawful_bases import bp as sharing_bp
     from .children.views import bp as children_bp
+    from .meetings.request_views import bp as requests_bp
+    from .meetings.views import bp as meetings_bp
     from .organisations.views import bp as organisations_bp
     from .pages.views import bp as pages_bp
     from .plans.gp_views import bp as gp_bp
@@ -71,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(gp_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(requests_bp)
 
 
 def register_web(app: Flask) -> None:

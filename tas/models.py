@@ -15,6 +15,16 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
+from tas.meetings.models import (
+    AgendaItem,
+    Invitation,
+    Meeting,
+    MeetingChange,
+    MeetingSeries,
+    TasRequest,
+    Term,
+    UninvitedAttendee,
+)
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import (
@@ -33,6 +43,7 @@ __all__ = [
     "ActionEvent",
     "Agency",
     "AgencyInvolvement",
+    "AgendaItem",
     "Agreement",
     "AgreementAgency",
     "AuditEvent",
@@ -43,7 +54,11 @@ __all__ = [
     "FamilyMember",
     "FileTransfer",
     "GpNotification",
+    "Invitation",
     "LawfulBasis",
+    "Meeting",
+    "MeetingChange",
+    "MeetingSeries",
     "OutboxMessage",
     "Outcome",
     "OutcomeScore",
@@ -56,6 +71,9 @@ __all__ = [
     "SiblingLink",
     "SignInAttempt",
     "StaffGrant",
+    "TasRequest",
+    "Term",
+    "UninvitedAttendee",
     "User",
     "UserSession",
 ]

@@ -28,6 +28,12 @@ CHILDREN_ITEM = NavItem("Children", "children.children", ("children.", "plans.")
 CHILDREN_ROLES = frozenset(
     {"dsl", "school_staff", "link_worker", "practitioner", "gp", "coordinator"}
 )
+MEETINGS_ITEM = NavItem("Meetings", "meetings.meetings", "meetings.")
+REQUESTS_ITEM = NavItem("Requests", "requests.requests", "requests.")
+# Who may see some meetings (GP practices only those they are invited to) and who makes or
+# triages TAS requests.
+MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
+REQUESTS_ROLES = frozenset({"dsl", "school_staff", "link_worker"})
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
 GP_ITEM = NavItem("Notifications", "gp.notifications", "gp.")
 
@@ -36,13 +42,16 @@ def items_for(role: str) -> tuple[NavItem, ...]:
     """The navigation for a role, in order."""
     if role == "admin":
         return (*COMMON_ITEMS, *ADMIN_ITEMS, ACCOUNT_ITEM)
+    work = (
+        *((CHILDREN_ITEM,) if role in CHILDREN_ROLES else ()),
+        *((MEETINGS_ITEM,) if role in MEETINGS_ROLES else ()),
+        *((REQUESTS_ITEM,) if role in REQUESTS_ROLES else ()),
+    )
     if role == "coordinator":
-        return (*COMMON_ITEMS, CHILDREN_ITEM, *COORDINATOR_ITEMS, ACCOUNT_ITEM)
+        return (*COMMON_ITEMS, *work, *COORDINATOR_ITEMS, ACCOUNT_ITEM)
     if role == "gp":
-        return (*COMMON_ITEMS, CHILDREN_ITEM, GP_ITEM, ACCOUNT_ITEM)
-    if role in CHILDREN_ROLES:
-        return (*COMMON_ITEMS, CHILDREN_ITEM, ACCOUNT_ITEM)
-    return (*COMMON_ITEMS, ACCOUNT_ITEM)
+        return (*COMMON_ITEMS, *work, GP_ITEM, ACCOUNT_ITEM)
+    return (*COMMON_ITEMS, *work, ACCOUNT_ITEM)
 
 
 def register(app: Flask) -> None:

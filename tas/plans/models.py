@@ -138,6 +138,8 @@ class Action(RecordOrigin, db.Model):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     completion_note: Mapped[str | None] = mapped_column(Text)
+    # The meeting whose minutes agreed this action, if it was agreed at a meeting.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,0 +1,2 @@
+"""TAS meetings: requests and triage, booking and termly series, invitations and answers, the
+agenda, attendance, minutes and the actions they put on a child's shared plan."""

@@ -1,0 +1,204 @@
+"""Who may see and do what with meetings and TAS requests (DESIGN.md section 3): one clause for
+lists, one check for a meeting, one for a request. Every meetings and requests route, list and
+export goes through this module. Deny by default: a role not named here sees nothing.
+
+- ORGANISE: the school's DSL, a link worker linked to the school, and the meeting's chair: book,
+  move, cancel, invite, set the agenda, record attendance and minutes.
+- INVITED: a person or agency invited (not removed), from the invitation until 30 days after the
+  meeting: the arrangements, that meeting's agenda items and their minutes, and their own answer;
+  never the rest of a child's record. A GP practice invited sees arrangements only (GPs never see
+  minutes, DESIGN.md section 3).
+- ARRANGEMENTS: a coordinator for their clusters (or the district): date, time, place, invitations,
+  answers, attendance and counts; children's names only through their recorded-reason access.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from flask import abort
+from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
+
+from tas.children.models import Agreement, Child
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
+
+from .models import AgendaItem, Invitation, Meeting, TasRequest
+
+INVITED_FOR = timedelta(days=30)  # an invited practitioner's view ends 30 days after the meeting
+
+
+class MeetingAccess(enum.IntEnum):
+    NONE = 0
+    ARRANGEMENTS = 1
+    INVITED = 2
+    ORGANISE = 3
+
+
+def organising_schools(user: User):
+    """The schools whose meetings and requests this user organises (a SELECT of school ids),
+    or None for a role that organises none."""
+    if user.role == "dsl" and user.school_id is not None:
+        return select(School.id).where(School.id == user.school_id)
+    if user.role == "link_worker":
+        return select(link_worker_schools.c.school_id).where(
+            link_worker_schools.c.user_id == user.id
+        )
+    return None
+
+
+def _coordinated_schools(user: User):
+    if user.district_wide:
+        return select(School.id)
+    return select(School.id).where(
+        School.cluster_id.in_(
+            select(coordinator_clusters.c.cluster_id).where(
+                coordinator_clusters.c.user_id == user.id
+            )
+        )
+    )
+
+
+def invited(user: User, now: datetime) -> ColumnElement[bool]:
+    """The user, or their agency, has a standing invitation to the meeting, and the meeting
+    ended less than 30 days ago."""
+    who = Invitation.representative_id == user.id
+    if user.agency_id is not None:
+        who = or_(who, Invitation.agency_id == user.agency_id)
+    return and_(
+        exists()
+        .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), who)
+        .correlate(Meeting),
+        Meeting.ends_at > now - INVITED_FOR,
+    )
+
+
+def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, ColumnElement[bool]]:
+    """For each access level, the SQL condition on Meeting under which this user has it."""
+    now = now or utcnow()
+    nothing = false()
+    organise = arrangements = invited_to = nothing
+    if not user.active:
+        return {
+            MeetingAccess.ORGANISE: nothing,
+            MeetingAccess.INVITED: nothing,
+            MeetingAccess.ARRANGEMENTS: nothing,
+        }
+    schools = organising_schools(user)
+    if schools is not None:
+        organise = or_(Meeting.school_id.in_(schools), Meeting.chair_id == user.id)
+    elif user.role in ("practitioner",):
+        organise = Meeting.chair_id == user.id
+    if user.role in ("practitioner", "link_worker"):
+        invited_to = invited(user, now)
+    if user.role == "gp":
+        arrangements = invited(user, now)
+    if user.role == "coordinator":
+        arrangements = Meeting.school_id.in_(_coordinated_schools(user))
+    return {
+        MeetingAccess.ORGANISE: organise,
+        MeetingAccess.INVITED: invited_to,
+        MeetingAccess.ARRANGEMENTS: arrangements,
+    }
+
+
+def visible(
+    user: User, level: MeetingAccess = MeetingAccess.ARRANGEMENTS, now: datetime | None = None
+) -> ColumnElement[bool]:
+    """The condition for lists: meetings this user has at least `level` on."""
+    return or_(*(condition for at, condition in clauses(user, now).items() if at >= level))
+
+
+def access_to(user: User, meeting_id: int, now: datetime | None = None) -> MeetingAccess:
+    """This user's access to one meeting, in one query (NONE when it does not exist)."""
+    levels = clauses(user, now)
+    level = case(
+        (levels[MeetingAccess.ORGANISE], int(MeetingAccess.ORGANISE)),
+        (levels[MeetingAccess.INVITED], int(MeetingAccess.INVITED)),
+        (levels[MeetingAccess.ARRANGEMENTS], int(MeetingAccess.ARRANGEMENTS)),
+        else_=int(MeetingAccess.NONE),
+    )
+    found = db.session.scalar(select(level).where(Meeting.id == meeting_id))
+    return MeetingAccess(found or 0)
+
+
+def require(
+    user: User, meeting_id: int, level: MeetingAccess = MeetingAccess.ARRANGEMENTS
+) -> tuple[Meeting, MeetingAccess]:
+    """The meeting, unless the user lacks `level` on it: 404 when they may not know it exists,
+    403 when they may see it but not do this."""
+    have = access_to(user, meeting_id)
+    if have == MeetingAccess.NONE:
+        abort(404)
+    if have < level:
+        abort(403)
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:  # pragma: no cover - access_to found it a moment ago
+        abort(404)
+    return meeting, have
+
+
+def may_organise_school(user: User, school_id: int) -> bool:
+    """Whether the user may book meetings for (and triage or request at) this school."""
+    schools = organising_schools(user)
+    if schools is None or not user.active:
+        return False
+    return bool(db.session.scalar(select(schools.where(School.id == school_id).exists())))
+
+
+def on_agenda_now() -> ColumnElement[bool]:
+    """An agenda item that stands: an anonymous consultation, an item of a meeting no longer
+    scheduled (held or cancelled: kept as history), or a child whose family's agreement stands.
+    A child whose family withdrew agreement leaves every future agenda at once."""
+    agreed = (
+        exists()
+        .where(Agreement.child_id == AgendaItem.child_id, Agreement.withdrawn_on.is_(None))
+        .correlate(AgendaItem)
+    )
+    scheduled = (
+        exists()
+        .where(Meeting.id == AgendaItem.meeting_id, Meeting.status == "scheduled")
+        .correlate(AgendaItem)
+    )
+    return or_(AgendaItem.child_id.is_(None), ~scheduled, agreed)
+
+
+def sees_agenda(level: MeetingAccess, user: User) -> bool:
+    """The agenda items and minutes are for organisers and invited practitioners only."""
+    return level >= MeetingAccess.INVITED and user.role != "gp"
+
+
+# --- TAS requests -------------------------------------------------------------------------
+
+
+def requests_visible(user: User) -> ColumnElement[bool]:
+    """Requests this user may see: those of schools they organise for (the DSL's own school, a
+    link worker's linked schools), and their own requests while they may still see the child."""
+    from tas.children import access as children
+
+    schools = organising_schools(user)
+    own = TasRequest.requested_by_id == user.id
+    mine = own if schools is None else or_(TasRequest.school_id.in_(schools), own)
+    child_visible = (
+        exists()
+        .where(Child.id == TasRequest.child_id, children.visible(user))
+        .correlate(TasRequest)
+    )
+    return and_(mine, child_visible)
+
+
+def require_request(user: User, request_id: int) -> TasRequest:
+    """One request, or 404 when the user may not see it."""
+    found = db.session.scalar(
+        select(TasRequest).where(TasRequest.id == request_id, requests_visible(user))
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def may_triage(user: User, request: TasRequest) -> bool:
+    """Triage is for the link workers linked to the request's school."""
+    return user.role == "link_worker" and may_organise_school(user, request.school_id)

@@ -1,0 +1,123 @@
+"""The agenda of a meeting: adding a child (only with the family's current agreement) or an
+anonymous consultation, and the items a person may see. Shared by requests and meeting pages."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.children.access import current_agreement
+from tas.children.models import Child
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.organisations.services import Refused
+from tas.plans.services import origin
+
+from . import rules
+from .access import MeetingAccess, on_agenda_now, sees_agenda
+from .models import AgendaItem, Meeting, TasRequest
+
+
+def _next_position(meeting: Meeting) -> int:
+    last = db.session.scalar(
+        select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+    )
+    return (last or 0) + 1
+
+
+def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
+    """Why this child cannot go on this meeting's agenda, if they cannot."""
+    if meeting.status != "scheduled":
+        return {"meeting": "Choose a meeting that is still scheduled"}
+    if child is None:
+        return {}
+    if child.school_id != meeting.school_id:
+        return {"child": "Choose a child of the school the meeting is for"}
+    if current_agreement(child.id) is None:
+        return {"child": rules.NO_AGREEMENT_FOR_AGENDA}
+    already = db.session.scalar(
+        select(AgendaItem.id).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.child_id == child.id
+        )
+    )
+    if already is not None:
+        return {"child": "This child is already on this meeting's agenda"}
+    return {}
+
+
+def add_child(
+    meeting: Meeting,
+    child: Child,
+    reason: str,
+    user: User,
+    *,
+    request: TasRequest | None = None,
+    slot_starts=None,
+) -> AgendaItem:
+    """Put a child on the agenda (no commit: the caller's use case commits once, audited).
+    Raises Refused when the child cannot be added."""
+    problems = agenda_problems(meeting, child)
+    if problems:
+        raise Refused(problems)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        child_id=child.id,
+        request_id=request.id if request else None,
+        position=_next_position(meeting),
+        slot_starts=slot_starts,
+        reason=reason,
+        added_by_id=user.id,
+        **origin(user),
+    )
+    db.session.add(item)
+    db.session.flush()
+    record(
+        "agenda_child_added",
+        target=item,
+        detail={"meeting_id": meeting.id, "child_id": child.id},
+    )
+    return item
+
+
+def add_consultation(meeting: Meeting, situation: str, user: User) -> AgendaItem:
+    """An anonymous consultation: a situation without the child's name (no commit)."""
+    problems = agenda_problems(meeting, None)
+    if problems:
+        raise Refused(problems)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        child_id=None,
+        position=_next_position(meeting),
+        reason=situation,
+        added_by_id=user.id,
+        **origin(user),
+    )
+    db.session.add(item)
+    db.session.flush()
+    record("agenda_consultation_added", target=item, detail={"meeting_id": meeting.id})
+    return item
+
+
+def items_for(meeting: Meeting, user: User, level: MeetingAccess) -> list[AgendaItem]:
+    """The agenda items this person may see, in order (one query): none for arrangements-only
+    access; a withdrawn child's item is gone from a meeting still to come."""
+    if not sees_agenda(level, user):
+        return []
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .options(joinedload(AgendaItem.child))
+            .where(AgendaItem.meeting_id == meeting.id, on_agenda_now())
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def count_for(meeting: Meeting) -> int:
+    """How many items stand on the agenda (what arrangements-only access may know)."""
+    return db.session.scalar(
+        select(func.count(AgendaItem.id)).where(
+            AgendaItem.meeting_id == meeting.id, on_agenda_now()
+        )
+    )

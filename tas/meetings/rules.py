@@ -1,0 +1,66 @@
+"""The words of meetings and requests, and small pure rules about them. No Flask, no database;
+"today" and "now" are always arguments."""
+
+from __future__ import annotations
+
+from tas.organisations.rules import Choice, label
+
+__all__ = ["Choice", "label"]
+
+MEETING_KINDS = (
+    Choice("tas", "TAS meeting"),
+    Choice("keeping_in_touch", "Keeping-in-touch meeting"),
+    Choice("taf", "TAF / handover meeting"),
+)
+MEETING_STATUSES = (
+    Choice("scheduled", "Scheduled"),
+    Choice("held", "Held"),
+    Choice("cancelled", "Cancelled"),
+)
+ANSWERS = (
+    Choice("awaiting", "No answer yet"),
+    Choice("attending", "Attending"),
+    Choice("apologies", "Apologies"),
+    Choice("apologies_with_update", "Apologies with a written update"),
+)
+ATTENDANCE = (
+    Choice("attended", "Attended"),
+    Choice("apologies", "Apologies"),
+    Choice("apologies_with_update", "Apologies with update"),
+    Choice("did_not_attend", "Did not attend"),
+)
+# The parent or carer's, and the child's, part in the discussion.
+FAMILY_PARTS = (
+    Choice("attended", "Attended"),
+    Choice("contributed", "Contributed without attending"),
+    Choice("did_not_take_part", "Did not take part"),
+)
+DECISIONS = (
+    Choice("support_in_school", "Support in school"),
+    Choice("shared_plan", "Open or continue the shared plan"),
+    Choice("step_up_early_help", "Step up within early help (Targeted Early Help)"),
+    Choice("refer_to_ifd", "Refer to the IFD (step up to Children's Social Care)"),
+    Choice("step_down_received", "Step down received"),
+    Choice("close", "Close"),
+)
+REQUEST_STATUSES = (
+    Choice("awaiting_triage", "Awaiting triage"),
+    Choice("accepted", "Accepted onto an agenda"),
+    Choice("advice_given", "Advice given"),
+    Choice("redirected_to_ifd", "Redirected to the Integrated Front Door"),
+    Choice("withdrawn", "Withdrawn"),
+)
+TERM_NAMES = (
+    Choice("autumn", "Autumn term"),
+    Choice("spring", "Spring term"),
+    Choice("summer", "Summer term"),
+)
+# Default invited agencies for a school, by service type (DESIGN.md: FiM, 0-19, Early Help).
+DEFAULT_INVITED_SERVICES = ("future_in_mind", "zero_to_nineteen", "early_help")
+
+NO_AGREEMENT_FOR_AGENDA = (
+    "This child cannot be added to a TAS agenda because the family has not agreed to early help "
+    "(or has withdrawn agreement). Record the family's agreement first; to ask advice without "
+    "naming the child, add an anonymous consultation instead. If you are worried the child is at "
+    "risk of harm, contact the Integrated Front Door now."
+)

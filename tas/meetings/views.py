@@ -1,0 +1,46 @@
+"""The meetings blueprint: the meeting page here; booking, invitations, the day itself and the
+lists register their pages from their own modules."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.extensions import db
+
+from . import agenda, booking, day, invitations, rules
+from .access import MeetingAccess, require
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+def meeting(meeting_id: int):
+    """One meeting: its arrangements, invitations and answers, agenda and what happened."""
+    row, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
+    record("meeting_viewed", target=row, detail={"level": level.name.lower()})
+    db.session.commit()  # before loading what the page shows: a commit expires rows
+    row, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
+    return render_template(
+        "meetings/meeting.html",
+        meeting=row,
+        level=level,
+        organiser=level >= MeetingAccess.ORGANISE,
+        rules=rules,
+        history=booking.history(row),
+        invitations=invitations.for_meeting(row, current_user, level),
+        agenda=agenda.items_for(row, current_user, level),
+        agenda_count=agenda.count_for(row),
+        day=day.summary(row, current_user, level),
+    )
+
+
+def _register() -> None:
+    from . import booking_views, day_views, invitation_views, list_views, term_views
+
+    bp.add_url_rule("/<int:meeting_id>", view_func=meeting)
+    for module in (list_views, booking_views, term_views, invitation_views, day_views):
+        module.register(bp)
+
+
+_register()
