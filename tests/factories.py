@@ -151,3 +151,84 @@ def action(plan, **fields):
     row = Action(plan_id=plan.id, **{**defaults, **fields})
     db.session.add(row)
     return row
+
+
+def meeting(school, organiser, **fields):
+    """A scheduled TAS meeting at the school, 09:00-10:30 London time on 2 December 2026 unless
+    given (`starts_at`/`ends_at` are UTC)."""
+    from datetime import UTC, datetime
+
+    from tas.meetings.models import Meeting
+
+    defaults = {
+        "kind": "tas",
+        "status": "scheduled",
+        "starts_at": datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
+        "ends_at": datetime(2026, 12, 2, 10, 30, tzinfo=UTC),
+        "location": "Meeting room 1",
+    }
+    row = Meeting(school=school, organiser=organiser, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def invitation(meeting, invited_by, **fields):
+    """An invitation of an agency (new unless given or a representative is named)."""
+    from tas.meetings.models import Invitation
+
+    if not {"agency", "agency_id", "representative"} & fields.keys():
+        fields["agency"] = agency()
+    row = Invitation(meeting=meeting, invited_by_id=invited_by.id, **fields)
+    db.session.add(row)
+    return row
+
+
+def agenda_item(meeting, child, added_by, **fields):
+    """A child on the meeting's agenda (the child needs a current agreement for most uses)."""
+    from tas.meetings.models import AgendaItem
+
+    defaults = {"reason": "Worries about attendance and low mood", "position": 1}
+    row = AgendaItem(
+        meeting=meeting,
+        child_id=child.id if child is not None else None,
+        added_by_id=added_by.id,
+        **{**defaults, **fields},
+    )
+    db.session.add(row)
+    return row
+
+
+def term(**fields):
+    """A school term (autumn 2026 unless given)."""
+    from datetime import date
+
+    from tas.meetings.models import Term
+
+    defaults = {
+        "academic_year": 2026,
+        "name": "autumn",
+        "starts_on": date(2026, 9, 3),
+        "ends_on": date(2026, 12, 18),
+    }
+    row = Term(**{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def tas_request(child, requested_by, **fields):
+    """A request by school staff to discuss the child, awaiting triage."""
+    from tas.meetings.models import TasRequest
+
+    defaults = {
+        "reason": "Low mood and missed days",
+        "already_tried": "Pastoral check-ins",
+        "child_views": "Would like someone to talk to",
+    }
+    row = TasRequest(
+        child_id=child.id,
+        school_id=child.school_id if child.school_id else child.school.id,
+        requested_by_id=requested_by.id,
+        **{**defaults, **fields},
+    )
+    db.session.add(row)
+    return row
