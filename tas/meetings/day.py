@@ -12,3 +12,11 @@ from .models import Meeting
 def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
     """What the meeting page shows of the day itself."""
     return {}  # TODO(day helper)
+
+
+def minutes_overdue(now):
+    """SQL condition on Meeting: still scheduled (minutes not complete) 2 working days after it
+    took place. Lists show it as "Minutes overdue"; the chair sees it flagged."""
+    from sqlalchemy import false
+
+    return false()  # TODO(day helper)

@@ -11,3 +11,9 @@ from .models import Invitation, Meeting
 def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invitation]:
     """The meeting's standing invitations with their answers, for the meeting page."""
     return []  # TODO(invitations helper)
+
+
+def invite_defaults(meeting: Meeting, user: User) -> list[Invitation]:
+    """Invite the school's default agencies to a newly booked meeting (flush, no commit: the
+    booking commits once)."""
+    return []  # TODO(invitations helper)
