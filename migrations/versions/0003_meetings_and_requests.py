@@ -28,6 +28,8 @@ def upgrade():
         sa.Column("name", sa.String(length=20), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("half_term_starts_on", sa.Date(), nullable=True),
+        sa.Column("half_term_ends_on", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_term")),
         sa.UniqueConstraint("academic_year", "name", name="uq_term_year_name"),

@@ -170,8 +170,8 @@ def is_temporary_upn(upn: str) -> bool:
 
 
 def add_school_days(start: date, days: int, holidays: Container[date] = ()) -> date:
-    """The date `days` school days after `start`: weekdays that are not in `holidays` (England
-    and Wales bank holidays in the app). School holidays come with term dates (issue 4)."""
+    """The date `days` school days after `start`: weekdays that are not in `holidays` (in the
+    app: England and Wales bank holidays and the school holidays between the entered terms)."""
     day = start
     counted = 0
     while counted < days:

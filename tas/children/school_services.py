@@ -14,11 +14,23 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
+from tas.school_calendar import SchoolClosures, academic_year
 
 from . import records, rules
 from .models import Child, FileTransfer, SchoolMove, StaffGrant
 
 # ---------------------------------------------------------------- moving school
+
+
+def school_closures(today):
+    """Bank holidays and the school holidays of this academic year and the next (term dates)."""
+    from tas.meetings.models import Term
+
+    year = academic_year(today)
+    terms = db.session.scalars(select(Term).where(Term.academic_year.in_((year, year + 1))))
+    return SchoolClosures.of(
+        ENGLAND_AND_WALES, [period for term in terms for period in term.school_periods]
+    )
 
 
 def schools_to_move_to(child: Child) -> list[School]:
@@ -47,9 +59,8 @@ def move_school(
         read_only_until=now + timedelta(days=config["OLD_SCHOOL_READ_ONLY_DAYS"]),
         moved_by_id=user.id,
     )
-    due = rules.add_school_days(
-        local(now).date(), config["FILE_TRANSFER_SCHOOL_DAYS"], ENGLAND_AND_WALES
-    )
+    today = local(now).date()
+    due = rules.add_school_days(today, config["FILE_TRANSFER_SCHOOL_DAYS"], school_closures(today))
     transfer = FileTransfer(move=move, due_on=due)
     ended = list(
         db.session.scalars(

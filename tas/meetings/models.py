@@ -6,7 +6,7 @@ Times are stored in UTC (UTCDateTime) and shown in Europe/London (tas.clock.loca
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -49,8 +49,20 @@ class Term(db.Model):
     name: Mapped[str] = mapped_column(String(20))  # autumn, spring, summer
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
+    # The half-term holiday inside the term (school is closed), when there is one.
+    half_term_starts_on: Mapped[date | None] = mapped_column(Date)
+    half_term_ends_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def school_periods(self) -> tuple[tuple[date, date], ...]:
+        """The term's school days as periods: the whole term, or its two halves."""
+        if self.half_term_starts_on is None or self.half_term_ends_on is None:
+            return ((self.starts_on, self.ends_on),)
+        before = self.half_term_starts_on - timedelta(days=1)
+        after = self.half_term_ends_on + timedelta(days=1)
+        return ((self.starts_on, before), (after, self.ends_on))
 
 
 class MeetingSeries(db.Model):

@@ -10,17 +10,18 @@ from .conftest import check_accessibility, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]
-COORDINATOR_NAVIGATION = ["Home", "Children", "Lawful bases", "Your account"]
-CHILDREN_NAVIGATION = ["Home", "Children", "Your account"]
-GP_NAVIGATION = ["Home", "Children", "Notifications", "Your account"]
+COORDINATOR_NAVIGATION = ["Home", "Children", "Meetings", "Lawful bases", "Your account"]
+SCHOOL_NAVIGATION = ["Home", "Children", "Meetings", "Requests", "Your account"]
+PRACTITIONER_NAVIGATION = ["Home", "Children", "Meetings", "Your account"]
+GP_NAVIGATION = ["Home", "Children", "Meetings", "Notifications", "Your account"]
 # Screenshot prefix, demo account, the navigation it must see.
 ROLES = [
     ("admin", "admin@demo.tas.test", ADMIN_NAVIGATION),
     ("coordinator", "coordinator@demo.tas.test", COORDINATOR_NAVIGATION),
-    ("dsl", "dsl@oakfield.demo.tas.test", CHILDREN_NAVIGATION),
-    ("linkworker", "linkworker@demo.tas.test", CHILDREN_NAVIGATION),
-    ("fim", "fim@demo.tas.test", CHILDREN_NAVIGATION),
-    ("nurse", "nurse@demo.tas.test", CHILDREN_NAVIGATION),
+    ("dsl", "dsl@oakfield.demo.tas.test", SCHOOL_NAVIGATION),
+    ("linkworker", "linkworker@demo.tas.test", SCHOOL_NAVIGATION),
+    ("fim", "fim@demo.tas.test", PRACTITIONER_NAVIGATION),
+    ("nurse", "nurse@demo.tas.test", PRACTITIONER_NAVIGATION),
     ("gp", "gp@demo.tas.test", GP_NAVIGATION),
 ]
 

@@ -3,12 +3,13 @@ staff may see a child."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
+from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children import rules
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
 from tas.children.services import today
@@ -51,7 +52,7 @@ def test_a_move_gives_the_new_school_the_record_and_the_old_one_30_days_read_onl
     assert move.from_school_id == old_school_id and move.moved_by_id == old_dsl.user.id
     assert abs(move.read_only_until - (utcnow() + timedelta(days=days))) < timedelta(minutes=1)
     transfer = db.session.scalars(select(FileTransfer)).one()
-    assert transfer.due_on == rules.add_school_days(today(), 5)
+    assert transfer.due_on == rules.add_school_days(today(), 5, ENGLAND_AND_WALES)
     event = audit_events("child_school_changed")[-1]
     assert event.detail["to_school_id"] == new_dsl.user.school_id
 
@@ -96,6 +97,27 @@ def test_the_old_dsl_sends_the_file_and_the_new_dsl_confirms_receipt(schools_and
     assert audit_events("child_protection_file_sent")[-1].actor_id == old_dsl.user.id
     assert audit_events("child_protection_file_received")[-1].actor_id == new_dsl.user.id
     assert "Child protection file" not in page_text(new_dsl.get(page))  # nothing left to do
+
+
+def test_the_file_transfer_is_due_in_school_days_that_skip_the_half_term_holiday(login_as):
+    """Moved on Friday 23 October 2026, the last day before half term (26-30 October): five
+    school days later is Friday 6 November, not Friday 30 October."""
+    factories.term(
+        name="autumn",
+        starts_on=date(2026, 9, 3),
+        ends_on=date(2026, 12, 18),
+        half_term_starts_on=date(2026, 10, 26),
+        half_term_ends_on=date(2026, 10, 30),
+    )
+    with time_machine.travel(datetime(2026, 10, 23, 10, 0, tzinfo=UTC), tick=False):
+        old_dsl = login_as("dsl")
+        new_school = factories.school(name="New Academy")
+        child = factories.child(school=old_dsl.user.school)
+        db.session.commit()
+        moved(old_dsl, child, new_school)
+
+    db.session.expire_all()
+    assert db.session.scalars(select(FileTransfer)).one().due_on == date(2026, 11, 6)
 
 
 def test_a_file_transfer_of_another_child_is_not_found(schools_and_dsls):
