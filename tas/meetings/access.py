@@ -145,7 +145,9 @@ def may_organise_school(user: User, school_id: int) -> bool:
     schools = organising_schools(user)
     if schools is None or not user.active:
         return False
-    return bool(db.session.scalar(select(schools.where(School.id == school_id).exists())))
+    return bool(
+        db.session.scalar(select(School.id).where(School.id == school_id, School.id.in_(schools)))
+    )
 
 
 def on_agenda_now() -> ColumnElement[bool]:
