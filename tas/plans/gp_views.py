@@ -19,8 +19,8 @@ from tas.audit.services import record
 from tas.clock import local
 from tas.extensions import db
 
+from . import gp_lists, gp_rules
 from . import gp_notifications as gp
-from . import gp_rules
 from .access import ReadOnly, plan_on
 from .gp_forms import RecordForm, ReplyForm, SendForm
 from .models import SharedPlan
@@ -134,10 +134,10 @@ def gp_notification_record(child_id: int, plan_id: int):
 
 @bp.route("/gp-notifications/missing")
 def missing():
-    if current_user.role not in gp.MISSING_LIST_ROLES:
+    if current_user.role not in gp_lists.MISSING_LIST_ROLES:
         abort(403)
-    rows = gp.missing_gp_notifications(current_user)
-    gp.missing_list_viewed(len(rows))
+    rows = gp_lists.missing_gp_notifications(current_user)
+    gp_lists.missing_list_viewed(len(rows))
     return render_template(
         "plans/gp_missing.html",
         title="Missing GP notifications",
@@ -148,31 +148,31 @@ def missing():
 
 @bp.route("/gp/notifications")
 def notifications():
-    gp.practice_list_viewed(current_user)  # before loading: a commit expires rows
-    rows = gp.practice_notifications(current_user)
+    gp_lists.practice_list_viewed(current_user)  # before loading: a commit expires rows
+    rows = gp_lists.practice_notifications(current_user)
     return render_template("plans/gp_notifications.html", title="GP notifications", rows=rows)
 
 
 @bp.route("/gp/notifications/<int:notification_id>/acknowledge", methods=["POST"])
 def acknowledge(notification_id: int):
-    row = gp.practice_notification(current_user, notification_id)
-    if gp.acknowledge(current_user, row):
+    row = gp_lists.practice_notification(current_user, notification_id)
+    if gp_lists.acknowledge(current_user, row):
         flash("The notification has been acknowledged", "success")
     return redirect(url_for(".notifications") + f"#notification-{notification_id}")
 
 
 @bp.route("/gp/notifications/<int:notification_id>/reply", methods=["GET", "POST"])
 def reply(notification_id: int):
-    row = gp.practice_notification(current_user, notification_id)
+    row = gp_lists.practice_notification(current_user, notification_id)
     form = ReplyForm(data={"health_services_reply": row.health_services_reply or ""})
     if form.validate_on_submit():
-        gp.reply(current_user, row, form.health_services_reply.data)
+        gp_lists.reply(current_user, row, form.health_services_reply.data)
         flash("Your answer has been sent to the team around the child", "success")
         return redirect(url_for(".notifications") + f"#notification-{notification_id}")
     if request.method == "GET":
         record("gp_reply_opened", target=row)
         db.session.commit()
-        row = gp.practice_notification(current_user, notification_id)
+        row = gp_lists.practice_notification(current_user, notification_id)
     plan = db.session.get(SharedPlan, row.plan_id)
     return render_template(
         "plans/gp_reply.html",

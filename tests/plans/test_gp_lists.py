@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.plans.gp_notifications import missing_gp_notifications
+from tas.plans.gp_lists import missing_gp_notifications
 from tas.plans.models import GpNotification, Outcome
 from tests import factories
 
