@@ -121,9 +121,11 @@ def load() -> dict[str, int]:
         db.session.add(user)
         added["users"] += 1
     db.session.commit()
-    from . import demo_children
+    from . import demo_children, demo_meetings
 
     added.update(demo_children.load())
+    for kind, count in demo_meetings.load().items():  # meetings add actions to the plans too
+        added[kind] = added.get(kind, 0) + count
     return added
 
 

@@ -1,22 +1,517 @@
 """On the day: who was present, attendance per agency, minutes per child, decisions and the
-actions they put on each child's shared plan."""
+actions they put on each child's shared plan, and when the meeting is held.
+
+Use cases load, change, audit (field names and ids only, never what was typed) and commit once
+through tas.plans.services.commit, so a lost race is a stale edit (409), never a 500.
+"""
 
 from __future__ import annotations
 
-from tas.organisations.models import User
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 
-from .access import MeetingAccess
-from .models import Meeting
+from flask import abort, current_app, has_app_context
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.children import access as children
+from tas.children.access import Access
+from tas.clock import LONDON, local, utcnow
+from tas.extensions import db
+from tas.organisations.models import Agency, User
+from tas.plans import actions as plan_actions
+from tas.plans import rules as plan_rules
+from tas.plans.models import Action, SharedPlan
+from tas.plans.services import StaleEdit, audit_fields, check_version, commit, refuse_if
+from tas.plans.shared_plans import open_plan_of
+from tas.plans.team import owner_name
+
+from . import minutes_rules, rules
+from .access import MeetingAccess, on_agenda_now, sees_agenda
+from .models import AgendaItem, Invitation, Meeting, UninvitedAttendee
+
+
+class StaleAttendance(StaleEdit):
+    """Someone saved attendance for these invitations after the form was opened."""
+
+    def __init__(self, invitation_ids: list[int]):
+        super().__init__(invitation_ids)
+        self.invitation_ids = invitation_ids
+
+
+def working_days() -> int:
+    """Working days allowed for the minutes (a setting; DESIGN.md section 4)."""
+    default = minutes_rules.MINUTES_WORKING_DAYS
+    if not has_app_context():
+        return default
+    return int(current_app.config.get("MINUTES_WORKING_DAYS", default))
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return local(meeting.starts_at).date()
+
+
+def minutes_due_on(meeting: Meeting) -> date:
+    return minutes_rules.minutes_due_on(meeting_day(meeting), ENGLAND_AND_WALES, working_days())
+
+
+def is_overdue(meeting: Meeting, now: datetime) -> bool:
+    """The same rule as `minutes_overdue`, for one meeting already loaded."""
+    if meeting.status != "scheduled" or meeting.cancelled_at is not None:
+        return False
+    today = local(now).date()
+    return minutes_rules.minutes_overdue_on(
+        meeting_day(meeting), today, ENGLAND_AND_WALES, working_days()
+    )
+
+
+def minutes_overdue(now: datetime) -> ColumnElement[bool]:
+    """SQL condition on Meeting: still scheduled (minutes not complete) 2 working days after it
+    took place. Lists show it as "Minutes overdue"; the chair sees it flagged."""
+    today = local(now).date()
+    last = minutes_rules.last_overdue_meeting_day(today, ENGLAND_AND_WALES, working_days())
+    # Every meeting that started before the end of that day, London time.
+    cutoff = datetime.combine(last + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
+    return and_(
+        Meeting.status == "scheduled", Meeting.cancelled_at.is_(None), Meeting.starts_at < cutoff
+    )
+
+
+def why_not_recordable(meeting: Meeting) -> str | None:
+    return minutes_rules.why_not_recordable(meeting.status, meeting.starts_at, utcnow())
+
+
+def may_confirm_presence(meeting: Meeting, user: User) -> bool:
+    """The chair confirms who is present; when no chair is named, any organiser may."""
+    return meeting.chair_id is None or meeting.chair_id == user.id
+
+
+# ---------------------------------------------------------------- reading the day
+
+
+def invitation_name(invitation: Invitation) -> str:
+    """Who was invited: the agency (and its representative), or the named person."""
+    person = invitation.representative
+    if invitation.agency is not None:
+        return f"{invitation.agency.name} ({person.name})" if person else invitation.agency.name
+    if person is None:
+        return "Invited person"
+    organisation = person.agency.name if person.agency else None
+    return f"{person.name}, {organisation}" if organisation else person.name
+
+
+def standing_invitations(meeting_id: int) -> list[Invitation]:
+    """The meeting's invitations that were not removed, with who they are for (one query)."""
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .options(
+                joinedload(Invitation.agency),
+                joinedload(Invitation.representative).joinedload(User.agency),
+            )
+            .where(Invitation.meeting_id == meeting_id, Invitation.removed_at.is_(None))
+            .order_by(Invitation.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class UninvitedRow:
+    attendee: UninvitedAttendee
+    organisation: str
+
+
+def uninvited_of(meeting_id: int) -> list[UninvitedRow]:
+    rows = db.session.execute(
+        select(UninvitedAttendee, Agency.name)
+        .outerjoin(Agency, Agency.id == UninvitedAttendee.agency_id)
+        .where(UninvitedAttendee.meeting_id == meeting_id)
+        .order_by(UninvitedAttendee.id)
+    )
+    return [
+        UninvitedRow(row, ", ".join(part for part in (row.organisation, agency) if part))
+        for row, agency in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """An action agreed at the meeting, as the minutes show it."""
+
+    action: Action
+    child_id: int
+    owner: str
+
+
+def actions_agreed(meeting_id: int, child_id: int | None = None) -> list[ActionLine]:
+    """Actions this meeting put on children's plans (of one child, when given), one query."""
+    query = (
+        select(Action, SharedPlan.child_id)
+        .join(SharedPlan, SharedPlan.id == Action.plan_id)
+        .options(
+            joinedload(Action.owner_agency),
+            joinedload(Action.owner_user),
+            joinedload(Action.owner_family_member),
+        )
+        .where(Action.meeting_id == meeting_id)
+        .order_by(Action.due_on, Action.id)
+    )
+    if child_id is not None:
+        query = query.where(SharedPlan.child_id == child_id)
+    return [
+        ActionLine(action, child, owner_name(action)) for action, child in db.session.execute(query)
+    ]
+
+
+def standing_items(meeting_id: int) -> list[AgendaItem]:
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .options(joinedload(AgendaItem.child))
+            .where(AgendaItem.meeting_id == meeting_id, on_agenda_now())
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def item_name(item: AgendaItem) -> str:
+    return item.child.full_name if item.child is not None else "the anonymous consultation"
+
+
+def missing_for_held(
+    items: list[AgendaItem], invitations: list[Invitation]
+) -> list[minutes_rules.Missing]:
+    unrecorded = [invitation_name(i) for i in invitations if not i.attendance]
+    minutes = [
+        minutes_rules.ItemMinutes(
+            item.id,
+            item_name(item),
+            item.child_id is not None,
+            item.worries,
+            item.working_well,
+            item.needs_to_happen,
+            item.decision,
+            item.parent_part,
+            item.child_part,
+        )
+        for item in items
+    ]
+    return minutes_rules.not_complete(minutes, unrecorded)
+
+
+def attendance_counts(invitations: list[Invitation], uninvited: int) -> list[tuple[str, int]]:
+    """How many invitations ended in each kind of attendance, and who came uninvited."""
+    counted = Counter(invitation.attendance for invitation in invitations)
+    rows = [(choice.label, counted.get(choice.code, 0)) for choice in rules.ATTENDANCE]
+    rows.append(("Not recorded yet", counted.get(None, 0)))
+    rows.append(("Came without an invitation", uninvited))
+    return rows
 
 
 def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
-    """What the meeting page shows of the day itself."""
-    return {}  # TODO(day helper)
+    """What the meeting page shows of the day itself, in a fixed number of queries: counts
+    only for arrangements access; names, minutes and actions for organisers and invited
+    practitioners (not GPs); what is missing and whether minutes are overdue for organisers."""
+    now = utcnow()
+    organiser = level >= MeetingAccess.ORGANISE
+    names = sees_agenda(level, user)
+    invitations = standing_invitations(meeting.id)
+    uninvited = uninvited_of(meeting.id)
+    actions: dict[int, list[ActionLine]] = defaultdict(list)
+    if names:
+        for line in actions_agreed(meeting.id):
+            actions[line.child_id].append(line)
+    missing = []
+    if organiser and meeting.status == "scheduled":
+        missing = missing_for_held(standing_items(meeting.id), invitations)
+    why_not = why_not_recordable(meeting)
+    return {
+        "status_label": rules.label(rules.MEETING_STATUSES, meeting.status),
+        "cancelled": meeting.status == "cancelled",
+        "held": meeting.status == "held",
+        "started": minutes_rules.has_started(meeting.starts_at, now),
+        "due_on": minutes_due_on(meeting),
+        "overdue": organiser and is_overdue(meeting, now),
+        "counts": attendance_counts(invitations, len(uninvited)),
+        "names": names,
+        "invitations": invitations if names else [],
+        "uninvited": uninvited if names else [],
+        "actions": actions,
+        "organiser": organiser,
+        "may_record": organiser and why_not is None,
+        "why_not": why_not,
+        "missing": missing,
+        "may_confirm": organiser and why_not is None and may_confirm_presence(meeting, user),
+        "attendance_labels": minutes_rules.labels(rules.ATTENDANCE),
+        "part_labels": minutes_rules.labels(rules.FAMILY_PARTS),
+        "decision_labels": minutes_rules.labels(rules.DECISIONS),
+    }
 
 
-def minutes_overdue(now):
-    """SQL condition on Meeting: still scheduled (minutes not complete) 2 working days after it
-    took place. Lists show it as "Minutes overdue"; the chair sees it flagged."""
-    from sqlalchemy import false
+# ---------------------------------------------------------------- presence and attendance
 
-    return false()  # TODO(day helper)
+
+def confirm_present(meeting: Meeting, user: User, version: int | None, values: dict) -> None:
+    """The chair confirms who is present and that the confidentiality statement was read."""
+    check_version(meeting, version)
+
+    def write() -> None:
+        meeting.present_confirmed_at = utcnow()
+        meeting.confidentiality_read = bool(values["confidentiality_read"])
+        db.session.flush()
+        record(
+            "meeting_presence_confirmed",
+            target=meeting,
+            detail={"fields": ["confidentiality_read", "present_confirmed_at"]},
+        )
+
+    commit(write)
+
+
+def record_attendance(
+    meeting: Meeting, user: User, invitations: list[Invitation], values: dict[int, dict]
+) -> dict[int, dict]:
+    """Save each invitation's attendance, unless someone saved any of them since the form was
+    opened: then nothing is saved, and the stale invitations are named."""
+    stale = [i.id for i in invitations if values[i.id]["version"] != i.version]
+    if stale:
+        raise StaleAttendance(stale)
+    problems = {
+        f"attended_by_{i.id}": f"Enter the names of who came for {invitation_name(i)}"
+        for i in invitations
+        if values[i.id]["attendance"] == "attended" and not values[i.id]["attended_by"]
+    }
+    refuse_if(problems)
+    changed = {}
+    for invitation in invitations:
+        wanted = {name: values[invitation.id][name] for name in ("attendance", "attended_by")}
+        before = {name: getattr(invitation, name) for name in wanted}
+        difference = plan_rules.changes(before, wanted)
+        if difference:
+            changed[invitation] = wanted
+    if not changed:
+        return {}
+
+    def write() -> dict[int, dict]:
+        for invitation, wanted in changed.items():
+            for name, value in wanted.items():
+                setattr(invitation, name, value)
+        db.session.flush()  # a competing save shows here, as StaleDataError
+        record(
+            "attendance_recorded",
+            target=meeting,
+            detail={
+                "invitation_ids": sorted(i.id for i in changed),
+                "fields": ["attendance", "attended_by"],
+            },
+        )
+        return {i.id: wanted for i, wanted in changed.items()}
+
+    return commit(write)
+
+
+def add_uninvited(meeting: Meeting, user: User, values: dict) -> UninvitedAttendee:
+    attendee = UninvitedAttendee(meeting_id=meeting.id, recorded_by_id=user.id, **values)
+    db.session.add(attendee)
+
+    def write() -> UninvitedAttendee:
+        db.session.flush()
+        record(
+            "uninvited_attendee_added",
+            target=attendee,
+            detail=audit_fields(values, meeting_id=meeting.id),
+        )
+        return attendee
+
+    return commit(write)
+
+
+def remove_uninvited(meeting: Meeting, attendee_id: int) -> None:
+    attendee = db.session.get(UninvitedAttendee, attendee_id)
+    if attendee is None or attendee.meeting_id != meeting.id:
+        abort(404)
+
+    def write() -> None:
+        record("uninvited_attendee_removed", target=attendee, detail={"meeting_id": meeting.id})
+        db.session.delete(attendee)
+
+    commit(write)
+
+
+# ---------------------------------------------------------------- minutes and actions
+
+
+def item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    """One standing item of this meeting, with its child, or 404."""
+    item = db.session.scalar(
+        select(AgendaItem)
+        .options(joinedload(AgendaItem.child))
+        .where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id, on_agenda_now())
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+MINUTES_FIELDS = ("worries", "working_well", "needs_to_happen", *minutes_rules.MARKER_FIELDS)
+CHILD_FIELDS = (
+    "parent_part",
+    "parent_part_how",
+    "child_part",
+    "child_part_how",
+    "decision",
+    "decision_note",
+)
+
+
+def save_minutes(item: AgendaItem, user: User, version: int | None, values: dict) -> dict:
+    """Save the minutes of one item, unless someone saved them since the form was opened. An
+    anonymous consultation keeps no family part and no decision about a child."""
+    check_version(item, version)
+    allowed = MINUTES_FIELDS if item.anonymous else (*MINUTES_FIELDS, *CHILD_FIELDS)
+    wanted = {name: values[name] for name in allowed if name in values}
+    changed = plan_rules.changes({name: getattr(item, name) for name in wanted}, wanted)
+    if not changed:
+        return changed
+    ids = {"meeting_id": item.meeting_id}
+    if item.child_id is not None:
+        ids["child_id"] = item.child_id
+
+    def write() -> dict:
+        for name in changed:
+            setattr(item, name, wanted[name])
+        item.minuted_by_id = user.id
+        item.minuted_at = utcnow()
+        db.session.flush()  # a competing save shows here, as StaleDataError
+        record("minutes_saved", target=item, detail=audit_fields(changed, **ids))
+        return changed
+
+    return commit(write)
+
+
+@dataclass
+class PlanState:
+    """The child's shared plan as the minutes page needs it: can actions go on it now?"""
+
+    plan: SharedPlan | None
+    agreed: bool
+    may_add: bool = False
+    may_start: bool = False
+    problem: str | None = None
+
+
+def plan_state(meeting: Meeting, item: AgendaItem, user: User) -> PlanState:
+    """Actions go straight onto the child's open plan while the family's agreement stands and
+    the meeting takes minutes; a plan can be started here when the decision is to open one."""
+    if item.child_id is None:
+        return PlanState(None, False)
+    plan = open_plan_of(item.child_id)
+    agreed = children.current_agreement(item.child_id) is not None
+    state = PlanState(plan, agreed)
+    recordable = why_not_recordable(meeting) is None
+    if not agreed:
+        state.problem = minutes_rules.NO_AGREEMENT
+    elif plan is not None and not plan_rules.is_changeable(plan.status):
+        state.problem = minutes_rules.PLAN_HELD_BY_SOCIAL_CARE
+    elif plan is not None:
+        state.may_add = recordable
+    elif item.decision == "shared_plan" and recordable:
+        state.may_start = children.access_to(user, item.child_id) >= Access.EDIT
+    return state
+
+
+@dataclass(frozen=True)
+class OwnerChoices:
+    agencies: list[Agency] = field(default_factory=list)
+    people: list[User] = field(default_factory=list)
+    family: list = field(default_factory=list)
+
+
+def owner_choices(meeting: Meeting, plan: SharedPlan) -> OwnerChoices:
+    """Who may own an action agreed here: the plan's agencies and people, and whoever was
+    invited to the meeting (an agency or a named person)."""
+    invitations = standing_invitations(meeting.id)
+    agencies = {a.id: a for a in plan_actions.owner_agencies(plan)}
+    agencies.update({i.agency.id: i.agency for i in invitations if i.agency is not None})
+    people = {p.id: p for p in plan_actions.owner_people(plan)}
+    people.update(
+        {
+            i.representative.id: i.representative
+            for i in invitations
+            if i.representative is not None and i.representative.active
+        }
+    )
+    return OwnerChoices(
+        sorted(agencies.values(), key=lambda a: (a.name.lower(), a.id)),
+        sorted(people.values(), key=lambda p: (p.name.lower(), p.id)),
+        plan_actions.owner_family(plan),
+    )
+
+
+def add_meeting_action(meeting: Meeting, plan: SharedPlan, user: User, values: dict) -> Action:
+    """An action agreed at the meeting, straight onto the child's plan (audited and committed
+    by the plan's own use case, with the meeting it came from)."""
+    return plan_actions.add_action(
+        plan,
+        user,
+        {
+            **values,
+            "status": "not_started",
+            "completion_note": None,
+            "involvement_id": None,
+            "meeting_id": meeting.id,
+        },
+    )
+
+
+# ---------------------------------------------------------------- held, and the family version
+
+
+class NotComplete(Exception):
+    """The meeting cannot be marked held yet: what is missing."""
+
+    def __init__(self, missing: list[minutes_rules.Missing]):
+        super().__init__("minutes not complete")
+        self.missing = missing
+
+
+def mark_held(meeting: Meeting, version: int | None) -> None:
+    """Minutes complete: the meeting is held, unless anything is missing."""
+    check_version(meeting, version)
+    missing = missing_for_held(standing_items(meeting.id), standing_invitations(meeting.id))
+    if missing:
+        raise NotComplete(missing)
+
+    def write() -> None:
+        meeting.status = "held"
+        meeting.held_at = utcnow()
+        db.session.flush()
+        record("meeting_held", target=meeting, detail={"fields": ["held_at", "status"]})
+
+    commit(write)
+
+
+@dataclass(frozen=True)
+class FamilyVersion:
+    """One child's decisions and actions from a meeting, leaving out anything marked."""
+
+    show_minutes: bool
+    actions: list[ActionLine]
+    left_out: bool
+
+
+def family_version(meeting: Meeting, item: AgendaItem) -> FamilyVersion:
+    every = actions_agreed(meeting.id, item.child_id)
+    shown = [line for line in every if not minutes_rules.marked(line.action)]
+    hidden_minutes = minutes_rules.marked(item)
+    return FamilyVersion(not hidden_minutes, shown, hidden_minutes or len(shown) < len(every))
+
+
+def viewed(action: str, target, **detail) -> None:
+    """Every read of a page about the day is in the audit log (committed before the page's
+    records are loaded, since a commit expires every loaded row)."""
+    record(action, target=target, detail=detail)
+    db.session.commit()

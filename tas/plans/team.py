@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,7 +18,9 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
 from tas.extensions import db
+from tas.meetings.models import Meeting
 from tas.organisations.models import User
+from tas.templating import format_local_date
 
 from . import gp_notifications, rules
 from .access import PlanRights, may_start_plan, rights
@@ -56,6 +59,7 @@ class ActionRow:
     overdue: bool
     may_update: bool
     involvement: AgencyInvolvement | None
+    agreed_at: str | None = None  # "Agreed at the TAS meeting on 26 November 2026"
 
     @property
     def status_label(self) -> str:
@@ -161,8 +165,9 @@ def plan_view(
             rules.action_is_overdue(action.status, action.due_on, day),
             plan_rights.may_update_action(action),
             by_id.get(action.involvement_id),
+            meeting_words(kind, starts_at),
         )
-        for action in actions
+        for action, kind, starts_at in actions
     ]
     services = [_service_row(i, rows, plan_rights) for i in involvements]
     overdue = sum(1 for row in rows if row.overdue)
@@ -202,19 +207,44 @@ def _involvements(plan: SharedPlan, summary_only: bool) -> list[AgencyInvolvemen
     return sorted(rows, key=lambda i: (STATUS_ORDER.get(i.status, 9), i.agency.name.lower(), i.id))
 
 
-def _actions(plan: SharedPlan) -> list[Action]:
-    return list(
-        db.session.scalars(
-            select(Action)
-            .options(
-                joinedload(Action.owner_agency),
-                joinedload(Action.owner_user),
-                joinedload(Action.owner_family_member),
-            )
-            .where(Action.plan_id == plan.id)
-            .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+def _actions(plan: SharedPlan) -> list[tuple[Action, str | None, datetime | None]]:
+    """The plan's actions with their owners, and the meeting that agreed each (one query)."""
+    rows = db.session.execute(
+        select(Action, Meeting.kind, Meeting.starts_at)
+        .outerjoin(Meeting, Meeting.id == Action.meeting_id)
+        .options(
+            joinedload(Action.owner_agency),
+            joinedload(Action.owner_user),
+            joinedload(Action.owner_family_member),
         )
+        .where(Action.plan_id == plan.id)
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
     )
+    return [(action, kind, starts_at) for action, kind, starts_at in rows]
+
+
+MEETING_WORDS = {
+    "tas": "TAS meeting",
+    "keeping_in_touch": "keeping-in-touch meeting",
+    "taf": "TAF / handover meeting",
+}
+
+
+def meeting_words(kind: str | None, starts_at: datetime | None) -> str | None:
+    """Which meeting agreed an action, in the words the plan shows."""
+    if kind is None or starts_at is None:
+        return None
+    return f"Agreed at the {MEETING_WORDS.get(kind, 'meeting')} on {format_local_date(starts_at)}"
+
+
+def agreed_at(action: Action) -> str | None:
+    """The same words for one action's own page (one query, only when a meeting agreed it)."""
+    if action.meeting_id is None:
+        return None
+    found = db.session.execute(
+        select(Meeting.kind, Meeting.starts_at).where(Meeting.id == action.meeting_id)
+    ).first()
+    return meeting_words(*found) if found else None
 
 
 def _outcomes(plan: SharedPlan) -> list[OutcomeRow]:

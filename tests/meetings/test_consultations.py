@@ -1,0 +1,189 @@
+"""Anonymous consultations: a DSL or link worker puts a situation on a meeting to come without
+naming the child; text naming a child of the school is refused, keeping what was typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.meetings import requests as services
+from tas.meetings.models import AgendaItem
+from tests import factories
+from tests.conftest import Visitor
+
+from .helpers import audit_events, child_at, error_summary, page_text, school_with_meeting
+
+URL = "/requests/consultations/new"
+SITUATION = "A pupil in year 5 is often hungry and tired; mum says money is tight"
+KNOWN = [("Amara", "Okafor", "G360202015019", "4857773457")]
+
+
+def items() -> list[AgendaItem]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AgendaItem)))
+
+
+def signed_in(app, user) -> Visitor:
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(user.email).status_code == 302
+    return browser
+
+
+@pytest.mark.parametrize("who", ["dsl", "link_worker"])
+def test_a_situation_goes_on_a_meeting_without_naming_the_child(app, who):
+    setting = school_with_meeting()
+    child_at(setting.school, first_name="Amara", last_name="Okafor")
+    db.session.commit()
+    browser = signed_in(app, getattr(setting, who))
+
+    form = browser.get(URL)
+    assert "Do not include names, initials, dates of birth or addresses" in page_text(form)
+    response = browser.submit(URL, {"meeting": str(setting.meeting.id), "situation": SITUATION})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/meetings/{setting.meeting.id}"
+    [item] = items()
+    assert (item.meeting_id, item.child_id, item.request_id, item.reason) == (
+        setting.meeting.id,
+        None,
+        None,
+        SITUATION,
+    )
+    assert item.anonymous
+    [event] = audit_events("agenda_consultation_added")
+    assert (event.target_id, event.detail) == (item.id, {"meeting_id": setting.meeting.id})
+    assert SITUATION not in str(event.detail)
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        "Worried about Amara Okafor, who is often hungry",
+        "worried about amara   okafor",
+        "Okafor, Amara has been tired",
+        "UPN g360202015019 in year 5",
+        "NHS number 485 777 3457",
+        "NHS 485-777-3457 seen by the nurse",
+    ],
+)
+def test_text_naming_a_child_of_the_school_is_refused_and_kept(app, situation):
+    setting = school_with_meeting()
+    child_at(
+        setting.school,
+        first_name="Amara",
+        last_name="Okafor",
+        upn="G360202015019",
+        nhs_number="4857773457",
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(URL, {"meeting": str(setting.meeting.id), "situation": situation})
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"situation": services.NAMES_A_CHILD}
+    assert f">{situation}</textarea>" in response.text
+    assert f'<option value="{setting.meeting.id}" selected>' in response.text
+    assert items() == []
+    assert audit_events("agenda_consultation_added") == []
+
+
+def test_a_name_at_another_school_is_not_this_schools_child(app):
+    setting = school_with_meeting()
+    child_at(factories.school(), first_name="Amara", last_name="Okafor")
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(
+        URL, {"meeting": str(setting.meeting.id), "situation": "Amara Okafor's cousin"}
+    )
+
+    assert response.status_code == 302
+    assert len(items()) == 1
+
+
+def test_only_meetings_to_come_at_the_persons_schools_are_offered(app):
+    setting = school_with_meeting()
+    past = factories.meeting(
+        setting.school,
+        setting.dsl,
+        status="held",
+        starts_at=datetime(2026, 11, 18, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 18, 10, 0, tzinfo=UTC),
+    )
+    elsewhere = school_with_meeting().meeting
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    form = dsl.get(URL)
+    assert f'<option value="{setting.meeting.id}"' in form.text
+    for meeting in (past, elsewhere):
+        assert f'<option value="{meeting.id}"' not in form.text
+        response = dsl.submit(URL, {"meeting": str(meeting.id), "situation": SITUATION})
+        assert error_summary(response) == {"meeting": "Select the meeting"}
+        assert f">{SITUATION}</textarea>" in response.text
+    assert items() == []
+
+
+def test_missing_answers_are_asked_for(app):
+    setting = school_with_meeting()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(URL, {"meeting": "", "situation": " "})
+
+    assert error_summary(response) == {
+        "meeting": "Select the meeting",
+        "situation": "Describe the situation you want advice about",
+    }
+
+
+@pytest.mark.parametrize("role", ["school_staff", "practitioner", "coordinator", "gp", "admin"])
+def test_only_dsls_and_link_workers_add_consultations(login_as, role):
+    setting = school_with_meeting()
+    browser = login_as(role, **({"school": setting.school} if role == "school_staff" else {}))
+
+    assert browser.get(URL).status_code == 403
+    posted = browser.submit(
+        URL, {"meeting": str(setting.meeting.id), "situation": SITUATION}, page="/"
+    )
+    assert posted.status_code == 403
+    assert items() == []
+
+
+def test_without_a_meeting_to_come_the_page_says_to_book_one(login_as):
+    dsl = login_as("dsl")
+
+    assert "There is no scheduled meeting to come" in page_text(dsl.get(URL))
+
+
+# ---------------------------------------------------------------- the check itself
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Amara Okafor", True),
+        ("AMARA OKAFOR.", True),
+        ("okafor amara", True),
+        ("Amara\nOkafor", True),
+        ("G360202015019", True),
+        ("upn: g360202015019.", True),
+        ("4857773457", True),
+        ("485 777 3457", True),
+        ("Amara", False),  # a first name alone is not a full name
+        ("Amara Okaforth", False),
+        ("Tamara Okafor", False),
+        ("48577734570", False),  # a longer number
+        ("4857 7734", False),
+        ("", False),
+    ],
+)
+def test_what_counts_as_naming_a_child(text, names):
+    assert services.names_any(text, KNOWN) is names
+
+
+def test_children_without_numbers_are_checked_by_name_only():
+    assert services.names_any("12345", [("Amara", "Okafor", None, None)]) is False

@@ -1,0 +1,104 @@
+"""The printable family version of one child's decisions and actions from a meeting leaves out
+anything marked restricted, not for the parent, or third-party; organisers only; audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tas.extensions import db
+from tests import factories
+from tests.plans.helpers import open_plan
+
+from .helpers import audit_events, page_text
+from .test_day import browser_for, on_agenda, past_meeting
+from .test_minutes import MINUTES
+
+
+def minuted(item, **fields) -> None:
+    for name, value in {**MINUTES, **fields}.items():
+        setattr(item, name, value)
+
+
+def with_actions(setting, plan) -> None:
+    """Four actions from this meeting, three of them marked, and one from the plan itself."""
+    agency = factories.agency(name="Future in Mind")
+    for description, markers in (
+        ("Offer six wellbeing sessions", {}),
+        ("Ask the police about the incident", {"restricted": True}),
+        ("Refer dad to the perpetrator programme", {"not_for_parent": True}),
+        ("Check what the neighbour reported", {"third_party": True}),
+    ):
+        factories.action(
+            plan,
+            description=description,
+            owner_agency=agency,
+            due_on=date(2027, 1, 15),
+            meeting_id=setting.meeting.id,
+            **markers,
+        )
+    factories.action(plan, description="An action from the plan itself", owner_agency=agency)
+
+
+def test_the_family_version_leaves_out_everything_marked(app):
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada", last_name="Lovell")
+    minuted(item)
+    with_actions(setting, open_plan(child))
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+
+    response = chair.get(f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version")
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "What was agreed about Ada" in text
+    assert "What was decided Open or continue the shared plan" in text
+    assert "What we are worried about Missed 12 days this term" in text
+    assert "Future in Mind: Offer six wellbeing sessions, by 15 January 2027" in text
+    for hidden in (
+        "Ask the police",
+        "perpetrator programme",
+        "neighbour reported",
+        "from the plan itself",
+    ):
+        assert hidden not in text
+    assert "Some of what was recorded is marked and is not included" in text
+    [event] = audit_events("family_version_viewed")
+    assert (event.target_id, event.detail) == (
+        item.id,
+        {"meeting_id": setting.meeting.id, "child_id": child.id},
+    )
+
+
+def test_marked_minutes_are_left_out_but_unmarked_actions_stay(app):
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada")
+    minuted(item, not_for_parent=True)
+    with_actions(setting, open_plan(child))
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+
+    text = page_text(chair.get(f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version"))
+
+    assert "Missed 12 days" not in text
+    assert "Open or continue the shared plan" not in text
+    assert "Mum agreed to a plan" not in text
+    assert "The minutes are marked, so they are left out" in text
+    assert "Offer six wellbeing sessions" in text
+
+
+def test_the_family_version_is_for_organisers_only(app):
+    setting = past_meeting()
+    _child, item = on_agenda(setting)
+    minuted(item)
+    invited = factories.user("practitioner")
+    factories.invitation(setting.meeting, setting.dsl, agency=invited.agency)
+    coordinator = factories.user("coordinator")
+    other_dsl = factories.user("dsl")
+    db.session.commit()
+    url = f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version"
+
+    assert browser_for(app, invited).get(url).status_code == 403
+    assert browser_for(app, coordinator).get(url).status_code == 403
+    assert browser_for(app, other_dsl).get(url).status_code == 404
+    assert audit_events("family_version_viewed") == []
