@@ -69,6 +69,9 @@ class Defaults:
     GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
     PAGE_SIZE = 25
     PLAN_REVIEW_WEEKS = 6
+    # Meetings
+    MINUTES_WORKING_DAYS = 2  # minutes complete within 2 working days of the meeting
+    INVITED_VIEW_DAYS = 30  # an invited practitioner sees the agenda and minutes until then
 
     # Outbox
     MAIL_SERVER: str | None = None

@@ -193,6 +193,9 @@ def withdraw_agreement(child: Child, user: User, values: dict) -> list[Agreement
     for row in standing:
         detail = {"child_id": child.id, "withdrawn_on": values["withdrawn_on"].isoformat()}
         record("agreement_withdrawn", target=row, detail=detail)
+    from tas.meetings.requests import close_on_withdrawal
+
+    close_on_withdrawal(child.id)
     db.session.commit()
     return standing
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 
 from tas.children.models import Agreement, Child
@@ -27,7 +27,16 @@ from tas.organisations.models import School, User, coordinator_clusters, link_wo
 
 from .models import AgendaItem, Invitation, Meeting, TasRequest
 
-INVITED_FOR = timedelta(days=30)  # an invited practitioner's view ends 30 days after the meeting
+
+def invited_for() -> timedelta:
+    """How long after a meeting an invited practitioner still sees it (30 days by default)."""
+    return timedelta(days=current_app.config["INVITED_VIEW_DAYS"])
+
+
+# Roles an invitation by name (or of their agency) gives the agenda and minutes of a meeting:
+# a DSL or SENCO of another school (a transition), practitioners, link workers. A GP practice
+# invited sees the arrangements only; coordinators see arrangements anyway.
+INVITABLE_ROLES = ("practitioner", "link_worker", "dsl", "school_staff")
 
 
 class MeetingAccess(enum.IntEnum):
@@ -71,7 +80,7 @@ def invited(user: User, now: datetime) -> ColumnElement[bool]:
         exists()
         .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), who)
         .correlate(Meeting),
-        Meeting.ends_at > now - INVITED_FOR,
+        Meeting.ends_at > now - invited_for(),
     )
 
 
@@ -91,7 +100,7 @@ def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, Colu
         organise = or_(Meeting.school_id.in_(schools), Meeting.chair_id == user.id)
     elif user.role in ("practitioner",):
         organise = Meeting.chair_id == user.id
-    if user.role in ("practitioner", "link_worker"):
+    if user.role in INVITABLE_ROLES:
         invited_to = invited(user, now)
     if user.role == "gp":
         arrangements = invited(user, now)

@@ -8,7 +8,6 @@ and a cancellation, raise the calendar SEQUENCE (DESIGN.md section 5).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +26,7 @@ from tas.templating import format_local_datetime
 
 from . import rules
 from .access import may_organise_school, organising_schools
+from .identifiers import Known, identifies
 from .models import AgendaItem, Meeting, MeetingChange
 
 __all__ = ["Clashes", "Refused", "StaleEdit"]
@@ -131,15 +131,7 @@ def is_online_link(text: str | None) -> bool:
     return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
-def _mentions(text: str, words: Iterable[str]) -> bool:
-    return any(
-        re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
-        for word in words
-        if word and len(word) > 1
-    )
-
-
-def _agenda_words(meeting_id: int) -> list[str]:
+def _agenda_children(meeting_id: int) -> list[Known]:
     """The names and identifiers of the children on the meeting's agenda."""
     on_agenda = select(AgendaItem.child_id).where(AgendaItem.meeting_id == meeting_id)
     rows = db.session.execute(
@@ -153,10 +145,7 @@ def _agenda_words(meeting_id: int) -> list[str]:
             Child.school_system_reference,
         ).where(Child.id.in_(on_agenda))
     )
-    words = []
-    for first, last, *identifiers in rows:
-        words += [f"{first} {last}", last, *(i for i in identifiers if i)]
-    return words
+    return [Known(first, last, tuple(i for i in rest if i)) for first, last, *rest in rows]
 
 
 def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[str, str]:
@@ -191,7 +180,11 @@ def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[s
             "Select a chair from the list: a DSL of the school or a link worker linked to it"
         )
     notes = values.get("notes_for_attendees")
-    if notes and meeting is not None and _mentions(notes, _agenda_words(meeting.id)):
+    if (
+        notes
+        and meeting is not None
+        and identifies(notes, _agenda_children(meeting.id), surname_alone=True)
+    ):
         problems["notes_for_attendees"] = NOTES_NAME_A_CHILD
     return problems
 

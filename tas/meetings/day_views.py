@@ -23,7 +23,6 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import StartPlanForm
 from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
-from tas.plans.team import agreed_at
 
 from . import day, minutes_rules, rules
 from .access import MeetingAccess, on_agenda_now, require
@@ -58,7 +57,6 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(f"{item}/family-version", view_func=family_version)
     bp.add_url_rule("/<int:meeting_id>/minutes-complete", view_func=minutes_complete, methods=both)
     # The action page (tas.plans) names the meeting that agreed an action.
-    bp.add_app_template_global(agreed_at, "action_agreed_at")
 
 
 def _organised(meeting_id: int) -> Meeting:

@@ -22,12 +22,12 @@ from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.plans.services import Refused, check_version, commit, refuse_if
 
-from . import rules
+from . import access, rules
 from .access import MeetingAccess, on_agenda_now
 from .models import AgendaItem, Invitation, Meeting
 
 # An invitation gives people in these roles a view of the meeting (tas.meetings.access).
-INVITABLE_ROLES = ("practitioner", "link_worker", "gp")
+INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
 ANSWERABLE = ("attending", "apologies", "apologies_with_update")
 
 

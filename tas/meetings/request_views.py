@@ -14,8 +14,8 @@ from tas.organisations.models import User
 from tas.plans.editing import submit_change, submit_new
 from tas.templating import format_local_date, format_local_datetime
 
+from . import consultations, rules
 from . import requests as services
-from . import rules
 from .access import may_triage, require_request
 from .request_forms import ConsultationForm, RequestForm, TriageForm, WithdrawForm
 from .requests import AWAITING, STATUS_TAGS, Refused, StaleEdit
@@ -197,12 +197,12 @@ def consultation_new():
     """Put a situation on a meeting's agenda without naming the child."""
     if not services.may_consult(current_user):
         abort(403)
-    meetings = services.consultation_meetings(current_user)
+    meetings = consultations.consultation_meetings(current_user)
     start = None
     if request.method == "GET" and request.args.get("meeting"):
         start = {"meeting": request.args["meeting"]}
     form = ConsultationForm(data=start, meetings=meetings)
-    item = submit_new(form, lambda values: services.add_consultation(_me(), values))
+    item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
     if item is not None:
         flash("The consultation has been added to the meeting's agenda", "success")
         return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))

@@ -1,4 +1,4 @@
-"""TAS requests and their triage, and anonymous consultation items: load, check, change, write
+"""TAS requests and their triage: load, check, change, write
 the audit entry and commit once. Who may see or triage a request is decided in .access only.
 
 A school (its DSL, or school staff a DSL granted the child) asks for a child to be discussed; the
@@ -9,8 +9,6 @@ onto a meeting's agenda, advice given (closed), or redirected to the Integrated 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -51,6 +49,7 @@ STATUS_TAGS = {
     "advice_given": "govuk-tag--purple",
     "redirected_to_ifd": "govuk-tag--orange",
     "withdrawn": "govuk-tag--grey",
+    "agreement_withdrawn": "govuk-tag--grey",
 }
 
 NO_AGREEMENT_FOR_REQUEST = (
@@ -61,10 +60,6 @@ NO_AGREEMENT_FOR_REQUEST = (
 ALREADY_OPEN = "There is already a request for this child awaiting triage"
 ALREADY_TRIAGED = "This request has already been triaged or withdrawn, so it cannot be triaged"
 NOT_AWAITING = "This request has already been triaged, so it can no longer be withdrawn"
-NAMES_A_CHILD = (
-    "The situation names or identifies a child of this school (a full name, UPN or NHS number). "
-    "Remove it: an anonymous consultation must not identify the child"
-)
 
 
 def today() -> date:
@@ -373,59 +368,13 @@ def withdraw(row: TasRequest, user: User, version: int | None) -> None:
     commit(write)
 
 
-# ---------------------------------------------------------------- anonymous consultations
-
-SPACES = re.compile(r"\s+")
-DIGIT_GAPS = re.compile(r"(?<=\d)[\s-]+(?=\d)")
-
-
-def _contains(text: str, words: str) -> bool:
-    """Whether `words` appear in `text` as whole words (both already lower case)."""
-    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
-
-
-def names_any(text: str, known: Iterable[tuple[str, str, str | None, str | None]]) -> bool:
-    """Whether the text holds the full name (either way round), UPN or NHS number of any of
-    these children: (first name, last name, UPN, NHS number)."""
-    plain = SPACES.sub(" ", text.lower())
-    unpunctuated = SPACES.sub(" ", re.sub(r"[^\w\s]", " ", plain))
-    numbers = DIGIT_GAPS.sub("", plain)
-    for first, last, upn, nhs_number in known:
-        first, last = SPACES.sub(" ", first.lower().strip()), SPACES.sub(" ", last.lower().strip())
-        if any(
-            _contains(unpunctuated, name) or _contains(plain, name)
-            for name in (f"{first} {last}", f"{last} {first}")
-        ):
-            return True
-        if upn and _contains(numbers, upn.lower()):
-            return True
-        if nhs_number and re.search(rf"(?<!\d){re.escape(nhs_number)}(?!\d)", numbers):
-            return True
-    return False
-
-
-def names_a_child(school_id: int, text: str) -> bool:
-    """Whether the text names or numbers a child of the school (one query)."""
-    known = db.session.execute(
-        select(Child.first_name, Child.last_name, Child.upn, Child.nhs_number).where(
-            Child.school_id == school_id
-        )
-    ).all()
-    return names_any(text, known)
-
-
-def consultation_meetings(user: User) -> list[Meeting]:
-    """Meetings to come at the schools this DSL or link worker organises for."""
-    schools = organising_schools(user) if user.active else None
-    return [] if schools is None else upcoming_meetings(schools)
-
-
-def add_consultation(user: User, values: dict) -> AgendaItem:
-    """Put a situation on a meeting's agenda without naming the child, audited (ids only)."""
-    meeting_id = values.get("meeting_id")
-    meeting = next((m for m in consultation_meetings(user) if m.id == meeting_id), None)
-    if meeting is None:
-        raise Refused({"meeting": "Select the meeting from the list"})
-    if names_a_child(meeting.school_id, values["situation"]):
-        raise Refused({"situation": NAMES_A_CHILD})
-    return commit(lambda: agenda.add_consultation(meeting, values["situation"], user))
+def close_on_withdrawal(child_id: int) -> None:
+    """The family withdrew agreement: requests for the child still awaiting triage close at once
+    (no commit: the withdrawal commits once). Its future agenda items leave by themselves
+    (access.on_agenda_now)."""
+    waiting = db.session.scalars(
+        select(TasRequest).where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
+    )
+    for row in waiting:
+        row.status = "agreement_withdrawn"
+        record("tas_request_closed", target=row, detail={"child_id": child_id, "why": "withdrawn"})

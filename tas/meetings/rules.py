@@ -49,6 +49,7 @@ REQUEST_STATUSES = (
     Choice("advice_given", "Advice given"),
     Choice("redirected_to_ifd", "Redirected to the Integrated Front Door"),
     Choice("withdrawn", "Withdrawn"),
+    Choice("agreement_withdrawn", "Closed: the family withdrew agreement"),
 )
 TERM_NAMES = (
     Choice("autumn", "Autumn term"),

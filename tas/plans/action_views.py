@@ -17,7 +17,7 @@ from .access import OnPlan, ReadOnly, plan_on, record_on
 from .action_forms import ActionForm, ActionUpdateForm
 from .editing import submit_change, submit_new
 from .models import Action, AgencyInvolvement
-from .team import owner_name
+from .team import agreed_at, owner_name
 
 FIELD_LABELS = {
     "description": "What needs to be done",
@@ -88,6 +88,7 @@ def action(child_id: int, action_id: int):
         plan=on.plan,
         action=row,
         owner=owner_name(row),
+        agreed_at=agreed_at(row),
         involvement=linked,
         status_label=rules.label(rules.ACTION_STATUSES, row.status),
         may_update=on.rights.may_update_action(row),

@@ -189,3 +189,23 @@ def test_a_lead_practitioner_keeps_read_only_access_after_withdrawal(login_as):
     assert lead.get(f"/children/{child.id}/agreement").status_code == 200
     assert lead.get(f"/children/{child.id}/agreement/new").status_code == 403
     assert lead.get(f"/children/{child.id}/sharing-decisions").status_code == 200
+
+
+def test_withdrawal_closes_requests_still_awaiting_triage_and_the_school_sees_why(login_as):
+    from tas.meetings.models import TasRequest
+
+    dsl, _practitioner, child, _agreement = team(login_as)
+    waiting = factories.tas_request(child, dsl.user)
+    db.session.commit()
+
+    withdraw(dsl, child)
+
+    db.session.expire_all()
+    assert db.session.get(TasRequest, waiting.id).status == "agreement_withdrawn"
+    [event] = audit_events("tas_request_closed")
+    assert event.target_id == waiting.id and event.detail == {
+        "child_id": child.id,
+        "why": "withdrawn",
+    }
+    page = dsl.get(f"/requests/{waiting.id}")
+    assert "Closed: the family withdrew agreement" in page_text(page)

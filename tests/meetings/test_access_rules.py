@@ -153,3 +153,13 @@ def test_requests_are_seen_by_the_schools_organisers_and_triaged_by_linked_link_
     assert access.may_triage(setting.link_worker, request)
     assert not access.may_triage(setting.dsl, request)
     assert not access.may_triage(other_link_worker, request)
+
+
+def test_a_dsl_of_another_school_invited_by_name_sees_the_agenda_of_that_meeting(setting):
+    secondary_dsl = factories.user("dsl")
+    factories.invitation(setting.meeting, setting.dsl, representative=secondary_dsl)
+    db.session.commit()
+
+    assert level(secondary_dsl, setting.meeting) == MeetingAccess.INVITED
+    assert agenda.items_for(setting.meeting, secondary_dsl, MeetingAccess.INVITED) == []
+    assert level(secondary_dsl, setting.meeting, AFTER + timedelta(days=30)) == MeetingAccess.NONE

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings import requests as services
+from tas.meetings import consultations
+from tas.meetings.identifiers import Known, identifies
 from tas.meetings.models import AgendaItem
 from tests import factories
 from tests.conftest import Visitor
@@ -18,7 +19,7 @@ from .helpers import audit_events, child_at, error_summary, page_text, school_wi
 
 URL = "/requests/consultations/new"
 SITUATION = "A pupil in year 5 is often hungry and tired; mum says money is tight"
-KNOWN = [("Amara", "Okafor", "G360202015019", "4857773457")]
+KNOWN = [Known("Amara", "Okafor", ("G360202015019", "4857773457"))]
 
 
 def items() -> list[AgendaItem]:
@@ -84,7 +85,7 @@ def test_text_naming_a_child_of_the_school_is_refused_and_kept(app, situation):
     response = dsl.submit(URL, {"meeting": str(setting.meeting.id), "situation": situation})
 
     assert response.status_code == 200
-    assert error_summary(response) == {"situation": services.NAMES_A_CHILD}
+    assert error_summary(response) == {"situation": consultations.NAMES_A_CHILD}
     assert f">{situation}</textarea>" in response.text
     assert f'<option value="{setting.meeting.id}" selected>' in response.text
     assert items() == []
@@ -182,8 +183,8 @@ def test_without_a_meeting_to_come_the_page_says_to_book_one(login_as):
     ],
 )
 def test_what_counts_as_naming_a_child(text, names):
-    assert services.names_any(text, KNOWN) is names
+    assert identifies(text, KNOWN) is names
 
 
 def test_children_without_numbers_are_checked_by_name_only():
-    assert services.names_any("12345", [("Amara", "Okafor", None, None)]) is False
+    assert identifies("12345", [Known("Amara", "Okafor")]) is False
