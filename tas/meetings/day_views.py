@@ -25,6 +25,7 @@ from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
 
 from . import day, minutes_rules, rules
+from . import minutes as child_minutes
 from .access import MeetingAccess, on_agenda_now, require
 from .day_forms import (
     ConsultationMinutesForm,
@@ -254,7 +255,7 @@ def _next_item(meeting: Meeting, item: AgendaItem) -> int | None:
 
 def minutes(meeting_id: int, item_id: int):
     meeting = _organised(meeting_id)
-    item = day.item_of(meeting, item_id)
+    item = child_minutes.item_of(meeting, item_id)
     why = day.why_not_recordable(meeting)
     read_only = meeting.status == "held"
     if why and not (read_only and request.method == "GET"):
@@ -269,7 +270,7 @@ def minutes(meeting_id: int, item_id: int):
         result = submit_change(
             form,
             item,
-            lambda version, values: day.save_minutes(item, current_user, version, values),
+            lambda version, values: child_minutes.save_minutes(item, current_user, version, values),
             thing="item's minutes",
             saved_form=lambda fresh: form_class(formdata=None, data=form_class.data_from(fresh)),
         )
@@ -283,7 +284,7 @@ def minutes(meeting_id: int, item_id: int):
         item=item,
         form=form,
         comparison=result.comparison if result else None,
-        plan=day.plan_state(meeting, item, current_user),
+        plan=child_minutes.plan_state(meeting, item, current_user),
         actions=day.actions_agreed(meeting.id, item.child_id) if item.child_id else [],
         next_item=_next_item(meeting, item),
         labels={
@@ -296,7 +297,7 @@ def minutes(meeting_id: int, item_id: int):
 
 def _child_item(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
     meeting = _organised(meeting_id)
-    item = day.item_of(meeting, item_id)
+    item = child_minutes.item_of(meeting, item_id)
     if item.anonymous:
         abort(404)  # an anonymous consultation has no child, so no plan and no family
     return meeting, item
@@ -309,12 +310,13 @@ def minutes_action_add(meeting_id: int, item_id: int):
         return _not_now(meeting, why)
     if request.method == "GET":
         day.viewed("meeting_action_add_opened", item, **_ids(item))
-    state = day.plan_state(meeting, item, current_user)
+    state = child_minutes.plan_state(meeting, item, current_user)
     if not state.may_add:
         return _not_now(meeting, state.problem or _no_plan(item))
-    form = MeetingActionForm(choices=day.owner_choices(meeting, state.plan))
+    form = MeetingActionForm(choices=child_minutes.owner_choices(meeting, state.plan))
     action = submit_new(
-        form, lambda values: day.add_meeting_action(meeting, state.plan, current_user, values)
+        form,
+        lambda values: child_minutes.add_meeting_action(meeting, state.plan, current_user, values),
     )
     if action is not None:
         flash("The action has been added to the child's shared plan", "success")
@@ -341,7 +343,7 @@ def minutes_plan_start(meeting_id: int, item_id: int):
     why = day.why_not_recordable(meeting)
     if why:
         return _not_now(meeting, why)
-    state = day.plan_state(meeting, item, current_user)
+    state = child_minutes.plan_state(meeting, item, current_user)
     if not state.may_start:
         if state.plan is not None:
             return _not_now(meeting, f"{item.child.first_name} already has an open shared plan")
