@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 
-from tas.children.models import Agreement, Child
+from tas.children.models import Agreement, AgreementAgency, Child
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
@@ -37,6 +37,8 @@ def invited_for() -> timedelta:
 # a DSL or SENCO of another school (a transition), practitioners, link workers. A GP practice
 # invited sees the arrangements only; coordinators see arrangements anyway.
 INVITABLE_ROLES = ("practitioner", "link_worker", "dsl", "school_staff")
+# Roles an invitation of their agency (naming nobody) covers.
+AGENCY_WIDE_ROLES = ("practitioner", "gp")
 
 
 class MeetingAccess(enum.IntEnum):
@@ -70,12 +72,35 @@ def _coordinated_schools(user: User):
     )
 
 
-def invited(user: User, now: datetime) -> ColumnElement[bool]:
-    """The user, or their agency, has a standing invitation to the meeting, and the meeting
-    ended less than 30 days ago."""
+def covers(invitation_agency_id, invitation_representative_id, user: User) -> bool:
+    """Whether an invitation gives this person the meeting (Python twin of `_covered`)."""
+    if invitation_representative_id == user.id:
+        return True
+    if user.agency_id is None or user.role not in AGENCY_WIDE_ROLES:
+        return False
+    if invitation_agency_id != user.agency_id:
+        return False
+    return invitation_representative_id is None or bool(user.is_safeguarding_lead)
+
+
+def _covered(user: User) -> ColumnElement[bool]:
+    """An invitation naming the person; or one of their agency (practitioners and GP practice
+    staff only) that names nobody, or any of their agency's for its safeguarding lead. A link
+    worker sees meetings of their linked schools, or where named: never through Early Help's
+    invitations to other schools."""
     who = Invitation.representative_id == user.id
-    if user.agency_id is not None:
-        who = or_(who, Invitation.agency_id == user.agency_id)
+    if user.agency_id is not None and user.role in AGENCY_WIDE_ROLES:
+        agency = Invitation.agency_id == user.agency_id
+        if not user.is_safeguarding_lead:
+            agency = and_(agency, Invitation.representative_id.is_(None))
+        who = or_(who, agency)
+    return who
+
+
+def invited(user: User, now: datetime) -> ColumnElement[bool]:
+    """The person is covered by a standing invitation to the meeting (see `_covered`), and the
+    meeting ended less than 30 days ago (INVITED_VIEW_DAYS)."""
+    who = _covered(user)
     return and_(
         exists()
         .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), who)
@@ -159,21 +184,65 @@ def may_organise_school(user: User, school_id: int) -> bool:
     )
 
 
-def on_agenda_now() -> ColumnElement[bool]:
-    """An agenda item that stands: an anonymous consultation, an item of a meeting no longer
-    scheduled (held or cancelled: kept as history), or a child whose family's agreement stands.
-    A child whose family withdrew agreement leaves every future agenda at once."""
+def on_agenda_now(now: datetime | None = None) -> ColumnElement[bool]:
+    """An agenda item that stands: an anonymous consultation, an item of a meeting that has
+    started, was held or was cancelled (kept as history: its minutes can still be finished), or
+    a child whose family's agreement stands. A child whose family withdrew agreement leaves
+    every agenda still to come at once."""
+    now = now or utcnow()
     agreed = (
         exists()
         .where(Agreement.child_id == AgendaItem.child_id, Agreement.withdrawn_on.is_(None))
         .correlate(AgendaItem)
     )
-    scheduled = (
+    to_come = (
         exists()
-        .where(Meeting.id == AgendaItem.meeting_id, Meeting.status == "scheduled")
+        .where(
+            Meeting.id == AgendaItem.meeting_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+        )
         .correlate(AgendaItem)
     )
-    return or_(AgendaItem.child_id.is_(None), ~scheduled, agreed)
+    return or_(AgendaItem.child_id.is_(None), ~to_come, agreed)
+
+
+def _agreement_covers_viewer(user: User) -> ColumnElement[bool]:
+    """The child's current agreement lets the viewer's agency receive information: it names no
+    agencies, or names theirs (a viewer without an agency: only when it names none)."""
+    names_agencies = (
+        exists().where(AgreementAgency.agreement_id == Agreement.id).correlate(Agreement)
+    )
+    names_theirs = (
+        exists()
+        .where(
+            AgreementAgency.agreement_id == Agreement.id,
+            AgreementAgency.agency_id == user.agency_id,
+        )
+        .correlate(Agreement)
+        if user.agency_id is not None
+        else false()
+    )
+    return (
+        exists()
+        .where(
+            Agreement.child_id == AgendaItem.child_id,
+            Agreement.withdrawn_on.is_(None),
+            or_(~names_agencies, names_theirs),
+        )
+        .correlate(AgendaItem)
+    )
+
+
+def agenda_for(user: User, level: MeetingAccess, now: datetime | None = None):
+    """The condition on AgendaItem for the items (and their minutes and actions) this person may
+    see: organisers every standing item; invited people only anonymous consultations and
+    children whose family's current agreement covers their agency; nobody else any."""
+    if level >= MeetingAccess.ORGANISE:
+        return on_agenda_now(now)
+    if not sees_agenda(level, user):
+        return false()
+    return or_(AgendaItem.child_id.is_(None), _agreement_covers_viewer(user))
 
 
 def sees_agenda(level: MeetingAccess, user: User) -> bool:

@@ -15,7 +15,7 @@ from tas.organisations.services import Refused
 from tas.plans.services import origin
 
 from . import rules
-from .access import MeetingAccess, on_agenda_now, sees_agenda
+from .access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
 from .models import AgendaItem, Meeting, TasRequest
 
 
@@ -101,14 +101,15 @@ def add_consultation(meeting: Meeting, situation: str, user: User) -> AgendaItem
 
 def items_for(meeting: Meeting, user: User, level: MeetingAccess) -> list[AgendaItem]:
     """The agenda items this person may see, in order (one query): none for arrangements-only
-    access; a withdrawn child's item is gone from a meeting still to come."""
+    access; a withdrawn child's item is gone from a meeting still to come; an invited agency
+    sees only children whose family agreed to share with it (access.agenda_for)."""
     if not sees_agenda(level, user):
         return []
     return list(
         db.session.scalars(
             select(AgendaItem)
             .options(joinedload(AgendaItem.child))
-            .where(AgendaItem.meeting_id == meeting.id, on_agenda_now())
+            .where(AgendaItem.meeting_id == meeting.id, agenda_for(user, level))
             .order_by(AgendaItem.position, AgendaItem.id)
         )
     )

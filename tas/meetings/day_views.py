@@ -382,7 +382,8 @@ def minutes_complete(meeting_id: int):
     form = HeldForm(data={"version": meeting.version} if request.method == "GET" else None)
     refused, status = False, 200
     if request.method == "GET":
-        day.viewed("minutes_complete_viewed", meeting)
+        child_ids = [item.child_id for item in day.standing_items(meeting.id) if item.child_id]
+        day.viewed("minutes_complete_viewed", meeting, child_ids=child_ids)
     elif form.validate_on_submit():
         try:
             day.mark_held(meeting, form.loaded_version())

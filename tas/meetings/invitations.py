@@ -62,10 +62,8 @@ def standing(meeting_id: int) -> tuple:
 
 
 def is_mine(invitation: Invitation, user: User) -> bool:
-    """The invitation names the user, or invites their agency."""
-    return invitation.representative_id == user.id or (
-        user.agency_id is not None and invitation.agency_id == user.agency_id
-    )
+    """The invitation names the user, or invites their agency in a way that covers them."""
+    return access.covers(invitation.agency_id, invitation.representative_id, user)
 
 
 def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invitation]:

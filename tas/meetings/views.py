@@ -16,12 +16,12 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 def meeting(meeting_id: int):
-    """One meeting: its arrangements, invitations and answers, agenda and what happened."""
+    """One meeting: its arrangements, invitations and answers, agenda and what happened. The
+    read is audited with the children the page showed (committed after rendering, so the rows
+    the page uses are not expired and reloaded one by one)."""
     row, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
-    record("meeting_viewed", target=row, detail={"level": level.name.lower()})
-    db.session.commit()  # before loading what the page shows: a commit expires rows
-    row, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
-    return render_template(
+    items = agenda.items_for(row, current_user, level)
+    page = render_template(
         "meetings/meeting.html",
         meeting=row,
         level=level,
@@ -29,10 +29,14 @@ def meeting(meeting_id: int):
         rules=rules,
         history=booking.history(row),
         invitations=invitations.for_meeting(row, current_user, level),
-        agenda=agenda.items_for(row, current_user, level),
+        agenda=items,
         agenda_count=agenda.count_for(row),
         day=day.summary(row, current_user, level),
     )
+    shown = [item.child_id for item in items if item.child_id is not None]
+    record("meeting_viewed", target=row, detail={"level": level.name.lower(), "child_ids": shown})
+    db.session.commit()
+    return page
 
 
 def _register() -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.meetings import access, agenda
 from tas.meetings.access import MeetingAccess
-from tas.meetings.models import Meeting, TasRequest
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tests import factories
 from tests.meetings.helpers import child_at, school_with_meeting
 
@@ -163,3 +163,60 @@ def test_a_dsl_of_another_school_invited_by_name_sees_the_agenda_of_that_meeting
     assert level(secondary_dsl, setting.meeting) == MeetingAccess.INVITED
     assert agenda.items_for(setting.meeting, secondary_dsl, MeetingAccess.INVITED) == []
     assert level(secondary_dsl, setting.meeting, AFTER + timedelta(days=30)) == MeetingAccess.NONE
+
+
+def test_early_helps_invitation_does_not_open_other_schools_meetings_to_its_link_workers(setting):
+    early_help = setting.link_worker.agency
+    elsewhere = factories.user("link_worker", agency=early_help)  # linked to another school
+    factories.invitation(setting.meeting, setting.dsl, agency=early_help)
+    db.session.commit()
+
+    assert level(elsewhere, setting.meeting) == MeetingAccess.NONE
+
+
+def test_an_invited_agency_sees_only_children_whose_agreement_lets_it_receive_information(
+    setting,
+):
+    from tas.children.models import Agreement, AgreementAgency
+
+    fim = factories.agency(service_type="future_in_mind")
+    nursing = factories.agency(service_type="zero_to_nineteen")
+    fim_practitioner = factories.user("practitioner", agency=fim)
+    nurse = factories.user("practitioner", agency=nursing)
+    for agency in (fim, nursing):
+        factories.invitation(setting.meeting, setting.dsl, agency=agency)
+    named_fim_only = child_at(setting.school)
+    names_nobody = child_at(setting.school)
+    db.session.flush()
+    agreement = db.session.scalar(select(Agreement).where(Agreement.child_id == named_fim_only.id))
+    db.session.add(AgreementAgency(agreement_id=agreement.id, agency_id=fim.id))
+    factories.agenda_item(setting.meeting, named_fim_only, setting.dsl)
+    factories.agenda_item(setting.meeting, names_nobody, setting.dsl, position=2)
+    factories.agenda_item(setting.meeting, None, setting.dsl, position=3, reason="A situation")
+    db.session.commit()
+
+    def shown(user):
+        items = agenda.items_for(setting.meeting, user, level(user, setting.meeting))
+        return [item.child_id for item in items]
+
+    assert shown(fim_practitioner) == [named_fim_only.id, names_nobody.id, None]
+    assert shown(nurse) == [names_nobody.id, None]
+    assert shown(setting.dsl) == [named_fim_only.id, names_nobody.id, None]
+
+
+def test_a_child_whose_family_withdrew_stays_on_a_meeting_that_has_started(setting):
+    child = child_at(setting.school)
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+    for agreement in withdrawing_agreements(child.id):
+        agreement.withdrawn_on = date(2026, 12, 2)
+    db.session.commit()
+
+    during = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    before = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)
+    standing = select(AgendaItem.child_id).where(access.on_agenda_now(during))
+    assert db.session.scalars(standing).all() == [child.id]
+    assert (
+        db.session.scalars(select(AgendaItem.child_id).where(access.on_agenda_now(before))).all()
+        == []
+    )

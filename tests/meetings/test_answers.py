@@ -167,10 +167,11 @@ def test_a_cancelled_meeting_needs_no_answer(app):
     assert saved_invitation(invitation.id).answer == "awaiting"
 
 
-def test_a_colleague_answers_for_their_invited_agency(app):
+def test_a_colleague_answers_for_their_agency_when_the_invitation_names_nobody(app):
     setting = school_with_meeting()
-    fay, invitation = invited_practitioner(setting)
-    colleague = factories.user("practitioner", agency=fay.agency, name="Cole League")
+    fim = factories.agency(name="Future in Mind")
+    invitation = factories.invitation(setting.meeting, setting.dsl, agency=fim)
+    colleague = factories.user("practitioner", agency=fim, name="Cole League")
     db.session.commit()
 
     response = signed_in(app, colleague).submit(
@@ -185,10 +186,28 @@ def test_a_colleague_answers_for_their_invited_agency(app):
     assert "by Cole League" in chair_view
 
 
+def test_a_named_representative_answers_alone_but_their_safeguarding_lead_may_answer(app):
+    setting = school_with_meeting()
+    fay, invitation = invited_practitioner(setting)
+    colleague = factories.user("practitioner", agency=fay.agency, name="Cole League")
+    lead = factories.user(
+        "practitioner", agency=fay.agency, name="Lee Lead", is_safeguarding_lead=True
+    )
+    db.session.commit()
+    url = f"/meetings/{setting.meeting.id}/answer"
+
+    assert signed_in(app, colleague).get(url).status_code == 404
+    assert signed_in(app, colleague).get(f"/meetings/{setting.meeting.id}").status_code == 404
+    response = signed_in(app, lead).submit(url, {"answer": "attending", "version": "1"})
+
+    assert response.status_code == 302
+    assert saved_invitation(invitation.id).answered_by_id == lead.id
+
+
 def test_an_answer_from_an_out_of_date_page_is_refused(app):
     setting = school_with_meeting()
     fay, invitation = invited_practitioner(setting)
-    colleague = factories.user("practitioner", agency=fay.agency)
+    colleague = factories.user("practitioner", agency=fay.agency, is_safeguarding_lead=True)
     db.session.commit()
     signed_in(app, colleague).submit(
         f"/meetings/{setting.meeting.id}/answer", {"answer": "attending", "version": "1"}
