@@ -37,6 +37,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tas.submissions import UsedSubmission
 
 __all__ = [
     "Action",
@@ -74,6 +75,7 @@ __all__ = [
     "TasRequest",
     "Term",
     "UninvitedAttendee",
+    "UsedSubmission",
     "User",
     "UserSession",
 ]

@@ -4,6 +4,7 @@ anonymous consultation, and the items a person may see. Shared by requests and m
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
@@ -16,7 +17,14 @@ from tas.plans.services import origin
 
 from . import rules
 from .access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
+from .identifiers import Known, identifies
 from .models import AgendaItem, Meeting, TasRequest
+
+ALREADY_ON_AGENDA = "This child is already on this meeting's agenda"
+NOTES_NAME_THE_CHILD = (
+    "The meeting's notes for attendees name this child, and they go into invitations and "
+    "calendars: change the notes (move the meeting) first, then add the child"
+)
 
 
 def _next_position(meeting: Meeting) -> int:
@@ -42,8 +50,24 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
         )
     )
     if already is not None:
-        return {"child": "This child is already on this meeting's agenda"}
+        return {"child": ALREADY_ON_AGENDA}
+    known = Known(child.first_name, child.last_name, _identifiers(child))
+    if meeting.notes_for_attendees and identifies(
+        meeting.notes_for_attendees, [known], surname_alone=True
+    ):
+        return {"child": NOTES_NAME_THE_CHILD}
     return {}
+
+
+def _identifiers(child: Child) -> tuple[str, ...]:
+    found = (
+        child.upn,
+        child.nhs_number,
+        child.early_help_reference,
+        child.social_care_reference,
+        child.school_system_reference,
+    )
+    return tuple(value for value in found if value)
 
 
 def add_child(
@@ -71,7 +95,11 @@ def add_child(
         **origin(user),
     )
     db.session.add(item)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another organiser added the child a moment ago
+        db.session.rollback()
+        raise Refused({"child": ALREADY_ON_AGENDA}) from error
     record(
         "agenda_child_added",
         target=item,

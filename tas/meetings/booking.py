@@ -45,6 +45,10 @@ CLASH = (
     "The school or the chair already has a meeting at this time. Check the meetings listed, "
     "then confirm to go ahead anyway"
 )
+REASON_NAMES_A_CHILD = (
+    "The reason is shown to everyone invited, coordinators and GP practices: remove the name or "
+    "identifier of a child on the agenda"
+)
 NOTES_NAME_A_CHILD = (
     "Notes for attendees go into invitations and calendars: remove the name or identifier of "
     "a child on the agenda"
@@ -148,6 +152,11 @@ def _agenda_children(meeting_id: int) -> list[Known]:
     return [Known(first, last, tuple(i for i in rest if i)) for first, last, *rest in rows]
 
 
+def names_an_agenda_child(meeting: Meeting, text: str) -> bool:
+    """Whether the text names (even by surname) or numbers a child on the meeting's agenda."""
+    return identifies(text, _agenda_children(meeting.id), surname_alone=True)
+
+
 def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[str, str]:
     """What is wrong with a meeting's arrangements, by form field."""
     problems = {}
@@ -180,11 +189,7 @@ def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[s
             "Select a chair from the list: a DSL of the school or a link worker linked to it"
         )
     notes = values.get("notes_for_attendees")
-    if (
-        notes
-        and meeting is not None
-        and identifies(notes, _agenda_children(meeting.id), surname_alone=True)
-    ):
+    if notes and meeting is not None and names_an_agenda_child(meeting, notes):
         problems["notes_for_attendees"] = NOTES_NAME_A_CHILD
     return problems
 
@@ -278,6 +283,8 @@ def move(
     problems = arrangement_problems(arrangements, meeting)
     if not reason:
         problems["reason"] = "Enter why the meeting is being moved or changed"
+    elif names_an_agenda_child(meeting, reason):
+        problems["reason"] = REASON_NAMES_A_CHILD
     changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
     if not changed and not problems:
         problems["meeting_date"] = (
@@ -333,7 +340,10 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
     """Cancel a scheduled meeting, with the reason. It stays visible, as cancelled."""
     _not_scheduled(meeting, "cancelled")
     check_version(meeting, version)
-    refuse_if({"reason": "Enter why the meeting is cancelled"} if not reason else {})
+    if not reason:
+        refuse_if({"reason": "Enter why the meeting is cancelled"})
+    if names_an_agenda_child(meeting, reason):
+        refuse_if({"reason": REASON_NAMES_A_CHILD})
     meeting.status = CANCELLED
     meeting.cancelled_at = utcnow()
     meeting.cancelled_by_id = user.id

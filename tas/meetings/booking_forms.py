@@ -24,6 +24,7 @@ from tas.organisations.forms import RecordForm, options, record_id
 from tas.organisations.models import School, User
 from tas.plans.fields import DayField, choice, select, text_area
 from tas.plans.services import today
+from tas.submissions import SentOnce
 
 from . import rules, times
 from .models import Meeting
@@ -240,7 +241,7 @@ class ArrangementsForm(CommonArrangements):
         }
 
 
-class BookingForm(ArrangementsForm):
+class BookingForm(SentOnce, ArrangementsForm):
     school = SCHOOL
     kind = KIND
     book_anyway = BooleanField("Book it anyway", widget=GovCheckboxInput())

@@ -12,6 +12,7 @@ from tas.clock import local
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.editing import submit_change
+from tas.submissions import AlreadySubmitted, already_saved, once
 
 from . import booking, rules
 from .access import MeetingAccess, require
@@ -56,8 +57,11 @@ def new_meeting():
     form = BookingForm(data=data, schools=schools, chairs=chairs)
     clashes: list[Meeting] = []
     if form.validate_on_submit():
+        once(form)
         try:
             meeting = booking.book(current_user, form.values(), anyway=form.book_anyway.data)
+        except AlreadySubmitted:
+            return already_saved(url_for("meetings.meetings"))
         except booking.Clashes as clash:
             clashes = clash.meetings
             form.show(clash.problems)

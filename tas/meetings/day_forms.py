@@ -38,6 +38,7 @@ from tas.plans.fields import (
     record_id,
     text_area,
 )
+from tas.submissions import SentOnce
 
 from . import rules
 from .minutes_rules import suggested_attendance
@@ -179,7 +180,7 @@ def attendance_data(invitations: list[Invitation]) -> dict:
     return data
 
 
-class UninvitedForm(TasForm):
+class UninvitedForm(SentOnce, TasForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
@@ -327,7 +328,7 @@ class MinutesForm(RecordForm):
         }
 
 
-class MeetingActionForm(TasForm):
+class MeetingActionForm(SentOnce, TasForm):
     """An action agreed at the meeting: what, who owns it, and by when."""
 
     description = text_area(

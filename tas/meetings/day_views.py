@@ -23,6 +23,7 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import StartPlanForm
 from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
+from tas.submissions import AlreadySubmitted, already_saved, once
 
 from . import day, minutes_rules, rules
 from . import minutes as child_minutes
@@ -210,7 +211,11 @@ def uninvited_add(meeting_id: int):
         return _not_now(meeting, why)
     agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
     form = UninvitedForm(agencies=agencies)
-    added = submit_new(form, lambda values: day.add_uninvited(meeting, current_user, values))
+    once(form)
+    try:
+        added = submit_new(form, lambda values: day.add_uninvited(meeting, current_user, values))
+    except AlreadySubmitted:
+        return already_saved(url_for("meetings.attendance", meeting_id=meeting.id))
     if added is not None:
         flash("The person who came without an invitation has been added", "success")
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
@@ -314,10 +319,16 @@ def minutes_action_add(meeting_id: int, item_id: int):
     if not state.may_add:
         return _not_now(meeting, state.problem or _no_plan(item))
     form = MeetingActionForm(choices=child_minutes.owner_choices(meeting, state.plan))
-    action = submit_new(
-        form,
-        lambda values: child_minutes.add_meeting_action(meeting, state.plan, current_user, values),
-    )
+    once(form)
+    try:
+        action = submit_new(
+            form,
+            lambda values: child_minutes.add_meeting_action(
+                meeting, state.plan, current_user, values
+            ),
+        )
+    except AlreadySubmitted:
+        return already_saved(_minutes_page(meeting, item, "actions"))
     if action is not None:
         flash("The action has been added to the child's shared plan", "success")
         return redirect(_minutes_page(meeting, item, "actions"))

@@ -214,6 +214,11 @@ class AgendaItem(RecordOrigin, db.Model):
     description of the situation, to get advice before any agreement.
     """
 
+    # A child is on a meeting's agenda once (consultations have no child: NULLs never clash).
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "child_id", name="uq_agenda_item_meeting_child"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True

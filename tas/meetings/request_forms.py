@@ -9,6 +9,7 @@ from wtforms import SelectChoice, SubmitField
 from tas.forms import TasForm
 from tas.organisations.forms import RecordForm
 from tas.plans.fields import DayField, choice, record_id, select, text_area
+from tas.submissions import SentOnce
 from tas.templating import format_local_date, format_local_datetime
 
 from . import rules
@@ -39,7 +40,7 @@ class Shows:
             self[name].errors = [message]
 
 
-class RequestForm(Shows, TasForm):
+class RequestForm(SentOnce, Shows, TasForm):
     child = select("Child", missing="Select the child you want discussed")
     reason = text_area(
         "Why you want the child discussed",
@@ -143,7 +144,7 @@ class WithdrawForm(RecordForm):
     submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
 
 
-class ConsultationForm(Shows, TasForm):
+class ConsultationForm(SentOnce, Shows, TasForm):
     meeting = select("Meeting", missing="Select the meeting")
     situation = text_area(
         "The situation",

@@ -12,6 +12,7 @@ from tas.children.access import Access
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.editing import submit_change, submit_new
+from tas.submissions import AlreadySubmitted, already_saved, once
 from tas.templating import format_local_date, format_local_datetime
 
 from . import consultations, rules
@@ -71,7 +72,11 @@ def new():
     offered = services.requestable_children(current_user)
     start = {"child": str(chosen)} if request.method == "GET" and chosen else None
     form = RequestForm(data=start, children=offered)
-    made = submit_new(form, lambda values: services.submit(_me(), values))
+    once(form)
+    try:
+        made = submit_new(form, lambda values: services.submit(_me(), values))
+    except AlreadySubmitted:
+        return already_saved(url_for("requests.requests"))
     if made is not None:
         flash("Your request has been sent to the school's link worker for triage", "success")
         return redirect(url_for(".request_page", request_id=made.id))
@@ -202,7 +207,11 @@ def consultation_new():
     if request.method == "GET" and request.args.get("meeting"):
         start = {"meeting": request.args["meeting"]}
     form = ConsultationForm(data=start, meetings=meetings)
-    item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
+    once(form)
+    try:
+        item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
+    except AlreadySubmitted:
+        return already_saved(url_for("requests.requests"))
     if item is not None:
         flash("The consultation has been added to the meeting's agenda", "success")
         return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))

@@ -11,6 +11,7 @@ from tas.organisations.forms import RecordForm, options, record_id
 from tas.plans.fields import DayField, choice, select
 from tas.plans.services import today
 from tas.school_calendar import academic_year
+from tas.submissions import SentOnce
 
 from . import rules, series_rules, times
 from .booking_forms import KIND, MOST_YEARS_AHEAD, SCHOOL, CommonArrangements, latest_day
@@ -102,7 +103,7 @@ def number_field(label: str, description: str) -> StringField:
     )
 
 
-class SeriesForm(CommonArrangements):
+class SeriesForm(SentOnce, CommonArrangements):
     """A school's series: the arrangements every meeting shares, then the pattern."""
 
     school = SCHOOL

@@ -11,6 +11,7 @@ from tas.organisations.editing import found
 from tas.organisations.models import School
 from tas.plans.editing import submit_change, submit_new
 from tas.plans.services import today
+from tas.submissions import AlreadySubmitted, already_saved, once
 
 from . import booking, rules, series, series_rules, terms
 from .models import Term
@@ -116,7 +117,11 @@ def new_series():
             form.show(refused.problems)
     if planned is not None and step == "create":
         if request.form.get("dates") == planned.fingerprint:
-            made = series.create(current_user, form.values(), planned)
+            once(form)
+            try:
+                made = series.create(current_user, form.values(), planned)
+            except AlreadySubmitted:
+                return already_saved(url_for("meetings.meetings"))
             flash(f"{len(planned.booked)} meetings have been booked", "success")
             return redirect(url_for("meetings.series", series_id=made.id))
         notice = (

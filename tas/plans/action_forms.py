@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
 from tas.organisations.forms import RecordForm
+from tas.submissions import SentOnce
 
 from . import rules
 from .fields import (
@@ -69,7 +70,7 @@ class ActionUpdateForm(RecordForm):
         return {"status": self.status.data, "completion_note": self.completion_note.data or None}
 
 
-class ActionForm(ActionUpdateForm):
+class ActionForm(SentOnce, ActionUpdateForm):
     """The whole action, for people who may change the plan."""
 
     description = text_area(

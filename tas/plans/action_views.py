@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.submissions import AlreadySubmitted, already_saved, once
 from tas.templating import format_local_date
 
 from . import actions, rules
@@ -66,7 +67,11 @@ def action_add(child_id: int, plan_id: int):
     form = ActionForm(
         data={"status": "not_started"} if request.method == "GET" else None, choices=_choices(on)
     )
-    added = submit_new(form, lambda values: actions.add_action(on.plan, current_user, values))
+    once(form)
+    try:
+        added = submit_new(form, lambda values: actions.add_action(on.plan, current_user, values))
+    except AlreadySubmitted:
+        return already_saved(_team_page(child_id))
     if added is not None:
         flash("The action has been added", "success")
         return redirect(_team_page(child_id))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from tas import submissions
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.clock import local, utcnow
@@ -60,13 +61,18 @@ def check_version(row, version: int | None) -> None:
 
 def commit(write: Callable[[], Result]) -> Result:
     """Make the change and its audit entry, and commit once. A competing save that lands
-    between our check and our flush shows as StaleDataError: nothing is saved (I36)."""
+    between our check and our flush shows as StaleDataError: nothing is saved (I36). A form
+    sent once only (tas.submissions) claims its token in the same transaction."""
     try:
+        submissions.claim()
         result = write()
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         raise StaleEdit from error
+    except Exception:  # refused part-way, already sent, or failed: nothing of it is kept
+        db.session.rollback()
+        raise
     return result
 
 
