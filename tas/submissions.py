@@ -63,6 +63,14 @@ def already_saved(url: str):
     return redirect(url)
 
 
+def refuse_if_used() -> None:
+    """AlreadySubmitted when the request's token was used before: a use case whose own checks
+    would refuse a second send (one open request per child, say) says "already saved"."""
+    token = g.get("submission_token") if has_app_context() else None
+    if token is not None and db.session.get(UsedSubmission, token) is not None:
+        raise AlreadySubmitted
+
+
 def claim(user_id: int | None = None) -> None:
     """Claim the request's token (if any) in the current transaction; AlreadySubmitted when it
     was claimed before. Called by the one commit of a use case."""

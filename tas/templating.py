@@ -53,13 +53,21 @@ def error_summary(form) -> dict:
     return params
 
 
+def format_clock(moment: datetime) -> str:
+    """The time of day in the GOV.UK style: 9:05am, 5:30pm, midday, midnight (already local)."""
+    if (moment.hour, moment.minute) == (0, 0):
+        return "midnight"
+    if (moment.hour, moment.minute) == (12, 0):
+        return "midday"
+    return moment.strftime("%I:%M%p").lstrip("0").lower()
+
+
 def format_local_datetime(moment: datetime | None) -> str:
     """A time as people in England read it: 3 December 2026 at 9:05am."""
     if moment is None:
         return ""
     shown = local(moment)
-    clock = shown.strftime("%I:%M%p").lstrip("0").lower()
-    return f"{shown.day} {shown:%B %Y} at {clock}"
+    return f"{shown.day} {shown:%B %Y} at {format_clock(shown)}"
 
 
 def format_local_date(moment: datetime | None) -> str:

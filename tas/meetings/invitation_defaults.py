@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
+from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User, link_worker_schools
 from tas.organisations.rules import GP_PRACTICE
@@ -107,6 +108,27 @@ def set_default_agencies(
     return {"added": added, "removed": removed}
 
 
+def _default_invitation(
+    meeting: Meeting, agency_id: int, representative_id: int | None, user: User
+) -> Invitation:
+    """A default invitation; the link worker who chairs or organises the meeting is attending
+    (nobody asks them to answer their own meeting)."""
+    invitation = Invitation(
+        meeting_id=meeting.id,
+        agency_id=agency_id,
+        representative_id=representative_id,
+        invited_by_id=user.id,
+    )
+    if representative_id is not None and representative_id in (
+        meeting.chair_id,
+        meeting.organiser_id,
+    ):
+        invitation.answer = "attending"
+        invitation.answered_at = utcnow()
+        invitation.answered_by_id = representative_id
+    return invitation
+
+
 def invite_defaults(meeting: Meeting, user: User) -> list[Invitation]:
     """Invite the school's default agencies to a newly booked meeting (flush, no commit)."""
     if meeting.id is None:
@@ -136,12 +158,7 @@ def invite_defaults(meeting: Meeting, user: User) -> list[Invitation]:
     ):
         link_workers.setdefault(worker.agency_id, worker.id)
     added = [
-        Invitation(
-            meeting_id=meeting.id,
-            agency_id=agency.id,
-            representative_id=link_workers.get(agency.id),
-            invited_by_id=user.id,
-        )
+        _default_invitation(meeting, agency.id, link_workers.get(agency.id), user)
         for agency in agencies
     ]
     db.session.add_all(added)

@@ -81,9 +81,9 @@ class AnswerForm(RecordForm):
     written_update = text_area(
         "Your written update",
         longest=UPDATE_LONGEST,
-        description="Needed when you send apologies with a written update: what your agency "
-        "knows about the children on the agenda, and anything it will do. Only the meeting's "
-        "organisers see it. Leave it blank for the other answers.",
+        description="Needed when you send apologies with a written update: what your service "
+        "wants the meeting to know, and anything it will do. Only the meeting's organisers see "
+        "it. Leave it blank for the other answers.",
     )
     submit = SubmitField("Send your answer", widget=GovSubmitInput())
 

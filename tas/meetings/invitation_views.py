@@ -13,7 +13,7 @@ from tas.organisations.editing import compare
 from tas.organisations.models import School
 from tas.plans.editing import Outcome, submit_change, submit_new
 from tas.plans.services import Refused, StaleEdit
-from tas.templating import format_local_datetime
+from tas.templating import format_clock, format_local_datetime
 
 from . import agenda_views, invitation_defaults, invitations, rules
 from .access import MeetingAccess, may_organise_school, require
@@ -71,7 +71,7 @@ def organises_school(school_id: int) -> bool:
 
 def meeting_when(meeting: Meeting) -> str:
     """The meeting's date and times as people in England read them."""
-    ends = local(meeting.ends_at).strftime("%I:%M%p").lstrip("0").lower()
+    ends = format_clock(local(meeting.ends_at))
     return f"{format_local_datetime(meeting.starts_at)} to {ends}"
 
 

@@ -19,6 +19,7 @@ from tas.audit.services import record
 from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, Cluster, School, User
+from tas.templating import format_clock
 
 from . import access, day, rules
 from .models import AgendaItem, Invitation, Meeting, Term
@@ -350,4 +351,4 @@ def when(meeting: Meeting) -> tuple[str, str]:
 
 
 def _clock(moment: datetime) -> str:
-    return moment.strftime("%I:%M%p").lstrip("0").lower()
+    return format_clock(moment)

@@ -211,7 +211,10 @@ def consultation_new():
     try:
         item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
     except AlreadySubmitted:
-        return already_saved(url_for("requests.requests"))
+        chosen = next((m for m in meetings if str(m.id) == str(form.meeting.data)), None)
+        if chosen is None:
+            return already_saved(url_for("requests.requests"))
+        return already_saved(url_for("meetings.meeting", meeting_id=chosen.id))
     if item is not None:
         flash("The consultation has been added to the meeting's agenda", "success")
         return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))

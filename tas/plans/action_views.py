@@ -128,7 +128,9 @@ def described(changes: dict) -> list[str]:
             before = rules.label(CODED[name], before) if before else None
             after = rules.label(CODED[name], after) if after else None
         before, after = _shown(before), _shown(after)
-        if name.endswith("_id"):
+        if name == "meeting_id" and isinstance(after, int):
+            lines.append(f"Agreed at meeting MTG-{after:04d}")
+        elif name.endswith("_id"):
             lines.append(f"{label} changed" if before else f"{label} set")
         elif isinstance(after, bool):
             lines.append(f"{label}: {'yes' if after else 'no'}")

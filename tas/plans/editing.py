@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tas import submissions
 from tas.extensions import db
 from tas.organisations.editing import Difference, compare
 from tas.organisations.forms import RecordForm
@@ -57,6 +58,7 @@ def submit_new(form: RecordForm, add: Callable[[dict], object]) -> object | None
     """Validate an add form and save it through `add(values)`: the new record, or None."""
     if not form.validate_on_submit():
         return None
+    submissions.refuse_if_used()  # a form sent again says so, before any other check
     try:
         return add(form.values())
     except Refused as refused:

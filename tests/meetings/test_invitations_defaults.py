@@ -220,3 +220,22 @@ def test_a_school_that_chose_invites_only_its_choice(app):
     assert [i.agency_id for i in added] == [agencies["camhs"].id]
     dsl = signed_in(app, setting.dsl)
     assert "CAMHS Agency contact" in page_text(dsl.get(f"/meetings/{setting.meeting.id}"))
+
+
+def test_the_link_worker_who_chairs_is_attending_their_own_meeting_without_being_asked(app):
+    setting = school_with_meeting()
+    early_help = setting.link_worker.agency
+    early_help.service_type = "early_help"
+    db.session.commit()
+
+    invitations.invite_defaults(setting.meeting, setting.dsl)
+    db.session.commit()
+
+    mine = db.session.scalars(
+        select(Invitation).where(Invitation.representative_id == setting.link_worker.id)
+    ).one()
+    assert (mine.agency_id, mine.answer, mine.answered_by_id) == (
+        early_help.id,
+        "attending",
+        setting.link_worker.id,
+    )

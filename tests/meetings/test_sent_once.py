@@ -191,19 +191,7 @@ FORMS = {
 }
 
 
-# Forms whose second send does not yet behave as tas.submissions says (see the report).
-WRONG = {
-    "request": "requests.submit refuses a second open request for the child before commit() "
-    "claims the token: the second send shows that error (200), not the already-saved redirect",
-    "consultation": "the already-saved redirect goes to /requests, which does not list "
-    "consultations ('There are no TAS requests for you to see yet'), not to the meeting",
-}
-SENT_AGAIN = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=WRONG[name]))
-    if name in WRONG
-    else name
-    for name in FORMS
-]
+SENT_AGAIN = list(FORMS)
 
 
 @pytest.fixture
