@@ -14,7 +14,9 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home():
-    return render_template(f"pages/home/{current_user.role}.html")
+    from tas.meetings.attention import for_home
+
+    return render_template(f"pages/home/{current_user.role}.html", attention=for_home(current_user))
 
 
 @bp.route("/accessibility")

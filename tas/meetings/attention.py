@@ -1,0 +1,46 @@
+"""What a person's home page flags from meetings: minutes overdue at meetings they chair or
+organised, and requests waiting for their triage. Two counts, two queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import User
+
+from . import day
+from .access import organising_schools
+from .models import Meeting, TasRequest
+
+
+@dataclass(frozen=True)
+class Attention:
+    minutes_overdue: int = 0
+    to_triage: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.minutes_overdue or self.to_triage)
+
+
+def for_home(user: User) -> Attention:
+    if user.role not in ("dsl", "link_worker", "practitioner") or not user.active:
+        return Attention()
+    overdue = db.session.scalar(
+        select(func.count(Meeting.id)).where(
+            or_(Meeting.chair_id == user.id, Meeting.organiser_id == user.id),
+            day.minutes_overdue(utcnow()),
+        )
+    )
+    to_triage = 0
+    schools = organising_schools(user)
+    if user.role == "link_worker" and schools is not None:
+        to_triage = db.session.scalar(
+            select(func.count(TasRequest.id)).where(
+                TasRequest.status == "awaiting_triage", TasRequest.school_id.in_(schools)
+            )
+        )
+    return Attention(minutes_overdue=overdue or 0, to_triage=to_triage or 0)
