@@ -69,6 +69,10 @@ class Defaults:
     GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
     PAGE_SIZE = 25
     PLAN_REVIEW_WEEKS = 6
+    # Calendars: personal subscription feeds can be turned off (third-party calendar servers
+    # read them); invitations come from this no-reply address, carrying the organiser's name.
+    CALENDAR_FEEDS = True
+    CALENDAR_ORGANISER_EMAIL = "no-reply@tas-coordinator.invalid"
     # Meetings
     MINUTES_WORKING_DAYS = 2  # minutes complete within 2 working days of the meeting
     INVITED_VIEW_DAYS = 30  # an invited practitioner sees the agenda and minutes until then

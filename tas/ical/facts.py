@@ -1,0 +1,171 @@
+"""What a calendar may say about a meeting, read from the meeting and its invitations only:
+never from its agenda, so no child's name, initials or details can reach calendar data, and a
+family's home address is "given in the app".
+
+One call reads the meeting's invitations (with their people and agencies) in one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tas.clock import LONDON, utcnow
+from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.lists import when
+from tas.meetings.models import Invitation, Meeting
+from tas.organisations.models import User
+
+from .build import Attendee, MeetingFacts
+
+PRIVATE_VENUE = "Venue given in the app"
+PARTSTAT = {
+    "attending": "ACCEPTED",
+    "apologies": "DECLINED",
+    "apologies_with_update": "DECLINED",
+    "awaiting": "NEEDS-ACTION",
+}
+
+
+def host() -> str:
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def meeting_uid(meeting_id: int) -> str:
+    """One stable UID for the meeting's whole life."""
+    return f"tas-meeting-{meeting_id}@{host()}"
+
+
+def meeting_url(meeting_id: int) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/meetings/{meeting_id}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an invitation goes to: the named representative, or the agency's contact address."""
+
+    invitation_id: int
+    email: str
+    name: str
+    person: User | None
+
+
+def standing_invitations(meeting_id: int) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
+            .where(Invitation.meeting_id == meeting_id, Invitation.removed_at.is_(None))
+            .order_by(Invitation.id)
+        )
+    )
+
+
+def recipient_of(invitation: Invitation) -> Recipient | None:
+    person = invitation.representative
+    if person is not None and person.active:
+        return Recipient(invitation.id, person.email, person.name, person)
+    if invitation.agency is not None and invitation.agency.contact_email:
+        return Recipient(
+            invitation.id, invitation.agency.contact_email, invitation.agency.name, None
+        )
+    return None
+
+
+def summary(meeting: Meeting) -> str:
+    """ "TAS meeting – Oakfield Primary"."""
+    return f"{rules.label(rules.MEETING_KINDS, meeting.kind)} – {meeting.school.name}"
+
+
+def location(meeting: Meeting) -> str:
+    if meeting.venue_private:
+        return PRIVATE_VENUE
+    return meeting.location or ("Online" if meeting.online_link else "")
+
+
+def description(meeting: Meeting) -> str:
+    """The practical details, and where to answer: never the agenda."""
+    day_text, times = when(meeting)
+    lines = [
+        f"{summary(meeting)} ({meeting.reference})",
+        f"{day_text}, {times} (UK time)",
+        f"Where: {location(meeting)}" if location(meeting) else "",
+        f"Join online: {meeting.online_link}" if meeting.online_link else "",
+        f"Chair: {meeting.chair.name}" if meeting.chair else "",
+        "",
+        meeting.notes_for_attendees or "",
+        "",
+        "Say whether you can come, and see the agenda if you are invited, in TAS Coordinator "
+        "(replies to this invitation are not read):",
+        meeting_url(meeting.id),
+    ]
+    if meeting.status == "cancelled":
+        lines.insert(0, "This meeting has been cancelled.")
+    return "\n".join(line for line in _squeeze(lines))
+
+
+def _squeeze(lines: list[str]) -> list[str]:
+    """Drop empty lines that repeat or start the text."""
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def attendees(meeting: Meeting, invitations: list[Invitation], only: int | None = None):
+    """One ATTENDEE per invited representative (or agency address). A TAF / handover meeting is
+    about one family: nobody's invitation lists the other agencies invited (`only` keeps the
+    recipient's own entry; with no recipient, none are listed)."""
+    found = []
+    for invitation in invitations:
+        if meeting.kind == "taf" and invitation.id != only:
+            continue
+        recipient = recipient_of(invitation)
+        if recipient is None:
+            continue
+        chair = recipient.person is not None and recipient.person.id == meeting.chair_id
+        found.append(
+            Attendee(
+                email=recipient.email,
+                name=recipient.name,
+                role="CHAIR" if chair else "REQ-PARTICIPANT",
+                partstat=PARTSTAT.get(invitation.answer, "NEEDS-ACTION"),
+            )
+        )
+    return tuple(found)
+
+
+def facts(
+    meeting: Meeting,
+    invitations: list[Invitation] | None = None,
+    *,
+    for_invitation: int | None = None,
+    stamp: datetime | None = None,
+) -> MeetingFacts:
+    """The meeting as a calendar may carry it (for one invitation's email, or for everyone)."""
+    invitations = standing_invitations(meeting.id) if invitations is None else invitations
+    config = current_app.config
+    return MeetingFacts(
+        uid=meeting_uid(meeting.id),
+        sequence=meeting.sequence,
+        stamp=stamp or utcnow(),
+        starts_at=meeting.starts_at.astimezone(LONDON),
+        ends_at=meeting.ends_at.astimezone(LONDON),
+        summary=summary(meeting),
+        location=location(meeting),
+        url=meeting_url(meeting.id),
+        description=description(meeting),
+        organiser_name=meeting.organiser.name if meeting.organiser else "TAS Coordinator",
+        organiser_email=config["CALENDAR_ORGANISER_EMAIL"],
+        cancelled=meeting.status == "cancelled",
+        attendees=attendees(meeting, invitations, for_invitation),
+    )
