@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .children.lawful_bases import bp as sharing_bp
     from .children.views import bp as children_bp
+    from .ical.views import bp as calendar_bp
     from .meetings.request_views import bp as requests_bp
     from .meetings.views import bp as meetings_bp
     from .organisations.views import bp as organisations_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(requests_bp)
+    app.register_blueprint(calendar_bp)
 
 
 def register_web(app: Flask) -> None:
