@@ -1,9 +1,197 @@
-"""Pages (to be filled in)."""
+"""Coordinators' export: every meeting of a school, a cluster or the district in a date range, as
+one .ics file and as a CSV spreadsheet. Arrangements only (what a coordinator may see): the
+agenda is never read, so no child's details can be in either file."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice, SelectField, SubmitField
+
+from tas.audit.services import record
+from tas.clock import LONDON, local
+from tas.extensions import db
+from tas.forms import TasForm
+from tas.meetings import access, lists, rules
+from tas.meetings.access import MeetingAccess
+from tas.meetings.models import Invitation, Meeting
+from tas.organisations.models import School
+from tas.plans.fields import DayField
+
+from . import facts as calendar_facts
+from .build import calendar, meeting_event, to_bytes
+
+LONGEST_RANGE = timedelta(days=2 * 366)
+CSV_COLUMNS = (
+    "Reference",
+    "Type",
+    "School",
+    "Status",
+    "Date",
+    "Starts",
+    "Ends",
+    "Place",
+    "Online link",
+    "Chair",
+    "Organiser",
+    "Invited",
+    "Attended",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def register(bp: Blueprint) -> None:
-    """Add this module's pages to the calendar blueprint."""
+    bp.add_url_rule("/meetings/export", view_func=export, endpoint="export")
+
+
+class ExportForm(TasForm):
+    """Which meetings to export (a GET query string: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    school = SelectField("School", widget=GovSelect(), choices=[], default="")
+    cluster = SelectField("Cluster", widget=GovSelect(), choices=[], default="")
+    starts_on = DayField("From", missing="Enter the first day of the meetings to export")
+    ends_on = DayField("To", missing="Enter the last day of the meetings to export")
+    ics = SubmitField("Download a calendar file (.ics)", widget=GovSubmitInput())
+    spreadsheet = SubmitField("Download a spreadsheet (.csv)", widget=GovSubmitInput())
+
+    def __init__(self, offered, **kwargs):
+        super().__init__(formdata=request.args or None, **kwargs)
+        self.school.choices = [SelectChoice("", "All schools")] + [
+            SelectChoice(o.code, o.label) for o in offered.schools
+        ]
+        self.cluster.choices = [SelectChoice("", "All clusters")] + [
+            SelectChoice(o.code, o.label) for o in offered.clusters
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        first, last = self.starts_on.data, self.ends_on.data
+        if valid and last < first:
+            self.ends_on.errors = ["The last day must be the same as or after the first day"]
+            return False
+        if valid and last - first > LONGEST_RANGE:
+            self.ends_on.errors = ["Export at most 2 years of meetings at a time"]
+            return False
+        return valid
+
+
+def _meetings(form: ExportForm) -> list[Meeting]:
+    """The coordinator's meetings in the range, through the one access check (one query)."""
+    start = datetime.combine(form.starts_on.data, time(0), tzinfo=LONDON)
+    end = datetime.combine(form.ends_on.data + timedelta(days=1), time(0), tzinfo=LONDON)
+    query = (
+        select(Meeting)
+        .options(
+            joinedload(Meeting.school), joinedload(Meeting.chair), joinedload(Meeting.organiser)
+        )
+        .where(
+            access.visible(current_user, MeetingAccess.ARRANGEMENTS),
+            Meeting.starts_at >= start,
+            Meeting.starts_at < end,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if form.school.data:
+        query = query.where(Meeting.school_id == int(form.school.data))
+    if form.cluster.data:
+        query = query.where(
+            Meeting.school_id.in_(
+                select(School.id).where(School.cluster_id == int(form.cluster.data))
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def _invitations(meetings: list[Meeting]) -> dict[int, list[Invitation]]:
+    """Every standing invitation of these meetings, with its people (one query)."""
+    found: dict[int, list[Invitation]] = {meeting.id: [] for meeting in meetings}
+    if not meetings:
+        return found
+    for invitation in db.session.scalars(
+        select(Invitation)
+        .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
+        .where(Invitation.meeting_id.in_(found), Invitation.removed_at.is_(None))
+        .order_by(Invitation.id)
+    ):
+        found[invitation.meeting_id].append(invitation)
+    return found
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv(meetings: list[Meeting], invitations: dict[int, list[Invitation]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for meeting in meetings:
+        starts, ends = local(meeting.starts_at), local(meeting.ends_at)
+        invited = invitations[meeting.id]
+        row = (
+            meeting.reference,
+            rules.label(rules.MEETING_KINDS, meeting.kind),
+            meeting.school.name,
+            rules.label(rules.MEETING_STATUSES, meeting.status),
+            starts.date().isoformat(),
+            starts.strftime("%H:%M"),
+            ends.strftime("%H:%M"),
+            calendar_facts.location(meeting),
+            meeting.online_link or "",
+            meeting.chair.name if meeting.chair else "",
+            meeting.organiser.name if meeting.organiser else "",
+            len(invited),
+            sum(1 for invitation in invited if invitation.attendance == "attended"),
+        )
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _filename(form: ExportForm, extension: str) -> str:
+    first: date = form.starts_on.data
+    last: date = form.ends_on.data
+    return f"tas-meetings-{first.isoformat()}-to-{last.isoformat()}.{extension}"
+
+
+def export():
+    if current_user.role != "coordinator":
+        abort(403)
+    form = ExportForm(lists.filter_options(current_user))
+    wanted = bool(form.ics.data or form.spreadsheet.data)
+    if not (wanted and form.validate()):  # the form, with errors once it was sent
+        return render_template("meetings/export.html", form=form, title="Export meetings")
+    meetings = _meetings(form)
+    invitations = _invitations(meetings)
+    record(
+        "meetings_exported",
+        detail={
+            "format": "ics" if form.ics.data else "csv",
+            "meeting_ids": [meeting.id for meeting in meetings],
+        },
+    )
+    db.session.commit()
+    if form.ics.data:
+        events = [
+            meeting_event(calendar_facts.facts(meeting, invitations[meeting.id]))
+            for meeting in meetings
+        ]
+        body = to_bytes(calendar(events, method="PUBLISH", name="TAS meetings"))
+        mimetype, name = "text/calendar; charset=utf-8", _filename(form, "ics")
+    else:
+        body = ("\ufeff" + _csv(meetings, invitations)).encode()
+        mimetype, name = "text/csv; charset=utf-8", _filename(form, "csv")
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

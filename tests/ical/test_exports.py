@@ -1,0 +1,158 @@
+"""Coordinators export the meetings of a school, a cluster or the district as a calendar file
+and as a spreadsheet: arrangements only, never who was discussed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+import vobject
+from icalendar import Calendar
+
+from tas.extensions import db
+from tests import factories
+from tests.conftest import Visitor
+from tests.meetings.helpers import child_at, error_summary
+
+NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+RANGE = {"starts_on": ["1", "11", "2026"], "ends_on": ["31", "12", "2026"]}
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+def district(app):
+    north, south = factories.cluster(name="North"), factories.cluster(name="South")
+    oak = factories.school(name='=HYPERLINK("http://evil")', cluster=north)
+    ash = factories.school(name="Ash Primary", cluster=north)
+    elm = factories.school(name="Elm Academy", cluster=south)
+    dsl = factories.user("dsl", school=oak)
+    meetings = [factories.meeting(school, dsl) for school in (oak, ash, elm)]
+    child = child_at(oak, first_name="Zebedee", last_name="Quartermaine", upn="A123456789012")
+    factories.agenda_item(meetings[0], child, dsl, reason="Xanthippe worries")
+    factories.invitation(meetings[0], dsl, attendance="attended")
+    factories.meeting(  # outside the range
+        ash,
+        dsl,
+        starts_at=datetime(2027, 2, 1, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 2, 1, 10, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    return {"north": north, "south": south, "meetings": meetings, "oak": oak}
+
+
+def coordinator(app, **fields):
+    user = factories.user("coordinator", **fields)
+    db.session.commit()
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(user.email).status_code == 302
+    return browser
+
+
+SECRETS = ("Zebedee", "Quartermaine", "A123456789012", "Xanthippe")
+
+
+def test_the_district_exports_a_calendar_file_every_program_reads(app, district):
+    browser = coordinator(app, district_wide=True)
+
+    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert (
+        'filename="tas-meetings-2026-11-01-to-2026-12-31.ics"'
+        in (response.headers["Content-Disposition"])
+    )
+    body = response.get_data()
+    events = Calendar.from_ical(body).events
+    assert sorted(str(event["UID"]).split("@")[0] for event in events) == sorted(
+        f"tas-meeting-{meeting.id}" for meeting in district["meetings"]
+    )
+    assert len(list(vobject.readOne(body.decode()).vevent_list)) == 3
+    for secret in SECRETS:
+        assert secret.encode() not in body
+
+
+def test_a_cluster_export_is_a_spreadsheet_safe_to_open(app, district):
+    browser = coordinator(app, district_wide=True)
+    query = {**RANGE, "cluster": str(district["north"].id), "spreadsheet": "1"}
+
+    response = browser.get("/meetings/export", query_string=query)
+
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["Reference"] for row in rows] == [
+        district["meetings"][0].reference,
+        district["meetings"][1].reference,
+    ]
+    first = rows[0]
+    assert first["School"] == '\'=HYPERLINK("http://evil")'  # never run as a formula
+    assert (first["Date"], first["Starts"], first["Ends"]) == ("2026-12-02", "09:00", "10:30")
+    assert (first["Invited"], first["Attended"]) == ("1", "1")
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_a_cluster_coordinator_exports_only_their_clusters(app, district):
+    browser = coordinator(app, clusters=[district["south"]])
+
+    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+    events = Calendar.from_ical(response.get_data()).events
+    assert [str(e["UID"]).split("@")[0] for e in events] == [
+        f"tas-meeting-{district['meetings'][2].id}"
+    ]
+    asked_for_other = browser.get(
+        "/meetings/export", query_string={**RANGE, "school": str(district["oak"].id), "ics": "1"}
+    )
+    assert asked_for_other.mimetype == "text/html"
+    assert error_summary(asked_for_other)
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"ends_on": ["", "", ""]}, "ends_on"),
+        ({"starts_on": ["31", "2", "2026"]}, "starts_on"),
+        ({"ends_on": ["31", "12", "2025"]}, "ends_on"),
+        ({"ends_on": ["31", "12", "2029"]}, "ends_on"),
+        ({"starts_on": ["1", "11", "99999999999999999999"]}, "starts_on"),
+    ],
+)
+def test_bad_dates_are_explained_beside_the_field(app, district, dates, field):
+    browser = coordinator(app, district_wide=True)
+
+    response = browser.get("/meetings/export", query_string={**RANGE, **dates, "ics": "1"})
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert field in error_summary(response)
+
+
+def test_only_coordinators_export(app, district, login_as):
+    for role in ("dsl", "link_worker", "practitioner", "gp", "admin"):
+        assert login_as(role).get("/meetings/export").status_code == 403, role
+
+
+def test_the_export_costs_the_same_queries_for_few_or_many_meetings(app, district, count_queries):
+    browser = coordinator(app, district_wide=True)
+    query = {**RANGE, "ics": "1"}
+    with count_queries() as few:
+        browser.get("/meetings/export", query_string=query)
+    oak = district["oak"]
+    dsl = factories.user("dsl", school=oak)
+    db.session.flush()
+    for _ in range(10):
+        meeting = factories.meeting(oak, dsl, chair=factories.user("link_worker"))
+        factories.invitation(meeting, dsl)
+    db.session.commit()
+    with count_queries() as many:
+        browser.get("/meetings/export", query_string=query)
+    assert len(many) == len(few)
