@@ -174,14 +174,6 @@ def export():
         return render_template("meetings/export.html", form=form, title="Export meetings")
     meetings = _meetings(form)
     invitations = _invitations(meetings)
-    record(
-        "meetings_exported",
-        detail={
-            "format": "ics" if form.ics.data else "csv",
-            "meeting_ids": [meeting.id for meeting in meetings],
-        },
-    )
-    db.session.commit()
     if form.ics.data:
         events = [
             meeting_event(calendar_facts.facts(meeting, invitations[meeting.id]))
@@ -192,6 +184,15 @@ def export():
     else:
         body = ("\ufeff" + _csv(meetings, invitations)).encode()
         mimetype, name = "text/csv; charset=utf-8", _filename(form, "csv")
+    # Audited once the file is made (a commit expires every loaded row).
+    record(
+        "meetings_exported",
+        detail={
+            "format": "ics" if form.ics.data else "csv",
+            "meeting_ids": [meeting.id for meeting in meetings],
+        },
+    )
+    db.session.commit()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
