@@ -25,9 +25,11 @@ def demo_data(if_empty: bool) -> None:
         click.echo("The database already has users: demo data not loaded.")
         return
     added = demo.load()
+    sent = deliver_due()  # the demo meetings' invitations, as .eml files in the outbox folder
     summary = ", ".join(f"{count} {what}" for what, count in added.items())
     click.echo(
-        f"Demo data loaded: added {summary}. Password for every demo account: {demo.DEMO_PASSWORD}"
+        f"Demo data loaded: added {summary}; {sent} email(s) delivered. "
+        f"Password for every demo account: {demo.DEMO_PASSWORD}"
     )
 
 

@@ -28,6 +28,7 @@ from .bank_holidays import ENGLAND_AND_WALES
 from .children.models import Child, FamilyMember
 from .clock import LONDON, local, utcnow
 from .extensions import db
+from .ical import invites
 from .meetings import agenda, booking, requests
 from .meetings.models import (
     Invitation,
@@ -474,11 +475,13 @@ class _Loader:
         if key == "O3":
             self.moved(meeting, organiser, booked_at)
         invitations = [self.invitation(meeting, organiser, booked_at, *row) for row in invited]
+        invites.booked(meeting)  # upcoming meetings only: the invitations go to the outbox
         agenda_items = [self.agenda_item(meeting, organiser, name, booked_at) for name in items]
         if status in ("held", "overdue"):
             self.day_itself(meeting, invitations, agenda_items, complete=status == "held")
         if status == "cancelled":
             self.cancelled(meeting, lee, starts_at)
+            invites.cancelled(meeting)
 
     def change(self, meeting, kind, at, by, *, before=None, after=None, reason=None) -> None:
         self.add(

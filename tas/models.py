@@ -15,6 +15,7 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
+from tas.ical.feed_models import CalendarFeed
 from tas.meetings.models import (
     AgendaItem,
     Invitation,
@@ -48,6 +49,7 @@ __all__ = [
     "Agreement",
     "AgreementAgency",
     "AuditEvent",
+    "CalendarFeed",
     "Child",
     "Cluster",
     "CoordinatorAccess",

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.password_reset",
         "auth.password_reset_sent",
         "auth.password_link",
+        "calendar.feed",  # the secret in the link is the key (SECURITY.md F26)
         "pages.accessibility",
         "pages.privacy",
         "pages.cookies",

@@ -93,11 +93,20 @@ def extend_session():
 
 @bp.route("/account")
 def account():
+    return account_page()
+
+
+def account_page(form: ChangePasswordForm | None = None, **extra):
+    """The account page (also shown once, with a new calendar feed link, by tas.ical.feeds)."""
+    from tas.ical.feeds import feed_of
+
     return render_template(
         "auth/account.html",
-        form=ChangePasswordForm(),
+        form=form or ChangePasswordForm(),
         sessions=services.open_sessions(current_user),
         action_form=ActionForm(),
+        calendar_feed=feed_of(current_user),
+        **extra,
     )
 
 
@@ -122,12 +131,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html",
-        form=form,
-        sessions=services.open_sessions(current_user),
-        action_form=ActionForm(),
-    )
+    return account_page(form)
 
 
 @bp.post("/account/sessions/end-others")

@@ -88,29 +88,32 @@ def _link_worker_clauses(
     return editable, or_(editable, _practitioner_clause(user))
 
 
-def _agreement_covers_involvement() -> ColumnElement[bool]:
-    """The family's current agreement covers this involvement's agency (an agreement naming no
-    agencies covers any agency)."""
-    names_agencies = (
-        exists().where(AgreementAgency.agreement_id == Agreement.id).correlate(Agreement)
+def newest_agreement_of(child_id_column):
+    """The id of the child's agreement that stands now (the newest not withdrawn), as a
+    correlated subquery: the same agreement tas.children.access.current_agreement returns."""
+    return (
+        select(Agreement.id)
+        .where(Agreement.child_id == child_id_column, Agreement.withdrawn_on.is_(None))
+        .order_by(Agreement.agreed_on.desc(), Agreement.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+
+
+def _agreement_covers_involvement() -> ColumnElement[bool]:
+    """The family's current agreement (the newest standing, as current_agreement) covers this
+    involvement's agency (an agreement naming no agencies covers any agency)."""
+    current = newest_agreement_of(Child.id).correlate(Child)
+    names_agencies = exists().where(AgreementAgency.agreement_id == current)
     names_this_agency = (
         exists()
         .where(
-            AgreementAgency.agreement_id == Agreement.id,
+            AgreementAgency.agreement_id == current,
             AgreementAgency.agency_id == AgencyInvolvement.agency_id,
         )
-        .correlate(Agreement, AgencyInvolvement)
+        .correlate(AgencyInvolvement)
     )
-    return (
-        exists()
-        .where(
-            Agreement.child_id == Child.id,
-            Agreement.withdrawn_on.is_(None),
-            or_(~names_agencies, names_this_agency),
-        )
-        .correlate(Child, AgencyInvolvement)
-    )
+    return and_(current.is_not(None), or_(~names_agencies, names_this_agency))
 
 
 def _practitioner_clause(user: User) -> ColumnElement[bool]:

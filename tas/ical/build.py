@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress
 
@@ -79,9 +79,26 @@ def _address(email: str, **params) -> vCalAddress:
     return vCalAddress.new(f"mailto:{one_line(email)}", cn=one_line(cn) or None, **params)
 
 
+def _repeated(moment: datetime) -> bool:
+    """A wall-clock time the clocks show twice (the night they go back), or never."""
+    return moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset()
+
+
+def _times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """Start and end as written: local (with TZID) as given, or both in UTC when either is a
+    time the clocks show twice. A calendar program reads a repeated local time as its first
+    occurrence (RFC 5545 3.3.5), so 01:15 in the second, GMT, hour could only be said in UTC;
+    and Python compares two times of one zone by their wall clocks, so 01:45 BST to 01:15 GMT
+    would look like an end before the start."""
+    if _repeated(starts_at) or _repeated(ends_at):
+        return starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    return starts_at, ends_at
+
+
 def meeting_event(facts: MeetingFacts) -> Event:
     """One meeting as a VEVENT: stable UID, SEQUENCE, times in Europe/London (as given),
-    RSVP=FALSE for everyone because answers are given in the app."""
+    RSVP=FALSE for everyone because answers are given in the app. Times the clocks show twice are
+    written in UTC (see `_times`)."""
     attendees = [
         _address(
             person.email,
@@ -92,12 +109,13 @@ def meeting_event(facts: MeetingFacts) -> Event:
         )
         for person in facts.attendees
     ]
+    start, end = _times(facts.starts_at, facts.ends_at)
     return Event.new(
         uid=facts.uid,
         stamp=facts.stamp,
         sequence=facts.sequence,
-        start=facts.starts_at,
-        end=facts.ends_at,
+        start=start,
+        end=end,
         summary=one_line(facts.summary),
         location=clean(facts.location) or None,
         url=facts.url,

@@ -193,6 +193,6 @@ def export():
         },
     )
     db.session.commit()
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

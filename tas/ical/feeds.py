@@ -1,9 +1,283 @@
-"""Pages (to be filled in)."""
+"""Personal subscription feeds (SECURITY.md F26-F28): a secret link to a calendar of the
+user's own meetings (invited, organising or chairing) from 30 days back to a year ahead, and
+their own plan review and action due dates as all-day entries naming only a plan reference.
+
+- The secret is `secrets.token_urlsafe(32)` (256 bits); only its SHA-256 is stored, lookup is by
+  hash. It is shown once, on the page that answers the POST making it (never flashed: the
+  session is a cookie), and never logged: tas.logs redacts `/feed/<secret>` in every request
+  log, and audit rows carry ids only.
+- Rotating replaces the hash and revoking stamps the row, so the old link answers 404 at once;
+  so does any link of a deactivated user (their feed is revoked with them) and every link
+  while the partnership has turned feeds off (CALENDAR_FEEDS).
+- The feed reads a fixed number of queries, whatever it holds, and carries an ETag (a hash of
+  the body: every stamp in it is stable) so calendar programs can poll with If-None-Match.
+
+The secret travels in the URL because calendar programs cannot send anything else: the one
+documented exception to "no secrets in URLs" (ASVS 14.2.1).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.clock import LONDON, utcnow
+from tas.extensions import db
+from tas.meetings.access import MeetingAccess, visible
+from tas.meetings.models import Meeting
+from tas.organisations.models import User
+from tas.plans.models import Action, SharedPlan
+from tas.plans.rules import OPEN_ACTION_STATUSES
+
+from . import build
+from .facts import facts, host
+from .feed_models import CalendarFeed
+
+FEED_NAME = "TAS meetings"
+DAYS_BACK = 30
+DAYS_AHEAD = 366
+# What token_urlsafe(32) gives: 43 URL-safe characters. Anything else is not looked up.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{43}")
+
+
+# --- the secret -------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def feeds_on() -> bool:
+    return bool(current_app.config.get("CALENDAR_FEEDS"))
+
+
+def feed_url(secret: str) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/calendar/feed/{secret}.ics"
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    """The user's live feed, if they have one."""
+    return db.session.scalar(
+        select(CalendarFeed).where(
+            CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None)
+        )
+    )
+
+
+def make_link(user: User) -> str:
+    """Create the user's feed link, or replace it (the old one stops working at once).
+    Returns the secret: it is shown once and never stored."""
+    secret = new_secret()
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    action = "calendar_feed_rotated" if feed is not None and feed.live else "calendar_feed_created"
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token_hash = secret_hash(secret)
+    feed.created_at = utcnow()
+    feed.revoked_at = None
+    db.session.flush()
+    record(action, target=feed, detail={"user_id": user.id})
+    db.session.commit()
+    return secret
+
+
+def revoke(user: User, *, reason: str = "revoked") -> bool:
+    """Turn off the user's feed link, in the caller's transaction (the caller commits).
+    Returns whether there was a live link."""
+    feed = feed_of(user)
+    if feed is None:
+        return False
+    feed.revoked_at = utcnow()
+    record("calendar_feed_revoked", target=feed, detail={"user_id": user.id, "reason": reason})
+    return True
+
+
+def revoke_link(user: User) -> bool:
+    found = revoke(user)
+    db.session.commit()
+    return found
+
+
+def owner_of(secret: str) -> tuple[CalendarFeed, User] | None:
+    """The live feed and its active owner for this secret, in one query; None otherwise."""
+    if not TOKEN_SHAPE.fullmatch(secret):
+        return None
+    digest = secret_hash(secret)
+    row = db.session.execute(
+        select(CalendarFeed, User)
+        .join(User, User.id == CalendarFeed.user_id)
+        .where(
+            CalendarFeed.token_hash == digest,
+            CalendarFeed.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if row is None or not hmac.compare_digest(row[0].token_hash, digest):
+        return None
+    return row[0], row[1]
+
+
+# --- the calendar ---------------------------------------------------------------------------
+
+
+def _base() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def meetings_of(user: User, now: datetime) -> list[Meeting]:
+    """The user's meetings (invited, organising or chairing) in the feed's window: one query."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .options(
+                joinedload(Meeting.school),
+                joinedload(Meeting.chair),
+                joinedload(Meeting.organiser),
+            )
+            .where(
+                or_(visible(user, MeetingAccess.INVITED, now), Meeting.chair_id == user.id),
+                Meeting.ends_at >= now - timedelta(days=DAYS_BACK),
+                Meeting.starts_at <= now + timedelta(days=DAYS_AHEAD),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDate]:
+    """The user's own review and action due dates in the window, by plan reference only."""
+    today = now.astimezone(LONDON).date()
+    first, last = today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
+    reviews = db.session.execute(
+        select(SharedPlan.id, SharedPlan.next_review_on)
+        .where(
+            SharedPlan.lead_practitioner_id == user.id,
+            SharedPlan.status == "open",
+            SharedPlan.next_review_on.between(first, last),
+        )
+        .order_by(SharedPlan.next_review_on, SharedPlan.id)
+    ).all()
+    actions = db.session.execute(
+        select(Action.id, Action.plan_id, Action.due_on)
+        .join(SharedPlan, SharedPlan.id == Action.plan_id)
+        .where(
+            Action.owner_user_id == user.id,
+            Action.status.in_(sorted(OPEN_ACTION_STATUSES)),
+            SharedPlan.status != "closed",
+            Action.due_on.between(first, last),
+        )
+        .order_by(Action.due_on, Action.id)
+    ).all()
+    found = [
+        build.DueDate(
+            uid=f"tas-plan-review-{plan_id}@{host()}",
+            stamp=stamp,
+            day=day,
+            summary=f"Plan review due: {_plan_reference(plan_id)}",
+            url=f"{_base()}/plans/{plan_id}",
+            description=f"See the plan in TAS Coordinator: {_base()}/plans/{plan_id}",
+        )
+        for plan_id, day in reviews
+    ]
+    found += [
+        build.DueDate(
+            uid=f"tas-action-{action_id}@{host()}",
+            stamp=stamp,
+            day=day,
+            summary=f"Action due: {_plan_reference(plan_id)}",
+            url=f"{_base()}/actions/{action_id}",
+            description=f"See the action in TAS Coordinator: {_base()}/actions/{action_id}",
+        )
+        for action_id, plan_id, day in actions
+    ]
+    return found
+
+
+def _plan_reference(plan_id: int) -> str:
+    return f"TAS-{plan_id:04d}"  # as SharedPlan.reference, without loading the plan
+
+
+def feed_calendar(feed: CalendarFeed, user: User, now: datetime | None = None) -> bytes:
+    """The feed's body. Every DTSTAMP is a stored time, so the same data gives the same bytes."""
+    now = now or utcnow()
+    events = [
+        build.meeting_event(facts(meeting, [], stamp=meeting.cancelled_at or meeting.created_at))
+        for meeting in meetings_of(user, now)
+    ]
+    events += [build.due_date_event(due) for due in due_dates_of(user, now, feed.created_at)]
+    cal = build.calendar(
+        events, method="PUBLISH", name=FEED_NAME, uid=f"tas-feed-{user.id}@{host()}"
+    )
+    return build.to_bytes(cal)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def not_found() -> Response:
+    """A plain 404: no page, no session, nothing to tell a guessed link from a revoked one."""
+    return Response("Not found\n", status=404, mimetype="text/plain")
+
+
+def feed(token: str):
+    if not feeds_on():
+        return not_found()
+    found = owner_of(token)
+    if found is None:
+        return not_found()
+    body = feed_calendar(*found)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    response.headers["Cache-Control"] = "no-store"
+    return response.make_conditional(request)
+
+
+def feed_make():
+    """Create or replace the link, and show it once on the account page."""
+    if not feeds_on():
+        abort(404)
+    from tas.auth.views import account_page
+
+    user = current_user._get_current_object()
+    secret = make_link(user)
+    return account_page(new_feed_url=feed_url(secret))
+
+
+def feed_revoke():
+    from flask import flash, redirect, url_for
+
+    if not feeds_on():
+        abort(404)
+    if revoke_link(current_user._get_current_object()):
+        flash("Your calendar feed link has been turned off. It no longer works.", "success")
+    return redirect(url_for("auth.account", _anchor="calendar-feed"))
 
 
 def register(bp: Blueprint) -> None:
     """Add this module's pages to the calendar blueprint."""
+    bp.add_url_rule("/calendar/feed/<token>.ics", endpoint="feed", view_func=feed)
+    bp.add_url_rule(
+        "/account/calendar-feed", endpoint="feed_make", view_func=feed_make, methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/account/calendar-feed/revoke",
+        endpoint="feed_revoke",
+        view_func=feed_revoke,
+        methods=["POST"],
+    )

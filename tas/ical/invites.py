@@ -1,1 +1,183 @@
-"""Invitations by email (iMIP, RFC 6047), to be filled in."""
+"""Invitations by email (iMIP, RFC 6047): each invited representative (or the agency's contact
+address) gets one email per change, with a plain-text part and a text/calendar part.
+
+Called by the meeting use cases inside their transaction, before the commit: the emails are
+queued in the outbox with the change (tas.outbox.services.queue) and go out after the commit,
+so a refused or failed change sends nothing, and each change sends once.
+
+- booked: METHOD:REQUEST to everyone invited.
+- changed: an updated METHOD:REQUEST to everyone invited. A move (date, time or place) comes
+  with a raised SEQUENCE (tas.meetings.booking.move raises it); a change of chair or notes only
+  keeps the SEQUENCE and is still sent, with a later DTSTAMP, which RFC 5546 (2.1.5) treats as
+  the newer version of the same revision, so calendars update it without asking again.
+- cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (booking.cancel), STATUS:CANCELLED.
+- invited: the current METHOD:REQUEST to the newly invited recipient only.
+- uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE.
+
+Nothing is sent for a meeting that has already ended. Subjects and bodies carry the meeting
+type, school, time and link only: facts come from tas.ical.facts, which never reads the agenda.
+A TAF / handover meeting's emails list only their own recipient as ATTENDEE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import inspect
+
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.meetings.lists import when
+from tas.meetings.models import Invitation, Meeting
+from tas.outbox.services import queue
+
+from .build import calendar, meeting_event, to_bytes
+from .facts import (
+    Recipient,
+    facts,
+    location,
+    meeting_url,
+    recipient_of,
+    standing_invitations,
+    summary,
+)
+
+REQUEST, CANCEL = "REQUEST", "CANCEL"
+NOT_READ = (
+    "Say whether you can come, and see the agenda if you are invited to it, in TAS Coordinator. "
+    "Replies to this email are not read."
+)
+LEADS = {
+    "booked": "You are invited to this meeting. The calendar entry attached adds it to your "
+    "calendar.",
+    "moved": "This meeting has been moved. The calendar entry attached updates your calendar.",
+    "changed": "The arrangements for this meeting have changed (the chair or the notes for "
+    "attendees). The calendar entry attached updates your calendar.",
+    "cancelled": "This meeting has been cancelled. The calendar entry attached removes it from "
+    "your calendar.",
+    "invited": "You are invited to this meeting. The calendar entry attached adds it to your "
+    "calendar.",
+    "uninvited": "You are no longer invited to this meeting. The calendar entry attached removes "
+    "it from your calendar.",
+}
+SUBJECT_PREFIX = {
+    "booked": "Invitation",
+    "invited": "Invitation",
+    "moved": "Updated",
+    "changed": "Updated",
+    "cancelled": "Cancelled",
+    "uninvited": "Cancelled",
+}
+
+
+# ---------------------------------------------------------------- the use cases' hooks
+
+
+def booked(meeting: Meeting) -> int:
+    """A REQUEST to everyone invited to the newly booked meeting. Returns how many were queued."""
+    return _to_everyone(meeting, "booked", REQUEST)
+
+
+def changed(meeting: Meeting, moved: bool) -> int:
+    """An updated REQUEST to everyone invited (the SEQUENCE is already raised for a move)."""
+    return _to_everyone(meeting, "moved" if moved else "changed", REQUEST)
+
+
+def cancelled(meeting: Meeting) -> int:
+    """A CANCEL (same UID, raised SEQUENCE, STATUS:CANCELLED) to everyone invited."""
+    return _to_everyone(meeting, "cancelled", CANCEL)
+
+
+def invited(meeting: Meeting, invitation: Invitation) -> int:
+    """The current REQUEST to the one newly invited."""
+    if _over(meeting):
+        return 0
+    invitations = standing_invitations(meeting.id)
+    return _send(meeting, "invited", REQUEST, invitations, [invitation])
+
+
+def uninvited(meeting: Meeting, invitation: Invitation) -> int:
+    """A CANCEL to the one whose invitation was removed, naming only them as ATTENDEE."""
+    if _over(meeting):
+        return 0
+    return _send(meeting, "uninvited", CANCEL, [invitation], [invitation])
+
+
+# ---------------------------------------------------------------- building and queueing
+
+
+def _over(meeting: Meeting) -> bool:
+    """A meeting that has already ended needs no calendar entry."""
+    return meeting.ends_at <= utcnow()
+
+
+def _to_everyone(meeting: Meeting, change: str, method: str) -> int:
+    if _over(meeting):
+        return 0
+    invitations = standing_invitations(meeting.id)
+    return _send(meeting, change, method, invitations, invitations)
+
+
+def _send(
+    meeting: Meeting,
+    change: str,
+    method: str,
+    listed: list[Invitation],
+    recipients: list[Invitation],
+) -> int:
+    """One email per recipient address (an address invited twice gets one email)."""
+    _fresh_chair(meeting)
+    sent: set[str] = set()
+    stamp = utcnow()
+    for invitation in recipients:
+        recipient = recipient_of(invitation)
+        if recipient is None or recipient.email.lower() in sent:
+            continue
+        sent.add(recipient.email.lower())
+        about = facts(meeting, listed, for_invitation=invitation.id, stamp=stamp)
+        if change == "uninvited":
+            about = replace(about, cancelled=True)
+        ics = to_bytes(calendar([meeting_event(about)], method=method)).decode("utf-8")
+        queue(
+            [(recipient.email, recipient.name)],
+            subject(meeting, change),
+            body(meeting, change, recipient),
+            calendar=(method, ics),
+        )
+    return len(sent)
+
+
+def _fresh_chair(meeting: Meeting) -> None:
+    """A move that changed the chair changed chair_id only: load the new chair's name."""
+    loaded = meeting.chair
+    if inspect(meeting).persistent and (loaded.id if loaded else None) != meeting.chair_id:
+        db.session.expire(meeting, ["chair"])
+
+
+def subject(meeting: Meeting, change: str) -> str:
+    """ "Invitation: TAS meeting – Oakfield Primary, Wednesday 2 December 2026, 9:00am"."""
+    day_text, times = when(meeting)
+    starts = times.split(" to ")[0]
+    return f"{SUBJECT_PREFIX[change]}: {summary(meeting)}, {day_text}, {starts}"
+
+
+def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
+    """The practical details and where to answer: never the agenda, never a reason typed in
+    (it is shown in the app, where access is checked)."""
+    day_text, times = when(meeting)
+    place = location(meeting)
+    lines = [
+        f"Dear {recipient.name}," if recipient.person else f"Dear {recipient.name} team,",
+        "",
+        LEADS[change],
+        "",
+        f"{summary(meeting)} ({meeting.reference})",
+        f"{day_text}, {times} (UK time)",
+        f"Where: {place}" if place else None,
+        f"Join online: {meeting.online_link}" if meeting.online_link else None,
+        f"Chair: {meeting.chair.name}" if meeting.chair else None,
+    ]
+    if meeting.notes_for_attendees and change not in ("cancelled", "uninvited"):
+        lines += ["", "Notes for attendees:", meeting.notes_for_attendees]
+    lines += ["", NOT_READ, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
+    return "\n".join(line for line in lines if line is not None)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 
+from tas.children.access import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency, Child
 from tas.clock import utcnow
 from tas.extensions import db
@@ -73,7 +74,7 @@ def _coordinated_schools(user: User):
 
 
 def covers(invitation_agency_id, invitation_representative_id, user: User) -> bool:
-    """Whether an invitation gives this person the meeting (Python twin of `_covered`)."""
+    """Whether an invitation gives this person the meeting (Python twin of `covered`)."""
     if invitation_representative_id == user.id:
         return True
     if user.agency_id is None or user.role not in AGENCY_WIDE_ROLES:
@@ -83,7 +84,7 @@ def covers(invitation_agency_id, invitation_representative_id, user: User) -> bo
     return invitation_representative_id is None or bool(user.is_safeguarding_lead)
 
 
-def _covered(user: User) -> ColumnElement[bool]:
+def covered(user: User) -> ColumnElement[bool]:
     """An invitation naming the person; or one of their agency (practitioners and GP practice
     staff only) that names nobody, or any of their agency's for its safeguarding lead. A link
     worker sees meetings of their linked schools, or where named: never through Early Help's
@@ -98,9 +99,9 @@ def _covered(user: User) -> ColumnElement[bool]:
 
 
 def invited(user: User, now: datetime) -> ColumnElement[bool]:
-    """The person is covered by a standing invitation to the meeting (see `_covered`), and the
+    """The person is covered by a standing invitation to the meeting (see `covered`), and the
     meeting ended less than 30 days ago (INVITED_VIEW_DAYS)."""
-    who = _covered(user)
+    who = covered(user)
     return and_(
         exists()
         .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), who)
@@ -208,30 +209,17 @@ def on_agenda_now(now: datetime | None = None) -> ColumnElement[bool]:
 
 
 def _agreement_covers_viewer(user: User) -> ColumnElement[bool]:
-    """The child's current agreement lets the viewer's agency receive information: it names no
-    agencies, or names theirs (a viewer without an agency: only when it names none)."""
-    names_agencies = (
-        exists().where(AgreementAgency.agreement_id == Agreement.id).correlate(Agreement)
+    """The child's current agreement (the newest standing) lets the viewer's agency receive
+    information: it names no agencies, or names theirs. A viewer without an agency (a school's
+    DSL invited by name) is covered only by an agreement naming no agencies."""
+    current = newest_agreement_of(AgendaItem.child_id).correlate(AgendaItem)
+    names_agencies = exists().where(AgreementAgency.agreement_id == current)
+    if user.agency_id is None:
+        return and_(current.is_not(None), ~names_agencies)
+    names_theirs = exists().where(
+        AgreementAgency.agreement_id == current, AgreementAgency.agency_id == user.agency_id
     )
-    names_theirs = (
-        exists()
-        .where(
-            AgreementAgency.agreement_id == Agreement.id,
-            AgreementAgency.agency_id == user.agency_id,
-        )
-        .correlate(Agreement)
-        if user.agency_id is not None
-        else false()
-    )
-    return (
-        exists()
-        .where(
-            Agreement.child_id == AgendaItem.child_id,
-            Agreement.withdrawn_on.is_(None),
-            or_(~names_agencies, names_theirs),
-        )
-        .correlate(AgendaItem)
-    )
+    return and_(current.is_not(None), or_(~names_agencies, names_theirs))
 
 
 def agenda_for(user: User, level: MeetingAccess, now: datetime | None = None):

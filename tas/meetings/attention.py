@@ -12,7 +12,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 
 from . import day
-from .access import organising_schools
+from .access import MeetingAccess, organising_schools, visible
 from .models import Meeting, TasRequest
 
 
@@ -32,6 +32,7 @@ def for_home(user: User) -> Attention:
     overdue = db.session.scalar(
         select(func.count(Meeting.id)).where(
             or_(Meeting.chair_id == user.id, Meeting.organiser_id == user.id),
+            visible(user, MeetingAccess.ORGANISE),
             day.minutes_overdue(utcnow()),
         )
     )

@@ -20,6 +20,7 @@ from tas.audit.services import record
 from tas.children.models import Child
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.ical import invites
 from tas.organisations.models import School, User, link_worker_schools
 from tas.plans.services import Refused, StaleEdit, check_version, commit, refuse_if
 from tas.templating import format_local_datetime
@@ -248,6 +249,7 @@ def add_meeting(
     from . import invitations
 
     invitations.invite_defaults(meeting, user)
+    invites.booked(meeting)
     filled = sorted(name for name, value in values.items() if value not in (None, "", False))
     detail = {"school_id": school_id, "fields": filled}
     if series_id is not None:
@@ -330,6 +332,7 @@ def move(
             target=meeting,
             detail={"fields": sorted(changed), "sequence": meeting.sequence},
         )
+        invites.changed(meeting, moved=moved)
         db.session.flush()
         return change
 
@@ -361,6 +364,7 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
     def write() -> MeetingChange:
         db.session.add(change)
         record("meeting_cancelled", target=meeting, detail={"sequence": meeting.sequence})
+        invites.cancelled(meeting)
         db.session.flush()
         return change
 

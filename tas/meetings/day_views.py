@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
+from tas.audit.services import record
 from tas.children.access import current_agreement
 from tas.extensions import db
 from tas.organisations.editing import Difference
@@ -400,6 +401,9 @@ def minutes_complete(meeting_id: int):
             day.mark_held(meeting, form.loaded_version())
         except day.NotComplete:
             refused = True
+            child_ids = [i.child_id for i in day.standing_items(meeting.id) if i.child_id]
+            record("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
+            db.session.commit()
         except StaleEdit:
             db.session.refresh(meeting)
             form.version.data = str(meeting.version)

@@ -18,6 +18,7 @@ from tas.audit.services import record
 from tas.children.models import Child
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.ical import invites
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.plans.services import Refused, check_version, commit, refuse_if
@@ -238,6 +239,7 @@ def add_invitation(meeting: Meeting, user: User, values: dict) -> Invitation:
     def write() -> Invitation:
         db.session.flush()
         audit_added(invitation, default=False)
+        invites.invited(meeting, invitation)
         return invitation
 
     return commit(write)
@@ -281,6 +283,7 @@ def remove_invitation(invitation: Invitation, user: User, version: int | None) -
                 "representative_id": invitation.representative_id,
             },
         )
+        invites.uninvited(invitation.meeting, invitation)
 
     commit(write)
 

@@ -30,7 +30,7 @@ RECENT = timedelta(days=30)
 ANY_DATE = "all"  # the period that shows meetings on any date
 ANSWERED = ("attending", "apologies", "apologies_with_update")
 # Roles that answer invitations: the list shows their own answer beside each meeting.
-ANSWERING_ROLES = frozenset({"practitioner", "link_worker", "gp"})
+ANSWERING_ROLES = frozenset({*access.INVITABLE_ROLES, "gp"})
 
 
 @dataclass(frozen=True)
@@ -251,9 +251,7 @@ def _invitations(*conditions) -> ColumnElement[int]:
 def _my_answer(user: User) -> ColumnElement:
     if user.role not in ANSWERING_ROLES:
         return null()
-    mine = Invitation.representative_id == user.id
-    if user.agency_id is not None:
-        mine = or_(mine, Invitation.agency_id == user.agency_id)
+    mine = access.covered(user)
     return (
         select(Invitation.answer)
         .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), mine)

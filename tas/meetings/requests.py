@@ -369,12 +369,29 @@ def withdraw(row: TasRequest, user: User, version: int | None) -> None:
 
 
 def close_on_withdrawal(child_id: int) -> None:
-    """The family withdrew agreement: requests for the child still awaiting triage close at once
-    (no commit: the withdrawal commits once). Its future agenda items leave by themselves
-    (access.on_agenda_now)."""
+    """The family withdrew agreement (no commit: the withdrawal commits once). Requests for the
+    child still awaiting triage close, and the child leaves the agenda of every meeting that has
+    not started yet (audited: the item and its reason go; nothing was minuted on it). A meeting
+    already under way keeps the child, so its minutes can be finished."""
     waiting = db.session.scalars(
         select(TasRequest).where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
     )
     for row in waiting:
         row.status = "agreement_withdrawn"
         record("tas_request_closed", target=row, detail={"child_id": child_id, "why": "withdrawn"})
+    to_come = db.session.scalars(
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.child_id == child_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > utcnow(),
+        )
+    )
+    for item in to_come:
+        request = item.request
+        if request is not None and request.status == "accepted":
+            request.status = "agreement_withdrawn"
+        detail = {"meeting_id": item.meeting_id, "child_id": child_id, "why": "withdrawn"}
+        record("agenda_item_removed", target_type="AgendaItem", target_id=item.id, detail=detail)
+        db.session.delete(item)

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tas.audit.services import record
 from tas.auth.services import end_sessions, send_password_link
 from tas.extensions import db
+from tas.ical.feeds import revoke as revoke_calendar_feed
 
 from . import rules
 from .models import Agency, Cluster, School, User
@@ -35,7 +36,8 @@ def change_user(user: User, version: int | None, values: dict, *, by: User) -> d
 
 
 def deactivate_user(user: User, *, by: User) -> int:
-    """Stop the user signing in and end every session they have at once."""
+    """Stop the user signing in, end every session they have and turn off their calendar feed
+    link at once."""
     if user.id == by.id:
         raise Refused({"user": "You cannot deactivate your own account"})
     if not user.active:
@@ -43,6 +45,7 @@ def deactivate_user(user: User, *, by: User) -> int:
     try:
         user.active = False
         ended = end_sessions(user, "deactivated")
+        revoke_calendar_feed(user, reason="deactivated")
         record("user_deactivated", target=user, detail={"signed_out": ended})
         db.session.commit()
     except StaleDataError as error:

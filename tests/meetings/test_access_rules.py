@@ -12,7 +12,7 @@ from tas.meetings import access, agenda
 from tas.meetings.access import MeetingAccess
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tests import factories
-from tests.meetings.helpers import child_at, school_with_meeting
+from tests.meetings.helpers import audit_events, child_at, school_with_meeting
 
 AFTER = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)  # the factories' meeting ends then
 
@@ -220,3 +220,46 @@ def test_a_child_whose_family_withdrew_stays_on_a_meeting_that_has_started(setti
         db.session.scalars(select(AgendaItem.child_id).where(access.on_agenda_now(before))).all()
         == []
     )
+
+
+def test_a_child_withdrawn_before_the_meeting_does_not_come_back_when_it_starts(app, setting):
+    from tas.children.agreement_services import withdraw_agreement
+
+    child = child_at(setting.school)
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+
+    withdraw_agreement(child, setting.dsl, {"withdrawn_on": date(2026, 11, 27)})
+
+    during = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    assert db.session.scalars(select(AgendaItem.child_id)).all() == []
+    standing = select(AgendaItem.child_id).where(access.on_agenda_now(during))
+    assert db.session.scalars(standing).all() == []
+    [event] = [e for e in audit_events("agenda_item_removed")]
+    assert event.detail == {
+        "meeting_id": setting.meeting.id,
+        "child_id": child.id,
+        "why": "withdrawn",
+    }
+
+
+def test_only_the_newest_standing_agreement_decides_which_agencies_see_the_child(setting):
+    from tas.children.models import Agreement, AgreementAgency
+
+    fim = factories.agency(service_type="future_in_mind")
+    nursing = factories.agency(service_type="zero_to_nineteen")
+    nurse = factories.user("practitioner", agency=nursing)
+    factories.invitation(setting.meeting, setting.dsl, agency=nursing)
+    child = child_at(setting.school)  # an agreement of 1 September naming no agencies
+    db.session.flush()
+    newer = factories.agreement(child, setting.dsl, agreed_on=date(2026, 10, 1))
+    db.session.flush()
+    db.session.add(AgreementAgency(agreement_id=newer.id, agency_id=fim.id))
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+    standing = db.session.scalars(
+        select(Agreement).where(Agreement.child_id == child.id, Agreement.withdrawn_on.is_(None))
+    ).all()
+    assert len(standing) == 2  # the older one was never withdrawn
+
+    assert agenda.items_for(setting.meeting, nurse, level(nurse, setting.meeting)) == []

@@ -45,3 +45,11 @@ def test_nothing_is_flagged_when_minutes_are_on_time_or_the_meeting_is_someone_e
     for person in (setting.link_worker, setting.dsl, held.link_worker, factories.user("dsl")):
         db.session.commit()
         assert "Needs your attention" not in home_of(app, person)
+
+
+def test_a_dsl_who_moved_school_is_not_told_of_meetings_they_can_no_longer_open(app):
+    setting = school_with_meeting(**LAST_WEEK)
+    setting.dsl.school = factories.school()
+    db.session.commit()
+
+    assert "Needs your attention" not in home_of(app, setting.dsl)

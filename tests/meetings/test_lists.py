@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tas.extensions import db
 from tests import factories
+from tests.conftest import Visitor
 from tests.meetings.helpers import audit_events, child_at, error_summary, page_text
 
 LIST = "/meetings"
@@ -544,3 +545,24 @@ def test_any_query_string_gives_the_list_or_a_clear_error(login_as):
         assert response.status_code in (200, 400)
 
     fuzz()
+
+
+def test_a_link_worker_is_not_shown_a_colleagues_answer_as_their_own(app):
+    from tests.meetings.helpers import school_with_meeting
+
+    setting = school_with_meeting()
+    colleague = factories.user("link_worker", agency=setting.link_worker.agency)
+    factories.invitation(
+        setting.meeting,
+        setting.dsl,
+        agency=setting.link_worker.agency,
+        representative=colleague,
+        answer="apologies",
+    )
+    db.session.commit()
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(setting.link_worker.email).status_code == 302
+
+    listed = page_text(browser.get("/meetings"))
+
+    assert "Apologies" not in listed

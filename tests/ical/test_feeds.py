@@ -1,0 +1,310 @@
+"""Personal subscription feeds (SECURITY.md F26-F28): a secret link made on the account page
+gives a calendar program, with no session, the user's own meetings and due dates; rotating,
+revoking, deactivation and the partnership's setting kill it at once; the secret is stored
+only as a hash and never reaches a log."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import vobject
+from icalendar import Calendar
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.ical.feed_models import CalendarFeed
+from tas.logs import redact
+from tests import factories
+from tests.conftest import Visitor
+from tests.meetings.helpers import audit_events, child_at, school_with_meeting
+from tests.organisations.helpers import page_text
+
+FEED_LINK = re.compile(r"https://tas\.example\.org/calendar/feed/([A-Za-z0-9_\-]+)\.ics")
+
+
+def make_link(browser) -> str:
+    """Press the account page's button; the page answering shows the link once."""
+    response = browser.submit("/account/calendar-feed", page="/account")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Copy your calendar feed link now" in html
+    found = FEED_LINK.findall(html)
+    assert found, "no feed link on the page"
+    return found[0]
+
+
+def fetch(app, secret: str, **kwargs):
+    """A calendar program's request: a fresh client, no cookies, no session."""
+    return app.test_client().get(f"/calendar/feed/{secret}.ics", **kwargs)
+
+
+def events_of(response):
+    return Calendar.from_ical(response.get_data()).events
+
+
+def summaries(response) -> set[str]:
+    return {str(event["SUMMARY"]) for event in events_of(response)}
+
+
+@pytest.fixture
+def world(login_as):
+    """A practitioner invited by name to one meeting, chairing another, lead practitioner of an
+    open plan and owner of an open action; and other people's meetings, plans and actions."""
+    setting = school_with_meeting()
+    browser = login_as("practitioner")
+    me = browser.user
+    factories.invitation(setting.meeting, setting.dsl, agency=me.agency, representative=me)
+    chaired = factories.meeting(
+        setting.school,
+        setting.dsl,
+        chair=me,
+        kind="keeping_in_touch",
+        starts_at=datetime(2027, 1, 13, 14, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 13, 15, 0, tzinfo=UTC),
+    )
+    elsewhere = school_with_meeting(location="Somewhere else entirely")
+    too_old = factories.meeting(
+        setting.school,
+        setting.dsl,
+        chair=me,
+        starts_at=datetime(2026, 9, 2, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 9, 2, 10, 0, tzinfo=UTC),
+    )
+    child = child_at(setting.school, first_name="Zebedee", last_name="Quillfeather")
+    mine = factories.plan(child, lead_practitioner=me, next_review_on=date(2027, 1, 8))
+    db.session.flush()
+    my_action = factories.action(
+        mine,
+        owner_kind="person",
+        owner_user_id=me.id,
+        due_on=date(2026, 12, 11),
+        description="Ring Zebedee's mother about the referral",
+    )
+    done = factories.action(
+        mine, owner_kind="person", owner_user_id=me.id, due_on=date(2026, 12, 12), status="done"
+    )
+    other_child = child_at(elsewhere.school, first_name="Ottoline", last_name="Brackenbury")
+    theirs = factories.plan(
+        other_child, lead_practitioner=elsewhere.dsl, next_review_on=date(2026, 12, 20)
+    )
+    db.session.flush()
+    factories.action(
+        theirs, owner_kind="person", owner_user_id=elsewhere.dsl.id, due_on=date(2026, 12, 14)
+    )
+    db.session.commit()
+    return {
+        "browser": browser,
+        "me": me,
+        "setting": setting,
+        "chaired": chaired,
+        "elsewhere": elsewhere,
+        "too_old": too_old,
+        "plan": mine,
+        "their_plan": theirs,
+        "action": my_action,
+        "done": done,
+        "child": child,
+        "other_child": other_child,
+    }
+
+
+def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates(app, world):
+    secret = make_link(world["browser"])
+    response = fetch(app, secret)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+    cal = Calendar.from_ical(response.get_data())
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert "TAS meetings" in response.get_data(as_text=True)
+    vobject.readOne(response.get_data(as_text=True))  # a second parser reads it too
+
+    setting, chaired = world["setting"], world["chaired"]
+    by_uid = {str(event["UID"]): event for event in cal.events}
+    host = "tas.example.org"
+    assert set(by_uid) == {
+        f"tas-meeting-{setting.meeting.id}@{host}",
+        f"tas-meeting-{chaired.id}@{host}",
+        f"tas-plan-review-{world['plan'].id}@{host}",
+        f"tas-action-{world['action'].id}@{host}",
+    }
+    invited = by_uid[f"tas-meeting-{setting.meeting.id}@{host}"]
+    assert invited.start.hour == 9 and str(invited.start.tzinfo) == "Europe/London"
+    assert str(invited["URL"]) == f"https://{host}/meetings/{setting.meeting.id}"
+    review = by_uid[f"tas-plan-review-{world['plan'].id}@{host}"]
+    assert review.start == date(2027, 1, 8)
+    assert str(review["SUMMARY"]) == f"Plan review due: {world['plan'].reference}"
+    action = by_uid[f"tas-action-{world['action'].id}@{host}"]
+    assert action.start == date(2026, 12, 11)
+    assert str(action["SUMMARY"]) == f"Action due: {world['plan'].reference}"
+    assert str(action["URL"]) == f"https://{host}/actions/{world['action'].id}"
+
+    body = response.get_data(as_text=True)
+    for child in (world["child"], world["other_child"]):
+        for text in (child.first_name, child.last_name, "Zebedee"):
+            assert text not in body
+    assert "Somewhere else entirely" not in body
+    assert world["their_plan"].reference not in body
+
+
+def test_a_cancelled_meeting_shows_as_cancelled(app, world):
+    secret = make_link(world["browser"])
+    world["chaired"].status = "cancelled"
+    world["chaired"].cancelled_at = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    world["chaired"].sequence = 1
+    db.session.commit()
+
+    cancelled = [e for e in events_of(fetch(app, secret)) if str(e.get("STATUS")) == "CANCELLED"]
+    assert [str(e["UID"]) for e in cancelled] == [
+        f"tas-meeting-{world['chaired'].id}@tas.example.org"
+    ]
+    assert int(cancelled[0]["SEQUENCE"]) == 1
+
+
+def test_the_secret_is_long_shown_once_and_stored_only_as_its_hash(app, world):
+    secret = make_link(world["browser"])
+
+    assert len(secret) >= 43  # token_urlsafe(32): 256 bits
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == world["me"].id))
+    assert feed.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert feed.token_hash != secret and secret not in feed.token_hash
+    again = world["browser"].get("/account").get_data(as_text=True)
+    assert secret not in again
+    assert "Make a new feed link" in again
+    for event in audit_events():
+        assert secret not in str(event.detail) and feed.token_hash not in str(event.detail)
+    assert [e.target_id for e in audit_events("calendar_feed_created")] == [feed.id]
+
+
+def test_a_new_link_kills_the_old_one_at_once(app, world):
+    old = make_link(world["browser"])
+    assert fetch(app, old).status_code == 200
+
+    new = make_link(world["browser"])
+
+    assert new != old
+    assert fetch(app, old).status_code == 404
+    assert fetch(app, new).status_code == 200
+    assert len(audit_events("calendar_feed_rotated")) == 1
+
+
+def test_turning_the_link_off_makes_it_404(app, world):
+    secret = make_link(world["browser"])
+
+    response = world["browser"].submit(
+        "/account/calendar-feed/revoke", page="/account", follow_redirects=True
+    )
+
+    assert "Your calendar feed link has been turned off" in response.get_data(as_text=True)
+    assert "Make a calendar feed link" in response.get_data(as_text=True)
+    gone = fetch(app, secret)
+    assert gone.status_code == 404
+    assert gone.mimetype == "text/plain"
+    assert len(audit_events("calendar_feed_revoked")) == 1
+
+
+def test_the_buttons_need_the_forms_csrf_token(app, world):
+    response = world["browser"].client.post("/account/calendar-feed")
+    assert response.status_code == 400
+    assert db.session.scalar(select(CalendarFeed)) is None
+
+
+def test_deactivating_the_user_kills_their_link(app, world, login_as):
+    secret = make_link(world["browser"])
+    admin = login_as("admin")
+
+    response = admin.submit(f"/admin/users/{world['me'].id}/deactivate", page="/account")
+
+    assert response.status_code == 302
+    assert fetch(app, secret).status_code == 404
+    revoked = audit_events("calendar_feed_revoked")
+    assert [(e.actor_id, e.detail["reason"]) for e in revoked] == [(admin.user.id, "deactivated")]
+
+
+def test_guessed_and_malformed_links_answer_404(app, world):
+    make_link(world["browser"])
+    for guess in ("A" * 43, "short", "x" * 200, "../../etc/passwd", "%00" * 20):
+        response = fetch(app, guess)
+        assert response.status_code == 404
+        assert b"BEGIN:VCALENDAR" not in response.get_data()
+
+
+def test_feeds_turned_off_answer_404_and_the_account_page_says_so(app, make_app, world):
+    secret = make_link(world["browser"])
+    off = make_app(CALENDAR_FEEDS=False)
+
+    assert fetch(off, secret).status_code == 404
+    browser = Visitor(off.test_client())
+    browser.sign_in(world["me"].email)
+    page = page_text(browser.get("/account"))
+    assert "Your partnership has turned calendar feeds off" in page
+    assert "Make a calendar feed link" not in page
+    assert browser.submit("/account/calendar-feed", page="/account").status_code == 404
+    assert fetch(app, secret).status_code == 200  # the link itself survives the setting
+
+
+def test_etag_lets_a_calendar_program_poll_cheaply(app, world):
+    secret = make_link(world["browser"])
+    first = fetch(app, secret)
+    etag = first.headers["ETag"]
+    assert etag.strip('"') == hashlib.sha256(first.get_data()).hexdigest()
+    assert fetch(app, secret).get_data() == first.get_data()  # the same data, the same bytes
+
+    unchanged = fetch(app, secret, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged.get_data() == b""
+
+    world["chaired"].location = "The library"
+    world["chaired"].sequence += 1
+    db.session.commit()
+    changed = fetch(app, secret, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_secret_never_reaches_a_log(app, world, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = make_link(world["browser"])
+    fetch(app, secret)
+    fetch(app, secret + "x")
+    make_link(world["browser"])
+    # The development server's and gunicorn's request lines go through tas.logs' filter.
+    path = f"/calendar/feed/{secret}.ics"
+    logging.getLogger("werkzeug").info('127.0.0.1 - - "GET %s HTTP/1.1" 200 -', path)
+    logging.getLogger("gunicorn.access").info("%s", f'127.0.0.1 "GET {path} HTTP/1.1" 200')
+
+    assert caplog.records, "nothing was logged"
+    assert secret not in caplog.text
+    assert "/calendar/feed/[redacted].ics" in caplog.text
+    assert secret not in redact(f"GET {path}")
+
+
+def test_the_feed_reads_a_fixed_number_of_queries(app, world, count_queries):
+    secret = make_link(world["browser"])
+    with count_queries() as few:
+        assert fetch(app, secret).status_code == 200
+
+    setting, me = world["setting"], world["me"]
+    for n in range(5):
+        meeting = factories.meeting(
+            setting.school,
+            setting.dsl,
+            chair=me,
+            starts_at=datetime(2027, 2, 1, 9, 0, tzinfo=UTC) + timedelta(days=n),
+            ends_at=datetime(2027, 2, 1, 10, 0, tzinfo=UTC) + timedelta(days=n),
+        )
+        factories.invitation(meeting, setting.dsl)
+        factories.action(
+            world["plan"], owner_kind="person", owner_user_id=me.id, due_on=date(2027, 3, 1 + n)
+        )
+    db.session.commit()
+    with count_queries() as many:
+        response = fetch(app, secret)
+    assert len(events_of(response)) == 4 + 10
+    assert len(many) == len(few) == 4  # the link, meetings, reviews, actions

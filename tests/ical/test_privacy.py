@@ -1,0 +1,120 @@
+"""Issue 5's privacy test: a meeting with children on its agenda is booked, moved and cancelled
+through the pages; every calendar file, feed, export and invitation made for it is collected,
+every MIME part decoded, and none holds a child's name, date of birth or identifier."""
+
+from __future__ import annotations
+
+from datetime import date
+from email import message_from_bytes, policy
+
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.outbox.models import OutboxMessage
+from tests import factories
+from tests.meetings.helpers import child_at
+
+from .test_feeds import fetch, make_link
+from .test_invites import book, move_form, school_with_agencies, signed_in
+
+CHILDREN = (
+    {
+        "first_name": "Zebedee",
+        "last_name": "Quartermaine",
+        "date_of_birth": date(2016, 3, 14),
+        "upn": "A123456789012",
+        "nhs_number": "9434765919",
+        "early_help_reference": "EH-77731",
+    },
+    {
+        "first_name": "Ottoline",
+        "last_name": "Fairweather-Brisk",
+        "date_of_birth": date(2017, 11, 2),
+        "upn": "B987654321098",
+        "nhs_number": "4010232137",
+    },
+)
+
+
+def forbidden() -> list[str]:
+    words = []
+    for child in CHILDREN:
+        born: date = child["date_of_birth"]
+        nhs = child["nhs_number"]
+        words += [child["first_name"], child["last_name"], child["upn"], nhs]
+        words += [f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}", child.get("early_help_reference", "")]
+        words += [born.isoformat(), born.strftime("%d/%m/%Y"), born.strftime("%Y%m%d")]
+        words += [f"{born.day} {born:%B %Y}"]
+    return [word for word in words if word]
+
+
+def decoded_emails() -> list[str]:
+    db.session.expire_all()
+    texts = []
+    for row in db.session.scalars(select(OutboxMessage)):
+        message = message_from_bytes(row.raw, policy=policy.default)
+        texts.append(str(message["Subject"]))
+        texts += [p.get_content() for p in message.walk() if not p.is_multipart()]
+    return texts
+
+
+def test_no_calendar_output_ever_holds_a_childs_details(app):
+    setting, _fim, _nurses = school_with_agencies()
+    camhs = factories.agency(name="CAMHS", service_type="camhs")
+    practitioner = factories.user("practitioner", agency=camhs, name="Cal Ahmed")
+    coordinator = factories.user("coordinator", district_wide=True)
+    db.session.commit()
+    worker = signed_in(app, setting.link_worker)
+    meeting = book(worker, setting)
+    children = [child_at(setting.school, **fields) for fields in CHILDREN]
+    db.session.commit()
+    for child in children:
+        added = worker.submit(
+            f"/meetings/{meeting.id}/agenda/add",
+            {"child": str(child.id), "reason": f"Worries about {child.first_name}"},
+        )
+        assert added.status_code == 302
+    invited = worker.submit(
+        f"/meetings/{meeting.id}/invitations/add",
+        {"kind": "person", "agency": "", "representative": "", "person": str(practitioner.id)},
+    )
+    assert invited.status_code == 302
+    db.session.expire_all()
+    moved = worker.submit(f"/meetings/{meeting.id}/move", move_form(meeting))
+    assert moved.status_code == 302
+
+    outputs: list[str] = []
+    invited_browser = signed_in(app, practitioner)
+    # The meeting page shows the invited practitioner the children (that is allowed) ...
+    assert "Zebedee" in invited_browser.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    # ... but no calendar made for anyone does.
+    for browser in (worker, invited_browser):
+        download = browser.get(f"/meetings/{meeting.id}/calendar.ics")
+        assert download.status_code == 200
+        outputs.append(download.get_data(as_text=True))
+    feed = fetch(app, make_link(invited_browser))
+    assert feed.status_code == 200
+    outputs.append(feed.get_data(as_text=True))
+    export = signed_in(app, coordinator)
+    window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
+    for kind in ("ics", "spreadsheet"):
+        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
+        assert exported.status_code == 200 and exported.mimetype != "text/html"
+        outputs.append(exported.get_data(as_text=True))
+    db.session.expire_all()
+    cancelled = worker.submit(
+        f"/meetings/{meeting.id}/cancel",
+        {
+            "reason": "The hall flooded",
+            "version": str(db.session.get(type(meeting), meeting.id).version),
+        },
+    )
+    assert cancelled.status_code == 302
+    emails = decoded_emails()
+    assert len(emails) > 10  # booked, invited, moved and cancelled, each to several people
+    outputs += emails
+
+    every_output = "\n".join(outputs)
+    assert "TAS meeting" in every_output  # the outputs are real, not empty
+    for word in forbidden():
+        assert word not in every_output, word
