@@ -8,7 +8,7 @@ import re
 import werkzeug.serving
 from flask import Flask
 
-# Secrets that travel in URL paths: password links now, calendar feed tokens later.
+# Secrets that travel in URL paths: password links and calendar feed tokens.
 SECRET_PATH = re.compile(r"(/(?:password|feeds?)/)[A-Za-z0-9_\-]{16,}")
 CONTROL = re.compile(r"[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
