@@ -73,6 +73,9 @@ class Defaults:
     # read them); invitations come from this no-reply address, carrying the organiser's name.
     CALENDAR_FEEDS = True
     CALENDAR_ORGANISER_EMAIL = "no-reply@tas-coordinator.invalid"
+    # Wrong feed links from one client address before it is told to slow down (HTTP 429).
+    FEED_MISS_LIMIT = 20
+    FEED_MISS_WINDOW_MINUTES = 15
     # Meetings
     MINUTES_WORKING_DAYS = 2  # minutes complete within 2 working days of the meeting
     INVITED_VIEW_DAYS = 30  # an invited practitioner sees the agenda and minutes until then

@@ -15,7 +15,7 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
-from tas.ical.feed_models import CalendarFeed
+from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.meetings.models import (
     AgendaItem,
     Invitation,
@@ -55,6 +55,7 @@ __all__ = [
     "CoordinatorAccess",
     "EngagementUpdate",
     "FamilyMember",
+    "FeedMiss",
     "FileTransfer",
     "GpNotification",
     "Invitation",

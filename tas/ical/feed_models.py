@@ -30,3 +30,12 @@ class CalendarFeed(db.Model):
     @property
     def live(self) -> bool:
         return self.revoked_at is None
+
+
+class FeedMiss(db.Model):
+    """A feed link that answered 404, by client address: guessing links is throttled (SECURITY.md
+    F27), in the database so every web worker shares the count."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
@@ -40,7 +40,7 @@ from tas.plans.rules import OPEN_ACTION_STATUSES
 
 from . import build
 from .facts import facts, host
-from .feed_models import CalendarFeed
+from .feed_models import CalendarFeed, FeedMiss
 
 FEED_NAME = "TAS meetings"
 DAYS_BACK = 30
@@ -234,12 +234,45 @@ def not_found() -> Response:
     return Response("Not found\n", status=404, mimetype="text/plain")
 
 
+def _client() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+def too_many_misses(now: datetime) -> bool:
+    """This client's wrong feed links in the last window reached the limit (one query)."""
+    config = current_app.config
+    since = now - timedelta(minutes=config["FEED_MISS_WINDOW_MINUTES"])
+    misses = db.session.scalar(
+        select(func.count(FeedMiss.id)).where(FeedMiss.client == _client(), FeedMiss.at > since)
+    )
+    return (misses or 0) >= config["FEED_MISS_LIMIT"]
+
+
+def missed(now: datetime) -> Response:
+    """Count a wrong link against the client (old counts are cleared as it goes)."""
+    window = timedelta(minutes=current_app.config["FEED_MISS_WINDOW_MINUTES"])
+    db.session.execute(delete(FeedMiss).where(FeedMiss.at < now - window))
+    db.session.add(FeedMiss(client=_client(), at=now))
+    db.session.commit()
+    return not_found()
+
+
+def slow_down() -> Response:
+    minutes = current_app.config["FEED_MISS_WINDOW_MINUTES"]
+    response = Response("Too many requests\n", status=429, mimetype="text/plain")
+    response.headers["Retry-After"] = str(minutes * 60)
+    return response
+
+
 def feed(token: str):
     if not feeds_on():
         return not_found()
+    now = utcnow()
+    if too_many_misses(now):
+        return slow_down()
     found = owner_of(token)
     if found is None:
-        return not_found()
+        return missed(now)
     body = feed_calendar(*found)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets as random_secrets
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 import vobject
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tas.clock import utcnow
 from tas.extensions import db
 from tas.ical.feed_models import CalendarFeed
 from tas.logs import redact
@@ -307,4 +310,26 @@ def test_the_feed_reads_a_fixed_number_of_queries(app, world, count_queries):
     with count_queries() as many:
         response = fetch(app, secret)
     assert len(events_of(response)) == 4 + 10
-    assert len(many) == len(few) == 4  # the link, meetings, reviews, actions
+    assert len(many) == len(few) == 5  # the miss count, the link, meetings, reviews, actions
+
+
+def test_guessing_links_is_slowed_down_per_client_address(app, world):
+    """SECURITY.md F27: random links all answer 404, and after FEED_MISS_LIMIT of them within
+    the window the guesser gets 429 (another address is not affected; the window passes)."""
+    limit = app.config["FEED_MISS_LIMIT"]
+    mine = make_link(world["browser"])
+    guesser = {"REMOTE_ADDR": "203.0.113.7"}
+    answers = [
+        fetch(app, random_secrets.token_urlsafe(32), environ_base=guesser).status_code
+        for _ in range(limit + 5)
+    ]
+    assert answers[:limit] == [404] * limit
+    assert answers[limit:] == [429] * 5
+    slowed = fetch(app, random_secrets.token_urlsafe(32), environ_base=guesser)
+    assert int(slowed.headers["Retry-After"]) > 0
+    other = {"REMOTE_ADDR": "198.51.100.2"}
+    assert fetch(app, random_secrets.token_urlsafe(32), environ_base=other).status_code == 404
+    assert fetch(app, mine, environ_base=other).status_code == 200
+    later = utcnow() + timedelta(minutes=app.config["FEED_MISS_WINDOW_MINUTES"] + 1)
+    with time_machine.travel(later, tick=False):
+        assert fetch(app, random_secrets.token_urlsafe(32), environ_base=guesser).status_code == 404
