@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from email import message_from_bytes, policy
 
+import vobject
 from sqlalchemy import select
 
 from tas.extensions import db
@@ -48,14 +49,19 @@ def forbidden() -> list[str]:
     return [word for word in words if word]
 
 
-def decoded_emails() -> list[str]:
+def decoded_emails() -> tuple[list[str], list[str]]:
+    """Every email's subject and decoded parts, and its calendar parts on their own."""
     db.session.expire_all()
-    texts = []
+    texts, calendars = [], []
     for row in db.session.scalars(select(OutboxMessage)):
         message = message_from_bytes(row.raw, policy=policy.default)
         texts.append(str(message["Subject"]))
-        texts += [p.get_content() for p in message.walk() if not p.is_multipart()]
-    return texts
+        for part in message.walk():
+            if not part.is_multipart():
+                texts.append(part.get_content())
+                if part.get_content_type() == "text/calendar":
+                    calendars.append(part.get_content())
+    return texts, calendars
 
 
 def test_no_calendar_output_ever_holds_a_childs_details(app):
@@ -110,9 +116,15 @@ def test_no_calendar_output_ever_holds_a_childs_details(app):
         },
     )
     assert cancelled.status_code == 302
-    emails = decoded_emails()
-    assert len(emails) > 10  # booked, invited, moved and cancelled, each to several people
+    emails, email_calendars = decoded_emails()
+    assert len(email_calendars) > 5  # booked, invited, moved and cancelled, to several people
     outputs += emails
+
+    # A second, independent parser reads every calendar made (CSV aside).
+    calendars = outputs[:4] + email_calendars  # two downloads, the feed, the export
+    for text in calendars:
+        parsed = vobject.readOne(text)
+        assert len(parsed.vevent_list) >= 1
 
     every_output = "\n".join(outputs)
     assert "TAS meeting" in every_output  # the outputs are real, not empty
