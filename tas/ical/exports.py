@@ -57,8 +57,20 @@ class ExportForm(TasForm):
     class Meta:
         csrf = False
 
-    school = SelectField("School", widget=GovSelect(), choices=[], default="")
-    cluster = SelectField("Cluster", widget=GovSelect(), choices=[], default="")
+    school = SelectField(
+        "School",
+        widget=GovSelect(),
+        choices=[],
+        default="",
+        invalid_choice_message="Select a school from the list",
+    )
+    cluster = SelectField(
+        "Cluster",
+        widget=GovSelect(),
+        choices=[],
+        default="",
+        invalid_choice_message="Select a cluster from the list",
+    )
     starts_on = DayField("From", missing="Enter the first day of the meetings to export")
     ends_on = DayField("To", missing="Enter the last day of the meetings to export")
     ics = SubmitField("Download a calendar file (.ics)", widget=GovSubmitInput())

@@ -113,7 +113,7 @@ def test_a_cluster_coordinator_exports_only_their_clusters(app, district):
         "/meetings/export", query_string={**RANGE, "school": str(district["oak"].id), "ics": "1"}
     )
     assert asked_for_other.mimetype == "text/html"
-    assert error_summary(asked_for_other)
+    assert error_summary(asked_for_other) == {"school": "Select a school from the list"}
 
 
 @pytest.mark.parametrize(
