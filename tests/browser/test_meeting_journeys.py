@@ -546,8 +546,10 @@ def test_each_role_lists_its_meetings_and_opens_one(open_page):
         has_text="Accepted onto an agenda"
     ).get_by_role("link", name="Amelia Khan").click()
     page.get_by_role("button", name="Go to the meeting").click()
+    expect(page.locator("h1")).to_have_text(f"TAS meeting – {OAKFIELD}")
     the_meeting = meeting_id(page)
     agenda = page.locator("table", has=page.locator("caption", has_text="Items on the agenda"))
+    expect(agenda).to_be_visible()  # read the rows once the page has loaded, not before
     names = [
         name.strip()
         for name in agenda.locator("tbody th").all_inner_texts()
