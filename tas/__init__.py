@@ -66,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from .pages.views import bp as pages_bp
     from .plans.gp_views import bp as gp_bp
     from .plans.views import bp as plans_bp
+    from .reviews.level_views import bp as levels_bp
+    from .reviews.notification_views import bp as notifications_bp
+    from .reviews.review_views import bp as reviews_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
@@ -77,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(levels_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_web(app: Flask) -> None:

@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tas.reviews.rules import parse_levels
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -69,6 +71,14 @@ class Defaults:
     GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
     PAGE_SIZE = 25
     PLAN_REVIEW_WEEKS = 6
+    # Levels of need in order, as "code=Name, code=Name"; None keeps the defaults (Universal,
+    # Early Help, Targeted Early Help, Children's Social Care). The codes early_help,
+    # targeted_early_help and social_care must stay; the names and any other levels are free.
+    LEVELS_OF_NEED: str | None = None
+    # Reminders go out on working days from this hour (Europe/London); digests at this hour.
+    REMINDER_HOUR = 7
+    # How often the scheduler process runs a pass (reminders, then the outbox).
+    SCHEDULER_PASS_MINUTES = 5
     # Calendars: personal subscription feeds can be turned off (third-party calendar servers
     # read them); invitations come from this no-reply address, carrying the organiser's name.
     CALENDAR_FEEDS = True
@@ -107,6 +117,8 @@ def load(app, test_config: dict | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = Path(app.instance_path) / "tas.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    # Refuse to start with levels of need the app cannot work with (a ValueError says which).
+    app.config["LEVEL_CHOICES"] = parse_levels(app.config["LEVELS_OF_NEED"])
     if not app.config["OUTBOX_DIR"]:
         app.config["OUTBOX_DIR"] = str(Path(app.instance_path) / "outbox")
     if app.config["SESSION_COOKIE_SECURE"] is None:

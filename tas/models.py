@@ -38,6 +38,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
 from tas.submissions import UsedSubmission
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "FeedMiss",
     "FileTransfer",
     "GpNotification",
+    "IfdReferral",
     "Invitation",
     "LawfulBasis",
     "Meeting",
@@ -68,6 +70,9 @@ __all__ = [
     "OutcomeScore",
     "PasswordToken",
     "PendingForm",
+    "Reminder",
+    "Review",
+    "ReviewRule",
     "School",
     "SchoolMove",
     "SharedPlan",
@@ -75,6 +80,7 @@ __all__ = [
     "SiblingLink",
     "SignInAttempt",
     "StaffGrant",
+    "StepChange",
     "TasRequest",
     "Term",
     "UninvitedAttendee",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 from tas.auth.passwords import hash_password
 from tas.extensions import db
@@ -230,5 +231,50 @@ def tas_request(child, requested_by, **fields):
         requested_by_id=requested_by.id,
         **{**defaults, **fields},
     )
+    db.session.add(row)
+    return row
+
+
+def referral(child, referred_by, **fields):
+    """A referral to the IFD on 23 November 2026 (MARF ref M-1), awaiting the decision
+    (flush first: it needs the ids)."""
+    from tas.reviews.models import IfdReferral
+
+    defaults = {
+        "referred_on": date(2026, 11, 23),
+        "consultation_on": date(2026, 11, 23),
+        "marf_reference": "M-1",
+        "referred_by_id": referred_by.id,
+        "recorded_by_id": referred_by.id,
+    }
+    row = IfdReferral(child_id=child.id, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def step_change(child, recorded_by, **fields):
+    """A step down from Social Care to Early Help on 23 November 2026."""
+    from tas.reviews.models import StepChange
+
+    defaults = {
+        "kind": "step_down",
+        "from_level": "social_care",
+        "to_level": "early_help",
+        "changed_on": date(2026, 11, 23),
+        "reason": "Assessment closed",
+        "decided_by": "Children's Social Care",
+        "recorded_by_id": recorded_by.id,
+    }
+    row = StepChange(child_id=child.id, **{**defaults, **fields})
+    db.session.add(row)
+    return row
+
+
+def review(child, **fields):
+    """An open plan review of the child, due on 4 December 2026 (owner none unless given)."""
+    from tas.reviews.models import Review
+
+    defaults = {"kind": "plan_review", "due_on": date(2026, 12, 4), "status": "open"}
+    row = Review(child_id=child.id, **{**defaults, **fields})
     db.session.add(row)
     return row

@@ -41,6 +41,8 @@ class Child(RecordOrigin, db.Model):
     school_system_reference: Mapped[str | None] = mapped_column(String(40))
     known_to: Mapped[str | None] = mapped_column(String(500))
     lives_with: Mapped[str | None] = mapped_column(String(200))
+    # The current level of need (tas.reviews.rules); its dated history is StepChange.
+    level_of_need: Mapped[str] = mapped_column(String(40), default="universal")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -95,6 +95,11 @@ class User(db.Model):
     is_safeguarding_lead: Mapped[bool] = mapped_column(Boolean, default=False)
     district_wide: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Marked away (leave, sickness): reminders go to the agency's safeguarding lead or the
+    # school's DSL instead, as they do for a deactivated account.
+    away: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One daily digest email of reminders instead of one email per reminder.
+    reminder_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,2 @@
+"""Levels of need, step up and step down, referrals to the Integrated Front Door, the reviews
+that follow, and the reminder engine that reminds the right people exactly once."""
