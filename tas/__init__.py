@@ -63,11 +63,13 @@ def register_blueprints(app: Flask) -> None:
     from .meetings.request_views import bp as requests_bp
     from .meetings.views import bp as meetings_bp
     from .organisations.views import bp as organisations_bp
+    from .outbox.views import bp as emails_bp
     from .pages.views import bp as pages_bp
     from .plans.gp_views import bp as gp_bp
     from .plans.views import bp as plans_bp
     from .reviews.level_views import bp as levels_bp
     from .reviews.notification_views import bp as notifications_bp
+    from .reviews.reassign_views import bp as work_bp
     from .reviews.review_views import bp as reviews_bp
 
     app.register_blueprint(pages_bp)
@@ -83,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(levels_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(work_bp)
+    app.register_blueprint(emails_bp)
 
 
 def register_web(app: Flask) -> None:

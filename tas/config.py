@@ -75,6 +75,9 @@ class Defaults:
     # Early Help, Targeted Early Help, Children's Social Care). The codes early_help,
     # targeted_early_help and social_care must stay; the names and any other levels are free.
     LEVELS_OF_NEED: str | None = None
+    # The partnership's escalation (resolving professional disagreements) procedure, linked
+    # from a referral the referrer disagrees with; None shows the words only.
+    ESCALATION_PROCEDURE_URL: str | None = None
     # Reminders go out on working days from this hour (Europe/London); digests at this hour.
     REMINDER_HOUR = 7
     # How often the scheduler process runs a pass (reminders, then the outbox).
