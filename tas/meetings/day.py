@@ -355,11 +355,14 @@ def mark_held(meeting: Meeting, version: int | None) -> None:
     if missing:
         raise NotComplete(missing)
 
+    from tas.reviews.from_minutes import minutes_completed
+
     def write() -> None:
         meeting.status = "held"
         meeting.held_at = utcnow()
         db.session.flush()
         record("meeting_held", target=meeting, detail={"fields": ["held_at", "status"]})
+        minutes_completed(meeting)  # step changes decided in the minutes, in this transaction
 
     commit(write)
 

@@ -197,7 +197,7 @@ def _email(page: NotifyPage, kind: str, reason: str | None, ask: bool, agreement
         plan=page.plan,
         child=page.child,
         practice=page.practice,
-        level_label=rules.label(rules.LEVELS_OF_NEED, page.plan.level_of_need),
+        level_label=_level_label(page.plan.level_of_need),
         reason_label=gp_rules.label(gp_rules.REASONS, reason) if reason else None,
         involvements=page.involvements,
         lead=page.plan.lead_practitioner,
@@ -206,6 +206,13 @@ def _email(page: NotifyPage, kind: str, reason: str | None, ask: bool, agreement
         link=base + url_for("gp.notifications"),
         long_date=rules.long_date,
     )
+
+
+def _level_label(code: str) -> str:
+    """The level's name as the partnership configured it (setting LEVELS_OF_NEED)."""
+    from tas.reviews.reviews import level_label
+
+    return level_label(code)
 
 
 def _send_now(

@@ -94,7 +94,9 @@ class PlanView:
 
     @property
     def level_label(self) -> str:
-        return rules.label(rules.LEVELS_OF_NEED, self.plan.level_of_need)
+        from tas.reviews.reviews import level_label  # the configured names of the levels
+
+        return level_label(self.plan.level_of_need)
 
     @property
     def status_label(self) -> str:

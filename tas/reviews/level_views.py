@@ -1,7 +1,298 @@
-"""A child's level of need: its history, step changes, referrals to the IFD and decisions."""
+"""A child's level of need: its history, step changes, referrals to the IFD and decisions.
+
+Every route first asks the one access check: reading the page needs READ on the child
+(tas.children.access.require); recording anything needs tas.reviews.access (404 when the person
+may not know the child exists, 403 when they may see it but not do this). URLs carry ids only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.extensions import db
+from tas.organisations.services import StaleEdit
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.services import today
+from tas.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
+
+from . import access, from_minutes, level_rules, levels, referrals, rules
+from .level_forms import (
+    DecisionForm,
+    DisagreementForm,
+    ReferralForm,
+    StepDownForm,
+    StepUpForm,
+)
+from .level_page import level_page
+from .models import IfdReferral
+from .reviews import level_label
+from .reviews import levels as configured_levels
 
 bp = Blueprint("levels", __name__, url_prefix="/children/<int:child_id>")
+BOTH = ["GET", "POST"]
+RACED = (
+    "Someone else changed this child's record while you were recording this, so nothing was "
+    "saved: check the level of need, then send the form again if it still applies"
+)
+
+# The child page shows the level with a link here; the minutes pages show what a level decision
+# did (and "Record the IFD referral") for the meeting's children, in a fixed number of queries.
+bp.add_app_template_global(level_label, "level_of_need_label")
+bp.add_app_template_global(from_minutes.minutes_notes, "minutes_level_notes")
+
+
+def level_url(child_id: int) -> str:
+    return url_for("levels.level", child_id=child_id)
+
+
+def viewed(action: str, child_id: int, **detail) -> None:
+    """Every read of a level page is in the audit log (committed before the page's records are
+    loaded, since a commit expires every loaded row)."""
+    record(action, target_type="Child", target_id=child_id, detail={"child_id": child_id, **detail})
+    db.session.commit()
+
+
+def _not_now(child: Child, title: str, why: str, *, report_now: bool = False):
+    """This cannot be recorded at the child's level now: a page saying why (409 for a send),
+    with the words on reporting a child at risk where a worry is being recorded."""
+    page = render_template(
+        "reviews/levels/not_now.html", title=title, child=child, why=why, report_now=report_now
+    )
+    return page, 409 if request.method == "POST" else 200
+
+
+@bp.route("/level")
+def level(child_id: int):
+    children.require(current_user, child_id, Access.READ)
+    viewed("level_viewed", child_id)
+    child = db.session.get(Child, child_id)
+    page = level_page(child, current_user)
+    return render_template(
+        "reviews/levels/level.html",
+        title="Level of need",
+        child=child,
+        page=page,
+        escalation=rules.ESCALATION_PROCEDURE,
+    )
+
+
+def _sent_before(form, child: Child):
+    """A form sent again says what the first send saved, before any check on the level (the
+    first send changed it)."""
+    once(form)
+    if request.method != "POST":
+        return None
+    try:
+        refuse_if_used()
+    except AlreadySubmitted:
+        return already_saved(level_url(child.id))
+    return None
+
+
+def _add_page(form, add: Callable[[dict], object], child: Child):
+    """Send an add form once: (what was saved, a response to return instead, the status)."""
+    once(form)
+    try:
+        return submit_new(form, add), None, 200
+    except AlreadySubmitted:
+        return None, already_saved(level_url(child.id)), 200
+    except StaleEdit:
+        form.level.errors = [RACED]
+        return None, None, 409
+
+
+def _recordable(child_id: int) -> Child:
+    access.require_level_change(current_user, child_id)
+    child = db.session.get(Child, child_id)
+    if child is None:  # pragma: no cover - the access check found it a moment ago
+        abort(404)
+    return child
+
+
+@bp.route("/level/step-up", methods=BOTH)
+def step_up(child_id: int):
+    child = _recordable(child_id)
+    title = "Step up within early help"
+    defaults = {"changed_on": today(), "decided_by": current_user.name}
+    form = StepUpForm(
+        data=defaults if request.method == "GET" else None,
+        meetings=levels.meetings_to_choose(child, current_user),
+    )
+    sent = _sent_before(form, child)
+    if sent is not None:
+        return sent
+    why = level_rules.step_up_refusal(configured_levels(), child.level_of_need)
+    if why:
+        return _not_now(child, title, why)
+    change, instead, status = _add_page(
+        form, lambda v: levels.step_up(child, current_user, v), child
+    )
+    if instead is not None:
+        return instead
+    if change is not None:
+        flash(f"The step up to {level_label(change.to_level)} has been recorded", "success")
+        return redirect(level_url(child_id))
+    if request.method == "GET":
+        viewed("level_step_up_opened", child_id)
+    return render_template(
+        "reviews/levels/step.html", title=title, child=child, form=form, step="up"
+    ), status
+
+
+@bp.route("/level/step-down", methods=BOTH)
+def step_down(child_id: int):
+    child = _recordable(child_id)
+    title = "Step down from Children's Social Care"
+    defaults = {"changed_on": today(), "decided_by": "Children's Social Care"}
+    form = StepDownForm(
+        data=defaults if request.method == "GET" else None,
+        meetings=levels.meetings_to_choose(child, current_user),
+        levels=configured_levels(),
+    )
+    sent = _sent_before(form, child)
+    if sent is not None:
+        return sent
+    why = level_rules.step_down_refusal(configured_levels(), child.level_of_need)
+    if why:
+        return _not_now(child, title, why)
+    change, instead, status = _add_page(
+        form, lambda v: levels.step_down(child, current_user, v), child
+    )
+    if instead is not None:
+        return instead
+    if change is not None:
+        flash(
+            f"The step down to {level_label(change.to_level)} has been recorded: arrange the "
+            "handover (TAF) meeting with the family",
+            "success",
+        )
+        return redirect(level_url(child_id) + "#handover")
+    if request.method == "GET":
+        viewed("level_step_down_opened", child_id)
+    return render_template(
+        "reviews/levels/step.html", title=title, child=child, form=form, step="down"
+    ), status
+
+
+@bp.route("/level/referrals/new", methods=BOTH)
+def refer(child_id: int):
+    child = _recordable(child_id)
+    title = "Record a referral to the IFD"
+    meetings = levels.meetings_to_choose(child, current_user)
+    data = None
+    if request.method == "GET":
+        wanted = request.args.get("meeting", "")
+        data = {"meeting": wanted} if wanted in {str(m.id) for m in meetings} else {}
+    form = ReferralForm(data=data, meetings=meetings)
+    sent = _sent_before(form, child)
+    if sent is not None:
+        return sent
+    why = level_rules.referral_refusal(configured_levels(), child.level_of_need)
+    if why:
+        return _not_now(child, title, why, report_now=True)
+    referral, instead, status = _add_page(
+        form, lambda v: referrals.refer(child, current_user, v), child
+    )
+    if instead is not None:
+        return instead
+    if referral is not None:
+        flash(f"Referral {referral.reference} to the IFD has been recorded", "success")
+        return redirect(level_url(child_id) + "#referrals")
+    if request.method == "GET":
+        viewed("ifd_referral_opened", child_id)
+    return render_template(
+        "reviews/levels/referral.html", title=title, child=child, form=form
+    ), status
+
+
+def _referral_of(child_id: int, referral_id: int) -> IfdReferral:
+    referral = db.session.get(IfdReferral, referral_id)
+    if referral is None or referral.child_id != child_id:
+        abort(404)
+    return referral
+
+
+@bp.route("/level/referrals/<int:referral_id>/decision", methods=BOTH)
+def decision(child_id: int, referral_id: int):
+    child = _recordable(child_id)
+    referral = _referral_of(child_id, referral_id)
+    title = "Record the IFD's decision"
+    if referral.status != "awaiting_decision" and request.method == "GET":
+        viewed("ifd_decision_opened", child_id, referral_id=referral.id)
+        return render_template(
+            "reviews/levels/decision.html", title=title, child=child, referral=referral, form=None
+        )
+    form = DecisionForm(data=DecisionForm.data_from(referral) if request.method == "GET" else None)
+    result = submit_change(
+        form,
+        referral,
+        lambda version, values: referrals.record_decision(referral, current_user, version, values),
+        thing="referral",
+        saved_form=lambda fresh: DecisionForm(formdata=None, data=DecisionForm.data_from(fresh)),
+    )
+    if result.saved:
+        flash(f"The IFD's decision on referral {referral.reference} has been recorded", "success")
+        return redirect(level_url(child_id) + "#referrals")
+    if request.method == "GET":
+        viewed("ifd_decision_opened", child_id, referral_id=referral.id)
+    return render_template(
+        "reviews/levels/decision.html",
+        title=title,
+        child=child,
+        referral=referral,
+        form=form,
+        comparison=result.comparison,
+    ), result.status
+
+
+@bp.route("/level/referrals/<int:referral_id>/disagreement", methods=BOTH)
+def disagreement(child_id: int, referral_id: int):
+    referral = _referral_of(child_id, referral_id)
+    if not access.may_disagree(current_user, referral):
+        access.require_level_change(current_user, child_id)  # 404 or 403
+        abort(403)  # pragma: no cover - may_disagree covers everyone who passes that check
+    child = referral.child
+    title = "Record a professional disagreement"
+    if referral.status != "decided":
+        return _not_now(
+            child, title, "The IFD has not decided yet: there is nothing to disagree with"
+        )
+    form = DisagreementForm(
+        data=DisagreementForm.data_from(referral) if request.method == "GET" else None
+    )
+    result = submit_change(
+        form,
+        referral,
+        lambda version, values: referrals.record_disagreement(
+            referral, current_user, version, values
+        ),
+        thing="referral",
+        saved_form=lambda fresh: DisagreementForm(
+            formdata=None, data=DisagreementForm.data_from(fresh)
+        ),
+    )
+    if result.saved:
+        flash(
+            f"The disagreement with the decision on {referral.reference} has been recorded",
+            "success",
+        )
+        return redirect(level_url(child_id) + "#referrals")
+    if request.method == "GET":
+        viewed("ifd_disagreement_opened", child_id, referral_id=referral.id)
+    return render_template(
+        "reviews/levels/disagreement.html",
+        title=title,
+        child=child,
+        referral=referral,
+        form=form,
+        comparison=result.comparison,
+        escalation=rules.ESCALATION_PROCEDURE,
+        decision_label=rules.label(rules.IFD_DECISIONS, referral.decision),
+    ), result.status

@@ -1,20 +1,36 @@
 """A child's level of need and its dated history: changing the level (recorded as a step
-change), and what a new shared plan means for it. Step up, referral, decision and step down
-use cases build on change_level."""
+change), what a new shared plan means for it, and the step up within early help and the step
+down from Children's Social Care. Referrals to the IFD and their decisions are in referrals;
+what the minutes of a meeting start is in from_minutes.
+
+The use cases load, check, change, audit (ids and codes only) and commit once through
+tas.plans.services.commit; the record_* functions work inside the caller's transaction, so the
+minutes of a meeting can record the same step changes.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from tas.audit.services import record
 from tas.children.models import Child
 from tas.extensions import db
+from tas.meetings.access import visible as meetings_visible
+from tas.meetings.models import Meeting
 from tas.organisations.models import User
+from tas.plans.gp_notifications import send_update
 from tas.plans.models import SharedPlan
+from tas.plans.services import Refused, commit, refuse_if, today
 
-from . import rules
+from . import level_rules, rules
 from .models import StepChange
-from .reviews import levels
+from .reviews import levels, open_review, open_reviews, set_status
+
+# Reviews that stop while Children's Social Care holds the case, and restart after a step down.
+EARLY_HELP_REVIEWS = frozenset({"plan_review", "handover_meeting"})
+MEETINGS_OFFERED = 30
 
 
 def change_level(
@@ -83,3 +99,149 @@ def plan_started(plan: SharedPlan, by: User) -> None:
             plan=plan,
         )
     plan.level_of_need = child.level_of_need
+
+
+def open_plan_of(child_id: int) -> SharedPlan | None:
+    """The child's plan that is not closed (open, or held by Social Care), if any."""
+    return db.session.scalar(
+        select(SharedPlan).where(SharedPlan.child_id == child_id, SharedPlan.status != "closed")
+    )
+
+
+# ---------------------------------------------------------------- step up within early help
+
+
+def record_step_up(child: Child, by: User, plan: SharedPlan | None, **fields) -> StepChange:
+    """Step up to Targeted Early Help at once, and tell the GP practice when there is a plan,
+    in the caller's transaction (the level was checked by the caller)."""
+    change = change_level(
+        child, rules.TARGETED_EARLY_HELP, kind="step_up_early_help", by=by, plan=plan, **fields
+    )
+    if plan is not None:
+        send_update(plan, "step_up", by)
+    return change
+
+
+def step_up(child: Child, user: User, values: dict) -> StepChange:
+    """Record a step up within early help typed by a person, committed once."""
+    refuse_if(
+        {
+            **level_rules.step_problems(values["changed_on"], today()),
+            **level_problem(level_rules.step_up_refusal(levels(), child.level_of_need)),
+        }
+    )
+    plan = open_plan_of(child.id)
+    return commit(lambda: record_step_up(child, user, plan, **values))
+
+
+# ---------------------------------------------------------------- step down from Social Care
+
+
+def record_step_down(
+    child: Child, by: User, plan: SharedPlan | None, *, to_level: str, changed_on: date, **fields
+) -> StepChange:
+    """Social Care has closed and handed over to early help, in the caller's transaction: the
+    level changes, a plan held by Social Care reopens, paused early-help reviews are cancelled
+    (the handover starts them again), an assessment outcome still due is completed as stepped
+    down, the handover (TAF) meeting review opens, and the GP practice is told."""
+    change = change_level(
+        child, to_level, kind="step_down", changed_on=changed_on, by=by, plan=plan, **fields
+    )
+    if plan is not None and plan.status == "held_by_social_care":
+        plan.status = "open"
+        db.session.flush()
+        record(
+            "plan_reopened",
+            target=plan,
+            detail={"child_id": child.id, "step_change_id": change.id},
+        )
+    set_status(
+        child.id,
+        kinds=set(EARLY_HELP_REVIEWS),
+        status="cancelled",
+        from_status="paused",
+        why="stepped_down",
+    )
+    complete_reviews(open_reviews(child.id, "assessment_outcome"), by, changed_on, "stepped_down")
+    owner = plan.lead_practitioner_id if plan is not None else None
+    open_review(
+        "step_down",
+        child_id=child.id,
+        from_day=changed_on,
+        owner_id=owner or by.id,
+        by=by,
+        plan_id=plan.id if plan is not None else None,
+        step_change_id=change.id,
+    )
+    if plan is not None:
+        send_update(plan, "step_down", by)
+    return change
+
+
+def step_down(child: Child, user: User, values: dict) -> StepChange:
+    """Record a step down typed by a person, committed once."""
+    problems = level_rules.step_problems(values["changed_on"], today())
+    if values["to_level"] not in level_rules.STEP_DOWN_LEVELS:
+        problems["to_level"] = "Select the level of need the child steps down to"
+    problems.update(level_problem(level_rules.step_down_refusal(levels(), child.level_of_need)))
+    refuse_if(problems)
+    plan = open_plan_of(child.id)
+    return commit(lambda: record_step_down(child, user, plan, **values))
+
+
+def complete_reviews(reviews, by: User, on: date, outcome: str) -> None:
+    """Complete these open reviews with an outcome, audited (in the caller's transaction)."""
+    for review in reviews:
+        review.status = "completed"
+        review.completed_on = on
+        review.completed_by_id = by.id
+        review.outcome = outcome
+    if reviews:
+        db.session.flush()
+        record(
+            "reviews_completed",
+            detail={
+                "child_id": reviews[0].child_id,
+                "review_ids": [review.id for review in reviews],
+                "outcome": outcome,
+            },
+        )
+
+
+def level_problem(why: str | None) -> dict[str, str]:
+    return {"level": why} if why else {}
+
+
+# ---------------------------------------------------------------- what the forms offer
+
+
+def meetings_to_choose(child: Child, user: User) -> list[Meeting]:
+    """Meetings a level change may be linked to: the child's school's held or scheduled
+    meetings that this person may see, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.school_id == child.school_id,
+                Meeting.status.in_(("held", "scheduled")),
+                meetings_visible(user),
+            )
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            .limit(MEETINGS_OFFERED)
+        )
+    )
+
+
+__all__ = [
+    "Refused",
+    "change_level",
+    "complete_reviews",
+    "level_problem",
+    "meetings_to_choose",
+    "open_plan_of",
+    "plan_started",
+    "record_step_down",
+    "record_step_up",
+    "step_down",
+    "step_up",
+]

@@ -1,0 +1,406 @@
+"""Referrals to the IFD: recording one opens the review of its decision and leaves the level as
+it is; the decision changes the level (and, when Social Care holds the case, holds the plan and
+pauses its reviews); a stale decision is refused with both versions; a decision can be marked
+as a professional disagreement."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tas.audit.models import AuditEvent
+from tas.children.models import Agreement
+from tas.extensions import db
+from tas.plans.models import SharedPlan
+from tas.reviews.models import IfdReferral
+from tests import factories
+from tests.conftest import csrf_from
+
+from .helpers import audit_events, child_with_plan, day, error_summary, page_text
+from .test_levels import (
+    browser_for,
+    gp_kinds,
+    held_meeting,
+    level_url,
+    practice_told,
+    referrals_of,
+    reviews_of,
+    send,
+    step_changes,
+)
+
+REFERRAL = {
+    "consultation_on": day(date(2026, 11, 23)),
+    "referred_on": day(date(2026, 11, 24)),
+    "marf_reference": "MARF-2026-0771",
+}
+
+
+def refer_url(child) -> str:
+    return f"/children/{child.id}/level/referrals/new"
+
+
+def decision_url(child, referral) -> str:
+    return f"/children/{child.id}/level/referrals/{referral.id}/decision"
+
+
+def disagreement_url(child, referral) -> str:
+    return f"/children/{child.id}/level/referrals/{referral.id}/disagreement"
+
+
+def awaiting(setting, **fields) -> IfdReferral:
+    """A referral by the school's DSL on Monday 23 November, with its decision review."""
+    referral = factories.referral(setting.child, setting.dsl, plan_id=setting.plan.id, **fields)
+    db.session.flush()
+    factories.review(
+        setting.child,
+        kind="ifd_decision",
+        referral_id=referral.id,
+        owner_id=setting.dsl.id,
+        due_on=date(2026, 11, 24),
+    )
+    db.session.commit()
+    return referral
+
+
+def decide(browser, setting, referral, decision: str, **extra):
+    return browser.submit(
+        decision_url(setting.child, referral),
+        {
+            "decision": decision,
+            "decided_on": day(date(2026, 11, 25)),
+            "feedback": "Allocated to the assessment team",
+            "version": str(db.session.get(IfdReferral, referral.id).version),
+            **extra,
+        },
+    )
+
+
+# ---------------------------------------------------------------- recording a referral
+
+
+def test_a_referral_opens_the_decision_review_and_leaves_the_level_alone(app):
+    setting = child_with_plan(level="early_help")
+    browser = browser_for(app, setting.dsl)
+
+    opened = browser.get(refer_url(setting.child))
+    response = send(browser, refer_url(setting.child), REFERRAL)
+
+    assert opened.status_code == 200
+    words = page_text(opened)
+    assert "not how you report a child at risk" in words
+    assert "phone the Integrated Front Door now" in words and "call 999" in words
+    assert response.status_code == 302
+    [referral] = referrals_of(setting.child.id)
+    assert referral.status == "awaiting_decision"
+    assert referral.consultation_on == date(2026, 11, 23)
+    assert referral.referred_on == date(2026, 11, 24)
+    assert referral.marf_reference == "MARF-2026-0771"
+    assert referral.referred_by_id == setting.dsl.id
+    assert referral.plan_id == setting.plan.id
+    [review] = reviews_of(setting.child.id)
+    assert (review.kind, review.status, review.referral_id) == (
+        "ifd_decision",
+        "open",
+        referral.id,
+    )
+    assert review.due_on == date(2026, 11, 25)  # 1 working day after the referral
+    assert review.owner_id == setting.dsl.id
+    assert step_changes(setting.child.id) == []
+    assert referral.child.level_of_need == "early_help"
+    page = page_text(browser.get(level_url(setting.child)))
+    assert f"Referral {referral.reference} to the IFD has been recorded" in page
+    assert "Status Awaiting the IFD's decision" in page
+    assert "Level of need now Early Help" in page
+    [event] = audit_events("ifd_referral_recorded")
+    assert "MARF-2026-0771" not in str(event.detail)
+
+
+def test_a_referral_needs_no_family_agreement(app):
+    setting = child_with_plan(plan=False)
+    for agreement in db.session.scalars(
+        select(Agreement).where(Agreement.child_id == setting.child.id)
+    ):
+        agreement.withdrawn_on = date(2026, 11, 20)
+    db.session.commit()
+    browser = browser_for(app, setting.dsl)
+
+    response = send(browser, refer_url(setting.child), REFERRAL)
+
+    assert response.status_code == 302
+    assert len(referrals_of(setting.child.id)) == 1
+
+
+def test_the_meeting_comes_from_the_address_when_the_person_may_see_it(app):
+    setting = child_with_plan()
+    meeting = held_meeting(setting)
+    elsewhere = factories.meeting(factories.school(), factories.user("dsl"))
+    db.session.commit()
+    browser = browser_for(app, setting.dsl)
+
+    chosen = browser.get(refer_url(setting.child) + f"?meeting={meeting.id}")
+    other = browser.get(refer_url(setting.child) + f"?meeting={elsewhere.id}")
+
+    assert f'<option value="{meeting.id}" selected>' in chosen.get_data(as_text=True)
+    assert f'value="{elsewhere.id}"' not in other.get_data(as_text=True)
+    assert '<option value="" selected>Not decided at a meeting' in other.get_data(as_text=True)
+
+    send(browser, refer_url(setting.child), {**REFERRAL, "meeting": str(meeting.id)})
+    assert referrals_of(setting.child.id)[0].meeting_id == meeting.id
+
+
+def test_a_referral_with_mistakes_keeps_what_was_typed(app):
+    setting = child_with_plan()
+    awaiting(setting, marf_reference="MARF-2026-0771")
+    browser = browser_for(app, setting.dsl)
+
+    response = send(
+        browser,
+        refer_url(setting.child),
+        {**REFERRAL, "consultation_on": day(date(2026, 11, 25))},
+    )
+    same = send(browser, refer_url(setting.child), REFERRAL)
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "consultation_on": (
+            "The date of the consultation must be on or before the date of the referral form"
+        )
+    }
+    assert 'value="MARF-2026-0771"' in response.get_data(as_text=True)
+    assert error_summary(same) == {
+        "marf_reference": "Referral IFD-0001 has this MARF reference already"
+    }
+    assert len(referrals_of(setting.child.id)) == 1
+
+
+def test_no_referral_is_recorded_while_social_care_holds_the_case(app):
+    setting = child_with_plan(level="social_care", status="held_by_social_care")
+    browser = browser_for(app, setting.dsl)
+
+    opened = browser.get(refer_url(setting.child))
+    sent = browser.client.post(
+        refer_url(setting.child),
+        data={"csrf_token": csrf_from(opened.get_data(as_text=True)), **REFERRAL},
+    )
+
+    assert "tell the allocated social worker" in page_text(opened)
+    assert "not how you report a child at risk" in page_text(opened)
+    assert sent.status_code == 409
+    assert referrals_of(setting.child.id) == []
+
+
+# ---------------------------------------------------------------- the IFD's decision
+
+
+def test_no_further_action_completes_the_review_and_keeps_the_level(app):
+    setting = child_with_plan(level="early_help")
+    referral = awaiting(setting)
+    browser = browser_for(app, setting.link_worker)
+
+    response = decide(browser, setting, referral, "no_further_action")
+
+    assert response.status_code == 302
+    [saved] = referrals_of(setting.child.id)
+    assert (saved.status, saved.decision, saved.decided_on) == (
+        "decided",
+        "no_further_action",
+        date(2026, 11, 25),
+    )
+    assert saved.feedback == "Allocated to the assessment team"
+    [review] = reviews_of(setting.child.id)
+    assert (review.status, review.outcome, review.completed_on, review.completed_by_id) == (
+        "completed",
+        "no_further_action",
+        date(2026, 11, 25),
+        setting.link_worker.id,
+    )
+    assert step_changes(setting.child.id) == []
+    assert saved.child.level_of_need == "early_help"
+    assert db.session.get(SharedPlan, setting.plan.id).status == "open"
+    again = browser.get(decision_url(setting.child, referral))
+    assert "recorded already" in page_text(again)
+
+
+def test_an_early_help_decision_brings_a_universal_child_to_early_help(app):
+    setting = child_with_plan(plan=False, level="universal")
+    referral = factories.referral(setting.child, setting.dsl)
+    db.session.commit()
+    browser = browser_for(app, setting.dsl)
+
+    decide(browser, setting, referral, "early_help")
+
+    [change] = step_changes(setting.child.id)
+    assert (change.kind, change.from_level, change.to_level, change.referral_id) == (
+        "ifd_decision",
+        "universal",
+        "early_help",
+        referral.id,
+    )
+    assert change.decided_by == "The Integrated Front Door (IFD)"
+
+
+def test_an_assessment_means_social_care_holds_the_case(app):
+    setting = child_with_plan(level="early_help")
+    practice_told(setting)
+    plan_review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    browser = browser_for(app, setting.dsl)
+    send(browser, refer_url(setting.child), REFERRAL)
+    [referral] = referrals_of(setting.child.id)
+    assert referral.child.level_of_need == "early_help"  # not before the decision
+
+    response = decide(browser, setting, referral, "assessment")
+
+    assert response.status_code == 302
+    [change] = step_changes(setting.child.id)
+    assert (change.kind, change.from_level, change.to_level) == (
+        "step_up_social_care",
+        "early_help",
+        "social_care",
+    )
+    assert change.changed_on == date(2026, 11, 25)
+    assert change.referral_id == referral.id
+    plan = db.session.get(SharedPlan, setting.plan.id)
+    assert (plan.status, plan.level_of_need) == ("held_by_social_care", "social_care")
+    reviews = {review.kind: review for review in reviews_of(setting.child.id)}
+    assert reviews["plan_review"].id == plan_review.id
+    assert reviews["plan_review"].status == "paused"
+    assert reviews["ifd_decision"].status == "completed"
+    outcome = reviews["assessment_outcome"]
+    assert outcome.status == "open"
+    assert outcome.due_on == date(2027, 1, 29)  # 45 working days from 24 November
+    assert outcome.owner_id == setting.dsl.id
+    assert gp_kinds(setting.plan.id) == ["initial", "step_up"]
+    page = page_text(browser.get(level_url(setting.child)))
+    assert "Children's Social Care holds this case" in page
+    assert "Level of need now Children's Social Care" in page
+    assert "Record a step down" in page
+    # The plan is read-only while Social Care holds it.
+    change_page = browser.get(f"/children/{setting.child.id}/plans/{plan.id}/change")
+    assert change_page.status_code == 403
+
+
+def test_a_stale_decision_is_refused_with_both_versions(app):
+    setting = child_with_plan()
+    referral = awaiting(setting)
+    first = browser_for(app, setting.dsl)
+    second = browser_for(app, setting.link_worker)
+    second_page = second.get(decision_url(setting.child, referral))
+    token = csrf_from(second_page.get_data(as_text=True))
+
+    decide(first, setting, referral, "no_further_action")
+    stale = second.client.post(
+        decision_url(setting.child, referral),
+        data={
+            "csrf_token": token,
+            "decision": "strategy_s47",
+            "decided_on": day(date(2026, 11, 26)),
+            "feedback": "Strategy meeting set for Monday",
+            "version": "1",
+        },
+    )
+
+    assert stale.status_code == 409
+    text = page_text(stale)
+    assert "Someone else changed this referral while you were editing it" in text
+    assert "Your changes and the saved version" in text
+    assert (
+        "The IFD's decision Strategy discussion / section 47 enquiry "
+        "No further action or advice Different"
+    ) in text
+    assert (
+        "Feedback received (optional) Strategy meeting set for Monday "
+        "Allocated to the assessment team Different"
+    ) in text
+    [saved] = referrals_of(setting.child.id)
+    assert saved.decision == "no_further_action"
+    assert step_changes(setting.child.id) == []
+
+
+def test_a_decision_before_the_referral_keeps_what_was_typed(app):
+    setting = child_with_plan()
+    referral = awaiting(setting)
+    browser = browser_for(app, setting.dsl)
+
+    response = decide(browser, setting, referral, "assessment", decided_on=day(date(2026, 11, 2)))
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "decided_on": "The date of the decision must be on or after the referral date"
+    }
+    assert "Allocated to the assessment team" in page_text(response)
+    assert referrals_of(setting.child.id)[0].status == "awaiting_decision"
+
+
+# ---------------------------------------------------------------- professional disagreement
+
+
+def test_the_referrer_marks_a_decision_as_a_professional_disagreement(make_app):
+    app = make_app(ESCALATION_PROCEDURE_URL="https://partnership.example.org/escalation")
+    with app.app_context():
+        setting = child_with_plan()
+        referral = awaiting(
+            setting, status="decided", decision="no_further_action", decided_on=date(2026, 11, 24)
+        )
+        browser = browser_for(app, setting.dsl)
+        url = disagreement_url(setting.child, referral)
+
+        opened = browser.get(url)
+        response = browser.submit(
+            url,
+            {
+                "disagreed_on": day(date(2026, 11, 26)),
+                "disagreement_note": "Spoke to the IFD manager: the worries are cumulative",
+                "version": "1",
+            },
+        )
+
+        assert opened.status_code == 200
+        assert "talk to the decision maker first" in page_text(opened)
+        assert 'href="https://partnership.example.org/escalation"' in opened.get_data(as_text=True)
+        assert response.status_code == 302
+        [saved] = referrals_of(setting.child.id)
+        assert saved.disagreed_on == date(2026, 11, 26)
+        assert saved.disagreement_note.startswith("Spoke to the IFD manager")
+        page = browser.get(level_url(setting.child))
+        assert "Professional disagreement 26 November 2026: Spoke to the IFD manager" in (
+            page_text(page)
+        )
+        assert 'href="https://partnership.example.org/escalation"' in page.get_data(as_text=True)
+        [event] = audit_events("ifd_disagreement_recorded")
+        assert "Spoke" not in str(event.detail)
+
+
+def test_a_reader_who_neither_referred_nor_records_levels_may_not_disagree(app):
+    setting = child_with_plan()
+    referral = awaiting(
+        setting, status="decided", decision="no_further_action", decided_on=date(2026, 11, 24)
+    )
+    practitioner = factories.user("practitioner")
+    factories.involvement(setting.plan, agency=practitioner.agency, practitioner=practitioner)
+    db.session.commit()
+
+    # The practitioner may read the child's record, but is neither the referrer nor a recorder.
+    refused = browser_for(app, practitioner).get(disagreement_url(setting.child, referral))
+
+    assert refused.status_code == 403
+    assert (
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "ifd_disagreement_opened")
+        ).all()
+        == []
+    )
+
+
+def test_nothing_to_disagree_with_before_the_decision(app):
+    setting = child_with_plan()
+    referral = awaiting(setting)
+
+    response = browser_for(app, setting.dsl).get(disagreement_url(setting.child, referral))
+
+    assert "The IFD has not decided yet" in page_text(response)
+    assert "Record the disagreement" not in page_text(response)
