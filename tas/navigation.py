@@ -1,11 +1,12 @@
-"""Service navigation: what the signed-in role can use."""
+"""Service navigation: what the signed-in role can use, and how many notifications are unread."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,16 @@ CHILDREN_ROLES = frozenset(
 )
 MEETINGS_ITEM = NavItem("Meetings", "meetings.meetings", "meetings.")
 REQUESTS_ITEM = NavItem("Requests", "requests.requests", "requests.")
-# Who may see some meetings (GP practices only those they are invited to) and who makes or
-# triages TAS requests.
+REVIEWS_ITEM = NavItem("Reviews", "reviews.reviews", "reviews.")
+# Who may see some meetings (GP practices only those they are invited to), who makes or
+# triages TAS requests, and who owns or follows reviews.
 MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
 REQUESTS_ROLES = frozenset({"dsl", "school_staff", "link_worker"})
+REVIEWS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "coordinator"})
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
-GP_ITEM = NavItem("Notifications", "gp.notifications", "gp.")
+GP_ITEM = NavItem("GP notifications", "gp.notifications", "gp.")
+# A person's reminders in the app, with the unread count (administrators get no reminders).
+NOTIFICATIONS_ITEM = NavItem("Notifications", "notifications.notifications", "notifications.")
 
 
 def items_for(role: str) -> tuple[NavItem, ...]:
@@ -46,12 +51,23 @@ def items_for(role: str) -> tuple[NavItem, ...]:
         *((CHILDREN_ITEM,) if role in CHILDREN_ROLES else ()),
         *((MEETINGS_ITEM,) if role in MEETINGS_ROLES else ()),
         *((REQUESTS_ITEM,) if role in REQUESTS_ROLES else ()),
+        *((REVIEWS_ITEM,) if role in REVIEWS_ROLES else ()),
     )
     if role == "coordinator":
-        return (*COMMON_ITEMS, *work, *COORDINATOR_ITEMS, ACCOUNT_ITEM)
+        work = (*work, *COORDINATOR_ITEMS)
     if role == "gp":
-        return (*COMMON_ITEMS, *work, GP_ITEM, ACCOUNT_ITEM)
-    return (*COMMON_ITEMS, *work, ACCOUNT_ITEM)
+        work = (*work, GP_ITEM)
+    return (*COMMON_ITEMS, *work, NOTIFICATIONS_ITEM, ACCOUNT_ITEM)
+
+
+def notifications_html(unread: int) -> Markup:
+    """The notifications item's words: "Notifications (3 unread)", the word "unread" for
+    screen readers only (the number in brackets says it to everyone else)."""
+    if not unread:
+        return Markup("Notifications")
+    return Markup('Notifications ({}<span class="govuk-visually-hidden"> unread</span>)').format(
+        unread
+    )
 
 
 def register(app: Flask) -> None:
@@ -59,15 +75,20 @@ def register(app: Flask) -> None:
     def _navigation():
         if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {"navigation": []}
+        from tas.reviews.notifications import unread_count
+
         endpoint = request.endpoint or ""
-        return {
-            "navigation": [
-                {
-                    "text": item.text,
-                    "href": url_for(item.endpoint),
-                    "active": endpoint.startswith(item.section),
-                    "current": endpoint == item.endpoint,
-                }
-                for item in items_for(current_user.role)
-            ]
-        }
+        shown = []
+        for item in items_for(current_user.role):
+            if item.endpoint not in current_app.view_functions:
+                continue  # a page not built yet is left out rather than breaking every page
+            entry = {
+                "text": item.text,
+                "href": url_for(item.endpoint),
+                "active": endpoint.startswith(item.section),
+                "current": endpoint == item.endpoint,
+            }
+            if item is NOTIFICATIONS_ITEM:
+                entry["html"] = notifications_html(unread_count(current_user))
+            shown.append(entry)
+        return {"navigation": shown}

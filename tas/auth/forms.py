@@ -1,10 +1,16 @@
 """Sign-in, password and session forms."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, HiddenField, PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from tas.forms import TasForm
+from tas.organisations.forms import RecordForm
 
 
 class SignInForm(TasForm):
@@ -69,3 +75,38 @@ class ActionForm(TasForm):
     """A form that is only a button (its CSRF token is the point)."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ReminderChoicesForm(RecordForm):
+    """How a person gets their reminders, and whether they are away (their own choice)."""
+
+    reminder_digest = RadioField(
+        "How do you want to get reminders?",
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice("each", "One email for each reminder"),
+            SelectChoice("daily", "One email a day listing all your reminders (a daily digest)"),
+        ],
+        invalid_choice_message="Select how you want to get reminders",
+    )
+    away = RadioField(
+        "Are you away from work?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("no", "No, I am at work"), SelectChoice("yes", "I am away")],
+        invalid_choice_message="Select whether you are away from work",
+    )
+    submit = SubmitField("Save reminder choices", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_from(user) -> dict:
+        return {
+            "reminder_digest": "daily" if user.reminder_digest else "each",
+            "away": "yes" if user.away else "no",
+            "version": user.version,
+        }
+
+    def values(self) -> dict:
+        return {
+            "reminder_digest": self.reminder_digest.data == "daily",
+            "away": self.away.data == "yes",
+        }

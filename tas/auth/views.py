@@ -23,7 +23,14 @@ from tas.extensions import db
 from tas.forms import RESTORE_KEY
 
 from . import rules, services
-from .forms import ActionForm, ChangePasswordForm, NewPasswordForm, PasswordResetForm, SignInForm
+from .forms import (
+    ActionForm,
+    ChangePasswordForm,
+    NewPasswordForm,
+    PasswordResetForm,
+    ReminderChoicesForm,
+    SignInForm,
+)
 from .models import PendingForm
 
 bp = Blueprint("auth", __name__)
@@ -148,6 +155,44 @@ def end_session(session_id: int):
         abort(404)
     flash("That session has been signed out.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/reminders", methods=["GET", "POST"])
+def reminders():
+    """The person's own choices: one email per reminder or a daily digest, and whether they
+    are away (their reminders then go to their safeguarding lead or DSL). Administrators get
+    no reminders."""
+    from tas.organisations.editing import compare
+    from tas.organisations.services import StaleEdit, change
+
+    user = current_user._get_current_object()
+    if user.role == "admin":
+        abort(404)
+    form = ReminderChoicesForm(
+        data=ReminderChoicesForm.data_from(user) if request.method == "GET" else None
+    )
+    comparison, status = None, 200
+    if form.validate_on_submit():
+        try:
+            changed = change(user, form.loaded_version(), form.values(), "reminder_choices_changed")
+        except StaleEdit:
+            db.session.rollback()
+            fresh = db.session.get(type(user), user.id, populate_existing=True)
+            saved = ReminderChoicesForm(formdata=None, data=ReminderChoicesForm.data_from(fresh))
+            comparison = compare(form, saved)
+            form.version.data = str(fresh.version)
+            form.version.errors = [
+                "Your reminder choices were changed somewhere else while you had this page open"
+            ]
+            status = 409
+        else:
+            if changed:
+                flash("Your reminder choices have been saved.", "success")
+            else:
+                flash("Your reminder choices are as they were: nothing was changed.", "info")
+            return redirect(url_for("auth.account"))
+    page = render_template("auth/reminders.html", form=form, comparison=comparison)
+    return page, status
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])

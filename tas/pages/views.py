@@ -15,8 +15,15 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def home():
     from tas.meetings.attention import for_home
+    from tas.outbox import failed
 
-    return render_template(f"pages/home/{current_user.role}.html", attention=for_home(current_user))
+    # Coordinators and administrators are told of emails that could not be delivered.
+    undelivered = failed.counts() if failed.may_see(current_user) else None
+    return render_template(
+        f"pages/home/{current_user.role}.html",
+        attention=for_home(current_user),
+        undelivered=undelivered,
+    )
 
 
 @bp.route("/accessibility")

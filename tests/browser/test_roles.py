@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,11 +11,36 @@ from .conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
+# The notifications item carries the unread count when there is one: "Notifications (3 unread)".
+NOTIFICATIONS = re.compile(r"^\s*Notifications( \(\d+ unread\))?\s*$")
 ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]
-COORDINATOR_NAVIGATION = ["Home", "Children", "Meetings", "Lawful bases", "Your account"]
-SCHOOL_NAVIGATION = ["Home", "Children", "Meetings", "Requests", "Your account"]
-PRACTITIONER_NAVIGATION = ["Home", "Children", "Meetings", "Your account"]
-GP_NAVIGATION = ["Home", "Children", "Meetings", "Notifications", "Your account"]
+COORDINATOR_NAVIGATION = [
+    "Home",
+    "Children",
+    "Meetings",
+    "Reviews",
+    "Lawful bases",
+    NOTIFICATIONS,
+    "Your account",
+]
+SCHOOL_NAVIGATION = [
+    "Home",
+    "Children",
+    "Meetings",
+    "Requests",
+    "Reviews",
+    NOTIFICATIONS,
+    "Your account",
+]
+PRACTITIONER_NAVIGATION = ["Home", "Children", "Meetings", "Reviews", NOTIFICATIONS, "Your account"]
+GP_NAVIGATION = [
+    "Home",
+    "Children",
+    "Meetings",
+    "GP notifications",
+    NOTIFICATIONS,
+    "Your account",
+]
 # Screenshot prefix, demo account, the navigation it must see.
 ROLES = [
     ("admin", "admin@demo.tas.test", ADMIN_NAVIGATION),
@@ -48,7 +75,8 @@ def test_each_role_sees_its_navigation_and_every_page_passes_axe(
         expect(current).to_have_text(text)
         expect(page.locator("h1")).to_have_count(1)
         check_accessibility(page)
-        screenshot(page, f"{name}-{'account' if href == '/account' else text}")
+        shown = "Notifications" if text is NOTIFICATIONS else text
+        screenshot(page, f"{name}-{'account' if href == '/account' else shown}")
     assert watched.errors == []
 
 
@@ -87,4 +115,74 @@ def test_admin_add_and_change_forms_pass_axe(open_page, section):
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     check_accessibility(page)
     screenshot(page, f"admin-{section}-add-errors")
+    assert watched.errors == []
+
+
+def test_reminder_account_work_and_failed_email_pages_pass_axe(open_page, live_server):
+    """The notifications page (with an unread reminder), the reminder choices (and their
+    errors), the safeguarding lead's people and reassignment pages, and the failed emails."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from tas.extensions import db
+    from tas.organisations.models import User
+    from tas.outbox import services as outbox
+    from tas.reviews.models import Reminder
+
+    with live_server.app.app_context():
+        nurse = db.session.scalar(select(User).where(User.email == "nurse@demo.tas.test"))
+        fim = db.session.scalar(select(User).where(User.email == "fim@demo.tas.test"))
+        db.session.add(
+            Reminder(
+                target_kind="review",
+                target_id=999_001,
+                recipient_id=nurse.id,
+                kind="overdue",
+                send_on=date(2026, 11, 26),
+                status="sent",
+                subject="Overdue: plan review for TAS-0001 was due 20 November",
+                link="/notifications",
+            )
+        )
+        stuck = outbox.queue([("gone@demo.tas.test", "")], "Reminder: IFD-0001 is due today", "x")
+        stuck.status, stuck.attempts, stuck.last_error = "failed", 1, "550 No such user"
+        db.session.commit()
+        fim_id = fim.id
+    watched = open_page()
+    page = watched.page
+
+    sign_in(page, "nurse@demo.tas.test")
+    links = page.locator(".govuk-service-navigation__list a.govuk-service-navigation__link")
+    expect(links.filter(has_text="Notifications")).to_have_text(NOTIFICATIONS)
+    for path, name in (
+        ("/notifications", "notifications"),
+        ("/account/reminders", "reminder-choices"),
+        ("/work", "work-people"),
+    ):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_count(1)
+        check_accessibility(page)
+        screenshot(page, f"nurse-{name}")
+    page.goto("/work")
+    page.locator("main a", has_text="Reassign work").first.click()
+    check_accessibility(page)
+    screenshot(page, "nurse-reassign")
+    page.locator("main form").get_by_role("button").last.click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    check_accessibility(page)
+    screenshot(page, "nurse-reassign-errors")
+
+    admin = open_page().page
+    sign_in(admin, "admin@demo.tas.test")
+    admin.goto(f"/work/reassign/{fim_id}")
+    check_accessibility(admin)
+    screenshot(admin, "admin-reassign")
+
+    coordinator = open_page().page
+    sign_in(coordinator, "coordinator@demo.tas.test")
+    expect(coordinator.get_by_role("link", name="could not be delivered")).to_be_visible()
+    coordinator.goto("/emails/failed")
+    check_accessibility(coordinator)
+    screenshot(coordinator, "coordinator-failed-emails")
     assert watched.errors == []

@@ -166,7 +166,7 @@ def test_the_practice_sees_its_notifications_with_who_is_involved_and_nothing_mo
         assert shown in text, shown
     for hidden in ("Private", "Otherkid"):
         assert hidden not in text
-    assert "Notifications" in text  # in the navigation
+    assert "GP notifications" in text  # in the navigation
 
 
 def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(login_as):

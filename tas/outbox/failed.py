@@ -1,0 +1,106 @@
+"""Emails that could not be delivered (and those still being retried after several attempts),
+for coordinators and administrators to see and send again. Subjects carry references only."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, case, func, select, update
+from sqlalchemy.orm import defer
+
+from tas.audit.services import record
+from tas.clock import utcnow
+from tas.extensions import db
+
+from .models import OutboxMessage
+
+STRUGGLING_AFTER = 3  # attempts: a message still retrying after this many is shown apart
+SEE_FAILED = frozenset({"coordinator", "admin"})
+
+
+def may_see(user) -> bool:
+    """Coordinators and administrators see undelivered emails; nobody else."""
+    return user.role in SEE_FAILED and user.active
+
+
+def failed() -> ColumnElement[bool]:
+    return OutboxMessage.status == "failed"
+
+
+def struggling() -> ColumnElement[bool]:
+    return and_(OutboxMessage.status == "pending", OutboxMessage.attempts >= STRUGGLING_AFTER)
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """How many emails could not be delivered, and how many are still being retried."""
+
+    failed: int = 0
+    retrying: int = 0
+
+
+def counts() -> Undelivered:
+    """Both figures in one query (the home page's attention list)."""
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(case((failed(), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((struggling(), 1), else_=0)), 0),
+        )
+    ).one()
+    return Undelivered(failed=int(row[0]), retrying=int(row[1]))
+
+
+@dataclass(frozen=True)
+class FailedPage:
+    failed: list[OutboxMessage]
+    retrying: list[OutboxMessage]
+    counts: Undelivered
+    number: int
+    pages: int
+
+
+def page_of(page: int) -> FailedPage:
+    """Failed emails, newest first, a page at a time, and those still retrying (the first
+    page's worth): three queries whatever the number."""
+    size = current_app.config["PAGE_SIZE"]
+    figures = counts()
+    pages = max(1, math.ceil(figures.failed / size))
+    number = min(max(page, 1), pages)
+    shown = select(OutboxMessage).options(defer(OutboxMessage.raw))  # the page never needs it
+    failed_rows = db.session.scalars(
+        shown.where(failed())
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    retrying_rows = db.session.scalars(
+        shown.where(struggling())
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(size)
+    ).all()
+    return FailedPage(list(failed_rows), list(retrying_rows), figures, number, pages)
+
+
+def try_again(message_id: int) -> bool | None:
+    """Put a failed (or struggling) email back in the queue to be sent at the next delivery
+    pass, with a fresh set of attempts; audited. None when there is no such email; False when
+    it is neither failed nor waiting to be retried (being sent or sent meanwhile)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return None
+    attempts = message.attempts
+    # One conditional update: a delivery pass that claimed the message meanwhile wins.
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, failed() | (OutboxMessage.status == "pending"))
+        .values(status="pending", next_attempt_at=utcnow(), attempts=0, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        db.session.rollback()
+        return False
+    record("email_retried", target=message, detail={"attempts_before": attempts})
+    db.session.commit()
+    return True
