@@ -121,11 +121,12 @@ def load() -> dict[str, int]:
         db.session.add(user)
         added["users"] += 1
     db.session.commit()
-    from . import demo_children, demo_meetings
+    from . import demo_children, demo_meetings, demo_reviews
 
     added.update(demo_children.load())
     for kind, count in demo_meetings.load().items():  # meetings add actions to the plans too
         added[kind] = added.get(kind, 0) + count
+    added.update(demo_reviews.load())
     return added
 
 

@@ -455,6 +455,7 @@ class _Loader:
                 originating_agency_id=self.agencies[EARLY_HELP].id,
             ),
         )
+        child.level_of_need = plan.level_of_need
         db.session.flush()
         involvements = {
             agency: self.involvement(plan, agency, *rest) for agency, *rest in spec["involvements"]

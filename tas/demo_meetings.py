@@ -164,7 +164,9 @@ MINUTES = {
         "Ruby has a trusted adult in school and her mum is supportive and in contact with CAMHS.",
         "Safety plan shared with the DSL; check-ins twice a week; CAMHS to confirm the next "
         "appointment.",
-        "shared_plan", "Continue the shared plan with CAMHS involved.",
+        "step_down_received",
+        "Children's Social Care finished their assessment and stepped Ruby's case down to early "
+        "help: hold the handover (TAF) meeting with Gemma and CAMHS.",
         "attended", "Gemma came to the meeting", "contributed", "Wrote down what helps her",
         [
             ("Twice-weekly check-in with her trusted adult", DANA, 5, "in_progress"),

@@ -32,8 +32,9 @@ def _meeting_page(meeting_id: int) -> str:
 
 
 def _prefilled(schools, chairs) -> dict:
-    """A new booking's answers from the address (?school=&date=, as the series page links
-    them), and the defaults: the only school, and the person booking as chair if they may."""
+    """A new booking's answers from the address (?school=&date=&kind=, as the series and
+    level pages link them), and the defaults: the only school, and the person booking as
+    chair if they may."""
     data: dict = {}
     school_ids = {str(school.id) for school in schools}
     wanted = request.args.get("school", "")
@@ -41,6 +42,8 @@ def _prefilled(schools, chairs) -> dict:
         data["school"] = wanted
     elif len(schools) == 1:
         data["school"] = str(schools[0].id)
+    if request.args.get("kind", "") in {choice.code for choice in rules.MEETING_KINDS}:
+        data["kind"] = request.args["kind"]
     with contextlib.suppress(ValueError):
         data["meeting_date"] = date.fromisoformat(request.args.get("date", ""))
     if any(person.id == current_user.id for person in chairs):

@@ -3,6 +3,7 @@ beside its question with what was typed kept, and an overlapping meeting is a wa
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -413,3 +414,25 @@ def test_an_end_time_the_clocks_repeat_can_be_before_the_start_on_the_wall_clock
     assert response.status_code == 302  # 01:45 BST to 01:15 GMT is half an hour
     meeting = meetings_at(setting.school)[-1]
     assert meeting.ends_at - meeting.starts_at == datetime(2000, 1, 1, 0, 30) - datetime(2000, 1, 1)
+
+
+@pytest.mark.parametrize("kind", ["taf", "not-a-kind"])
+def test_the_booking_form_takes_the_meeting_type_from_the_link(visitor, kind):
+    """The level page links a step down's handover to /meetings/new?kind=taf; an unknown type
+    in the address is ignored."""
+    setting = school_with_meeting()
+    visitor.sign_in(setting.dsl.email)
+
+    body = visitor.get(f"/meetings/new?school={setting.school.id}&kind={kind}").get_data(
+        as_text=True
+    )
+
+    checked = [
+        tag
+        for tag in re.findall(r"<input\b[^>]*>", body)
+        if 'name="kind"' in tag and "checked" in tag
+    ]
+    if kind == "taf":
+        assert len(checked) == 1 and 'value="taf"' in checked[0]
+    else:
+        assert not any('value="not-a-kind"' in tag for tag in checked)
