@@ -70,7 +70,6 @@ class Defaults:
     GP_NOTIFICATION_WORKING_DAYS = 5
     GP_SECURE_EMAIL_DOMAINS = ["nhs.net"]
     PAGE_SIZE = 25
-    PLAN_REVIEW_WEEKS = 6
     # Levels of need in order, as "code=Name, code=Name"; None keeps the defaults (Universal,
     # Early Help, Targeted Early Help, Children's Social Care). The codes early_help,
     # targeted_early_help and social_care must stay; the names and any other levels are free.

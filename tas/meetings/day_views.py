@@ -8,7 +8,7 @@ the meeting page. URLs carry ids only, never a child's name.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
@@ -24,6 +24,7 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import StartPlanForm
 from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
+from tas.reviews.reviews import due_after
 from tas.submissions import AlreadySubmitted, already_saved, once
 
 from . import day, minutes_rules, rules
@@ -364,8 +365,8 @@ def minutes_plan_start(meeting_id: int, item_id: int):
         day.viewed("plan_start_opened", item.child, **_ids(item))
     agreement = current_agreement(item.child_id)
     opened = today()
-    weeks = current_app.config.get("PLAN_REVIEW_WEEKS", plan_rules.REVIEW_WEEKS)
-    defaults = {"started_on": opened, "next_review_on": plan_rules.next_review(opened, weeks)}
+    # The plan review rule in force (a coordinator may change it) gives the first review date.
+    defaults = {"started_on": opened, "next_review_on": due_after("plan_review", opened)}
     form = StartPlanForm(
         data=defaults if request.method == "GET" else None, leads=lead_candidates()
     )

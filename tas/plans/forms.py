@@ -35,7 +35,8 @@ class PlanForm(RecordForm):
     )
     next_review_on = DayField(
         "Next review date",
-        description="Plans are usually reviewed every 6 weeks. For example, 27 3 2027",
+        description="The plan review opens for this date and moves with it. The date offered "
+        "follows the partnership's plan review rule. For example, 27 3 2027",
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from tas.organisations.rules import Choice, label
 
 __all__ = ["Choice", "label"]
 
-# The order matters: a step up moves down this list (DESIGN.md section 2).
-LEVELS_OF_NEED = (
-    Choice("universal", "Universal"),
-    Choice("early_help", "Early Help"),
-    Choice("targeted_early_help", "Targeted Early Help"),
-    Choice("social_care", "Children's Social Care"),
-)
+# A new plan's level; the levels themselves are a setting (tas.reviews.rules, LEVELS_OF_NEED).
 DEFAULT_LEVEL = "early_help"
 
 PLAN_STATUSES = (
@@ -57,24 +51,12 @@ MARKERS = (
     Choice("third_party", "Third-party information"),
 )
 OPEN_ACTION_STATUSES = frozenset({"not_started", "in_progress"})
-REVIEW_WEEKS = 6
 SCORE_RANGE = range(0, 11)
-
-
-def level_rank(code: str) -> int:
-    """Where a level of need sits in the ordered list (Universal is 0); unknown codes raise."""
-    codes = [choice.code for choice in LEVELS_OF_NEED]
-    return codes.index(code)
 
 
 def is_changeable(plan_status: str) -> bool:
     """Only an open plan can be changed: one held by Social Care or closed is read-only."""
     return plan_status == "open"
-
-
-def next_review(from_day: date, weeks: int = REVIEW_WEEKS) -> date:
-    """The default next review: `weeks` after the day given (DESIGN.md section 4)."""
-    return from_day + timedelta(weeks=weeks)
 
 
 def action_is_open(status: str) -> bool:

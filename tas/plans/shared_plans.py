@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,6 +14,9 @@ from tas.audit.services import record
 from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.reviews import reviews
+from tas.reviews.levels import plan_started
+from tas.reviews.models import Review
 
 from . import rules
 from .models import Action, AgencyInvolvement, Outcome, SharedPlan
@@ -56,7 +59,9 @@ def _lead_problems(lead_id: int | None) -> dict[str, str]:
 
 
 def start_plan(child: Child, user: User, agreement: Agreement | None, values: dict) -> SharedPlan:
-    """Start the child's one open plan, at the default level of need, audited."""
+    """Start the child's one open plan, audited: a child below Early Help steps up to it, and
+    the first plan review opens, due on the next review date (by the plan review rule when
+    none was given), owned by the lead practitioner."""
     if agreement is None:
         raise Refused({"open_plan": NO_AGREEMENT})
     problems = {
@@ -77,6 +82,10 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
 
     def write() -> SharedPlan:
         db.session.flush()  # the one-open-plan index answers here when another start won
+        plan_started(plan, user)
+        if plan.next_review_on is None:
+            plan.next_review_on = reviews.due_after("plan_review", plan.started_on)
+        keep_plan_review(plan, plan.next_review_on, user)
         record("plan_started", target=plan, detail=audit_fields(values, child_id=child.id))
         return plan
 
@@ -87,8 +96,11 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
         raise Refused({"open_plan": OPEN_PLAN}) from error
 
 
-def change_plan(plan: SharedPlan, version: int | None, values: dict) -> dict:
-    """Change the lead practitioner and next review date, unless someone saved it since."""
+def change_plan(
+    plan: SharedPlan, version: int | None, values: dict, by: User | None = None
+) -> dict:
+    """Change the lead practitioner and next review date, unless someone saved it since. The
+    open plan review moves with the date, and the plan's open reviews with the lead."""
     check_version(plan, version)
     dates = rules.plan_date_problems(plan.started_on, values["next_review_on"], today())
     refuse_if(
@@ -97,23 +109,40 @@ def change_plan(plan: SharedPlan, version: int | None, values: dict) -> dict:
             **_lead_problems(values["lead_practitioner_id"]),
         }
     )
-    return _save(plan, values, "plan_changed")
+    changer = by if by is not None else (current_user if has_request_context() else None)
+
+    def in_step(changed: dict) -> None:
+        if "next_review_on" in changed:
+            keep_plan_review(plan, plan.next_review_on, changer)
+        if "lead_practitioner_id" in changed:
+            move_review_owner(plan)
+
+    return _save(plan, values, "plan_changed", then=in_step)
 
 
 def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
     """Close the plan with a reason; it stays, read-only, and a new one may be started. The
-    GP practice, if told of the plan, gets a closure update in the same transaction."""
+    GP practice, if told of the plan, gets a closure update, and the plan's open and paused
+    reviews are cancelled, in the same transaction."""
     from .gp_notifications import send_update
 
     check_version(plan, version)
     refuse_if(rules.closure_problems(values["closed_on"], plan.started_on, today()))
     closer = by if by is not None else (current_user if has_request_context() else None)
-    return _save(
-        plan,
-        {**values, "status": "closed"},
-        "plan_closed",
-        then=lambda: send_update(plan, "closure", closer) if closer is not None else None,
-    )
+
+    def closed(_changed: dict) -> None:
+        if closer is not None:
+            send_update(plan, "closure", closer)
+        for status in ("open", "paused"):
+            reviews.set_status(
+                plan.child_id,
+                kinds=PLAN_REVIEW_KINDS,
+                status="cancelled",
+                why="plan_closed",
+                from_status=status,
+            )
+
+    return _save(plan, {**values, "status": "closed"}, "plan_closed", then=closed)
 
 
 def _save(plan: SharedPlan, values: dict, action: str, then=None) -> dict:
@@ -126,10 +155,92 @@ def _save(plan: SharedPlan, values: dict, action: str, then=None) -> dict:
         db.session.flush()
         record(action, target=plan, detail=audit_fields(changed))
         if then is not None:
-            then()
+            then(changed)
         return changed
 
     return commit(write)
+
+
+# ---------------------------------------------------------------- plan reviews in step
+
+# The reviews a plan's closure cancels: those about the early-help plan itself. A referral's
+# IFD decision and a Social Care assessment go on whatever happens to the plan.
+PLAN_REVIEW_KINDS = frozenset({"plan_review", "handover_meeting"})
+
+
+def keep_plan_review(plan: SharedPlan, due_on, by: User | None) -> Review | None:
+    """The plan's open plan review, due `due_on`: moved when there is one, opened (owned by the
+    lead practitioner) when there is none, cancelled when the date was taken away. None while
+    Children's Social Care holds the plan or it is closed. In the caller's transaction."""
+    if plan.status != "open":
+        return None
+    found = reviews.open_reviews(plan.child_id, "plan_review", plan_id=plan.id)
+    if due_on is None:
+        for review in found:
+            review.status = "cancelled"
+        if found:
+            record(
+                "reviews_cancelled",
+                detail={
+                    "child_id": plan.child_id,
+                    "review_ids": [review.id for review in found],
+                    "why": "review_date_removed",
+                },
+            )
+        return None
+    if not found:
+        return reviews.open_review(
+            "plan_review",
+            child_id=plan.child_id,
+            from_day=due_on,
+            owner_id=plan.lead_practitioner_id,
+            by=by,
+            plan_id=plan.id,
+            due_on=due_on,
+        )
+    review = found[0]
+    if review.due_on != due_on:
+        before, review.due_on = review.due_on, due_on
+        record(
+            "review_moved",
+            target=review,
+            detail={
+                "child_id": plan.child_id,
+                "plan_id": plan.id,
+                "from": before.isoformat(),
+                "to": due_on.isoformat(),
+            },
+        )
+    return review
+
+
+def move_review_owner(plan: SharedPlan) -> int:
+    """The plan's open and paused reviews follow a new lead practitioner (an IFD decision stays
+    with its referrer; with no lead named, reviews keep their owner); how many moved."""
+    lead = plan.lead_practitioner_id
+    if lead is None:
+        return 0
+    moved = db.session.scalars(
+        select(Review).where(
+            Review.plan_id == plan.id,
+            Review.status.in_(("open", "paused")),
+            Review.kind != "ifd_decision",
+            or_(Review.owner_id.is_(None), Review.owner_id != lead),
+        )
+    ).all()
+    for review in moved:
+        review.owner_id = lead
+    if moved:
+        record(
+            "reviews_owner_changed",
+            detail={
+                "child_id": plan.child_id,
+                "plan_id": plan.id,
+                "review_ids": [review.id for review in moved],
+                "owner_id": lead,
+            },
+        )
+    return len(moved)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ ids only, never a child's name.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
@@ -15,8 +15,9 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.extensions import db
+from tas.reviews import reviews
 
-from . import rules, shared_plans
+from . import shared_plans
 from .access import ReadOnly, plan_on, read_only_page
 from .editing import submit_change, submit_new
 from .forms import ClosePlanForm, PlanForm, StartPlanForm
@@ -49,8 +50,7 @@ def start(child_id: int):
         viewed("plan_start_refused", child, reason="no agreement" if existing is None else "open")
         return render_template("plans/start.html", form=None, **context)
     day = today()
-    weeks = current_app.config.get("PLAN_REVIEW_WEEKS", rules.REVIEW_WEEKS)
-    defaults = {"started_on": day, "next_review_on": rules.next_review(day, weeks)}
+    defaults = {"started_on": day, "next_review_on": reviews.due_after("plan_review", day)}
     form = StartPlanForm(
         data=defaults if request.method == "GET" else None, leads=shared_plans.lead_candidates()
     )
@@ -100,7 +100,7 @@ def change(child_id: int, plan_id: int):
         plan=on.plan,
         form=form,
         comparison=result.comparison,
-        level_label=rules.label(rules.LEVELS_OF_NEED, on.plan.level_of_need),
+        level_label=reviews.level_label(on.plan.level_of_need),
     ), result.status
 
 

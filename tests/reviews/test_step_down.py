@@ -94,7 +94,8 @@ def test_a_step_down_reopens_the_plan_and_opens_the_handover_review(app):
     assert "The step down to Early Help has been recorded" in text
     assert "a handover (TAF) meeting with the family is due by 5 January 2027" in text
     assert "Book the handover (TAF) meeting" in text
-    assert f'href="/meetings/new?school={setting.school.id}"' in page.get_data(as_text=True)
+    booking = f'href="/meetings/new?school={setting.school.id}&amp;kind=taf"'
+    assert booking in page.get_data(as_text=True)
 
 
 def test_a_lead_practitioner_who_books_no_meetings_is_not_offered_the_booking(app):

@@ -12,30 +12,11 @@ from tas.plans import rules
 TODAY = date(2026, 10, 12)
 
 
-def test_levels_of_need_are_an_ordered_list_of_names():
-    assert [level.label for level in rules.LEVELS_OF_NEED] == [
-        "Universal",
-        "Early Help",
-        "Targeted Early Help",
-        "Children's Social Care",
-    ]
-    ranks = [rules.level_rank(level.code) for level in rules.LEVELS_OF_NEED]
-    assert ranks == sorted(ranks) == [0, 1, 2, 3]
-    assert rules.DEFAULT_LEVEL == "early_help"
-    with pytest.raises(ValueError):
-        rules.level_rank("made_up")
-
-
 @pytest.mark.parametrize(
     ("status", "changeable"), [("open", True), ("held_by_social_care", False), ("closed", False)]
 )
 def test_only_an_open_plan_can_be_changed(status, changeable):
     assert rules.is_changeable(status) is changeable
-
-
-def test_the_next_review_is_six_weeks_on_by_default():
-    assert rules.next_review(date(2026, 10, 12)) == date(2026, 11, 23)
-    assert rules.next_review(date(2026, 10, 12), weeks=4) == date(2026, 11, 9)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,517 @@
+"""Completing a review: its owner or anyone who may change the child's record records the
+outcome, notes, who and when. A plan review scores the plan's outcomes and opens the next one;
+a handover meeting held opens the first plan review. Outsiders get 404, readers 403; a stale
+completion is refused with both versions, and a form sent twice completes once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.plans.models import Outcome, OutcomeScore, SharedPlan
+from tas.reviews.models import Review
+from tests import factories
+from tests.conftest import Visitor
+from tests.plans.helpers import date_shown
+
+from .helpers import (
+    audit_events,
+    child_with_plan,
+    day,
+    error_summary,
+    field_value,
+    page_text,
+)
+
+TODAY = date(2026, 11, 27)
+
+
+def signed_in(app, user) -> Visitor:
+    """A browser signed in as an existing user (made with the factories' password)."""
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(user.email).status_code == 302
+    browser.user = user
+    return browser
+
+
+def plan_reviews_of(plan_id: int, status: str | None = None) -> list[Review]:
+    db.session.expire_all()
+    query = select(Review).where(Review.plan_id == plan_id, Review.kind == "plan_review")
+    if status:
+        query = query.where(Review.status == status)
+    return list(db.session.scalars(query.order_by(Review.id)))
+
+
+def saved_review(review_id: int) -> Review:
+    db.session.expire_all()
+    return db.session.get(Review, review_id)
+
+
+def with_outcomes(plan, *statements) -> list[Outcome]:
+    rows = [Outcome(plan_id=plan.id, statement=statement) for statement in statements]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def complete_url(review) -> str:
+    return f"/reviews/{review.id}/complete"
+
+
+# ---------------------------------------------------------------- plan reviews
+
+
+def test_the_lead_completes_a_plan_review_with_scores_and_the_next_date(app):
+    setting = child_with_plan()
+    school_on_time, sleeps = with_outcomes(setting.plan, "Gets to school on time", "Sleeps well")
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    form = lead.get(complete_url(review))
+    done = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(TODAY),
+            f"score_{school_on_time.id}": "6",
+            f"score_{sleeps.id}": "4",
+            "next_on": day(date(2027, 1, 15)),
+            "notes": "Attendance up; sleep still hard",
+            "version": field_value(form, "version"),
+        },
+    )
+
+    assert form.status_code == 200
+    assert "Score now for: Gets to school on time" in page_text(form)
+    assert field_value(form, "next_on") is not None
+    assert done.status_code == 302
+    assert done.headers["Location"] == f"/reviews/{review.id}"
+    completed = saved_review(review.id)
+    assert (completed.status, completed.outcome, completed.completed_on) == (
+        "completed",
+        "reviewed",
+        TODAY,
+    )
+    assert completed.completed_by_id == setting.link_worker.id
+    assert completed.notes == "Attendance up; sleep still hard"
+    scores = db.session.execute(
+        select(OutcomeScore.outcome_id, OutcomeScore.score, OutcomeScore.scored_on).order_by(
+            OutcomeScore.outcome_id
+        )
+    ).all()
+    assert [tuple(row) for row in scores] == [
+        (school_on_time.id, 6, TODAY),
+        (sleeps.id, 4, TODAY),
+    ]
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2027, 1, 15)
+    [following] = plan_reviews_of(setting.plan.id, "open")
+    assert (following.due_on, following.owner_id) == (date(2027, 1, 15), setting.link_worker.id)
+    [event] = audit_events("review_completed")
+    assert event.detail["outcome"] == "reviewed"
+    assert event.detail["scored_outcome_ids"] == [school_on_time.id, sleeps.id]
+    assert event.detail["next_review_id"] == following.id
+    assert "sleep" not in str(event.detail).lower()  # notes are never audited
+    page = page_text(lead.get(f"/reviews/{review.id}"))
+    assert (
+        "The plan review has been completed. The next plan review is due on 15 January 2027" in page
+    )
+    assert "Outcome Reviewed" in page
+
+
+def test_the_next_review_date_left_blank_follows_the_rule(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    form = lead.get(complete_url(review))
+    lead.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(date(2026, 11, 20)), "version": "1"},
+    )
+
+    # The form suggests 6 weeks from today; left blank, 6 weeks from the review's own date.
+    assert date_shown(form, "next_on") == ["8", "1", "2027"]
+    [following] = plan_reviews_of(setting.plan.id, "open")
+    assert following.due_on == date(2027, 1, 4)  # 1 January 2027 is a bank holiday
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize(
+    ("sent", "problems"),
+    [
+        (
+            {"completed_on": day(date(2026, 11, 28))},
+            {"completed_on": "The date the review was completed must be today or in the past"},
+        ),
+        (
+            {"completed_on": ["", "", ""]},
+            {"completed_on": "Enter the date the review was completed"},
+        ),
+        (
+            {"completed_on": day(date(2026, 9, 1))},
+            {
+                "completed_on": "The date the review was completed must be on or after the day "
+                "the plan started"
+            },
+        ),
+        ({"score": "11"}, {"score": "Enter a score from 0 to 10, as a whole number"}),
+        ({"score": ""}, {"score": "Enter a score from 0 to 10 for each outcome"}),
+        (
+            {"next_on": day(date(2026, 11, 27))},
+            {"next_on": "The next review date must be after the date of this review"},
+        ),
+    ],
+)
+def test_what_to_put_right_when_completing_a_plan_review(app, sent, problems):
+    setting = child_with_plan()
+    [outcome] = with_outcomes(setting.plan, "Gets to school on time")
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    sent = dict(sent)  # the parameters are shared by both databases' runs
+    data = {
+        "outcome": "reviewed",
+        "completed_on": day(TODAY),
+        f"score_{outcome.id}": sent.pop("score", "5"),
+        "version": "1",
+        **sent,
+    }
+
+    response = lead.submit(complete_url(review), data)
+
+    assert response.status_code == 200
+    expected = {
+        (f"score_{outcome.id}" if name == "score" else name): text
+        for name, text in problems.items()
+    }
+    assert error_summary(response) == expected
+    assert saved_review(review.id).status == "open"
+    assert db.session.scalars(select(OutcomeScore)).all() == []
+
+
+def test_no_new_plan_review_while_social_care_holds_the_plan(app):
+    setting = child_with_plan(status="held_by_social_care")
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    form = lead.get(complete_url(review))
+    done = lead.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(TODAY), "version": "1"},
+    )
+
+    assert "No next review opens: Children's Social Care holds the case" in page_text(form)
+    assert done.status_code == 302
+    assert [r.status for r in plan_reviews_of(setting.plan.id)] == ["completed"]
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2026, 12, 4)
+
+
+# ---------------------------------------------------------------- handover and assessment
+
+
+def test_a_handover_meeting_held_opens_the_first_plan_review(app):
+    setting = child_with_plan()
+    change = factories.step_change(setting.child, setting.dsl)
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 12, 7),
+        owner_id=setting.link_worker.id,
+        step_change_id=change.id,
+        plan_id=setting.plan.id,
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)  # not the owner, but may change the child's record
+
+    form = dsl.get(complete_url(review))
+    done = dsl.submit(
+        complete_url(review),
+        {"outcome": "held", "completed_on": day(date(2026, 11, 26)), "version": "1"},
+    )
+
+    assert "Not held: rearranged" in page_text(form)
+    assert done.status_code == 302
+    completed = saved_review(review.id)
+    assert (completed.status, completed.outcome, completed.completed_by_id) == (
+        "completed",
+        "held",
+        setting.dsl.id,
+    )
+    # 6 weeks from Thursday 26 November 2026.
+    [first] = plan_reviews_of(setting.plan.id, "open")
+    assert (first.due_on, first.owner_id) == (date(2027, 1, 7), setting.link_worker.id)
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2027, 1, 7)
+
+
+def test_a_handover_rearranged_opens_a_new_handover_review_on_the_new_date(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 11, 25),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    url = complete_url(review)
+
+    missing = lead.submit(
+        url, {"outcome": "rearranged", "completed_on": day(TODAY), "version": "1"}
+    )
+    done = lead.submit(
+        url,
+        {
+            "outcome": "rearranged",
+            "completed_on": day(TODAY),
+            "next_on": day(date(2026, 12, 3)),
+            "version": "1",
+        },
+    )
+
+    assert error_summary(missing) == {
+        "next_on": "Enter the date the handover meeting has been rearranged for"
+    }
+    assert done.status_code == 302
+    db.session.expire_all()
+    handovers = db.session.scalars(
+        select(Review).where(Review.kind == "handover_meeting").order_by(Review.id)
+    ).all()
+    assert [(r.status, r.outcome, r.due_on) for r in handovers] == [
+        ("completed", "rearranged", date(2026, 11, 25)),
+        ("open", None, date(2026, 12, 3)),
+    ]
+    assert plan_reviews_of(setting.plan.id) == []
+
+
+def test_an_assessment_outcome_is_recorded(app):
+    setting = child_with_plan(plan=False, level="social_care")
+    referral = factories.referral(setting.child, setting.dsl)
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="assessment_outcome",
+        due_on=date(2027, 1, 28),
+        owner_id=setting.dsl.id,
+        referral_id=referral.id,
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    done = dsl.submit(
+        complete_url(review),
+        {
+            "outcome": "continues",
+            "completed_on": day(TODAY),
+            "notes": "Child in need plan",
+            "version": "1",
+        },
+    )
+
+    assert done.status_code == 302
+    completed = saved_review(review.id)
+    assert (completed.status, completed.outcome, completed.notes) == (
+        "completed",
+        "continues",
+        "Child in need plan",
+    )
+    page = page_text(dsl.get(f"/reviews/{review.id}"))
+    assert "Outcome Continues with Children's Social Care" in page
+    assert f"Referral to the IFD IFD-{referral.id:04d}" in page
+
+
+def test_an_ifd_decision_is_recorded_on_the_level_page_not_here(app):
+    setting = child_with_plan()
+    referral = factories.referral(setting.child, setting.dsl)
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="ifd_decision",
+        due_on=date(2026, 11, 24),
+        owner_id=setting.dsl.id,
+        referral_id=referral.id,
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    page = dsl.get(f"/reviews/{review.id}")
+    sent = dsl.submit(
+        complete_url(review),
+        {"outcome": "held", "completed_on": day(TODAY), "version": "1"},
+        page=f"/reviews/{review.id}",
+    )
+
+    assert "Record the IFD's decision on the level of need page" in page_text(page)
+    assert "Complete this review" not in page_text(page)
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith(f"/children/{setting.child.id}")
+    assert saved_review(review.id).status == "open"
+
+
+# ---------------------------------------------------------------- who may complete
+
+
+def test_someone_who_cannot_see_the_child_gets_not_found(app, login_as):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    other_dsl = login_as("dsl")
+
+    page = other_dsl.get(complete_url(review))
+    sent = other_dsl.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(TODAY), "version": "1"},
+        page="/reviews",
+    )
+
+    assert (page.status_code, sent.status_code) == (404, 404)
+    assert other_dsl.get(f"/reviews/{review.id}").status_code == 404
+    assert saved_review(review.id).status == "open"
+
+
+def test_someone_who_may_only_read_the_child_cannot_complete(app, login_as):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    practitioner = login_as("practitioner")
+    factories.involvement(
+        setting.plan, agency=practitioner.user.agency, practitioner=practitioner.user
+    )
+    db.session.commit()
+
+    page = practitioner.get(f"/reviews/{review.id}")
+    form = practitioner.get(complete_url(review))
+    sent = practitioner.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(TODAY), "version": "1"},
+        page=f"/reviews/{review.id}",
+    )
+
+    assert page.status_code == 200
+    assert "Complete this review" not in page_text(page)
+    assert (form.status_code, sent.status_code) == (403, 403)
+    assert saved_review(review.id).status == "open"
+
+
+def test_the_owner_completes_even_without_access_to_change_the_child(app, login_as):
+    """A practitioner who owns the review (say, after work was reassigned to them)."""
+    setting = child_with_plan()
+    practitioner = login_as("practitioner")
+    factories.involvement(
+        setting.plan, agency=practitioner.user.agency, practitioner=practitioner.user
+    )
+    review = factories.review(setting.child, plan_id=setting.plan.id, owner_id=practitioner.user.id)
+    db.session.commit()
+
+    done = practitioner.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(TODAY), "version": "1"},
+    )
+
+    assert done.status_code == 302
+    assert saved_review(review.id).completed_by_id == practitioner.user.id
+
+
+# ---------------------------------------------------------------- stale and sent twice
+
+
+def test_a_stale_completion_is_refused_with_both_versions(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    dsl = signed_in(app, setting.dsl)
+    lead_form, dsl_form = lead.get(complete_url(review)), dsl.get(complete_url(review))
+
+    first = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(date(2026, 11, 26)),
+            "notes": "Lead's notes",
+            "version": field_value(lead_form, "version"),
+        },
+    )
+    second = dsl.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(TODAY),
+            "notes": "DSL's notes",
+            "version": field_value(dsl_form, "version"),
+        },
+    )
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    text = page_text(second)
+    assert "Someone else changed this review while you were completing it" in text
+    assert "Notes (optional) DSL's notes Lead's notes Different" in text
+    assert "Date it was completed 2026-11-27 2026-11-26 Different" in text
+    completed = saved_review(review.id)
+    assert (completed.notes, completed.completed_by_id) == ("Lead's notes", setting.link_worker.id)
+    assert len(plan_reviews_of(setting.plan.id, "open")) == 1
+
+
+def test_a_completion_sent_twice_completes_once(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    form = lead.get(complete_url(review))
+    data = {
+        "outcome": "reviewed",
+        "completed_on": day(TODAY),
+        "version": field_value(form, "version"),
+        "submission": field_value(form, "submission"),
+    }
+
+    first = lead.submit(complete_url(review), data)
+    again = lead.submit(complete_url(review), data, page=f"/reviews/{review.id}")
+
+    assert first.status_code == 302 and again.status_code == 302
+    follow = page_text(lead.get(again.headers["Location"]))
+    assert "already saved when the form was first sent" in follow
+    assert len(plan_reviews_of(setting.plan.id, "open")) == 1
+    assert len(audit_events("review_completed")) == 1
+
+
+def test_a_completed_review_cannot_be_opened_for_completion_again(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child,
+        plan_id=setting.plan.id,
+        owner_id=setting.link_worker.id,
+        status="completed",
+        outcome="reviewed",
+        completed_on=date(2026, 11, 20),
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    form = lead.get(complete_url(review))
+
+    assert form.status_code == 302
+    assert "This review is completed" in page_text(lead.get(form.headers["Location"]))
