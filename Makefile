@@ -9,9 +9,13 @@ GOVUK := tas/static/govuk
 
 .PHONY: run test install install-dev assets lint format test-fast test-browser check-deploy clean
 
-run: install assets ## Install, migrate, load demo data on an empty database, serve
+run: install assets ## Install, migrate, load demo data on an empty database, serve (and the scheduler)
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
+# One scheduler process next to the development server, never inside it (so the debug
+# reloader cannot start a second one); the trap stops it when the server stops.
+	$(FLASK) scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev assets ## Install with dev extras, then lint and run the whole suite

@@ -1,11 +1,17 @@
-"""Flask commands that span domains: demo data, deployment checks, the outbox."""
+"""Flask commands that span domains: demo data, deployment checks, the outbox, reminders and
+the scheduler process."""
 
 from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
 
 from . import config, demo
+from .clock import LONDON, utcnow
 from .outbox.services import deliver_due
 
 
@@ -13,6 +19,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(check_deploy)
     app.cli.add_command(outbox_send)
+    app.cli.add_command(send_reminders)
+    app.cli.add_command(scheduler)
 
 
 @click.command("demo-data")
@@ -51,3 +59,50 @@ def check_deploy() -> None:
 def outbox_send() -> None:
     """Deliver every queued email that is due (the scheduler will run this regularly)."""
     click.echo(f"{deliver_due()} email(s) delivered.")
+
+
+class Moment(click.ParamType):
+    """A date and time such as "2026-12-03 07:05": London time unless it says otherwise."""
+
+    name = "datetime"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            self.fail('Give a date and time like "2026-12-03 07:05" (London time)', param, ctx)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LONDON)
+        return moment.astimezone(UTC)
+
+
+@click.command("send-reminders")
+@click.option(
+    "--as-of",
+    type=Moment(),
+    default=None,
+    help='Run the pass as if it were this time ("2026-12-03 07:05", London time): for '
+    "re-running a missed day. Default: now.",
+)
+def send_reminders(as_of: datetime | None) -> None:
+    """Run one reminder pass: plan and send reminders and digests, deliver the outbox."""
+    from .reviews.reminders import run_pass
+
+    counts = run_pass(as_of or utcnow())
+    click.echo(f"Reminder pass: {counts.line()}.")
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the scheduler process (exactly one per deployment; never in the web workers)."""
+    if os.environ.get("WERKZEUG_RUN_MAIN"):
+        raise click.ClickException(
+            "The scheduler never runs inside the development server's reloader: start it as "
+            "its own process (make run does)."
+        )
+    from .reviews.scheduler import run
+
+    logging.getLogger("tas").setLevel(logging.INFO)
+    run(current_app._get_current_object())

@@ -106,6 +106,11 @@ def _deliver_one(message_id: int) -> int:
         permanent = 500 <= error.smtp_code < 600
         _failed(message, f"{error.smtp_code} {error.smtp_error!r}", permanent=permanent)
         return 0
+    except smtplib.SMTPRecipientsRefused as error:  # every recipient refused at RCPT TO
+        codes = [code for code, _ in error.recipients.values()]
+        permanent = bool(codes) and all(500 <= code < 600 for code in codes)
+        _failed(message, "Recipients refused: " + " ".join(map(str, codes)), permanent=permanent)
+        return 0
     except (OSError, smtplib.SMTPException) as error:
         _failed(message, type(error).__name__ + ": " + str(error), permanent=False)
         return 0

@@ -1,0 +1,361 @@
+"""The reminder pass: plan what is due today as rows, then send each row exactly once.
+
+Reminders are rows (tas.reviews.models.Reminder), unique on (target, recipient, kind, the day
+they are for); the database decides what is due, and the scheduler process only wakes this up.
+
+1. Nothing before REMINDER_HOUR (Europe/London) or on a weekend or bank holiday.
+2. Plan: for every open thing due within 5 working days (or overdue) and each of its
+   recipients, the one reminder due today (rules.reminder_due) is inserted, ignoring one that
+   exists. Its key carries the day the reminder was scheduled for, so after downtime only the
+   latest reminder of each (thing, person) is added: one catch-up message, not one per day.
+3. Send: pending rows are claimed in small batches with row locks (FOR UPDATE SKIP LOCKED on
+   PostgreSQL; an immediate transaction on SQLite), re-checked (dropped when the thing is done),
+   then emailed through the outbox in the same transaction, or kept for the person's daily
+   digest. Several processes can run passes at once: each row goes once.
+4. Digests (tas.reviews.digests), then the outbox is delivered and old rows are purged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tas.auth.models import PendingForm, SignInAttempt
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.clock import local, utcnow
+from tas.extensions import db
+from tas.ical.feed_models import FeedMiss
+from tas.organisations.models import User
+from tas.outbox.services import deliver_due, queue
+from tas.submissions import UsedSubmission
+
+from . import recipients, rules
+from . import reminder_sources as sources
+from .models import Reminder
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+KEY = ("target_kind", "target_id", "recipient_id", "kind", "send_on")
+DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)
+LOOK_AHEAD_WORKING_DAYS = 5  # the earliest reminder goes 5 working days before
+
+
+@dataclass
+class PassCounts:
+    """What one pass did, for the log line and the command's output (numbers only)."""
+
+    planned: int = 0
+    emailed: int = 0
+    in_digest: int = 0
+    dropped: int = 0
+    daily_digests: int = 0
+    weekly_digests: int = 0
+    delivered: int = 0
+    purged: int = 0
+
+    def line(self) -> str:
+        return ", ".join(
+            f"{name.replace('_', ' ')} {value}" for name, value in asdict(self).items()
+        )
+
+
+# ---------------------------------------------------------------- the pass
+
+
+def reminder_day(as_of: datetime) -> date | None:
+    """The day reminders go out for at `as_of`: its London date from REMINDER_HOUR on a working
+    day; None earlier in the day, at weekends and on bank holidays."""
+    moment = local(as_of)
+    if moment.hour < int(current_app.config["REMINDER_HOUR"]):
+        return None
+    if not rules.is_working_day(moment.date(), ENGLAND_AND_WALES):
+        return None
+    return moment.date()
+
+
+def run_pass(as_of: datetime | None = None) -> PassCounts:
+    """One pass: plan and send the day's reminders and digests, deliver the outbox, purge."""
+    from . import digests
+
+    as_of = as_of or utcnow()
+    if as_of.tzinfo is None:
+        raise ValueError("run_pass needs a timezone-aware moment")
+    counts = PassCounts()
+    today = reminder_day(as_of)
+    if today is not None:
+        counts.planned = plan(today)
+        send(today, counts)
+        counts.daily_digests = digests.send_daily(today)
+        counts.weekly_digests = digests.send_weekly(today)
+    counts.delivered = deliver_all()
+    counts.purged = purge(utcnow())
+    log.info(
+        "Reminder pass at %s London%s: %s",
+        f"{local(as_of):%Y-%m-%d %H:%M}",
+        "" if today else " (no reminders before the reminder hour or on a non-working day)",
+        counts.line(),
+    )
+    return counts
+
+
+def deliver_all(rounds: int = 20) -> int:
+    """Deliver the outbox until nothing more is due (bounded, so a pass always ends)."""
+    delivered = 0
+    for _ in range(rounds):
+        sent = deliver_due()
+        delivered += sent
+        if sent == 0:
+            break
+    return delivered
+
+
+# ---------------------------------------------------------------- transactions and inserts
+
+
+def dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One short transaction, committed at the end. On SQLite it is an immediate transaction:
+    it takes the write lock first, so another process's pass waits for it (busy timeout) and
+    then sees what this one did. On PostgreSQL the callers take row locks."""
+    db.session.commit()
+    if dialect() == "sqlite":
+        db.session.execute(text("BEGIN IMMEDIATE"))
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def insert_once():
+    """INSERT INTO reminder ... ON CONFLICT (the unique key) DO NOTHING."""
+    module = postgresql if dialect() == "postgresql" else sqlite
+    return module.insert(Reminder).on_conflict_do_nothing(index_elements=list(KEY))
+
+
+def claimed_key(values: dict) -> int | None:
+    """Insert one reminder row unless its key exists: its id when this call added it (so this
+    process, and no other, goes on to send it), else None."""
+    return db.session.execute(
+        insert_once().values(created_at=utcnow(), **values).returning(Reminder.id)
+    ).scalar()
+
+
+def lock_rows(query):
+    """Lock the selected rows; on PostgreSQL rows another pass holds are skipped."""
+    if dialect() == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query  # SQLite: the immediate transaction already excludes other writers
+
+
+# ---------------------------------------------------------------- 2. plan
+
+
+def plan(today: date) -> int:
+    """Add the reminder rows due today (or, after downtime, the latest that fell due); how many
+    were added. Rows that exist are left alone, whoever added them."""
+    horizon = rules.add_working_days(today, LOOK_AHEAD_WORKING_DAYS, ENGLAND_AND_WALES)
+    items = sources.due_until(horizon)
+    directory = recipients.load(
+        (item.owner_id for item in items), (item.school_id for item in items)
+    )
+    wanted = {}
+    for item in items:
+        due = rules.reminder_due(item.due_on, today, ENGLAND_AND_WALES)
+        if due is None:
+            continue
+        send_on, kind = due
+        subject = rules.subject(kind, item.what, item.reference, item.due_on, today)
+        for recipient_id in directory.recipients(item.owner_id, item.school_id):
+            key = (item.target_kind, item.target_id, recipient_id, kind, send_on)
+            wanted[key] = {
+                **dict(zip(KEY, key, strict=True)),
+                "due_on": item.due_on,
+                "status": "pending",
+                "reference": item.reference,
+                "subject": subject,
+                "link": item.link,
+                "created_at": utcnow(),
+            }
+    db.session.commit()
+    if not wanted:
+        return 0
+    days = sorted({key[4] for key in wanted})
+    existing = {
+        tuple(row)
+        for row in db.session.execute(
+            select(*(getattr(Reminder, column) for column in KEY)).where(Reminder.send_on.in_(days))
+        )
+    }
+    new = [wanted[key] for key in sorted(wanted) if key not in existing]
+    if not new:
+        return 0
+    # Sorted by key, so processes inserting the same rows at once wait in one order (no
+    # deadlock); a row another process added first is skipped.
+    added = db.session.execute(insert_once().returning(Reminder.id), new).scalars().all()
+    db.session.commit()
+    return len(added)
+
+
+# ---------------------------------------------------------------- 3. send
+
+
+def send(today: date, counts: PassCounts) -> None:
+    """Send every pending reminder for today or before, batch by batch, each exactly once."""
+    while True:
+        with write_transaction():
+            rows = db.session.scalars(
+                lock_rows(
+                    select(Reminder)
+                    .where(
+                        Reminder.status == "pending",
+                        Reminder.send_on <= today,
+                        Reminder.kind.not_in(DIGEST_KINDS),
+                    )
+                    .order_by(Reminder.id)
+                    .limit(BATCH)
+                )
+            ).all()
+            if rows:
+                _send_batch(rows, counts)
+        if not rows:
+            return
+
+
+def _send_batch(rows: list[Reminder], counts: PassCounts) -> None:
+    """Inside the claiming transaction: drop what no longer applies, email the rest or keep it
+    for the person's daily digest."""
+    current = sources.still_open({(row.target_kind, row.target_id) for row in rows})
+    latest = latest_days(rows)
+    people = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(User.id.in_(sorted({row.recipient_id for row in rows})))
+        )
+    }
+    now = utcnow()
+    for row in rows:
+        item = current.get((row.target_kind, row.target_id))
+        person = people.get(row.recipient_id)
+        if (
+            item is None  # done, cancelled, closed
+            or item.due_on != row.due_on  # moved: a new reminder will say the new date
+            or latest[(row.target_kind, row.target_id, row.recipient_id)] > row.send_on
+            or person is None
+            or not person.active
+        ):
+            row.status = "dropped"
+            counts.dropped += 1
+            continue
+        row.sent_at = now  # shows in the app from now on
+        if person.reminder_digest:
+            row.status = "in_digest"
+            counts.in_digest += 1
+            continue
+        row.status = "sent"
+        message = email(
+            person, row.subject, email_body(row, item, standing_in=item.owner_id != person.id)
+        )
+        if message is not None:
+            row.outbox_message_id = message.id
+            counts.emailed += 1
+
+
+def email(person: User, subject: str, body: str):
+    """Queue one email to the person (flushed, so it has its id); None when their address
+    cannot be written to, which is logged rather than stopping every reminder after it."""
+    try:
+        message = queue([(person.email, person.name)], subject, body)
+    except ValueError:
+        log.warning(
+            "User %s has no usable email address: reminder shown in the app only", person.id
+        )
+        return None
+    db.session.flush()
+    return message
+
+
+def latest_days(rows: list[Reminder]) -> dict[tuple[str, int, int], date]:
+    """The latest day any reminder is for, per (thing, person) of these rows: an older row
+    still pending (a pass stopped before sending it) is superseded by a newer one."""
+    targets = sorted({row.target_id for row in rows})
+    people = sorted({row.recipient_id for row in rows})
+    found = db.session.execute(
+        select(
+            Reminder.target_kind,
+            Reminder.target_id,
+            Reminder.recipient_id,
+            func.max(Reminder.send_on),
+        )
+        .where(
+            Reminder.target_id.in_(targets),
+            Reminder.recipient_id.in_(people),
+            Reminder.kind.not_in(DIGEST_KINDS),
+            Reminder.status != "dropped",
+        )
+        .group_by(Reminder.target_kind, Reminder.target_id, Reminder.recipient_id)
+    ).all()
+    latest = {(kind, target, person): day for kind, target, person, day in found}
+    for row in rows:
+        key = (row.target_kind, row.target_id, row.recipient_id)
+        latest[key] = max(latest.get(key, row.send_on), row.send_on)
+    return latest
+
+
+def full_link(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
+    """The reminder email: the reference, the due date, what to do and the link. No child is
+    named: the link leads to the app, where access is checked."""
+    return render_template(
+        "reviews/email/reminder.txt",
+        subject=row.subject,
+        reference=row.reference,
+        what=item.what,
+        due=rules.long_date(row.due_on),
+        todo=sources.SOURCES[row.target_kind].todo,
+        link=full_link(row.link),
+        standing_in=standing_in,
+        choices_link=full_link(sources.path_for("auth.reminders")),
+    )
+
+
+# ---------------------------------------------------------------- retention
+
+
+def purge(now: datetime) -> int:
+    """Delete short-lived rows past their use (UK GDPR storage limitation): used one-time form
+    tokens after a day, sign-in attempts once the throttle no longer reads them (a day at
+    least), wrong feed links past their window, and forms kept across a sign-out past their
+    hours. How many rows went."""
+    config = current_app.config
+    sign_in_window = timedelta(minutes=2 * int(config["SIGN_IN_WINDOW_MINUTES"]))
+    cut_offs = (
+        (UsedSubmission, UsedSubmission.used_at, timedelta(days=1)),
+        (SignInAttempt, SignInAttempt.at, max(sign_in_window, timedelta(days=1))),
+        (FeedMiss, FeedMiss.at, timedelta(minutes=int(config["FEED_MISS_WINDOW_MINUTES"]))),
+        (PendingForm, PendingForm.created_at, timedelta(hours=int(config["PENDING_FORM_HOURS"]))),
+    )
+    purged = 0
+    for model, moment, keep in cut_offs:
+        result = db.session.execute(
+            delete(model).where(moment < now - keep).execution_options(synchronize_session=False)
+        )
+        purged += max(result.rowcount or 0, 0)
+    db.session.commit()
+    return purged

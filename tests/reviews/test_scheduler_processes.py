@@ -1,0 +1,185 @@
+"""Several scheduler processes at once send each reminder exactly once (SECURITY.md I37); the
+scheduler is its own process, and the web application never starts one.
+
+Real operating-system processes (`flask --app tas ...`) against the test's own database and a
+real SMTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tas.extensions import db
+from tas.outbox import services as outbox
+from tas.outbox.models import OutboxMessage
+from tas.reviews.models import Reminder
+from tas.reviews.reminders import run_pass
+from tests import factories
+from tests.conftest import TEST_SECRET
+from tests.reviews.helpers import child_with_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+FRIDAY = date(2026, 11, 27)
+
+
+def environment(app, smtp_port: int, tmp_path: Path) -> dict[str, str]:
+    """Settings for a child process: this test's database, SMTP server and folders."""
+    return {
+        **os.environ,
+        "TAS_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TAS_MAIL_SERVER": "127.0.0.1",
+        "TAS_MAIL_PORT": str(smtp_port),
+        "TAS_SECRET_KEY": TEST_SECRET,
+        "TAS_BASE_URL": "https://tas.example.org",
+        "TAS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "TAS_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "TAS_ENV": "development",
+    }
+
+
+def flask(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", "tas", *args]
+
+
+def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp_server, tmp_path):
+    # 50 people, each owning two reviews due today: 100 reminders.
+    setting = child_with_plan()
+    owners = []
+    for _ in range(50):
+        owner = factories.user("link_worker", password=None)
+        db.session.flush()
+        owners.append(owner.email)
+        for _ in range(2):
+            factories.review(
+                setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=FRIDAY
+            )
+    db.session.commit()
+
+    env = environment(app, smtp_server.port, tmp_path)
+    command = flask("send-reminders", "--as-of", "2026-11-27 07:05")
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+
+    # Each process reports what it did; together they emailed 100, each reminder once.
+    emailed = [int(re.search(r"emailed (\d+)", out).group(1)) for out, _ in outputs]
+    assert sum(emailed) == 100
+    delivered = [int(re.search(r"delivered (\d+)", out).group(1)) for out, _ in outputs]
+    assert sum(delivered) == 100
+
+    envelopes = smtp_server.envelopes
+    assert len(envelopes) == 100
+    message_ids = {
+        message_from_bytes(e.content, policy=policy.default)["Message-ID"] for e in envelopes
+    }
+    assert len(message_ids) == 100
+    to = Counter(address for e in envelopes for address in e.rcpt_tos)
+    assert to == Counter({address: 2 for address in owners})
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(Reminder)).all()
+    assert len(rows) == 100
+    assert len({(r.target_id, r.recipient_id, r.kind, r.send_on) for r in rows}) == 100
+    assert {row.status for row in rows} == {"sent"}
+    assert len({row.outbox_message_id for row in rows}) == 100
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 100
+
+    # A later pass (here, in this process) sends nothing more.
+    assert run_pass(datetime(2026, 11, 27, 7, 30, tzinfo=UTC)).emailed == 0
+    assert len(smtp_server.envelopes) == 100
+
+
+def test_the_scheduler_process_runs_a_pass_at_start_and_stops_cleanly(app, smtp_server, tmp_path):
+    # Something waiting in the outbox: the first pass (at start-up) delivers it, whatever the
+    # hour (reminders themselves wait for 07:00).
+    waiting = outbox.queue([("dsl@school.example.org", "")], "Waiting", "Body")
+    waiting.next_attempt_at = datetime(2026, 1, 1, tzinfo=UTC)  # due, by any clock
+    db.session.commit()
+    env = environment(app, smtp_server.port, tmp_path)
+    process = subprocess.Popen(
+        flask("scheduler"), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp_server.envelopes and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+        assert len(smtp_server.envelopes) == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    log = stderr.decode()
+    assert "Scheduler started: a pass every 5 minutes" in log
+    assert "Reminder pass at " in log and "delivered 1" in log
+    assert "Scheduler stopped" in log
+
+
+def test_the_web_application_never_starts_a_scheduler(app, tmp_path):
+    # What gunicorn's workers (and the development server) run: building the app and serving
+    # requests must not import APScheduler, let alone start it.
+    script = (
+        "import sys, threading\n"
+        "from tas import create_app\n"
+        "app = create_app()\n"
+        "app.test_client().get('/healthz')\n"
+        "print('apscheduler' in sys.modules, threading.active_count())\n"
+    )
+    env = environment(app, 25, tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["False", "1"]
+
+
+def test_the_scheduler_refuses_to_start_inside_the_reloader(app, tmp_path):
+    env = {**environment(app, 25, tmp_path), "WERKZEUG_RUN_MAIN": "true"}
+    result = subprocess.run(
+        flask("scheduler"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "never runs inside the development server's reloader" in result.stderr
+
+
+def test_the_scheduler_wakes_every_few_minutes_and_at_seven_on_weekdays(app):
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from tas.reviews import scheduler
+
+    built = scheduler.build(app)
+    assert str(built.timezone) == "Europe/London"
+    jobs = {job.id: job for job in built.get_jobs()}
+    assert set(jobs) == {"pass", "reminder-hour"}
+    for job in jobs.values():
+        # A missed run is run once when it can: never skipped, never run several times over.
+        assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, None)
+    interval = jobs["pass"].trigger
+    assert isinstance(interval, IntervalTrigger)
+    assert interval.interval.total_seconds() == 5 * 60
+    cron = jobs["reminder-hour"].trigger
+    assert isinstance(cron, CronTrigger)
+    fields = {field.name: str(field) for field in cron.fields}
+    assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon-fri", "7", "0")
