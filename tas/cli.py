@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
@@ -90,6 +90,13 @@ def send_reminders(as_of: datetime | None) -> None:
     """Run one reminder pass: plan and send reminders and digests, deliver the outbox."""
     from .reviews.reminders import run_pass
 
+    if as_of is not None and as_of > utcnow() + timedelta(minutes=5):
+        # A pass "from the future" would send that day's reminders now and then keep the real
+        # ones from going (each is sent once per day it is for): only now or a missed past day.
+        raise click.BadParameter(
+            "Give a time that has passed (for re-running a missed day), or leave it out for now",
+            param_hint="--as-of",
+        )
     counts = run_pass(as_of or utcnow())
     click.echo(f"Reminder pass: {counts.line()}.")
 

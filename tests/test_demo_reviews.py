@@ -62,7 +62,7 @@ def test_the_step_down_in_the_minutes_is_reminded_until_its_review_is_done(demo_
     subjects = subjects_in(outbox)
     mine = [s for s in subjects if s.startswith("Reminder: handover meeting for TAS-")]
     assert len(mine) == 1
-    assert any(s.startswith("Overdue: IFD decision for IFD-") for s in subjects)
+    assert any(s.startswith("Overdue: IFD decision for TAS-") for s in subjects)  # Leo's plan
     assert not [s for s in subjects if any(name in s for name in CHILD_NAMES)]
     owner_sees = Visitor(app.test_client())
     assert owner_sees.sign_in(owner.email, demo.DEMO_PASSWORD).status_code == 302

@@ -211,12 +211,11 @@ def require_reassign(user: User, leaver_id: int) -> User:
 
 def takers(user: User, leaver: User) -> ColumnElement[bool]:
     """The condition on User for who may take over the leaver's work: active people of the same
-    kind of job, in the leaver's agency or school (an administrator may choose anyone of that
-    kind of job)."""
+    kind of job, in the leaver's agency or school, whoever reassigns (an administrator too)."""
     group = next((roles for roles in WORK_GROUPS if leaver.role in roles), frozenset())
     condition = (User.id != leaver.id) & User.active.is_(True) & User.role.in_(sorted(group))
-    if user.role == "admin":
-        return condition
+    if leaver.role not in SCHOOL_STAFF and leaver.agency_id is None:
+        return condition  # coordinators: any coordinator (they cover clusters, not one place)
     if leaver.role in SCHOOL_STAFF:
         return condition & (User.school_id == leaver.school_id)
     return condition & (User.agency_id == leaver.agency_id)

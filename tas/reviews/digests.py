@@ -127,7 +127,6 @@ class WeeklyLine:
     due: str
     owner: str
     school: str
-    link: str
 
 
 def send_weekly(today: date) -> int:
@@ -188,7 +187,6 @@ def _weekly_lines(overdue: list[sources.Due]) -> list[tuple[sources.Due, WeeklyL
                 rules.long_date(item.due_on),
                 names.get(item.owner_id, "nobody named"),
                 schools.get(item.school_id, "unknown school"),
-                full_link(item.link),
             ),
         )
         for item in ordered
@@ -228,6 +226,7 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
             "reviews/email/weekly_digest.txt",
             area=area,
             today=rules.long_date(today),
+            overdue_link=full_link(sources.path_for("reviews.reviews", show="overdue")),
             total=len(lines),
             lines=lines[:MAX_LINES],
         ),

@@ -18,6 +18,9 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.auth.services import end_sessions
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
 from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations.models import User
@@ -196,6 +199,8 @@ def reassign(
     def write() -> Moved:
         if taker is not None:
             _move(by, leaver, taker, work)
+            db.session.flush()
+            _refuse_unless_taker_sees_the_children(taker, work)
         if account == "away":
             leaver.away = True
         elif account == "deactivate":
@@ -238,6 +243,8 @@ def _problems(
         problems["account"] = "Select what happens to their account"
     elif account == "deactivate" and leaver.id == by.id:
         problems["account"] = "You cannot deactivate your own account"
+    elif account == "deactivate" and by.role != "admin":
+        problems["account"] = "Only an administrator can deactivate an account"
     if work.total and taker is None:
         problems["to_user"] = "Select who takes over the work from the list"
     elif not work.total and account == "keep":
@@ -257,6 +264,35 @@ def _problems(
             "from the same agency"
         )
     return problems
+
+
+def _refuse_unless_taker_sees_the_children(taker: User, work: Work) -> None:
+    """After the move (so plans led now count), the taker must be able to read the record of
+    every child whose reviews and actions they take over: no one is reminded of work they
+    cannot open (need to know). Refused rolls the whole move back."""
+    children_of_work = (
+        select(Review.child_id)
+        .where(Review.id.in_(work.reviews))
+        .union(
+            select(SharedPlan.child_id)
+            .join(Action, Action.plan_id == SharedPlan.id)
+            .where(Action.id.in_(work.actions))
+        )
+    )
+    unseen = db.session.scalar(
+        select(func.count(Child.id)).where(
+            Child.id.in_(children_of_work), ~children.visible(taker, Access.READ)
+        )
+    )
+    if unseen:
+        raise Refused(
+            {
+                "to_user": (
+                    f"{taker.name} cannot see the records of {unseen} of the children this work "
+                    "is about: choose someone who works with them, or ask a DSL to grant access"
+                )
+            }
+        )
 
 
 def _move(by: User, leaver: User, taker: User, work: Work) -> None:

@@ -90,8 +90,8 @@ def _accounts(me: User, leaver: User) -> list[str]:
     choices = ["keep"]
     if leaver.active and not leaver.away:
         choices.append("away")
-    if leaver.active and leaver.id != me.id:
-        choices.append("deactivate")
+    if leaver.active and leaver.id != me.id and me.role == "admin":
+        choices.append("deactivate")  # managing accounts is an administrator's (DESIGN.md 3)
     return choices
 
 

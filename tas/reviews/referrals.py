@@ -76,6 +76,7 @@ def refer(child: Child, user: User, values: dict) -> IfdReferral:
             from_day=referral.referred_on,
             owner_id=user.id,
             by=user,
+            plan_id=referral.plan_id,  # its reminders name the plan's reference, if there is one
             referral_id=referral.id,
         )
         return referral

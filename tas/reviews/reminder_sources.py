@@ -190,7 +190,9 @@ def actions(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
         .where(
             Action.status.in_(sorted(OPEN_ACTION_STATUSES)),
             Action.due_on.is_not(None),
-            SharedPlan.status != "closed",
+            # Early help pauses while Social Care holds the case: its plan is read-only, so
+            # nobody could update the action (GP updates still go: they are about that step).
+            SharedPlan.status == "open",
         )
     )
     if ids is not None:

@@ -250,9 +250,14 @@ def _send_batch(rows: list[Reminder], counts: PassCounts) -> None:
     for row in rows:
         item = current.get((row.target_kind, row.target_id))
         person = people.get(row.recipient_id)
+        if item is not None and item.due_on != row.due_on:
+            # Moved: this unsent row must not keep its key (the new date may need the same
+            # kind on the same day); the next plan makes the reminder with the new date.
+            db.session.delete(row)
+            counts.dropped += 1
+            continue
         if (
             item is None  # done, cancelled, closed
-            or item.due_on != row.due_on  # moved: a new reminder will say the new date
             or latest[(row.target_kind, row.target_id, row.recipient_id)] > row.send_on
             or person is None
             or not person.active

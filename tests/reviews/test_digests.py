@@ -164,7 +164,10 @@ def test_each_coordinator_gets_the_weeks_overdue_digest_for_their_clusters_on_mo
     body = mails[0][1]
     assert f"- {here.plan.reference}: plan review, due 26 November 2026" in body
     assert f"Owner: {here.link_worker.name}. School: {here.school.name}." in body
-    assert f"https://tas.example.org/reviews/{review.id}" in body
+    # One link to the overdue list, where the coordinator's access applies; no links to
+    # children's pages they may not open without recording a reason.
+    assert "https://tas.example.org/reviews?show=overdue" in body
+    assert f"/reviews/{review.id}" not in body and "/children/" not in body
     assert there.plan.reference not in body
 
     assert [subject for subject, _ in emails_to(other.email)] == [

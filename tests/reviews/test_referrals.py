@@ -107,6 +107,7 @@ def test_a_referral_opens_the_decision_review_and_leaves_the_level_alone(app):
     )
     assert review.due_on == date(2026, 11, 25)  # 1 working day after the referral
     assert review.owner_id == setting.dsl.id
+    assert review.plan_id == setting.plan.id  # its reminders carry the plan's reference
     assert step_changes(setting.child.id) == []
     assert referral.child.level_of_need == "early_help"
     page = page_text(browser.get(level_url(setting.child)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email import message_from_bytes, policy
 
+import pytest
 from sqlalchemy import func, select
 
 from tas.clock import LONDON
@@ -187,6 +188,23 @@ def test_a_review_whose_due_date_moved_is_reminded_with_the_new_date(app):
     ]
 
 
+def test_a_moved_due_date_needing_the_same_reminder_that_day_still_gets_it(app):
+    """Due Friday, planned, then moved to Saturday: Friday's on-the-day reminder is still the
+    one to send (for a Saturday due date it goes on the working day before), with the new date:
+    the unsent row of the old date must not keep the day's key."""
+    setting = child_with_plan()
+    review = review_of(setting, FRIDAY)
+    reminders.plan(FRIDAY)
+    review.due_on = date(2026, 11, 28)
+    db.session.commit()
+
+    run_pass(at(FRIDAY, 7, 10))
+
+    assert [e.subject for e in emails()] == [
+        f"Reminder: plan review for {setting.plan.reference} is due 28 November"
+    ]
+
+
 def test_paused_and_cancelled_reviews_are_not_reminded(app):
     setting = child_with_plan()
     review_of(setting, FRIDAY, status="paused")
@@ -226,11 +244,21 @@ def test_actions_are_reminded_to_the_named_person_or_else_the_lead_practitioner(
     assert_no_names(setting.child, emails())
 
 
-def test_actions_on_a_closed_plan_are_not_reminded(app):
-    setting = child_with_plan(status="closed", closed_on=date(2026, 11, 20))
+@pytest.mark.parametrize(
+    "plan_fields",
+    [
+        {"status": "closed", "closed_on": date(2026, 11, 20)},
+        {"status": "held_by_social_care", "level": "social_care"},
+    ],
+)
+def test_actions_on_a_closed_or_held_plan_are_not_reminded(app, plan_fields):
+    """Nobody can update an action on a closed plan or one Social Care holds (read-only)."""
+    setting = child_with_plan(**plan_fields)
     factories.action(setting.plan, due_on=FRIDAY)
+    open_setting = child_with_plan()
+    factories.action(open_setting.plan, due_on=FRIDAY)
     db.session.commit()
-    assert run_pass(at(FRIDAY)).planned == 0
+    assert run_pass(at(FRIDAY)).planned == 1  # only the open plan's action
 
 
 def test_a_missing_gp_notification_is_reminded_to_the_lead_practitioner(app):

@@ -30,7 +30,7 @@ from tests.conftest import TEST_SECRET
 from tests.reviews.helpers import child_with_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-FRIDAY = date(2026, 11, 27)
+THURSDAY = date(2026, 11, 26)  # in the past for the child processes, which use the real clock
 
 
 def environment(app, smtp_port: int, tmp_path: Path) -> dict[str, str]:
@@ -62,12 +62,12 @@ def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp
         owners.append(owner.email)
         for _ in range(2):
             factories.review(
-                setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=FRIDAY
+                setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=THURSDAY
             )
     db.session.commit()
 
     env = environment(app, smtp_server.port, tmp_path)
-    command = flask("send-reminders", "--as-of", "2026-11-27 07:05")
+    command = flask("send-reminders", "--as-of", "2026-11-26 07:05")
     processes = [
         subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -101,7 +101,7 @@ def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 100
 
     # A later pass (here, in this process) sends nothing more.
-    assert run_pass(datetime(2026, 11, 27, 7, 30, tzinfo=UTC)).emailed == 0
+    assert run_pass(datetime(2026, 11, 26, 7, 30, tzinfo=UTC)).emailed == 0
     assert len(smtp_server.envelopes) == 100
 
 
