@@ -36,7 +36,7 @@ REVIEWS_ITEM = NavItem("Reviews", "reviews.reviews", "reviews.")
 # triages TAS requests, and who owns or follows reviews.
 MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
 REQUESTS_ROLES = frozenset({"dsl", "school_staff", "link_worker"})
-REVIEWS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "coordinator"})
+REVIEWS_ROLES = frozenset({"dsl", "school_staff", "link_worker", "practitioner", "coordinator"})
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
 GP_ITEM = NavItem("GP notifications", "gp.notifications", "gp.")
 # A person's reminders in the app, with the unread count (administrators get no reminders).

@@ -124,6 +124,7 @@ def upgrade():
             name=op.f("fk_ifd_referral_referred_by_id_user_account"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ifd_referral")),
+        sa.UniqueConstraint("child_id", "marf_reference", name="uq_ifd_referral_marf"),
     )
     with op.batch_alter_table("ifd_referral", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ifd_referral_child_id"), ["child_id"], unique=False)

@@ -17,12 +17,14 @@ from tas.extensions import db
 from .models import OutboxMessage
 
 STRUGGLING_AFTER = 3  # attempts: a message still retrying after this many is shown apart
-SEE_FAILED = frozenset({"coordinator", "admin"})
 
 
 def may_see(user) -> bool:
-    """Coordinators and administrators see undelivered emails; nobody else."""
-    return user.role in SEE_FAILED and user.active
+    """Administrators and district-wide coordinators see undelivered emails (their recipients
+    are across the district; a coordinator of some clusters has no need to know them)."""
+    if not user.active:
+        return False
+    return user.role == "admin" or (user.role == "coordinator" and bool(user.district_wide))
 
 
 def failed() -> ColumnElement[bool]:

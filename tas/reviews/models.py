@@ -20,6 +20,9 @@ class IfdReferral(db.Model):
     consultation, the multi-agency referral form (MARF), then the IFD's decision. The child's
     level of need changes only when the decision is recorded."""
 
+    # One referral per form: two people recording the same MARF at once cannot make two.
+    __table_args__ = (UniqueConstraint("child_id", "marf_reference", name="uq_ifd_referral_marf"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     plan_id: Mapped[int | None] = mapped_column(

@@ -9,6 +9,7 @@ through tas.plans.services.commit; a decision saved from a stale form is refused
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
 from tas.children.models import Child
@@ -16,7 +17,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.gp_notifications import send_update
 from tas.plans.models import SharedPlan
-from tas.plans.services import audit_fields, check_version, commit, refuse_if, today
+from tas.plans.services import Refused, audit_fields, check_version, commit, refuse_if, today
 
 from . import level_rules, rules
 from .levels import (
@@ -30,6 +31,7 @@ from .models import IfdReferral
 from .reviews import levels, open_review, open_reviews, set_status
 
 DECIDED_BY = "The Integrated Front Door (IFD)"
+SAME_MARF = "A referral of this child with this MARF reference is recorded already"
 ALREADY_DECIDED = "The IFD's decision on this referral is recorded already"
 
 
@@ -81,7 +83,10 @@ def refer(child: Child, user: User, values: dict) -> IfdReferral:
         )
         return referral
 
-    return commit(write)
+    try:
+        return commit(write)
+    except IntegrityError:  # the same form recorded by someone else a moment ago
+        raise Refused({"marf_reference": SAME_MARF}) from None
 
 
 def record_decision(referral: IfdReferral, user: User, version: int | None, values: dict):

@@ -14,6 +14,7 @@ from tas.clock import utcnow
 from tas.extensions import db
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
+from tests import factories
 from tests.organisations.helpers import emails
 
 from .helpers import audit_events, page_text
@@ -83,9 +84,16 @@ def test_failed_and_struggling_emails_are_shown_apart(login_as, mail, role):
     assert "Meeting moved" not in text and "Meeting booked" not in text
 
 
-@pytest.mark.parametrize("role", ["dsl", "school_staff", "link_worker", "practitioner", "gp"])
+@pytest.mark.parametrize(
+    "role",
+    ["dsl", "school_staff", "link_worker", "practitioner", "gp", "cluster_coordinator"],
+)
 def test_nobody_else_may_see_or_retry_them(login_as, mail, role):
-    someone = login_as(role)
+    """Recipients are across the district: a coordinator of some clusters has no need to know."""
+    if role == "cluster_coordinator":
+        someone = login_as("coordinator", district_wide=False, clusters=[factories.cluster()])
+    else:
+        someone = login_as(role)
 
     assert someone.get(PAGE).status_code == 404
     retry = someone.submit(f"/emails/{mail['failed'].id}/try-again", page="/")

@@ -32,7 +32,7 @@ EXPECTED = {
         "Your account",
     ],
     "practitioner": ["Home", "Children", "Meetings", "Reviews", "Notifications", "Your account"],
-    "school_staff": ["Home", "Children", "Requests", "Notifications", "Your account"],
+    "school_staff": ["Home", "Children", "Requests", "Reviews", "Notifications", "Your account"],
     "gp": ["Home", "Children", "Meetings", "GP notifications", "Notifications", "Your account"],
 }
 

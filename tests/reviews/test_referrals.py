@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tas.audit.models import AuditEvent
 from tas.children.models import Agreement
@@ -174,6 +176,22 @@ def test_a_referral_with_mistakes_keeps_what_was_typed(app):
         "marf_reference": "Referral IFD-0001 has this MARF reference already"
     }
     assert len(referrals_of(setting.child.id)) == 1
+
+
+def test_the_database_keeps_one_referral_per_form_even_when_two_people_send_it_at_once(app):
+    """The check above reads first; two people sending the same MARF at the same moment would
+    both pass it, so the database refuses the second (the service shows it as the same error)."""
+    setting = child_with_plan()
+    factories.referral(setting.child, setting.dsl, marf_reference="MARF-1")
+    db.session.commit()
+    factories.referral(setting.child, setting.link_worker, marf_reference="MARF-1")
+
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    other = child_with_plan()
+    factories.referral(other.child, other.dsl, marf_reference="MARF-1")
+    db.session.commit()  # another child's form may carry the same number
 
 
 def test_no_referral_is_recorded_while_social_care_holds_the_case(app):
