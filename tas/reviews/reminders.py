@@ -194,14 +194,28 @@ def plan(today: date) -> int:
     if not wanted:
         return 0
     days = sorted({key[4] for key in wanted})
-    existing = {
-        tuple(row)
-        for row in db.session.execute(
-            select(*(getattr(Reminder, column) for column in KEY)).where(Reminder.send_on.in_(days))
+    existing = set()
+    moved = []
+    for row in db.session.execute(
+        select(
+            Reminder.id,
+            Reminder.status,
+            Reminder.due_on,
+            *(getattr(Reminder, column) for column in KEY),
+        ).where(Reminder.send_on.in_(days))
+    ):
+        key = tuple(row)[3:]
+        if row.status == "pending" and key in wanted and wanted[key]["due_on"] != row.due_on:
+            moved.append(row.id)  # planned, not sent, and its date has moved: plan it afresh
+        else:
+            existing.add(key)
+    if moved:
+        db.session.execute(
+            delete(Reminder).where(Reminder.id.in_(moved), Reminder.status == "pending")
         )
-    }
     new = [wanted[key] for key in sorted(wanted) if key not in existing]
     if not new:
+        db.session.commit()
         return 0
     # Sorted by key, so processes inserting the same rows at once wait in one order (no
     # deadlock); a row another process added first is skipped.
