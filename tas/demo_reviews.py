@@ -92,13 +92,19 @@ def _refer(child: Child, by: User, before: date, *, back: int, marf: str) -> Ifd
 
 def _plan_reviews() -> int:
     """Each open plan with a review date and no open plan review gets one (the demo plans are
-    written directly, not through the plan pages that open it)."""
+    written directly, not through the plan pages that open it), but for a child handed over
+    after a step down: the handover review opens the plan reviews."""
     reviewed = select(Review.plan_id).where(Review.kind == "plan_review", Review.status == "open")
+    # After a step down, plan reviews start from the handover meeting (its review opens them).
+    handing_over = select(Review.child_id).where(
+        Review.kind == "handover_meeting", Review.status == "open"
+    )
     plans = db.session.scalars(
         select(SharedPlan).where(
             SharedPlan.status == "open",
             SharedPlan.next_review_on.is_not(None),
             SharedPlan.id.not_in(reviewed.where(Review.plan_id.is_not(None))),
+            SharedPlan.child_id.not_in(handing_over),
         )
     ).all()
     for plan in plans:

@@ -54,6 +54,13 @@ def test_the_step_down_in_the_minutes_is_reminded_until_its_review_is_done(demo_
     # The step down came from the minutes of a held TAS meeting, and opened the handover review.
     assert change.meeting_id is not None and change.agenda_item_id is not None
     assert (review.status, review.step_change_id) == ("open", change.id)
+    # Plan reviews of that plan start once the handover has been held.
+    assert (
+        db.session.scalars(
+            select(Review).where(Review.plan_id == review.plan_id, Review.kind == "plan_review")
+        ).all()
+        == []
+    )
     owner = db.session.get(User, review.owner_id)
 
     counts = run_pass(FRIDAY)
