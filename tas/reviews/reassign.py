@@ -235,6 +235,10 @@ def _taker(by: User, leaver: User, to_user_id: int | None) -> User | None:
     return db.session.scalar(select(User).where(User.id == to_user_id, access.takers(by, leaver)))
 
 
+def _anyone_could_take(by: User, leaver: User) -> bool:
+    return db.session.scalar(select(User.id).where(access.takers(by, leaver)).limit(1)) is not None
+
+
 def _problems(
     by: User, leaver: User, work: Work, taker: User | None, account: str
 ) -> dict[str, str]:
@@ -245,7 +249,9 @@ def _problems(
         problems["account"] = "You cannot deactivate your own account"
     elif account == "deactivate" and by.role != "admin":
         problems["account"] = "Only an administrator can deactivate an account"
-    if work.total and taker is None:
+    if work.total and taker is None and (account == "keep" or _anyone_could_take(by, leaver)):
+        # With nobody to take it, the leaver may still be marked away (their reminders then go
+        # to their safeguarding lead or DSL) and the work moves once someone is added.
         problems["to_user"] = "Select who takes over the work from the list"
     elif not work.total and account == "keep":
         problems["account"] = (

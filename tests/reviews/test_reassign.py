@@ -480,3 +480,27 @@ def test_garbage_in_any_field_is_never_a_500_and_moves_nothing(app):
     db.session.expire_all()
     assert db.session.get(Review, setting.review.id).owner_id == setting.leaver.id
     assert audit_events("work_reassigned") == []
+
+
+def test_with_nobody_to_take_the_work_the_leaver_can_still_be_marked_away(app):
+    """A lone practitioner of an agency: nobody could take their work yet, so the page says so,
+    offers no empty choice, and marking them away sends their reminders elsewhere meanwhile."""
+    agency = factories.agency(name="Youth Justice")
+    leaver = factories.user("practitioner", agency=agency, name="Lone Ranger")
+    school = factories.school()
+    child = child_at(school)
+    review = factories.review(child, owner_id=leaver.id)
+    administrator = factories.user("admin")
+    db.session.commit()
+    admin = sign_in(app, administrator)
+    page = admin.get(url(leaver))
+    text = page_text(page)
+    assert "Nobody else could take this work on" in text
+    assert 'name="to_user"' not in page.get_data(as_text=True)
+    assert "Move the work" not in text
+
+    sent = admin.submit(url(leaver), {**form_of(page), "account": "away"})
+
+    assert sent.status_code == 302
+    assert saved(User, leaver.id).away is True
+    assert saved(Review, review.id).owner_id == leaver.id  # moves once someone can take it
