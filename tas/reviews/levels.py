@@ -164,7 +164,7 @@ def record_step_down(
     )
     complete_reviews(open_reviews(child.id, "assessment_outcome"), by, changed_on, "stepped_down")
     owner = plan.lead_practitioner_id if plan is not None else None
-    open_review(
+    handover = open_review(
         "step_down",
         child_id=child.id,
         from_day=changed_on,
@@ -174,6 +174,9 @@ def record_step_down(
         step_change_id=change.id,
     )
     if plan is not None:
+        # The plan's next review is the handover meeting now (its date from before the case
+        # went to Social Care would show as overdue); completing the handover sets the next.
+        plan.next_review_on = handover.due_on
         send_update(plan, "step_down", by)
     return change
 

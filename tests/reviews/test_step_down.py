@@ -89,6 +89,8 @@ def test_a_step_down_reopens_the_plan_and_opens_the_handover_review(app):
     assert handover.due_on == date(2027, 1, 5)
     assert handover.owner_id == setting.link_worker.id  # the plan's lead practitioner
     assert (handover.plan_id, handover.step_change_id) == (plan.id, change.id)
+    # The plan's next review is the handover now, not its date from before Social Care.
+    assert plan.next_review_on == date(2027, 1, 5)
     assert gp_kinds(plan.id) == ["initial", "step_down"]
     text = page_text(page)
     assert "The step down to Early Help has been recorded" in text
