@@ -21,20 +21,18 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app, render_template
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tas.auth.models import PendingForm, SignInAttempt
+from tas import retention
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
-from tas.ical.feed_models import FeedMiss
 from tas.organisations.models import User
 from tas.outbox.services import deliver_due, queue
-from tas.submissions import UsedSubmission
 
 from . import recipients, rules
 from . import reminder_sources as sources
@@ -96,7 +94,7 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
         counts.daily_digests = digests.send_daily(today)
         counts.weekly_digests = digests.send_weekly(today)
     counts.delivered = deliver_all()
-    counts.purged = purge(utcnow())
+    counts.purged = retention.purge(utcnow())
     log.info(
         "Reminder pass at %s London%s: %s",
         f"{local(as_of):%Y-%m-%d %H:%M}",
@@ -352,29 +350,3 @@ def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
         standing_in=standing_in,
         choices_link=full_link(sources.path_for("auth.reminders")),
     )
-
-
-# ---------------------------------------------------------------- retention
-
-
-def purge(now: datetime) -> int:
-    """Delete short-lived rows past their use (UK GDPR storage limitation): used one-time form
-    tokens after a day, sign-in attempts once the throttle no longer reads them (a day at
-    least), wrong feed links past their window, and forms kept across a sign-out past their
-    hours. How many rows went."""
-    config = current_app.config
-    sign_in_window = timedelta(minutes=2 * int(config["SIGN_IN_WINDOW_MINUTES"]))
-    cut_offs = (
-        (UsedSubmission, UsedSubmission.used_at, timedelta(days=1)),
-        (SignInAttempt, SignInAttempt.at, max(sign_in_window, timedelta(days=1))),
-        (FeedMiss, FeedMiss.at, timedelta(minutes=int(config["FEED_MISS_WINDOW_MINUTES"]))),
-        (PendingForm, PendingForm.created_at, timedelta(hours=int(config["PENDING_FORM_HOURS"]))),
-    )
-    purged = 0
-    for model, moment, keep in cut_offs:
-        result = db.session.execute(
-            delete(model).where(moment < now - keep).execution_options(synchronize_session=False)
-        )
-        purged += max(result.rowcount or 0, 0)
-    db.session.commit()
-    return purged
