@@ -16,12 +16,14 @@ bp = Blueprint("pages", __name__)
 def home():
     from tas.meetings.attention import for_home
     from tas.outbox import failed
+    from tas.reviews import attention as reviews
 
     # Coordinators and administrators are told of emails that could not be delivered.
     undelivered = failed.counts() if failed.may_see(current_user) else None
     return render_template(
         f"pages/home/{current_user.role}.html",
         attention=for_home(current_user),
+        reviews=reviews.for_home(current_user),
         undelivered=undelivered,
     )
 

@@ -1,0 +1,47 @@
+"""What a person's home page flags from reviews: their own reviews overdue and due in the next
+10 working days, and for a coordinator the overdue reviews of the schools they cover. One
+query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, func, select
+
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.plans.services import today
+
+from . import access
+from .models import Review
+from .review_lists import soon_until
+
+
+@dataclass(frozen=True)
+class ReviewAttention:
+    mine_overdue: int = 0
+    mine_due_soon: int = 0
+    area_overdue: int = 0  # coordinators: every overdue review of the schools they cover
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.mine_overdue or self.mine_due_soon or self.area_overdue)
+
+
+def for_home(user: User) -> ReviewAttention:
+    if not user.active or not access.may_list(user):
+        return ReviewAttention()
+    day = today()
+    mine = (Review.owner_id == user.id) & (Review.status == "open")
+    area = access.visible(user) & (Review.status == "open") & (Review.due_on < day)
+    row = db.session.execute(
+        select(
+            func.count(Review.id).filter(mine, Review.due_on < day),
+            func.count(Review.id).filter(
+                mine, Review.due_on >= day, Review.due_on <= soon_until(day, ENGLAND_AND_WALES)
+            ),
+            func.count(Review.id).filter(area if user.role == "coordinator" else false()),
+        )
+    ).one()
+    return ReviewAttention(row[0] or 0, row[1] or 0, row[2] or 0)
