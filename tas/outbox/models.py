@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tas.clock import utcnow
@@ -27,3 +27,6 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Reminders go out on working days only: a retry after a passing fault waits for the next
+    # working day's reminder hour rather than landing at the weekend or overnight.
+    working_days_only: Mapped[bool] = mapped_column(Boolean, default=False)

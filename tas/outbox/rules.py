@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from collections.abc import Container
+from datetime import date, datetime, time, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
+from zoneinfo import ZoneInfo
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -60,3 +62,20 @@ def build_message(
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying again: 1, 2, 4, 8... minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def within_working_hours(
+    moment: datetime, from_hour: int, zone: ZoneInfo, holidays: Container[date] = ()
+) -> datetime:
+    """The moment itself when it falls on a working day at or after `from_hour` (local time),
+    else the next working day at `from_hour`: when a reminder may be retried."""
+    local = moment.astimezone(zone)
+    day = local.date()
+    if day.weekday() < 5 and day not in holidays and local.hour >= from_hour:
+        return moment
+    if day.weekday() < 5 and day not in holidays and local.hour < from_hour:
+        return datetime.combine(day, time(from_hour), tzinfo=zone)
+    day += timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(from_hour), tzinfo=zone)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import or_, select, update
 
-from tas.clock import utcnow
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.clock import LONDON, utcnow
 from tas.extensions import db
 
 from . import rules
@@ -28,6 +29,7 @@ def queue(
     body: str,
     *,
     calendar: tuple[str, str] | None = None,
+    working_days_only: bool = False,
 ) -> OutboxMessage:
     """Store one email in the current transaction; it goes out after the commit, never before."""
     config = current_app.config
@@ -45,6 +47,7 @@ def queue(
         recipients=",".join(address for address, _ in to),
         subject=str(message["Subject"]),
         raw=message.as_bytes(),
+        working_days_only=working_days_only,
     )
     db.session.add(row)
     if has_request_context():
@@ -52,10 +55,12 @@ def queue(
     return row
 
 
-def deliver_due(limit: int = 100) -> int:
-    """Send every message that is due, each claimed first so no two processes send it twice."""
+def deliver_due(limit: int = 100, *, hours_at: datetime | None = None) -> int:
+    """Send every message that is due, each claimed first so no two processes send it twice.
+    Reminders (working_days_only) wait outside working days and before the reminder hour, as
+    at `hours_at` (a reminder pass's moment; now by default)."""
     now = utcnow()
-    due = db.session.scalars(
+    query = (
         select(OutboxMessage.id)
         .where(
             or_(
@@ -66,9 +71,19 @@ def deliver_due(limit: int = 100) -> int:
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
-    ).all()
+    )
+    hours_at = hours_at or now
+    if _working_hours(hours_at) != hours_at:
+        query = query.where(OutboxMessage.working_days_only.is_(False))
+    due = db.session.scalars(query).all()
     db.session.rollback()
     return sum(_deliver_one(message_id) for message_id in due)
+
+
+def _working_hours(moment):
+    """The moment, or the next working day's reminder hour when it falls outside them."""
+    hour = int(current_app.config["REMINDER_HOUR"])
+    return rules.within_working_hours(moment, hour, LONDON, ENGLAND_AND_WALES)
 
 
 def _claim(message_id: int) -> OutboxMessage | None:
@@ -128,6 +143,8 @@ def _failed(message: OutboxMessage, error: str, *, permanent: bool) -> None:
     give_up = permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
     message.status = "failed" if give_up else "pending"
     message.next_attempt_at = utcnow() + rules.retry_delay(message.attempts)
+    if message.working_days_only:
+        message.next_attempt_at = _working_hours(message.next_attempt_at)
     db.session.commit()
     log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
 

@@ -93,7 +93,7 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
         send(today, counts)
         counts.daily_digests = digests.send_daily(today)
         counts.weekly_digests = digests.send_weekly(today)
-    counts.delivered = deliver_all()
+    counts.delivered = deliver_all(as_of=as_of)
     counts.purged = retention.purge(utcnow())
     log.info(
         "Reminder pass at %s London%s: %s",
@@ -104,11 +104,12 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
     return counts
 
 
-def deliver_all(rounds: int = 20) -> int:
-    """Deliver the outbox until nothing more is due (bounded, so a pass always ends)."""
+def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
+    """Deliver the outbox until nothing more is due (bounded, so a pass always ends);
+    reminders only at a working-day moment of the pass (see deliver_due)."""
     delivered = 0
     for _ in range(rounds):
-        sent = deliver_due()
+        sent = deliver_due(hours_at=as_of)
         delivered += sent
         if sent == 0:
             break
@@ -295,7 +296,7 @@ def email(person: User, subject: str, body: str):
     """Queue one email to the person (flushed, so it has its id); None when their address
     cannot be written to, which is logged rather than stopping every reminder after it."""
     try:
-        message = queue([(person.email, person.name)], subject, body)
+        message = queue([(person.email, person.name)], subject, body, working_days_only=True)
     except ValueError:
         log.warning(
             "User %s has no usable email address: reminder shown in the app only", person.id

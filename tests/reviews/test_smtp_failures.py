@@ -208,3 +208,25 @@ def test_a_recipient_refused_for_good_is_failed_and_a_passing_refusal_retried(ma
         row = db.session.scalar(select(OutboxMessage))
         assert (row.status, row.attempts) == ("pending", 1)
         assert "450" in row.last_error
+
+
+def test_a_reminder_retried_after_a_late_friday_failure_waits_for_monday_morning(make_app, serve):
+    """Reminders go out on working days only: a failure at 23:58 on Friday is not retried at
+    the weekend, but at 07:00 on Monday (London time); other emails are retried as usual."""
+    server = FailingServer(["451 4.3.0 Try again later"])
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=serve(server))
+    with app.app_context():
+        reviews_due_today(1)
+        with time_machine.travel(london(FRIDAY, 23, 58), tick=False):
+            assert run_pass(london(FRIDAY, 23, 58)).emailed == 1
+        assert server.tries and not server.received  # tried on Friday, refused for now
+
+        for moment in (london(date(2026, 11, 28), 0, 5), london(date(2026, 11, 29), 12)):
+            with time_machine.travel(moment, tick=False):
+                run_pass(moment)
+        assert (sum(server.tries.values()), server.received) == (1, [])
+
+        monday = london(date(2026, 11, 30), 7, 1)
+        with time_machine.travel(monday, tick=False):
+            run_pass(monday)
+        assert len(server.received) == 1
