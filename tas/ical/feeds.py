@@ -36,7 +36,7 @@ from tas.meetings.access import MeetingAccess, visible
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.models import Action, SharedPlan
-from tas.plans.rules import OPEN_ACTION_STATUSES
+from tas.plans.rules import OPEN_ACTION_STATUSES, plan_reference
 
 from . import build
 from .facts import facts, host
@@ -188,7 +188,7 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             uid=f"tas-plan-review-{plan_id}@{host()}",
             stamp=stamp,
             day=day,
-            summary=f"Plan review due: {_plan_reference(plan_id)}",
+            summary=f"Plan review due: {plan_reference(plan_id)}",
             url=f"{_base()}/plans/{plan_id}",
             description=f"See the plan in TAS Coordinator: {_base()}/plans/{plan_id}",
         )
@@ -199,17 +199,13 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             uid=f"tas-action-{action_id}@{host()}",
             stamp=stamp,
             day=day,
-            summary=f"Action due: {_plan_reference(plan_id)}",
+            summary=f"Action due: {plan_reference(plan_id)}",
             url=f"{_base()}/actions/{action_id}",
             description=f"See the action in TAS Coordinator: {_base()}/actions/{action_id}",
         )
         for action_id, plan_id, day in actions
     ]
     return found
-
-
-def _plan_reference(plan_id: int) -> str:
-    return f"TAS-{plan_id:04d}"  # as SharedPlan.reference, without loading the plan
 
 
 def feed_calendar(feed: CalendarFeed, user: User, now: datetime | None = None) -> bytes:

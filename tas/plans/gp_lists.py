@@ -20,7 +20,7 @@ from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 
-from . import gp_rules
+from . import gp_rules, rules
 from .gp_notifications import MISSING_LIST_ROLES, working_days
 from .models import AgencyInvolvement, GpNotification, SharedPlan
 from .services import today
@@ -117,7 +117,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
             MissingRow(
                 plan_id=plan_id,
                 child_id=child_id,
-                reference=f"TAS-{plan_id:04d}",
+                reference=rules.plan_reference(plan_id),
                 school=school,
                 child_name=None if coordinator else " ".join(name),
                 practice=None if coordinator else practice_name,

@@ -14,6 +14,8 @@ from tas.extensions import db
 from tas.markers import RecordOrigin
 from tas.organisations.models import Agency, User
 
+from .rules import plan_reference
+
 
 def _on_plan():
     """The column linking a record to its shared plan (deleted with it)."""
@@ -54,7 +56,7 @@ class SharedPlan(RecordOrigin, db.Model):
     @property
     def reference(self) -> str:
         """The plan reference used wherever a child's name must not appear: TAS-0042."""
-        return f"TAS-{self.id:04d}"
+        return plan_reference(self.id)
 
 
 class Outcome(RecordOrigin, db.Model):

@@ -54,6 +54,11 @@ OPEN_ACTION_STATUSES = frozenset({"not_started", "in_progress"})
 SCORE_RANGE = range(0, 11)
 
 
+def plan_reference(plan_id: int) -> str:
+    """The plan reference used wherever a child's name must not appear: TAS-0042."""
+    return f"TAS-{plan_id:04d}"
+
+
 def is_changeable(plan_status: str) -> bool:
     """Only an open plan can be changed: one held by Social Care or closed is read-only."""
     return plan_status == "open"

@@ -43,7 +43,7 @@ class HistoryRow:
     @property
     def referral_reference(self) -> str | None:
         referral_id = self.change.referral_id
-        return f"IFD-{referral_id:04d}" if referral_id else None
+        return rules.referral_reference(referral_id) if referral_id else None
 
 
 @dataclass

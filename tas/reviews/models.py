@@ -14,6 +14,8 @@ from tas.database import UTCDateTime
 from tas.extensions import db
 from tas.organisations.models import User
 
+from .rules import referral_reference
+
 
 class IfdReferral(db.Model):
     """A referral to the Integrated Front Door (a step up to Children's Social Care): the phone
@@ -50,7 +52,7 @@ class IfdReferral(db.Model):
     @property
     def reference(self) -> str:
         """The referral's own reference, for a child without a shared plan: IFD-0007."""
-        return f"IFD-{self.id:04d}"
+        return referral_reference(self.id)
 
 
 class StepChange(db.Model):

@@ -25,6 +25,7 @@ from tas.plans import gp_rules
 from tas.plans.models import Action, AgencyInvolvement, GpNotification, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES
 
+from . import rules
 from .models import Review
 
 
@@ -94,10 +95,6 @@ def path_for(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def plan_reference(plan_id: int) -> str:
-    return f"TAS-{plan_id:04d}"
-
-
 # ---------------------------------------------------------------- reviews
 
 REVIEW_WHAT = {
@@ -106,15 +103,6 @@ REVIEW_WHAT = {
     "assessment_outcome": "assessment outcome",
     "plan_review": "plan review",
 }
-
-
-def review_reference(review_id: int, plan_id: int | None, referral_id: int | None) -> str:
-    """The plan's reference, else the referral's, else the review's own."""
-    if plan_id is not None:
-        return plan_reference(plan_id)
-    if referral_id is not None:
-        return f"IFD-{referral_id:04d}"
-    return f"REV-{review_id:04d}"
 
 
 @source(
@@ -152,7 +140,7 @@ def reviews(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
                 review_id,
                 due_on,
                 owner_id,
-                review_reference(review_id, plan_id, referral_id),
+                rules.review_reference(review_id, plan_id, referral_id),
                 path_for("reviews.review", review_id=review_id),
                 school_id,
                 REVIEW_WHAT.get(kind, "review"),
@@ -209,7 +197,7 @@ def actions(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
                 action_id,
                 due_on,
                 owner,
-                plan_reference(plan_id),
+                rules.plan_reference(plan_id),
                 path_for("plans.action", child_id=child_id, action_id=action_id),
                 school_id,
                 "action",
@@ -278,7 +266,7 @@ def gp_notifications(due_by: date | None, ids: Collection[int] | None) -> list[D
                 plan_id,
                 due_on,
                 lead_id,
-                plan_reference(plan_id),
+                rules.plan_reference(plan_id),
                 path_for("plans.gp_notification", child_id=child_id, plan_id=plan_id),
                 school_id,
                 "GP notification",
@@ -319,7 +307,7 @@ def gp_updates(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
             row_id,
             due_on,
             lead_id,
-            plan_reference(plan_id),
+            rules.plan_reference(plan_id),
             path_for("plans.gp_notification", child_id=child_id, plan_id=plan_id),
             school_id,
             "GP " + gp_rules.label(gp_rules.KINDS, kind).lower(),

@@ -68,16 +68,6 @@ def due_state(status: str, due_on: date, day: date, holidays: Container[date] = 
     return None
 
 
-def reference_of(plan_id: int | None, referral_id: int | None, review_id: int) -> str:
-    """What a review is known by where no child's name may appear: the plan's reference, else
-    the referral's, else the review's own."""
-    if plan_id is not None:
-        return f"TAS-{plan_id:04d}"
-    if referral_id is not None:
-        return f"IFD-{referral_id:04d}"
-    return f"REV-{review_id:04d}"
-
-
 def how_long(amount: int, unit: str) -> str:
     """A rule's length in words: 10 working days, 1 working day, 6 weeks, 1 week."""
     words = {"working_days": "working day", "weeks": "week"}.get(unit, unit)
@@ -262,7 +252,7 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
         rows.append(
             ReviewRow(
                 review=review,
-                reference=reference_of(review.plan_id, review.referral_id, review.id),
+                reference=rules.review_reference(review.id, review.plan_id, review.referral_id),
                 child_name=review.child.full_name if shows_name else None,
                 school_name=review.child.school.name,
                 due=DUE_TAGS.get(state) if state else None,

@@ -19,7 +19,7 @@ from tas.plans.services import today
 from . import access, rules
 from .models import IfdReferral, Review
 from .review_completion import outcome_label
-from .review_lists import DUE_TAGS, due_state, kind_label, reference_of
+from .review_lists import DUE_TAGS, due_state, kind_label
 
 STATUS_TAGS = {
     "open": "govuk-tag--blue",
@@ -87,7 +87,7 @@ def review_page(review: Review, user: User) -> ReviewPage:
     state = due_state(review.status, review.due_on, today(), ENGLAND_AND_WALES)
     return ReviewPage(
         review=review,
-        reference=reference_of(review.plan_id, review.referral_id, review.id),
+        reference=rules.review_reference(review.id, review.plan_id, review.referral_id),
         plan=plan,
         referral=review.referral,
         child_name=review.child.full_name if reads else None,

@@ -136,7 +136,7 @@ def complete(review_id: int):
         "reviews/reviews/complete.html",
         title=f"Complete the {IN_WORDS[found.kind]}",
         review=found,
-        reference=review_lists.reference_of(found.plan_id, found.referral_id, found.id),
+        reference=rules.review_reference(found.id, found.plan_id, found.referral_id),
         child_name=found.child.full_name if access.reads_child(user, found.child_id) else None,
         context=context,
         form=form,

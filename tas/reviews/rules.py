@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from tas.organisations.rules import Choice, label
 from tas.plans.gp_rules import add_working_days, is_working_day
-from tas.plans.rules import long_date
+from tas.plans.rules import long_date, plan_reference
 
 __all__ = ["Choice", "add_working_days", "is_working_day", "label", "long_date"]
 
@@ -98,6 +98,21 @@ def level_after_decision(levels: tuple[Choice, ...], current: str, decision: str
     if decision == "early_help" and current == SOCIAL_CARE:
         return EARLY_HELP
     return current
+
+
+def referral_reference(referral_id: int) -> str:
+    """A referral's own reference, for a child without a shared plan: IFD-0007."""
+    return f"IFD-{referral_id:04d}"
+
+
+def review_reference(review_id: int, plan_id: int | None, referral_id: int | None) -> str:
+    """What a review is known by where no child's name may appear: the plan's reference, else
+    the referral's, else the review's own (REV-0001)."""
+    if plan_id is not None:
+        return plan_reference(plan_id)
+    if referral_id is not None:
+        return referral_reference(referral_id)
+    return f"REV-{review_id:04d}"
 
 
 # ---------------------------------------------------------------- reviews and their due dates
