@@ -137,8 +137,9 @@ def may_read_rules(user: User) -> bool:
 
 
 def may_change_rules(user: User) -> bool:
-    """Only coordinators change the review rules."""
-    return user.role == "coordinator"
+    """Only district-wide coordinators change the review rules: they are the district's, so a
+    coordinator of some clusters reads them as everyone else does."""
+    return user.role == "coordinator" and user.district_wide
 
 
 def responsible_for(user: User, review: Review) -> bool:

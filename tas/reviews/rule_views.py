@@ -1,6 +1,7 @@
 """The review rules page (/reviews/rules): how long after each event its review is due. Everyone
-with reviews (and administrators) may read the rules; coordinators change them, or put one back
-to its default. New values apply to reviews made from then on.
+with reviews (and administrators) may read the rules; district-wide coordinators change them,
+or put one back to its default (a coordinator of some clusters reads them, as the rules are the
+district's: tas.reviews.access.may_change_rules). New values apply to reviews made from then on.
 
 A coordinator's change is a ReviewRule row (none: the default applies). The form carries the
 versions of the four rules as it was opened; a save or reset made after someone else changed
@@ -176,7 +177,8 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
 
 
 def rules_page():
-    """The rules in force; a coordinator's form to change them."""
+    """The rules in force; a district-wide coordinator's form to change them (anyone else who
+    posts it is refused, 403, and nothing changes)."""
     user = current_user
     if not access.may_read_rules(user):
         abort(403)
@@ -212,7 +214,7 @@ def rules_page():
 
 
 def rule_reset():
-    """Put one rule back to its default (coordinators only)."""
+    """Put one rule back to its default (district-wide coordinators only)."""
     user = current_user
     if not access.may_change_rules(user):
         abort(403)

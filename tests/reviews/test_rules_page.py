@@ -61,7 +61,7 @@ def test_everyone_with_reviews_reads_the_rules_in_force(login_as):
     assert "45 working days after the referral date" in text
     assert "Shared plan review Plan review 6 weeks after the last review" in text
     assert "A change applies to reviews made from now on" in text
-    assert "Only a partnership coordinator can change these rules" in text
+    assert "Only a coordinator who covers the whole district can change these rules" in text
     assert "Save the review rules" not in text
 
 
@@ -77,6 +77,41 @@ def test_only_a_coordinator_may_change_a_rule(login_as, role):
     assert (sent.status_code, reset.status_code) == (403, 403)
     assert rule_rows() == {}
     assert audit_events("review_rule_changed") == []
+
+
+def test_cluster_coordinator_sees_review_rules_read_only(login_as):
+    """The rules are the district's: a coordinator of some clusters reads them, with no form,
+    and a post or a reset from them is refused and changes nothing (issue 11, section 7)."""
+    cluster_coordinator = login_as(
+        "coordinator", district_wide=False, clusters=[factories.cluster()]
+    )
+
+    page = cluster_coordinator.get(URL)
+    sent = cluster_coordinator.submit(
+        URL, {**DEFAULTS, "plan_review_amount": "2", "version": "0.0.0.0"}
+    )
+    reset = cluster_coordinator.submit(
+        "/reviews/rules/reset", {"rule": "plan_review", "version": "0.0.0.0"}
+    )
+
+    assert page.status_code == 200
+    text, body = page_text(page), page.get_data(as_text=True)
+    assert "Shared plan review Plan review 6 weeks after the last review" in text
+    assert (
+        "Only a coordinator who covers the whole district can change these rules. "
+        "Ask one of them if a rule needs to change." in text
+    )
+    assert 'name="plan_review_amount"' not in body and "Save the review rules" not in text
+    assert "Reset to the default" not in text
+    assert (sent.status_code, reset.status_code) == (403, 403)
+    assert rule_rows() == {}
+    assert audit_events("review_rule_changed") == audit_events("review_rule_reset") == []
+
+
+def test_a_district_wide_coordinator_has_the_form(login_as):
+    page = login_as("coordinator", district_wide=True).get(URL)
+    assert field_value(page, "plan_review_amount") == "6"
+    assert "Only a coordinator who covers the whole district" not in page_text(page)
 
 
 def test_a_gp_practice_has_no_review_rules(login_as):
