@@ -1,4 +1,4 @@
-"""school rooms (saved venues)
+"""school rooms (saved venues) and sharing decisions that cover the coordinators
 
 Revision ID: 0006_school_rooms
 Revises: 0005_levels_reviews_reminders
@@ -6,10 +6,10 @@ Create Date: 2026-12-06 09:00:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
-import tas.database  # noqa: F401
+import tas.database
 
 
 # revision identifiers, used by Alembic.
@@ -20,8 +20,37 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "school_room",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("added_by_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_school_room_added_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["school.id"], name=op.f("fk_school_room_school_id_school")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_room")),
+    )
+    with op.batch_alter_table("school_room", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_school_room_school_id"), ["school_id"], unique=False)
+    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "coordinators_may_see", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
+        batch_op.drop_column("coordinators_may_see")
+    with op.batch_alter_table("school_room", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_school_room_school_id"))
+    op.drop_table("school_room")

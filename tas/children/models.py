@@ -192,6 +192,9 @@ class SharingDecision(RecordOrigin, db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     shared: Mapped[bool] = mapped_column(Boolean)
     shared_with: Mapped[str | None] = mapped_column(String(300))
+    # The decision lets the partnership's coordinators open the record for oversight, even
+    # after the family withdrew agreement (a decision made since the withdrawal counts).
+    coordinators_may_see: Mapped[bool] = mapped_column(Boolean, default=False)
     lawful_basis_id: Mapped[int] = mapped_column(ForeignKey("lawful_basis.id"))
     reasons: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -1,6 +1,8 @@
 """What a calendar may say about a meeting, read from the meeting and its invitations only:
 never from its agenda, so no child's name, initials or details can reach calendar data, and a
-family's home address is "given in the app".
+family's home address is "given in the app". The only typed text it carries is the place and the
+online link (checked before saving: tas.meetings.booking.place_problems); notes for attendees and
+reasons for a change stay in the app.
 
 One call reads the meeting's invitations (with their people and agencies) in one query.
 """
@@ -25,6 +27,11 @@ from tas.organisations.models import User
 from .build import Attendee, MeetingFacts
 
 PRIVATE_VENUE = "Venue given in the app"
+# Notes for attendees stay in the app, where access is checked: typed text about a meeting can
+# name a child however carefully it is checked, so calendars and emails only say they exist.
+NOTES_IN_APP = (
+    "There are notes for attendees: sign in to TAS Coordinator to read them on the meeting's page."
+)
 PARTSTAT = {
     "attending": "ACCEPTED",
     "apologies": "DECLINED",
@@ -99,7 +106,7 @@ def description(meeting: Meeting) -> str:
         f"Join online: {meeting.online_link}" if meeting.online_link else "",
         f"Chair: {meeting.chair.name}" if meeting.chair else "",
         "",
-        meeting.notes_for_attendees or "",
+        NOTES_IN_APP if meeting.notes_for_attendees and meeting.status != "cancelled" else "",
         "",
         "Say whether you can come, and see the agenda if you are invited, in TAS Coordinator "
         "(replies to this invitation are not read):",

@@ -15,7 +15,9 @@ so a refused or failed change sends nothing, and each change sends once.
 - uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE.
 
 Nothing is sent for a meeting that has already ended. Subjects and bodies carry the meeting
-type, school, time and link only: facts come from tas.ical.facts, which never reads the agenda.
+type, school, time, place, online link and link to the app only: facts come from tas.ical.facts,
+which never reads the agenda. Notes for attendees and reasons for a change are never sent: the
+email says there are notes, and the meeting's page (signed in) shows them.
 A TAF / handover meeting's emails list only their own recipient as ATTENDEE.
 """
 
@@ -33,6 +35,7 @@ from tas.outbox.services import queue
 
 from .build import calendar, meeting_event, to_bytes
 from .facts import (
+    NOTES_IN_APP,
     Recipient,
     facts,
     location,
@@ -50,11 +53,13 @@ NOT_READ = (
 LEADS = {
     "booked": "You are invited to this meeting. The calendar entry attached adds it to your "
     "calendar.",
-    "moved": "This meeting has been moved. The calendar entry attached updates your calendar.",
+    "moved": "This meeting has been moved. The calendar entry attached updates your calendar. "
+    "Why it was moved is on the meeting's page.",
     "changed": "The arrangements for this meeting have changed (the chair or the notes for "
-    "attendees). The calendar entry attached updates your calendar.",
+    "attendees). The calendar entry attached updates your calendar. Why they changed is on the "
+    "meeting's page.",
     "cancelled": "This meeting has been cancelled. The calendar entry attached removes it from "
-    "your calendar.",
+    "your calendar. Why it was cancelled is on the meeting's page.",
     "invited": "You are invited to this meeting. The calendar entry attached adds it to your "
     "calendar.",
     "uninvited": "You are no longer invited to this meeting. The calendar entry attached removes "
@@ -178,6 +183,6 @@ def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
         f"Chair: {meeting.chair.name}" if meeting.chair else None,
     ]
     if meeting.notes_for_attendees and change not in ("cancelled", "uninvited"):
-        lines += ["", "Notes for attendees:", meeting.notes_for_attendees]
+        lines += ["", NOTES_IN_APP]
     lines += ["", NOT_READ, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
     return "\n".join(line for line in lines if line is not None)

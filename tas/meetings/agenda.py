@@ -17,13 +17,17 @@ from tas.plans.services import origin
 
 from . import rules
 from .access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
-from .identifiers import Known, identifies
+from .identifiers import NAME, REFERENCE, Known, identifies, what_identifies
 from .models import AgendaItem, Meeting, TasRequest
 
 ALREADY_ON_AGENDA = "This child is already on this meeting's agenda"
 NOTES_NAME_THE_CHILD = (
-    "The meeting's notes for attendees name this child, and they go into invitations and "
-    "calendars: change the notes (move the meeting) first, then add the child"
+    "The meeting's notes for attendees name this child, and everyone who can see the meeting "
+    "reads them: change the notes (move the meeting) first, then add the child"
+)
+PLACE_NAMES_THE_CHILD = (
+    "The meeting's location or online link matches this child's name, and invitations and "
+    "calendars show it: change the place (move the meeting) first, then add the child"
 )
 
 
@@ -56,6 +60,9 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
         meeting.notes_for_attendees, [known], surname_alone=True
     ):
         return {"child": NOTES_NAME_THE_CHILD}
+    places = (None if meeting.venue_private else meeting.location, meeting.online_link)
+    if any(what_identifies(place, [known]) in (NAME, REFERENCE) for place in places if place):
+        return {"child": PLACE_NAMES_THE_CHILD}
     return {}
 
 

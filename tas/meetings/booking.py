@@ -25,9 +25,9 @@ from tas.organisations.models import School, User, link_worker_schools
 from tas.plans.services import Refused, StaleEdit, check_version, commit, refuse_if
 from tas.templating import format_local_datetime
 
-from . import rules
+from . import identifiers, rules
 from .access import may_organise_school, organising_schools
-from .identifiers import Known, identifies
+from .identifiers import Known, identifies, what_identifies
 from .models import AgendaItem, Meeting, MeetingChange
 
 __all__ = ["Clashes", "Refused", "StaleEdit"]
@@ -50,9 +50,22 @@ REASON_NAMES_A_CHILD = (
     "The reason is shown to everyone invited, coordinators and GP practices: remove the name or "
     "identifier of a child on the agenda"
 )
+PLACE_WORDS = {"location": "The location", "online_link": "The online meeting link"}
+PLACE_PROBLEMS = {
+    identifiers.NAME: "{what} must not name a child: it matches the name of a child of the "
+    "school or on the agenda, and invitations and calendars show it. Leave the name out",
+    identifiers.DATE: "{what} must not contain a date: invitations and calendars show it, and a "
+    "date could be a child's date of birth",
+    identifiers.NHS_NUMBER: "{what} must not contain an NHS number: invitations and calendars "
+    "show it",
+    identifiers.UPN: "{what} must not contain a unique pupil number (UPN): invitations and "
+    "calendars show it",
+    identifiers.REFERENCE: "{what} must not contain a child's reference number: invitations and "
+    "calendars show it",
+}
 NOTES_NAME_A_CHILD = (
-    "Notes for attendees go into invitations and calendars: remove the name or identifier of "
-    "a child on the agenda"
+    "Notes for attendees are shown to everyone who can see the meeting, coordinators and GP "
+    "practices too: remove the name or identifier of a child on the agenda"
 )
 
 
@@ -136,9 +149,8 @@ def is_online_link(text: str | None) -> bool:
     return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in text)
 
 
-def _agenda_children(meeting_id: int) -> list[Known]:
-    """The names and identifiers of the children on the meeting's agenda."""
-    on_agenda = select(AgendaItem.child_id).where(AgendaItem.meeting_id == meeting_id)
+def _known(which) -> list[Known]:
+    """The names and identifiers of the children `which` selects (one query)."""
     rows = db.session.execute(
         select(
             Child.first_name,
@@ -148,14 +160,54 @@ def _agenda_children(meeting_id: int) -> list[Known]:
             Child.early_help_reference,
             Child.social_care_reference,
             Child.school_system_reference,
-        ).where(Child.id.in_(on_agenda))
+        ).where(which)
     )
     return [Known(first, last, tuple(i for i in rest if i)) for first, last, *rest in rows]
 
 
+def _on_agenda(meeting_id: int):
+    return Child.id.in_(select(AgendaItem.child_id).where(AgendaItem.meeting_id == meeting_id))
+
+
 def names_an_agenda_child(meeting: Meeting, text: str) -> bool:
     """Whether the text names (even by surname) or numbers a child on the meeting's agenda."""
-    return identifies(text, _agenda_children(meeting.id), surname_alone=True)
+    return identifies(text, _known(_on_agenda(meeting.id)), surname_alone=True)
+
+
+def children_of(school_id: int | None, meeting_id: int | None = None) -> list[Known]:
+    """Every child of the school and every child on the meeting's agenda (of any school): whose
+    names a place or an online link must not hold."""
+    which = Child.school_id == school_id
+    if meeting_id is not None:
+        which = or_(which, _on_agenda(meeting_id))
+    return _known(which)
+
+
+def place_problems(
+    values: dict, school_id: int | None, meeting_id: int | None = None
+) -> dict[str, str]:
+    """The location and online link go into invitations and calendars: refuse any that could
+    identify a child (a family's home address never leaves the app, so it is not checked)."""
+    typed = {
+        name: values.get(name)
+        for name in ("location", "online_link")
+        if values.get(name) and not (name == "location" and values.get("venue_private"))
+    }
+    if not typed:
+        return {}
+    known = children_of(school_id, meeting_id)
+    problems = {}
+    for name, text in typed.items():
+        problem = place_problem(text, known, PLACE_WORDS[name])
+        if problem:
+            problems[name] = problem
+    return problems
+
+
+def place_problem(text: str, known: list[Known], what: str) -> str | None:
+    """Why this text cannot go into invitations and calendars, in words, or None."""
+    found = what_identifies(text, known)
+    return PLACE_PROBLEMS[found].format(what=what) if found else None
 
 
 def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[str, str]:
@@ -192,6 +244,8 @@ def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[s
     notes = values.get("notes_for_attendees")
     if notes and meeting is not None and names_an_agenda_child(meeting, notes):
         problems["notes_for_attendees"] = NOTES_NAME_A_CHILD
+    for name, problem in place_problems(values, school_id, meeting and meeting.id).items():
+        problems.setdefault(name, problem)
     return problems
 
 

@@ -27,13 +27,14 @@ from tas.plans.services import today
 from tas.submissions import SentOnce
 
 from . import rules, times
-from .models import Meeting
+from .models import Meeting, SchoolRoom
 
 MOST_YEARS_AHEAD = 2
 COMPARED = (
     "meeting_date",
     "starts",
     "ends",
+    "room",
     "location",
     "online_link",
     "venue_private",
@@ -87,9 +88,11 @@ STARTS = time_field("Start time")
 START_FOLD = fold_field("Which start time do you mean?")
 ENDS = time_field("End time")
 END_FOLD = fold_field("Which end time do you mean?")
+ROOM = select("Saved room")
 LOCATION = StringField(
     "Location",
-    description="For example, the school's meeting room. Leave blank if the meeting is only online",
+    description="If the room is not saved, type where the meeting is. Leave blank if the meeting "
+    "is only online. Invitations and calendars show it: never a child's name or details",
     widget=GovTextInput(),
     filters=[_tidy],
     validators=[Length(max=300, message="The location must be 300 characters or fewer")],
@@ -112,9 +115,16 @@ CHAIR = select("Chair", missing="Select who will chair the meeting")
 NOTES = text_area(
     "Notes for attendees (optional)",
     longest=2000,
-    description="Sent with the invitations and shown in calendars: do not write children's names "
-    "or details here",
+    description="Shown on the meeting's page to everyone invited: invitations say there are notes "
+    "and link here. Do not write children's names or details",
 )
+BOTH_PLACES = "Choose a saved room or type where the meeting is, not both"
+ROOM_OF_ANOTHER_SCHOOL = "Select a saved room of the school the meeting is for"
+
+
+def saved_room(location: str | None, rooms: list[SchoolRoom]) -> SchoolRoom | None:
+    """The saved room a meeting's place is, if it is one."""
+    return next((room for room in rooms if room.name == location), None)
 
 
 class CommonArrangements(RecordForm):
@@ -122,17 +132,39 @@ class CommonArrangements(RecordForm):
 
     starts = STARTS
     ends = ENDS
+    room = ROOM
     location = LOCATION
     online_link = ONLINE_LINK
     chair = CHAIR
     notes_for_attendees = NOTES
 
-    def __init__(self, *args, chairs=(), **kwargs):
+    def __init__(self, *args, chairs=(), rooms: list[SchoolRoom] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.chair.choices = [
             *options([], "Select a chair"),
             *(SelectChoice(str(person.id), chair_label(person)) for person in chairs),
         ]
+        self.rooms = {str(room.id): room for room in rooms}
+        several = len({room.school_id for room in rooms}) > 1
+        self.room.choices = [
+            SelectChoice("", "Not a saved room: type the place below"),
+            *(
+                SelectChoice(
+                    str(room.id), f"{room.name}, {room.school.name}" if several else room.name
+                )
+                for room in rooms
+            ),
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.room.data and self.location.data and not self.location.errors:
+            self.location.errors = [BOTH_PLACES]
+        school = self["school"].data if "school" in self else None
+        chosen = self.rooms.get(self.room.data or "")
+        if chosen is not None and school and str(chosen.school_id) != school:
+            self.room.errors = [ROOM_OF_ANOTHER_SCHOOL]
+        return valid and not self.location.errors and not self.room.errors
 
     @staticmethod
     def _clock(field, missing: str):
@@ -157,8 +189,10 @@ class CommonArrangements(RecordForm):
         )
 
     def place_values(self) -> dict:
+        """The place as the meeting keeps it: a saved room's name, or what was typed."""
+        chosen = self.rooms.get(self.room.data or "")
         return {
-            "location": self.location.data or None,
+            "location": chosen.name if chosen else self.location.data or None,
             "online_link": self.online_link.data or None,
             "chair_id": record_id(self.chair.data),
             "notes_for_attendees": self.notes_for_attendees.data or None,
@@ -270,16 +304,18 @@ class MoveForm(ArrangementsForm):
     submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
     @staticmethod
-    def data_from(meeting: Meeting) -> dict:
+    def data_from(meeting: Meeting, rooms: list[SchoolRoom] = ()) -> dict:
         day, starts, start_fold = times.local_parts(meeting.starts_at, LONDON)
         _day, ends, end_fold = times.local_parts(meeting.ends_at, LONDON)
+        saved = None if meeting.venue_private else saved_room(meeting.location, rooms)
         return {
             "meeting_date": day,
             "starts": starts,
             "start_fold": str(start_fold),
             "ends": ends,
             "end_fold": str(end_fold),
-            "location": meeting.location or "",
+            "room": str(saved.id) if saved else "",
+            "location": "" if saved else meeting.location or "",
             "online_link": meeting.online_link or "",
             "venue_private": meeting.venue_private,
             "chair": str(meeting.chair_id or ""),

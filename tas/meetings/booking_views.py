@@ -14,7 +14,7 @@ from tas.organisations.models import User
 from tas.plans.editing import submit_change
 from tas.submissions import AlreadySubmitted, already_saved, once
 
-from . import booking, rules
+from . import booking, rooms, rules
 from .access import MeetingAccess, require
 from .booking_forms import BookingForm, CancelForm, MoveForm, compared
 from .models import Meeting
@@ -57,7 +57,9 @@ def new_meeting():
         abort(403)
     chairs = booking.chair_candidates([school.id for school in schools])
     data = _prefilled(schools, chairs) if request.method == "GET" else None
-    form = BookingForm(data=data, schools=schools, chairs=chairs)
+    form = BookingForm(
+        data=data, schools=schools, chairs=chairs, rooms=rooms.rooms_of(s.id for s in schools)
+    )
     clashes: list[Meeting] = []
     if form.validate_on_submit():
         once(form)
@@ -107,9 +109,11 @@ def move_meeting(meeting_id: int):
         return _no_longer_scheduled(meeting, "moved", 409 if request.method == "POST" else 200)
     chairs = _chairs_for(meeting)
     not_before = local(meeting.starts_at).date()
+    saved_rooms = rooms.rooms_of([meeting.school_id])
     form = MoveForm(
-        data=MoveForm.data_from(meeting) if request.method == "GET" else None,
+        data=MoveForm.data_from(meeting, saved_rooms) if request.method == "GET" else None,
         chairs=chairs,
+        rooms=saved_rooms,
         not_before=not_before,
     )
     clashes: list[Meeting] = []
@@ -124,7 +128,12 @@ def move_meeting(meeting_id: int):
             raise
 
     def saved_form(fresh):
-        return MoveForm(formdata=None, data=MoveForm.data_from(fresh), chairs=chairs)
+        return MoveForm(
+            formdata=None,
+            data=MoveForm.data_from(fresh, saved_rooms),
+            chairs=chairs,
+            rooms=saved_rooms,
+        )
 
     result = submit_change(form, meeting, change, thing="meeting", saved_form=saved_form)
     if result.saved:

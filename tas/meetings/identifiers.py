@@ -5,8 +5,13 @@ identifiers are an argument."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import unquote_plus
+
+from tas.children.rules import valid_nhs_number
 
 SPACES = re.compile(r"\s+")
 DIGIT_GAPS = re.compile(r"(?<=\d)[\s-]+(?=\d)")
@@ -48,3 +53,156 @@ def identifies(text: str, known: Iterable[Known], *, surname_alone: bool = False
             if len(squashed) > 1 and (_contains(numbers, squashed) or _contains(plain, squashed)):
                 return True
     return False
+
+
+# ---------------------------------------------------------------- places and online links
+#
+# The location and the online link are the only typed text that reaches invitations and
+# calendars (DESIGN.md section 5), so they get the strictest check: any name of a child of the
+# school or on the agenda however it is spelt out, and any date, NHS number or UPN whoever it
+# belongs to. A coincidence ("Main hall" at a school with a child called Hall) is refused too:
+# a saved room or other words cost less than a child's name in someone's calendar.
+
+NAME = "name"
+DATE = "date"
+NHS_NUMBER = "nhs_number"
+UPN = "upn"
+REFERENCE = "reference"
+
+WORDS = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "amelia2" is "amelia" "2"
+LONGEST_RUN = 12  # tokens joined when looking for a spaced-out name ("A K h a n")
+SHORTEST_GLUED = 5  # a name form found inside a longer word only from this length
+NHS_SHAPE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+UPN_SHAPE = re.compile(r"(?<![^\W_])[a-z]\d{11}[a-z0-9](?![^\W_])", re.IGNORECASE)
+NUMERIC_DATE = re.compile(
+    r"(?<!\d)(?:(\d{1,2})[/.\-\\ ](\d{1,2})[/.\-\\ ](\d{4}|\d{2})"
+    r"|(\d{4})[/.\-\\ ](\d{1,2})[/.\-\\ ](\d{1,2}))(?!\d)"
+)
+COMPACT_DATE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+WORDED_DATE = re.compile(
+    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.,]*({_MONTH})\.?[\s\-/.,]*(\d{{4}}|\d{{2}})(?!\d)"
+    rf"|(?<!\w)({_MONTH})\.?[\s\-/.,]*(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/.,]+(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so "Zoë" and "zoe" are the same name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return WORDS.findall(folded(text))
+
+
+def _name_forms(child: Known) -> tuple[set[str], set[str]]:
+    """The ways a child's name can be written, squashed to letters: every form counts as whole
+    words (or spaced-out letters); the long ones count inside a longer word too."""
+    first_parts, last_parts = _words(child.first_name), _words(child.last_name)
+    first, last = "".join(first_parts), "".join(last_parts)
+    if not first or not last:
+        return set(), set()
+    long_forms = {first + last, last + first, first[0] + last, last + first[0]}
+    # Parts of a double-barrelled or apostrophed name, alone or together ("OBrien", "Walsh").
+    parts = {part for part in _runs(first_parts) | _runs(last_parts) if len(part) >= 3}
+    whole = {first, last, *parts, *long_forms}
+    glued = {form for form in long_forms if len(form) >= SHORTEST_GLUED}
+    return whole, glued
+
+
+def _runs(words: list[str]) -> set[str]:
+    """Every run of consecutive words joined together: "a k h a n" gives "akhan" and "khan"."""
+    found = set()
+    for start in range(len(words)):
+        joined = ""
+        for word in words[start : start + LONGEST_RUN]:
+            joined += word
+            found.add(joined)
+    return found
+
+
+def _real_date(day: int, month: int, year: int) -> bool:
+    if year < 100:
+        year += 2000
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_date(text: str) -> bool:
+    for match in NUMERIC_DATE.finditer(text):
+        d, m, y, iso_y, iso_m, iso_d = match.groups()
+        if (d and _real_date(int(d), int(m), int(y))) or (
+            iso_y and _real_date(int(iso_d), int(iso_m), int(iso_y))
+        ):
+            return True
+    for match in COMPACT_DATE.finditer(text):
+        digits = match.group(1)
+        year_first = (int(digits[6:]), int(digits[4:6]), int(digits[:4]))
+        day_first = (int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+        if any(
+            1900 <= parts[2] <= 2099 and _real_date(*parts) for parts in (year_first, day_first)
+        ):
+            return True
+    for match in WORDED_DATE.finditer(text):
+        d, month, y, month_first, d2, y2 = match.groups()
+        if month and _real_date(int(d), MONTHS[month.lower()], int(y)):
+            return True
+        if month_first and _real_date(int(d2), MONTHS[month_first.lower()], int(y2)):
+            return True
+    return False
+
+
+def _has_nhs_number(text: str) -> bool:
+    return any(valid_nhs_number("".join(match.groups())) for match in NHS_SHAPE.finditer(text))
+
+
+def what_identifies(text: str, known: Iterable[Known]) -> str | None:
+    """What in a place or online link could identify a child, or None: a name of one of these
+    children (full name either way round, surname or first name alone, initial and surname,
+    with spaces, dots and dashes ignored), or any date, NHS number or UPN, whoever's."""
+    if not text:
+        return None
+    text = f"{text} {unquote_plus(text)}"  # "amelia%20khan" in a link is "amelia khan"
+    if _has_date(text):
+        return DATE
+    if _has_nhs_number(text):
+        return NHS_NUMBER
+    if UPN_SHAPE.search(text):
+        return UPN
+    words = _words(text)
+    runs, squashed = _runs(words), "".join(words)
+    for child in known:
+        whole, glued = _name_forms(child)
+        if runs & whole or any(form in squashed for form in glued):
+            return NAME
+        for identifier in child.identifiers:
+            letters = "".join(_words(identifier))
+            if len(letters) >= 4 and letters in squashed:
+                return REFERENCE
+    return None

@@ -78,6 +78,20 @@ class MeetingSeries(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class SchoolRoom(db.Model):
+    """A room of a school saved by its DSL or link worker, chosen when booking so most bookings
+    type no place at all. Checked like a typed place when saved: it reaches calendars."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School] = relationship()
+
+
 class Meeting(db.Model):
     """One TAS, keeping-in-touch or TAF / handover meeting at (or for) one school."""
 

@@ -13,7 +13,7 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.services import today
 from tas.submissions import AlreadySubmitted, already_saved, once
 
-from . import booking, rules, series, series_rules, terms
+from . import booking, rooms, rules, series, series_rules, terms
 from .models import Term
 from .term_forms import PATTERNS, SeriesForm, TermForm
 
@@ -98,7 +98,13 @@ def _series_form(schools) -> SeriesForm:
         data = {"school": str(schools[0].id)} if len(schools) == 1 else {}
         if any(person.id == current_user.id for person in chairs):
             data["chair"] = str(current_user.id)
-    return SeriesForm(data=data, schools=schools, chairs=chairs, terms=terms.terms_from(today()))
+    return SeriesForm(
+        data=data,
+        schools=schools,
+        chairs=chairs,
+        rooms=rooms.rooms_of(school.id for school in schools),
+        terms=terms.terms_from(today()),
+    )
 
 
 def new_series():

@@ -40,10 +40,11 @@ def meeting(meeting_id: int):
 
 
 def _register() -> None:
-    from . import booking_views, day_views, invitation_views, list_views, term_views
+    from . import booking_views, day_views, invitation_views, list_views, room_views, term_views
 
     bp.add_url_rule("/<int:meeting_id>", view_func=meeting)
-    for module in (list_views, booking_views, term_views, invitation_views, day_views):
+    modules = (list_views, booking_views, room_views, term_views, invitation_views, day_views)
+    for module in modules:
         module.register(bp)
 
 

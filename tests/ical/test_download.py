@@ -254,7 +254,9 @@ def test_no_childs_details_are_ever_in_the_file(app):
         for secret in forbidden:
             assert secret.casefold() not in raw.decode("utf-8").casefold(), secret
             assert secret.casefold() not in shown.casefold(), secret
-        assert "Please bring the attendance figures." in str(parsed.events[0]["DESCRIPTION"])
+        description = str(parsed.events[0]["DESCRIPTION"])
+        assert "Please bring the attendance figures." not in description  # stays in the app
+        assert "There are notes for attendees" in description
     for entry in audit_events("meeting_calendar_downloaded"):
         assert set(entry.detail) <= {"level"}
 

@@ -165,7 +165,8 @@ def test_booking_sends_each_invited_one_request_with_a_text_and_a_calendar_part(
         assert all(a.params["RSVP"] == "FALSE" for a in email.event["ATTENDEE"])
         assert "Wednesday 9 December 2026, 9:30am to 11:00am (UK time)" in email.text
         assert "Where: The library" in email.text
-        assert "Please sign in at reception" in email.text
+        assert "There are notes for attendees" in email.text
+        assert "Please sign in at reception" not in email.every_part_decoded()
         assert f"https://tas.example.org/meetings/{meeting.id}" in email.text
         assert NOT_READ in email.text
     [to_fim] = [email for email in emails if email.to == ["fim@nhs.example.org"]]
@@ -216,8 +217,10 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
     for email in emails:
         assert email.subject.startswith("Updated: ")
         assert (email.method, int(email.event["SEQUENCE"])) == ("REQUEST", 1)  # same revision
-        assert "Park behind the hall" in str(email.event["DESCRIPTION"])
-        assert "Park behind the hall" in email.text
+        # The notes stay in the app: the invitation says there are some and where to read them.
+        assert "Park behind the hall" not in email.every_part_decoded()
+        assert "There are notes for attendees" in str(email.event["DESCRIPTION"])
+        assert "There are notes for attendees" in email.text
 
     meeting = fresh(meeting.id)
     before = len(outbox_rows())

@@ -19,6 +19,7 @@ from tas.meetings.models import (
     Meeting,
     MeetingChange,
     MeetingSeries,
+    SchoolRoom,
     TasRequest,
     UninvitedAttendee,
 )
@@ -37,6 +38,7 @@ ROW_KINDS = (
     ("item", "item"),
     ("request", "request"),
     ("series", "series"),
+    ("room", "room"),
     ("school", "school"),
     ("meeting", "meeting"),
 )
@@ -80,7 +82,8 @@ def world(app):
         school_id=home.id, kind="tas", pattern="every_n_weeks", settings={}, created_by_id=dsl.id
     )
     attendee = UninvitedAttendee(meeting_id=meeting.id, name="Visitor", recorded_by_id=dsl.id)
-    db.session.add_all([series, attendee])
+    room = SchoolRoom(school_id=home.id, name="Quiet room", added_by_id=dsl.id)
+    db.session.add_all([series, attendee, room])
     db.session.flush()
     request = factories.tas_request(child, dsl, reason="Xanthippe reason")
     db.session.commit()
@@ -92,6 +95,7 @@ def world(app):
         "series": series.id,
         "school": home.id,
         "attendee": attendee.id,
+        "room": room.id,
     }
     return {"people": people, "rows": rows, "old": old.id}
 
@@ -131,6 +135,7 @@ def footprint() -> list:
         MeetingSeries,
         TasRequest,
         UninvitedAttendee,
+        SchoolRoom,
         Action,
     ):
         table = model.__table__

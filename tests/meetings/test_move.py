@@ -205,8 +205,9 @@ def test_notes_for_attendees_may_not_name_a_child_on_the_agenda(visitor):
     )
 
     assert error_summary(response) == {
-        "notes_for_attendees": "Notes for attendees go into invitations and calendars: remove "
-        "the name or identifier of a child on the agenda"
+        "notes_for_attendees": "Notes for attendees are shown to everyone who can see the "
+        "meeting, coordinators and GP practices too: remove the name or identifier of a child on "
+        "the agenda"
     }
     fine = visitor.submit(
         f"/meetings/{setting.meeting.id}/move",
