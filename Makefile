@@ -10,6 +10,8 @@ GOVUK := tas/static/govuk
 .PHONY: run test install install-dev assets lint format test-fast test-browser check-deploy clean
 
 run: install assets ## Install, migrate, load demo data on an empty database, serve (and the scheduler)
+# Demo accounts share a published password: refuse before touching a production database.
+	$(FLASK) demo-data --check
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
 # One scheduler process next to the development server, never inside it (so the debug

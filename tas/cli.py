@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask import Flask, current_app
 
-from . import config, demo
+from . import demo
 from .clock import LONDON, utcnow
+from .deployment import deployment_problems, deployment_warnings, is_production
 from .outbox.services import deliver_due
 
 
@@ -25,10 +26,21 @@ def register(app: Flask) -> None:
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
-def demo_data(if_empty: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only check that demo data may be loaded here (make run asks before anything else).",
+)
+def demo_data(if_empty: bool, check: bool) -> None:
     """Load the demo partnership (idempotent; refused in production)."""
-    if config.is_production(current_app.config):
-        raise click.ClickException("Demo data is never loaded when TAS_ENV=production.")
+    if is_production(current_app.config):
+        raise click.ClickException(
+            "Demo data is never loaded when TAS_ENV=production: its accounts share a published "
+            "password. make run is for trying the service; see the README for deploying it."
+        )
+    if check:
+        click.echo("Demo data may be loaded here (TAS_ENV is not production).")
+        return
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has users: demo data not loaded.")
         return
@@ -44,8 +56,8 @@ def demo_data(if_empty: bool) -> None:
 @click.command("check-deploy")
 def check_deploy() -> None:
     """List every setting that makes this deployment unsafe (exit 1 when there is one)."""
-    problems = config.deployment_problems(current_app.config)
-    warnings = config.deployment_warnings(current_app.config)
+    problems = deployment_problems(current_app.config)
+    warnings = deployment_warnings(current_app.config)
     for problem in problems:
         click.echo(f"ERROR: {problem}")
     for warning in warnings:

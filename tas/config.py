@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import secrets
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from tas.deployment import deployment_problems, environment_problem, is_production
+from tas.private_files import private_folder
 from tas.reviews.rules import parse_levels
+from tas.secret_key import secret_key_weakness
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
-MIN_SECRET_KEY_LENGTH = 32
 
 
 class Defaults:
     """Settings every deployment starts from; each can be overridden as TAS_<KEY>."""
 
-    ENV = "development"
+    ENV = "development"  # development, test or production; nothing else starts
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in instance/
+    # PostgreSQL: the role the application connects as, when it is not the role that runs the
+    # migrations and owns the tables. The migrations grant it all it needs but the power to
+    # change, delete or empty the audit log (migration 0008, SECURITY.md G29).
+    DATABASE_APP_ROLE: str | None = None
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     # Error messages never carry the values of a query: they may be a child's details.
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_pre_ping": True}
@@ -44,9 +47,24 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
-    # Sign-in throttling (A3)
+    # Sign-in throttling (A3): wrong passwords for one account (since its last sign-in) ...
     SIGN_IN_MAX_FAILURES = 10
     SIGN_IN_WINDOW_MINUTES = 15
+    # ... and from one client address, whatever accounts it tries.
+    SIGN_IN_ADDRESS_MAX_FAILURES = 20
+    SIGN_IN_ADDRESS_WINDOW_MINUTES = 15
+    # A browser that has signed in to an account keeps a signed cookie for this many days; it
+    # may still sign in to that account while strangers' attempts have it paused (its own
+    # wrong passwords are counted apart, with the same limit).
+    KNOWN_DEVICE_DAYS = 90
+    # Emailed password links (reset or set-up, public or sent by an administrator): at most
+    # this many to one account an hour; requests on the reset form from one client address.
+    PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR = 3
+    PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 10
+    # A signed-in person refused (403/404) this many record pages within the window is
+    # written to the audit log and shown to administrators and district-wide coordinators.
+    REPEATED_REFUSALS = 10
+    REPEATED_REFUSALS_WINDOW_MINUTES = 60
 
     # Password links
     PASSWORD_RESET_HOURS = 1
@@ -95,7 +113,8 @@ class Defaults:
     # Outbox
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
-    MAIL_USE_TLS = False
+    MAIL_USE_TLS = False  # STARTTLS after connecting (usually port 587)
+    MAIL_USE_SSL = False  # TLS from the start (usually port 465)
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "TAS Coordinator <no-reply@tas-coordinator.invalid>"
@@ -106,6 +125,12 @@ class Defaults:
     # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto.
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
+    # How many reverse proxies stand in front of gunicorn in production (the README's
+    # deployment has one); check-deploy wants both PROXY_FIX settings to match it.
+    REVERSE_PROXIES = 1
+    # Host names requests may be addressed to (a name starting with "." allows its subdomains);
+    # others get 400. None allows any, which production refuses (SECURITY.md D18).
+    TRUSTED_HOSTS: list[str] | None = None
 
 
 def load(app, test_config: dict | None) -> None:
@@ -115,7 +140,12 @@ def load(app, test_config: dict | None) -> None:
     app.config.from_prefixed_env("TAS")
     if test_config:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    problem = environment_problem(app.config["ENV"])
+    if problem:
+        raise RuntimeError("TAS Coordinator refuses to start: " + problem)
+    # The instance folder holds the secret key, the SQLite database and the outbox.
+    private_folder(app.instance_path)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["TRUSTED_HOSTS"])
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = Path(app.instance_path) / "tas.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -142,9 +172,12 @@ def load(app, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
 
-def is_production(config) -> bool:
-    """True when TAS_ENV says this is a live deployment."""
-    return str(config.get("ENV", "")).lower() == "production"
+def trusted_hosts(value: str | list[str] | None) -> list[str] | None:
+    """TAS_TRUSTED_HOSTS as a list: JSON (["a.example", ".b.example"]) arrives as one already;
+    plain text may name several hosts, separated by commas or spaces."""
+    if isinstance(value, str):
+        return value.replace(",", " ").split() or None
+    return list(value) if value else None
 
 
 def instance_secret_key(instance: Path) -> str:
@@ -164,43 +197,5 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def weak_secret_key(key: str | None) -> bool:
-    """A key is weak when short, or made of few distinct characters (low entropy)."""
-    if not key or len(key) < MIN_SECRET_KEY_LENGTH:
-        return True
-    counts = Counter(key)
-    entropy_bits = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
-    return entropy_bits * len(key) < 128 or len(counts) < 12
-
-
-def deployment_problems(config) -> list[str]:
-    """Every setting that makes a production deployment unsafe (like Django's check --deploy)."""
-    problems = []
-    key = config.get("SECRET_KEY")
-    if not key:
-        problems.append("TAS_SECRET_KEY is not set.")
-    elif weak_secret_key(key):
-        problems.append(
-            f"TAS_SECRET_KEY is weak: use at least {MIN_SECRET_KEY_LENGTH} random characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
-    if config.get("DEBUG"):
-        problems.append("Debug mode is on: unset TAS_DEBUG and FLASK_DEBUG.")
-    if urlsplit(str(config.get("BASE_URL", ""))).scheme != "https":
-        problems.append("TAS_BASE_URL must start with https://.")
-    if config.get("SESSION_COOKIE_SECURE") is not True:
-        problems.append("TAS_SESSION_COOKIE_SECURE must be true so cookies travel only over HTTPS.")
-    if not config.get("WTF_CSRF_ENABLED", True):
-        problems.append("TAS_WTF_CSRF_ENABLED must not be turned off.")
-    return problems
-
-
-def deployment_warnings(config) -> list[str]:
-    """Settings that work but are not recommended for a live deployment."""
-    warnings = []
-    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
-        warnings.append(
-            "SQLite is in use: PostgreSQL is recommended (TAS_SQLALCHEMY_DATABASE_URI)."
-        )
-    if not config.get("MAIL_SERVER"):
-        warnings.append("TAS_MAIL_SERVER is not set: emails are written to files, not sent.")
-    return warnings
+    """True when the key holds less than 256 random bits or looks typed (tas/secret_key.py)."""
+    return secret_key_weakness(key) is not None

@@ -6,10 +6,10 @@ import secrets
 
 from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.routing import IntegerConverter
 
-from .config import is_production
+from .deployment import is_production
 from .extensions import db
 from .logs import redact
 
@@ -64,6 +64,16 @@ def register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return render_template("errors/csrf.html", title=ERROR_PAGES[400]), 400
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS (D18): Flask has no URL adapter for it, so no page
+        # that builds links can be drawn; a short plain answer, and no link to the wrong host.
+        return Response(
+            "Sorry, this service does not answer to that address.\n",
+            400,
+            content_type="text/plain; charset=utf-8",
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

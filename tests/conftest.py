@@ -159,6 +159,7 @@ def make_app(request, backend, tmp_path):
         built.append(application)
         return application
 
+    build.backend = backend  # production refuses SQLite: tests/auth/helpers.py production_app
     yield build
     for app in built:
         with app.app_context():

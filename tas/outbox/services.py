@@ -6,7 +6,6 @@ import logging
 import smtplib
 import ssl
 from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context
@@ -15,6 +14,7 @@ from sqlalchemy import or_, select, update
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import LONDON, utcnow
 from tas.extensions import db
+from tas.private_files import private_folder, write_private
 
 from . import rules
 from .models import OutboxMessage
@@ -150,12 +150,19 @@ def _failed(message: OutboxMessage, error: str, *, permanent: bool) -> None:
 
 
 def _send_smtp(message: OutboxMessage) -> None:
+    """Send over SMTP: TLS from the start (MAIL_USE_SSL) or after STARTTLS (MAIL_USE_TLS), the
+    server's certificate checked against the system's authorities (or SSL_CERT_FILE)."""
     config = current_app.config
-    with smtplib.SMTP(
-        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
-    ) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls(context=ssl.create_default_context())
+    server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+    timeout = config["MAIL_TIMEOUT_SECONDS"]
+    context = ssl.create_default_context()
+    if config["MAIL_USE_SSL"]:
+        connection = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
+    else:
+        connection = smtplib.SMTP(server, port, timeout=timeout)
+    with connection as smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls(context=context)
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         sender = rules.parse_sender(config["MAIL_DEFAULT_SENDER"]).addr_spec
@@ -163,14 +170,11 @@ def _send_smtp(message: OutboxMessage) -> None:
 
 
 def _write_file(message: OutboxMessage) -> None:
-    """Without a mail server, each message becomes one .eml file under instance/outbox/."""
-    folder = Path(current_app.config["OUTBOX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
+    """Without a mail server, each message becomes one .eml file under instance/outbox/,
+    readable by the service's own user only (mode 0600 in a 0700 folder)."""
+    folder = private_folder(current_app.config["OUTBOX_DIR"])
     stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{stamp}-{message.id:06d}.eml"
-    partial = target.with_suffix(".part")
-    partial.write_bytes(message.raw)
-    partial.replace(target)
+    write_private(folder / f"{stamp}-{message.id:06d}.eml", message.raw)
 
 
 def register_delivery(app) -> None:

@@ -8,6 +8,7 @@ import secrets
 from email.message import EmailMessage
 from email.policy import default
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from tas.auth.models import UserSession
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
 from tests.conftest import OwnContextClient
+from tests.production import production_settings
 
 PASSWORD_LINK = re.compile(r"(\S+/password/([A-Za-z0-9_\-]+))")
 
@@ -69,9 +71,12 @@ class HttpsClient(OwnContextClient):
 
 
 def production_app(make_app) -> Flask:
-    """The app as TAS_ENV=production builds it, on this test's database."""
+    """The app as TAS_ENV=production builds it, on this test's database: PostgreSQL only, since
+    production refuses to start on SQLite (tas/deployment.py)."""
+    if make_app.backend == "sqlite":
+        pytest.skip("production refuses SQLite")
     app = make_app(
-        ENV="production", SECRET_KEY=secrets.token_urlsafe(48), BASE_URL=SITE, TESTING=False
+        **production_settings(SECRET_KEY=secrets.token_urlsafe(48), BASE_URL=SITE, TESTING=False)
     )
     app.test_client_class = HttpsClient
     return app
