@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
 
 from . import demo
 from .clock import LONDON, utcnow
+from .database import audit_role_problems
 from .deployment import deployment_problems, deployment_warnings, is_production
+from .extensions import db
 from .outbox.services import deliver_due
 
 
@@ -56,7 +59,7 @@ def demo_data(if_empty: bool, check: bool) -> None:
 @click.command("check-deploy")
 def check_deploy() -> None:
     """List every setting that makes this deployment unsafe (exit 1 when there is one)."""
-    problems = deployment_problems(current_app.config)
+    problems = deployment_problems(current_app.config) + _database_problems()
     warnings = deployment_warnings(current_app.config)
     for problem in problems:
         click.echo(f"ERROR: {problem}")
@@ -65,6 +68,16 @@ def check_deploy() -> None:
     if problems:
         raise SystemExit(1)
     click.echo("No problems found." if not warnings else "No errors found.")
+
+
+def _database_problems() -> list[str]:
+    """What the database connection allows that it should not (the audit log, G29)."""
+    try:
+        with db.engine.connect() as connection:
+            return audit_role_problems(connection)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        return [f"Cannot connect to the database to check its roles: {reason}"]
 
 
 @click.command("outbox-send")

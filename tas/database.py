@@ -1,12 +1,13 @@
-"""Column types and connection settings shared by every domain's models."""
+"""Column types and connection settings shared by every domain's models, and the checks that
+the application's database role cannot erase the audit log."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, event, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
 from tas.private_files import private_file
@@ -64,3 +65,73 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+AUDIT_TABLE = "audit_event"
+AUDIT_TRIGGER = "audit_event_append_only"
+FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE")
+NEEDED_ON_AUDIT = ("INSERT", "SELECT")
+ROLE_FACTS = text(
+    """
+    SELECT current_user AS role,
+           (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+           t.tableowner AS owner,
+           pg_has_role(current_user, t.tableowner, 'MEMBER') AS owns,
+           has_table_privilege(current_user, to_regclass(:table), 'UPDATE') AS may_update,
+           has_table_privilege(current_user, to_regclass(:table), 'DELETE') AS may_delete,
+           has_table_privilege(current_user, to_regclass(:table), 'TRUNCATE') AS may_truncate,
+           has_table_privilege(current_user, to_regclass(:table), 'INSERT') AS may_insert,
+           has_table_privilege(current_user, to_regclass(:table), 'SELECT') AS may_select,
+           EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(:table)
+                   AND tgname = :trigger AND tgenabled <> 'D') AS trigger_on
+      FROM pg_tables t
+     WHERE t.schemaname = current_schema() AND t.tablename = :table
+    """
+)
+
+
+def audit_role_problems(connection: Connection) -> list[str]:
+    """Why the role this connection uses could erase the audit log (SECURITY.md G29), or what
+    it lacks to write it. PostgreSQL only: SQLite has no roles (README, "Security")."""
+    if connection.dialect.name != "postgresql":
+        return []
+    facts = (
+        connection.execute(ROLE_FACTS, {"table": AUDIT_TABLE, "trigger": AUDIT_TRIGGER})
+        .mappings()
+        .first()
+    )
+    if facts is None:
+        return ["The audit table does not exist: run flask --app tas db upgrade."]
+    role = facts["role"]
+    problems = []
+    if facts["superuser"]:
+        problems.append(
+            f"The application connects to PostgreSQL as {role}, a superuser, which can erase "
+            "the audit log: connect as a role without superuser rights (README, "
+            '"Production deployment").'
+        )
+    if facts["owns"]:
+        problems.append(
+            f"The application connects as {role}, which owns the audit table (or is a member "
+            f"of its owner {facts['owner']}): it could empty the table or drop its trigger. "
+            "Run the migrations as the owner and connect the application as another role, "
+            "named in TAS_DATABASE_APP_ROLE when the migrations run."
+        )
+    allowed = [p for p in FORBIDDEN_ON_AUDIT if facts[f"may_{p.lower()}"]]
+    if allowed and not facts["owns"] and not facts["superuser"]:
+        problems.append(
+            f"The application's role {role} may {', '.join(allowed)} audit rows: as the owner, "
+            f"run REVOKE {', '.join(allowed)} ON {AUDIT_TABLE} FROM {role}."
+        )
+    missing = [p for p in NEEDED_ON_AUDIT if not facts[f"may_{p.lower()}"]]
+    if missing:
+        problems.append(
+            f"The application's role {role} may not {' or '.join(missing)} audit rows, so "
+            "nothing could be recorded: run the migrations with TAS_DATABASE_APP_ROLE set."
+        )
+    if not facts["trigger_on"]:
+        problems.append(
+            f"The audit table's {AUDIT_TRIGGER} trigger is missing or disabled: someone with "
+            "the owner's rights changed it; restore it from migration 0001 and find out why."
+        )
+    return problems
