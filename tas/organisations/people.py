@@ -10,29 +10,37 @@ from tas.auth.services import end_sessions, send_password_link
 from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
 
-from . import rules
+from . import account_notices, rules
 from .models import Agency, Cluster, School, User
 from .services import Refused, StaleEdit, add, change
 
 
-def add_user(values: dict) -> User:
-    """Add a user with no password and email them a single-use link to choose one."""
+def add_user(values: dict, *, by: User) -> User:
+    """Add a user with no password and email them a single-use link to choose one; the people
+    who answer for where they work, and the other administrators, are told (account_notices)."""
     belonging, problems = _belonging(values)
-    return add(
-        User,
-        belonging,
-        "user_added",
-        problems=problems,
-        then=lambda user: send_password_link(user, "setup"),
-    )
+
+    def then(user: User) -> dict:
+        send_password_link(user, "setup")
+        return account_notices.tell_added(by, user)
+
+    return add(User, belonging, "user_added", problems=problems, then=then)
 
 
 def change_user(user: User, version: int | None, values: dict, *, by: User) -> dict:
-    """Change a user's details and where they belong; an admin cannot demote themself."""
+    """Change a user's details and where they belong; an admin cannot demote themself. A change
+    of role, email address or membership is told as adding an account is."""
     belonging, problems = _belonging(values)
     if user.id == by.id and belonging["role"] != "admin":
         problems["role"] = "You cannot take away your own administrator role"
-    return change(user, version, belonging, "user_changed", problems=problems)
+    return change(
+        user,
+        version,
+        belonging,
+        "user_changed",
+        problems=problems,
+        then=lambda saved, changes: account_notices.tell_changed(by, saved, changes),
+    )
 
 
 def deactivate_user(user: User, *, by: User) -> int:

@@ -1,6 +1,7 @@
 """Pure rules about organisations and people: codes, identifiers and who may belong where."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 URN_PATTERN = re.compile(r"^[1-9]\d{5}$")
@@ -130,3 +131,73 @@ ROLE_MEMBERSHIPS: dict[str, frozenset[str]] = {
 def memberships_for(role: str) -> frozenset[str]:
     """Which of school, agency, linked schools, district, clusters and safeguarding lead apply."""
     return ROLE_MEMBERSHIPS.get(role, frozenset())
+
+
+# ---------------------------------------------------------------- telling people about accounts
+
+# What decides who holds an account and which children's records it reaches. Creating an
+# account, or changing any of these, is told to the people who answer for where it works
+# (issue 11, section 7), so nobody can quietly give themselves access to children.
+WATCHED = (
+    "role",
+    "email",
+    "school_id",
+    "agency_id",
+    "linked_schools",
+    "district_wide",
+    "clusters",
+    "is_safeguarding_lead",
+)
+WATCHED_LABELS = {
+    "role": "Role",
+    "email": "Email address",
+    "school_id": "School",
+    "agency_id": "Agency",
+    "linked_schools": "Linked schools",
+    "district_wide": "Covers the whole district",
+    "clusters": "Clusters",
+    "is_safeguarding_lead": "Agency safeguarding lead",
+}
+# Roles that belong to no school and whose account says more than an agency's name would.
+PARTNERSHIP_ROLES = frozenset({"admin", "coordinator"})
+
+
+def watched_changes(changed: Iterable[str]) -> list[str]:
+    """The watched fields among those changed, in the order the notice lists them."""
+    changed = set(changed)
+    return [field for field in WATCHED if field in changed]
+
+
+def _with_article(words: str) -> str:
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
+def notice_subject(
+    *, added: bool, changed: Iterable[str], role: str, organisation: str | None
+) -> str:
+    """What happened, plainly, naming where the account works and no person:
+    "A new account was created at Oakfield Primary", "Role changed for a coordinator account"."""
+    role_words = label(ROLES, role).lower()
+    where = None if role in PARTNERSHIP_ROLES else organisation
+    if added:
+        if where:
+            return f"A new account was created at {where}"
+        return f"A new {role_words} account was created"
+    account = f"an account at {where}" if where else _with_article(f"{role_words} account")
+    changed = set(changed)
+    parts = [
+        words for field, words in (("role", "Role"), ("email", "email address")) if field in changed
+    ]
+    what = " and ".join(parts) if parts else "Access"
+    return f"{what[:1].upper()}{what[1:]} changed for {account}"
+
+
+def shown_value(value: object) -> str:
+    """A watched value in words: Yes or No, names joined, "None" for nothing."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "None"
+    if value is None or value == "":
+        return "None"
+    return str(value)

@@ -69,9 +69,11 @@ def add(
     action: str,
     *,
     problems: dict[str, str] | None = None,
-    then: Callable[[Row], None] | None = None,
+    then: Callable[[Row], dict | None] | None = None,
 ) -> Row:
-    """Add a record, audited; refused when a unique value is taken or `problems` were found."""
+    """Add a record, audited; refused when a unique value is taken or `problems` were found.
+    `then` runs in the same transaction (emails queued there go only if it commits) and may
+    return more for the audit entry."""
     problems = {**(problems or {}), **taken(model, values)}
     if problems:
         raise Refused(problems)
@@ -80,9 +82,9 @@ def add(
 
     def write() -> None:
         db.session.flush()  # the audit entry needs the new id
-        if then:
-            then(row)
-        record(action, target=row, detail={k: _plain(v) for k, v in values.items()})
+        more = then(row) if then else None
+        detail = {k: _plain(v) for k, v in values.items()}
+        record(action, target=row, detail={**detail, **(more or {})})
 
     _commit(write, model, values, exclude_id=None)
     return row
@@ -95,8 +97,11 @@ def change(
     action: str,
     *,
     problems: dict[str, str] | None = None,
+    then: Callable[[Row, dict[str, list]], dict | None] | None = None,
 ) -> dict[str, list]:
-    """Save changed values, audited, unless someone else saved the record since `version`."""
+    """Save changed values, audited, unless someone else saved the record since `version`.
+    `then` gets the saved record and the changes ({attribute: [old, new]}) in the same
+    transaction, and may return more for the audit entry."""
     if version != row.version:
         raise StaleEdit
     problems = {**(problems or {}), **taken(type(row), values, exclude_id=row.id)}
@@ -117,7 +122,8 @@ def change(
         for attribute in changes:
             setattr(row, attribute, values[attribute])
         db.session.flush()  # a competing save shows here, as StaleDataError
-        record(action, target=row, detail=changes)
+        more = then(row, changes) if then else None
+        record(action, target=row, detail={**changes, **(more or {})})
 
     _commit(write, type(row), values, exclude_id=row.id)
     return changes

@@ -49,7 +49,7 @@ def users():
 def user_add():
     return add_page(
         UserForm,
-        people.add_user,
+        partial(people.add_user, by=_me()),
         template="organisations/user_form.html",
         done=url_for(".users"),
         added="{} has been added and emailed a link to set their password",
