@@ -158,6 +158,14 @@ class NewChildForm(ChildForm):
         invalid_choice_message="Select the child's school",
     )
 
+    # Shown when a record the person may not see has a number they typed (record_checks).
+    check_note = optional_note(
+        "Note for the coordinator (optional)",
+        500,
+        "For example, when the child joined your school, or when to call you",
+    )
+    ask = SubmitField("Ask the coordinator to check", widget=GovSubmitInput())
+
     def __init__(self, *args, schools: list[School], **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_school = schools[0] if len(schools) == 1 else None
@@ -224,3 +232,20 @@ class CoordinatorReasonForm(TasForm):
             raise ValidationError(
                 "Say why in a few words, like 'Preparing the cluster's TAS agenda'"
             )
+
+
+class DealtWithForm(RecordForm):
+    """A coordinator marks a request to check a record as dealt with."""
+
+    outcome = TextAreaField(
+        "What did you find, and what was done?",
+        description="The coordinators who cover the school see this with the request. "
+        "The person who asked is told it was dealt with, not what you write here.",
+        widget=GovCharacterCount(),
+        filters=[stripped],
+        validators=[
+            DataRequired("Say what you found and what was done"),
+            Length(max=500, message="What was done must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Mark as dealt with", widget=GovSubmitInput())

@@ -179,3 +179,34 @@ def add_school_days(start: date, days: int, holidays: Container[date] = ()) -> d
         if day.weekday() < 5 and day not in holidays:
             counted += 1
     return day
+
+
+# ---------------------------------------------------------------- numbers already recorded
+
+NUMBER_FIELDS = {"nhs_number": "NHS number", "upn": "UPN"}
+
+
+def number_recorded_message(field: str, *, seen: bool, can_ask: bool) -> str:
+    """What someone adding or changing a child is told when another record has the number.
+
+    A record they may not see gets the same words whoever holds it and at whichever school,
+    their own included: nothing says where, or whose (issue 11, section 6). That the number is
+    recorded somewhere is all it gives away, and a unique number has to say that much.
+    """
+    number = f"This {NUMBER_FIELDS[field]}"
+    if seen:
+        return (
+            f"{number} is already recorded for a child you can see: check it and enter it "
+            "again, or open their record"
+        )
+    if can_ask:
+        return (
+            f"{number} is already recorded on another record: check it and enter it again, "
+            "or ask the coordinator to check"
+        )
+    return f"{number} is already recorded on another record: check it and enter it again"
+
+
+def check_reference(check_id: int) -> str:
+    """A request to check a record, as people quote it: CHK-0007."""
+    return f"CHK-{check_id:04d}"

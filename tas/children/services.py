@@ -16,14 +16,11 @@ from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
 
-from . import access, records
+from . import access, record_checks, records
 from .access import Access
 from .models import Child, CoordinatorAccess
+from .record_check_models import RecordCheck
 
-UNIQUE = {
-    "nhs_number": "Another child already has this NHS number: check it and enter it again",
-    "upn": "Another child already has this UPN: check it and enter it again",
-}
 MOST_NAME_WORDS = 5
 
 
@@ -199,28 +196,23 @@ def _paged(
 # ---------------------------------------------------------------- adding and changing
 
 
-def taken(values: dict, exclude_id: int | None = None) -> dict[str, str]:
-    """Which of the child's unique numbers another child already has, as field -> message."""
-    problems = {}
-    for name, message in UNIQUE.items():
-        value = values.get(name)
-        if not value:
-            continue
-        query = select(Child.id).where(getattr(Child, name) == value)
-        if exclude_id is not None:
-            query = query.where(Child.id != exclude_id)
-        if db.session.scalar(query.limit(1)) is not None:
-            problems[name] = message
-    return problems
+def taken(user: User, values: dict, exclude_id: int | None = None) -> dict[str, str]:
+    """Which of the child's unique numbers another child already has, as field -> message
+    (the same message whoever has it, for a child this person may not see)."""
+    found = record_checks.recorded(values, exclude_id)
+    return record_checks.refusal(user, found, can_ask=exclude_id is None).problems
+
+
+def _refuse_unless_adding_to(user: User, values: dict) -> None:
+    if values.get("school_id") not in {school.id for school in schools_for_adding(user)}:
+        raise records.Refused({"school": "Select the child's school"})
 
 
 def add_child(user: User, values: dict) -> Child:
-    """Add a child at one of the schools this person may add to, audited."""
-    if values.get("school_id") not in {school.id for school in schools_for_adding(user)}:
-        raise records.Refused({"school": "Select the child's school"})
-    problems = taken(values)
-    if problems:
-        raise records.Refused(problems)
+    """Add a child at one of the schools this person may add to, audited; refused, with an
+    offer to ask the coordinator to check, when another record has their NHS number or UPN."""
+    _refuse_unless_adding_to(user, values)
+    record_checks.refuse_if_recorded(user, values)
     child = Child(
         **values,
         originating_school_id=user.school_id,
@@ -232,18 +224,25 @@ def add_child(user: User, values: dict) -> Child:
         db.session.flush()  # the audit entry needs the new id
         record("child_added", target=child, detail={"school_id": child.school_id})
 
-    records.commit(write, lambda: taken(values))
+    records.commit(write, lambda: taken(user, values))
     return child
 
 
-def change_child(child: Child, version: int | None, values: dict) -> list[str]:
+def ask_to_check(user: User, values: dict, note: str | None) -> list[RecordCheck]:
+    """Instead of adding the child, ask the coordinator to check the numbers another record
+    has (tas.children.record_checks)."""
+    _refuse_unless_adding_to(user, values)
+    return record_checks.ask(user, values, note)
+
+
+def change_child(user: User, child: Child, version: int | None, values: dict) -> list[str]:
     """Change a child's details (never their school: that is a move), audited."""
     return records.change(
         child,
         version,
         values,
         "child_changed",
-        unique=lambda: taken(values, exclude_id=child.id),
+        unique=lambda: taken(user, values, exclude_id=child.id),
     )
 
 

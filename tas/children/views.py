@@ -42,19 +42,36 @@ def children():
 
 @bp.route("/new", methods=["GET", "POST"])
 def add():
+    """Add a child; or, when a record the person may not see already has a number they typed,
+    ask the coordinator to check it instead (tas.children.record_checks)."""
     schools = services.schools_for_adding(current_user)
     if not schools:
         abort(403)
     form = NewChildForm(schools=schools, today=services.today())
+    refused = None  # a NumberRecorded refusal tells the page which records to link or ask about
     if form.validate_on_submit():
         try:
-            child = services.add_child(current_user, form.values())
-        except Refused as refused:
-            form.show({k: v for k, v in refused.problems.items() if k in form})
+            if form.ask.data:
+                asked = services.ask_to_check(current_user, form.values(), form.check_note.data)
+            else:
+                child = services.add_child(current_user, form.values())
+        except Refused as refusal:
+            refused = refusal
+            form.show({k: v for k, v in refusal.problems.items() if k in form})
         else:
+            if form.ask.data:
+                references = " and ".join(rules.check_reference(check.id) for check in asked)
+                flash(
+                    f"Your request {references} has been sent to the coordinator, who will "
+                    "contact you. The child has not been added.",
+                    "success",
+                )
+                return redirect(url_for(".children"))
             flash("The child has been added", "success")
             return redirect(url_for(".child", child_id=child.id))
-    return render_template("children/child_form.html", form=form, record=None, comparison=None)
+    return render_template(
+        "children/child_form.html", form=form, record=None, comparison=None, refused=refused
+    )
 
 
 @bp.route("/<int:child_id>")
@@ -98,7 +115,7 @@ def change(child_id: int):
     return change_page(
         row,
         ChildForm,
-        lambda version, values: services.change_child(row, version, values),
+        lambda version, values: services.change_child(current_user, row, version, values),
         thing="child's details",
         template="children/child_form.html",
         done=url_for(".child", child_id=child_id),
@@ -121,9 +138,11 @@ def reason(child_id: int):
     return render_template("children/reason.html", form=form, child=row)
 
 
-# The family, school and agreement pages live beside these, on the same blueprint.
-from . import agreements, family, schools  # noqa: E402
+# The family, school and agreement pages, and the coordinators' requests to check a record,
+# live beside these, on the same blueprint.
+from . import agreements, family, record_check_views, schools  # noqa: E402
 
 family.register(bp)
 schools.register(bp)
 agreements.register(bp)
+record_check_views.register(bp)
