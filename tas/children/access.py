@@ -10,14 +10,22 @@ import enum
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 from tas.plans.models import AgencyInvolvement, SharedPlan
 
-from .models import Agreement, AgreementAgency, Child, CoordinatorAccess, SchoolMove, StaffGrant
+from .models import (
+    Agreement,
+    AgreementAgency,
+    Child,
+    CoordinatorAccess,
+    SchoolMove,
+    SharingDecision,
+    StaffGrant,
+)
 
 
 def _about_child(*conditions):
@@ -136,14 +144,35 @@ def _practitioner_clause(user: User) -> ColumnElement[bool]:
     return or_(involved, _leads_a_plan(user))
 
 
-def _coordinator_clause(user: User, now: datetime) -> ColumnElement[bool]:
-    """A recorded, unexpired reason to open this child's record, for a school they cover."""
+def _coordinator_clause(
+    user: User, now: datetime, withdrawn: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """A recorded, unexpired reason to open this child's record, for a school they cover; once
+    the family withdrew agreement, only with a sharing decision since then that covers the
+    coordinators (a reason alone shows that the record exists, not what is in it)."""
     reason = _about_child(
         CoordinatorAccess.child_id == Child.id,
         CoordinatorAccess.user_id == user.id,
         CoordinatorAccess.expires_at > now,
     )
-    return and_(reason, covered_by_coordinator(user))
+    return and_(reason, covered_by_coordinator(user), or_(~withdrawn, _shared_with_coordinators()))
+
+
+def _shared_with_coordinators() -> ColumnElement[bool]:
+    """A decision to share with the coordinators, with its lawful basis, made on or after the
+    family's latest withdrawal (a decision from before it does not outlive it)."""
+    withdrawn_on = (
+        select(func.max(Agreement.withdrawn_on))
+        .where(Agreement.child_id == Child.id)
+        .correlate(Child)
+        .scalar_subquery()
+    )
+    return _about_child(
+        SharingDecision.child_id == Child.id,
+        SharingDecision.shared.is_(True),
+        SharingDecision.coordinators_may_see.is_(True),
+        SharingDecision.decided_at >= withdrawn_on,
+    )
 
 
 def covered_by_coordinator(user: User) -> ColumnElement[bool]:
@@ -179,7 +208,7 @@ def clauses(
     elif user.role == "practitioner":
         editable, readable = nothing, _practitioner_clause(user)
     elif user.role == "coordinator":
-        editable, readable = nothing, _coordinator_clause(user, now)
+        editable, readable = nothing, _coordinator_clause(user, now, withdrawn)
     else:
         editable, readable = nothing, nothing
     gp = (

@@ -257,6 +257,12 @@ class SharingDecisionForm(OriginMixin, TasForm):
             Length(max=300, message="Who with must be 300 characters or fewer"),
         ],
     )
+    coordinators_may_see = BooleanField(
+        "This decision shares the record with the partnership's coordinators",
+        description="A coordinator who records a reason can then open the record, even after "
+        "the family withdrew agreement",
+        widget=GovCheckboxInput(),
+    )
     lawful_basis = RadioField(
         "Lawful basis and condition",
         widget=GovRadioInput(),
@@ -280,6 +286,8 @@ class SharingDecisionForm(OriginMixin, TasForm):
         return {
             "shared": self.shared.data == "yes",
             "shared_with": self.shared_with.data,
+            # Only a decision to share can open the record to the coordinators.
+            "coordinators_may_see": self.shared.data == "yes" and self.coordinators_may_see.data,
             "lawful_basis_id": int(self.lawful_basis.data),
             "reasons": self.reasons.data,
             **self.origin_values(),

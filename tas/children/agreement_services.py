@@ -228,7 +228,12 @@ def record_sharing_decision(child: Child, user: User, values: dict) -> SharingDe
     row = SharingDecision(child_id=child.id, decided_by_id=user.id, **values)
     db.session.add(row)
     db.session.flush()
-    detail = {"child_id": child.id, "shared": row.shared, "lawful_basis_id": basis.id}
+    detail = {
+        "child_id": child.id,
+        "shared": row.shared,
+        "lawful_basis_id": basis.id,
+        "coordinators_may_see": row.coordinators_may_see,
+    }
     record("sharing_decision_recorded", target=row, detail=detail)
     db.session.commit()
     return row

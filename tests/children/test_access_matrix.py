@@ -351,6 +351,15 @@ HIDDEN_FROM = {
     "coordinator without a reason": ("coordinator", "zebedee"),
     "coordinator, school outside their clusters": ("cluster_coordinator", "zebedee"),
     "admin": ("admin", "zebedee"),
+    # Issue 11, 2: after the family withdrew agreement, every role but the DSL and the lead.
+    "dsl of another school, after withdrawal": ("other_dsl", "ottoline"),
+    "school staff, after withdrawal": ("staff", "ottoline"),
+    "link worker of other schools, after withdrawal": ("other_link_worker", "ottoline"),
+    "practitioner of the agency, after withdrawal": ("colleague", "ottoline"),
+    "gp of the child's practice, after withdrawal": ("gp", "ottoline"),
+    "coordinator without a reason, after withdrawal": ("coordinator", "ottoline"),
+    "coordinator outside their clusters, after withdrawal": ("cluster_coordinator", "ottoline"),
+    "admin, after withdrawal": ("admin", "ottoline"),
 }
 
 
@@ -581,3 +590,42 @@ def test_extra_posted_fields_are_ignored(app, world):
         me = db.session.get(User, dsl.id)
         assert (me.role, me.school_id) == ("dsl", home_school), target
         assert footprint(alder["child"]) == alders, target
+
+
+def test_after_a_withdrawal_a_coordinators_reason_opens_only_who_holds_the_record(app, world):
+    """Issue 11, 2: with a recorded reason, the child's page says only that the record exists,
+    when agreement was withdrawn and who holds it; every other route gives nothing."""
+    known = world["ottoline"]
+    rows = known.rows
+    coordinator = world["people"]["coordinator"]
+    db.session.add(
+        CoordinatorAccess(
+            child_id=rows["child"],
+            user_id=coordinator.id,
+            reason="Checking the cluster's escalations",
+            expires_at=utcnow() + timedelta(hours=8),
+        )
+    )
+    db.session.commit()
+    before = footprint(rows["child"])
+    browser = signed_in(app, coordinator)
+    token = browser.token("/account")
+    posted = {"csrf_token": token, "child_id": str(rows["child"]), "role": "admin"}
+
+    for rule in child_rules(app):
+        if "child_id" not in rule.arguments:
+            continue
+        url = build(rule, rows["child"], rows)
+        for response in (browser.get(url), browser.client.post(url, data=posted)):
+            if rule.rule == "/children/<int:child_id>" and response.status_code == 200:
+                assert "The family withdrew agreement" in response.get_data(as_text=True)
+                assert_hidden(response, known.secrets, url, allowed={200})
+            elif REASON_ROUTE.search(rule.rule):  # giving another reason changes nothing shown
+                assert_hidden(response, known.secrets, url, allowed=range(200, 500))
+            else:
+                assert_hidden(response, known.secrets, url)
+
+    after = footprint(rows["child"])
+    before.pop("coordinator_access", None)
+    after.pop("coordinator_access", None)
+    assert after == before

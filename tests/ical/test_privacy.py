@@ -10,13 +10,15 @@ from email import message_from_bytes, policy
 import vobject
 from sqlalchemy import select
 
+from tas.clock import local
 from tas.extensions import db
+from tas.meetings.models import Invitation, Meeting, MeetingChange
 from tas.outbox.models import OutboxMessage
 from tests import factories
-from tests.meetings.helpers import child_at
+from tests.meetings.helpers import child_at, day, field_value
 
 from .test_feeds import fetch, make_link
-from .test_invites import book, move_form, school_with_agencies, signed_in
+from .test_invites import book, booking_form, move_form, school_with_agencies, signed_in
 
 CHILDREN = (
     {
@@ -130,3 +132,131 @@ def test_no_calendar_output_ever_holds_a_childs_details(app):
     assert "TAS meeting" in every_output  # the outputs are real, not empty
     for word in forbidden():
         assert word not in every_output, word
+
+
+# ---------------------------------------------------------------- issue 11, 1: by design
+
+LEAKY_PLACES = (
+    ("location", "Family room (for Zebedee Quartermaine)"),
+    ("location", "Zebedee's room"),  # first name only
+    ("location", "Room for Q u a r t e r m a i n e"),  # spaced out
+    ("location", "zebedee.quartermaine"),
+    ("location", "Hall, born 14/03/2016"),
+    ("online_link", "https://meet.example/tas-zebedee-quartermaine-review"),  # in the path
+    ("online_link", "https://meet.example/zquartermaine"),
+    ("online_link", "https://meet.example/r/9434765919"),
+    ("online_link", "https://meet.example/Ottoline"),
+)
+
+
+def squashed(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def test_typed_text_about_a_child_never_reaches_a_calendar_or_an_email(app):
+    """Books, moves, changes and cancels a meeting trying every leak: a place or link naming a
+    child is refused (and kept on the form); notes and reasons naming a child by first name
+    pass the app's own check but stay in the app. Then every email (decoded MIME parts),
+    download, feed and export is searched for every child's name, DOB and identifiers."""
+    setting, _fim, _nurses = school_with_agencies()
+    camhs = factories.agency(name="CAMHS", service_type="camhs")
+    practitioner = factories.user("practitioner", agency=camhs, name="Cal Ahmed")
+    coordinator = factories.user("coordinator", district_wide=True)
+    children = [child_at(setting.school, **fields) for fields in CHILDREN]
+    db.session.commit()
+    worker = signed_in(app, setting.link_worker)
+
+    for field, typed in LEAKY_PLACES:
+        refused = worker.submit("/meetings/new", booking_form(setting, **{field: typed}))
+        assert refused.status_code == 200, typed
+        assert field_value(refused, field) == typed  # kept for correcting
+    notes = "Zebedee's mum will attend. Ottoline's dad too."
+    meeting = book(worker, setting, notes_for_attendees=notes)
+    for child in children:
+        added = worker.submit(
+            f"/meetings/{meeting.id}/agenda/add",
+            {"child": str(child.id), "reason": f"Worries about {child.first_name}"},
+        )
+        assert added.status_code == 302
+    invited = worker.submit(
+        f"/meetings/{meeting.id}/invitations/add",
+        {"kind": "person", "agency": "", "representative": "", "person": str(practitioner.id)},
+    )
+    assert invited.status_code == 302
+    db.session.expire_all()
+    for field, typed in LEAKY_PLACES:
+        refused = worker.submit(
+            f"/meetings/{meeting.id}/move", move_form(meeting, **{field: typed})
+        )
+        assert refused.status_code == 200, typed
+    moved = worker.submit(
+        f"/meetings/{meeting.id}/move",
+        move_form(meeting, reason="Zebedee's dad asked for a later time"),
+    )
+    assert moved.status_code == 302
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    changed = worker.submit(
+        f"/meetings/{meeting.id}/move",
+        move_form(
+            meeting,
+            meeting_date=day(local(meeting.starts_at).date()),
+            starts=f"{local(meeting.starts_at):%H:%M}",
+            ends=f"{local(meeting.ends_at):%H:%M}",
+            notes_for_attendees="Z e b e d e e will be late; Ottoline's carer is coming",
+            reason="Ottoline's carer is coming",
+        ),
+    )
+    assert changed.status_code == 302
+    assert (
+        db.session.scalar(select(MeetingChange.kind).order_by(MeetingChange.id.desc()).limit(1))
+        == "changed"
+    )
+
+    outputs: list[str] = []
+    invited_browser = signed_in(app, practitioner)
+    for browser in (worker, invited_browser):
+        download = browser.get(f"/meetings/{meeting.id}/calendar.ics")
+        assert download.status_code == 200
+        outputs.append(download.get_data(as_text=True))
+    feed = fetch(app, make_link(invited_browser))
+    assert feed.status_code == 200
+    outputs.append(feed.get_data(as_text=True))
+    export = signed_in(app, coordinator)
+    window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
+    for kind in ("ics", "spreadsheet"):
+        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
+        assert exported.status_code == 200 and exported.mimetype != "text/html"
+        outputs.append(exported.get_data(as_text=True))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.representative_id == practitioner.id)
+    )
+    removed = worker.submit(
+        f"/meetings/{meeting.id}/invitations/{invitation.id}/remove",
+        {"version": str(invitation.version)},
+    )
+    assert removed.status_code == 302
+    db.session.expire_all()
+    cancelled = worker.submit(
+        f"/meetings/{meeting.id}/cancel",
+        {
+            "reason": "Zebedee is unwell",
+            "version": str(db.session.get(Meeting, meeting.id).version),
+        },
+    )
+    assert cancelled.status_code == 302
+    emails, email_calendars = decoded_emails()
+    # booked, invited, moved, changed, uninvited and cancelled, to several people
+    assert len(email_calendars) >= 12
+    outputs += emails
+
+    every_output = "\n".join(outputs)
+    assert "There are notes for attendees" in every_output  # said, never shown
+    for word in forbidden():
+        assert word.casefold() not in every_output.casefold(), word
+    for name in ("Zebedee", "Quartermaine", "Ottoline", "Fairweather"):
+        assert squashed(name) not in squashed(every_output), name
+    # The app itself still shows the notes and reasons to those who may see the meeting.
+    page = worker.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Zebedee&#39;s mum will attend" not in page  # replaced by the later notes
+    assert "Ottoline&#39;s carer is coming" in page
