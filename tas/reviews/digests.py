@@ -20,11 +20,12 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
+from tas.transactions import write_transaction
 
 from . import recipients, rules
 from . import reminder_sources as sources
 from .models import Reminder
-from .reminders import claimed_key, email, full_link, lock_rows, write_transaction
+from .reminders import claimed_key, email, full_link, lock_rows
 
 MAX_LINES = 200  # a longer weekly digest ends with "... and N more"
 

@@ -18,13 +18,11 @@ they are for); the database decides what is due, and the scheduler process only 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from flask import current_app, render_template
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tas import retention
@@ -33,6 +31,7 @@ from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import deliver_due, queue
+from tas.transactions import dialect, write_transaction
 
 from . import recipients, rules
 from . import reminder_sources as sources
@@ -117,26 +116,6 @@ def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
 
 
 # ---------------------------------------------------------------- transactions and inserts
-
-
-def dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-@contextmanager
-def write_transaction() -> Iterator[None]:
-    """One short transaction, committed at the end. On SQLite it is an immediate transaction:
-    it takes the write lock first, so another process's pass waits for it (busy timeout) and
-    then sees what this one did. On PostgreSQL the callers take row locks."""
-    db.session.commit()
-    if dialect() == "sqlite":
-        db.session.execute(text("BEGIN IMMEDIATE"))
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 def insert_once():
