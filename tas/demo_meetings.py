@@ -34,6 +34,7 @@ from .meetings.models import (
     Invitation,
     Meeting,
     MeetingChange,
+    SchoolRoom,
     Term,
     UninvitedAttendee,
 )
@@ -362,6 +363,7 @@ def load() -> dict[str, int]:
     if OAK not in schools or CASTLE not in schools:
         db.session.commit()
         return added
+    added["saved rooms"] = _add_rooms(schools)
     if db.session.scalar(select(Meeting.id).where(Meeting.school_id == schools[OAK].id).limit(1)):
         db.session.commit()
         return added
@@ -387,6 +389,31 @@ def _add_terms(year: int) -> int:
             )
         )
         count += 1
+    db.session.flush()
+    return count
+
+
+# Each school's saved rooms, kept by who books there: the demo meetings are held in them.
+ROOMS = {
+    OAK: (DANA, ("Oakfield Primary, family room", "Oakfield Primary, library")),
+    CASTLE: (LEE, ("Castle Academy, meeting room 2",)),
+}
+
+
+def _add_rooms(schools: dict[str, School]) -> int:
+    """The demo schools' saved rooms that are missing."""
+    users = {
+        u.email: u for u in db.session.scalars(select(User).where(User.email.in_([DANA, LEE])))
+    }
+    known = {(room.school_id, room.name) for room in db.session.scalars(select(SchoolRoom))}
+    count = 0
+    for school_name, (keeper, names) in ROOMS.items():
+        school, person = schools[school_name], users.get(keeper)
+        for name in names:
+            if person is None or (school.id, name) in known:
+                continue
+            db.session.add(SchoolRoom(school_id=school.id, name=name, added_by_id=person.id))
+            count += 1
     db.session.flush()
     return count
 
