@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tas.plans.services import team_around_the_child
 
-from . import access, family_services, rules, school_services, services
+from . import access, coordinators, family_services, rules, school_services, services
 from .access import Access
 from .editing import change_page
 from .forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
@@ -76,8 +76,10 @@ def add():
 
 @bp.route("/<int:child_id>")
 def child(child_id: int):
-    if current_user.role == "coordinator" and _reason_needed(child_id):
-        return redirect(url_for(".reason", child_id=child_id))
+    if current_user.role == "coordinator":
+        stop = _coordinator_stop(child_id)
+        if stop is not None:
+            return stop
     level = access.require(current_user, child_id, Access.GP_SUMMARY)
     services.record_read(child_id, "child_viewed", level)
     row = services.child_record(child_id)
@@ -99,11 +101,18 @@ def child(child_id: int):
     )
 
 
-def _reason_needed(child_id: int) -> bool:
-    """A coordinator opening a child in their clusters without a current reason is asked for
-    one (anyone else, or a child elsewhere, gets the usual 404)."""
+def _coordinator_stop(child_id: int):
+    """A coordinator opening a child in their clusters without access is asked for a reason;
+    with one, the family has withdrawn agreement: the page says only who holds the record.
+    None when they may open it (or it is a child elsewhere: the usual 404 follows)."""
     covered = services.covered_child(current_user, child_id) is not None
-    return covered and access.access_to(current_user, child_id) == Access.NONE
+    if not covered or access.access_to(current_user, child_id) != Access.NONE:
+        return None
+    if not coordinators.current_reason(current_user, child_id):
+        return redirect(url_for(".reason", child_id=child_id))
+    return render_template(
+        "children/withdrawn.html", summary=coordinators.withdrawn_summary(child_id)
+    )
 
 
 @bp.route("/<int:child_id>/details", methods=["GET", "POST"])
