@@ -66,6 +66,26 @@ def decoded_emails() -> tuple[list[str], list[str]]:
     return texts, calendars
 
 
+def calendar_files(app, meeting, organiser, invited, coordinator) -> list[str]:
+    """The meeting's download for its organiser and for an invited person, the invited person's
+    feed, and the coordinator's .ics and CSV exports of December: in that order."""
+    outputs = []
+    for browser in (organiser, invited):
+        download = browser.get(f"/meetings/{meeting.id}/calendar.ics")
+        assert download.status_code == 200
+        outputs.append(download.get_data(as_text=True))
+    feed = fetch(app, make_link(invited))
+    assert feed.status_code == 200
+    outputs.append(feed.get_data(as_text=True))
+    export = signed_in(app, coordinator)
+    window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
+    for kind in ("ics", "spreadsheet"):
+        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
+        assert exported.status_code == 200 and exported.mimetype != "text/html"
+        outputs.append(exported.get_data(as_text=True))
+    return outputs
+
+
 def test_no_calendar_output_ever_holds_a_childs_details(app):
     setting, _fim, _nurses = school_with_agencies()
     camhs = factories.agency(name="CAMHS", service_type="camhs")
@@ -91,24 +111,11 @@ def test_no_calendar_output_ever_holds_a_childs_details(app):
     moved = worker.submit(f"/meetings/{meeting.id}/move", move_form(meeting))
     assert moved.status_code == 302
 
-    outputs: list[str] = []
     invited_browser = signed_in(app, practitioner)
     # The meeting page shows the invited practitioner the children (that is allowed) ...
     assert "Zebedee" in invited_browser.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     # ... but no calendar made for anyone does.
-    for browser in (worker, invited_browser):
-        download = browser.get(f"/meetings/{meeting.id}/calendar.ics")
-        assert download.status_code == 200
-        outputs.append(download.get_data(as_text=True))
-    feed = fetch(app, make_link(invited_browser))
-    assert feed.status_code == 200
-    outputs.append(feed.get_data(as_text=True))
-    export = signed_in(app, coordinator)
-    window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
-    for kind in ("ics", "spreadsheet"):
-        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
-        assert exported.status_code == 200 and exported.mimetype != "text/html"
-        outputs.append(exported.get_data(as_text=True))
+    outputs = calendar_files(app, meeting, worker, invited_browser, coordinator)
     db.session.expire_all()
     cancelled = worker.submit(
         f"/meetings/{meeting.id}/cancel",
@@ -213,21 +220,8 @@ def test_typed_text_about_a_child_never_reaches_a_calendar_or_an_email(app):
         == "changed"
     )
 
-    outputs: list[str] = []
     invited_browser = signed_in(app, practitioner)
-    for browser in (worker, invited_browser):
-        download = browser.get(f"/meetings/{meeting.id}/calendar.ics")
-        assert download.status_code == 200
-        outputs.append(download.get_data(as_text=True))
-    feed = fetch(app, make_link(invited_browser))
-    assert feed.status_code == 200
-    outputs.append(feed.get_data(as_text=True))
-    export = signed_in(app, coordinator)
-    window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
-    for kind in ("ics", "spreadsheet"):
-        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
-        assert exported.status_code == 200 and exported.mimetype != "text/html"
-        outputs.append(exported.get_data(as_text=True))
+    outputs = calendar_files(app, meeting, worker, invited_browser, coordinator)
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.representative_id == practitioner.id)
     )
