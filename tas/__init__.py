@@ -5,6 +5,8 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .client import CleanClientAddress
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors and commands."""
@@ -25,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_web(app)
     register_commands(app)
+    # Inside ProxyFix: the address it takes from X-Forwarded-For is cleaned too (issue 11, 6).
+    app.wsgi_app = CleanClientAddress(app.wsgi_app)
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(
             app.wsgi_app,
@@ -56,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .children.lawful_bases import bp as sharing_bp
     from .children.views import bp as children_bp
@@ -87,10 +92,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(work_bp)
     app.register_blueprint(emails_bp)
+    app.register_blueprint(audit_bp)
 
 
 def register_web(app: Flask) -> None:
     from . import navigation
+    from .audit import refusals
     from .auth.guard import register_guard
     from .outbox.services import register_delivery
     from .web import register_errors, register_security_headers
@@ -99,6 +106,7 @@ def register_web(app: Flask) -> None:
     navigation.register(app)
     register_delivery(app)
     register_security_headers(app)
+    refusals.register(app)
     register_errors(app)
 
 

@@ -1,7 +1,13 @@
 """Every domain's tables, imported together so migrations and the app see the whole schema."""
 
-from tas.audit.models import AuditEvent
-from tas.auth.models import PasswordToken, PendingForm, SignInAttempt, UserSession
+from tas.audit.models import AccessRefusal, AuditEvent
+from tas.auth.models import (
+    PasswordResetRequest,
+    PasswordToken,
+    PendingForm,
+    SignInAttempt,
+    UserSession,
+)
 from tas.children.models import (
     Agreement,
     AgreementAgency,
@@ -42,6 +48,7 @@ from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepCh
 from tas.submissions import UsedSubmission
 
 __all__ = [
+    "AccessRefusal",
     "Action",
     "ActionEvent",
     "Agency",
@@ -68,6 +75,7 @@ __all__ = [
     "OutboxMessage",
     "Outcome",
     "OutcomeScore",
+    "PasswordResetRequest",
     "PasswordToken",
     "PendingForm",
     "Reminder",

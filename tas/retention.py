@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete
 
-from tas.auth.models import PendingForm, SignInAttempt
+from tas.audit.models import AccessRefusal
+from tas.auth.models import PasswordResetRequest, PendingForm, SignInAttempt
 from tas.extensions import db
 from tas.ical.feed_models import FeedMiss
 from tas.submissions import UsedSubmission
@@ -16,14 +17,21 @@ from tas.submissions import UsedSubmission
 
 def purge(now: datetime) -> int:
     """Delete short-lived rows past their use (UK GDPR storage limitation): used one-time form
-    tokens after a day, sign-in attempts once the throttle no longer reads them (a day at
-    least), wrong feed links past their window, and forms kept across a sign-out past their
+    tokens after a day, sign-in attempts once the throttles no longer read them (a day at
+    least), reset requests and refusals counted per address or person after a day (or their
+    window), wrong feed links past their window, and forms kept across a sign-out past their
     hours. How many rows went."""
     config = current_app.config
-    sign_in_window = timedelta(minutes=2 * int(config["SIGN_IN_WINDOW_MINUTES"]))
+    sign_in_window = timedelta(
+        minutes=2
+        * max(int(config["SIGN_IN_WINDOW_MINUTES"]), int(config["SIGN_IN_ADDRESS_WINDOW_MINUTES"]))
+    )
+    refusals_window = timedelta(minutes=int(config["REPEATED_REFUSALS_WINDOW_MINUTES"]))
     cut_offs = (
         (UsedSubmission, UsedSubmission.used_at, timedelta(days=1)),
         (SignInAttempt, SignInAttempt.at, max(sign_in_window, timedelta(days=1))),
+        (PasswordResetRequest, PasswordResetRequest.at, timedelta(days=1)),
+        (AccessRefusal, AccessRefusal.at, max(refusals_window, timedelta(days=1))),
         (FeedMiss, FeedMiss.at, timedelta(minutes=int(config["FEED_MISS_WINDOW_MINUTES"]))),
         (PendingForm, PendingForm.created_at, timedelta(hours=int(config["PENDING_FORM_HOURS"]))),
     )

@@ -26,3 +26,18 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     actor: Mapped[User | None] = relationship()
+
+
+class AccessRefusal(db.Model):
+    """A signed-in person refused (403 or 404) a page about one record: who, which route and
+    which record ids, never names or the query string. Counted, so repeated refusals reach the
+    audit log (SECURITY.md G30); kept only as long as the count needs them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[int] = mapped_column(Integer)
+    endpoint: Mapped[str] = mapped_column(String(100))
+    record_ids: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tas.clock import utcnow
@@ -32,13 +32,27 @@ class UserSession(db.Model):
 
 
 class SignInAttempt(db.Model):
-    """A sign-in attempt for an email address, kept for throttling across processes."""
+    """A sign-in attempt for an email address, kept for throttling across processes: per
+    account, per client address, and apart for browsers the account has signed in on before.
+    Added as a failure before the password is checked (so concurrent attempts count at once),
+    then marked succeeded when it was right."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
+    # From a browser holding this account's known-device cookie (tas.auth.devices).
+    known_device: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class PasswordResetRequest(db.Model):
+    """A request on the public reset form, by client address only (whether or not the address
+    typed has an account): requests from one address are limited per hour."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ip_address: Mapped[str] = mapped_column(String(45), index=True)
 
 
 class PasswordToken(db.Model):

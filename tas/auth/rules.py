@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
@@ -129,6 +130,46 @@ def throttled_until(
     if newest - oldest_counted > window:
         return None
     return newest + window
+
+
+def failures_since_success(
+    attempts_newest_first: Iterable[tuple[datetime, bool, bool]], known_device: bool
+) -> list[datetime]:
+    """An account's failed attempts since its last successful sign-in, newest first, of one
+    kind only: from browsers that signed in to it before (known_device), or from anywhere
+    else. Each kind is throttled apart, so strangers' wrong passwords never lock the owner out.
+
+    Attempts are (at, succeeded, known_device), newest first.
+    """
+    failures = []
+    for at, succeeded, known in attempts_newest_first:
+        if succeeded:
+            break
+        if known == known_device:
+            failures.append(at)
+    return failures
+
+
+def seconds_to_wait(until: datetime, now: datetime) -> int:
+    """Whole seconds until a pause ends (a Retry-After header), at least 1."""
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+def minutes_in_words(seconds: int) -> str:
+    """ "1 minute", "15 minutes": a wait rounded up to whole minutes."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def next_link_at(
+    sent_newest_first: Sequence[datetime], per_hour: int, now: datetime
+) -> datetime | None:
+    """When another password link may be emailed to an account that was sent these (newest
+    first), or None when one may be sent now: at most per_hour in any hour."""
+    recent = [at for at in sent_newest_first if now - at < timedelta(hours=1)]
+    if len(recent) < per_hour:
+        return None
+    return recent[per_hour - 1] + timedelta(hours=1)
 
 
 def session_end_reason(

@@ -3,84 +3,38 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from tas.audit.services import record
+from tas.client import MAX_ADDRESS_LENGTH, clean_address, clean_text
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import normalise_email
+from tas.organisations.services import Refused
 from tas.outbox import services as outbox
+from tas.transactions import lock, write_transaction
 
 from . import rules
-from .models import PasswordToken, PendingForm, SignInAttempt, UserSession
-from .passwords import hash_password, needs_rehash, password_matches
+from .models import PasswordResetRequest, PasswordToken, PendingForm, UserSession
+from .passwords import hash_password
+
+USER_AGENT_LENGTH = 200  # UserSession.user_agent
+HOUR = timedelta(hours=1)
 
 
-@dataclass
-class SignIn:
-    """What happened when someone tried to sign in."""
-
-    user: User | None = None
-    throttled_until: datetime | None = None
-
-
-def sign_in(email: str, password: str, ip: str | None, user_agent: str | None) -> SignIn:
-    """Check the password (unless throttled), record the attempt and start a session."""
-    email = normalise_email(email)[:254]
-    now = utcnow()
-    config = current_app.config
-    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
-    until = rules.throttled_until(
-        _recent_failures(email, now - 2 * window), config["SIGN_IN_MAX_FAILURES"], window
-    )
-    if until and until > now:
-        record("sign_in_throttled", detail={"email": rules.email_for_audit(email)})
-        db.session.commit()
-        return SignIn(throttled_until=until)
-    user = db.session.scalar(select(User).where(User.email == email))
-    valid = password_matches(user.password_hash if user else None, password)
-    if not (valid and user and user.active):
-        db.session.add(SignInAttempt(email=email, succeeded=False, ip_address=ip, at=now))
-        record("sign_in_failed", actor=user, detail={"email": rules.email_for_audit(email)})
-        db.session.commit()
-        return SignIn()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.session.add(SignInAttempt(email=email, succeeded=True, ip_address=ip, at=now))
-    _start_session(user, ip, user_agent)
-    record("sign_in", actor=user)
-    db.session.commit()
-    return SignIn(user=user)
-
-
-def _recent_failures(email: str, since: datetime) -> list[datetime]:
-    """Failed attempts for this address since its last success, newest first."""
-    attempts = db.session.execute(
-        select(SignInAttempt.at, SignInAttempt.succeeded)
-        .where(SignInAttempt.email == email, SignInAttempt.at >= since)
-        .order_by(SignInAttempt.at.desc(), SignInAttempt.id.desc())
-        .limit(current_app.config["SIGN_IN_MAX_FAILURES"] + 1)
-    ).all()
-    failures = []
-    for at, succeeded in attempts:
-        if succeeded:
-            break
-        failures.append(at)
-    return failures
-
-
-def _start_session(user: User, ip: str | None, user_agent: str | None) -> None:
+def start_session(user: User, ip: str | None, user_agent: str | None) -> None:
+    """Add a session row for this browser; the caller commits. The client's headers are
+    cleaned first: a NUL byte or control character is never stored (issue 11, 6)."""
     token = secrets.token_urlsafe(32)
     row = UserSession(
         token_hash=rules.hash_token(token),
         user=user,
-        ip_address=ip,
-        user_agent=(user_agent or "")[:200],
+        ip_address=clean_text(ip, MAX_ADDRESS_LENGTH),
+        user_agent=clean_text(user_agent, USER_AGENT_LENGTH),
     )
     db.session.add(row)
     user.session_token = token
@@ -196,7 +150,7 @@ def change_password(user: User, new_password: str, ip: str | None, agent: str | 
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
     withdraw_password_links(user)
-    _start_session(user, ip, agent)
+    start_session(user, ip, agent)
     record("password_changed", actor=user)
     db.session.commit()
 
@@ -211,13 +165,41 @@ def withdraw_password_links(user: User) -> None:
     )
 
 
+class LinkSentRecently(Refused):
+    """The account has been emailed as many password links as an hour allows: no more go out
+    until the oldest of them is an hour old. An administrator is told so, plainly."""
+
+    def __init__(self, user: User, next_at: datetime, now: datetime):
+        per_hour = current_app.config["PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR"]
+        wait = rules.minutes_in_words(rules.seconds_to_wait(next_at, now))
+        super().__init__(
+            {
+                "user": f"{user.name} has been emailed {per_hour} password links in the last "
+                "hour, so no new link was sent. Ask them to use the newest email (and to check "
+                f"their junk folder), or send another in {wait}."
+            }
+        )
+        self.next_at = next_at
+
+
 def send_password_link(user: User, purpose: str) -> None:
-    """Email a single-use link to set a password ("setup") or reset it ("reset"); no commit."""
+    """Email a single-use link to set a password ("setup") or reset it ("reset"); no commit.
+    LinkSentRecently when the account had PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR in the last hour
+    (counted under the account's lock, so links asked for at once cannot all go)."""
     config = current_app.config
+    now = utcnow()
+    lock(f"password-links:{user.id}")
+    sent = db.session.scalars(
+        select(PasswordToken.created_at)
+        .where(PasswordToken.user_id == user.id, PasswordToken.created_at > now - HOUR)
+        .order_by(PasswordToken.created_at.desc())
+    ).all()
+    next_at = rules.next_link_at(sent, config["PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR"], now)
+    if next_at is not None:
+        raise LinkSentRecently(user, next_at, now)
     hours = config["PASSWORD_SETUP_HOURS" if purpose == "setup" else "PASSWORD_RESET_HOURS"]
     withdraw_password_links(user)  # only the newest link works
     token = secrets.token_urlsafe(32)
-    now = utcnow()
     db.session.add(
         PasswordToken(
             token_hash=rules.hash_token(token),
@@ -238,14 +220,33 @@ def send_password_link(user: User, purpose: str) -> None:
     outbox.queue([(user.email, user.name)], subject, body)
 
 
-def request_password_reset(email: str) -> None:
-    """Send a reset link when the address belongs to an active account; say nothing either way."""
+def request_password_reset(email: str, ip: str | None) -> None:
+    """Send a reset link when the address belongs to an active account, unless this client
+    address asked PASSWORD_RESETS_PER_ADDRESS_PER_HOUR times in the last hour or the account
+    had its links for the hour. The person is told the same whatever happened."""
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
-    if user and user.active:
-        send_password_link(user, "reset")
-        record("password_reset_requested", actor=user)
-    db.session.commit()
+    address, now = clean_address(ip), utcnow()
+    with write_transaction():
+        lock(f"password-resets:{address}")
+        asked = db.session.scalar(
+            select(func.count(PasswordResetRequest.id)).where(
+                PasswordResetRequest.ip_address == address, PasswordResetRequest.at > now - HOUR
+            )
+        )
+        if asked >= current_app.config["PASSWORD_RESETS_PER_ADDRESS_PER_HOUR"]:
+            # Not counted: asking on and on from here does not keep the pause going.
+            record("password_reset_throttled", actor=user, detail={"by": "address"})
+            return
+        db.session.add(PasswordResetRequest(at=now, ip_address=address))
+        if user is None or not user.active:
+            return
+        try:
+            send_password_link(user, "reset")
+        except LinkSentRecently:
+            record("password_reset_throttled", actor=user, detail={"by": "account"})
+        else:
+            record("password_reset_requested", actor=user)
 
 
 def valid_password_link(token: str) -> PasswordToken | None:

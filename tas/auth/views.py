@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import (
     Blueprint,
     abort,
@@ -22,7 +20,7 @@ from tas.clock import utcnow
 from tas.extensions import db
 from tas.forms import RESTORE_KEY
 
-from . import rules, services
+from . import attempts, devices, rules, services
 from .forms import (
     ActionForm,
     ChangePasswordForm,
@@ -32,8 +30,17 @@ from .forms import (
     SignInForm,
 )
 from .models import PendingForm
+from .passwords import password_matches
 
 bp = Blueprint("auth", __name__)
+
+
+THROTTLED = {
+    "account": "You have tried to sign in too many times. Wait {wait} and try again, "
+    "or reset your password",
+    "address": "There have been too many attempts to sign in from your network. "
+    "Wait {wait} and try again",
+}
 
 
 def _client() -> tuple[str | None, str | None]:
@@ -58,28 +65,30 @@ def sign_in():
         return redirect(url_for("pages.home"))
     # Only a next page on this site is carried through the form (SECURITY.md E19).
     form = SignInForm(next=rules.safe_next(request.args.get("next")) or "")
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         ip, agent = _client()
-        result = services.sign_in(form.email.data, form.password.data, ip, agent)
+        known = devices.known_account()
+        result = attempts.sign_in(form.email.data, form.password.data, ip, agent, known)
         if result.user:
             target = rules.safe_next(form.next.data) or url_for("pages.home")
+            user_id = result.user.id
             _enter_session(result.user, target)
-            return redirect(target)
+            response = redirect(target)
+            devices.remember(response, user_id)
+            return response
         if result.throttled_until:
-            status = 429
-            wait = result.throttled_until - utcnow()
-            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            # What was typed stays (but the password); the page says how long to wait.
+            seconds = rules.seconds_to_wait(result.throttled_until, utcnow())
+            status, headers = 429, {"Retry-After": str(seconds)}
             form.email.errors = [
-                "You have tried to sign in too many times. Wait "
-                f"{minutes} minute{'s' if minutes != 1 else ''} and try again, "
-                "or reset your password"
+                THROTTLED[result.throttled_by].format(wait=rules.minutes_in_words(seconds))
             ]
         else:
             form.email.errors = ["Enter a correct email address and password"]
             form.password.errors = ["Enter a correct email address and password"]
         form.password.data = ""
-    return render_template("auth/sign_in.html", form=form), status
+    return render_template("auth/sign_in.html", form=form), status, headers
 
 
 @bp.post("/sign-out")
@@ -121,8 +130,6 @@ def account_page(form: ChangePasswordForm | None = None, **extra):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        from .passwords import password_matches
-
         if not password_matches(current_user.password_hash, form.current_password.data):
             form.current_password.errors = ["Your current password is not right"]
         elif problem := services.password_problem_for(current_user, form.new_password.data):
@@ -199,7 +206,7 @@ def reminders():
 def password_reset():
     form = PasswordResetForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, request.remote_addr)
         return redirect(url_for("auth.password_reset_sent"))
     return render_template("auth/password_reset.html", form=form)
 

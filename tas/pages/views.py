@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tas.auth import devices
 from tas.extensions import db
 
 bp = Blueprint("pages", __name__)
@@ -41,7 +42,9 @@ def privacy():
 @bp.route("/cookies")
 def cookies():
     return render_template(
-        "pages/cookies.html", cookie_name=current_app.config["SESSION_COOKIE_NAME"]
+        "pages/cookies.html",
+        cookie_name=current_app.config["SESSION_COOKIE_NAME"],
+        device_cookie_name=devices.cookie_name(),
     )
 
 

@@ -112,6 +112,11 @@ def test_the_password_reset_form_survives_anything(app):
 def test_the_new_password_form_survives_anything(app, visitor):
     user = factories.user(role="dsl")
     db.session.commit()
+    # Each example asks for a fresh link: the hourly limits on password links (tested in
+    # test_password_link_throttle.py) would stop them after a few.
+    app.config.update(
+        PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR=1000, PASSWORD_RESETS_PER_ADDRESS_PER_HOUR=1000
+    )
 
     @FUZZ
     @given(new=GARBAGE, confirm=st.one_of(GARBAGE, st.just("same")))
