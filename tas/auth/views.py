@@ -19,6 +19,9 @@ from sqlalchemy import exists, select
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.forms import RESTORE_KEY
+from tas.ical.feeds import feed_of
+from tas.organisations.editing import compare
+from tas.organisations.services import StaleEdit, change
 
 from . import attempts, devices, rules, services
 from .forms import (
@@ -114,8 +117,6 @@ def account():
 
 def account_page(form: ChangePasswordForm | None = None, **extra):
     """The account page (also shown once, with a new calendar feed link, by tas.ical.feeds)."""
-    from tas.ical.feeds import feed_of
-
     return render_template(
         "auth/account.html",
         form=form or ChangePasswordForm(),
@@ -169,9 +170,6 @@ def reminders():
     """The person's own choices: one email per reminder or a daily digest, and whether they
     are away (their reminders then go to their safeguarding lead or DSL). Administrators get
     no reminders."""
-    from tas.organisations.editing import compare
-    from tas.organisations.services import StaleEdit, change
-
     user = current_user._get_current_object()
     if user.role == "admin":
         abort(404)
