@@ -21,6 +21,7 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
+from tas.children.record_check_models import RecordCheck
 from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.meetings.models import (
     AgendaItem,
@@ -28,6 +29,7 @@ from tas.meetings.models import (
     Meeting,
     MeetingChange,
     MeetingSeries,
+    SchoolRoom,
     TasRequest,
     Term,
     UninvitedAttendee,
@@ -78,11 +80,13 @@ __all__ = [
     "PasswordResetRequest",
     "PasswordToken",
     "PendingForm",
+    "RecordCheck",
     "Reminder",
     "Review",
     "ReviewRule",
     "School",
     "SchoolMove",
+    "SchoolRoom",
     "SharedPlan",
     "SharingDecision",
     "SiblingLink",
