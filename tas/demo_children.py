@@ -418,6 +418,7 @@ class _Loader:
                     else None
                 ),
                 withdrawn_recorded_by_id=self.lee.id if withdrawn else None,
+                withdrawn_recorded_at=utcnow() - timedelta(days=6) if withdrawn else None,
                 originating_agency_id=self.agencies[EARLY_HELP].id,
             ),
         )

@@ -1,10 +1,13 @@
-"""school rooms (saved venues) and sharing decisions that cover the coordinators
+"""school rooms (saved venues), sharing decisions that cover the coordinators, and when a
+withdrawal of agreement was recorded
 
 Revision ID: 0006_school_rooms
 Revises: 0005_levels_reviews_reminders
 Create Date: 2026-12-06 09:00:00
 
 """
+
+from datetime import UTC, datetime, time, timedelta
 
 from alembic import op
 import sqlalchemy as sa
@@ -46,9 +49,42 @@ def upgrade():
                 "coordinators_may_see", sa.Boolean(), nullable=False, server_default=sa.false()
             )
         )
+    with op.batch_alter_table("agreement", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "withdrawn_recorded_at", tas.database.UTCDateTime(timezone=True), nullable=True
+            )
+        )
+    _withdrawals_recorded_at_the_end_of_their_day()
+
+
+def _withdrawals_recorded_at_the_end_of_their_day():
+    """Withdrawals recorded before this revision: taken as recorded at the end of the day they
+    are dated (a sharing decision must be later to count)."""
+    agreement = sa.table(
+        "agreement",
+        sa.column("id", sa.Integer),
+        sa.column("withdrawn_on", sa.Date),
+        sa.column("withdrawn_recorded_at", tas.database.UTCDateTime(timezone=True)),
+    )
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(agreement.c.id, agreement.c.withdrawn_on).where(
+            agreement.c.withdrawn_on.is_not(None)
+        )
+    ).all()
+    for row_id, day in rows:
+        end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        connection.execute(
+            agreement.update()
+            .where(agreement.c.id == row_id)
+            .values(withdrawn_recorded_at=end_of_day)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("agreement", schema=None) as batch_op:
+        batch_op.drop_column("withdrawn_recorded_at")
     with op.batch_alter_table("sharing_decision", schema=None) as batch_op:
         batch_op.drop_column("coordinators_may_see")
     with op.batch_alter_table("school_room", schema=None) as batch_op:

@@ -159,10 +159,11 @@ def _coordinator_clause(
 
 
 def _shared_with_coordinators() -> ColumnElement[bool]:
-    """A decision to share with the coordinators, with its lawful basis, made on or after the
-    family's latest withdrawal (a decision from before it does not outlive it)."""
-    withdrawn_on = (
-        select(func.max(Agreement.withdrawn_on))
+    """A decision to share with the coordinators, with its lawful basis, made after the family's
+    latest withdrawal was recorded (a decision from before it does not outlive it, whatever day
+    the withdrawal is dated)."""
+    withdrawn_recorded = (
+        select(func.max(Agreement.withdrawn_recorded_at))
         .where(Agreement.child_id == Child.id)
         .correlate(Child)
         .scalar_subquery()
@@ -171,7 +172,7 @@ def _shared_with_coordinators() -> ColumnElement[bool]:
         SharingDecision.child_id == Child.id,
         SharingDecision.shared.is_(True),
         SharingDecision.coordinators_may_see.is_(True),
-        SharingDecision.decided_at >= withdrawn_on,
+        SharingDecision.decided_at > withdrawn_recorded,
     )
 
 

@@ -184,7 +184,7 @@ def withdraw_agreement(child: Child, user: User, values: dict) -> list[Agreement
     changed = db.session.execute(
         update(Agreement)
         .where(Agreement.id.in_([a.id for a in standing]), Agreement.withdrawn_on.is_(None))
-        .values(**values, withdrawn_recorded_by_id=user.id)
+        .values(**values, withdrawn_recorded_by_id=user.id, withdrawn_recorded_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != len(standing):  # someone else withdrew it at the same moment

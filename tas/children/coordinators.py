@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
@@ -33,42 +33,57 @@ def current_reason(user: User, child_id: int, now: datetime | None = None) -> bo
 
 
 @dataclass(frozen=True)
+class Holder:
+    """Someone who holds a withdrawn record, as the coordinator is told of them."""
+
+    name: str
+    email: str
+    role: str  # "lead practitioner", "designated safeguarding lead at Oakfield Primary"...
+
+
+@dataclass(frozen=True)
 class Withdrawn:
     """The little a coordinator is told about a record whose family withdrew agreement."""
 
     withdrawn_on: date | None
-    holders: list[User]
-    lead_id: int | None
+    holders: list[Holder]
 
 
 def withdrawn_summary(child_id: int) -> Withdrawn:
-    """When agreement was withdrawn and who holds the record, audited as a read (three
-    queries, whatever the record holds)."""
-    withdrawn_on = db.session.scalar(
-        select(func.max(Agreement.withdrawn_on)).where(Agreement.child_id == child_id)
-    )
-    school_id = select(Child.school_id).where(Child.id == child_id).scalar_subquery()
-    lead_id = db.session.scalar(
-        select(SharedPlan.lead_practitioner_id).where(
-            SharedPlan.child_id == child_id, SharedPlan.status != "closed"
-        )
-    )
-    holders = list(
-        db.session.scalars(
-            select(User)
-            .options(joinedload(User.school))
-            .where(
-                User.active.is_(True),
-                (User.id == lead_id) | ((User.role == "dsl") & (User.school_id == school_id)),
-            )
-            .order_by(User.role, User.name, User.id)
-        )
-    )
+    """When agreement was withdrawn and who holds the record (the school's active DSLs and the
+    open plan's lead practitioner), audited as a read: three queries whatever the record holds."""
     record(
         "child_withdrawn_summary_viewed",
         target_type="Child",
         target_id=child_id,
         detail={"access": "withdrawn_summary"},
     )
-    db.session.commit()
-    return Withdrawn(withdrawn_on, holders, lead_id)
+    db.session.commit()  # audited before anything is read
+    withdrawn_on = db.session.scalar(
+        select(func.max(Agreement.withdrawn_on)).where(Agreement.child_id == child_id)
+    )
+    school_id = select(Child.school_id).where(Child.id == child_id).scalar_subquery()
+    lead_id = (
+        select(SharedPlan.lead_practitioner_id)
+        .where(SharedPlan.child_id == child_id, SharedPlan.status != "closed")
+        .scalar_subquery()
+    )
+    is_lead = func.coalesce(User.id == lead_id, False).label("is_lead")
+    people = db.session.execute(
+        select(User, is_lead)
+        .options(joinedload(User.school))
+        .where(
+            User.active.is_(True),
+            or_(User.id == lead_id, and_(User.role == "dsl", User.school_id == school_id)),
+        )
+        .order_by(User.name, User.id)
+    ).unique()
+    return Withdrawn(withdrawn_on, [Holder(p.name, p.email, _role(p, lead)) for p, lead in people])
+
+
+def _role(person: User, lead: bool) -> str:
+    roles = ["lead practitioner"] if lead else []
+    if person.role == "dsl":
+        school = f" at {person.school.name}" if person.school else ""
+        roles.append(f"designated safeguarding lead{school}")
+    return " and ".join(roles)

@@ -170,6 +170,9 @@ class Agreement(RecordOrigin, db.Model):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_note: Mapped[str | None] = mapped_column(Text)
     withdrawn_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # When the withdrawal was recorded (withdrawn_on is the day the family gave, which may be
+    # earlier): a sharing decision counts after a withdrawal only if made after this moment.
+    withdrawn_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agreed_by: Mapped[FamilyMember] = relationship()
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])

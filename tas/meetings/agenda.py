@@ -17,7 +17,7 @@ from tas.plans.services import origin
 
 from . import rules
 from .access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
-from .identifiers import NAME, REFERENCE, Known, identifies, what_identifies
+from .identifiers import NAME, REFERENCE, Known, what_identifies
 from .models import AgendaItem, Meeting, TasRequest
 
 ALREADY_ON_AGENDA = "This child is already on this meeting's agenda"
@@ -56,9 +56,8 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
     if already is not None:
         return {"child": ALREADY_ON_AGENDA}
     known = Known(child.first_name, child.last_name, _identifiers(child))
-    if meeting.notes_for_attendees and identifies(
-        meeting.notes_for_attendees, [known], surname_alone=True
-    ):
+    notes = meeting.notes_for_attendees
+    if notes and what_identifies(notes, [known], any_numbers=False):
         return {"child": NOTES_NAME_THE_CHILD}
     places = (None if meeting.venue_private else meeting.location, meeting.online_link)
     if any(what_identifies(place, [known]) in (NAME, REFERENCE) for place in places if place):

@@ -48,7 +48,8 @@ CLASH = (
 )
 REASON_NAMES_A_CHILD = (
     "The reason is shown to everyone invited, coordinators and GP practices: remove the name or "
-    "identifier of a child on the agenda"
+    "identifier of a child (it matches a child on the agenda, or a child of the school by full "
+    "name)"
 )
 PLACE_WORDS = {"location": "The location", "online_link": "The online meeting link"}
 PLACE_PROBLEMS = {
@@ -65,7 +66,8 @@ PLACE_PROBLEMS = {
 }
 NOTES_NAME_A_CHILD = (
     "Notes for attendees are shown to everyone who can see the meeting, coordinators and GP "
-    "practices too: remove the name or identifier of a child on the agenda"
+    "practices too: remove the name or identifier of a child (it matches a child on the agenda, "
+    "or a child of the school by full name)"
 )
 
 
@@ -169,9 +171,14 @@ def _on_agenda(meeting_id: int):
     return Child.id.in_(select(AgendaItem.child_id).where(AgendaItem.meeting_id == meeting_id))
 
 
-def names_an_agenda_child(meeting: Meeting, text: str) -> bool:
-    """Whether the text names (even by surname) or numbers a child on the meeting's agenda."""
-    return identifies(text, _known(_on_agenda(meeting.id)), surname_alone=True)
+def names_a_child(text: str, school_id: int | None, meeting_id: int | None = None) -> bool:
+    """Whether prose that everyone who sees the meeting reads (notes, reasons) names a child:
+    a child on the agenda however written (a first name, a plural, spelt out), or any child of
+    the school by full name; and their reference numbers."""
+    on_agenda = _known(_on_agenda(meeting_id)) if meeting_id is not None else []
+    if what_identifies(text, on_agenda, any_numbers=False):
+        return True
+    return identifies(text, _known(Child.school_id == school_id))
 
 
 def children_of(school_id: int | None, meeting_id: int | None = None) -> list[Known]:
@@ -242,7 +249,7 @@ def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[s
             "Select a chair from the list: a DSL of the school or a link worker linked to it"
         )
     notes = values.get("notes_for_attendees")
-    if notes and meeting is not None and names_an_agenda_child(meeting, notes):
+    if notes and names_a_child(notes, school_id, meeting and meeting.id):
         problems["notes_for_attendees"] = NOTES_NAME_A_CHILD
     for name, problem in place_problems(values, school_id, meeting and meeting.id).items():
         problems.setdefault(name, problem)
@@ -339,7 +346,7 @@ def move(
     problems = arrangement_problems(arrangements, meeting)
     if not reason:
         problems["reason"] = "Enter why the meeting is being moved or changed"
-    elif names_an_agenda_child(meeting, reason):
+    elif names_a_child(reason, meeting.school_id, meeting.id):
         problems["reason"] = REASON_NAMES_A_CHILD
     changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
     if not changed and not problems:
@@ -399,7 +406,7 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
     check_version(meeting, version)
     if not reason:
         refuse_if({"reason": "Enter why the meeting is cancelled"})
-    if names_an_agenda_child(meeting, reason):
+    if names_a_child(reason, meeting.school_id, meeting.id):
         refuse_if({"reason": REASON_NAMES_A_CHILD})
     meeting.status = CANCELLED
     meeting.cancelled_at = utcnow()

@@ -1,6 +1,7 @@
-"""Whether free text names or numbers a child: used before saving an anonymous consultation and
-notes for attendees (which go into invitations and calendars). Pure: the children's names and
-identifiers are an argument."""
+"""Whether free text names or numbers a child: used before saving an anonymous consultation,
+notes for attendees and reasons (which stay in the app), and, most strictly, a meeting's place
+and online link (the only typed text that reaches invitations and calendars). Pure: the
+children's names and identifiers are an argument."""
 
 from __future__ import annotations
 
@@ -70,9 +71,11 @@ UPN = "upn"
 REFERENCE = "reference"
 
 WORDS = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "amelia2" is "amelia" "2"
+CAMEL_HUMPS = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "KhanFamily" is "Khan Family"
 LONGEST_RUN = 12  # tokens joined when looking for a spaced-out name ("A K h a n")
 SHORTEST_GLUED = 5  # a name form found inside a longer word only from this length
-NHS_SHAPE = re.compile(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
+SHORTEST_STEM = 4  # a name this long starting a word counts ("Khans", "ameliak", "khansmeeting")
+NHS_SHAPE = re.compile(r"(?<!\d)(\d{3})[ ./-]?(\d{3})[ ./-]?(\d{4})(?!\d)")
 UPN_SHAPE = re.compile(r"(?<![^\W_])[a-z]\d{11}[a-z0-9](?![^\W_])", re.IGNORECASE)
 NUMERIC_DATE = re.compile(
     r"(?<!\d)(?:(\d{1,2})[/.\-\\ ](\d{1,2})[/.\-\\ ](\d{4}|\d{2})"
@@ -115,7 +118,7 @@ def folded(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return WORDS.findall(folded(text))
+    return WORDS.findall(folded(CAMEL_HUMPS.sub(" ", text)))
 
 
 def _name_forms(child: Known) -> tuple[set[str], set[str]]:
@@ -125,7 +128,7 @@ def _name_forms(child: Known) -> tuple[set[str], set[str]]:
     first, last = "".join(first_parts), "".join(last_parts)
     if not first or not last:
         return set(), set()
-    long_forms = {first + last, last + first, first[0] + last, last + first[0]}
+    long_forms = {first + last, last + first, first[0] + last, last + first[0], first + last[0]}
     # Parts of a double-barrelled or apostrophed name, alone or together ("OBrien", "Walsh").
     parts = {part for part in _runs(first_parts) | _runs(last_parts) if len(part) >= 3}
     whole = {first, last, *parts, *long_forms}
@@ -182,27 +185,50 @@ def _has_nhs_number(text: str) -> bool:
     return any(valid_nhs_number("".join(match.groups())) for match in NHS_SHAPE.finditer(text))
 
 
-def what_identifies(text: str, known: Iterable[Known]) -> str | None:
+def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = True) -> str | None:
     """What in a place or online link could identify a child, or None: a name of one of these
-    children (full name either way round, surname or first name alone, initial and surname,
-    with spaces, dots and dashes ignored), or any date, NHS number or UPN, whoever's."""
+    children (full name either way round, surname or first name alone, with an initial, in the
+    plural, starting a longer word, with spaces, dots, dashes and capitals ignored), one of
+    their reference numbers, or (unless `any_numbers` is False, for prose that may well hold
+    a date) any date, NHS number or UPN, whoever's."""
     if not text:
         return None
     text = f"{text} {unquote_plus(text)}"  # "amelia%20khan" in a link is "amelia khan"
-    if _has_date(text):
+    if any_numbers and _has_date(text):
         return DATE
-    if _has_nhs_number(text):
+    if any_numbers and _has_nhs_number(text):
         return NHS_NUMBER
-    if UPN_SHAPE.search(text):
+    if any_numbers and UPN_SHAPE.search(text):
         return UPN
     words = _words(text)
-    runs, squashed = _runs(words), "".join(words)
+    squashed = "".join(words)
+    starts = _word_starts(words)
+    runs = _runs(words)
+    whole: set[str] = set()
+    glued: set[str] = set()
     for child in known:
-        whole, glued = _name_forms(child)
-        if runs & whole or any(form in squashed for form in glued):
-            return NAME
+        child_whole, child_glued = _name_forms(child)
+        whole |= child_whole
+        glued |= child_glued
         for identifier in child.identifiers:
             letters = "".join(_words(identifier))
             if len(letters) >= 4 and letters in squashed:
                 return REFERENCE
+    stems = {form for form in whole if len(form) >= SHORTEST_STEM}
+    plurals = {f"{form}{ending}" for form in whole for ending in ("s", "es")}
+    if runs & (whole | plurals) or starts & stems or any(form in squashed for form in glued):
+        return NAME
     return None
+
+
+def _word_starts(words: list[str]) -> set[str]:
+    """The beginnings of every word, and of every run of spaced-out letters ("K h a n s" gives
+    "khans", "khan"...): a name that starts a word counts, however the word goes on."""
+    pieces, letters = list(words), ""
+    for word in [*words, ""]:
+        if len(word) == 1:
+            letters += word
+            continue
+        pieces += [letters[start:] for start in range(len(letters))]
+        letters = ""
+    return {piece[:end] for piece in pieces for end in range(SHORTEST_STEM, len(piece) + 1)}

@@ -260,6 +260,7 @@ def world(app):
     )
     ottoline_agreement = db.session.get(Agreement, ottoline.rows["agreement"])
     ottoline_agreement.withdrawn_on = date(2026, 10, 1)
+    ottoline_agreement.withdrawn_recorded_at = utcnow()
     db.session.commit()
     return {
         "people": people,

@@ -35,6 +35,7 @@ def withdrawn(app):
     factories.plan(child, lead_practitioner=lead)
     db.session.flush()
     agreement.withdrawn_on = date(2026, 10, 1)
+    agreement.withdrawn_recorded_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     return child
 
@@ -105,10 +106,22 @@ def test_a_sharing_decision_since_the_withdrawal_opens_the_record_to_the_reason(
     assert page.status_code == 200 and "Ottoline" in page_text(page)
 
 
+def test_a_decision_made_before_a_withdrawal_dated_earlier_does_not_outlive_it(login_as, withdrawn):
+    """The family's withdrawal is recorded today but dated days back: a decision recorded this
+    morning, before it, still does not open the record."""
+    sharing_decision(withdrawn, dsl_of(withdrawn), decided_at=utcnow() - timedelta(minutes=90))
+    coordinator = opened_by_coordinator(login_as, withdrawn)
+
+    page = coordinator.get(f"/children/{withdrawn.id}")
+
+    assert "The family withdrew agreement" in page_text(page)
+    assert "Ottoline" not in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("when", "coordinators", "shared"),
     [
-        ("before the withdrawal", True, True),
+        ("before the withdrawal was recorded", True, True),
         ("since", False, True),  # shared, but not with the coordinators
         ("since", True, False),  # a decision not to share
     ],
@@ -117,7 +130,7 @@ def test_other_sharing_decisions_keep_the_record_closed(
     login_as, withdrawn, when, coordinators, shared
 ):
     dsl = dsl_of(withdrawn)
-    decided_at = utcnow() if when == "since" else utcnow().replace(year=2026, month=9, day=30)
+    decided_at = utcnow() if when == "since" else utcnow() - timedelta(hours=2)
     sharing_decision(
         withdrawn, dsl, decided_at=decided_at, coordinators=coordinators, shared=shared
     )
@@ -188,3 +201,21 @@ def withdrawn_grants(child):
 
 def dsl_of(child):
     return db.session.scalar(select(Agreement).where(Agreement.child_id == child.id)).asked_by
+
+
+def test_the_withdrawn_page_costs_the_same_whatever_the_number_of_holders(
+    login_as, withdrawn, count_queries
+):
+    coordinator = opened_by_coordinator(login_as, withdrawn)
+    url = f"/children/{withdrawn.id}"
+
+    def queries() -> int:
+        with count_queries() as counted:
+            assert "Who holds the record" in page_text(coordinator.get(url))
+        return len(counted)
+
+    one_dsl = queries()
+    for _ in range(5):
+        factories.user("dsl", school=withdrawn.school)
+    db.session.commit()
+    assert queries() == one_dsl

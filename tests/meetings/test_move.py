@@ -11,6 +11,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from tas.extensions import db
+from tas.meetings.booking import NOTES_NAME_A_CHILD
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
 
@@ -204,14 +205,17 @@ def test_notes_for_attendees_may_not_name_a_child_on_the_agenda(visitor):
         move_form(setting, notes_for_attendees="Mrs marsh will come at 1pm"),
     )
 
-    assert error_summary(response) == {
-        "notes_for_attendees": "Notes for attendees are shown to everyone who can see the "
-        "meeting, coordinators and GP practices too: remove the name or identifier of a child on "
-        "the agenda"
-    }
+    assert error_summary(response) == {"notes_for_attendees": NOTES_NAME_A_CHILD}
+    # A child on the agenda by first name, even in the plural, counts too.
+    for notes in ("Robin's mum will come at 1pm", "Robins nest in the car park"):
+        refused = visitor.submit(
+            f"/meetings/{setting.meeting.id}/move",
+            move_form(setting, notes_for_attendees=notes),
+        )
+        assert error_summary(refused) == {"notes_for_attendees": NOTES_NAME_A_CHILD}
     fine = visitor.submit(
         f"/meetings/{setting.meeting.id}/move",
-        move_form(setting, notes_for_attendees="Robins nest in the car park"),
+        move_form(setting, notes_for_attendees="Park in the staff car park"),
     )
     assert fine.status_code == 302
 

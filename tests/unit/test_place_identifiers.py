@@ -22,6 +22,8 @@ CHILDREN = [
     Known("Amelia", "Khan", ("EH-77731",)),
     Known("Zoë", "O'Brien-Walsh"),
     Known("Mary Ann", "Li"),
+    Known("Lee", "Ng"),
+    Known("Theo", "Hart"),
 ]
 
 
@@ -50,6 +52,15 @@ CHILDREN = [
         "Walsh room",
         "Mary's corner",
         "maryann li",
+        "Family room (Khans)",  # plural
+        "The Khans room",
+        "Amelias mum",  # possessive without the apostrophe
+        "https://zoom.us/my/ameliak",  # first name and initial
+        "https://meet.example/AmeliaTAS",  # capitals
+        "https://meet.example/KhanFamily",
+        "https://meet.example/khansmeeting",  # a name starting a longer word
+        "K h a n s room",
+        "Lees room",  # a short name in the plural
     ],
 )
 def test_every_spelling_of_a_childs_name_is_found(text):
@@ -72,6 +83,8 @@ def test_every_spelling_of_a_childs_name_is_found(text):
         ("NHS 943 476 5919", NHS_NUMBER),
         ("9434765919", NHS_NUMBER),
         ("943-476-5919", NHS_NUMBER),
+        ("943.476.5919", NHS_NUMBER),
+        ("943/476/5919", NHS_NUMBER),
         ("https://meet.example/9434765919", NHS_NUMBER),
         ("A123456789012", UPN),
         ("room-a12345678901b", UPN),
@@ -91,8 +104,9 @@ def test_dates_numbers_and_references_are_found_whoever_they_belong_to(text, fou
         "The library, ground floor",
         "Room 14",
         "Hall 3, 12 Mill Lane, WF1 2AB",
-        "Khanh's room",  # a longer word is not the name
-        "Ameliorate suite",
+        "Ameliorate suite",  # a longer word that does not start with the name
+        "Leeds Road",  # a short name starting a word is too common to count
+        "The old hall",  # words that only together spell "theo"
         "https://zoom.us/j/1234567890",  # ten digits that are no NHS number
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA5YzE0@thread.v2/0",
         "Call 01924 305000",
