@@ -29,18 +29,45 @@ def clean_text(value: str | None, limit: int) -> str | None:
     return cleaned or None
 
 
+WITH_PORT = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[\d.]+):\d+$")
+# A client with IPv6 usually holds a whole /64: the throttles count it as one address.
+IPV6_NETWORK_BITS = 64
+
+
+def _ip(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address in a header value: bare, or with a port as some proxies add one
+    ("203.0.113.5:51234", "[2001:db8::1]:443"); an IPv4 address mapped into IPv6 as itself."""
+    text = (value or "").strip()
+    found = WITH_PORT.match(text)
+    if found:
+        text = found.group("v6") or found.group("v4")
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
 def clean_address(value: str | None) -> str:
     """The client's IP address in its usual text form, or "unknown" for anything that is not
     one (so garbage in X-Forwarded-For neither reaches the database nor dodges a per-address
     limit by changing each time)."""
-    if not value:
-        return UNKNOWN_ADDRESS
-    try:
-        address = ipaddress.ip_address(value.strip())
-    except ValueError:
-        return UNKNOWN_ADDRESS
-    text = str(address)
+    address = _ip(value)
+    text = str(address) if address is not None else UNKNOWN_ADDRESS
     return text if len(text) <= MAX_ADDRESS_LENGTH else UNKNOWN_ADDRESS
+
+
+def throttle_key(value: str | None) -> str:
+    """Whom a per-address limit counts: an IPv4 address, or the /64 network of an IPv6 one (so
+    an attacker cannot get a fresh limit from each address of their network)."""
+    address = _ip(value)
+    if address is None:
+        return UNKNOWN_ADDRESS
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{address}/{IPV6_NETWORK_BITS}", strict=False))
+    return str(address)
 
 
 class CleanClientAddress:

@@ -24,6 +24,7 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from tas.audit.services import record
+from tas.client import throttle_key
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
@@ -31,7 +32,7 @@ from tas.organisations.rules import normalise_email
 from tas.outbox import services as outbox
 from tas.transactions import lock, write_transaction
 
-from . import rules
+from . import devices, rules
 from .models import SignInAttempt
 from .passwords import hash_password, needs_rehash, password_matches
 from .services import start_session
@@ -61,16 +62,17 @@ def sign_in(
     password: str,
     ip: str | None,
     user_agent: str | None,
-    known_account: int | None = None,
+    known_account: tuple[int, str] | None = None,
 ) -> SignIn:
     """Count the attempt (unless paused), check the password, start a session when it is
-    right. known_account: the account this browser signed in to before, if any."""
+    right. known_account: the account this browser signed in to before, if any, with its
+    password stamp (tas.auth.devices)."""
     email = normalise_email(email)[:254]
     user = db.session.scalar(select(User).where(User.email == email))
     user_id = user.id if user else None
     stored_hash = user.password_hash if user else None
-    known_device = user_id is not None and known_account == user_id
-    counted = _count(email, ip, known_device, utcnow())
+    known_device = devices.recognises(known_account, user)
+    counted = _count(email, throttle_key(ip), known_device, utcnow())
     if counted.attempt_id is None:
         return SignIn(throttled_until=counted.refused_until, throttled_by=counted.refused_by)
     # The slow part, outside any lock: the attempt is already counted.
@@ -95,9 +97,10 @@ def sign_in(
     return SignIn(user=user)
 
 
-def _count(email: str, ip: str | None, known_device: bool, now: datetime) -> _Counted:
+def _count(email: str, ip: str, known_device: bool, now: datetime) -> _Counted:
     """Under the address's and the account's locks: refuse while paused, else add the attempt
-    as a failure (a right password marks it succeeded afterwards)."""
+    as a failure (a right password marks it succeeded afterwards). `ip` is the address as the
+    throttles count it (an IPv6 client's /64 network: tas.client.throttle_key)."""
     config = current_app.config
     limit = config["SIGN_IN_MAX_FAILURES"]
     window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])

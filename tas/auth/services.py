@@ -9,7 +9,7 @@ from flask import current_app, g, render_template
 from sqlalchemy import delete, func, select, update
 
 from tas.audit.services import record
-from tas.client import MAX_ADDRESS_LENGTH, clean_address, clean_text
+from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
@@ -226,7 +226,7 @@ def request_password_reset(email: str, ip: str | None) -> None:
     had its links for the hour. The person is told the same whatever happened."""
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
-    address, now = clean_address(ip), utcnow()
+    address, now = throttle_key(ip), utcnow()
     with write_transaction():
         lock(f"password-resets:{address}")
         asked = db.session.scalar(

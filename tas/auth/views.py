@@ -75,10 +75,9 @@ def sign_in():
         result = attempts.sign_in(form.email.data, form.password.data, ip, agent, known)
         if result.user:
             target = rules.safe_next(form.next.data) or url_for("pages.home")
-            user_id = result.user.id
             _enter_session(result.user, target)
             response = redirect(target)
-            devices.remember(response, user_id)
+            devices.remember(response, result.user)
             return response
         if result.throttled_until:
             # What was typed stays (but the password); the page says how long to wait.

@@ -125,3 +125,22 @@ def test_per_address_limit_is_a_setting(make_app):
             response = _attempt(visitor.client, visitor.token(), owner.email, factories.PASSWORD)
         assert response.status_code == 429
         assert response.headers["Retry-After"] == str(5 * 60)
+
+
+def test_per_address_an_ipv6_client_cannot_get_a_fresh_limit_from_each_of_its_addresses(
+    app, visitor
+):
+    owner = factories.user(role="dsl")
+    db.session.commit()
+    with time_machine.travel(T0, tick=False):
+        token = visitor.token("/sign-in")
+        for n in range(20):  # twenty addresses of one /64 network
+            environ = {"REMOTE_ADDR": f"2001:db8:5:6::{n + 1:x}"}
+            wrong = _attempt(visitor.client, token, f"nobody{n}@example.org", WRONG, environ)
+            assert wrong.status_code == 200, n
+        another = {"REMOTE_ADDR": "2001:db8:5:6:ffff::1"}
+        paused = _attempt(visitor.client, token, owner.email, factories.PASSWORD, another)
+        elsewhere = {"REMOTE_ADDR": "2001:db8:5:7::1"}  # the next network is someone else
+        signed_in = _attempt(visitor.client, token, owner.email, factories.PASSWORD, elsewhere)
+    assert paused.status_code == 429
+    assert signed_in.status_code == 302

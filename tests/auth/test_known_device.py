@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from itsdangerous import URLSafeTimedSerializer
 
+from tas.auth.passwords import hash_password
 from tas.config import Defaults
 from tas.extensions import db
 from tests import factories
@@ -75,7 +76,9 @@ def test_known_device_signs_in_during_the_cool_down(app):
         assert browser.get("/").status_code == 200
 
 
-def test_known_device_cookie_is_signed_httponly_lax_and_holds_only_the_user_id(app, visitor):
+def test_known_device_cookie_is_signed_httponly_lax_and_holds_only_the_user_id_and_a_stamp(
+    app, visitor
+):
     assert Defaults.KNOWN_DEVICE_DAYS == 90
     user = factories.user(role="dsl", name="Dana Shah")
     db.session.commit()
@@ -86,9 +89,11 @@ def test_known_device_cookie_is_signed_httponly_lax_and_holds_only_the_user_id(a
     assert "secure" not in flags  # local development runs on plain http
     value = visitor.client.get_cookie(COOKIE).value
     serializer = URLSafeTimedSerializer(TEST_SECRET, salt=SALT)
-    assert serializer.loads(value) == user.id
+    account, stamp = serializer.loads(value)
+    assert account == user.id
+    assert len(stamp) == 16 and stamp not in user.password_hash  # a hash of the hash
     payload = value.split(".")[0]
-    assert payload == serializer.dumps(user.id).split(".")[0]
+    assert payload == serializer.dumps([user.id, stamp]).split(".")[0]
     assert "dana" not in value.lower() and "example" not in value
 
 
@@ -131,9 +136,10 @@ def test_a_forged_expired_or_other_accounts_device_cookie_does_not_help(app):
         _attack(app, owner.email)
         for value in (
             other_browser.client.get_cookie(COOKIE).value,  # another account's browser
-            forged.dumps(owner.id),  # signed with another key
+            forged.dumps([owner.id, "0" * 16]),  # signed with another key
             "garbage",
             URLSafeTimedSerializer(TEST_SECRET, salt="another purpose").dumps(owner.id),
+            URLSafeTimedSerializer(TEST_SECRET, salt=SALT).dumps(owner.id),  # no password stamp
         ):
             browser = Visitor(app.test_client())
             browser.client.set_cookie(COOKIE, value)
@@ -190,3 +196,17 @@ def test_a_stranger_pause_of_an_unknown_address_sends_nothing(app):
     stranger = _attack(app, "nobody@example.org")
     assert _attempt(stranger, "nobody@example.org", WRONG, ATTACKER).status_code == 429
     assert emails_to("nobody@example.org") == []
+
+
+def test_a_new_password_ends_every_older_device_cookie(app):
+    """A reset after a compromise: a browser that signed in with the old password is a
+    stranger again."""
+    owner = factories.user(role="dsl")
+    db.session.commit()
+    browser = _owner_browser(app, owner)
+    owner.password_hash = hash_password("a brand new passphrase of mine")
+    db.session.commit()
+    with time_machine.travel(T0, tick=False):
+        _attack(app, owner.email)
+        refused = _attempt(browser, owner.email, "a brand new passphrase of mine")
+        assert refused.status_code == 429

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tas.client import clean_address, clean_text
+from tas.client import clean_address, clean_text, throttle_key
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,28 @@ def test_clean_text(value, cleaned):
         (" 10.0.0.1 ", "10.0.0.1"),
         ("10.0.0.1, 10.0.0.2", "unknown"),
         ("1" * 100, "unknown"),
+        ("203.0.113.5:51234", "203.0.113.5"),  # a proxy that adds the port
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),  # an IPv4 address mapped into IPv6
+        ("2001:DB8::1", "2001:db8::1"),
     ],
 )
 def test_clean_address(value, cleaned):
     assert clean_address(value) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("203.0.113.5:51234", "203.0.113.5"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),  # the same network
+        ("[2001:db8:1:3::9]:443", "2001:db8:1:3::/64"),
+        ("not an address", "unknown"),
+    ],
+)
+def test_per_address_limits_count_an_ipv6_clients_whole_network(value, key):
+    assert throttle_key(value) == key
