@@ -65,6 +65,9 @@ class Defaults:
     # written to the audit log and shown to administrators and district-wide coordinators.
     REPEATED_REFUSALS = 10
     REPEATED_REFUSALS_WINDOW_MINUTES = 60
+    # Requests to the coordinator to check a number already recorded: at most this many from
+    # one person an hour (each is an email to the coordinators).
+    RECORD_CHECKS_PER_HOUR = 5
 
     # Password links
     PASSWORD_RESET_HOURS = 1

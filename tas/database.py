@@ -127,7 +127,9 @@ def audit_role_problems(connection: Connection) -> list[str]:
     if missing:
         problems.append(
             f"The application's role {role} may not {' or '.join(missing)} audit rows, so "
-            "nothing could be recorded: run the migrations with TAS_DATABASE_APP_ROLE set."
+            "nothing could be recorded: as the owner, run the grants in the README's "
+            "Production deployment section (migrating again changes nothing once at the latest "
+            "revision)."
         )
     if not facts["trigger_on"]:
         problems.append(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import abort, current_app, render_template, url_for
 from sqlalchemy import ColumnElement, exists, func, select
@@ -80,12 +81,9 @@ def refusal(user: User, found: dict[str, int], *, can_ask: bool) -> NumberRecord
     return NumberRecorded(problems, seen, unseen)
 
 
-def refuse_if_recorded(user: User, values: dict) -> None:
-    """Stop adding a child whose numbers another record has; each refusal is audited (who
-    tried which number's field against which record), so probing numbers shows."""
-    found = recorded(values)
-    if not found:
-        return
+def audit_found(found: dict[str, int]) -> None:
+    """Audit, and commit at once, each number typed that another record has (who tried which
+    number's field against which record), so probing numbers shows, whichever form it was."""
     for field, child_id in found.items():
         record(
             "child_number_already_recorded",
@@ -94,6 +92,14 @@ def refuse_if_recorded(user: User, values: dict) -> None:
             detail={"field": field},
         )
     db.session.commit()
+
+
+def refuse_if_recorded(user: User, values: dict) -> None:
+    """Stop adding a child whose numbers another record has, audited."""
+    found = recorded(values)
+    if not found:
+        return
+    audit_found(found)
     raise refusal(user, found, can_ask=True)
 
 
@@ -109,6 +115,7 @@ def ask(user: User, values: dict, note: str | None) -> list[RecordCheck]:
         if refused.problems:
             raise refused
         raise Refused(_nothing_to_check(values))
+    _refuse_too_many(user, len(refused.unseen))
     checks = [
         RecordCheck(
             child_id=found[field],
@@ -133,6 +140,26 @@ def ask(user: User, values: dict, note: str | None) -> list[RecordCheck]:
 
     records.commit(write)
     return checks
+
+
+def _refuse_too_many(user: User, asking: int) -> None:
+    """Each request emails the coordinators: a person asks at most RECORD_CHECKS_PER_HOUR an
+    hour (the form and what was typed stay; the coordinator can still be phoned)."""
+    limit = current_app.config["RECORD_CHECKS_PER_HOUR"]
+    asked = db.session.scalar(
+        select(func.count(RecordCheck.id)).where(
+            RecordCheck.asked_by_id == user.id, RecordCheck.asked_at > utcnow() - timedelta(hours=1)
+        )
+    )
+    if asked + asking > limit:
+        record("record_check_throttled", detail={"asked_in_the_last_hour": asked})
+        db.session.commit()
+        raise Refused(
+            {
+                "check_note": f"You have asked the coordinator to check {asked} numbers in the "
+                "last hour: try again later, or phone the coordinator"
+            }
+        )
 
 
 def _nothing_to_check(values: dict) -> dict[str, str]:

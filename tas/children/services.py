@@ -200,6 +200,8 @@ def taken(user: User, values: dict, exclude_id: int | None = None) -> dict[str, 
     """Which of the child's unique numbers another child already has, as field -> message
     (the same message whoever has it, for a child this person may not see)."""
     found = record_checks.recorded(values, exclude_id)
+    if found:
+        record_checks.audit_found(found)
     return record_checks.refusal(user, found, can_ask=exclude_id is None).problems
 
 

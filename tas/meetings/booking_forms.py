@@ -156,6 +156,14 @@ class CommonArrangements(RecordForm):
             ),
         ]
 
+    def show(self, problems: dict[str, str]) -> None:
+        """A saved room's name refused as a place is the room's problem, not the empty box's."""
+        if self.rooms.get(self.room.data or "") is not None and "location" in problems:
+            problems = dict(problems)
+            words = problems.pop("location").replace("The location", "The saved room's name", 1)
+            problems["room"] = f"{words}. Rename or remove the room on the saved rooms page"
+        super().show(problems)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.room.data and self.location.data and not self.location.errors:

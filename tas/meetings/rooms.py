@@ -17,7 +17,7 @@ from tas.organisations.models import School, User
 from tas.plans.services import commit, refuse_if
 
 from .access import may_organise_school
-from .booking import children_of, place_problem, schools_for
+from .booking import children_of, place_problem
 from .models import SchoolRoom
 
 SAME_NAME = "The school already has a saved room with this name"
@@ -37,11 +37,6 @@ def rooms_of(school_ids: Iterable[int]) -> list[SchoolRoom]:
             .order_by(School.name, func.lower(SchoolRoom.name), SchoolRoom.id)
         )
     )
-
-
-def rooms_for(user: User) -> list[SchoolRoom]:
-    """The saved rooms of every school this person books meetings for."""
-    return rooms_of(school.id for school in schools_for(user))
 
 
 def add_room(user: User, values: dict) -> SchoolRoom:

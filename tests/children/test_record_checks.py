@@ -43,6 +43,12 @@ def nhs_number(first_nine: str) -> str:
     return first_nine + str(check)
 
 
+def valid_first_nine(first_nine: str) -> bool:
+    """Whether any NHS number starts with these nine digits (the check digit is not 10)."""
+    total = sum(int(digit) * (10 - i) for i, digit in enumerate(first_nine))
+    return (11 - total % 11) % 11 != 10
+
+
 def checks() -> list[RecordCheck]:
     db.session.expire_all()
     return list(db.session.scalars(select(RecordCheck).order_by(RecordCheck.id)))
@@ -275,3 +281,59 @@ def test_the_requests_list_runs_a_fixed_number_of_queries(login_as, count_querie
 
     assert page_text(page).count("Dana Shah Oakfield Primary") == 4
     assert len(four) == len(one)
+
+
+def test_changing_a_childs_number_to_one_an_unseen_record_has_is_refused_and_audited(login_as):
+    """The change form is no way round: the same words, nothing saved, and the try audited."""
+    dsl = login_as("dsl")
+    mine = factories.child(school=dsl.user.school, first_name="Mine")
+    hidden = hidden_child(nhs_number=NHS_NUMBER)
+    url = f"/children/{mine.id}/details"
+    page = dsl.get(url)
+
+    response = dsl.submit(
+        url,
+        {
+            **child_form(
+                first_name="Mine",
+                last_name=mine.last_name,
+                date_of_birth=mine.date_of_birth,
+                nhs_number=NHS_NUMBER,
+            ),
+            "version": field_value(page, "version"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response)["nhs_number"].startswith(
+        "This NHS number is already recorded on another record"
+    )
+    for secret in ("Zebedee", "Quartermaine", "Faraway Academy"):
+        assert secret not in response.get_data(as_text=True)
+    [tried] = audit_events("child_number_already_recorded")
+    assert (tried.actor_id, tried.target_id) == (dsl.user.id, hidden.id)
+
+
+def test_asking_the_coordinator_is_limited_each_hour(login_as):
+    """Each request emails the coordinators: a sixth within the hour is refused, kept typed."""
+    dsl = login_as("dsl")
+    nines = [f"99900{n:04d}" for n in range(30)]
+    numbers = [nhs_number(nine) for nine in nines if valid_first_nine(nine)][:6]
+    factories.user("coordinator", district_wide=True)
+    for number in numbers:
+        hidden_child(nhs_number=number)
+    for number in numbers[:5]:
+        asked = dsl.submit("/children/new", child_form(nhs_number=number, ask="Ask"))
+        asked.close()  # the queued email goes out
+        assert asked.status_code == 302
+    refused = dsl.submit(
+        "/children/new", child_form(nhs_number=numbers[5], check_note="Urgent", ask="Ask")
+    )
+
+    assert error_summary(refused) == {
+        "check_note": "You have asked the coordinator to check 5 numbers in the last hour: try "
+        "again later, or phone the coordinator"
+    }
+    assert field_value(refused, "nhs_number") == numbers[5]
+    assert len(checks()) == 5
+    assert len(emails()) == 5

@@ -220,3 +220,23 @@ def test_the_rooms_page_costs_the_same_whatever_the_number_of_rooms(app, setting
         return len(counted)
 
     assert rooms_page_queries(1) == rooms_page_queries(12)
+
+
+def test_a_saved_room_that_now_names_a_child_is_refused_beside_the_room(visitor, setting):
+    """A room saved before a child of that name was recorded: the booking says so at the room,
+    not at the empty place box."""
+    room = SchoolRoom(school_id=setting.school.id, name="Khan suite", added_by_id=setting.dsl.id)
+    db.session.add(room)
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        "/meetings/new",
+        booking(setting.school, setting.link_worker, location="", room=str(room.id)),
+    )
+
+    assert error_summary(response) == {
+        "room": "The saved room's name must not name a child: it matches the name of a child of "
+        "the school or on the agenda, and invitations and calendars show it. Leave the name "
+        "out. Rename or remove the room on the saved rooms page"
+    }
