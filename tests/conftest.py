@@ -16,9 +16,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
+from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from sqlalchemy import event, text
+from werkzeug.routing import Rule
 
 from tas import create_app
 from tas.extensions import db
@@ -97,11 +99,45 @@ def postgres_database(tmp_path_factory, worker_id) -> Iterator[str]:
 
 
 def _truncate_postgres(app) -> None:
+    """Empty every table and restart every id, as TRUNCATE ... RESTART IDENTITY would, but with
+    DELETE: on tables holding a test's few rows it is five times faster (TRUNCATE makes new
+    files for every table). Triggers are off for this transaction only (the test database's
+    superuser may), so the audit log's append-only trigger and the foreign keys let it through."""
     with app.app_context():
-        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
         with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in db.metadata.sorted_tables:
+                connection.execute(table.delete())
+            sequences = connection.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            ).all()
+            for sequence in sequences:
+                connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         db.engine.dispose()
+
+
+class CompiledOnceRule(Rule):
+    """A URL rule whose URL builders are compiled once per test process, not once per app.
+
+    Every test builds an app, and Werkzeug compiles two Python functions for each of its ~140
+    URL rules (about 90 ms an app, a third of a quick test's time). A builder depends only on
+    the rule's parsed parts, its defaults and whether unknown values are appended: the same
+    rule in the next app gets the same function, bound to its own rule."""
+
+    builders: dict = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        defaults = tuple(
+            sorted((name, repr(value)) for name, value in (self.defaults or {}).items())
+        )
+        converters = tuple(sorted((name, type(c).__name__) for name, c in self._converters.items()))
+        key = (tuple(self._trace), defaults, converters, append_unknown)
+        if key not in self.builders:
+            self.builders[key] = super()._compile_builder(append_unknown)
+        return self.builders[key]
+
+
+Flask.url_rule_class = CompiledOnceRule  # test processes only
 
 
 class OwnContextClient(FlaskClient):
