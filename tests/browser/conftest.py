@@ -3,6 +3,7 @@ helpers to sign in, run axe-core and save screenshots."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -160,8 +161,15 @@ def check_accessibility(page: Page) -> None:
     )
 
 
+# Screenshots are for people to look at: CI (CI=true), where nobody does, skips them unless
+# TAS_SCREENSHOTS=1 asks (they are a sixth of the browser tests' time).
+SCREENSHOTS = os.environ.get("TAS_SCREENSHOTS") == "1" or os.environ.get("CI") != "true"
+
+
 def screenshot(page: Page, name: str) -> None:
     """Save a full-page screenshot to test-artifacts/<name>.png for people to look at."""
+    if not SCREENSHOTS:
+        return
     ARTIFACTS.mkdir(exist_ok=True)
     slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     page.screenshot(path=str(ARTIFACTS / f"{slug}.png"), full_page=True)
