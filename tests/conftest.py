@@ -123,7 +123,8 @@ class CompiledOnceRule(Rule):
     Python functions to build its URLs (about 100 ms an app, half a quick test's time). What it
     makes depends only on the rule, its options and the map's converter classes, none of which
     keep state (tas.web.DatabaseIdConverter neither): the same rule in the next app reuses the
-    parsed parts and the converters, and gets the same builder functions, bound to itself."""
+    parsed parts, variables and converters, and gets the same builder functions, bound to
+    itself."""
 
     parsed: dict = {}
     builders: dict = {}
@@ -141,10 +142,12 @@ class CompiledOnceRule(Rule):
         )
         if key not in self.parsed:
             super().compile()
-            self.parsed[key] = (list(self._parts), list(self._trace), dict(self._converters))
+            variables = {data for is_dynamic, data in self._trace if is_dynamic}
+            self.parsed[key] = (list(self._parts), list(self._trace), self._converters, variables)
             return
-        parts, trace, parsed_converters = self.parsed[key]
+        parts, trace, parsed_converters, variables = self.parsed[key]
         self._parts, self._trace, self._converters = list(parts), list(trace), parsed_converters
+        self.arguments |= variables
         self._build = self._compile_builder(False).__get__(self, None)
         self._build_unknown = self._compile_builder(True).__get__(self, None)
 
