@@ -6,18 +6,21 @@ from __future__ import annotations
 import os
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
 from tas import create_app, demo
 from tas.extensions import db
-from tests.conftest import test_config
+from tests.conftest import BACKENDS, PG_ADMIN, _postgres_available, test_config
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -36,19 +39,8 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The app with the demo partnership on a fresh SQLite file, served on a free loopback port
-    by a threaded Werkzeug server in a daemon thread (one per pytest-xdist worker)."""
-    from flask_migrate import upgrade
-
-    folder = tmp_path_factory.mktemp("live-server")
-    app = create_app(test_config(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
-    with app.app_context():
-        upgrade()
-        demo.load()
-        db.session.remove()
-        db.engine.dispose()
+def _serve(app: Flask) -> Iterator[LiveServer]:
+    """Serve the app on a free loopback port by a threaded Werkzeug server in a daemon thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url
@@ -62,6 +54,57 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+def _with_demo(uri: str, folder: Path) -> Flask:
+    """The app on this database, migrated, with the demo partnership loaded."""
+    app = create_app(test_config(uri, folder))
+    with app.app_context():
+        upgrade()
+        demo.load()
+        db.session.remove()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app with the demo partnership on a fresh SQLite file (one per pytest-xdist worker)."""
+    folder = tmp_path_factory.mktemp("live-server")
+    yield from _serve(_with_demo(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
+
+
+@pytest.fixture(scope="session")
+def live_server_postgresql(tmp_path_factory, worker_id) -> Iterator[LiveServer]:
+    """The same on a PostgreSQL database this run creates and drops (one per worker)."""
+    if not _postgres_available():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    folder = tmp_path_factory.mktemp("live-server-pg")
+    name = f"tas_browser_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        uri = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield from _serve(_with_demo(uri, folder))
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def server(request) -> LiveServer:
+    """The live server a journey runs on: SQLite unless the journey is parametrised with
+    `each_database`, which runs it once on each database (on its own demo partnership)."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgresql":
+        request.node.user_properties.append(("database", "postgresql"))
+        return request.getfixturevalue("live_server_postgresql")
+    return request.getfixturevalue("live_server")
+
+
+# A journey run on SQLite and on PostgreSQL: take `server` (not `live_server`) where the journey
+# needs the app itself (a reminder pass, say); `open_page` opens pages on the same server.
+each_database = pytest.mark.parametrize("server", BACKENDS, indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +156,7 @@ def _watch(page: Page) -> Watched:
 
 
 @pytest.fixture
-def open_page(browser, live_server):
+def open_page(browser, server):
     """Open pages in fresh browser contexts; every context is closed after the test.
 
     `open_page(axe=True)` bypasses the app's CSP so that axe-core can be injected; without it
@@ -121,7 +164,7 @@ def open_page(browser, live_server):
     contexts = []
 
     def opener(*, axe: bool = True, **options) -> Watched:
-        context = browser.new_context(base_url=live_server.url, bypass_csp=axe, **options)
+        context = browser.new_context(base_url=server.url, bypass_csp=axe, **options)
         contexts.append(context)
         return _watch(context.new_page())
 
