@@ -1,7 +1,7 @@
 """calendar conformance: due dates' sequence and last change
 
 Revision ID: 0012_calendar_conformance
-Revises: 0011_levels_and_school_moves
+Revises: 0011_levels_of_need
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -14,7 +14,7 @@ import tas.database  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = "0012_calendar_conformance"
-down_revision = "0011_levels_and_school_moves"
+down_revision = "0011_levels_of_need"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
-"""levels of need: returning level, lead practitioner change, social worker; date of a change of school
+"""levels of need: returning level, lead practitioner change, social worker
 
-Revision ID: 0011_levels_and_school_moves
+Revision ID: 0011_levels_of_need
 Revises: 0010_decisions_from_minutes
 Create Date: 2026-12-06 09:00:00
 
@@ -13,7 +13,7 @@ import tas.database  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_levels_and_school_moves"
+revision = "0011_levels_of_need"
 down_revision = "0010_decisions_from_minutes"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,27 @@
+"""the date of a child's change of school
+
+Revision ID: 0014_school_moves
+Revises: 0013_meeting_workflow
+Create Date: 2026-12-06 09:00:00
+
+"""
+
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+import tas.database  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = "0014_school_moves"
+down_revision = "0013_meeting_workflow"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
