@@ -22,3 +22,13 @@ class EnglandAndWales:
 
 
 ENGLAND_AND_WALES = EnglandAndWales()
+
+
+def name_of(day: date) -> str | None:
+    """The bank holiday's name ("Christmas Day"), or None on any other day."""
+    return _names(day.year).get(day)
+
+
+@lru_cache(maxsize=32)
+def _names(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))

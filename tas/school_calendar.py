@@ -3,14 +3,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+WEEKEND = "Weekend"
+BANK_HOLIDAY = "Bank holiday"
+HALF_TERM = "Half-term holiday"
+OUTSIDE_TERM = "School holiday (outside term time)"
 
 
 def academic_year(day: date) -> int:
     """The academic year a day falls in, by its first calendar year (Sept to Aug)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+@dataclass(frozen=True)
+class TermDates:
+    """One term's dates, as the rules need them (a Term row has the same attributes)."""
+
+    academic_year: int
+    name: str
+    starts_on: date
+    ends_on: date
+    half_term_starts_on: date | None = None
+    half_term_ends_on: date | None = None
+
+    @classmethod
+    def of(cls, term) -> TermDates:
+        return cls(
+            term.academic_year,
+            term.name,
+            term.starts_on,
+            term.ends_on,
+            term.half_term_starts_on,
+            term.half_term_ends_on,
+        )
+
+    def spans(self, day: date) -> bool:
+        """The day is between the term's first and last day (half-term included)."""
+        return self.starts_on <= day <= self.ends_on
+
+    def in_half_term(self, day: date) -> bool:
+        if self.half_term_starts_on is None or self.half_term_ends_on is None:
+            return False
+        return self.half_term_starts_on <= day <= self.half_term_ends_on
+
+
+def term_dates_known(day: date, terms: Iterable) -> bool:
+    """Term dates were entered for the academic year the day falls in."""
+    year = academic_year(day)
+    return any(term.academic_year == year for term in terms)
+
+
+def why_closed(day: date, terms: Sequence, holidays: Container[date]) -> str | None:
+    """Why the school is closed that day (WEEKEND, BANK_HOLIDAY, HALF_TERM or OUTSIDE_TERM), or
+    None when it is open. Outside term counts only in an academic year whose term dates are
+    known: without them, only weekends and bank holidays are known."""
+    if day.weekday() >= 5:
+        return WEEKEND
+    if day in holidays:
+        return BANK_HOLIDAY
+    spanning = [term for term in terms if term.starts_on <= day <= term.ends_on]
+    if spanning:
+        if all(TermDates.of(term).in_half_term(day) for term in spanning):
+            return HALF_TERM
+        return None
+    return OUTSIDE_TERM if term_dates_known(day, terms) else None
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import Child
-from tas.clock import utcnow
+from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.ical import invites
 from tas.organisations.models import School, User, link_worker_schools
 from tas.plans.services import Refused, StaleEdit, check_version, commit, refuse_if
 from tas.templating import format_local_datetime
 
-from . import identifiers, rules
+from . import closed_days, identifiers, rules
 from .access import may_organise_school, organising_schools
 from .identifiers import Known, identifies, what_identifies
 from .models import AgendaItem, Meeting, MeetingChange
@@ -71,13 +71,29 @@ NOTES_NAME_A_CHILD = (
 )
 
 
-class Clashes(Refused):
-    """Other scheduled meetings of the school or the chair overlap: go ahead only when the
-    organiser confirms (`anyway`)."""
+CLOSED = "{day}: the school is closed. Check the date, then confirm to go ahead anyway"
 
-    def __init__(self, meetings: list[Meeting], confirm_field: str):
-        super().__init__({confirm_field: CLASH})
+
+class Clashes(Refused):
+    """Other scheduled meetings of the school or the chair overlap, or the school is closed
+    that day (`closed`, in words): go ahead only when the organiser confirms each, by its own
+    field (`confirm_fields`: the clash's, the closed day's)."""
+
+    def __init__(
+        self, meetings: list[Meeting], confirm_fields: tuple[str, str], closed: str | None = None
+    ):
+        problems = {confirm_fields[0]: CLASH} if meetings else {}
+        if closed:
+            problems[confirm_fields[1]] = CLOSED.format(day=closed)
+        super().__init__(problems)
         self.meetings = meetings
+        self.closed = closed
+
+
+def warn(found: list[Meeting], closed: str | None, confirm_fields: tuple[str, str]) -> None:
+    """Raise Clashes when there is anything to confirm."""
+    if found or closed:
+        raise Clashes(found, confirm_fields, closed)
 
 
 # ---------------------------------------------------------------- choices and checks
@@ -274,19 +290,26 @@ def snapshot(meeting: Meeting) -> dict:
 
 
 def add_meeting(
-    user: User, values: dict, *, anyway: bool = False, series_id: int | None = None
+    user: User,
+    values: dict,
+    *,
+    anyway: bool = False,
+    on_closed_day: bool = False,
+    series_id: int | None = None,
 ) -> Meeting:
     """Book a meeting and invite the school's default agencies (no commit: the caller's use
-    case commits once). Raises Refused, or Clashes unless `anyway`."""
+    case commits once). Raises Refused, or Clashes for an overlap unless `anyway` and for a day
+    the school is closed unless `on_closed_day`."""
     school_id = values["school_id"]
     problems = arrangement_problems(values)
     if not may_organise_school(user, school_id):
         problems["school"] = "Select a school you book meetings for"
     refuse_if(problems)
+    found = []
     if not anyway:
         found = clashes(school_id, values["chair_id"], values["starts_at"], values["ends_at"])
-        if found:
-            raise Clashes(found, "book_anyway")
+    closed = None if on_closed_day else closed_days.closed_on(values["starts_at"])
+    warn(found, closed, ("book_anyway", "book_on_closed_day"))
     meeting = Meeting(
         school_id=school_id,
         kind=values["kind"],
@@ -319,9 +342,9 @@ def add_meeting(
     return meeting
 
 
-def book(user: User, values: dict, *, anyway: bool = False) -> Meeting:
+def book(user: User, values: dict, *, anyway: bool = False, on_closed_day: bool = False) -> Meeting:
     """Book one meeting, committed."""
-    return commit(lambda: add_meeting(user, values, anyway=anyway))
+    return commit(lambda: add_meeting(user, values, anyway=anyway, on_closed_day=on_closed_day))
 
 
 # ---------------------------------------------------------------- moving and cancelling
@@ -334,10 +357,17 @@ def _not_scheduled(meeting: Meeting, doing: str) -> None:
 
 
 def move(
-    meeting: Meeting, user: User, version: int | None, values: dict, *, anyway: bool = False
+    meeting: Meeting,
+    user: User,
+    version: int | None,
+    values: dict,
+    *,
+    anyway: bool = False,
+    on_closed_day: bool = False,
 ) -> MeetingChange:
     """Change a scheduled meeting's date, time, place, chair or notes, with the reason. The
-    calendar SEQUENCE goes up when the date, time or place changes."""
+    calendar SEQUENCE goes up when the date, time or place changes. A new time that overlaps
+    another meeting, and a new day the school is closed, are warnings to confirm."""
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
     reason = values.get("reason")
@@ -356,6 +386,7 @@ def move(
         )
     refuse_if(problems)
     timing = {"starts_at", "ends_at", "chair_id"} & set(changed)
+    found = []
     if timing and not anyway:
         found = clashes(
             meeting.school_id,
@@ -364,8 +395,13 @@ def move(
             arrangements["ends_at"],
             exclude_id=meeting.id,
         )
-        if found:
-            raise Clashes(found, "move_anyway")
+    closed = None
+    if (
+        not on_closed_day
+        and local(arrangements["starts_at"]).date() != local(meeting.starts_at).date()
+    ):
+        closed = closed_days.closed_on(arrangements["starts_at"])
+    warn(found, closed, ("move_anyway", "move_on_closed_day"))
     before = snapshot(meeting)
     for name in changed:
         setattr(meeting, name, arrangements[name])

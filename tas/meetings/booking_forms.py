@@ -287,6 +287,7 @@ class BookingForm(SentOnce, ArrangementsForm):
     school = SCHOOL
     kind = KIND
     book_anyway = BooleanField("Book it anyway", widget=GovCheckboxInput())
+    book_on_closed_day = BooleanField("Book it on this day anyway", widget=GovCheckboxInput())
     submit = SubmitField("Book the meeting", widget=GovSubmitInput())
 
     def __init__(self, *args, schools: list[School] = (), **kwargs):
@@ -309,6 +310,7 @@ class MoveForm(ArrangementsForm):
         description="Everyone who can see the meeting will see this reason",
     )
     move_anyway = BooleanField("Move it anyway", widget=GovCheckboxInput())
+    move_on_closed_day = BooleanField("Move it to this day anyway", widget=GovCheckboxInput())
     submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
     @staticmethod

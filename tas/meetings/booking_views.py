@@ -61,14 +61,20 @@ def new_meeting():
         data=data, schools=schools, chairs=chairs, rooms=rooms.rooms_of(s.id for s in schools)
     )
     clashes: list[Meeting] = []
+    closed = None
     if form.validate_on_submit():
         once(form)
         try:
-            meeting = booking.book(current_user, form.values(), anyway=form.book_anyway.data)
+            meeting = booking.book(
+                current_user,
+                form.values(),
+                anyway=form.book_anyway.data,
+                on_closed_day=form.book_on_closed_day.data,
+            )
         except AlreadySubmitted:
             return already_saved(url_for("meetings.meetings"))
         except booking.Clashes as clash:
-            clashes = clash.meetings
+            clashes, closed = clash.meetings, clash.closed
             form.show(clash.problems)
         except booking.Refused as refused:
             form.show(refused.problems)
@@ -76,7 +82,12 @@ def new_meeting():
             flash(f"Meeting {meeting.reference} has been booked", "success")
             return redirect(_meeting_page(meeting.id))
     return render_template(
-        "meetings/booking/new.html", form=form, clashes=clashes, rules=rules, title="Book a meeting"
+        "meetings/booking/new.html",
+        form=form,
+        clashes=clashes,
+        closed=closed,
+        rules=rules,
+        title="Book a meeting",
     )
 
 
@@ -117,14 +128,21 @@ def move_meeting(meeting_id: int):
         not_before=not_before,
     )
     clashes: list[Meeting] = []
+    closed: list[str] = []
 
     def change(version, values):
         try:
             return booking.move(
-                meeting, current_user, version, values, anyway=form.move_anyway.data
+                meeting,
+                current_user,
+                version,
+                values,
+                anyway=form.move_anyway.data,
+                on_closed_day=form.move_on_closed_day.data,
             )
         except booking.Clashes as clash:
             clashes.extend(clash.meetings)
+            closed.extend([clash.closed] if clash.closed else [])
             raise
 
     def saved_form(fresh):
@@ -148,6 +166,7 @@ def move_meeting(meeting_id: int):
         form=form,
         meeting=meeting,
         clashes=clashes,
+        closed=closed[0] if closed else None,
         comparison=result.comparison,
         rules=rules,
         title="Move or change the meeting",

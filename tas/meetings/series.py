@@ -154,6 +154,7 @@ def create(user: User, values: dict, planned: SeriesPlan) -> MeetingSeries:
                 user,
                 {**shared, "starts_at": timed.starts_at, "ends_at": timed.ends_at},
                 anyway=True,  # the preview showed the clashes and the organiser confirmed
+                on_closed_day=True,  # the series skipped the days the school is closed
                 series_id=series.id,
             )
         record(

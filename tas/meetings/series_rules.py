@@ -15,9 +15,19 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
 
-from tas.school_calendar import academic_year
+from tas.school_calendar import (
+    BANK_HOLIDAY,
+    HALF_TERM,
+    OUTSIDE_TERM,
+    TermDates,
+    academic_year,
+    term_dates_known,
+    why_closed,
+)
 
 from . import times
+
+__all__ = ["BANK_HOLIDAY", "HALF_TERM", "OUTSIDE_TERM", "TermDates"]
 
 EVERY_N_WEEKS = "every_n_weeks"
 PER_TERM = "per_term"
@@ -26,47 +36,12 @@ LONGEST_SERIES = timedelta(days=366)  # a series runs for a year at most
 MOST_EVERY_WEEKS = 12
 MOST_PER_TERM = 12
 
-BANK_HOLIDAY = "Bank holiday"
-HALF_TERM = "Half-term holiday"
-OUTSIDE_TERM = "School holiday (outside term time)"
 CLOCKS_CHANGE = "The clocks change at that time of day"
 PAST = "Already past"
 
 
 def no_term_dates(year: int) -> str:
     return f"No term dates entered for {year} to {year + 1}"
-
-
-@dataclass(frozen=True)
-class TermDates:
-    """One term's dates, as the rules need them (a Term row has the same attributes)."""
-
-    academic_year: int
-    name: str
-    starts_on: date
-    ends_on: date
-    half_term_starts_on: date | None = None
-    half_term_ends_on: date | None = None
-
-    @classmethod
-    def of(cls, term) -> TermDates:
-        return cls(
-            term.academic_year,
-            term.name,
-            term.starts_on,
-            term.ends_on,
-            term.half_term_starts_on,
-            term.half_term_ends_on,
-        )
-
-    def spans(self, day: date) -> bool:
-        """The day is between the term's first and last day (half-term included)."""
-        return self.starts_on <= day <= self.ends_on
-
-    def in_half_term(self, day: date) -> bool:
-        if self.half_term_starts_on is None or self.half_term_ends_on is None:
-            return False
-        return self.half_term_starts_on <= day <= self.half_term_ends_on
 
 
 @dataclass(frozen=True)
@@ -106,20 +81,16 @@ def in_term(day: date, terms: Iterable) -> bool:
 def why_skipped(
     day: date, terms: Sequence, holidays: Container[date], today: date | None = None
 ) -> str | None:
-    """Why no meeting can be on this day, or None when it can."""
+    """Why no meeting can be on this day, or None when it can: the school is closed
+    (school_calendar.why_closed), the day is past, or no term dates are known for its year."""
     if today is not None and day < today:
         return PAST
-    if day in holidays:
-        return BANK_HOLIDAY
-    spanning = [t for t in terms if t.starts_on <= day <= t.ends_on]
-    if spanning:
-        if all(TermDates.of(t).in_half_term(day) for t in spanning):
-            return HALF_TERM
-        return None
-    year = academic_year(day)
-    if not any(t.academic_year == year for t in terms):
-        return no_term_dates(year)
-    return OUTSIDE_TERM
+    closed = why_closed(day, terms, holidays)
+    if closed is not None:
+        return closed
+    if not term_dates_known(day, terms):
+        return no_term_dates(academic_year(day))
+    return None
 
 
 def _sorted(

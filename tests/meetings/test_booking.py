@@ -372,6 +372,7 @@ def test_a_time_the_clocks_repeat_asks_which_one_then_stores_it(visitor):
         meeting_date=day(date(2027, 10, 31)),
         starts="01:30",
         ends="03:00",
+        book_on_closed_day="y",  # the clocks change on a Sunday
     )
 
     asked = visitor.submit("/meetings/new", typed)
@@ -407,6 +408,7 @@ def test_an_end_time_the_clocks_repeat_can_be_before_the_start_on_the_wall_clock
         ends="01:15",
         start_fold="0",
         end_fold="1",
+        book_on_closed_day="y",  # the clocks change on a Sunday
     )
 
     response = visitor.submit("/meetings/new", typed)
