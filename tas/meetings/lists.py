@@ -29,6 +29,7 @@ from .models import AgendaItem, Invitation, Meeting, Term
 RECENT = timedelta(days=30)
 ANY_DATE = "all"  # the period that shows meetings on any date
 ANSWERED = ("attending", "apologies", "apologies_with_update")
+CANCELLED = "cancelled"
 # Roles that answer invitations: the list shows their own answer beside each meeting.
 ANSWERING_ROLES = frozenset({*access.INVITABLE_ROLES, "gp"})
 
@@ -117,8 +118,15 @@ class MeetingRow:
     my_answer: str | None
 
     @property
+    def cancelled(self) -> bool:
+        return self.meeting.status == CANCELLED
+
+    @property
     def my_answer_label(self) -> str:
-        return rules.label(rules.ANSWERS, self.my_answer) if self.my_answer else ""
+        """The answer given, while it still means something: none for a cancelled meeting."""
+        if self.cancelled or not self.my_answer:
+            return ""
+        return rules.label(rules.ANSWERS, self.my_answer)
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,12 @@ class MeetingsPage:
 
     @property
     def past(self) -> list[MeetingRow]:
-        return [row for row in self.rows if not row.upcoming]
+        return [row for row in self.rows if not row.upcoming and not row.cancelled]
+
+    @property
+    def cancelled(self) -> list[MeetingRow]:
+        """Cancelled meetings, whenever they were to be: never under "Upcoming"."""
+        return [row for row in self.rows if row.cancelled]
 
     @property
     def shows_answers(self) -> bool:
@@ -273,12 +286,13 @@ def page_of(
     user: User, filters: Filters, page: int, total: int, now: datetime | None = None
 ) -> MeetingsPage:
     """One page of meetings with their counts, in one query: upcoming first (soonest first),
-    then past meetings (latest first)."""
+    then past meetings (latest first), then cancelled meetings (latest first)."""
     now = now or utcnow()
     size = current_app.config["PAGE_SIZE"]
     pages = max(1, math.ceil(total / size))
     number = min(max(page, 1), pages)
-    upcoming = Meeting.ends_at > now
+    cancelled = Meeting.status == CANCELLED
+    upcoming = and_(Meeting.ends_at > now, ~cancelled)
     agenda_items = (
         select(func.count(AgendaItem.id))
         .where(AgendaItem.meeting_id == Meeting.id, access.on_agenda_now())
@@ -300,7 +314,7 @@ def page_of(
         .where(*_conditions(user, filters, now))
         .options(joinedload(Meeting.school), joinedload(Meeting.chair))
         .order_by(
-            case((upcoming, 0), else_=1),
+            case((upcoming, 0), (cancelled, 2), else_=1),
             case((upcoming, Meeting.starts_at)),
             Meeting.starts_at.desc(),
             Meeting.id,

@@ -73,7 +73,7 @@ def test_a_dsl_sees_their_schools_upcoming_and_recent_meetings_in_order(login_as
     assert "Wednesday 2 December 2026" in upcoming and "9:00am to 10:30am" in upcoming
     assert "Lee Walker" in upcoming and "Keeping-in-touch meeting" in upcoming
     assert "No chair yet" in upcoming
-    assert "Held" in past and "Cancelled" in past
+    assert "Held" in past and ref(last_week) in table(response, "cancelled-meetings")
     assert ref(old) not in page_text(response) and ref(elsewhere) not in page_text(response)
     assert f'href="/meetings/{soon.id}"' in response.get_data(as_text=True)
     assert "4 meetings" in page_text(response)
@@ -124,6 +124,46 @@ def test_an_invited_practitioner_sees_that_meeting_and_their_answer_only(login_a
     assert "Apologies with a written update" in upcoming and "Attending" in upcoming
     assert ref(not_invited) not in page_text(response)
     assert "Book a meeting" not in page_text(response)
+
+
+def test_a_cancelled_meeting_is_listed_under_cancelled_never_upcoming_as_attending(login_as):
+    farah = login_as("practitioner")
+    school = factories.school()
+    dsl = factories.user("dsl", school=school)
+    going = factories.meeting(school, dsl, **at(5))
+    called_off = factories.meeting(school, dsl, status="cancelled", **at(6))
+    factories.invitation(going, dsl, agency=farah.user.agency, answer="attending")
+    factories.invitation(called_off, dsl, agency=farah.user.agency, answer="attending")
+    db.session.commit()
+
+    response = farah.get(LIST)
+
+    upcoming = table(response, "upcoming-meetings")
+    cancelled = table(response, "cancelled-meetings")
+    assert ref(going) in upcoming and "Attending" in upcoming
+    assert ref(called_off) not in upcoming
+    assert cancelled.startswith('id="cancelled-meetings"> Cancelled Date')
+    assert ref(called_off) in cancelled
+    assert "Attending" not in cancelled and "Your answer" not in cancelled
+    assert references(response) == [ref(going), ref(called_off)]
+
+
+def test_cancelled_meetings_come_after_upcoming_and_past_ones_across_pages(app, login_as):
+    app.config["PAGE_SIZE"] = 2
+    dsl = login_as("dsl")
+    school = dsl.user.school
+    past = factories.meeting(school, dsl.user, status="held", **at(-3))
+    soon = factories.meeting(school, dsl.user, **at(3))
+    off_soon = factories.meeting(school, dsl.user, status="cancelled", **at(2))
+    off_before = factories.meeting(school, dsl.user, status="cancelled", **at(-2))
+    db.session.commit()
+
+    first, second = dsl.get(LIST), dsl.get(LIST + "?page=2")
+
+    assert references(first) == [ref(soon), ref(past)]
+    assert references(second) == [ref(off_soon), ref(off_before)]
+    assert table(second, "upcoming-meetings") == ""
+    assert ref(off_soon) in table(second, "cancelled-meetings")
 
 
 def test_a_gp_practice_sees_meetings_it_is_invited_to(login_as):
@@ -483,6 +523,8 @@ def test_the_list_runs_the_same_queries_for_2_or_30_meetings(login_as, count_que
             factories.agenda_item(meeting, child, dsl)
             agency = browser.user.agency if role == "practitioner" else None
             factories.invitation(meeting, dsl, **({"agency": agency} if agency else {}))
+            if n % 3 == 0:
+                meeting.status = "cancelled"  # listed in a table of their own
         factories.term(academic_year=2020 + size)
         db.session.commit()
         browser.get("/")
