@@ -58,8 +58,8 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
         GpNotification.kind == gp_rules.INITIAL,
         GpNotification.sent_at.is_not(None),
     )
-    waiting = (
-        select(GpNotification.kind)
+    first_waiting = (
+        select(GpNotification.id)
         .where(
             GpNotification.plan_id == SharedPlan.id,
             GpNotification.kind != gp_rules.INITIAL,
@@ -70,6 +70,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
         .correlate(SharedPlan)
         .scalar_subquery()
     )
+    update = aliased(GpNotification)
     coordinator = user.role == "coordinator"
     practice = aliased(Agency)
     names = [] if coordinator else [Child.first_name, Child.last_name]
@@ -83,36 +84,33 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
         select(
             SharedPlan.id,
             SharedPlan.child_id,
-            SharedPlan.status,
             School.name,
             practice.name,
             first_on,
-            waiting,
+            expected,
+            update.kind,
+            update.due_on,
             *names,
         )
         .join(Child, SharedPlan.child_id == Child.id)
         .join(School, Child.school_id == School.id)
         .outerjoin(practice, Child.gp_practice_id == practice.id)
-        .where(or_(expected, waiting.is_not(None)))
+        .outerjoin(update, update.id == first_waiting)
+        .where(or_(expected, update.id.is_not(None)))
         .where(children.covered_by_coordinator(user) if coordinator else children.visible(user))
     )
     day, days = today(), working_days()
     found = []
     for row in db.session.execute(query):
-        plan_id, child_id, plan_status, school, practice_name, first, update, *name = row
-        missing_initial = plan_status != "closed" and practice_name and first is not None
-        state = gp_rules.status(
-            plan_open=plan_status != "closed",
-            gp_known=practice_name is not None,
-            first_involved=first,
-            sent_on=None,
-            method=None,
-            working_days=days,
-            today=day,
-            holidays=ENGLAND_AND_WALES,
-        )
-        if not (missing_initial and state.missing):
-            state = gp_rules.Status("due", gp_rules.update_flag(update, None))
+        plan_id, child_id, school, practice_name, first, initial_missing, *rest = row
+        update_kind, update_due, *name = rest
+        if initial_missing:
+            # The notification itself is what is missing: due 5 working days after the first
+            # involvement. Once given, only an update can wait, with its own due date.
+            kind = gp_rules.INITIAL
+            due = gp_rules.due_on(first, days, ENGLAND_AND_WALES)
+        else:
+            kind, due = update_kind, update_due
         found.append(
             MissingRow(
                 plan_id=plan_id,
@@ -121,8 +119,8 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
                 school=school,
                 child_name=None if coordinator else " ".join(name),
                 practice=None if coordinator else practice_name,
-                kind=gp_rules.INITIAL if missing_initial and state.missing else update,
-                status=state,
+                kind=kind,
+                status=gp_rules.waiting_status(kind, due, day),
             )
         )
     return sorted(found, key=lambda r: (r.status.due_on or date.max, r.plan_id))

@@ -105,12 +105,17 @@ class Status:
     """A GP notification's state on a plan, and the words for it."""
 
     state: str  # not_expected, due, overdue, sent
-    text: str
+    text: str  # the whole status, where no tag is shown beside it
     due_on: date | None = None
+    detail: str | None = None  # what follows an "Overdue" tag, so the page says it once
 
     @property
     def missing(self) -> bool:
         return self.state in ("due", "overdue")
+
+    @property
+    def after_tag(self) -> str:
+        return self.detail or self.text
 
 
 def status(
@@ -136,11 +141,22 @@ def status(
     due = due_on(first_involved, working_days, holidays)
     if today > due:
         return Status(
-            "overdue",
-            f"Overdue since {long_date(due + timedelta(days=1))} (it was due by {long_date(due)})",
-            due,
+            "overdue", f"Overdue: it was due by {long_date(due)}", due, f"Due by {long_date(due)}"
         )
     return Status("due", f"Due by {long_date(due)}", due)
+
+
+def waiting_status(kind: str, due: date | None, today: date) -> Status:
+    """What is waiting to be given to the GP practice (the notification, or a step up, step
+    down or closure update once the notification was given), with its own due date: "Step
+    down update, due by 10 December 2026", overdue from the day after."""
+    words = label(KINDS, kind)
+    if due is None:
+        return Status("due", f"{words} not sent yet")
+    by = f"{words}, due by {long_date(due)}"
+    if today > due:
+        return Status("overdue", f"{words} overdue: it was due by {long_date(due)}", due, by)
+    return Status("due", by, due)
 
 
 def flag(state: Status) -> str | None:

@@ -4,6 +4,7 @@ practice's own list: acknowledge and answer, nothing else of the child's record.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -52,7 +53,73 @@ def gp_practice():
 
 
 def plans_missing_at(school, count: int) -> list:
-    return [a_plan(school, gp_practice=gp_practice())[1] for _ in range(count)]
+    """Half missing the notification, half notified with an update waiting."""
+    plans = []
+    for number in range(count):
+        practice = gp_practice()
+        _, plan = a_plan(school, gp_practice=practice, notified=number % 2 == 1)
+        if number % 2:
+            an_update_waiting(plan, practice, "step_down", date(2026, 10, 16))
+        plans.append(plan)
+    return plans
+
+
+def page_text_of(fragment: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+
+
+def status_cell(response, plan) -> str:
+    """The "What is missing" cell (the row's last) of the plan's row, as read."""
+    body = response.get_data(as_text=True)
+    row = next(row for row in body.split("<tr") if plan.reference in row)
+    cell = row.split("<td")[-1].split(">", 1)[1].split("</td>")[0]
+    return page_text_of(html.unescape(cell))
+
+
+def an_update_waiting(plan, practice, kind: str, due_on: date) -> None:
+    """The step up, step down or closure update the app could not send (no secure mailbox)."""
+    db.session.add(
+        GpNotification(plan_id=plan.id, gp_practice_id=practice.id, kind=kind, due_on=due_on)
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("kind", "due_on", "shown"),
+    [
+        ("step_up", date(2026, 10, 16), "Step up update, due by 16 October 2026"),
+        ("step_down", date(2026, 10, 12), "Step down update, due by 12 October 2026"),
+        ("closure", date(2026, 10, 9), "Overdue Closure update, due by 9 October 2026"),
+    ],
+)
+def test_a_plan_already_notified_shows_its_waiting_update_and_that_updates_due_date(
+    login_as, kind, due_on, shown
+):
+    """The first notification went on 5 October; what waits now is the update, due on its own
+    date (5 working days after the step change), never "overdue" from the first one's date."""
+    dsl = login_as("dsl")
+    practice = gp_practice()
+    _, plan = a_plan(dsl.user.school, gp_practice=practice, notified=True)
+    an_update_waiting(plan, practice, kind, due_on)
+
+    cell = status_cell(dsl.get("/gp-notifications/missing"), plan)
+
+    assert cell == shown
+    assert "8 October" not in cell  # the first notification's due date
+    assert cell.count("Overdue") == (1 if "Overdue" in shown else 0)
+
+
+def test_the_plan_page_says_overdue_once(login_as):
+    dsl = login_as("dsl")
+    child, _ = a_plan(dsl.user.school, gp_practice=gp_practice())
+    db.session.commit()
+
+    status = page_text_of(
+        html.unescape(section(dsl.get(f"/children/{child.id}"), "gp-notification"))
+    )
+
+    assert "Overdue Due by 8 October 2026" in status
+    assert status.count("Overdue") == 1
 
 
 @pytest.mark.parametrize("role", ["dsl", "link_worker", "coordinator"])
@@ -99,7 +166,7 @@ def test_the_missing_list_holds_only_missing_notifications_of_plans_the_user_may
     rows = html.unescape(section(response, "missing-notifications"))
     assert missing.reference in rows
     assert "Mabel" in rows
-    assert "Overdue since 9 October 2026 (it was due by 8 October 2026)" in rows
+    assert "Overdue Notification, due by 8 October 2026" in " ".join(page_text_of(rows).split())
     for hidden in ("Notified", "Unregistered", "Elsewhere", "Uninvolved"):
         assert hidden not in rows
     assert f"/children/{missing.child_id}/plans/{missing.id}/gp-notification" in (

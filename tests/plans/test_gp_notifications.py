@@ -81,7 +81,7 @@ def test_the_team_page_flags_a_missing_notification_with_a_link_to_send_it(login
     response = dsl.get(f"/children/{child.id}")
 
     status = gp_status(response)
-    assert "Overdue since 9 October 2026 (it was due by 8 October 2026)" in status
+    assert "Overdue" in status and "Due by 8 October 2026" in status
     assert "Send or record the GP notification" in status
     assert "GP notification overdue: it was due by 8 October 2026" in section(
         response, "plan-flags"
@@ -232,7 +232,7 @@ def test_people_who_cannot_change_the_plan_cannot_send_it(login_as):
     status = gp_status(worker.get(f"/children/{child.id}"))
 
     assert (page.status_code, sent.status_code) == (403, 403)
-    assert "Overdue since" in status
+    assert "Overdue" in status
     assert "Send or record" not in status
     assert queued_emails() == []
 

@@ -89,7 +89,8 @@ def test_the_status_is_due_then_overdue_after_five_working_days():
 
     assert (due.state, due.text, due.missing) == ("due", "Due by 22 October 2026", True)
     assert overdue.state == "overdue"
-    assert overdue.text == "Overdue since 23 October 2026 (it was due by 22 October 2026)"
+    assert overdue.text == "Overdue: it was due by 22 October 2026"
+    assert overdue.after_tag == "Due by 22 October 2026"  # beside an "Overdue" tag
     assert gp_rules.flag(overdue) == "GP notification overdue: it was due by 22 October 2026"
 
 
@@ -131,3 +132,36 @@ def test_a_notification_given_by_hand_is_dated_between_the_plans_start_and_today
     assert gp_rules.sent_on_problems(MON, start, MON) == {}
     assert "today or in the past" in gp_rules.sent_on_problems(TUE, start, MON)["sent_on"]
     assert "on or after" in gp_rules.sent_on_problems(date(2026, 9, 7), start, MON)["sent_on"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "due", "today", "state", "after_tag"),
+    [
+        (
+            "step_up",
+            date(2026, 12, 10),
+            date(2026, 12, 10),
+            "due",
+            "Step up update, due by 10 December 2026",
+        ),
+        (
+            "step_down",
+            date(2026, 12, 10),
+            date(2026, 12, 11),
+            "overdue",
+            "Step down update, due by 10 December 2026",
+        ),
+        ("closure", None, date(2026, 12, 11), "due", "Closure update not sent yet"),
+        (
+            "initial",
+            date(2026, 10, 8),
+            date(2026, 10, 9),
+            "overdue",
+            "Notification, due by 8 October 2026",
+        ),
+    ],
+)
+def test_what_waits_for_the_practice_has_its_own_due_date(kind, due, today, state, after_tag):
+    waiting = gp_rules.waiting_status(kind, due, today)
+
+    assert (waiting.state, waiting.after_tag, waiting.due_on) == (state, after_tag, due)
