@@ -106,6 +106,11 @@ class Defaults:
     # read them); invitations come from this no-reply address, carrying the organiser's name.
     CALENDAR_FEEDS = True
     CALENDAR_ORGANISER_EMAIL = "no-reply@tas-coordinator.invalid"
+    # Every calendar UID ends in this domain (tas-meeting-42@<domain>): the partnership's own,
+    # set once before the first invitation goes out and never changed. It is not BASE_URL's
+    # host, so moving the service to a new address keeps every meeting the same meeting in
+    # people's calendars; changing it would make each one new, and doubled.
+    CALENDAR_UID_DOMAIN = "partnership.example"
     # Wrong feed links from one client address before it is told to slow down (HTTP 429).
     FEED_MISS_LIMIT = 20
     FEED_MISS_WINDOW_MINUTES = 15

@@ -51,7 +51,8 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if is_production(app.config):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.endpoint != "static":
+        # The calendar feed sets its own: private, no-cache (revalidated with its ETag).
+        if request.endpoint not in ("static", "calendar.feed"):
             # Pages may show children's details: never keep them in a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"

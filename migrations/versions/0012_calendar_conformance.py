@@ -6,10 +6,10 @@ Create Date: 2026-12-06 09:00:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
-import tas.database  # noqa: F401
+import tas.database
 
 
 # revision identifiers, used by Alembic.
@@ -20,8 +20,33 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A review or action due date's calendar revision: SEQUENCE and LAST-MODIFIED in feeds.
+    # Dates already set count as set now (their LAST-MODIFIED), at revision 0.
+    with op.batch_alter_table("shared_plan", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("review_sequence", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(
+            sa.Column("review_changed_at", tas.database.UTCDateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("action", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("due_sequence", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(
+            sa.Column("due_changed_at", tas.database.UTCDateTime(timezone=True), nullable=True)
+        )
+    op.execute(
+        "UPDATE shared_plan SET review_changed_at = CURRENT_TIMESTAMP "
+        "WHERE next_review_on IS NOT NULL"
+    )
+    op.execute("UPDATE action SET due_changed_at = CURRENT_TIMESTAMP WHERE due_on IS NOT NULL")
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("action", schema=None) as batch_op:
+        batch_op.drop_column("due_changed_at")
+        batch_op.drop_column("due_sequence")
+    with op.batch_alter_table("shared_plan", schema=None) as batch_op:
+        batch_op.drop_column("review_changed_at")
+        batch_op.drop_column("review_sequence")

@@ -11,12 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+)
 
 PRODID = "-//TAS Coordinator//Meetings//EN"
+TZID = "Europe/London"
+# Subscribed calendars are asked to look again within the hour (RFC 7986 REFRESH-INTERVAL; the
+# older X-PUBLISHED-TTL for Outlook), and revalidate with the feed's ETag.
+REFRESH = timedelta(hours=1)
 # Lone CR, LF and other controls (but TAB) never reach a value; a line break in a description
 # is kept as a newline, which icalendar escapes as \n.
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -60,6 +72,9 @@ class MeetingFacts:
     organiser_email: str
     cancelled: bool = False
     attendees: tuple[Attendee, ...] = field(default_factory=tuple)
+    # A CANCEL to the attendees removed from a meeting that goes ahead: no STATUS, which RFC
+    # 5546 (3.2.5) keeps for cancelling the whole event.
+    uninviting: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,11 @@ class DueDate:
     day: date
     summary: str
     url: str
+    organiser_name: str
+    organiser_email: str
     description: str = ""
+    sequence: int = 0  # raised each time the date changes
+    modified: datetime | None = None  # when the date was last set
 
 
 def _address(email: str, **params) -> vCalAddress:
@@ -93,6 +112,20 @@ def _times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
     if _repeated(starts_at) or _repeated(ends_at):
         return starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     return starts_at, ends_at
+
+
+def published(facts: MeetingFacts) -> MeetingFacts:
+    """The meeting as a PUBLISH object carries it (a download, a feed, an export): no ATTENDEE
+    (RFC 5546 3.2.1), and a cancelled meeting says so in its summary, for calendar programs that
+    ignore STATUS."""
+    summary = f"Cancelled: {facts.summary}" if facts.cancelled else facts.summary
+    return replace(facts, attendees=(), summary=summary, uninviting=False)
+
+
+def _status(facts: MeetingFacts) -> str | None:
+    if facts.uninviting:
+        return None
+    return "CANCELLED" if facts.cancelled else "CONFIRMED"
 
 
 def meeting_event(facts: MeetingFacts) -> Event:
@@ -122,22 +155,55 @@ def meeting_event(facts: MeetingFacts) -> Event:
         description=clean(facts.description),
         organizer=_address(facts.organiser_email, cn=facts.organiser_name),
         attendees=attendees or None,
-        status="CANCELLED" if facts.cancelled else "CONFIRMED",
+        status=_status(facts),
     )
 
 
 def due_date_event(due: DueDate) -> Event:
-    event = Event.new(
+    """An all-day entry, with the ORGANIZER every published event has (RFC 5546 3.2.1) and a
+    SEQUENCE and LAST-MODIFIED that change when the date does."""
+    return Event.new(
         uid=due.uid,
         stamp=due.stamp,
+        sequence=due.sequence,
+        last_modified=due.modified,
         start=due.day,
         end=due.day + timedelta(days=1),
         summary=one_line(due.summary),
         url=due.url,
         description=clean(due.description) or None,
+        organizer=_address(due.organiser_email, cn=due.organiser_name),
         transparency="TRANSPARENT",
     )
-    return event
+
+
+def _observance(kind, name: str, starts: datetime, month: int, before: int, after: int):
+    """One observance of the zone, from 1970, repeated on the last Sunday of `month`."""
+    observance = kind()
+    observance.add("TZNAME", name)
+    observance.add("DTSTART", starts)
+    observance.add("TZOFFSETFROM", timedelta(hours=before))
+    observance.add("TZOFFSETTO", timedelta(hours=after))
+    observance.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+    return observance
+
+
+def london() -> Timezone:
+    """Europe/London as rules, as the tz database has had it since 1996: summer time from the
+    last Sunday of March at 01:00 GMT (01:00 local becomes 02:00) to the last Sunday of October
+    at 01:00 GMT (02:00 BST becomes 01:00). DTSTART is the local time before each change (RFC
+    5545 3.6.5). Rules rather than a list of dates: some calendar programs (Outlook among them)
+    misread zones given by RDATEs only."""
+    zone = Timezone()
+    zone.add("TZID", TZID)
+    zone.add_component(_observance(TimezoneDaylight, "BST", datetime(1970, 3, 29, 1), 3, 0, 1))
+    zone.add_component(_observance(TimezoneStandard, "GMT", datetime(1970, 10, 25, 2), 10, 1, 0))
+    return zone
+
+
+def _local(value) -> bool:
+    """A time written with TZID=Europe/London (not a date, not UTC)."""
+    return isinstance(value, datetime) and value.utcoffset() is not None and value.tzinfo != UTC
 
 
 def calendar(
@@ -146,19 +212,21 @@ def calendar(
     method: str | None = None,
     name: str | None = None,
     uid: str | None = None,
+    subscribed: bool = False,
 ):
-    """The VCALENDAR for these events, with the VTIMEZONE their times need (a narrow range,
-    not icalendar's default 1970-2038 of RDATE lists). `uid` keeps the calendar's own UID
-    stable (icalendar makes a random one otherwise)."""
+    """The VCALENDAR for these events, with the rule-based Europe/London VTIMEZONE when a time
+    is written in it (times the clocks show twice are in UTC and need none). `uid` keeps the
+    calendar's own UID stable (icalendar makes a random one otherwise); a `subscribed` calendar
+    (the feed) says how often to look again."""
     events = list(events)
     cal = Calendar.new(prodid=PRODID, method=method, name=one_line(name) or None, uid=uid)
+    if subscribed:
+        cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    if any(_local(e.decoded(key, None)) for e in events for key in ("DTSTART", "DTEND")):
+        cal.add_component(london())
     for event in events:
         cal.add_component(event)
-    starts = [e.start for e in events if isinstance(e.start, datetime)]
-    if starts:
-        first = min(starts).date() - timedelta(days=366)
-        last = max(starts).date() + timedelta(days=366)
-        cal.add_missing_timezones(first_date=first, last_date=last)
     return cal
 
 

@@ -1,6 +1,7 @@
 """Coordinators' export: every meeting of a school, a cluster or the district in a date range, as
 one .ics file and as a CSV spreadsheet. Arrangements only (what a coordinator may see): the
-agenda is never read, so no child's details can be in either file."""
+agenda is never read, so no child's details can be in either file. The .ics file is published
+(METHOD:PUBLISH): no ATTENDEE (RFC 5546 3.2.1); the spreadsheet counts who was invited."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tas.organisations.models import School
 from tas.plans.fields import DayField
 
 from . import facts as calendar_facts
-from .build import calendar, meeting_event, to_bytes
+from .build import calendar, meeting_event, published, to_bytes
 
 LONGEST_RANGE = timedelta(days=2 * 366)
 CSV_COLUMNS = (
@@ -188,7 +189,7 @@ def export():
     invitations = _invitations(meetings)
     if form.ics.data:
         events = [
-            meeting_event(calendar_facts.facts(meeting, invitations[meeting.id]))
+            meeting_event(published(calendar_facts.facts(meeting, invitations[meeting.id])))
             for meeting in meetings
         ]
         body = to_bytes(calendar(events, method="PUBLISH", name="TAS meetings"))

@@ -32,6 +32,10 @@ PRIVATE_VENUE = "Venue given in the app"
 NOTES_IN_APP = (
     "There are notes for attendees: sign in to TAS Coordinator to read them on the meeting's page."
 )
+SERIES_LINE = (
+    "This meeting is one of a series booked together. Answer for all its dates at once, then "
+    "change single dates, on the series page:"
+)
 PARTSTAT = {
     "attending": "ACCEPTED",
     "apologies": "DECLINED",
@@ -40,17 +44,32 @@ PARTSTAT = {
 }
 
 
-def host() -> str:
-    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+def uid_domain() -> str:
+    """The domain every UID ends in: a setting fixed once (CALENDAR_UID_DOMAIN), never the
+    host of BASE_URL, so moving the service to a new address does not make every meeting new
+    (and doubled) in people's calendars."""
+    return current_app.config["CALENDAR_UID_DOMAIN"]
 
 
 def meeting_uid(meeting_id: int) -> str:
     """One stable UID for the meeting's whole life."""
-    return f"tas-meeting-{meeting_id}@{host()}"
+    return f"tas-meeting-{meeting_id}@{uid_domain()}"
+
+
+def app_url(endpoint: str, **values) -> str:
+    """A page's full address under BASE_URL, built from its route (no request needed: emails
+    are also made by the scheduler and the demo data)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc or "localhost", script_name=base.path or "/")
+    return f"{base.scheme}://{base.netloc}{adapter.build(endpoint, values)}"
 
 
 def meeting_url(meeting_id: int) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/meetings/{meeting_id}"
+
+
+def series_url(series_id: int) -> str:
+    return app_url("meetings.series", series_id=series_id)
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ def description(meeting: Meeting) -> str:
         "",
         NOTES_IN_APP if meeting.notes_for_attendees and meeting.status != "cancelled" else "",
         "",
+        *series_lines(meeting),
         "Say whether you can come, and see the agenda if you are invited, in TAS Coordinator "
         "(replies to this invitation are not read):",
         meeting_url(meeting.id),
@@ -115,6 +135,15 @@ def description(meeting: Meeting) -> str:
     if meeting.status == "cancelled":
         lines.insert(0, "This meeting has been cancelled.")
     return "\n".join(line for line in _squeeze(lines))
+
+
+def series_lines(meeting: Meeting) -> list[str]:
+    """A meeting booked as one of a series says so, and where all its dates are answered
+    together. Each date keeps its own invitation and UID (one UID per iTIP object, and Outlook
+    does not apply RDATE-based series)."""
+    if meeting.series_id is None:
+        return []
+    return [SERIES_LINE, series_url(meeting.series_id), ""]
 
 
 def _squeeze(lines: list[str]) -> list[str]:
@@ -131,8 +160,16 @@ def _squeeze(lines: list[str]) -> list[str]:
 def attendees(meeting: Meeting, invitations: list[Invitation], only: int | None = None):
     """One ATTENDEE per invited representative (or agency address). A TAF / handover meeting is
     about one family: nobody's invitation lists the other agencies invited (`only` keeps the
-    recipient's own entry; with no recipient, none are listed)."""
+    recipient's own entry; with no recipient, none are listed).
+
+    With a recipient (`only`), only their own answer is given: everyone else is NEEDS-ACTION.
+    Others' answers are not theirs to know (the meeting page shows them to organisers only),
+    and RFC 5546 (2.1.5, 3.2.2) has the organiser's REQUEST carry the attendees' PARTSTAT as the
+    recipient's calendar will show it; NEEDS-ACTION is the RFC 5545 (3.2.12) default, written
+    out rather than left off so that a calendar holding an answer from an earlier invitation
+    replaces it rather than keeping it."""
     found = []
+    own = _own_addresses(invitations, only)
     for invitation in invitations:
         if meeting.kind == "taf" and invitation.id != only:
             continue
@@ -140,15 +177,27 @@ def attendees(meeting: Meeting, invitations: list[Invitation], only: int | None 
         if recipient is None:
             continue
         chair = recipient.person is not None and recipient.person.id == meeting.chair_id
+        answer = PARTSTAT.get(invitation.answer, "NEEDS-ACTION")
+        if only is not None and recipient.email.lower() not in own:
+            answer = "NEEDS-ACTION"
         found.append(
             Attendee(
                 email=recipient.email,
                 name=recipient.name,
                 role="CHAIR" if chair else "REQ-PARTICIPANT",
-                partstat=PARTSTAT.get(invitation.answer, "NEEDS-ACTION"),
+                partstat=answer,
             )
         )
     return tuple(found)
+
+
+def _own_addresses(invitations: list[Invitation], only: int | None) -> set[str]:
+    """The recipient's own address (the email of invitation `only`)."""
+    for invitation in invitations:
+        recipient = recipient_of(invitation) if invitation.id == only else None
+        if recipient is not None:
+            return {recipient.email.lower()}
+    return set()
 
 
 def facts(

@@ -10,7 +10,12 @@ their own plan review and action due dates as all-day entries naming only a plan
   so does any link of a deactivated user (their feed is revoked with them) and every link
   while the partnership has turned feeds off (CALENDAR_FEEDS).
 - The feed reads a fixed number of queries, whatever it holds, and carries an ETag (a hash of
-  the body: every stamp in it is stable) so calendar programs can poll with If-None-Match.
+  the body: every stamp in it is stable) with `Cache-Control: private, no-cache`, so calendar
+  programs revalidate with If-None-Match (a 304 when nothing changed) rather than keep a copy
+  blind; the calendar asks to be refreshed every hour (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+- It is a PUBLISH calendar (RFC 5546 3.2.1): no ATTENDEE, an ORGANIZER on every event (due
+  dates too). A cancelled meeting says "Cancelled:" in its summary and leaves the feed once its
+  day is over; a due date's SEQUENCE and LAST-MODIFIED change whenever its date does.
 
 The secret travels in the URL because calendar programs cannot send anything else: the one
 documented exception to "no secrets in URLs" (ASVS 14.2.1).
@@ -22,7 +27,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, current_app, request
 from flask_login import current_user
@@ -39,7 +44,7 @@ from tas.plans.models import Action, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES, plan_reference
 
 from . import build
-from .facts import facts, host
+from .facts import facts, uid_domain
 from .feed_models import CalendarFeed, FeedMiss
 
 FEED_NAME = "TAS meetings"
@@ -152,6 +157,8 @@ def meetings_of(user: User, now: datetime) -> list[Meeting]:
             .where(
                 or_(visible(user, MeetingAccess.INVITED, now), Meeting.chair_id == user.id),
                 Meeting.ends_at >= now - timedelta(days=DAYS_BACK),
+                # A cancelled meeting stays (as cancelled) until its day is over, then goes.
+                or_(Meeting.status != "cancelled", Meeting.ends_at >= _day_start(now)),
                 Meeting.starts_at <= now + timedelta(days=DAYS_AHEAD),
             )
             .order_by(Meeting.starts_at, Meeting.id)
@@ -159,12 +166,22 @@ def meetings_of(user: User, now: datetime) -> list[Meeting]:
     )
 
 
+def _day_start(now: datetime) -> datetime:
+    """The start of today in London."""
+    return datetime.combine(now.astimezone(LONDON).date(), time(0), tzinfo=LONDON)
+
+
 def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDate]:
     """The user's own review and action due dates in the window, by plan reference only."""
     today = now.astimezone(LONDON).date()
     first, last = today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
     reviews = db.session.execute(
-        select(SharedPlan.id, SharedPlan.next_review_on)
+        select(
+            SharedPlan.id,
+            SharedPlan.next_review_on,
+            SharedPlan.review_sequence,
+            SharedPlan.review_changed_at,
+        )
         .where(
             SharedPlan.lead_practitioner_id == user.id,
             SharedPlan.status == "open",
@@ -173,7 +190,7 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
         .order_by(SharedPlan.next_review_on, SharedPlan.id)
     ).all()
     actions = db.session.execute(
-        select(Action.id, Action.plan_id, Action.due_on)
+        select(Action.id, Action.plan_id, Action.due_on, Action.due_sequence, Action.due_changed_at)
         .join(SharedPlan, SharedPlan.id == Action.plan_id)
         .where(
             Action.owner_user_id == user.id,
@@ -183,27 +200,37 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
         )
         .order_by(Action.due_on, Action.id)
     ).all()
+    organiser = {
+        "organiser_name": current_app.config["SERVICE_NAME"],
+        "organiser_email": current_app.config["CALENDAR_ORGANISER_EMAIL"],
+    }
     found = [
         build.DueDate(
-            uid=f"tas-plan-review-{plan_id}@{host()}",
+            uid=f"tas-plan-review-{plan_id}@{uid_domain()}",
             stamp=stamp,
             day=day,
             summary=f"Plan review due: {plan_reference(plan_id)}",
             url=f"{_base()}/plans/{plan_id}",
             description=f"See the plan in TAS Coordinator: {_base()}/plans/{plan_id}",
+            sequence=sequence or 0,
+            modified=changed_at,
+            **organiser,
         )
-        for plan_id, day in reviews
+        for plan_id, day, sequence, changed_at in reviews
     ]
     found += [
         build.DueDate(
-            uid=f"tas-action-{action_id}@{host()}",
+            uid=f"tas-action-{action_id}@{uid_domain()}",
             stamp=stamp,
             day=day,
             summary=f"Action due: {plan_reference(plan_id)}",
             url=f"{_base()}/actions/{action_id}",
             description=f"See the action in TAS Coordinator: {_base()}/actions/{action_id}",
+            sequence=sequence or 0,
+            modified=changed_at,
+            **organiser,
         )
-        for action_id, plan_id, day in actions
+        for action_id, plan_id, day, sequence, changed_at in actions
     ]
     return found
 
@@ -212,12 +239,18 @@ def feed_calendar(feed: CalendarFeed, user: User, now: datetime | None = None) -
     """The feed's body. Every DTSTAMP is a stored time, so the same data gives the same bytes."""
     now = now or utcnow()
     events = [
-        build.meeting_event(facts(meeting, [], stamp=meeting.cancelled_at or meeting.created_at))
+        build.meeting_event(
+            build.published(facts(meeting, [], stamp=meeting.cancelled_at or meeting.created_at))
+        )
         for meeting in meetings_of(user, now)
     ]
     events += [build.due_date_event(due) for due in due_dates_of(user, now, feed.created_at)]
     cal = build.calendar(
-        events, method="PUBLISH", name=FEED_NAME, uid=f"tas-feed-{user.id}@{host()}"
+        events,
+        method="PUBLISH",
+        name=FEED_NAME,
+        uid=f"tas-feed-{user.id}@{uid_domain()}",
+        subscribed=True,
     )
     return build.to_bytes(cal)
 
@@ -273,7 +306,9 @@ def feed(token: str):
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.set_etag(hashlib.sha256(body).hexdigest())
-    response.headers["Cache-Control"] = "no-store"
+    # Kept by the calendar program only (private), and asked about each time (no-cache): the
+    # ETag makes asking cheap, and no stale copy is ever shown.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
 
 

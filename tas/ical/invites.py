@@ -1,18 +1,28 @@
 """Invitations by email (iMIP, RFC 6047): each invited representative (or the agency's contact
-address) gets one email per change, with a plain-text part and a text/calendar part.
+address) gets one email per change, with a plain-text part and a text/calendar part (sent
+base64, the plain text quoted-printable when it is not plain ASCII: tas.outbox.rules).
 
 Called by the meeting use cases inside their transaction, before the commit: the emails are
 queued in the outbox with the change (tas.outbox.services.queue) and go out after the commit,
 so a refused or failed change sends nothing, and each change sends once.
 
-- booked: METHOD:REQUEST to everyone invited.
-- changed: an updated METHOD:REQUEST to everyone invited. A move (date, time or place) comes
-  with a raised SEQUENCE (tas.meetings.booking.move raises it); a change of chair or notes only
-  keeps the SEQUENCE and is still sent, with a later DTSTAMP, which RFC 5546 (2.1.5) treats as
-  the newer version of the same revision, so calendars update it without asking again.
+The SEQUENCE rises with every change that sends an update, so calendar programs that apply
+only a higher SEQUENCE (RFC 5546 2.1.4) take every one:
+- booked: METHOD:REQUEST to everyone invited, SEQUENCE 0.
+- changed: an updated METHOD:REQUEST to everyone invited, SEQUENCE raised by
+  tas.meetings.booking.move, whether the date, time or place moved or the chair or the notes
+  for attendees changed.
 - cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (booking.cancel), STATUS:CANCELLED.
-- invited: the current METHOD:REQUEST to the newly invited recipient only.
-- uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE.
+- invited: the current METHOD:REQUEST to the newly invited recipient only, SEQUENCE raised here.
+- uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE, SEQUENCE
+  raised here, and no STATUS: RFC 5546 (3.2.5) keeps STATUS:CANCELLED for cancelling the whole
+  meeting, which goes ahead. The subject says they are no longer invited.
+Raising it for an invitation added or removed changes no arrangement, so it leaves the meeting's
+version (what an open "move" form was made from) as it is.
+
+Each recipient's calendar part shows only their own answer (tas.ical.facts.attendees). A meeting
+booked as one of a series says so and links to the series page, where all its dates are answered
+together; each date keeps its own invitation and UID.
 
 Nothing is sent for a meeting that has already ended. Subjects and bodies carry the meeting
 type, school, time, place, online link and link to the app only: facts come from tas.ical.facts,
@@ -25,7 +35,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tas.clock import utcnow
 from tas.extensions import db
@@ -41,6 +52,7 @@ from .facts import (
     location,
     meeting_url,
     recipient_of,
+    series_lines,
     standing_invitations,
     summary,
 )
@@ -71,7 +83,7 @@ SUBJECT_PREFIX = {
     "moved": "Updated",
     "changed": "Updated",
     "cancelled": "Cancelled",
-    "uninvited": "Cancelled",
+    "uninvited": "No longer invited",
 }
 
 
@@ -97,6 +109,7 @@ def invited(meeting: Meeting, invitation: Invitation) -> int:
     """The current REQUEST to the one newly invited."""
     if _over(meeting):
         return 0
+    _raise_sequence(meeting)
     invitations = standing_invitations(meeting.id)
     return _send(meeting, "invited", REQUEST, invitations, [invitation])
 
@@ -105,6 +118,7 @@ def uninvited(meeting: Meeting, invitation: Invitation) -> int:
     """A CANCEL to the one whose invitation was removed, naming only them as ATTENDEE."""
     if _over(meeting):
         return 0
+    _raise_sequence(meeting)
     return _send(meeting, "uninvited", CANCEL, [invitation], [invitation])
 
 
@@ -114,6 +128,19 @@ def uninvited(meeting: Meeting, invitation: Invitation) -> int:
 def _over(meeting: Meeting) -> bool:
     """A meeting that has already ended needs no calendar entry."""
     return meeting.ends_at <= utcnow()
+
+
+def _raise_sequence(meeting: Meeting) -> None:
+    """One more revision of the meeting's calendar entry, written in place (sequence + 1, in
+    the database, so two invitations added at once count twice) without raising the meeting's
+    version: its arrangements did not change."""
+    db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id)
+        .values(sequence=Meeting.sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(meeting, "sequence", (meeting.sequence or 0) + 1)
 
 
 def _to_everyone(meeting: Meeting, change: str, method: str) -> int:
@@ -141,7 +168,7 @@ def _send(
         sent.add(recipient.email.lower())
         about = facts(meeting, listed, for_invitation=invitation.id, stamp=stamp)
         if change == "uninvited":
-            about = replace(about, cancelled=True)
+            about = replace(about, uninviting=True)
         ics = to_bytes(calendar([meeting_event(about)], method=method)).decode("utf-8")
         queue(
             [(recipient.email, recipient.name)],
@@ -184,5 +211,7 @@ def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
     ]
     if meeting.notes_for_attendees and change not in ("cancelled", "uninvited"):
         lines += ["", NOTES_IN_APP]
+    if change not in ("cancelled", "uninvited"):
+        lines += ["", *series_lines(meeting)]
     lines += ["", NOT_READ, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
     return "\n".join(line for line in lines if line is not None)

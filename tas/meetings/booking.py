@@ -366,7 +366,7 @@ def move(
     on_closed_day: bool = False,
 ) -> MeetingChange:
     """Change a scheduled meeting's date, time, place, chair or notes, with the reason. The
-    calendar SEQUENCE goes up when the date, time or place changes. A new time that overlaps
+    calendar SEQUENCE goes up with every change (each sends an update). A new time that overlaps
     another meeting, and a new day the school is closed, are warnings to confirm."""
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
@@ -406,8 +406,7 @@ def move(
     for name in changed:
         setattr(meeting, name, arrangements[name])
     moved = bool(set(PLACE_AND_TIME) & set(changed))
-    if moved:
-        meeting.sequence += 1
+    meeting.sequence += 1  # every change sends an update: calendars take a higher SEQUENCE
     after = snapshot(meeting)
     keep = [name for name in after if before[name] != after[name]]
     change = MeetingChange(

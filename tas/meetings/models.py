@@ -109,7 +109,7 @@ class Meeting(db.Model):
     organiser_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     notes_for_attendees: Mapped[str | None] = mapped_column(Text)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_series.id"), index=True)
-    # Calendar SEQUENCE: raised on every change of date, time or place and on cancellation.
+    # Calendar SEQUENCE: raised on every change that sends an update (tas.ical.invites).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

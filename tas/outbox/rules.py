@@ -44,7 +44,8 @@ def build_message(
     sent_at: datetime,
     calendar: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """A plain-text email (plus an optional text/calendar part) with a stable Message-ID."""
+    """A plain-text email (plus an optional text/calendar part) with a stable Message-ID, in
+    7-bit transfer encodings only: non-ASCII text quoted-printable, the calendar base64."""
     message = EmailMessage(policy=SMTP)
     message["From"] = parse_sender(sender)
     message["To"] = [mailbox(address, name) for address, name in to]
@@ -52,11 +53,22 @@ def build_message(
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = make_msgid(domain=message_domain)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body, subtype="plain", charset="utf-8")
+    message.set_content(body, subtype="plain", charset="utf-8", cte=text_encoding(body))
     if calendar:
         method, ics = calendar
-        message.add_alternative(ics, subtype="calendar", params={"method": method})
+        # base64 keeps the calendar's CRLF line ends and folded lines exactly as built (as
+        # Google's own invitations send it); never 8bit, which a relay without 8BITMIME breaks.
+        message.add_alternative(
+            ics, subtype="calendar", params={"method": method}, charset="utf-8", cte="base64"
+        )
     return message
+
+
+def text_encoding(text: str) -> str:
+    """How a text part travels: 7bit when it is plain ASCII with short lines, else
+    quoted-printable (still readable as it is), never 8bit (RFC 6047 2.4)."""
+    plain = text.isascii() and all(len(line) <= 998 for line in text.splitlines())
+    return "7bit" if plain else "quoted-printable"
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tas.children.models import Child, FamilyMember
 from tas.clock import utcnow
@@ -45,6 +46,9 @@ class SharedPlan(RecordOrigin, db.Model):
     level_of_need: Mapped[str] = mapped_column(String(40), default="early_help")
     started_on: Mapped[date] = mapped_column(Date)
     next_review_on: Mapped[date | None] = mapped_column(Date)
+    # The review date's calendar revision (SEQUENCE, LAST-MODIFIED in feeds): see revise_on_change.
+    review_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    review_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closure_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -138,6 +142,9 @@ class Action(RecordOrigin, db.Model):
     owner_family_member_id: Mapped[int | None] = mapped_column(ForeignKey("family_member.id"))
     involvement_id: Mapped[int | None] = mapped_column(ForeignKey("agency_involvement.id"))
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The due date's calendar revision (SEQUENCE, LAST-MODIFIED in feeds): see revise_on_change.
+    due_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    due_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     completion_note: Mapped[str | None] = mapped_column(Text)
     # The meeting whose minutes agreed this action, if it was agreed at a meeting.
@@ -176,3 +183,22 @@ class GpNotification(db.Model):
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     health_services_reply: Mapped[str | None] = mapped_column(Text)
+
+
+def revise_on_change(day, sequence: str, changed_at: str) -> None:
+    """Whenever a due date is set to another day, however it is set, its calendar entry is a
+    new revision: SEQUENCE one higher and the time of the change, so subscribed calendars take
+    the new date (RFC 5545 3.8.7.4, 3.8.7.3)."""
+
+    def revised(target, value, old, _initiator):
+        if value == old:
+            return
+        if old not in (NO_VALUE, NEVER_SET):
+            setattr(target, sequence, (getattr(target, sequence) or 0) + 1)
+        setattr(target, changed_at, utcnow())
+
+    event.listen(day, "set", revised, active_history=True)
+
+
+revise_on_change(SharedPlan.next_review_on, "review_sequence", "review_changed_at")
+revise_on_change(Action.due_on, "due_sequence", "due_changed_at")

@@ -121,16 +121,25 @@ def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.headers["Cache-Control"] == "no-store"
+    # Kept by the calendar program only, and revalidated with the ETag each time it looks.
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["ETag"]
     assert "Set-Cookie" not in response.headers
     cal = Calendar.from_ical(response.get_data())
     assert str(cal["METHOD"]) == "PUBLISH"
     assert "TAS meetings" in response.get_data(as_text=True)
     vobject.readOne(response.get_data(as_text=True))  # a second parser reads it too
+    # Look again within the hour (RFC 7986, and Outlook's X-PUBLISHED-TTL).
+    raw = response.get_data()
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in raw
+    # PUBLISH (RFC 5546 3.2.1): nobody listed as ATTENDEE, an ORGANIZER on every event.
+    assert b"ATTENDEE" not in raw
+    assert all("ORGANIZER" in event for event in cal.events)
 
     setting, chaired = world["setting"], world["chaired"]
     by_uid = {str(event["UID"]): event for event in cal.events}
-    host = "tas.example.org"
+    host = "partnership.example"  # CALENDAR_UID_DOMAIN
     assert set(by_uid) == {
         f"tas-meeting-{setting.meeting.id}@{host}",
         f"tas-meeting-{chaired.id}@{host}",
@@ -139,14 +148,15 @@ def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates
     }
     invited = by_uid[f"tas-meeting-{setting.meeting.id}@{host}"]
     assert invited.start.hour == 9 and str(invited.start.tzinfo) == "Europe/London"
-    assert str(invited["URL"]) == f"https://{host}/meetings/{setting.meeting.id}"
+    site = "tas.example.org"  # BASE_URL
+    assert str(invited["URL"]) == f"https://{site}/meetings/{setting.meeting.id}"
     review = by_uid[f"tas-plan-review-{world['plan'].id}@{host}"]
     assert review.start == date(2027, 1, 8)
     assert str(review["SUMMARY"]) == f"Plan review due: {world['plan'].reference}"
     action = by_uid[f"tas-action-{world['action'].id}@{host}"]
     assert action.start == date(2026, 12, 11)
     assert str(action["SUMMARY"]) == f"Action due: {world['plan'].reference}"
-    assert str(action["URL"]) == f"https://{host}/actions/{world['action'].id}"
+    assert str(action["URL"]) == f"https://{site}/actions/{world['action'].id}"
 
     body = response.get_data(as_text=True)
     for child in (world["child"], world["other_child"]):
@@ -165,9 +175,53 @@ def test_a_cancelled_meeting_shows_as_cancelled(app, world):
 
     cancelled = [e for e in events_of(fetch(app, secret)) if str(e.get("STATUS")) == "CANCELLED"]
     assert [str(e["UID"]) for e in cancelled] == [
-        f"tas-meeting-{world['chaired'].id}@tas.example.org"
+        f"tas-meeting-{world['chaired'].id}@partnership.example"
     ]
     assert int(cancelled[0]["SEQUENCE"]) == 1
+    # Calendar programs that ignore STATUS still show it as cancelled.
+    assert str(cancelled[0]["SUMMARY"]).startswith("Cancelled: Keeping-in-touch meeting – ")
+
+    # Its day (13 January) over, it leaves the feed; the review due on 8 January stays.
+    chaired = f"tas-meeting-{world['chaired'].id}@partnership.example"
+    with time_machine.travel(datetime(2027, 1, 13, 23, 0, tzinfo=UTC), tick=False):
+        assert chaired in [str(e["UID"]) for e in events_of(fetch(app, secret))]
+    with time_machine.travel(datetime(2027, 1, 14, 0, 30, tzinfo=UTC), tick=False):
+        uids = [str(e["UID"]) for e in events_of(fetch(app, secret))]
+    assert chaired not in uids
+    assert f"tas-plan-review-{world['plan'].id}@partnership.example" in uids
+
+
+def test_a_due_date_moved_is_a_new_revision_of_its_entry(app, world):
+    secret = make_link(world["browser"])
+
+    def entries() -> dict[str, tuple[date, int, datetime]]:
+        return {
+            str(e["UID"]).split("@")[0]: (e.start, int(e["SEQUENCE"]), e["LAST-MODIFIED"].dt)
+            for e in events_of(fetch(app, secret))
+            if "meeting" not in str(e["UID"])
+        }
+
+    review_uid, action_uid = (
+        f"tas-plan-review-{world['plan'].id}",
+        f"tas-action-{world['action'].id}",
+    )
+    before = entries()
+    assert before[review_uid][:2] == (date(2027, 1, 8), 0)
+    assert before[action_uid][:2] == (date(2026, 12, 11), 0)
+
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=UTC), tick=False):
+        world["plan"].next_review_on = date(2027, 1, 15)
+        world["action"].due_on = date(2026, 12, 18)
+        world["action"].status = "in_progress"  # not the date: no new revision for this
+        db.session.commit()
+    after = entries()
+    moved_at = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    assert after[review_uid] == (date(2027, 1, 15), 1, moved_at)
+    assert after[action_uid] == (date(2026, 12, 18), 1, moved_at)
+
+    world["action"].description = "Ring the family back"  # the date stays: the entry too
+    db.session.commit()
+    assert entries() == after
 
 
 def test_the_secret_is_long_shown_once_and_stored_only_as_its_hash(app, world):
@@ -262,6 +316,7 @@ def test_etag_lets_a_calendar_program_poll_cheaply(app, world):
     unchanged = fetch(app, secret, headers={"If-None-Match": etag})
     assert unchanged.status_code == 304
     assert unchanged.get_data() == b""
+    assert unchanged.headers["ETag"] == etag
 
     world["chaired"].location = "The library"
     world["chaired"].sequence += 1

@@ -21,7 +21,7 @@ from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import child_at, day, school_with_meeting
 
-UID_HOST = "tas.example.org"
+UID_HOST = "partnership.example"  # CALENDAR_UID_DOMAIN, not the BASE_URL host
 NOT_READ = "Replies to this email are not read."
 
 
@@ -216,7 +216,8 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
     assert per_recipient(emails) == everyone
     for email in emails:
         assert email.subject.startswith("Updated: ")
-        assert (email.method, int(email.event["SEQUENCE"])) == ("REQUEST", 1)  # same revision
+        # A new revision: calendars that apply only a higher SEQUENCE take it too.
+        assert (email.method, int(email.event["SEQUENCE"])) == ("REQUEST", 2)
         # The notes stay in the app: the invitation says there are some and where to read them.
         assert "Park behind the hall" not in email.every_part_decoded()
         assert "There are notes for attendees" in str(email.event["DESCRIPTION"])
@@ -239,7 +240,7 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
             "method=CANCEL" in email.calendar_part["Content-Type"]
         )
         assert email.calendar["METHOD"] == "CANCEL"
-        assert (str(email.event["UID"]), int(email.event["SEQUENCE"])) == (uid, 2)
+        assert (str(email.event["UID"]), int(email.event["SEQUENCE"])) == (uid, 3)
         assert email.event["STATUS"] == "CANCELLED"
         assert "This meeting has been cancelled" in email.text
         assert "Too few agencies" not in email.every_part_decoded()
@@ -272,7 +273,7 @@ def test_a_change_of_chair_sends_the_new_chair_in_the_update(app):
     for email in emails:
         assert "Chair: Cleo Chair" in email.text
         assert "Chair: Cleo Chair" in str(email.event["DESCRIPTION"])
-        assert int(email.event["SEQUENCE"]) == 0
+        assert int(email.event["SEQUENCE"]) == 1  # raised: the update is a new revision
 
 
 def test_a_meeting_across_the_clocks_going_back_is_sent_with_its_real_times(app):
@@ -287,6 +288,7 @@ def test_a_meeting_across_the_clocks_going_back_is_sent_with_its_real_times(app)
         ends="01:15",
         start_fold="0",
         end_fold="1",
+        book_on_closed_day="y",  # a Sunday: the warning is confirmed
     )
 
     emails = sent()
@@ -310,6 +312,7 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     db.session.commit()
     dsl = signed_in(app, setting.dsl)
     meeting_id = setting.meeting.id
+    version = setting.meeting.version
 
     response = dsl.submit(
         f"/meetings/{meeting_id}/invitations/add",
@@ -321,7 +324,7 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     assert email.to == ["fay@fim.example.org"]
     assert email.subject.startswith("Invitation: TAS meeting – ")
     assert email.method == "REQUEST"
-    assert int(email.event["SEQUENCE"]) == 3
+    assert int(email.event["SEQUENCE"]) == 4  # raised: the attendee list changed
     assert set(email.attendees) == {"fay@fim.example.org", "zero19@nhs.example.org"}
     assert email.text.startswith("Dear Fay Fim,")
 
@@ -334,11 +337,18 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     assert removed.status_code == 302
     [first, cancel] = sent()
     assert cancel.to == ["fay@fim.example.org"]
-    assert cancel.subject.startswith("Cancelled: TAS meeting – ")
+    # The meeting goes ahead: the subject says Fay is no longer invited, not that it is
+    # cancelled, and the CANCEL has no STATUS:CANCELLED (RFC 5546 3.2.5: that would cancel
+    # the whole meeting).
+    assert cancel.subject.startswith("No longer invited: TAS meeting – ")
+    assert "Cancelled" not in cancel.subject
     assert (cancel.method, cancel.calendar["METHOD"]) == ("CANCEL", "CANCEL")
     assert str(cancel.event["UID"]) == str(first.event["UID"])
-    assert int(cancel.event["SEQUENCE"]) == 3
-    assert cancel.event["STATUS"] == "CANCELLED"
+    assert int(cancel.event["SEQUENCE"]) == 5
+    assert "STATUS" not in cancel.event
+    assert "This meeting has been cancelled" not in cancel.every_part_decoded()
+    # Neither change touched the meeting's version (an open "move" form still saves).
+    assert fresh(meeting_id).version == version
     assert cancel.attendees == ["fay@fim.example.org"]  # only the one removed
     assert "You are no longer invited" in cancel.text
 

@@ -19,10 +19,12 @@ from tests.conftest import Visitor
 from tests.meetings.helpers import day, school_with_meeting
 
 
-def arrived(envelopes) -> list[tuple[list[str], str, int, str, str]]:
-    """(envelope recipients, method, sequence, status, UID) of each message received."""
+def arrived(envelopes) -> list[tuple[list[str], str, int, str | None, str]]:
+    """(envelope recipients, method, sequence, status, UID) of each message received, each
+    checked to have travelled in 7-bit transfer encodings (RFC 6047 2.4)."""
     found = []
     for envelope in envelopes:
+        seven_bit(envelope.original_content)
         message = message_from_bytes(envelope.content, policy=policy.default)
         parts = {part.get_content_type(): part for part in message.walk()}
         assert "Replies to this email are not read." in parts["text/plain"].get_content()
@@ -36,11 +38,33 @@ def arrived(envelopes) -> list[tuple[list[str], str, int, str, str]]:
                 envelope.rcpt_tos,
                 str(cal["METHOD"]),
                 int(event["SEQUENCE"]),
-                str(event["STATUS"]),
+                str(event["STATUS"]) if "STATUS" in event else None,
                 str(event["UID"]),
             )
         )
     return found
+
+
+def seven_bit(raw: bytes) -> None:
+    """The message as the SMTP server received it: every byte ASCII, the calendar part base64
+    (or quoted-printable) and decoding to the calendar as built (CRLF line ends, folded lines,
+    non-ASCII text), and a non-ASCII text part quoted-printable or base64, never 8bit."""
+    assert raw.isascii()
+    message = message_from_bytes(raw, policy=policy.default)
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        encoding = part["Content-Transfer-Encoding"].lower()
+        decoded = part.get_payload(decode=True)
+        if part.get_content_type() == "text/calendar" or not decoded.isascii():
+            assert encoding in ("base64", "quoted-printable"), part.get_content_type()
+        assert encoding != "8bit"
+        if part.get_content_type() == "text/calendar":
+            assert decoded.startswith(b"BEGIN:VCALENDAR\r\n")
+            assert decoded.endswith(b"END:VCALENDAR\r\n")
+            assert decoded.count(b"\r\n") == decoded.count(b"\n")
+            assert "– ".encode() in decoded  # the summary's dash arrived whole
+            Calendar.from_ical(decoded)
 
 
 def test_each_change_reaches_the_smtp_server_once_per_recipient(make_app, smtp_server):
@@ -84,7 +108,7 @@ def test_each_change_reaches_the_smtp_server_once_per_recipient(make_app, smtp_s
             },
         )
         meeting_id = db.session.scalar(select(Meeting.id).where(Meeting.location == "The library"))
-        uid = f"tas-meeting-{meeting_id}@tas.example.org"
+        uid = f"tas-meeting-{meeting_id}@partnership.example"
         assert Counter(to for rcpt, *_ in booked for to in rcpt) == Counter(everyone)
         assert {tuple(rest) for _rcpt, *rest in booked} == {("REQUEST", 0, "CONFIRMED", uid)}
 
@@ -104,24 +128,26 @@ def test_each_change_reaches_the_smtp_server_once_per_recipient(make_app, smtp_s
         )
         assert Counter(to for rcpt, *_ in moved for to in rcpt) == Counter(everyone)
         assert {tuple(rest) for _rcpt, *rest in moved} == {("REQUEST", 1, "CONFIRMED", uid)}
+        # Every change that sends an update raises the SEQUENCE: inviting, removing too.
 
         added = change(
             f"/meetings/{meeting_id}/invitations/add",
             {"kind": "agency", "agency": str(camhs.id), "representative": "", "person": ""},
         )
-        assert added == [(["camhs@nhs.example.org"], "REQUEST", 1, "CONFIRMED", uid)]
+        assert added == [(["camhs@nhs.example.org"], "REQUEST", 2, "CONFIRMED", uid)]
 
         invitation = db.session.scalar(select(Invitation).where(Invitation.agency_id == camhs.id))
         removed = change(
             f"/meetings/{meeting_id}/invitations/{invitation.id}/remove", {"version": "1"}
         )
-        assert removed == [(["camhs@nhs.example.org"], "CANCEL", 1, "CANCELLED", uid)]
+        # The meeting goes ahead: a CANCEL for CAMHS alone, with no STATUS:CANCELLED.
+        assert removed == [(["camhs@nhs.example.org"], "CANCEL", 3, None, uid)]
 
         cancelled = change(
             f"/meetings/{meeting_id}/cancel", {"reason": "Too few can come", "version": "2"}
         )
         assert Counter(to for rcpt, *_ in cancelled for to in rcpt) == Counter(everyone)
-        assert {tuple(rest) for _rcpt, *rest in cancelled} == {("CANCEL", 2, "CANCELLED", uid)}
+        assert {tuple(rest) for _rcpt, *rest in cancelled} == {("CANCEL", 4, "CANCELLED", uid)}
 
         assert outbox.deliver_due() == 0  # nothing is left to send, nothing goes twice
     assert len(smtp_server.envelopes) == 3 + 3 + 1 + 1 + 3
