@@ -17,7 +17,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import utcnow
+from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
 from tas.transactions import write_transaction
@@ -95,6 +95,10 @@ def _daily_for(person_id: int, today: date) -> int:
         key.status = "dropped"
         return 0
     lines = sorted(latest.values(), key=lambda row: (row.due_on, row.reference, row.id))
+    day = max(today, local(utcnow()).date())  # in the words of the day it goes out (London)
+    for row in lines:
+        item = current[(row.target_kind, row.target_id)]
+        row.subject = rules.subject(row.kind, item.what, row.reference, row.due_on, day)
     subject = f"Reminder: {things(len(lines))} due or overdue"
     message = email(
         person,

@@ -222,12 +222,12 @@ def send(today: date, counts: PassCounts) -> None:
                 )
             ).all()
             if rows:
-                _send_batch(rows, counts)
+                _send_batch(rows, counts, max(today, local(utcnow()).date()))
         if not rows:
             return
 
 
-def _send_batch(rows: list[Reminder], counts: PassCounts) -> None:
+def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> None:
     """Inside the claiming transaction: drop what no longer applies, email the rest or keep it
     for the person's daily digest."""
     current = sources.still_open({(row.target_kind, row.target_id) for row in rows})
@@ -257,6 +257,8 @@ def _send_batch(rows: list[Reminder], counts: PassCounts) -> None:
             row.status = "dropped"
             counts.dropped += 1
             continue
+        # In the words of the day it goes out: a re-run of a missed day goes out later.
+        row.subject = rules.subject(row.kind, item.what, row.reference, row.due_on, words_on)
         row.sent_at = now  # shows in the app from now on
         if person.reminder_digest:
             row.status = "in_digest"

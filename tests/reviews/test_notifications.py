@@ -7,15 +7,22 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
+from tas.clock import LONDON
 from tas.extensions import db
+from tas.reviews import digests
 from tas.reviews.models import Reminder
+from tas.reviews.reminders import run_pass
 from tests import factories
+from tests.conftest import Visitor
 
-from .helpers import audit_events, page_text
+from .helpers import audit_events, child_with_plan, page_text
+from .test_reminders import emails
 
 PAGE = "/notifications"
+TUESDAY = date(2026, 6, 2)  # in British Summer Time
 SENT = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 _targets = iter(range(1, 100_000))
 
@@ -209,3 +216,81 @@ def test_a_link_that_is_not_a_page_of_this_service_is_not_made_a_link(login_as, 
 
     assert row.subject in body
     assert "evil.example" not in body and "javascript:" not in body
+
+
+# ---------------------------------------------------------------- "due today" on the right day
+
+
+def signed_in(app, user) -> Visitor:
+    browser = Visitor(app.test_client())
+    assert browser.sign_in(user.email).status_code == 302
+    return browser
+
+
+@pytest.mark.parametrize("digest", [False, True])
+def test_a_missed_day_rerun_after_midnight_in_summer_does_not_say_due_today(app, digest):
+    """The scheduler missed Tuesday 2 June 2026, the review's due day. At 00:30 on Wednesday in
+    London (still Tuesday 23:30 in UTC) someone re-runs Tuesday's pass: what reaches the owner
+    now, by email and on this page, says it was due yesterday, not "is due today"."""
+    setting = child_with_plan()
+    owner = setting.link_worker
+    owner.reminder_digest = digest
+    factories.review(setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=TUESDAY)
+    db.session.commit()
+    reference = setting.plan.reference
+
+    with time_machine.travel(datetime(2026, 6, 3, 0, 30, tzinfo=LONDON), tick=False):
+        run_pass(datetime(2026, 6, 2, 7, 5, tzinfo=LONDON))  # send-reminders --as-of Tuesday
+        shown = page_text(signed_in(app, owner).get(PAGE))
+
+    overdue = f"Overdue: plan review for {reference} was due 2 June"
+    assert overdue in shown
+    assert "is due today" not in shown
+    texts = [email.subject + "\n" + email.body for email in emails()]
+    assert len(texts) == 1
+    assert overdue in texts[0] and "is due today" not in texts[0]
+
+
+def test_on_the_due_day_itself_it_is_due_today(app):
+    """The same review, with Tuesday's pass on Tuesday (07:05 in London, 06:05 UTC)."""
+    setting = child_with_plan()
+    owner = setting.link_worker
+    factories.review(setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=TUESDAY)
+    db.session.commit()
+
+    moment = datetime(2026, 6, 2, 7, 5, tzinfo=LONDON)
+    with time_machine.travel(moment, tick=False):
+        run_pass(moment)
+        shown = page_text(signed_in(app, owner).get(PAGE))
+
+    assert f"Reminder: plan review for {setting.plan.reference} is due today" in shown
+
+
+def test_a_reminder_kept_for_a_later_digest_is_worded_for_the_day_the_digest_goes(app):
+    """Kept for the digest on Tuesday after Tuesday's digest had gone, it goes in Wednesday's:
+    by then it was due yesterday."""
+    setting = child_with_plan()
+    owner = setting.link_worker
+    owner.reminder_digest = True
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=owner.id, due_on=TUESDAY
+    )
+    db.session.flush()
+    reminder(
+        owner,
+        target_id=review.id,
+        kind="due",
+        send_on=TUESDAY,
+        due_on=TUESDAY,
+        status="in_digest",
+        reference=setting.plan.reference,
+        subject=f"Reminder: plan review for {setting.plan.reference} is due today",
+    )
+    db.session.commit()
+
+    with time_machine.travel(datetime(2026, 6, 3, 7, 5, tzinfo=LONDON), tick=False):
+        assert digests.send_daily(date(2026, 6, 3)) == 1
+
+    (text,) = [email.body for email in emails()]
+    assert f"Overdue: plan review for {setting.plan.reference} was due 2 June" in text
+    assert "is due today" not in text
