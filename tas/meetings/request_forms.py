@@ -14,7 +14,7 @@ from tas.templating import format_local_date, format_local_datetime
 
 from . import rules
 from .models import AgendaItem, Meeting, TasRequest
-from .requests import TRIAGE_OUTCOMES
+from .requests import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 
 LONGEST = 4000
 
@@ -99,12 +99,17 @@ class TriageForm(RecordForm):
     )
     submit = SubmitField("Save the triage", widget=GovSubmitInput())
 
-    def __init__(self, *args, meetings=(), **kwargs):
+    def __init__(self, *args, meetings=(), already=(), **kwargs):
+        """`already`: the meetings the child is on the agenda of, shown but not offered."""
         super().__init__(*args, **kwargs)
-        self.meeting.choices = meeting_choices(meetings)
+        self.already = list(already)
+        taken = {meeting.id for meeting in self.already}
+        self.meeting.choices = meeting_choices([m for m in meetings if m.id not in taken])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.meeting.data in {str(meeting.id) for meeting in self.already}:
+            self.meeting.errors = [ALREADY_ON_THIS]
         needed = {
             "accepted": (self.meeting, "Select the meeting to discuss the child at"),
             "advice_given": (self.advice, "Enter the advice for the school"),
@@ -145,7 +150,13 @@ class WithdrawForm(RecordForm):
 
 
 class ConsultationForm(SentOnce, Shows, TasForm):
-    meeting = select("Meeting", missing="Select the meeting")
+    # Any posted meeting goes to the service, which says why one not offered is refused.
+    meeting = select(
+        "TAS meeting",
+        missing="Select the meeting",
+        description="Scheduled TAS meetings still to come at your schools",
+        validate_choice=False,
+    )
     situation = text_area(
         "The situation",
         longest=LONGEST,

@@ -18,7 +18,13 @@ from tas.templating import format_local_date, format_local_datetime
 from . import consultations, rules
 from . import requests as services
 from .access import may_triage, require_request
-from .request_forms import ConsultationForm, RequestForm, TriageForm, WithdrawForm
+from .request_forms import (
+    ConsultationForm,
+    RequestForm,
+    TriageForm,
+    WithdrawForm,
+    meeting_label,
+)
 from .requests import AWAITING, STATUS_TAGS, Refused, StaleEdit
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -100,9 +106,9 @@ def new():
     )
 
 
-def _triage_form(row, meetings, *, fresh: bool) -> TriageForm:
+def _triage_form(row, meetings, already, *, fresh: bool) -> TriageForm:
     data = {"version": row.version, "told_on": services.today()} if fresh else None
-    return TriageForm(data=data, meetings=meetings)
+    return TriageForm(data=data, meetings=meetings, already=already)
 
 
 def request_page(request_id: int):
@@ -115,7 +121,8 @@ def request_page(request_id: int):
     status = 200
     if triager and (row.status == AWAITING or request.method == "POST"):
         meetings = services.upcoming_meetings([row.school_id])
-        form = _triage_form(row, meetings, fresh=request.method == "GET")
+        already = services.already_on(row.child_id, meetings)
+        form = _triage_form(row, meetings, already, fresh=request.method == "GET")
         if request.method == "POST":
             result = submit_change(
                 form,
@@ -126,6 +133,7 @@ def request_page(request_id: int):
                     formdata=None,
                     data=TriageForm.data_from(fresh, services.placed_on(fresh)),
                     meetings=meetings,
+                    already=already,
                 ),
             )
             if result.saved:
@@ -144,6 +152,7 @@ def request_page(request_id: int):
         triaged_by=services.person(row.triaged_by_id),
         may_withdraw=row.requested_by_id == current_user.id and row.status == AWAITING,
         next_id=services.next_to_triage(current_user, row) if triager else None,
+        meeting_label=meeting_label,
         **_words(),
     )
     return page, status

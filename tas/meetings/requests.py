@@ -60,6 +60,9 @@ NO_AGREEMENT_FOR_REQUEST = (
 ALREADY_OPEN = "There is already a request for this child awaiting triage"
 ALREADY_TRIAGED = "This request has already been triaged or withdrawn, so it cannot be triaged"
 NOT_AWAITING = "This request has already been triaged, so it can no longer be withdrawn"
+ALREADY_ON_THIS = (
+    "The child is already on the agenda of this meeting: choose another meeting, or give advice"
+)
 
 
 def today() -> date:
@@ -257,22 +260,38 @@ def person(user_id: int | None) -> User | None:
     return db.session.get(User, user_id) if user_id else None
 
 
-def upcoming_meetings(school_ids) -> list[Meeting]:
-    """Scheduled meetings still to come at these schools (ids or a SELECT of ids), soonest
-    first, with their schools, in one query."""
-    return list(
+def upcoming_meetings(school_ids, kind: str | None = None) -> list[Meeting]:
+    """Scheduled meetings still to come at these schools (ids or a SELECT of ids), of one kind
+    when given, soonest first, with their schools, in one query."""
+    query = (
+        select(Meeting)
+        .options(joinedload(Meeting.school))
+        .where(
+            Meeting.school_id.in_(school_ids),
+            Meeting.status == "scheduled",
+            Meeting.starts_at > utcnow(),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(MOST_MEETINGS)
+    )
+    if kind is not None:
+        query = query.where(Meeting.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def already_on(child_id: int, meetings: list[Meeting]) -> list[Meeting]:
+    """Which of these meetings the child is on the agenda of already (one query)."""
+    ids = [meeting.id for meeting in meetings]
+    if not ids:
+        return []
+    on = set(
         db.session.scalars(
-            select(Meeting)
-            .options(joinedload(Meeting.school))
-            .where(
-                Meeting.school_id.in_(school_ids),
-                Meeting.status == "scheduled",
-                Meeting.starts_at > utcnow(),
+            select(AgendaItem.meeting_id).where(
+                AgendaItem.child_id == child_id, AgendaItem.meeting_id.in_(ids)
             )
-            .order_by(Meeting.starts_at, Meeting.id)
-            .limit(MOST_MEETINGS)
         )
     )
+    return [meeting for meeting in meetings if meeting.id in on]
 
 
 def next_to_triage(user: User, after: TasRequest) -> int | None:
@@ -333,7 +352,9 @@ def triage(row: TasRequest, user: User, version: int | None, values: dict) -> Ag
                     {
                         ("meeting" if name == "meeting" else "outcome"): message
                         for name, message in refused.problems.items()
+                        if message != agenda.ALREADY_ON_AGENDA
                     }
+                    or {"meeting": ALREADY_ON_THIS}
                 ) from refused
             detail["meeting_id"] = meeting.id
         elif outcome == "advice_given":

@@ -164,6 +164,66 @@ def test_only_meetings_to_come_at_the_childs_school_are_offered(app, waiting):
     assert all_items() == []
 
 
+def test_meetings_the_child_is_already_on_are_shown_not_offered(app, waiting):
+    setting, child, request = waiting
+    later = factories.meeting(
+        setting.school,
+        setting.dsl,
+        starts_at=datetime(2026, 12, 9, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 9, 10, 0, tzinfo=UTC),
+    )
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+    url = f"/requests/{request.id}"
+    worker = signed_in(app, setting.link_worker)
+
+    page = worker.get(url)
+
+    assert page.status_code == 200
+    shown = page_text(page)
+    assert "Amara Okafor is already on the agenda of this meeting, so it is not offered" in shown
+    assert (
+        f"2 December 2026 at 9:00am: TAS meeting ({setting.meeting.reference}) Already on the "
+        "agenda"
+    ) in shown
+    assert f'<option value="{setting.meeting.id}"' not in page.text
+    assert f'<option value="{later.id}"' in page.text
+
+    posted = worker.submit(
+        url, triage("accepted", meeting=str(setting.meeting.id), version=version_on(page))
+    )
+
+    assert posted.status_code == 200
+    assert error_summary(posted) == {
+        "meeting": "The child is already on the agenda of this meeting: choose another meeting, "
+        "or give advice"
+    }
+    assert "already on this meeting's agenda" not in page_text(posted)
+    accepted = worker.submit(
+        url, triage("accepted", meeting=str(later.id), version=version_on(page))
+    )
+    assert accepted.headers["Location"] == f"/meetings/{later.id}"
+    assert [item.meeting_id for item in items_for_request(request.id)] == [later.id]
+
+
+def test_a_child_added_to_the_meeting_meanwhile_is_refused_beside_the_meeting(app, waiting):
+    """Someone puts the child on the chosen meeting while the triage page is open."""
+    setting, child, request = waiting
+    url = f"/requests/{request.id}"
+    worker = signed_in(app, setting.link_worker)
+    page = worker.get(url)
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+
+    posted = worker.submit(
+        url, triage("accepted", meeting=str(setting.meeting.id), version=version_on(page))
+    )
+
+    assert posted.status_code == 200
+    assert set(error_summary(posted)) == {"meeting"}
+    assert items_for_request(request.id) == []
+
+
 def test_the_link_worker_gives_advice_and_the_school_sees_it(app, waiting):
     setting, child, request = waiting
     url = f"/requests/{request.id}"
@@ -416,6 +476,7 @@ def test_the_request_page_runs_the_same_queries_for_few_or_many_meetings(
             )
         child = child_at(setting.school)
         request = factories.tas_request(child, setting.dsl)
+        factories.agenda_item(setting.meeting, child, setting.dsl)  # shown as already on it
         db.session.commit()
         worker = signed_in(app, setting.link_worker)
         worker.get("/")
