@@ -21,6 +21,11 @@ NAMES_A_CHILD = (
     "The situation names or identifies a child of this school (a full name, UPN or NHS number). "
     "Remove it: an anonymous consultation must not identify the child"
 )
+NOT_TAS = (
+    "An anonymous consultation goes on a TAS meeting only, not on a family's TAF / handover "
+    "meeting or a keeping-in-touch meeting: select a TAS meeting from the list"
+)
+TAS = "tas"
 
 
 def names_a_child(school_id: int, text: str) -> bool:
@@ -34,18 +39,22 @@ def names_a_child(school_id: int, text: str) -> bool:
     return identifies(text, known)
 
 
-def consultation_meetings(user: User) -> list[Meeting]:
-    """Meetings to come at the schools this DSL or link worker organises for."""
+def consultation_meetings(user: User, kind: str | None = TAS) -> list[Meeting]:
+    """TAS meetings to come at the schools this DSL or link worker organises for (any kind of
+    meeting when `kind` is None)."""
     schools = organising_schools(user) if user.active else None
-    return [] if schools is None else upcoming_meetings(schools)
+    return [] if schools is None else upcoming_meetings(schools, kind)
 
 
 def add_consultation(user: User, values: dict) -> AgendaItem:
-    """Put a situation on a meeting's agenda without naming the child, audited (ids only)."""
+    """Put a situation on a TAS meeting's agenda without naming the child, audited (ids
+    only). A family's TAF meeting, or any meeting not offered, is refused."""
     meeting_id = values.get("meeting_id")
-    meeting = next((m for m in consultation_meetings(user) if m.id == meeting_id), None)
+    meeting = next((m for m in consultation_meetings(user, None) if m.id == meeting_id), None)
     if meeting is None:
         raise Refused({"meeting": "Select the meeting from the list"})
+    if meeting.kind != TAS:
+        raise Refused({"meeting": NOT_TAS})
     if names_a_child(meeting.school_id, values["situation"]):
         raise Refused({"situation": NAMES_A_CHILD})
     return commit(lambda: agenda.add_consultation(meeting, values["situation"], user))

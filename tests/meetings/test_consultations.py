@@ -124,8 +124,37 @@ def test_only_meetings_to_come_at_the_persons_schools_are_offered(app):
     for meeting in (past, elsewhere):
         assert f'<option value="{meeting.id}"' not in form.text
         response = dsl.submit(URL, {"meeting": str(meeting.id), "situation": SITUATION})
-        assert error_summary(response) == {"meeting": "Select the meeting"}
+        assert error_summary(response) == {"meeting": "Select the meeting from the list"}
         assert f">{SITUATION}</textarea>" in response.text
+    assert items() == []
+
+
+@pytest.mark.parametrize("kind", ["taf", "keeping_in_touch"])
+def test_only_tas_meetings_are_offered_and_a_familys_taf_is_refused(app, kind):
+    setting = school_with_meeting()
+    other = factories.meeting(
+        setting.school,
+        setting.dsl,
+        kind=kind,
+        starts_at=datetime(2026, 12, 3, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    form = dsl.get(URL)
+    assert f'<option value="{setting.meeting.id}"' in form.text
+    assert f'<option value="{other.id}"' not in form.text
+    assert "Scheduled TAS meetings still to come at your schools" in page_text(form)
+
+    refused = dsl.submit(URL, {"meeting": str(other.id), "situation": SITUATION})
+
+    assert refused.status_code == 200
+    assert error_summary(refused) == {
+        "meeting": "An anonymous consultation goes on a TAS meeting only, not on a family's "
+        "TAF / handover meeting or a keeping-in-touch meeting: select a TAS meeting from the list"
+    }
+    assert f">{SITUATION}</textarea>" in refused.text
     assert items() == []
 
 
@@ -157,7 +186,7 @@ def test_only_dsls_and_link_workers_add_consultations(login_as, role):
 def test_without_a_meeting_to_come_the_page_says_to_book_one(login_as):
     dsl = login_as("dsl")
 
-    assert "There is no scheduled meeting to come" in page_text(dsl.get(URL))
+    assert "There is no scheduled TAS meeting to come" in page_text(dsl.get(URL))
 
 
 # ---------------------------------------------------------------- the check itself
