@@ -46,6 +46,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tas.reviews.decision_models import MinutesDecision
 from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
 from tas.submissions import UsedSubmission
 
@@ -74,6 +75,7 @@ __all__ = [
     "Meeting",
     "MeetingChange",
     "MeetingSeries",
+    "MinutesDecision",
     "OutboxMessage",
     "Outcome",
     "OutcomeScore",

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tas.plans.services import team_around_the_child
+from tas.reviews.open_decisions import for_child_page
 
 from . import access, coordinators, family_services, rules, school_services, services
 from .access import Access
@@ -98,6 +99,7 @@ def child(child_id: int):
         can_move=services.can_move_school(current_user, row, level),
         manages_staff=full and services.manages_staff_access(current_user, row),
         team=team_around_the_child(row, current_user, level),
+        open_decisions=for_child_page(child_id, current_user) if full else None,
     )
 
 

@@ -1,15 +1,18 @@
 """What a person's home page flags from meetings: minutes overdue at meetings they chair or
-organised, and requests waiting for their triage. Two counts, two queries."""
+organised, requests waiting for their triage, and decisions in minutes still to be recorded
+(tas.reviews.open_decisions). Two counts and one list, three queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.reviews import open_decisions
+from tas.reviews.open_decisions import OpenDecision
 
 from . import day
 from .access import MeetingAccess, organising_schools, visible
@@ -20,10 +23,11 @@ from .models import Meeting, TasRequest
 class Attention:
     minutes_overdue: int = 0
     to_triage: int = 0
+    open_decisions: list[OpenDecision] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
-        return bool(self.minutes_overdue or self.to_triage)
+        return bool(self.minutes_overdue or self.to_triage or self.open_decisions)
 
 
 def for_home(user: User) -> Attention:
@@ -44,4 +48,8 @@ def for_home(user: User) -> Attention:
                 TasRequest.status == "awaiting_triage", TasRequest.school_id.in_(schools)
             )
         )
-    return Attention(minutes_overdue=overdue or 0, to_triage=to_triage or 0)
+    return Attention(
+        minutes_overdue=overdue or 0,
+        to_triage=to_triage or 0,
+        open_decisions=open_decisions.for_home(user),
+    )

@@ -24,6 +24,8 @@ from tas.plans import rules as plan_rules
 from tas.plans.models import Action, SharedPlan
 from tas.plans.services import StaleEdit, audit_fields, check_version, commit, refuse_if
 from tas.plans.team import owner_name
+from tas.reviews import decision_rules, open_decisions
+from tas.reviews.from_minutes import minutes_completed
 
 from . import minutes_rules, rules
 from .access import MeetingAccess, on_agenda_now, sees_agenda
@@ -223,6 +225,7 @@ def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
     missing = []
     if organiser and meeting.status == "scheduled":
         missing = missing_for_held(standing_items(meeting.id), invitations)
+    still_open = open_decisions.of_meeting(meeting.id) if names else []
     why_not = why_not_recordable(meeting)
     return {
         "status_label": rules.label(rules.MEETING_STATUSES, meeting.status),
@@ -240,6 +243,8 @@ def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
         "may_record": organiser and why_not is None,
         "why_not": why_not,
         "missing": missing,
+        "open_decisions": still_open,
+        "left_open": open_decisions.left_open(still_open) if organiser else [],
         "may_confirm": organiser and why_not is None and may_confirm_presence(meeting, user),
         "attendance_labels": minutes_rules.labels(rules.ATTENDANCE),
         "part_labels": minutes_rules.labels(rules.FAMILY_PARTS),
@@ -341,27 +346,38 @@ def remove_uninvited(meeting: Meeting, attendee_id: int) -> None:
 
 
 class NotComplete(Exception):
-    """The meeting cannot be marked held yet: what is missing."""
+    """The meeting cannot be marked held yet: what is missing, and why a reason is needed."""
 
-    def __init__(self, missing: list[minutes_rules.Missing]):
+    def __init__(self, missing: list[minutes_rules.Missing], reason_problem: str | None = None):
         super().__init__("minutes not complete")
         self.missing = missing
+        self.reason_problem = reason_problem
 
 
-def mark_held(meeting: Meeting, version: int | None) -> None:
-    """Minutes complete: the meeting is held, unless anything is missing."""
+def mark_held(meeting: Meeting, version: int | None, reason: str | None = None) -> None:
+    """Minutes complete: the meeting is held, unless anything is missing. Decisions the
+    completion does not record (a referral to the IFD, a step the child's level no longer
+    allows) stay open, and completing the minutes with any needs a reason, kept on the meeting
+    (the audit says a reason was given and which decisions were open, never what it says)."""
     check_version(meeting, version)
     missing = missing_for_held(standing_items(meeting.id), standing_invitations(meeting.id))
-    if missing:
-        raise NotComplete(missing)
-
-    from tas.reviews.from_minutes import minutes_completed
+    staying = open_decisions.left_open(open_decisions.of_meeting(meeting.id))
+    problem = decision_rules.reason_problem(len(staying), reason)
+    if missing or problem:
+        raise NotComplete(missing, problem)
 
     def write() -> None:
         meeting.status = "held"
         meeting.held_at = utcnow()
+        fields = ["held_at", "status"]
+        if staying:
+            meeting.open_decisions_reason = (reason or "").strip()
+            fields.append("open_decisions_reason")
         db.session.flush()
-        record("meeting_held", target=meeting, detail={"fields": ["held_at", "status"]})
+        detail: dict = {"fields": fields}
+        if staying:
+            detail["open_decision_ids"] = [decision.id for decision in staying]
+        record("meeting_held", target=meeting, detail=detail)
         minutes_completed(meeting)  # step changes decided in the minutes, in this transaction
 
     commit(write)

@@ -38,6 +38,7 @@ from tas.plans.fields import (
     record_id,
     text_area,
 )
+from tas.reviews.decision_rules import REASON_LONGEST
 from tas.submissions import SentOnce
 
 from . import rules
@@ -408,6 +409,15 @@ class MeetingActionForm(SentOnce, TasForm):
 
 
 class HeldForm(RecordForm):
-    """Minutes complete: only a button, carrying the meeting's version."""
+    """Minutes complete: a button carrying the meeting's version, and why the minutes are
+    complete while a decision in them is still to be recorded (asked only then)."""
 
+    open_decisions_reason = text_area(
+        "Why are the minutes complete while these decisions are still to be recorded?",
+        longest=REASON_LONGEST,
+        description=(
+            "For example, the designated safeguarding lead is recording the referral today. "
+            "This stays in the service: it is never sent in an email or a calendar."
+        ),
+    )
     submit = SubmitField("Minutes complete", widget=GovSubmitInput())

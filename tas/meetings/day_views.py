@@ -24,6 +24,7 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import StartPlanForm
 from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
+from tas.reviews import open_decisions
 from tas.reviews.reviews import due_after
 from tas.submissions import AlreadySubmitted, already_saved, once
 
@@ -394,14 +395,17 @@ def minutes_complete(meeting_id: int):
         return _not_now(meeting, why)
     form = HeldForm(data={"version": meeting.version} if request.method == "GET" else None)
     refused, status = False, 200
+    staying = open_decisions.left_open(open_decisions.of_meeting(meeting.id))
     if request.method == "GET":
         child_ids = [item.child_id for item in day.standing_items(meeting.id) if item.child_id]
         day.viewed("minutes_complete_viewed", meeting, child_ids=child_ids)
     elif form.validate_on_submit():
         try:
-            day.mark_held(meeting, form.loaded_version())
-        except day.NotComplete:
+            day.mark_held(meeting, form.loaded_version(), form.open_decisions_reason.data)
+        except day.NotComplete as not_complete:
             refused = True
+            if not_complete.reason_problem:
+                form.open_decisions_reason.errors = [not_complete.reason_problem]
             child_ids = [i.child_id for i in day.standing_items(meeting.id) if i.child_id]
             record("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
             db.session.commit()
@@ -427,6 +431,7 @@ def minutes_complete(meeting_id: int):
         missing=missing,
         refused=refused,
         due_on=day.minutes_due_on(meeting),
+        staying=staying,
     ), status
 
 

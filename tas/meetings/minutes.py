@@ -21,8 +21,9 @@ from tas.organisations.models import Agency, User
 from tas.plans import actions as plan_actions
 from tas.plans import rules as plan_rules
 from tas.plans.models import Action, SharedPlan
-from tas.plans.services import audit_fields, check_version, commit
+from tas.plans.services import audit_fields, check_version, commit, today
 from tas.plans.shared_plans import open_plan_of
+from tas.reviews.open_decisions import decision_saved
 
 from . import minutes_rules
 from .access import on_agenda_now
@@ -73,6 +74,8 @@ def save_minutes(item: AgendaItem, user: User, version: int | None, values: dict
         item.minuted_at = utcnow()
         db.session.flush()  # a competing save shows here, as StaleDataError
         record("minutes_saved", target=item, detail=audit_fields(changed, **ids))
+        if "decision" in changed:  # a decision to refer or step stays open until recorded
+            decision_saved(item, user, today())
         return changed
 
     return commit(write)

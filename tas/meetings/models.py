@@ -118,6 +118,8 @@ class Meeting(db.Model):
     present_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confidentiality_read: Mapped[bool] = mapped_column(Boolean, default=False)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # minutes complete
+    # Why the minutes were completed while decisions in them were still to be recorded.
+    open_decisions_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}

@@ -26,6 +26,7 @@ from tas.plans.services import Refused, commit, refuse_if, today
 
 from . import level_rules, rules
 from .models import StepChange
+from .open_decisions import step_recorded
 from .reviews import levels, open_review, open_reviews, set_status
 
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.
@@ -80,6 +81,7 @@ def change_level(
             "referral_id": referral_id,
         },
     )
+    step_recorded(change, by)  # closes the minutes' open decision to make this step
     return change
 
 

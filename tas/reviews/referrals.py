@@ -28,6 +28,7 @@ from .levels import (
     open_plan_of,
 )
 from .models import IfdReferral
+from .open_decisions import referral_recorded
 from .reviews import levels, open_review, open_reviews, set_status
 
 DECIDED_BY = "The Integrated Front Door (IFD)"
@@ -72,6 +73,7 @@ def refer(child: Child, user: User, values: dict) -> IfdReferral:
             target=referral,
             detail=audit_fields(values, child_id=child.id, meeting_id=values["meeting_id"]),
         )
+        referral_recorded(referral, user)  # closes the minutes' open decision to refer
         open_review(
             "referral",
             child_id=child.id,

@@ -41,6 +41,9 @@ class Due:
     link: str  # a path in the app: BASE_URL + link
     school_id: int
     what: str  # "plan review", "action", "GP notification"...
+    # Also remind the available DSLs of the child's school, beside the owner (or their
+    # stand-ins): a decision in the minutes still to be recorded is theirs to chase too.
+    with_school_dsls: bool = False
 
 
 Finder = Callable[[date | None, Collection[int] | None], list[Due]]

@@ -33,7 +33,11 @@ from tas.organisations.models import User
 from tas.outbox.services import deliver_due, queue
 from tas.transactions import dialect, write_transaction
 
-from . import recipients, rules
+from . import (
+    decision_reminders,  # noqa: F401  (registers its reminder source)
+    recipients,
+    rules,
+)
 from . import reminder_sources as sources
 from .models import Reminder
 
@@ -157,7 +161,7 @@ def plan(today: date) -> int:
             continue
         send_on, kind = due
         subject = rules.subject(kind, item.what, item.reference, item.due_on, today)
-        for recipient_id in directory.recipients(item.owner_id, item.school_id):
+        for recipient_id in recipients_of(item, directory):
             key = (item.target_kind, item.target_id, recipient_id, kind, send_on)
             wanted[key] = {
                 **dict(zip(KEY, key, strict=True)),
@@ -200,6 +204,14 @@ def plan(today: date) -> int:
     added = db.session.execute(insert_once().returning(Reminder.id), new).scalars().all()
     db.session.commit()
     return len(added)
+
+
+def recipients_of(item: sources.Due, directory: recipients.Directory) -> tuple[int, ...]:
+    """The owner (or their stand-ins), and the school's DSLs when the source asks for them."""
+    people = directory.recipients(item.owner_id, item.school_id)
+    if item.with_school_dsls:
+        people = tuple(sorted({*people, *directory.school_dsls.get(item.school_id, [])}))
+    return people
 
 
 # ---------------------------------------------------------------- 3. send
@@ -266,11 +278,19 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
             continue
         row.status = "sent"
         message = email(
-            person, row.subject, email_body(row, item, standing_in=item.owner_id != person.id)
+            person, row.subject, email_body(row, item, standing_in=_standing_in(item, person))
         )
         if message is not None:
             row.outbox_message_id = message.id
             counts.emailed += 1
+
+
+def _standing_in(item: sources.Due, person: User) -> bool:
+    """Whether the person gets this reminder in someone else's place (a school's DSL reminded
+    beside the owner is not standing in)."""
+    if item.owner_id == person.id:
+        return False
+    return not (item.with_school_dsls and person.role == "dsl")
 
 
 def email(person: User, subject: str, body: str):

@@ -1,0 +1,91 @@
+"""Decisions in a meeting's minutes that stay open until recorded elsewhere, as pure rules: which
+decisions, what records them, when the reminder is due, and the words. No Flask, no database;
+"today" and the bank holidays are passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+from datetime import date
+
+from .rules import next_working_day
+
+REFER_TO_IFD = "refer_to_ifd"
+STEP_UP = "step_up_early_help"
+STEP_DOWN = "step_down_received"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One decision that must be recorded: what it is called, what is still to be recorded,
+    and the words of its reminder (which never name the child)."""
+
+    decision: str
+    name: str
+    to_record: str
+    reminder: str
+
+
+KINDS = {
+    REFER_TO_IFD: Kind(
+        REFER_TO_IFD, "Refer to the IFD", "the referral to the IFD", "IFD referral decided"
+    ),
+    STEP_UP: Kind(
+        STEP_UP,
+        "Step up within early help",
+        "the step up to Targeted Early Help",
+        "step up decided",
+    ),
+    STEP_DOWN: Kind(
+        STEP_DOWN,
+        "Step down received",
+        "the step down from Children's Social Care",
+        "step down decided",
+    ),
+}
+OPEN_DECISIONS = tuple(KINDS)
+
+# The step change kind (tas.reviews.rules.STEP_KINDS) that records each step decision.
+STEP_RECORDS = {"step_up_early_help": STEP_UP, "step_down": STEP_DOWN}
+
+REASON_NEEDED = (
+    "Enter why the minutes are complete while a decision in them is still to be recorded"
+)
+REASON_LONGEST = 1000
+
+
+def needs_record(decision: str | None) -> bool:
+    """Whether a decision in the minutes stays open until something else is recorded."""
+    return decision in KINDS
+
+
+def decision_of_step(step_kind: str) -> str | None:
+    """The minutes decision a step change of this kind records, if any."""
+    return STEP_RECORDS.get(step_kind)
+
+
+def due_on(recorded_on: date, holidays: Container[date] = ()) -> date:
+    """The open decision is a safeguarding decision, not a routine task: it is due the day the
+    minutes recorded it (the next working day, when that was not one)."""
+    return next_working_day(recorded_on, holidays)
+
+
+def reason_problem(open_count: int, reason: str | None) -> str | None:
+    """Completing minutes with decisions still open needs a reason; None when it may go on."""
+    if open_count and not (reason or "").strip():
+        return REASON_NEEDED
+    return None
+
+
+def still_to_record(decision: str) -> str:
+    """ "The referral to the IFD is not recorded yet." """
+    kind = KINDS[decision]
+    return f"{kind.to_record[0].upper()}{kind.to_record[1:]} is not recorded yet."
+
+
+def reminder_what(decision: str, meeting_reference: str, plan_reference: str | None) -> str:
+    """What a reminder is about, never naming the child: "IFD referral decided at MTG-0042"
+    when the plan's reference is the reminder's reference; without a plan the meeting's
+    reference is, so "IFD referral decided at the meeting"."""
+    where = meeting_reference if plan_reference else "the meeting"
+    return f"{KINDS[decision].reminder} at {where}"

@@ -1,0 +1,246 @@
+"""Decisions in a meeting's minutes that must not be lost between the minutes and the plan:
+"Refer to the IFD", "Step up within early help" and "Step down received" stay open, on the
+meeting's page, the child's page and the chair's and DSLs' home pages, from the day the minutes
+record them until the referral or the step change is recorded (which closes them, in the same
+transaction). Reminders about them (tas.reviews.reminder_sources) are due that same day.
+
+The changes here run inside the caller's transaction (the minutes' save, the referral, the step
+change), audited with ids and codes only; the reads take one query each, whatever the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.meetings.access import on_agenda_now
+from tas.meetings.models import AgendaItem, Meeting
+from tas.organisations.models import User
+
+from . import decision_rules, level_rules
+from .access import may_record_levels
+from .decision_models import MinutesDecision
+from .models import IfdReferral, StepChange
+from .reviews import levels
+
+HOME_LIMIT = 50  # a home page lists at most this many (open decisions are few)
+
+
+def still_open() -> ColumnElement[bool]:
+    """The condition, on MinutesDecision joined to its AgendaItem and Meeting: not recorded
+    yet, on an item that stands, of a meeting that was not cancelled."""
+    return and_(
+        MinutesDecision.done_at.is_(None),
+        Meeting.status != "cancelled",
+        Meeting.cancelled_at.is_(None),
+        on_agenda_now(),
+    )
+
+
+# ---------------------------------------------------------------- changes (caller's transaction)
+
+
+def decision_saved(item: AgendaItem, by: User, on: date) -> None:
+    """The minutes changed this item's decision: a decision to refer or to step up or down
+    opens (or reopens, when it changed) an open decision recorded on `on`; any other decision
+    removes the one the item had."""
+    row = db.session.scalar(
+        select(MinutesDecision).where(MinutesDecision.agenda_item_id == item.id)
+    )
+    ids = {"meeting_id": item.meeting_id, "child_id": item.child_id, "agenda_item_id": item.id}
+    if item.child_id is None or not decision_rules.needs_record(item.decision):
+        if row is not None:
+            record("minutes_decision_removed", target=row, detail={**ids, "decision": row.decision})
+            db.session.delete(row)
+        return
+    if row is not None and row.decision == item.decision:
+        return
+    if row is None:
+        row = MinutesDecision(
+            agenda_item_id=item.id, meeting_id=item.meeting_id, child_id=item.child_id
+        )
+        db.session.add(row)
+    row.decision = item.decision
+    row.recorded_on = on
+    row.recorded_by_id = by.id
+    row.done_at = row.done_by_id = row.referral_id = row.step_change_id = None
+    db.session.flush()
+    record("minutes_decision_opened", target=row, detail={**ids, "decision": item.decision})
+
+
+def referral_recorded(referral: IfdReferral, by: User) -> None:
+    """A referral to the IFD closes the child's open decisions to refer."""
+    _close(referral.child_id, decision_rules.REFER_TO_IFD, by, referral_id=referral.id)
+
+
+def step_recorded(change: StepChange, by: User) -> None:
+    """A step up within early help, or a step down, closes the child's open decisions to
+    make that step (whether the minutes or a person recorded it)."""
+    decision = decision_rules.decision_of_step(change.kind)
+    if decision is not None:
+        _close(change.child_id, decision, by, step_change_id=change.id)
+
+
+def _close(child_id: int, decision: str, by: User, **link: int) -> None:
+    rows = list(
+        db.session.scalars(
+            select(MinutesDecision).where(
+                MinutesDecision.child_id == child_id,
+                MinutesDecision.decision == decision,
+                MinutesDecision.done_at.is_(None),
+            )
+        )
+    )
+    if not rows:
+        return
+    now = utcnow()
+    for row in rows:
+        row.done_at = now
+        row.done_by_id = by.id
+        for name, value in link.items():
+            setattr(row, name, value)
+    db.session.flush()
+    record(
+        "minutes_decisions_recorded",
+        detail={
+            "child_id": child_id,
+            "decision": decision,
+            "minutes_decision_ids": [row.id for row in rows],
+            **link,
+        },
+    )
+
+
+# ---------------------------------------------------------------- what pages show
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    """One open decision as pages show it (plain values: nothing loads later)."""
+
+    id: int
+    item_id: int
+    meeting_id: int
+    meeting_reference: str
+    meeting_starts_at: datetime
+    child_id: int
+    child_name: str
+    child_level: str
+    decision: str
+    recorded_on: date
+
+    @property
+    def name(self) -> str:
+        return decision_rules.KINDS[self.decision].name
+
+    @property
+    def to_record(self) -> str:
+        return decision_rules.still_to_record(self.decision)
+
+
+def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
+    query = (
+        select(
+            MinutesDecision.id,
+            MinutesDecision.agenda_item_id,
+            Meeting.id,
+            Meeting.starts_at,
+            Child.id,
+            Child.first_name,
+            Child.last_name,
+            Child.level_of_need,
+            MinutesDecision.decision,
+            MinutesDecision.recorded_on,
+        )
+        .join(AgendaItem, AgendaItem.id == MinutesDecision.agenda_item_id)
+        .join(Meeting, Meeting.id == MinutesDecision.meeting_id)
+        .join(Child, Child.id == MinutesDecision.child_id)
+        .where(still_open(), *conditions)
+        .order_by(MinutesDecision.recorded_on, Meeting.starts_at, AgendaItem.position, Child.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        OpenDecision(
+            row_id,
+            item_id,
+            meeting_id,
+            f"MTG-{meeting_id:04d}",
+            starts_at,
+            child_id,
+            f"{first} {last}",
+            level,
+            decision,
+            recorded_on,
+        )
+        for (
+            row_id,
+            item_id,
+            meeting_id,
+            starts_at,
+            child_id,
+            first,
+            last,
+            level,
+            decision,
+            recorded_on,
+        ) in db.session.execute(query)
+    ]
+
+
+def of_meeting(meeting_id: int) -> list[OpenDecision]:
+    """The meeting's open decisions (one query)."""
+    return _open(MinutesDecision.meeting_id == meeting_id)
+
+
+def of_child(child_id: int) -> list[OpenDecision]:
+    """The child's open decisions, from every meeting (one query)."""
+    return _open(MinutesDecision.child_id == child_id)
+
+
+@dataclass(frozen=True)
+class ChildDecisions:
+    """The child page's open decisions, and whether this person may record them."""
+
+    rows: list[OpenDecision]
+    may_record: bool = False
+
+
+def for_child_page(child_id: int, user: User) -> ChildDecisions:
+    """The child's open decisions for someone who may read the child (one query, two more
+    when there are any)."""
+    rows = of_child(child_id)
+    return ChildDecisions(rows, bool(rows) and child_id in may_record_levels(user, [child_id]))
+
+
+def left_open(decisions: list[OpenDecision]) -> list[OpenDecision]:
+    """Of a meeting's open decisions, those its minutes' completion does not record: every
+    referral, and a step the child's level no longer allows (tas.reviews.from_minutes)."""
+    return [
+        decision
+        for decision in decisions
+        if decision.decision == decision_rules.REFER_TO_IFD
+        or not level_rules.minutes_step_allowed(levels(), decision.decision, decision.child_level)
+    ]
+
+
+def for_home(user: User) -> list[OpenDecision]:
+    """Open decisions of the meetings this person chairs (or organised, with no chair named) and,
+    for a DSL, of their school's meetings; only about children they may read (one query)."""
+    if not user.active or user.role not in ("dsl", "link_worker", "practitioner"):
+        return []
+    chaired = or_(
+        Meeting.chair_id == user.id,
+        and_(Meeting.chair_id.is_(None), Meeting.organiser_id == user.id),
+    )
+    if user.role == "dsl" and user.school_id is not None:
+        chaired = or_(chaired, Meeting.school_id == user.school_id)
+    return _open(chaired, children.visible(user, Access.READ), limit=HOME_LIMIT)
