@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from .bank_holidays import ENGLAND_AND_WALES
 from .children.models import Agreement, Child, FamilyMember, SiblingLink
-from .clock import utcnow
+from .clock import local, utcnow
 from .extensions import db
 from .organisations.models import Agency, School, User
 from .plans.models import (
@@ -26,6 +27,7 @@ from .plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from .plans.rules import next_working_day
 
 OAK, CASTLE, MEADOW, RIVER = (
     "Oakfield Primary",
@@ -329,7 +331,7 @@ class _Loader:
 
     def __init__(self, added: dict[str, int]):
         self.added = added
-        self.today = utcnow().date()
+        self.today = local(utcnow()).date()  # the partnership's day, in London
         self.schools = {s.name: s for s in db.session.scalars(select(School))}
         self.agencies = {a.name: a for a in db.session.scalars(select(Agency))}
         self.users = {u.email: u for u in db.session.scalars(select(User))}
@@ -445,6 +447,7 @@ class _Loader:
         review = started + timedelta(weeks=6)
         while review < self.today:
             review += timedelta(weeks=6)
+        review = next_working_day(review, ENGLAND_AND_WALES)  # never on a Sunday
         plan = self.add(
             "shared plans",
             SharedPlan(
@@ -565,7 +568,10 @@ class _Loader:
         db.session.flush()
         last = plan.closed_on or self.today
         for n, score in enumerate(scores):
-            on = min(plan.started_on + timedelta(weeks=6 * n), last)
+            review_day = next_working_day(
+                plan.started_on + timedelta(weeks=6 * n), ENGLAND_AND_WALES
+            )
+            on = min(review_day, last)
             self.add(
                 "outcome scores",
                 OutcomeScore(

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from tas.organisations.rules import Choice, label
 
-from .rules import long_date
+from .rules import add_working_days, is_working_day, long_date
 
-__all__ = ["Choice", "label"]
+__all__ = ["Choice", "add_working_days", "is_working_day", "label"]
 
 INITIAL = "initial"
 KINDS = (
@@ -50,21 +50,6 @@ def method_label(method: str | None) -> str:
     if not method:
         return "an unrecorded method"
     return method.lower()
-
-
-def is_working_day(day: date, holidays: Container[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
-    """The working day `days` working days after `start` (`start` itself need not be one)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            counted += 1
-    return day
 
 
 def first_involvement_day(

@@ -4,9 +4,9 @@ which records a family may read, and the shape of the outcome chart. No Flask, n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol, TypeVar
 
 from tas.organisations.rules import Choice, label
@@ -109,17 +109,66 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# ---------------------------------------------------------------- working days
+
+# Working days skip weekends and the `holidays` given (England and Wales bank holidays in the
+# app: tas.bank_holidays.ENGLAND_AND_WALES). GP notifications, reviews and reminders count in
+# them (DESIGN.md section 4).
+
+
+def is_working_day(day: date, holidays: Container[date] = ()) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
+    """The working day `days` working days after `start` (`start` itself need not be one)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day
+
+
+def next_working_day(day: date, holidays: Container[date] = ()) -> date:
+    """The day itself when it is a working day, else the next one."""
+    while not is_working_day(day, holidays):
+        day += timedelta(days=1)
+    return day
+
+
+def not_a_working_day(day: date, holidays: Container[date] = ()) -> str:
+    """Why a day is no working day, in words: "a Sunday", "a bank holiday"."""
+    return f"a {day:%A}" if day.weekday() >= 5 else "a bank holiday"
+
+
 # ---------------------------------------------------------------- checks on what was typed
 
 
-def plan_date_problems(started_on: date, next_review_on: date | None, today: date) -> dict:
-    """Field -> what to put right, for a plan's start and review dates."""
+def plan_date_problems(
+    started_on: date, next_review_on: date | None, today: date, holidays: Container[date] = ()
+) -> dict:
+    """Field -> what to put right, for a plan's start and review dates. A review falls on a
+    working day: not at a weekend or on a bank holiday."""
     problems = {}
     if started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
     if next_review_on is not None and next_review_on <= started_on:
         problems["next_review_on"] = "The next review date must be after the start date"
+    elif next_review_on is not None and not is_working_day(next_review_on, holidays):
+        problems["next_review_on"] = review_day_problem(next_review_on, holidays)
     return problems
+
+
+def review_day_problem(day: date, holidays: Container[date] = ()) -> str:
+    """The message for a review date typed on a weekend or bank holiday."""
+    instead = next_working_day(day, holidays)
+    return (
+        f"The next review date must be a working day: {long_date(day)} is "
+        f"{not_a_working_day(day, holidays)}. Choose {instead:%A} {long_date(instead)} or "
+        "another working day"
+    )
 
 
 def closure_problems(closed_on: date, started_on: date, today: date) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tas.audit.services import record
+from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.organisations.models import User
@@ -65,7 +66,9 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
     if agreement is None:
         raise Refused({"open_plan": NO_AGREEMENT})
     problems = {
-        **rules.plan_date_problems(values["started_on"], values["next_review_on"], today()),
+        **rules.plan_date_problems(
+            values["started_on"], values["next_review_on"], today(), ENGLAND_AND_WALES
+        ),
         **_lead_problems(values["lead_practitioner_id"]),
     }
     if open_plan_of(child.id) is not None:
@@ -102,7 +105,9 @@ def change_plan(
     """Change the lead practitioner and next review date, unless someone saved it since. The
     open plan review moves with the date, and the plan's open reviews with the lead."""
     check_version(plan, version)
-    dates = rules.plan_date_problems(plan.started_on, values["next_review_on"], today())
+    dates = rules.plan_date_problems(
+        plan.started_on, values["next_review_on"], today(), ENGLAND_AND_WALES
+    )
     refuse_if(
         {
             **{name: text for name, text in dates.items() if name == "next_review_on"},

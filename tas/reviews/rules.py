@@ -12,10 +12,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tas.organisations.rules import Choice, label
-from tas.plans.gp_rules import add_working_days, is_working_day
-from tas.plans.rules import long_date, plan_reference
+from tas.plans.rules import (
+    add_working_days,
+    is_working_day,
+    long_date,
+    next_working_day,
+    plan_reference,
+)
 
-__all__ = ["Choice", "add_working_days", "is_working_day", "label", "long_date"]
+__all__ = [
+    "Choice",
+    "add_working_days",
+    "is_working_day",
+    "label",
+    "long_date",
+    "next_working_day",
+]
 
 # ---------------------------------------------------------------- levels of need
 
@@ -167,13 +179,6 @@ def rules_in_force(changes: Mapping[str, tuple[int, str]]) -> dict[str, ReviewRu
             rule.event, rule.review_kind, amount, unit, rule.counted_from
         )
     return rules
-
-
-def next_working_day(day: date, holidays: Container[date] = ()) -> date:
-    """The day itself when it is a working day, else the next one."""
-    while not is_working_day(day, holidays):
-        day += timedelta(days=1)
-    return day
 
 
 def due_date(rule: ReviewRule, from_day: date, holidays: Container[date] = ()) -> date:
