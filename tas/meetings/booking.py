@@ -296,10 +296,12 @@ def add_meeting(
     anyway: bool = False,
     on_closed_day: bool = False,
     series_id: int | None = None,
+    school_defaults: bool = True,
 ) -> Meeting:
-    """Book a meeting and invite the school's default agencies (no commit: the caller's use
-    case commits once). Raises Refused, or Clashes for an overlap unless `anyway` and for a day
-    the school is closed unless `on_closed_day`."""
+    """Book a meeting and invite the school's default agencies (not for a handover meeting,
+    whose caller invites those involved with the child: `school_defaults`) (no commit: the
+    caller's use case commits once). Raises Refused, or Clashes for an overlap unless `anyway`
+    and for a day the school is closed unless `on_closed_day`."""
     school_id = values["school_id"]
     problems = arrangement_problems(values)
     if not may_organise_school(user, school_id):
@@ -332,7 +334,8 @@ def add_meeting(
     )
     from . import invitations
 
-    invitations.invite_defaults(meeting, user)
+    if school_defaults:
+        invitations.invite_defaults(meeting, user)
     invites.booked(meeting)
     filled = sorted(name for name, value in values.items() if value not in (None, "", False))
     detail = {"school_id": school_id, "fields": filled}

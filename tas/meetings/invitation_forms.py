@@ -116,6 +116,14 @@ class AnswerForm(RecordForm):
         }
 
 
+class SeriesAnswerForm(AnswerForm):
+    """One answer for every date of a series still to come; its `version` is the invitations
+    and their versions as shown (series_answers.token)."""
+
+    answer = choice("Can you come to these meetings?", ANSWER_CHOICES, "Select your answer")
+    submit = SubmitField("Send your answer for every date", widget=GovSubmitInput())
+
+
 class DefaultAgenciesForm(RecordForm):
     """The agencies a school's new meetings invite. Its `version` is the set of agencies saved
     when the page was opened ("3,7,9"), so a save over someone else's is refused."""

@@ -321,30 +321,40 @@ def answer(invitation: Invitation, user: User, version: int | None, values: dict
     check_version(invitation, version)
     closed = answer_closed(invitation.meeting, utcnow())
     refuse_if({"answer": closed} if closed else {})
+    given, update = checked_answer(values)
+    commit(lambda: record_answer(invitation, user, given, update))
+
+
+def checked_answer(values: dict) -> tuple[str, str | None]:
+    """The answer and written update given, or Refused saying what is missing."""
     given = values.get("answer")
     update = (values.get("written_update") or "").strip() or None
     if given not in ANSWERABLE:
         raise Refused({"answer": "Select your answer"})
     if given == "apologies_with_update" and update is None:
         raise Refused({"written_update": "Enter your written update for the meeting"})
+    return given, update
 
-    def write() -> None:
-        invitation.answer = given
-        invitation.written_update = update if given == "apologies_with_update" else None
-        invitation.answered_at = utcnow()
-        invitation.answered_by_id = user.id
-        db.session.flush()  # a competing save shows here, as StaleDataError
-        record(
-            "invitation_answered",
-            target=invitation,
-            detail={
-                "meeting_id": invitation.meeting_id,
-                "answer": given,
-                "fields": ["answer", "written_update"],
-            },
-        )
 
-    commit(write)
+def record_answer(
+    invitation: Invitation, user: User, given: str, update: str | None, **detail
+) -> None:
+    """Keep one invitation's answer and audit it (no commit: the caller commits once)."""
+    invitation.answer = given
+    invitation.written_update = update if given == "apologies_with_update" else None
+    invitation.answered_at = utcnow()
+    invitation.answered_by_id = user.id
+    db.session.flush()  # a competing save shows here, as StaleDataError
+    record(
+        "invitation_answered",
+        target=invitation,
+        detail={
+            "meeting_id": invitation.meeting_id,
+            "answer": given,
+            "fields": ["answer", "written_update"],
+            **detail,
+        },
+    )
 
 
 def answer_label(code: str) -> str:

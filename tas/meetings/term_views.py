@@ -10,11 +10,13 @@ from tas.extensions import db
 from tas.organisations.editing import found
 from tas.organisations.models import School
 from tas.plans.editing import submit_change, submit_new
-from tas.plans.services import today
+from tas.plans.services import Refused, StaleEdit, today
 from tas.submissions import AlreadySubmitted, already_saved, once
 
-from . import booking, rooms, rules, series, series_rules, terms
-from .models import Term
+from . import booking, rooms, rules, series, series_answers, series_rules, terms
+from .access import may_organise_school
+from .invitation_forms import SeriesAnswerForm
+from .models import MeetingSeries, Term
 from .term_forms import PATTERNS, SeriesForm, TermForm
 
 
@@ -24,7 +26,9 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/terms/new", view_func=term_add, methods=["GET", "POST"])
     bp.add_url_rule("/terms/<int:term_id>/change", view_func=term_change, methods=["GET", "POST"])
     bp.add_url_rule("/series/new", view_func=new_series, methods=["GET", "POST"])
-    bp.add_url_rule("/series/<int:series_id>", view_func=series_page, endpoint="series")
+    bp.add_url_rule(
+        "/series/<int:series_id>", view_func=series_page, endpoint="series", methods=["GET", "POST"]
+    )
 
 
 # ---------------------------------------------------------------- term dates
@@ -155,16 +159,45 @@ def new_series():
 
 
 def series_page(series_id: int):
-    row = series.require(current_user, series_id)
-    if row is None:
+    """The series' meetings; whoever is invited answers every date still to come at once."""
+    row = db.session.get(MeetingSeries, series_id)
+    dates = series_answers.dates_for(row, current_user) if row is not None else []
+    if row is None or not series_answers.may_see(row, current_user, dates):
         abort(404)
+    answering = series_answers.open_invitations(dates)
+    if request.method == "POST" and not answering:
+        abort(403)
+    shown = series_answers.token(dates)
+    form = SeriesAnswerForm(data={"version": shown} if request.method == "GET" else None)
+    status = 200
+    if answering and form.validate_on_submit():
+        try:
+            done = series_answers.answer_all(row, current_user, form.version.data, form.values())
+        except Refused as refused:
+            form.show(refused.problems)
+        except StaleEdit:
+            db.session.rollback()
+            dates = series_answers.dates_for(row, current_user)
+            form.version.data = series_answers.token(dates)
+            form.version.errors = [
+                "An answer or an invitation of this series changed while you were looking at "
+                "it. Check the answers below, then send yours again"
+            ]
+            status = 409
+        else:
+            flash(f"Your answer has been sent for {len(done)} meetings", "success")
+            return redirect(url_for("meetings.series", series_id=series_id))
     return render_template(
         "meetings/series/series.html",
         series=row,
         school=db.session.get(School, row.school_id),
-        meetings=series.meetings_of(row),
+        dates=dates,
+        answering=series_answers.open_invitations(dates),
+        invited=any(date.invitation is not None for date in dates),
+        form=form,
         skipped=series.skipped_of(row),
+        organises=may_organise_school(current_user, row.school_id),
         rules=rules,
         weekday=series_rules.WEEKDAYS[row.settings.get("weekday", 0)],
         title="Termly series of meetings",
-    )
+    ), status

@@ -51,6 +51,12 @@ class SharedPlan(RecordOrigin, db.Model):
     review_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closure_reason: Mapped[str | None] = mapped_column(Text)
+    # The level of need the child returned to when the plan closed (also a step change).
+    returned_to_level: Mapped[str | None] = mapped_column(String(40))
+    # While Children's Social Care holds the plan, the social worker leads: their name and team
+    # (they need not have an account here) are shown as the lead contact.
+    social_worker_name: Mapped[str | None] = mapped_column(String(200))
+    social_worker_team: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -17,21 +17,20 @@ from sqlalchemy import select
 from tas.audit.services import record
 from tas.children.models import Child
 from tas.extensions import db
-from tas.meetings.access import visible as meetings_visible
-from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.gp_notifications import send_update
+from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
 from tas.plans.services import Refused, commit, refuse_if, today
 
 from . import level_rules, rules
+from .deciding_meetings import meeting_problem
 from .models import StepChange
 from .open_decisions import step_recorded
 from .reviews import levels, open_review, open_reviews, set_status
 
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.
 EARLY_HELP_REVIEWS = frozenset({"plan_review", "handover_meeting"})
-MEETINGS_OFFERED = 30
 
 
 def change_level(
@@ -47,6 +46,7 @@ def change_level(
     meeting_id: int | None = None,
     agenda_item_id: int | None = None,
     referral_id: int | None = None,
+    new_lead_practitioner_id: int | None = None,
 ) -> StepChange:
     """Record a step change and set the child's (and the open plan's) level, audited, in the
     caller's transaction."""
@@ -63,6 +63,7 @@ def change_level(
         agenda_item_id=agenda_item_id,
         referral_id=referral_id,
         recorded_by_id=by.id,
+        new_lead_practitioner_id=new_lead_practitioner_id,
     )
     db.session.add(change)
     child.level_of_need = to_level
@@ -79,6 +80,11 @@ def change_level(
             "to": to_level,
             "meeting_id": meeting_id,
             "referral_id": referral_id,
+            **(
+                {"lead_practitioner_id": new_lead_practitioner_id}
+                if new_lead_practitioner_id
+                else {}
+            ),
         },
     )
     step_recorded(change, by)  # closes the minutes' open decision to make this step
@@ -113,27 +119,52 @@ def open_plan_of(child_id: int) -> SharedPlan | None:
 # ---------------------------------------------------------------- step up within early help
 
 
-def record_step_up(child: Child, by: User, plan: SharedPlan | None, **fields) -> StepChange:
+def record_step_up(
+    child: Child,
+    by: User,
+    plan: SharedPlan | None,
+    *,
+    new_lead_practitioner_id: int | None = None,
+    **fields,
+) -> StepChange:
     """Step up to Targeted Early Help at once, and tell the GP practice when there is a plan,
-    in the caller's transaction (the level was checked by the caller)."""
+    in the caller's transaction (the level was checked by the caller). When the step up
+    changes the plan's lead practitioner, the plan and its open reviews go to the new lead."""
     change = change_level(
-        child, rules.TARGETED_EARLY_HELP, kind="step_up_early_help", by=by, plan=plan, **fields
+        child,
+        rules.TARGETED_EARLY_HELP,
+        kind="step_up_early_help",
+        by=by,
+        plan=plan,
+        new_lead_practitioner_id=new_lead_practitioner_id,
+        **fields,
     )
+    if plan is not None and new_lead_practitioner_id is not None:
+        change_lead(plan, new_lead_practitioner_id, step_change_id=change.id)
     if plan is not None:
         send_update(plan, "step_up", by)
     return change
 
 
 def step_up(child: Child, user: User, values: dict) -> StepChange:
-    """Record a step up within early help typed by a person, committed once."""
-    refuse_if(
-        {
-            **level_rules.step_problems(values["changed_on"], today()),
-            **level_problem(level_rules.step_up_refusal(levels(), child.level_of_need)),
-        }
-    )
+    """Record a step up within early help typed by a person, committed once. With an open plan
+    the form says whether the lead practitioner changes, and who leads if so."""
+    values = dict(values)
     plan = open_plan_of(child.id)
-    return commit(lambda: record_step_up(child, user, plan, **values))
+    changes_lead = values.pop("lead_changes", None)
+    lead_id = values.pop("new_lead_practitioner_id", None)
+    problems = {
+        **level_rules.step_problems(values["changed_on"], today()),
+        **meeting_problem(values.get("meeting_id"), child, user),
+    }
+    if plan is not None:
+        problems.update(lead_change_problems(changes_lead, lead_id, plan))
+    problems.update(level_problem(level_rules.step_up_refusal(levels(), child.level_of_need)))
+    refuse_if(problems)
+    new_lead = lead_id if plan is not None and changes_lead == "yes" else None
+    return commit(
+        lambda: record_step_up(child, user, plan, new_lead_practitioner_id=new_lead, **values)
+    )
 
 
 # ---------------------------------------------------------------- step down from Social Care
@@ -183,15 +214,33 @@ def record_step_down(
     return change
 
 
+def record_step_down_within(
+    child: Child, by: User, plan: SharedPlan | None, *, to_level: str, **fields
+) -> StepChange:
+    """A step down within early help (Targeted Early Help to Early Help or Universal), in the
+    caller's transaction: the level changes and the GP practice, if told of the plan, hears."""
+    change = change_level(child, to_level, kind="step_down_early_help", by=by, plan=plan, **fields)
+    if plan is not None:
+        send_update(plan, "step_down", by)
+    return change
+
+
 def step_down(child: Child, user: User, values: dict) -> StepChange:
-    """Record a step down typed by a person, committed once."""
-    problems = level_rules.step_problems(values["changed_on"], today())
-    if values["to_level"] not in level_rules.STEP_DOWN_LEVELS:
+    """Record a step down typed by a person, committed once: from Children's Social Care (the
+    handover follows) or within early help."""
+    current = child.level_of_need
+    problems = {
+        **level_rules.step_problems(values["changed_on"], today()),
+        **meeting_problem(values.get("meeting_id"), child, user),
+    }
+    allowed = {choice.code for choice in level_rules.step_down_levels(levels(), current)}
+    if values["to_level"] not in allowed:
         problems["to_level"] = "Select the level of need the child steps down to"
-    problems.update(level_problem(level_rules.step_down_refusal(levels(), child.level_of_need)))
+    problems.update(level_problem(level_rules.step_down_refusal(levels(), current)))
     refuse_if(problems)
     plan = open_plan_of(child.id)
-    return commit(lambda: record_step_down(child, user, plan, **values))
+    recording = record_step_down if current == rules.SOCIAL_CARE else record_step_down_within
+    return commit(lambda: recording(child, user, plan, **values))
 
 
 def complete_reviews(reviews, by: User, on: date, outcome: str) -> None:
@@ -217,35 +266,16 @@ def level_problem(why: str | None) -> dict[str, str]:
     return {"level": why} if why else {}
 
 
-# ---------------------------------------------------------------- what the forms offer
-
-
-def meetings_to_choose(child: Child, user: User) -> list[Meeting]:
-    """Meetings a level change may be linked to: the child's school's held or scheduled
-    meetings that this person may see, newest first (one query)."""
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.school_id == child.school_id,
-                Meeting.status.in_(("held", "scheduled")),
-                meetings_visible(user),
-            )
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-            .limit(MEETINGS_OFFERED)
-        )
-    )
-
-
 __all__ = [
     "Refused",
     "change_level",
     "complete_reviews",
     "level_problem",
-    "meetings_to_choose",
+    "meeting_problem",
     "open_plan_of",
     "plan_started",
     "record_step_down",
+    "record_step_down_within",
     "record_step_up",
     "step_down",
     "step_up",
