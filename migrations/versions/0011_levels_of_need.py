@@ -6,8 +6,8 @@ Create Date: 2026-12-06 09:00:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 import tas.database  # noqa: F401
 
@@ -20,8 +20,27 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("shared_plan", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("returned_to_level", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("social_worker_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("social_worker_team", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("step_change", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("new_lead_practitioner_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_step_change_new_lead_practitioner_id_user_account"),
+            "user_account",
+            ["new_lead_practitioner_id"],
+            ["id"],
+        )
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("step_change", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_step_change_new_lead_practitioner_id_user_account"), type_="foreignkey"
+        )
+        batch_op.drop_column("new_lead_practitioner_id")
+    with op.batch_alter_table("shared_plan", schema=None) as batch_op:
+        batch_op.drop_column("social_worker_team")
+        batch_op.drop_column("social_worker_name")
+        batch_op.drop_column("returned_to_level")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from tas.audit.services import record
 from tas.extensions import db
 
-from . import agenda, booking, day, invitations, rules
+from . import agenda, booking, day, handover, invitations, rules
 from .access import MeetingAccess, require
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -32,6 +32,7 @@ def meeting(meeting_id: int):
         agenda=items,
         agenda_count=agenda.count_for(row),
         day=day.summary(row, current_user, level),
+        sees_address=handover.sees_family_address(row, current_user, level),
     )
     shown = [item.child_id for item in items if item.child_id is not None]
     record("meeting_viewed", target=row, detail={"level": level.name.lower(), "child_ids": shown})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import HiddenField, StringField, SubmitField, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, RadioField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired
 
 from tas.organisations.forms import RecordForm
@@ -81,18 +81,35 @@ class ClosePlanForm(RecordForm):
         missing="Enter why the plan is closing",
         description="In plain words: the family will read this in their closure letter.",
     )
+    returned_to_level = RadioField(
+        "What level of need does the child return to?",
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[DataRequired("Select the level of need the child returns to")],
+        invalid_choice_message="Select the level of need the child returns to",
+        description="It is recorded in the child's history of levels of need",
+    )
     submit = SubmitField("Close the plan", widget=GovSubmitInput())
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.returned_to_level.choices = options(levels)
 
     @staticmethod
     def data_from(plan: SharedPlan) -> dict:
         return {
             "closed_on": plan.closed_on,
             "closure_reason": plan.closure_reason or "",
+            "returned_to_level": plan.returned_to_level,
             "version": plan.version,
         }
 
     def values(self) -> dict:
-        return {"closed_on": self.closed_on.data, "closure_reason": self.closure_reason.data}
+        return {
+            "closed_on": self.closed_on.data,
+            "closure_reason": self.closure_reason.data,
+            "returned_to_level": self.returned_to_level.data,
+        }
 
 
 def score_field(label: str, missing: str | None = None) -> StringField:

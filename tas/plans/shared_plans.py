@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,14 +16,16 @@ from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reviews import reviews
-from tas.reviews.levels import plan_started
+from tas.reviews.levels import change_level, plan_started
 from tas.reviews.models import Review
+from tas.reviews.rules import SOCIAL_CARE
 
 from . import rules
+from .gp_notifications import send_update
+from .leads import LEAD_ROLES, lead_candidates, lead_problems, move_review_owner  # noqa: F401
 from .models import Action, AgencyInvolvement, Outcome, SharedPlan
 from .services import Refused, audit_fields, check_version, commit, origin, refuse_if, today
 
-LEAD_ROLES = ("link_worker", "practitioner")
 OPEN_PLAN = (
     "This child already has an open shared plan: change that plan, or close it before starting "
     "a new one"
@@ -38,27 +40,6 @@ def open_plan_of(child_id: int) -> SharedPlan | None:
     )
 
 
-def lead_candidates() -> list[User]:
-    """The people who may lead a plan: active link workers and practitioners."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .options(joinedload(User.agency))
-            .where(User.role.in_(LEAD_ROLES), User.active.is_(True))
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-def _lead_problems(lead_id: int | None) -> dict[str, str]:
-    if lead_id is None:
-        return {}
-    lead = db.session.get(User, lead_id)
-    if lead is None or lead.role not in LEAD_ROLES or not lead.active:
-        return {"lead_practitioner": "Select a link worker or practitioner from the list"}
-    return {}
-
-
 def start_plan(child: Child, user: User, agreement: Agreement | None, values: dict) -> SharedPlan:
     """Start the child's one open plan, audited: a child below Early Help steps up to it, and
     the first plan review opens, due on the next review date (by the plan review rule when
@@ -69,7 +50,7 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
         **rules.plan_date_problems(
             values["started_on"], values["next_review_on"], today(), ENGLAND_AND_WALES
         ),
-        **_lead_problems(values["lead_practitioner_id"]),
+        **lead_problems(values["lead_practitioner_id"]),
     }
     if open_plan_of(child.id) is not None:
         problems["open_plan"] = OPEN_PLAN
@@ -111,7 +92,7 @@ def change_plan(
     refuse_if(
         {
             **{name: text for name, text in dates.items() if name == "next_review_on"},
-            **_lead_problems(values["lead_practitioner_id"]),
+            **lead_problems(values["lead_practitioner_id"]),
         }
     )
     changer = by if by is not None else (current_user if has_request_context() else None)
@@ -125,18 +106,36 @@ def change_plan(
     return _save(plan, values, "plan_changed", then=in_step)
 
 
-def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
-    """Close the plan with a reason; it stays, read-only, and a new one may be started. The
-    GP practice, if told of the plan, gets a closure update, and the plan's open and paused
-    reviews are cancelled, in the same transaction."""
-    from .gp_notifications import send_update
+def returned_levels() -> tuple:
+    """The levels a child may return to when their plan closes: any but Children's Social Care
+    (a worry about a child's safety is a referral to the IFD, not a plan's closure)."""
+    return tuple(choice for choice in reviews.levels() if choice.code != SOCIAL_CARE)
 
+
+def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
+    """Close the plan with a reason and the level of need the child returns to (recorded as a
+    step change); it stays, read-only, and a new one may be started. The GP practice, if told
+    of the plan, gets a closure update, and the plan's open and paused reviews are cancelled,
+    in the same transaction."""
     check_version(plan, version)
-    refuse_if(rules.closure_problems(values["closed_on"], plan.started_on, today()))
+    problems = rules.closure_problems(values["closed_on"], plan.started_on, today())
+    if values.get("returned_to_level") not in {choice.code for choice in returned_levels()}:
+        problems["returned_to_level"] = "Select the level of need the child returns to"
+    refuse_if(problems)
     closer = by if by is not None else (current_user if has_request_context() else None)
 
     def closed(_changed: dict) -> None:
         if closer is not None:
+            change_level(
+                plan.child,
+                values["returned_to_level"],
+                kind="plan_closed",
+                changed_on=values["closed_on"],
+                reason=f"Shared plan {plan.reference} closed",
+                decided_by=closer.name,
+                by=closer,
+                plan=plan,
+            )
             send_update(plan, "closure", closer)
         for status in ("open", "paused"):
             reviews.set_status(
@@ -217,35 +216,6 @@ def keep_plan_review(plan: SharedPlan, due_on, by: User | None) -> Review | None
             },
         )
     return review
-
-
-def move_review_owner(plan: SharedPlan) -> int:
-    """The plan's open and paused reviews follow a new lead practitioner (an IFD decision stays
-    with its referrer; with no lead named, reviews keep their owner); how many moved."""
-    lead = plan.lead_practitioner_id
-    if lead is None:
-        return 0
-    moved = db.session.scalars(
-        select(Review).where(
-            Review.plan_id == plan.id,
-            Review.status.in_(("open", "paused")),
-            Review.kind != "ifd_decision",
-            or_(Review.owner_id.is_(None), Review.owner_id != lead),
-        )
-    ).all()
-    for review in moved:
-        review.owner_id = lead
-    if moved:
-        record(
-            "reviews_owner_changed",
-            detail={
-                "child_id": plan.child_id,
-                "plan_id": plan.id,
-                "review_ids": [review.id for review in moved],
-                "owner_id": lead,
-            },
-        )
-    return len(moved)
 
 
 @dataclass(frozen=True)

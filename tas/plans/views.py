@@ -110,13 +110,16 @@ def close(child_id: int, plan_id: int):
     if not on.rights.closer:
         raise ReadOnly(on.plan, "close this plan")
     data = {"closed_on": today(), "version": on.plan.version}
-    form = ClosePlanForm(data=data if request.method == "GET" else None)
+    levels = shared_plans.returned_levels()
+    form = ClosePlanForm(data=data if request.method == "GET" else None, levels=levels)
     result = submit_change(
         form,
         on.plan,
         lambda version, values: shared_plans.close_plan(on.plan, version, values),
         thing="plan",
-        saved_form=lambda fresh: ClosePlanForm(formdata=None, data=ClosePlanForm.data_from(fresh)),
+        saved_form=lambda fresh: ClosePlanForm(
+            formdata=None, data=ClosePlanForm.data_from(fresh), levels=levels
+        ),
     )
     if result.saved:
         # No banner: the letter page says the plan is closed, and prints without it.

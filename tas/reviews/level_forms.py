@@ -10,12 +10,14 @@ from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitFi
 from wtforms.validators import DataRequired, Length
 
 from tas.forms import TasForm
+from tas.meetings import rules as meeting_rules
 from tas.organisations.forms import RecordForm, options, record_id
-from tas.plans.fields import DayField, select, text_area
+from tas.plans.fields import DayField, people, select, text_area
+from tas.plans.models import SharedPlan
 from tas.submissions import SentOnce
 from tas.templating import format_local_date
 
-from . import level_rules, rules
+from . import rules
 from .models import IfdReferral
 
 NO_MEETING = "Not decided at a meeting"
@@ -41,8 +43,6 @@ def short_text(label: str, *, longest: int, missing: str, **kwargs) -> StringFie
 
 def meeting_choices(meetings, prompt: str = NO_MEETING) -> list[SelectChoice]:
     """A meeting by reference, date and kind: no child's name anywhere."""
-    from tas.meetings import rules as meeting_rules
-
     return [
         SelectChoice("", prompt),
         *(
@@ -100,7 +100,41 @@ class StepForm(AddForm):
 
 
 class StepUpForm(StepForm):
+    """A step up; with an open plan, also whether the lead practitioner changes, and who."""
+
+    lead_changes = RadioField(
+        "Does the lead practitioner change?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+        validate_choice=False,  # checked with the lead chosen by tas.plans.leads
+    )
+    new_lead_practitioner = select(
+        "New lead practitioner",
+        description="Only if the lead practitioner changes: the link worker or practitioner "
+        "the family agreed will lead the plan now",
+        invalid_choice_message="Select a link worker or practitioner from the list",
+    )
     submit = SubmitField("Record the step up", widget=GovSubmitInput())
+
+    def __init__(self, *args, plan: SharedPlan | None = None, leads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is None:  # no plan, so no lead practitioner to change
+            del self.lead_changes
+            del self.new_lead_practitioner
+            return
+        self.new_lead_practitioner.choices = [
+            SelectChoice("", "Select the new lead practitioner"),
+            *people(person for person in leads if person.id != plan.lead_practitioner_id),
+        ]
+
+    def values(self) -> dict:
+        if "lead_changes" not in self:
+            return super().values()
+        return {
+            **super().values(),
+            "lead_changes": self.lead_changes.data,
+            "new_lead_practitioner_id": record_id(self.new_lead_practitioner.data),
+        }
 
 
 class StepDownForm(StepForm):
@@ -114,10 +148,9 @@ class StepDownForm(StepForm):
     submit = SubmitField("Record the step down", widget=GovSubmitInput())
 
     def __init__(self, *args, levels=(), **kwargs):
+        """`levels`: the levels this step down may go to (tas.reviews.level_rules)."""
         super().__init__(*args, **kwargs)
-        self.to_level.choices = options(
-            [choice for choice in levels if choice.code in level_rules.STEP_DOWN_LEVELS]
-        )
+        self.to_level.choices = options(levels)
 
     def values(self) -> dict:
         return {**super().values(), "to_level": self.to_level.data}
@@ -189,6 +222,36 @@ class DecisionForm(RecordForm):
             "decision": self.decision.data,
             "decided_on": self.decided_on.data,
             "feedback": self.feedback.data or None,
+        }
+
+
+class SocialWorkerForm(RecordForm):
+    """While Children's Social Care holds the plan: the social worker who leads, and their team."""
+
+    social_worker_name = short_text(
+        "Social worker's name", longest=200, missing="Enter the social worker's name"
+    )
+    social_worker_team = StringField(
+        "Team (optional)",
+        description="For example, Wakefield East Children in Need Team",
+        widget=GovTextInput(),
+        filters=[_stripped],
+        validators=[Length(max=200, message="The team must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Save the social worker", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_from(plan: SharedPlan) -> dict:
+        return {
+            "social_worker_name": plan.social_worker_name or "",
+            "social_worker_team": plan.social_worker_team or "",
+            "version": plan.version,
+        }
+
+    def values(self) -> dict:
+        return {
+            "social_worker_name": self.social_worker_name.data,
+            "social_worker_team": self.social_worker_team.data or None,
         }
 
 

@@ -19,10 +19,12 @@ from tas.meetings.access import may_organise_school
 from tas.meetings.access import visible as meetings_visible
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
+from tas.plans import rules as plan_rules
 from tas.plans.models import SharedPlan
 
 from . import level_rules, rules
 from .access import may_record_level
+from .handover import handover_meetings, since_step_down, social_worker_words
 from .levels import open_plan_of
 from .models import IfdReferral, Review, StepChange
 from .reviews import level_label, levels
@@ -58,6 +60,7 @@ class LevelPage:
     may_refer: bool = False
     may_step_down: bool = False
     may_book_handover: bool = False
+    handover_booked: list[Meeting] = field(default_factory=list)
     disagreeable: set[int] = field(default_factory=set)
     why_not: dict[str, str] = field(default_factory=dict)
 
@@ -91,9 +94,16 @@ class LevelPage:
 
     @staticmethod
     def plan_status_label(code: str) -> str:
-        from tas.plans import rules as plan_rules
-
         return plan_rules.label(plan_rules.PLAN_STATUSES, code)
+
+    @property
+    def held_by_social_care(self) -> bool:
+        return self.plan is not None and self.plan.status == "held_by_social_care"
+
+    @property
+    def social_worker(self) -> str | None:
+        """The lead contact while Social Care holds the plan: "Sam Social, social worker"."""
+        return social_worker_words(self.plan) if self.held_by_social_care else None
 
 
 def history_of(child_id: int, user: User) -> list[HistoryRow]:
@@ -170,4 +180,5 @@ def level_page(child: Child, user: User) -> LevelPage:
     page.disagreeable = {r.id for r in decided if page.may_record or r.referred_by_id == user.id}
     if page.handover_due is not None:
         page.may_book_handover = may_organise_school(user, child.school_id)
+        page.handover_booked = handover_meetings(child.id, since_step_down(page.handover_due))
     return page

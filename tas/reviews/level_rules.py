@@ -45,13 +45,26 @@ def step_up_refusal(levels: tuple[Choice, ...], current: str) -> str | None:
 
 
 def step_down_refusal(levels: tuple[Choice, ...], current: str) -> str | None:
-    """Why a step down from Children's Social Care cannot be recorded, or None."""
-    if current != SOCIAL_CARE:
+    """Why no step down can be recorded at the child's level, or None: from Children's Social
+    Care (a handover to early help), or within early help to any lower level (Targeted Early
+    Help to Early Help or Universal). There is nothing below the lowest level."""
+    if current != SOCIAL_CARE and not step_down_levels(levels, current):
         return (
-            f"The level of need is {label(levels, current)}, not {label(levels, SOCIAL_CARE)}: "
-            "a step down is recorded when Children's Social Care closes a case it holds"
+            f"The level of need is {label(levels, current)}, so there is no lower level to step "
+            "down to"
         )
     return None
+
+
+def step_down_levels(levels: tuple[Choice, ...], current: str) -> tuple[Choice, ...]:
+    """The levels a step down at the child's level may go to: from Children's Social Care,
+    Early Help or Targeted Early Help; within early help, every level below the child's."""
+    if current == SOCIAL_CARE:
+        return tuple(choice for choice in levels if choice.code in STEP_DOWN_LEVELS)
+    here = rank(levels, current)
+    return (
+        tuple(choice for choice in levels[:here] if choice.code != SOCIAL_CARE) if here > 0 else ()
+    )
 
 
 def referral_refusal(levels: tuple[Choice, ...], current: str) -> str | None:
@@ -132,5 +145,5 @@ def minutes_step_allowed(levels: tuple[Choice, ...], decision: str, current: str
     if step == "step_up":
         return step_up_refusal(levels, current) is None
     if step == "step_down":
-        return step_down_refusal(levels, current) is None
+        return current == SOCIAL_CARE
     return False

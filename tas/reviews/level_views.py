@@ -18,20 +18,15 @@ from tas.children.access import Access
 from tas.children.models import Child
 from tas.extensions import db
 from tas.organisations.services import StaleEdit
-from tas.plans.editing import submit_change, submit_new
+from tas.plans.editing import submit_new
+from tas.plans.leads import lead_candidates
 from tas.plans.services import today
 from tas.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 
-from . import access, from_minutes, level_rules, levels, referrals, rules
-from .level_forms import (
-    DecisionForm,
-    DisagreementForm,
-    ReferralForm,
-    StepDownForm,
-    StepUpForm,
-)
+from . import access, from_minutes, level_rules, levels, rules
+from .deciding_meetings import meetings_to_choose
+from .level_forms import StepDownForm, StepUpForm
 from .level_page import level_page
-from .models import IfdReferral
 from .reviews import level_label
 from .reviews import levels as configured_levels
 
@@ -59,7 +54,7 @@ def viewed(action: str, child_id: int, **detail) -> None:
     db.session.commit()
 
 
-def _not_now(child: Child, title: str, why: str, *, report_now: bool = False):
+def not_now(child: Child, title: str, why: str, *, report_now: bool = False):
     """This cannot be recorded at the child's level now: a page saying why (409 for a send),
     with the words on reporting a child at risk where a worry is being recorded."""
     page = render_template(
@@ -83,7 +78,7 @@ def level(child_id: int):
     )
 
 
-def _sent_before(form, child: Child):
+def sent_before(form, child: Child):
     """A form sent again says what the first send saved, before any check on the level (the
     first send changed it)."""
     once(form)
@@ -96,7 +91,7 @@ def _sent_before(form, child: Child):
     return None
 
 
-def _add_page(form, add: Callable[[dict], object], child: Child):
+def add_page(form, add: Callable[[dict], object], child: Child):
     """Send an add form once: (what was saved, a response to return instead, the status)."""
     once(form)
     try:
@@ -108,7 +103,7 @@ def _add_page(form, add: Callable[[dict], object], child: Child):
         return None, None, 409
 
 
-def _recordable(child_id: int) -> Child:
+def recordable(child_id: int) -> Child:
     access.require_level_change(current_user, child_id)
     child = db.session.get(Child, child_id)
     if child is None:  # pragma: no cover - the access check found it a moment ago
@@ -118,20 +113,23 @@ def _recordable(child_id: int) -> Child:
 
 @bp.route("/level/step-up", methods=BOTH)
 def step_up(child_id: int):
-    child = _recordable(child_id)
+    child = recordable(child_id)
     title = "Step up within early help"
     defaults = {"changed_on": today(), "decided_by": current_user.name}
+    plan = levels.open_plan_of(child.id)
     form = StepUpForm(
         data=defaults if request.method == "GET" else None,
-        meetings=levels.meetings_to_choose(child, current_user),
+        meetings=meetings_to_choose(child, current_user),
+        plan=plan,
+        leads=lead_candidates() if plan is not None else (),
     )
-    sent = _sent_before(form, child)
+    sent = sent_before(form, child)
     if sent is not None:
         return sent
     why = level_rules.step_up_refusal(configured_levels(), child.level_of_need)
     if why:
-        return _not_now(child, title, why)
-    change, instead, status = _add_page(
+        return not_now(child, title, why)
+    change, instead, status = add_page(
         form, lambda v: levels.step_up(child, current_user, v), child
     )
     if instead is not None:
@@ -142,157 +140,64 @@ def step_up(child_id: int):
     if request.method == "GET":
         viewed("level_step_up_opened", child_id)
     return render_template(
-        "reviews/levels/step.html", title=title, child=child, form=form, step="up"
+        "reviews/levels/step.html", title=title, child=child, form=form, step="up", plan=plan
     ), status
 
 
 @bp.route("/level/step-down", methods=BOTH)
 def step_down(child_id: int):
-    child = _recordable(child_id)
-    title = "Step down from Children's Social Care"
-    defaults = {"changed_on": today(), "decided_by": "Children's Social Care"}
+    """A step down: from Children's Social Care (a handover to early help follows), or within
+    early help to a lower level."""
+    child = recordable(child_id)
+    from_social_care = child.level_of_need == rules.SOCIAL_CARE
+    title = (
+        "Step down from Children's Social Care"
+        if from_social_care
+        else "Step down within early help"
+    )
+    decided_by = "Children's Social Care" if from_social_care else current_user.name
+    defaults = {"changed_on": today(), "decided_by": decided_by}
     form = StepDownForm(
         data=defaults if request.method == "GET" else None,
-        meetings=levels.meetings_to_choose(child, current_user),
-        levels=configured_levels(),
+        meetings=meetings_to_choose(child, current_user),
+        levels=level_rules.step_down_levels(configured_levels(), child.level_of_need),
     )
-    sent = _sent_before(form, child)
+    sent = sent_before(form, child)
     if sent is not None:
         return sent
     why = level_rules.step_down_refusal(configured_levels(), child.level_of_need)
     if why:
-        return _not_now(child, title, why)
-    change, instead, status = _add_page(
+        return not_now(child, title, why)
+    change, instead, status = add_page(
         form, lambda v: levels.step_down(child, current_user, v), child
     )
     if instead is not None:
         return instead
-    if change is not None:
+    if change is not None and change.kind == "step_down":
         flash(
             f"The step down to {level_label(change.to_level)} has been recorded: arrange the "
             "handover (TAF) meeting with the family",
             "success",
         )
         return redirect(level_url(child_id) + "#handover")
+    if change is not None:
+        flash(f"The step down to {level_label(change.to_level)} has been recorded", "success")
+        return redirect(level_url(child_id))
     if request.method == "GET":
         viewed("level_step_down_opened", child_id)
     return render_template(
-        "reviews/levels/step.html", title=title, child=child, form=form, step="down"
+        "reviews/levels/step.html",
+        title=title,
+        child=child,
+        form=form,
+        step="down" if from_social_care else "down_within",
     ), status
 
 
-@bp.route("/level/referrals/new", methods=BOTH)
-def refer(child_id: int):
-    child = _recordable(child_id)
-    title = "Record a referral to the IFD"
-    meetings = levels.meetings_to_choose(child, current_user)
-    data = None
-    if request.method == "GET":
-        wanted = request.args.get("meeting", "")
-        data = {"meeting": wanted} if wanted in {str(m.id) for m in meetings} else {}
-    form = ReferralForm(data=data, meetings=meetings)
-    sent = _sent_before(form, child)
-    if sent is not None:
-        return sent
-    why = level_rules.referral_refusal(configured_levels(), child.level_of_need)
-    if why:
-        return _not_now(child, title, why, report_now=True)
-    referral, instead, status = _add_page(
-        form, lambda v: referrals.refer(child, current_user, v), child
-    )
-    if instead is not None:
-        return instead
-    if referral is not None:
-        flash(f"Referral {referral.reference} to the IFD has been recorded", "success")
-        return redirect(level_url(child_id) + "#referrals")
-    if request.method == "GET":
-        viewed("ifd_referral_opened", child_id)
-    return render_template(
-        "reviews/levels/referral.html", title=title, child=child, form=form
-    ), status
+# Referrals to the IFD, the handover booking and the social worker have their own modules, on
+# the same blueprint.
+from . import handover_views, referral_views, social_worker_views  # noqa: E402
 
-
-def _referral_of(child_id: int, referral_id: int) -> IfdReferral:
-    referral = db.session.get(IfdReferral, referral_id)
-    if referral is None or referral.child_id != child_id:
-        abort(404)
-    return referral
-
-
-@bp.route("/level/referrals/<int:referral_id>/decision", methods=BOTH)
-def decision(child_id: int, referral_id: int):
-    child = _recordable(child_id)
-    referral = _referral_of(child_id, referral_id)
-    title = "Record the IFD's decision"
-    if referral.status != "awaiting_decision" and request.method == "GET":
-        viewed("ifd_decision_opened", child_id, referral_id=referral.id)
-        return render_template(
-            "reviews/levels/decision.html", title=title, child=child, referral=referral, form=None
-        )
-    form = DecisionForm(data=DecisionForm.data_from(referral) if request.method == "GET" else None)
-    result = submit_change(
-        form,
-        referral,
-        lambda version, values: referrals.record_decision(referral, current_user, version, values),
-        thing="referral",
-        saved_form=lambda fresh: DecisionForm(formdata=None, data=DecisionForm.data_from(fresh)),
-    )
-    if result.saved:
-        flash(f"The IFD's decision on referral {referral.reference} has been recorded", "success")
-        return redirect(level_url(child_id) + "#referrals")
-    if request.method == "GET":
-        viewed("ifd_decision_opened", child_id, referral_id=referral.id)
-    return render_template(
-        "reviews/levels/decision.html",
-        title=title,
-        child=child,
-        referral=referral,
-        form=form,
-        comparison=result.comparison,
-    ), result.status
-
-
-@bp.route("/level/referrals/<int:referral_id>/disagreement", methods=BOTH)
-def disagreement(child_id: int, referral_id: int):
-    referral = _referral_of(child_id, referral_id)
-    if not access.may_disagree(current_user, referral):
-        access.require_level_change(current_user, child_id)  # 404 or 403
-        abort(403)  # pragma: no cover - may_disagree covers everyone who passes that check
-    child = referral.child
-    title = "Record a professional disagreement"
-    if referral.status != "decided":
-        return _not_now(
-            child, title, "The IFD has not decided yet: there is nothing to disagree with"
-        )
-    form = DisagreementForm(
-        data=DisagreementForm.data_from(referral) if request.method == "GET" else None
-    )
-    result = submit_change(
-        form,
-        referral,
-        lambda version, values: referrals.record_disagreement(
-            referral, current_user, version, values
-        ),
-        thing="referral",
-        saved_form=lambda fresh: DisagreementForm(
-            formdata=None, data=DisagreementForm.data_from(fresh)
-        ),
-    )
-    if result.saved:
-        flash(
-            f"The disagreement with the decision on {referral.reference} has been recorded",
-            "success",
-        )
-        return redirect(level_url(child_id) + "#referrals")
-    if request.method == "GET":
-        viewed("ifd_disagreement_opened", child_id, referral_id=referral.id)
-    return render_template(
-        "reviews/levels/disagreement.html",
-        title=title,
-        child=child,
-        referral=referral,
-        form=form,
-        comparison=result.comparison,
-        escalation=rules.ESCALATION_PROCEDURE,
-        decision_label=rules.label(rules.IFD_DECISIONS, referral.decision),
-    ), result.status
+referral_views.register(bp)
+handover_views.register(bp)
+social_worker_views.register(bp)

@@ -80,9 +80,14 @@ class StepChange(db.Model):
     )
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A step up within early help may change the plan's lead practitioner: who leads from then.
+    new_lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     child: Mapped[Child] = relationship()
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    new_lead_practitioner: Mapped[User | None] = relationship(
+        foreign_keys=[new_lead_practitioner_id]
+    )
 
 
 class ReviewRule(db.Model):

@@ -1,5 +1,6 @@
 """Completing a review: its outcome, notes, who and when. A plan review also scores the plan's
-outcomes and opens the next plan review; a handover meeting held opens the first plan review;
+outcomes and opens the next plan review; a handover meeting held (never before the date of the
+handover meeting booked for the child) opens the first plan review;
 a handover rearranged opens a new handover review on the new date. One commit, audited.
 
 An IFD decision is not completed here: recording the IFD's decision on the child's level of
@@ -21,6 +22,7 @@ from tas.plans.services import check_version, commit, refuse_if, today
 from tas.plans.shared_plans import keep_plan_review, open_plan_of
 
 from . import reviews, rules
+from .handover import held_too_early
 from .models import Review
 
 HELD = "held"
@@ -109,6 +111,9 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
         problems["completed_on"] = (
             "The date the review was completed must be on or after the day the plan started"
         )
+    too_early = held_too_early(review, values["outcome"], completed_on)
+    if too_early and "completed_on" not in problems:
+        problems["completed_on"] = too_early
     next_on: date | None = values.get("next_on")
     if review.kind == "handover_meeting" and values["outcome"] == REARRANGED:
         if next_on is None:

@@ -76,6 +76,8 @@ STEP_KINDS = (
     Choice("step_up_early_help", "Step up within early help"),
     Choice("step_up_social_care", "Step up to Children's Social Care (IFD decision)"),
     Choice("step_down", "Step down from Children's Social Care"),
+    Choice("step_down_early_help", "Step down within early help"),
+    Choice("plan_closed", "Shared plan closed"),
     Choice("ifd_decision", "IFD decision"),
     Choice("other", "Other change"),
 )

@@ -148,7 +148,10 @@ def test_a_taf_meeting_at_the_familys_home_keeps_the_address_to_those_who_need_i
     coordinator = login_as("coordinator")
     shown = section(coordinator.get(f"/meetings/{meeting.id}"), "arrangements")
     assert "12 Example Road" not in shown
-    assert "The family's home (the address is shown to organisers and invited people only)" in shown
+    assert (
+        "The family's home (the address is shown only to the organisers and the agencies "
+        "involved with the child)"
+    ) in shown
 
 
 @pytest.mark.parametrize(

@@ -204,6 +204,7 @@ def test_closing_keeps_the_plan_read_only_and_a_new_one_can_start(login_as):
         {
             "closed_on": day(date(2026, 10, 12)),
             "closure_reason": "Things are going well at home and school.",
+            "returned_to_level": "universal",
             "version": str(plan.version),
         },
     )

@@ -33,7 +33,7 @@ POSTED = {
 
 def level_rules_of_app():
     rules = [r for r in current_app.url_map.iter_rules() if r.endpoint.startswith("levels.")]
-    assert len(rules) == 6, rules
+    assert len(rules) == 8, rules
     return sorted(rules, key=lambda rule: len(rule.rule))
 
 

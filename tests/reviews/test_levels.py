@@ -123,6 +123,7 @@ STEP_UP = {
     "changed_on": day(date(2026, 11, 26)),
     "reason": "Worries about attendance are growing",
     "decided_by": "Lin Link",
+    "lead_changes": "no",
 }
 
 
@@ -168,7 +169,7 @@ def test_the_level_page_shows_the_level_its_history_referrals_and_reviews(app):
     assert f"Plan review 4 December 2026 {setting.link_worker.name}" in text
     assert "Record a step up within early help" in text
     assert "Record a referral to the IFD" in text
-    assert "Record a step down" not in text
+    assert "Record a step down" in text  # within early help, to Universal
     assert "not how you report a child at risk" in text
     [event] = audit_events("level_viewed")
     assert event.target_id == setting.child.id and event.detail == {"child_id": setting.child.id}

@@ -5,6 +5,7 @@ to book the handover meeting."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import time_machine
@@ -14,7 +15,7 @@ from tas.plans.models import SharedPlan
 from tests import factories
 from tests.conftest import csrf_from
 
-from .helpers import child_with_plan, day, error_summary, page_text
+from .helpers import child_with_plan, day, error_summary, field_value, page_text
 from .test_levels import (
     browser_for,
     gp_kinds,
@@ -31,6 +32,20 @@ STEP_DOWN = {
     "reason": "Child in need plan closed; family agreed to early help",
     "decided_by": "Children's Social Care",
 }
+
+
+WITHIN = {
+    "to_level": "universal",
+    "changed_on": day(date(2026, 11, 26)),
+    "reason": "Attendance back to normal; no targeted support needed",
+    "decided_by": "TAS meeting",
+}
+
+
+def radio_values(response, name: str) -> list[str]:
+    return re.findall(
+        rf'name="{name}" type="radio" value="([^"]*)"', response.get_data(as_text=True)
+    )
 
 
 def step_down_url(child) -> str:
@@ -96,7 +111,7 @@ def test_a_step_down_reopens_the_plan_and_opens_the_handover_review(app):
     assert "The step down to Early Help has been recorded" in text
     assert "a handover (TAF) meeting with the family is due by 5 January 2027" in text
     assert "Book the handover (TAF) meeting" in text
-    booking = f'href="/meetings/new?school={setting.school.id}&amp;kind=taf"'
+    booking = f'href="/children/{setting.child.id}/level/handover"'
     assert booking in page.get_data(as_text=True)
 
 
@@ -140,21 +155,54 @@ def test_without_a_plan_the_recorder_owns_the_handover(app):
     )
 
 
-def test_a_step_down_is_only_for_a_case_social_care_holds(app):
+def test_a_step_down_within_early_help_goes_from_targeted_to_universal(app):
     setting = child_with_plan(level="targeted_early_help")
+    practice_told(setting)
+    browser = browser_for(app, setting.dsl)
+
+    opened = browser.get(step_down_url(setting.child))
+    wrong = send(browser, step_down_url(setting.child), {**WITHIN, "to_level": "social_care"})
+    response = send(browser, step_down_url(setting.child), WITHIN)
+    page = page_text(browser.get(response.headers["Location"]))
+
+    text = page_text(opened)
+    assert "Step down within early help" in text
+    assert radio_values(opened, "to_level") == ["universal", "early_help"]
+    assert field_value(opened, "decided_by") == setting.dsl.name
+    assert error_summary(wrong) == {"to_level": "Select the level of need the child steps down to"}
+    assert WITHIN["reason"] in page_text(wrong)
+    assert response.status_code == 302
+    [change] = step_changes(setting.child.id)
+    assert (change.kind, change.from_level, change.to_level) == (
+        "step_down_early_help",
+        "targeted_early_help",
+        "universal",
+    )
+    assert change.child.level_of_need == "universal"
+    plan = db.session.get(SharedPlan, setting.plan.id)
+    assert (plan.status, plan.level_of_need) == ("open", "universal")
+    assert reviews_of(setting.child.id) == []  # no handover within early help
+    assert gp_kinds(plan.id) == ["initial", "step_down"]
+    assert "The step down to Universal has been recorded" in page
+    assert "Level of need now Universal" in page
+    assert "Step down within early help: Targeted Early Help to Universal" in page
+
+
+def test_there_is_no_step_down_from_the_lowest_level(app):
+    setting = child_with_plan(level="universal")
     browser = browser_for(app, setting.dsl)
 
     opened = browser.get(step_down_url(setting.child))
     sent = browser.client.post(
         step_down_url(setting.child),
-        data={"csrf_token": csrf_from(opened.get_data(as_text=True)), **STEP_DOWN},
+        data={"csrf_token": csrf_from(opened.get_data(as_text=True)), **WITHIN},
     )
 
-    assert "not Children's Social Care" in page_text(opened)
+    assert "there is no lower level to step down to" in page_text(opened)
     assert "Record the step down" not in page_text(opened)
+    assert "Record a step down" not in page_text(browser.get(level_url(setting.child)))
     assert sent.status_code == 409
     assert step_changes(setting.child.id) == []
-    assert reviews_of(setting.child.id) == []
 
 
 def test_a_step_down_needs_a_level_and_keeps_what_was_typed(app):

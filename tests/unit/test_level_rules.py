@@ -108,10 +108,25 @@ def test_the_refusals_say_why_in_the_configured_words():
         CUSTOM, "targeted_early_help"
     )
     assert "record the step down" in level_rules.step_up_refusal(CUSTOM, "social_care")
-    assert "not Statutory" in level_rules.step_down_refusal(CUSTOM, "early_help")
+    assert "no lower level" in level_rules.step_down_refusal(CUSTOM, "universal")
+    assert level_rules.step_down_refusal(CUSTOM, "early_help") is None
     assert level_rules.step_down_refusal(CUSTOM, "social_care") is None
     assert "social worker" in level_rules.referral_refusal(CUSTOM, "social_care")
     assert level_rules.referral_refusal(CUSTOM, "targeted_early_help") is None
+
+
+@pytest.mark.parametrize(
+    ("current", "offered"),
+    [
+        ("social_care", ["early_help", "targeted_early_help"]),
+        ("targeted_early_help", ["universal", "early_help"]),
+        ("early_help", ["universal"]),
+        ("universal", []),
+    ],
+)
+def test_a_step_down_goes_to_a_lower_level(current, offered):
+    found = level_rules.step_down_levels(DEFAULT_LEVELS, current)
+    assert [choice.code for choice in found] == offered
 
 
 @pytest.mark.parametrize(

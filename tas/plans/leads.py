@@ -1,0 +1,105 @@
+"""Who may lead a shared plan, and the plan's reviews following its lead practitioner. Both the
+plan's own pages and a step up within early help (tas.reviews.levels) change the lead, so this
+sits below both."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.reviews.models import Review
+
+from .models import SharedPlan
+
+LEAD_ROLES = ("link_worker", "practitioner")
+
+
+def lead_candidates() -> list[User]:
+    """The people who may lead a plan: active link workers and practitioners."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.agency))
+            .where(User.role.in_(LEAD_ROLES), User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def lead_problems(lead_id: int | None, field: str = "lead_practitioner") -> dict[str, str]:
+    """The lead chosen must be an active link worker or practitioner (none chosen is allowed)."""
+    if lead_id is None:
+        return {}
+    lead = db.session.get(User, lead_id)
+    if lead is None or lead.role not in LEAD_ROLES or not lead.active:
+        return {field: "Select a link worker or practitioner from the list"}
+    return {}
+
+
+def move_review_owner(plan: SharedPlan) -> int:
+    """The plan's open and paused reviews follow a new lead practitioner (an IFD decision stays
+    with its referrer; with no lead named, reviews keep their owner); how many moved."""
+    lead = plan.lead_practitioner_id
+    if lead is None:
+        return 0
+    moved = db.session.scalars(
+        select(Review).where(
+            Review.plan_id == plan.id,
+            Review.status.in_(("open", "paused")),
+            Review.kind != "ifd_decision",
+            or_(Review.owner_id.is_(None), Review.owner_id != lead),
+        )
+    ).all()
+    for review in moved:
+        review.owner_id = lead
+    if moved:
+        record(
+            "reviews_owner_changed",
+            detail={
+                "child_id": plan.child_id,
+                "plan_id": plan.id,
+                "review_ids": [review.id for review in moved],
+                "owner_id": lead,
+            },
+        )
+    return len(moved)
+
+
+def lead_change_problems(
+    changes: str | None, lead_id: int | None, plan: SharedPlan
+) -> dict[str, str]:
+    """Field -> what to put right, for "does the lead practitioner change?" and who leads."""
+    if changes not in ("yes", "no"):
+        return {"lead_changes": "Select whether the lead practitioner changes"}
+    if changes == "no":
+        return {}
+    if lead_id is None:
+        return {"new_lead_practitioner": "Select the new lead practitioner"}
+    if lead_id == plan.lead_practitioner_id:
+        return {
+            "new_lead_practitioner": "Select someone other than the present lead practitioner, "
+            "or answer that the lead practitioner does not change"
+        }
+    return lead_problems(lead_id, "new_lead_practitioner")
+
+
+def change_lead(plan: SharedPlan, lead_id: int, **detail: int) -> None:
+    """A new lead practitioner for the plan, audited (ids only); the plan's open reviews follow.
+    In the caller's transaction."""
+    before, plan.lead_practitioner_id = plan.lead_practitioner_id, lead_id
+    db.session.flush()
+    record(
+        "plan_changed",
+        target=plan,
+        detail={
+            "fields": ["lead_practitioner_id"],
+            "child_id": plan.child_id,
+            "from": before,
+            "to": lead_id,
+            **detail,
+        },
+    )
+    move_review_owner(plan)
