@@ -50,6 +50,11 @@ def look(page: Page, name: str) -> None:
 def submit(page: Page, button: str) -> None:
     page.locator("main form").get_by_role("button", name=button).click()
     page.wait_for_load_state()
+    if page.locator("#closed-day").count():
+        # A date picked relative to today fell on a weekend or holiday: confirm it, as asked.
+        page.get_by_label(re.compile(r"(on|to) this day anyway")).check()
+        page.locator("main form").get_by_role("button", name=button).click()
+        page.wait_for_load_state()
 
 
 def shows_errors(page: Page, name: str, *messages: str) -> None:
