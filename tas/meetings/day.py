@@ -361,10 +361,12 @@ def mark_held(meeting: Meeting, version: int | None, reason: str | None = None) 
     (the audit says a reason was given and which decisions were open, never what it says)."""
     check_version(meeting, version)
     missing = missing_for_held(standing_items(meeting.id), standing_invitations(meeting.id))
+    if missing:
+        raise NotComplete(missing)
     staying = open_decisions.left_open(open_decisions.of_meeting(meeting.id))
     problem = decision_rules.reason_problem(len(staying), reason)
-    if missing or problem:
-        raise NotComplete(missing, problem)
+    if problem:  # asked once nothing else is missing: one error summary at a time
+        raise NotComplete([], problem)
 
     def write() -> None:
         meeting.status = "held"
