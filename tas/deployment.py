@@ -40,6 +40,7 @@ def deployment_problems(config: Mapping) -> list[str]:
         *_proxy_problems(config),
         *_mail_problems(config),
         *_database_problems(config),
+        *_calendar_problems(config),
     ]
 
 
@@ -126,6 +127,20 @@ def _database_problems(config: Mapping) -> list[str]:
         "SQLite lets one process write at a time, so gunicorn's workers and the scheduler "
         "queue behind each other and fail with 'database is locked' under load; and it has no "
         "database roles, so anyone who can write the file can erase the audit log."
+    ]
+
+
+def _calendar_problems(config: Mapping) -> list[str]:
+    """Calendar UIDs end in a domain set once, before the first invitation (DESIGN.md section
+    5): a placeholder left in place would have to change later, doubling every meeting in
+    people's calendars."""
+    domain = str(config.get("CALENDAR_UID_DOMAIN") or "").strip().lower().rstrip(".")
+    if domain and "." in domain and not domain.endswith((".example", ".invalid", ".test")):
+        return []
+    return [
+        "TAS_CALENDAR_UID_DOMAIN is not the partnership's own domain: set it once, before the "
+        "first invitation goes out, to a domain the partnership holds (such as "
+        "safeguarding-partnership.org.uk), and never change it."
     ]
 
 

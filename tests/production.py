@@ -21,6 +21,7 @@ def production_settings(**extra) -> dict:
         "PROXY_FIX_X_FOR": 1,
         "PROXY_FIX_X_PROTO": 1,
         "MAIL_SERVER": None,
+        "CALENDAR_UID_DOMAIN": "tas.example.org.uk",
         **extra,
     }
 
@@ -36,5 +37,6 @@ def production_environment(**extra: str) -> dict[str, str]:
         "TAS_PROXY_FIX_X_FOR": "1",
         "TAS_PROXY_FIX_X_PROTO": "1",
         "TAS_SQLALCHEMY_DATABASE_URI": UNUSED_POSTGRES,
+        "TAS_CALENDAR_UID_DOMAIN": settings["CALENDAR_UID_DOMAIN"],
         **extra,
     }

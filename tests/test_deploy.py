@@ -201,3 +201,10 @@ def test_proxy_hops_may_follow_a_documented_other_deployment():
 
 def test_the_documented_deployment_passes_every_setting_check():
     assert _problems() == []
+
+
+@pytest.mark.parametrize("domain", [None, "", "partnership.example", "tas.invalid", "localhost"])
+def test_check_deploy_fails_until_the_calendar_uid_domain_is_the_partnerships(domain):
+    [problem] = _problems(CALENDAR_UID_DOMAIN=domain)
+    assert "TAS_CALENDAR_UID_DOMAIN" in problem and "never change it" in problem
+    assert _problems(CALENDAR_UID_DOMAIN="lscp.example-council.gov.uk") == []
