@@ -5,6 +5,8 @@ PostgreSQL, axe-core on every page visited:
   it under "Cancelled", never under "Upcoming";
 - Future in Mind, invited to every date of a termly series, answers them all at once on the
   series page, then changes one date;
+- the triage of a new request for Amelia Khan (already on the agenda of an Oakfield meeting,
+  from the demo's accepted request) shows that meeting as "Already on the agenda", not offered;
 - the anonymous consultation form offers TAS meetings only.
 Each journey makes its own meetings through the pages (the demo data is shared)."""
 
@@ -18,6 +20,7 @@ from .conftest import each_database
 from .meeting_steps import (
     DSL,
     FARAH,
+    LINK_WORKER,
     banner,
     choose,
     fill_date,
@@ -120,3 +123,26 @@ def test_the_anonymous_consultation_form_offers_tas_meetings_only(open_page, ser
     for text in options.all_inner_texts():
         assert "TAF" not in text and "Keeping-in-touch" not in text, text
     look(page, "consultation-tas-meetings-only")
+
+
+@each_database
+def test_triage_shows_the_meetings_the_child_is_already_on(open_page, server):
+    page = open_page().page
+    sign_in(page, DSL)
+    page.goto("/requests/new")
+    child = page.get_by_label("Child", exact=True)
+    amelia = child.locator("option", has_text="Amelia Khan").first.get_attribute("value")
+    child.select_option(amelia)
+    page.get_by_label("Why you want the child discussed").fill("Still not eating lunch.")
+    page.get_by_label("What the school has already tried").fill("A quiet lunch room.")
+    page.get_by_label("The child's own views").fill("Amelia says lunch is too loud.")
+    submit(page, "Send the request")
+    request_url = page.url
+
+    worker = open_page().page
+    sign_in(worker, LINK_WORKER)
+    worker.goto(request_url)
+    already = worker.locator("#already-on-agenda")
+    expect(already).to_contain_text("Amelia Khan is already on the agenda of")
+    expect(already).to_contain_text("Already on the agenda")
+    look(worker, "triage-already-on-agenda")
