@@ -358,7 +358,9 @@ def test_only_people_who_book_meetings_set_up_a_series(login_as, role):
     assert browser.submit("/meetings/series/new", {}, page="/").status_code == 403
 
 
-def test_a_series_page_is_for_the_schools_organisers_only(visitor, login_as):
+def test_a_series_page_is_not_for_a_dsl_or_coordinator_of_another_school_nor_a_missing_series(
+    visitor, login_as
+):
     setting = school_with_meeting()
     school_year()
     db.session.commit()
