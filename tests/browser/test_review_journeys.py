@@ -331,6 +331,7 @@ def test_a_step_up_within_early_help_and_a_daily_digest(open_page):
     expect(page.get_by_label("Reason", exact=True)).to_have_value(STEP_UP_REASON)
     expect(page.get_by_label("Who decided")).to_have_value("Dana Shah")
     fill_date(page, "Date of the decision", today())
+    choose(page, "Does the lead practitioner change?", "No")
     submit(page, "Record the step up")
     banner(page, "The step up to Targeted Early Help has been recorded")
     expect(page.locator("h1")).to_have_text("Level of need")
