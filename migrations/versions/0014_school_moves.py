@@ -20,8 +20,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The day the child moves (or moved) school, asked when the move is recorded. Moves
+    # recorded before this was asked keep no day: the pages show the day they were recorded.
+    with op.batch_alter_table("school_move", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("moved_on", sa.Date(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("school_move", schema=None) as batch_op:
+        batch_op.drop_column("moved_on")

@@ -10,7 +10,7 @@ from tas.forms import TasForm
 from tas.organisations.forms import RecordForm, name_field, options, record_id
 from tas.plans.fields import marker_values, markers_field, markers_from
 
-from .fields import blank_as_none, optional_note, optional_text
+from .fields import DayMonthYearField, blank_as_none, optional_note, optional_text
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
@@ -104,7 +104,13 @@ class SchoolMoveForm(RecordForm):
         validators=[DataRequired("Select the child's new school")],
         invalid_choice_message="Select the child's new school",
     )
-    submit = SubmitField("Change school", widget=GovSubmitInput())
+    moved_on = DayMonthYearField(
+        "Date of the move",
+        missing="Enter the date the child moves school",
+        description="The child's first day at the new school, for example 2 11 2026. It can be "
+        "up to a year ago or up to 3 months ahead.",
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

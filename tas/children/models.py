@@ -62,7 +62,8 @@ class SchoolMove(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     from_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     to_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
-    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when recorded
+    moved_on: Mapped[date | None] = mapped_column(Date)  # the day of the move (None: older rows)
     read_only_until: Mapped[datetime] = mapped_column(UTCDateTime)
     moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

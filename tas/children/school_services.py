@@ -1,95 +1,18 @@
-"""A child's school: changing it, sending the child protection file on, and which of the
-school's staff a DSL lets see the child."""
+"""A child's school: sending the child protection file on after a move (school_moves), and
+which of the school's staff a DSL lets see the child."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
-from tas.organisations.models import School, User
-from tas.school_calendar import SchoolClosures, academic_year
+from tas.organisations.models import User
 
-from . import records, rules
+from . import records
 from .models import Child, FileTransfer, SchoolMove, StaffGrant
-
-# ---------------------------------------------------------------- moving school
-
-
-def school_closures(today):
-    """Bank holidays and the school holidays of this academic year and the next (term dates)."""
-    from tas.meetings.models import Term
-
-    year = academic_year(today)
-    terms = db.session.scalars(select(Term).where(Term.academic_year.in_((year, year + 1))))
-    return SchoolClosures.of(
-        ENGLAND_AND_WALES, [period for term in terms for period in term.school_periods]
-    )
-
-
-def schools_to_move_to(child: Child) -> list[School]:
-    return list(
-        db.session.scalars(select(School).where(School.id != child.school_id).order_by(School.name))
-    )
-
-
-def move_school(
-    user: User, child: Child, version: int | None, to_school_id: int, now: datetime | None = None
-) -> SchoolMove:
-    """Move the child to another school: the new school has the record at once, the old one
-    reads it for a set time, and its DSL is asked to send the child protection file on
-    (KCSIE: within 5 school days, receipt confirmed). Staff grants at the old school end."""
-    if version is None or version != child.version:
-        raise records.StaleEdit
-    if to_school_id == child.school_id or db.session.get(School, to_school_id) is None:
-        raise records.Refused({"school": "Select the child's new school"})
-    now = now or utcnow()
-    config = current_app.config
-    move = SchoolMove(
-        child_id=child.id,
-        from_school_id=child.school_id,
-        to_school_id=to_school_id,
-        moved_at=now,
-        read_only_until=now + timedelta(days=config["OLD_SCHOOL_READ_ONLY_DAYS"]),
-        moved_by_id=user.id,
-    )
-    today = local(now).date()
-    due = rules.add_school_days(today, config["FILE_TRANSFER_SCHOOL_DAYS"], school_closures(today))
-    transfer = FileTransfer(move=move, due_on=due)
-    ended = list(
-        db.session.scalars(
-            select(StaffGrant).where(
-                StaffGrant.child_id == child.id, StaffGrant.revoked_at.is_(None)
-            )
-        )
-    )
-
-    def write() -> None:
-        for grant in ended:
-            grant.revoked_at = now
-        child.school_id = to_school_id
-        db.session.add_all([move, transfer])
-        db.session.flush()  # a competing change to the child shows here
-        record(
-            "child_school_changed",
-            target=child,
-            detail={
-                "from_school_id": move.from_school_id,
-                "to_school_id": to_school_id,
-                "file_transfer_due_on": due.isoformat(),
-                "staff_grants_ended": len(ended),
-            },
-        )
-
-    records.commit(write)
-    return move
-
 
 # ---------------------------------------------------------------- the child protection file
 

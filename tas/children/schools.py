@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from tas.extensions import db
 
-from . import access, school_services, services
+from . import access, school_moves, school_services, services
 from .access import Access
 from .family_forms import SchoolMoveForm, StaffGrantForm
 from .records import Refused, StaleEdit
@@ -37,21 +37,34 @@ def _child_url(child_id: int) -> str:
 
 
 def move(child_id: int):
-    """The current school's DSL or a link worker moves the child to another school."""
+    """The current school's DSL or a link worker moves the child to another school: the school
+    and the date of the move, then a page saying what will change; nothing changes until the
+    move is confirmed there."""
     level = access.require(current_user, child_id, Access.EDIT)
     row = services.child_record(child_id)
     if not services.can_move_school(current_user, row, level):
         abort(403)
-    form = SchoolMoveForm(schools=school_services.schools_to_move_to(row))
+    form = SchoolMoveForm(schools=school_moves.schools_to_move_to(row))
     status = 200
     if request.method == "GET":
         services.record_read(child_id, "school_move_opened", level)
         form.version.data = str(row.version)
     elif form.validate_on_submit():
         try:
-            school_services.move_school(
-                current_user, row, form.loaded_version(), form.new_school_id()
-            )
+            if request.form.get("confirm") == "yes":
+                school_moves.move_school(
+                    current_user,
+                    row,
+                    form.loaded_version(),
+                    form.new_school_id(),
+                    form.moved_on.data,
+                )
+                flash("The child's school has been changed", "success")
+                return redirect(_child_url(child_id))
+            if request.form.get("change") != "yes":
+                services.record_read(child_id, "school_move_checked", level)
+                check = school_moves.check_move(row, form.new_school_id(), form.moved_on.data)
+                return render_template("children/move_check.html", form=form, check=check)
         except Refused as refused:
             form.show(refused.problems)
         except StaleEdit:
@@ -62,9 +75,6 @@ def move(child_id: int):
                 "current school and choose again"
             ]
             status = 409
-        else:
-            flash("The child's school has been changed", "success")
-            return redirect(_child_url(child_id))
     return render_template("children/move.html", form=form, child=row), status
 
 

@@ -20,11 +20,22 @@ from tests.conftest import Visitor
 from tests.organisations.helpers import audit_events, error_summary, page_text, saved, version_on
 
 
-def moved(browser, child, to_school):
-    """Move the child through the form, as the signed-in person."""
+def as_typed(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+def moved(browser, child, to_school, on: date | None = None):
+    """Move the child through the form and its check page, as the signed-in person."""
     url = f"/children/{child.id}/school"
     page = browser.get(url)
-    return browser.submit(url, {"school": str(to_school.id), "version": version_on(page)})
+    chosen = {
+        "school": str(to_school.id),
+        "moved_on": as_typed(on or today()),
+        "version": version_on(page),
+    }
+    check = browser.submit(url, chosen)
+    assert check.status_code == 200 and "Check the change of school" in page_text(check)
+    return browser.submit(url, {**chosen, "confirm": "yes"})
 
 
 @pytest.fixture
@@ -140,12 +151,18 @@ def test_moving_refuses_the_same_school_and_a_stale_form(schools_and_dsls):
     assert f'<option value="{old_dsl.user.school_id}"' not in page.get_data(as_text=True)
     assert f'<option value="{new_dsl.user.school_id}"' in page.get_data(as_text=True)
 
-    same = old_dsl.submit(url, {"school": str(old_dsl.user.school_id), "version": "1"})
+    on = as_typed(today())
+    same = old_dsl.submit(
+        url, {"school": str(old_dsl.user.school_id), "moved_on": on, "version": "1"}
+    )
     assert error_summary(same) == {"school": "Select the child's new school"}
 
     child.known_to = "Changed by someone else"
     db.session.commit()
-    stale = old_dsl.submit(url, {"school": str(new_dsl.user.school_id), "version": "1"})
+    stale = old_dsl.submit(
+        url,
+        {"school": str(new_dsl.user.school_id), "moved_on": on, "version": "1", "confirm": "yes"},
+    )
     assert stale.status_code == 409
     assert "Someone else changed this child's record" in page_text(stale)
     assert saved(Child, child.id).school_id == old_dsl.user.school_id
