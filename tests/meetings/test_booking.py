@@ -423,8 +423,9 @@ def test_an_end_time_the_clocks_repeat_can_be_before_the_start_on_the_wall_clock
 
 @pytest.mark.parametrize("kind", ["taf", "not-a-kind"])
 def test_the_booking_form_takes_the_meeting_type_from_the_link(visitor, kind):
-    """The level page links a step down's handover to /meetings/new?kind=taf; an unknown type
-    in the address is ignored."""
+    """A link may choose the meeting type (/meetings/new?kind=taf); an unknown type in the
+    address is ignored. (A step down's handover is booked from the level page's own handover
+    page: tests/reviews/test_handover_meeting.py.)"""
     setting = school_with_meeting()
     visitor.sign_in(setting.dsl.email)
 
