@@ -392,13 +392,21 @@ class FamilyVersion:
     show_minutes: bool
     actions: list[ActionLine]
     left_out: bool
+    lead: User | None = None  # the lead practitioner of the child's plan: whom the family asks
 
 
 def family_version(meeting: Meeting, item: AgendaItem) -> FamilyVersion:
     every = actions_agreed(meeting.id, item.child_id)
     shown = [line for line in every if not minutes_rules.marked(line.action)]
     hidden_minutes = minutes_rules.marked(item)
-    return FamilyVersion(not hidden_minutes, shown, hidden_minutes or len(shown) < len(every))
+    lead = db.session.scalar(
+        select(User)
+        .join(SharedPlan, SharedPlan.lead_practitioner_id == User.id)
+        .options(joinedload(User.agency))
+        .where(SharedPlan.child_id == item.child_id, SharedPlan.status != "closed")
+        .limit(1)
+    )
+    return FamilyVersion(not hidden_minutes, shown, hidden_minutes or len(shown) < len(every), lead)
 
 
 def viewed(action: str, target, **detail) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tas.auth import devices
 from tas.extensions import db
+from tas.organisations import safeguarding
 
 bp = Blueprint("pages", __name__)
 
@@ -26,6 +27,7 @@ def home():
         attention=for_home(current_user),
         reviews=reviews.for_home(current_user),
         undelivered=undelivered,
+        worried=safeguarding.worried_words(current_user),
     )
 
 

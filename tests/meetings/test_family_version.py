@@ -102,3 +102,24 @@ def test_the_family_version_is_for_organisers_only(app):
     assert browser_for(app, coordinator).get(url).status_code == 403
     assert browser_for(app, other_dsl).get(url).status_code == 404
     assert audit_events("family_version_viewed") == []
+
+
+def test_the_family_is_told_how_to_reach_the_lead_practitioner_not_the_school(app):
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada")
+    minuted(item)
+    agency = factories.agency(name="Early Help Hub")
+    lead = factories.user(
+        "link_worker", name="Lee Lead", email="lee.lead@example.org", agency=agency
+    )
+    open_plan(child, lead_practitioner=lead)
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+
+    text = page_text(chair.get(f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version"))
+
+    assert (
+        "Contact Lee Lead at Early Help Hub, Ada's lead practitioner: email lee.lead@example.org"
+        in text
+    )
+    assert "Talk to Ada's school" not in text
