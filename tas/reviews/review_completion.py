@@ -15,9 +15,11 @@ from datetime import date
 from sqlalchemy import select
 
 from tas.audit.services import record
+from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
+from tas.plans.rules import review_day_problem
 from tas.plans.services import check_version, commit, refuse_if, today
 from tas.plans.shared_plans import keep_plan_review, open_plan_of
 
@@ -116,6 +118,10 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
         problems["completed_on"] = too_early
     next_on: date | None = values.get("next_on")
     if review.kind == "handover_meeting" and values["outcome"] == REARRANGED:
+        # The rearranged date only records when the meeting now is, so a weekend or bank
+        # holiday is not refused here: a handover meeting may be held at the family's home on
+        # any day, and booking one on a closed day is a warning to confirm (tas.meetings), not
+        # an error. The review it opens is due that day.
         if next_on is None:
             problems["next_on"] = "Enter the date the handover meeting has been rearranged for"
         elif completed_on is not None and next_on < completed_on:
@@ -123,8 +129,12 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
                 "The rearranged meeting must be on or after the date the review was completed"
             )
     next_review = review.kind == "plan_review" and context.plan_open
-    if next_review and next_on is not None and completed_on is not None and next_on <= completed_on:
-        problems["next_on"] = "The next review date must be after the date of this review"
+    if next_review and next_on is not None:
+        if completed_on is not None and next_on <= completed_on:
+            problems["next_on"] = "The next review date must be after the date of this review"
+        elif not rules.is_working_day(next_on, ENGLAND_AND_WALES):
+            # A plan review falls on a working day, as on the plan form (tas.plans.rules).
+            problems["next_on"] = review_day_problem(next_on, ENGLAND_AND_WALES)
     return problems
 
 
@@ -202,5 +212,8 @@ def _what_follows(
     first_plan_review = review.kind == "handover_meeting" and review.outcome == HELD
     if not (review.kind == "plan_review" or first_plan_review) or not context.plan_open:
         return None
-    plan.next_review_on = next_on or next_due(review, completed_on)
+    # A handover held counts its first plan review by the rule: the date asked on its form is
+    # only that of a rearranged meeting.
+    typed = next_on if review.kind == "plan_review" else None
+    plan.next_review_on = typed or next_due(review, completed_on)
     return keep_plan_review(plan, plan.next_review_on, by)

@@ -200,6 +200,50 @@ def test_what_to_put_right_when_completing_a_plan_review(app, sent, problems):
     assert db.session.scalars(select(OutcomeScore)).all() == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        (
+            date(2027, 1, 16),
+            "The next review date must be a working day: 16 January 2027 is a Saturday. "
+            "Choose Monday 18 January 2027 or another working day",
+        ),
+        (
+            date(2026, 12, 28),  # Boxing Day's substitute; the 29th is a working day
+            "The next review date must be a working day: 28 December 2026 is a bank holiday. "
+            "Choose Tuesday 29 December 2026 or another working day",
+        ),
+    ],
+)
+def test_a_next_review_date_on_a_closed_day_is_refused_naming_the_next_working_day(
+    app, typed, problem
+):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    refused = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(TODAY),
+            "next_on": day(typed),
+            "notes": "Attendance up",
+            "version": "1",
+        },
+    )
+
+    assert refused.status_code == 200
+    assert error_summary(refused) == {"next_on": problem}
+    assert date_shown(refused, "next_on") == [str(typed.day), str(typed.month), str(typed.year)]
+    assert "Attendance up" in refused.get_data(as_text=True)
+    assert saved_review(review.id).status == "open"
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2026, 12, 4)
+
+
 def test_no_new_plan_review_while_social_care_holds_the_plan(app):
     setting = child_with_plan(status="held_by_social_care")
     review = factories.review(
@@ -297,6 +341,64 @@ def test_a_handover_rearranged_opens_a_new_handover_review_on_the_new_date(app):
         ("open", None, date(2026, 12, 3)),
     ]
     assert plan_reviews_of(setting.plan.id) == []
+
+
+def test_a_handover_rearranged_for_a_saturday_is_recorded(app):
+    # The rearranged date records when the meeting now is; a meeting may be on any day.
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 11, 25),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    done = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "rearranged",
+            "completed_on": day(TODAY),
+            "next_on": day(date(2026, 12, 5)),
+            "version": "1",
+        },
+    )
+
+    assert done.status_code == 302
+    db.session.expire_all()
+    reopened = db.session.scalar(
+        select(Review).where(Review.kind == "handover_meeting", Review.status == "open")
+    )
+    assert reopened.due_on == date(2026, 12, 5)
+
+
+def test_a_handover_held_counts_its_first_plan_review_by_the_rule_not_a_rearranged_date(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 11, 25),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    done = dsl.submit(
+        complete_url(review),
+        {
+            "outcome": "held",
+            "completed_on": day(date(2026, 11, 26)),
+            "next_on": day(date(2026, 12, 5)),  # typed as a rearranged date by mistake
+            "version": "1",
+        },
+    )
+
+    assert done.status_code == 302
+    [first] = plan_reviews_of(setting.plan.id, "open")
+    assert first.due_on == date(2027, 1, 7)  # 6 weeks from the meeting, not Saturday 5 December
 
 
 def test_an_assessment_outcome_is_recorded(app):
