@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.routing import IntegerConverter
@@ -12,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 from .deployment import is_production
 from .extensions import db
 from .logs import redact
+from .organisations import safeguarding
 
 ERROR_PAGES = {
     400: "Sorry, there is a problem with what was sent",
@@ -81,7 +83,12 @@ def register_errors(app: Flask) -> None:
         code = error.code or 500
         title = ERROR_PAGES.get(code, error.name)
         response = error.get_response()
-        response.set_data(render_template("errors/error.html", code=code, title=title))
+        # Whom to ask about access, named for the signed-in person's role (a 403 only: a 500
+        # may come from the database, so its page asks nothing of it).
+        ask = None
+        if code == 403 and current_user.is_authenticated:
+            ask = safeguarding.who_to_ask(current_user)
+        response.set_data(render_template("errors/error.html", code=code, title=title, ask=ask))
         response.content_type = "text/html; charset=utf-8"
         return response
 

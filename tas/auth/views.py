@@ -21,6 +21,7 @@ from tas.extensions import db
 from tas.forms import RESTORE_KEY
 from tas.ical.feeds import feed_of
 from tas.organisations.editing import compare
+from tas.organisations.safeguarding import ANYONE
 from tas.organisations.services import StaleEdit, change
 
 from . import attempts, devices, rules, services
@@ -90,7 +91,7 @@ def sign_in():
             form.email.errors = ["Enter a correct email address and password"]
             form.password.errors = ["Enter a correct email address and password"]
         form.password.data = ""
-    return render_template("auth/sign_in.html", form=form), status, headers
+    return render_template("auth/sign_in.html", form=form, worried=ANYONE), status, headers
 
 
 @bp.post("/sign-out")

@@ -9,10 +9,17 @@ from sqlalchemy import select
 
 from tas.extensions import db
 
-from .models import User
+from .models import School, User
 
 AGENCY_ROLES = ("practitioner", "link_worker")
 IFD = "phone the Integrated Front Door (IFD) now"
+# For a page whose reader is not known (signed out): true whatever their role.
+ANYONE = (
+    "This service is not for reporting a child at risk. If you are worried a child is at risk "
+    "of harm, act now: tell your school's designated safeguarding lead or your agency's "
+    f"safeguarding lead straight away or, if that is you, {IFD}. In an emergency, phone 999."
+)
+COORDINATOR = "the partnership coordinator"
 
 
 def worry_words(
@@ -41,9 +48,65 @@ def worry_words(
     )
 
 
+def ask_words(
+    role: str, *, is_safeguarding_lead: bool, organisation: str | None, leads: list[str]
+) -> str:
+    """Whom a person of this role asks about access they think they should have (pure): school
+    staff their school's DSLs, agency staff their agency's safeguarding lead, both named; a DSL
+    or a safeguarding lead the partnership coordinator, never "your designated safeguarding
+    lead"."""
+    named = f" ({', '.join(leads)})" if leads else ""
+    if role == "school_staff":
+        return f"your school's designated safeguarding lead{named} or {COORDINATOR}"
+    if role in AGENCY_ROLES and not is_safeguarding_lead:
+        return f"{organisation or 'your agency'}'s safeguarding lead{named} or {COORDINATOR}"
+    if role in ("coordinator", "admin"):
+        return "another partnership coordinator or the service's administrator"
+    return COORDINATOR
+
+
+def plan_ask_words(school: str | None, dsls: list[str], lead: str | None) -> str:
+    """Whom to ask for a change to a plan the person cannot make (pure): the plan's lead
+    practitioner and the child's school's DSLs, by name, leaving out the person asking."""
+    who = [f"the plan's lead practitioner ({lead})"] if lead else []
+    if dsls:
+        who.append(f"{school}'s designated safeguarding lead ({', '.join(dsls)})")
+    return " or ".join(who) or COORDINATOR
+
+
 def worried_words(user: User) -> str:
     """The warning for the signed-in person, with the names of the people to go to (one query
     for school staff and agency staff, none for others)."""
+    return worry_words(user.role, **_leads(user))
+
+
+def who_to_ask(user: User) -> str:
+    """Whom the signed-in person asks about access, named (one query at most, as above)."""
+    return ask_words(user.role, **_leads(user))
+
+
+def who_to_ask_about_plan(user: User, *, school_id: int, lead: User | None) -> str:
+    """Whom to ask for a change to a plan of a child at this school (one query)."""
+    rows = db.session.execute(
+        select(User.name, School.name)
+        .join(School, School.id == User.school_id)
+        .where(
+            User.role == "dsl",
+            User.school_id == school_id,
+            User.active.is_(True),
+            User.id != user.id,
+        )
+        .order_by(User.name)
+    ).all()
+    return plan_ask_words(
+        rows[0][1] if rows else None,
+        [name for name, _ in rows],
+        lead.name if lead is not None and lead.id != user.id and lead.active else None,
+    )
+
+
+def _leads(user: User) -> dict:
+    """The words' inputs for this person: their role's leads, named."""
     query = None
     if user.role == "school_staff" and user.school_id is not None:
         query = select(User.name).where(User.role == "dsl", User.school_id == user.school_id)
@@ -56,9 +119,8 @@ def worried_words(user: User) -> str:
         if query is not None
         else []
     )
-    return worry_words(
-        user.role,
-        is_safeguarding_lead=user.is_safeguarding_lead,
-        organisation=user.organisation_name,
-        leads=leads,
-    )
+    return {
+        "is_safeguarding_lead": user.is_safeguarding_lead,
+        "organisation": user.organisation_name,
+        "leads": leads,
+    }

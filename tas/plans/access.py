@@ -19,11 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, render_template
+from flask_login import current_user
 
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement
 from tas.extensions import db
+from tas.organisations import safeguarding
 from tas.organisations.models import User
 
 from . import rules
@@ -144,5 +146,10 @@ def read_only_page(refused: ReadOnly):
         plan=refused.plan,
         what=refused.what,
         status_label=rules.label(rules.PLAN_STATUSES, refused.plan.status),
+        ask=safeguarding.who_to_ask_about_plan(
+            current_user,
+            school_id=refused.plan.child.school_id,
+            lead=refused.plan.lead_practitioner,
+        ),
     )
     return page, 403
