@@ -6,8 +6,8 @@ Create Date: 2026-12-06 09:00:00
 
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 import tas.database  # noqa: F401
 
