@@ -13,6 +13,7 @@ from tas.submissions import SentOnce
 from tas.templating import format_local_date, format_local_datetime
 
 from . import rules
+from .invitation_forms import posted_id
 from .models import AgendaItem, Meeting, TasRequest
 from .requests import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 
@@ -150,7 +151,8 @@ class WithdrawForm(RecordForm):
 
 
 class ConsultationForm(SentOnce, Shows, TasForm):
-    # Any posted meeting goes to the service, which says why one not offered is refused.
+    # Any posted meeting goes to the service, which says why one not offered is refused; a
+    # value that is no id at all (text, a number past the database's range) is not offered.
     meeting = select(
         "TAS meeting",
         missing="Select the meeting",
@@ -172,4 +174,4 @@ class ConsultationForm(SentOnce, Shows, TasForm):
         self.meeting.choices = meeting_choices(meetings, school=True)
 
     def values(self) -> dict:
-        return {"meeting_id": record_id(self.meeting.data), "situation": self.situation.data}
+        return {"meeting_id": posted_id(self.meeting.data), "situation": self.situation.data}

@@ -129,6 +129,30 @@ def test_only_meetings_to_come_at_the_persons_schools_are_offered(app):
     assert items() == []
 
 
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ("abc", "Select the meeting from the list"),
+        ("1e3", "Select the meeting from the list"),
+        ("\u00b2", "Select the meeting from the list"),  # a digit to str.isdigit, not to int()
+        ("99999999999999999999", "Select the meeting from the list"),
+        ("-1", "Select the meeting from the list"),
+        (None, "Select the meeting"),  # left out of the post
+    ],
+)
+def test_a_meeting_that_is_no_id_is_refused_keeping_the_situation(app, posted, message):
+    setting = school_with_meeting()
+    dsl = signed_in(app, setting.dsl)
+    form = {"situation": SITUATION} | ({} if posted is None else {"meeting": posted})
+
+    response = dsl.submit(URL, form)
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"meeting": message}
+    assert f">{SITUATION}</textarea>" in response.text
+    assert items() == []
+
+
 @pytest.mark.parametrize("kind", ["taf", "keeping_in_touch"])
 def test_only_tas_meetings_are_offered_and_a_familys_taf_is_refused(app, kind):
     setting = school_with_meeting()
