@@ -17,6 +17,7 @@ from .database import audit_role_problems
 from .deployment import deployment_problems, deployment_warnings, is_production
 from .extensions import db
 from .outbox.services import deliver_due
+from .reviews.reminders import run_pass
 
 
 def register(app: Flask) -> None:
@@ -113,8 +114,6 @@ class Moment(click.ParamType):
 )
 def send_reminders(as_of: datetime | None) -> None:
     """Run one reminder pass: plan and send reminders and digests, deliver the outbox."""
-    from .reviews.reminders import run_pass
-
     if as_of is not None and as_of > utcnow() + timedelta(minutes=5):
         # A pass "from the future" would send that day's reminders now and then keep the real
         # ones from going (each is sent once per day it is for): only now or a missed past day.
@@ -134,6 +133,8 @@ def scheduler() -> None:
             "The scheduler never runs inside the development server's reloader: start it as "
             "its own process (make run does)."
         )
+    # Imported here, not at the top: create_app registers these commands, and the web
+    # workers must never load APScheduler (tests/reviews/test_scheduler_processes.py).
     from .reviews.scheduler import run
 
     logging.getLogger("tas").setLevel(logging.INFO)

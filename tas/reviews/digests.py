@@ -25,7 +25,7 @@ from tas.transactions import write_transaction
 from . import recipients, rules
 from . import reminder_sources as sources
 from .models import Reminder
-from .reminders import claimed_key, email, full_link, lock_rows
+from .reminder_rows import claimed_key, email, full_link, lock_rows
 
 MAX_LINES = 200  # a longer weekly digest ends with "... and N more"
 

@@ -23,28 +23,32 @@ from datetime import date, datetime
 
 from flask import current_app, render_template
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tas import retention
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.outbox.services import deliver_due, queue
-from tas.transactions import dialect, write_transaction
+from tas.outbox.services import deliver_due
+from tas.transactions import write_transaction
 
 from . import (
-    decision_reminders,  # noqa: F401  (registers its reminder source)
+    decision_reminders,  # noqa: F401  (registers its reminder source: see below)
+    digests,
     recipients,
     rules,
 )
 from . import reminder_sources as sources
 from .models import Reminder
+from .reminder_rows import KEY, email, full_link, insert_once, lock_rows
+
+# Reminder sources register themselves with tas.reviews.reminder_sources by decorator; the
+# sources of other modules (decision_reminders) import that registry, so they are imported here,
+# where every source must be known, rather than listed there (which would be an import cycle).
 
 log = logging.getLogger(__name__)
 
 BATCH = 50
-KEY = ("target_kind", "target_id", "recipient_id", "kind", "send_on")
 DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)
 LOOK_AHEAD_WORKING_DAYS = 5  # the earliest reminder goes 5 working days before
 
@@ -84,8 +88,6 @@ def reminder_day(as_of: datetime) -> date | None:
 
 def run_pass(as_of: datetime | None = None) -> PassCounts:
     """One pass: plan and send the day's reminders and digests, deliver the outbox, purge."""
-    from . import digests
-
     as_of = as_of or utcnow()
     if as_of.tzinfo is None:
         raise ValueError("run_pass needs a timezone-aware moment")
@@ -117,30 +119,6 @@ def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
         if sent == 0:
             break
     return delivered
-
-
-# ---------------------------------------------------------------- transactions and inserts
-
-
-def insert_once():
-    """INSERT INTO reminder ... ON CONFLICT (the unique key) DO NOTHING."""
-    module = postgresql if dialect() == "postgresql" else sqlite
-    return module.insert(Reminder).on_conflict_do_nothing(index_elements=list(KEY))
-
-
-def claimed_key(values: dict) -> int | None:
-    """Insert one reminder row unless its key exists: its id when this call added it (so this
-    process, and no other, goes on to send it), else None."""
-    return db.session.execute(
-        insert_once().values(created_at=utcnow(), **values).returning(Reminder.id)
-    ).scalar()
-
-
-def lock_rows(query):
-    """Lock the selected rows; on PostgreSQL rows another pass holds are skipped."""
-    if dialect() == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query  # SQLite: the immediate transaction already excludes other writers
 
 
 # ---------------------------------------------------------------- 2. plan
@@ -293,20 +271,6 @@ def _standing_in(item: sources.Due, person: User) -> bool:
     return not (item.with_school_dsls and person.role == "dsl")
 
 
-def email(person: User, subject: str, body: str):
-    """Queue one email to the person (flushed, so it has its id); None when their address
-    cannot be written to, which is logged rather than stopping every reminder after it."""
-    try:
-        message = queue([(person.email, person.name)], subject, body, working_days_only=True)
-    except ValueError:
-        log.warning(
-            "User %s has no usable email address: reminder shown in the app only", person.id
-        )
-        return None
-    db.session.flush()
-    return message
-
-
 def latest_days(rows: list[Reminder]) -> dict[tuple[str, int, int], date]:
     """The latest day any reminder is for, per (thing, person) of these rows: an older row
     still pending (a pass stopped before sending it) is superseded by a newer one."""
@@ -332,10 +296,6 @@ def latest_days(rows: list[Reminder]) -> dict[tuple[str, int, int], date]:
         key = (row.target_kind, row.target_id, row.recipient_id)
         latest[key] = max(latest.get(key, row.send_on), row.send_on)
     return latest
-
-
-def full_link(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:

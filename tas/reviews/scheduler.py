@@ -25,6 +25,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from tas.clock import LONDON, utcnow
+from tas.extensions import db
+
+from .reminders import run_pass
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -32,15 +35,11 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None
 
 def reminder_pass(app: Flask) -> None:
     """One pass in an app context; a failure is logged and the next pass tries again."""
-    from .reminders import run_pass
-
     with app.app_context():
         try:
             run_pass(utcnow())
         except Exception:
             log.exception("Reminder pass failed; the next pass will try again")
-            from tas.extensions import db
-
             db.session.rollback()
 
 
