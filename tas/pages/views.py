@@ -9,17 +9,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tas.auth import devices
 from tas.extensions import db
+from tas.meetings.attention import for_home
 from tas.organisations import safeguarding
+from tas.outbox import failed
+from tas.reviews import attention as reviews
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
 def home():
-    from tas.meetings.attention import for_home
-    from tas.outbox import failed
-    from tas.reviews import attention as reviews
-
     # Coordinators and administrators are told of emails that could not be delivered.
     undelivered = failed.counts() if failed.may_see(current_user) else None
     return render_template(

@@ -9,7 +9,7 @@ allow-list (GP_SECURE_EMAIL_DOMAINS). Subjects carry the plan reference, never a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
@@ -20,10 +20,11 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
-from tas.clock import local, utcnow
+from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.outbox.services import queue
+from tas.reviews.reviews import level_label
 
 from . import gp_rules, rules
 from .models import AgencyInvolvement, GpNotification, SharedPlan
@@ -197,7 +198,7 @@ def _email(page: NotifyPage, kind: str, reason: str | None, ask: bool, agreement
         plan=page.plan,
         child=page.child,
         practice=page.practice,
-        level_label=_level_label(page.plan.level_of_need),
+        level_label=level_label(page.plan.level_of_need),
         reason_label=gp_rules.label(gp_rules.REASONS, reason) if reason else None,
         involvements=page.involvements,
         lead=page.plan.lead_practitioner,
@@ -206,13 +207,6 @@ def _email(page: NotifyPage, kind: str, reason: str | None, ask: bool, agreement
         link=base + url_for("gp.notifications"),
         long_date=rules.long_date,
     )
-
-
-def _level_label(code: str) -> str:
-    """The level's name as the partnership configured it (setting LEVELS_OF_NEED)."""
-    from tas.reviews.reviews import level_label
-
-    return level_label(code)
 
 
 def _send_now(
@@ -288,10 +282,6 @@ def record_by_hand(plan: SharedPlan, user: User, kind: str, values: dict) -> GpN
 
 def _noon(day: date):
     """A day given by hand, stored as midday in London (so it shows as that day)."""
-    from datetime import datetime, time
-
-    from tas.clock import LONDON
-
     return datetime.combine(day, time(12, 0), tzinfo=LONDON)
 
 

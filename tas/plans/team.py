@@ -20,6 +20,7 @@ from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
+from tas.reviews.reviews import level_label as level_name
 from tas.templating import format_local_date
 
 from . import gp_notifications, rules
@@ -94,9 +95,8 @@ class PlanView:
 
     @property
     def level_label(self) -> str:
-        from tas.reviews.reviews import level_label  # the configured names of the levels
-
-        return level_label(self.plan.level_of_need)
+        """The level's name as the partnership configured it (setting LEVELS_OF_NEED)."""
+        return level_name(self.plan.level_of_need)
 
     @property
     def status_label(self) -> str:
