@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import abort
 from sqlalchemy import select
 
@@ -137,3 +138,29 @@ def school_dsls(school) -> list[User]:
             select(User).where(User.school_id == school.id, User.role == "dsl", User.active)
         )
     )
+
+
+@pytest.mark.parametrize("page", ["no access", "plan read-only"])
+def test_the_pages_run_the_same_queries_for_one_dsl_or_twenty(app, login_as, count_queries, page):
+    url = _forbidden_route(app)
+    school = factories.school()
+    child = child_at(school)
+    plan = open_plan(child, lead_practitioner=factories.user("link_worker"))
+    practitioner, _ = named_practitioner(plan, login_as)
+    staff = login_as("school_staff", school=school)
+    browser, path = {
+        "no access": (staff, url),
+        "plan read-only": (practitioner, f"/children/{child.id}/plans/{plan.id}/change"),
+    }[page]
+    counted = []
+    for more in (0, 19):
+        for n in range(more):
+            factories.user("dsl", school=school, name=f"Deputy {n}")
+        db.session.commit()
+        browser.get("/")
+        with count_queries() as statements:
+            response = browser.get(path)
+        assert response.status_code == 403
+        counted.append(len(statements))
+    assert "Deputy 18" in page_text(response)
+    assert counted[0] == counted[1]
