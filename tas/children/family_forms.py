@@ -107,8 +107,8 @@ class SchoolMoveForm(RecordForm):
     moved_on = DayMonthYearField(
         "Date of the move",
         missing="Enter the date the child moves school",
-        description="The child's first day at the new school, for example 2 11 2026. It can be "
-        "up to a year ago or up to 3 months ahead.",
+        description="The child's first day at the new school, for example 2 11 2026: today or "
+        "up to a year ago. Record the move once the child has started there.",
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 

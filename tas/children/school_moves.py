@@ -1,5 +1,6 @@
-"""Changing a child's school: the date of the move, what it will change (shown before
-anything changes), and the move itself, audited and committed once."""
+"""Changing a child's school once it has happened: the date of the move (today or in the past),
+what it will change (shown before anything changes), and the move itself, audited and committed
+once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON, local, utcnow
+from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.meetings.models import Term
 from tas.organisations.models import School, User, link_worker_schools
@@ -96,9 +97,7 @@ def check_move(child: Child, to_school_id: int | None, moved_on: date | None) ->
     now = utcnow()
     config = current_app.config
     today = local(now).date()
-    until = school_move_rules.read_only_until(
-        now, moved_on, config["OLD_SCHOOL_READ_ONLY_DAYS"], LONDON
-    )
+    until = school_move_rules.read_only_until(now, config["OLD_SCHOOL_READ_ONLY_DAYS"])
     active = select(User.name).where(User.active.is_(True))
     leads = select(SharedPlan.lead_practitioner_id).where(
         SharedPlan.child_id == child.id,
@@ -111,7 +110,7 @@ def check_move(child: Child, to_school_id: int | None, moved_on: date | None) ->
         new_school=new_school,
         moved_on=moved_on,
         read_only_until=local(until).date(),
-        file_due_on=_file_due(moved_on, today),
+        file_due_on=_file_due(today),
         old_dsls=_names(active.where(User.role == "dsl", User.school_id == child.school_id)),
         staff_losing=[grant.user.name for grant in staff_grants(child)],
         link_workers_losing=_names(
@@ -126,11 +125,11 @@ def check_move(child: Child, to_school_id: int | None, moved_on: date | None) ->
     )
 
 
-def _file_due(moved_on: date | None, today: date) -> date:
-    """KCSIE: the file goes within 5 school days of the move (of today, for a past move)."""
-    start = school_move_rules.counted_from(moved_on, today)
+def _file_due(today: date) -> date:
+    """KCSIE: the file goes within 5 school days of the move being recorded (a move is
+    recorded once it has happened)."""
     days = current_app.config["FILE_TRANSFER_SCHOOL_DAYS"]
-    return rules.add_school_days(start, days, school_closures(start))
+    return rules.add_school_days(today, days, school_closures(today))
 
 
 def move_school(
@@ -141,10 +140,10 @@ def move_school(
     moved_on: date | None = None,
     now: datetime | None = None,
 ) -> SchoolMove:
-    """Move the child to another school, on the day of the move: the new school has the record
-    at once, the old one reads it for a set time from the move, and its DSL is asked to send
-    the child protection file on (KCSIE: within 5 school days, receipt confirmed). Staff grants
-    at the old school end."""
+    """Move the child to another school, on or after the day of the move (never before: the
+    date is checked again here): the new school has the record at once, the old one reads it
+    for a set time, and its DSL is asked to send the child protection file on (KCSIE: within 5
+    school days, receipt confirmed). Staff grants at the old school end."""
     if version is None or version != child.version:
         raise records.StaleEdit
     _checked(child, to_school_id, moved_on)
@@ -157,12 +156,10 @@ def move_school(
         to_school_id=to_school_id,
         moved_at=now,
         moved_on=moved_on or today,
-        read_only_until=school_move_rules.read_only_until(
-            now, moved_on, config["OLD_SCHOOL_READ_ONLY_DAYS"], LONDON
-        ),
+        read_only_until=school_move_rules.read_only_until(now, config["OLD_SCHOOL_READ_ONLY_DAYS"]),
         moved_by_id=user.id,
     )
-    due = _file_due(moved_on, today)
+    due = _file_due(today)
     transfer = FileTransfer(move=move, due_on=due)
     ended = list(
         db.session.scalars(

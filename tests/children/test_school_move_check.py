@@ -3,14 +3,13 @@ changes; the date is kept, shown on the child's page and audited."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
 from tas.children.models import Child, SchoolMove, StaffGrant
-from tas.clock import LONDON
 from tas.extensions import db
 from tests import factories
 from tests.organisations.helpers import audit_events, error_summary, page_text, saved, version_on
@@ -60,7 +59,8 @@ def test_the_first_post_only_shows_what_will_change(moving):
     assert "Check the change of school" in text
     for shown in (
         "Now at " + old_dsl.user.school.name,
-        "Moving to Castle Academy",
+        "Moving started at Castle Academy on 2 November 2026",
+        "New school Castle Academy",
         "Date of the move 2 November 2026",
         "Castle Academy (Cass Newschool) can see and change the child's record straight away",
         "(Dana Oldschool) can only read the record until 10 December 2026",  # 30 days on
@@ -98,18 +98,42 @@ def test_confirming_records_the_date_shows_it_and_audits_it(moving):
     )
 
 
-def test_a_move_planned_ahead_counts_the_old_schools_time_from_the_day_of_the_move(moving):
+@pytest.mark.parametrize("ahead", [date(2026, 11, 11), date(2027, 1, 4)])
+def test_a_move_dated_ahead_is_refused_and_changes_nothing(moving, ahead):
+    """Confirming a move changes who sees the record at once, so a move is recorded once it has
+    happened: a date after today is refused at the form and again when confirmed."""
     old_dsl, child, new = moving
     url = f"/children/{child.id}/school"
-    data = chosen(old_dsl, child, new, as_typed(date(2027, 1, 4)))
+    data = chosen(old_dsl, child, new, as_typed(ahead))
+
+    for response in (old_dsl.submit(url, data), old_dsl.submit(url, {**data, "confirm": "yes"})):
+        assert response.status_code == 200
+        assert error_summary(response) == {
+            "moved_on": "The date of the move must be today or in the past: record the move on "
+            "the day the child starts at the new school"
+        }
+        assert "Check the change of school" not in page_text(response)
+        body = response.get_data(as_text=True)
+        assert f'value="{ahead.day}"' in body and f'value="{ahead.year}"' in body  # kept
+    assert saved(Child, child.id).school_id == old_dsl.user.school_id
+    assert db.session.scalars(select(SchoolMove)).all() == []
+    assert db.session.scalars(select(StaffGrant.revoked_at)).all() == [None]
+
+
+def test_a_move_dated_today_counts_the_old_schools_time_from_now(moving):
+    old_dsl, child, new = moving
+    url = f"/children/{child.id}/school"
+    data = chosen(old_dsl, child, new, as_typed(TODAY))
     check = old_dsl.submit(url, data)
-    assert "can only read the record until 3 February 2027" in page_text(check)
+    assert "can only read the record until 10 December 2026" in page_text(check)
 
-    old_dsl.submit(url, {**data, "confirm": "yes"})
+    done = old_dsl.submit(url, {**data, "confirm": "yes"})
 
+    assert done.status_code == 302
     move = db.session.scalars(select(SchoolMove)).one()
-    start = datetime.combine(date(2027, 1, 4), time(0, 0), tzinfo=LONDON)
-    assert move.read_only_until == start + timedelta(days=30)
+    assert move.moved_on == TODAY
+    assert saved(Child, child.id).school_id == new.id
+    assert move.read_only_until.date() == date(2026, 12, 10)
 
 
 def test_change_goes_back_to_the_form_with_what_was_chosen(moving):
@@ -136,12 +160,7 @@ def test_change_goes_back_to_the_form_with_what_was_chosen(moving):
             "The date of the move must be on or after 10 November 2025: record a move within "
             "a year of it happening",
         ),
-        (
-            ["1", "3", "2027"],
-            "The date of the move must be on or before 10 February 2027: record a move at most "
-            "3 months before it happens",
-        ),
-        (["1", "11", "2062"], "The date of the move must be on or before 10 February 2027"),
+        (["1", "11", "2062"], "The date of the move must be today or in the past"),
     ],
 )
 def test_a_date_that_is_not_sensible_is_refused_and_kept(moving, typed, problem):
