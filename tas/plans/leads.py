@@ -1,8 +1,11 @@
-"""Who may lead a shared plan, and the plan's reviews following its lead practitioner. Both the
-plan's own pages and a step up within early help (tas.reviews.levels) change the lead, so this
-sits below both."""
+"""Who may lead a shared plan, the plan's reviews following its lead practitioner, and whom the
+family contacts about the plan (the lead contact). Both the plan's own pages and a step up within
+early help (tas.reviews.levels) change the lead, and both the minutes (tas.meetings) and the plan
+show the lead contact, so this sits below them."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -15,6 +18,47 @@ from tas.reviews.models import Review
 from .models import SharedPlan
 
 LEAD_ROLES = ("link_worker", "practitioner")
+HELD_BY_SOCIAL_CARE = "held_by_social_care"
+SOCIAL_CARE_NAME = "Children's Social Care"
+
+
+@dataclass(frozen=True)
+class LeadContact:
+    """Whom to contact about a child's plan: the lead practitioner, or the social worker while
+    Children's Social Care holds the plan (name and team as recorded: no email is recorded for
+    them, and the early-help lead's is not theirs)."""
+
+    name: str | None  # None: Social Care holds the plan and the social worker is not recorded
+    organisation: str  # the lead's agency ("" for none); the social worker's team
+    email: str | None
+    role: str  # "lead practitioner" or "social worker"
+
+
+def lead_contact(plan: SharedPlan | None) -> LeadContact | None:
+    """The plan's lead contact, or None when there is no plan or no lead practitioner named
+    (loads the lead and their agency unless joined already)."""
+    if plan is None:
+        return None
+    if plan.status == HELD_BY_SOCIAL_CARE:
+        return LeadContact(
+            plan.social_worker_name or None,
+            plan.social_worker_team or SOCIAL_CARE_NAME,
+            None,
+            "social worker",
+        )
+    lead = plan.lead_practitioner
+    if lead is None:
+        return None
+    agency = lead.agency.name if lead.agency else ""
+    return LeadContact(lead.name, agency, lead.email, "lead practitioner")
+
+
+def social_worker_words(plan: SharedPlan) -> str | None:
+    """ "Sam Social, social worker, East Team", when a social worker was recorded."""
+    if not plan.social_worker_name:
+        return None
+    team = f", {plan.social_worker_team}" if plan.social_worker_team else ""
+    return f"{plan.social_worker_name}, social worker{team}"
 
 
 def lead_candidates() -> list[User]:

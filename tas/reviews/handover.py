@@ -28,9 +28,11 @@ from tas.meetings.invitations import audit_added
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import SERVICE_TYPES, label
+from tas.plans.leads import social_worker_words
 from tas.plans.models import AgencyInvolvement, SharedPlan
 from tas.plans.services import commit, refuse_if
 from tas.templating import format_local_date
+from tas.transactions import lock, write_transaction
 
 from .levels import open_plan_of
 from .models import Review, StepChange
@@ -48,11 +50,15 @@ class Invitee:
     practitioner: User | None
     service: str
     social_worker: str | None = None
+    # Ticked on the booking form unless guessed: Social Care's agency when no involvement of it
+    # is recorded is suggested for the person booking to choose.
+    ticked: bool = True
 
     @property
     def label(self) -> str:
         who = self.social_worker or (self.practitioner.name if self.practitioner else None)
-        return f"{self.agency.name}: {self.service}" + (f" ({who})" if who else "")
+        words = f"{self.agency.name}: {self.service}" + (f" ({who})" if who else "")
+        return words if self.ticked else f"{words}, not recorded as involved"
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,16 @@ class HandoverBooking:
     plan: SharedPlan | None
     invitees: list[Invitee]
     family: list[FamilyMember]
+    booked: list[Meeting]  # handover meetings booked since the step down: none is booked again
+
+
+class AlreadyBooked(Exception):
+    """A handover meeting was booked for the child since the step down (in another tab, or by
+    another organiser): a second one, with its invitations, is not booked."""
+
+    def __init__(self, meetings: list[Meeting]):
+        super().__init__([meeting.id for meeting in meetings])
+        self.meetings = meetings
 
 
 def open_handover(child_id: int) -> Review | None:
@@ -82,19 +98,27 @@ def open_handover(child_id: int) -> Review | None:
 
 
 def handover_booking(child: Child) -> HandoverBooking | None:
-    """What the handover booking page offers, or None when no handover meeting is due (four
-    queries whatever the number of agencies and family members)."""
+    """What the handover booking page offers, or None when no handover meeting is due (a fixed
+    number of queries whatever the number of agencies and family members)."""
     review = open_handover(child.id)
     if review is None:
         return None
     plan = open_plan_of(child.id)
-    return HandoverBooking(child, review, plan, invitees_of(plan), family_of(child.id))
+    return HandoverBooking(
+        child, review, plan, invitees_of(plan), family_of(child.id), booked_since(review)
+    )
+
+
+def booked_since(review: Review) -> list[Meeting]:
+    """The handover meetings booked for the review's child since its step down."""
+    return handover_meetings(review.child_id, since_step_down(review))
 
 
 def invitees_of(plan: SharedPlan | None) -> list[Invitee]:
     """The agencies involved with the child, one each (the named practitioner answers for it);
-    Children's Social Care, with the social worker recorded while it held the plan, even when
-    no involvement of Social Care was recorded."""
+    Children's Social Care, with the social worker recorded while it held the plan; when no
+    involvement of Social Care was recorded, the one Social Care agency set up is suggested
+    unticked (none when there are several: the person booking chooses)."""
     if plan is None:
         return []
     involvements = db.session.scalars(
@@ -119,24 +143,20 @@ def invitees_of(plan: SharedPlan | None) -> list[Invitee]:
                 social_care.agency, social_care.practitioner, social_care.service, social_worker
             )
         else:
-            agency = db.session.scalar(
-                select(Agency)
-                .where(Agency.service_type == SOCIAL_CARE_SERVICE)
-                .order_by(Agency.name, Agency.id)
-                .limit(1)
-            )
+            agency = only_social_care_agency()
             if agency is not None:
                 service = label(SERVICE_TYPES, SOCIAL_CARE_SERVICE)
-                found[agency.id] = Invitee(agency, None, service, social_worker)
+                found[agency.id] = Invitee(agency, None, service, social_worker, ticked=False)
     return sorted(found.values(), key=lambda i: (i.agency.name.lower(), i.agency.id))
 
 
-def social_worker_words(plan: SharedPlan) -> str | None:
-    """ "Sam Social, social worker, East Team", when a social worker was recorded."""
-    if not plan.social_worker_name:
-        return None
-    team = f", {plan.social_worker_team}" if plan.social_worker_team else ""
-    return f"{plan.social_worker_name}, social worker{team}"
+def only_social_care_agency() -> Agency | None:
+    """The Children's Social Care agency when exactly one is set up (one query), else None:
+    with two or more, which one holds the case is not recorded, so none is guessed."""
+    found = db.session.scalars(
+        select(Agency).where(Agency.service_type == SOCIAL_CARE_SERVICE).limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
 
 
 def family_of(child_id: int) -> list[FamilyMember]:
@@ -161,7 +181,9 @@ def book_handover(
     on_closed_day: bool = False,
 ) -> Meeting:
     """Book the handover (TAF) meeting at the child's school with the child on its agenda and
-    the chosen involved agencies invited (never the school's default TAS agencies)."""
+    the chosen involved agencies invited (never the school's default TAS agencies). Under the
+    child's handover lock, in one write transaction: AlreadyBooked when a handover meeting was
+    booked since the step down, even by a request sent at the same moment."""
     offered = {invitee.agency.id: invitee for invitee in booking_for.invitees}
     refuse_if(
         {}
@@ -172,6 +194,10 @@ def book_handover(
     values = {**values, "school_id": child.school_id, "kind": "taf"}
 
     def write() -> Meeting:
+        lock(f"handover-booking:{child.id}")
+        already = booked_since(booking_for.review)
+        if already:
+            raise AlreadyBooked(already)
         meeting = booking.add_meeting(
             user, values, anyway=anyway, on_closed_day=on_closed_day, school_defaults=False
         )
@@ -201,7 +227,8 @@ def book_handover(
         )
         return meeting
 
-    return commit(write)
+    with write_transaction():
+        return commit(write)
 
 
 def _representative(invitee: Invitee) -> int | None:

@@ -34,20 +34,24 @@ def register(bp: Blueprint) -> None:
 
 
 def book(child_id: int):
-    """The booking page: the child on the agenda, the agencies involved and the family."""
+    """The booking page: the child on the agenda, the agencies involved and the family. Every
+    page shown is about the child, so every request is audited, a send as well as a read (before
+    the records are loaded: the audit's commit expires them)."""
     children.require(current_user, child_id, Access.READ)
     child = db.session.get(Child, child_id)
     if not may_organise_school(current_user, child.school_id):
         abort(403)
-    if request.method == "GET":
-        viewed("handover_booking_opened", child_id)
+    viewed("handover_booking_opened", child_id)
     booking_for = handover.handover_booking(child)
     if booking_for is None:
         return not_now(child, TITLE, NOT_DUE)
+    if booking_for.booked:
+        return booked_already(child, booking_for.booked)
     chairs = booking.chair_candidates([child.school_id])
     data = None
     if request.method == "GET":
-        data = {"invite": [str(invitee.agency.id) for invitee in booking_for.invitees]}
+        ticked = [invitee for invitee in booking_for.invitees if invitee.ticked]
+        data = {"invite": [str(invitee.agency.id) for invitee in ticked]}
         if any(person.id == current_user.id for person in chairs):
             data["chair"] = str(current_user.id)
     form = HandoverForm(
@@ -72,6 +76,8 @@ def book(child_id: int):
             )
         except AlreadySubmitted:
             return already_saved(level_url(child_id) + "#handover")
+        except handover.AlreadyBooked as booked:
+            return booked_already(child, booked.meetings)
         except booking.Clashes as clash:
             clashes, closed = clash.meetings, clash.closed
             form.show(clash.problems)
@@ -94,3 +100,13 @@ def book(child_id: int):
         closed=closed,
         rules=meeting_rules,
     ), status
+
+
+def booked_already(child: Child, meetings: list[Meeting]):
+    """The handover meeting is booked already (the level page hides the button, but another
+    tab or organiser may still send the form): the meeting, with a link, and nothing booked
+    again (409 for a send)."""
+    page = render_template(
+        "reviews/levels/handover_booked.html", title=TITLE, child=child, meetings=meetings
+    )
+    return page, 409 if request.method == "POST" else 200

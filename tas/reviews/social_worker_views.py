@@ -23,7 +23,10 @@ def register(bp: Blueprint) -> None:
 
 
 def social_worker(child_id: int):
+    """Every page shown is about the child, so every request is audited, a send as well as a
+    read (before the records are loaded: the audit's commit expires them)."""
     child = recordable(child_id)
+    viewed("social_worker_opened", child_id)
     plan = levels.open_plan_of(child_id)
     why = lead_contact.not_held(plan)
     if why:
@@ -45,8 +48,6 @@ def social_worker(child_id: int):
     if result.saved:
         flash("The social worker has been saved: they are shown as the lead contact", "success")
         return redirect(level_url(child_id))
-    if request.method == "GET":
-        viewed("social_worker_opened", child_id)
     return render_template(
         "reviews/levels/social_worker.html",
         title=TITLE,

@@ -5,22 +5,33 @@ not see the family's home address; and its review is not completed as held befor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tas.children.models import CoordinatorAccess
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.outbox.models import OutboxMessage
+from tas.plans.models import AgencyInvolvement
+from tas.reviews import handover as service
 from tas.reviews.models import Review
 from tests import factories
+from tests.conftest import csrf_from
 from tests.meetings.helpers import section
 
-from .helpers import ChildSetting, child_with_plan, day, error_summary, field_value, page_text
+from .helpers import (
+    ChildSetting,
+    audit_events,
+    child_with_plan,
+    day,
+    error_summary,
+    field_value,
+    page_text,
+)
 from .test_levels import browser_for, level_url, send
 
 ADDRESS = "12 Example Road"
@@ -310,3 +321,177 @@ def test_a_handover_not_booked_here_can_still_be_recorded_as_held(app):
     )
 
     assert response.status_code == 302
+
+
+# ---------------------------------------------------------------- booked once
+
+
+def tokens_of(page) -> dict:
+    """The CSRF and one-time tokens of a form page, to send it later (another tab)."""
+    return {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "submission": field_value(page, "submission"),
+    }
+
+
+def taf_meetings() -> list[int]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Meeting.id).where(Meeting.kind == "taf")))
+
+
+def test_a_second_booking_from_another_tab_books_nothing_and_shows_the_meeting(app):
+    handover = handover_due()
+    browser = browser_for(app, handover.setting.dsl)
+    url = handover_url(handover.setting.child)
+    other_tab = tokens_of(browser.get(url))
+    meeting = booked(app, handover)  # in another tab, or by another organiser
+    emails = db.session.scalar(select(func.count(OutboxMessage.id)))
+
+    again = browser.client.post(
+        url, data={**other_tab, **arrangements(handover, meeting_date=day(date(2026, 12, 4)))}
+    )
+    opened = browser.get(url)
+
+    assert again.status_code == 409
+    for page in (again, opened):
+        text = page_text(page)
+        assert "has already been booked for this child since the step down" in text
+        assert f"Handover (TAF) meeting {meeting.reference} on 3 December 2026" in text
+        assert f'href="/meetings/{meeting.id}"' in page.get_data(as_text=True)
+        assert 'name="meeting_date"' not in page.get_data(as_text=True)  # no form to send
+    assert opened.status_code == 200
+    assert taf_meetings() == [meeting.id]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == emails
+
+
+def test_the_booking_checks_again_inside_its_transaction(app, monkeypatch):
+    """Two sends at once both pass the page's check: the one that writes second finds the first
+    one's meeting under the child's lock, and books nothing."""
+    handover = handover_due()
+    before_any = service.handover_booking
+
+    def as_opened_before(child):  # the page's check ran before the other booking committed
+        found = before_any(child)
+        return replace(found, booked=[]) if found is not None else None
+
+    meeting = booked(app, handover)
+    monkeypatch.setattr(service, "handover_booking", as_opened_before)
+    browser = browser_for(app, handover.setting.dsl)
+
+    again = send(
+        browser,
+        handover_url(handover.setting.child),
+        arrangements(handover, meeting_date=day(date(2026, 12, 4))),
+    )
+
+    assert again.status_code == 409
+    assert f"Handover (TAF) meeting {meeting.reference}" in page_text(again)
+    assert taf_meetings() == [meeting.id]
+    assert len(audit_events("handover_meeting_booked")) == 1
+
+
+# ---------------------------------------------------------------- Children's Social Care suggested
+
+
+def stepped_down_without_social_care_involved(*social_care_names: str) -> Handover:
+    """A handover due for a child whose social worker was recorded while Social Care held the
+    plan, with no involvement of Social Care recorded, and these Social Care agencies set up."""
+    handover = handover_due()
+    involvement = db.session.scalar(
+        select(AgencyInvolvement).where(AgencyInvolvement.agency_id == handover.social_care.id)
+    )
+    db.session.delete(involvement)
+    handover.social_worker.agency = handover.camhs  # so that no one is in Social Care either
+    db.session.delete(handover.social_care)
+    for name in social_care_names:
+        factories.agency(name=name, service_type="social_care")
+    db.session.commit()
+    return handover
+
+
+def test_the_one_social_care_agency_is_suggested_unticked_when_not_recorded_as_involved(app):
+    handover = stepped_down_without_social_care_involved("Wakefield Children's Social Care")
+    browser = browser_for(app, handover.setting.dsl)
+
+    page = browser.get(handover_url(handover.setting.child))
+
+    agency = db.session.scalar(select(Agency).where(Agency.service_type == "social_care"))
+    assert (
+        "Wakefield Children's Social Care: Children's Social Care (Sam Social, social worker, "
+        "East Children in Need Team), not recorded as involved"
+    ) in page_text(page)
+    assert checked_values(page, "invite") == {str(handover.camhs.id)}  # the booker chooses
+    assert str(agency.id) in page.get_data(as_text=True)
+
+
+def test_no_social_care_agency_is_guessed_among_several(app):
+    handover = stepped_down_without_social_care_involved(
+        "A Children's Social Care (closed)", "Wakefield Children's Social Care"
+    )
+    browser = browser_for(app, handover.setting.dsl)
+
+    page = browser.get(handover_url(handover.setting.child))
+
+    text = page_text(page)
+    assert "Social Care" not in section_text(text)
+    assert checked_values(page, "invite") == {str(handover.camhs.id)}
+    sent = send(
+        browser,
+        handover_url(handover.setting.child),
+        arrangements(
+            handover,
+            invite=[
+                str(a.id)
+                for a in db.session.scalars(
+                    select(Agency).where(Agency.service_type == "social_care")
+                )
+            ],
+        ),
+    )
+    assert error_summary(sent)["invite"] == (
+        "Select agencies from the list of those involved with the child"
+    )
+    assert taf_meetings() == []
+
+
+def section_text(text: str) -> str:
+    """The page's words about whom to invite."""
+    return text.split("Who to invite", 1)[1].split("The family", 1)[0]
+
+
+# -------------------------------------------------------- every page about the child, audited
+
+
+def test_a_booking_sent_back_with_mistakes_is_audited_as_the_page_opened_is(app):
+    handover = handover_due()
+    factories.family_member(
+        handover.setting.child,
+        name="Fred Father",
+        relationship_to_child="Father",
+        safe_contact_warning="Do not share the address",
+    )
+    db.session.commit()
+    browser = browser_for(app, handover.setting.dsl)
+
+    wrong = send(
+        browser, handover_url(handover.setting.child), arrangements(handover, ends="09:00")
+    )
+
+    assert wrong.status_code == 200 and error_summary(wrong)
+    text = page_text(wrong)
+    assert handover.setting.child.full_name in text and "Do not share the address" in text
+    events = audit_events("handover_booking_opened")
+    assert len(events) == 2  # the page opened, then the page sent back
+    assert {event.target_id for event in events} == {handover.setting.child.id}
+    assert {event.actor_id for event in events} == {handover.setting.dsl.id}
+
+
+def test_the_already_booked_page_is_audited(app):
+    handover = handover_due()
+    booked(app, handover)
+    browser = browser_for(app, handover.setting.dsl)
+    before = len(audit_events("handover_booking_opened"))
+
+    browser.get(handover_url(handover.setting.child))
+
+    assert len(audit_events("handover_booking_opened")) == before + 1

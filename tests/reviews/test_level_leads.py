@@ -184,3 +184,20 @@ def test_the_meeting_that_decided_is_one_that_has_been_held(app):
     assert STEP_UP["reason"] in page_text(refused)
     assert step_changes(setting.child.id) == []
     assert db.session.scalars(select(Review)).all() == []
+
+
+def test_the_social_worker_page_sent_back_with_mistakes_is_audited_as_the_page_opened_is(app):
+    setting = child_with_plan(level="social_care", status="held_by_social_care")
+    browser = browser_for(app, setting.dsl)
+
+    blank = send(
+        browser,
+        social_worker_url(setting.child),
+        {"social_worker_name": "", "social_worker_team": "East Team", "version": "1"},
+    )
+
+    assert error_summary(blank) == {"social_worker_name": "Enter the social worker's name"}
+    assert setting.child.full_name in page_text(blank)
+    events = audit_events("social_worker_opened")
+    assert len(events) == 2  # the page opened, then the page sent back
+    assert {event.target_id for event in events} == {setting.child.id}
