@@ -25,6 +25,14 @@ NOTES_NAME_THE_CHILD = (
     "The meeting's notes for attendees name this child, and everyone who can see the meeting "
     "reads them: change the notes (move the meeting) first, then add the child"
 )
+ONE_FAMILY = (
+    "A TAF / handover meeting is about one family, and another child is already on its agenda: "
+    "choose a TAS or keeping-in-touch meeting, or book a handover meeting for this child"
+)
+NOT_ON_A_TAF = (
+    "A TAF / handover meeting is about one family: an anonymous consultation goes on a TAS meeting"
+)
+TAF = "taf"
 PLACE_NAMES_THE_CHILD = (
     "The meeting's location or online link matches this child's name, and invitations and "
     "calendars show it: change the place (move the meeting) first, then add the child"
@@ -42,6 +50,11 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
     """Why this child cannot go on this meeting's agenda, if they cannot."""
     if meeting.status != "scheduled":
         return {"meeting": "Choose a meeting that is still scheduled"}
+    if meeting.kind == TAF:
+        if child is None:
+            return {"meeting": NOT_ON_A_TAF}
+        if _someone_else_on(meeting, child):
+            return {"meeting": ONE_FAMILY}
     if child is None:
         return {}
     if child.school_id != meeting.school_id:
@@ -63,6 +76,20 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
     if any(what_identifies(place, [known]) in (NAME, REFERENCE) for place in places if place):
         return {"child": PLACE_NAMES_THE_CHILD}
     return {}
+
+
+def _someone_else_on(meeting: Meeting, child: Child) -> bool:
+    """Whether an item about anyone but this child (another child, or a consultation) is on
+    the meeting's agenda, whatever became of it since (one query)."""
+    other = db.session.scalar(
+        select(AgendaItem.id)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            AgendaItem.child_id.is_distinct_from(child.id),
+        )
+        .limit(1)
+    )
+    return other is not None
 
 
 def _identifiers(child: Child) -> tuple[str, ...]:

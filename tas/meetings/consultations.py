@@ -39,11 +39,11 @@ def names_a_child(school_id: int, text: str) -> bool:
     return identifies(text, known)
 
 
-def consultation_meetings(user: User, kind: str | None = TAS) -> list[Meeting]:
+def consultation_meetings(user: User, kinds: tuple[str, ...] | None = (TAS,)) -> list[Meeting]:
     """TAS meetings to come at the schools this DSL or link worker organises for (any kind of
-    meeting when `kind` is None)."""
+    meeting when `kinds` is None)."""
     schools = organising_schools(user) if user.active else None
-    return [] if schools is None else upcoming_meetings(schools, kind)
+    return [] if schools is None else upcoming_meetings(schools, kinds)
 
 
 def add_consultation(user: User, values: dict) -> AgendaItem:

@@ -87,7 +87,9 @@ class RequestForm(SentOnce, Shows, TasForm):
 class TriageForm(RecordForm):
     outcome = choice("What happens next", TRIAGE_OUTCOMES, "Select what happens to the request")
     meeting = select(
-        "Meeting", description="Scheduled meetings still to come at the child's school"
+        "Meeting",
+        description="Scheduled TAS and keeping-in-touch meetings still to come at the child's "
+        "school",
     )
     advice = text_area(
         "Advice for the school",

@@ -120,7 +120,7 @@ def request_page(request_id: int):
     form = comparison = None
     status = 200
     if triager and (row.status == AWAITING or request.method == "POST"):
-        meetings = services.upcoming_meetings([row.school_id])
+        meetings = services.upcoming_meetings([row.school_id], services.REQUEST_KINDS)
         already = services.already_on(row.child_id, meetings)
         form = _triage_form(row, meetings, already, fresh=request.method == "GET")
         if request.method == "POST":

@@ -36,6 +36,9 @@ REQUEST_ROLES = ("dsl", "school_staff")  # who may ask for a child to be discuss
 LIST_ROLES = ("dsl", "school_staff", "link_worker")
 AWAITING = "awaiting_triage"
 MOST_MEETINGS = 60  # meetings offered in a choice: the next two terms or so
+# A request goes to a TAS meeting or a low-demand primary's keeping-in-touch session, never to
+# a family's TAF / handover meeting (about one family, maybe at its home: DESIGN.md).
+REQUEST_KINDS = ("tas", "keeping_in_touch")
 
 TRIAGE_OUTCOMES = (
     Choice("accepted", "Accept onto a meeting's agenda"),
@@ -260,9 +263,9 @@ def person(user_id: int | None) -> User | None:
     return db.session.get(User, user_id) if user_id else None
 
 
-def upcoming_meetings(school_ids, kind: str | None = None) -> list[Meeting]:
-    """Scheduled meetings still to come at these schools (ids or a SELECT of ids), of one kind
-    when given, soonest first, with their schools, in one query."""
+def upcoming_meetings(school_ids, kinds: tuple[str, ...] | None = None) -> list[Meeting]:
+    """Scheduled meetings still to come at these schools (ids or a SELECT of ids), of these
+    kinds when given, soonest first, with their schools, in one query."""
     query = (
         select(Meeting)
         .options(joinedload(Meeting.school))
@@ -274,8 +277,8 @@ def upcoming_meetings(school_ids, kind: str | None = None) -> list[Meeting]:
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(MOST_MEETINGS)
     )
-    if kind is not None:
-        query = query.where(Meeting.kind == kind)
+    if kinds is not None:
+        query = query.where(Meeting.kind.in_(kinds))
     return list(db.session.scalars(query))
 
 
@@ -311,6 +314,7 @@ def _future_meeting(row: TasRequest, meeting_id: int | None) -> Meeting:
     if (
         meeting is None
         or meeting.school_id != row.school_id
+        or meeting.kind not in REQUEST_KINDS
         or meeting.status != "scheduled"
         or meeting.starts_at <= utcnow()
     ):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tas.children.models import Agreement
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import agenda, rules
 from tas.meetings.models import AgendaItem, TasRequest
 from tests import factories
 from tests.conftest import Visitor
@@ -102,6 +102,26 @@ def test_a_child_without_agreement_is_refused_with_what_to_do_instead(app):
     assert error_summary(response) == {"child": rules.NO_AGREEMENT_FOR_AGENDA}
     assert "Low mood and missed days" in response.get_data(as_text=True)  # the reason is kept
     assert items_of(setting.meeting.id) == []
+
+
+def test_a_taf_meeting_takes_one_family_a_second_child_is_refused(app):
+    """A TAF / handover meeting is about one family (maybe at its home, seen by the agencies
+    involved with that child): another child goes on a TAS meeting instead."""
+    setting = school_with_meeting(kind="taf", venue_private=True, location="4 Mill Lane")
+    amara = child_at(setting.school, first_name="Amara", last_name="Okafor")
+    noah = child_at(setting.school, first_name="Noah", last_name="Jones")
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+    url = f"/meetings/{setting.meeting.id}/agenda/add"
+
+    first = dsl.submit(url, adding(amara.id))
+    second = dsl.submit(url, adding(noah.id, reason="Noah's low mood"))
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert error_summary(second) == {"child": agenda.ONE_FAMILY}
+    assert "Noah&#39;s low mood" in second.get_data(as_text=True)  # the reason is kept
+    assert [item.child_id for item in items_of(setting.meeting.id)] == [amara.id]
 
 
 def test_only_the_schools_children_the_organiser_sees_can_be_posted(app):
