@@ -11,6 +11,8 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from werkzeug.datastructures import MultiDict
 
+from tas.auth.services import take_pending_form
+
 UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 RESTORE_KEY = "restore_form"
 
@@ -40,8 +42,6 @@ class TasForm(FlaskForm):
 
 
 def _restored_fields() -> list[tuple[str, str]] | None:
-    from tas.auth.services import take_pending_form
-
     if not current_user.is_authenticated:
         return None
     session.pop(RESTORE_KEY, None)

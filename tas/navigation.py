@@ -8,6 +8,8 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from tas.reviews.notifications import unread_count
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -75,8 +77,6 @@ def register(app: Flask) -> None:
     def _navigation():
         if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {"navigation": []}
-        from tas.reviews.notifications import unread_count
-
         endpoint = request.endpoint or ""
         shown = []
         for item in items_for(current_user.role):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from tas.audit.services import record
 from tas.clock import local, utcnow
 from tas.extensions import db
+from tas.meetings.requests import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.organisations.services import Refused
@@ -193,8 +194,6 @@ def withdraw_agreement(child: Child, user: User, values: dict) -> list[Agreement
     for row in standing:
         detail = {"child_id": child.id, "withdrawn_on": values["withdrawn_on"].isoformat()}
         record("agreement_withdrawn", target=row, detail=detail)
-    from tas.meetings.requests import close_on_withdrawal
-
     close_on_withdrawal(child.id)
     db.session.commit()
     return standing

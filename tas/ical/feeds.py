@@ -29,8 +29,7 @@ import re
 import secrets
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, current_app, request
-from flask_login import current_user
+from flask import Blueprint, Response, current_app, request
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -312,36 +311,7 @@ def feed(token: str):
     return response.make_conditional(request)
 
 
-def feed_make():
-    """Create or replace the link, and show it once on the account page."""
-    if not feeds_on():
-        abort(404)
-    from tas.auth.views import account_page
-
-    user = current_user._get_current_object()
-    secret = make_link(user)
-    return account_page(new_feed_url=feed_url(secret))
-
-
-def feed_revoke():
-    from flask import flash, redirect, url_for
-
-    if not feeds_on():
-        abort(404)
-    if revoke_link(current_user._get_current_object()):
-        flash("Your calendar feed link has been turned off. It no longer works.", "success")
-    return redirect(url_for("auth.account", _anchor="calendar-feed"))
-
-
 def register(bp: Blueprint) -> None:
-    """Add this module's pages to the calendar blueprint."""
+    """Add the feed itself to the calendar blueprint (making and turning off its link are
+    buttons of the account page: tas.ical.feed_links)."""
     bp.add_url_rule("/calendar/feed/<token>.ics", endpoint="feed", view_func=feed)
-    bp.add_url_rule(
-        "/account/calendar-feed", endpoint="feed_make", view_func=feed_make, methods=["POST"]
-    )
-    bp.add_url_rule(
-        "/account/calendar-feed/revoke",
-        endpoint="feed_revoke",
-        view_func=feed_revoke,
-        methods=["POST"],
-    )

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 
+from tas.children import access as children
 from tas.children.access import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency, Child
 from tas.clock import utcnow
@@ -244,8 +245,6 @@ def sees_agenda(level: MeetingAccess, user: User) -> bool:
 def requests_visible(user: User) -> ColumnElement[bool]:
     """Requests this user may see: those of schools they organise for (the DSL's own school, a
     link worker's linked schools), and their own requests while they may still see the child."""
-    from tas.children import access as children
-
     schools = organising_schools(user)
     own = TasRequest.requested_by_id == user.id
     mine = own if schools is None else or_(TasRequest.school_id.in_(schools), own)

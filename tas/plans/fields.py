@@ -10,7 +10,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
 )
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from tas.forms import SafeGovDateInput
@@ -113,6 +120,4 @@ def marker_values(codes: list[str] | None) -> dict[str, bool]:
 
 def people(users) -> list:
     """Choices of people, each with their organisation so two people of one name differ."""
-    from wtforms import SelectChoice
-
     return [SelectChoice(str(u.id), f"{u.name} ({u.organisation_name})") for u in users]
