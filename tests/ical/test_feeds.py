@@ -388,3 +388,25 @@ def test_guessing_links_is_slowed_down_per_client_address(app, world):
     later = utcnow() + timedelta(minutes=app.config["FEED_MISS_WINDOW_MINUTES"] + 1)
     with time_machine.travel(later, tick=False):
         assert fetch(app, random_secrets.token_urlsafe(32), environ_base=guesser).status_code == 404
+
+
+def test_only_the_calendar_itself_may_be_kept_every_other_answer_is_no_store(app, world):
+    """The calendar (200) and "unchanged" (304) are kept privately and revalidated with the
+    ETag; a wrong link (404) or a guesser slowed down (429) is never kept by a browser or
+    proxy, so a cache cannot go on answering 404 for a link made later, or 429 after the wait."""
+    secret = make_link(world["browser"])
+    calendar = fetch(app, secret)
+    unchanged = fetch(app, secret, headers={"If-None-Match": calendar.headers["ETag"]})
+    guesser = {"REMOTE_ADDR": "203.0.113.9"}
+    misses = [
+        fetch(app, random_secrets.token_urlsafe(32), environ_base=guesser)
+        for _ in range(app.config["FEED_MISS_LIMIT"] + 1)
+    ]
+
+    for kept in (calendar, unchanged):
+        assert kept.headers["Cache-Control"] == "private, no-cache"
+        assert "Pragma" not in kept.headers
+    assert [miss.status_code for miss in misses[-2:]] == [404, 429]
+    for answer in misses[-2:]:
+        assert answer.headers["Cache-Control"] == "no-store"
+        assert answer.headers["Pragma"] == "no-cache"
