@@ -18,11 +18,18 @@ from tas.organisations.models import User
 from tas.reviews import reviews
 from tas.reviews.levels import change_level, plan_started
 from tas.reviews.models import Review
-from tas.reviews.rules import SOCIAL_CARE
+from tas.reviews.rules import SOCIAL_CARE, rank
 
 from . import rules
 from .gp_notifications import send_update
-from .leads import LEAD_ROLES, lead_candidates, lead_problems, move_review_owner  # noqa: F401
+from .leads import (  # noqa: F401
+    LEAD_ROLES,
+    LeadContact,
+    lead_candidates,
+    lead_contact,
+    lead_problems,
+    move_review_owner,
+)
 from .models import Action, AgencyInvolvement, Outcome, SharedPlan
 from .services import Refused, audit_fields, check_version, commit, origin, refuse_if, today
 
@@ -106,37 +113,49 @@ def change_plan(
     return _save(plan, values, "plan_changed", then=in_step)
 
 
-def returned_levels() -> tuple:
-    """The levels a child may return to when their plan closes: any but Children's Social Care
-    (a worry about a child's safety is a referral to the IFD, not a plan's closure)."""
-    return tuple(choice for choice in reviews.levels() if choice.code != SOCIAL_CARE)
+def returned_levels(plan: SharedPlan) -> tuple:
+    """The levels a child may return to when their plan closes: the child's level now or a lower
+    one, never Children's Social Care (a worry about a child's safety is a referral to the IFD,
+    and a child whose needs have grown is stepped up, with the GP practice told: not a plan's
+    closure)."""
+    configured = reviews.levels()
+    here = rank(configured, plan.child.level_of_need)
+    if here < 0:  # a level no longer configured: any but Social Care, rather than none
+        here = len(configured)
+    return tuple(
+        choice
+        for choice in configured
+        if choice.code != SOCIAL_CARE and rank(configured, choice.code) <= here
+    )
 
 
 def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
-    """Close the plan with a reason and the level of need the child returns to (recorded as a
-    step change); it stays, read-only, and a new one may be started. The GP practice, if told
-    of the plan, gets a closure update, and the plan's open and paused reviews are cancelled,
-    in the same transaction."""
+    """Close the plan with a reason and the level of need the child returns to (the child's
+    level or a lower one), always recorded as a step change of the "Shared plan closed" kind,
+    even back to the same level: the closure is an event in the child's history of levels,
+    never a step up or down. The GP practice, if told of the plan, gets a closure update, and
+    the plan's open and paused reviews are cancelled, in the same transaction."""
     check_version(plan, version)
+    closer = by if by is not None else (current_user if has_request_context() else None)
+    if closer is None:
+        raise ValueError("A plan is closed by someone: the step change records who")
     problems = rules.closure_problems(values["closed_on"], plan.started_on, today())
-    if values.get("returned_to_level") not in {choice.code for choice in returned_levels()}:
+    if values.get("returned_to_level") not in {choice.code for choice in returned_levels(plan)}:
         problems["returned_to_level"] = "Select the level of need the child returns to"
     refuse_if(problems)
-    closer = by if by is not None else (current_user if has_request_context() else None)
 
     def closed(_changed: dict) -> None:
-        if closer is not None:
-            change_level(
-                plan.child,
-                values["returned_to_level"],
-                kind="plan_closed",
-                changed_on=values["closed_on"],
-                reason=f"Shared plan {plan.reference} closed",
-                decided_by=closer.name,
-                by=closer,
-                plan=plan,
-            )
-            send_update(plan, "closure", closer)
+        change_level(
+            plan.child,
+            values["returned_to_level"],
+            kind="plan_closed",
+            changed_on=values["closed_on"],
+            reason=f"Shared plan {plan.reference} closed",
+            decided_by=closer.name,
+            by=closer,
+            plan=plan,
+        )
+        send_update(plan, "closure", closer)
         for status in ("open", "paused"):
             reviews.set_status(
                 plan.child_id,
@@ -228,6 +247,7 @@ class ClosureLetter:
     involvements: list[AgencyInvolvement]
     outcomes: list[Outcome]
     done: list[Action]
+    contact: LeadContact | None  # whom to ask for help again (tas.plans.leads.lead_contact)
 
 
 def closure_letter(plan: SharedPlan) -> ClosureLetter:
@@ -254,6 +274,7 @@ def closure_letter(plan: SharedPlan) -> ClosureLetter:
         involvements=rules.for_family(involvements),
         outcomes=rules.for_family(outcomes),
         done=rules.for_family(done),
+        contact=lead_contact(plan),
     )
 
 

@@ -110,7 +110,7 @@ def close(child_id: int, plan_id: int):
     if not on.rights.closer:
         raise ReadOnly(on.plan, "close this plan")
     data = {"closed_on": today(), "version": on.plan.version}
-    levels = shared_plans.returned_levels()
+    levels = shared_plans.returned_levels(on.plan)
     form = ClosePlanForm(data=data if request.method == "GET" else None, levels=levels)
     result = submit_change(
         form,

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
+from tas.plans import shared_plans
 from tas.plans.models import SharedPlan
+from tas.plans.services import Refused
 from tas.reviews.models import StepChange
+from tests import factories
 from tests.organisations.helpers import error_summary
 
 from .helpers import child_at, day, open_plan, page_text
@@ -63,3 +67,98 @@ def test_closing_asks_the_level_the_child_returns_to_and_records_it(login_as):
     assert "Level of need the child returned to: Universal" in shown
     history = page_text(dsl.get(f"/children/{child.id}/level"))
     assert "Shared plan closed: Targeted Early Help to Universal" in history
+
+
+def radio_values(response, name: str) -> list[str]:
+    html = response.get_data(as_text=True)
+    return [
+        tag.split('value="', 1)[1].split('"', 1)[0]
+        for tag in (part.split(">", 1)[0] for part in html.split("<input")[1:])
+        if f'name="{name}"' in tag and 'type="radio"' in tag
+    ]
+
+
+def test_only_the_childs_level_or_a_lower_one_is_offered_and_a_higher_one_is_refused(login_as):
+    """A child whose needs have grown is stepped up (the GP practice told of the step up), never
+    raised by closing the plan."""
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="early_help")
+    plan = open_plan(child, level_of_need="early_help")
+    db.session.commit()
+    url = close_url(child, plan)
+
+    opened = dsl.get(url)
+    higher = dsl.submit(url, {**CLOSE, "returned_to_level": "targeted_early_help", "version": "1"})
+
+    assert radio_values(opened, "returned_to_level") == ["universal", "early_help"]
+    assert "Targeted Early Help" not in page_text(opened)
+    assert error_summary(higher) == {
+        "returned_to_level": "Select the level of need the child returns to"
+    }
+    db.session.expire_all()
+    kept = db.session.get(SharedPlan, plan.id)
+    assert (kept.status, kept.child.level_of_need) == ("open", "early_help")
+    assert db.session.scalars(select(StepChange)).all() == []
+
+
+def test_a_posted_higher_level_is_refused_by_the_service_too(login_as, app):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="early_help")
+    plan = open_plan(child, level_of_need="early_help")
+    db.session.commit()
+    values = {
+        "closed_on": date(2026, 10, 12),
+        "closure_reason": "Going well",
+        "returned_to_level": "targeted_early_help",
+    }
+
+    with pytest.raises(Refused) as refused:
+        shared_plans.close_plan(plan, plan.version, values, by=dsl.user)
+
+    assert set(refused.value.problems) == {"returned_to_level"}
+    assert db.session.get(SharedPlan, plan.id).status == "open"
+
+
+def test_closing_back_to_the_same_level_is_recorded_as_the_plans_closure(login_as):
+    """The closure is an event in the child's history of levels even when the level stays: it is
+    recorded as "Shared plan closed", never as a step up or down."""
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="early_help")
+    plan = open_plan(child, level_of_need="early_help")
+    db.session.commit()
+
+    closed = dsl.submit(
+        close_url(child, plan), {**CLOSE, "returned_to_level": "early_help", "version": "1"}
+    )
+
+    assert closed.status_code == 302
+    db.session.expire_all()
+    [change] = db.session.scalars(select(StepChange).where(StepChange.child_id == child.id))
+    assert (change.kind, change.from_level, change.to_level) == (
+        "plan_closed",
+        "early_help",
+        "early_help",
+    )
+    assert change.recorded_by_id == dsl.user.id
+    history = page_text(dsl.get(f"/children/{child.id}/level"))
+    assert "Shared plan closed: Early Help to Early Help" in history
+
+
+def test_a_plan_is_never_closed_without_its_step_change(app):
+    """The level the child returns to is always recorded: closing needs the person closing."""
+    school = factories.school()
+    child = child_at(school, level_of_need="early_help")
+    plan = open_plan(child, level_of_need="early_help")
+    db.session.commit()
+    values = {
+        "closed_on": date(2026, 10, 12),
+        "closure_reason": "Going well",
+        "returned_to_level": "universal",
+    }
+
+    with pytest.raises(ValueError, match="closed by someone"):
+        shared_plans.close_plan(plan, plan.version, values)
+
+    db.session.expire_all()
+    assert db.session.get(SharedPlan, plan.id).status == "open"
+    assert db.session.scalars(select(StepChange)).all() == []
