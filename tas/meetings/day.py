@@ -21,6 +21,7 @@ from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
+from tas.plans.leads import LeadContact, lead_contact
 from tas.plans.models import Action, SharedPlan
 from tas.plans.services import StaleEdit, audit_fields, check_version, commit, refuse_if
 from tas.plans.team import owner_name
@@ -392,20 +393,22 @@ class FamilyVersion:
     show_minutes: bool
     actions: list[ActionLine]
     left_out: bool
-    lead: User | None = None  # the lead practitioner of the child's plan: whom the family asks
+    # Whom the family asks: the plan's lead practitioner, or its social worker while Children's
+    # Social Care holds it (tas.plans.leads.lead_contact).
+    lead: LeadContact | None = None
 
 
 def family_version(meeting: Meeting, item: AgendaItem) -> FamilyVersion:
     every = actions_agreed(meeting.id, item.child_id)
     shown = [line for line in every if not minutes_rules.marked(line.action)]
     hidden_minutes = minutes_rules.marked(item)
-    lead = db.session.scalar(
-        select(User)
-        .join(SharedPlan, SharedPlan.lead_practitioner_id == User.id)
-        .options(joinedload(User.agency))
+    plan = db.session.scalar(
+        select(SharedPlan)
+        .options(joinedload(SharedPlan.lead_practitioner).joinedload(User.agency))
         .where(SharedPlan.child_id == item.child_id, SharedPlan.status != "closed")
         .limit(1)
     )
+    lead = lead_contact(plan)
     return FamilyVersion(not hidden_minutes, shown, hidden_minutes or len(shown) < len(every), lead)
 
 

@@ -123,3 +123,40 @@ def test_the_family_is_told_how_to_reach_the_lead_practitioner_not_the_school(ap
         in text
     )
     assert "Talk to Ada's school" not in text
+
+
+def family_contact(app, setting, item) -> str:
+    chair = browser_for(app, setting.link_worker)
+    page = chair.get(f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version")
+    assert page.status_code == 200
+    return page_text(page)
+
+
+def test_while_social_care_holds_the_plan_the_family_is_told_to_contact_the_social_worker(app):
+    """The early-help lead practitioner does not lead while Children's Social Care holds the
+    plan: the family is given the social worker's name and team as recorded, and no email (none
+    is recorded for them)."""
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada")
+    minuted(item)
+    lead = factories.user("link_worker", name="Lee Lead", email="lee.lead@example.org")
+    plan = open_plan(
+        child,
+        lead_practitioner=lead,
+        status="held_by_social_care",
+        social_worker_name="Sam Social",
+        social_worker_team="East Children in Need Team",
+    )
+    db.session.commit()
+
+    text = family_contact(app, setting, item)
+
+    assert "Contact Sam Social at East Children in Need Team, Ada's social worker." in text
+    assert "Lee Lead" not in text and "lee.lead@example.org" not in text
+
+    plan.social_worker_name = plan.social_worker_team = None
+    db.session.commit()
+    text = family_contact(app, setting, item)
+
+    assert "Contact Ada's social worker at Children's Social Care." in text
+    assert "Lee Lead" not in text and "lee.lead@example.org" not in text
