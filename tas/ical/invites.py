@@ -133,14 +133,16 @@ def _over(meeting: Meeting) -> bool:
 def _raise_sequence(meeting: Meeting) -> None:
     """One more revision of the meeting's calendar entry, written in place (sequence + 1, in
     the database, so two invitations added at once count twice) without raising the meeting's
-    version: its arrangements did not change."""
-    db.session.execute(
+    version: its arrangements did not change. The email carries the SEQUENCE the database now
+    holds (RETURNING), never the one loaded before another invitation raised it meanwhile."""
+    raised = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id)
         .values(sequence=Meeting.sequence + 1)
+        .returning(Meeting.sequence)
         .execution_options(synchronize_session=False)
-    )
-    set_committed_value(meeting, "sequence", (meeting.sequence or 0) + 1)
+    ).scalar_one()
+    set_committed_value(meeting, "sequence", raised)
 
 
 def _to_everyone(meeting: Meeting, change: str, method: str) -> int:

@@ -12,7 +12,7 @@ from tas.meetings.models import Meeting, MeetingSeries
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
 
-from .test_invites import Sent, outbox_rows, sent
+from .test_invites import Sent, fresh, outbox_rows, sent, signed_in
 
 
 def answers(email: Sent) -> dict[str, str]:
@@ -101,3 +101,33 @@ def test_a_new_base_url_keeps_every_uid(make_app):
             db.session.remove()
     first, second = sent_from.values()
     assert first == second == f"tas-meeting-{meeting.id}@partnership.example"
+
+
+def test_an_invitation_added_meanwhile_never_leaves_a_lower_sequence_in_the_next_email(app):
+    """Two organisers invite an agency each to one meeting: the second loaded the meeting
+    before the first invitation raised its SEQUENCE (on PostgreSQL both run at once). Each
+    email carries the SEQUENCE the database holds after its own invitation, so a calendar
+    program that applies only a higher SEQUENCE takes the later one too."""
+    setting = school_with_meeting()
+    fim = factories.agency(name="Future in Mind", contact_email="fim@nhs.example.org")
+    nurses = factories.agency(name="0-19 Service", contact_email="zero19@nhs.example.org")
+    db.session.commit()
+    meeting_id, fim_id = setting.meeting.id, fim.id
+    meeting = db.session.get(Meeting, meeting_id)  # the second organiser's page: SEQUENCE 0
+    assert meeting.sequence == 0
+
+    first_organiser = signed_in(app, setting.dsl)
+    response = first_organiser.submit(
+        f"/meetings/{meeting_id}/invitations/add",
+        {"kind": "agency", "agency": str(fim_id), "representative": "", "person": ""},
+    )
+    assert response.status_code == 302
+    invitation = factories.invitation(meeting, setting.dsl, agency=nurses)
+    db.session.flush()
+    invites.invited(meeting, invitation)
+    db.session.commit()
+
+    first, second = sent()
+    assert (first.to, second.to) == (["fim@nhs.example.org"], ["zero19@nhs.example.org"])
+    assert [int(email.event["SEQUENCE"]) for email in (first, second)] == [1, 2]
+    assert fresh(meeting_id).sequence == 2  # what the later email says
