@@ -33,6 +33,7 @@ def upgrade():
         sa.Column("done_by_id", sa.Integer(), nullable=True),
         sa.Column("referral_id", sa.Integer(), nullable=True),
         sa.Column("step_change_id", sa.Integer(), nullable=True),
+        sa.Column("closed_reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["agenda_item_id"],
             ["agenda_item.id"],

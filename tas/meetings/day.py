@@ -25,7 +25,7 @@ from tas.plans.leads import LeadContact, lead_contact
 from tas.plans.models import Action, SharedPlan
 from tas.plans.services import StaleEdit, audit_fields, check_version, commit, refuse_if
 from tas.plans.team import owner_name
-from tas.reviews import decision_rules, open_decisions
+from tas.reviews import decision_closing, decision_rules, open_decisions
 from tas.reviews.from_minutes import minutes_completed
 
 from . import minutes_rules, rules
@@ -226,7 +226,9 @@ def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
     missing = []
     if organiser and meeting.status == "scheduled":
         missing = missing_for_held(standing_items(meeting.id), invitations)
-    still_open = open_decisions.of_meeting(meeting.id) if names else []
+    # Only the agenda children this person may see (the agenda's own filter): the meeting
+    # page's `meeting_viewed` audit names every one of them, as they are on its agenda.
+    still_open = open_decisions.of_meeting(meeting.id, user, level)
     why_not = why_not_recordable(meeting)
     return {
         "status_label": rules.label(rules.MEETING_STATUSES, meeting.status),
@@ -246,6 +248,8 @@ def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
         "missing": missing,
         "open_decisions": still_open,
         "left_open": open_decisions.left_open(still_open) if organiser else [],
+        "may_close": bool(still_open) and decision_closing.may_close(meeting, user),
+        "closed_by_hand": decision_closing.closed_by_hand(meeting.id) if organiser else [],
         "may_confirm": organiser and why_not is None and may_confirm_presence(meeting, user),
         "attendance_labels": minutes_rules.labels(rules.ATTENDANCE),
         "part_labels": minutes_rules.labels(rules.FAMILY_PARTS),
@@ -355,16 +359,17 @@ class NotComplete(Exception):
         self.reason_problem = reason_problem
 
 
-def mark_held(meeting: Meeting, version: int | None, reason: str | None = None) -> None:
+def mark_held(meeting: Meeting, by: User, version: int | None, reason: str | None = None) -> None:
     """Minutes complete: the meeting is held, unless anything is missing. Decisions the
     completion does not record (a referral to the IFD, a step the child's level no longer
-    allows) stay open, and completing the minutes with any needs a reason, kept on the meeting
-    (the audit says a reason was given and which decisions were open, never what it says)."""
+    allows, unless the child is already where it leads: that one closes) stay open, and
+    completing the minutes with any needs a reason, kept on the meeting (the audit says a reason
+    was given and which decisions were open, never what it says)."""
     check_version(meeting, version)
     missing = missing_for_held(standing_items(meeting.id), standing_invitations(meeting.id))
     if missing:
         raise NotComplete(missing)
-    staying = open_decisions.left_open(open_decisions.of_meeting(meeting.id))
+    staying = open_decisions.left_open(open_decisions.to_complete(meeting.id))
     problem = decision_rules.reason_problem(len(staying), reason)
     if problem:  # asked once nothing else is missing: one error summary at a time
         raise NotComplete([], problem)
@@ -381,7 +386,9 @@ def mark_held(meeting: Meeting, version: int | None, reason: str | None = None) 
         if staying:
             detail["open_decision_ids"] = [decision.id for decision in staying]
         record("meeting_held", target=meeting, detail=detail)
-        minutes_completed(meeting)  # step changes decided in the minutes, in this transaction
+        minutes_completed(meeting, by)  # step changes decided in the minutes, in this transaction
+        # A step the child has made already (no change recorded: the level did not allow it).
+        decision_closing.close_reached(meeting.id, by)
 
     commit(write)
 

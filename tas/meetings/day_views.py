@@ -28,7 +28,7 @@ from tas.reviews import open_decisions
 from tas.reviews.reviews import due_after
 from tas.submissions import AlreadySubmitted, already_saved, once
 
-from . import day, minutes_rules, rules
+from . import day, decision_views, minutes_rules, rules
 from . import minutes as child_minutes
 from .access import MeetingAccess, on_agenda_now, require
 from .day_forms import (
@@ -61,6 +61,7 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(f"{item}/plan/new", view_func=minutes_plan_start, methods=both)
     bp.add_url_rule(f"{item}/family-version", view_func=family_version)
     bp.add_url_rule("/<int:meeting_id>/minutes-complete", view_func=minutes_complete, methods=both)
+    decision_views.register(bp)  # closing an open decision of the minutes with a reason
     # The action page (tas.plans) names the meeting that agreed an action.
 
 
@@ -395,13 +396,15 @@ def minutes_complete(meeting_id: int):
         return _not_now(meeting, why)
     form = HeldForm(data={"version": meeting.version} if request.method == "GET" else None)
     refused, status = False, 200
-    staying = open_decisions.left_open(open_decisions.of_meeting(meeting.id))
+    staying = open_decisions.left_open(open_decisions.to_complete(meeting.id))
     if request.method == "GET":
         child_ids = [item.child_id for item in day.standing_items(meeting.id) if item.child_id]
         day.viewed("minutes_complete_viewed", meeting, child_ids=child_ids)
     elif form.validate_on_submit():
         try:
-            day.mark_held(meeting, form.loaded_version(), form.open_decisions_reason.data)
+            day.mark_held(
+                meeting, current_user, form.loaded_version(), form.open_decisions_reason.data
+            )
         except day.NotComplete as not_complete:
             refused = True
             if not_complete.reason_problem:

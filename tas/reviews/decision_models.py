@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tas.children.models import Child
@@ -38,6 +38,9 @@ class MinutesDecision(db.Model):
     step_change_id: Mapped[int | None] = mapped_column(
         ForeignKey("step_change.id", ondelete="SET NULL")
     )
+    # Why the chair or a DSL closed it with no referral or step change to link (kept here
+    # only: the audit says a reason was given, never what it says).
+    closed_reason: Mapped[str | None] = mapped_column(Text)
 
     item: Mapped[AgendaItem] = relationship()
     meeting: Mapped[Meeting] = relationship()

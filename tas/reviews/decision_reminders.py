@@ -28,7 +28,9 @@ from .reminder_sources import Due, path_for, source
     todo=(
         "Open the meeting to see the decision. Record the referral to the IFD, or the step up "
         "or step down on the child's level of need page: the reminders stop once it is "
-        "recorded. It is a safeguarding decision, so it is due the day the minutes record it."
+        "recorded. If there is nothing left to record, the chair or a designated safeguarding "
+        "lead closes it with a reason on the meeting's page. It is a safeguarding decision, so "
+        "it is due the day the minutes record it."
     ),
 )
 def minutes_decisions(due_by: date | None, ids: Collection[int] | None) -> list[Due]:

@@ -8,7 +8,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 
-from .rules import next_working_day
+from .rules import SOCIAL_CARE, TARGETED_EARLY_HELP, Choice, next_working_day, rank
 
 REFER_TO_IFD = "refer_to_ifd"
 STEP_UP = "step_up_early_help"
@@ -47,11 +47,13 @@ OPEN_DECISIONS = tuple(KINDS)
 
 # The step change kind (tas.reviews.rules.STEP_KINDS) that records each step decision.
 STEP_RECORDS = {"step_up_early_help": STEP_UP, "step_down": STEP_DOWN}
+STEP_KIND_OF = {decision: kind for kind, decision in STEP_RECORDS.items()}
 
 REASON_NEEDED = (
     "Enter why the minutes are complete while a decision in them is still to be recorded"
 )
 REASON_LONGEST = 1000
+CLOSE_REASON_NEEDED = "Enter why this decision is closed without a referral or a step change"
 
 
 def needs_record(decision: str | None) -> bool:
@@ -62,6 +64,30 @@ def needs_record(decision: str | None) -> bool:
 def decision_of_step(step_kind: str) -> str | None:
     """The minutes decision a step change of this kind records, if any."""
     return STEP_RECORDS.get(step_kind)
+
+
+def step_kind_of(decision: str) -> str | None:
+    """The step change kind that records a step decision (None for a referral)."""
+    return STEP_KIND_OF.get(decision)
+
+
+def level_reached(levels: tuple[Choice, ...], decision: str, current: str) -> bool:
+    """Whether the child's level already is where a step decision leads, so there is nothing
+    left to record: a step up within early help once the child is at Targeted Early Help (or
+    above it, short of Children's Social Care); "step down received" once Children's Social
+    Care no longer holds the case. A referral to the IFD is never reached this way."""
+    if decision == STEP_UP:
+        return current != SOCIAL_CARE and rank(levels, current) >= rank(levels, TARGETED_EARLY_HELP)
+    if decision == STEP_DOWN:
+        return current != SOCIAL_CARE
+    return False
+
+
+def close_problem(reason: str | None) -> str | None:
+    """Closing an open decision without a record needs a reason; None when it may go on."""
+    if not (reason or "").strip():
+        return CLOSE_REASON_NEEDED
+    return None
 
 
 def due_on(recorded_on: date, holidays: Container[date] = ()) -> date:

@@ -2,7 +2,9 @@
 "Refer to the IFD", "Step up within early help" and "Step down received" stay open, on the
 meeting's page, the child's page and the chair's and DSLs' home pages, from the day the minutes
 record them until the referral or the step change is recorded (which closes them, in the same
-transaction). Reminders about them (tas.reviews.reminder_sources) are due that same day.
+transaction), or until they close otherwise (recorded already, the level reached, or closed with
+a reason: tas.reviews.decision_closing). Reminders about them (tas.reviews.reminder_sources) are
+due that same day. Each page shows only the children its reader may see there.
 
 The changes here run inside the caller's transaction (the minutes' save, the referral, the step
 change), audited with ids and codes only; the reads take one query each, whatever the data.
@@ -19,13 +21,13 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
-from tas.clock import utcnow
+from tas.clock import local
 from tas.extensions import db
-from tas.meetings.access import on_agenda_now
+from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
 
-from . import decision_rules, level_rules
+from . import decision_closing, decision_rules, level_rules
 from .access import may_record_levels
 from .decision_models import MinutesDecision
 from .models import IfdReferral, StepChange
@@ -50,8 +52,9 @@ def still_open() -> ColumnElement[bool]:
 
 def decision_saved(item: AgendaItem, by: User, on: date) -> None:
     """The minutes changed this item's decision: a decision to refer or to step up or down
-    opens (or reopens, when it changed) an open decision recorded on `on`; any other decision
-    removes the one the item had."""
+    opens (or reopens, when it changed) an open decision recorded on `on`, closed at once when
+    a referral or step change records it already; any other decision removes the one the item
+    had."""
     row = db.session.scalar(
         select(MinutesDecision).where(MinutesDecision.agenda_item_id == item.id)
     )
@@ -72,8 +75,15 @@ def decision_saved(item: AgendaItem, by: User, on: date) -> None:
     row.recorded_on = on
     row.recorded_by_id = by.id
     row.done_at = row.done_by_id = row.referral_id = row.step_change_id = None
+    row.closed_reason = None
     db.session.flush()
     record("minutes_decision_opened", target=row, detail={**ids, "decision": item.decision})
+    # Recorded already (say on the level page, naming this meeting): it opens closed, linked.
+    day = local(item.meeting.starts_at).date()
+    link = decision_closing.recording_of(item.child_id, item.meeting_id, day, item.decision)
+    if link:
+        detail = {"child_id": item.child_id, "decision": item.decision, "recorded_before": True}
+        decision_closing.mark_done([row], by, detail, **link)
 
 
 def referral_recorded(referral: IfdReferral, by: User) -> None:
@@ -99,24 +109,8 @@ def _close(child_id: int, decision: str, by: User, **link: int) -> None:
             )
         )
     )
-    if not rows:
-        return
-    now = utcnow()
-    for row in rows:
-        row.done_at = now
-        row.done_by_id = by.id
-        for name, value in link.items():
-            setattr(row, name, value)
-    db.session.flush()
-    record(
-        "minutes_decisions_recorded",
-        detail={
-            "child_id": child_id,
-            "decision": decision,
-            "minutes_decision_ids": [row.id for row in rows],
-            **link,
-        },
-    )
+    if rows:
+        decision_closing.mark_done(rows, by, {"child_id": child_id, "decision": decision}, **link)
 
 
 # ---------------------------------------------------------------- what pages show
@@ -196,8 +190,17 @@ def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
     ]
 
 
-def of_meeting(meeting_id: int) -> list[OpenDecision]:
-    """The meeting's open decisions (one query)."""
+def of_meeting(meeting_id: int, user: User, level: MeetingAccess) -> list[OpenDecision]:
+    """The meeting's open decisions this person may see: those of the agenda items the meeting
+    page shows them (the agenda's own condition, tas.meetings.access.agenda_for: an invited
+    agency only children whose family's agreement covers it), one query."""
+    if not sees_agenda(level, user):
+        return []
+    return _open(MinutesDecision.meeting_id == meeting_id, agenda_for(user, level))
+
+
+def to_complete(meeting_id: int) -> list[OpenDecision]:
+    """Every open decision of the meeting, for its organisers' minutes complete (one query)."""
     return _open(MinutesDecision.meeting_id == meeting_id)
 
 
@@ -223,18 +226,24 @@ def for_child_page(child_id: int, user: User) -> ChildDecisions:
 
 def left_open(decisions: list[OpenDecision]) -> list[OpenDecision]:
     """Of a meeting's open decisions, those its minutes' completion does not record: every
-    referral, and a step the child's level no longer allows (tas.reviews.from_minutes)."""
+    referral, and a step the child's level no longer allows (tas.reviews.from_minutes) unless
+    the child is already where it leads (decision_closing.close_reached closes those)."""
+    known = levels()
     return [
         decision
         for decision in decisions
         if decision.decision == decision_rules.REFER_TO_IFD
-        or not level_rules.minutes_step_allowed(levels(), decision.decision, decision.child_level)
+        or not (
+            level_rules.minutes_step_allowed(known, decision.decision, decision.child_level)
+            or decision_rules.level_reached(known, decision.decision, decision.child_level)
+        )
     ]
 
 
 def for_home(user: User) -> list[OpenDecision]:
     """Open decisions of the meetings this person chairs (or organised, with no chair named) and,
-    for a DSL, of their school's meetings; only about children they may read (one query)."""
+    for a DSL, of their school's meetings; only about children they may read (one query, and
+    the audit of the names shown when there are any)."""
     if not user.active or user.role not in ("dsl", "link_worker", "practitioner"):
         return []
     chaired = or_(
@@ -243,4 +252,14 @@ def for_home(user: User) -> list[OpenDecision]:
     )
     if user.role == "dsl" and user.school_id is not None:
         chaired = or_(chaired, Meeting.school_id == user.school_id)
-    return _open(chaired, children.visible(user, Access.READ), limit=HOME_LIMIT)
+    rows = _open(chaired, children.visible(user, Access.READ), limit=HOME_LIMIT)
+    if rows:  # the names shown are a read of those children's records
+        record(
+            "open_decisions_listed",
+            detail={
+                "child_ids": sorted({row.child_id for row in rows}),
+                "minutes_decision_ids": [row.id for row in rows],
+            },
+        )
+        db.session.commit()  # nothing loaded is used after: the rows are plain values
+    return rows
