@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.plans.services import team_around_the_child
+from tas.plans.team import team as team_around_the_child
 from tas.reviews.open_decisions import for_child_page
 
 from . import access, coordinators, family_services, rules, school_services, services

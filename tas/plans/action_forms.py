@@ -127,9 +127,7 @@ class ActionForm(SentOnce, ActionUpdateForm):
         ]
 
     def values(self) -> dict:
-        from .actions import owner_values
-
-        owners = owner_values(
+        owners = rules.owner_values(
             self.owner_kind.data,
             {
                 "owner_agency_id": record_id(self.owner_agency.data),

@@ -18,7 +18,6 @@ from . import rules
 from .models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from .services import audit_fields, check_version, commit, origin, plain, refuse_if
 
-OWNER_FIELDS = ("owner_agency_id", "owner_user_id", "owner_family_member_id")
 SCHOOL_ROLES = ("dsl", "school_staff")
 
 
@@ -75,19 +74,6 @@ def plan_involvements(plan: SharedPlan) -> list[AgencyInvolvement]:
             .order_by(AgencyInvolvement.id)
         )
     )
-
-
-def owner_values(kind: str, chosen: dict[str, int | None]) -> dict:
-    """The owner columns for the kind of owner chosen; the other choices are not kept."""
-    keep = {
-        "agency": "owner_agency_id",
-        "person": "owner_user_id",
-        "family_member": "owner_family_member_id",
-    }.get(kind)
-    return {
-        "owner_kind": kind,
-        **{name: chosen.get(name) if name == keep else None for name in OWNER_FIELDS},
-    }
 
 
 def _owner_problems(plan: SharedPlan, values: dict) -> dict:

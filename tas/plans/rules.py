@@ -50,8 +50,23 @@ MARKERS = (
     Choice("not_for_parent", "Not to be disclosed to the parent or carer"),
     Choice("third_party", "Third-party information"),
 )
+OWNER_FIELDS = ("owner_agency_id", "owner_user_id", "owner_family_member_id")
 OPEN_ACTION_STATUSES = frozenset({"not_started", "in_progress"})
 SCORE_RANGE = range(0, 11)
+
+
+def owner_values(kind: str, chosen: dict[str, int | None]) -> dict:
+    """An action's owner columns for the kind of owner chosen; the other choices are not kept
+    (used by the plan's action form and the minutes' action form alike)."""
+    keep = {
+        "agency": "owner_agency_id",
+        "person": "owner_user_id",
+        "family_member": "owner_family_member_id",
+    }.get(kind)
+    return {
+        "owner_kind": kind,
+        **{name: chosen.get(name) if name == keep else None for name in OWNER_FIELDS},
+    }
 
 
 def plan_reference(plan_id: int) -> str:

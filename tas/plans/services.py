@@ -14,14 +14,12 @@ from typing import Any, TypeVar
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas import submissions
-from tas.children.access import Access
-from tas.children.models import Child
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.services import Refused, StaleEdit
 
-__all__ = ["Refused", "StaleEdit", "team_around_the_child"]
+__all__ = ["Refused", "StaleEdit"]
 
 Result = TypeVar("Result")
 
@@ -79,10 +77,3 @@ def commit(write: Callable[[], Result]) -> Result:
 def refuse_if(problems: dict[str, str]) -> None:
     if problems:
         raise Refused(problems)
-
-
-def team_around_the_child(child: Child, user: User, level: Access):
-    """Everything the team-around-the-child page shows about the child's plans, for this user."""
-    from .team import team
-
-    return team(child, user, level)
