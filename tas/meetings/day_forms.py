@@ -38,7 +38,7 @@ from tas.plans.fields import (
     record_id,
     text_area,
 )
-from tas.reviews.decision_rules import REASON_LONGEST
+from tas.reviews.decision_rules import CLOSE_REASON_NEEDED, REASON_LONGEST
 from tas.submissions import SentOnce
 
 from . import rules
@@ -419,3 +419,18 @@ class HeldForm(RecordForm):
         ),
     )
     submit = SubmitField("Minutes complete", widget=GovSubmitInput())
+
+
+class CloseDecisionForm(TasForm):
+    """Close a decision in the minutes that has nothing left to record, with the reason."""
+
+    reason = text_area(
+        "Why is this decision closed without a referral or a step change?",
+        longest=REASON_LONGEST,
+        missing=CLOSE_REASON_NEEDED,
+        description=(
+            "For example, it was recorded elsewhere or is no longer needed. This stays in the "
+            "service: it is never sent in an email or a calendar."
+        ),
+    )
+    submit = SubmitField("Close the decision", widget=GovSubmitInput())
