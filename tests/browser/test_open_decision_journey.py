@@ -2,8 +2,9 @@
 the plan. The link worker chairs Castle Academy's meeting whose minutes are overdue (demo
 meeting C2) and records Sophie Turner's decision "Refer to the IFD": the meeting page and her
 home page show it still to be recorded; minutes complete asks why the minutes are complete
-while it is open (its error states are tested in tests/reviews/test_open_decisions.py); she
-records the referral from the meeting page, and the open item is gone. On SQLite and
+while it is open (its error states are tested in tests/reviews/test_open_decisions.py); closing
+it without a record asks why (tests/reviews/test_open_decisions_closing.py); she records the
+referral from the meeting page, and the open item is gone. On SQLite and
 PostgreSQL, axe-core on every page visited."""
 
 from __future__ import annotations
@@ -54,6 +55,18 @@ def test_a_decision_to_refer_stays_open_until_the_referral_is_recorded(open_page
     expect(page.locator("#decisions-left-open")).to_be_visible()
     expect(page.get_by_label("Why are the minutes complete while these decisions")).to_be_visible()
     look(page, "open-decision-minutes-complete")
+
+    # -------------------------------------------------------------- closing it needs a reason
+    page.goto(meeting_url)
+    close = page.locator("#open-decision-list").get_by_role(
+        "link", name=f"Close without a record for {CHILD}"
+    )
+    close.click()
+    submit(page, "Close the decision")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why this decision is closed without a referral or a step change"
+    )
+    look(page, "open-decision-close-refused")
 
     # -------------------------------------------------------------- the referral closes it
     page.goto(meeting_url)
