@@ -495,3 +495,18 @@ def test_the_already_booked_page_is_audited(app):
     browser.get(handover_url(handover.setting.child))
 
     assert len(audit_events("handover_booking_opened")) == before + 1
+
+
+def test_the_already_booked_page_runs_the_same_queries_however_many_are_involved(
+    app, count_queries
+):
+    counts = []
+    for more in (0, 5):
+        handover = handover_due(more_involvements=more, n=f" {more}")
+        booked(app, handover)
+        browser = browser_for(app, handover.setting.dsl)
+        with count_queries() as statements:
+            response = browser.get(handover_url(handover.setting.child))
+        assert "has already been booked for this child" in page_text(response)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
