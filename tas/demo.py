@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from . import demo_children, demo_meetings, demo_reviews
 from .auth.passwords import hash_password
 from .children.models import LawfulBasis
 from .extensions import db
@@ -121,8 +122,6 @@ def load() -> dict[str, int]:
         db.session.add(user)
         added["users"] += 1
     db.session.commit()
-    from . import demo_children, demo_meetings, demo_reviews
-
     added.update(demo_children.load())
     for kind, count in demo_meetings.load().items():  # meetings add actions to the plans too
         added[kind] = added.get(kind, 0) + count

@@ -18,6 +18,7 @@ from tas.plans.services import Refused, StaleEdit
 from . import agenda_changes, rules
 from .access import MeetingAccess, require, sees_agenda
 from .agenda_forms import AgendaAddForm, SlotForm
+from .booking import meeting_when
 from .invitation_forms import ConfirmForm, posted_id
 from .models import AgendaItem
 
@@ -95,8 +96,6 @@ def _item(meeting, item_id: int) -> AgendaItem:
 
 
 def _render_manage(meeting, *, stale: bool = False, status: int = 200):
-    from .invitation_views import meeting_when
-
     agenda_changes.viewed(meeting)
     meeting, _level = require(current_user, meeting.id, MeetingAccess.ORGANISE)
     shown = agenda_changes.items(meeting, current_user)
@@ -119,8 +118,6 @@ def agenda_manage(meeting_id: int):
 
 
 def agenda_add(meeting_id: int):
-    from .invitation_views import meeting_when
-
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     form = AgendaAddForm()
     form.slot_starts.description = _slot_hint(meeting)
@@ -193,8 +190,6 @@ def agenda_move(meeting_id: int, item_id: int):
 
 
 def agenda_slot(meeting_id: int, item_id: int):
-    from .invitation_views import meeting_when
-
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     item = _item(meeting, item_id)
     form = SlotForm(data=SlotForm.data_from(item) if request.method == "GET" else None)
@@ -227,8 +222,6 @@ def agenda_slot(meeting_id: int, item_id: int):
 
 
 def agenda_remove(meeting_id: int, item_id: int):
-    from .invitation_views import meeting_when
-
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     item = _item(meeting, item_id)
     form = ConfirmForm(data={"version": item.version} if request.method == "GET" else None)

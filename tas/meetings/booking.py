@@ -28,6 +28,7 @@ from tas.templating import format_local_datetime
 from . import closed_days, identifiers, rules
 from .access import may_organise_school, organising_schools
 from .identifiers import Known, identifies, what_identifies
+from .invitation_defaults import invite_defaults
 from .models import AgendaItem, Meeting, MeetingChange
 
 __all__ = ["Clashes", "Refused", "StaleEdit"]
@@ -332,10 +333,8 @@ def add_meeting(
     db.session.add(
         MeetingChange(meeting_id=meeting.id, kind="booked", by_id=user.id, after=snapshot(meeting))
     )
-    from . import invitations
-
     if school_defaults:
-        invitations.invite_defaults(meeting, user)
+        invite_defaults(meeting, user)
     invites.booked(meeting)
     filled = sorted(name for name, value in values.items() if value not in (None, "", False))
     detail = {"school_id": school_id, "fields": filled}
@@ -490,6 +489,12 @@ def when(starts_at: datetime, ends_at: datetime) -> str:
     return (
         f"{format_local_datetime(starts_at)} to {format_local_datetime(ends_at).split(' at ')[-1]}"
     )
+
+
+def meeting_when(meeting: Meeting) -> str:
+    """The meeting's date and times as people in England read them (the agenda and invitation
+    pages say it alike)."""
+    return when(meeting.starts_at, meeting.ends_at)
 
 
 def _iso(value: str | None) -> datetime | None:

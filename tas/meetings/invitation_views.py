@@ -7,16 +7,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.clock import local, utcnow
+from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.editing import compare
 from tas.organisations.models import School
 from tas.plans.editing import Outcome, submit_change, submit_new
 from tas.plans.services import Refused, StaleEdit
-from tas.templating import format_clock, format_local_datetime
 
 from . import agenda_views, invitation_defaults, invitations, rules
 from .access import MeetingAccess, may_organise_school, require
+from .booking import meeting_when
 from .invitation_forms import (
     AnswerForm,
     ConfirmForm,
@@ -25,7 +25,7 @@ from .invitation_forms import (
     posted_id,
     saved_token,
 )
-from .models import Invitation, Meeting
+from .models import Invitation
 
 
 def register(bp: Blueprint) -> None:
@@ -67,12 +67,6 @@ def register(bp: Blueprint) -> None:
 def organises_school(school_id: int) -> bool:
     """Whether the signed-in person organises the school's meetings (not only chairs one)."""
     return may_organise_school(current_user, school_id)
-
-
-def meeting_when(meeting: Meeting) -> str:
-    """The meeting's date and times as people in England read them."""
-    ends = format_clock(local(meeting.ends_at))
-    return f"{format_local_datetime(meeting.starts_at)} to {ends}"
 
 
 def invitee_name(invitation: Invitation) -> str:

@@ -359,12 +359,3 @@ def record_answer(
 
 def answer_label(code: str) -> str:
     return rules.label(rules.ANSWERS, code)
-
-
-def invite_defaults(meeting: Meeting, user: User) -> list[Invitation]:
-    """Invite the school's default agencies to a newly booked meeting (flush, no commit: the
-    booking commits once). An Early Help agency's representative is the school's link worker of
-    that agency, when there is one; the others use the agency's contact address."""
-    from .invitation_defaults import invite_defaults as invite
-
-    return invite(meeting, user)

@@ -9,7 +9,20 @@ from flask_login import current_user
 from tas.audit.services import record
 from tas.extensions import db
 
-from . import agenda, booking, day, handover, invitations, rules
+from . import (
+    agenda,
+    booking,
+    booking_views,
+    day,
+    day_views,
+    handover,
+    invitation_views,
+    invitations,
+    list_views,
+    room_views,
+    rules,
+    term_views,
+)
 from .access import MeetingAccess, require
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -40,13 +53,6 @@ def meeting(meeting_id: int):
     return page
 
 
-def _register() -> None:
-    from . import booking_views, day_views, invitation_views, list_views, room_views, term_views
-
-    bp.add_url_rule("/<int:meeting_id>", view_func=meeting)
-    modules = (list_views, booking_views, room_views, term_views, invitation_views, day_views)
-    for module in modules:
-        module.register(bp)
-
-
-_register()
+bp.add_url_rule("/<int:meeting_id>", view_func=meeting)
+for _module in (list_views, booking_views, room_views, term_views, invitation_views, day_views):
+    _module.register(bp)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tas.audit.models import AuditEvent
 from tas.extensions import db
-from tas.meetings import invitations
+from tas.meetings import invitation_defaults
 from tas.meetings.models import Invitation, school_default_agencies
 from tests import factories
 from tests.conftest import Visitor
@@ -185,7 +185,7 @@ def test_a_new_meeting_invites_the_defaults_before_the_booking_commits(app):
     db.session.commit()
     meeting_id = setting.meeting.id
 
-    added = invitations.invite_defaults(setting.meeting, setting.dsl)
+    added = invitation_defaults.invite_defaults(setting.meeting, setting.dsl)
 
     assert {(i.agency_id, i.representative_id) for i in added} == {
         (agencies["fim"].id, None),
@@ -198,7 +198,7 @@ def test_a_new_meeting_invites_the_defaults_before_the_booking_commits(app):
     assert sorted((e.target_id, e.detail["default"]) for e in audited) == sorted(
         (i.id, True) for i in added
     )
-    assert invitations.invite_defaults(setting.meeting, setting.dsl) == []  # once each
+    assert invitation_defaults.invite_defaults(setting.meeting, setting.dsl) == []  # once each
     db.session.rollback()  # the booking did not commit: nothing was
     kept = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting_id))
     assert kept.all() == []
@@ -214,7 +214,7 @@ def test_a_school_that_chose_invites_only_its_choice(app):
     )
     db.session.commit()
 
-    added = invitations.invite_defaults(setting.meeting, setting.dsl)
+    added = invitation_defaults.invite_defaults(setting.meeting, setting.dsl)
     db.session.commit()
 
     assert [i.agency_id for i in added] == [agencies["camhs"].id]
@@ -228,7 +228,7 @@ def test_the_link_worker_who_chairs_is_attending_their_own_meeting_without_being
     early_help.service_type = "early_help"
     db.session.commit()
 
-    invitations.invite_defaults(setting.meeting, setting.dsl)
+    invitation_defaults.invite_defaults(setting.meeting, setting.dsl)
     db.session.commit()
 
     mine = db.session.scalars(
