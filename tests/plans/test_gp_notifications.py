@@ -247,6 +247,7 @@ def test_closing_a_plan_sends_the_practice_a_closure_update(login_as):
         {
             "closed_on": day(date(2026, 10, 12)),
             "closure_reason": "Things are better.",
+            "returned_to_level": "universal",
             "version": str(db.session.get(SharedPlan, plan.id).version),
         },
     )
@@ -277,7 +278,12 @@ def test_without_a_secure_mailbox_the_closure_update_waits_to_be_recorded(login_
 
     dsl.submit(
         f"/children/{child.id}/plans/{plan.id}/close",
-        {"closed_on": day(date(2026, 10, 12)), "closure_reason": "Better.", "version": "1"},
+        {
+            "closed_on": day(date(2026, 10, 12)),
+            "closure_reason": "Better.",
+            "returned_to_level": "universal",
+            "version": "1",
+        },
     )
     missing = page_text(dsl.get("/gp-notifications/missing"))
     recorded = dsl.submit(
@@ -288,7 +294,8 @@ def test_without_a_secure_mailbox_the_closure_update_waits_to_be_recorded(login_
 
     assert queued_emails() == []
     assert plan.reference in missing
-    assert "Closure update to the GP practice not sent yet" in missing
+    # The update waiting, with its own due date: 5 working days after the closure.
+    assert "Closure update, due by 19 October 2026" in missing
     assert recorded.status_code == 302
     assert [(n.kind, n.method) for n in notifications(plan.id)] == [
         ("initial", "phone"),

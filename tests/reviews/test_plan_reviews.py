@@ -214,6 +214,7 @@ def test_closing_the_plan_cancels_its_open_and_paused_reviews(app):
         {
             "closed_on": day(date(2026, 11, 26)),
             "closure_reason": "Things are better",
+            "returned_to_level": "universal",
             "version": "1",
         },
     )
