@@ -448,6 +448,7 @@ def test_closing_a_plan_and_its_printable_closure_letter(open_page):
     page.get_by_label("Why the plan is closing").fill(
         "Outcomes met: Kai is settled at Castle and the family needs no more support"
     )
+    choose(page, "What level of need does the child return to?", "Universal")
     submit(page, "Close the plan")
     expect(page.locator("h1")).to_have_text("Closure letter for the family")
     letter = page.locator("article.tas-letter")
