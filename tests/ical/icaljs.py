@@ -34,7 +34,7 @@ def assert_icaljs_accepts(calendars: list[tuple[str, str]]) -> None:
     results = icaljs(calendars)
     assert [r["name"] for r in results] == [name for name, _ in calendars]
     problems = {r["name"]: r["problems"] for r in results if r["problems"]}
-    assert problems == {}
+    assert problems == {}, problems
     for (name, text), result in zip(calendars, results, strict=True):
         assert result["starts"] == icalendar_starts(text), name
 

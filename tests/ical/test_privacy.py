@@ -55,7 +55,7 @@ def decoded_emails() -> tuple[list[str], list[str]]:
     """Every email's subject and decoded parts, and its calendar parts on their own."""
     db.session.expire_all()
     texts, calendars = [], []
-    for row in db.session.scalars(select(OutboxMessage)):
+    for row in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)):
         message = message_from_bytes(row.raw, policy=policy.default)
         texts.append(str(message["Subject"]))
         for part in message.walk():
