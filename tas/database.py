@@ -3,6 +3,7 @@ the application's database role cannot erase the audit log."""
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +36,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Engines already given their SQLite listeners (an engine may serve several apps: the tests'
+# apps share one per database, so SQLAlchemy compiles each statement once).
+_CONFIGURED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def sqlite_file(engine: Engine) -> Path | None:
     """The file of a SQLite database, or None when it lives in memory."""
     database = engine.url.database
@@ -47,9 +53,11 @@ def sqlite_file(engine: Engine) -> Path | None:
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL journal and a busy timeout so the web and scheduler processes share the file, which
-    is owner-only: SQLite gives its -wal and -shm files the database file's mode."""
-    if engine.dialect.name != "sqlite":
+    is owner-only: SQLite gives its -wal and -shm files the database file's mode. Once per
+    engine, however many apps use it."""
+    if engine.dialect.name != "sqlite" or engine in _CONFIGURED:
         return
+    _CONFIGURED.add(engine)
     path = sqlite_file(engine)
 
     @event.listens_for(engine, "do_connect")
