@@ -108,7 +108,8 @@ ONLINE_LINK = StringField(
 VENUE_PRIVATE = BooleanField(
     "The venue is the family's home",
     description="TAF / handover meetings only: invitations and calendars will say the venue is "
-    "given in this service, and only organisers and invited people see the address",
+    "given in this service, and only the organisers and the agencies involved with the child "
+    "see the address",
     widget=GovCheckboxInput(),
 )
 CHAIR = select("Chair", missing="Select who will chair the meeting")

@@ -57,7 +57,9 @@ class Invitee:
     @property
     def label(self) -> str:
         who = self.social_worker or (self.practitioner.name if self.practitioner else None)
-        words = f"{self.agency.name}: {self.service}" + (f" ({who})" if who else "")
+        named = self.agency.name
+        words = named if self.service in ("", named) else f"{named}: {self.service}"
+        words += f" ({who})" if who else ""
         return words if self.ticked else f"{words}, not recorded as involved"
 
 
