@@ -39,9 +39,25 @@ class LiveServer:
         return self.url + path
 
 
+def _read_whole(app: Flask):
+    """The app, each response read whole before it is sent. Werkzeug's development server
+    leaves a file response (a stylesheet, the favicon) open when Chromium drops the connection
+    on leaving a page, and the ResourceWarning fails whichever test is running (-W error)."""
+
+    def application(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return application
+
+
 def _serve(app: Flask) -> Iterator[LiveServer]:
     """Serve the app on a free loopback port by a threaded Werkzeug server in a daemon thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
