@@ -5,7 +5,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .client import CleanClientAddress
+from tas.client import CleanClientAddress
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -16,11 +16,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         instance_path=os.environ.get("TAS_INSTANCE_PATH") or None,
     )
-    from . import config
+    from tas import config
 
     config.load(app, test_config)
     register_logging(app)
-    from .web import register_converters
+    from tas.web import register_converters
 
     register_converters(app)
     register_extensions(app)
@@ -39,16 +39,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    from .logs import configure
+    from tas.logs import configure
 
     configure(app)
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (every table, for the app and for migrations)
-    from .database import configure_sqlite
-    from .extensions import csrf, db, login_manager, migrate
-    from .templating import configure_templates
+    from tas import models  # noqa: F401  (every table, for the app and for migrations)
+    from tas.database import configure_sqlite
+    from tas.extensions import csrf, db, login_manager, migrate
+    from tas.templating import configure_templates
 
     db.init_app(app)
     with app.app_context():
@@ -60,22 +60,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .audit.views import bp as audit_bp
-    from .auth.views import bp as auth_bp
-    from .children.lawful_bases import bp as sharing_bp
-    from .children.views import bp as children_bp
-    from .ical.views import bp as calendar_bp
-    from .meetings.request_views import bp as requests_bp
-    from .meetings.views import bp as meetings_bp
-    from .organisations.views import bp as organisations_bp
-    from .outbox.views import bp as emails_bp
-    from .pages.views import bp as pages_bp
-    from .plans.gp_views import bp as gp_bp
-    from .plans.views import bp as plans_bp
-    from .reviews.level_views import bp as levels_bp
-    from .reviews.notification_views import bp as notifications_bp
-    from .reviews.reassign_views import bp as work_bp
-    from .reviews.review_views import bp as reviews_bp
+    from tas.audit.views import bp as audit_bp
+    from tas.auth.views import bp as auth_bp
+    from tas.children.lawful_bases import bp as sharing_bp
+    from tas.children.views import bp as children_bp
+    from tas.ical.views import bp as calendar_bp
+    from tas.meetings.request_views import bp as requests_bp
+    from tas.meetings.views import bp as meetings_bp
+    from tas.organisations.views import bp as organisations_bp
+    from tas.outbox.views import bp as emails_bp
+    from tas.pages.views import bp as pages_bp
+    from tas.plans.gp_views import bp as gp_bp
+    from tas.plans.views import bp as plans_bp
+    from tas.reviews.level_views import bp as levels_bp
+    from tas.reviews.notification_views import bp as notifications_bp
+    from tas.reviews.reassign_views import bp as work_bp
+    from tas.reviews.review_views import bp as reviews_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
@@ -96,11 +96,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from . import navigation
-    from .audit import refusals
-    from .auth.guard import register_guard
-    from .outbox.services import register_delivery
-    from .web import register_errors, register_security_headers
+    from tas import navigation
+    from tas.audit import refusals
+    from tas.auth.guard import register_guard
+    from tas.outbox.services import register_delivery
+    from tas.web import register_errors, register_security_headers
 
     register_guard(app)
     navigation.register(app)
@@ -111,6 +111,6 @@ def register_web(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register
+    from tas.cli import register
 
     register(app)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import demo_children, demo_meetings, demo_reviews
-from .auth.passwords import hash_password
-from .children.models import LawfulBasis
-from .extensions import db
-from .organisations.models import Agency, Cluster, School, User
+from tas import demo_children, demo_meetings, demo_reviews
+from tas.auth.passwords import hash_password
+from tas.children.models import LawfulBasis
+from tas.extensions import db
+from tas.organisations.models import Agency, Cluster, School, User
 
 DEMO_PASSWORD = "tas-demo-passphrase"  # noqa: S105  (published in the README)
 

@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .bank_holidays import ENGLAND_AND_WALES
-from .children.models import Agreement, Child, FamilyMember, SiblingLink
-from .clock import local, utcnow
-from .extensions import db
-from .organisations.models import Agency, School, User
-from .plans.models import (
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.children.models import Agreement, Child, FamilyMember, SiblingLink
+from tas.clock import local, utcnow
+from tas.extensions import db
+from tas.organisations.models import Agency, School, User
+from tas.plans.models import (
     Action,
     ActionEvent,
     AgencyInvolvement,
@@ -27,7 +27,7 @@ from .plans.models import (
     OutcomeScore,
     SharedPlan,
 )
-from .plans.rules import next_working_day
+from tas.plans.rules import next_working_day
 
 OAK, CASTLE, MEADOW, RIVER = (
     "Oakfield Primary",

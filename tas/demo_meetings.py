@@ -24,13 +24,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import holidays
 from sqlalchemy import select
 
-from .bank_holidays import ENGLAND_AND_WALES
-from .children.models import Child, FamilyMember
-from .clock import LONDON, local, utcnow
-from .extensions import db
-from .ical import invites
-from .meetings import agenda, booking, requests
-from .meetings.models import (
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.children.models import Child, FamilyMember
+from tas.clock import LONDON, local, utcnow
+from tas.extensions import db
+from tas.ical import invites
+from tas.meetings import agenda, booking, requests
+from tas.meetings.models import (
     Invitation,
     Meeting,
     MeetingChange,
@@ -38,10 +38,10 @@ from .meetings.models import (
     Term,
     UninvitedAttendee,
 )
-from .organisations.models import Agency, School, User
-from .plans.models import Action, ActionEvent, SharedPlan
-from .plans.services import origin, plain
-from .school_calendar import SchoolClosures, academic_year
+from tas.organisations.models import Agency, School, User
+from tas.plans.models import Action, ActionEvent, SharedPlan
+from tas.plans.services import origin, plain
+from tas.school_calendar import SchoolClosures, academic_year
 
 OAK, CASTLE = "Oakfield Primary", "Castle Academy"
 FIM, NURSING, EARLY_HELP, CAMHS = "Future in Mind", "0-19 Service", "Early Help", "CAMHS"

@@ -10,16 +10,16 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from .bank_holidays import ENGLAND_AND_WALES
-from .children.models import Child
-from .clock import local, utcnow
-from .extensions import db
-from .meetings.models import AgendaItem, Meeting
-from .organisations.models import User
-from .plans.models import SharedPlan
-from .reviews import from_minutes, referrals
-from .reviews.models import IfdReferral, Review, StepChange
-from .reviews.rules import subtract_working_days
+from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.children.models import Child
+from tas.clock import local, utcnow
+from tas.extensions import db
+from tas.meetings.models import AgendaItem, Meeting
+from tas.organisations.models import User
+from tas.plans.models import SharedPlan
+from tas.reviews import from_minutes, referrals
+from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.rules import subtract_working_days
 
 DANA = "dsl@oakfield.demo.tas.test"
 STEPPED_DOWN = "Ruby Clarke"

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from .clock import local
+from tas.clock import local
 
 
 def configure_templates(app: Flask) -> None:

@@ -10,10 +10,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.routing import IntegerConverter
 
-from .deployment import is_production
-from .extensions import db
-from .logs import redact
-from .organisations import safeguarding
+from tas.deployment import is_production
+from tas.extensions import db
+from tas.logs import redact
+from tas.organisations import safeguarding
 
 ERROR_PAGES = {
     400: "Sorry, there is a problem with what was sent",

@@ -25,8 +25,7 @@ from werkzeug.routing import Rule
 
 from tas import create_app
 from tas.extensions import db
-
-from . import factories
+from tests import factories
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")

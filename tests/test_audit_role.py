@@ -24,9 +24,8 @@ from tas.audit.models import AuditEvent
 from tas.database import audit_role_problems
 from tas.extensions import db
 from tests import factories
-
-from .conftest import PG_ADMIN, OwnContextClient, Visitor, test_config
-from .production import production_environment
+from tests.conftest import PG_ADMIN, OwnContextClient, Visitor, test_config
+from tests.production import production_environment
 
 # One worker runs them all, in order, on one database migrated once.
 pytestmark = pytest.mark.xdist_group("audit_role")

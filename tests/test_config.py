@@ -13,8 +13,7 @@ from sqlalchemy import text
 
 from tas import config, create_app
 from tas.extensions import db
-
-from .production import STRONG_KEY, UNUSED_POSTGRES, production_settings
+from tests.production import STRONG_KEY, UNUSED_POSTGRES, production_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

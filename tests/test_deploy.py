@@ -14,8 +14,7 @@ from tas import create_app
 from tas.config import Defaults
 from tas.deployment import deployment_problems
 from tas.secret_key import secret_key_weakness
-
-from .production import UNUSED_POSTGRES, production_environment, production_settings
+from tests.production import UNUSED_POSTGRES, production_environment, production_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

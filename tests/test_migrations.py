@@ -11,8 +11,7 @@ from sqlalchemy import inspect
 
 from tas import create_app
 from tas.extensions import db, migrate
-
-from .conftest import PG_ADMIN, test_config
+from tests.conftest import PG_ADMIN, test_config
 
 
 def _differences(app) -> list:

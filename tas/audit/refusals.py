@@ -23,13 +23,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 
+from tas.audit.models import AccessRefusal, AuditEvent
+from tas.audit.services import record
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.transactions import lock, write_transaction
-
-from .models import AccessRefusal, AuditEvent
-from .services import record
 
 REFUSED = (403, 404)
 ACTION = "repeated_refusals"

@@ -7,10 +7,9 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tas.audit.models import AuditEvent
 from tas.extensions import db
 from tas.organisations.models import User
-
-from .models import AuditEvent
 
 SECRET_WORDS = ("password", "token", "secret", "session", "csrf")
 

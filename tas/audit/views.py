@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from . import refusals
+from tas.audit import refusals
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -24,6 +24,10 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 
 from tas.audit.services import record
+from tas.auth import devices, rules
+from tas.auth.models import SignInAttempt
+from tas.auth.passwords import hash_password, needs_rehash, password_matches
+from tas.auth.services import start_session
 from tas.client import throttle_key
 from tas.clock import utcnow
 from tas.extensions import db
@@ -31,11 +35,6 @@ from tas.organisations.models import User
 from tas.organisations.rules import normalise_email
 from tas.outbox import services as outbox
 from tas.transactions import lock, write_transaction
-
-from . import devices, rules
-from .models import SignInAttempt
-from .passwords import hash_password, needs_rehash, password_matches
-from .services import start_session
 
 
 @dataclass(frozen=True)

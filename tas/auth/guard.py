@@ -7,9 +7,8 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 
+from tas.auth import rules, services
 from tas.extensions import login_manager
-
-from . import rules, services
 
 # The only endpoints a signed-out visitor may reach (SECURITY.md C12).
 PUBLIC_ENDPOINTS = frozenset(

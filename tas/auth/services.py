@@ -9,6 +9,9 @@ from flask import current_app, g, render_template
 from sqlalchemy import delete, func, select, update
 
 from tas.audit.services import record
+from tas.auth import rules
+from tas.auth.models import PasswordResetRequest, PasswordToken, PendingForm, UserSession
+from tas.auth.passwords import hash_password
 from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
 from tas.clock import utcnow
 from tas.extensions import db
@@ -17,10 +20,6 @@ from tas.organisations.rules import normalise_email
 from tas.organisations.services import Refused
 from tas.outbox import services as outbox
 from tas.transactions import lock, write_transaction
-
-from . import rules
-from .models import PasswordResetRequest, PasswordToken, PendingForm, UserSession
-from .passwords import hash_password
 
 USER_AGENT_LENGTH = 200  # UserSession.user_agent
 HOUR = timedelta(hours=1)

@@ -16,16 +16,8 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import exists, select
 
-from tas.clock import utcnow
-from tas.extensions import db
-from tas.forms import RESTORE_KEY
-from tas.ical.feeds import feed_of
-from tas.organisations.editing import compare
-from tas.organisations.safeguarding import ANYONE
-from tas.organisations.services import StaleEdit, change
-
-from . import attempts, devices, rules, services
-from .forms import (
+from tas.auth import attempts, devices, rules, services
+from tas.auth.forms import (
     ActionForm,
     ChangePasswordForm,
     NewPasswordForm,
@@ -33,8 +25,15 @@ from .forms import (
     ReminderChoicesForm,
     SignInForm,
 )
-from .models import PendingForm
-from .passwords import password_matches
+from tas.auth.models import PendingForm
+from tas.auth.passwords import password_matches
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.forms import RESTORE_KEY
+from tas.ical.feeds import feed_of
+from tas.organisations.editing import compare
+from tas.organisations.safeguarding import ANYONE
+from tas.organisations.services import StaleEdit, change
 
 bp = Blueprint("auth", __name__)
 

@@ -12,12 +12,7 @@ from datetime import datetime
 from flask import abort
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 
-from tas.clock import utcnow
-from tas.extensions import db
-from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
-from tas.plans.models import AgencyInvolvement, SharedPlan
-
-from .models import (
+from tas.children.models import (
     Agreement,
     AgreementAgency,
     Child,
@@ -26,6 +21,10 @@ from .models import (
     SharingDecision,
     StaffGrant,
 )
+from tas.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
+from tas.plans.models import AgencyInvolvement, SharedPlan
 
 
 def _about_child(*conditions):

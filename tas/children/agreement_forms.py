@@ -27,10 +27,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, StopValidation
 
+from tas.children import agreement_rules as rules
 from tas.forms import SafeGovDateInput, TasForm
 from tas.organisations.forms import RecordForm, name_field
-
-from . import agreement_rules as rules
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 

@@ -10,16 +10,15 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
 from tas.audit.services import record
+from tas.children import access
+from tas.children.access import Access
+from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.meetings.requests import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.organisations.services import Refused
-
-from . import access
-from .access import Access
-from .models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 
 __all__ = ["Refused"]
 

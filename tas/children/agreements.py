@@ -9,21 +9,20 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.extensions import db
-from tas.organisations.models import User
-
-from . import access, lawful_basis_services
-from . import agreement_rules as rules
-from . import agreement_services as services
-from .access import Access
-from .agreement_forms import (
+from tas.children import access, lawful_basis_services
+from tas.children import agreement_rules as rules
+from tas.children import agreement_services as services
+from tas.children.access import Access
+from tas.children.agreement_forms import (
     AgreementForm,
     SharingDecisionForm,
     WithdrawalForm,
     origin_choices,
     show,
 )
-from .models import Child
+from tas.children.models import Child
+from tas.extensions import db
+from tas.organisations.models import User
 
 
 def register(bp: Blueprint) -> None:

@@ -12,12 +12,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.children.models import Agreement, Child, CoordinatorAccess
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
-
-from .models import Agreement, Child, CoordinatorAccess
 
 
 def current_reason(user: User, child_id: int, now: datetime | None = None) -> bool:

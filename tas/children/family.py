@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import access, family_services, services
-from .access import Access
-from .editing import change_page
-from .family_forms import FamilyMemberForm, LivesWithForm
-from .forms import SearchForm
-from .records import Refused
+from tas.children import access, family_services, services
+from tas.children.access import Access
+from tas.children.editing import change_page
+from tas.children.family_forms import FamilyMemberForm, LivesWithForm
+from tas.children.forms import SearchForm
+from tas.children.records import Refused
 
 
 def register(bp: Blueprint) -> None:

@@ -6,11 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
+from tas.children.fields import DayMonthYearField, blank_as_none, optional_note, optional_text
 from tas.forms import TasForm
 from tas.organisations.forms import RecordForm, name_field, options, record_id
 from tas.plans.fields import marker_values, markers_field, markers_from
-
-from .fields import DayMonthYearField, blank_as_none, optional_note, optional_text
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 

@@ -7,11 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.children import access, records
+from tas.children.models import Child, FamilyMember, SiblingLink
 from tas.extensions import db
 from tas.organisations.models import User
-
-from . import access, records
-from .models import Child, FamilyMember, SiblingLink
 
 
 def members(child_id: int) -> list[FamilyMember]:

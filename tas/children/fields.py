@@ -8,10 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovTextInput
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Length
 
+from tas.children import rules
 from tas.forms import SafeGovDateInput
 from tas.organisations.forms import normalised
-
-from . import rules
 
 NHS_NUMBER_HINT = "10 digits, like 943 476 5919"
 UPN_HINT = "13 characters, like B801200005001"

@@ -9,14 +9,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from tas.extensions import db
-from tas.forms import TasForm
-from tas.organisations.forms import RecordForm, name_field, options, record_id
-from tas.organisations.models import Agency, School
-from tas.organisations.rules import GP_PRACTICE
-
-from . import rules
-from .fields import (
+from tas.children import rules
+from tas.children.fields import (
     NHS_NUMBER_HINT,
     UPN_HINT,
     DayMonthYearField,
@@ -27,6 +21,11 @@ from .fields import (
     stripped,
     upn_field,
 )
+from tas.extensions import db
+from tas.forms import TasForm
+from tas.organisations.forms import RecordForm, name_field, options, record_id
+from tas.organisations.models import Agency, School
+from tas.organisations.rules import GP_PRACTICE
 
 
 def year_group_choices() -> list[SelectChoice]:

@@ -11,12 +11,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tas.audit.services import record
+from tas.children import lawful_basis_services as services
+from tas.children.agreement_forms import LawfulBasisForm, show
+from tas.children.models import LawfulBasis
 from tas.extensions import db
 from tas.organisations.editing import compare, found
-
-from . import lawful_basis_services as services
-from .agreement_forms import LawfulBasisForm, show
-from .models import LawfulBasis
 
 bp = Blueprint("sharing", __name__, url_prefix="/sharing")
 

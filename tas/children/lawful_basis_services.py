@@ -10,10 +10,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
+from tas.children.models import LawfulBasis
 from tas.extensions import db
 from tas.organisations.services import Refused, StaleEdit
-
-from .models import LawfulBasis
 
 __all__ = ["Refused", "StaleEdit"]
 

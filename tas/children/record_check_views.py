@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from . import record_checks, rules
-from .forms import DealtWithForm
-from .records import Refused, StaleEdit
+from tas.children import record_checks, rules
+from tas.children.forms import DealtWithForm
+from tas.children.records import Refused, StaleEdit
 
 
 def register(bp: Blueprint) -> None:

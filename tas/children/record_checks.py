@@ -25,16 +25,15 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.children import access, records, rules
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.children.record_check_models import RecordCheck
+from tas.children.records import Refused, StaleEdit
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters
 from tas.outbox.services import queue
-
-from . import access, records, rules
-from .access import Access
-from .models import Child
-from .record_check_models import RecordCheck
-from .records import Refused, StaleEdit
 
 ALREADY_DEALT_WITH = "Another coordinator has already dealt with this request"
 

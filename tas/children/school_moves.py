@@ -12,16 +12,15 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.children import records, rules, school_move_rules
+from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
+from tas.children.school_services import staff_grants
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.meetings.models import Term
 from tas.organisations.models import School, User, link_worker_schools
 from tas.plans.models import SharedPlan
 from tas.school_calendar import SchoolClosures, academic_year
-
-from . import records, rules, school_move_rules
-from .models import Child, FileTransfer, SchoolMove, StaffGrant
-from .school_services import staff_grants
 
 # ---------------------------------------------------------------- moving school
 

@@ -7,12 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.children import records
+from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
-
-from . import records
-from .models import Child, FileTransfer, SchoolMove, StaffGrant
 
 # ---------------------------------------------------------------- the child protection file
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.children import access, school_moves, school_services, services
+from tas.children.access import Access
+from tas.children.family_forms import SchoolMoveForm, StaffGrantForm
+from tas.children.records import Refused, StaleEdit
 from tas.extensions import db
-
-from . import access, school_moves, school_services, services
-from .access import Access
-from .family_forms import SchoolMoveForm, StaffGrantForm
-from .records import Refused, StaleEdit
 
 
 def register(bp: Blueprint) -> None:

@@ -12,14 +12,13 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.children import access, record_checks, records
+from tas.children.access import Access
+from tas.children.models import Child, CoordinatorAccess
+from tas.children.record_check_models import RecordCheck
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
-
-from . import access, record_checks, records
-from .access import Access
-from .models import Child, CoordinatorAccess
-from .record_check_models import RecordCheck
 
 MOST_NAME_WORDS = 5
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.children import access, coordinators, family_services, rules, school_services, services
+from tas.children.access import Access
+from tas.children.editing import change_page
+from tas.children.forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
+from tas.children.records import Refused
 from tas.plans.team import team as team_around_the_child
 from tas.reviews.open_decisions import for_child_page
-
-from . import access, coordinators, family_services, rules, school_services, services
-from .access import Access
-from .editing import change_page
-from .forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
-from .records import Refused
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 bp.add_app_template_filter(rules.format_nhs_number, "nhs_number")
@@ -151,7 +150,7 @@ def reason(child_id: int):
 
 # The family, school and agreement pages, and the coordinators' requests to check a record,
 # live beside these, on the same blueprint.
-from . import agreements, family, record_check_views, schools  # noqa: E402
+from tas.children import agreements, family, record_check_views, schools  # noqa: E402
 
 family.register(bp)
 schools.register(bp)

@@ -10,10 +10,9 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.ical import facts as calendar_facts
+from tas.ical.build import calendar, meeting_event, published, to_bytes
 from tas.meetings.access import MeetingAccess, require
-
-from . import facts as calendar_facts
-from .build import calendar, meeting_event, published, to_bytes
 
 
 def register(bp: Blueprint) -> None:

@@ -20,14 +20,13 @@ from tas.audit.services import record
 from tas.clock import LONDON, local
 from tas.extensions import db
 from tas.forms import TasForm
+from tas.ical import facts as calendar_facts
+from tas.ical.build import calendar, meeting_event, published, to_bytes
 from tas.meetings import access, lists, rules
 from tas.meetings.access import MeetingAccess
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import School
 from tas.plans.fields import DayField
-
-from . import facts as calendar_facts
-from .build import calendar, meeting_event, published, to_bytes
 
 LONGEST_RANGE = timedelta(days=2 * 366)
 CSV_COLUMNS = (

@@ -19,12 +19,11 @@ from sqlalchemy.orm import joinedload
 
 from tas.clock import LONDON, utcnow
 from tas.extensions import db
+from tas.ical.build import Attendee, MeetingFacts
 from tas.meetings import rules
 from tas.meetings.lists import when
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import User
-
-from .build import Attendee, MeetingFacts
 
 PRIVATE_VENUE = "Venue given in the app"
 # Notes for attendees stay in the app, where access is checked: typed text about a meeting can

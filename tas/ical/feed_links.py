@@ -8,8 +8,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from tas.auth.views import account_page
-
-from .feeds import feed_url, feeds_on, make_link, revoke_link
+from tas.ical.feeds import feed_url, feeds_on, make_link, revoke_link
 
 
 def feed_make():

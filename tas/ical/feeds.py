@@ -36,15 +36,14 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.clock import LONDON, utcnow
 from tas.extensions import db
+from tas.ical import build
+from tas.ical.facts import facts, uid_domain
+from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.meetings.access import MeetingAccess, visible
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.models import Action, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES, plan_reference
-
-from . import build
-from .facts import facts, uid_domain
-from .feed_models import CalendarFeed, FeedMiss
 
 FEED_NAME = "TAS meetings"
 DAYS_BACK = 30

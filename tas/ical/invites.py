@@ -40,12 +40,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tas.clock import utcnow
 from tas.extensions import db
-from tas.meetings.lists import when
-from tas.meetings.models import Invitation, Meeting
-from tas.outbox.services import queue
-
-from .build import calendar, meeting_event, to_bytes
-from .facts import (
+from tas.ical.build import calendar, meeting_event, to_bytes
+from tas.ical.facts import (
     NOTES_IN_APP,
     Recipient,
     facts,
@@ -56,6 +52,9 @@ from .facts import (
     standing_invitations,
     summary,
 )
+from tas.meetings.lists import when
+from tas.meetings.models import Invitation, Meeting
+from tas.outbox.services import queue
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 NOT_READ = (

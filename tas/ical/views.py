@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from . import download, exports, feed_links, feeds
+from tas.ical import download, exports, feed_links, feeds
 
 bp = Blueprint("calendar", __name__)
 

@@ -25,9 +25,8 @@ from tas.children.access import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency, Child
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
-
-from .models import AgendaItem, Invitation, Meeting, TasRequest
 
 
 def invited_for() -> timedelta:

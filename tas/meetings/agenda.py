@@ -11,14 +11,13 @@ from tas.audit.services import record
 from tas.children.access import current_agreement
 from tas.children.models import Child
 from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
+from tas.meetings.identifiers import NAME, REFERENCE, Known, what_identifies
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.organisations.models import User
 from tas.organisations.services import Refused
 from tas.plans.services import origin
-
-from . import rules
-from .access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
-from .identifiers import NAME, REFERENCE, Known, what_identifies
-from .models import AgendaItem, Meeting, TasRequest
 
 ALREADY_ON_AGENDA = "This child is already on this meeting's agenda"
 NOTES_NAME_THE_CHILD = (

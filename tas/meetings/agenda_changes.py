@@ -14,12 +14,11 @@ from tas.children import access as children_access
 from tas.children.models import Agreement, Child
 from tas.clock import local, utcnow
 from tas.extensions import db
+from tas.meetings import agenda
+from tas.meetings.access import MeetingAccess, on_agenda_now
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.organisations.models import User
 from tas.plans.services import Refused, check_version, commit, refuse_if
-
-from . import agenda
-from .access import MeetingAccess, on_agenda_now
-from .models import AgendaItem, Meeting, TasRequest
 
 
 def items(meeting: Meeting, user: User) -> list[AgendaItem]:

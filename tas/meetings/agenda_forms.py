@@ -8,11 +8,10 @@ from datetime import time
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
+from tas.meetings.models import AgendaItem
 from tas.organisations.forms import RecordForm
 from tas.plans.fields import options, select, text_area
 from tas.templating import format_local_date
-
-from .models import AgendaItem
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 SLOT_FORMAT = "Enter the time slot on the 24-hour clock, like 09:30"

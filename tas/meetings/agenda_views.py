@@ -12,15 +12,14 @@ from tas.children import access as children_access
 from tas.children.models import Child
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings import agenda_changes, rules
+from tas.meetings.access import MeetingAccess, require, sees_agenda
+from tas.meetings.agenda_forms import AgendaAddForm, SlotForm
+from tas.meetings.booking import meeting_when
+from tas.meetings.invitation_forms import ConfirmForm, posted_id
+from tas.meetings.models import AgendaItem
 from tas.plans.editing import Outcome, submit_change
 from tas.plans.services import Refused, StaleEdit
-
-from . import agenda_changes, rules
-from .access import MeetingAccess, require, sees_agenda
-from .agenda_forms import AgendaAddForm, SlotForm
-from .booking import meeting_when
-from .invitation_forms import ConfirmForm, posted_id
-from .models import AgendaItem
 
 STALE_AGENDA = (
     "Someone else changed the agenda while you were looking at it. Check it and try again"

@@ -10,13 +10,12 @@ from sqlalchemy import func, or_, select
 
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings import day
+from tas.meetings.access import MeetingAccess, organising_schools, visible
+from tas.meetings.models import Meeting, TasRequest
 from tas.organisations.models import User
 from tas.reviews import open_decisions
 from tas.reviews.open_decisions import OpenDecision
-
-from . import day
-from .access import MeetingAccess, organising_schools, visible
-from .models import Meeting, TasRequest
 
 
 @dataclass(frozen=True)

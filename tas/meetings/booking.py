@@ -21,15 +21,14 @@ from tas.children.models import Child
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.ical import invites
+from tas.meetings import closed_days, identifiers, rules
+from tas.meetings.access import may_organise_school, organising_schools
+from tas.meetings.identifiers import Known, identifies, what_identifies
+from tas.meetings.invitation_defaults import invite_defaults
+from tas.meetings.models import AgendaItem, Meeting, MeetingChange
 from tas.organisations.models import School, User, link_worker_schools
 from tas.plans.services import Refused, StaleEdit, check_version, commit, refuse_if
 from tas.templating import format_local_datetime
-
-from . import closed_days, identifiers, rules
-from .access import may_organise_school, organising_schools
-from .identifiers import Known, identifies, what_identifies
-from .invitation_defaults import invite_defaults
-from .models import AgendaItem, Meeting, MeetingChange
 
 __all__ = ["Clashes", "Refused", "StaleEdit"]
 

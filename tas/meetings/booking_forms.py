@@ -19,15 +19,14 @@ from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitF
 from wtforms.validators import Length
 
 from tas.clock import LONDON
+from tas.meetings import rules, times
+from tas.meetings.models import Meeting, SchoolRoom
 from tas.organisations.editing import Difference, shown
 from tas.organisations.forms import RecordForm, options, record_id
 from tas.organisations.models import School, User
 from tas.plans.fields import DayField, choice, select, text_area
 from tas.plans.services import today
 from tas.submissions import SentOnce
-
-from . import rules, times
-from .models import Meeting, SchoolRoom
 
 MOST_YEARS_AHEAD = 2
 COMPARED = (

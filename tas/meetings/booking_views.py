@@ -10,14 +10,13 @@ from flask_login import current_user
 
 from tas.clock import local
 from tas.extensions import db
+from tas.meetings import booking, rooms, rules
+from tas.meetings.access import MeetingAccess, require
+from tas.meetings.booking_forms import BookingForm, CancelForm, MoveForm, compared
+from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.editing import submit_change
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import booking, rooms, rules
-from .access import MeetingAccess, require
-from .booking_forms import BookingForm, CancelForm, MoveForm, compared
-from .models import Meeting
 
 
 def register(bp: Blueprint) -> None:

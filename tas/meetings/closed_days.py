@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from tas.bank_holidays import ENGLAND_AND_WALES, name_of
 from tas.clock import local
+from tas.meetings import times
+from tas.meetings.terms import terms_of_years
 from tas.school_calendar import (
     BANK_HOLIDAY,
     HALF_TERM,
@@ -16,9 +18,6 @@ from tas.school_calendar import (
     academic_year,
     why_closed,
 )
-
-from . import times
-from .terms import terms_of_years
 
 WHY = {
     WEEKEND: "is at the weekend",

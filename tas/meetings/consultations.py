@@ -8,14 +8,13 @@ from sqlalchemy import select
 
 from tas.children.models import Child
 from tas.extensions import db
+from tas.meetings import agenda
+from tas.meetings.access import organising_schools
+from tas.meetings.identifiers import Known, identifies
+from tas.meetings.models import AgendaItem, Meeting
+from tas.meetings.requests import upcoming_meetings
 from tas.organisations.models import User
 from tas.plans.services import Refused, commit
-
-from . import agenda
-from .access import organising_schools
-from .identifiers import Known, identifies
-from .models import AgendaItem, Meeting
-from .requests import upcoming_meetings
 
 NAMES_A_CHILD = (
     "The situation names or identifies a child of this school (a full name, UPN or NHS number). "

@@ -19,6 +19,9 @@ from tas.audit.services import record
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
+from tas.meetings import minutes_rules, rules
+from tas.meetings.access import MeetingAccess, on_agenda_now, sees_agenda
+from tas.meetings.models import AgendaItem, Invitation, Meeting, UninvitedAttendee
 from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.leads import LeadContact, lead_contact
@@ -27,10 +30,6 @@ from tas.plans.services import StaleEdit, audit_fields, check_version, commit, r
 from tas.plans.team import owner_name
 from tas.reviews import decision_closing, decision_rules, open_decisions
 from tas.reviews.from_minutes import minutes_completed
-
-from . import minutes_rules, rules
-from .access import MeetingAccess, on_agenda_now, sees_agenda
-from .models import AgendaItem, Invitation, Meeting, UninvitedAttendee
 
 
 class StaleAttendance(StaleEdit):

@@ -26,6 +26,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from tas.forms import TasForm
+from tas.meetings import rules
+from tas.meetings.minutes_rules import suggested_attendance
+from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.forms import RecordForm
 from tas.plans import rules as plan_rules
 from tas.plans.fields import (
@@ -40,10 +43,6 @@ from tas.plans.fields import (
 )
 from tas.reviews.decision_rules import CLOSE_REASON_NEEDED, REASON_LONGEST
 from tas.submissions import SentOnce
-
-from . import rules
-from .minutes_rules import suggested_attendance
-from .models import AgendaItem, Invitation, Meeting
 
 CONFIRMATIONS = (
     rules.Choice("present", "I have checked who is present, as listed above"),

@@ -15,6 +15,20 @@ from sqlalchemy import and_, or_, select
 from tas.audit.services import record
 from tas.children.access import current_agreement
 from tas.extensions import db
+from tas.meetings import day, decision_views, minutes_rules, rules
+from tas.meetings import minutes as child_minutes
+from tas.meetings.access import MeetingAccess, on_agenda_now, require
+from tas.meetings.day_forms import (
+    ConsultationMinutesForm,
+    HeldForm,
+    MeetingActionForm,
+    MinutesForm,
+    PresentForm,
+    UninvitedForm,
+    attendance_data,
+    attendance_form,
+)
+from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.editing import Difference
 from tas.organisations.forms import ActionForm
 from tas.organisations.models import Agency
@@ -27,21 +41,6 @@ from tas.plans.shared_plans import lead_candidates, start_plan
 from tas.reviews import open_decisions
 from tas.reviews.reviews import due_after
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import day, decision_views, minutes_rules, rules
-from . import minutes as child_minutes
-from .access import MeetingAccess, on_agenda_now, require
-from .day_forms import (
-    ConsultationMinutesForm,
-    HeldForm,
-    MeetingActionForm,
-    MinutesForm,
-    PresentForm,
-    UninvitedForm,
-    attendance_data,
-    attendance_form,
-)
-from .models import AgendaItem, Invitation, Meeting
 
 
 def register(bp: Blueprint) -> None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.meetings import day
+from tas.meetings.access import MeetingAccess, require
+from tas.meetings.day_forms import CloseDecisionForm
 from tas.organisations.services import Refused
 from tas.reviews import decision_closing, open_decisions
-
-from . import day
-from .access import MeetingAccess, require
-from .day_forms import CloseDecisionForm
 
 
 def register(bp: Blueprint) -> None:

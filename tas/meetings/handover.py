@@ -17,11 +17,10 @@ from sqlalchemy import and_, exists, or_, select
 from tas.children import access as children
 from tas.children.models import Child
 from tas.extensions import db
+from tas.meetings.access import MeetingAccess
+from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
 from tas.plans.models import AgencyInvolvement, SharedPlan
-
-from .access import MeetingAccess
-from .models import AgendaItem, Meeting
 
 # The involvements that make an agency one "involved with the child".
 INVOLVED = ("active", "requested")

@@ -15,13 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from tas.audit.services import record
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.invitations import audit_added, standing
+from tas.meetings.models import Invitation, Meeting, school_default_agencies
 from tas.organisations.models import Agency, School, User, link_worker_schools
 from tas.organisations.rules import GP_PRACTICE
 from tas.plans.services import StaleEdit, refuse_if
-
-from . import rules
-from .invitations import audit_added, standing
-from .models import Invitation, Meeting, school_default_agencies
 
 
 def chosen_defaults(school_id: int) -> list[int]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
 
+from tas.meetings import rules
+from tas.meetings.models import Invitation
 from tas.organisations.forms import RecordForm
 from tas.organisations.rules import Choice
 from tas.plans.fields import choice, options, people, select, text_area
-
-from . import rules
-from .models import Invitation
 
 INVITEE_KINDS = (
     Choice("agency", "An agency"),

@@ -9,15 +9,10 @@ from flask_login import current_user
 
 from tas.clock import utcnow
 from tas.extensions import db
-from tas.organisations.editing import compare
-from tas.organisations.models import School
-from tas.plans.editing import Outcome, submit_change, submit_new
-from tas.plans.services import Refused, StaleEdit
-
-from . import agenda_views, invitation_defaults, invitations, rules
-from .access import MeetingAccess, may_organise_school, require
-from .booking import meeting_when
-from .invitation_forms import (
+from tas.meetings import agenda_views, invitation_defaults, invitations, rules
+from tas.meetings.access import MeetingAccess, may_organise_school, require
+from tas.meetings.booking import meeting_when
+from tas.meetings.invitation_forms import (
     AnswerForm,
     ConfirmForm,
     DefaultAgenciesForm,
@@ -25,7 +20,11 @@ from .invitation_forms import (
     posted_id,
     saved_token,
 )
-from .models import Invitation
+from tas.meetings.models import Invitation
+from tas.organisations.editing import compare
+from tas.organisations.models import School
+from tas.plans.editing import Outcome, submit_change, submit_new
+from tas.plans.services import Refused, StaleEdit
 
 
 def register(bp: Blueprint) -> None:

@@ -19,13 +19,12 @@ from tas.children.models import Child
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.ical import invites
+from tas.meetings import access, rules
+from tas.meetings.access import MeetingAccess, on_agenda_now
+from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.plans.services import Refused, check_version, commit, refuse_if
-
-from . import access, rules
-from .access import MeetingAccess, on_agenda_now
-from .models import AgendaItem, Invitation, Meeting
 
 # An invitation gives people in these roles a view of the meeting (tas.meetings.access).
 INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")

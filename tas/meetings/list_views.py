@@ -9,9 +9,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
 
 from tas.forms import TasForm
-
-from . import access, lists, rules
-from .lists import ANY_DATE, FilterOptions, Filters
+from tas.meetings import access, lists, rules
+from tas.meetings.lists import ANY_DATE, FilterOptions, Filters
 
 # Roles with meetings to list (the navigation offers the page to the same roles).
 LIST_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})

@@ -18,11 +18,10 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
+from tas.meetings import access, day, rules
+from tas.meetings.models import AgendaItem, Invitation, Meeting, Term
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.templating import format_clock
-
-from . import access, day, rules
-from .models import AgendaItem, Invitation, Meeting, Term
 
 # "Recent": meetings that ended this long ago still show in the default list (an invited
 # practitioner's view of a meeting ends 30 days after it, too).

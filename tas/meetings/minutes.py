@@ -17,6 +17,10 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings import minutes_rules
+from tas.meetings.access import on_agenda_now
+from tas.meetings.day import standing_invitations, why_not_recordable
+from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import Agency, User
 from tas.plans import actions as plan_actions
 from tas.plans import rules as plan_rules
@@ -24,11 +28,6 @@ from tas.plans.models import Action, SharedPlan
 from tas.plans.services import audit_fields, check_version, commit, today
 from tas.plans.shared_plans import open_plan_of
 from tas.reviews.open_decisions import decision_saved
-
-from . import minutes_rules
-from .access import on_agenda_now
-from .day import standing_invitations, why_not_recordable
-from .models import AgendaItem, Meeting
 
 
 def item_of(meeting: Meeting, item_id: int) -> AgendaItem:

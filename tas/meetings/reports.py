@@ -17,9 +17,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from tas.extensions import db
+from tas.meetings.models import Invitation, Meeting, Term
 from tas.organisations.models import Agency, User
-
-from .models import Invitation, Meeting, Term
 
 OUTCOMES = ("attended", "apologies", "apologies_with_update", "did_not_attend")
 

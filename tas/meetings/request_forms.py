@@ -7,15 +7,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
 from tas.forms import TasForm
+from tas.meetings import rules
+from tas.meetings.invitation_forms import posted_id
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 from tas.organisations.forms import RecordForm
 from tas.plans.fields import DayField, choice, record_id, select, text_area
 from tas.submissions import SentOnce
 from tas.templating import format_local_date, format_local_datetime
-
-from . import rules
-from .invitation_forms import posted_id
-from .models import AgendaItem, Meeting, TasRequest
-from .requests import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 
 LONGEST = 4000
 

@@ -10,22 +10,21 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.extensions import db
-from tas.organisations.models import User
-from tas.plans.editing import submit_change, submit_new
-from tas.submissions import AlreadySubmitted, already_saved, once
-from tas.templating import format_local_date, format_local_datetime
-
-from . import consultations, rules
-from . import requests as services
-from .access import may_triage, require_request
-from .request_forms import (
+from tas.meetings import consultations, rules
+from tas.meetings import requests as services
+from tas.meetings.access import may_triage, require_request
+from tas.meetings.request_forms import (
     ConsultationForm,
     RequestForm,
     TriageForm,
     WithdrawForm,
     meeting_label,
 )
-from .requests import AWAITING, STATUS_TAGS, Refused, StaleEdit
+from tas.meetings.requests import AWAITING, STATUS_TAGS, Refused, StaleEdit
+from tas.organisations.models import User
+from tas.plans.editing import submit_change, submit_new
+from tas.submissions import AlreadySubmitted, already_saved, once
+from tas.templating import format_local_date, format_local_datetime
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 LARGEST_ID = 2**31 - 1

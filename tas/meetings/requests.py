@@ -22,13 +22,12 @@ from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child
 from tas.clock import local, utcnow
 from tas.extensions import db
+from tas.meetings import agenda
+from tas.meetings.access import organising_schools, requests_visible
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.rules import Choice
 from tas.organisations.models import User
 from tas.plans.services import Refused, StaleEdit, check_version, commit, origin
-
-from . import agenda
-from .access import organising_schools, requests_visible
-from .models import AgendaItem, Meeting, TasRequest
-from .rules import Choice
 
 __all__ = ["Refused", "StaleEdit"]
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.meetings import booking, rooms
+from tas.meetings.room_forms import RoomForm
 from tas.plans.editing import submit_new
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import booking, rooms
-from .room_forms import RoomForm
 
 
 def register(bp: Blueprint) -> None:

@@ -13,12 +13,11 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings.access import may_organise_school
+from tas.meetings.booking import children_of, place_problem
+from tas.meetings.models import SchoolRoom
 from tas.organisations.models import School, User
 from tas.plans.services import commit, refuse_if
-
-from .access import may_organise_school
-from .booking import children_of, place_problem
-from .models import SchoolRoom
 
 SAME_NAME = "The school already has a saved room with this name"
 

@@ -15,15 +15,14 @@ from tas.audit.services import record
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import LONDON
 from tas.extensions import db
+from tas.meetings import booking, series_rules, times
+from tas.meetings.access import may_organise_school
+from tas.meetings.models import Meeting, MeetingSeries
+from tas.meetings.series_rules import PatternProblem, Skipped, Timed
+from tas.meetings.terms import terms_of_years
 from tas.organisations.models import User
 from tas.plans.services import Refused, commit, refuse_if, today
 from tas.school_calendar import academic_year
-
-from . import booking, series_rules, times
-from .access import may_organise_school
-from .models import Meeting, MeetingSeries
-from .series_rules import PatternProblem, Skipped, Timed
-from .terms import terms_of_years
 
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
 NOTHING_TO_BOOK = (

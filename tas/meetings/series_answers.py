@@ -17,11 +17,10 @@ from sqlalchemy.orm import joinedload
 
 from tas.clock import utcnow
 from tas.extensions import db
+from tas.meetings import access, invitations
+from tas.meetings.models import Invitation, Meeting, MeetingSeries
 from tas.organisations.models import User
 from tas.plans.services import Refused, StaleEdit, commit
-
-from . import access, invitations
-from .models import Invitation, Meeting, MeetingSeries
 
 NOTHING_OPEN = (
     "None of the dates of this series can be answered now: they have started, been held or been "

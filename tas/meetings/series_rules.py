@@ -15,6 +15,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
 
+from tas.meetings import times
 from tas.school_calendar import (
     BANK_HOLIDAY,
     HALF_TERM,
@@ -24,8 +25,6 @@ from tas.school_calendar import (
     term_dates_known,
     why_closed,
 )
-
-from . import times
 
 __all__ = ["BANK_HOLIDAY", "HALF_TERM", "OUTSIDE_TERM", "TermDates"]
 

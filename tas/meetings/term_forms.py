@@ -7,16 +7,21 @@ import re
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
+from tas.meetings import rules, series_rules, times
+from tas.meetings.booking_forms import (
+    KIND,
+    MOST_YEARS_AHEAD,
+    SCHOOL,
+    CommonArrangements,
+    latest_day,
+)
+from tas.meetings.models import Term
+from tas.meetings.terms import term_label, year_label
 from tas.organisations.forms import RecordForm, options, record_id
 from tas.plans.fields import DayField, choice, select
 from tas.plans.services import today
 from tas.school_calendar import academic_year
 from tas.submissions import SentOnce
-
-from . import rules, series_rules, times
-from .booking_forms import KIND, MOST_YEARS_AHEAD, SCHOOL, CommonArrangements, latest_day
-from .models import Term
-from .terms import term_label, year_label
 
 PATTERNS = (
     rules.Choice(series_rules.EVERY_N_WEEKS, "Every few weeks, from a date"),

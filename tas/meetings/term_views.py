@@ -7,17 +7,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tas.extensions import db
+from tas.meetings import booking, rooms, rules, series, series_answers, series_rules, terms
+from tas.meetings.access import may_organise_school
+from tas.meetings.invitation_forms import SeriesAnswerForm
+from tas.meetings.models import MeetingSeries, Term
+from tas.meetings.term_forms import PATTERNS, SeriesForm, TermForm
 from tas.organisations.editing import found
 from tas.organisations.models import School
 from tas.plans.editing import submit_change, submit_new
 from tas.plans.services import Refused, StaleEdit, today
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import booking, rooms, rules, series, series_answers, series_rules, terms
-from .access import may_organise_school
-from .invitation_forms import SeriesAnswerForm
-from .models import MeetingSeries, Term
-from .term_forms import PATTERNS, SeriesForm, TermForm
 
 
 def register(bp: Blueprint) -> None:

@@ -9,14 +9,13 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.models import Term
+from tas.meetings.series_rules import in_term
 from tas.navigation import MEETINGS_ROLES
 from tas.organisations.models import User
 from tas.plans.services import audit_fields, check_version, commit, plain, refuse_if
 from tas.school_calendar import TermDates, academic_year
-
-from . import rules
-from .models import Term
-from .series_rules import in_term
 
 __all__ = ["academic_year", "in_term", "terms_between"]
 

@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-
-from . import (
+from tas.meetings import (
     agenda,
     booking,
     booking_views,
@@ -23,7 +22,7 @@ from . import (
     rules,
     term_views,
 )
-from .access import MeetingAccess, require
+from tas.meetings.access import MeetingAccess, require
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

@@ -26,10 +26,9 @@ from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.extensions import db
+from tas.organisations import rules
+from tas.organisations.models import Agency, Cluster, School, User
 from tas.outbox.services import queue
-
-from . import rules
-from .models import Agency, Cluster, School, User
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,8 @@ from wtforms import BooleanField, Field
 from wtforms.fields.choices import SelectFieldBase
 
 from tas.extensions import db
-
-from .forms import RecordForm
-from .services import Refused, StaleEdit
+from tas.organisations.forms import RecordForm
+from tas.organisations.services import Refused, StaleEdit
 
 NOT_COMPARED = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
 

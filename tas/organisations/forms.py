@@ -25,9 +25,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from tas.extensions import db
 from tas.forms import TasForm
-
-from . import rules
-from .models import Agency, Cluster, School
+from tas.organisations import rules
+from tas.organisations.models import Agency, Cluster, School
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 # Email(test_environment=True) accepts .test addresses, which the demo accounts use; it never

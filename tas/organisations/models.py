@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tas.clock import utcnow
 from tas.database import UTCDateTime
 from tas.extensions import db
-
-from . import rules
+from tas.organisations import rules
 
 link_worker_schools = Table(
     "link_worker_school",

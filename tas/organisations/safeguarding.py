@@ -8,8 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tas.extensions import db
-
-from .models import School, User
+from tas.organisations.models import School, User
 
 AGENCY_ROLES = ("practitioner", "link_worker")
 IFD = "phone the Integrated Front Door (IFD) now"

@@ -11,8 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
 from tas.extensions import db
-
-from .models import Agency, Cluster, School, User
+from tas.organisations.models import Agency, Cluster, School, User
 
 Row = TypeVar("Row", Cluster, School, Agency, User)
 

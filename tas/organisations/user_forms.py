@@ -20,10 +20,9 @@ from wtforms import (
 )
 
 from tas.extensions import db
-
-from . import rules
-from .forms import RecordForm, email_field, name_field, options, record_id
-from .models import Agency, Cluster, School, User
+from tas.organisations import rules
+from tas.organisations.forms import RecordForm, email_field, name_field, options, record_id
+from tas.organisations.models import Agency, Cluster, School, User
 
 ROLE_HINTS = {
     "admin": "Manages users, schools, agencies and clusters; never sees children's records",

@@ -10,13 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.extensions import db
-
-from . import people
-from .editing import add_page, change_page, found
-from .forms import ActionForm
-from .models import User
-from .services import Refused, StaleEdit
-from .user_forms import UserForm
+from tas.organisations import people
+from tas.organisations.editing import add_page, change_page, found
+from tas.organisations.forms import ActionForm
+from tas.organisations.models import User
+from tas.organisations.services import Refused, StaleEdit
+from tas.organisations.user_forms import UserForm
 
 RACED = "Someone else changed this user at the same time. Check their details and try again."
 

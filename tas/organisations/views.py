@@ -7,12 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.extensions import db
-
-from . import services, user_views
-from .access import require_admin
-from .editing import add_page, change_page, found
-from .forms import AgencyForm, ClusterForm, SchoolForm
-from .models import Agency, Cluster, School
+from tas.organisations import services, user_views
+from tas.organisations.access import require_admin
+from tas.organisations.editing import add_page, change_page, found
+from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
+from tas.organisations.models import Agency, Cluster, School
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin")
 

@@ -13,8 +13,7 @@ from sqlalchemy.orm import defer
 from tas.audit.services import record
 from tas.clock import utcnow
 from tas.extensions import db
-
-from .models import OutboxMessage
+from tas.outbox.models import OutboxMessage
 
 STRUGGLING_AFTER = 3  # attempts: a message still retrying after this many is shown apart
 

@@ -14,10 +14,9 @@ from sqlalchemy import or_, select, update
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import LONDON, utcnow
 from tas.extensions import db
+from tas.outbox import rules
+from tas.outbox.models import OutboxMessage
 from tas.private_files import private_folder, write_private
-
-from . import rules
-from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)

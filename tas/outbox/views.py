@@ -6,8 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from tas.auth.forms import ActionForm
-
-from . import failed as undelivered
+from tas.outbox import failed as undelivered
 
 bp = Blueprint("emails", __name__, url_prefix="/emails")
 

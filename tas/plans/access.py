@@ -27,9 +27,8 @@ from tas.children.models import Agreement
 from tas.extensions import db
 from tas.organisations import safeguarding
 from tas.organisations.models import User
-
-from . import rules
-from .models import Action, AgencyInvolvement, SharedPlan
+from tas.plans import rules
+from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 
 
 @dataclass(frozen=True)

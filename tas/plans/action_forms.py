@@ -10,10 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
 from tas.organisations.forms import RecordForm
-from tas.submissions import SentOnce
-
-from . import rules
-from .fields import (
+from tas.plans import rules
+from tas.plans.fields import (
     DayField,
     choice,
     marker_values,
@@ -25,7 +23,8 @@ from .fields import (
     select,
     text_area,
 )
-from .models import Action
+from tas.plans.models import Action
+from tas.submissions import SentOnce
 
 
 def _status():

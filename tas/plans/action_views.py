@@ -10,15 +10,14 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.plans import actions, rules
+from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
+from tas.plans.action_forms import ActionForm, ActionUpdateForm
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.models import Action, AgencyInvolvement
+from tas.plans.team import agreed_at, owner_name
 from tas.submissions import AlreadySubmitted, already_saved, once
 from tas.templating import format_local_date
-
-from . import actions, rules
-from .access import OnPlan, ReadOnly, plan_on, record_on
-from .action_forms import ActionForm, ActionUpdateForm
-from .editing import submit_change, submit_new
-from .models import Action, AgencyInvolvement
-from .team import agreed_at, owner_name
 
 FIELD_LABELS = {
     "description": "What needs to be done",

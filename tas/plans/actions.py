@@ -13,10 +13,9 @@ from tas.audit.services import record
 from tas.children.models import FamilyMember
 from tas.extensions import db
 from tas.organisations.models import Agency, User, link_worker_schools
-
-from . import rules
-from .models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from .services import audit_fields, check_version, commit, origin, plain, refuse_if
+from tas.plans import rules
+from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
+from tas.plans.services import audit_fields, check_version, commit, origin, plain, refuse_if
 
 SCHOOL_ROLES = ("dsl", "school_staff")
 

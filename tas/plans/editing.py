@@ -16,8 +16,7 @@ from tas import submissions
 from tas.extensions import db
 from tas.organisations.editing import Difference, compare
 from tas.organisations.forms import RecordForm
-
-from .services import Refused, StaleEdit
+from tas.plans.services import Refused, StaleEdit
 
 
 @dataclass

@@ -22,8 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from tas.forms import SafeGovDateInput
 from tas.organisations.forms import options, record_id
-
-from . import rules
+from tas.plans import rules
 
 __all__ = ["DayField", "choice", "markers_field", "options", "record_id", "select", "text_area"]
 

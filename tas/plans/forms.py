@@ -9,8 +9,7 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField, Validatio
 from wtforms.validators import DataRequired
 
 from tas.organisations.forms import RecordForm
-
-from .fields import (
+from tas.plans.fields import (
     DayField,
     marker_values,
     markers_field,
@@ -21,7 +20,7 @@ from .fields import (
     select,
     text_area,
 )
-from .models import Outcome, SharedPlan
+from tas.plans.models import Outcome, SharedPlan
 
 NO_LEAD = "No lead practitioner yet"
 

@@ -7,9 +7,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 
 from tas.forms import TasForm
-
-from . import gp_rules
-from .fields import DayField, choice, text_area
+from tas.plans import gp_rules
+from tas.plans.fields import DayField, choice, text_area
 
 
 class _WhichKind(TasForm):

@@ -19,11 +19,10 @@ from tas.children.models import Child
 from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User
-
-from . import gp_rules, rules
-from .gp_notifications import MISSING_LIST_ROLES, working_days
-from .models import AgencyInvolvement, GpNotification, SharedPlan
-from .services import today
+from tas.plans import gp_rules, rules
+from tas.plans.gp_notifications import MISSING_LIST_ROLES, working_days
+from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
+from tas.plans.services import today
 
 __all__ = ["MISSING_LIST_ROLES"]
 

@@ -24,11 +24,10 @@ from tas.clock import LONDON, local, utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.outbox.services import queue
+from tas.plans import gp_rules, rules
+from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
+from tas.plans.services import Refused, refuse_if, today
 from tas.reviews.reviews import level_label
-
-from . import gp_rules, rules
-from .models import AgencyInvolvement, GpNotification, SharedPlan
-from .services import Refused, refuse_if, today
 
 MISSING_LIST_ROLES = frozenset({"dsl", "link_worker", "coordinator"})
 NOT_SECURE = (

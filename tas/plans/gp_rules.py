@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tas.organisations.rules import Choice, label
-
-from .rules import add_working_days, is_working_day, long_date
+from tas.plans.rules import add_working_days, is_working_day, long_date
 
 __all__ = ["Choice", "add_working_days", "is_working_day", "label"]
 

@@ -18,13 +18,12 @@ from flask_login import current_user
 from tas.audit.services import record
 from tas.clock import local
 from tas.extensions import db
-
-from . import gp_lists, gp_rules
-from . import gp_notifications as gp
-from .access import ReadOnly, plan_on
-from .gp_forms import RecordForm, ReplyForm, SendForm
-from .models import SharedPlan
-from .services import Refused
+from tas.plans import gp_lists, gp_rules
+from tas.plans import gp_notifications as gp
+from tas.plans.access import ReadOnly, plan_on
+from tas.plans.gp_forms import RecordForm, ReplyForm, SendForm
+from tas.plans.models import SharedPlan
+from tas.plans.services import Refused
 
 bp = Blueprint("gp", __name__)
 

@@ -12,9 +12,8 @@ from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from tas.organisations.forms import RecordForm
-
-from . import rules
-from .fields import (
+from tas.plans import rules
+from tas.plans.fields import (
     DayField,
     choice,
     marker_values,
@@ -26,7 +25,7 @@ from .fields import (
     select,
     text_area,
 )
-from .models import AgencyInvolvement
+from tas.plans.models import AgencyInvolvement
 
 NOBODY = "Nobody named yet"
 

@@ -8,12 +8,15 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-
-from . import involvements, rules
-from .access import ReadOnly, plan_on, record_on
-from .editing import submit_change, submit_new
-from .involvement_forms import InvolvementChangeForm, InvolvementForm, InvolvementUpdateForm
-from .models import AgencyInvolvement
+from tas.plans import involvements, rules
+from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.involvement_forms import (
+    InvolvementChangeForm,
+    InvolvementForm,
+    InvolvementUpdateForm,
+)
+from tas.plans.models import AgencyInvolvement
 
 
 def register(bp: Blueprint) -> None:

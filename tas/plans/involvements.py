@@ -10,10 +10,9 @@ from tas.audit.services import record
 from tas.children.models import Agreement
 from tas.extensions import db
 from tas.organisations.models import Agency, User
-
-from . import rules
-from .models import AgencyInvolvement, EngagementUpdate, SharedPlan
-from .services import audit_fields, check_version, commit, origin, refuse_if, today
+from tas.plans import rules
+from tas.plans.models import AgencyInvolvement, EngagementUpdate, SharedPlan
+from tas.plans.services import audit_fields, check_version, commit, origin, refuse_if, today
 
 PRACTITIONER_ROLES = ("practitioner", "link_worker")
 NOT_COVERED = (

@@ -13,9 +13,8 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.plans.models import SharedPlan
 from tas.reviews.models import Review
-
-from .models import SharedPlan
 
 LEAD_ROLES = ("link_worker", "practitioner")
 HELD_BY_SOCIAL_CARE = "held_by_social_care"

@@ -14,8 +14,7 @@ from tas.database import UTCDateTime
 from tas.extensions import db
 from tas.markers import RecordOrigin
 from tas.organisations.models import Agency, User
-
-from .rules import plan_reference
+from tas.plans.rules import plan_reference
 
 
 def _on_plan():

@@ -7,13 +7,12 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-
-from . import outcomes
-from .access import ReadOnly, plan_on, record_on
-from .editing import submit_new
-from .forms import OutcomeForm, ScoreForm
-from .models import Outcome
-from .services import today
+from tas.plans import outcomes
+from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.editing import submit_new
+from tas.plans.forms import OutcomeForm, ScoreForm
+from tas.plans.models import Outcome
+from tas.plans.services import today
 
 
 def register(bp: Blueprint) -> None:

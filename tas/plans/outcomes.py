@@ -5,10 +5,9 @@ from __future__ import annotations
 from tas.audit.services import record
 from tas.extensions import db
 from tas.organisations.models import User
-
-from . import rules
-from .models import Outcome, OutcomeScore, SharedPlan
-from .services import Refused, audit_fields, commit, origin, refuse_if, today
+from tas.plans import rules
+from tas.plans.models import Outcome, OutcomeScore, SharedPlan
+from tas.plans.services import Refused, audit_fields, commit, origin, refuse_if, today
 
 
 def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str, str]:

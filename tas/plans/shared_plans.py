@@ -15,14 +15,9 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.reviews import reviews
-from tas.reviews.levels import change_level, plan_started
-from tas.reviews.models import Review
-from tas.reviews.rules import SOCIAL_CARE, rank
-
-from . import rules
-from .gp_notifications import send_update
-from .leads import (  # noqa: F401
+from tas.plans import rules
+from tas.plans.gp_notifications import send_update
+from tas.plans.leads import (  # noqa: F401
     LEAD_ROLES,
     LeadContact,
     lead_candidates,
@@ -30,8 +25,20 @@ from .leads import (  # noqa: F401
     lead_problems,
     move_review_owner,
 )
-from .models import Action, AgencyInvolvement, Outcome, SharedPlan
-from .services import Refused, audit_fields, check_version, commit, origin, refuse_if, today
+from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
+from tas.plans.services import (
+    Refused,
+    audit_fields,
+    check_version,
+    commit,
+    origin,
+    refuse_if,
+    today,
+)
+from tas.reviews import reviews
+from tas.reviews.levels import change_level, plan_started
+from tas.reviews.models import Review
+from tas.reviews.rules import SOCIAL_CARE, rank
 
 OPEN_PLAN = (
     "This child already has an open shared plan: change that plan, or close it before starting "

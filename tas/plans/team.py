@@ -20,13 +20,12 @@ from tas.children.models import Agreement, Child
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
+from tas.plans import gp_notifications, rules
+from tas.plans.access import PlanRights, may_start_plan, rights
+from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
+from tas.plans.services import today
 from tas.reviews.reviews import level_label as level_name
 from tas.templating import format_local_date
-
-from . import gp_notifications, rules
-from .access import PlanRights, may_start_plan, rights
-from .models import Action, AgencyInvolvement, Outcome, SharedPlan
-from .services import today
 
 STATUS_ORDER = {"active": 0, "requested": 1, "ended": 2, "declined": 3}
 

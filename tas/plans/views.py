@@ -15,14 +15,13 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.extensions import db
+from tas.plans import shared_plans
+from tas.plans.access import ReadOnly, plan_on, read_only_page
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
+from tas.plans.services import today
+from tas.plans.team import plan_view
 from tas.reviews import reviews
-
-from . import shared_plans
-from .access import ReadOnly, plan_on, read_only_page
-from .editing import submit_change, submit_new
-from .forms import ClosePlanForm, PlanForm, StartPlanForm
-from .services import today
-from .team import plan_view
 
 bp = Blueprint("plans", __name__, url_prefix="/children/<int:child_id>")
 bp.register_error_handler(ReadOnly, read_only_page)
@@ -146,7 +145,7 @@ def closure_letter(child_id: int, plan_id: int):
 
 
 # Outcomes, involvements and actions hang off the same blueprint.
-from . import action_views, gp_views, involvement_views, outcome_views  # noqa: E402
+from tas.plans import action_views, gp_views, involvement_views, outcome_views  # noqa: E402
 
 outcome_views.register(bp)
 involvement_views.register(bp)

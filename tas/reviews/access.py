@@ -21,8 +21,7 @@ from tas.children.models import Child
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
-
-from .models import Review
+from tas.reviews.models import Review
 
 LEVEL_CHANGERS = frozenset({"dsl", "link_worker", "practitioner", "school_staff"})
 

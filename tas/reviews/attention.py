@@ -12,10 +12,9 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.services import today
-
-from . import access
-from .models import Review
-from .review_lists import soon_until
+from tas.reviews import access
+from tas.reviews.models import Review
+from tas.reviews.review_lists import soon_until
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,10 @@ from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.services import commit, refuse_if
-
-from . import decision_rules
-from .decision_models import MinutesDecision
-from .models import IfdReferral, StepChange
-from .reviews import levels
+from tas.reviews import decision_rules
+from tas.reviews.decision_models import MinutesDecision
+from tas.reviews.models import IfdReferral, StepChange
+from tas.reviews.reviews import levels
 
 
 def mark_done(rows: list[MinutesDecision], by: User, detail: dict, **link: int) -> None:

@@ -14,11 +14,10 @@ from tas.children.models import Child
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Meeting
 from tas.plans.models import SharedPlan
-
-from . import decision_rules, rules
-from .decision_models import MinutesDecision
-from .open_decisions import still_open
-from .reminder_sources import Due, path_for, source
+from tas.reviews import decision_rules, rules
+from tas.reviews.decision_models import MinutesDecision
+from tas.reviews.open_decisions import still_open
+from tas.reviews.reminder_sources import Due, path_for, source
 
 # ---------------------------------------------------------------- decisions in the minutes
 

@@ -20,12 +20,11 @@ from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
+from tas.reviews import recipients, rules
+from tas.reviews import reminder_sources as sources
+from tas.reviews.models import Reminder
+from tas.reviews.reminder_rows import claimed_key, email, full_link, lock_rows
 from tas.transactions import write_transaction
-
-from . import recipients, rules
-from . import reminder_sources as sources
-from .models import Reminder
-from .reminder_rows import claimed_key, email, full_link, lock_rows
 
 MAX_LINES = 200  # a longer weekly digest ends with "... and N more"
 

@@ -23,12 +23,11 @@ from tas.meetings import rules as meeting_rules
 from tas.meetings.access import on_agenda_now
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-
-from . import level_rules, rules
-from .access import may_record_levels
-from .levels import open_plan_of, record_step_down, record_step_up
-from .models import IfdReferral, StepChange
-from .reviews import level_label, levels
+from tas.reviews import level_rules, rules
+from tas.reviews.access import may_record_levels
+from tas.reviews.levels import open_plan_of, record_step_down, record_step_up
+from tas.reviews.models import IfdReferral, StepChange
+from tas.reviews.reviews import level_label, levels
 
 NOTED_DECISIONS = (*level_rules.MINUTES_STEPS, level_rules.REFER_TO_IFD)
 

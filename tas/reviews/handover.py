@@ -31,11 +31,10 @@ from tas.organisations.rules import SERVICE_TYPES, label
 from tas.plans.leads import social_worker_words
 from tas.plans.models import AgencyInvolvement, SharedPlan
 from tas.plans.services import commit, refuse_if
+from tas.reviews.levels import open_plan_of
+from tas.reviews.models import Review, StepChange
 from tas.templating import format_local_date
 from tas.transactions import lock, write_transaction
-
-from .levels import open_plan_of
-from .models import Review, StepChange
 
 SOCIAL_CARE_SERVICE = "social_care"
 AGENDA_REASON = "Handover from Children's Social Care to early help, with the family"

@@ -8,8 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInpu
 from wtforms import HiddenField, SelectChoice, SelectMultipleField, SubmitField
 
 from tas.meetings.booking_forms import BookingForm
-
-from .handover import Invitee
+from tas.reviews.handover import Invitee
 
 
 class HandoverForm(BookingForm):

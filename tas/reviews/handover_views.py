@@ -16,11 +16,10 @@ from tas.meetings import rules as meeting_rules
 from tas.meetings.access import may_organise_school
 from tas.meetings.models import Meeting
 from tas.plans.services import Refused
+from tas.reviews import handover
+from tas.reviews.handover_forms import HandoverForm
+from tas.reviews.level_views import BOTH, level_url, not_now, viewed
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import handover
-from .handover_forms import HandoverForm
-from .level_views import BOTH, level_url, not_now, viewed
 
 TITLE = "Book the handover (TAF) meeting"
 NOT_DUE = (

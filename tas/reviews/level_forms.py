@@ -14,11 +14,10 @@ from tas.meetings import rules as meeting_rules
 from tas.organisations.forms import RecordForm, options, record_id
 from tas.plans.fields import DayField, people, select, text_area
 from tas.plans.models import SharedPlan
+from tas.reviews import rules
+from tas.reviews.models import IfdReferral
 from tas.submissions import SentOnce
 from tas.templating import format_local_date
-
-from . import rules
-from .models import IfdReferral
 
 NO_MEETING = "Not decided at a meeting"
 FOR_EXAMPLE = "For example, 27 11 2026"

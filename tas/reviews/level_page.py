@@ -21,13 +21,12 @@ from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import SharedPlan
-
-from . import level_rules, rules
-from .access import may_record_level
-from .handover import handover_meetings, since_step_down, social_worker_words
-from .levels import open_plan_of
-from .models import IfdReferral, Review, StepChange
-from .reviews import level_label, levels
+from tas.reviews import level_rules, rules
+from tas.reviews.access import may_record_level
+from tas.reviews.handover import handover_meetings, since_step_down, social_worker_words
+from tas.reviews.levels import open_plan_of
+from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.reviews import level_label, levels
 
 
 @dataclass(frozen=True)

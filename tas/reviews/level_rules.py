@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .rules import (
+from tas.reviews.rules import (
     EARLY_HELP,
     IFD_DECISIONS,
     SOCIAL_CARE,

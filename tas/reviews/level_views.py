@@ -21,14 +21,13 @@ from tas.organisations.services import StaleEdit
 from tas.plans.editing import submit_new
 from tas.plans.leads import lead_candidates
 from tas.plans.services import today
+from tas.reviews import access, from_minutes, level_rules, levels, rules
+from tas.reviews.deciding_meetings import meetings_to_choose
+from tas.reviews.level_forms import StepDownForm, StepUpForm
+from tas.reviews.level_page import level_page
+from tas.reviews.reviews import level_label
+from tas.reviews.reviews import levels as configured_levels
 from tas.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
-
-from . import access, from_minutes, level_rules, levels, rules
-from .deciding_meetings import meetings_to_choose
-from .level_forms import StepDownForm, StepUpForm
-from .level_page import level_page
-from .reviews import level_label
-from .reviews import levels as configured_levels
 
 bp = Blueprint("levels", __name__, url_prefix="/children/<int:child_id>")
 BOTH = ["GET", "POST"]
@@ -196,7 +195,7 @@ def step_down(child_id: int):
 
 # Referrals to the IFD, the handover booking and the social worker have their own modules, on
 # the same blueprint.
-from . import handover_views, referral_views, social_worker_views  # noqa: E402
+from tas.reviews import handover_views, referral_views, social_worker_views  # noqa: E402
 
 referral_views.register(bp)
 handover_views.register(bp)

@@ -22,12 +22,11 @@ from tas.plans.gp_notifications import send_update
 from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
 from tas.plans.services import Refused, commit, refuse_if, today
-
-from . import level_rules, rules
-from .deciding_meetings import meeting_problem
-from .models import StepChange
-from .open_decisions import step_recorded
-from .reviews import levels, open_review, open_reviews, set_status
+from tas.reviews import level_rules, rules
+from tas.reviews.deciding_meetings import meeting_problem
+from tas.reviews.models import StepChange
+from tas.reviews.open_decisions import step_recorded
+from tas.reviews.reviews import levels, open_review, open_reviews, set_status
 
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.
 EARLY_HELP_REVIEWS = frozenset({"plan_review", "handover_meeting"})

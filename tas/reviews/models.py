@@ -13,8 +13,7 @@ from tas.clock import utcnow
 from tas.database import UTCDateTime
 from tas.extensions import db
 from tas.organisations.models import User
-
-from .rules import referral_reference
+from tas.reviews.rules import referral_reference
 
 
 class IfdReferral(db.Model):

@@ -6,8 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tas.auth.forms import ActionForm
-
-from . import notifications
+from tas.reviews import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -26,12 +26,11 @@ from tas.extensions import db
 from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-
-from . import decision_closing, decision_rules, level_rules
-from .access import may_record_levels
-from .decision_models import MinutesDecision
-from .models import IfdReferral, StepChange
-from .reviews import levels
+from tas.reviews import decision_closing, decision_rules, level_rules
+from tas.reviews.access import may_record_levels
+from tas.reviews.decision_models import MinutesDecision
+from tas.reviews.models import IfdReferral, StepChange
+from tas.reviews.reviews import levels
 
 HOME_LIMIT = 50  # a home page lists at most this many (open decisions are few)
 

@@ -28,9 +28,8 @@ from tas.plans import rules as plan_rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tas.plans.services import Refused, StaleEdit, commit
 from tas.plans.shared_plans import LEAD_ROLES
-
-from . import access
-from .models import Review
+from tas.reviews import access
+from tas.reviews.models import Review
 
 __all__ = [
     "Refused",

@@ -13,9 +13,8 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SubmitFi
 from tas.extensions import db
 from tas.organisations.forms import RecordForm, record_id
 from tas.organisations.models import User
-
-from . import access, reassign
-from .reassign import Refused, StaleEdit, Work
+from tas.reviews import access, reassign
+from tas.reviews.reassign import Refused, StaleEdit, Work
 
 bp = Blueprint("work", __name__, url_prefix="/work")
 

@@ -9,13 +9,20 @@ from flask_login import current_user
 
 from tas.extensions import db
 from tas.plans.editing import submit_change
-
-from . import access, level_rules, referrals, rules
-from .deciding_meetings import meetings_to_choose
-from .level_forms import DecisionForm, DisagreementForm, ReferralForm
-from .level_views import BOTH, add_page, level_url, not_now, recordable, sent_before, viewed
-from .models import IfdReferral
-from .reviews import levels as configured_levels
+from tas.reviews import access, level_rules, referrals, rules
+from tas.reviews.deciding_meetings import meetings_to_choose
+from tas.reviews.level_forms import DecisionForm, DisagreementForm, ReferralForm
+from tas.reviews.level_views import (
+    BOTH,
+    add_page,
+    level_url,
+    not_now,
+    recordable,
+    sent_before,
+    viewed,
+)
+from tas.reviews.models import IfdReferral
+from tas.reviews.reviews import levels as configured_levels
 
 
 def register(bp: Blueprint) -> None:

@@ -18,18 +18,17 @@ from tas.organisations.models import User
 from tas.plans.gp_notifications import send_update
 from tas.plans.models import SharedPlan
 from tas.plans.services import Refused, audit_fields, check_version, commit, refuse_if, today
-
-from . import level_rules, rules
-from .levels import (
+from tas.reviews import level_rules, rules
+from tas.reviews.levels import (
     EARLY_HELP_REVIEWS,
     change_level,
     complete_reviews,
     level_problem,
     open_plan_of,
 )
-from .models import IfdReferral
-from .open_decisions import referral_recorded
-from .reviews import levels, open_review, open_reviews, set_status
+from tas.reviews.models import IfdReferral
+from tas.reviews.open_decisions import referral_recorded
+from tas.reviews.reviews import levels, open_review, open_reviews, set_status
 
 DECIDED_BY = "The Integrated Front Door (IFD)"
 SAME_MARF = "A referral of this child with this MARF reference is recorded already"

@@ -13,9 +13,8 @@ from tas.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import queue
+from tas.reviews.models import Reminder
 from tas.transactions import dialect
-
-from .models import Reminder
 
 log = logging.getLogger(__name__)
 

@@ -24,9 +24,8 @@ from tas.extensions import db
 from tas.plans import gp_rules
 from tas.plans.models import Action, AgencyInvolvement, GpNotification, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES
-
-from . import rules
-from .models import Review
+from tas.reviews import rules
+from tas.reviews.models import Review
 
 
 @dataclass(frozen=True)

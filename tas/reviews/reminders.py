@@ -30,17 +30,16 @@ from tas.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import deliver_due
-from tas.transactions import write_transaction
-
-from . import (
+from tas.reviews import (
     decision_reminders,  # noqa: F401  (registers its reminder source: see below)
     digests,
     recipients,
     rules,
 )
-from . import reminder_sources as sources
-from .models import Reminder
-from .reminder_rows import KEY, email, full_link, insert_once, lock_rows
+from tas.reviews import reminder_sources as sources
+from tas.reviews.models import Reminder
+from tas.reviews.reminder_rows import KEY, email, full_link, insert_once, lock_rows
+from tas.transactions import write_transaction
 
 # Reminder sources register themselves with tas.reviews.reminder_sources by decorator; the
 # sources of other modules (decision_reminders) import that registry, so they are imported here,

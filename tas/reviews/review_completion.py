@@ -22,10 +22,9 @@ from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.plans.rules import review_day_problem
 from tas.plans.services import check_version, commit, refuse_if, today
 from tas.plans.shared_plans import keep_plan_review, open_plan_of
-
-from . import reviews, rules
-from .handover import held_too_early
-from .models import Review
+from tas.reviews import reviews, rules
+from tas.reviews.handover import held_too_early
+from tas.reviews.models import Review
 
 HELD = "held"
 REARRANGED = "rearranged"

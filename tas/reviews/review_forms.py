@@ -18,10 +18,9 @@ from tas.forms import TasForm
 from tas.organisations.forms import RecordForm, options
 from tas.plans.fields import DayField, text_area
 from tas.plans.forms import parsed_score, score_field
+from tas.reviews import rules
+from tas.reviews.review_completion import OUTCOMES
 from tas.submissions import SentOnce
-
-from . import rules
-from .review_completion import OUTCOMES
 
 # ---------------------------------------------------------------- the review rules
 

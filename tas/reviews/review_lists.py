@@ -26,10 +26,9 @@ from tas.extensions import db
 from tas.organisations.models import Cluster, School, User, coordinator_clusters
 from tas.organisations.models import link_worker_schools as linked
 from tas.plans.services import today
-
-from . import access, rules
-from .models import Review
-from .review_completion import outcome_label
+from tas.reviews import access, rules
+from tas.reviews.models import Review
+from tas.reviews.review_completion import outcome_label
 
 SOON_WORKING_DAYS = 10
 RECENT_DAYS = 90

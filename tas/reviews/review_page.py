@@ -15,11 +15,10 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
 from tas.plans.services import today
-
-from . import access, rules
-from .models import IfdReferral, Review
-from .review_completion import outcome_label
-from .review_lists import DUE_TAGS, due_state, kind_label
+from tas.reviews import access, rules
+from tas.reviews.models import IfdReferral, Review
+from tas.reviews.review_completion import outcome_label
+from tas.reviews.review_lists import DUE_TAGS, due_state, kind_label
 
 STATUS_TAGS = {
     "open": "govuk-tag--blue",

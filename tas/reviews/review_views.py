@@ -16,14 +16,19 @@ from tas.extensions import db
 from tas.organisations.editing import compare
 from tas.plans.editing import Outcome
 from tas.plans.services import Refused, StaleEdit, today
+from tas.reviews import access, review_completion, review_lists, review_page, rules
+from tas.reviews.models import Review
+from tas.reviews.review_completion import (
+    COMPLETED_HERE,
+    IN_WORDS,
+    PlanContext,
+    next_due,
+    plan_context,
+)
+from tas.reviews.review_forms import CompletionForm, ReviewFilterForm, completion_form
+from tas.reviews.review_lists import MINE, SOON, VIEWS, Filters
+from tas.reviews.reviews import rules_now
 from tas.submissions import AlreadySubmitted, already_saved, once
-
-from . import access, review_completion, review_lists, review_page, rules
-from .models import Review
-from .review_completion import COMPLETED_HERE, IN_WORDS, PlanContext, next_due, plan_context
-from .review_forms import CompletionForm, ReviewFilterForm, completion_form
-from .review_lists import MINE, SOON, VIEWS, Filters
-from .reviews import rules_now
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 # The plan page lists the plan's open reviews (one query, whichever page shows the plan).
@@ -220,6 +225,6 @@ def _done(review: Review, context: PlanContext) -> str:
 
 
 # The review rules have their own module, on the same blueprint.
-from . import rule_views  # noqa: E402
+from tas.reviews import rule_views  # noqa: E402
 
 rule_views.register(bp)

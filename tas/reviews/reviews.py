@@ -13,9 +13,8 @@ from tas.audit.services import record
 from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.extensions import db
 from tas.organisations.models import User
-
-from . import rules
-from .models import Review, ReviewRule
+from tas.reviews import rules
+from tas.reviews.models import Review, ReviewRule
 
 
 def levels() -> tuple[rules.Choice, ...]:

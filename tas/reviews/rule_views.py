@@ -24,11 +24,10 @@ from tas.extensions import db
 from tas.organisations.editing import compare
 from tas.organisations.models import User
 from tas.plans.services import Refused, StaleEdit, commit, refuse_if
-
-from . import access, rules
-from .models import ReviewRule
-from .review_forms import ResetRuleForm, RulesForm
-from .review_lists import how_long
+from tas.reviews import access, rules
+from tas.reviews.models import ReviewRule
+from tas.reviews.review_forms import ResetRuleForm, RulesForm
+from tas.reviews.review_lists import how_long
 
 CHANGED_BY_SOMEONE = "Someone else changed the review rules while you were editing them"
 

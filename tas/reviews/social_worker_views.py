@@ -8,10 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user
 
 from tas.plans.editing import submit_change
-
-from . import lead_contact, levels
-from .level_forms import SocialWorkerForm
-from .level_views import BOTH, level_url, not_now, recordable, viewed
+from tas.reviews import lead_contact, levels
+from tas.reviews.level_forms import SocialWorkerForm
+from tas.reviews.level_views import BOTH, level_url, not_now, recordable, viewed
 
 TITLE = "Social worker"
 

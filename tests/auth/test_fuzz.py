@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from tas.extensions import db
 from tests import factories
+from tests.auth.helpers import password_link
 from tests.conftest import Visitor
-
-from .helpers import password_link
 
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())  # NUL and surrogates included
 GARBAGE = st.text(alphabet=ANY_CHARACTER, max_size=3000)

@@ -13,9 +13,8 @@ from tas.auth.passwords import hash_password
 from tas.config import Defaults
 from tas.extensions import db
 from tests import factories
+from tests.auth.helpers import emails_to, production_app
 from tests.conftest import TEST_SECRET, Visitor
-
-from .helpers import emails_to, production_app
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WRONG = "not the right one at all"

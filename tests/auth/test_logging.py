@@ -13,9 +13,8 @@ from werkzeug.serving import make_server
 from tas.extensions import db
 from tas.logs import OneLineFormatter, redact
 from tests import factories
+from tests.auth.helpers import password_link
 from tests.conftest import Visitor
-
-from .helpers import password_link
 
 CANARY_PASSWORD = "canary-7f3a9e lantern ocean"
 NEW_PASSWORD = "second-canary-c41d08 kettle fjord"

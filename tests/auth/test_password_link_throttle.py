@@ -15,9 +15,8 @@ from tas.audit.models import AuditEvent
 from tas.config import Defaults
 from tas.extensions import db
 from tests import factories
+from tests.auth.helpers import emails_to
 from tests.conftest import Visitor
-
-from .helpers import emails_to
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ONE_ADDRESS = {"REMOTE_ADDR": "203.0.113.66"}

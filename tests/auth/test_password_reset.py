@@ -14,9 +14,8 @@ from tas.auth.rules import hash_token
 from tas.extensions import db
 from tas.outbox import services as outbox
 from tests import factories
+from tests.auth.helpers import SITE, emails_to, open_sessions, password_link
 from tests.conftest import Visitor, csrf_from
-
-from .helpers import SITE, emails_to, open_sessions, password_link
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NEW = "ocean piano fig"

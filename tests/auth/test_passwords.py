@@ -10,9 +10,8 @@ from tas.auth import passwords
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
+from tests.auth.helpers import password_link
 from tests.conftest import TEST_SECRET, Visitor
-
-from .helpers import password_link
 
 PASTED_64 = "R7f!q2Lz#9WmVx4Kp0&Tb8Yc3Nh6Jd1Gs5Ua-Qe7Oi2Zr9Xw4Pk0Mv8Tn3Lb6Hc1"[:64]
 

@@ -15,9 +15,8 @@ from tas.auth.models import PendingForm, UserSession
 from tas.extensions import db
 from tas.forms import TasForm
 from tests import factories
+from tests.auth.helpers import SITE, open_sessions, production_app
 from tests.conftest import Visitor, csrf_from
-
-from .helpers import SITE, open_sessions, production_app
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COOKIE = "tas_session"

@@ -12,8 +12,7 @@ from tas.audit.models import AuditEvent
 from tas.auth.models import SignInAttempt
 from tas.extensions import db
 from tests import factories
-
-from .servers import at_once, gunicorn
+from tests.auth.servers import at_once, gunicorn
 
 WRONG = "not the right one at all"
 

@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tas.clock import local, utcnow
 from tas.templating import format_local_date
-
-from .conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 __all__ = ["sign_in"]
 

@@ -14,9 +14,8 @@ from tas.clock import LONDON
 from tas.demo_children import CHILDREN
 from tas.reviews.reminders import PassCounts, run_pass
 from tas.reviews.rules import is_working_day, next_working_day
-
-from .conftest import LiveServer
-from .meeting_steps import look
+from tests.browser.conftest import LiveServer
+from tests.browser.meeting_steps import look
 
 # Every demo child's full name: none may show where only references are allowed.
 CHILD_NAMES = tuple(" ".join(spec["name"]) for spec in CHILDREN)

@@ -16,8 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tas.clock import local, utcnow
 from tas.demo_children import CHILDREN, nhs_numbers
-
-from .conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import each_database
-from .meeting_steps import (
+from tests.browser.conftest import each_database
+from tests.browser.meeting_steps import (
     LINK_WORKER,
     banner,
     choose,
@@ -28,7 +28,7 @@ from .meeting_steps import (
     submit,
     today,
 )
-from .review_steps import open_level_page, search_child
+from tests.browser.review_steps import open_level_page, search_child
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from .meeting_steps import (
+from tests.browser.meeting_steps import (
     COORDINATOR,
     DSL,
     FARAH,

@@ -16,8 +16,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from .conftest import each_database
-from .meeting_steps import (
+from tests.browser.conftest import each_database
+from tests.browser.meeting_steps import (
     DSL,
     FARAH,
     LINK_WORKER,

@@ -11,15 +11,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .conftest import each_database
-from .meeting_steps import (
-    LINK_WORKER,
-    fill_date,
-    look,
-    sign_in,
-    submit,
-    today,
-)
+from tests.browser.conftest import each_database
+from tests.browser.meeting_steps import LINK_WORKER, fill_date, look, sign_in, submit, today
 
 CHILD = "Sophie Turner"
 DECISION = "Refer to the IFD (step up to Children's Social Care)"

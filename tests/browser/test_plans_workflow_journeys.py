@@ -23,9 +23,8 @@ from tas.extensions import db
 from tas.meetings.models import AgendaItem, Meeting
 from tas.plans.rules import add_working_days
 from tas.reviews.rules import is_working_day
-
-from .conftest import LiveServer, each_database
-from .meeting_steps import (
+from tests.browser.conftest import LiveServer, each_database
+from tests.browser.meeting_steps import (
     DSL,
     FARAH,
     LINK_WORKER,
@@ -40,7 +39,7 @@ from .meeting_steps import (
     submit,
     today,
 )
-from .review_steps import open_level_page, search_child, working_day_from
+from tests.browser.review_steps import open_level_page, search_child, working_day_from
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,8 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.organisations.models import School, User
 from tests import factories
-
-from .conftest import PASSWORD, sign_in
-from .meeting_steps import banner, choose, fill_date, look, shows_errors, submit, today
+from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.meeting_steps import banner, choose, fill_date, look, shows_errors, submit, today
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tas.demo_children import CASTLE, CHILDREN, nhs_numbers
-
-from .conftest import sign_in
-from .test_children_journeys import (
+from tests.browser.conftest import sign_in
+from tests.browser.test_children_journeys import (
     DSL,
     banner,
     fill_date,

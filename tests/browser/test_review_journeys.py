@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from .meeting_steps import (
+from tests.browser.meeting_steps import (
     COORDINATOR,
     DSL,
     LINK_WORKER,
@@ -34,7 +34,7 @@ from .meeting_steps import (
     submit,
     today,
 )
-from .review_steps import (
+from tests.browser.review_steps import (
     names_no_child,
     open_level_page,
     reminder_pass,

@@ -11,14 +11,13 @@ from tas.children.models import Child
 from tas.children.services import today
 from tas.extensions import db
 from tests import factories
+from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
 from tests.organisations.helpers import (
     audit_events,
     error_summary,
     field_value,
     page_text,
 )
-
-from .child_helpers import NHS_NUMBER, UPN, child_form, newest_child
 
 # ---------------------------------------------------------------- adding
 

@@ -10,6 +10,7 @@ from tas.children.models import Child, CoordinatorAccess, SiblingLink
 from tas.clock import utcnow
 from tas.extensions import db
 from tests import factories
+from tests.children.child_helpers import NHS_NUMBER, UPN, child_form
 from tests.organisations.helpers import (
     audit_events,
     error_summary,
@@ -18,8 +19,6 @@ from tests.organisations.helpers import (
     saved,
     version_on,
 )
-
-from .child_helpers import NHS_NUMBER, UPN, child_form
 
 # ---------------------------------------------------------------- changing
 

@@ -13,9 +13,8 @@ from tas.audit.models import AuditEvent
 from tas.children.record_check_models import RecordCheck
 from tas.extensions import db
 from tests import factories
+from tests.children.child_helpers import NHS_NUMBER, child_form
 from tests.conftest import Visitor
-
-from .child_helpers import NHS_NUMBER, child_form
 
 PARAM = re.compile(r"<(?:int:)?(\w+)>")
 ROUTES = {"children.record_checks", "children.record_check"}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tas.children.record_check_models import RecordCheck
 from tas.extensions import db
 from tests import factories
+from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
 from tests.organisations.helpers import (
     audit_events,
     emails,
@@ -22,8 +23,6 @@ from tests.organisations.helpers import (
     page_text,
     queued_emails,
 )
-
-from .child_helpers import NHS_NUMBER, UPN, child_form, newest_child
 
 # What differs on every response: the form's token and the scripts' nonce.
 PER_RESPONSE = re.compile(r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}')

@@ -10,9 +10,8 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings.models import Meeting, MeetingSeries
 from tests import factories
+from tests.ical.test_invites import Sent, fresh, outbox_rows, sent, signed_in
 from tests.meetings.helpers import school_with_meeting
-
-from .test_invites import Sent, fresh, outbox_rows, sent, signed_in
 
 
 def answers(email: Sent) -> dict[str, str]:

@@ -15,10 +15,9 @@ from tas.extensions import db
 from tas.meetings.models import Invitation, Meeting, MeetingChange
 from tas.outbox.models import OutboxMessage
 from tests import factories
+from tests.ical.test_feeds import fetch, make_link
+from tests.ical.test_invites import book, booking_form, move_form, school_with_agencies, signed_in
 from tests.meetings.helpers import child_at, day, field_value
-
-from .test_feeds import fetch, make_link
-from .test_invites import book, booking_form, move_form, school_with_agencies, signed_in
 
 CHILDREN = (
     {

@@ -14,8 +14,7 @@ import vobject
 from icalendar import Calendar
 
 from tas.ical.build import calendar, london, meeting_event, to_bytes
-
-from .test_build import meeting
+from tests.ical.test_build import meeting
 
 LONDON = ZoneInfo("Europe/London")
 FIRST, LAST = datetime(2026, 1, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC)

@@ -15,8 +15,7 @@ from tas.meetings import agenda, rules
 from tas.meetings.models import AgendaItem, TasRequest
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     child_at,
     error_summary,

@@ -12,8 +12,7 @@ from tas.extensions import db
 from tas.meetings.models import Invitation
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     child_at,
     error_summary,

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     day,
     error_summary,

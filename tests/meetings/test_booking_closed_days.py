@@ -22,8 +22,14 @@ from tas.school_calendar import (
 from tas.submissions import ALREADY_SAVED
 from tests import factories
 from tests.conftest import csrf_from
-
-from .helpers import audit_events, day, error_summary, field_value, page_text, school_with_meeting
+from tests.meetings.helpers import (
+    audit_events,
+    day,
+    error_summary,
+    field_value,
+    page_text,
+    school_with_meeting,
+)
 
 CONFIRM = "Check the date, then confirm to go ahead anyway"
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tests import factories
-
-from .helpers import school_with_meeting
+from tests.meetings.helpers import school_with_meeting
 
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())
 GARBAGE = st.text(alphabet=ANY_CHARACTER, max_size=300)

@@ -14,8 +14,13 @@ from tas.meetings.identifiers import Known, identifies
 from tas.meetings.models import AgendaItem
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import audit_events, child_at, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import (
+    audit_events,
+    child_at,
+    error_summary,
+    page_text,
+    school_with_meeting,
+)
 
 URL = "/requests/consultations/new"
 SITUATION = "A pupil in year 5 is often hungry and tired; mum says money is tight"

@@ -11,9 +11,8 @@ from tas.meetings.minutes_rules import CONFIDENTIALITY_STATEMENT
 from tas.meetings.models import Meeting
 from tests import factories
 from tests.conftest import Visitor
-
-from .conftest import NOW
-from .helpers import (
+from tests.meetings.conftest import NOW
+from tests.meetings.helpers import (
     SchoolSetting,
     audit_events,
     child_at,

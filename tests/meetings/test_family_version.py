@@ -7,11 +7,10 @@ from datetime import date
 
 from tas.extensions import db
 from tests import factories
+from tests.meetings.helpers import audit_events, page_text
+from tests.meetings.test_day import browser_for, on_agenda, past_meeting
+from tests.meetings.test_minutes import MINUTES
 from tests.plans.helpers import open_plan
-
-from .helpers import audit_events, page_text
-from .test_day import browser_for, on_agenda, past_meeting
-from .test_minutes import MINUTES
 
 
 def minuted(item, **fields) -> None:

@@ -12,8 +12,14 @@ from tas.extensions import db
 from tas.meetings.models import Invitation
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import audit_events, child_at, error_summary, page_text, school_with_meeting, section
+from tests.meetings.helpers import (
+    audit_events,
+    child_at,
+    error_summary,
+    page_text,
+    school_with_meeting,
+    section,
+)
 
 
 def signed_in(app, user) -> Visitor:

@@ -13,8 +13,7 @@ from tas.meetings import invitation_defaults
 from tas.meetings.models import Invitation, school_default_agencies
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import audit_events, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import audit_events, error_summary, page_text, school_with_meeting
 
 
 def signed_in(app, user) -> Visitor:

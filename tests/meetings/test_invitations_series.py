@@ -17,8 +17,7 @@ from tas.meetings.models import Invitation, Meeting, MeetingSeries
 from tas.organisations.models import Agency, User
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import audit_events, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import audit_events, error_summary, page_text, school_with_meeting
 
 UPDATE = "We are working with the family weekly and will send notes before each meeting."
 

@@ -11,9 +11,8 @@ import time_machine
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
+from tests.meetings.helpers import child_at, page_text, school_with_meeting, section
 from tests.plans.helpers import open_plan
-
-from .helpers import child_at, page_text, school_with_meeting, section
 
 
 def signed_in(app, user) -> Visitor:

@@ -15,11 +15,10 @@ from tas.extensions import db
 from tas.meetings.models import AgendaItem
 from tas.plans.models import Action, SharedPlan
 from tests import factories
+from tests.meetings.helpers import audit_events, day, error_summary, page_text, section
+from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.organisations.helpers import saved
 from tests.plans.helpers import actions_of, open_plan, plans_of
-
-from .helpers import audit_events, day, error_summary, page_text, section
-from .test_day import browser_for, on_agenda, past_meeting
 
 MINUTES = {
     "parent_part": "attended",

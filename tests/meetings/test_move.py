@@ -14,8 +14,7 @@ from tas.extensions import db
 from tas.meetings.booking import NOTES_NAME_A_CHILD
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     child_at,
     day,

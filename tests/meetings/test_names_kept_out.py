@@ -13,8 +13,7 @@ from tas.meetings.agenda import NOTES_NAME_THE_CHILD
 from tas.meetings.booking import REASON_NAMES_A_CHILD
 from tas.meetings.models import AgendaItem, Meeting
 from tests import factories
-
-from .helpers import child_at, day, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import child_at, day, error_summary, page_text, school_with_meeting
 
 
 @pytest.fixture

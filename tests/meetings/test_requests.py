@@ -13,9 +13,14 @@ from tas.extensions import db
 from tas.meetings import requests as services
 from tas.meetings.models import TasRequest
 from tests import factories
+from tests.meetings.helpers import (
+    audit_events,
+    child_at,
+    error_summary,
+    page_text,
+    school_with_meeting,
+)
 from tests.organisations.helpers import saved
-
-from .helpers import audit_events, child_at, error_summary, page_text, school_with_meeting
 
 TYPED = {
     "reason": "Low mood since the summer, withdrawn in class",

@@ -17,9 +17,8 @@ from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.plans.services import Refused
 from tests import factories
 from tests.conftest import Visitor
+from tests.meetings.helpers import child_at, error_summary, page_text, school_with_meeting
 from tests.organisations.helpers import saved, version_on
-
-from .helpers import child_at, error_summary, page_text, school_with_meeting
 
 
 def signed_in(app, user) -> Visitor:

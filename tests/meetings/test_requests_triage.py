@@ -14,9 +14,7 @@ from tas.meetings import requests as services
 from tas.meetings.models import AgendaItem, TasRequest
 from tas.meetings.rules import NO_AGREEMENT_FOR_AGENDA
 from tests import factories
-from tests.organisations.helpers import saved, version_on
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     child_at,
     day,
@@ -24,6 +22,7 @@ from .helpers import (
     page_text,
     school_with_meeting,
 )
+from tests.organisations.helpers import saved, version_on
 
 
 def items_for_request(request_id: int) -> list[AgendaItem]:

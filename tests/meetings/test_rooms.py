@@ -12,8 +12,7 @@ from tas.extensions import db
 from tas.meetings.models import Meeting, SchoolRoom
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import (
+from tests.meetings.helpers import (
     audit_events,
     child_at,
     day,
@@ -22,7 +21,7 @@ from .helpers import (
     page_text,
     school_with_meeting,
 )
-from .test_booking import booking, meetings_at
+from tests.meetings.test_booking import booking, meetings_at
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from tas.extensions import db
 from tas.meetings import terms
 from tas.meetings.models import Term
 from tests import factories
-
-from .helpers import audit_events, day, error_summary, field_value, page_text
+from tests.meetings.helpers import audit_events, day, error_summary, field_value, page_text
 
 
 def spring(**fields) -> dict:

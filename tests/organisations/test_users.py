@@ -9,8 +9,7 @@ from tas.auth.models import PasswordToken, UserSession
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
-
-from .helpers import (
+from tests.organisations.helpers import (
     audit_events,
     emails,
     error_summary,

@@ -9,9 +9,8 @@ import time_machine
 from tas.extensions import db
 from tas.plans.models import Action
 from tests import factories
-
-from .conftest import TODAY
-from .helpers import (
+from tests.plans.conftest import TODAY
+from tests.plans.helpers import (
     action_history,
     actions_of,
     audit_events,

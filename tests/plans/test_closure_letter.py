@@ -7,8 +7,7 @@ from datetime import date
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-
-from .helpers import audit_events, child_at, open_plan, page_text
+from tests.plans.helpers import audit_events, child_at, open_plan, page_text
 
 
 def test_the_letter_leaves_out_what_is_not_for_the_family(login_as):

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from tas.extensions import db
 from tests import factories
-
-from .helpers import child_at, open_plan
+from tests.plans.helpers import child_at, open_plan
 
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())
 GARBAGE = st.text(alphabet=ANY_CHARACTER, max_size=300)

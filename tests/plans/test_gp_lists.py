@@ -14,8 +14,7 @@ from tas.extensions import db
 from tas.plans.gp_lists import missing_gp_notifications
 from tas.plans.models import GpNotification, Outcome
 from tests import factories
-
-from .helpers import audit_events, child_at, error_summary, open_plan, page_text, section
+from tests.plans.helpers import audit_events, child_at, error_summary, open_plan, page_text, section
 
 SENT = datetime(2026, 10, 5, 10, tzinfo=UTC)
 

@@ -14,8 +14,7 @@ from tas.extensions import db
 from tas.plans.models import GpNotification, SharedPlan
 from tests import factories
 from tests.organisations.helpers import emails, queued_emails
-
-from .helpers import (
+from tests.plans.helpers import (
     audit_events,
     child_at,
     day,

@@ -11,8 +11,7 @@ from tas.extensions import db
 from tas.plans import involvements as involvement_services
 from tas.plans.models import AgencyInvolvement, EngagementUpdate
 from tests import factories
-
-from .helpers import (
+from tests.plans.helpers import (
     audit_events,
     child_at,
     day,

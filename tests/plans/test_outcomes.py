@@ -9,8 +9,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-
-from .helpers import (
+from tests.plans.helpers import (
     audit_events,
     child_at,
     day,

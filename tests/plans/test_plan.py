@@ -10,8 +10,7 @@ from tas.extensions import db
 from tas.plans import shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
-
-from .helpers import (
+from tests.plans.helpers import (
     audit_events,
     child_at,
     date_shown,

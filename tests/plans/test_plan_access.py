@@ -12,8 +12,7 @@ from tas.children.models import Agreement
 from tas.extensions import db
 from tas.plans.models import Outcome, SharedPlan
 from tests import factories
-
-from .helpers import child_at, day, involvements_of, open_plan, page_text, saved
+from tests.plans.helpers import child_at, day, involvements_of, open_plan, page_text, saved
 
 
 def plan_rules(app):

@@ -15,8 +15,7 @@ from tas.plans.services import Refused
 from tas.reviews.models import StepChange
 from tests import factories
 from tests.organisations.helpers import error_summary
-
-from .helpers import child_at, day, open_plan, page_text
+from tests.plans.helpers import child_at, day, open_plan, page_text
 
 CLOSE = {
     "closed_on": day(date(2026, 10, 12)),

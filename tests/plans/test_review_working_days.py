@@ -11,8 +11,7 @@ import time_machine
 from tas.extensions import db
 from tas.plans import rules
 from tas.plans.models import SharedPlan
-
-from .helpers import child_at, date_shown, day, error_summary, open_plan, saved
+from tests.plans.helpers import child_at, date_shown, day, error_summary, open_plan, saved
 
 
 def test_a_new_plans_review_date_is_offered_on_a_working_day(login_as):

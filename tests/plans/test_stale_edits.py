@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from tas.extensions import db
 from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 from tests import factories
-
-from .helpers import (
+from tests.plans.helpers import (
     child_at,
     day,
     error_summary,

@@ -30,8 +30,7 @@ from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import child_at
+from tests.reviews.helpers import child_at
 
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 BLUEPRINTS = ("levels.", "reviews.", "notifications.", "work.", "emails.")

@@ -14,8 +14,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
 from tests.organisations.helpers import saved, version_on
-
-from .helpers import audit_events, error_summary, page_text
+from tests.reviews.helpers import audit_events, error_summary, page_text
 
 FORM = "/account/reminders"
 

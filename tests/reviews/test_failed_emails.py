@@ -16,8 +16,7 @@ from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tests import factories
 from tests.organisations.helpers import emails
-
-from .helpers import audit_events, page_text
+from tests.reviews.helpers import audit_events, page_text
 
 PAGE = "/emails/failed"
 

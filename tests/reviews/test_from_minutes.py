@@ -14,9 +14,8 @@ from tas.reviews.from_minutes import minutes_completed
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
-
-from .helpers import audit_events, page_text
-from .test_levels import (
+from tests.reviews.helpers import audit_events, page_text
+from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,
     level_url,

@@ -22,8 +22,7 @@ from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import csrf_from
 from tests.meetings.helpers import section
-
-from .helpers import (
+from tests.reviews.helpers import (
     ChildSetting,
     audit_events,
     child_with_plan,
@@ -32,7 +31,7 @@ from .helpers import (
     field_value,
     page_text,
 )
-from .test_levels import browser_for, level_url, send
+from tests.reviews.test_levels import browser_for, level_url, send
 
 ADDRESS = "12 Example Road"
 

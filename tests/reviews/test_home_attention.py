@@ -10,8 +10,7 @@ import pytest
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import child_with_plan, page_text
+from tests.reviews.helpers import child_with_plan, page_text
 
 
 def home_of(app, user) -> str:

@@ -12,9 +12,8 @@ from tas.children.models import Child, CoordinatorAccess
 from tas.extensions import db
 from tas.reviews.models import IfdReferral
 from tests import factories
-
-from .helpers import child_with_plan, day
-from .test_levels import browser_for, referrals_of, reviews_of, step_changes
+from tests.reviews.helpers import child_with_plan, day
+from tests.reviews.test_levels import browser_for, referrals_of, reviews_of, step_changes
 
 POSTED = {
     "changed_on": day(date(2026, 11, 26)),

@@ -13,9 +13,15 @@ from tas.extensions import db
 from tas.plans.models import SharedPlan
 from tas.reviews.models import Review
 from tests import factories
-
-from .helpers import audit_events, child_with_plan, error_summary, page_text
-from .test_levels import STEP_UP, browser_for, held_meeting, level_url, send, step_changes
+from tests.reviews.helpers import audit_events, child_with_plan, error_summary, page_text
+from tests.reviews.test_levels import (
+    STEP_UP,
+    browser_for,
+    held_meeting,
+    level_url,
+    send,
+    step_changes,
+)
 
 
 def step_up_url(child) -> str:

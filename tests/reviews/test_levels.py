@@ -14,8 +14,7 @@ from tas.reviews.models import IfdReferral, Review, StepChange
 from tests import factories
 from tests.conftest import Visitor, csrf_from
 from tests.plans.helpers import date_shown
-
-from .helpers import (
+from tests.reviews.helpers import (
     audit_events,
     child_with_plan,
     day,

@@ -17,9 +17,8 @@ from tas.reviews.models import Reminder
 from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.conftest import Visitor
-
-from .helpers import audit_events, child_with_plan, page_text
-from .test_reminders import emails
+from tests.reviews.helpers import audit_events, child_with_plan, page_text
+from tests.reviews.test_reminders import emails
 
 PAGE = "/notifications"
 TUESDAY = date(2026, 6, 2)  # in British Summer Time

@@ -17,10 +17,9 @@ from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
 from tests.organisations.helpers import error_summary
-
-from .helpers import audit_events, page_text
-from .test_levels import browser_for, send, step_changes
-from .test_referrals import REFERRAL, refer_url
+from tests.reviews.helpers import audit_events, page_text
+from tests.reviews.test_levels import browser_for, send, step_changes
+from tests.reviews.test_referrals import REFERRAL, refer_url
 
 DECISION_NAMES = {
     "refer_to_ifd": "Refer to the IFD",

@@ -13,10 +13,9 @@ from tas.children.models import Agreement, AgreementAgency
 from tas.extensions import db
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
-
-from .helpers import audit_events, page_text
-from .test_levels import browser_for
-from .test_open_decisions import complete, write_minutes
+from tests.reviews.helpers import audit_events, page_text
+from tests.reviews.test_levels import browser_for
+from tests.reviews.test_open_decisions import complete, write_minutes
 
 
 def meeting_with_two_decisions(app):

@@ -12,12 +12,11 @@ from tas.extensions import db
 from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
-
-from .helpers import audit_events, day, error_summary, page_text
-from .test_levels import STEP_UP, browser_for, send, step_changes
-from .test_open_decisions import a_decision, complete, decisions_of, write_minutes
-from .test_referrals import REFERRAL, refer_url
-from .test_reminders import FRIDAY, at, emails, last_email_id
+from tests.reviews.helpers import audit_events, day, error_summary, page_text
+from tests.reviews.test_levels import STEP_UP, browser_for, send, step_changes
+from tests.reviews.test_open_decisions import a_decision, complete, decisions_of, write_minutes
+from tests.reviews.test_referrals import REFERRAL, refer_url
+from tests.reviews.test_reminders import FRIDAY, at, emails, last_email_id
 
 REASON = "Recorded by Children's Social Care on their own system on the day of the meeting"
 

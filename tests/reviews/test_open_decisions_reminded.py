@@ -16,11 +16,10 @@ from tas.organisations.models import User
 from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
-
-from .test_levels import browser_for, send
-from .test_open_decisions import a_decision, write_minutes
-from .test_referrals import REFERRAL, refer_url
-from .test_reminders import FRIDAY, MONDAY, assert_no_names, at, emails, last_email_id
+from tests.reviews.test_levels import browser_for, send
+from tests.reviews.test_open_decisions import a_decision, write_minutes
+from tests.reviews.test_referrals import REFERRAL, refer_url
+from tests.reviews.test_reminders import FRIDAY, MONDAY, assert_no_names, at, emails, last_email_id
 
 
 def subjects_to(found, *people) -> dict[str, list[str]]:

@@ -24,8 +24,7 @@ from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
 from tests.organisations.helpers import saved
-
-from .helpers import audit_events, child_at, error_summary, field_value, page_text
+from tests.reviews.helpers import audit_events, child_at, error_summary, field_value, page_text
 
 
 @dataclass

@@ -18,9 +18,8 @@ from tas.plans.models import SharedPlan
 from tas.reviews.models import IfdReferral
 from tests import factories
 from tests.conftest import csrf_from
-
-from .helpers import audit_events, child_with_plan, day, error_summary, page_text
-from .test_levels import (
+from tests.reviews.helpers import audit_events, child_with_plan, day, error_summary, page_text
+from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,
     held_meeting,

@@ -16,8 +16,7 @@ from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
 from tests.plans.helpers import date_shown
-
-from .helpers import (
+from tests.reviews.helpers import (
     audit_events,
     child_with_plan,
     day,

@@ -11,9 +11,8 @@ from tas.extensions import db
 from tas.plans.models import Outcome
 from tas.reviews.models import Review
 from tests import factories
-
-from .helpers import child_with_plan
-from .test_review_completion import signed_in
+from tests.reviews.helpers import child_with_plan
+from tests.reviews.test_review_completion import signed_in
 
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())
 GARBAGE = st.text(alphabet=ANY_CHARACTER, max_size=300)

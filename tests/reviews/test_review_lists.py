@@ -11,9 +11,8 @@ import pytest
 
 from tas.extensions import db
 from tests import factories
-
-from .helpers import audit_events, child_at, child_with_plan, page_text
-from .test_review_completion import signed_in
+from tests.reviews.helpers import audit_events, child_at, child_with_plan, page_text
+from tests.reviews.test_review_completion import signed_in
 
 LIST = "/reviews"
 

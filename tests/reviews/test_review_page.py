@@ -8,9 +8,8 @@ from datetime import date
 
 from tas.extensions import db
 from tests import factories
-
-from .helpers import audit_events, child_with_plan, page_text
-from .test_review_completion import signed_in
+from tests.reviews.helpers import audit_events, child_with_plan, page_text
+from tests.reviews.test_review_completion import signed_in
 
 
 def test_the_owner_sees_an_overdue_plan_review_and_can_complete_it(app):

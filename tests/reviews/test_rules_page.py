@@ -13,8 +13,7 @@ from tas.extensions import db
 from tas.reviews.models import ReviewRule
 from tests import factories
 from tests.plans.helpers import date_shown
-
-from .helpers import (
+from tests.reviews.helpers import (
     audit_events,
     child_at,
     child_with_plan,
@@ -23,7 +22,7 @@ from .helpers import (
     field_value,
     page_text,
 )
-from .test_review_completion import plan_reviews_of, signed_in
+from tests.reviews.test_review_completion import plan_reviews_of, signed_in
 
 URL = "/reviews/rules"
 DEFAULTS = {

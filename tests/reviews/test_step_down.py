@@ -14,9 +14,8 @@ from tas.extensions import db
 from tas.plans.models import SharedPlan
 from tests import factories
 from tests.conftest import csrf_from
-
-from .helpers import child_with_plan, day, error_summary, field_value, page_text
-from .test_levels import (
+from tests.reviews.helpers import child_with_plan, day, error_summary, field_value, page_text
+from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,
     level_url,
