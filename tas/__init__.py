@@ -46,9 +46,9 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tas import models  # noqa: F401  (every table, for the app and for migrations)
-    from tas.database import configure_sqlite
+    from tas.core.database import configure_sqlite
+    from tas.core.templating import configure_templates
     from tas.extensions import csrf, db, login_manager, migrate
-    from tas.templating import configure_templates
 
     db.init_app(app)
     with app.app_context():
@@ -62,20 +62,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tas.audit.views import bp as audit_bp
     from tas.auth.views import bp as auth_bp
-    from tas.children.lawful_bases import bp as sharing_bp
+    from tas.children.sharing.views import bp as sharing_bp
     from tas.children.views import bp as children_bp
     from tas.ical.views import bp as calendar_bp
-    from tas.meetings.request_views import bp as requests_bp
+    from tas.levels.views import bp as levels_bp
+    from tas.meetings.requests.views import bp as requests_bp
     from tas.meetings.views import bp as meetings_bp
     from tas.organisations.views import bp as organisations_bp
     from tas.outbox.views import bp as emails_bp
     from tas.pages.views import bp as pages_bp
-    from tas.plans.gp_views import bp as gp_bp
+    from tas.plans.gp.views import bp as gp_bp
     from tas.plans.views import bp as plans_bp
-    from tas.reviews.level_views import bp as levels_bp
-    from tas.reviews.notification_views import bp as notifications_bp
-    from tas.reviews.reassign_views import bp as work_bp
-    from tas.reviews.review_views import bp as reviews_bp
+    from tas.reminders.views import bp as notifications_bp
+    from tas.reviews.views import bp as reviews_bp
+    from tas.work.views import bp as work_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)

@@ -11,13 +11,13 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
-from tas import demo
-from tas.clock import LONDON, utcnow
-from tas.database import audit_role_problems
+from tas.core.clock import LONDON, utcnow
+from tas.core.database import audit_role_problems
+from tas.demo import loading as demo
 from tas.deployment import deployment_problems, deployment_warnings, is_production
 from tas.extensions import db
 from tas.outbox.services import deliver_due
-from tas.reviews.reminders import run_pass
+from tas.reminders.services import run_pass
 
 
 def register(app: Flask) -> None:
@@ -135,7 +135,7 @@ def scheduler() -> None:
         )
     # Imported here, not at the top: create_app registers these commands, and the web
     # workers must never load APScheduler (tests/reviews/test_scheduler_processes.py).
-    from tas.reviews.scheduler import run
+    from tas.reminders.scheduler import run
 
     logging.getLogger("tas").setLevel(logging.INFO)
     run(current_app._get_current_object())

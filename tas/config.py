@@ -9,8 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tas.core.private_files import private_folder
 from tas.deployment import deployment_problems, environment_problem, is_production
-from tas.private_files import private_folder
 from tas.reviews.rules import parse_levels
 from tas.secret_key import secret_key_weakness
 

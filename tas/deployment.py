@@ -1,6 +1,6 @@
 """What makes a production deployment unsafe, from its settings alone (SECURITY.md J45, like
 Django's check --deploy). Pure: a mapping of settings in, sentences out. check-deploy adds the
-checks that need the database (tas/database.py audit_role_problems)."""
+checks that need the database (tas/core/database.py audit_role_problems)."""
 
 from __future__ import annotations
 

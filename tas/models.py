@@ -21,8 +21,10 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
-from tas.children.record_check_models import RecordCheck
+from tas.children.record_checks.models import RecordCheck
+from tas.core.submissions import UsedSubmission
 from tas.ical.feed_models import CalendarFeed, FeedMiss
+from tas.levels.decisions.models import MinutesDecision
 from tas.meetings.models import (
     AgendaItem,
     Invitation,
@@ -46,9 +48,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
-from tas.reviews.decision_models import MinutesDecision
 from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
-from tas.submissions import UsedSubmission
 
 __all__ = [
     "AccessRefusal",

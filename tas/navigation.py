@@ -8,7 +8,7 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from tas.reviews.notifications import unread_count
+from tas.reminders.notifications import unread_count
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from sqlalchemy import delete
 
 from tas.audit.models import AccessRefusal
 from tas.auth.models import PasswordResetRequest, PendingForm, SignInAttempt
+from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.feed_models import FeedMiss
-from tas.submissions import UsedSubmission
 
 
 def purge(now: datetime) -> int:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from tas import create_app
 from tas.audit.models import AuditEvent
-from tas.database import audit_role_problems
+from tas.core.database import audit_role_problems
 from tas.extensions import db
 from tests import factories
 from tests.conftest import PG_ADMIN, OwnContextClient, Visitor, test_config

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlalchemy import func, select
 
-from tas import demo, demo_children
 from tas.children import access
 from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child, FamilyMember, SiblingLink
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.demo import children as demo_children
+from tas.demo import loading as demo
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import (

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tas import demo
+from tas.demo import loading as demo
 from tas.extensions import db
 from tas.organisations.models import Agency, Cluster, School, User
 

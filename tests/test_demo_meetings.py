@@ -11,12 +11,13 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from tas import demo, demo_meetings
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.access import current_agreement
-from tas.clock import local, utcnow
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import local, utcnow
+from tas.demo import loading as demo
+from tas.demo import meetings as demo_meetings
 from tas.extensions import db
-from tas.meetings import day
+from tas.meetings.day import services as day
 from tas.meetings.models import (
     AgendaItem,
     Invitation,

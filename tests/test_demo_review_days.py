@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas import demo
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import LONDON
+from tas.demo import loading as demo
 from tas.extensions import db
 from tas.plans.models import SharedPlan
 from tas.plans.rules import is_working_day

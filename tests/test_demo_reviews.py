@@ -13,11 +13,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas import demo
+from tas.demo import loading as demo
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.reminders.services import run_pass
 from tas.reviews.models import Reminder, Review, StepChange
-from tas.reviews.reminders import run_pass
 from tests.conftest import Visitor
 from tests.organisations.helpers import field_value, page_text
 from tests.plans.helpers import day

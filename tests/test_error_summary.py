@@ -6,7 +6,7 @@ from flask import render_template_string
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired
 
-from tas.forms import SafeGovDateInput, TasForm
+from tas.core.forms import SafeGovDateInput, TasForm
 
 
 class _Form(TasForm):

@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy import select
 
 from tas.children.models import SchoolMove
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories

@@ -9,7 +9,7 @@ Create Date: 2026-11-27 00:22:41.037430
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -71,10 +71,10 @@ def upgrade():
         sa.Column("raw", sa.LargeBinary(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("next_attempt_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", tas.database.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
         sa.UniqueConstraint("message_id", name=op.f("uq_outbox_message_message_id")),
@@ -90,7 +90,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("succeeded", sa.Boolean(), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_attempt")),
     )
@@ -127,7 +127,7 @@ def upgrade():
         sa.Column("is_safeguarding_lead", sa.Boolean(), nullable=False),
         sa.Column("district_wide", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "school_id IS NULL OR agency_id IS NULL", name=op.f("ck_user_account_one_organisation")
@@ -148,7 +148,7 @@ def upgrade():
     op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("target_type", sa.String(length=40), nullable=True),
@@ -207,9 +207,9 @@ def upgrade():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("purpose", sa.String(length=10), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],
@@ -228,7 +228,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("path", sa.String(length=500), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],
@@ -245,9 +245,9 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("end_reason", sa.String(length=40), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=200), nullable=True),

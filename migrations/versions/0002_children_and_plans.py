@@ -9,7 +9,7 @@ Create Date: 2026-11-27 00:57:47.009814
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -47,7 +47,7 @@ def upgrade():
         sa.Column("school_system_reference", sa.String(length=40), nullable=True),
         sa.Column("known_to", sa.String(length=500), nullable=True),
         sa.Column("lives_with", sa.String(length=200), nullable=True),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("restricted", sa.Boolean(), nullable=False),
         sa.Column("not_for_parent", sa.Boolean(), nullable=False),
@@ -86,8 +86,8 @@ def upgrade():
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),
-        sa.Column("granted_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("granted_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
@@ -152,8 +152,8 @@ def upgrade():
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("from_school_id", sa.Integer(), nullable=False),
         sa.Column("to_school_id", sa.Integer(), nullable=False),
-        sa.Column("moved_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("read_only_until", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("moved_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_only_until", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("moved_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
@@ -244,7 +244,7 @@ def upgrade():
         sa.Column("lawful_basis_id", sa.Integer(), nullable=False),
         sa.Column("reasons", sa.Text(), nullable=False),
         sa.Column("decided_by_id", sa.Integer(), nullable=False),
-        sa.Column("decided_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("restricted", sa.Boolean(), nullable=False),
         sa.Column("not_for_parent", sa.Boolean(), nullable=False),
         sa.Column("third_party", sa.Boolean(), nullable=False),
@@ -316,8 +316,8 @@ def upgrade():
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("granted_by_id", sa.Integer(), nullable=False),
-        sa.Column("granted_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("granted_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
@@ -408,7 +408,7 @@ def upgrade():
         sa.Column("information_covered", sa.Text(), nullable=False),
         sa.Column("family_told_what_and_why", sa.Boolean(), nullable=False),
         sa.Column("privacy_notice_given", sa.Boolean(), nullable=False),
-        sa.Column("recorded_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.Column("withdrawal_note", sa.Text(), nullable=True),
         sa.Column("withdrawn_recorded_by_id", sa.Integer(), nullable=True),
@@ -484,11 +484,11 @@ def upgrade():
         sa.Column("gp_practice_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=True),
-        sa.Column("sent_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("method", sa.String(length=40), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("outbox_message_id", sa.Integer(), nullable=True),
-        sa.Column("acknowledged_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("health_services_reply", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["gp_practice_id"], ["agency.id"], name=op.f("fk_gp_notification_gp_practice_id_agency")
@@ -685,7 +685,7 @@ def upgrade():
         "action_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("action_id", sa.Integer(), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(

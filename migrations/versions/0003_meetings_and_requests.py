@@ -9,7 +9,7 @@ Create Date: 2026-11-27 02:51:28.936264
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
         "used_submission",
         sa.Column("token", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("used_at", tas.database.UTCDateTime(), nullable=False),
+        sa.Column("used_at", tas.core.database.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],
@@ -77,7 +77,7 @@ def upgrade():
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("skipped", sa.JSON(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["user_account.id"],
@@ -99,8 +99,8 @@ def upgrade():
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("starts_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("location", sa.String(length=300), nullable=True),
         sa.Column("online_link", sa.String(length=500), nullable=True),
         sa.Column("venue_private", sa.Boolean(), nullable=False),
@@ -109,13 +109,15 @@ def upgrade():
         sa.Column("notes_for_attendees", sa.Text(), nullable=True),
         sa.Column("series_id", sa.Integer(), nullable=True),
         sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("cancelled_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancelled_by_id", sa.Integer(), nullable=True),
         sa.Column("cancel_reason", sa.Text(), nullable=True),
-        sa.Column("present_confirmed_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "present_confirmed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("confidentiality_read", sa.Boolean(), nullable=False),
-        sa.Column("held_at", tas.database.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("held_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["cancelled_by_id"],
@@ -150,12 +152,12 @@ def upgrade():
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=True),
         sa.Column("representative_id", sa.Integer(), nullable=True),
-        sa.Column("invited_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("invited_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("invited_by_id", sa.Integer(), nullable=False),
-        sa.Column("removed_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("removed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("answer", sa.String(length=30), nullable=False),
         sa.Column("written_update", sa.Text(), nullable=True),
-        sa.Column("answered_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("answered_by_id", sa.Integer(), nullable=True),
         sa.Column("attendance", sa.String(length=30), nullable=True),
         sa.Column("attended_by", sa.String(length=300), nullable=True),
@@ -198,7 +200,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("before", sa.JSON(), nullable=True),
@@ -225,14 +227,14 @@ def upgrade():
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=False),
-        sa.Column("requested_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("requested_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("already_tried", sa.Text(), nullable=False),
         sa.Column("child_views", sa.Text(), nullable=False),
         sa.Column("agreement_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=30), nullable=False),
         sa.Column("triaged_by_id", sa.Integer(), nullable=True),
-        sa.Column("triaged_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("triaged_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("advice", sa.Text(), nullable=True),
         sa.Column("school_told_of_ifd_on", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -319,7 +321,7 @@ def upgrade():
         sa.Column("slot_starts", sa.Time(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("added_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("worries", sa.Text(), nullable=True),
         sa.Column("working_well", sa.Text(), nullable=True),
         sa.Column("needs_to_happen", sa.Text(), nullable=True),
@@ -330,7 +332,7 @@ def upgrade():
         sa.Column("child_part", sa.String(length=30), nullable=True),
         sa.Column("child_part_how", sa.String(length=300), nullable=True),
         sa.Column("minuted_by_id", sa.Integer(), nullable=True),
-        sa.Column("minuted_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("minuted_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("restricted", sa.Boolean(), nullable=False),
         sa.Column("not_for_parent", sa.Boolean(), nullable=False),

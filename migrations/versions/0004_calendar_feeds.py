@@ -9,7 +9,7 @@ Create Date: 2026-11-27 04:12:38.169343
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -26,8 +26,8 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["user_account.id"],
@@ -46,7 +46,7 @@ def upgrade():
         "feed_miss",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("client", sa.String(length=64), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_miss")),
     )
     with op.batch_alter_table("feed_miss", schema=None) as batch_op:

@@ -9,7 +9,7 @@ Create Date: 2026-11-27 05:34:15.756824
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -34,10 +34,10 @@ def upgrade():
         sa.Column("reference", sa.String(length=40), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("link", sa.String(length=300), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outbox_message_id", sa.Integer(), nullable=True),
-        sa.Column("read_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("read_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["outbox_message_id"],
             ["outbox_message.id"],
@@ -69,7 +69,7 @@ def upgrade():
         sa.Column("amount", sa.Integer(), nullable=False),
         sa.Column("unit", sa.String(length=15), nullable=False),
         sa.Column("changed_by_id", sa.Integer(), nullable=False),
-        sa.Column("changed_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["changed_by_id"],
@@ -96,7 +96,7 @@ def upgrade():
         sa.Column("disagreed_on", sa.Date(), nullable=True),
         sa.Column("disagreement_note", sa.Text(), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["child_id"],
@@ -152,7 +152,7 @@ def upgrade():
         sa.Column("agenda_item_id", sa.Integer(), nullable=True),
         sa.Column("referral_id", sa.Integer(), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.Column("recorded_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["agenda_item_id"],
             ["agenda_item.id"],
@@ -211,7 +211,7 @@ def upgrade():
         sa.Column("completed_by_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=40), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(

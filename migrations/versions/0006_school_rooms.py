@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -29,8 +29,8 @@ def upgrade():
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("added_by_id", sa.Integer(), nullable=False),
-        sa.Column("added_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("removed_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("added_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["added_by_id"],
             ["user_account.id"],
@@ -52,7 +52,7 @@ def upgrade():
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
-                "withdrawn_recorded_at", tas.database.UTCDateTime(timezone=True), nullable=True
+                "withdrawn_recorded_at", tas.core.database.UTCDateTime(timezone=True), nullable=True
             )
         )
     _withdrawals_recorded_at_the_end_of_their_day()
@@ -65,7 +65,7 @@ def _withdrawals_recorded_at_the_end_of_their_day():
         "agreement",
         sa.column("id", sa.Integer),
         sa.column("withdrawn_on", sa.Date),
-        sa.column("withdrawn_recorded_at", tas.database.UTCDateTime(timezone=True)),
+        sa.column("withdrawn_recorded_at", tas.core.database.UTCDateTime(timezone=True)),
     )
     connection = op.get_bind()
     rows = connection.execute(

@@ -12,7 +12,7 @@ in to the account before; requests on the public reset form are counted per addr
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -34,7 +34,7 @@ def upgrade():
     op.create_table(
         "password_reset_request",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("ip_address", sa.String(length=45), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_reset_request")),
     )
@@ -47,7 +47,7 @@ def upgrade():
     op.create_table(
         "access_refusal",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", tas.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("endpoint", sa.String(length=100), nullable=False),

@@ -6,7 +6,7 @@ So when TAS_DATABASE_APP_ROLE names the role the application connects as, this m
 that role what the application needs and no more: reading and writing ordinary tables, but only
 reading and adding audit rows (SECURITY.md G29). Tables that later migrations create get the
 same grants (default privileges of the owner). flask check-deploy verifies the result from the
-application's side (tas/database.py audit_role_problems).
+application's side (tas/core/database.py audit_role_problems).
 
 Without TAS_DATABASE_APP_ROLE this does nothing, and check-deploy will say the application
 connects as the owner. SQLite has no roles: whoever can write the file can drop the triggers of
@@ -23,7 +23,7 @@ from alembic import op
 import sqlalchemy as sa
 from flask import current_app
 
-import tas.database  # noqa: F401
+import tas.core.database  # noqa: F401
 
 
 # revision identifiers, used by Alembic.

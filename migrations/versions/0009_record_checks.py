@@ -9,7 +9,7 @@ Create Date: 2026-12-06 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -28,8 +28,8 @@ def upgrade():
         sa.Column("asked_by_id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
-        sa.Column("asked_at", tas.database.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("dealt_with_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("asked_at", tas.core.database.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dealt_with_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("dealt_with_by_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=500), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),

@@ -9,7 +9,7 @@ Create Date: 2026-12-06 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -29,7 +29,7 @@ def upgrade():
         sa.Column("decision", sa.String(length=40), nullable=False),
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
-        sa.Column("done_at", tas.database.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("done_at", tas.core.database.UTCDateTime(timezone=True), nullable=True),
         sa.Column("done_by_id", sa.Integer(), nullable=True),
         sa.Column("referral_id", sa.Integer(), nullable=True),
         sa.Column("step_change_id", sa.Integer(), nullable=True),

@@ -9,7 +9,7 @@ Create Date: 2026-12-06 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database
+import tas.core.database
 
 
 # revision identifiers, used by Alembic.
@@ -27,14 +27,16 @@ def upgrade():
             sa.Column("review_sequence", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(
-            sa.Column("review_changed_at", tas.database.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "review_changed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True
+            )
         )
     with op.batch_alter_table("action", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("due_sequence", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(
-            sa.Column("due_changed_at", tas.database.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("due_changed_at", tas.core.database.UTCDateTime(timezone=True), nullable=True)
         )
     op.execute(
         "UPDATE shared_plan SET review_changed_at = CURRENT_TIMESTAMP "

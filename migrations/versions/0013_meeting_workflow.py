@@ -9,7 +9,7 @@ Create Date: 2026-12-06 09:00:00
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
 
-import tas.database  # noqa: F401
+import tas.core.database  # noqa: F401
 
 
 # revision identifiers, used by Alembic.

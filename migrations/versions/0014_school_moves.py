@@ -9,7 +9,7 @@ Create Date: 2026-12-06 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
-import tas.database  # noqa: F401
+import tas.core.database  # noqa: F401
 
 
 # revision identifiers, used by Alembic.

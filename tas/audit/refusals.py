@@ -25,10 +25,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tas.audit.models import AccessRefusal, AuditEvent
 from tas.audit.services import record
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.core.transactions import lock, write_transaction
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.transactions import lock, write_transaction
 
 REFUSED = (403, 404)
 ACTION = "repeated_refusals"

@@ -8,7 +8,7 @@ Three counts, kept in the database so every worker shares them:
 - per account from browsers that have signed in to it before (tas.auth.devices), apart, with
   the account's limit: strangers' wrong passwords never lock the owner out.
 
-An attempt is counted before its password is checked: under a lock (tas.transactions) the
+An attempt is counted before its password is checked: under a lock (tas.core.transactions) the
 counts are read and the attempt is added, as a failure, in one short transaction. So wrong
 passwords sent all at once through several workers get no more than the limit checked; a right
 password then marks its attempt succeeded. Refused attempts are not counted, so a pause lasts
@@ -29,12 +29,12 @@ from tas.auth.models import SignInAttempt
 from tas.auth.passwords import hash_password, needs_rehash, password_matches
 from tas.auth.services import start_session
 from tas.client import throttle_key
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.core.transactions import lock, write_transaction
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import normalise_email
 from tas.outbox import services as outbox
-from tas.transactions import lock, write_transaction
 
 
 @dataclass(frozen=True)

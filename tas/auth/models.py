@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
 from tas.extensions import db
 from tas.organisations.models import User
 

@@ -13,13 +13,13 @@ from tas.auth import rules
 from tas.auth.models import PasswordResetRequest, PasswordToken, PendingForm, UserSession
 from tas.auth.passwords import hash_password
 from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.core.transactions import lock, write_transaction
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import normalise_email
 from tas.organisations.services import Refused
 from tas.outbox import services as outbox
-from tas.transactions import lock, write_transaction
 
 USER_AGENT_LENGTH = 200  # UserSession.user_agent
 HOUR = timedelta(hours=1)

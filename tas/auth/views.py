@@ -27,9 +27,9 @@ from tas.auth.forms import (
 )
 from tas.auth.models import PendingForm
 from tas.auth.passwords import password_matches
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.core.forms import RESTORE_KEY
 from tas.extensions import db
-from tas.forms import RESTORE_KEY
 from tas.ical.feeds import feed_of
 from tas.organisations.editing import compare
 from tas.organisations.safeguarding import ANYONE

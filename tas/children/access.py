@@ -21,7 +21,7 @@ from tas.children.models import (
     SharingDecision,
     StaffGrant,
 )
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 from tas.plans.models import AgencyInvolvement, SharedPlan

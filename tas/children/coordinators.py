@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import Agreement, Child, CoordinatorAccess
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan

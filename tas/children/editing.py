@@ -13,10 +13,10 @@ from flask import abort, flash, redirect, render_template, request
 from wtforms import DateField
 
 from tas.children.records import Refused, StaleEdit
+from tas.core.templating import format_local_date
 from tas.extensions import db
 from tas.organisations.editing import NOT_COMPARED, Difference, shown
 from tas.organisations.forms import RecordForm
-from tas.templating import format_local_date
 
 
 def change_page(

@@ -9,7 +9,7 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from tas.children import rules
-from tas.forms import SafeGovDateInput
+from tas.core.forms import SafeGovDateInput
 from tas.organisations.forms import normalised
 
 NHS_NUMBER_HINT = "10 digits, like 943 476 5919"

@@ -21,8 +21,8 @@ from tas.children.fields import (
     stripped,
     upn_field,
 )
+from tas.core.forms import TasForm
 from tas.extensions import db
-from tas.forms import TasForm
 from tas.organisations.forms import RecordForm, name_field, options, record_id
 from tas.organisations.models import Agency, School
 from tas.organisations.rules import GP_PRACTICE

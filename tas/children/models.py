@@ -16,10 +16,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
+from tas.core.markers import RecordOrigin
 from tas.extensions import db
-from tas.markers import RecordOrigin
 from tas.organisations.models import Agency, School, User
 
 

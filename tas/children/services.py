@@ -12,11 +12,12 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.children import access, record_checks, records
+from tas.children import access, records
 from tas.children.access import Access
 from tas.children.models import Child, CoordinatorAccess
-from tas.children.record_check_models import RecordCheck
-from tas.clock import local, utcnow
+from tas.children.record_checks import services as record_checks
+from tas.children.record_checks.models import RecordCheck
+from tas.core.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User
 
@@ -231,7 +232,7 @@ def add_child(user: User, values: dict) -> Child:
 
 def ask_to_check(user: User, values: dict, note: str | None) -> list[RecordCheck]:
     """Instead of adding the child, ask the coordinator to check the numbers another record
-    has (tas.children.record_checks)."""
+    has (tas.children.record_checks.services)."""
     _refuse_unless_adding_to(user, values)
     return record_checks.ask(user, values, note)
 

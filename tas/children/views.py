@@ -6,13 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import access, coordinators, family_services, rules, school_services, services
+from tas.children import access, coordinators, rules, services
 from tas.children.access import Access
 from tas.children.editing import change_page
+from tas.children.family import services as family_services
 from tas.children.forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
 from tas.children.records import Refused
+from tas.children.schools import services as school_services
+from tas.levels.decisions.services import for_child_page
 from tas.plans.team import team as team_around_the_child
-from tas.reviews.open_decisions import for_child_page
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 bp.add_app_template_filter(rules.format_nhs_number, "nhs_number")
@@ -43,7 +45,7 @@ def children():
 @bp.route("/new", methods=["GET", "POST"])
 def add():
     """Add a child; or, when a record the person may not see already has a number they typed,
-    ask the coordinator to check it instead (tas.children.record_checks)."""
+    ask the coordinator to check it instead (tas.children.record_checks.services)."""
     schools = services.schools_for_adding(current_user)
     if not schools:
         abort(403)
@@ -150,7 +152,10 @@ def reason(child_id: int):
 
 # The family, school and agreement pages, and the coordinators' requests to check a record,
 # live beside these, on the same blueprint.
-from tas.children import agreements, family, record_check_views, schools  # noqa: E402
+from tas.children.agreements import views as agreements
+from tas.children.family import views as family
+from tas.children.record_checks import views as record_check_views
+from tas.children.schools import views as schools
 
 family.register(bp)
 schools.register(bp)

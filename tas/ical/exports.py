@@ -17,13 +17,14 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice, SelectField, SubmitField
 
 from tas.audit.services import record
-from tas.clock import LONDON, local
+from tas.core.clock import LONDON, local
+from tas.core.forms import TasForm
 from tas.extensions import db
-from tas.forms import TasForm
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
-from tas.meetings import access, lists, rules
+from tas.meetings import access, rules
 from tas.meetings.access import MeetingAccess
+from tas.meetings.lists import services as lists
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import School
 from tas.plans.fields import DayField

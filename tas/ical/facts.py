@@ -1,7 +1,7 @@
 """What a calendar may say about a meeting, read from the meeting and its invitations only:
 never from its agenda, so no child's name, initials or details can reach calendar data, and a
 family's home address is "given in the app". The only typed text it carries is the place and the
-online link (checked before saving: tas.meetings.booking.place_problems); notes for attendees and
+online link (checked before saving: tas.meetings.booking.services.place_problems); notes for attendees and
 reasons for a change stay in the app.
 
 One call reads the meeting's invitations (with their people and agencies) in one query.
@@ -17,11 +17,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.clock import LONDON, utcnow
+from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.ical.build import Attendee, MeetingFacts
 from tas.meetings import rules
-from tas.meetings.lists import when
+from tas.meetings.lists.services import when
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import User
 

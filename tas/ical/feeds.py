@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.clock import LONDON, utcnow
+from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.ical import build
 from tas.ical.facts import facts, uid_domain

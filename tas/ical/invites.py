@@ -10,7 +10,7 @@ The SEQUENCE rises with every change that sends an update, so calendar programs 
 only a higher SEQUENCE (RFC 5546 2.1.4) take every one:
 - booked: METHOD:REQUEST to everyone invited, SEQUENCE 0.
 - changed: an updated METHOD:REQUEST to everyone invited, SEQUENCE raised by
-  tas.meetings.booking.move, whether the date, time or place moved or the chair or the notes
+  tas.meetings.booking.services.move, whether the date, time or place moved or the chair or the notes
   for attendees changed.
 - cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (booking.cancel), STATUS:CANCELLED.
 - invited: the current METHOD:REQUEST to the newly invited recipient only, SEQUENCE raised here.
@@ -38,7 +38,7 @@ from dataclasses import replace
 from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.ical.build import calendar, meeting_event, to_bytes
 from tas.ical.facts import (
@@ -52,7 +52,7 @@ from tas.ical.facts import (
     standing_invitations,
     summary,
 )
-from tas.meetings.lists import when
+from tas.meetings.lists.services import when
 from tas.meetings.models import Invitation, Meeting
 from tas.outbox.services import queue
 

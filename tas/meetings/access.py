@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
 from tas.children import access as children
 from tas.children.access import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency, Child
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools

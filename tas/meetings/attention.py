@@ -1,6 +1,6 @@
 """What a person's home page flags from meetings: minutes overdue at meetings they chair or
 organised, requests waiting for their triage, and decisions in minutes still to be recorded
-(tas.reviews.open_decisions). Two counts and one list, three queries."""
+(tas.levels.decisions.services). Two counts and one list, three queries."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.meetings import day
+from tas.levels.decisions import services as open_decisions
+from tas.levels.decisions.services import OpenDecision
 from tas.meetings.access import MeetingAccess, organising_schools, visible
+from tas.meetings.day import services as day
 from tas.meetings.models import Meeting, TasRequest
 from tas.organisations.models import User
-from tas.reviews import open_decisions
-from tas.reviews.open_decisions import OpenDecision
 
 
 @dataclass(frozen=True)

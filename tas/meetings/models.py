@@ -1,7 +1,7 @@
 """TAS meetings and everything that hangs off them: term dates, series, invitations, the agenda,
 attendance, minutes per child, and the schools' requests to discuss a child.
 
-Times are stored in UTC (UTCDateTime) and shown in Europe/London (tas.clock.local).
+Times are stored in UTC (UTCDateTime) and shown in Europe/London (tas.core.clock.local).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tas.children.models import Agreement, Child
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
+from tas.core.markers import RecordOrigin
 from tas.extensions import db
-from tas.markers import RecordOrigin
 from tas.organisations.models import Agency, School, User
 
 # Each school's default invited agencies (Future in Mind, 0-19 Service, Early Help link worker).

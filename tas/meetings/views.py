@@ -8,21 +8,18 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-from tas.meetings import (
-    agenda,
-    booking,
-    booking_views,
-    day,
-    day_views,
-    handover,
-    invitation_views,
-    invitations,
-    list_views,
-    room_views,
-    rules,
-    term_views,
-)
+from tas.meetings import handover, rules
 from tas.meetings.access import MeetingAccess, require
+from tas.meetings.agenda import services as agenda
+from tas.meetings.booking import services as booking
+from tas.meetings.booking import views as booking_views
+from tas.meetings.day import services as day
+from tas.meetings.day import views as day_views
+from tas.meetings.invitations import services as invitations
+from tas.meetings.invitations import views as invitation_views
+from tas.meetings.lists import views as list_views
+from tas.meetings.rooms import views as room_views
+from tas.meetings.terms import views as term_views
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 

@@ -23,8 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from tas.core.forms import TasForm
 from tas.extensions import db
-from tas.forms import TasForm
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School
 

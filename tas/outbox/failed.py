@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select, update
 from sqlalchemy.orm import defer
 
 from tas.audit.services import record
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
 from tas.extensions import db
 
 

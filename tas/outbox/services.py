@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 from flask import current_app, g, has_request_context
 from sqlalchemy import or_, select, update
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON, utcnow
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import LONDON, utcnow
+from tas.core.private_files import private_folder, write_private
 from tas.extensions import db
 from tas.outbox import rules
 from tas.outbox.models import OutboxMessage
-from tas.private_files import private_folder, write_private
 
 log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)

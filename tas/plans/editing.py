@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tas import submissions
+from tas.core import submissions
 from tas.extensions import db
 from tas.organisations.editing import Difference, compare
 from tas.organisations.forms import RecordForm

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from tas.forms import SafeGovDateInput
+from tas.core.forms import SafeGovDateInput
 from tas.organisations.forms import options, record_id
 from tas.plans import rules
 

@@ -1,6 +1,6 @@
 """Who may lead a shared plan, the plan's reviews following its lead practitioner, and whom the
 family contacts about the plan (the lead contact). Both the plan's own pages and a step up within
-early help (tas.reviews.levels) change the lead, and both the minutes (tas.meetings) and the plan
+early help (tas.levels.services) change the lead, and both the minutes (tas.meetings) and the plan
 show the lead contact, so this sits below them."""
 
 from __future__ import annotations

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from tas.children.models import Child, FamilyMember
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
+from tas.core.markers import RecordOrigin
 from tas.extensions import db
-from tas.markers import RecordOrigin
 from tas.organisations.models import Agency, User
 from tas.plans.rules import plan_reference
 

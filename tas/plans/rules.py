@@ -127,7 +127,7 @@ def long_date(day: date) -> str:
 # ---------------------------------------------------------------- working days
 
 # Working days skip weekends and the `holidays` given (England and Wales bank holidays in the
-# app: tas.bank_holidays.ENGLAND_AND_WALES). GP notifications, reviews and reminders count in
+# app: tas.core.bank_holidays.ENGLAND_AND_WALES). GP notifications, reviews and reminders count in
 # them (DESIGN.md section 4).
 
 

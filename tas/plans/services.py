@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from tas import submissions
-from tas.clock import local, utcnow
+from tas.core import submissions
+from tas.core.clock import local, utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.services import Refused, StaleEdit
@@ -60,7 +60,7 @@ def check_version(row, version: int | None) -> None:
 def commit(write: Callable[[], Result]) -> Result:
     """Make the change and its audit entry, and commit once. A competing save that lands
     between our check and our flush shows as StaleDataError: nothing is saved (I36). A form
-    sent once only (tas.submissions) claims its token in the same transaction."""
+    sent once only (tas.core.submissions) claims its token in the same transaction."""
     try:
         submissions.claim()
         result = write()

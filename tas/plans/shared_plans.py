@@ -11,12 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tas.audit.services import record
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.models import Agreement, Child
+from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.extensions import db
+from tas.levels.services import change_level, plan_started
 from tas.organisations.models import User
 from tas.plans import rules
-from tas.plans.gp_notifications import send_update
+from tas.plans.gp.services import send_update
 from tas.plans.leads import (  # noqa: F401
     LEAD_ROLES,
     LeadContact,
@@ -35,8 +36,7 @@ from tas.plans.services import (
     refuse_if,
     today,
 )
-from tas.reviews import reviews
-from tas.reviews.levels import change_level, plan_started
+from tas.reviews import services as reviews
 from tas.reviews.models import Review
 from tas.reviews.rules import SOCIAL_CARE, rank
 

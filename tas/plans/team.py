@@ -17,15 +17,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
+from tas.core.templating import format_local_date
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
-from tas.plans import gp_notifications, rules
+from tas.plans import rules
 from tas.plans.access import PlanRights, may_start_plan, rights
+from tas.plans.gp import services as gp_notifications
 from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
 from tas.plans.services import today
-from tas.reviews.reviews import level_label as level_name
-from tas.templating import format_local_date
+from tas.reviews.services import level_label as level_name
 
 STATUS_ORDER = {"active": 0, "requested": 1, "ended": 2, "declined": 3}
 

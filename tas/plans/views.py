@@ -21,7 +21,7 @@ from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
 from tas.plans.services import today
 from tas.plans.team import plan_view
-from tas.reviews import reviews
+from tas.reviews import services as reviews
 
 bp = Blueprint("plans", __name__, url_prefix="/children/<int:child_id>")
 bp.register_error_handler(ReadOnly, read_only_page)
@@ -145,7 +145,10 @@ def closure_letter(child_id: int, plan_id: int):
 
 
 # Outcomes, involvements and actions hang off the same blueprint.
-from tas.plans import action_views, gp_views, involvement_views, outcome_views  # noqa: E402
+from tas.plans.actions import views as action_views
+from tas.plans.gp import views as gp_views
+from tas.plans.involvements import views as involvement_views
+from tas.plans.outcomes import views as outcome_views
 
 outcome_views.register(bp)
 involvement_views.register(bp)

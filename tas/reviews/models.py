@@ -9,8 +9,8 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tas.children.models import Child
-from tas.clock import utcnow
-from tas.database import UTCDateTime
+from tas.core.clock import utcnow
+from tas.core.database import UTCDateTime
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reviews.rules import referral_reference

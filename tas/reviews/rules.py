@@ -1,6 +1,6 @@
 """Pure rules of levels of need, step changes, reviews and reminders: the words, due dates in
 working days, and which reminder is due on a day. No Flask, no database; "today" and the bank
-holidays (tas.bank_holidays.ENGLAND_AND_WALES in the app) are always arguments.
+holidays (tas.core.bank_holidays.ENGLAND_AND_WALES in the app) are always arguments.
 
 DESIGN.md sections 2 and 4 give the meaning and the default timescales.
 """

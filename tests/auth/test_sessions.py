@@ -12,8 +12,8 @@ from wtforms import StringField
 
 from tas.auth import services
 from tas.auth.models import PendingForm, UserSession
+from tas.core.forms import TasForm
 from tas.extensions import db
-from tas.forms import TasForm
 from tests import factories
 from tests.auth.helpers import SITE, open_sessions, production_app
 from tests.conftest import Visitor, csrf_from

@@ -18,7 +18,8 @@ from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
-from tas import create_app, demo
+from tas import create_app
+from tas.demo import loading as demo
 from tas.extensions import db
 from tests.conftest import BACKENDS, PG_ADMIN, _postgres_available, test_config
 

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tas.clock import local, utcnow
-from tas.templating import format_local_date
+from tas.core.clock import local, utcnow
+from tas.core.templating import format_local_date
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 __all__ = ["sign_in"]

@@ -9,10 +9,10 @@ from datetime import date, datetime, time, timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON
-from tas.demo_children import CHILDREN
-from tas.reviews.reminders import PassCounts, run_pass
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import LONDON
+from tas.demo.children import CHILDREN
+from tas.reminders.services import PassCounts, run_pass
 from tas.reviews.rules import is_working_day, next_working_day
 from tests.browser.conftest import LiveServer
 from tests.browser.meeting_steps import look

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tas.clock import local, utcnow
-from tas.demo_children import CHILDREN, nhs_numbers
+from tas.core.clock import local, utcnow
+from tas.demo.children import CHILDREN, nhs_numbers
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 pytestmark = pytest.mark.browser

@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.models import Child
-from tas.demo_children import CASTLE
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.demo.children import CASTLE
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Meeting
 from tas.plans.rules import add_working_days

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tas.demo_children import CASTLE, CHILDREN, nhs_numbers
+from tas.demo.children import CASTLE, CHILDREN, nhs_numbers
 from tests.browser.conftest import sign_in
 from tests.browser.test_children_journeys import (
     DSL,

@@ -25,7 +25,7 @@ from tas.children.models import (
     SiblingLink,
     StaffGrant,
 )
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import (

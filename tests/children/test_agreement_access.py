@@ -155,7 +155,7 @@ def test_a_coordinator_with_a_recorded_reason_reads_only(login_as):
     from datetime import timedelta
 
     from tas.children.models import CoordinatorAccess
-    from tas.clock import utcnow
+    from tas.core.clock import utcnow
 
     coordinator = login_as("coordinator")
     child, basis = child_with_records()
@@ -199,7 +199,7 @@ def test_the_old_schools_dsl_reads_for_a_while_but_records_nothing(login_as):
     from datetime import timedelta
 
     from tas.children.models import SchoolMove
-    from tas.clock import utcnow
+    from tas.core.clock import utcnow
 
     child, basis = child_with_records()
     old_dsl = login_as("dsl")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import time_machine
 
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tas.children.models import Child, CoordinatorAccess, SiblingLink
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form

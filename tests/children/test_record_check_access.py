@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tas.audit.models import AuditEvent
-from tas.children.record_check_models import RecordCheck
+from tas.children.record_checks.models import RecordCheck
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, child_form

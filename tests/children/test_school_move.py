@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children import rules
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
 from tas.children.services import today
-from tas.clock import utcnow
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor

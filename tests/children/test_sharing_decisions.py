@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tas.children import agreement_services
+from tas.children.agreements import services as agreement_services
 from tas.children.models import LawfulBasis, SharingDecision
 from tas.extensions import db
 from tests import factories

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tas.children.models import Agreement, CoordinatorAccess, LawfulBasis, SharingDecision
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.organisations.helpers import audit_events, page_text

@@ -17,7 +17,7 @@ import vobject
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.ical.feed_models import CalendarFeed
 from tas.logs import redact

@@ -516,7 +516,7 @@ def test_recipients_are_the_representative_or_the_agency_address_once_each(app):
 def test_each_booking_sends_its_own_meetings_invitations(app):
     """Through the booking service (booking.add_meeting, which a series uses for each meeting)."""
     setting, _fim, _nurses = school_with_agencies()
-    from tas.meetings import booking
+    from tas.meetings.booking import services as booking
 
     values = {
         "school_id": setting.school.id,
@@ -546,9 +546,9 @@ def test_each_booking_sends_its_own_meetings_invitations(app):
 def test_the_demo_meetings_send_their_invitations_to_the_outbox_folder(app):
     from pathlib import Path
 
-    from tas import demo
     from tas.children.models import Child
-    from tas.clock import utcnow
+    from tas.core.clock import utcnow
+    from tas.demo import loading as demo
     from tas.outbox.services import deliver_due
 
     demo.load()

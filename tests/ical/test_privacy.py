@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 import vobject
 from sqlalchemy import select
 
-from tas.clock import local
+from tas.core.clock import local
 from tas.extensions import db
 from tas.meetings.models import Invitation, Meeting, MeetingChange
 from tas.outbox.models import OutboxMessage

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings import access, agenda
+from tas.meetings import access
 from tas.meetings.access import MeetingAccess
+from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tests import factories
 from tests.meetings.helpers import audit_events, child_at, school_with_meeting
@@ -223,7 +224,7 @@ def test_a_child_whose_family_withdrew_stays_on_a_meeting_that_has_started(setti
 
 
 def test_a_child_withdrawn_before_the_meeting_does_not_come_back_when_it_starts(app, setting):
-    from tas.children.agreement_services import withdraw_agreement
+    from tas.children.agreements.services import withdraw_agreement
 
     child = child_at(setting.school)
     factories.agenda_item(setting.meeting, child, setting.dsl)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from tas.children.models import Agreement
 from tas.extensions import db
-from tas.meetings import agenda, rules
+from tas.meetings import rules
+from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, TasRequest
 from tests import factories
 from tests.conftest import Visitor

@@ -9,9 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tas.extensions import db
-from tas.meetings.models import Meeting
-from tas.school_calendar import (
+from tas.core.school_calendar import (
     BANK_HOLIDAY,
     HALF_TERM,
     OUTSIDE_TERM,
@@ -19,7 +17,9 @@ from tas.school_calendar import (
     TermDates,
     why_closed,
 )
-from tas.submissions import ALREADY_SAVED
+from tas.core.submissions import ALREADY_SAVED
+from tas.extensions import db
+from tas.meetings.models import Meeting
 from tests import factories
 from tests.conftest import csrf_from
 from tests.meetings.helpers import (

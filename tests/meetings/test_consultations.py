@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings import consultations
-from tas.meetings.identifiers import Known, identifies
 from tas.meetings.models import AgendaItem
+from tas.meetings.requests import consultations
+from tas.meetings.requests.identifiers import Known, identifies
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tas.extensions import db
-from tas.meetings.minutes_rules import CONFIDENTIALITY_STATEMENT
+from tas.meetings.day.rules import CONFIDENTIALITY_STATEMENT
 from tas.meetings.models import Meeting
 from tests import factories
 from tests.conftest import Visitor

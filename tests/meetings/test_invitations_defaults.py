@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tas.audit.models import AuditEvent
 from tas.extensions import db
-from tas.meetings import invitation_defaults
+from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.models import Invitation, school_default_agencies
 from tests import factories
 from tests.conftest import Visitor
@@ -93,7 +93,7 @@ def test_the_dsl_chooses_the_school_defaults_audited(app):
 
 
 def invitations_default(school_id):
-    from tas.meetings.invitation_defaults import default_agencies
+    from tas.meetings.invitations.defaults import default_agencies
 
     return default_agencies(school_id)
 

@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings.day import minutes_overdue
+from tas.meetings.day.services import minutes_overdue
 from tas.meetings.models import AgendaItem, Meeting
 from tests import factories
 from tests.meetings.helpers import audit_events, page_text, school_with_meeting

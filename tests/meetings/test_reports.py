@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tas.clock import local
+from tas.core.clock import local
 from tas.extensions import db
+from tas.meetings.lists.reports import AgencyAttendance, attendance_by_agency, london_date
 from tas.meetings.models import Meeting
-from tas.meetings.reports import AgencyAttendance, attendance_by_agency, london_date
 from tests import factories
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tas.children.models import StaffGrant
 from tas.extensions import db
-from tas.meetings import requests as services
 from tas.meetings.models import TasRequest
+from tas.meetings.requests import services
 from tests import factories
 from tests.meetings.helpers import (
     audit_events,

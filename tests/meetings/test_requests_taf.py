@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings import agenda
-from tas.meetings import requests as services
+from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests import services
 from tas.plans.services import Refused
 from tests import factories
 from tests.conftest import Visitor

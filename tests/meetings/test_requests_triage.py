@@ -10,8 +10,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from tas.extensions import db
-from tas.meetings import requests as services
 from tas.meetings.models import AgendaItem, TasRequest
+from tas.meetings.requests import services
 from tas.meetings.rules import NO_AGREEMENT_FOR_AGENDA
 from tests import factories
 from tests.meetings.helpers import (

@@ -1,4 +1,4 @@
-"""Forms that add something are sent once (tas.submissions): a double click, a resent POST or the
+"""Forms that add something are sent once (tas.core.submissions): a double click, a resent POST or the
 back button sends the same one-time token again, saves nothing the second time and says so; a
 form shown again with errors keeps its token, and each newly opened form has a new one."""
 
@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tas.core.submissions import ALREADY_SAVED
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Meeting, MeetingSeries, TasRequest, UninvitedAttendee
 from tas.plans.models import Action
-from tas.submissions import ALREADY_SAVED
 from tests import factories
 from tests.conftest import Visitor, csrf_from
 from tests.meetings.helpers import (

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings import terms
 from tas.meetings.models import Term
+from tas.meetings.terms import services as terms
 from tests import factories
 from tests.meetings.helpers import audit_events, day, error_summary, field_value, page_text
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas.clock import utcnow
+from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage

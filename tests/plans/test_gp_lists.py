@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.plans.gp_lists import missing_gp_notifications
+from tas.plans.gp.lists import missing_gp_notifications
 from tas.plans.models import GpNotification, Outcome
 from tests import factories
 from tests.plans.helpers import audit_events, child_at, error_summary, open_plan, page_text, section

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.plans import involvements as involvement_services
+from tas.plans.involvements import services as involvement_services
 from tas.plans.models import AgencyInvolvement, EngagementUpdate
 from tests import factories
 from tests.plans.helpers import (

@@ -7,12 +7,12 @@ from email import message_from_bytes, policy
 
 from sqlalchemy import select
 
-from tas.clock import LONDON
+from tas.core.clock import LONDON
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
-from tas.reviews import notifications
+from tas.reminders import notifications
+from tas.reminders.services import run_pass
 from tas.reviews.models import Reminder
-from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 
 from tas.extensions import db
+from tas.levels.decisions.from_minutes import minutes_completed
 from tas.meetings.models import Meeting
 from tas.plans.models import SharedPlan
-from tas.reviews.from_minutes import minutes_completed
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from tas.children.models import CoordinatorAccess
 from tas.extensions import db
+from tas.levels.handover import services as service
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import AgencyInvolvement
-from tas.reviews import handover as service
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import csrf_from

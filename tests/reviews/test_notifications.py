@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas.clock import LONDON
+from tas.core.clock import LONDON
 from tas.extensions import db
-from tas.reviews import digests
+from tas.reminders import digests
+from tas.reminders.services import run_pass
 from tas.reviews.models import Reminder
-from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.conftest import Visitor
 from tests.reviews.helpers import audit_events, child_with_plan, page_text

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
+from tas.levels.decisions.models import MinutesDecision
 from tas.meetings.models import Meeting
-from tas.reviews.decision_models import MinutesDecision
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.reviews.reminders import run_pass
+from tas.reminders.services import run_pass
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
 from tests.reviews.test_levels import browser_for, send

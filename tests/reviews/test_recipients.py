@@ -4,8 +4,8 @@ safeguarding lead, their school's DSL, the child's school's DSL, or the coordina
 import pytest
 
 from tas.extensions import db
-from tas.reviews import recipients
-from tas.reviews.recipients import Person, choose
+from tas.reminders import recipients
+from tas.reminders.recipients import Person, choose
 from tests import factories
 
 LEADS = dict(

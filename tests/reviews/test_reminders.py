@@ -9,15 +9,16 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import func, select
 
-from tas.clock import LONDON
+from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.levels.referrals import services as referrals
 from tas.organisations.models import User
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import GpNotification
-from tas.reviews import referrals, reminders
+from tas.reminders import services as reminders
+from tas.reminders.services import PassCounts, run_pass
 from tas.reviews.models import Reminder, Review
-from tas.reviews.reminders import PassCounts, run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

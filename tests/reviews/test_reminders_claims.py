@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
-from tas.reviews import reminders
+from tas.reminders import services as reminders
+from tas.reminders.services import PassCounts
 from tas.reviews.models import Reminder
-from tas.reviews.reminders import PassCounts
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tas.auth.models import PendingForm, SignInAttempt
-from tas.clock import utcnow
+from tas.core.clock import utcnow
+from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.feed_models import FeedMiss
-from tas.reviews.reminders import run_pass
-from tas.submissions import UsedSubmission
+from tas.reminders.services import run_pass
 from tests import factories
 
 

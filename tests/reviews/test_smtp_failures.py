@@ -14,11 +14,11 @@ import time_machine
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 
-from tas.clock import LONDON
+from tas.core.clock import LONDON
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
+from tas.reminders.services import run_pass
 from tas.reviews.models import Reminder
-from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -16,13 +16,15 @@ from email import message_from_bytes, policy
 import time_machine
 from sqlalchemy import select
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.levels import services as levels
 from tas.outbox.models import OutboxMessage
-from tas.reviews import levels, review_completion, rules
+from tas.reminders.services import run_pass
+from tas.reviews import completion as review_completion
+from tas.reviews import rules
 from tas.reviews.models import Reminder, Review
-from tas.reviews.reminders import run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tas.children import agreement_rules as rules
+from tas.children.agreements import rules
 
 TODAY = date(2026, 11, 20)
 

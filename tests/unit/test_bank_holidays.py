@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.rules import add_school_days
-from tas.plans.gp_rules import add_working_days
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.plans.gp.rules import add_working_days
 
 
 @pytest.mark.parametrize(

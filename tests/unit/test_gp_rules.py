@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tas.plans import gp_rules
+from tas.plans.gp import rules as gp_rules
 
 MON, TUE, THU, FRI, SAT, SUN = (date(2026, 10, d) for d in (12, 13, 15, 16, 17, 18))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tas.levels.handover.services import Invitee
 from tas.organisations.models import Agency
-from tas.reviews.handover import Invitee
 
 
 def test_an_agency_named_after_its_service_is_not_named_twice():

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.reviews import level_rules, rules
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.levels import rules as level_rules
+from tas.reviews import rules
 from tas.reviews.rules import DEFAULT_LEVELS, Choice
 
 TODAY = date(2026, 11, 27)

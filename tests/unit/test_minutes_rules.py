@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.meetings import minutes_rules as rules
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.meetings.day import rules
 
 MON, TUE, WED, THU, FRI, SAT = (date(2026, 11, d) for d in (23, 24, 25, 26, 27, 28))
 

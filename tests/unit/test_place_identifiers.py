@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tas.meetings.identifiers import (
+from tas.meetings.requests.identifiers import (
     DATE,
     NAME,
     NHS_NUMBER,

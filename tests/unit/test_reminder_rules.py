@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES as HOLIDAYS
+from tas.core.bank_holidays import ENGLAND_AND_WALES as HOLIDAYS
 from tas.reviews import rules
 from tas.reviews.rules import BEFORE_1, BEFORE_5, DUE, OVERDUE
 

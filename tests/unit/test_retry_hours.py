@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.clock import LONDON
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import LONDON
 from tas.outbox.rules import within_working_hours
 
 

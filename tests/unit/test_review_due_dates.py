@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
+from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.reviews import rules
-from tas.reviews.review_lists import due_state, soon_until
+from tas.reviews.lists import due_state, soon_until
 
 
 def rule(amount: int, unit: str) -> rules.ReviewRule:

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
 from tas.children.rules import add_school_days
-from tas.school_calendar import SchoolClosures, academic_year
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.school_calendar import SchoolClosures, academic_year
 
 AUTUMN_2026 = ((date(2026, 9, 3), date(2026, 10, 23)), (date(2026, 11, 2), date(2026, 12, 18)))
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tas.bank_holidays import ENGLAND_AND_WALES
-from tas.meetings import series_rules as rules
-from tas.meetings.series_rules import (
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.meetings.series import rules
+from tas.meetings.series.rules import (
     BANK_HOLIDAY,
     HALF_TERM,
     OUTSIDE_TERM,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tas.templating import format_local_datetime
+from tas.core.templating import format_local_datetime
 
 
 @pytest.mark.parametrize(

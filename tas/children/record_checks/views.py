@@ -1,0 +1,65 @@
+"""The coordinators' requests to check a record: the list, and one request to mark dealt with
+(tas.children.record_checks.services). The pages name no child; the record itself opens only through
+the child's page, which asks a coordinator for their reason first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.children import rules
+from tas.children.forms import DealtWithForm
+from tas.children.record_checks import services as record_checks
+from tas.children.records import Refused, StaleEdit
+
+
+def register(bp: Blueprint) -> None:
+    """Add the requests' pages to the children blueprint."""
+    bp.add_url_rule("/record-checks", view_func=checks, endpoint="record_checks")
+    bp.add_url_rule(
+        "/record-checks/<int:check_id>",
+        view_func=check,
+        endpoint="record_check",
+        methods=["GET", "POST"],
+    )
+
+
+def checks():
+    """The requests about children at the schools this coordinator covers."""
+    if not record_checks.may_see_checks(current_user):
+        abort(403)
+    page = record_checks.page_of(current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "children/record_checks.html",
+        page=page,
+        reference=rules.check_reference,
+        numbers=rules.NUMBER_FIELDS,
+    )
+
+
+def check(check_id: int):
+    """One request; while it is open, the form to mark it dealt with."""
+    row = record_checks.require_check(current_user, check_id)
+    reference = rules.check_reference(row.id)
+    form = DealtWithForm(data={"version": row.version} if request.method == "GET" else None)
+    if row.open and form.validate_on_submit():
+        try:
+            record_checks.deal_with(current_user, row, form.loaded_version(), form.outcome.data)
+        except Refused as refused:
+            form.show(refused.problems)
+        except StaleEdit:
+            flash(f"{record_checks.ALREADY_DEALT_WITH}: see what they did.", "info")
+            return redirect(url_for(".record_check", check_id=check_id))
+        else:
+            flash(f"Request {reference} has been marked as dealt with", "success")
+            return redirect(url_for(".record_checks"))
+    elif request.method == "POST" and not row.open:
+        flash(f"{record_checks.ALREADY_DEALT_WITH}.", "info")
+        return redirect(url_for(".record_check", check_id=check_id))
+    return render_template(
+        "children/record_check.html",
+        check=row,
+        reference=reference,
+        number=rules.NUMBER_FIELDS[row.field],
+        form=form if row.open else None,
+    )

@@ -1,0 +1,202 @@
+"""What a meeting's minutes start: when the minutes are completed (tas.meetings.day.services.mark_held),
+a decision "step up within early help" or "step down received" records the step change, once
+(StepChange.agenda_item_id is unique); "refer to the IFD" records nothing by itself, and the
+minutes and meeting pages offer "Record the IFD referral" to people who may record it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.core.clock import local
+from tas.extensions import db
+from tas.levels import rules as level_rules
+from tas.levels.services import open_plan_of, record_step_down, record_step_up
+from tas.meetings import rules as meeting_rules
+from tas.meetings.access import on_agenda_now
+from tas.meetings.models import AgendaItem, Meeting
+from tas.organisations.models import User
+from tas.reviews import rules
+from tas.reviews.access import may_record_levels
+from tas.reviews.models import IfdReferral, StepChange
+from tas.reviews.services import level_label, levels
+
+NOTED_DECISIONS = (*level_rules.MINUTES_STEPS, level_rules.REFER_TO_IFD)
+
+
+def _items(meeting_id: int, decisions) -> list[AgendaItem]:
+    """The meeting's standing child items with one of these decisions, with their children."""
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .options(joinedload(AgendaItem.child))
+            .where(
+                AgendaItem.meeting_id == meeting_id,
+                AgendaItem.child_id.is_not(None),
+                AgendaItem.decision.in_(decisions),
+                on_agenda_now(),
+            )
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def _changes_of(item_ids: list[int]) -> dict[int, StepChange]:
+    if not item_ids:
+        return {}
+    rows = db.session.scalars(select(StepChange).where(StepChange.agenda_item_id.in_(item_ids)))
+    return {row.agenda_item_id: row for row in rows}
+
+
+def _recorder(meeting: Meeting) -> User:
+    """Who completed the minutes: the person signed in, else the chair or organiser."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return meeting.chair or meeting.organiser
+
+
+def decided_by(meeting: Meeting) -> str:
+    """ "TAS meeting MTG-0001" (or the meeting's own kind)."""
+    return f"{meeting_rules.label(meeting_rules.MEETING_KINDS, meeting.kind)} {meeting.reference}"
+
+
+def minutes_completed(meeting: Meeting, by: User | None = None) -> list[StepChange]:
+    """Record the step changes the meeting decided, in the caller's transaction (the minutes'
+    completion commits them). A decision the child's level no longer allows is skipped, and
+    the skip audited; a decision already recorded is never recorded again."""
+    items = _items(meeting.id, tuple(level_rules.MINUTES_STEPS))
+    if not items:
+        return []
+    by = by or _recorder(meeting)
+    done = _changes_of([item.id for item in items])
+    day = local(meeting.starts_at).date()
+    recorded = []
+    for item in items:
+        if item.id in done:
+            continue
+        child = item.child
+        if not level_rules.minutes_step_allowed(levels(), item.decision, child.level_of_need):
+            record(
+                "level_change_skipped",
+                target=item,
+                detail={
+                    "child_id": child.id,
+                    "meeting_id": meeting.id,
+                    "decision": item.decision,
+                    "level": child.level_of_need,
+                },
+            )
+            continue
+        fields = {
+            "changed_on": day,
+            "reason": item.decision_note or f"Decided at TAS meeting {meeting.reference}",
+            "decided_by": decided_by(meeting),
+            "meeting_id": meeting.id,
+            "agenda_item_id": item.id,
+        }
+        plan = open_plan_of(child.id)
+        if level_rules.MINUTES_STEPS[item.decision] == "step_up":
+            recorded.append(record_step_up(child, by, plan, **fields))
+        else:
+            recorded.append(record_step_down(child, by, plan, to_level=rules.EARLY_HELP, **fields))
+    return recorded
+
+
+# ---------------------------------------------------------------- what the minutes pages show
+
+
+@dataclass(frozen=True)
+class MinutesNote:
+    """What a child's minutes say about the level decision: what was recorded (or why not),
+    and the links this person may follow."""
+
+    text: str
+    level_url: str | None = None
+    referral_url: str | None = None
+
+
+def minutes_notes(meeting: Meeting) -> dict[int, MinutesNote]:
+    """For each standing child item with a level decision: its note, for the signed-in person.
+    A fixed number of queries for the whole meeting, worked out once per request."""
+    memo = g.setdefault("minutes_level_notes", {})
+    if meeting.id not in memo:
+        memo[meeting.id] = _notes(meeting, current_user)
+    return memo[meeting.id]
+
+
+def _notes(meeting: Meeting, user: User) -> dict[int, MinutesNote]:
+    items = _items(meeting.id, NOTED_DECISIONS)
+    if not items:
+        return {}
+    child_ids = sorted({item.child_id for item in items})
+    changes = _changes_of([item.id for item in items])
+    referred = {
+        row.child_id: row
+        for row in db.session.scalars(
+            select(IfdReferral)
+            .where(IfdReferral.meeting_id == meeting.id, IfdReferral.child_id.in_(child_ids))
+            .order_by(IfdReferral.id)
+        )
+    }
+    recorders = may_record_levels(user, child_ids)
+    readable = set(
+        db.session.scalars(
+            select(Child.id).where(Child.id.in_(child_ids), children.visible(user, Access.READ))
+        )
+    )
+    notes = {}
+    for item in items:
+        level_url = (
+            url_for("levels.level", child_id=item.child_id) if item.child_id in readable else None
+        )
+        if item.decision == level_rules.REFER_TO_IFD:
+            notes[item.id] = _referral_note(
+                meeting, item, referred.get(item.child_id), item.child_id in recorders, level_url
+            )
+        else:
+            notes[item.id] = MinutesNote(_step_text(meeting, changes.get(item.id)), level_url)
+    return notes
+
+
+def _step_text(meeting: Meeting, change: StepChange | None) -> str:
+    if change is not None:
+        what = rules.label(rules.STEP_KINDS, change.kind)
+        moved = f"{level_label(change.from_level)} to {level_label(change.to_level)}"
+        text = f"{what} recorded: {moved}."
+        if change.kind == "step_down":
+            text += " A handover (TAF) meeting is now due."
+        return text
+    if meeting.status == "held":
+        return (
+            "No change of level was recorded: the child's level of need did not allow it when "
+            "the minutes were completed."
+        )
+    return "The change of level is recorded when the minutes are complete."
+
+
+def _referral_note(
+    meeting: Meeting,
+    item: AgendaItem,
+    referral: IfdReferral | None,
+    may_record: bool,
+    level_url: str | None,
+) -> MinutesNote:
+    if referral is not None:
+        return MinutesNote(f"Referral to the IFD recorded: {referral.reference}.", level_url)
+    if may_record:
+        url = url_for("levels.refer", child_id=item.child_id, meeting=meeting.id)
+        return MinutesNote("The referral to the IFD is not recorded yet.", level_url, url)
+    return MinutesNote(
+        "The referral to the IFD is not recorded yet: the school's designated safeguarding "
+        "lead or link worker records it.",
+        level_url,
+    )

@@ -1,0 +1,58 @@
+"""Recording the social worker while Children's Social Care holds a child's plan, from the
+level of need page. Registered on the levels blueprint; recording needs the level check of
+tas.reviews.access (404 or 403)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_login import current_user
+
+from tas.levels import services as levels
+from tas.levels.forms import SocialWorkerForm
+from tas.levels.social_workers import services as lead_contact
+from tas.levels.views import BOTH, level_url, not_now, recordable, viewed
+from tas.plans.editing import submit_change
+
+TITLE = "Social worker"
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule(
+        "/level/social-worker", view_func=social_worker, methods=BOTH, endpoint="social_worker"
+    )
+
+
+def social_worker(child_id: int):
+    """Every page shown is about the child, so every request is audited, a send as well as a
+    read (before the records are loaded: the audit's commit expires them)."""
+    child = recordable(child_id)
+    viewed("social_worker_opened", child_id)
+    plan = levels.open_plan_of(child_id)
+    why = lead_contact.not_held(plan)
+    if why:
+        return not_now(child, TITLE, why)
+    form = SocialWorkerForm(
+        data=SocialWorkerForm.data_from(plan) if request.method == "GET" else None
+    )
+    result = submit_change(
+        form,
+        plan,
+        lambda version, values: lead_contact.record_social_worker(
+            plan, current_user, version, values
+        ),
+        thing="plan",
+        saved_form=lambda fresh: SocialWorkerForm(
+            formdata=None, data=SocialWorkerForm.data_from(fresh)
+        ),
+    )
+    if result.saved:
+        flash("The social worker has been saved: they are shown as the lead contact", "success")
+        return redirect(level_url(child_id))
+    return render_template(
+        "reviews/levels/social_worker.html",
+        title=TITLE,
+        child=child,
+        plan=plan,
+        form=form,
+        comparison=result.comparison,
+    ), result.status

@@ -1,0 +1,205 @@
+"""Pages for booking a meeting, moving or changing it, and cancelling it."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.core.clock import local
+from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.access import MeetingAccess, require
+from tas.meetings.booking import services as booking
+from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compared
+from tas.meetings.models import Meeting
+from tas.meetings.rooms import services as rooms
+from tas.organisations.models import User
+from tas.plans.editing import submit_change
+
+
+def register(bp: Blueprint) -> None:
+    """Add this module's pages to the meetings blueprint."""
+    bp.add_url_rule("/new", view_func=new_meeting, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:meeting_id>/move", view_func=move_meeting, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:meeting_id>/cancel", view_func=cancel_meeting, methods=["GET", "POST"])
+
+
+def _meeting_page(meeting_id: int) -> str:
+    return url_for("meetings.meeting", meeting_id=meeting_id)
+
+
+def _prefilled(schools, chairs) -> dict:
+    """A new booking's answers from the address (?school=&date=&kind=, as the series and
+    level pages link them), and the defaults: the only school, and the person booking as
+    chair if they may."""
+    data: dict = {}
+    school_ids = {str(school.id) for school in schools}
+    wanted = request.args.get("school", "")
+    if wanted in school_ids:
+        data["school"] = wanted
+    elif len(schools) == 1:
+        data["school"] = str(schools[0].id)
+    if request.args.get("kind", "") in {choice.code for choice in rules.MEETING_KINDS}:
+        data["kind"] = request.args["kind"]
+    with contextlib.suppress(ValueError):
+        data["meeting_date"] = date.fromisoformat(request.args.get("date", ""))
+    if any(person.id == current_user.id for person in chairs):
+        data["chair"] = str(current_user.id)
+    return data
+
+
+def new_meeting():
+    schools = booking.schools_for(current_user)
+    if not schools:
+        abort(403)
+    chairs = booking.chair_candidates([school.id for school in schools])
+    data = _prefilled(schools, chairs) if request.method == "GET" else None
+    form = BookingForm(
+        data=data, schools=schools, chairs=chairs, rooms=rooms.rooms_of(s.id for s in schools)
+    )
+    clashes: list[Meeting] = []
+    closed = None
+    if form.validate_on_submit():
+        once(form)
+        try:
+            meeting = booking.book(
+                current_user,
+                form.values(),
+                anyway=form.book_anyway.data,
+                on_closed_day=form.book_on_closed_day.data,
+            )
+        except AlreadySubmitted:
+            return already_saved(url_for("meetings.meetings"))
+        except booking.Clashes as clash:
+            clashes, closed = clash.meetings, clash.closed
+            form.show(clash.problems)
+        except booking.Refused as refused:
+            form.show(refused.problems)
+        else:
+            flash(f"Meeting {meeting.reference} has been booked", "success")
+            return redirect(_meeting_page(meeting.id))
+    return render_template(
+        "meetings/booking/new.html",
+        form=form,
+        clashes=clashes,
+        closed=closed,
+        rules=rules,
+        title="Book a meeting",
+    )
+
+
+def _chairs_for(meeting: Meeting) -> list[User]:
+    """Who may chair the meeting, keeping its present chair even if they no longer could."""
+    chairs = booking.chair_candidates([meeting.school_id])
+    if meeting.chair_id and all(person.id != meeting.chair_id for person in chairs):
+        present = db.session.get(User, meeting.chair_id)
+        if present is not None:
+            chairs.append(present)
+    return chairs
+
+
+def _no_longer_scheduled(meeting: Meeting, doing: str, status: int = 200):
+    """The page for a meeting that was held or cancelled: it cannot be moved or cancelled."""
+    return render_template(
+        "meetings/booking/not_scheduled.html",
+        meeting=meeting,
+        doing=doing,
+        typed=request.form if request.method == "POST" else None,
+        history=booking.history(meeting),
+        rules=rules,
+        title=f"This meeting cannot be {doing}",
+    ), status
+
+
+def move_meeting(meeting_id: int):
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    if meeting.status != booking.SCHEDULED:
+        return _no_longer_scheduled(meeting, "moved", 409 if request.method == "POST" else 200)
+    chairs = _chairs_for(meeting)
+    not_before = local(meeting.starts_at).date()
+    saved_rooms = rooms.rooms_of([meeting.school_id])
+    form = MoveForm(
+        data=MoveForm.data_from(meeting, saved_rooms) if request.method == "GET" else None,
+        chairs=chairs,
+        rooms=saved_rooms,
+        not_before=not_before,
+    )
+    clashes: list[Meeting] = []
+    closed: list[str] = []
+
+    def change(version, values):
+        try:
+            return booking.move(
+                meeting,
+                current_user,
+                version,
+                values,
+                anyway=form.move_anyway.data,
+                on_closed_day=form.move_on_closed_day.data,
+            )
+        except booking.Clashes as clash:
+            clashes.extend(clash.meetings)
+            closed.extend([clash.closed] if clash.closed else [])
+            raise
+
+    def saved_form(fresh):
+        return MoveForm(
+            formdata=None,
+            data=MoveForm.data_from(fresh, saved_rooms),
+            chairs=chairs,
+            rooms=saved_rooms,
+        )
+
+    result = submit_change(form, meeting, change, thing="meeting", saved_form=saved_form)
+    if result.saved:
+        flash(f"Meeting {meeting.reference} has been changed", "success")
+        return redirect(_meeting_page(meeting.id))
+    if result.status == 409:
+        if meeting.status != booking.SCHEDULED:  # refreshed: someone else cancelled it
+            return _no_longer_scheduled(meeting, "moved", 409)
+        result.comparison = compared(form, saved_form(meeting))
+    return render_template(
+        "meetings/booking/move.html",
+        form=form,
+        meeting=meeting,
+        clashes=clashes,
+        closed=closed[0] if closed else None,
+        comparison=result.comparison,
+        rules=rules,
+        title="Move or change the meeting",
+    ), result.status
+
+
+def cancel_meeting(meeting_id: int):
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    if meeting.status != booking.SCHEDULED:
+        return _no_longer_scheduled(meeting, "cancelled", 409 if request.method == "POST" else 200)
+    form = CancelForm(data=CancelForm.data_from(meeting) if request.method == "GET" else None)
+    result = submit_change(
+        form,
+        meeting,
+        lambda version, values: booking.cancel(meeting, current_user, version, values["reason"]),
+        thing="meeting",
+        saved_form=lambda fresh: CancelForm(formdata=None, data=CancelForm.data_from(fresh)),
+    )
+    if result.saved:
+        flash(f"Meeting {meeting.reference} has been cancelled", "success")
+        return redirect(_meeting_page(meeting.id))
+    latest = None
+    if result.status == 409:
+        if meeting.status != booking.SCHEDULED:
+            return _no_longer_scheduled(meeting, "cancelled", 409)
+        changes = booking.history(meeting)
+        latest = changes[-1] if changes else None
+    return render_template(
+        "meetings/booking/cancel.html",
+        form=form,
+        meeting=meeting,
+        latest=latest,
+        rules=rules,
+        title="Cancel the meeting",
+    ), result.status

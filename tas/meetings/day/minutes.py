@@ -1,0 +1,155 @@
+"""Minutes for each child on the day: the three parts, the decision and the markers, and the
+actions agreed, created straight onto the child's shared plan (naming the meeting).
+
+Use cases load, change, audit (field names and ids only, never what was typed) and commit once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.core.clock import utcnow
+from tas.extensions import db
+from tas.levels.decisions.services import decision_saved
+from tas.meetings.access import on_agenda_now
+from tas.meetings.day import rules as minutes_rules
+from tas.meetings.day.services import standing_invitations, why_not_recordable
+from tas.meetings.models import AgendaItem, Meeting
+from tas.organisations.models import Agency, User
+from tas.plans import rules as plan_rules
+from tas.plans.actions import services as plan_actions
+from tas.plans.models import Action, SharedPlan
+from tas.plans.services import audit_fields, check_version, commit, today
+from tas.plans.shared_plans import open_plan_of
+
+
+def item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    """One standing item of this meeting, with its child, or 404."""
+    item = db.session.scalar(
+        select(AgendaItem)
+        .options(joinedload(AgendaItem.child))
+        .where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id, on_agenda_now())
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+MINUTES_FIELDS = ("worries", "working_well", "needs_to_happen", *minutes_rules.MARKER_FIELDS)
+CHILD_FIELDS = (
+    "parent_part",
+    "parent_part_how",
+    "child_part",
+    "child_part_how",
+    "decision",
+    "decision_note",
+)
+
+
+def save_minutes(item: AgendaItem, user: User, version: int | None, values: dict) -> dict:
+    """Save the minutes of one item, unless someone saved them since the form was opened. An
+    anonymous consultation keeps no family part and no decision about a child."""
+    check_version(item, version)
+    allowed = MINUTES_FIELDS if item.anonymous else (*MINUTES_FIELDS, *CHILD_FIELDS)
+    wanted = {name: values[name] for name in allowed if name in values}
+    changed = plan_rules.changes({name: getattr(item, name) for name in wanted}, wanted)
+    if not changed:
+        return changed
+    ids = {"meeting_id": item.meeting_id}
+    if item.child_id is not None:
+        ids["child_id"] = item.child_id
+
+    def write() -> dict:
+        for name in changed:
+            setattr(item, name, wanted[name])
+        item.minuted_by_id = user.id
+        item.minuted_at = utcnow()
+        db.session.flush()  # a competing save shows here, as StaleDataError
+        record("minutes_saved", target=item, detail=audit_fields(changed, **ids))
+        if "decision" in changed:  # a decision to refer or step stays open until recorded
+            decision_saved(item, user, today())
+        return changed
+
+    return commit(write)
+
+
+@dataclass
+class PlanState:
+    """The child's shared plan as the minutes page needs it: can actions go on it now?"""
+
+    plan: SharedPlan | None
+    agreed: bool
+    may_add: bool = False
+    may_start: bool = False
+    problem: str | None = None
+
+
+def plan_state(meeting: Meeting, item: AgendaItem, user: User) -> PlanState:
+    """Actions go straight onto the child's open plan while the family's agreement stands and
+    the meeting takes minutes; a plan can be started here when the decision is to open one."""
+    if item.child_id is None:
+        return PlanState(None, False)
+    plan = open_plan_of(item.child_id)
+    agreed = children.current_agreement(item.child_id) is not None
+    state = PlanState(plan, agreed)
+    recordable = why_not_recordable(meeting) is None
+    if not agreed:
+        state.problem = minutes_rules.NO_AGREEMENT
+    elif plan is not None and not plan_rules.is_changeable(plan.status):
+        state.problem = minutes_rules.PLAN_HELD_BY_SOCIAL_CARE
+    elif plan is not None:
+        state.may_add = recordable
+    elif item.decision == "shared_plan" and recordable:
+        state.may_start = children.access_to(user, item.child_id) >= Access.EDIT
+    return state
+
+
+@dataclass(frozen=True)
+class OwnerChoices:
+    agencies: list[Agency] = field(default_factory=list)
+    people: list[User] = field(default_factory=list)
+    family: list = field(default_factory=list)
+
+
+def owner_choices(meeting: Meeting, plan: SharedPlan) -> OwnerChoices:
+    """Who may own an action agreed here: the plan's agencies and people, and whoever was
+    invited to the meeting (an agency or a named person)."""
+    invitations = standing_invitations(meeting.id)
+    agencies = {a.id: a for a in plan_actions.owner_agencies(plan)}
+    agencies.update({i.agency.id: i.agency for i in invitations if i.agency is not None})
+    people = {p.id: p for p in plan_actions.owner_people(plan)}
+    people.update(
+        {
+            i.representative.id: i.representative
+            for i in invitations
+            if i.representative is not None and i.representative.active
+        }
+    )
+    return OwnerChoices(
+        sorted(agencies.values(), key=lambda a: (a.name.lower(), a.id)),
+        sorted(people.values(), key=lambda p: (p.name.lower(), p.id)),
+        plan_actions.owner_family(plan),
+    )
+
+
+def add_meeting_action(meeting: Meeting, plan: SharedPlan, user: User, values: dict) -> Action:
+    """An action agreed at the meeting, straight onto the child's plan (audited and committed
+    by the plan's own use case, with the meeting it came from)."""
+    return plan_actions.add_action(
+        plan,
+        user,
+        {
+            **values,
+            "status": "not_started",
+            "completion_note": None,
+            "involvement_id": None,
+            "meeting_id": meeting.id,
+        },
+    )

@@ -1,0 +1,360 @@
+"""Invitations to a meeting and their answers (each school's default invited agencies are in
+invitation_defaults).
+
+An invitation names an agency (with an optional representative, a user of that agency; without
+one the agency's contact address is used) or a named person (agency left empty, so only that
+person is invited, not their whole agency). There is one standing invitation per agency or
+person per meeting; a removed invitation is kept with `removed_at` set.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from tas.audit.services import record
+from tas.children.models import Child
+from tas.core.clock import utcnow
+from tas.extensions import db
+from tas.ical import invites
+from tas.meetings import access, rules
+from tas.meetings.access import MeetingAccess, on_agenda_now
+from tas.meetings.models import AgendaItem, Invitation, Meeting
+from tas.organisations.models import Agency, User
+from tas.organisations.rules import GP_PRACTICE
+from tas.plans.services import Refused, check_version, commit, refuse_if
+
+# An invitation gives people in these roles a view of the meeting (tas.meetings.access).
+INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
+ANSWERABLE = ("attending", "apologies", "apologies_with_update")
+
+
+class MeetingInvitations(list):
+    """The meeting's standing invitations, oldest first, and what this person may see of them:
+    answers (organisers and coordinators), written updates (organisers only, as they may name
+    children), their own invitation, and the GP practices suggested to organisers."""
+
+    def __init__(
+        self,
+        rows=(),
+        *,
+        answers_shown: bool = False,
+        updates_shown: bool = False,
+        mine: list[Invitation] | None = None,
+        suggested: list[Agency] | None = None,
+        answered_by: dict[int, str] | None = None,
+        may_answer: bool = False,
+    ):
+        super().__init__(rows)
+        self.answers_shown = answers_shown
+        self.updates_shown = updates_shown
+        self.mine = mine or []
+        self.suggested = suggested or []
+        self.answered_by = answered_by or {}
+        self.may_answer = may_answer
+
+
+def standing(meeting_id: int) -> tuple:
+    """The conditions for the meeting's invitations that stand (not removed)."""
+    return (Invitation.meeting_id == meeting_id, Invitation.removed_at.is_(None))
+
+
+def is_mine(invitation: Invitation, user: User) -> bool:
+    """The invitation names the user, or invites their agency in a way that covers them."""
+    return access.covers(invitation.agency_id, invitation.representative_id, user)
+
+
+def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invitation]:
+    """The meeting's standing invitations with their answers, for the meeting page (one query,
+    and one more for an organiser's suggestions)."""
+    if level == MeetingAccess.NONE:
+        return MeetingInvitations()
+    answerer = aliased(User)
+    rows = db.session.execute(
+        select(Invitation, answerer.name)
+        .options(
+            joinedload(Invitation.agency),
+            joinedload(Invitation.representative).joinedload(User.agency),
+            joinedload(Invitation.representative).joinedload(User.school),
+        )
+        .outerjoin(answerer, answerer.id == Invitation.answered_by_id)
+        .where(*standing(meeting.id))
+        .order_by(Invitation.invited_at, Invitation.id)
+    ).all()
+    invitations = [invitation for invitation, _name in rows]
+    organiser = level >= MeetingAccess.ORGANISE
+    mine = [invitation for invitation in invitations if is_mine(invitation, user)]
+    return MeetingInvitations(
+        invitations,
+        answers_shown=organiser or user.role == "coordinator",
+        updates_shown=organiser,
+        mine=mine,
+        suggested=suggested_practices(meeting) if organiser else [],
+        answered_by={invitation.id: name for invitation, name in rows if name},
+        may_answer=bool(mine) and answer_closed(meeting, utcnow()) is None,
+    )
+
+
+def suggested_practices(meeting: Meeting) -> list[Agency]:
+    """The GP practices of the children on the agenda that are not invited yet (one query)."""
+    if meeting.status != "scheduled":
+        return []
+    practices = (
+        select(Child.gp_practice_id)
+        .join(AgendaItem, AgendaItem.child_id == Child.id)
+        .where(AgendaItem.meeting_id == meeting.id, on_agenda_now())
+    )
+    invited = select(Invitation.agency_id).where(
+        *standing(meeting.id), Invitation.agency_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            select(Agency)
+            .where(
+                Agency.id.in_(practices),
+                Agency.id.not_in(invited),
+                Agency.service_type == GP_PRACTICE,
+            )
+            .order_by(Agency.name)
+        )
+    )
+
+
+# ---------------------------------------------------------------- choosing who to invite
+
+
+def invitable_agencies() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def invitable_people() -> list[User]:
+    """Active people an invitation gives a view of the meeting, with their organisation."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.agency), joinedload(User.school))
+            .where(User.active.is_(True), User.role.in_(INVITABLE_ROLES))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def changes_closed(meeting: Meeting, now: datetime) -> str | None:
+    """Why invitations of this meeting can no longer be added or removed, if they cannot."""
+    if meeting.status == "cancelled":
+        return "This meeting was cancelled, so its invitations can no longer be changed"
+    if meeting.status != "scheduled" or meeting.ends_at <= now:
+        return "This meeting has taken place, so its invitations can no longer be changed"
+    return None
+
+
+def answer_closed(meeting: Meeting, now: datetime) -> str | None:
+    """Why the invitation can no longer be answered, if it cannot."""
+    if meeting.status == "cancelled":
+        return "This meeting was cancelled, so it needs no answer"
+    if meeting.status != "scheduled" or meeting.starts_at <= now:
+        return (
+            "The meeting has started, so answers can no longer be changed. If something has "
+            "changed, tell the chair"
+        )
+    return None
+
+
+def _lock(meeting: Meeting) -> None:
+    """Take the meeting's row lock (PostgreSQL), so two organisers cannot both invite the same
+    agency at once; SQLite serialises writes anyway."""
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+
+
+def _already_invited(meeting: Meeting, agency_id: int | None, person_id: int | None) -> dict:
+    conditions = []
+    if agency_id is not None:
+        conditions.append(Invitation.agency_id == agency_id)
+    if person_id is not None:
+        conditions.append(Invitation.representative_id == person_id)
+    if not conditions:
+        return {}
+    found = db.session.scalars(
+        select(Invitation).where(*standing(meeting.id), or_(*conditions))
+    ).first()
+    if found is None:
+        return {}
+    if agency_id is not None and found.agency_id == agency_id:
+        return {"agency": f"{found.agency.name} is already invited to this meeting"}
+    person = db.session.get(User, person_id)
+    return {
+        "person" if agency_id is None else "representative": (
+            f"{person.name} is already invited to this meeting"
+        )
+    }
+
+
+def _invitee_problems(values: dict) -> tuple[dict, Agency | None, User | None]:
+    """What is wrong with who was chosen, and the agency and person chosen."""
+    kind = values.get("kind")
+    agency = person = None
+    if kind == "agency":
+        agency = db.session.get(Agency, values["agency_id"]) if values.get("agency_id") else None
+        if agency is None:
+            return {"agency": "Select the agency to invite"}, None, None
+        if values.get("representative_id"):
+            person = db.session.get(User, values["representative_id"])
+            if (
+                person is None
+                or not person.active
+                or person.agency_id != agency.id
+                or person.role not in INVITABLE_ROLES
+            ):
+                return {"representative": f"Select someone who works for {agency.name}"}, None, None
+    elif kind == "person":
+        person = db.session.get(User, values["person_id"]) if values.get("person_id") else None
+        if person is None or not person.active or person.role not in INVITABLE_ROLES:
+            return {"person": "Select the person to invite"}, None, None
+    else:
+        return {"kind": "Select whether you are inviting an agency or a named person"}, None, None
+    return {}, agency, person
+
+
+def add_invitation(meeting: Meeting, user: User, values: dict) -> Invitation:
+    """Invite an agency (with an optional representative) or a named person, audited."""
+    closed = changes_closed(meeting, utcnow())
+    refuse_if({"kind": closed} if closed else {})
+    problems, agency, person = _invitee_problems(values)
+    refuse_if(problems)
+    _lock(meeting)
+    refuse_if(
+        _already_invited(meeting, agency.id if agency else None, person.id if person else None)
+    )
+    invitation = Invitation(
+        meeting_id=meeting.id,
+        agency_id=agency.id if agency else None,
+        representative_id=person.id if person else None,
+        invited_by_id=user.id,
+    )
+    db.session.add(invitation)
+
+    def write() -> Invitation:
+        db.session.flush()
+        audit_added(invitation, default=False)
+        invites.invited(meeting, invitation)
+        return invitation
+
+    return commit(write)
+
+
+def audit_added(invitation: Invitation, *, default: bool) -> None:
+    record(
+        "invitation_added",
+        target=invitation,
+        detail={
+            "meeting_id": invitation.meeting_id,
+            "agency_id": invitation.agency_id,
+            "representative_id": invitation.representative_id,
+            "default": default,
+        },
+    )
+
+
+def invite_suggested(meeting: Meeting, user: User, agency_id: int | None) -> Invitation | None:
+    """Invite one of the suggested GP practices (None when it is not suggested now)."""
+    if agency_id is None or agency_id not in {a.id for a in suggested_practices(meeting)}:
+        return None
+    return add_invitation(meeting, user, {"kind": "agency", "agency_id": agency_id})
+
+
+def remove_invitation(invitation: Invitation, user: User, version: int | None) -> None:
+    """Withdraw an invitation; it is kept, marked removed (calendars send a cancellation)."""
+    check_version(invitation, version)
+    closed = changes_closed(invitation.meeting, utcnow())
+    refuse_if({"version": closed} if closed else {})
+
+    def write() -> None:
+        invitation.removed_at = utcnow()
+        db.session.flush()  # a competing save shows here, as StaleDataError
+        record(
+            "invitation_removed",
+            target=invitation,
+            detail={
+                "meeting_id": invitation.meeting_id,
+                "agency_id": invitation.agency_id,
+                "representative_id": invitation.representative_id,
+            },
+        )
+        invites.uninvited(invitation.meeting, invitation)
+
+    commit(write)
+
+
+def standing_invitation(meeting: Meeting, invitation_id: int) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation)
+        .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
+        .where(Invitation.id == invitation_id, *standing(meeting.id))
+    )
+
+
+# ---------------------------------------------------------------- answers
+
+
+def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
+    """The standing invitation this person answers: one naming them, else their agency's."""
+    mine = [
+        invitation
+        for invitation in db.session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
+            .where(*standing(meeting.id))
+            .order_by(Invitation.id)
+        )
+        if is_mine(invitation, user)
+    ]
+    mine.sort(key=lambda invitation: invitation.representative_id != user.id)
+    return mine[0] if mine else None
+
+
+def answer(invitation: Invitation, user: User, version: int | None, values: dict) -> None:
+    """Record the answer (attending, apologies, or apologies with a written update) until the
+    meeting starts. The audit log keeps the answer, never the update's text."""
+    check_version(invitation, version)
+    closed = answer_closed(invitation.meeting, utcnow())
+    refuse_if({"answer": closed} if closed else {})
+    given, update = checked_answer(values)
+    commit(lambda: record_answer(invitation, user, given, update))
+
+
+def checked_answer(values: dict) -> tuple[str, str | None]:
+    """The answer and written update given, or Refused saying what is missing."""
+    given = values.get("answer")
+    update = (values.get("written_update") or "").strip() or None
+    if given not in ANSWERABLE:
+        raise Refused({"answer": "Select your answer"})
+    if given == "apologies_with_update" and update is None:
+        raise Refused({"written_update": "Enter your written update for the meeting"})
+    return given, update
+
+
+def record_answer(
+    invitation: Invitation, user: User, given: str, update: str | None, **detail
+) -> None:
+    """Keep one invitation's answer and audit it (no commit: the caller commits once)."""
+    invitation.answer = given
+    invitation.written_update = update if given == "apologies_with_update" else None
+    invitation.answered_at = utcnow()
+    invitation.answered_by_id = user.id
+    db.session.flush()  # a competing save shows here, as StaleDataError
+    record(
+        "invitation_answered",
+        target=invitation,
+        detail={
+            "meeting_id": invitation.meeting_id,
+            "answer": given,
+            "fields": ["answer", "written_update"],
+            **detail,
+        },
+    )
+
+
+def answer_label(code: str) -> str:
+    return rules.label(rules.ANSWERS, code)

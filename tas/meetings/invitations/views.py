@@ -1,0 +1,249 @@
+"""Pages for invitations: invite an agency or a named person, invite a suggested GP practice,
+remove an invitation, answer one, and choose a school's default invited agencies. The agenda's
+pages register from agenda_views."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.core.clock import utcnow
+from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.access import MeetingAccess, may_organise_school, require
+from tas.meetings.agenda import views as agenda_views
+from tas.meetings.booking.services import meeting_when
+from tas.meetings.invitations import defaults as invitation_defaults
+from tas.meetings.invitations import services as invitations
+from tas.meetings.invitations.forms import (
+    AnswerForm,
+    ConfirmForm,
+    DefaultAgenciesForm,
+    InvitationForm,
+    posted_id,
+    saved_token,
+)
+from tas.meetings.models import Invitation
+from tas.organisations.editing import compare
+from tas.organisations.models import School
+from tas.plans.editing import Outcome, submit_change, submit_new
+from tas.plans.services import Refused, StaleEdit
+
+
+def register(bp: Blueprint) -> None:
+    """Add this module's pages (and the agenda's) to the meetings blueprint."""
+    bp.add_url_rule(
+        "/schools/<int:school_id>/invited-agencies",
+        view_func=default_agencies,
+        endpoint="default_agencies",
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        "/<int:meeting_id>/invitations/add",
+        view_func=invitation_add,
+        endpoint="invitation_add",
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        "/<int:meeting_id>/invitations/suggested",
+        view_func=invitation_suggested,
+        endpoint="invitation_suggested",
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        "/<int:meeting_id>/invitations/<int:invitation_id>/remove",
+        view_func=invitation_remove,
+        endpoint="invitation_remove",
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        "/<int:meeting_id>/answer",
+        view_func=invitation_answer,
+        endpoint="invitation_answer",
+        methods=["GET", "POST"],
+    )
+    bp.add_app_template_global(organises_school, "organises_school")
+    agenda_views.register(bp)
+
+
+def organises_school(school_id: int) -> bool:
+    """Whether the signed-in person organises the school's meetings (not only chairs one)."""
+    return may_organise_school(current_user, school_id)
+
+
+def invitee_name(invitation: Invitation) -> str:
+    """Who is invited, in words: the agency, or the named person."""
+    if invitation.agency is not None:
+        return invitation.agency.name
+    return invitation.representative.name if invitation.representative else "Unknown"
+
+
+def _meeting_page(meeting_id: int) -> str:
+    return url_for("meetings.meeting", meeting_id=meeting_id) + "#invitations"
+
+
+# ---------------------------------------------------------------- inviting
+
+
+def invitation_add(meeting_id: int):
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    form = InvitationForm(
+        agencies=invitations.invitable_agencies(), invitable=invitations.invitable_people()
+    )
+    added = submit_new(
+        form, lambda values: invitations.add_invitation(meeting, current_user, values)
+    )
+    if added is not None:
+        flash(f"{invitee_name(added)} has been invited", "success")
+        return redirect(_meeting_page(meeting_id))
+    return render_template(
+        "meetings/invitations/add.html",
+        meeting=meeting,
+        when=meeting_when(meeting),
+        form=form,
+        closed=invitations.changes_closed(meeting, utcnow()),
+    )
+
+
+def invitation_suggested(meeting_id: int):
+    """One-click invitation of a GP practice suggested from the agenda children."""
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    ConfirmForm()  # the CSRF check itself runs for every POST
+    try:
+        added = invitations.invite_suggested(
+            meeting, current_user, posted_id(request.form.get("agency"))
+        )
+    except Refused as refused:
+        flash(next(iter(refused.problems.values())), "info")
+        return redirect(_meeting_page(meeting_id))
+    if added is None:
+        flash("That GP practice is already invited, or no longer suggested", "info")
+    else:
+        flash(f"{invitee_name(added)} has been invited", "success")
+    return redirect(_meeting_page(meeting_id))
+
+
+def invitation_remove(meeting_id: int, invitation_id: int):
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    invitation = invitations.standing_invitation(meeting, invitation_id)
+    if invitation is None:
+        abort(404)
+    name = invitee_name(invitation)
+    form = ConfirmForm(data={"version": invitation.version} if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invitations.remove_invitation(invitation, current_user, form.loaded_version())
+        except Refused as refused:
+            form.show(refused.problems)
+        except StaleEdit:
+            db.session.rollback()
+            invitation = invitations.standing_invitation(meeting, invitation_id)
+            if invitation is None:
+                flash(f"The invitation of {name} had already been removed", "info")
+                return redirect(_meeting_page(meeting_id))
+            form.version.data = str(invitation.version)
+            form.version.errors = [
+                "Someone else changed this invitation while you were looking at it. Check it, "
+                "then remove it if you still want to"
+            ]
+            status = 409
+        else:
+            flash(f"The invitation of {name} has been removed", "success")
+            return redirect(_meeting_page(meeting_id))
+    return render_template(
+        "meetings/invitations/remove.html",
+        meeting=meeting,
+        when=meeting_when(meeting),
+        invitation=invitation,
+        name=name,
+        answer=invitations.answer_label(invitation.answer),
+        form=form,
+        closed=invitations.changes_closed(meeting, utcnow()),
+    ), status
+
+
+# ---------------------------------------------------------------- answering
+
+
+def invitation_answer(meeting_id: int):
+    """An invited practitioner (or GP practice) answers: attending, apologies, or apologies
+    with a written update, until the meeting starts."""
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
+    invitation = invitations.my_invitation(meeting, current_user)
+    if invitation is None:
+        abort(403)
+    form = AnswerForm(data=AnswerForm.data_from(invitation) if request.method == "GET" else None)
+    result = Outcome()
+    if request.method == "POST":
+        result = submit_change(
+            form,
+            invitation,
+            lambda version, values: invitations.answer(invitation, current_user, version, values),
+            thing="answer",
+            saved_form=lambda fresh: AnswerForm(formdata=None, data=AnswerForm.data_from(fresh)),
+        )
+        if result.saved:
+            flash("Your answer has been sent to the meeting's chair", "success")
+            return redirect(_meeting_page(meeting_id))
+    return render_template(
+        "meetings/invitations/answer.html",
+        meeting=meeting,
+        when=meeting_when(meeting),
+        invitation=invitation,
+        name=invitee_name(invitation),
+        answer=invitations.answer_label(invitation.answer),
+        form=form,
+        comparison=result.comparison,
+        closed=invitations.answer_closed(meeting, utcnow()),
+        rules=rules,
+    ), result.status
+
+
+# ---------------------------------------------------------------- a school's default agencies
+
+
+def default_agencies(school_id: int):
+    """The agencies every new meeting at the school invites, chosen by its organisers."""
+    school = db.session.get(School, school_id)
+    if school is None or not may_organise_school(current_user, school_id):
+        abort(404)
+    choices = invitation_defaults.default_agency_choices(school.id)
+    saved = invitation_defaults.chosen_defaults(school.id)
+    ticked = saved or [agency.id for agency in invitation_defaults.default_agencies(school.id)]
+    data = DefaultAgenciesForm.data_from(ticked, saved) if request.method == "GET" else None
+    form = DefaultAgenciesForm(data=data, agencies=choices)
+    comparison, status = None, 200
+    if form.validate_on_submit():
+        try:
+            loaded = form.loaded()
+            if loaded is None:
+                raise StaleEdit
+            invitation_defaults.set_default_agencies(school, loaded, form.values(), current_user)
+        except Refused as refused:
+            form.show(refused.problems)
+        except StaleEdit:
+            db.session.rollback()
+            saved = invitation_defaults.chosen_defaults(school_id)
+            now_ticked = saved or [a.id for a in invitation_defaults.default_agencies(school_id)]
+            shown = DefaultAgenciesForm(
+                formdata=None,
+                data=DefaultAgenciesForm.data_from(now_ticked, saved),
+                agencies=choices,
+            )
+            comparison = compare(form, shown)
+            form.version.data = saved_token(saved)
+            form.version.errors = [
+                "Someone else changed these default agencies while you were editing them"
+            ]
+            status = 409
+        else:
+            flash(f"The agencies {school.name} invites by default have been saved", "success")
+            return redirect(url_for("meetings.default_agencies", school_id=school_id))
+    return render_template(
+        "meetings/invitations/defaults.html",
+        school=db.session.get(School, school_id),
+        form=form,
+        comparison=comparison,
+        using_defaults=not saved,
+    ), status

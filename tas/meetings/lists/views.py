@@ -1,0 +1,115 @@
+"""The list of meetings (/meetings): my meetings, a school's, or a coordinator's clusters, filtered
+by term, school, type and invited agency through the query string."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import SelectChoice, SelectField
+
+from tas.core.forms import TasForm
+from tas.meetings import access, rules
+from tas.meetings.lists import services as lists
+from tas.meetings.lists.services import ANY_DATE, FilterOptions, Filters
+
+# Roles with meetings to list (the navigation offers the page to the same roles).
+LIST_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
+FILTER_NAMES = ("term", "school", "cluster", "type", "agency")
+
+
+def _select(label: str, invalid: str) -> SelectField:
+    return SelectField(
+        label, widget=GovSelect(), default="", choices=[], invalid_choice_message=invalid
+    )
+
+
+class MeetingFilterForm(TasForm):
+    """The filters, sent as a GET query string: every value must be one of those offered."""
+
+    class Meta:
+        csrf = False
+
+    term = _select("When", "Select a term, or when the meetings are, from the list")
+    school = _select("School", "Select a school from the list")
+    cluster = _select("Cluster", "Select a cluster from the list")
+    type = _select("Type of meeting", "Select a type of meeting from the list")
+    agency = _select("Agency invited", "Select an agency from the list")
+
+    def __init__(self, offered: FilterOptions, coordinator: bool, **kwargs):
+        super().__init__(formdata=request.args, **kwargs)
+        self.term.choices = [
+            SelectChoice("", "Upcoming and recent"),
+            *(SelectChoice(str(term.id), term.label) for term in offered.terms),
+            SelectChoice(ANY_DATE, "Any date"),
+        ]
+        self.school.choices = _choices("All schools", offered.schools)
+        self.cluster.choices = _choices("All clusters", offered.clusters)
+        self.type.choices = [
+            SelectChoice("", "All types"),
+            *(SelectChoice(kind.code, kind.label) for kind in rules.MEETING_KINDS),
+        ]
+        self.agency.choices = _choices("Any agency", offered.agencies)
+        if not coordinator:
+            del self.cluster
+        self.offered = offered
+
+    def filters(self) -> Filters:
+        def number(field) -> int | None:
+            return int(field.data) if field is not None and field.data else None
+
+        return Filters(
+            period=self.term.data or "",
+            school_id=number(self.school),
+            kind=self.type.data or None,
+            agency_id=number(self.agency),
+            cluster_id=number(getattr(self, "cluster", None)),
+            term=self.offered.term(self.term.data),
+        )
+
+
+def _choices(everything: str, offered: list[lists.Option]) -> list[SelectChoice]:
+    return [SelectChoice("", everything), *(SelectChoice(o.code, o.label) for o in offered)]
+
+
+def _page_number() -> int:
+    """The page asked for; anything that is not a page number shows the first page."""
+    raw = request.args.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
+
+
+def meetings():
+    """My meetings (or, for a coordinator, the meetings of their clusters or the district)."""
+    user = current_user
+    if user.role not in LIST_ROLES:
+        abort(403)
+    coordinator = user.role == "coordinator"
+    offered = lists.filter_options(user)
+    form = MeetingFilterForm(offered, coordinator)
+    organises = access.organising_schools(user) is not None
+    page = listing = filters = None
+    status = 200
+    if form.validate():
+        filters = form.filters()
+        page = _page_number()
+        listing = lists.listing(user, filters, page)
+    else:
+        status = 400
+    return render_template(
+        "meetings/meetings.html",
+        title="Meetings",
+        form=form,
+        listing=listing,
+        filters=filters,
+        coordinator=coordinator,
+        organises=organises,
+        sets_terms=organises or coordinator,
+        filtered=any(request.args.get(name) for name in FILTER_NAMES),
+        when=lists.when,
+        rules=rules,
+    ), status
+
+
+def register(bp: Blueprint) -> None:
+    """Add this module's pages to the meetings blueprint."""
+    bp.add_url_rule("", view_func=meetings, endpoint="meetings")

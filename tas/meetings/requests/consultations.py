@@ -1,0 +1,59 @@
+"""Anonymous consultation items: a school puts a situation on a meeting's agenda without naming
+the child, to get advice before any agreement. The text is refused when it names or numbers a
+child of the school."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tas.children.models import Child
+from tas.extensions import db
+from tas.meetings.access import organising_schools
+from tas.meetings.agenda import services as agenda
+from tas.meetings.models import AgendaItem, Meeting
+from tas.meetings.requests.identifiers import Known, identifies
+from tas.meetings.requests.services import upcoming_meetings
+from tas.organisations.models import User
+from tas.plans.services import Refused, commit
+
+NAMES_A_CHILD = (
+    "The situation names or identifies a child of this school (a full name, UPN or NHS number). "
+    "Remove it: an anonymous consultation must not identify the child"
+)
+NOT_TAS = (
+    "An anonymous consultation goes on a TAS meeting only, not on a family's TAF / handover "
+    "meeting or a keeping-in-touch meeting: select a TAS meeting from the list"
+)
+TAS = "tas"
+
+
+def names_a_child(school_id: int, text: str) -> bool:
+    """Whether the text names or numbers a child of the school (one query)."""
+    rows = db.session.execute(
+        select(Child.first_name, Child.last_name, Child.upn, Child.nhs_number).where(
+            Child.school_id == school_id
+        )
+    )
+    known = [Known(first, last, (upn or "", nhs or "")) for first, last, upn, nhs in rows]
+    return identifies(text, known)
+
+
+def consultation_meetings(user: User, kinds: tuple[str, ...] | None = (TAS,)) -> list[Meeting]:
+    """TAS meetings to come at the schools this DSL or link worker organises for (any kind of
+    meeting when `kinds` is None)."""
+    schools = organising_schools(user) if user.active else None
+    return [] if schools is None else upcoming_meetings(schools, kinds)
+
+
+def add_consultation(user: User, values: dict) -> AgendaItem:
+    """Put a situation on a TAS meeting's agenda without naming the child, audited (ids
+    only). A family's TAF meeting, or any meeting not offered, is refused."""
+    meeting_id = values.get("meeting_id")
+    meeting = next((m for m in consultation_meetings(user, None) if m.id == meeting_id), None)
+    if meeting is None:
+        raise Refused({"meeting": "Select the meeting from the list"})
+    if meeting.kind != TAS:
+        raise Refused({"meeting": NOT_TAS})
+    if names_a_child(meeting.school_id, values["situation"]):
+        raise Refused({"situation": NAMES_A_CHILD})
+    return commit(lambda: agenda.add_consultation(meeting, values["situation"], user))

@@ -1,0 +1,421 @@
+"""TAS requests and their triage: load, check, change, write
+the audit entry and commit once. Who may see or triage a request is decided in .access only.
+
+A school (its DSL, or school staff a DSL granted the child) asks for a child to be discussed; the
+request links to the family's current agreement. The link worker for the school triages it once:
+onto a meeting's agenda, advice given (closed), or redirected to the Integrated Front Door.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access, current_agreement
+from tas.children.models import Agreement, Child
+from tas.core.clock import local, utcnow
+from tas.extensions import db
+from tas.meetings.access import organising_schools, requests_visible
+from tas.meetings.agenda import services as agenda
+from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.rules import Choice
+from tas.organisations.models import User
+from tas.plans.services import Refused, StaleEdit, check_version, commit, origin
+
+__all__ = ["Refused", "StaleEdit"]
+
+REQUEST_ROLES = ("dsl", "school_staff")  # who may ask for a child to be discussed
+LIST_ROLES = ("dsl", "school_staff", "link_worker")
+AWAITING = "awaiting_triage"
+MOST_MEETINGS = 60  # meetings offered in a choice: the next two terms or so
+# A request goes to a TAS meeting or a low-demand primary's keeping-in-touch session, never to
+# a family's TAF / handover meeting (about one family, maybe at its home: DESIGN.md).
+REQUEST_KINDS = ("tas", "keeping_in_touch")
+
+TRIAGE_OUTCOMES = (
+    Choice("accepted", "Accept onto a meeting's agenda"),
+    Choice("advice_given", "Give advice and close the request"),
+    Choice("redirected_to_ifd", "Redirect to the Integrated Front Door (IFD)"),
+)
+# GOV.UK tag colour for each status of a request.
+STATUS_TAGS = {
+    "awaiting_triage": "govuk-tag--blue",
+    "accepted": "govuk-tag--green",
+    "advice_given": "govuk-tag--purple",
+    "redirected_to_ifd": "govuk-tag--orange",
+    "withdrawn": "govuk-tag--grey",
+    "agreement_withdrawn": "govuk-tag--grey",
+}
+
+NO_AGREEMENT_FOR_REQUEST = (
+    "This child cannot be discussed at TAS because the family has not agreed to early help "
+    "(or has withdrawn agreement). Record the family's agreement first, or ask advice without "
+    "naming the child"
+)
+ALREADY_OPEN = "There is already a request for this child awaiting triage"
+ALREADY_TRIAGED = "This request has already been triaged or withdrawn, so it cannot be triaged"
+NOT_AWAITING = "This request has already been triaged, so it can no longer be withdrawn"
+ALREADY_ON_THIS = (
+    "The child is already on the agenda of this meeting: choose another meeting, or give advice"
+)
+
+
+def today() -> date:
+    return local(utcnow()).date()
+
+
+def may_request(user: User) -> bool:
+    """Whether the user is school staff who may ask for children to be discussed at TAS."""
+    return user.active and user.role in REQUEST_ROLES and user.school_id is not None
+
+
+def may_consult(user: User) -> bool:
+    """DSLs and link workers may put an anonymous consultation on their schools' meetings."""
+    return user.active and organising_schools(user) is not None
+
+
+# ---------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One request as the list shows it (plain values: nothing loads after the audit commit)."""
+
+    id: int
+    child_name: str
+    school_name: str
+    requested_at: datetime
+    requested_by: str
+    status: str
+    to_triage: bool
+
+
+@dataclass(frozen=True)
+class RequestsPage:
+    rows: list[Listed]
+    number: int
+    pages: int
+    total: int
+
+
+def _to_triage(user: User):
+    """Requests this user should triage now: awaiting triage, at a school they are linked to."""
+    if user.role != "link_worker":
+        return TasRequest.status == AWAITING
+    return and_(TasRequest.status == AWAITING, TasRequest.school_id.in_(organising_schools(user)))
+
+
+def listing(user: User, page: int) -> RequestsPage:
+    """One page of the requests this user may see, those to triage first; the read is audited
+    (ids only). Two queries whatever the number of requests."""
+    where = requests_visible(user)
+    total = db.session.scalar(select(func.count(TasRequest.id)).where(where)) or 0
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, math.ceil(total / size))
+    number = min(max(page, 1), pages)
+    first = case((_to_triage(user), 0), else_=1)
+    found = db.session.execute(
+        select(TasRequest, first.label("first"))
+        .options(
+            joinedload(TasRequest.child),
+            joinedload(TasRequest.school),
+            joinedload(TasRequest.requested_by),
+        )
+        .where(where)
+        .order_by(first, TasRequest.requested_at.desc(), TasRequest.id.desc())
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    rows = [
+        Listed(
+            row.id,
+            row.child.full_name,
+            row.school.name,
+            row.requested_at,
+            row.requested_by.name,
+            row.status,
+            order == 0 and user.role == "link_worker",
+        )
+        for row, order in found
+    ]
+    record(
+        "tas_requests_listed",
+        target_type="TasRequest",
+        detail={"request_ids": [row.id for row in rows], "page": number},
+    )
+    db.session.commit()
+    return RequestsPage(rows, number, pages, total)
+
+
+# ---------------------------------------------------------------- asking
+
+
+def requestable_children(user: User) -> list[tuple[Child, bool]]:
+    """Children of the user's school they could change were the family's agreement standing
+    (so may ask about), each with whether it stands, in one query."""
+    if not may_request(user):
+        return []
+    agreed = (
+        exists()
+        .where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
+        .correlate(Child)
+    )
+    rows = db.session.execute(
+        select(Child, agreed.label("agreed"))
+        .where(
+            Child.school_id == user.school_id,
+            children.clauses(user, as_if_agreed=True)[Access.EDIT],
+        )
+        .order_by(func.lower(Child.last_name), func.lower(Child.first_name), Child.id)
+    ).all()
+    return [(child, bool(has)) for child, has in rows]
+
+
+def submit(user: User, values: dict) -> TasRequest:
+    """Ask for a child to be discussed at TAS, linked to the family's current agreement."""
+    child = db.session.get(Child, values["child_id"]) if values.get("child_id") else None
+    if (
+        child is None
+        or not may_request(user)
+        or child.school_id != user.school_id
+        or not children.may_record_consent_decisions(user, child.id)
+    ):
+        raise Refused({"child": "Select the child from the list"})
+    agreement = current_agreement(child.id)
+    if agreement is None:
+        raise Refused({"child": NO_AGREEMENT_FOR_REQUEST})
+    open_one = db.session.scalar(
+        select(TasRequest.id).where(TasRequest.child_id == child.id, TasRequest.status == AWAITING)
+    )
+    if open_one is not None:
+        raise Refused({"child": ALREADY_OPEN})
+    row = TasRequest(
+        child_id=child.id,
+        school_id=child.school_id,
+        requested_by_id=user.id,
+        reason=values["reason"],
+        already_tried=values["already_tried"],
+        child_views=values["child_views"],
+        agreement_id=agreement.id,
+        **origin(user),
+    )
+    db.session.add(row)
+
+    def write() -> TasRequest:
+        db.session.flush()  # the audit entry needs the new id
+        record(
+            "tas_request_made",
+            target=row,
+            detail={
+                "child_id": child.id,
+                "agreement_id": agreement.id,
+                "fields": ["already_tried", "child_views", "reason"],
+            },
+        )
+        return row
+
+    return commit(write)
+
+
+# ---------------------------------------------------------------- one request
+
+
+def viewed(row: TasRequest, action: str = "tas_request_viewed") -> None:
+    """Audit a read of the request (ids only), committed before anything is shown."""
+    record(action, target=row, detail={"child_id": row.child_id})
+    db.session.commit()
+
+
+def loaded(request_id: int) -> TasRequest:
+    """The request with what its page shows, in one query."""
+    return db.session.scalars(
+        select(TasRequest)
+        .where(TasRequest.id == request_id)
+        .options(
+            joinedload(TasRequest.child),
+            joinedload(TasRequest.school),
+            joinedload(TasRequest.requested_by),
+            joinedload(TasRequest.agreement).joinedload(Agreement.agreed_by),
+        )
+    ).one()
+
+
+def placed_on(row: TasRequest) -> AgendaItem | None:
+    """The agenda item an accepted request became, with its meeting."""
+    return db.session.scalar(
+        select(AgendaItem)
+        .options(joinedload(AgendaItem.meeting))
+        .where(AgendaItem.request_id == row.id)
+        .order_by(AgendaItem.id)
+        .limit(1)
+    )
+
+
+def person(user_id: int | None) -> User | None:
+    return db.session.get(User, user_id) if user_id else None
+
+
+def upcoming_meetings(school_ids, kinds: tuple[str, ...] | None = None) -> list[Meeting]:
+    """Scheduled meetings still to come at these schools (ids or a SELECT of ids), of these
+    kinds when given, soonest first, with their schools, in one query."""
+    query = (
+        select(Meeting)
+        .options(joinedload(Meeting.school))
+        .where(
+            Meeting.school_id.in_(school_ids),
+            Meeting.status == "scheduled",
+            Meeting.starts_at > utcnow(),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(MOST_MEETINGS)
+    )
+    if kinds is not None:
+        query = query.where(Meeting.kind.in_(kinds))
+    return list(db.session.scalars(query))
+
+
+def already_on(child_id: int, meetings: list[Meeting]) -> list[Meeting]:
+    """Which of these meetings the child is on the agenda of already (one query)."""
+    ids = [meeting.id for meeting in meetings]
+    if not ids:
+        return []
+    on = set(
+        db.session.scalars(
+            select(AgendaItem.meeting_id).where(
+                AgendaItem.child_id == child_id, AgendaItem.meeting_id.in_(ids)
+            )
+        )
+    )
+    return [meeting for meeting in meetings if meeting.id in on]
+
+
+def next_to_triage(user: User, after: TasRequest) -> int | None:
+    """The next request this link worker should triage, oldest first, if any."""
+    if user.role != "link_worker":
+        return None
+    return db.session.scalar(
+        select(TasRequest.id)
+        .where(requests_visible(user), _to_triage(user), TasRequest.id != after.id)
+        .order_by(TasRequest.requested_at, TasRequest.id)
+        .limit(1)
+    )
+
+
+def _future_meeting(row: TasRequest, meeting_id: int | None) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    if (
+        meeting is None
+        or meeting.school_id != row.school_id
+        or meeting.kind not in REQUEST_KINDS
+        or meeting.status != "scheduled"
+        or meeting.starts_at <= utcnow()
+    ):
+        raise Refused({"meeting": "Select the meeting from the list"})
+    return meeting
+
+
+def _triage_problems(row: TasRequest, values: dict) -> dict[str, str]:
+    told_on = values.get("told_on")
+    if values["outcome"] == "redirected_to_ifd" and told_on is not None:
+        if told_on > today():
+            return {"told_on": "The date the school was told must be today or in the past"}
+        if told_on < local(row.requested_at).date():
+            return {"told_on": "The date the school was told must be after the request was made"}
+    return {}
+
+
+def triage(row: TasRequest, user: User, version: int | None, values: dict) -> AgendaItem | None:
+    """Triage the request once: accept it onto a meeting's agenda (in the same transaction),
+    record advice and close it, or record that the school was told to go to the IFD. Refused
+    when it was triaged or withdrawn meanwhile; StaleEdit when someone saved it first."""
+    check_version(row, version)
+    if row.status != AWAITING:
+        raise Refused({"outcome": ALREADY_TRIAGED})
+    outcome = values["outcome"]
+    problems = _triage_problems(row, values)
+    if problems:
+        raise Refused(problems)
+
+    def write() -> AgendaItem | None:
+        item = None
+        detail: dict = {"outcome": outcome, "child_id": row.child_id}
+        if outcome == "accepted":
+            meeting = _future_meeting(row, values.get("meeting_id"))
+            try:
+                item = agenda.add_child(meeting, row.child, row.reason, user, request=row)
+            except Refused as refused:
+                raise Refused(
+                    {
+                        ("meeting" if name == "meeting" else "outcome"): message
+                        for name, message in refused.problems.items()
+                        if message != agenda.ALREADY_ON_AGENDA
+                    }
+                    or {"meeting": ALREADY_ON_THIS}
+                ) from refused
+            detail["meeting_id"] = meeting.id
+        elif outcome == "advice_given":
+            row.advice = values["advice"]
+            detail["fields"] = ["advice"]
+        else:
+            row.school_told_of_ifd_on = values["told_on"]
+            detail["fields"] = ["school_told_of_ifd_on"]
+        row.status = outcome
+        row.triaged_by_id = user.id
+        row.triaged_at = utcnow()
+        record("tas_request_triaged", target=row, detail=detail)
+        return item
+
+    try:
+        return commit(write)
+    except Refused:
+        db.session.rollback()  # nothing half-made stays in the session
+        raise
+
+
+def withdraw(row: TasRequest, user: User, version: int | None) -> None:
+    """The requester withdraws a request still awaiting triage."""
+    check_version(row, version)
+    if row.status != AWAITING:
+        raise Refused({"version": NOT_AWAITING})
+
+    def write() -> None:
+        row.status = "withdrawn"
+        record("tas_request_withdrawn", target=row, detail={"child_id": row.child_id})
+
+    commit(write)
+
+
+def close_on_withdrawal(child_id: int) -> None:
+    """The family withdrew agreement (no commit: the withdrawal commits once). Requests for the
+    child still awaiting triage close, and the child leaves the agenda of every meeting that has
+    not started yet (audited: the item and its reason go; nothing was minuted on it). A meeting
+    already under way keeps the child, so its minutes can be finished."""
+    waiting = db.session.scalars(
+        select(TasRequest).where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
+    )
+    for row in waiting:
+        row.status = "agreement_withdrawn"
+        record("tas_request_closed", target=row, detail={"child_id": child_id, "why": "withdrawn"})
+    to_come = db.session.scalars(
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.child_id == child_id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > utcnow(),
+        )
+    )
+    for item in to_come:
+        request = item.request
+        if request is not None and request.status == "accepted":
+            request.status = "agreement_withdrawn"
+        detail = {"meeting_id": item.meeting_id, "child_id": child_id, "why": "withdrawn"}
+        record("agenda_item_removed", target_type="AgendaItem", target_id=item.id, detail=detail)
+        db.session.delete(item)

@@ -1,0 +1,249 @@
+"""The requests blueprint: TAS requests and their triage, and anonymous consultations
+(/requests). Every page goes through .access (requests) and tas.children.access (the child)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.templating import format_local_date, format_local_datetime
+from tas.extensions import db
+from tas.meetings import rules
+from tas.meetings.access import may_triage, require_request
+from tas.meetings.requests import consultations, services
+from tas.meetings.requests.forms import (
+    ConsultationForm,
+    RequestForm,
+    TriageForm,
+    WithdrawForm,
+    meeting_label,
+)
+from tas.meetings.requests.services import AWAITING, STATUS_TAGS, Refused, StaleEdit
+from tas.organisations.models import User
+from tas.plans.editing import submit_change, submit_new
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+LARGEST_ID = 2**31 - 1
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _words() -> dict:
+    return {"rules": rules, "STATUS_TAGS": STATUS_TAGS, "AWAITING": AWAITING}
+
+
+def requests():
+    """The requests this person may see; a link worker's to triage come first."""
+    if current_user.role not in services.LIST_ROLES:
+        abort(403)
+    listing = services.listing(current_user, request.args.get("page", 1, type=int))
+    return render_template(
+        "meetings/requests/requests.html",
+        title="TAS requests",
+        listing=listing,
+        may_request=services.may_request(current_user),
+        may_consult=services.may_consult(current_user),
+        **_words(),
+    )
+
+
+def _child_asked_about() -> int | None:
+    """The child chosen (in the address or the form): 404 when the person may not know of the
+    child, 403 when they may see but not ask about them."""
+    raw = request.form.get("child") if request.method == "POST" else request.args.get("child")
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > LARGEST_ID:
+        abort(404)
+    child_id = int(raw)
+    if not children.may_record_consent_decisions(current_user, child_id):
+        children.require(current_user, child_id, Access.EDIT)  # 404 or 403
+        abort(403)
+    return child_id
+
+
+def new():
+    """Ask for a child to be discussed at TAS."""
+    if not services.may_request(current_user):
+        abort(403)
+    chosen = _child_asked_about()
+    offered = services.requestable_children(current_user)
+    start = {"child": str(chosen)} if request.method == "GET" and chosen else None
+    form = RequestForm(data=start, children=offered)
+    once(form)
+    try:
+        made = submit_new(form, lambda values: services.submit(_me(), values))
+    except AlreadySubmitted:
+        return already_saved(url_for("requests.requests"))
+    if made is not None:
+        flash("Your request has been sent to the school's link worker for triage", "success")
+        return redirect(url_for(".request_page", request_id=made.id))
+    names = {str(child.id): (child.full_name, agreed) for child, agreed in offered}
+    picked = names.get(form.child.data or "")
+    unagreed = (int(form.child.data), picked[0]) if picked and not picked[1] else None
+    record(
+        "tas_request_form_opened",
+        target_type="Child" if chosen else None,
+        target_id=chosen,
+        detail={"children_offered": len(offered)},
+    )
+    db.session.commit()
+    return render_template(
+        "meetings/requests/request_form.html",
+        title="Ask for a child to be discussed at TAS",
+        form=form,
+        has_children=bool(offered),
+        unagreed=unagreed,
+        may_consult=services.may_consult(current_user),
+    )
+
+
+def _triage_form(row, meetings, already, *, fresh: bool) -> TriageForm:
+    data = {"version": row.version, "told_on": services.today()} if fresh else None
+    return TriageForm(data=data, meetings=meetings, already=already)
+
+
+def request_page(request_id: int):
+    """One request, its status and triage; the link worker triages it here."""
+    row = require_request(current_user, request_id)
+    triager = may_triage(current_user, row)
+    if request.method == "POST" and not triager:
+        abort(403)
+    form = comparison = None
+    status = 200
+    if triager and (row.status == AWAITING or request.method == "POST"):
+        meetings = services.upcoming_meetings([row.school_id], services.REQUEST_KINDS)
+        already = services.already_on(row.child_id, meetings)
+        form = _triage_form(row, meetings, already, fresh=request.method == "GET")
+        if request.method == "POST":
+            result = submit_change(
+                form,
+                row,
+                lambda version, values: services.triage(row, _me(), version, values),
+                thing="request",
+                saved_form=lambda fresh: TriageForm(
+                    formdata=None,
+                    data=TriageForm.data_from(fresh, services.placed_on(fresh)),
+                    meetings=meetings,
+                    already=already,
+                ),
+            )
+            if result.saved:
+                return _triaged(request_id)
+            comparison, status = result.comparison, result.status
+    services.viewed(row)
+    row = services.loaded(request_id)
+    item = services.placed_on(row) if row.status == "accepted" else None
+    page = render_template(
+        "meetings/requests/request.html",
+        title="TAS request",
+        row=row,
+        item=item,
+        form=form,
+        comparison=comparison,
+        triaged_by=services.person(row.triaged_by_id),
+        may_withdraw=row.requested_by_id == current_user.id and row.status == AWAITING,
+        next_id=services.next_to_triage(current_user, row) if triager else None,
+        meeting_label=meeting_label,
+        **_words(),
+    )
+    return page, status
+
+
+def _triaged(request_id: int):
+    """Say what was done, and go to the next thing: the meeting for an accepted request."""
+    row = services.loaded(request_id)
+    if row.status == "accepted":
+        item = services.placed_on(row)
+        when = format_local_datetime(item.meeting.starts_at)
+        flash(f"The request has been accepted onto the agenda of the meeting on {when}", "success")
+        return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))
+    if row.status == "advice_given":
+        flash("Your advice has been recorded and the request is closed", "success")
+    else:
+        told = format_local_date(row.school_told_of_ifd_on)
+        flash(f"The request was redirected to the IFD; the school was told on {told}", "success")
+    return redirect(url_for(".request_page", request_id=request_id))
+
+
+def withdraw(request_id: int):
+    """The person who made a request withdraws it while it still awaits triage."""
+    row = require_request(current_user, request_id)
+    if row.requested_by_id != current_user.id:
+        abort(403)
+    form = WithdrawForm(data={"version": row.version} if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.withdraw(row, _me(), form.loaded_version())
+        except (StaleEdit, Refused):
+            row = db.session.get(type(row), row.id, populate_existing=True)
+            form.version.data = str(row.version)
+            form.version.errors = [
+                "This request was changed after you opened this page: "
+                + rules.label(rules.REQUEST_STATUSES, row.status).lower()
+            ]
+            status = 409
+        else:
+            flash("The request has been withdrawn", "success")
+            return redirect(url_for(".request_page", request_id=request_id))
+    services.viewed(row, "tas_request_withdraw_opened")
+    row = services.loaded(request_id)
+    page = render_template(
+        "meetings/requests/withdraw.html",
+        title="Withdraw the request",
+        row=row,
+        form=form,
+        **_words(),
+    )
+    return page, status
+
+
+def consultation_new():
+    """Put a situation on a meeting's agenda without naming the child."""
+    if not services.may_consult(current_user):
+        abort(403)
+    meetings = consultations.consultation_meetings(current_user)
+    start = None
+    if request.method == "GET" and request.args.get("meeting"):
+        start = {"meeting": request.args["meeting"]}
+    form = ConsultationForm(data=start, meetings=meetings)
+    once(form)
+    try:
+        item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
+    except AlreadySubmitted:
+        chosen = next((m for m in meetings if str(m.id) == str(form.meeting.data)), None)
+        if chosen is None:
+            return already_saved(url_for("requests.requests"))
+        return already_saved(url_for("meetings.meeting", meeting_id=chosen.id))
+    if item is not None:
+        flash("The consultation has been added to the meeting's agenda", "success")
+        return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))
+    return render_template(
+        "meetings/requests/consultation_form.html",
+        title="Ask advice without naming the child",
+        form=form,
+        has_meetings=bool(meetings),
+    )
+
+
+def ifd():
+    """How to go to the Integrated Front Door, in plain words."""
+    return render_template(
+        "meetings/requests/ifd.html", title="Contact the Integrated Front Door (IFD)"
+    )
+
+
+bp.add_url_rule("", view_func=requests, endpoint="requests")
+bp.add_url_rule("/new", view_func=new, methods=["GET", "POST"])
+bp.add_url_rule("/<int:request_id>", view_func=request_page, methods=["GET", "POST"])
+bp.add_url_rule("/<int:request_id>/withdraw", view_func=withdraw, methods=["GET", "POST"])
+bp.add_url_rule("/consultations/new", view_func=consultation_new, methods=["GET", "POST"])
+bp.add_url_rule("/ifd", view_func=ifd)

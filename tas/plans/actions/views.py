@@ -1,0 +1,175 @@
+"""Pages for actions: add one to the plan, see one with its full history, and update it (its
+owner and the owning agency's people update the status; plan editors change all of it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.templating import format_local_date
+from tas.extensions import db
+from tas.plans import rules
+from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
+from tas.plans.actions import services as actions
+from tas.plans.actions.forms import ActionForm, ActionUpdateForm
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.models import Action, AgencyInvolvement
+from tas.plans.team import agreed_at, owner_name
+
+FIELD_LABELS = {
+    "description": "What needs to be done",
+    "owner_kind": "Who owns the action",
+    "owner_agency_id": "Owning agency",
+    "owner_user_id": "Owning person",
+    "owner_family_member_id": "Owning parent or carer",
+    "due_on": "Due date",
+    "involvement_id": "Involvement",
+    "status": "Status",
+    "completion_note": "Completion note",
+    "restricted": "Restricted",
+    "not_for_parent": "Not to be disclosed to the parent or carer",
+    "third_party": "Third-party information",
+}
+CODED = {"status": rules.ACTION_STATUSES, "owner_kind": rules.OWNER_KINDS}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule(
+        "/plans/<int:plan_id>/actions/new", view_func=action_add, methods=["GET", "POST"]
+    )
+    bp.add_url_rule("/actions/<int:action_id>", view_func=action)
+    bp.add_url_rule(
+        "/actions/<int:action_id>/change", view_func=action_change, methods=["GET", "POST"]
+    )
+
+
+def _team_page(child_id: int) -> str:
+    return url_for("children.child", child_id=child_id) + "#actions"
+
+
+def _choices(on: OnPlan) -> dict:
+    return {
+        "agencies": actions.owner_agencies(on.plan),
+        "people": actions.owner_people(on.plan),
+        "family": actions.owner_family(on.plan),
+        "involvements": actions.plan_involvements(on.plan),
+    }
+
+
+def action_add(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "add an action to this plan")
+    form = ActionForm(
+        data={"status": "not_started"} if request.method == "GET" else None, choices=_choices(on)
+    )
+    once(form)
+    try:
+        added = submit_new(form, lambda values: actions.add_action(on.plan, current_user, values))
+    except AlreadySubmitted:
+        return already_saved(_team_page(child_id))
+    if added is not None:
+        flash("The action has been added", "success")
+        return redirect(_team_page(child_id))
+    if request.method == "GET":
+        record("action_add_opened", target=on.plan, detail={"child_id": child_id})
+        db.session.commit()
+    return render_template(
+        "plans/action_form.html", child=on.plan.child, plan=on.plan, form=form, action=None
+    )
+
+
+def action(child_id: int, action_id: int):
+    row, on = record_on(current_user, child_id, Action, action_id)
+    actions.viewed(row)  # before loading what the page shows: a commit expires rows
+    linked = db.session.get(AgencyInvolvement, row.involvement_id) if row.involvement_id else None
+    return render_template(
+        "plans/action.html",
+        child=on.plan.child,
+        plan=on.plan,
+        action=row,
+        owner=owner_name(row),
+        agreed_at=agreed_at(row),
+        involvement=linked,
+        status_label=rules.label(rules.ACTION_STATUSES, row.status),
+        may_update=on.rights.may_update_action(row),
+        history=[
+            (event, name, _added(event.changes), described(event.changes))
+            for event, name in actions.history(row)
+        ],
+    )
+
+
+def _added(changes: dict) -> bool:
+    """The history entry made when the action was added: it had no description before."""
+    return "description" in changes and changes["description"][0] is None
+
+
+def _shown(value):
+    """A stored history value as people read it (ISO dates become 4 December 2026)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_local_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return value
+
+
+def described(changes: dict) -> list[str]:
+    """One history entry in words: which answers changed, and to what."""
+    lines = []
+    for name, (before, after) in changes.items():
+        label = FIELD_LABELS.get(name, name)
+        if name in CODED:
+            before = rules.label(CODED[name], before) if before else None
+            after = rules.label(CODED[name], after) if after else None
+        before, after = _shown(before), _shown(after)
+        if name == "meeting_id" and isinstance(after, int):
+            lines.append(f"Agreed at meeting MTG-{after:04d}")
+        elif name.endswith("_id"):
+            lines.append(f"{label} changed" if before else f"{label} set")
+        elif isinstance(after, bool):
+            lines.append(f"{label}: {'yes' if after else 'no'}")
+        elif before in (None, ""):
+            lines.append(f"{label}: {after}")
+        else:
+            lines.append(f"{label}: {before} → {after or 'removed'}")
+    return lines
+
+
+def action_change(child_id: int, action_id: int):
+    row, on = record_on(current_user, child_id, Action, action_id)
+    if not on.rights.may_update_action(row):
+        raise ReadOnly(on.plan, "update this action")
+    form_class = ActionForm if on.rights.editor else ActionUpdateForm
+    choices = _choices(on) if on.rights.editor else None
+    form = form_class(
+        data=form_class.data_from(row) if request.method == "GET" else None, choices=choices
+    )
+    result = submit_change(
+        form,
+        row,
+        lambda version, values: actions.change_action(row, current_user, version, values),
+        thing="action",
+        saved_form=lambda fresh: form_class(
+            formdata=None, data=form_class.data_from(fresh), choices=choices
+        ),
+    )
+    if result.saved:
+        flash("The action has been saved", "success")
+        return redirect(_team_page(child_id))
+    if request.method == "GET":
+        actions.viewed(row)
+    return render_template(
+        "plans/action_form.html",
+        child=on.plan.child,
+        plan=on.plan,
+        form=form,
+        action=row,
+        owner=owner_name(row),
+        comparison=result.comparison,
+    ), result.status

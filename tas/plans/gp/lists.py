@@ -1,0 +1,238 @@
+"""GP notifications across plans: the list of missing ones for schools, link workers and
+coordinators, and the GP practice's own list with its acknowledgements and replies. One plan's
+notifications are in gp_notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from tas.audit.services import record
+from tas.children import access as children
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import Agency, School, User
+from tas.plans import rules
+from tas.plans.gp import rules as gp_rules
+from tas.plans.gp.services import MISSING_LIST_ROLES, working_days
+from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
+from tas.plans.services import today
+
+__all__ = ["MISSING_LIST_ROLES"]
+
+
+# ---------------------------------------------------------------- across plans
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    plan_id: int
+    child_id: int
+    reference: str
+    school: str
+    child_name: str | None  # None for coordinators: no names without a reason
+    practice: str | None
+    kind: str
+    status: gp_rules.Status
+
+
+def missing_gp_notifications(user: User) -> list[MissingRow]:
+    """Every plan the user may see that is missing its GP notification (or has an update
+    waiting), in one query. Coordinators get the plans of the schools they cover, without
+    names."""
+    first_on = (
+        select(func.min(func.coalesce(AgencyInvolvement.started_on, SharedPlan.started_on)))
+        .where(AgencyInvolvement.plan_id == SharedPlan.id, AgencyInvolvement.status == "active")
+        .correlate(SharedPlan)
+        .scalar_subquery()
+    )
+    initial_sent = exists().where(
+        GpNotification.plan_id == SharedPlan.id,
+        GpNotification.kind == gp_rules.INITIAL,
+        GpNotification.sent_at.is_not(None),
+    )
+    first_waiting = (
+        select(GpNotification.id)
+        .where(
+            GpNotification.plan_id == SharedPlan.id,
+            GpNotification.kind != gp_rules.INITIAL,
+            GpNotification.sent_at.is_(None),
+        )
+        .order_by(GpNotification.id)
+        .limit(1)
+        .correlate(SharedPlan)
+        .scalar_subquery()
+    )
+    update = aliased(GpNotification)
+    coordinator = user.role == "coordinator"
+    practice = aliased(Agency)
+    names = [] if coordinator else [Child.first_name, Child.last_name]
+    expected = and_(
+        SharedPlan.status != "closed",
+        Child.gp_practice_id.is_not(None),
+        first_on.is_not(None),
+        ~initial_sent,
+    )
+    query = (
+        select(
+            SharedPlan.id,
+            SharedPlan.child_id,
+            School.name,
+            practice.name,
+            first_on,
+            expected,
+            update.kind,
+            update.due_on,
+            *names,
+        )
+        .join(Child, SharedPlan.child_id == Child.id)
+        .join(School, Child.school_id == School.id)
+        .outerjoin(practice, Child.gp_practice_id == practice.id)
+        .outerjoin(update, update.id == first_waiting)
+        .where(or_(expected, update.id.is_not(None)))
+        .where(children.covered_by_coordinator(user) if coordinator else children.visible(user))
+    )
+    day, days = today(), working_days()
+    found = []
+    for row in db.session.execute(query):
+        plan_id, child_id, school, practice_name, first, initial_missing, *rest = row
+        update_kind, update_due, *name = rest
+        if initial_missing:
+            # The notification itself is what is missing: due 5 working days after the first
+            # involvement. Once given, only an update can wait, with its own due date.
+            kind = gp_rules.INITIAL
+            due = gp_rules.due_on(first, days, ENGLAND_AND_WALES)
+        else:
+            kind, due = update_kind, update_due
+        found.append(
+            MissingRow(
+                plan_id=plan_id,
+                child_id=child_id,
+                reference=rules.plan_reference(plan_id),
+                school=school,
+                child_name=None if coordinator else " ".join(name),
+                practice=None if coordinator else practice_name,
+                kind=kind,
+                status=gp_rules.waiting_status(kind, due, day),
+            )
+        )
+    return sorted(found, key=lambda r: (r.status.due_on or date.max, r.plan_id))
+
+
+def missing_list_viewed(count: int) -> None:
+    record("gp_notifications_missing_viewed", detail={"plans": count})
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- the GP practice's own list
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """One notification as the practice sees it: who the child is and who is involved."""
+
+    notification: GpNotification
+    plan: SharedPlan
+    child: Child
+    lead: User | None
+    involvements: list[AgencyInvolvement]
+
+    @property
+    def kind_label(self) -> str:
+        return gp_rules.label(gp_rules.KINDS, self.notification.kind)
+
+
+def _for_practice(user: User):
+    """Notifications sent to the user's practice about children registered with it now."""
+    return (
+        select(GpNotification, SharedPlan, Child)
+        .join(SharedPlan, GpNotification.plan_id == SharedPlan.id)
+        .join(Child, SharedPlan.child_id == Child.id)
+        .where(
+            GpNotification.gp_practice_id == user.agency_id,
+            GpNotification.sent_at.is_not(None),
+            children.visible(user, Access.GP_SUMMARY),
+        )
+    )
+
+
+def practice_notifications(user: User) -> list[PracticeRow]:
+    """The practice's notifications, newest first, with who is involved (two queries)."""
+    if user.role != "gp" or user.agency_id is None:
+        abort(403)
+    found = db.session.execute(
+        _for_practice(user)
+        .options(joinedload(SharedPlan.lead_practitioner))
+        .order_by(GpNotification.sent_at.desc(), GpNotification.id.desc())
+    ).all()
+    plan_ids = {plan.id for _, plan, _ in found}
+    involved: dict[int, list[AgencyInvolvement]] = {plan_id: [] for plan_id in plan_ids}
+    if plan_ids:
+        for involvement in db.session.scalars(
+            select(AgencyInvolvement)
+            .options(
+                joinedload(AgencyInvolvement.agency), joinedload(AgencyInvolvement.practitioner)
+            )
+            .where(
+                AgencyInvolvement.plan_id.in_(plan_ids),
+                AgencyInvolvement.status.in_(("active", "requested")),
+            )
+            .order_by(AgencyInvolvement.id)
+        ):
+            involved[involvement.plan_id].append(involvement)
+    return [
+        PracticeRow(row, plan, child, plan.lead_practitioner, involved[plan.id])
+        for row, plan, child in found
+    ]
+
+
+def practice_notification(user: User, notification_id: int) -> GpNotification:
+    """One of the practice's notifications, or 404 (another practice's, or a guessed id)."""
+    if user.role != "gp" or user.agency_id is None:
+        abort(403)
+    row = db.session.scalar(
+        _for_practice(user)
+        .where(GpNotification.id == notification_id)
+        .with_only_columns(GpNotification)
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+def practice_list_viewed(user: User) -> None:
+    if user.role != "gp" or user.agency_id is None:
+        abort(403)
+    record("gp_notifications_viewed", detail={"gp_practice_id": user.agency_id})
+    db.session.commit()
+
+
+def acknowledge(user: User, notification: GpNotification) -> bool:
+    """The practice has noted it (once: a second click changes nothing)."""
+    if notification.acknowledged_at is not None:
+        return False
+    notification.acknowledged_at = utcnow()
+    record("gp_notification_acknowledged", target=notification, actor=user)
+    db.session.commit()
+    return True
+
+
+def reply(user: User, notification: GpNotification, text: str) -> None:
+    """The practice's answer to "which health services are involved?" (acknowledges too)."""
+    notification.health_services_reply = text
+    if notification.acknowledged_at is None:
+        notification.acknowledged_at = utcnow()
+    record(
+        "gp_health_services_replied",
+        target=notification,
+        actor=user,
+        detail={"plan_id": notification.plan_id, "characters": len(text)},
+    )
+    db.session.commit()

@@ -1,0 +1,120 @@
+"""Pages for agency involvements: add one to the plan, see one with its engagement history,
+and update it (its named practitioner, their agency's safeguarding lead, or a plan editor)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.extensions import db
+from tas.plans import rules
+from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.editing import submit_change, submit_new
+from tas.plans.involvements import services as involvements
+from tas.plans.involvements.forms import (
+    InvolvementChangeForm,
+    InvolvementForm,
+    InvolvementUpdateForm,
+)
+from tas.plans.models import AgencyInvolvement
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule(
+        "/plans/<int:plan_id>/involvements/new",
+        view_func=involvement_add,
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule("/involvements/<int:involvement_id>", view_func=involvement)
+    bp.add_url_rule(
+        "/involvements/<int:involvement_id>/change",
+        view_func=involvement_change,
+        methods=["GET", "POST"],
+    )
+
+
+def _team_page(child_id: int) -> str:
+    return url_for("children.child", child_id=child_id) + "#involved-services"
+
+
+def involvement_add(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    child = on.plan.child
+    if on.agreement is None:
+        # Say why first: without the family's agreement no agency can be involved.
+        record("involvement_add_refused", target=on.plan, detail={"reason": "no agreement"})
+        db.session.commit()
+        return render_template("plans/no_agreement.html", child=child, plan=on.plan)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "add an involvement to this plan")
+    agencies = involvements.agencies_for(on.agreement)
+    practitioners = involvements.practitioners_of([agency.id for agency in agencies])
+    form = InvolvementForm(
+        data={"status": "active"} if request.method == "GET" else None,
+        agencies=agencies,
+        practitioners=practitioners,
+    )
+    added = submit_new(
+        form,
+        lambda values: involvements.add_involvement(on.plan, current_user, on.agreement, values),
+    )
+    if added is not None:
+        flash("The involvement has been added", "success")
+        return redirect(_team_page(child_id))
+    if request.method == "GET":
+        record("involvement_add_opened", target=on.plan, detail={"child_id": child_id})
+        db.session.commit()
+    return render_template(
+        "plans/involvement_form.html", child=child, plan=on.plan, form=form, involvement=None
+    )
+
+
+def involvement(child_id: int, involvement_id: int):
+    row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
+    involvements.viewed(row)  # before loading what the page shows: a commit expires rows
+    return render_template(
+        "plans/involvement.html",
+        child=on.plan.child,
+        plan=on.plan,
+        involvement=row,
+        may_update=on.rights.may_update_involvement(row),
+        history=involvements.engagement_history(row),
+        rules=rules,
+    )
+
+
+def involvement_change(child_id: int, involvement_id: int):
+    row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
+    if not on.rights.may_update_involvement(row):
+        raise ReadOnly(on.plan, "update this involvement")
+    form_class = InvolvementChangeForm if on.rights.may_reassign(row) else InvolvementUpdateForm
+    practitioners = involvements.practitioners_of([row.agency_id])
+
+    def made(data=None, formdata=None):
+        return form_class(formdata=formdata, data=data, practitioners=practitioners)
+
+    form = form_class(
+        data=form_class.data_from(row) if request.method == "GET" else None,
+        practitioners=practitioners,
+    )
+    result = submit_change(
+        form,
+        row,
+        lambda version, values: involvements.change_involvement(row, current_user, version, values),
+        thing="involvement",
+        saved_form=lambda fresh: made(data=form_class.data_from(fresh)),
+    )
+    if result.saved:
+        flash("The involvement has been saved", "success")
+        return redirect(_team_page(child_id))
+    if request.method == "GET":
+        involvements.viewed(row)
+    return render_template(
+        "plans/involvement_form.html",
+        child=on.plan.child,
+        plan=on.plan,
+        form=form,
+        involvement=row,
+        comparison=result.comparison,
+    ), result.status

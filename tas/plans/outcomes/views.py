@@ -1,0 +1,63 @@
+"""Pages to add an outcome to a plan and to score it at a review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.extensions import db
+from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.editing import submit_new
+from tas.plans.forms import OutcomeForm, ScoreForm
+from tas.plans.models import Outcome
+from tas.plans.outcomes import services as outcomes
+from tas.plans.services import today
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule(
+        "/plans/<int:plan_id>/outcomes/new", view_func=outcome_add, methods=["GET", "POST"]
+    )
+    bp.add_url_rule(
+        "/outcomes/<int:outcome_id>/scores/new", view_func=score_add, methods=["GET", "POST"]
+    )
+
+
+def _plan_page(child_id: int, plan_id: int) -> str:
+    """Back to the team-around-the-child page, which shows the open plan's outcomes."""
+    return url_for("children.child", child_id=child_id) + "#outcomes"
+
+
+def outcome_add(child_id: int, plan_id: int):
+    on = plan_on(current_user, child_id, plan_id)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "add an outcome to this plan")
+    form = OutcomeForm(data={"scored_on": today()} if request.method == "GET" else None)
+    outcome = submit_new(form, lambda values: outcomes.add_outcome(on.plan, current_user, values))
+    if outcome is not None:
+        flash("The outcome has been added", "success")
+        return redirect(_plan_page(child_id, plan_id))
+    if request.method == "GET":
+        record("outcome_add_opened", target=on.plan, detail={"child_id": child_id})
+        db.session.commit()
+    return render_template("plans/outcome_form.html", child=on.plan.child, plan=on.plan, form=form)
+
+
+def score_add(child_id: int, outcome_id: int):
+    outcome, on = record_on(current_user, child_id, Outcome, outcome_id)
+    if not on.rights.editor:
+        raise ReadOnly(on.plan, "score this outcome")
+    form = ScoreForm(data={"scored_on": today()} if request.method == "GET" else None)
+    added = submit_new(
+        form, lambda values: outcomes.add_score(on.plan, outcome, current_user, values)
+    )
+    if added is not None:
+        flash("The score has been added", "success")
+        return redirect(_plan_page(child_id, on.plan.id))
+    if request.method == "GET":
+        record("outcome_viewed", target=outcome, detail={"plan_id": on.plan.id})
+        db.session.commit()
+    return render_template(
+        "plans/score_form.html", child=on.plan.child, plan=on.plan, outcome=outcome, form=form
+    )

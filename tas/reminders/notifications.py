@@ -1,0 +1,137 @@
+"""A person's notifications: the reminders sent to them, shown in the app, and how many they
+have not read yet. Only ever the signed-in person's own rows; digests are emails about the
+same reminders, so they are not listed again."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, g
+from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from tas.audit.services import record
+from tas.auth.rules import safe_next
+from tas.core.clock import utcnow
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.reviews import rules
+from tas.reviews.models import Reminder
+
+SHOWN_STATUSES = ("sent", "in_digest")
+DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)
+
+
+def mine(user: User) -> ColumnElement[bool]:
+    """The condition on Reminder for the user's own notifications: reminders sent to them (by
+    email or in a digest), not the digest emails themselves."""
+    return and_(
+        Reminder.recipient_id == user.id,
+        Reminder.status.in_(SHOWN_STATUSES),
+        Reminder.kind.not_in(DIGEST_KINDS),
+    )
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's notifications are unread: one query, once per request."""
+    cached = g.get("unread_notifications")
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    try:
+        count = db.session.scalar(
+            select(func.count(Reminder.id)).where(mine(user), Reminder.read_at.is_(None))
+        )
+    except SQLAlchemyError:  # an error page is still shown when the database is failing
+        db.session.rollback()
+        return 0
+    g.unread_notifications = (user.id, count or 0)
+    return count or 0
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification as the page shows it (plain values: nothing loads later)."""
+
+    id: int
+    subject: str
+    link: str | None  # a path in this service, or None when the stored link is not one
+    at: datetime
+    unread: bool
+
+
+@dataclass(frozen=True)
+class NotificationsPage:
+    rows: list[Notification]
+    number: int
+    pages: int
+    total: int
+    unread: int
+
+
+def page_of(user: User, page: int) -> NotificationsPage:
+    """The user's notifications, newest first, a page at a time: two queries whatever the
+    number (the total and unread count together, then the page's rows)."""
+    size = current_app.config["PAGE_SIZE"]
+    total, unread = db.session.execute(
+        select(
+            func.count(Reminder.id),
+            func.count(Reminder.id).filter(Reminder.read_at.is_(None)),
+        ).where(mine(user))
+    ).one()
+    g.unread_notifications = (user.id, unread or 0)  # the header shows the same figure
+    pages = max(1, math.ceil((total or 0) / size))
+    number = min(max(page, 1), pages)
+    when = func.coalesce(Reminder.sent_at, Reminder.created_at)
+    rows = db.session.execute(
+        select(Reminder.id, Reminder.subject, Reminder.link, when.label("at"), Reminder.read_at)
+        .where(mine(user))
+        .order_by(when.desc(), Reminder.id.desc())
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    return NotificationsPage(
+        rows=[
+            Notification(
+                id=row.id,
+                subject=row.subject,
+                link=safe_next(row.link),
+                at=row.at,
+                unread=row.read_at is None,
+            )
+            for row in rows
+        ],
+        number=number,
+        pages=pages,
+        total=total or 0,
+        unread=unread or 0,
+    )
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of the user as read; how many were."""
+    result = db.session.execute(
+        update(Reminder)
+        .where(mine(user), Reminder.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        record("notifications_read", detail={"count": result.rowcount})
+    db.session.commit()
+    return result.rowcount
+
+
+def mark_read(user: User, reminder_id: int) -> bool | None:
+    """Mark one of the user's notifications as read: None when it is not theirs (or not a
+    notification), False when it was read already."""
+    found = db.session.scalar(select(Reminder).where(Reminder.id == reminder_id, mine(user)))
+    if found is None:
+        return None
+    if found.read_at is not None:
+        return False
+    found.read_at = utcnow()
+    record("notifications_read", target=found, detail={"count": 1})
+    db.session.commit()
+    return True

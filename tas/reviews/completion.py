@@ -1,0 +1,219 @@
+"""Completing a review: its outcome, notes, who and when. A plan review also scores the plan's
+outcomes and opens the next plan review; a handover meeting held (never before the date of the
+handover meeting booked for the child) opens the first plan review;
+a handover rearranged opens a new handover review on the new date. One commit, audited.
+
+An IFD decision is not completed here: recording the IFD's decision on the child's level of
+need page completes it (tas.levels.services), because the level changes with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from tas.audit.services import record
+from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.extensions import db
+from tas.levels.handover.services import held_too_early
+from tas.organisations.models import User
+from tas.plans.models import Outcome, OutcomeScore, SharedPlan
+from tas.plans.rules import review_day_problem
+from tas.plans.services import check_version, commit, refuse_if, today
+from tas.plans.shared_plans import keep_plan_review, open_plan_of
+from tas.reviews import rules
+from tas.reviews import services as reviews
+from tas.reviews.models import Review
+
+HELD = "held"
+REARRANGED = "rearranged"
+REVIEWED = "reviewed"
+# What can come of each kind of review (stored codes, and the words shown).
+OUTCOMES: dict[str, tuple[rules.Choice, ...]] = {
+    "handover_meeting": (
+        rules.Choice(HELD, "Held"),
+        rules.Choice(REARRANGED, "Not held: rearranged"),
+        rules.Choice("declined", "Not held: the family declined early help"),
+    ),
+    "assessment_outcome": (
+        rules.Choice("stepped_down", "Stepped down to early help"),
+        rules.Choice("continues", "Continues with Children's Social Care"),
+        rules.Choice("closed", "Closed"),
+    ),
+    "plan_review": (rules.Choice(REVIEWED, "Reviewed"),),
+}
+COMPLETED_HERE = frozenset(OUTCOMES)
+# A review in running text: "Complete the handover (TAF) meeting review".
+IN_WORDS = {
+    "handover_meeting": "handover (TAF) meeting review",
+    "ifd_decision": "IFD decision review",
+    "assessment_outcome": "assessment outcome review",
+    "plan_review": "plan review",
+}
+
+
+def outcome_label(kind: str, code: str | None) -> str:
+    """The words for a stored outcome ("" when there is none)."""
+    if not code:
+        return ""
+    return rules.label(OUTCOMES.get(kind, ()), code)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What completing a review needs to know about the child's plan."""
+
+    plan: SharedPlan | None
+    outcomes: list[Outcome]
+
+    @property
+    def plan_open(self) -> bool:
+        return self.plan is not None and self.plan.status == "open"
+
+
+def plan_context(review: Review) -> PlanContext:
+    """The plan a review belongs to (for a handover: the child's plan that is not closed), and
+    for a plan review the outcomes to score, in at most two queries."""
+    if review.plan_id is not None:
+        plan = db.session.get(SharedPlan, review.plan_id)
+    else:
+        plan = open_plan_of(review.child_id)
+    outcomes: list[Outcome] = []
+    if review.kind == "plan_review" and plan is not None:
+        outcomes = list(
+            db.session.scalars(
+                select(Outcome).where(Outcome.plan_id == plan.id).order_by(Outcome.id)
+            )
+        )
+    return PlanContext(plan, outcomes)
+
+
+def next_due(review: Review, completed_on: date) -> date:
+    """The default next date: the plan review rule in force, from the day of this review."""
+    return reviews.due_after("plan_review", completed_on)
+
+
+def problems_with(review: Review, context: PlanContext, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a completion."""
+    problems: dict[str, str] = {}
+    completed_on: date | None = values["completed_on"]
+    if review.status != "open":
+        problems["outcome"] = "This review is no longer open, so it cannot be completed"
+    if completed_on is None:
+        problems["completed_on"] = "Enter the date the review was completed"
+    elif completed_on > today():
+        problems["completed_on"] = "The date the review was completed must be today or in the past"
+    elif (
+        review.kind == "plan_review"
+        and context.plan is not None
+        and completed_on < context.plan.started_on
+    ):
+        problems["completed_on"] = (
+            "The date the review was completed must be on or after the day the plan started"
+        )
+    too_early = held_too_early(review, values["outcome"], completed_on)
+    if too_early and "completed_on" not in problems:
+        problems["completed_on"] = too_early
+    next_on: date | None = values.get("next_on")
+    if review.kind == "handover_meeting" and values["outcome"] == REARRANGED:
+        # The rearranged date only records when the meeting now is, so a weekend or bank
+        # holiday is not refused here: a handover meeting may be held at the family's home on
+        # any day, and booking one on a closed day is a warning to confirm (tas.meetings), not
+        # an error. The review it opens is due that day.
+        if next_on is None:
+            problems["next_on"] = "Enter the date the handover meeting has been rearranged for"
+        elif completed_on is not None and next_on < completed_on:
+            problems["next_on"] = (
+                "The rearranged meeting must be on or after the date the review was completed"
+            )
+    next_review = review.kind == "plan_review" and context.plan_open
+    if next_review and next_on is not None:
+        if completed_on is not None and next_on <= completed_on:
+            problems["next_on"] = "The next review date must be after the date of this review"
+        elif not rules.is_working_day(next_on, ENGLAND_AND_WALES):
+            # A plan review falls on a working day, as on the plan form (tas.plans.rules).
+            problems["next_on"] = review_day_problem(next_on, ENGLAND_AND_WALES)
+    return problems
+
+
+def complete(
+    review: Review, version: int | None, values: dict, by: User, context: PlanContext
+) -> Review | None:
+    """Complete the review, unless someone changed it since the form was opened (StaleEdit) or
+    what was sent needs putting right (Refused). Returns the review it opens next, if any."""
+    check_version(review, version)
+    refuse_if(problems_with(review, context, values))
+    completed_on: date = values["completed_on"]
+
+    def write() -> Review | None:
+        review.status = "completed"
+        review.outcome = values["outcome"]
+        review.notes = values["notes"] or None
+        review.completed_on = completed_on
+        review.completed_by_id = by.id
+        db.session.flush()
+        scored = _score(review, context, values.get("scores") or {}, completed_on, by)
+        opened = _what_follows(review, context, values.get("next_on"), completed_on, by)
+        record(
+            "review_completed",
+            target=review,
+            detail={
+                "child_id": review.child_id,
+                "kind": review.kind,
+                "outcome": review.outcome,
+                "plan_id": context.plan.id if context.plan is not None else None,
+                "scored_outcome_ids": scored,
+                "next_review_id": opened.id if opened is not None else None,
+            },
+        )
+        return opened
+
+    return commit(write)
+
+
+def _score(
+    review: Review, context: PlanContext, scores: dict[int, int], on: date, by: User
+) -> list[int]:
+    """A plan review's scores, one per outcome of the plan; earlier scores stay as history."""
+    if review.kind != "plan_review":
+        return []
+    scored = []
+    for outcome in context.outcomes:
+        if scores.get(outcome.id) is None:
+            continue
+        db.session.add(
+            OutcomeScore(
+                outcome_id=outcome.id, score=scores[outcome.id], scored_on=on, recorded_by_id=by.id
+            )
+        )
+        scored.append(outcome.id)
+    return scored
+
+
+def _what_follows(
+    review: Review, context: PlanContext, next_on: date | None, completed_on: date, by: User
+) -> Review | None:
+    """The review a completion opens: the next plan review (never while Social Care holds the
+    plan or it is closed), or a handover meeting on its rearranged date."""
+    plan = context.plan
+    if review.kind == "handover_meeting" and review.outcome == REARRANGED:
+        return reviews.open_review(
+            "step_down",
+            child_id=review.child_id,
+            from_day=completed_on,
+            owner_id=review.owner_id,
+            by=by,
+            plan_id=review.plan_id,
+            step_change_id=review.step_change_id,
+            due_on=next_on,
+        )
+    first_plan_review = review.kind == "handover_meeting" and review.outcome == HELD
+    if not (review.kind == "plan_review" or first_plan_review) or not context.plan_open:
+        return None
+    # A handover held counts its first plan review by the rule: the date asked on its form is
+    # only that of a rearranged meeting.
+    typed = next_on if review.kind == "plan_review" else None
+    plan.next_review_on = typed or next_due(review, completed_on)
+    return keep_plan_review(plan, plan.next_review_on, by)

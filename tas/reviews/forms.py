@@ -1,0 +1,198 @@
+"""Forms for reviews: the review rules a coordinator changes, completing a review (with a plan
+review's outcome scores), and the filters of the review lists."""
+
+from __future__ import annotations
+
+import re
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired
+
+from tas.core.forms import TasForm
+from tas.core.submissions import SentOnce
+from tas.organisations.forms import RecordForm, options
+from tas.plans.fields import DayField, text_area
+from tas.plans.forms import parsed_score, score_field
+from tas.reviews import rules
+from tas.reviews.completion import OUTCOMES
+
+# ---------------------------------------------------------------- the review rules
+
+
+def _amount_field(event_label: str) -> StringField:
+    return StringField(
+        f"{event_label}: how long",
+        widget=GovTextInput(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+
+
+def _unit_field(event_label: str) -> RadioField:
+    return RadioField(
+        f"{event_label}: counted in",
+        widget=GovRadioInput(),
+        choices=options(rules.UNITS),
+        validate_choice=False,  # checked with the amount by rules.rule_problems
+    )
+
+
+class CarriesRuleVersions(RecordForm):
+    """A form about the review rules: `version` carries the versions of all four rules as the
+    page was opened ("2.0.0.1"; 0 for a rule at its default)."""
+
+    def loaded_versions(self) -> str:
+        return (self.version.data or "").strip()[:100]
+
+
+class RulesForm(CarriesRuleVersions):
+    """The four review rules: for each, how long after its event the review is due."""
+
+    submit = SubmitField("Save the review rules", widget=GovSubmitInput())
+
+    EVENTS = tuple(rule.event for rule in rules.DEFAULT_RULES)
+
+    @staticmethod
+    def data_from(in_force: dict[str, rules.ReviewRule], versions: str) -> dict:
+        data: dict = {"version": versions}
+        for event, rule in in_force.items():
+            data[f"{event}_amount"] = str(rule.amount)
+            data[f"{event}_unit"] = rule.unit
+        return data
+
+    def values(self) -> dict[str, tuple[int | None, str | None]]:
+        """Event -> (amount, unit) as typed; an amount that is not a whole number is None."""
+        typed = {}
+        for event in self.EVENTS:
+            raw = self[f"{event}_amount"].data or ""
+            amount = int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) else None
+            typed[event] = (amount, self[f"{event}_unit"].data or None)
+        return typed
+
+
+for _rule in rules.DEFAULT_RULES:
+    _label = rules.label(rules.EVENTS, _rule.event)
+    setattr(RulesForm, f"{_rule.event}_amount", _amount_field(_label))
+    setattr(RulesForm, f"{_rule.event}_unit", _unit_field(_label))
+
+
+class ResetRuleForm(CarriesRuleVersions):
+    """Put one rule back to its default (carries the versions of the rules, like RulesForm)."""
+
+    rule = StringField()
+    submit = SubmitField("Reset to the default", widget=GovSubmitInput())
+
+
+# ---------------------------------------------------------------- completing a review
+
+
+class CompletionForm(SentOnce, RecordForm):
+    """The outcome, notes and date of a review; subclassed per review with its outcomes and,
+    for a plan review, a score for each outcome of the plan (see completion_form)."""
+
+    outcome = RadioField(
+        "Outcome",
+        widget=GovRadioInput(),
+        choices=[],
+        validators=[DataRequired("Select the outcome of the review")],
+        invalid_choice_message="Select the outcome of the review",
+    )
+    completed_on = DayField(
+        "Date it was completed",
+        missing="Enter the date the review was completed",
+        description="For example, 27 11 2026",
+    )
+    notes = text_area(
+        "Notes (optional)",
+        longest=2000,
+        description="What was decided. Do not repeat what is already on the plan.",
+    )
+    next_on = DayField("Next review date")
+    submit = SubmitField("Complete the review", widget=GovSubmitInput())
+
+    score_names: tuple[tuple[int, str], ...] = ()  # (outcome id, field name)
+
+    def values(self) -> dict:
+        return {
+            "outcome": self.outcome.data,
+            "completed_on": self.completed_on.data,
+            "notes": self.notes.data,
+            "next_on": self.next_on.data if "next_on" in self else None,
+            "scores": {
+                outcome_id: parsed_score(self[name].data) for outcome_id, name in self.score_names
+            },
+        }
+
+    @property
+    def score_fields(self) -> list:
+        return [self[name] for _, name in self.score_names]
+
+
+def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) -> CompletionForm:
+    """The completion form for a review of this kind: its outcomes as choices, a score field
+    per outcome of the plan (plan reviews), and the next date question when there is one."""
+    fields: dict = {}
+    names = []
+    for outcome in outcomes:
+        name = f"score_{outcome.id}"
+        fields[name] = score_field(
+            f"Score now for: {_short(outcome.statement)}",
+            "Enter a score from 0 to 10 for each outcome",
+        )
+        fields[f"validate_{name}"] = lambda self, field: parsed_score(field.data)
+        names.append((outcome.id, name))
+    fields["score_names"] = tuple(names)
+    form_class = type("CompletionFormFor", (CompletionForm,), fields)
+    form = form_class(**kwargs)
+    form.outcome.choices = options(OUTCOMES[kind])
+    if next_label is None:
+        del form.next_on
+    else:
+        form.next_on.label.text = next_label
+    return form
+
+
+def _short(statement: str, longest: int = 120) -> str:
+    text = " ".join(statement.split())
+    return text if len(text) <= longest else text[: longest - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- the lists' filters
+
+
+def _select(label: str, invalid: str) -> SelectField:
+    return SelectField(
+        label, widget=GovSelect(), default="", choices=[], invalid_choice_message=invalid
+    )
+
+
+class ReviewFilterForm(TasForm):
+    """The list's view and scope, sent as a GET query string: each value must be one offered."""
+
+    class Meta:
+        csrf = False
+
+    show = _select("Show", "Select which reviews to show from the list")
+    school = _select("School", "Select a school from the list")
+    cluster = _select("Cluster", "Select a cluster from the list")
+
+    def __init__(self, views, schools, clusters, formdata, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.show.choices = [SelectChoice(code, label) for code, label in views]
+        self.school.choices = [
+            SelectChoice("", "All your schools"),
+            *(SelectChoice(code, label) for code, label in schools),
+        ]
+        self.cluster.choices = [
+            SelectChoice("", "All your clusters"),
+            *(SelectChoice(code, label) for code, label in clusters),
+        ]
+        if not schools:
+            del self.school
+        if not clusters:
+            del self.cluster

@@ -1,0 +1,233 @@
+"""Review lists (mine, due soon, overdue, completed; per school, cluster and district), one
+review's page, completing a review, and the review rules a coordinator may change.
+
+Every route goes through the one access check of this domain (tas.reviews.access); URLs carry
+ids only, never a child's name.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import record
+from tas.core import submissions
+from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.extensions import db
+from tas.organisations.editing import compare
+from tas.plans.editing import Outcome
+from tas.plans.services import Refused, StaleEdit, today
+from tas.reviews import access, rules
+from tas.reviews import completion as review_completion
+from tas.reviews import lists as review_lists
+from tas.reviews import page as review_page
+from tas.reviews.completion import (
+    COMPLETED_HERE,
+    IN_WORDS,
+    PlanContext,
+    next_due,
+    plan_context,
+)
+from tas.reviews.forms import CompletionForm, ReviewFilterForm, completion_form
+from tas.reviews.lists import MINE, SOON, VIEWS, Filters
+from tas.reviews.models import Review
+from tas.reviews.services import rules_now
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+# The plan page lists the plan's open reviews (one query, whichever page shows the plan).
+bp.add_app_template_global(review_page.plan_reviews, "plan_reviews")
+bp.add_app_template_global(review_lists.kind_label, "review_kind_label")
+
+
+NOT_OPEN = {
+    "completed": "This review is completed",
+    "paused": "This review is paused while Children's Social Care holds the case",
+    "cancelled": "This review is no longer needed",
+}
+
+
+def _page_number() -> int:
+    """The page asked for; anything that is not a page number shows the first page."""
+    raw = request.args.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
+
+
+def level_page(child_id: int) -> str:
+    """Where an IFD decision is recorded: the child's level of need page."""
+    if "levels.level" in current_app.view_functions:
+        return url_for("levels.level", child_id=child_id)
+    return url_for("children.child", child_id=child_id)
+
+
+@bp.route("")
+def reviews():
+    """The reviews this person may see: their own, due soon, overdue or recently completed,
+    narrowed to a school or cluster they cover."""
+    user = current_user
+    if not access.may_list(user):
+        abort(403)
+    scope = review_lists.scope_options(user)
+    default = SOON
+    if not request.args.get("show"):
+        default = MINE if review_lists.owns_open_reviews(user) else SOON
+    form = ReviewFilterForm(
+        VIEWS, scope.schools, scope.clusters, formdata=request.args, data={"show": default}
+    )
+    listing = filters = None
+    status = 200
+    if form.validate():
+
+        def number(name: str) -> int | None:
+            field = getattr(form, name, None)
+            return int(field.data) if field is not None and field.data else None
+
+        filters = Filters(form.show.data, number("school"), number("cluster"))
+        listing = review_lists.listing(user, filters, _page_number())
+    else:
+        status = 400
+    return render_template(
+        "reviews/reviews/reviews.html",
+        title="Reviews",
+        form=form,
+        listing=listing,
+        filters=filters,
+        views=dict(VIEWS),
+        names=access.names_children(user),
+        filtered=any(request.args.get(name) for name in ("school", "cluster")),
+    ), status
+
+
+@bp.route("/<int:review_id>")
+def review(review_id: int):
+    """One review: what it is, its reference, when it is due, who owns it, how it ended."""
+    found = access.require_review(current_user, review_id)
+    review_page.viewed(found)  # before loading the page: a commit expires rows
+    page = review_page.review_page(found, current_user)
+    return render_template(
+        "reviews/reviews/review.html",
+        title=page.kind_label,
+        page=page,
+        decision_url=level_page(page.review.child_id),
+    )
+
+
+@bp.route("/<int:review_id>/complete", methods=["GET", "POST"])
+def complete(review_id: int):
+    """Complete a review: its owner, or anyone who may change the child's record."""
+    user = current_user
+    found = access.require_review(user, review_id)
+    if not access.responsible_for(user, found):
+        abort(403)
+    if found.kind not in COMPLETED_HERE:
+        flash("The IFD's decision is recorded on the child's level of need page", "info")
+        return redirect(level_page(found.child_id))
+    here = url_for(".review", review_id=review_id)
+    if request.method == "GET" and found.status != "open":
+        flash(NOT_OPEN.get(found.status, "This review is not open"))
+        return redirect(here)
+    context = plan_context(found)
+    form = _completion_form(
+        found, context, data=_defaults(found, context) if request.method == "GET" else None
+    )
+    once(form)
+    try:
+        result = _submit(form, found, context)
+    except AlreadySubmitted:
+        return already_saved(here)
+    if result.saved:
+        flash(_done(found, context), "success")
+        return redirect(here)
+    if request.method == "GET":
+        record("review_complete_opened", target=found, detail={"child_id": found.child_id})
+        db.session.commit()
+    return render_template(
+        "reviews/reviews/complete.html",
+        title=f"Complete the {IN_WORDS[found.kind]}",
+        review=found,
+        reference=rules.review_reference(found.id, found.plan_id, found.referral_id),
+        child_name=found.child.full_name if access.reads_child(user, found.child_id) else None,
+        context=context,
+        form=form,
+        comparison=result.comparison,
+        every=_plan_review_every(),
+    ), result.status
+
+
+def _plan_review_every() -> str:
+    rule = rules_now()["plan_review"]
+    return review_lists.how_long(rule.amount, rule.unit)
+
+
+def _next_label(review: Review, context: PlanContext) -> str | None:
+    if review.kind == "plan_review" and context.plan_open:
+        return "Next review date"
+    if review.kind == "handover_meeting":
+        return "Date of the rearranged meeting"
+    return None
+
+
+def _completion_form(review: Review, context: PlanContext, **kwargs) -> CompletionForm:
+    return completion_form(
+        review.kind,
+        context.outcomes if review.kind == "plan_review" else [],
+        next_label=_next_label(review, context),
+        **kwargs,
+    )
+
+
+def _defaults(review: Review, context: PlanContext) -> dict:
+    day = today()
+    data = {"completed_on": day, "version": review.version}
+    if review.kind == "plan_review":
+        data["outcome"] = review_completion.REVIEWED
+        if context.plan_open:
+            data["next_on"] = next_due(review, day)
+    return data
+
+
+def _saved(review: Review) -> dict:
+    return {
+        "outcome": review.outcome,
+        "completed_on": review.completed_on,
+        "notes": review.notes or "",
+        "version": review.version,
+    }
+
+
+def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Outcome:
+    """Validate and complete, as tas.plans.editing.submit_change does, and a form sent again
+    says it was saved already rather than that the review changed."""
+    if not form.validate_on_submit():
+        return Outcome()
+    submissions.refuse_if_used()
+    try:
+        review_completion.complete(
+            review, form.loaded_version(), form.values(), current_user, context
+        )
+    except Refused as refused:
+        form.show(refused.problems)
+        return Outcome()
+    except StaleEdit:
+        fresh = db.session.get(Review, review.id, populate_existing=True)
+        saved = _completion_form(fresh, context, data=_saved(fresh), formdata=None)
+        comparison = compare(form, saved)
+        form.version.data = str(fresh.version)
+        form.version.errors = ["Someone else changed this review while you were completing it"]
+        return Outcome(comparison=comparison, status=409)
+    return Outcome(saved=True)
+
+
+def _done(review: Review, context: PlanContext) -> str:
+    """The banner after completing: what was completed, and what is due next."""
+    words = f"The {IN_WORDS[review.kind]} has been completed"
+    follows = review.kind == "plan_review" or review.outcome == review_completion.HELD
+    if follows and context.plan_open and context.plan.next_review_on is not None:
+        due = rules.long_date(context.plan.next_review_on)
+        return f"{words}. The next plan review is due on {due}"
+    return words
+
+
+# The review rules have their own module, on the same blueprint.
+from tas.reviews.review_rules import views as rule_views
+
+rule_views.register(bp)
