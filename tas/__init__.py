@@ -60,39 +60,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from tas.audit.views import bp as audit_bp
-    from tas.auth.views import bp as auth_bp
-    from tas.children.sharing.views import bp as sharing_bp
-    from tas.children.views import bp as children_bp
-    from tas.ical.views import bp as calendar_bp
-    from tas.levels.views import bp as levels_bp
-    from tas.meetings.requests.views import bp as requests_bp
-    from tas.meetings.views import bp as meetings_bp
-    from tas.organisations.views import bp as organisations_bp
-    from tas.outbox.views import bp as emails_bp
-    from tas.pages.views import bp as pages_bp
-    from tas.plans.gp.views import bp as gp_bp
-    from tas.plans.views import bp as plans_bp
-    from tas.reminders.views import bp as notifications_bp
-    from tas.reviews.views import bp as reviews_bp
-    from tas.work.views import bp as work_bp
+    from tas.blueprints import BLUEPRINTS
 
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(organisations_bp)
-    app.register_blueprint(children_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(gp_bp)
-    app.register_blueprint(sharing_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(requests_bp)
-    app.register_blueprint(calendar_bp)
-    app.register_blueprint(levels_bp)
-    app.register_blueprint(reviews_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(work_bp)
-    app.register_blueprint(emails_bp)
-    app.register_blueprint(audit_bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
 
 def register_web(app: Flask) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
-from tas.audit import refusals
-
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+from tas.audit import bp, refusals
 
 
 @bp.before_request

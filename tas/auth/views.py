@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     jsonify,
@@ -16,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import exists, select
 
-from tas.auth import attempts, devices, rules, services
+from tas.auth import attempts, bp, devices, rules, services
 from tas.auth.forms import (
     ActionForm,
     ChangePasswordForm,
@@ -34,9 +33,6 @@ from tas.ical.feeds import feed_of
 from tas.organisations.editing import compare
 from tas.organisations.safeguarding import ANYONE
 from tas.organisations.services import StaleEdit, change
-
-bp = Blueprint("auth", __name__)
-
 
 THROTTLED = {
     "account": "You have tried to sign in too many times. Wait {wait} and try again, "

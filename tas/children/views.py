@@ -3,10 +3,10 @@ record, and the team-around-the-child page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import access, coordinators, rules, services
+from tas.children import access, bp, coordinators, rules, services
 from tas.children.access import Access
 from tas.children.editing import change_page
 from tas.children.family import services as family_services
@@ -16,7 +16,6 @@ from tas.children.schools import services as school_services
 from tas.levels.decisions.services import for_child_page
 from tas.plans.team import team as team_around_the_child
 
-bp = Blueprint("children", __name__, url_prefix="/children")
 bp.add_app_template_filter(rules.format_nhs_number, "nhs_number")
 
 
@@ -152,12 +151,3 @@ def reason(child_id: int):
 
 # The family, school and agreement pages, and the coordinators' requests to check a record,
 # live beside these, on the same blueprint.
-from tas.children.agreements import views as agreements
-from tas.children.family import views as family
-from tas.children.record_checks import views as record_check_views
-from tas.children.schools import views as schools
-
-family.register(bp)
-schools.register(bp)
-agreements.register(bp)
-record_check_views.register(bp)

@@ -10,9 +10,9 @@
 - Requests from the Oakfield DSL: two awaiting triage, one accepted onto an agenda, one closed
   with advice; and one anonymous consultation.
 
-Only children with a current agreement go on an agenda (tas.meetings.agenda.services checks it). Rows are
-written the way the meeting services write them ("booked" changes, calendar sequence 0), and the
-requests, triage and agenda go through those services. Deterministic for a given day; loaded
+Only children with a current agreement go on an agenda (tas.meetings.agenda.services checks it).
+Rows are written the way the meeting services write them ("booked" changes, calendar sequence 0),
+and the requests, triage and agenda go through those services. Deterministic for a given day; loaded
 once: if Oakfield already has a meeting, no meeting or request is added.
 """
 

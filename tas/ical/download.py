@@ -5,22 +5,18 @@ meeting reference, never by anyone's name. A published calendar lists no ATTENDE
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Response
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.ical import bp
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
 from tas.meetings.access import MeetingAccess, require
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/meetings/<int:meeting_id>/calendar.ics", view_func=meeting_ics, endpoint="meeting_ics"
-    )
-
-
+@bp.route("/meetings/<int:meeting_id>/calendar.ics")
 def meeting_ics(meeting_id: int):
     """The meeting as a calendar file; 404 for someone who may not know it exists."""
     meeting, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)

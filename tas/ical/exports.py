@@ -9,7 +9,7 @@ import csv
 import io
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from tas.audit.services import record
 from tas.core.clock import LONDON, local
 from tas.core.forms import TasForm
 from tas.extensions import db
+from tas.ical import bp
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
 from tas.meetings import access, rules
@@ -46,10 +47,6 @@ CSV_COLUMNS = (
     "Attended",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/meetings/export", view_func=export, endpoint="export")
 
 
 class ExportForm(TasForm):
@@ -178,6 +175,7 @@ def _filename(form: ExportForm, extension: str) -> str:
     return f"tas-meetings-{first.isoformat()}-to-{last.isoformat()}.{extension}"
 
 
+@bp.route("/meetings/export")
 def export():
     if current_user.role != "coordinator":
         abort(403)

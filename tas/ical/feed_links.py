@@ -4,13 +4,15 @@ the feed (tas.ical.feeds), so they live apart from the feed to keep imports one 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from tas.auth.views import account_page
+from tas.ical import bp
 from tas.ical.feeds import feed_url, feeds_on, make_link, revoke_link
 
 
+@bp.route("/account/calendar-feed", methods=["POST"])
 def feed_make():
     """Create or replace the link, and show it once on the account page."""
     if not feeds_on():
@@ -20,22 +22,10 @@ def feed_make():
     return account_page(new_feed_url=feed_url(secret))
 
 
+@bp.route("/account/calendar-feed/revoke", methods=["POST"])
 def feed_revoke():
     if not feeds_on():
         abort(404)
     if revoke_link(current_user._get_current_object()):
         flash("Your calendar feed link has been turned off. It no longer works.", "success")
     return redirect(url_for("auth.account", _anchor="calendar-feed"))
-
-
-def register(bp: Blueprint) -> None:
-    """Add the account page's feed buttons to the calendar blueprint."""
-    bp.add_url_rule(
-        "/account/calendar-feed", endpoint="feed_make", view_func=feed_make, methods=["POST"]
-    )
-    bp.add_url_rule(
-        "/account/calendar-feed/revoke",
-        endpoint="feed_revoke",
-        view_func=feed_revoke,
-        methods=["POST"],
-    )

@@ -29,14 +29,14 @@ import re
 import secrets
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, current_app, request
+from flask import Response, current_app, request
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
-from tas.ical import build
+from tas.ical import bp, build
 from tas.ical.facts import facts, uid_domain
 from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.meetings.access import MeetingAccess, visible
@@ -291,6 +291,7 @@ def slow_down() -> Response:
     return response
 
 
+@bp.route("/calendar/feed/<token>.ics")
 def feed(token: str):
     if not feeds_on():
         return not_found()
@@ -308,9 +309,3 @@ def feed(token: str):
     # ETag makes asking cheap, and no stale copy is ever shown.
     response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
-
-
-def register(bp: Blueprint) -> None:
-    """Add the feed itself to the calendar blueprint (making and turning off its link are
-    buttons of the account page: tas.ical.feed_links)."""
-    bp.add_url_rule("/calendar/feed/<token>.ics", endpoint="feed", view_func=feed)

@@ -10,8 +10,8 @@ The SEQUENCE rises with every change that sends an update, so calendar programs 
 only a higher SEQUENCE (RFC 5546 2.1.4) take every one:
 - booked: METHOD:REQUEST to everyone invited, SEQUENCE 0.
 - changed: an updated METHOD:REQUEST to everyone invited, SEQUENCE raised by
-  tas.meetings.booking.services.move, whether the date, time or place moved or the chair or the notes
-  for attendees changed.
+  tas.meetings.booking.services.move, whether the date, time or place moved or the chair or the
+  notes for attendees changed.
 - cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (booking.cancel), STATUS:CANCELLED.
 - invited: the current METHOD:REQUEST to the newly invited recipient only, SEQUENCE raised here.
 - uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE, SEQUENCE

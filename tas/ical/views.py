@@ -3,12 +3,3 @@ account page's buttons for their links) and the coordinators' exports register t
 from their own modules."""
 
 from __future__ import annotations
-
-from flask import Blueprint
-
-from tas.ical import download, exports, feed_links, feeds
-
-bp = Blueprint("calendar", __name__)
-
-for _module in (download, exports, feeds, feed_links):
-    _module.register(bp)

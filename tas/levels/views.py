@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
@@ -18,6 +18,7 @@ from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 from tas.extensions import db
+from tas.levels import bp
 from tas.levels import rules as level_rules
 from tas.levels import services as levels
 from tas.levels.deciding_meetings import meetings_to_choose
@@ -32,7 +33,6 @@ from tas.reviews import access, rules
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels
 
-bp = Blueprint("levels", __name__, url_prefix="/children/<int:child_id>")
 BOTH = ["GET", "POST"]
 RACED = (
     "Someone else changed this child's record while you were recording this, so nothing was "
@@ -198,10 +198,3 @@ def step_down(child_id: int):
 
 # Referrals to the IFD, the handover booking and the social worker have their own modules, on
 # the same blueprint.
-from tas.levels.handover import views as handover_views
-from tas.levels.referrals import views as referral_views
-from tas.levels.social_workers import views as social_worker_views
-
-referral_views.register(bp)
-handover_views.register(bp)
-social_worker_views.register(bp)

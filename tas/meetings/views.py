@@ -3,27 +3,20 @@ lists register their pages from their own modules."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-from tas.meetings import handover, rules
+from tas.meetings import bp, handover, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.agenda import services as agenda
 from tas.meetings.booking import services as booking
-from tas.meetings.booking import views as booking_views
 from tas.meetings.day import services as day
-from tas.meetings.day import views as day_views
 from tas.meetings.invitations import services as invitations
-from tas.meetings.invitations import views as invitation_views
-from tas.meetings.lists import views as list_views
-from tas.meetings.rooms import views as room_views
-from tas.meetings.terms import views as term_views
-
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
+@bp.route("/<int:meeting_id>")
 def meeting(meeting_id: int):
     """One meeting: its arrangements, invitations and answers, agenda and what happened. The
     read is audited with the children the page showed (committed after rendering, so the rows
@@ -47,8 +40,3 @@ def meeting(meeting_id: int):
     record("meeting_viewed", target=row, detail={"level": level.name.lower(), "child_ids": shown})
     db.session.commit()
     return page
-
-
-bp.add_url_rule("/<int:meeting_id>", view_func=meeting)
-for _module in (list_views, booking_views, room_views, term_views, invitation_views, day_views):
-    _module.register(bp)

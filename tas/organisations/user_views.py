@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.extensions import db
-from tas.organisations import people
+from tas.organisations import bp, people
 from tas.organisations.editing import add_page, change_page, found
 from tas.organisations.forms import ActionForm
 from tas.organisations.models import User
@@ -20,22 +20,11 @@ from tas.organisations.user_forms import UserForm
 RACED = "Someone else changed this user at the same time. Check their details and try again."
 
 
-def register(bp: Blueprint) -> None:
-    """Add the users' pages to the admin blueprint."""
-    bp.add_url_rule("/users", view_func=users)
-    bp.add_url_rule("/users/new", view_func=user_add, methods=["GET", "POST"])
-    bp.add_url_rule("/users/<int:user_id>", view_func=user_change, methods=["GET", "POST"])
-    bp.add_url_rule("/users/<int:user_id>/deactivate", view_func=user_deactivate, methods=["POST"])
-    bp.add_url_rule("/users/<int:user_id>/reactivate", view_func=user_reactivate, methods=["POST"])
-    bp.add_url_rule(
-        "/users/<int:user_id>/password-link", view_func=user_password_link, methods=["POST"]
-    )
-
-
 def _me() -> User:
     return current_user._get_current_object()
 
 
+@bp.route("/users")
 def users():
     rows = db.session.scalars(
         select(User)
@@ -45,6 +34,7 @@ def users():
     return render_template("organisations/users.html", users=rows)
 
 
+@bp.route("/users/new", methods=["GET", "POST"])
 def user_add():
     return add_page(
         UserForm,
@@ -55,6 +45,7 @@ def user_add():
     )
 
 
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_change(user_id: int):
     return change_page(
         found(User, user_id),
@@ -78,6 +69,7 @@ def _back_to(user: User):
     return redirect(url_for(".user_change", user_id=user.id))
 
 
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 def user_deactivate(user_id: int):
     user = _action(user_id)
     try:
@@ -91,6 +83,7 @@ def user_deactivate(user_id: int):
     return _back_to(user)
 
 
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 def user_reactivate(user_id: int):
     user = _action(user_id)
     try:
@@ -102,6 +95,7 @@ def user_reactivate(user_id: int):
     return _back_to(user)
 
 
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
 def user_password_link(user_id: int):
     user = _action(user_id)
     try:

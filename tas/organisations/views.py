@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.extensions import db
-from tas.organisations import services, user_views
+from tas.organisations import bp, services
 from tas.organisations.access import require_admin
 from tas.organisations.editing import add_page, change_page, found
 from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
 from tas.organisations.models import Agency, Cluster, School
-
-bp = Blueprint("organisations", __name__, url_prefix="/admin")
 
 
 @bp.before_request
@@ -107,6 +105,3 @@ def cluster_change(cluster_id: int):
         template="organisations/cluster_form.html",
         done=url_for(".clusters"),
     )
-
-
-user_views.register(bp)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.auth.forms import ActionForm
+from tas.outbox import bp
 from tas.outbox import failed as undelivered
-
-bp = Blueprint("emails", __name__, url_prefix="/emails")
 
 
 @bp.before_request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,9 +12,8 @@ from tas.extensions import db
 from tas.meetings.attention import for_home
 from tas.organisations import safeguarding
 from tas.outbox import failed
+from tas.pages import bp
 from tas.reviews import attention as reviews
-
-bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")

@@ -7,7 +7,7 @@ ids only, never a child's name.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
@@ -15,7 +15,7 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.extensions import db
-from tas.plans import shared_plans
+from tas.plans import bp, shared_plans
 from tas.plans.access import ReadOnly, plan_on, read_only_page
 from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
@@ -23,7 +23,6 @@ from tas.plans.services import today
 from tas.plans.team import plan_view
 from tas.reviews import services as reviews
 
-bp = Blueprint("plans", __name__, url_prefix="/children/<int:child_id>")
 bp.register_error_handler(ReadOnly, read_only_page)
 
 
@@ -145,12 +144,3 @@ def closure_letter(child_id: int, plan_id: int):
 
 
 # Outcomes, involvements and actions hang off the same blueprint.
-from tas.plans.actions import views as action_views
-from tas.plans.gp import views as gp_views
-from tas.plans.involvements import views as involvement_views
-from tas.plans.outcomes import views as outcome_views
-
-outcome_views.register(bp)
-involvement_views.register(bp)
-action_views.register(bp)
-gp_views.register(bp)

@@ -1,1 +1,5 @@
 """Reminders."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")

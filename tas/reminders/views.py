@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.auth.forms import ActionForm
-from tas.reminders import notifications
-
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+from tas.reminders import bp, notifications
 
 
 def _page_number() -> int:

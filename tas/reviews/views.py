@@ -7,7 +7,7 @@ ids only, never a child's name.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
@@ -17,7 +17,7 @@ from tas.extensions import db
 from tas.organisations.editing import compare
 from tas.plans.editing import Outcome
 from tas.plans.services import Refused, StaleEdit, today
-from tas.reviews import access, rules
+from tas.reviews import access, bp, rules
 from tas.reviews import completion as review_completion
 from tas.reviews import lists as review_lists
 from tas.reviews import page as review_page
@@ -33,7 +33,6 @@ from tas.reviews.lists import MINE, SOON, VIEWS, Filters
 from tas.reviews.models import Review
 from tas.reviews.services import rules_now
 
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 # The plan page lists the plan's open reviews (one query, whichever page shows the plan).
 bp.add_app_template_global(review_page.plan_reviews, "plan_reviews")
 bp.add_app_template_global(review_lists.kind_label, "review_kind_label")
@@ -228,6 +227,3 @@ def _done(review: Review, context: PlanContext) -> str:
 
 
 # The review rules have their own module, on the same blueprint.
-from tas.reviews.review_rules import views as rule_views
-
-rule_views.register(bp)

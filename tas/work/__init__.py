@@ -1,1 +1,5 @@
 """Work."""
+
+from flask import Blueprint
+
+bp = Blueprint("work", __name__, url_prefix="/work")

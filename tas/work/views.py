@@ -3,7 +3,7 @@ an administrator or the leaver's safeguarding lead or DSL."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
 from sqlalchemy import select
@@ -14,10 +14,9 @@ from tas.extensions import db
 from tas.organisations.forms import RecordForm, record_id
 from tas.organisations.models import User
 from tas.reviews import access
+from tas.work import bp
 from tas.work import services as reassign
 from tas.work.services import Refused, StaleEdit, Work
-
-bp = Blueprint("work", __name__, url_prefix="/work")
 
 ACCOUNT_LABELS = {
     "keep": "Leave their account as it is",

@@ -1,5 +1,5 @@
-"""Forms that add something are sent once (tas.core.submissions): a double click, a resent POST or the
-back button sends the same one-time token again, saves nothing the second time and says so; a
+"""Forms that add something are sent once (tas.core.submissions): a double click, a resent POST or
+the back button sends the same one-time token again, saves nothing the second time and says so; a
 form shown again with errors keeps its token, and each newly opened form has a new one."""
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ may not use) and audits what it shows; a change is audited in the same commit as
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import access
+from tas.children import access, bp
 from tas.children.access import Access
 from tas.children.agreements import rules, services
 from tas.children.agreements.forms import (
@@ -23,20 +23,6 @@ from tas.children.models import Child
 from tas.children.sharing import services as lawful_basis_services
 from tas.extensions import db
 from tas.organisations.models import User
-
-
-def register(bp: Blueprint) -> None:
-    """Add the agreement and sharing-decision pages to the children blueprint."""
-    child = "/<int:child_id>"
-    bp.add_url_rule(f"{child}/agreement", view_func=agreement)
-    bp.add_url_rule(f"{child}/agreement/new", view_func=agreement_new, methods=["GET", "POST"])
-    bp.add_url_rule(
-        f"{child}/agreement/withdraw", view_func=agreement_withdraw, methods=["GET", "POST"]
-    )
-    bp.add_url_rule(f"{child}/sharing-decisions", view_func=sharing_decisions)
-    bp.add_url_rule(
-        f"{child}/sharing-decisions/new", view_func=sharing_decision_new, methods=["GET", "POST"]
-    )
 
 
 def _me() -> User:
@@ -60,6 +46,7 @@ def markers_of(row) -> str:
     return ", ".join(rules.marker_labels(row.restricted, row.not_for_parent, row.third_party))
 
 
+@bp.route("/<int:child_id>/agreement")
 def agreement(child_id: int):
     child, level = _child(child_id, Access.READ)
     may_record = services.may_record_agreement(current_user, child, level)
@@ -78,6 +65,7 @@ def agreement(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/agreement/new", methods=["GET", "POST"])
 def agreement_new(child_id: int):
     child, level = _child(child_id, Access.READ)
     if not services.may_record_agreement(current_user, child, level):
@@ -110,6 +98,7 @@ def agreement_new(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/agreement/withdraw", methods=["GET", "POST"])
 def agreement_withdraw(child_id: int):
     child, _ = _child(child_id, Access.EDIT)
     current = access.current_agreement(child_id)
@@ -142,6 +131,7 @@ def _after_withdrawal(child_id: int):
     return redirect(url_for("pages.home"))  # the person's own access ended with it
 
 
+@bp.route("/<int:child_id>/sharing-decisions")
 def sharing_decisions(child_id: int):
     child, level = _child(child_id, Access.READ)
     services.viewed("sharing_decisions_viewed", child)
@@ -156,6 +146,7 @@ def sharing_decisions(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/sharing-decisions/new", methods=["GET", "POST"])
 def sharing_decision_new(child_id: int):
     child, level = _child(child_id, Access.READ)
     if not services.may_record_agreement(current_user, child, level):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import access, services
+from tas.children import access, bp, services
 from tas.children.access import Access
 from tas.children.editing import change_page
 from tas.children.family import services as family_services
@@ -14,35 +14,11 @@ from tas.children.forms import SearchForm
 from tas.children.records import Refused
 
 
-def register(bp: Blueprint) -> None:
-    """Add the family pages to the children blueprint."""
-    bp.add_url_rule("/<int:child_id>/family", view_func=family)
-    bp.add_url_rule("/<int:child_id>/family/new", view_func=member_add, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/<int:child_id>/family/<int:member_id>",
-        view_func=member_change,
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:child_id>/family/lives-with", view_func=lives_with, methods=["GET", "POST"]
-    )
-    bp.add_url_rule("/<int:child_id>/family/siblings", view_func=siblings, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/<int:child_id>/family/siblings/<int:sibling_id>/link",
-        view_func=sibling_link,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/<int:child_id>/family/siblings/<int:sibling_id>/unlink",
-        view_func=sibling_unlink,
-        methods=["POST"],
-    )
-
-
 def _family_url(child_id: int) -> str:
     return url_for("children.family", child_id=child_id)
 
 
+@bp.route("/<int:child_id>/family")
 def family(child_id: int):
     level = access.require(current_user, child_id, Access.READ)
     services.record_read(child_id, "child_family_viewed", level)
@@ -56,6 +32,7 @@ def family(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/family/new", methods=["GET", "POST"])
 def member_add(child_id: int):
     level = access.require(current_user, child_id, Access.EDIT)
     if request.method == "GET":
@@ -71,6 +48,7 @@ def member_add(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/family/<int:member_id>", methods=["GET", "POST"])
 def member_change(child_id: int, member_id: int):
     level = access.require(current_user, child_id, Access.EDIT)
     member = family_services.member_of(child_id, member_id)
@@ -91,6 +69,7 @@ def member_change(child_id: int, member_id: int):
     )
 
 
+@bp.route("/<int:child_id>/family/lives-with", methods=["GET", "POST"])
 def lives_with(child_id: int):
     level = access.require(current_user, child_id, Access.EDIT)
     if request.method == "GET":
@@ -108,6 +87,7 @@ def lives_with(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/family/siblings", methods=["GET", "POST"])
 def siblings(child_id: int):
     """Find a child this person can see, to link as a sibling (the search posts)."""
     level = access.require(current_user, child_id, Access.EDIT)
@@ -134,6 +114,7 @@ def _pair(child_id: int, sibling_id: int) -> tuple:
     return services.child_record(child_id), services.child_record(sibling_id)
 
 
+@bp.route("/<int:child_id>/family/siblings/<int:sibling_id>/link", methods=["POST"])
 def sibling_link(child_id: int, sibling_id: int):
     child, sibling = _pair(child_id, sibling_id)
     try:
@@ -145,6 +126,7 @@ def sibling_link(child_id: int, sibling_id: int):
     return redirect(_family_url(child_id))
 
 
+@bp.route("/<int:child_id>/family/siblings/<int:sibling_id>/unlink", methods=["POST"])
 def sibling_unlink(child_id: int, sibling_id: int):
     child, sibling = _pair(child_id, sibling_id)
     if family_services.unlink_sibling(child, sibling):

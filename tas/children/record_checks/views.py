@@ -4,26 +4,16 @@ the child's page, which asks a coordinator for their reason first."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import rules
+from tas.children import bp, rules
 from tas.children.forms import DealtWithForm
 from tas.children.record_checks import services as record_checks
 from tas.children.records import Refused, StaleEdit
 
 
-def register(bp: Blueprint) -> None:
-    """Add the requests' pages to the children blueprint."""
-    bp.add_url_rule("/record-checks", view_func=checks, endpoint="record_checks")
-    bp.add_url_rule(
-        "/record-checks/<int:check_id>",
-        view_func=check,
-        endpoint="record_check",
-        methods=["GET", "POST"],
-    )
-
-
+@bp.route("/record-checks", endpoint="record_checks")
 def checks():
     """The requests about children at the schools this coordinator covers."""
     if not record_checks.may_see_checks(current_user):
@@ -37,6 +27,7 @@ def checks():
     )
 
 
+@bp.route("/record-checks/<int:check_id>", methods=["GET", "POST"], endpoint="record_check")
 def check(check_id: int):
     """One request; while it is open, the form to mark it dealt with."""
     row = record_checks.require_check(current_user, check_id)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.children import access, services
+from tas.children import access, bp, services
 from tas.children.access import Access
 from tas.children.family.forms import SchoolMoveForm, StaffGrantForm
 from tas.children.records import Refused, StaleEdit
@@ -14,29 +14,11 @@ from tas.children.schools import services as school_services
 from tas.extensions import db
 
 
-def register(bp: Blueprint) -> None:
-    """Add the school pages to the children blueprint."""
-    bp.add_url_rule("/<int:child_id>/school", view_func=move, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/<int:child_id>/file-transfers/<int:transfer_id>/sent",
-        view_func=file_sent,
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/<int:child_id>/file-transfers/<int:transfer_id>/received",
-        view_func=file_received,
-        methods=["POST"],
-    )
-    bp.add_url_rule("/<int:child_id>/staff", view_func=staff, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/<int:child_id>/staff/<int:grant_id>/revoke", view_func=staff_revoke, methods=["POST"]
-    )
-
-
 def _child_url(child_id: int) -> str:
     return url_for("children.child", child_id=child_id)
 
 
+@bp.route("/<int:child_id>/school", methods=["GET", "POST"])
 def move(child_id: int):
     """The current school's DSL or a link worker moves the child to another school: the school
     and the date of the move, then a page saying what will change; nothing changes until the
@@ -87,6 +69,7 @@ def _transfer(child_id: int, transfer_id: int):
     return transfer
 
 
+@bp.route("/<int:child_id>/file-transfers/<int:transfer_id>/sent", methods=["POST"])
 def file_sent(child_id: int, transfer_id: int):
     """The old school's DSL records that they sent the child protection file."""
     transfer = _transfer(child_id, transfer_id)
@@ -97,6 +80,7 @@ def file_sent(child_id: int, transfer_id: int):
     return redirect(_child_url(child_id))
 
 
+@bp.route("/<int:child_id>/file-transfers/<int:transfer_id>/received", methods=["POST"])
 def file_received(child_id: int, transfer_id: int):
     """The new school's DSL confirms they received the child protection file."""
     transfer = _transfer(child_id, transfer_id)
@@ -115,6 +99,7 @@ def _managed(child_id: int, level_needed: Access):
     return row, level
 
 
+@bp.route("/<int:child_id>/staff", methods=["GET", "POST"])
 def staff(child_id: int):
     """A DSL decides which of the school's other staff may see this child."""
     row, level = _managed(child_id, Access.READ)
@@ -142,6 +127,7 @@ def staff(child_id: int):
     )
 
 
+@bp.route("/<int:child_id>/staff/<int:grant_id>/revoke", methods=["POST"])
 def staff_revoke(child_id: int, grant_id: int):
     row, _level = _managed(child_id, Access.READ)
     grant = school_services.staff_grant(row, grant_id)

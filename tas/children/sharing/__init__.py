@@ -1,1 +1,5 @@
 """Sharing."""
+
+from flask import Blueprint
+
+bp = Blueprint("sharing", __name__, url_prefix="/sharing")

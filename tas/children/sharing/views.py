@@ -7,17 +7,15 @@ accounts and organisations, not information-governance decisions, so they get 40
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.children.agreements.forms import LawfulBasisForm, show
 from tas.children.models import LawfulBasis
-from tas.children.sharing import services
+from tas.children.sharing import bp, services
 from tas.extensions import db
 from tas.organisations.editing import compare, found
-
-bp = Blueprint("sharing", __name__, url_prefix="/sharing")
 
 STALE = "Someone else changed this lawful basis while you were editing it"
 

@@ -227,8 +227,8 @@ def for_child_page(child_id: int, user: User) -> ChildDecisions:
 
 def left_open(decisions: list[OpenDecision]) -> list[OpenDecision]:
     """Of a meeting's open decisions, those its minutes' completion does not record: every
-    referral, and a step the child's level no longer allows (tas.levels.decisions.from_minutes) unless
-    the child is already where it leads (decision_closing.close_reached closes those)."""
+    referral, and a step the child's level no longer allows (tas.levels.decisions.from_minutes)
+    unless the child is already where it leads (decision_closing.close_reached closes those)."""
     known = levels()
     return [
         decision

@@ -4,8 +4,8 @@ the shared plan's involvements, Children's Social Care's worker among them) and 
 the school's default TAS agencies. Also which meeting a handover review is about, so it is not
 recorded as held before the meeting's date.
 
-The booking checks the arrangements as any booking does (tas.meetings.booking.services), adds the child
-and the invitations, queues each invitation's calendar entry, audits (ids only) and commits
+The booking checks the arrangements as any booking does (tas.meetings.booking.services), adds the
+child and the invitations, queues each invitation's calendar entry, audits (ids only) and commits
 once.
 """
 

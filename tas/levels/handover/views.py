@@ -4,7 +4,7 @@ otherwise); booking is for those who book the school's meetings (tas.meetings.ac
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.children import access as children
@@ -12,9 +12,10 @@ from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.extensions import db
+from tas.levels import bp
 from tas.levels.handover import services as handover
 from tas.levels.handover.forms import HandoverForm
-from tas.levels.views import BOTH, level_url, not_now, viewed
+from tas.levels.views import level_url, not_now, viewed
 from tas.meetings import rules as meeting_rules
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
@@ -29,10 +30,7 @@ NOT_DUE = (
 )
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/level/handover", view_func=book, methods=BOTH, endpoint="handover")
-
-
+@bp.route("/level/handover", methods=["GET", "POST"], endpoint="handover")
 def book(child_id: int):
     """The booking page: the child on the agenda, the agencies involved and the family. Every
     page shown is about the child, so every request is audited, a send as well as a read (before

@@ -4,16 +4,16 @@ route first asks the domain's one access check (tas.reviews.access)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from tas.extensions import db
+from tas.levels import bp
 from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.forms import DecisionForm, DisagreementForm, ReferralForm
 from tas.levels.referrals import services as referrals
 from tas.levels.views import (
-    BOTH,
     add_page,
     level_url,
     not_now,
@@ -27,14 +27,7 @@ from tas.reviews.models import IfdReferral
 from tas.reviews.services import levels as configured_levels
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/level/referrals/new", view_func=refer, methods=BOTH)
-    bp.add_url_rule("/level/referrals/<int:referral_id>/decision", view_func=decision, methods=BOTH)
-    bp.add_url_rule(
-        "/level/referrals/<int:referral_id>/disagreement", view_func=disagreement, methods=BOTH
-    )
-
-
+@bp.route("/level/referrals/new", methods=["GET", "POST"])
 def refer(child_id: int):
     child = recordable(child_id)
     title = "Record a referral to the IFD"
@@ -72,6 +65,7 @@ def _referral_of(child_id: int, referral_id: int) -> IfdReferral:
     return referral
 
 
+@bp.route("/level/referrals/<int:referral_id>/decision", methods=["GET", "POST"])
 def decision(child_id: int, referral_id: int):
     child = recordable(child_id)
     referral = _referral_of(child_id, referral_id)
@@ -104,6 +98,7 @@ def decision(child_id: int, referral_id: int):
     ), result.status
 
 
+@bp.route("/level/referrals/<int:referral_id>/disagreement", methods=["GET", "POST"])
 def disagreement(child_id: int, referral_id: int):
     referral = _referral_of(child_id, referral_id)
     if not access.may_disagree(current_user, referral):

@@ -4,24 +4,20 @@ tas.reviews.access (404 or 403)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
+from tas.levels import bp
 from tas.levels import services as levels
 from tas.levels.forms import SocialWorkerForm
 from tas.levels.social_workers import services as lead_contact
-from tas.levels.views import BOTH, level_url, not_now, recordable, viewed
+from tas.levels.views import level_url, not_now, recordable, viewed
 from tas.plans.editing import submit_change
 
 TITLE = "Social worker"
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/level/social-worker", view_func=social_worker, methods=BOTH, endpoint="social_worker"
-    )
-
-
+@bp.route("/level/social-worker", methods=["GET", "POST"])
 def social_worker(child_id: int):
     """Every page shown is about the child, so every request is audited, a send as well as a
     read (before the records are loaded: the audit's commit expires them)."""

@@ -3,7 +3,7 @@ time slots and remove one before the meeting. The meeting page shows the agenda 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -12,7 +12,7 @@ from tas.children import access as children_access
 from tas.children.models import Child
 from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require, sees_agenda
 from tas.meetings.agenda import changes as agenda_changes
 from tas.meetings.agenda.forms import AgendaAddForm, SlotForm
@@ -25,36 +25,6 @@ from tas.plans.services import Refused, StaleEdit
 STALE_AGENDA = (
     "Someone else changed the agenda while you were looking at it. Check it and try again"
 )
-
-
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule("/<int:meeting_id>/agenda", view_func=agenda_manage, endpoint="agenda_manage")
-    bp.add_url_rule(
-        "/<int:meeting_id>/agenda/add",
-        view_func=agenda_add,
-        endpoint="agenda_add_child",
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/agenda/<int:item_id>/move",
-        view_func=agenda_move,
-        endpoint="agenda_move",
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/agenda/<int:item_id>/slot",
-        view_func=agenda_slot,
-        endpoint="agenda_slot",
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/agenda/<int:item_id>/remove",
-        view_func=agenda_remove,
-        endpoint="agenda_remove",
-        methods=["GET", "POST"],
-    )
-    bp.add_app_template_global(agenda_shown, "agenda_shown")
-    bp.add_app_template_global(children_readable, "children_readable")
 
 
 def agenda_shown(level: MeetingAccess) -> bool:
@@ -112,11 +82,13 @@ def _render_manage(meeting, *, stale: bool = False, status: int = 200):
     ), status
 
 
+@bp.route("/<int:meeting_id>/agenda")
 def agenda_manage(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     return _render_manage(meeting)
 
 
+@bp.route("/<int:meeting_id>/agenda/add", methods=["GET", "POST"], endpoint="agenda_add_child")
 def agenda_add(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     form = AgendaAddForm()
@@ -172,6 +144,7 @@ def _slot_hint(meeting) -> str:
     )
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/move", methods=["POST"])
 def agenda_move(meeting_id: int, item_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     item = _item(meeting, item_id)
@@ -189,6 +162,7 @@ def agenda_move(meeting_id: int, item_id: int):
     return redirect(_manage_page(meeting_id, item_id))
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/slot", methods=["GET", "POST"])
 def agenda_slot(meeting_id: int, item_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     item = _item(meeting, item_id)
@@ -221,6 +195,7 @@ def agenda_slot(meeting_id: int, item_id: int):
     ), result.status
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["GET", "POST"])
 def agenda_remove(meeting_id: int, item_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     item = _item(meeting, item_id)
@@ -253,3 +228,7 @@ def agenda_remove(meeting_id: int, item_id: int):
         form=form,
         closed=agenda_changes.removal_closed(meeting, utcnow()),
     ), status
+
+
+bp.add_app_template_global(agenda_shown, "agenda_shown")
+bp.add_app_template_global(children_readable, "children_readable")

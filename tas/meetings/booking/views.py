@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import local
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.booking import services as booking
 from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compared
@@ -19,13 +19,6 @@ from tas.meetings.models import Meeting
 from tas.meetings.rooms import services as rooms
 from tas.organisations.models import User
 from tas.plans.editing import submit_change
-
-
-def register(bp: Blueprint) -> None:
-    """Add this module's pages to the meetings blueprint."""
-    bp.add_url_rule("/new", view_func=new_meeting, methods=["GET", "POST"])
-    bp.add_url_rule("/<int:meeting_id>/move", view_func=move_meeting, methods=["GET", "POST"])
-    bp.add_url_rule("/<int:meeting_id>/cancel", view_func=cancel_meeting, methods=["GET", "POST"])
 
 
 def _meeting_page(meeting_id: int) -> str:
@@ -52,6 +45,7 @@ def _prefilled(schools, chairs) -> dict:
     return data
 
 
+@bp.route("/new", methods=["GET", "POST"])
 def new_meeting():
     schools = booking.schools_for(current_user)
     if not schools:
@@ -115,6 +109,7 @@ def _no_longer_scheduled(meeting: Meeting, doing: str, status: int = 200):
     ), status
 
 
+@bp.route("/<int:meeting_id>/move", methods=["GET", "POST"])
 def move_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     if meeting.status != booking.SCHEDULED:
@@ -174,6 +169,7 @@ def move_meeting(meeting_id: int):
     ), result.status
 
 
+@bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     if meeting.status != booking.SCHEDULED:

@@ -8,7 +8,7 @@ the meeting page. URLs carry ids only, never a child's name.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
@@ -17,7 +17,7 @@ from tas.children.access import current_agreement
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.extensions import db
 from tas.levels.decisions import services as open_decisions
-from tas.meetings import rules
+from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, on_agenda_now, require
 from tas.meetings.day import minutes as child_minutes
 from tas.meetings.day import rules as minutes_rules
@@ -32,7 +32,6 @@ from tas.meetings.day.forms import (
     attendance_data,
     attendance_form,
 )
-from tas.meetings.decisions import views as decision_views
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.editing import Difference
 from tas.organisations.forms import ActionForm
@@ -45,26 +44,7 @@ from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
 from tas.reviews.services import due_after
 
-
-def register(bp: Blueprint) -> None:
-    """Add this module's pages to the meetings blueprint."""
-    item = "/<int:meeting_id>/agenda/<int:item_id>"
-    both = ["GET", "POST"]
-    bp.add_url_rule("/<int:meeting_id>/present", view_func=present, methods=both)
-    bp.add_url_rule("/<int:meeting_id>/attendance", view_func=attendance, methods=both)
-    bp.add_url_rule("/<int:meeting_id>/attendance/uninvited", view_func=uninvited_add, methods=both)
-    bp.add_url_rule(
-        "/<int:meeting_id>/attendance/uninvited/<int:attendee_id>/remove",
-        view_func=uninvited_remove,
-        methods=["POST"],
-    )
-    bp.add_url_rule(f"{item}/minutes", view_func=minutes, methods=both)
-    bp.add_url_rule(f"{item}/actions/new", view_func=minutes_action_add, methods=both)
-    bp.add_url_rule(f"{item}/plan/new", view_func=minutes_plan_start, methods=both)
-    bp.add_url_rule(f"{item}/family-version", view_func=family_version)
-    bp.add_url_rule("/<int:meeting_id>/minutes-complete", view_func=minutes_complete, methods=both)
-    decision_views.register(bp)  # closing an open decision of the minutes with a reason
-    # The action page (tas.plans) names the meeting that agreed an action.
+# The action page (tas.plans) names the meeting that agreed an action.
 
 
 def _organised(meeting_id: int) -> Meeting:
@@ -99,6 +79,7 @@ def _ids(item: AgendaItem) -> dict:
 # ---------------------------------------------------------------- presence and attendance
 
 
+@bp.route("/<int:meeting_id>/present", methods=["GET", "POST"])
 def present(meeting_id: int):
     meeting = _organised(meeting_id)
     why = day.why_not_recordable(meeting)
@@ -134,6 +115,7 @@ def present(meeting_id: int):
     ), result.status
 
 
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id: int):
     meeting = _organised(meeting_id)
     why = day.why_not_recordable(meeting)
@@ -210,6 +192,7 @@ def _stale_attendance(form, names: dict[int, str], stale_ids: list[int]) -> list
     return differences
 
 
+@bp.route("/<int:meeting_id>/attendance/uninvited", methods=["GET", "POST"])
 def uninvited_add(meeting_id: int):
     meeting = _organised(meeting_id)
     why = day.why_not_recordable(meeting)
@@ -233,6 +216,7 @@ def uninvited_add(meeting_id: int):
     )
 
 
+@bp.route("/<int:meeting_id>/attendance/uninvited/<int:attendee_id>/remove", methods=["POST"])
 def uninvited_remove(meeting_id: int, attendee_id: int):
     meeting = _organised(meeting_id)
     why = day.why_not_recordable(meeting)
@@ -264,6 +248,7 @@ def _next_item(meeting: Meeting, item: AgendaItem) -> int | None:
     )
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
 def minutes(meeting_id: int, item_id: int):
     meeting = _organised(meeting_id)
     item = child_minutes.item_of(meeting, item_id)
@@ -314,6 +299,7 @@ def _child_item(meeting_id: int, item_id: int) -> tuple[Meeting, AgendaItem]:
     return meeting, item
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/actions/new", methods=["GET", "POST"])
 def minutes_action_add(meeting_id: int, item_id: int):
     meeting, item = _child_item(meeting_id, item_id)
     why = day.why_not_recordable(meeting)
@@ -355,6 +341,7 @@ def _no_plan(item: AgendaItem) -> str:
     )
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/plan/new", methods=["GET", "POST"])
 def minutes_plan_start(meeting_id: int, item_id: int):
     meeting, item = _child_item(meeting_id, item_id)
     why = day.why_not_recordable(meeting)
@@ -391,6 +378,7 @@ def minutes_plan_start(meeting_id: int, item_id: int):
 # ---------------------------------------------------------------- held, and the family version
 
 
+@bp.route("/<int:meeting_id>/minutes-complete", methods=["GET", "POST"])
 def minutes_complete(meeting_id: int):
     meeting = _organised(meeting_id)
     why = day.why_not_recordable(meeting)
@@ -440,6 +428,7 @@ def minutes_complete(meeting_id: int):
     ), status
 
 
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/family-version")
 def family_version(meeting_id: int, item_id: int):
     meeting, item = _child_item(meeting_id, item_id)
     if meeting.status == "cancelled":

@@ -6,25 +6,19 @@ says which decision closed, never the reason's words. URLs carry ids only."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.levels.decisions import closing as decision_closing
 from tas.levels.decisions import services as open_decisions
+from tas.meetings import bp
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.day import services as day
 from tas.meetings.day.forms import CloseDecisionForm
 from tas.organisations.services import Refused
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/<int:meeting_id>/open-decisions/<int:decision_id>/close",
-        view_func=close_decision,
-        methods=["GET", "POST"],
-    )
-
-
+@bp.route("/<int:meeting_id>/open-decisions/<int:decision_id>/close", methods=["GET", "POST"])
 def close_decision(meeting_id: int, decision_id: int):
     meeting, level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     if not decision_closing.may_close(meeting, current_user):

@@ -4,14 +4,13 @@ pages register from agenda_views."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, may_organise_school, require
-from tas.meetings.agenda import views as agenda_views
 from tas.meetings.booking.services import meeting_when
 from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.invitations import services as invitations
@@ -28,42 +27,6 @@ from tas.organisations.editing import compare
 from tas.organisations.models import School
 from tas.plans.editing import Outcome, submit_change, submit_new
 from tas.plans.services import Refused, StaleEdit
-
-
-def register(bp: Blueprint) -> None:
-    """Add this module's pages (and the agenda's) to the meetings blueprint."""
-    bp.add_url_rule(
-        "/schools/<int:school_id>/invited-agencies",
-        view_func=default_agencies,
-        endpoint="default_agencies",
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/invitations/add",
-        view_func=invitation_add,
-        endpoint="invitation_add",
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/invitations/suggested",
-        view_func=invitation_suggested,
-        endpoint="invitation_suggested",
-        methods=["POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/invitations/<int:invitation_id>/remove",
-        view_func=invitation_remove,
-        endpoint="invitation_remove",
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule(
-        "/<int:meeting_id>/answer",
-        view_func=invitation_answer,
-        endpoint="invitation_answer",
-        methods=["GET", "POST"],
-    )
-    bp.add_app_template_global(organises_school, "organises_school")
-    agenda_views.register(bp)
 
 
 def organises_school(school_id: int) -> bool:
@@ -85,6 +48,7 @@ def _meeting_page(meeting_id: int) -> str:
 # ---------------------------------------------------------------- inviting
 
 
+@bp.route("/<int:meeting_id>/invitations/add", methods=["GET", "POST"])
 def invitation_add(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     form = InvitationForm(
@@ -105,6 +69,7 @@ def invitation_add(meeting_id: int):
     )
 
 
+@bp.route("/<int:meeting_id>/invitations/suggested", methods=["POST"])
 def invitation_suggested(meeting_id: int):
     """One-click invitation of a GP practice suggested from the agenda children."""
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
@@ -123,6 +88,7 @@ def invitation_suggested(meeting_id: int):
     return redirect(_meeting_page(meeting_id))
 
 
+@bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/remove", methods=["GET", "POST"])
 def invitation_remove(meeting_id: int, invitation_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     invitation = invitations.standing_invitation(meeting, invitation_id)
@@ -166,6 +132,7 @@ def invitation_remove(meeting_id: int, invitation_id: int):
 # ---------------------------------------------------------------- answering
 
 
+@bp.route("/<int:meeting_id>/answer", methods=["GET", "POST"])
 def invitation_answer(meeting_id: int):
     """An invited practitioner (or GP practice) answers: attending, apologies, or apologies
     with a written update, until the meeting starts."""
@@ -203,6 +170,7 @@ def invitation_answer(meeting_id: int):
 # ---------------------------------------------------------------- a school's default agencies
 
 
+@bp.route("/schools/<int:school_id>/invited-agencies", methods=["GET", "POST"])
 def default_agencies(school_id: int):
     """The agencies every new meeting at the school invites, chosen by its organisers."""
     school = db.session.get(School, school_id)
@@ -247,3 +215,6 @@ def default_agencies(school_id: int):
         comparison=comparison,
         using_defaults=not saved,
     ), status
+
+
+bp.add_app_template_global(organises_school, "organises_school")

@@ -3,13 +3,13 @@ by term, school, type and invited agency through the query string."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
 
 from tas.core.forms import TasForm
-from tas.meetings import access, rules
+from tas.meetings import access, bp, rules
 from tas.meetings.lists import services as lists
 from tas.meetings.lists.services import ANY_DATE, FilterOptions, Filters
 
@@ -78,6 +78,7 @@ def _page_number() -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
 
 
+@bp.route("")
 def meetings():
     """My meetings (or, for a coordinator, the meetings of their clusters or the district)."""
     user = current_user
@@ -108,8 +109,3 @@ def meetings():
         when=lists.when,
         rules=rules,
     ), status
-
-
-def register(bp: Blueprint) -> None:
-    """Add this module's pages to the meetings blueprint."""
-    bp.add_url_rule("", view_func=meetings, endpoint="meetings")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
@@ -14,7 +14,7 @@ from tas.core.templating import format_local_date, format_local_datetime
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.access import may_triage, require_request
-from tas.meetings.requests import consultations, services
+from tas.meetings.requests import bp, consultations, services
 from tas.meetings.requests.forms import (
     ConsultationForm,
     RequestForm,
@@ -26,7 +26,6 @@ from tas.meetings.requests.services import AWAITING, STATUS_TAGS, Refused, Stale
 from tas.organisations.models import User
 from tas.plans.editing import submit_change, submit_new
 
-bp = Blueprint("requests", __name__, url_prefix="/requests")
 LARGEST_ID = 2**31 - 1
 
 
@@ -38,6 +37,7 @@ def _words() -> dict:
     return {"rules": rules, "STATUS_TAGS": STATUS_TAGS, "AWAITING": AWAITING}
 
 
+@bp.route("")
 def requests():
     """The requests this person may see; a link worker's to triage come first."""
     if current_user.role not in services.LIST_ROLES:
@@ -69,6 +69,7 @@ def _child_asked_about() -> int | None:
     return child_id
 
 
+@bp.route("/new", methods=["GET", "POST"])
 def new():
     """Ask for a child to be discussed at TAS."""
     if not services.may_request(current_user):
@@ -110,6 +111,7 @@ def _triage_form(row, meetings, already, *, fresh: bool) -> TriageForm:
     return TriageForm(data=data, meetings=meetings, already=already)
 
 
+@bp.route("/<int:request_id>", methods=["GET", "POST"])
 def request_page(request_id: int):
     """One request, its status and triage; the link worker triages it here."""
     row = require_request(current_user, request_id)
@@ -173,6 +175,7 @@ def _triaged(request_id: int):
     return redirect(url_for(".request_page", request_id=request_id))
 
 
+@bp.route("/<int:request_id>/withdraw", methods=["GET", "POST"])
 def withdraw(request_id: int):
     """The person who made a request withdraws it while it still awaits triage."""
     row = require_request(current_user, request_id)
@@ -206,6 +209,7 @@ def withdraw(request_id: int):
     return page, status
 
 
+@bp.route("/consultations/new", methods=["GET", "POST"])
 def consultation_new():
     """Put a situation on a meeting's agenda without naming the child."""
     if not services.may_consult(current_user):
@@ -234,16 +238,9 @@ def consultation_new():
     )
 
 
+@bp.route("/ifd")
 def ifd():
     """How to go to the Integrated Front Door, in plain words."""
     return render_template(
         "meetings/requests/ifd.html", title="Contact the Integrated Front Door (IFD)"
     )
-
-
-bp.add_url_rule("", view_func=requests, endpoint="requests")
-bp.add_url_rule("/new", view_func=new, methods=["GET", "POST"])
-bp.add_url_rule("/<int:request_id>", view_func=request_page, methods=["GET", "POST"])
-bp.add_url_rule("/<int:request_id>/withdraw", view_func=withdraw, methods=["GET", "POST"])
-bp.add_url_rule("/consultations/new", view_func=consultation_new, methods=["GET", "POST"])
-bp.add_url_rule("/ifd", view_func=ifd)

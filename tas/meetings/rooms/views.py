@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.meetings import bp
 from tas.meetings.booking import services as booking
 from tas.meetings.rooms import services as rooms
 from tas.meetings.rooms.forms import RoomForm
 from tas.plans.editing import submit_new
 
 
-def register(bp: Blueprint) -> None:
-    """Add this module's pages to the meetings blueprint."""
-    bp.add_url_rule("/rooms", view_func=saved_rooms, methods=["GET", "POST"])
-    bp.add_url_rule("/rooms/<int:room_id>/remove", view_func=room_remove, methods=["POST"])
-
-
+@bp.route("/rooms", methods=["GET", "POST"])
 def saved_rooms():
     """The saved rooms of the schools this person books meetings for, and a form to add one."""
     schools = booking.schools_for(current_user)
@@ -42,6 +38,7 @@ def saved_rooms():
     )
 
 
+@bp.route("/rooms/<int:room_id>/remove", methods=["POST"])
 def room_remove(room_id: int):
     removed = rooms.remove_room(current_user, room_id)
     if removed is None:

@@ -3,12 +3,12 @@ a school's termly series of meetings (set up, check the dates, confirm, see what
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import bp, rules
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
 from tas.meetings.invitations.forms import SeriesAnswerForm
@@ -24,21 +24,10 @@ from tas.organisations.models import School
 from tas.plans.editing import submit_change, submit_new
 from tas.plans.services import Refused, StaleEdit, today
 
-
-def register(bp: Blueprint) -> None:
-    """Add this module's pages to the meetings blueprint."""
-    bp.add_url_rule("/terms", view_func=term_dates)
-    bp.add_url_rule("/terms/new", view_func=term_add, methods=["GET", "POST"])
-    bp.add_url_rule("/terms/<int:term_id>/change", view_func=term_change, methods=["GET", "POST"])
-    bp.add_url_rule("/series/new", view_func=new_series, methods=["GET", "POST"])
-    bp.add_url_rule(
-        "/series/<int:series_id>", view_func=series_page, endpoint="series", methods=["GET", "POST"]
-    )
-
-
 # ---------------------------------------------------------------- term dates
 
 
+@bp.route("/terms")
 def term_dates():
     if not terms.may_read(current_user):
         abort(403)
@@ -57,6 +46,7 @@ def _coordinator_only() -> None:
         abort(403)
 
 
+@bp.route("/terms/new", methods=["GET", "POST"])
 def term_add():
     _coordinator_only()
     form = TermForm()
@@ -69,6 +59,7 @@ def term_add():
     )
 
 
+@bp.route("/terms/<int:term_id>/change", methods=["GET", "POST"])
 def term_change(term_id: int):
     _coordinator_only()
     term = found(Term, term_id)
@@ -116,6 +107,7 @@ def _series_form(schools) -> SeriesForm:
     )
 
 
+@bp.route("/series/new", methods=["GET", "POST"])
 def new_series():
     """Set up a series; the same page shows the dates to check, then books them."""
     schools = booking.schools_for(current_user)
@@ -163,6 +155,7 @@ def new_series():
     )
 
 
+@bp.route("/series/<int:series_id>", methods=["GET", "POST"], endpoint="series")
 def series_page(series_id: int):
     """The series' meetings; whoever is invited answers every date still to come at once."""
     row = db.session.get(MeetingSeries, series_id)

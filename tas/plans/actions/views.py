@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.templating import format_local_date
 from tas.extensions import db
-from tas.plans import rules
+from tas.plans import bp, rules
 from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
 from tas.plans.actions import services as actions
 from tas.plans.actions.forms import ActionForm, ActionUpdateForm
@@ -37,16 +37,6 @@ FIELD_LABELS = {
 CODED = {"status": rules.ACTION_STATUSES, "owner_kind": rules.OWNER_KINDS}
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/plans/<int:plan_id>/actions/new", view_func=action_add, methods=["GET", "POST"]
-    )
-    bp.add_url_rule("/actions/<int:action_id>", view_func=action)
-    bp.add_url_rule(
-        "/actions/<int:action_id>/change", view_func=action_change, methods=["GET", "POST"]
-    )
-
-
 def _team_page(child_id: int) -> str:
     return url_for("children.child", child_id=child_id) + "#actions"
 
@@ -60,6 +50,7 @@ def _choices(on: OnPlan) -> dict:
     }
 
 
+@bp.route("/plans/<int:plan_id>/actions/new", methods=["GET", "POST"])
 def action_add(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     if not on.rights.editor:
@@ -83,6 +74,7 @@ def action_add(child_id: int, plan_id: int):
     )
 
 
+@bp.route("/actions/<int:action_id>")
 def action(child_id: int, action_id: int):
     row, on = record_on(current_user, child_id, Action, action_id)
     actions.viewed(row)  # before loading what the page shows: a commit expires rows
@@ -141,6 +133,7 @@ def described(changes: dict) -> list[str]:
     return lines
 
 
+@bp.route("/actions/<int:action_id>/change", methods=["GET", "POST"])
 def action_change(child_id: int, action_id: int):
     row, on = record_on(current_user, child_id, Action, action_id)
     if not on.rights.may_update_action(row):

@@ -1,1 +1,5 @@
 """Gp."""
+
+from flask import Blueprint
+
+bp = Blueprint("gp", __name__)

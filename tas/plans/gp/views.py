@@ -4,7 +4,6 @@ list of missing notifications, and the GP practice's own list (the small `gp` bl
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -18,28 +17,15 @@ from flask_login import current_user
 from tas.audit.services import record
 from tas.core.clock import local
 from tas.extensions import db
+from tas.plans import bp as plans_bp
 from tas.plans.access import ReadOnly, plan_on
+from tas.plans.gp import bp
 from tas.plans.gp import lists as gp_lists
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp import services as gp
 from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
 from tas.plans.models import SharedPlan
 from tas.plans.services import Refused
-
-bp = Blueprint("gp", __name__)
-
-
-def register(plans: Blueprint) -> None:
-    plans.add_url_rule(
-        "/plans/<int:plan_id>/gp-notification",
-        view_func=gp_notification,
-        methods=["GET", "POST"],
-    )
-    plans.add_url_rule(
-        "/plans/<int:plan_id>/gp-notification/record",
-        view_func=gp_notification_record,
-        methods=["GET", "POST"],
-    )
 
 
 def _team_page(child_id: int) -> str:
@@ -82,6 +68,7 @@ def _already_sent(child_id: int, refused: gp.AlreadySent):
     return redirect(_team_page(child_id))
 
 
+@plans_bp.route("/plans/<int:plan_id>/gp-notification", methods=["GET", "POST"])
 def gp_notification(child_id: int, plan_id: int):
     on = _notifying(child_id, plan_id)
     send_form = SendForm()
@@ -110,6 +97,7 @@ def gp_notification(child_id: int, plan_id: int):
     return _page(on, send_form, record_form, posted=send_form)
 
 
+@plans_bp.route("/plans/<int:plan_id>/gp-notification/record", methods=["GET", "POST"])
 def gp_notification_record(child_id: int, plan_id: int):
     on = _notifying(child_id, plan_id)
     record_form = RecordForm()

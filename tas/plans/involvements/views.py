@@ -3,12 +3,12 @@ and update it (its named practitioner, their agency's safeguarding lead, or a pl
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
-from tas.plans import rules
+from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.editing import submit_change, submit_new
 from tas.plans.involvements import services as involvements
@@ -20,24 +20,11 @@ from tas.plans.involvements.forms import (
 from tas.plans.models import AgencyInvolvement
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/plans/<int:plan_id>/involvements/new",
-        view_func=involvement_add,
-        methods=["GET", "POST"],
-    )
-    bp.add_url_rule("/involvements/<int:involvement_id>", view_func=involvement)
-    bp.add_url_rule(
-        "/involvements/<int:involvement_id>/change",
-        view_func=involvement_change,
-        methods=["GET", "POST"],
-    )
-
-
 def _team_page(child_id: int) -> str:
     return url_for("children.child", child_id=child_id) + "#involved-services"
 
 
+@bp.route("/plans/<int:plan_id>/involvements/new", methods=["GET", "POST"])
 def involvement_add(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     child = on.plan.child
@@ -70,6 +57,7 @@ def involvement_add(child_id: int, plan_id: int):
     )
 
 
+@bp.route("/involvements/<int:involvement_id>")
 def involvement(child_id: int, involvement_id: int):
     row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
     involvements.viewed(row)  # before loading what the page shows: a commit expires rows
@@ -84,6 +72,7 @@ def involvement(child_id: int, involvement_id: int):
     )
 
 
+@bp.route("/involvements/<int:involvement_id>/change", methods=["GET", "POST"])
 def involvement_change(child_id: int, involvement_id: int):
     row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
     if not on.rights.may_update_involvement(row):

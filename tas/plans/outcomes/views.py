@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
 from tas.extensions import db
+from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.editing import submit_new
 from tas.plans.forms import OutcomeForm, ScoreForm
@@ -15,20 +16,12 @@ from tas.plans.outcomes import services as outcomes
 from tas.plans.services import today
 
 
-def register(bp: Blueprint) -> None:
-    bp.add_url_rule(
-        "/plans/<int:plan_id>/outcomes/new", view_func=outcome_add, methods=["GET", "POST"]
-    )
-    bp.add_url_rule(
-        "/outcomes/<int:outcome_id>/scores/new", view_func=score_add, methods=["GET", "POST"]
-    )
-
-
 def _plan_page(child_id: int, plan_id: int) -> str:
     """Back to the team-around-the-child page, which shows the open plan's outcomes."""
     return url_for("children.child", child_id=child_id) + "#outcomes"
 
 
+@bp.route("/plans/<int:plan_id>/outcomes/new", methods=["GET", "POST"])
 def outcome_add(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     if not on.rights.editor:
@@ -44,6 +37,7 @@ def outcome_add(child_id: int, plan_id: int):
     return render_template("plans/outcome_form.html", child=on.plan.child, plan=on.plan, form=form)
 
 
+@bp.route("/outcomes/<int:outcome_id>/scores/new", methods=["GET", "POST"])
 def score_add(child_id: int, outcome_id: int):
     outcome, on = record_on(current_user, child_id, Outcome, outcome_id)
     if not on.rights.editor:

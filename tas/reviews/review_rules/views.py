@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +24,7 @@ from tas.extensions import db
 from tas.organisations.editing import compare
 from tas.organisations.models import User
 from tas.plans.services import Refused, StaleEdit, commit, refuse_if
-from tas.reviews import access, rules
+from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
 from tas.reviews.lists import how_long
 from tas.reviews.models import ReviewRule
@@ -147,12 +147,6 @@ def reset_rule(loaded: str, event: str) -> bool:
 # ---------------------------------------------------------------- pages
 
 
-def register(bp: Blueprint) -> None:
-    """Add the rules pages to the reviews blueprint."""
-    bp.add_url_rule("/rules", view_func=rules_page, endpoint="rules", methods=["GET", "POST"])
-    bp.add_url_rule("/rules/reset", view_func=rule_reset, endpoint="rule_reset", methods=["POST"])
-
-
 def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 200):
     editor = access.may_change_rules(current_user)
     return render_template(
@@ -175,6 +169,7 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
     ), status
 
 
+@bp.route("/rules", methods=["GET", "POST"], endpoint="rules")
 def rules_page():
     """The rules in force; a district-wide coordinator's form to change them (anyone else who
     posts it is refused, 403, and nothing changes)."""
@@ -212,6 +207,7 @@ def rules_page():
     return _page(now, form)
 
 
+@bp.route("/rules/reset", methods=["POST"])
 def rule_reset():
     """Put one rule back to its default (district-wide coordinators only)."""
     user = current_user
