@@ -1,13 +1,7 @@
 """Every domain's tables, imported together so migrations and the app see the whole schema."""
 
 from tas.audit.models import AccessRefusal, AuditEvent
-from tas.auth.models import (
-    PasswordResetRequest,
-    PasswordToken,
-    PendingForm,
-    SignInAttempt,
-    UserSession,
-)
+from tas.auth.models import PasswordResetRequest, PasswordToken, SignInAttempt, UserSession
 from tas.children.models import (
     Agreement,
     AgreementAgency,
@@ -22,6 +16,7 @@ from tas.children.models import (
     StaffGrant,
 )
 from tas.children.record_checks.models import RecordCheck
+from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.levels.decisions.models import MinutesDecision

@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import delete
 
 from tas.audit.models import AccessRefusal
-from tas.auth.models import PasswordResetRequest, PendingForm, SignInAttempt
+from tas.auth.models import PasswordResetRequest, SignInAttempt
+from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.feed_models import FeedMiss

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON
+from tas.core.days import is_working_day
 from tas.demo import loading as demo
 from tas.extensions import db
 from tas.plans.models import SharedPlan
-from tas.plans.rules import is_working_day
 from tas.reviews.models import Review
 
 

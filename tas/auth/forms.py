@@ -9,8 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from tas.core.forms import TasForm
-from tas.organisations.forms import RecordForm
+from tas.core.forms import RecordForm, TasForm
 
 
 class SignInForm(TasForm):

@@ -8,6 +8,7 @@ from flask import Flask, flash, g, has_request_context, redirect, request, url_f
 from flask_login import current_user
 
 from tas.auth import rules, services
+from tas.core.pending_forms import keep_pending_form
 from tas.extensions import login_manager
 
 # The only endpoints a signed-out visitor may reach (SECURITY.md C12).
@@ -64,7 +65,7 @@ def register_guard(app: Flask) -> None:
             if request.method == "POST" and return_to and request.mimetype in FORM_TYPES:
                 kept = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_KEPT]
                 if kept:
-                    services.keep_pending_form(user_id, return_to.split("?", 1)[0], kept)
+                    keep_pending_form(user_id, return_to.split("?", 1)[0], kept)
                     flash("Sign in again and what you typed will be back in the form.", "info")
         if return_to in (None, "/"):
             return redirect(url_for("auth.sign_in"))

@@ -6,19 +6,19 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from tas.audit.services import record
 from tas.auth import rules
-from tas.auth.models import PasswordResetRequest, PasswordToken, PendingForm, UserSession
+from tas.auth.models import PasswordResetRequest, PasswordToken, UserSession
 from tas.auth.passwords import hash_password
 from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
 from tas.core.clock import utcnow
 from tas.core.transactions import lock, write_transaction
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import normalise_email
-from tas.organisations.services import Refused
 from tas.outbox import services as outbox
 
 USER_AGENT_LENGTH = 200  # UserSession.user_agent
@@ -267,27 +267,3 @@ def set_password_from_link(link: PasswordToken, new_password: str) -> User:
     record("password_set", actor=user, detail={"purpose": link.purpose})
     db.session.commit()
     return user
-
-
-def keep_pending_form(user_id: int, path: str, fields: list[tuple[str, str]]) -> None:
-    """Keep what was typed into a form that arrived after the session timed out."""
-    db.session.execute(
-        delete(PendingForm).where(PendingForm.user_id == user_id, PendingForm.path == path)
-    )
-    db.session.add(PendingForm(user_id=user_id, path=path, fields=[list(f) for f in fields]))
-    db.session.commit()
-
-
-def take_pending_form(user: User, path: str) -> list[tuple[str, str]] | None:
-    """Hand back, once, what this user typed into the form at this path before timing out."""
-    cutoff = utcnow() - timedelta(hours=current_app.config["PENDING_FORM_HOURS"])
-    pending = db.session.scalar(
-        select(PendingForm)
-        .where(PendingForm.user_id == user.id, PendingForm.path == path)
-        .order_by(PendingForm.id.desc())
-    )
-    db.session.execute(delete(PendingForm).where(PendingForm.user_id == user.id))
-    db.session.commit()
-    if pending is None or pending.created_at < cutoff:
-        return None
-    return [(name, value) for name, value in pending.fields]

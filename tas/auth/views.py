@@ -24,15 +24,16 @@ from tas.auth.forms import (
     ReminderChoicesForm,
     SignInForm,
 )
-from tas.auth.models import PendingForm
 from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
+from tas.core.editing import compare
 from tas.core.forms import RESTORE_KEY
+from tas.core.pending_forms import PendingForm
+from tas.core.use_cases import StaleEdit
 from tas.extensions import db
 from tas.ical.feeds import feed_of
-from tas.organisations.editing import compare
 from tas.organisations.safeguarding import ANYONE
-from tas.organisations.services import StaleEdit, change
+from tas.organisations.services import change
 
 THROTTLED = {
     "account": "You have tried to sign in too many times. Wait {wait} and try again, "

@@ -13,17 +13,14 @@ from tas.children import rules
 from tas.children.fields import (
     NHS_NUMBER_HINT,
     UPN_HINT,
-    DayMonthYearField,
-    blank_as_none,
     nhs_number_field,
     optional_note,
-    optional_text,
-    stripped,
     upn_field,
 )
-from tas.core.forms import TasForm
+from tas.core.fields import GovDateField, blank_as_none, optional_text, options, record_id, stripped
+from tas.core.forms import RecordForm, TasForm
 from tas.extensions import db
-from tas.organisations.forms import RecordForm, name_field, options, record_id
+from tas.organisations.forms import name_field
 from tas.organisations.models import Agency, School
 from tas.organisations.rules import GP_PRACTICE
 
@@ -40,7 +37,7 @@ class ChildForm(RecordForm):
 
     first_name = name_field("First name", "Enter the child's first name", 100)
     last_name = name_field("Last name", "Enter the child's last name", 100)
-    date_of_birth = DayMonthYearField(
+    date_of_birth = GovDateField(
         "Date of birth",
         description="For example, 27 3 2016",
         missing="Enter the child's date of birth",
@@ -182,7 +179,7 @@ class SearchForm(TasForm):
     """Find a child by name, date of birth, NHS number or UPN (posted: names stay out of URLs)."""
 
     name = optional_text("Name", 200, "First name, last name or both")
-    date_of_birth = DayMonthYearField("Date of birth", description="For example, 27 3 2016")
+    date_of_birth = GovDateField("Date of birth", description="For example, 27 3 2016")
     nhs_number = nhs_number_field("NHS number")
     upn = upn_field("UPN")
     submit = SubmitField("Search", widget=GovSubmitInput())

@@ -10,33 +10,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
 from tas.audit.services import record
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
-from tas.organisations.services import Refused, StaleEdit
-
-__all__ = ["Refused", "StaleEdit", "change", "commit"]
 
 Problems = Callable[[], dict[str, str]]
-
-
-def commit(write: Callable[[], None], unique: Problems | None = None) -> None:
-    """Run `write` and commit once; a competing save becomes StaleEdit, and a unique value
-    taken at the same moment becomes the same field error as one caught beforehand."""
-    try:
-        write()
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
-    except IntegrityError as error:
-        db.session.rollback()
-        problems = unique() if unique else {}
-        if not problems:
-            raise
-        raise Refused(problems) from error
 
 
 def change(

@@ -6,9 +6,10 @@ No Flask and no database here; "today" is always passed in.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from tas.core.days import academic_year
 
 # ---------------------------------------------------------------- year groups and ages
 
@@ -18,11 +19,6 @@ LAST_YEAR_GROUP = 13
 # The year groups a school can set by hand, in school order, as stored (an integer).
 YEAR_GROUPS: tuple[int, ...] = tuple(range(NURSERY, LAST_YEAR_GROUP + 1))
 OLDEST_AGE = 25  # young people with special educational needs are supported up to 25
-
-
-def academic_year(day: date) -> int:
-    """The calendar year in which the English academic year holding `day` began (1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def reception_year(date_of_birth: date) -> int:
@@ -167,18 +163,6 @@ def is_temporary_upn(upn: str) -> bool:
 
 
 # ---------------------------------------------------------------- school days
-
-
-def add_school_days(start: date, days: int, holidays: Container[date] = ()) -> date:
-    """The date `days` school days after `start`: weekdays that are not in `holidays` (in the
-    app: England and Wales bank holidays and the school holidays between the entered terms)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            counted += 1
-    return day
 
 
 # ---------------------------------------------------------------- numbers already recorded

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
@@ -17,16 +17,12 @@ from tas.children.access import Access
 from tas.children.models import Child, CoordinatorAccess
 from tas.children.record_checks import services as record_checks
 from tas.children.record_checks.models import RecordCheck
-from tas.core.clock import local, utcnow
+from tas.core.clock import utcnow
+from tas.core.use_cases import Refused, commit
 from tas.extensions import db
 from tas.organisations.models import School, User
 
 MOST_NAME_WORDS = 5
-
-
-def today() -> date:
-    """Today's date in England."""
-    return local(utcnow()).date()
 
 
 # ---------------------------------------------------------------- what a user may do
@@ -207,7 +203,7 @@ def taken(user: User, values: dict, exclude_id: int | None = None) -> dict[str, 
 
 def _refuse_unless_adding_to(user: User, values: dict) -> None:
     if values.get("school_id") not in {school.id for school in schools_for_adding(user)}:
-        raise records.Refused({"school": "Select the child's school"})
+        raise Refused({"school": "Select the child's school"})
 
 
 def add_child(user: User, values: dict) -> Child:
@@ -226,7 +222,7 @@ def add_child(user: User, values: dict) -> Child:
         db.session.flush()  # the audit entry needs the new id
         record("child_added", target=child, detail={"school_id": child.school_id})
 
-    records.commit(write, lambda: taken(user, values))
+    commit(write, lambda: taken(user, values))
     return child
 
 
@@ -285,5 +281,5 @@ def record_coordinator_reason(
             detail={"coordinator_access_id": grant.id, "hours": hours},
         )
 
-    records.commit(write)
+    commit(write)
     return grant

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from tas.children import access, bp, coordinators, rules, services
 from tas.children.access import Access
-from tas.children.editing import change_page
 from tas.children.family import services as family_services
 from tas.children.forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
-from tas.children.records import Refused
 from tas.children.schools import services as school_services
+from tas.core.clock import today
+from tas.core.editing import change_page
+from tas.core.use_cases import Refused
 from tas.levels.decisions.services import for_child_page
 from tas.plans.team import team as team_around_the_child
 
@@ -48,7 +49,7 @@ def add():
     schools = services.schools_for_adding(current_user)
     if not schools:
         abort(403)
-    form = NewChildForm(schools=schools, today=services.today())
+    form = NewChildForm(schools=schools, today=today())
     refused = None  # a NumberRecorded refusal tells the page which records to link or ask about
     if form.validate_on_submit():
         try:
@@ -90,7 +91,7 @@ def child(child_id: int):
         child=row,
         level=level,
         Access=Access,
-        facts=rules.facts(row.date_of_birth, services.today(), row.year_group_override),
+        facts=rules.facts(row.date_of_birth, today(), row.year_group_override),
         members=family_services.members(child_id) if full else [],
         siblings=family_services.siblings_seen_by(current_user, child_id) if full else [],
         transfers=school_services.file_transfers(child_id) if full else [],
@@ -131,7 +132,7 @@ def change(child_id: int):
         template="children/child_form.html",
         done=url_for(".child", child_id=child_id),
         saved="The child's details have been saved",
-        form_args={"today": services.today()},
+        form_args={"today": today()},
         child=row,
     )
 

@@ -1,6 +1,6 @@
 """The one place the application reads the time, so rules can take "now" as an argument."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -14,3 +14,8 @@ def utcnow() -> datetime:
 def local(moment: datetime) -> datetime:
     """A stored UTC time as the partnership sees it (Europe/London)."""
     return moment.astimezone(LONDON)
+
+
+def today() -> date:
+    """Today as the partnership counts days (Europe/London)."""
+    return local(utcnow()).date()

@@ -10,8 +10,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField
 
-from tas.auth.services import take_pending_form
+from tas.core.pending_forms import take_pending_form
 
 UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 RESTORE_KEY = "restore_form"
@@ -45,7 +46,7 @@ def _restored_fields() -> list[tuple[str, str]] | None:
     if not current_user.is_authenticated:
         return None
     session.pop(RESTORE_KEY, None)
-    fields = take_pending_form(current_user, request.path)
+    fields = take_pending_form(current_user.id, request.path)
     if fields is not None:
         flash(
             "You were signed out before this form was sent. Check what you typed and send it "
@@ -66,3 +67,22 @@ class SafeGovDateInput(GovDateInput):
         else:
             field.raw_data = [*(field.raw_data or []), "", "", ""][:3]
         return super().__call__(field, **kwargs)
+
+
+class RecordForm(TasForm):
+    """A form that adds or changes one record, remembering the version it was loaded with."""
+
+    # The error summary for a stale edit links to the comparison of both versions.
+    version = HiddenField(id="saved-version")
+
+    def loaded_version(self) -> int | None:
+        """The record's version when the form was opened, or None when it is missing."""
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def show(self, problems: dict[str, str]) -> None:
+        """Put problems found when saving beside the fields they are about."""
+        for name, message in problems.items():
+            self[name].errors = [message]

@@ -7,15 +7,12 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tas.core.days import academic_year
+
 WEEKEND = "Weekend"
 BANK_HOLIDAY = "Bank holiday"
 HALF_TERM = "Half-term holiday"
 OUTSIDE_TERM = "School holiday (outside term time)"
-
-
-def academic_year(day: date) -> int:
-    """The academic year a day falls in, by its first calendar year (Sept to Aug)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 @dataclass(frozen=True)

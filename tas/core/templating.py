@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, g
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from tas.core.clock import local
+from tas.core.words import local_date, local_datetime
 
 
 def configure_templates(app: Flask) -> None:
@@ -27,8 +25,8 @@ def configure_templates(app: Flask) -> None:
     )
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
-    app.jinja_env.filters["local_datetime"] = format_local_datetime
-    app.jinja_env.filters["local_date"] = format_local_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
 
     @app.context_processor
     def _service():
@@ -51,28 +49,3 @@ def error_summary(form) -> dict:
     for item in params["errorList"]:
         item["href"] = dates.get(item["href"], item["href"])
     return params
-
-
-def format_clock(moment: datetime) -> str:
-    """The time of day in the GOV.UK style: 9:05am, 5:30pm, midday, midnight (already local)."""
-    if (moment.hour, moment.minute) == (0, 0):
-        return "midnight"
-    if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
-    return moment.strftime("%I:%M%p").lstrip("0").lower()
-
-
-def format_local_datetime(moment: datetime | None) -> str:
-    """A time as people in England read it: 3 December 2026 at 9:05am."""
-    if moment is None:
-        return ""
-    shown = local(moment)
-    return f"{shown.day} {shown:%B %Y} at {format_clock(shown)}"
-
-
-def format_local_date(moment: datetime | None) -> str:
-    """A date as people in England read it: 3 December 2026."""
-    if moment is None:
-        return ""
-    shown = local(moment) if isinstance(moment, datetime) else moment
-    return f"{shown.day} {shown:%B %Y}"

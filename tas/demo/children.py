@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tas.children.models import Agreement, Child, FamilyMember, SiblingLink
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
+from tas.core.days import next_working_day
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 from tas.plans.models import (
@@ -27,7 +28,6 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
-from tas.plans.rules import next_working_day
 
 OAK, CASTLE, MEADOW, RIVER = (
     "Oakfield Primary",

@@ -27,7 +27,8 @@ from sqlalchemy import select
 from tas.children.models import Child, FamilyMember
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON, local, utcnow
-from tas.core.school_calendar import SchoolClosures, academic_year
+from tas.core.days import academic_year
+from tas.core.school_calendar import SchoolClosures
 from tas.extensions import db
 from tas.ical import invites
 from tas.meetings.agenda import services as agenda

@@ -17,7 +17,9 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice, SelectField, SubmitField
 
 from tas.audit.services import record
+from tas.core.choices import label
 from tas.core.clock import LONDON, local
+from tas.core.fields import GovDateField
 from tas.core.forms import TasForm
 from tas.extensions import db
 from tas.ical import bp
@@ -28,7 +30,6 @@ from tas.meetings.access import MeetingAccess
 from tas.meetings.lists import services as lists
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import School
-from tas.plans.fields import DayField
 
 LONGEST_RANGE = timedelta(days=2 * 366)
 CSV_COLUMNS = (
@@ -69,8 +70,8 @@ class ExportForm(TasForm):
         default="",
         invalid_choice_message="Select a cluster from the list",
     )
-    starts_on = DayField("From", missing="Enter the first day of the meetings to export")
-    ends_on = DayField("To", missing="Enter the last day of the meetings to export")
+    starts_on = GovDateField("From", missing="Enter the first day of the meetings to export")
+    ends_on = GovDateField("To", missing="Enter the last day of the meetings to export")
     ics = SubmitField("Download a calendar file (.ics)", widget=GovSubmitInput())
     spreadsheet = SubmitField("Download a spreadsheet (.csv)", widget=GovSubmitInput())
 
@@ -152,9 +153,9 @@ def _csv(meetings: list[Meeting], invitations: dict[int, list[Invitation]]) -> s
         invited = invitations[meeting.id]
         row = (
             meeting.reference,
-            rules.label(rules.MEETING_KINDS, meeting.kind),
+            label(rules.MEETING_KINDS, meeting.kind),
             meeting.school.name,
-            rules.label(rules.MEETING_STATUSES, meeting.status),
+            label(rules.MEETING_STATUSES, meeting.status),
             starts.date().isoformat(),
             starts.strftime("%H:%M"),
             ends.strftime("%H:%M"),

@@ -17,11 +17,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tas.core.choices import label
 from tas.core.clock import LONDON, utcnow
+from tas.core.words import meeting_day_and_times
 from tas.extensions import db
 from tas.ical.build import Attendee, MeetingFacts
 from tas.meetings import rules
-from tas.meetings.lists.services import when
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import User
 
@@ -105,7 +106,7 @@ def recipient_of(invitation: Invitation) -> Recipient | None:
 
 def summary(meeting: Meeting) -> str:
     """ "TAS meeting – Oakfield Primary"."""
-    return f"{rules.label(rules.MEETING_KINDS, meeting.kind)} – {meeting.school.name}"
+    return f"{label(rules.MEETING_KINDS, meeting.kind)} – {meeting.school.name}"
 
 
 def location(meeting: Meeting) -> str:
@@ -116,7 +117,7 @@ def location(meeting: Meeting) -> str:
 
 def description(meeting: Meeting) -> str:
     """The practical details, and where to answer: never the agenda."""
-    day_text, times = when(meeting)
+    day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
     lines = [
         f"{summary(meeting)} ({meeting.reference})",
         f"{day_text}, {times} (UK time)",

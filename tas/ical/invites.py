@@ -39,6 +39,7 @@ from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tas.core.clock import utcnow
+from tas.core.words import meeting_day_and_times
 from tas.extensions import db
 from tas.ical.build import calendar, meeting_event, to_bytes
 from tas.ical.facts import (
@@ -52,7 +53,6 @@ from tas.ical.facts import (
     standing_invitations,
     summary,
 )
-from tas.meetings.lists.services import when
 from tas.meetings.models import Invitation, Meeting
 from tas.outbox.services import queue
 
@@ -189,7 +189,7 @@ def _fresh_chair(meeting: Meeting) -> None:
 
 def subject(meeting: Meeting, change: str) -> str:
     """ "Invitation: TAS meeting – Oakfield Primary, Wednesday 2 December 2026, 9:00am"."""
-    day_text, times = when(meeting)
+    day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
     starts = times.split(" to ")[0]
     return f"{SUBJECT_PREFIX[change]}: {summary(meeting)}, {day_text}, {starts}"
 
@@ -197,7 +197,7 @@ def subject(meeting: Meeting, change: str) -> str:
 def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
     """The practical details and where to answer: never the agenda, never a reason typed in
     (it is shown in the app, where access is checked)."""
-    day_text, times = when(meeting)
+    day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
     place = location(meeting)
     lines = [
         f"Dear {recipient.name}," if recipient.person else f"Dear {recipient.name} team,",

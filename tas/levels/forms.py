@@ -9,12 +9,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from tas.core.forms import TasForm
+from tas.core.choices import label
+from tas.core.fields import GovDateField, options, record_id, select, stripped, text_area
+from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
-from tas.core.templating import format_local_date
+from tas.core.words import local_date
 from tas.meetings import rules as meeting_rules
-from tas.organisations.forms import RecordForm, options, record_id
-from tas.plans.fields import DayField, people, select, text_area
+from tas.plans.fields import people
 from tas.plans.models import SharedPlan
 from tas.reviews import rules
 from tas.reviews.models import IfdReferral
@@ -23,15 +24,11 @@ NO_MEETING = "Not decided at a meeting"
 FOR_EXAMPLE = "For example, 27 11 2026"
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def short_text(label: str, *, longest: int, missing: str, **kwargs) -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired(missing),
             Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
@@ -47,8 +44,8 @@ def meeting_choices(meetings, prompt: str = NO_MEETING) -> list[SelectChoice]:
         *(
             SelectChoice(
                 str(m.id),
-                f"{m.reference}, {format_local_date(m.starts_at)} "
-                f"({meeting_rules.label(meeting_rules.MEETING_KINDS, m.kind)})",
+                f"{m.reference}, {local_date(m.starts_at)} "
+                f"({label(meeting_rules.MEETING_KINDS, m.kind)})",
             )
             for m in meetings
         ),
@@ -69,7 +66,7 @@ class AddForm(SentOnce, TasForm):
 class StepForm(AddForm):
     """What a step up and a step down share: when, why, who decided, and where."""
 
-    changed_on = DayField(
+    changed_on = GovDateField(
         "Date of the decision", missing="Enter the date of the decision", description=FOR_EXAMPLE
     )
     reason = text_area("Reason", longest=2000, missing="Enter the reason for the change")
@@ -156,10 +153,10 @@ class StepDownForm(StepForm):
 
 
 class ReferralForm(AddForm):
-    consultation_on = DayField(
+    consultation_on = GovDateField(
         "Date of the phone consultation with the IFD (optional)", description=FOR_EXAMPLE
     )
-    referred_on = DayField(
+    referred_on = GovDateField(
         "Date of the referral form (MARF)",
         missing="Enter the date of the referral form",
         description=FOR_EXAMPLE,
@@ -197,7 +194,7 @@ class DecisionForm(RecordForm):
         validators=[DataRequired("Select the IFD's decision")],
         invalid_choice_message="Select the IFD's decision",
     )
-    decided_on = DayField(
+    decided_on = GovDateField(
         "Date of the decision", missing="Enter the date of the decision", description=FOR_EXAMPLE
     )
     feedback = text_area(
@@ -234,7 +231,7 @@ class SocialWorkerForm(RecordForm):
         "Team (optional)",
         description="For example, Wakefield East Children in Need Team",
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[Length(max=200, message="The team must be 200 characters or fewer")],
     )
     submit = SubmitField("Save the social worker", widget=GovSubmitInput())
@@ -255,7 +252,7 @@ class SocialWorkerForm(RecordForm):
 
 
 class DisagreementForm(RecordForm):
-    disagreed_on = DayField(
+    disagreed_on = GovDateField(
         "Date of the disagreement",
         missing="Enter the date you raised the disagreement",
         description=FOR_EXAMPLE,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.children.models import Child
+from tas.core.choices import label
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.handover.services import handover_meetings, since_step_down, social_worker_words
@@ -40,7 +41,7 @@ class HistoryRow:
 
     @property
     def kind_label(self) -> str:
-        return rules.label(rules.STEP_KINDS, self.change.kind)
+        return label(rules.STEP_KINDS, self.change.kind)
 
     @property
     def referral_reference(self) -> str | None:
@@ -82,19 +83,19 @@ class LevelPage:
 
     @staticmethod
     def decision_label(code: str | None) -> str:
-        return rules.label(rules.IFD_DECISIONS, code) if code else "Not decided yet"
+        return label(rules.IFD_DECISIONS, code) if code else "Not decided yet"
 
     @staticmethod
     def status_label(code: str) -> str:
-        return rules.label(rules.REFERRAL_STATUSES, code)
+        return label(rules.REFERRAL_STATUSES, code)
 
     @staticmethod
     def review_label(code: str) -> str:
-        return rules.label(rules.REVIEW_KINDS, code)
+        return label(rules.REVIEW_KINDS, code)
 
     @staticmethod
     def plan_status_label(code: str) -> str:
-        return plan_rules.label(plan_rules.PLAN_STATUSES, code)
+        return label(plan_rules.PLAN_STATUSES, code)
 
     @property
     def held_by_social_care(self) -> bool:

@@ -7,15 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tas.reviews.rules import (
-    EARLY_HELP,
-    IFD_DECISIONS,
-    SOCIAL_CARE,
-    TARGETED_EARLY_HELP,
-    Choice,
-    label,
-    rank,
-)
+from tas.core.choices import Choice, label
+from tas.reviews.rules import EARLY_HELP, IFD_DECISIONS, SOCIAL_CARE, TARGETED_EARLY_HELP, rank
 
 # The levels a step down from Children's Social Care hands over to.
 STEP_DOWN_LEVELS = (EARLY_HELP, TARGETED_EARLY_HELP)

@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.children.models import Child
+from tas.core.clock import today
+from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meeting_problem
@@ -24,7 +26,6 @@ from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
-from tas.plans.services import Refused, commit, refuse_if, today
 from tas.reviews import rules
 from tas.reviews.models import StepChange
 from tas.reviews.services import levels, open_review, open_reviews, set_status

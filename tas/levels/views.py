@@ -16,7 +16,10 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.core.clock import today
+from tas.core.editing import submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
+from tas.core.use_cases import StaleEdit
 from tas.extensions import db
 from tas.levels import bp
 from tas.levels import rules as level_rules
@@ -25,10 +28,7 @@ from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
 from tas.levels.page import level_page
-from tas.organisations.services import StaleEdit
-from tas.plans.editing import submit_new
 from tas.plans.leads import lead_candidates
-from tas.plans.services import today
 from tas.reviews import access, rules
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels

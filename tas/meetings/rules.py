@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tas.organisations.rules import Choice, label
+from tas.core.choices import Choice, label
 
 __all__ = ["Choice", "label"]
 

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from tas.core.words import clock, long_date
+
 CLOCK = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$")
 FIRST, SECOND = 0, 1
 _LONGEST_GAP = 24 * 60  # minutes: no zone skips or repeats more than a day
@@ -28,16 +30,6 @@ def parse_clock(text: str | None) -> time | None:
     if hours > 23 or minutes > 59:
         return None
     return time(hours, minutes)
-
-
-def clock(moment: time | datetime) -> str:
-    """A time as the forms show it: 09:30."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-def long_date(day: date) -> str:
-    """A date as people in England read it: 29 March 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
+from tas.core.choices import label
 from tas.extensions import db
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School, User
@@ -192,7 +193,7 @@ def _names(schools: set[int], agencies: set[int], clusters: set[int]) -> dict[st
 
 def _shown(field: str, value, names: dict[str, dict[int, str]]) -> str:
     if field == "role":
-        return rules.label(rules.ROLES, value)
+        return label(rules.ROLES, value)
     if field in ("school_id", "agency_id"):
         kind = field.removesuffix("_id")
         return rules.shown_value(names[kind].get(value))

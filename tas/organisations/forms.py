@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -13,9 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from sqlalchemy import select
 from wtforms import (
     EmailField,
-    HiddenField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -23,7 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from tas.core.forms import TasForm
+from tas.core.fields import normalised, options, record_id
+from tas.core.fields import stripped as _stripped
+from tas.core.forms import RecordForm, TasForm
 from tas.extensions import db
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School
@@ -31,31 +29,6 @@ from tas.organisations.models import Agency, Cluster, School
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 # Email(test_environment=True) accepts .test addresses, which the demo accounts use; it never
 # looks the domain up either way.
-
-
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def normalised(normalise):
-    """A WTForms filter that tidies typed text and leaves a missing value alone."""
-    return lambda value: normalise(value) if isinstance(value, str) else value
-
-
-def options(rows, prompt: str | None = None) -> list[SelectChoice]:
-    """Choices for a select, radios or checkboxes: stored code (or id) and the words shown."""
-    choices = [SelectChoice("", prompt)] if prompt else []
-    for row in rows:
-        if isinstance(row, rules.Choice):
-            choices.append(SelectChoice(row.code, row.label))
-        else:
-            choices.append(SelectChoice(str(row.id), row.name))
-    return choices
-
-
-def record_id(value: str | None) -> int | None:
-    """The id chosen in a select ("" when nothing was chosen)."""
-    return int(value) if value else None
 
 
 def email_field(label: str, description: str, missing: str) -> EmailField:
@@ -84,25 +57,6 @@ def name_field(label: str, missing: str, longest: int) -> StringField:
             Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
         ],
     )
-
-
-class RecordForm(TasForm):
-    """A form that adds or changes one record, remembering the version it was loaded with."""
-
-    # The error summary for a stale edit links to the comparison of both versions.
-    version = HiddenField(id="saved-version")
-
-    def loaded_version(self) -> int | None:
-        """The record's version when the form was opened, or None when it is missing."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
-
-    def show(self, problems: dict[str, str]) -> None:
-        """Put problems found when saving beside the fields they are about."""
-        for name, message in problems.items():
-            self[name].errors = [message]
 
 
 class ClusterForm(RecordForm):

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tas.core.choices import label
 from tas.core.clock import utcnow
 from tas.core.database import UTCDateTime
 from tas.extensions import db
@@ -53,7 +54,7 @@ class School(db.Model):
 
     @property
     def phase_label(self) -> str:
-        return rules.label(rules.PHASES, self.phase)
+        return label(rules.PHASES, self.phase)
 
 
 class Agency(db.Model):
@@ -69,7 +70,7 @@ class Agency(db.Model):
 
     @property
     def service_type_label(self) -> str:
-        return rules.label(rules.SERVICE_TYPES, self.service_type)
+        return label(rules.SERVICE_TYPES, self.service_type)
 
     @property
     def is_gp_practice(self) -> bool:
@@ -131,7 +132,7 @@ class User(db.Model):
 
     @property
     def role_label(self) -> str:
-        return rules.label(rules.ROLES, self.role)
+        return label(rules.ROLES, self.role)
 
     @property
     def organisation_name(self) -> str:

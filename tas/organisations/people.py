@@ -7,11 +7,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
 from tas.auth.services import end_sessions, send_password_link
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations import account_notices, rules
 from tas.organisations.models import Agency, Cluster, School, User
-from tas.organisations.services import Refused, StaleEdit, add, change
+from tas.organisations.services import add, change
 
 
 def add_user(values: dict, *, by: User) -> User:

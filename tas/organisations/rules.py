@@ -2,18 +2,11 @@
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from tas.core.choices import Choice, label
 
 URN_PATTERN = re.compile(r"^[1-9]\d{5}$")
 ODS_PRACTICE_PATTERN = re.compile(r"^[A-Z]\d{5}$")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A stored code and the words people see for it."""
-
-    code: str
-    label: str
 
 
 PHASES = (
@@ -55,11 +48,6 @@ ROLES = (
 )
 SCHOOL_ROLES = {"dsl", "school_staff"}
 AGENCY_ROLES = {"link_worker", "practitioner", "gp"}
-
-
-def label(choices: tuple[Choice, ...], code: str | None) -> str:
-    """The words for a stored code, or the code itself when it is not known."""
-    return next((c.label for c in choices if c.code == code), code or "")
 
 
 def normalise_urn(text: str) -> str:

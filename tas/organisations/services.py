@@ -10,22 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.organisations.models import Agency, Cluster, School, User
 
 Row = TypeVar("Row", Cluster, School, Agency, User)
-
-
-class Refused(Exception):
-    """The change cannot be saved as it stands: field name -> what to put right."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after the form was opened: nothing was saved."""
 
 
 # Values that must be unique, and what to say when one is already taken.

@@ -19,9 +19,11 @@ from wtforms import (
     SubmitField,
 )
 
+from tas.core.fields import options, record_id
+from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules
-from tas.organisations.forms import RecordForm, email_field, name_field, options, record_id
+from tas.organisations.forms import email_field, name_field
 from tas.organisations.models import Agency, Cluster, School, User
 
 ROLE_HINTS = {

@@ -9,12 +9,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tas.core.editing import add_page, change_page, found
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.organisations import bp, people
-from tas.organisations.editing import add_page, change_page, found
 from tas.organisations.forms import ActionForm
 from tas.organisations.models import User
-from tas.organisations.services import Refused, StaleEdit
 from tas.organisations.user_forms import UserForm
 
 RACED = "Someone else changed this user at the same time. Check their details and try again."
@@ -47,10 +47,11 @@ def user_add():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_change(user_id: int):
+    user = found(User, user_id)
     return change_page(
-        found(User, user_id),
+        user,
         UserForm,
-        partial(people.change_user, by=_me()),
+        partial(people.change_user, user, by=_me()),
         thing="user",
         template="organisations/user_form.html",
         done=url_for(".users"),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tas.core.editing import add_page, change_page, found
 from tas.extensions import db
 from tas.organisations import bp, services
 from tas.organisations.access import require_admin
-from tas.organisations.editing import add_page, change_page, found
 from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
 from tas.organisations.models import Agency, Cluster, School
 
@@ -39,10 +41,11 @@ def school_add():
 
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
 def school_change(school_id: int):
+    school = found(School, school_id)
     return change_page(
-        found(School, school_id),
+        school,
         SchoolForm,
-        services.change_school,
+        partial(services.change_school, school),
         thing="school",
         template="organisations/school_form.html",
         done=url_for(".schools"),
@@ -67,10 +70,11 @@ def agency_add():
 
 @bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
 def agency_change(agency_id: int):
+    agency = found(Agency, agency_id)
     return change_page(
-        found(Agency, agency_id),
+        agency,
         AgencyForm,
-        services.change_agency,
+        partial(services.change_agency, agency),
         thing="agency",
         template="organisations/agency_form.html",
         done=url_for(".agencies"),
@@ -97,10 +101,11 @@ def cluster_add():
 
 @bp.route("/clusters/<int:cluster_id>", methods=["GET", "POST"])
 def cluster_change(cluster_id: int):
+    cluster = found(Cluster, cluster_id)
     return change_page(
-        found(Cluster, cluster_id),
+        cluster,
         ClusterForm,
-        services.change_cluster,
+        partial(services.change_cluster, cluster),
         thing="cluster",
         template="organisations/cluster_form.html",
         done=url_for(".clusters"),

@@ -24,6 +24,7 @@ from flask_login import current_user
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement
+from tas.core.choices import label
 from tas.extensions import db
 from tas.organisations import safeguarding
 from tas.organisations.models import User
@@ -144,7 +145,7 @@ def read_only_page(refused: ReadOnly):
         title="You cannot change this",
         plan=refused.plan,
         what=refused.what,
-        status_label=rules.label(rules.PLAN_STATUSES, refused.plan.status),
+        status_label=label(rules.PLAN_STATUSES, refused.plan.status),
         ask=safeguarding.who_to_ask_about_plan(
             current_user,
             school_id=refused.plan.child.school_id,

@@ -8,18 +8,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired
 
-from tas.organisations.forms import RecordForm
-from tas.plans.fields import (
-    DayField,
-    marker_values,
-    markers_field,
-    markers_from,
-    options,
-    people,
-    record_id,
-    select,
-    text_area,
-)
+from tas.core.fields import GovDateField, options, record_id, select, stripped, text_area
+from tas.core.forms import RecordForm
+from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import Outcome, SharedPlan
 
 NO_LEAD = "No lead practitioner yet"
@@ -32,7 +23,7 @@ class PlanForm(RecordForm):
         "Lead practitioner",
         description="The link worker or practitioner the family agreed will lead the plan",
     )
-    next_review_on = DayField(
+    next_review_on = GovDateField(
         "Next review date",
         description="The plan review opens for this date and moves with it. The date offered "
         "follows the partnership's plan review rule. For example, 27 3 2027",
@@ -61,7 +52,7 @@ class PlanForm(RecordForm):
 class StartPlanForm(PlanForm):
     # Never shown as an input: carries the message when the child already has an open plan.
     open_plan = HiddenField(id="open-plan")
-    started_on = DayField(
+    started_on = GovDateField(
         "Start date",
         missing="Enter the date the plan started",
         description="For example, 8 9 2026",
@@ -73,7 +64,7 @@ class StartPlanForm(PlanForm):
 
 
 class ClosePlanForm(RecordForm):
-    closed_on = DayField("Date the plan closed", missing="Enter the date the plan closed")
+    closed_on = GovDateField("Date the plan closed", missing="Enter the date the plan closed")
     closure_reason = text_area(
         "Why the plan is closing",
         longest=2000,
@@ -116,7 +107,7 @@ def score_field(label: str, missing: str | None = None) -> StringField:
         label,
         description="0 means things could not be worse; 10 means the outcome has been achieved",
         widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
         validators=[DataRequired(missing)] if missing else [],
     )
 
@@ -137,7 +128,7 @@ class OutcomeForm(RecordForm):
         description="The outcome, in words the family would use",
     )
     score = score_field("Score now, from 0 to 10 (optional)")
-    scored_on = DayField("Date of the score", description="For example, 8 9 2026")
+    scored_on = GovDateField("Date of the score", description="For example, 8 9 2026")
     markers = markers_field()
     submit = SubmitField("Add the outcome", widget=GovSubmitInput())
 
@@ -159,7 +150,7 @@ class OutcomeForm(RecordForm):
 
 class ScoreForm(RecordForm):
     score = score_field("Score, from 0 to 10", "Enter a score from 0 to 10")
-    scored_on = DayField("Date of the score", missing="Enter the date of the score")
+    scored_on = GovDateField("Date of the score", missing="Enter the date of the score")
     submit = SubmitField("Add the score", widget=GovSubmitInput())
 
     def validate_score(self, field) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from tas.organisations.rules import Choice, label
+from tas.core.choices import Choice, label
+from tas.core.days import is_working_day, next_working_day
+from tas.core.words import long_date
 
 __all__ = ["Choice", "label"]
 
@@ -119,38 +121,11 @@ def plan_flags(
     return flags
 
 
-def long_date(day: date) -> str:
-    """3 December 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
 # ---------------------------------------------------------------- working days
 
 # Working days skip weekends and the `holidays` given (England and Wales bank holidays in the
 # app: tas.core.bank_holidays.ENGLAND_AND_WALES). GP notifications, reviews and reminders count in
 # them (DESIGN.md section 4).
-
-
-def is_working_day(day: date, holidays: Container[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
-    """The working day `days` working days after `start` (`start` itself need not be one)."""
-    day = start
-    counted = 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            counted += 1
-    return day
-
-
-def next_working_day(day: date, holidays: Container[date] = ()) -> date:
-    """The day itself when it is a working day, else the next one."""
-    while not is_working_day(day, holidays):
-        day += timedelta(days=1)
-    return day
 
 
 def not_a_working_day(day: date, holidays: Container[date] = ()) -> str:

@@ -7,26 +7,10 @@ team-around-the-child page shows is in team.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
-from tas.core import submissions
-from tas.core.clock import local, utcnow
-from tas.extensions import db
 from tas.organisations.models import User
-from tas.organisations.services import Refused, StaleEdit
-
-__all__ = ["Refused", "StaleEdit"]
-
-Result = TypeVar("Result")
-
-
-def today() -> date:
-    """Today as the partnership counts days (Europe/London)."""
-    return local(utcnow()).date()
 
 
 def origin(user: User) -> dict[str, int | None]:
@@ -49,31 +33,3 @@ def audit_fields(values: dict, **ids: int) -> dict:
     """What the audit log keeps of a change: the names of the fields and the ids involved, never
     what was typed (the append-only log could never forget a child's details)."""
     return {"fields": sorted(values), **ids}
-
-
-def check_version(row, version: int | None) -> None:
-    """Refuse a save from a form opened on an older version of the record (SECURITY.md I35)."""
-    if version != row.version:
-        raise StaleEdit
-
-
-def commit(write: Callable[[], Result]) -> Result:
-    """Make the change and its audit entry, and commit once. A competing save that lands
-    between our check and our flush shows as StaleDataError: nothing is saved (I36). A form
-    sent once only (tas.core.submissions) claims its token in the same transaction."""
-    try:
-        submissions.claim()
-        result = write()
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleEdit from error
-    except Exception:  # refused part-way, already sent, or failed: nothing of it is kept
-        db.session.rollback()
-        raise
-    return result
-
-
-def refuse_if(problems: dict[str, str]) -> None:
-    if problems:
-        raise Refused(problems)

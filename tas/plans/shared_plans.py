@@ -13,6 +13,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from tas.audit.services import record
 from tas.children.models import Agreement, Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import today
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels.services import change_level, plan_started
 from tas.organisations.models import User
@@ -27,15 +29,7 @@ from tas.plans.leads import (  # noqa: F401
     move_review_owner,
 )
 from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
-from tas.plans.services import (
-    Refused,
-    audit_fields,
-    check_version,
-    commit,
-    origin,
-    refuse_if,
-    today,
-)
+from tas.plans.services import audit_fields, origin
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
 from tas.reviews.rules import SOCIAL_CARE, rank

@@ -17,7 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
-from tas.core.templating import format_local_date
+from tas.core.choices import label
+from tas.core.clock import today
+from tas.core.words import local_date
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
@@ -25,7 +27,6 @@ from tas.plans import rules
 from tas.plans.access import PlanRights, may_start_plan, rights
 from tas.plans.gp import services as gp_notifications
 from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
-from tas.plans.services import today
 from tas.reviews.services import level_label as level_name
 
 STATUS_ORDER = {"active": 0, "requested": 1, "ended": 2, "declined": 3}
@@ -43,15 +44,15 @@ class ServiceRow:
 
     @property
     def status_label(self) -> str:
-        return rules.label(rules.INVOLVEMENT_STATUSES, self.involvement.status)
+        return label(rules.INVOLVEMENT_STATUSES, self.involvement.status)
 
     @property
     def child_engagement(self) -> str:
-        return rules.label(rules.ENGAGEMENT, self.involvement.child_engagement)
+        return label(rules.ENGAGEMENT, self.involvement.child_engagement)
 
     @property
     def parent_engagement(self) -> str:
-        return rules.label(rules.ENGAGEMENT, self.involvement.parent_engagement)
+        return label(rules.ENGAGEMENT, self.involvement.parent_engagement)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class ActionRow:
 
     @property
     def status_label(self) -> str:
-        return rules.label(rules.ACTION_STATUSES, self.action.status)
+        return label(rules.ACTION_STATUSES, self.action.status)
 
 
 @dataclass
@@ -100,7 +101,7 @@ class PlanView:
 
     @property
     def status_label(self) -> str:
-        return rules.label(rules.PLAN_STATUSES, self.plan.status)
+        return label(rules.PLAN_STATUSES, self.plan.status)
 
 
 @dataclass
@@ -236,7 +237,7 @@ def meeting_words(kind: str | None, starts_at: datetime | None) -> str | None:
     """Which meeting agreed an action, in the words the plan shows."""
     if kind is None or starts_at is None:
         return None
-    return f"Agreed at the {MEETING_WORDS.get(kind, 'meeting')} on {format_local_date(starts_at)}"
+    return f"Agreed at the {MEETING_WORDS.get(kind, 'meeting')} on {local_date(starts_at)}"
 
 
 def agreed_at(action: Action) -> str | None:

@@ -14,12 +14,12 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.core.clock import today
+from tas.core.editing import submit_change, submit_new
 from tas.extensions import db
 from tas.plans import bp, shared_plans
 from tas.plans.access import ReadOnly, plan_on, read_only_page
-from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
-from tas.plans.services import today
 from tas.plans.team import plan_view
 from tas.reviews import services as reviews
 

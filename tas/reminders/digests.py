@@ -19,6 +19,7 @@ from sqlalchemy import select
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
 from tas.core.transactions import write_transaction
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import School, User
 from tas.reminders import recipients, sources
@@ -188,7 +189,7 @@ def _weekly_lines(overdue: list[sources.Due]) -> list[tuple[sources.Due, WeeklyL
             WeeklyLine(
                 item.reference,
                 item.what,
-                rules.long_date(item.due_on),
+                long_date(item.due_on),
                 names.get(item.owner_id, "nobody named"),
                 schools.get(item.school_id, "unknown school"),
             ),
@@ -229,7 +230,7 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
         render_template(
             "reviews/email/weekly_digest.txt",
             area=area,
-            today=rules.long_date(today),
+            today=long_date(today),
             overdue_link=full_link(sources.path_for("reviews.reviews", show="overdue")),
             total=len(lines),
             lines=lines[:MAX_LINES],

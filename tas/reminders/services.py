@@ -27,7 +27,9 @@ from sqlalchemy import delete, func, select
 from tas import retention
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
+from tas.core.days import add_working_days, is_working_day
 from tas.core.transactions import write_transaction
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import deliver_due
@@ -75,7 +77,7 @@ def reminder_day(as_of: datetime) -> date | None:
     moment = local(as_of)
     if moment.hour < int(current_app.config["REMINDER_HOUR"]):
         return None
-    if not rules.is_working_day(moment.date(), ENGLAND_AND_WALES):
+    if not is_working_day(moment.date(), ENGLAND_AND_WALES):
         return None
     return moment.date()
 
@@ -121,7 +123,7 @@ def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
 def plan(today: date) -> int:
     """Add the reminder rows due today (or, after downtime, the latest that fell due); how many
     were added. Rows that exist are left alone, whoever added them."""
-    horizon = rules.add_working_days(today, LOOK_AHEAD_WORKING_DAYS, ENGLAND_AND_WALES)
+    horizon = add_working_days(today, LOOK_AHEAD_WORKING_DAYS, ENGLAND_AND_WALES)
     items = sources.due_until(horizon)
     directory = recipients.load(
         (item.owner_id for item in items), (item.school_id for item in items)
@@ -300,7 +302,7 @@ def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
         subject=row.subject,
         reference=row.reference,
         what=item.what,
-        due=rules.long_date(row.due_on),
+        due=long_date(row.due_on),
         todo=sources.SOURCES[row.target_kind].todo,
         link=full_link(row.link),
         standing_in=standing_in,

@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, select
 
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import label
 from tas.extensions import db
 from tas.plans.gp import rules as gp_rules
 from tas.plans.models import Action, AgencyInvolvement, GpNotification, SharedPlan
@@ -312,7 +313,7 @@ def gp_updates(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
             rules.plan_reference(plan_id),
             path_for("plans.gp_notification", child_id=child_id, plan_id=plan_id),
             school_id,
-            "GP " + gp_rules.label(gp_rules.KINDS, kind).lower(),
+            "GP " + label(gp_rules.KINDS, kind).lower(),
         )
         for row_id, kind, due_on, plan_id, child_id, lead_id, school_id in db.session.execute(
             query.order_by(GpNotification.id)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import false, func, select
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.clock import today
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.plans.services import today
 from tas.reviews import access
 from tas.reviews.lists import soon_until
 from tas.reviews.models import Review

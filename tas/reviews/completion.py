@@ -16,14 +16,16 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import Choice, label
+from tas.core.clock import today
+from tas.core.days import is_working_day
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels.handover.services import held_too_early
 from tas.organisations.models import User
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.plans.rules import review_day_problem
-from tas.plans.services import check_version, commit, refuse_if, today
 from tas.plans.shared_plans import keep_plan_review, open_plan_of
-from tas.reviews import rules
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
 
@@ -31,18 +33,18 @@ HELD = "held"
 REARRANGED = "rearranged"
 REVIEWED = "reviewed"
 # What can come of each kind of review (stored codes, and the words shown).
-OUTCOMES: dict[str, tuple[rules.Choice, ...]] = {
+OUTCOMES: dict[str, tuple[Choice, ...]] = {
     "handover_meeting": (
-        rules.Choice(HELD, "Held"),
-        rules.Choice(REARRANGED, "Not held: rearranged"),
-        rules.Choice("declined", "Not held: the family declined early help"),
+        Choice(HELD, "Held"),
+        Choice(REARRANGED, "Not held: rearranged"),
+        Choice("declined", "Not held: the family declined early help"),
     ),
     "assessment_outcome": (
-        rules.Choice("stepped_down", "Stepped down to early help"),
-        rules.Choice("continues", "Continues with Children's Social Care"),
-        rules.Choice("closed", "Closed"),
+        Choice("stepped_down", "Stepped down to early help"),
+        Choice("continues", "Continues with Children's Social Care"),
+        Choice("closed", "Closed"),
     ),
-    "plan_review": (rules.Choice(REVIEWED, "Reviewed"),),
+    "plan_review": (Choice(REVIEWED, "Reviewed"),),
 }
 COMPLETED_HERE = frozenset(OUTCOMES)
 # A review in running text: "Complete the handover (TAF) meeting review".
@@ -58,7 +60,7 @@ def outcome_label(kind: str, code: str | None) -> str:
     """The words for a stored outcome ("" when there is none)."""
     if not code:
         return ""
-    return rules.label(OUTCOMES.get(kind, ()), code)
+    return label(OUTCOMES.get(kind, ()), code)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
     if next_review and next_on is not None:
         if completed_on is not None and next_on <= completed_on:
             problems["next_on"] = "The next review date must be after the date of this review"
-        elif not rules.is_working_day(next_on, ENGLAND_AND_WALES):
+        elif not is_working_day(next_on, ENGLAND_AND_WALES):
             # A plan review falls on a working day, as on the plan form (tas.plans.rules).
             problems["next_on"] = review_day_problem(next_on, ENGLAND_AND_WALES)
     return problems

@@ -14,10 +14,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
-from tas.core.forms import TasForm
+from tas.core.choices import label
+from tas.core.fields import GovDateField, options, stripped, text_area
+from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
-from tas.organisations.forms import RecordForm, options
-from tas.plans.fields import DayField, text_area
 from tas.plans.forms import parsed_score, score_field
 from tas.reviews import rules
 from tas.reviews.completion import OUTCOMES
@@ -29,7 +29,7 @@ def _amount_field(event_label: str) -> StringField:
     return StringField(
         f"{event_label}: how long",
         widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
     )
 
 
@@ -76,7 +76,7 @@ class RulesForm(CarriesRuleVersions):
 
 
 for _rule in rules.DEFAULT_RULES:
-    _label = rules.label(rules.EVENTS, _rule.event)
+    _label = label(rules.EVENTS, _rule.event)
     setattr(RulesForm, f"{_rule.event}_amount", _amount_field(_label))
     setattr(RulesForm, f"{_rule.event}_unit", _unit_field(_label))
 
@@ -102,7 +102,7 @@ class CompletionForm(SentOnce, RecordForm):
         validators=[DataRequired("Select the outcome of the review")],
         invalid_choice_message="Select the outcome of the review",
     )
-    completed_on = DayField(
+    completed_on = GovDateField(
         "Date it was completed",
         missing="Enter the date the review was completed",
         description="For example, 27 11 2026",
@@ -112,7 +112,7 @@ class CompletionForm(SentOnce, RecordForm):
         longest=2000,
         description="What was decided. Do not repeat what is already on the plan.",
     )
-    next_on = DayField("Next review date")
+    next_on = GovDateField("Next review date")
     submit = SubmitField("Complete the review", widget=GovSubmitInput())
 
     score_names: tuple[tuple[int, str], ...] = ()  # (outcome id, field name)

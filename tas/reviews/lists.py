@@ -22,10 +22,12 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import label
+from tas.core.clock import today
+from tas.core.days import add_working_days
 from tas.extensions import db
 from tas.organisations.models import Cluster, School, User, coordinator_clusters
 from tas.organisations.models import link_worker_schools as linked
-from tas.plans.services import today
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.models import Review
@@ -50,7 +52,7 @@ DUE_TAGS = {
 
 def soon_until(day: date, holidays: Container[date] = ()) -> date:
     """The last day counted as "due soon": 10 working days after `day`."""
-    return rules.add_working_days(day, SOON_WORKING_DAYS, holidays)
+    return add_working_days(day, SOON_WORKING_DAYS, holidays)
 
 
 def due_state(status: str, due_on: date, day: date, holidays: Container[date] = ()) -> str | None:
@@ -74,7 +76,7 @@ def how_long(amount: int, unit: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return rules.label(rules.REVIEW_KINDS, kind)
+    return label(rules.REVIEW_KINDS, kind)
 
 
 # ---------------------------------------------------------------- what the filters offer

@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import label
+from tas.core.clock import today
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
-from tas.plans.services import today
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.lists import DUE_TAGS, due_state, kind_label
@@ -47,7 +48,7 @@ class ReviewPage:
 
     @property
     def status_label(self) -> str:
-        return rules.label(rules.REVIEW_STATUSES, self.review.status)
+        return label(rules.REVIEW_STATUSES, self.review.status)
 
     @property
     def status_tag(self) -> str:

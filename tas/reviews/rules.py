@@ -11,14 +11,10 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tas.organisations.rules import Choice, label
-from tas.plans.rules import (
-    add_working_days,
-    is_working_day,
-    long_date,
-    next_working_day,
-    plan_reference,
-)
+from tas.core.choices import Choice, label
+from tas.core.days import add_working_days, is_working_day, next_working_day
+from tas.core.words import long_date
+from tas.plans.rules import plan_reference
 
 __all__ = [
     "Choice",

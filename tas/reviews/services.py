@@ -11,19 +11,20 @@ from sqlalchemy import select
 
 from tas.audit.services import record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import Choice, label
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reviews import rules
 from tas.reviews.models import Review, ReviewRule
 
 
-def levels() -> tuple[rules.Choice, ...]:
+def levels() -> tuple[Choice, ...]:
     """The configured levels of need, in order (setting LEVELS_OF_NEED)."""
     return current_app.config["LEVEL_CHOICES"]
 
 
 def level_label(code: str | None) -> str:
-    return rules.label(levels(), code) if code else "Not recorded"
+    return label(levels(), code) if code else "Not recorded"
 
 
 def rules_now() -> dict[str, rules.ReviewRule]:

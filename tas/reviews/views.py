@@ -12,11 +12,12 @@ from flask_login import current_user
 
 from tas.audit.services import record
 from tas.core import submissions
+from tas.core.clock import today
+from tas.core.editing import Submitted, compare
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.use_cases import Refused, StaleEdit
+from tas.core.words import long_date
 from tas.extensions import db
-from tas.organisations.editing import compare
-from tas.plans.editing import Outcome
-from tas.plans.services import Refused, StaleEdit, today
 from tas.reviews import access, bp, rules
 from tas.reviews import completion as review_completion
 from tas.reviews import lists as review_lists
@@ -193,11 +194,11 @@ def _saved(review: Review) -> dict:
     }
 
 
-def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Outcome:
+def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Submitted:
     """Validate and complete, as tas.plans.editing.submit_change does, and a form sent again
     says it was saved already rather than that the review changed."""
     if not form.validate_on_submit():
-        return Outcome()
+        return Submitted()
     submissions.refuse_if_used()
     try:
         review_completion.complete(
@@ -205,15 +206,15 @@ def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Outco
         )
     except Refused as refused:
         form.show(refused.problems)
-        return Outcome()
+        return Submitted()
     except StaleEdit:
         fresh = db.session.get(Review, review.id, populate_existing=True)
         saved = _completion_form(fresh, context, data=_saved(fresh), formdata=None)
         comparison = compare(form, saved)
         form.version.data = str(fresh.version)
         form.version.errors = ["Someone else changed this review while you were completing it"]
-        return Outcome(comparison=comparison, status=409)
-    return Outcome(saved=True)
+        return Submitted(comparison=comparison, status=409)
+    return Submitted(saved=True)
 
 
 def _done(review: Review, context: PlanContext) -> str:
@@ -221,7 +222,7 @@ def _done(review: Review, context: PlanContext) -> str:
     words = f"The {IN_WORDS[review.kind]} has been completed"
     follows = review.kind == "plan_review" or review.outcome == review_completion.HELD
     if follows and context.plan_open and context.plan.next_review_on is not None:
-        due = rules.long_date(context.plan.next_review_on)
+        due = long_date(context.plan.next_review_on)
         return f"{words}. The next plan review is due on {due}"
     return words
 

@@ -21,12 +21,12 @@ from tas.auth.services import end_sessions
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from tas.plans.services import Refused, StaleEdit, commit
 from tas.plans.shared_plans import LEAD_ROLES
 from tas.reviews import access
 from tas.reviews.models import Review

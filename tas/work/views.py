@@ -10,13 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SubmitField
 
+from tas.core.fields import record_id
+from tas.core.forms import RecordForm
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
-from tas.organisations.forms import RecordForm, record_id
 from tas.organisations.models import User
 from tas.reviews import access
 from tas.work import bp
 from tas.work import services as reassign
-from tas.work.services import Refused, StaleEdit, Work
+from tas.work.services import Work
 
 ACCOUNT_LABELS = {
     "keep": "Leave their account as it is",

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from wtforms import StringField
 
 from tas.auth import services
-from tas.auth.models import PendingForm, UserSession
+from tas.auth.models import UserSession
 from tas.core.forms import TasForm
+from tas.core.pending_forms import PendingForm
 from tas.extensions import db
 from tests import factories
 from tests.auth.helpers import SITE, open_sessions, production_app

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from playwright.sync_api import Page, expect
 
 from tas.core.clock import local, utcnow
-from tas.core.templating import format_local_date
+from tas.core.words import local_date
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
 __all__ = ["sign_in"]
@@ -36,7 +36,7 @@ def today() -> date:
 
 def long_date(day: date) -> str:
     """A date as the app shows it: 3 December 2026."""
-    return format_local_date(day)
+    return local_date(day)
 
 
 def look(page: Page, name: str) -> None:

@@ -11,9 +11,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON
+from tas.core.days import is_working_day, next_working_day
 from tas.demo.children import CHILDREN
 from tas.reminders.services import PassCounts, run_pass
-from tas.reviews.rules import is_working_day, next_working_day
 from tests.browser.conftest import LiveServer
 from tests.browser.meeting_steps import look
 

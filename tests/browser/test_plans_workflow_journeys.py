@@ -18,11 +18,10 @@ from sqlalchemy import select
 
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.days import add_working_days, is_working_day
 from tas.demo.children import CASTLE
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Meeting
-from tas.plans.rules import add_working_days
-from tas.reviews.rules import is_working_day
 from tests.browser.conftest import LiveServer, each_database
 from tests.browser.meeting_steps import (
     DSL,

@@ -8,7 +8,7 @@ import pytest
 
 from tas.children import rules
 from tas.children.models import Child
-from tas.children.services import today
+from tas.core.clock import today
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child

@@ -9,11 +9,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas.children import rules
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
-from tas.children.services import today
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.clock import utcnow
+from tas.core.clock import today, utcnow
+from tas.core.days import add_working_days
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
@@ -63,7 +62,7 @@ def test_a_move_gives_the_new_school_the_record_and_the_old_one_30_days_read_onl
     assert move.from_school_id == old_school_id and move.moved_by_id == old_dsl.user.id
     assert abs(move.read_only_until - (utcnow() + timedelta(days=days))) < timedelta(minutes=1)
     transfer = db.session.scalars(select(FileTransfer)).one()
-    assert transfer.due_on == rules.add_school_days(today(), 5, ENGLAND_AND_WALES)
+    assert transfer.due_on == add_working_days(today(), 5, ENGLAND_AND_WALES)
     event = audit_events("child_school_changed")[-1]
     assert event.detail["to_school_id"] == new_dsl.user.school_id
 

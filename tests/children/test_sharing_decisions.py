@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tas.children.agreements import services as agreement_services
 from tas.children.models import LawfulBasis, SharingDecision
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tests import factories
 from tests.organisations.helpers import audit_events, error_summary, field_value, page_text
@@ -114,7 +115,7 @@ def test_a_basis_retired_while_the_form_was_open_is_refused_by_the_service(app):
     db.session.add(basis)
     db.session.commit()
 
-    with pytest.raises(agreement_services.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         agreement_services.record_sharing_decision(
             child,
             user,

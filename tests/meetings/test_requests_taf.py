@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests import services
-from tas.plans.services import Refused
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import child_at, error_summary, page_text, school_with_meeting

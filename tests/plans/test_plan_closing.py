@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.plans import shared_plans
 from tas.plans.models import SharedPlan
-from tas.plans.services import Refused
 from tas.reviews.models import StepChange
 from tests import factories
 from tests.organisations.helpers import error_summary

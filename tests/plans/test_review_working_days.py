@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from tas.core.days import next_working_day
 from tas.extensions import db
 from tas.plans import rules
 from tas.plans.models import SharedPlan
@@ -58,5 +59,5 @@ def test_a_review_date_typed_on_a_weekend_or_bank_holiday_is_refused(login_as, t
 
 
 def test_the_rule_names_the_next_working_day():
-    assert rules.next_working_day(date(2026, 12, 26)) == date(2026, 12, 28)  # weekends only
+    assert next_working_day(date(2026, 12, 26)) == date(2026, 12, 28)  # weekends only
     assert rules.plan_date_problems(date(2026, 10, 1), date(2026, 12, 7), date(2026, 10, 12)) == {}

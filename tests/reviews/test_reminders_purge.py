@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tas.auth.models import PendingForm, SignInAttempt
+from tas.auth.models import SignInAttempt
 from tas.core.clock import utcnow
+from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.feed_models import FeedMiss

@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON
+from tas.core.days import is_working_day
 from tas.extensions import db
 from tas.levels import services as levels
 from tas.outbox.models import OutboxMessage
 from tas.reminders.services import run_pass
 from tas.reviews import completion as review_completion
-from tas.reviews import rules
 from tas.reviews.models import Reminder, Review
 from tests import factories
 from tests.reviews.helpers import child_with_plan
@@ -143,7 +143,7 @@ def test_eight_weeks_of_a_step_down_across_christmas(app):
                 db.session.commit()
 
     # Never at a weekend or on a bank holiday.
-    assert all(rules.is_working_day(day, ENGLAND_AND_WALES) for day, _, _ in walk.sent)
+    assert all(is_working_day(day, ENGLAND_AND_WALES) for day, _, _ in walk.sent)
 
     # The lead practitioner: the handover meeting, then the first plan review 6 weeks on.
     handover = "handover meeting for " + ref

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tas.children.agreements import rules
+from tas.core.fields import date_from_parts
 
 TODAY = date(2026, 11, 20)
 
@@ -55,7 +56,7 @@ def test_competence_is_asked_from_twelve(born, asked):
     ],
 )
 def test_a_typed_date_becomes_a_date_or_says_what_to_put_right(parts, expected):
-    assert rules.date_from_parts(*parts, "Date they agreed") == expected
+    assert date_from_parts(*parts, "Date they agreed") == expected
 
 
 def test_an_agreement_date_cannot_be_in_the_future_or_before_birth():

@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from tas.children.rules import add_school_days
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.plans.gp.rules import add_working_days
+from tas.core.days import add_working_days
 
 
 @pytest.mark.parametrize(
@@ -29,7 +28,7 @@ def test_ordinary_days_and_other_nations_holidays_are_not(day):
     assert day not in ENGLAND_AND_WALES
 
 
-@pytest.mark.parametrize("add_days", [add_working_days, add_school_days])
+@pytest.mark.parametrize("add_days", [add_working_days, add_working_days])
 @pytest.mark.parametrize(
     ("start", "days", "due"),
     [

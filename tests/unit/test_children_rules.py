@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tas.children import rules
+from tas.core.days import add_working_days
 
 # ---------------------------------------------------------------- year groups
 
@@ -166,4 +167,4 @@ def test_the_check_letter_weights_characters_2_to_13_by_their_position():
     ],
 )
 def test_school_days_skip_weekends(start, days, due):
-    assert rules.add_school_days(start, days) == due
+    assert add_working_days(start, days) == due

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tas.core.days import add_working_days
 from tas.plans.gp import rules as gp_rules
 
 MON, TUE, THU, FRI, SAT, SUN = (date(2026, 10, d) for d in (12, 13, 15, 16, 17, 18))
@@ -23,13 +24,13 @@ MON, TUE, THU, FRI, SAT, SUN = (date(2026, 10, d) for d in (12, 13, 15, 16, 17, 
     ],
 )
 def test_working_days_skip_weekends(start, days, expected):
-    assert gp_rules.add_working_days(start, days) == expected
+    assert add_working_days(start, days) == expected
 
 
 def test_working_days_skip_given_holidays():
     christmas = {date(2026, 12, 25), date(2026, 12, 28)}
 
-    assert gp_rules.add_working_days(date(2026, 12, 24), 1, christmas) == date(2026, 12, 29)
+    assert add_working_days(date(2026, 12, 24), 1, christmas) == date(2026, 12, 29)
 
 
 def test_the_first_involvement_is_the_earliest_start_or_else_the_plans_start():

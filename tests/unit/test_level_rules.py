@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import Choice
 from tas.levels import rules as level_rules
 from tas.reviews import rules
-from tas.reviews.rules import DEFAULT_LEVELS, Choice
+from tas.reviews.rules import DEFAULT_LEVELS
 
 TODAY = date(2026, 11, 27)
 CUSTOM = (

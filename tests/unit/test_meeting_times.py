@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tas.core.words import clock, long_date
 from tas.meetings import times
 
 LONDON = ZoneInfo("Europe/London")
@@ -112,9 +113,9 @@ def test_a_time_the_spring_clock_change_skips_is_refused_with_a_clear_message(da
 def test_a_time_the_autumn_clock_change_repeats_asks_which_is_meant(day, wanted, first, second):
     with pytest.raises(times.AmbiguousTime) as asked:
         times.to_utc(day, wanted, LONDON)
-    shown = times.clock(wanted)
+    shown = clock(wanted)
     assert asked.value.message == (
-        f"{shown} happens twice on {times.long_date(day)} because the clocks go back. "
+        f"{shown} happens twice on {long_date(day)} because the clocks go back. "
         f"Select which {shown} you mean"
     )
     assert [(r.fold, r.at, r.label) for r in asked.value.readings] == [

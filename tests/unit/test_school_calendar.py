@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from tas.children.rules import add_school_days
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.school_calendar import SchoolClosures, academic_year
+from tas.core.days import academic_year, add_working_days
+from tas.core.school_calendar import SchoolClosures
 
 AUTUMN_2026 = ((date(2026, 9, 3), date(2026, 10, 23)), (date(2026, 11, 2), date(2026, 12, 18)))
 
@@ -35,7 +35,7 @@ def test_the_academic_year_starts_in_september(day, year):
 def test_school_days_skip_school_holidays_when_terms_are_known(start, expected):
     spring = (date(2027, 1, 5), date(2027, 3, 26))
     closures = SchoolClosures.of(ENGLAND_AND_WALES, [*AUTUMN_2026, spring])
-    assert add_school_days(start, 5, closures) == expected
+    assert add_working_days(start, 5, closures) == expected
 
 
 def test_a_year_without_term_dates_counts_only_bank_holidays():

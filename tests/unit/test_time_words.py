@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tas.core.templating import format_local_datetime
+from tas.core.words import local_datetime
 
 
 @pytest.mark.parametrize(
@@ -22,4 +22,4 @@ from tas.core.templating import format_local_datetime
     ],
 )
 def test_times_read_as_people_in_england_say_them(moment, words):
-    assert format_local_datetime(moment) == words
+    assert local_datetime(moment) == words

@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -25,39 +24,15 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length
 
 from tas.children.agreements import rules
-from tas.core.forms import SafeGovDateInput, TasForm
-from tas.organisations.forms import RecordForm, name_field
+from tas.core.fields import GovDateField
+from tas.core.fields import stripped as _stripped
+from tas.core.forms import RecordForm, TasForm
+from tas.organisations.forms import name_field
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class GovDateField(DateField):
-    """A date typed as day, month and year, with GOV.UK's messages for what is missing or wrong."""
-
-    widget = SafeGovDateInput()
-
-    def __init__(self, label: str, *, missing: str, **kwargs):
-        super().__init__(label, format="%d %m %Y", **kwargs)
-        self.missing = missing
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        day, month, year = [str(part) for part in [*valuelist, "", "", ""][:3]]
-        self.data, problem = rules.date_from_parts(day, month, year, self.label.text)
-        if problem:
-            raise ValueError(problem)
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors:
-            raise StopValidation(self.missing)
 
 
 def text_area(label: str, description: str, *, missing: str | None, longest: int):

@@ -49,26 +49,6 @@ def asks_competence(date_of_birth: date, on: date) -> bool:
     return age_on(date_of_birth, on) >= COMPETENCE_AGE
 
 
-def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | None, str | None]:
-    """A date typed as day, month and year, or what to put right (GOV.UK date input messages).
-
-    `what` names the date in the message, like "Date they agreed". Nothing typed at all gives
-    (None, None): whether the date is needed is the caller's question.
-    """
-    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
-    missing = [name for name, value in parts.items() if not value]
-    if len(missing) == 3:
-        return None, None
-    if missing:
-        return None, f"{what} must include a {' and '.join(missing)}"
-    if not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
-        return None, f"{what} must be a real date"
-    try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"])), None
-    except ValueError:
-        return None, f"{what} must be a real date"
-
-
 def agreement_date_problem(agreed_on: date, today: date, date_of_birth: date) -> str | None:
     """What is wrong with the date a family agreed, if anything."""
     if agreed_on > today:

@@ -14,11 +14,11 @@ from tas.children import access
 from tas.children.access import Access
 from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 from tas.core.clock import local, utcnow
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings.requests.services import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
 from tas.organisations.rules import GP_PRACTICE
-from tas.organisations.services import Refused
 
 __all__ = ["Refused"]
 

@@ -21,6 +21,7 @@ from tas.children.agreements.forms import (
 )
 from tas.children.models import Child
 from tas.children.sharing import services as lawful_basis_services
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.organisations.models import User
 
@@ -83,7 +84,7 @@ def agreement_new(child_id: int):
     if parents and form.validate_on_submit():
         try:
             services.record_agreement(child, _me(), form.values())
-        except services.Refused as refused:
+        except Refused as refused:
             show(form, refused.problems)
         else:
             flash("The family's agreement has been recorded", "success")
@@ -110,7 +111,7 @@ def agreement_withdraw(child_id: int):
     if form.validate_on_submit():
         try:
             services.withdraw_agreement(child, _me(), form.values())
-        except services.Refused as refused:
+        except Refused as refused:
             show(form, refused.problems)
         else:
             return _after_withdrawal(child_id)
@@ -159,7 +160,7 @@ def sharing_decision_new(child_id: int):
     if bases and form.validate_on_submit():
         try:
             services.record_sharing_decision(child, _me(), form.values())
-        except services.Refused as refused:
+        except Refused as refused:
             show(form, refused.problems)
         else:
             flash("The sharing decision has been recorded", "success")

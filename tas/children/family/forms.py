@@ -6,9 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
-from tas.children.fields import DayMonthYearField, blank_as_none, optional_note, optional_text
-from tas.core.forms import TasForm
-from tas.organisations.forms import RecordForm, name_field, options, record_id
+from tas.children.fields import optional_note
+from tas.core.fields import GovDateField, blank_as_none, optional_text, options, record_id
+from tas.core.forms import RecordForm, TasForm
+from tas.organisations.forms import name_field
 from tas.plans.fields import marker_values, markers_field, markers_from
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -103,7 +104,7 @@ class SchoolMoveForm(RecordForm):
         validators=[DataRequired("Select the child's new school")],
         invalid_choice_message="Select the child's new school",
     )
-    moved_on = DayMonthYearField(
+    moved_on = GovDateField(
         "Date of the move",
         missing="Enter the date the child moves school",
         description="The child's first day at the new school, for example 2 11 2026: today or "

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.children import access, records
 from tas.children.models import Child, FamilyMember, SiblingLink
+from tas.core.use_cases import Refused, commit
 from tas.extensions import db
 from tas.organisations.models import User
 
@@ -43,7 +44,7 @@ def add_member(user: User, child: Child, values: dict) -> FamilyMember:
         db.session.flush()
         record("family_member_added", target=member, detail={"child_id": child.id})
 
-    records.commit(write)
+    commit(write)
     return member
 
 
@@ -92,7 +93,7 @@ def _pair(child: Child, sibling: Child) -> tuple[int, int]:
 def link_sibling(child: Child, sibling: Child) -> bool:
     """Link two children as siblings (stored once, lower id first); False if already linked."""
     if child.id == sibling.id:
-        raise records.Refused({"sibling": "A child cannot be their own sibling"})
+        raise Refused({"sibling": "A child cannot be their own sibling"})
     low, high = _pair(child, sibling)
     already = select(SiblingLink.id).where(
         and_(SiblingLink.child_id == low, SiblingLink.sibling_id == high)

@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from tas.children import access, bp, services
 from tas.children.access import Access
-from tas.children.editing import change_page
 from tas.children.family import services as family_services
 from tas.children.family.forms import FamilyMemberForm, LivesWithForm
 from tas.children.forms import SearchForm
-from tas.children.records import Refused
+from tas.core.editing import change_page
+from tas.core.use_cases import Refused
 
 
 def _family_url(child_id: int) -> str:

@@ -25,12 +25,12 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.children import access, records, rules
+from tas.children import access, rules
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.children.record_checks.models import RecordCheck
-from tas.children.records import Refused, StaleEdit
 from tas.core.clock import utcnow
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters
 from tas.outbox.services import queue
@@ -137,7 +137,7 @@ def ask(user: User, values: dict, note: str | None) -> list[RecordCheck]:
             )
             _tell_coordinators(user, check)
 
-    records.commit(write)
+    commit(write)
     return checks
 
 
@@ -288,4 +288,4 @@ def deal_with(user: User, check: RecordCheck, version: int | None, outcome: str)
                 [(asker.email, asker.name)], f"Your request {reference} has been dealt with", body
             )
 
-    records.commit(write)
+    commit(write)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from tas.children import bp, rules
 from tas.children.forms import DealtWithForm
 from tas.children.record_checks import services as record_checks
-from tas.children.records import Refused, StaleEdit
+from tas.core.use_cases import Refused, StaleEdit
 
 
 @bp.route("/record-checks", endpoint="record_checks")

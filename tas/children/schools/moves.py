@@ -11,13 +11,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from tas.audit.services import record
-from tas.children import records, rules
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
 from tas.children.schools import rules as school_move_rules
 from tas.children.schools.services import staff_grants
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
-from tas.core.school_calendar import SchoolClosures, academic_year
+from tas.core.days import academic_year, add_working_days
+from tas.core.school_calendar import SchoolClosures
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.meetings.models import Term
 from tas.organisations.models import School, User, link_worker_schools
@@ -63,7 +64,7 @@ def _checked(child: Child, to_school_id: int | None, moved_on: date | None) -> S
     if school is None or to_school_id == child.school_id:
         problems["school"] = "Select the child's new school"
     if problems:
-        raise records.Refused(problems)
+        raise Refused(problems)
     return school
 
 
@@ -129,7 +130,7 @@ def _file_due(today: date) -> date:
     """KCSIE: the file goes within 5 school days of the move being recorded (a move is
     recorded once it has happened)."""
     days = current_app.config["FILE_TRANSFER_SCHOOL_DAYS"]
-    return rules.add_school_days(today, days, school_closures(today))
+    return add_working_days(today, days, school_closures(today))
 
 
 def move_school(
@@ -145,7 +146,7 @@ def move_school(
     for a set time, and its DSL is asked to send the child protection file on (KCSIE: within 5
     school days, receipt confirmed). Staff grants at the old school end."""
     if version is None or version != child.version:
-        raise records.StaleEdit
+        raise StaleEdit
     _checked(child, to_school_id, moved_on)
     now = now or utcnow()
     config = current_app.config
@@ -187,5 +188,5 @@ def move_school(
             },
         )
 
-    records.commit(write)
+    commit(write)
     return move

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from tas.core.words import long_date
+
 # A move is recorded when it has happened, on the child's first day at the new school or later:
 # recording it changes who sees the record at once, so a move still to come is not recorded yet.
 # Up to a year after (a school catching up on a move over the summer, or found late); anything
@@ -14,10 +16,6 @@ NOT_YET = (
     "The date of the move must be today or in the past: record the move on the day the child "
     "starts at the new school"
 )
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def move_date_problems(

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.children import records
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
 from tas.core.clock import local, utcnow
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.organisations.models import User
 
@@ -73,8 +73,8 @@ def _mark(user: User, transfer: FileTransfer, what: str, action: str) -> bool:
         record(action, target=transfer, detail={"child_id": child_id})
 
     try:
-        records.commit(write)
-    except records.StaleEdit:  # the other DSL recorded their part at the same moment
+        commit(write)
+    except StaleEdit:  # the other DSL recorded their part at the same moment
         return False
     return True
 
@@ -121,7 +121,7 @@ def staff_to_grant(child: Child) -> list[User]:
 def grant_staff(dsl: User, child: Child, staff_id: int) -> StaffGrant:
     """Let one member of the school's staff see this child, audited."""
     if staff_id not in {person.id for person in staff_to_grant(child)}:
-        raise records.Refused({"staff": "Select a member of staff from the list"})
+        raise Refused({"staff": "Select a member of staff from the list"})
     grant = db.session.scalars(
         select(StaffGrant).where(StaffGrant.child_id == child.id, StaffGrant.user_id == staff_id)
     ).one_or_none()
@@ -136,7 +136,7 @@ def grant_staff(dsl: User, child: Child, staff_id: int) -> StaffGrant:
         db.session.flush()
         record("staff_access_granted", target=child, detail={"user_id": staff_id})
 
-    records.commit(write, lambda: {"staff": "Select a member of staff from the list"})
+    commit(write, lambda: {"staff": "Select a member of staff from the list"})
     return grant
 
 

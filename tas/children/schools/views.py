@@ -8,9 +8,9 @@ from flask_login import current_user
 from tas.children import access, bp, services
 from tas.children.access import Access
 from tas.children.family.forms import SchoolMoveForm, StaffGrantForm
-from tas.children.records import Refused, StaleEdit
 from tas.children.schools import moves as school_moves
 from tas.children.schools import services as school_services
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 
 

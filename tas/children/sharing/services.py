@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
 from tas.children.models import LawfulBasis
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
-from tas.organisations.services import Refused, StaleEdit
 
 __all__ = ["Refused", "StaleEdit"]
 

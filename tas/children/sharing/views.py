@@ -14,8 +14,9 @@ from tas.audit.services import record
 from tas.children.agreements.forms import LawfulBasisForm, show
 from tas.children.models import LawfulBasis
 from tas.children.sharing import bp, services
+from tas.core.editing import compare, found
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
-from tas.organisations.editing import compare, found
 
 STALE = "Someone else changed this lawful basis while you were editing it"
 
@@ -47,7 +48,7 @@ def lawful_basis_add():
     if form.validate_on_submit():
         try:
             basis = services.add_lawful_basis(form.values())
-        except services.Refused as refused:
+        except Refused as refused:
             show(form, refused.problems)
         else:
             flash(f"{basis.name} has been added", "success")
@@ -67,9 +68,9 @@ def lawful_basis_change(basis_id: int):
         name = form.name.data
         try:
             services.change_lawful_basis(basis, form.loaded_version(), form.values())
-        except services.Refused as refused:
+        except Refused as refused:
             show(form, refused.problems)
-        except services.StaleEdit:
+        except StaleEdit:
             basis = found(LawfulBasis, basis_id)
             saved = LawfulBasisForm(formdata=None, data=_saved_data(basis))
             comparison = compare(form, saved)

@@ -22,12 +22,12 @@ from sqlalchemy import or_, select
 from tas.audit.services import record
 from tas.children.models import Child
 from tas.core.clock import utcnow
+from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
-from tas.plans.services import commit, refuse_if
 from tas.reviews.models import IfdReferral, StepChange
 from tas.reviews.services import levels
 

@@ -18,6 +18,7 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.core.choices import label
 from tas.core.clock import local
 from tas.extensions import db
 from tas.levels import rules as level_rules
@@ -67,7 +68,7 @@ def _recorder(meeting: Meeting) -> User:
 
 def decided_by(meeting: Meeting) -> str:
     """ "TAS meeting MTG-0001" (or the meeting's own kind)."""
-    return f"{meeting_rules.label(meeting_rules.MEETING_KINDS, meeting.kind)} {meeting.reference}"
+    return f"{label(meeting_rules.MEETING_KINDS, meeting.kind)} {meeting.reference}"
 
 
 def minutes_completed(meeting: Meeting, by: User | None = None) -> list[StepChange]:
@@ -170,7 +171,7 @@ def _notes(meeting: Meeting, user: User) -> dict[int, MinutesNote]:
 
 def _step_text(meeting: Meeting, change: StepChange | None) -> str:
     if change is not None:
-        what = rules.label(rules.STEP_KINDS, change.kind)
+        what = label(rules.STEP_KINDS, change.kind)
         moved = f"{level_label(change.from_level)} to {level_label(change.to_level)}"
         text = f"{what} recorded: {moved}."
         if change.kind == "step_down":

@@ -19,9 +19,11 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import Child, FamilyMember
+from tas.core.choices import label
 from tas.core.clock import local
-from tas.core.templating import format_local_date
 from tas.core.transactions import lock, write_transaction
+from tas.core.use_cases import commit, refuse_if
+from tas.core.words import local_date
 from tas.extensions import db
 from tas.ical import invites
 from tas.levels.services import open_plan_of
@@ -31,10 +33,9 @@ from tas.meetings.handover import handover_meetings
 from tas.meetings.invitations.services import audit_added
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import Agency, User
-from tas.organisations.rules import SERVICE_TYPES, label
+from tas.organisations.rules import SERVICE_TYPES
 from tas.plans.leads import social_worker_words
 from tas.plans.models import AgencyInvolvement, SharedPlan
-from tas.plans.services import commit, refuse_if
 from tas.reviews.models import Review, StepChange
 
 SOCIAL_CARE_SERVICE = "social_care"
@@ -264,7 +265,7 @@ def held_too_early(review: Review, outcome: str, completed_on: date | None) -> s
         return None
     first = meetings[0]
     return (
-        f"The handover (TAF) meeting {first.reference} is on {format_local_date(first.starts_at)}: "
+        f"The handover (TAF) meeting {first.reference} is on {local_date(first.starts_at)}: "
         "it can only be recorded as held on or after that date"
     )
 

@@ -11,6 +11,7 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.levels import bp
 from tas.levels.handover import services as handover
@@ -21,7 +22,6 @@ from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
 from tas.meetings.models import Meeting
 from tas.meetings.rooms import services as rooms
-from tas.plans.services import Refused
 
 TITLE = "Book the handover (TAF) meeting"
 NOT_DUE = (

@@ -13,6 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
 from tas.children.models import Child
+from tas.core.choices import label
+from tas.core.clock import today
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.decisions.services import referral_recorded
@@ -26,7 +29,7 @@ from tas.levels.services import (
 from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.models import SharedPlan
-from tas.plans.services import Refused, audit_fields, check_version, commit, refuse_if, today
+from tas.plans.services import audit_fields
 from tas.reviews import rules
 from tas.reviews.models import IfdReferral
 from tas.reviews.services import levels, open_review, open_reviews, set_status
@@ -125,7 +128,7 @@ def record_decision(referral: IfdReferral, user: User, version: int | None, valu
                 to_level,
                 kind="step_up_social_care" if to_level == rules.SOCIAL_CARE else "ifd_decision",
                 changed_on=values["decided_on"],
-                reason="IFD decision: " + rules.label(rules.IFD_DECISIONS, decision),
+                reason="IFD decision: " + label(rules.IFD_DECISIONS, decision),
                 decided_by=DECIDED_BY,
                 by=user,
                 plan=plan,

@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
+from tas.core.choices import label
+from tas.core.editing import submit_change
 from tas.extensions import db
 from tas.levels import bp
 from tas.levels import rules as level_rules
@@ -21,7 +23,6 @@ from tas.levels.views import (
     sent_before,
     viewed,
 )
-from tas.plans.editing import submit_change
 from tas.reviews import access, rules
 from tas.reviews.models import IfdReferral
 from tas.reviews.services import levels as configured_levels
@@ -140,5 +141,5 @@ def disagreement(child_id: int, referral_id: int):
         form=form,
         comparison=result.comparison,
         escalation=rules.ESCALATION_PROCEDURE,
-        decision_label=rules.label(rules.IFD_DECISIONS, referral.decision),
+        decision_label=label(rules.IFD_DECISIONS, referral.decision),
     ), result.status

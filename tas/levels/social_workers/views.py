@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request
 from flask_login import current_user
 
+from tas.core.editing import submit_change
 from tas.levels import bp
 from tas.levels import services as levels
 from tas.levels.forms import SocialWorkerForm
 from tas.levels.social_workers import services as lead_contact
 from tas.levels.views import level_url, not_now, recordable, viewed
-from tas.plans.editing import submit_change
 
 TITLE = "Social worker"
 

@@ -13,12 +13,13 @@ from tas.audit.services import record
 from tas.children import access as children_access
 from tas.children.models import Agreement, Child
 from tas.core.clock import local, utcnow
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
+from tas.core.words import clock
 from tas.extensions import db
 from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.organisations.models import User
-from tas.plans.services import Refused, check_version, commit, refuse_if
 
 
 def items(meeting: Meeting, user: User) -> list[AgendaItem]:
@@ -53,10 +54,6 @@ def removal_closed(meeting: Meeting, now: datetime) -> str | None:
 def meeting_hours(meeting: Meeting) -> tuple[time, time]:
     """The meeting's start and end as London clock times."""
     return local(meeting.starts_at).time(), local(meeting.ends_at).time()
-
-
-def clock(moment: time) -> str:
-    return moment.strftime("%H:%M")
 
 
 def slot_problem(slot: time | None, starts: time, ends: time) -> str | None:

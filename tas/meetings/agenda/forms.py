@@ -8,10 +8,10 @@ from datetime import time
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
-from tas.core.templating import format_local_date
+from tas.core.fields import options, select, text_area
+from tas.core.forms import RecordForm
+from tas.core.words import local_date
 from tas.meetings.models import AgendaItem
-from tas.organisations.forms import RecordForm
-from tas.plans.fields import options, select, text_area
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 SLOT_FORMAT = "Enter the time slot on the 24-hour clock, like 09:30"
@@ -72,7 +72,7 @@ class AgendaAddForm(RecordForm):
             *(
                 SelectChoice(
                     str(child.id),
-                    f"{child.full_name}, born {format_local_date(child.date_of_birth)}",
+                    f"{child.full_name}, born {local_date(child.date_of_birth)}",
                 )
                 for child in children
             ),

@@ -11,6 +11,9 @@ from werkzeug.routing import BuildError
 from tas.children import access as children_access
 from tas.children.models import Child
 from tas.core.clock import utcnow
+from tas.core.editing import Submitted, submit_change
+from tas.core.use_cases import Refused, StaleEdit
+from tas.core.words import clock
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require, sees_agenda
@@ -19,8 +22,6 @@ from tas.meetings.agenda.forms import AgendaAddForm, SlotForm
 from tas.meetings.booking.services import meeting_when
 from tas.meetings.invitations.forms import ConfirmForm, posted_id
 from tas.meetings.models import AgendaItem
-from tas.plans.editing import Outcome, submit_change
-from tas.plans.services import Refused, StaleEdit
 
 STALE_AGENDA = (
     "Someone else changed the agenda while you were looking at it. Check it and try again"
@@ -139,8 +140,8 @@ def _consultation_url(meeting_id: int) -> str | None:
 def _slot_hint(meeting) -> str:
     starts, ends = agenda_changes.meeting_hours(meeting)
     return (
-        f"Use the 24-hour clock, like 09:30. The meeting runs from {agenda_changes.clock(starts)} "
-        f"to {agenda_changes.clock(ends)}. Leave it blank for no time slot."
+        f"Use the 24-hour clock, like 09:30. The meeting runs from {clock(starts)} "
+        f"to {clock(ends)}. Leave it blank for no time slot."
     )
 
 
@@ -168,7 +169,7 @@ def agenda_slot(meeting_id: int, item_id: int):
     item = _item(meeting, item_id)
     form = SlotForm(data=SlotForm.data_from(item) if request.method == "GET" else None)
     form.slot_starts.description = _slot_hint(meeting)
-    result = Outcome()
+    result = Submitted()
     if request.method == "GET":
         agenda_changes.opened(item)
     else:

@@ -8,15 +8,9 @@ from datetime import date, datetime
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES, name_of
 from tas.core.clock import local
-from tas.core.school_calendar import (
-    BANK_HOLIDAY,
-    HALF_TERM,
-    OUTSIDE_TERM,
-    WEEKEND,
-    academic_year,
-    why_closed,
-)
-from tas.meetings import times
+from tas.core.days import academic_year
+from tas.core.school_calendar import BANK_HOLIDAY, HALF_TERM, OUTSIDE_TERM, WEEKEND, why_closed
+from tas.core.words import long_date
 from tas.meetings.terms.services import terms_of_years
 
 WHY = {
@@ -30,7 +24,7 @@ WHY = {
 def closed_words(day: date, reason: str) -> str:
     """Saturday 12 December 2026 is at the weekend; Friday 25 December 2026 is a bank holiday
     (Christmas Day)."""
-    words = f"{day:%A} {times.long_date(day)} {WHY[reason]}"
+    words = f"{day:%A} {long_date(day)} {WHY[reason]}"
     holiday = name_of(day) if reason == BANK_HOLIDAY else None
     return f"{words} ({holiday})" if holiday else words
 

@@ -18,15 +18,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Length
 
-from tas.core.clock import LONDON
+from tas.core.clock import LONDON, today
+from tas.core.editing import Difference, shown
+from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
+from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
+from tas.core.words import long_date
 from tas.meetings import rules, times
 from tas.meetings.models import Meeting, SchoolRoom
-from tas.organisations.editing import Difference, shown
-from tas.organisations.forms import RecordForm, options, record_id
 from tas.organisations.models import School, User
-from tas.plans.fields import DayField, choice, select, text_area
-from tas.plans.services import today
 
 MOST_YEARS_AHEAD = 2
 COMPARED = (
@@ -47,16 +47,12 @@ def latest_day() -> date:
     return today() + timedelta(days=366 * MOST_YEARS_AHEAD)
 
 
-def _tidy(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def time_field(label: str) -> StringField:
     return StringField(
         label,
         description="Use the 24-hour clock, like 09:30 or 14:00",
         widget=GovTextInput(),
-        filters=[_tidy],
+        filters=[stripped],
     )
 
 
@@ -80,7 +76,7 @@ def chair_label(person: User) -> str:
 # its error summary) by when each was made, whichever form class uses them.
 SCHOOL = select("School", missing="Select the school the meeting is for")
 KIND = choice("Type of meeting", rules.MEETING_KINDS, "Select the type of meeting")
-MEETING_DATE = DayField(
+MEETING_DATE = GovDateField(
     "Date", missing="Enter the date of the meeting", description="For example, 2 12 2026"
 )
 STARTS = time_field("Start time")
@@ -93,7 +89,7 @@ LOCATION = StringField(
     description="If the room is not saved, type where the meeting is. Leave blank if the meeting "
     "is only online. Invitations and calendars show it: never a child's name or details",
     widget=GovTextInput(),
-    filters=[_tidy],
+    filters=[stripped],
     validators=[Length(max=300, message="The location must be 300 characters or fewer")],
 )
 ONLINE_LINK = StringField(
@@ -101,7 +97,7 @@ ONLINE_LINK = StringField(
     description="The full link to join, starting with https://. Leave blank if everyone meets "
     "in person",
     widget=GovTextInput(),
-    filters=[_tidy],
+    filters=[stripped],
     validators=[Length(max=500, message="The online meeting link must be 500 characters or fewer")],
 )
 VENUE_PRIVATE = BooleanField(
@@ -257,7 +253,7 @@ class ArrangementsForm(CommonArrangements):
         both = times.readings(day, clock, LONDON) if clock is not None else None
         if both is not None:
             fold_field.readings = both
-            fold_field.label.text = f"Which {times.clock(clock)} do you mean?"
+            fold_field.label.text = f"Which {clock(clock)} do you mean?"
             fold_field.choices = [SelectChoice(str(r.fold), r.label) for r in both]
 
     def _moment(self, day, clock, field, fold_field):
@@ -356,7 +352,7 @@ class CancelForm(RecordForm):
 
 def _shown(field) -> str:
     if isinstance(field.data, date):
-        return times.long_date(field.data)
+        return long_date(field.data)
     return shown(field)
 
 

@@ -18,8 +18,10 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import Child
+from tas.core import words
+from tas.core.choices import Choice, label
 from tas.core.clock import local, utcnow
-from tas.core.templating import format_local_datetime
+from tas.core.use_cases import Refused, StaleEdit, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import rules
@@ -30,7 +32,6 @@ from tas.meetings.models import AgendaItem, Meeting, MeetingChange
 from tas.meetings.requests import identifiers
 from tas.meetings.requests.identifiers import Known, identifies, what_identifies
 from tas.organisations.models import School, User, link_worker_schools
-from tas.plans.services import Refused, StaleEdit, check_version, commit, refuse_if
 
 __all__ = ["Clashes", "Refused", "StaleEdit"]
 
@@ -39,10 +40,10 @@ PLACE_AND_TIME = ("starts_at", "ends_at", "location", "online_link", "venue_priv
 ARRANGEMENTS = (*PLACE_AND_TIME, "chair_id", "notes_for_attendees")
 FAMILY_HOME = "The family's home"
 CHANGE_KINDS = (
-    rules.Choice("booked", "Booked"),
-    rules.Choice("moved", "Moved"),
-    rules.Choice("changed", "Changed"),
-    rules.Choice("cancelled", "Cancelled"),
+    Choice("booked", "Booked"),
+    Choice("moved", "Moved"),
+    Choice("changed", "Changed"),
+    Choice("cancelled", "Cancelled"),
 )
 CLASH = (
     "The school or the chair already has a meeting at this time. Check the meetings listed, "
@@ -355,7 +356,7 @@ def book(user: User, values: dict, *, anyway: bool = False, on_closed_day: bool 
 
 def _not_scheduled(meeting: Meeting, doing: str) -> None:
     if meeting.status != SCHEDULED:
-        status = rules.label(rules.MEETING_STATUSES, meeting.status).lower()
+        status = label(rules.MEETING_STATUSES, meeting.status).lower()
         raise Refused({"reason": f"This meeting has been {status}, so it cannot be {doing}"})
 
 
@@ -485,17 +486,10 @@ class HistoryEntry:
     lines: list[str] = field(default_factory=list)
 
 
-def when(starts_at: datetime, ends_at: datetime) -> str:
-    """A meeting's time as people read it: 2 December 2026 at 9:00am to 10:30am."""
-    return (
-        f"{format_local_datetime(starts_at)} to {format_local_datetime(ends_at).split(' at ')[-1]}"
-    )
-
-
 def meeting_when(meeting: Meeting) -> str:
     """The meeting's date and times as people in England read them (the agenda and invitation
     pages say it alike)."""
-    return when(meeting.starts_at, meeting.ends_at)
+    return words.meeting_when(meeting.starts_at, meeting.ends_at)
 
 
 def _iso(value: str | None) -> datetime | None:
@@ -510,12 +504,12 @@ def described(change: MeetingChange) -> list[str]:
         old = [_iso(before.get(n)) for n in ("starts_at", "ends_at")]
         new = [_iso(after.get(n)) for n in ("starts_at", "ends_at")]
         if all(old) and all(new):
-            lines.append(f"Date and time: {when(*old)} → {when(*new)}")
+            lines.append(f"Date and time: {words.meeting_when(*old)} → {words.meeting_when(*new)}")
         else:
             lines.append("Date and time changed")
-    for name, label in (("location", "Place"), ("online_link", "Online link"), ("chair", "Chair")):
+    for name, what in (("location", "Place"), ("online_link", "Online link"), ("chair", "Chair")):
         if name in after:
-            lines.append(f"{label}: {before.get(name) or 'none'} → {after[name] or 'none'}")
+            lines.append(f"{what}: {before.get(name) or 'none'} → {after[name] or 'none'}")
     if "venue_private" in after:
         lines.append("At the family's home: " + ("yes" if after["venue_private"] else "no"))
     if after.get("notes_changed"):
@@ -534,7 +528,7 @@ def history(meeting: Meeting) -> list[HistoryEntry]:
     return [
         HistoryEntry(
             change.kind,
-            rules.label(CHANGE_KINDS, change.kind),
+            label(CHANGE_KINDS, change.kind),
             change.at,
             change.by.name,
             change.reason,

@@ -9,7 +9,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import local
+from tas.core.editing import submit_change
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require
@@ -18,7 +20,6 @@ from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compar
 from tas.meetings.models import Meeting
 from tas.meetings.rooms import services as rooms
 from tas.organisations.models import User
-from tas.plans.editing import submit_change
 
 
 def _meeting_page(meeting_id: int) -> str:
@@ -71,7 +72,7 @@ def new_meeting():
         except booking.Clashes as clash:
             clashes, closed = clash.meetings, clash.closed
             form.show(clash.problems)
-        except booking.Refused as refused:
+        except Refused as refused:
             form.show(refused.problems)
         else:
             flash(f"Meeting {meeting.reference} has been booked", "success")

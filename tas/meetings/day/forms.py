@@ -25,40 +25,28 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from tas.core.forms import TasForm
+from tas.core.choices import Choice
+from tas.core.fields import GovDateField, options, record_id, stripped, text_area
+from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.levels.decisions.rules import CLOSE_REASON_NEEDED, REASON_LONGEST
 from tas.meetings import rules
 from tas.meetings.day.rules import suggested_attendance
 from tas.meetings.models import AgendaItem, Invitation, Meeting
-from tas.organisations.forms import RecordForm
 from tas.plans import rules as plan_rules
-from tas.plans.fields import (
-    DayField,
-    marker_values,
-    markers_field,
-    markers_from,
-    options,
-    people,
-    record_id,
-    text_area,
-)
+from tas.plans.fields import marker_values, markers_field, markers_from, people
 
 CONFIRMATIONS = (
-    rules.Choice("present", "I have checked who is present, as listed above"),
-    rules.Choice("confidentiality", "The confidentiality statement was read out"),
+    Choice("present", "I have checked who is present, as listed above"),
+    Choice("confidentiality", "The confidentiality statement was read out"),
 )
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _short_text(label: str, longest: int, **kwargs) -> StringField:
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             Optional(),
             Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
@@ -184,7 +172,7 @@ class UninvitedForm(SentOnce, TasForm):
     name = StringField(
         "Name",
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired("Enter the name of the person who came"),
             Length(max=160, message="Name must be 160 characters or fewer"),
@@ -365,7 +353,7 @@ class MeetingActionForm(SentOnce, TasForm):
         description="If a parent or carer owns the action",
         invalid_choice_message="Select a parent or carer from the list",
     )
-    due_on = DayField(
+    due_on = GovDateField(
         "Due date", missing="Enter the date the action is due", description="For example, 8 1 2027"
     )
     markers = markers_field()

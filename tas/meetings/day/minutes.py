@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
-from tas.core.clock import utcnow
+from tas.core.clock import today, utcnow
+from tas.core.use_cases import check_version, commit
 from tas.extensions import db
 from tas.levels.decisions.services import decision_saved
 from tas.meetings.access import on_agenda_now
@@ -26,7 +27,7 @@ from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.actions import services as plan_actions
 from tas.plans.models import Action, SharedPlan
-from tas.plans.services import audit_fields, check_version, commit, today
+from tas.plans.services import audit_fields
 from tas.plans.shared_plans import open_plan_of
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, TypeVar
 
-from tas.plans.gp.rules import add_working_days
+from tas.core.days import add_working_days
 
 MINUTES_WORKING_DAYS = 2  # DESIGN.md section 4: minutes complete within 2 working days
 

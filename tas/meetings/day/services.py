@@ -17,7 +17,9 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import label
 from tas.core.clock import LONDON, local, utcnow
+from tas.core.use_cases import StaleEdit, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels.decisions import closing as decision_closing
 from tas.levels.decisions import rules as decision_rules
@@ -31,7 +33,7 @@ from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.leads import LeadContact, lead_contact
 from tas.plans.models import Action, SharedPlan
-from tas.plans.services import StaleEdit, audit_fields, check_version, commit, refuse_if
+from tas.plans.services import audit_fields
 from tas.plans.team import owner_name
 
 
@@ -233,7 +235,7 @@ def summary(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
     still_open = open_decisions.of_meeting(meeting.id, user, level)
     why_not = why_not_recordable(meeting)
     return {
-        "status_label": rules.label(rules.MEETING_STATUSES, meeting.status),
+        "status_label": label(rules.MEETING_STATUSES, meeting.status),
         "cancelled": meeting.status == "cancelled",
         "held": meeting.status == "held",
         "started": minutes_rules.has_started(meeting.starts_at, now),

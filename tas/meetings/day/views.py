@@ -14,7 +14,11 @@ from sqlalchemy import and_, or_, select
 
 from tas.audit.services import record
 from tas.children.access import current_agreement
+from tas.core.choices import label
+from tas.core.clock import today
+from tas.core.editing import Difference, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.levels.decisions import services as open_decisions
 from tas.meetings import bp, rules
@@ -33,14 +37,10 @@ from tas.meetings.day.forms import (
     attendance_form,
 )
 from tas.meetings.models import AgendaItem, Invitation, Meeting
-from tas.organisations.editing import Difference
 from tas.organisations.forms import ActionForm
 from tas.organisations.models import Agency
-from tas.organisations.services import Refused, StaleEdit
 from tas.plans import rules as plan_rules
-from tas.plans.editing import submit_change, submit_new
 from tas.plans.forms import StartPlanForm
-from tas.plans.services import today
 from tas.plans.shared_plans import lead_candidates, start_plan
 from tas.reviews.services import due_after
 
@@ -442,5 +442,5 @@ def family_version(meeting_id: int, item_id: int):
         item=item,
         child=item.child,
         version=version,
-        decision=rules.label(rules.DECISIONS, item.decision) if item.decision else None,
+        decision=label(rules.DECISIONS, item.decision) if item.decision else None,
     )

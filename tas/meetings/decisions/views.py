@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.core.use_cases import Refused
 from tas.levels.decisions import closing as decision_closing
 from tas.levels.decisions import services as open_decisions
 from tas.meetings import bp
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.day import services as day
 from tas.meetings.day.forms import CloseDecisionForm
-from tas.organisations.services import Refused
 
 
 @bp.route("/<int:meeting_id>/open-decisions/<int:decision_id>/close", methods=["GET", "POST"])

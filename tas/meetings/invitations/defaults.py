@@ -14,13 +14,13 @@ from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
 from tas.core.clock import utcnow
+from tas.core.use_cases import StaleEdit, refuse_if
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.invitations.services import audit_added, standing
 from tas.meetings.models import Invitation, Meeting, school_default_agencies
 from tas.organisations.models import Agency, School, User, link_worker_schools
 from tas.organisations.rules import GP_PRACTICE
-from tas.plans.services import StaleEdit, refuse_if
 
 
 def chosen_defaults(school_id: int) -> list[int]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
 
+from tas.core.choices import Choice
+from tas.core.fields import choice, options, select, text_area
+from tas.core.forms import RecordForm
 from tas.meetings import rules
 from tas.meetings.models import Invitation
-from tas.organisations.forms import RecordForm
-from tas.organisations.rules import Choice
-from tas.plans.fields import choice, options, people, select, text_area
+from tas.plans.fields import people
 
 INVITEE_KINDS = (
     Choice("agency", "An agency"),

@@ -16,7 +16,9 @@ from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import record
 from tas.children.models import Child
+from tas.core.choices import label
 from tas.core.clock import utcnow
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import access, rules
@@ -24,7 +26,6 @@ from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
-from tas.plans.services import Refused, check_version, commit, refuse_if
 
 # An invitation gives people in these roles a view of the meeting (tas.meetings.access).
 INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
@@ -357,4 +358,4 @@ def record_answer(
 
 
 def answer_label(code: str) -> str:
-    return rules.label(rules.ANSWERS, code)
+    return label(rules.ANSWERS, code)

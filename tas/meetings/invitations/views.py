@@ -8,6 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import utcnow
+from tas.core.editing import Submitted, compare, submit_change, submit_new
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, may_organise_school, require
@@ -23,10 +25,7 @@ from tas.meetings.invitations.forms import (
     saved_token,
 )
 from tas.meetings.models import Invitation
-from tas.organisations.editing import compare
 from tas.organisations.models import School
-from tas.plans.editing import Outcome, submit_change, submit_new
-from tas.plans.services import Refused, StaleEdit
 
 
 def organises_school(school_id: int) -> bool:
@@ -141,7 +140,7 @@ def invitation_answer(meeting_id: int):
     if invitation is None:
         abort(403)
     form = AnswerForm(data=AnswerForm.data_from(invitation) if request.method == "GET" else None)
-    result = Outcome()
+    result = Submitted()
     if request.method == "POST":
         result = submit_change(
             form,

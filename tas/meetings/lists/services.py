@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, null, or_, selec
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.core.clock import LONDON, local, utcnow
-from tas.core.templating import format_clock
+from tas.core.choices import label
+from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.meetings import access, rules
 from tas.meetings.day import services as day
@@ -126,7 +126,7 @@ class MeetingRow:
         """The answer given, while it still means something: none for a cancelled meeting."""
         if self.cancelled or not self.my_answer:
             return ""
-        return rules.label(rules.ANSWERS, self.my_answer)
+        return label(rules.ANSWERS, self.my_answer)
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ class MeetingsPage:
 
 def term_label(academic_year: int, name: str) -> str:
     """Autumn term 2026 to 2027."""
-    return f"{rules.label(rules.TERM_NAMES, name)} {academic_year} to {academic_year + 1}"
+    return f"{label(rules.TERM_NAMES, name)} {academic_year} to {academic_year + 1}"
 
 
 def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
@@ -349,18 +349,3 @@ def listing(user: User, filters: Filters, page: int, now: datetime | None = None
 
 
 # ---------------------------------------------------------------- how a meeting's time reads
-
-
-def when(meeting: Meeting) -> tuple[str, str]:
-    """The meeting's day and its times, as people in England read them:
-    ("Wednesday 2 December 2026", "9:00am to 10:30am")."""
-    starts, ends = local(meeting.starts_at), local(meeting.ends_at)
-    day_text = f"{starts:%A} {starts.day} {starts:%B %Y}"
-    times = f"{_clock(starts)} to {_clock(ends)}"
-    if ends.date() != starts.date():
-        times = f"{_clock(starts)} to {ends.day} {ends:%B} at {_clock(ends)}"
-    return day_text, times
-
-
-def _clock(moment: datetime) -> str:
-    return format_clock(moment)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tas.children.models import Child
+from tas.core.use_cases import Refused, commit
 from tas.extensions import db
 from tas.meetings.access import organising_schools
 from tas.meetings.agenda import services as agenda
@@ -14,7 +15,6 @@ from tas.meetings.models import AgendaItem, Meeting
 from tas.meetings.requests.identifiers import Known, identifies
 from tas.meetings.requests.services import upcoming_meetings
 from tas.organisations.models import User
-from tas.plans.services import Refused, commit
 
 NAMES_A_CHILD = (
     "The situation names or identifies a child of this school (a full name, UPN or NHS number). "

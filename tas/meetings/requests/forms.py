@@ -6,24 +6,24 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
-from tas.core.forms import TasForm
+from tas.core.choices import label
+from tas.core.fields import GovDateField, choice, record_id, select, text_area
+from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
-from tas.core.templating import format_local_date, format_local_datetime
+from tas.core.words import local_date, local_datetime
 from tas.meetings import rules
 from tas.meetings.invitations.forms import posted_id
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests.services import ALREADY_ON_THIS, TRIAGE_OUTCOMES
-from tas.organisations.forms import RecordForm
-from tas.plans.fields import DayField, choice, record_id, select, text_area
 
 LONGEST = 4000
 
 
 def meeting_label(meeting: Meeting, *, school: bool = False) -> str:
     """A meeting as a choice: when, what kind, where (the school when asked), reference."""
-    kind = rules.label(rules.MEETING_KINDS, meeting.kind)
+    kind = label(rules.MEETING_KINDS, meeting.kind)
     at = f" at {meeting.school.name}" if school else ""
-    return f"{format_local_datetime(meeting.starts_at)}: {kind}{at} ({meeting.reference})"
+    return f"{local_datetime(meeting.starts_at)}: {kind}{at} ({meeting.reference})"
 
 
 def meeting_choices(meetings, *, school: bool = False) -> list[SelectChoice]:
@@ -68,7 +68,7 @@ class RequestForm(SentOnce, Shows, TasForm):
         self.child.choices = [SelectChoice("", "Select a child")] + [
             SelectChoice(
                 str(child.id),
-                f"{child.full_name}, born {format_local_date(child.date_of_birth)}"
+                f"{child.full_name}, born {local_date(child.date_of_birth)}"
                 + ("" if agreed else " (no current agreement)"),
             )
             for child, agreed in children
@@ -95,7 +95,7 @@ class TriageForm(RecordForm):
         longest=LONGEST,
         description="The school sees this advice with the request, which is then closed",
     )
-    told_on = DayField(
+    told_on = GovDateField(
         "Date the school was told to contact the IFD",
         description="For example, 27 11 2026",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, select
@@ -20,14 +20,15 @@ from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child
-from tas.core.clock import local, utcnow
+from tas.core.choices import Choice
+from tas.core.clock import local, today, utcnow
+from tas.core.use_cases import Refused, StaleEdit, check_version, commit
 from tas.extensions import db
 from tas.meetings.access import organising_schools, requests_visible
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
-from tas.meetings.rules import Choice
 from tas.organisations.models import User
-from tas.plans.services import Refused, StaleEdit, check_version, commit, origin
+from tas.plans.services import origin
 
 __all__ = ["Refused", "StaleEdit"]
 
@@ -65,10 +66,6 @@ NOT_AWAITING = "This request has already been triaged, so it can no longer be wi
 ALREADY_ON_THIS = (
     "The child is already on the agenda of this meeting: choose another meeting, or give advice"
 )
-
-
-def today() -> date:
-    return local(utcnow()).date()
 
 
 def may_request(user: User) -> bool:

@@ -9,8 +9,12 @@ from flask_login import current_user
 from tas.audit.services import record
 from tas.children import access as children
 from tas.children.access import Access
+from tas.core.choices import label
+from tas.core.clock import today
+from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
-from tas.core.templating import format_local_date, format_local_datetime
+from tas.core.use_cases import Refused, StaleEdit
+from tas.core.words import local_date, local_datetime
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.access import may_triage, require_request
@@ -22,9 +26,8 @@ from tas.meetings.requests.forms import (
     WithdrawForm,
     meeting_label,
 )
-from tas.meetings.requests.services import AWAITING, STATUS_TAGS, Refused, StaleEdit
+from tas.meetings.requests.services import AWAITING, STATUS_TAGS
 from tas.organisations.models import User
-from tas.plans.editing import submit_change, submit_new
 
 LARGEST_ID = 2**31 - 1
 
@@ -107,7 +110,7 @@ def new():
 
 
 def _triage_form(row, meetings, already, *, fresh: bool) -> TriageForm:
-    data = {"version": row.version, "told_on": services.today()} if fresh else None
+    data = {"version": row.version, "told_on": today()} if fresh else None
     return TriageForm(data=data, meetings=meetings, already=already)
 
 
@@ -164,13 +167,13 @@ def _triaged(request_id: int):
     row = services.loaded(request_id)
     if row.status == "accepted":
         item = services.placed_on(row)
-        when = format_local_datetime(item.meeting.starts_at)
+        when = local_datetime(item.meeting.starts_at)
         flash(f"The request has been accepted onto the agenda of the meeting on {when}", "success")
         return redirect(url_for("meetings.meeting", meeting_id=item.meeting_id))
     if row.status == "advice_given":
         flash("Your advice has been recorded and the request is closed", "success")
     else:
-        told = format_local_date(row.school_told_of_ifd_on)
+        told = local_date(row.school_told_of_ifd_on)
         flash(f"The request was redirected to the IFD; the school was told on {told}", "success")
     return redirect(url_for(".request_page", request_id=request_id))
 
@@ -191,7 +194,7 @@ def withdraw(request_id: int):
             form.version.data = str(row.version)
             form.version.errors = [
                 "This request was changed after you opened this page: "
-                + rules.label(rules.REQUEST_STATUSES, row.status).lower()
+                + label(rules.REQUEST_STATUSES, row.status).lower()
             ]
             status = 409
         else:

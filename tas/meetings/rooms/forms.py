@@ -5,10 +5,11 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
+from tas.core.fields import options, record_id, select
+from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
-from tas.organisations.forms import RecordForm, name_field, options, record_id
+from tas.organisations.forms import name_field
 from tas.organisations.models import School
-from tas.plans.fields import select
 
 
 class RoomForm(SentOnce, RecordForm):

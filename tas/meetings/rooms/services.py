@@ -12,12 +12,12 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.core.clock import utcnow
+from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking.services import children_of, place_problem
 from tas.meetings.models import SchoolRoom
 from tas.organisations.models import School, User
-from tas.plans.services import commit, refuse_if
 
 SAME_NAME = "The school already has a saved room with this name"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.core.editing import submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.meetings import bp
 from tas.meetings.booking import services as booking
 from tas.meetings.rooms import services as rooms
 from tas.meetings.rooms.forms import RoomForm
-from tas.plans.editing import submit_new
 
 
 @bp.route("/rooms", methods=["GET", "POST"])

@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.core.clock import utcnow
+from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.meetings import access
 from tas.meetings.invitations import services as invitations
 from tas.meetings.models import Invitation, Meeting, MeetingSeries
 from tas.organisations.models import User
-from tas.plans.services import Refused, StaleEdit, commit
 
 NOTHING_OPEN = (
     "None of the dates of this series can be answered now: they have started, been held or been "

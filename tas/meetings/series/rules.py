@@ -15,12 +15,12 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
 
+from tas.core.days import academic_year
 from tas.core.school_calendar import (
     BANK_HOLIDAY,
     HALF_TERM,
     OUTSIDE_TERM,
     TermDates,
-    academic_year,
     term_dates_known,
     why_closed,
 )

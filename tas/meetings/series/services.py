@@ -13,10 +13,11 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.clock import LONDON
-from tas.core.school_calendar import academic_year
+from tas.core.clock import LONDON, today
+from tas.core.days import academic_year
+from tas.core.use_cases import Refused, commit, refuse_if
+from tas.core.words import clock
 from tas.extensions import db
-from tas.meetings import times
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
 from tas.meetings.models import Meeting, MeetingSeries
@@ -24,7 +25,6 @@ from tas.meetings.series import rules as series_rules
 from tas.meetings.series.rules import PatternProblem, Skipped, Timed
 from tas.meetings.terms.services import terms_of_years
 from tas.organisations.models import User
-from tas.plans.services import Refused, commit, refuse_if, today
 
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
 NOTHING_TO_BOOK = (
@@ -126,8 +126,8 @@ def settings_of(values: dict) -> dict:
     for name in ("first_date", "until"):
         if values.get(name) is not None:
             settings[name] = values[name].isoformat()
-    settings["starts"] = times.clock(values["starts"])
-    settings["ends"] = times.clock(values["ends"])
+    settings["starts"] = clock(values["starts"])
+    settings["ends"] = clock(values["ends"])
     return settings
 
 

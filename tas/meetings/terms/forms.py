@@ -7,8 +7,13 @@ import re
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
-from tas.core.school_calendar import academic_year
+from tas.core.choices import Choice
+from tas.core.clock import today
+from tas.core.days import academic_year
+from tas.core.fields import GovDateField, choice, options, record_id, select, stripped
+from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
+from tas.core.words import long_date
 from tas.meetings import rules, times
 from tas.meetings.booking.forms import (
     KIND,
@@ -20,16 +25,13 @@ from tas.meetings.booking.forms import (
 from tas.meetings.models import Term
 from tas.meetings.series import rules as series_rules
 from tas.meetings.terms.services import term_label, year_label
-from tas.organisations.forms import RecordForm, options, record_id
-from tas.plans.fields import DayField, choice, select
-from tas.plans.services import today
 
 PATTERNS = (
-    rules.Choice(series_rules.EVERY_N_WEEKS, "Every few weeks, from a date"),
-    rules.Choice(series_rules.PER_TERM, "A number of meetings in each term of an academic year"),
+    Choice(series_rules.EVERY_N_WEEKS, "Every few weeks, from a date"),
+    Choice(series_rules.PER_TERM, "A number of meetings in each term of an academic year"),
 )
 WEEKDAY_CHOICES = tuple(
-    rules.Choice(str(number), name) for number, name in enumerate(series_rules.WEEKDAYS)
+    Choice(str(number), name) for number, name in enumerate(series_rules.WEEKDAYS)
 )
 
 
@@ -42,14 +44,14 @@ def _year_choices(extra: int | None = None) -> list[SelectChoice]:
 class TermForm(RecordForm):
     academic_year = select("Academic year", missing="Select the academic year")
     name = choice("Term", rules.TERM_NAMES, "Select which term it is")
-    starts_on = DayField("First day of term", missing="Enter the first day of term")
-    ends_on = DayField("Last day of term", missing="Enter the last day of term")
-    half_term_starts_on = DayField(
+    starts_on = GovDateField("First day of term", missing="Enter the first day of term")
+    ends_on = GovDateField("Last day of term", missing="Enter the last day of term")
+    half_term_starts_on = GovDateField(
         "First day of the half-term holiday",
         description="The first weekday the school is closed. Leave both half-term dates blank "
         "if the term has none",
     )
-    half_term_ends_on = DayField(
+    half_term_ends_on = GovDateField(
         "Last day of the half-term holiday",
         description="The last weekday the school is closed",
     )
@@ -105,7 +107,7 @@ def number_field(label: str, description: str) -> StringField:
         label,
         description=description,
         widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
     )
 
 
@@ -117,13 +119,13 @@ class SeriesForm(SentOnce, CommonArrangements):
     pattern = choice("How often", PATTERNS, "Select how often the meetings are")
     weekday = choice("Day of the week", WEEKDAY_CHOICES, "Select the day of the week")
     every_weeks = number_field("Every how many weeks", "For example, 2 for every other week")
-    first_date = DayField("Date of the first meeting", description="For example, 7 9 2026")
+    first_date = GovDateField("Date of the first meeting", description="For example, 7 9 2026")
     until_term = select(
         "Until the end of",
         description="The term the series ends with",
         invalid_choice_message="Select a term from the list",
     )
-    until_date = DayField(
+    until_date = GovDateField(
         "Or until a date",
         description="Leave blank to run to the end of the term chosen above",
     )
@@ -141,7 +143,7 @@ class SeriesForm(SentOnce, CommonArrangements):
             *options([], "Select a term"),
             *(
                 SelectChoice(
-                    str(t.id), f"{term_label(t).capitalize()} (ends {times.long_date(t.ends_on)})"
+                    str(t.id), f"{term_label(t).capitalize()} (ends {long_date(t.ends_on)})"
                 )
                 for t in terms
             ),

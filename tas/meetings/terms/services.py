@@ -8,14 +8,17 @@ from datetime import date
 from sqlalchemy import select
 
 from tas.audit.services import record
-from tas.core.school_calendar import TermDates, academic_year
+from tas.core.choices import label
+from tas.core.days import academic_year
+from tas.core.school_calendar import TermDates
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.models import Term
 from tas.meetings.series.rules import in_term
 from tas.navigation import MEETINGS_ROLES
 from tas.organisations.models import User
-from tas.plans.services import audit_fields, check_version, commit, plain, refuse_if
+from tas.plans.services import audit_fields, plain
 
 __all__ = ["academic_year", "in_term", "terms_between"]
 
@@ -36,7 +39,7 @@ def year_label(year: int) -> str:
 
 def term_label(term: Term | TermDates) -> str:
     """autumn term 2026 to 2027 (capitalise it to start a sentence)."""
-    return f"{rules.label(rules.TERM_NAMES, term.name).lower()} {year_label(term.academic_year)}"
+    return f"{label(rules.TERM_NAMES, term.name).lower()} {year_label(term.academic_year)}"
 
 
 def by_year() -> list[tuple[int, list[Term]]]:

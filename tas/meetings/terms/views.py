@@ -6,7 +6,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.core.clock import today
+from tas.core.editing import found, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
+from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import may_organise_school
@@ -19,10 +22,7 @@ from tas.meetings.series import rules as series_rules
 from tas.meetings.series import services as series
 from tas.meetings.terms import services as terms
 from tas.meetings.terms.forms import PATTERNS, SeriesForm, TermForm
-from tas.organisations.editing import found
 from tas.organisations.models import School
-from tas.plans.editing import submit_change, submit_new
-from tas.plans.services import Refused, StaleEdit, today
 
 # ---------------------------------------------------------------- term dates
 
@@ -120,7 +120,7 @@ def new_series():
     if step != "change" and form.validate_on_submit():
         try:
             planned = series.plan(current_user, form.values())
-        except booking.Refused as refused:
+        except Refused as refused:
             form.show(refused.problems)
     if planned is not None and step == "create":
         if request.form.get("dates") == planned.fingerprint:

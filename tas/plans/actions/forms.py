@@ -9,21 +9,11 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
+from tas.core.fields import GovDateField, choice, options, record_id, select, text_area
+from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
-from tas.organisations.forms import RecordForm
 from tas.plans import rules
-from tas.plans.fields import (
-    DayField,
-    choice,
-    marker_values,
-    markers_field,
-    markers_from,
-    options,
-    people,
-    record_id,
-    select,
-    text_area,
-)
+from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import Action
 
 
@@ -91,7 +81,7 @@ class ActionForm(SentOnce, ActionUpdateForm):
         description="If a parent or carer owns the action",
         invalid_choice_message="Select a parent or carer from the list",
     )
-    due_on = DayField("Due date", missing="Enter the date the action is due")
+    due_on = GovDateField("Due date", missing="Enter the date the action is due")
     involvement = select(
         "Part of which involvement (optional)",
         description="Link the action to one agency's work with the child",

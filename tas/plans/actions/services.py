@@ -11,11 +11,12 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import FamilyMember
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import Agency, User, link_worker_schools
 from tas.plans import rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from tas.plans.services import audit_fields, check_version, commit, origin, plain, refuse_if
+from tas.plans.services import audit_fields, origin, plain
 
 SCHOOL_ROLES = ("dsl", "school_staff")
 

@@ -9,14 +9,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
+from tas.core.choices import label
+from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
-from tas.core.templating import format_local_date
+from tas.core.words import local_date
 from tas.extensions import db
 from tas.plans import bp, rules
 from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
 from tas.plans.actions import services as actions
 from tas.plans.actions.forms import ActionForm, ActionUpdateForm
-from tas.plans.editing import submit_change, submit_new
 from tas.plans.models import Action, AgencyInvolvement
 from tas.plans.team import agreed_at, owner_name
 
@@ -87,7 +88,7 @@ def action(child_id: int, action_id: int):
         owner=owner_name(row),
         agreed_at=agreed_at(row),
         involvement=linked,
-        status_label=rules.label(rules.ACTION_STATUSES, row.status),
+        status_label=label(rules.ACTION_STATUSES, row.status),
         may_update=on.rights.may_update_action(row),
         history=[
             (event, name, _added(event.changes), described(event.changes))
@@ -105,7 +106,7 @@ def _shown(value):
     """A stored history value as people read it (ISO dates become 4 December 2026)."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return format_local_date(date.fromisoformat(value))
+            return local_date(date.fromisoformat(value))
         except ValueError:
             return value
     return value
@@ -117,8 +118,8 @@ def described(changes: dict) -> list[str]:
     for name, (before, after) in changes.items():
         label = FIELD_LABELS.get(name, name)
         if name in CODED:
-            before = rules.label(CODED[name], before) if before else None
-            after = rules.label(CODED[name], after) if after else None
+            before = label(CODED[name], before) if before else None
+            after = label(CODED[name], after) if after else None
         before, after = _shown(before), _shown(after)
         if name == "meeting_id" and isinstance(after, int):
             lines.append(f"Agreed at meeting MTG-{after:04d}")

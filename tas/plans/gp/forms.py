@@ -6,8 +6,8 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 
+from tas.core.fields import GovDateField, choice, text_area
 from tas.core.forms import TasForm
-from tas.plans.fields import DayField, choice, text_area
 from tas.plans.gp import rules as gp_rules
 
 
@@ -40,7 +40,7 @@ class SendForm(_WhichKind):
 
 
 class RecordForm(_WhichKind):
-    sent_on = DayField(
+    sent_on = GovDateField(
         "Date the practice was told",
         missing="Enter the date the practice was told",
         description="For example, 12 10 2026",

@@ -16,14 +16,14 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.clock import utcnow
+from tas.core.choices import label
+from tas.core.clock import today, utcnow
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 from tas.plans import rules
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp.services import MISSING_LIST_ROLES, working_days
 from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
-from tas.plans.services import today
 
 __all__ = ["MISSING_LIST_ROLES"]
 
@@ -146,7 +146,7 @@ class PracticeRow:
 
     @property
     def kind_label(self) -> str:
-        return gp_rules.label(gp_rules.KINDS, self.notification.kind)
+        return label(gp_rules.KINDS, self.notification.kind)
 
 
 def _for_practice(user: User):

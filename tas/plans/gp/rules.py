@@ -12,8 +12,9 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from tas.organisations.rules import Choice, label
-from tas.plans.rules import add_working_days, is_working_day, long_date
+from tas.core.choices import Choice, label
+from tas.core.days import add_working_days, is_working_day
+from tas.core.words import long_date
 
 __all__ = ["Choice", "add_working_days", "is_working_day", "label"]
 

@@ -20,14 +20,16 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Agreement, Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.clock import LONDON, local, utcnow
+from tas.core.choices import label
+from tas.core.clock import LONDON, local, today, utcnow
+from tas.core.days import add_working_days
+from tas.core.use_cases import Refused, refuse_if
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.outbox.services import queue
-from tas.plans import rules
 from tas.plans.gp import rules as gp_rules
 from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
-from tas.plans.services import Refused, refuse_if, today
 from tas.reviews.services import level_label
 
 MISSING_LIST_ROLES = frozenset({"dsl", "link_worker", "coordinator"})
@@ -78,7 +80,7 @@ class PlanGp:
 
     @staticmethod
     def kind_label(kind: str) -> str:
-        return gp_rules.label(gp_rules.KINDS, kind)
+        return label(gp_rules.KINDS, kind)
 
     @staticmethod
     def method_label(method: str | None) -> str:
@@ -194,18 +196,18 @@ def _email(page: NotifyPage, kind: str, reason: str | None, ask: bool, agreement
     return render_template(
         "plans/email/gp_notification.txt",
         kind=kind,
-        kind_label=gp_rules.label(gp_rules.KINDS, kind),
+        kind_label=label(gp_rules.KINDS, kind),
         plan=page.plan,
         child=page.child,
         practice=page.practice,
         level_label=level_label(page.plan.level_of_need),
-        reason_label=gp_rules.label(gp_rules.REASONS, reason) if reason else None,
+        reason_label=label(gp_rules.REASONS, reason) if reason else None,
         involvements=page.involvements,
         lead=page.plan.lead_practitioner,
         family_told=agreement.family_told_what_and_why if agreement else None,
         ask_health_services=ask,
         link=base + url_for("gp.notifications"),
-        long_date=rules.long_date,
+        long_date=long_date,
     )
 
 
@@ -306,7 +308,7 @@ def send_update(plan: SharedPlan, kind: str, user: User) -> GpNotification | Non
         plan_id=plan.id,
         gp_practice_id=child.gp_practice_id,
         kind=kind,
-        due_on=gp_rules.add_working_days(today(), working_days(), ENGLAND_AND_WALES),
+        due_on=add_working_days(today(), working_days(), ENGLAND_AND_WALES),
     )
     page = notify_page(plan)
     if page.secure:

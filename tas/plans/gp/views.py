@@ -15,7 +15,10 @@ from flask import (
 from flask_login import current_user
 
 from tas.audit.services import record
+from tas.core.choices import label
 from tas.core.clock import local
+from tas.core.use_cases import Refused
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.plans import bp as plans_bp
 from tas.plans.access import ReadOnly, plan_on
@@ -25,7 +28,6 @@ from tas.plans.gp import rules as gp_rules
 from tas.plans.gp import services as gp
 from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
 from tas.plans.models import SharedPlan
-from tas.plans.services import Refused
 
 
 def _team_page(child_id: int) -> str:
@@ -50,7 +52,7 @@ def _page(on, send_form, record_form, posted=None, status=200):
         title="Tell the GP practice",
         child=page.child,
         page=page,
-        kind_label=gp_rules.label(gp_rules.KINDS, kind) if kind else None,
+        kind_label=label(gp_rules.KINDS, kind) if kind else None,
         domains=", ".join(current_app.config["GP_SECURE_EMAIL_DOMAINS"]),
         send_form=send_form,
         record_form=record_form,
@@ -61,7 +63,7 @@ def _page(on, send_form, record_form, posted=None, status=200):
 def _already_sent(child_id: int, refused: gp.AlreadySent):
     db.session.rollback()
     if refused.notification is not None and refused.notification.sent_at is not None:
-        when = gp_rules.long_date(local(refused.notification.sent_at).date())
+        when = long_date(local(refused.notification.sent_at).date())
         flash(f"The GP practice had already been told on {when}: nothing was sent again", "info")
     else:
         flash("Nothing is waiting to be sent to the GP practice: nothing was sent", "info")

@@ -11,20 +11,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from tas.organisations.forms import RecordForm
+from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
+from tas.core.forms import RecordForm
 from tas.plans import rules
-from tas.plans.fields import (
-    DayField,
-    choice,
-    marker_values,
-    markers_field,
-    markers_from,
-    options,
-    people,
-    record_id,
-    select,
-    text_area,
-)
+from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import AgencyInvolvement
 
 NOBODY = "Nobody named yet"
@@ -55,15 +45,15 @@ class InvolvementUpdateForm(RecordForm):
     service = StringField(
         "Service or intervention",
         widget=GovTextInput(),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[stripped],
         validators=[
             DataRequired("Enter the service or intervention"),
             Length(max=200, message="Service or intervention must be 200 characters or fewer"),
         ],
     )
     status = choice("Status", rules.INVOLVEMENT_STATUSES, "Select the involvement's status")
-    started_on = DayField("Start date", description="For example, 8 9 2026")
-    ended_on = DayField("End date", description="Only when the involvement has ended")
+    started_on = GovDateField("Start date", description="For example, 8 9 2026")
+    ended_on = GovDateField("End date", description="Only when the involvement has ended")
     child_engagement = engagement("Child's engagement")
     parent_engagement = engagement("Parent's or carer's engagement")
     engagement_note = text_area(
@@ -71,7 +61,7 @@ class InvolvementUpdateForm(RecordForm):
         longest=1000,
         description="Kept with the date in the engagement history",
     )
-    last_contact_on = DayField("Date of last contact")
+    last_contact_on = GovDateField("Date of last contact")
     summary = text_area(
         "Summary",
         longest=4000,

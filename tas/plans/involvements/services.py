@@ -8,11 +8,13 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.children.models import Agreement
+from tas.core.clock import today
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.plans import rules
 from tas.plans.models import AgencyInvolvement, EngagementUpdate, SharedPlan
-from tas.plans.services import audit_fields, check_version, commit, origin, refuse_if, today
+from tas.plans.services import audit_fields, origin
 
 PRACTITIONER_ROLES = ("practitioner", "link_worker")
 NOT_COVERED = (

@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
+from tas.core.editing import submit_change, submit_new
 from tas.extensions import db
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
-from tas.plans.editing import submit_change, submit_new
 from tas.plans.involvements import services as involvements
 from tas.plans.involvements.forms import (
     InvolvementChangeForm,

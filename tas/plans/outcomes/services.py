@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from tas.audit.services import record
+from tas.core.clock import today
+from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans import rules
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
-from tas.plans.services import Refused, audit_fields, commit, origin, refuse_if, today
+from tas.plans.services import audit_fields, origin
 
 
 def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str, str]:

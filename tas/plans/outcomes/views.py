@@ -6,14 +6,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import record
+from tas.core.clock import today
+from tas.core.editing import submit_new
 from tas.extensions import db
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
-from tas.plans.editing import submit_new
 from tas.plans.forms import OutcomeForm, ScoreForm
 from tas.plans.models import Outcome
 from tas.plans.outcomes import services as outcomes
-from tas.plans.services import today
 
 
 def _plan_page(child_id: int, plan_id: int) -> str:

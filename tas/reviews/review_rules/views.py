@@ -19,11 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
+from tas.core.choices import label
 from tas.core.clock import utcnow
+from tas.core.editing import compare
+from tas.core.use_cases import Refused, StaleEdit, commit, refuse_if
 from tas.extensions import db
-from tas.organisations.editing import compare
 from tas.organisations.models import User
-from tas.plans.services import Refused, StaleEdit, commit, refuse_if
 from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
 from tas.reviews.lists import how_long
@@ -156,8 +157,8 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
         form=form,
         editor=editor,
         comparison=comparison,
-        event_label=lambda event: rules.label(rules.EVENTS, event),
-        kind_label=lambda kind: rules.label(rules.REVIEW_KINDS, kind),
+        event_label=lambda event: label(rules.EVENTS, event),
+        kind_label=lambda kind: label(rules.REVIEW_KINDS, kind),
         how_long=how_long,
         defaults={rule.event: rule for rule in rules.DEFAULT_RULES},
         reset_forms={
@@ -226,11 +227,11 @@ def rule_reset():
         form = RulesForm(formdata=None, data=RulesForm.data_from(fresh.in_force, fresh.versions))
         form.version.errors = [CHANGED_BY_SOMEONE + ": check them, then reset the rule again"]
         return _page(fresh, form, [], 409)
-    label = rules.label(rules.EVENTS, event)
+    event_label = label(rules.EVENTS, event)
     flash(
-        f"The rule for {label.lower()} is back to its default"
+        f"The rule for {event_label.lower()} is back to its default"
         if done
-        else f"The rule for {label.lower()} was already at its default",
+        else f"The rule for {event_label.lower()} was already at its default",
         "success",
     )
     return redirect(url_for(".rules"))

@@ -1,0 +1,40 @@
+"""Counting days as the partnership does. Pure: no Flask, no database; the days that are closed
+(bank holidays, and for school days the school holidays too) are an argument.
+
+Working days skip weekends and England and Wales bank holidays (tas.core.bank_holidays): GP
+notifications, reviews and reminders count in them. School days are the same count with the
+school holidays closed as well. The English academic year starts on 1 September.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import date, timedelta
+
+
+def academic_year(day: date) -> int:
+    """The calendar year in which the academic year holding `day` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def is_working_day(day: date, closed: Container[date] = ()) -> bool:
+    return day.weekday() < 5 and day not in closed
+
+
+def add_working_days(start: date, days: int, closed: Container[date] = ()) -> date:
+    """The day `days` working days after `start` (`start` itself need not be one). With the
+    school holidays in `closed`, school days."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day, closed):
+            counted += 1
+    return day
+
+
+def next_working_day(day: date, closed: Container[date] = ()) -> date:
+    """The day itself when it is a working day, else the next one."""
+    while not is_working_day(day, closed):
+        day += timedelta(days=1)
+    return day

@@ -1,0 +1,175 @@
+"""The add and change pages every record shares, and the answer to a stale edit.
+
+A change form carries the version of the record it was opened with. When someone else saved the
+record in the meantime (seen by comparing versions, or as StaleDataError when both saves race),
+nothing is saved: the form comes back (409) with everything the person typed, a table of their
+answers beside the saved version, and the new version, so saving again is a deliberate choice
+(docs/security.md I35, I36). Other problems come back beside the fields they are about.
+
+`add_page` and `change_page` are whole pages; `submit_new` and `submit_change` are the same
+steps for views that render the page themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request
+from wtforms import BooleanField, DateField, Field
+from wtforms.fields.choices import SelectFieldBase
+
+from tas.core import submissions
+from tas.core.forms import RecordForm
+from tas.core.use_cases import Refused, StaleEdit
+from tas.core.words import local_date
+from tas.extensions import db
+
+NOT_COMPARED = frozenset({"CSRFTokenField", "HiddenField", "SubmitField"})
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field as this person typed it and as it is saved now."""
+
+    label: str
+    yours: str
+    saved: str
+
+    @property
+    def differs(self) -> bool:
+        return self.yours != self.saved
+
+
+@dataclass
+class Submitted:
+    """How a form's submission went: saved, or shown again (with both versions when stale)."""
+
+    saved: bool = False
+    comparison: list[Difference] | None = None
+    status: int = 200
+
+
+def found(model: type, record_id: int):
+    """The record with this id, or a 404 page."""
+    row = db.session.get(model, record_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def compare(yours: RecordForm, saved: RecordForm) -> list[Difference]:
+    """Each field of the form as typed beside the same field filled from the saved record."""
+    return [
+        Difference(field.label.text, shown(field), shown(saved[field.name]))
+        for field in yours
+        if field.type not in NOT_COMPARED
+    ]
+
+
+def shown(field: Field) -> str:
+    """A field's value in the words the form shows for it."""
+    if isinstance(field, BooleanField):
+        return "Yes" if field.data else "No"
+    if isinstance(field, DateField):
+        return local_date(field.data)
+    if isinstance(field, SelectFieldBase):
+        labels = [c.label for c in field.iter_choices() if c.selected and c.value != ""]
+        return ", ".join(labels) or "None"
+    return "" if field.data is None else str(field.data)
+
+
+def submit_new(form: RecordForm, add: Callable[[dict], object]) -> object | None:
+    """Validate an add form and save it through `add(values)`: the new record, or None."""
+    if not form.validate_on_submit():
+        return None
+    submissions.refuse_if_used()  # a form sent again says so, before any other check
+    try:
+        return add(form.values())
+    except Refused as refused:
+        form.show(refused.problems)
+        return None
+
+
+def submit_change(
+    form: RecordForm,
+    row,
+    change: Callable[[int | None, dict], object],
+    *,
+    thing: str,
+    saved_form: Callable[[object], RecordForm],
+) -> Submitted:
+    """Validate a change form and save it through `change(version, values)`; a stale edit
+    comes back with the saved version beside what was typed."""
+    if not form.validate_on_submit():
+        return Submitted()
+    try:
+        change(form.loaded_version(), form.values())
+    except Refused as refused:
+        form.show(refused.problems)
+        return Submitted()
+    except StaleEdit:
+        fresh = db.session.get(type(row), row.id, populate_existing=True)
+        if fresh is None:
+            abort(404)
+        comparison = compare(form, saved_form(fresh))
+        form.version.data = str(fresh.version)
+        form.version.errors = [f"Someone else changed this {thing} while you were editing it"]
+        return Submitted(comparison=comparison, status=409)
+    return Submitted(saved=True)
+
+
+def add_page(
+    form_class: type[RecordForm],
+    add: Callable[[dict], object],
+    *,
+    template: str,
+    done: str,
+    added: str = "{} has been added",
+    **context,
+):
+    """Show the add form; save it through `add` and go to `done`, or show what to put right."""
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            row = add(form.values())
+        except Refused as refused:
+            form.show(refused.problems)
+        else:
+            flash(added.format(row.name), "success")
+            return redirect(done)
+    return render_template(template, form=form, record=None, comparison=None, **context)
+
+
+def change_page(
+    row,
+    form_class: type[RecordForm],
+    change: Callable[[int | None, dict], object],
+    *,
+    thing: str,
+    template: str,
+    done: str,
+    saved: str | None = None,
+    form_args: dict | None = None,
+    **context,
+):
+    """Show the change form; save it through `change(version, values)` and go to `done` with
+    `saved` (or "<name> has been saved"), refusing a stale edit with a 409."""
+    form_args = form_args or {}
+    # Opening the page fills the form from the record; a post holds only what was sent.
+    opened = form_class.data_from(row) if request.method == "GET" else None
+    form = form_class(data=opened, **form_args)
+    result = submit_change(
+        form,
+        row,
+        change,
+        thing=thing,
+        saved_form=lambda fresh: form_class(
+            formdata=None, data=form_class.data_from(fresh), **form_args
+        ),
+    )
+    if result.saved:
+        flash(saved or f"{row.name} has been saved", "success")
+        return redirect(done)
+    page = render_template(template, form=form, record=row, comparison=result.comparison, **context)
+    return page, result.status

@@ -1,0 +1,157 @@
+"""GOV.UK form fields every domain shares: dates typed as day, month and year, trimmed text,
+choices from a list or from records, and the messages the design system asks for."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
+
+from tas.core.choices import Choice
+from tas.core.forms import SafeGovDateInput
+
+
+def stripped(value: Any) -> Any:
+    """A WTForms filter: typed text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def normalised(normalise):
+    """A WTForms filter that tidies typed text and leaves a missing value alone."""
+    return lambda value: normalise(value) if isinstance(value, str) else value
+
+
+def blank_as_none(value: str | None) -> str | None:
+    return value or None
+
+
+def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | None, str | None]:
+    """A date typed as day, month and year, or what to put right (the GOV.UK date input's
+    messages): "Date of birth must include a month", "... must be a real date".
+
+    `what` names the date in the message. Nothing typed at all gives (None, None): whether the
+    date is needed is the caller's question.
+    """
+    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [name for name, value in parts.items() if not value]
+    if len(missing) == 3:
+        return None, None
+    if missing:
+        return None, f"{what} must include a {' and '.join(missing)}"
+    digits = all(value.isascii() and value.isdigit() for value in parts.values())
+    if not digits or len(parts["day"]) > 2 or len(parts["month"]) > 2 or len(parts["year"]) != 4:
+        return None, f"{what} must be a real date"
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"])), None
+    except ValueError:
+        return None, f"{what} must be a real date"
+
+
+class GovDateField(DateField):
+    """A date typed into GOV.UK day, month and year boxes. Blank boxes mean no date; anything
+    else must be a real date. `missing` makes it required, with that message."""
+
+    def __init__(self, label: str, *, missing: str | None = None, **kwargs):
+        kwargs.setdefault("widget", SafeGovDateInput())
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.missing = missing
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if not valuelist:
+            return
+        day, month, year = [str(part) for part in [*valuelist, "", "", ""][:3]]
+        self.data, problem = date_from_parts(day, month, year, self.label.text)
+        if problem:
+            raise ValueError(problem)
+
+    def pre_validate(self, form) -> None:
+        if self.missing and self.data is None and not self.process_errors:
+            raise StopValidation(self.missing)
+
+
+def too_long(label: str, longest: int) -> Length:
+    """The GOV.UK message for text that is too long, naming the question without "(optional)"."""
+    name = label.removesuffix(" (optional)")
+    return Length(max=longest, message=f"{name} must be {longest:,} characters or fewer")
+
+
+def optional_text(label: str, longest: int, description: str | None = None) -> StringField:
+    """An optional line of text, trimmed, with the GOV.UK message for too long."""
+    return StringField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        filters=[stripped],
+        validators=[too_long(label, longest)],
+    )
+
+
+def text_area(
+    label: str,
+    *,
+    longest: int,
+    missing: str | None = None,
+    description: str | None = None,
+    **kwargs,
+) -> TextAreaField:
+    """A few sentences with a character count; required when `missing` says what to ask for."""
+    required = [DataRequired(missing)] if missing else [Optional()]
+    return TextAreaField(
+        label,
+        description=description,
+        widget=GovCharacterCount(),
+        filters=[stripped],
+        validators=[*required, too_long(label, longest)],
+        **kwargs,
+    )
+
+
+def options(rows, prompt: str | None = None) -> list[SelectChoice]:
+    """Choices for a select, radios or checkboxes: stored code (or id) and the words shown."""
+    choices = [SelectChoice("", prompt)] if prompt else []
+    for row in rows:
+        if isinstance(row, Choice):
+            choices.append(SelectChoice(row.code, row.label))
+        else:
+            choices.append(SelectChoice(str(row.id), row.name))
+    return choices
+
+
+def record_id(value: str | None) -> int | None:
+    """The id chosen in a select ("" when nothing was chosen)."""
+    return int(value) if value else None
+
+
+def choice(label: str, choices: tuple[Choice, ...], missing: str, **kwargs) -> RadioField:
+    """Radios for a fixed list of codes."""
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=options(choices),
+        validators=[DataRequired(missing)],
+        invalid_choice_message=missing,
+        **kwargs,
+    )
+
+
+def select(label: str, missing: str | None = None, **kwargs) -> SelectField:
+    """A select whose choices (records) are filled in when the form is made."""
+    fallback = f"Select the {label.lower()} from the list"  # noqa: S608 (words, not SQL)
+    kwargs.setdefault("invalid_choice_message", missing or fallback)
+    kwargs.setdefault("default", "")  # left out of a post: nothing chosen
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        validators=[DataRequired(missing)] if missing else [],
+        choices=[],
+        **kwargs,
+    )

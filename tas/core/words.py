@@ -1,0 +1,69 @@
+"""Dates and times in words, as people in England read them. Pure: no Flask, no database.
+
+Stored times are UTC; the functions taking a datetime show it in Europe/London first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from tas.core.clock import local
+
+
+def long_date(day: date) -> str:
+    """3 December 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def weekday_date(day: date) -> str:
+    """Wednesday 2 December 2026."""
+    return f"{day:%A} {long_date(day)}"
+
+
+def clock(moment: time | datetime) -> str:
+    """A time as the forms take it, on the 24-hour clock: 09:30."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def spoken_clock(moment: time | datetime) -> str:
+    """A time in the GOV.UK style: 9:05am, 5:30pm, midday, midnight (already local)."""
+    if (moment.hour, moment.minute) == (0, 0):
+        return "midnight"
+    if (moment.hour, moment.minute) == (12, 0):
+        return "midday"
+    return moment.strftime("%I:%M%p").lstrip("0").lower()
+
+
+def local_date(moment: date | datetime | None) -> str:
+    """A stored moment's (or a day's) date: 3 December 2026; nothing for no date."""
+    if moment is None:
+        return ""
+    return long_date(local(moment) if isinstance(moment, datetime) else moment)
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """A stored moment: 3 December 2026 at 9:05am; nothing for no moment."""
+    if moment is None:
+        return ""
+    shown = local(moment)
+    return f"{long_date(shown)} at {spoken_clock(shown)}"
+
+
+def meeting_times(starts_at: datetime, ends_at: datetime) -> str:
+    """A meeting's times: "9:00am to 10:30am", or "9:00pm to 3 December at 1:00am" when it
+    ends on another day."""
+    starts, ends = local(starts_at), local(ends_at)
+    if ends.date() != starts.date():
+        return f"{spoken_clock(starts)} to {ends.day} {ends:%B} at {spoken_clock(ends)}"
+    return f"{spoken_clock(starts)} to {spoken_clock(ends)}"
+
+
+def meeting_when(starts_at: datetime, ends_at: datetime) -> str:
+    """A meeting's date and times: 2 December 2026 at 9:00am to 10:30am."""
+    return f"{long_date(local(starts_at))} at {meeting_times(starts_at, ends_at)}"
+
+
+def meeting_day_and_times(starts_at: datetime, ends_at: datetime) -> tuple[str, str]:
+    """A meeting's day and its times, as invitations set them out:
+    ("Wednesday 2 December 2026", "9:00am to 10:30am")."""
+    return weekday_date(local(starts_at).date()), meeting_times(starts_at, ends_at)
