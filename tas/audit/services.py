@@ -48,3 +48,10 @@ def _append_only(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise PermissionError("Audit events are append-only")
+
+
+def audit_view(action: str, **what) -> None:
+    """Record that a person opened a page about a child or their records, and keep it at once:
+    a read changes nothing else, so the entry is committed on its own (docs/security.md)."""
+    record(action, **what)
+    db.session.commit()

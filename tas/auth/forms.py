@@ -70,12 +70,6 @@ class PasswordResetForm(TasForm):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class ActionForm(TasForm):
-    """A form that is only a button (its CSRF token is the point)."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())
-
-
 class ReminderChoicesForm(RecordForm):
     """How a person gets their reminders, and whether they are away (their own choice)."""
 

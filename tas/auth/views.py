@@ -17,7 +17,6 @@ from sqlalchemy import exists, select
 
 from tas.auth import attempts, bp, devices, rules, services
 from tas.auth.forms import (
-    ActionForm,
     ChangePasswordForm,
     NewPasswordForm,
     PasswordResetForm,
@@ -27,7 +26,7 @@ from tas.auth.forms import (
 from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
 from tas.core.editing import compare
-from tas.core.forms import RESTORE_KEY
+from tas.core.forms import RESTORE_KEY, ButtonForm
 from tas.core.pending_forms import PendingForm
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
@@ -92,7 +91,7 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    ActionForm()  # the CSRF check itself runs for every POST
+    ButtonForm()  # the CSRF check itself runs for every POST
     services.sign_out(current_user)
     logout_user()
     session.clear()
@@ -117,7 +116,7 @@ def account_page(form: ChangePasswordForm | None = None, **extra):
         "auth/account.html",
         form=form or ChangePasswordForm(),
         sessions=services.open_sessions(current_user),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         calendar_feed=feed_of(current_user),
         **extra,
     )
@@ -147,7 +146,7 @@ def change_password():
 
 @bp.post("/account/sessions/end-others")
 def end_other_sessions():
-    ActionForm()
+    ButtonForm()
     count = services.end_other_sessions(current_user)
     flash(f"Signed out of {count} other session{'s' if count != 1 else ''}.", "success")
     return redirect(url_for("auth.account"))

@@ -8,9 +8,9 @@ from datetime import date
 from flask import flash, request, session
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField
+from wtforms import HiddenField, SubmitField
 
 from tas.core.pending_forms import take_pending_form
 
@@ -86,3 +86,10 @@ class RecordForm(TasForm):
         """Put problems found when saving beside the fields they are about."""
         for name, message in problems.items():
             self[name].errors = [message]
+
+
+class ButtonForm(TasForm):
+    """A form that is only a button (its CSRF token is the point): deactivate, send a new
+    link, mark as read, try again."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

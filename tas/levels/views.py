@@ -12,7 +12,7 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
@@ -52,8 +52,9 @@ def level_url(child_id: int) -> str:
 def viewed(action: str, child_id: int, **detail) -> None:
     """Every read of a level page is in the audit log (committed before the page's records are
     loaded, since a commit expires every loaded row)."""
-    record(action, target_type="Child", target_id=child_id, detail={"child_id": child_id, **detail})
-    db.session.commit()
+    audit_view(
+        action, target_type="Child", target_id=child_id, detail={"child_id": child_id, **detail}
+    )
 
 
 def not_now(child: Child, title: str, why: str, *, report_now: bool = False):

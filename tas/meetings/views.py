@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from tas.audit.services import record
-from tas.extensions import db
+from tas.audit.services import audit_view
 from tas.meetings import bp, handover, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.agenda import services as agenda
@@ -37,6 +36,7 @@ def meeting(meeting_id: int):
         sees_address=handover.sees_family_address(row, current_user, level),
     )
     shown = [item.child_id for item in items if item.child_id is not None]
-    record("meeting_viewed", target=row, detail={"level": level.name.lower(), "child_ids": shown})
-    db.session.commit()
+    audit_view(
+        "meeting_viewed", target=row, detail={"level": level.name.lower(), "child_ids": shown}
+    )
     return page

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from tas.core.fields import normalised, options, record_id
 from tas.core.fields import stripped as _stripped
-from tas.core.forms import RecordForm, TasForm
+from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School
@@ -170,9 +170,3 @@ class AgencyForm(RecordForm):
             "contact_email": self.contact_email.data,
             "ods_code": self.ods_code.data if is_gp else None,
         }
-
-
-class ActionForm(TasForm):
-    """A form that is only a button: deactivate, reactivate, send a new link."""
-
-    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tas.core.editing import add_page, change_page, found
+from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.organisations import bp, people
-from tas.organisations.forms import ActionForm
 from tas.organisations.models import User
 from tas.organisations.user_forms import UserForm
 
@@ -61,7 +61,7 @@ def user_change(user_id: int):
 def _action(user_id: int) -> User:
     """The user a button is about; the button's form must carry a valid CSRF token."""
     user = found(User, user_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     return user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.auth.forms import ActionForm
+from tas.core.forms import ButtonForm
 from tas.outbox import bp
 from tas.outbox import failed as undelivered
 
@@ -34,7 +34,7 @@ def failed():
 
 @bp.post("/<int:message_id>/try-again")
 def try_again(message_id: int):
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     done = undelivered.try_again(message_id)
     if done is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
@@ -29,8 +29,7 @@ bp.register_error_handler(ReadOnly, read_only_page)
 def viewed(action: str, target, **detail) -> None:
     """Every read of a plan page is in the audit log (committed before the page's records are
     loaded, since a commit expires every loaded row)."""
-    record(action, target=target, detail=detail)
-    db.session.commit()
+    audit_view(action, target=target, detail=detail)
 
 
 def child_page(child_id: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.auth.forms import ActionForm
+from tas.core.forms import ButtonForm
 from tas.reminders import bp, notifications
 
 
@@ -27,13 +27,13 @@ def notifications_page():
         "reviews/notifications/notifications.html",
         title="Notifications",
         page=page,
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
     )
 
 
 @bp.post("/read")
 def mark_all_read():
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     count = notifications.mark_all_read(_me())
     if count:
@@ -43,7 +43,7 @@ def mark_all_read():
 
 @bp.post("/<int:reminder_id>/read")
 def mark_read(reminder_id: int):
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     if notifications.mark_read(_me(), reminder_id) is None:
         abort(404)

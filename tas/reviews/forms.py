@@ -21,6 +21,7 @@ from tas.core.submissions import SentOnce
 from tas.plans.forms import parsed_score, score_field
 from tas.reviews import rules
 from tas.reviews.completion import OUTCOMES
+from tas.reviews.rules import RuleInForce
 
 # ---------------------------------------------------------------- the review rules
 
@@ -58,7 +59,7 @@ class RulesForm(CarriesRuleVersions):
     EVENTS = tuple(rule.event for rule in rules.DEFAULT_RULES)
 
     @staticmethod
-    def data_from(in_force: dict[str, rules.ReviewRule], versions: str) -> dict:
+    def data_from(in_force: dict[str, RuleInForce], versions: str) -> dict:
         data: dict = {"version": versions}
         for event, rule in in_force.items():
             data[f"{event}_amount"] = str(rule.amount)

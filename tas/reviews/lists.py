@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
@@ -222,8 +222,7 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
     day = today()
     where = _conditions(user, filters, day)
     total = db.session.scalar(select(func.count(Review.id)).where(*where)) or 0
-    record("reviews_listed", detail={**filters.audit_detail(), "page": page, "found": total})
-    db.session.commit()  # before the rows are loaded: a commit would expire them
+    audit_view("reviews_listed", detail={**filters.audit_detail(), "page": page, "found": total})
     size = current_app.config["PAGE_SIZE"]
     pages = max(1, math.ceil(total / size))
     number = min(max(page, 1), pages)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
@@ -61,12 +61,11 @@ class ReviewPage:
 
 def viewed(review: Review) -> None:
     """Every read of a review is in the audit log (committed before the page's rows load)."""
-    record(
+    audit_view(
         "review_viewed",
         target=review,
         detail={"child_id": review.child_id, "kind": review.kind},
     )
-    db.session.commit()
 
 
 def review_page(review: Review, user: User) -> ReviewPage:

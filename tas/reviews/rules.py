@@ -143,7 +143,7 @@ UNITS = (Choice("working_days", "working days"), Choice("weeks", "weeks"))
 
 
 @dataclass(frozen=True)
-class ReviewRule:
+class RuleInForce:
     """An event, the review it creates, and how long after the event (or the day it counts
     from) that review is due."""
 
@@ -155,10 +155,10 @@ class ReviewRule:
 
 
 DEFAULT_RULES = (
-    ReviewRule("step_down", "handover_meeting", 10, "working_days", "the step down"),
-    ReviewRule("referral", "ifd_decision", 1, "working_days", "the referral date"),
-    ReviewRule("assessment_opened", "assessment_outcome", 45, "working_days", "the referral date"),
-    ReviewRule("plan_review", "plan_review", 6, "weeks", "the last review (or the handover)"),
+    RuleInForce("step_down", "handover_meeting", 10, "working_days", "the step down"),
+    RuleInForce("referral", "ifd_decision", 1, "working_days", "the referral date"),
+    RuleInForce("assessment_opened", "assessment_outcome", 45, "working_days", "the referral date"),
+    RuleInForce("plan_review", "plan_review", 6, "weeks", "the last review (or the handover)"),
 )
 EVENTS = (
     Choice("step_down", "Step down from Children's Social Care"),
@@ -168,18 +168,18 @@ EVENTS = (
 )
 
 
-def rules_in_force(changes: Mapping[str, tuple[int, str]]) -> dict[str, ReviewRule]:
+def rules_in_force(changes: Mapping[str, tuple[int, str]]) -> dict[str, RuleInForce]:
     """The default rules with a coordinator's changes (event -> (amount, unit)) applied."""
     rules = {}
     for rule in DEFAULT_RULES:
         amount, unit = changes.get(rule.event, (rule.amount, rule.unit))
-        rules[rule.event] = ReviewRule(
+        rules[rule.event] = RuleInForce(
             rule.event, rule.review_kind, amount, unit, rule.counted_from
         )
     return rules
 
 
-def due_date(rule: ReviewRule, from_day: date, holidays: Container[date] = ()) -> date:
+def due_date(rule: RuleInForce, from_day: date, holidays: Container[date] = ()) -> date:
     """When a review made by the rule is due: working days skip weekends and bank holidays;
     a due date counted in weeks that lands on a non-working day moves to the next working day."""
     if rule.unit == "working_days":

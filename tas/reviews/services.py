@@ -16,6 +16,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.reviews import rules
 from tas.reviews.models import Review, ReviewRule
+from tas.reviews.rules import RuleInForce
 
 
 def levels() -> tuple[Choice, ...]:
@@ -27,7 +28,7 @@ def level_label(code: str | None) -> str:
     return label(levels(), code) if code else "Not recorded"
 
 
-def rules_now() -> dict[str, rules.ReviewRule]:
+def rules_now() -> dict[str, RuleInForce]:
     """The review rules in force: the defaults, with a coordinator's changes (one query)."""
     changes = {row.event: (row.amount, row.unit) for row in db.session.scalars(select(ReviewRule))}
     return rules.rules_in_force(changes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core import submissions
 from tas.core.clock import today
 from tas.core.editing import Submitted, compare
@@ -138,8 +138,7 @@ def complete(review_id: int):
         flash(_done(found, context), "success")
         return redirect(here)
     if request.method == "GET":
-        record("review_complete_opened", target=found, detail={"child_id": found.child_id})
-        db.session.commit()
+        audit_view("review_complete_opened", target=found, detail={"child_id": found.child_id})
     return render_template(
         "reviews/reviews/complete.html",
         title=f"Complete the {IN_WORDS[found.kind]}",

@@ -11,10 +11,11 @@ import pytest
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.reviews import rules
 from tas.reviews.lists import due_state, soon_until
+from tas.reviews.rules import RuleInForce
 
 
-def rule(amount: int, unit: str) -> rules.ReviewRule:
-    return rules.ReviewRule("test", "plan_review", amount, unit, "the event")
+def rule(amount: int, unit: str) -> RuleInForce:
+    return RuleInForce("test", "plan_review", amount, unit, "the event")
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children.agreements.forms import LawfulBasisForm, show
 from tas.children.models import LawfulBasis
 from tas.children.sharing import bp, services
 from tas.core.editing import compare, found
 from tas.core.use_cases import Refused, StaleEdit
-from tas.extensions import db
 
 STALE = "Someone else changed this lawful basis while you were editing it"
 
@@ -37,8 +36,7 @@ def _saved_data(basis: LawfulBasis) -> dict:
 
 @bp.route("/lawful-bases")
 def lawful_bases():
-    record("lawful_bases_viewed", target_type="LawfulBasis")
-    db.session.commit()
+    audit_view("lawful_bases_viewed", target_type="LawfulBasis")
     return render_template("children/lawful_bases.html", bases=services.lawful_bases())
 
 

@@ -12,11 +12,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children.access import current_agreement
 from tas.core.choices import label
 from tas.core.clock import today
 from tas.core.editing import Difference, submit_change, submit_new
+from tas.core.forms import ButtonForm
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
@@ -37,7 +38,6 @@ from tas.meetings.day.forms import (
     attendance_form,
 )
 from tas.meetings.models import AgendaItem, Invitation, Meeting
-from tas.organisations.forms import ActionForm
 from tas.organisations.models import Agency
 from tas.plans import rules as plan_rules
 from tas.plans.forms import StartPlanForm
@@ -222,7 +222,7 @@ def uninvited_remove(meeting_id: int, attendee_id: int):
     why = day.why_not_recordable(meeting)
     if why:
         return _not_now(meeting, why)
-    if ActionForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         day.remove_uninvited(meeting, attendee_id)
         flash("The person has been removed from the attendance", "success")
     return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
@@ -400,8 +400,7 @@ def minutes_complete(meeting_id: int):
             if not_complete.reason_problem:
                 form.open_decisions_reason.errors = [not_complete.reason_problem]
             child_ids = [i.child_id for i in day.standing_items(meeting.id) if i.child_id]
-            record("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
-            db.session.commit()
+            audit_view("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
         except StaleEdit:
             db.session.refresh(meeting)
             form.version.data = str(meeting.version)

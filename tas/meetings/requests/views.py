@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
 from tas.core.choices import label
@@ -92,13 +92,12 @@ def new():
     names = {str(child.id): (child.full_name, agreed) for child, agreed in offered}
     picked = names.get(form.child.data or "")
     unagreed = (int(form.child.data), picked[0]) if picked and not picked[1] else None
-    record(
+    audit_view(
         "tas_request_form_opened",
         target_type="Child" if chosen else None,
         target_id=chosen,
         detail={"children_offered": len(offered)},
     )
-    db.session.commit()
     return render_template(
         "meetings/requests/request_form.html",
         title="Ask for a child to be discussed at TAS",

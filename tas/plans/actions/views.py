@@ -8,7 +8,7 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
@@ -68,8 +68,7 @@ def action_add(child_id: int, plan_id: int):
         flash("The action has been added", "success")
         return redirect(_team_page(child_id))
     if request.method == "GET":
-        record("action_add_opened", target=on.plan, detail={"child_id": child_id})
-        db.session.commit()
+        audit_view("action_add_opened", target=on.plan, detail={"child_id": child_id})
     return render_template(
         "plans/action_form.html", child=on.plan.child, plan=on.plan, form=form, action=None
     )

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import local
 from tas.core.use_cases import Refused
@@ -76,8 +76,7 @@ def gp_notification(child_id: int, plan_id: int):
     send_form = SendForm()
     record_form = RecordForm(formdata=None)
     if request.method == "GET":
-        record("gp_notification_opened", target=on.plan, detail={"child_id": child_id})
-        db.session.commit()
+        audit_view("gp_notification_opened", target=on.plan, detail={"child_id": child_id})
     elif send_form.validate_on_submit():
         values = send_form.values()
         try:
@@ -160,8 +159,7 @@ def reply(notification_id: int):
         flash("Your answer has been sent to the team around the child", "success")
         return redirect(url_for(".notifications") + f"#notification-{notification_id}")
     if request.method == "GET":
-        record("gp_reply_opened", target=row)
-        db.session.commit()
+        audit_view("gp_reply_opened", target=row)
         row = gp_lists.practice_notification(current_user, notification_id)
     plan = db.session.get(SharedPlan, row.plan_id)
     return render_template(

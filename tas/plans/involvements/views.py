@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.editing import submit_change, submit_new
-from tas.extensions import db
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.involvements import services as involvements
@@ -30,8 +29,7 @@ def involvement_add(child_id: int, plan_id: int):
     child = on.plan.child
     if on.agreement is None:
         # Say why first: without the family's agreement no agency can be involved.
-        record("involvement_add_refused", target=on.plan, detail={"reason": "no agreement"})
-        db.session.commit()
+        audit_view("involvement_add_refused", target=on.plan, detail={"reason": "no agreement"})
         return render_template("plans/no_agreement.html", child=child, plan=on.plan)
     if not on.rights.editor:
         raise ReadOnly(on.plan, "add an involvement to this plan")
@@ -50,8 +48,7 @@ def involvement_add(child_id: int, plan_id: int):
         flash("The involvement has been added", "success")
         return redirect(_team_page(child_id))
     if request.method == "GET":
-        record("involvement_add_opened", target=on.plan, detail={"child_id": child_id})
-        db.session.commit()
+        audit_view("involvement_add_opened", target=on.plan, detail={"child_id": child_id})
     return render_template(
         "plans/involvement_form.html", child=child, plan=on.plan, form=form, involvement=None
     )

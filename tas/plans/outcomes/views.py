@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import submit_new
-from tas.extensions import db
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.forms import OutcomeForm, ScoreForm
@@ -32,8 +31,7 @@ def outcome_add(child_id: int, plan_id: int):
         flash("The outcome has been added", "success")
         return redirect(_plan_page(child_id, plan_id))
     if request.method == "GET":
-        record("outcome_add_opened", target=on.plan, detail={"child_id": child_id})
-        db.session.commit()
+        audit_view("outcome_add_opened", target=on.plan, detail={"child_id": child_id})
     return render_template("plans/outcome_form.html", child=on.plan.child, plan=on.plan, form=form)
 
 
@@ -50,8 +48,7 @@ def score_add(child_id: int, outcome_id: int):
         flash("The score has been added", "success")
         return redirect(_plan_page(child_id, on.plan.id))
     if request.method == "GET":
-        record("outcome_viewed", target=outcome, detail={"plan_id": on.plan.id})
-        db.session.commit()
+        audit_view("outcome_viewed", target=outcome, detail={"plan_id": on.plan.id})
     return render_template(
         "plans/score_form.html", child=on.plan.child, plan=on.plan, outcome=outcome, form=form
     )

@@ -29,6 +29,7 @@ from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
 from tas.reviews.lists import how_long
 from tas.reviews.models import ReviewRule
+from tas.reviews.rules import RuleInForce
 
 CHANGED_BY_SOMEONE = "Someone else changed the review rules while you were editing them"
 
@@ -47,7 +48,7 @@ class Changed:
 class RulesNow:
     """The rules in force, who changed which, and the versions a form carries."""
 
-    in_force: dict[str, rules.ReviewRule]
+    in_force: dict[str, RuleInForce]
     changed: dict[str, Changed]
     versions: str
 
