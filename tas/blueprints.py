@@ -36,6 +36,7 @@ from tas.meetings.day import views as meetings_day_views
 from tas.meetings.decisions import views as meetings_decisions_views
 from tas.meetings.invitations import views as meetings_invitations_views
 from tas.meetings.lists import views as meetings_lists_views
+from tas.meetings.minutes import views as meetings_minutes_views
 from tas.meetings.requests import bp as requests
 from tas.meetings.requests import views as meetings_requests_views
 from tas.meetings.rooms import views as meetings_rooms_views
@@ -105,6 +106,7 @@ VIEWS = (
     meetings_decisions_views,
     meetings_invitations_views,
     meetings_lists_views,
+    meetings_minutes_views,
     meetings_requests_views,
     meetings_rooms_views,
     meetings_terms_views,

@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import exists, select
 
 from tas.auth import attempts, bp, devices, rules, services
+from tas.auth.account import account_page
 from tas.auth.forms import (
     ChangePasswordForm,
     NewPasswordForm,
@@ -30,7 +31,6 @@ from tas.core.forms import RESTORE_KEY, ButtonForm
 from tas.core.pending_forms import PendingForm
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
-from tas.ical.feeds import feed_of
 from tas.organisations.safeguarding import ANYONE
 from tas.organisations.services import change
 
@@ -108,18 +108,6 @@ def extend_session():
 @bp.route("/account")
 def account():
     return account_page()
-
-
-def account_page(form: ChangePasswordForm | None = None, **extra):
-    """The account page (also shown once, with a new calendar feed link, by tas.ical.feeds)."""
-    return render_template(
-        "auth/account.html",
-        form=form or ChangePasswordForm(),
-        sessions=services.open_sessions(current_user),
-        action_form=ButtonForm(),
-        calendar_feed=feed_of(current_user),
-        **extra,
-    )
 
 
 @bp.post("/account/password")

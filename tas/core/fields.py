@@ -84,7 +84,9 @@ def too_long(label: str, longest: int) -> Length:
     return Length(max=longest, message=f"{name} must be {longest:,} characters or fewer")
 
 
-def optional_text(label: str, longest: int, description: str | None = None) -> StringField:
+def optional_text(
+    label: str, longest: int, description: str | None = None, **kwargs
+) -> StringField:
     """An optional line of text, trimmed, with the GOV.UK message for too long."""
     return StringField(
         label,
@@ -92,6 +94,7 @@ def optional_text(label: str, longest: int, description: str | None = None) -> S
         widget=GovTextInput(),
         filters=[stripped],
         validators=[too_long(label, longest)],
+        **kwargs,
     )
 
 
@@ -139,6 +142,18 @@ def choice(label: str, choices: tuple[Choice, ...], missing: str, **kwargs) -> R
         choices=options(choices),
         validators=[DataRequired(missing)],
         invalid_choice_message=missing,
+        **kwargs,
+    )
+
+
+def optional_choice(label: str, choices: tuple[Choice, ...], invalid: str, **kwargs) -> RadioField:
+    """Radios that may be left unanswered for now (a later check asks for them)."""
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=options(choices),
+        validators=[Optional()],
+        invalid_choice_message=invalid,
         **kwargs,
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
-from tas.auth.views import account_page
+from tas.auth.account import account_page
 from tas.ical import bp
 from tas.ical.feeds import feed_url, feeds_on, make_link, revoke_link
 

@@ -7,19 +7,13 @@ may not know the child exists, 403 when they may see it but not do this). URLs c
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.clock import today
-from tas.core.editing import submit_new
-from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
-from tas.core.use_cases import StaleEdit
 from tas.extensions import db
 from tas.levels import bp
 from tas.levels import rules as level_rules
@@ -28,42 +22,17 @@ from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
 from tas.levels.page import level_page
+from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.plans.leads import lead_candidates
-from tas.reviews import access, rules
+from tas.reviews import rules
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels
 
 BOTH = ["GET", "POST"]
-RACED = (
-    "Someone else changed this child's record while you were recording this, so nothing was "
-    "saved: check the level of need, then send the form again if it still applies"
-)
 
 # The child page shows the level with a link here; the minutes pages show what a level decision
 # did (and "Record the IFD referral") for the meeting's children, in a fixed number of queries.
 bp.add_app_template_global(level_label, "level_of_need_label")
-bp.add_app_template_global(from_minutes.minutes_notes, "minutes_level_notes")
-
-
-def level_url(child_id: int) -> str:
-    return url_for("levels.level", child_id=child_id)
-
-
-def viewed(action: str, child_id: int, **detail) -> None:
-    """Every read of a level page is in the audit log (committed before the page's records are
-    loaded, since a commit expires every loaded row)."""
-    audit_view(
-        action, target_type="Child", target_id=child_id, detail={"child_id": child_id, **detail}
-    )
-
-
-def not_now(child: Child, title: str, why: str, *, report_now: bool = False):
-    """This cannot be recorded at the child's level now: a page saying why (409 for a send),
-    with the words on reporting a child at risk where a worry is being recorded."""
-    page = render_template(
-        "reviews/levels/not_now.html", title=title, child=child, why=why, report_now=report_now
-    )
-    return page, 409 if request.method == "POST" else 200
 
 
 @bp.route("/level")
@@ -79,39 +48,6 @@ def level(child_id: int):
         page=page,
         escalation=rules.ESCALATION_PROCEDURE,
     )
-
-
-def sent_before(form, child: Child):
-    """A form sent again says what the first send saved, before any check on the level (the
-    first send changed it)."""
-    once(form)
-    if request.method != "POST":
-        return None
-    try:
-        refuse_if_used()
-    except AlreadySubmitted:
-        return already_saved(level_url(child.id))
-    return None
-
-
-def add_page(form, add: Callable[[dict], object], child: Child):
-    """Send an add form once: (what was saved, a response to return instead, the status)."""
-    once(form)
-    try:
-        return submit_new(form, add), None, 200
-    except AlreadySubmitted:
-        return None, already_saved(level_url(child.id)), 200
-    except StaleEdit:
-        form.level.errors = [RACED]
-        return None, None, 409
-
-
-def recordable(child_id: int) -> Child:
-    access.require_level_change(current_user, child_id)
-    child = db.session.get(Child, child_id)
-    if child is None:  # pragma: no cover - the access check found it a moment ago
-        abort(404)
-    return child
 
 
 @bp.route("/level/step-up", methods=BOTH)
@@ -199,3 +135,21 @@ def step_down(child_id: int):
 
 # Referrals to the IFD, the handover booking and the social worker have their own modules, on
 # the same blueprint.
+
+
+LINKS = from_minutes.Links(
+    level=lambda child_id: url_for("levels.level", child_id=child_id),
+    referral=lambda child_id, meeting_id: url_for(
+        "levels.refer", child_id=child_id, meeting=meeting_id
+    ),
+)
+
+
+@bp.app_template_global("minutes_level_notes")
+def minutes_level_notes(meeting) -> dict:
+    """The minutes pages' notes on each level decision, for the signed-in person: worked out
+    once per request, however many times the page asks."""
+    memo = g.setdefault("minutes_level_notes", {})
+    if meeting.id not in memo:
+        memo[meeting.id] = from_minutes.minutes_notes(meeting, current_user, LINKS)
+    return memo[meeting.id]

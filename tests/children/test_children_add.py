@@ -121,7 +121,7 @@ def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(login_as, fields, f
     ("parts", "message"),
     [
         (["31", "2", "2016"], "Date of birth must be a real date"),
-        (["1", "", ""], "Date of birth must include a month and a year"),
+        (["1", "", ""], "Date of birth must include a month and year"),
         (["x", "5", "2016"], "Date of birth must be a real date"),
         (["1", "5", "16"], "Date of birth must be a real date"),
         (["2200000000", "5", "2016"], "Date of birth must be a real date"),

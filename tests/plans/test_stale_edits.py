@@ -55,7 +55,7 @@ def plan_edit(login_as) -> Edit:
         "next_review_on",
         date(2026, 11, 9),
         date(2026, 11, 2),
-        "Next review date 2026-11-02 2026-11-09 Different",
+        "Next review date 2 November 2026 9 November 2026 Different",
     )
 
 

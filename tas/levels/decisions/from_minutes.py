@@ -7,10 +7,9 @@ people who may record it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import g, has_request_context, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -59,26 +58,18 @@ def _changes_of(item_ids: list[int]) -> dict[int, StepChange]:
     return {row.agenda_item_id: row for row in rows}
 
 
-def _recorder(meeting: Meeting) -> User:
-    """Who completed the minutes: the person signed in, else the chair or organiser."""
-    if has_request_context() and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return meeting.chair or meeting.organiser
-
-
 def decided_by(meeting: Meeting) -> str:
     """ "TAS meeting MTG-0001" (or the meeting's own kind)."""
     return f"{label(meeting_rules.MEETING_KINDS, meeting.kind)} {meeting.reference}"
 
 
-def minutes_completed(meeting: Meeting, by: User | None = None) -> list[StepChange]:
+def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
     """Record the step changes the meeting decided, in the caller's transaction (the minutes'
     completion commits them). A decision the child's level no longer allows is skipped, and
     the skip audited; a decision already recorded is never recorded again."""
     items = _items(meeting.id, tuple(level_rules.MINUTES_STEPS))
     if not items:
         return []
-    by = by or _recorder(meeting)
     done = _changes_of([item.id for item in items])
     day = local(meeting.starts_at).date()
     recorded = []
@@ -126,16 +117,17 @@ class MinutesNote:
     referral_url: str | None = None
 
 
-def minutes_notes(meeting: Meeting) -> dict[int, MinutesNote]:
-    """For each standing child item with a level decision: its note, for the signed-in person.
-    A fixed number of queries for the whole meeting, worked out once per request."""
-    memo = g.setdefault("minutes_level_notes", {})
-    if meeting.id not in memo:
-        memo[meeting.id] = _notes(meeting, current_user)
-    return memo[meeting.id]
+@dataclass(frozen=True)
+class Links:
+    """Where a note's links go, given by the page (a service builds no URLs)."""
+
+    level: Callable[[int], str]  # child id -> the child's level of need page
+    referral: Callable[[int, int], str]  # child id, meeting id -> recording the referral
 
 
-def _notes(meeting: Meeting, user: User) -> dict[int, MinutesNote]:
+def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, MinutesNote]:
+    """For each standing child item with a level decision: its note, for this person. A fixed
+    number of queries for the whole meeting."""
     items = _items(meeting.id, NOTED_DECISIONS)
     if not items:
         return {}
@@ -157,13 +149,12 @@ def _notes(meeting: Meeting, user: User) -> dict[int, MinutesNote]:
     )
     notes = {}
     for item in items:
-        level_url = (
-            url_for("levels.level", child_id=item.child_id) if item.child_id in readable else None
-        )
+        level_url = links.level(item.child_id) if item.child_id in readable else None
         if item.decision == level_rules.REFER_TO_IFD:
-            notes[item.id] = _referral_note(
-                meeting, item, referred.get(item.child_id), item.child_id in recorders, level_url
+            referral_url = (
+                links.referral(item.child_id, meeting.id) if item.child_id in recorders else None
             )
+            notes[item.id] = _referral_note(referred.get(item.child_id), referral_url, level_url)
         else:
             notes[item.id] = MinutesNote(_step_text(meeting, changes.get(item.id)), level_url)
     return notes
@@ -186,17 +177,12 @@ def _step_text(meeting: Meeting, change: StepChange | None) -> str:
 
 
 def _referral_note(
-    meeting: Meeting,
-    item: AgendaItem,
-    referral: IfdReferral | None,
-    may_record: bool,
-    level_url: str | None,
+    referral: IfdReferral | None, referral_url: str | None, level_url: str | None
 ) -> MinutesNote:
     if referral is not None:
         return MinutesNote(f"Referral to the IFD recorded: {referral.reference}.", level_url)
-    if may_record:
-        url = url_for("levels.refer", child_id=item.child_id, meeting=meeting.id)
-        return MinutesNote("The referral to the IFD is not recorded yet.", level_url, url)
+    if referral_url is not None:
+        return MinutesNote("The referral to the IFD is not recorded yet.", level_url, referral_url)
     return MinutesNote(
         "The referral to the IFD is not recorded yet: the school's designated safeguarding "
         "lead or link worker records it.",

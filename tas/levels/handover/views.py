@@ -16,7 +16,7 @@ from tas.extensions import db
 from tas.levels import bp
 from tas.levels.handover import services as handover
 from tas.levels.handover.forms import HandoverForm
-from tas.levels.views import level_url, not_now, viewed
+from tas.levels.pages import level_url, not_now, viewed
 from tas.meetings import rules as meeting_rules
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking

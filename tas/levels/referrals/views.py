@@ -14,15 +14,8 @@ from tas.levels import bp
 from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.forms import DecisionForm, DisagreementForm, ReferralForm
+from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.levels.referrals import services as referrals
-from tas.levels.views import (
-    add_page,
-    level_url,
-    not_now,
-    recordable,
-    sent_before,
-    viewed,
-)
 from tas.reviews import access, rules
 from tas.reviews.models import IfdReferral
 from tas.reviews.services import levels as configured_levels

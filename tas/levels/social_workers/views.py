@@ -11,8 +11,8 @@ from tas.core.editing import submit_change
 from tas.levels import bp
 from tas.levels import services as levels
 from tas.levels.forms import SocialWorkerForm
+from tas.levels.pages import level_url, not_now, recordable, viewed
 from tas.levels.social_workers import services as lead_contact
-from tas.levels.views import level_url, not_now, recordable, viewed
 
 TITLE = "Social worker"
 

@@ -8,63 +8,32 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
     HiddenField,
-    RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from tas.core.choices import Choice
-from tas.core.fields import GovDateField, options, record_id, stripped, text_area
+from tas.core.fields import optional_choice, optional_text, options, record_id, stripped
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
-from tas.levels.decisions.rules import CLOSE_REASON_NEEDED, REASON_LONGEST
 from tas.meetings import rules
 from tas.meetings.day.rules import suggested_attendance
-from tas.meetings.models import AgendaItem, Invitation, Meeting
-from tas.plans import rules as plan_rules
-from tas.plans.fields import marker_values, markers_field, markers_from, people
+from tas.meetings.models import Invitation, Meeting
 
 CONFIRMATIONS = (
     Choice("present", "I have checked who is present, as listed above"),
     Choice("confidentiality", "The confidentiality statement was read out"),
 )
-
-
-def _short_text(label: str, longest: int, **kwargs) -> StringField:
-    return StringField(
-        label,
-        widget=GovTextInput(),
-        filters=[stripped],
-        validators=[
-            Optional(),
-            Length(max=longest, message=f"{label} must be {longest} characters or fewer"),
-        ],
-        **kwargs,
-    )
-
-
-def _radios(label: str, choices, invalid: str, **kwargs) -> RadioField:
-    """Radios that may be left unanswered for now (the held check asks for them later)."""
-    return RadioField(
-        label,
-        widget=GovRadioInput(),
-        choices=options(choices),
-        validators=[Optional()],
-        invalid_choice_message=invalid,
-        **kwargs,
-    )
 
 
 class PresentForm(RecordForm):
@@ -137,12 +106,12 @@ def attendance_form(invitations: list[Invitation], names: dict[int, str], **kwar
     fields = {}
     for invitation in invitations:
         name = names[invitation.id]
-        fields[f"attendance_{invitation.id}"] = _radios(
+        fields[f"attendance_{invitation.id}"] = optional_choice(
             name,
             rules.ATTENDANCE,
             f"Select whether {name} attended",
         )
-        fields[f"attended_by_{invitation.id}"] = _short_text(
+        fields[f"attended_by_{invitation.id}"] = optional_text(
             "Who came",
             300,
             description="Their names, if they attended",
@@ -178,7 +147,7 @@ class UninvitedForm(SentOnce, TasForm):
             Length(max=160, message="Name must be 160 characters or fewer"),
         ],
     )
-    organisation = _short_text(
+    organisation = optional_text(
         "Organisation",
         160,
         description="Where they work, or who they came with, if their agency is not listed",
@@ -209,215 +178,3 @@ class UninvitedForm(SentOnce, TasForm):
             "organisation": self.organisation.data or None,
             "agency_id": record_id(self.agency.data),
         }
-
-
-def _worries():
-    return text_area("What are we worried about?", longest=4000)
-
-
-def _working_well():
-    return text_area("What is working well?", longest=4000)
-
-
-def _minutes_data(item: AgendaItem) -> dict:
-    return {
-        "worries": item.worries or "",
-        "working_well": item.working_well or "",
-        "needs_to_happen": item.needs_to_happen or "",
-        "markers": markers_from(item),
-        "version": item.version,
-    }
-
-
-def _minutes_values(form) -> dict:
-    return {
-        "worries": form.worries.data or None,
-        "working_well": form.working_well.data or None,
-        "needs_to_happen": form.needs_to_happen.data or None,
-        **marker_values(form.markers.data),
-    }
-
-
-class ConsultationMinutesForm(RecordForm):
-    """The minutes of an anonymous consultation: the advice given, no decision about a child."""
-
-    worries = _worries()
-    working_well = _working_well()
-    needs_to_happen = text_area(
-        "Advice given",
-        longest=4000,
-        description="What needs to happen: the advice the school was given",
-    )
-    markers = markers_field()
-    submit = SubmitField("Save the minutes", widget=GovSubmitInput())
-
-    @staticmethod
-    def data_from(item: AgendaItem) -> dict:
-        return _minutes_data(item)
-
-    def values(self) -> dict:
-        return _minutes_values(self)
-
-
-class MinutesForm(RecordForm):
-    """A child's minutes: the family's part, the three parts, and the decision."""
-
-    parent_part = _radios(
-        "Did the parent or carer take part?",
-        rules.FAMILY_PARTS,
-        "Select whether the parent or carer took part",
-    )
-    parent_part_how = _short_text(
-        "How the parent or carer took part",
-        300,
-        description="For example, in person, by phone, or through views the school shared",
-    )
-    child_part = _radios(
-        "Did the child take part?", rules.FAMILY_PARTS, "Select whether the child took part"
-    )
-    child_part_how = _short_text(
-        "How the child took part",
-        300,
-        description="For example, in person for part of the meeting, or a drawing of their views",
-    )
-    worries = _worries()
-    working_well = _working_well()
-    needs_to_happen = text_area("What needs to happen?", longest=4000)
-    decision = _radios("Decision", rules.DECISIONS, "Select a decision from the list")
-    decision_note = text_area(
-        "About the decision (optional)",
-        longest=2000,
-        description="Why this was decided, and anything the family should know about it",
-    )
-    markers = markers_field()
-    submit = SubmitField("Save the minutes", widget=GovSubmitInput())
-
-    @staticmethod
-    def data_from(item: AgendaItem) -> dict:
-        return {
-            **_minutes_data(item),
-            "parent_part": item.parent_part,
-            "parent_part_how": item.parent_part_how or "",
-            "child_part": item.child_part,
-            "child_part_how": item.child_part_how or "",
-            "decision": item.decision,
-            "decision_note": item.decision_note or "",
-        }
-
-    def values(self) -> dict:
-        return {
-            "parent_part": self.parent_part.data or None,
-            "parent_part_how": self.parent_part_how.data or None,
-            "child_part": self.child_part.data or None,
-            "child_part_how": self.child_part_how.data or None,
-            **_minutes_values(self),
-            "decision": self.decision.data or None,
-            "decision_note": self.decision_note.data or None,
-        }
-
-
-class MeetingActionForm(SentOnce, TasForm):
-    """An action agreed at the meeting: what, who owns it, and by when."""
-
-    description = text_area(
-        "What needs to be done", longest=2000, missing="Enter what needs to be done"
-    )
-    owner_kind = RadioField(
-        "Who owns the action",
-        widget=GovRadioInput(),
-        choices=options(plan_rules.OWNER_KINDS),
-        validators=[DataRequired("Select who owns the action")],
-        invalid_choice_message="Select who owns the action",
-    )
-    owner_agency = SelectField(
-        "Agency",
-        widget=GovSelect(),
-        choices=[],
-        default="",
-        description="If an agency owns the action",
-        invalid_choice_message="Select an agency from the list",
-    )
-    owner_user = SelectField(
-        "Person",
-        widget=GovSelect(),
-        choices=[],
-        default="",
-        description="If a named person owns the action",
-        invalid_choice_message="Select a person from the list",
-    )
-    owner_family_member = SelectField(
-        "Parent or carer",
-        widget=GovSelect(),
-        choices=[],
-        default="",
-        description="If a parent or carer owns the action",
-        invalid_choice_message="Select a parent or carer from the list",
-    )
-    due_on = GovDateField(
-        "Due date", missing="Enter the date the action is due", description="For example, 8 1 2027"
-    )
-    markers = markers_field()
-    submit = SubmitField("Add the action to the shared plan", widget=GovSubmitInput())
-
-    def __init__(self, *args, choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owner_agency.choices = options(choices.agencies, "Select an agency")
-        self.owner_user.choices = [*options([], "Select a person"), *people(choices.people)]
-        self.owner_family_member.choices = [
-            *options([], "Select a parent or carer"),
-            *(
-                SelectChoice(str(m.id), f"{m.name} ({m.relationship_to_child})")
-                for m in choices.family
-            ),
-        ]
-
-    def values(self) -> dict:
-        owners = plan_rules.owner_values(
-            self.owner_kind.data,
-            {
-                "owner_agency_id": record_id(self.owner_agency.data),
-                "owner_user_id": record_id(self.owner_user.data),
-                "owner_family_member_id": record_id(self.owner_family_member.data),
-            },
-        )
-        return {
-            "description": self.description.data,
-            **owners,
-            "due_on": self.due_on.data,
-            **marker_values(self.markers.data),
-        }
-
-    def show(self, problems: dict[str, str]) -> None:
-        for name, message in problems.items():
-            target = name if name in self else "description"
-            self[target].errors = [message]
-
-
-class HeldForm(RecordForm):
-    """Minutes complete: a button carrying the meeting's version, and why the minutes are
-    complete while a decision in them is still to be recorded (asked only then)."""
-
-    open_decisions_reason = text_area(
-        "Why are the minutes complete while these decisions are still to be recorded?",
-        longest=REASON_LONGEST,
-        description=(
-            "For example, the designated safeguarding lead is recording the referral today. "
-            "This stays in the service: it is never sent in an email or a calendar."
-        ),
-    )
-    submit = SubmitField("Minutes complete", widget=GovSubmitInput())
-
-
-class CloseDecisionForm(TasForm):
-    """Close a decision in the minutes that has nothing left to record, with the reason."""
-
-    reason = text_area(
-        "Why is this decision closed without a referral or a step change?",
-        longest=REASON_LONGEST,
-        missing=CLOSE_REASON_NEEDED,
-        description=(
-            "For example, it was recorded elsewhere or is no longer needed. This stays in the "
-            "service: it is never sent in an email or a calendar."
-        ),
-    )
-    submit = SubmitField("Close the decision", widget=GovSubmitInput())

@@ -15,7 +15,7 @@ from tas.levels.decisions import services as open_decisions
 from tas.meetings import bp
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.day import services as day
-from tas.meetings.day.forms import CloseDecisionForm
+from tas.meetings.decisions.forms import CloseDecisionForm
 
 
 @bp.route("/<int:meeting_id>/open-decisions/<int:decision_id>/close", methods=["GET", "POST"])

@@ -115,7 +115,7 @@ def described(changes: dict) -> list[str]:
     """One history entry in words: which answers changed, and to what."""
     lines = []
     for name, (before, after) in changes.items():
-        label = FIELD_LABELS.get(name, name)
+        question = FIELD_LABELS.get(name, name)
         if name in CODED:
             before = label(CODED[name], before) if before else None
             after = label(CODED[name], after) if after else None
@@ -123,13 +123,13 @@ def described(changes: dict) -> list[str]:
         if name == "meeting_id" and isinstance(after, int):
             lines.append(f"Agreed at meeting MTG-{after:04d}")
         elif name.endswith("_id"):
-            lines.append(f"{label} changed" if before else f"{label} set")
+            lines.append(f"{question} changed" if before else f"{question} set")
         elif isinstance(after, bool):
-            lines.append(f"{label}: {'yes' if after else 'no'}")
+            lines.append(f"{question}: {'yes' if after else 'no'}")
         elif before in (None, ""):
-            lines.append(f"{label}: {after}")
+            lines.append(f"{question}: {after}")
         else:
-            lines.append(f"{label}: {before} → {after or 'removed'}")
+            lines.append(f"{question}: {before} → {after or 'removed'}")
     return lines
 
 

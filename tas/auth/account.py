@@ -1,0 +1,28 @@
+"""The account page: a person's password, sessions and calendar feed link. Shown by the account
+routes here and, once with a new feed link, by tas.ical.feed_links."""
+
+from __future__ import annotations
+
+from flask import (
+    render_template,
+)
+from flask_login import current_user
+
+from tas.auth import services
+from tas.auth.forms import (
+    ChangePasswordForm,
+)
+from tas.core.forms import ButtonForm
+from tas.ical.feeds import feed_of
+
+
+def account_page(form: ChangePasswordForm | None = None, **extra):
+    """The account page (also shown once, with a new calendar feed link, by tas.ical.feeds)."""
+    return render_template(
+        "auth/account.html",
+        form=form or ChangePasswordForm(),
+        sessions=services.open_sessions(current_user),
+        action_form=ButtonForm(),
+        calendar_feed=feed_of(current_user),
+        **extra,
+    )

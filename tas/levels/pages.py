@@ -1,0 +1,76 @@
+"""What every page about a child's level of need shares: its address, the audited read, the
+page saying a step cannot be recorded now, and the add-form flow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, render_template, request, url_for
+from flask_login import current_user
+
+from tas.audit.services import audit_view
+from tas.children.models import Child
+from tas.core.editing import submit_new
+from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
+from tas.core.use_cases import StaleEdit
+from tas.extensions import db
+from tas.reviews import access
+
+RACED = (
+    "Someone else changed this child's record while you were recording this, so nothing was "
+    "saved: check the level of need, then send the form again if it still applies"
+)
+
+
+def level_url(child_id: int) -> str:
+    return url_for("levels.level", child_id=child_id)
+
+
+def viewed(action: str, child_id: int, **detail) -> None:
+    """Every read of a level page is in the audit log (committed before the page's records are
+    loaded, since a commit expires every loaded row)."""
+    audit_view(
+        action, target_type="Child", target_id=child_id, detail={"child_id": child_id, **detail}
+    )
+
+
+def not_now(child: Child, title: str, why: str, *, report_now: bool = False):
+    """This cannot be recorded at the child's level now: a page saying why (409 for a send),
+    with the words on reporting a child at risk where a worry is being recorded."""
+    page = render_template(
+        "reviews/levels/not_now.html", title=title, child=child, why=why, report_now=report_now
+    )
+    return page, 409 if request.method == "POST" else 200
+
+
+def sent_before(form, child: Child):
+    """A form sent again says what the first send saved, before any check on the level (the
+    first send changed it)."""
+    once(form)
+    if request.method != "POST":
+        return None
+    try:
+        refuse_if_used()
+    except AlreadySubmitted:
+        return already_saved(level_url(child.id))
+    return None
+
+
+def add_page(form, add: Callable[[dict], object], child: Child):
+    """Send an add form once: (what was saved, a response to return instead, the status)."""
+    once(form)
+    try:
+        return submit_new(form, add), None, 200
+    except AlreadySubmitted:
+        return None, already_saved(level_url(child.id)), 200
+    except StaleEdit:
+        form.level.errors = [RACED]
+        return None, None, 409
+
+
+def recordable(child_id: int) -> Child:
+    access.require_level_change(current_user, child_id)
+    child = db.session.get(Child, child_id)
+    if child is None:  # pragma: no cover - the access check found it a moment ago
+        abort(404)
+    return child
