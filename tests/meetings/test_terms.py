@@ -213,7 +213,7 @@ def test_a_coordinator_changes_a_term_and_a_stale_change_is_refused(login_as):
     assert error_summary(stale) == {
         "saved-version": "Someone else changed this term while you were editing it"
     }
-    assert "Last day of term 2026-12-18 2026-12-17 Different" in page_text(stale)
+    assert "Last day of term 18 December 2026 17 December 2026 Different" in page_text(stale)
     assert field_value(stale, "starts_on") == "2"
     assert all_terms()[0].ends_on == date(2026, 12, 17)
 

@@ -568,7 +568,7 @@ def test_a_stale_completion_is_refused_with_both_versions(app):
     text = page_text(second)
     assert "Someone else changed this review while you were completing it" in text
     assert "Notes (optional) DSL's notes Lead's notes Different" in text
-    assert "Date it was completed 2026-11-27 2026-11-26 Different" in text
+    assert "Date it was completed 27 November 2026 26 November 2026 Different" in text
     completed = saved_review(review.id)
     assert (completed.notes, completed.completed_by_id) == ("Lead's notes", setting.link_worker.id)
     assert len(plan_reviews_of(setting.plan.id, "open")) == 1
