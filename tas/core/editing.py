@@ -58,6 +58,11 @@ def found(model: type, record_id: int):
     return row
 
 
+def reloaded(row):
+    """The record as saved now, over what this request loaded (after a stale edit)."""
+    return db.session.get(type(row), row.id, populate_existing=True)
+
+
 def compare(yours: RecordForm, saved: RecordForm) -> list[Difference]:
     """Each field of the form as typed beside the same field filled from the saved record."""
     return [
@@ -109,7 +114,7 @@ def submit_change(
         form.show(refused.problems)
         return Submitted()
     except StaleEdit:
-        fresh = db.session.get(type(row), row.id, populate_existing=True)
+        fresh = reloaded(row)
         if fresh is None:
             abort(404)
         comparison = compare(form, saved_form(fresh))

@@ -163,3 +163,8 @@ def add_agency(values: dict) -> Agency:
 
 def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
     return change(agency, version, values, "agency_changed")
+
+
+def agencies() -> list[Agency]:
+    """Every agency, by name (the choices wherever an agency is picked)."""
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))

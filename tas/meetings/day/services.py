@@ -428,3 +428,12 @@ def viewed(action: str, target, **detail) -> None:
     records are loaded, since a commit expires every loaded row)."""
     record(action, target=target, detail=detail)
     db.session.commit()
+
+
+def saved_invitations(ids: list[int]) -> dict[int, Invitation]:
+    """The invitations as saved now (reloaded over what this request loaded), by id: what a
+    stale attendance form is compared with."""
+    rows = db.session.scalars(
+        select(Invitation).where(Invitation.id.in_(ids)).execution_options(populate_existing=True)
+    )
+    return {row.id: row for row in rows}

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from tas.core.editing import Difference, submit_change, submit_new
 from tas.core.forms import ButtonForm
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
-from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.day import rules as minutes_rules
 from tas.meetings.day import services as day
@@ -27,8 +25,7 @@ from tas.meetings.day.forms import (
     attendance_form,
 )
 from tas.meetings.day.pages import meeting_page, not_now, organised
-from tas.meetings.models import Invitation
-from tas.organisations.models import Agency
+from tas.organisations.services import agencies
 
 # The action page (tas.plans) names the meeting that agreed an action.
 
@@ -114,14 +111,7 @@ def _stale_attendance(form, names: dict[int, str], stale_ids: list[int]) -> list
     """Both versions of each invitation someone else saved; the form now carries the saved
     versions, so saving again is a deliberate choice to keep what this person typed."""
     labels = minutes_rules.labels(rules.ATTENDANCE)
-    fresh = {
-        row.id: row
-        for row in db.session.scalars(
-            select(Invitation)
-            .where(Invitation.id.in_(stale_ids))
-            .execution_options(populate_existing=True)
-        )
-    }
+    fresh = day.saved_invitations(stale_ids)
     differences = []
     for invitation_id in stale_ids:
         saved = fresh.get(invitation_id)
@@ -155,8 +145,7 @@ def uninvited_add(meeting_id: int):
     why = day.why_not_recordable(meeting)
     if why:
         return not_now(meeting, why)
-    agencies = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-    form = UninvitedForm(agencies=agencies)
+    form = UninvitedForm(agencies=agencies())
     once(form)
     try:
         added = submit_new(form, lambda values: day.add_uninvited(meeting, current_user, values))

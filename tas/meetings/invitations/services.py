@@ -26,6 +26,7 @@ from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
+from tas.organisations.services import agencies
 
 # An invitation gives people in these roles a view of the meeting (tas.meetings.access).
 INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
@@ -127,7 +128,7 @@ def suggested_practices(meeting: Meeting) -> list[Agency]:
 
 
 def invitable_agencies() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+    return agencies()
 
 
 def invitable_people() -> list[User]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
@@ -153,4 +153,21 @@ def add_meeting_action(meeting: Meeting, plan: SharedPlan, user: User, values: d
             "involvement_id": None,
             "meeting_id": meeting.id,
         },
+    )
+
+
+def next_item_id(meeting: Meeting, item: AgendaItem) -> int | None:
+    """The next item on the agenda, for the "next thing" link (one query)."""
+    return db.session.scalar(
+        select(AgendaItem.id)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            on_agenda_now(),
+            or_(
+                AgendaItem.position > item.position,
+                and_(AgendaItem.position == item.position, AgendaItem.id > item.id),
+            ),
+        )
+        .order_by(AgendaItem.position, AgendaItem.id)
+        .limit(1)
     )

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
 
 from tas.audit.services import audit_view
 from tas.children.access import current_agreement
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.editing import submit_change, submit_new
+from tas.core.editing import reloaded, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import StaleEdit
-from tas.extensions import db
 from tas.levels.decisions import services as open_decisions
 from tas.meetings import bp, rules
-from tas.meetings.access import on_agenda_now
 from tas.meetings.day import rules as minutes_rules
 from tas.meetings.day import services as day
 from tas.meetings.day.pages import ids, meeting_page, minutes_page, not_now, organised
@@ -33,23 +30,6 @@ from tas.plans import rules as plan_rules
 from tas.plans.forms import StartPlanForm
 from tas.plans.shared_plans import lead_candidates, start_plan
 from tas.reviews.services import due_after
-
-
-def _next_item(meeting: Meeting, item: AgendaItem) -> int | None:
-    """The next item on the agenda, for the "next thing" link (one query)."""
-    return db.session.scalar(
-        select(AgendaItem.id)
-        .where(
-            AgendaItem.meeting_id == meeting.id,
-            on_agenda_now(),
-            or_(
-                AgendaItem.position > item.position,
-                and_(AgendaItem.position == item.position, AgendaItem.id > item.id),
-            ),
-        )
-        .order_by(AgendaItem.position, AgendaItem.id)
-        .limit(1)
-    )
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/minutes", methods=["GET", "POST"])
@@ -86,7 +66,7 @@ def minutes(meeting_id: int, item_id: int):
         comparison=result.comparison if result else None,
         plan=child_minutes.plan_state(meeting, item, current_user),
         actions=day.actions_agreed(meeting.id, item.child_id) if item.child_id else [],
-        next_item=_next_item(meeting, item),
+        next_item=child_minutes.next_item_id(meeting, item),
         labels={
             "part": minutes_rules.labels(rules.FAMILY_PARTS),
             "decision": minutes_rules.labels(rules.DECISIONS),
@@ -203,7 +183,7 @@ def minutes_complete(meeting_id: int):
             child_ids = [i.child_id for i in day.standing_items(meeting.id) if i.child_id]
             audit_view("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
         except StaleEdit:
-            db.session.refresh(meeting)
+            meeting = reloaded(meeting)
             form.version.data = str(meeting.version)
             form.version.errors = [
                 "Someone else changed this meeting while you were looking at it: check the "
