@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.children.models import Agreement, Child, CoordinatorAccess
 from tas.core.clock import utcnow
 from tas.extensions import db
@@ -51,13 +51,12 @@ class Withdrawn:
 def withdrawn_summary(child_id: int) -> Withdrawn:
     """When agreement was withdrawn and who holds the record (the school's active DSLs and the
     open plan's lead practitioner), audited as a read: three queries whatever the record holds."""
-    record(
+    audit_view(
         "child_withdrawn_summary_viewed",
         target_type="Child",
         target_id=child_id,
         detail={"access": "withdrawn_summary"},
     )
-    db.session.commit()  # audited before anything is read
     withdrawn_on = db.session.scalar(
         select(func.max(Agreement.withdrawn_on)).where(Agreement.child_id == child_id)
     )

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access, records
 from tas.children.access import Access
 from tas.children.models import Child, CoordinatorAccess
@@ -94,8 +94,7 @@ def listing(user: User, page: int) -> ResultsPage:
     """
     where = access.visible(user, Access.GP_SUMMARY)
     total = _count(where)
-    record("children_listed", detail={"found": total, "page": page})
-    db.session.commit()  # before the rows are loaded: a commit would expire them
+    audit_view("children_listed", detail={"found": total, "page": page})
     return _paged(where, true(), page, total)
 
 
@@ -127,8 +126,7 @@ def search(
         where = and_(where, ~exclude)
     total = _count(where)
     used = sorted(name for name, value in criteria.items() if value)
-    record("children_searched", detail={"by": used, "found": total})
-    db.session.commit()  # before the rows are loaded: a commit would expire them
+    audit_view("children_searched", detail={"by": used, "found": total})
     return _paged(where, can_open, page, total)
 
 

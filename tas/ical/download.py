@@ -8,8 +8,7 @@ from __future__ import annotations
 from flask import Response
 from flask_login import current_user
 
-from tas.audit.services import record
-from tas.extensions import db
+from tas.audit.services import audit_view
 from tas.ical import bp
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
@@ -23,8 +22,7 @@ def meeting_ics(meeting_id: int):
     facts = published(calendar_facts.facts(meeting, []))
     body = to_bytes(calendar([meeting_event(facts)], method="PUBLISH"))
     filename = f"{meeting.reference}.ics"
-    record("meeting_calendar_downloaded", target=meeting, detail={"level": level.name.lower()})
-    db.session.commit()
+    audit_view("meeting_calendar_downloaded", target=meeting, detail={"level": level.name.lower()})
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"

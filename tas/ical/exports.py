@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice, SelectField, SubmitField
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import LONDON, local
 from tas.core.fields import GovDateField
@@ -197,14 +197,13 @@ def export():
         body = ("\ufeff" + _csv(meetings, invitations)).encode()
         mimetype, name = "text/csv; charset=utf-8", _filename(form, "csv")
     # Audited once the file is made (a commit expires every loaded row).
-    record(
+    audit_view(
         "meetings_exported",
         detail={
             "format": "ics" if form.ics.data else "csv",
             "meeting_ids": [meeting.id for meeting in meetings],
         },
     )
-    db.session.commit()
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

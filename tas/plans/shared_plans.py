@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children.models import Agreement, Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import today
@@ -280,5 +280,4 @@ def closure_letter(plan: SharedPlan) -> ClosureLetter:
 
 
 def letter_viewed(plan: SharedPlan) -> None:
-    record("closure_letter_viewed", target=plan, detail={"child_id": plan.child_id})
-    db.session.commit()
+    audit_view("closure_letter_viewed", target=plan, detail={"child_id": plan.child_id})

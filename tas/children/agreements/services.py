@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access
 from tas.children.access import Access
 from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
@@ -30,8 +30,7 @@ def london_today() -> date:
 
 def viewed(action: str, child: Child) -> None:
     """Audit a read of one of these pages about the child."""
-    record(action, target=child)
-    db.session.commit()
+    audit_view(action, target=child)
 
 
 # ---------------------------------------------------------------- what the pages show

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
@@ -255,12 +255,11 @@ def for_home(user: User) -> list[OpenDecision]:
         chaired = or_(chaired, Meeting.school_id == user.school_id)
     rows = _open(chaired, children.visible(user, Access.READ), limit=HOME_LIMIT)
     if rows:  # the names shown are a read of those children's records
-        record(
+        audit_view(
             "open_decisions_listed",
             detail={
                 "child_ids": sorted({row.child_id for row in rows}),
                 "minutes_decision_ids": [row.id for row in rows],
             },
         )
-        db.session.commit()  # nothing loaded is used after: the rows are plain values
     return rows

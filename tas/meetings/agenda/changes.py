@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from sqlalchemy import exists, func, select
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access as children_access
 from tas.children.models import Agreement, Child
 from tas.core.clock import local, utcnow
@@ -200,8 +200,7 @@ def viewed(meeting: Meeting) -> None:
         )
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-    record("meeting_agenda_viewed", target=meeting, detail={"child_ids": list(child_ids)})
-    db.session.commit()
+    audit_view("meeting_agenda_viewed", target=meeting, detail={"child_ids": list(child_ids)})
 
 
 def listed(meeting: Meeting, user: User) -> None:
@@ -213,15 +212,13 @@ def listed(meeting: Meeting, user: User) -> None:
             children_access.visible(user, children_access.Access.READ),
         )
     )
-    record("agenda_children_listed", target=meeting, detail={"found": found})
-    db.session.commit()
+    audit_view("agenda_children_listed", target=meeting, detail={"found": found})
 
 
 def opened(item: AgendaItem) -> None:
     """Audit the opening of one agenda item (its child and reason), before it is shown."""
-    record(
+    audit_view(
         "agenda_item_opened",
         target=item,
         detail={"meeting_id": item.meeting_id, "child_id": item.child_id},
     )
-    db.session.commit()

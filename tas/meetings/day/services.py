@@ -15,7 +15,7 @@ from flask import abort, current_app, has_app_context
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
 from tas.core.clock import LONDON, local, utcnow
@@ -426,8 +426,7 @@ def family_version(meeting: Meeting, item: AgendaItem) -> FamilyVersion:
 def viewed(action: str, target, **detail) -> None:
     """Every read of a page about the day is in the audit log (committed before the page's
     records are loaded, since a commit expires every loaded row)."""
-    record(action, target=target, detail=detail)
-    db.session.commit()
+    audit_view(action, target=target, detail=detail)
 
 
 def saved_invitations(ids: list[int]) -> dict[int, Invitation]:

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, case, exists, func, null, or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
@@ -343,8 +343,7 @@ def listing(user: User, filters: Filters, page: int, now: datetime | None = None
     audited (filters as ids and codes) and committed before the rows are loaded."""
     now = now or utcnow()
     total = count(user, filters, now)
-    record("meetings_listed", detail={**filters.audit_detail(), "page": page, "found": total})
-    db.session.commit()  # before the rows are loaded: a commit would expire them
+    audit_view("meetings_listed", detail={**filters.audit_detail(), "page": page, "found": total})
     return page_of(user, filters, page, total, now)
 
 

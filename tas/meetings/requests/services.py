@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access as children
 from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child
@@ -142,12 +142,11 @@ def listing(user: User, page: int) -> RequestsPage:
         )
         for row, order in found
     ]
-    record(
+    audit_view(
         "tas_requests_listed",
         target_type="TasRequest",
         detail={"request_ids": [row.id for row in rows], "page": number},
     )
-    db.session.commit()
     return RequestsPage(rows, number, pages, total)
 
 
@@ -226,8 +225,7 @@ def submit(user: User, values: dict) -> TasRequest:
 
 def viewed(row: TasRequest, action: str = "tas_request_viewed") -> None:
     """Audit a read of the request (ids only), committed before anything is shown."""
-    record(action, target=row, detail={"child_id": row.child_id})
-    db.session.commit()
+    audit_view(action, target=row, detail={"child_id": row.child_id})
 
 
 def loaded(request_id: int) -> TasRequest:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children.models import FamilyMember
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
@@ -171,5 +171,4 @@ def history(action: Action) -> list[tuple[ActionEvent, str]]:
 
 
 def viewed(action: Action) -> None:
-    record("action_viewed", target=action, detail={"plan_id": action.plan_id})
-    db.session.commit()
+    audit_view("action_viewed", target=action, detail={"plan_id": action.plan_id})

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
@@ -127,8 +127,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
 
 
 def missing_list_viewed(count: int) -> None:
-    record("gp_notifications_missing_viewed", detail={"plans": count})
-    db.session.commit()
+    audit_view("gp_notifications_missing_viewed", detail={"plans": count})
 
 
 # ---------------------------------------------------------------- the GP practice's own list
@@ -210,8 +209,7 @@ def practice_notification(user: User, notification_id: int) -> GpNotification:
 def practice_list_viewed(user: User) -> None:
     if user.role != "gp" or user.agency_id is None:
         abort(403)
-    record("gp_notifications_viewed", detail={"gp_practice_id": user.agency_id})
-    db.session.commit()
+    audit_view("gp_notifications_viewed", detail={"gp_practice_id": user.agency_id})
 
 
 def acknowledge(user: User, notification: GpNotification) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_view, record
 from tas.children.models import Agreement
 from tas.core.clock import today
 from tas.core.use_cases import check_version, commit, refuse_if
@@ -150,5 +150,4 @@ def engagement_history(involvement: AgencyInvolvement) -> list[tuple[EngagementU
 
 
 def viewed(involvement: AgencyInvolvement) -> None:
-    record("involvement_viewed", target=involvement, detail={"plan_id": involvement.plan_id})
-    db.session.commit()
+    audit_view("involvement_viewed", target=involvement, detail={"plan_id": involvement.plan_id})
