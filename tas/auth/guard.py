@@ -10,7 +10,7 @@ from flask_login import current_user
 from tas.auth import rules, services
 from tas.extensions import login_manager
 
-# The only endpoints a signed-out visitor may reach (SECURITY.md C12).
+# The only endpoints a signed-out visitor may reach (docs/security.md C12).
 PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
@@ -18,7 +18,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.password_reset",
         "auth.password_reset_sent",
         "auth.password_link",
-        "calendar.feed",  # the secret in the link is the key (SECURITY.md F26)
+        "calendar.feed",  # the secret in the link is the key (docs/security.md F26)
         "pages.accessibility",
         "pages.privacy",
         "pages.cookies",

@@ -4,7 +4,7 @@ A change form carries the version of the record it was opened with. When someone
 record in the meantime (seen by comparing versions, or as StaleDataError when both saves race),
 nothing is saved: the form comes back (409) with everything the person typed, a table of their
 answers beside the saved version, and the new version, so saving again is a deliberate choice
-(SECURITY.md I35, I36). Other problems come back beside the fields they are about.
+(docs/security.md I35, I36). Other problems come back beside the fields they are about.
 """
 
 from __future__ import annotations

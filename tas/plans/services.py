@@ -52,7 +52,7 @@ def audit_fields(values: dict, **ids: int) -> dict:
 
 
 def check_version(row, version: int | None) -> None:
-    """Refuse a save from a form opened on an older version of the record (SECURITY.md I35)."""
+    """Refuse a save from a form opened on an older version of the record (docs/security.md I35)."""
     if version != row.version:
         raise StaleEdit
 
