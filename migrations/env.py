@@ -12,7 +12,7 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
-# Flask-SQLAlchemy 3.1 warns on db.get_engine(); .engine is the supported way (STACK.md 3.6).
+# Flask-SQLAlchemy 3.1 warns on db.get_engine(); .engine is the supported way (docs/stack.md 3.6).
 engine = current_app.extensions["migrate"].db.engine
 target_metadata = current_app.extensions["migrate"].db.metadata
 

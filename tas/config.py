@@ -25,7 +25,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in instance/
     # PostgreSQL: the role the application connects as, when it is not the role that runs the
     # migrations and owns the tables. The migrations grant it all it needs but the power to
-    # change, delete or empty the audit log (migration 0008, SECURITY.md G29).
+    # change, delete or empty the audit log (migration 0008, docs/security.md G29).
     DATABASE_APP_ROLE: str | None = None
     SQLITE_BUSY_TIMEOUT_MS = 10_000
     # Error messages never carry the values of a query: they may be a child's details.
@@ -35,7 +35,7 @@ class Defaults:
     PARTNERSHIP_NAME = "Safeguarding Children Partnership"
     ACCESSIBILITY_CONTACT_EMAIL = "tas-coordinator@partnership.example"
 
-    # Sessions (SECURITY.md B5-B10)
+    # Sessions (docs/security.md B5-B10)
     SESSION_IDLE_MINUTES = 30
     SESSION_ABSOLUTE_HOURS = 12
     SESSION_WARNING_SECONDS = 120
@@ -84,7 +84,7 @@ class Defaults:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     PENDING_FORM_HOURS = 12
 
-    # Children and plans (DESIGN.md section 4: every timescale is a setting)
+    # Children and plans (docs/design.md section 4: every timescale is a setting)
     OLD_SCHOOL_READ_ONLY_DAYS = 30
     FILE_TRANSFER_SCHOOL_DAYS = 5
     COORDINATOR_ACCESS_HOURS = 8
@@ -137,7 +137,7 @@ class Defaults:
     # deployment has one); check-deploy wants both PROXY_FIX settings to match it.
     REVERSE_PROXIES = 1
     # Host names requests may be addressed to (a name starting with "." allows its subdomains);
-    # others get 400. None allows any, which production refuses (SECURITY.md D18).
+    # others get 400. None allows any, which production refuses (docs/security.md D18).
     TRUSTED_HOSTS: list[str] | None = None
 
 

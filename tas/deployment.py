@@ -1,4 +1,4 @@
-"""What makes a production deployment unsafe, from its settings alone (SECURITY.md J45, like
+"""What makes a production deployment unsafe, from its settings alone (docs/security.md J45, like
 Django's check --deploy). Pure: a mapping of settings in, sentences out. check-deploy adds the
 checks that need the database (tas/core/database.py audit_role_problems)."""
 
@@ -131,7 +131,7 @@ def _database_problems(config: Mapping) -> list[str]:
 
 
 def _calendar_problems(config: Mapping) -> list[str]:
-    """Calendar UIDs end in a domain set once, before the first invitation (DESIGN.md section
+    """Calendar UIDs end in a domain set once, before the first invitation (docs/design.md section
     5): a placeholder left in place would have to change later, doubling every meeting in
     people's calendars."""
     domain = str(config.get("CALENDAR_UID_DOMAIN") or "").strip().lower().rstrip(".")

@@ -1,4 +1,4 @@
-"""Application logging: one line per record, with secrets taken out (SECURITY.md G30, F28)."""
+"""Application logging: one line per record, with secrets taken out (docs/security.md G30, F28)."""
 
 from __future__ import annotations
 

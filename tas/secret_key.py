@@ -1,4 +1,4 @@
-"""How much randomness a secret key holds, and whether a person typed it (SECURITY.md B11,
+"""How much randomness a secret key holds, and whether a person typed it (docs/security.md B11,
 J45). Pure: no Flask.
 
 Nobody can measure the entropy of one string; what can be said is how much it could hold at

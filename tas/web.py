@@ -1,4 +1,4 @@
-"""Headers on every response and GOV.UK error pages (SECURITY.md D15, D16)."""
+"""Headers on every response and GOV.UK error pages (docs/security.md D15, D16)."""
 
 from __future__ import annotations
 

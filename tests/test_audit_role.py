@@ -1,4 +1,4 @@
-"""An audit log the application cannot erase (SECURITY.md G29, issue 11 section 4): on
+"""An audit log the application cannot erase (docs/security.md G29, issue 11 section 4): on
 PostgreSQL the migrations run as the owner and grant the application's role (a setting) only
 SELECT and INSERT on audit rows; the database itself refuses the rest, and check-deploy says
 when the application connects with more."""

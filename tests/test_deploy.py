@@ -1,4 +1,4 @@
-"""Production fails closed (SECURITY.md J45, issue 11 section 5): the environment's name, the
+"""Production fails closed (docs/security.md J45, issue 11 section 5): the environment's name, the
 secret key's entropy, mail over TLS, PostgreSQL, trusted hosts and proxy hops."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Imports sit at the top of the module (CONVENTIONS.md, Habits): needing one inside a function
-means two modules want something that belongs lower down, so it moves there. This walks every
-module under tas/ and lists any import inside a function, apart from the few allowed below."""
+"""Imports sit at the top of the module (docs/architecture.md, Habits): needing one inside a
+function means two modules want something that belongs lower down, so it moves there. This walks
+every module under tas/ and lists any import inside a function, apart from the few allowed
+below."""
 
 from __future__ import annotations
 

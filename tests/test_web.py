@@ -1,6 +1,6 @@
 """Deny by default, CSRF everywhere, security headers and GOV.UK error pages.
 
-SECURITY.md C12 (url_map walk), D15 (headers), D16 (no-store), D17 (CSRF), E25 (413).
+docs/security.md C12 (url_map walk), D15 (headers), D16 (no-store), D17 (CSRF), E25 (413).
 """
 
 from __future__ import annotations
@@ -328,7 +328,7 @@ def test_the_throttled_sign_in_page_is_a_429(app, visitor):
 
 
 def test_an_id_too_big_for_the_database_is_simply_not_found(login_as):
-    """SECURITY.md E25: ids past the integer columns' range answer 404, never 500."""
+    """docs/security.md E25: ids past the integer columns' range answer 404, never 500."""
     dsl = login_as("dsl")
     too_big = f"{2**31}"
     for url in ("/children/99999999999999999999", f"/children/{too_big}/family"):

@@ -33,7 +33,7 @@ APPEND_ONLY_POSTGRESQL = (
 
 
 def _append_only_audit():
-    """The database itself refuses to change or delete an audit row (SECURITY.md G29)."""
+    """The database itself refuses to change or delete an audit row (docs/security.md G29)."""
     dialect = op.get_bind().dialect.name
     statements = APPEND_ONLY_POSTGRESQL if dialect == "postgresql" else APPEND_ONLY_SQLITE
     for statement in statements:

@@ -4,7 +4,7 @@ On PostgreSQL the role that runs the migrations owns every table. Only an owner 
 superuser) may TRUNCATE a table without the privilege, ALTER it, or drop or disable its trigger.
 So when TAS_DATABASE_APP_ROLE names the role the application connects as, this migration grants
 that role what the application needs and no more: reading and writing ordinary tables, but only
-reading and adding audit rows (SECURITY.md G29). Tables that later migrations create get the
+reading and adding audit rows (docs/security.md G29). Tables that later migrations create get the
 same grants (default privileges of the owner). flask check-deploy verifies the result from the
 application's side (tas/core/database.py audit_role_problems).
 

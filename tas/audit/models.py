@@ -31,7 +31,7 @@ class AuditEvent(db.Model):
 class AccessRefusal(db.Model):
     """A signed-in person refused (403 or 404) a page about one record: who, which route and
     which record ids, never names or the query string. Counted, so repeated refusals reach the
-    audit log (SECURITY.md G30); kept only as long as the count needs them."""
+    audit log (docs/security.md G30); kept only as long as the count needs them."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

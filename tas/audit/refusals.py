@@ -1,4 +1,4 @@
-"""Refusals of signed-in people on record pages, logged and counted (SECURITY.md G30; issue 11,
+"""Refusals of signed-in people on record pages, logged and counted (docs/security.md G30; issue 11,
 section 3).
 
 A 403 or 404 answered to a signed-in person on a URL about one record (a rule with a number in

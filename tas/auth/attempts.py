@@ -1,4 +1,5 @@
-"""Signing in, with throttles that hold across web workers (SECURITY.md A3, issue 11 section 3).
+"""Signing in, with throttles that hold across web workers (docs/security.md A3; issue 11,
+section 3).
 
 Three counts, kept in the database so every worker shares them:
 - per account: wrong passwords since its last successful sign-in (SIGN_IN_MAX_FAILURES within

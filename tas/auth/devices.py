@@ -32,7 +32,7 @@ def _secure() -> bool:
 
 
 def cookie_name() -> str:
-    """The cookie's name: __Host- prefixed whenever cookies are HTTPS-only (SECURITY.md B5)."""
+    """The cookie's name: __Host- prefixed whenever cookies are HTTPS-only (docs/security.md B5)."""
     return f"__Host-{COOKIE_NAME}" if _secure() else COOKIE_NAME
 
 

@@ -11,7 +11,7 @@ from tas.auth import rules, services
 from tas.core.pending_forms import keep_pending_form
 from tas.extensions import login_manager
 
-# The only endpoints a signed-out visitor may reach (SECURITY.md C12).
+# The only endpoints a signed-out visitor may reach (docs/security.md C12).
 PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
@@ -19,7 +19,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.password_reset",
         "auth.password_reset_sent",
         "auth.password_link",
-        "calendar.feed",  # the secret in the link is the key (SECURITY.md F26)
+        "calendar.feed",  # the secret in the link is the key (docs/security.md F26)
         "pages.accessibility",
         "pages.privacy",
         "pages.cookies",

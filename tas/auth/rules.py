@@ -48,7 +48,7 @@ def _words(text: str) -> list[str]:
 def password_problem(password: str, context_words: Sequence[str] = ()) -> str | None:
     """Why a new password cannot be used, in words for the person choosing it, or None.
 
-    Length only, no composition rules (NCSC, SECURITY.md A2): long passphrases and pasted
+    Length only, no composition rules (NCSC, docs/security.md A2): long passphrases and pasted
     passwords are welcome; common ones and ones built on this service's words are not.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -83,7 +83,8 @@ def context_words(name: str, email: str) -> list[str]:
 
 
 def safe_next(target: str | None) -> str | None:
-    """The path to return to after sign-in, only when it stays on this site (SECURITY.md E19)."""
+    """The path to return to after sign-in, only when it stays on this site (docs/security.md
+    E19)."""
     if not target or len(target) > 2000:
         return None
     if any(ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF for ch in target):
@@ -105,7 +106,7 @@ def email_for_audit(typed: str) -> str:
     """What someone typed as their email address, fit for the audit log.
 
     People sometimes type their password into the email box: anything not shaped like an email
-    address is left out, so a password never reaches the audit log (SECURITY.md G30).
+    address is left out, so a password never reaches the audit log (docs/security.md G30).
     """
     return typed if EMAIL_SHAPE.fullmatch(typed) else "(not an email address)"
 

@@ -47,7 +47,7 @@ def _client() -> tuple[str | None, str | None]:
 
 
 def _enter_session(user, target: str) -> None:
-    """Start a clean Flask session for the user (SECURITY.md B7) and note any kept form."""
+    """Start a clean Flask session for the user (docs/security.md B7) and note any kept form."""
     session.clear()
     login_user(user)
     path = target.split("?", 1)[0]
@@ -62,7 +62,7 @@ def _enter_session(user, target: str) -> None:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
-    # Only a next page on this site is carried through the form (SECURITY.md E19).
+    # Only a next page on this site is carried through the form (docs/security.md E19).
     form = SignInForm(next=rules.safe_next(request.args.get("next")) or "")
     status, headers = 200, {}
     if form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""Who may see which child (DESIGN.md section 3): one clause for lists, one check for a record.
+"""Who may see which child (docs/security.md, Roles): one clause for lists, one check for a record.
 
 Every route, list, search and export about children goes through this module. Deny by default:
 a role not named here sees nothing.

@@ -29,7 +29,7 @@ def change(
     """Save the values that changed, audited, unless someone saved the record since `version`.
 
     The version is compared explicitly: assigning an old version would let SQLAlchemy's version
-    counter accept it (SECURITY.md I35). The audit entry names the fields changed, not their
+    counter accept it (docs/security.md I35). The audit entry names the fields changed, not their
     values, which are a child's or a family's details.
     """
     if version is None or version != row.version:

@@ -99,7 +99,7 @@ ROLE_FACTS = text(
 
 
 def audit_role_problems(connection: Connection) -> list[str]:
-    """Why the role this connection uses could erase the audit log (SECURITY.md G29), or what
+    """Why the role this connection uses could erase the audit log (docs/security.md G29), or what
     it lacks to write it. PostgreSQL only: SQLite has no roles (README, "Security")."""
     if connection.dialect.name != "postgresql":
         return []

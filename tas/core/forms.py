@@ -57,7 +57,7 @@ def _restored_fields() -> list[tuple[str, str]] | None:
 
 
 class SafeGovDateInput(GovDateInput):
-    """GovDateInput that does not crash when a post leaves the date out (STACK.md pitfall 3),
+    """GovDateInput that does not crash when a post leaves the date out (docs/stack.md pitfall 3),
     and shows a saved date when a change form is opened."""
 
     def __call__(self, field, **kwargs):

@@ -1,6 +1,6 @@
 """Files the service writes hold personal data (children's details in the database, names and
 meetings in emails): they are readable by their owner only, mode 0600 and folders 0700,
-whatever the umask of the process that makes them (SECURITY.md H32, issue 11 section 5)."""
+whatever the umask of the process that makes them (docs/security.md H32, issue 11 section 5)."""
 
 from __future__ import annotations
 

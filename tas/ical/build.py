@@ -4,7 +4,7 @@ an iCalendar VEVENT; events become one VCALENDAR with a matching Europe/London V
 No Flask and no database here. icalendar escapes TEXT values (commas, semicolons, backslashes,
 newlines), quotes parameter values, folds lines at 75 octets and ends them with CRLF; the facts
 are cleaned of control characters first, so no value can start a property, parameter or
-component of its own (SECURITY.md E20, E21).
+component of its own (docs/security.md E20, E21).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A person's calendar subscription feed: one per user, its secret kept only as a SHA-256 hash
-(SECURITY.md F26). Rotating replaces the hash; revoking stamps `revoked_at`; either way the old
+(docs/security.md F26). Rotating replaces the hash; revoking stamps `revoked_at`; either way the old
 link answers 404 at once."""
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class CalendarFeed(db.Model):
 
 
 class FeedMiss(db.Model):
-    """A feed link that answered 404, by client address: guessing links is throttled (SECURITY.md
-    F27), in the database so every web worker shares the count."""
+    """A feed link that answered 404, by client address: guessing links is throttled
+    (docs/security.md F27), in the database so every web worker shares the count."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client: Mapped[str] = mapped_column(String(64), index=True)

@@ -1,4 +1,4 @@
-"""Personal subscription feeds (SECURITY.md F26-F28): a secret link to a calendar of the
+"""Personal subscription feeds (docs/security.md F26-F28): a secret link to a calendar of the
 user's own meetings (invited, organising or chairing) from 30 days back to a year ahead, and
 their own plan review and action due dates as all-day entries naming only a plan reference.
 

@@ -2,7 +2,7 @@
 of step changes, the referrals to the IFD, the open reviews, and what this person may do.
 
 The number of SQL queries is fixed however long the history is: each kind of record is read
-once, with the people it names loaded alongside (CONVENTIONS.md: count_queries proves it).
+once, with the people it names loaded alongside (docs/architecture.md: count_queries proves it).
 """
 
 from __future__ import annotations

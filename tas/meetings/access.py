@@ -1,4 +1,4 @@
-"""Who may see and do what with meetings and TAS requests (DESIGN.md section 3): one clause for
+"""Who may see and do what with meetings and TAS requests (docs/security.md, Roles): one clause for
 lists, one check for a meeting, one for a request. Every meetings and requests route, list and
 export goes through this module. Deny by default: a role not named here sees nothing.
 
@@ -7,7 +7,7 @@ export goes through this module. Deny by default: a role not named here sees not
 - INVITED: a person or agency invited (not removed), from the invitation until 30 days after the
   meeting: the arrangements, that meeting's agenda items and their minutes, and their own answer;
   never the rest of a child's record. A GP practice invited sees arrangements only (GPs never see
-  minutes, DESIGN.md section 3).
+  minutes, docs/security.md, Roles).
 - ARRANGEMENTS: a coordinator for their clusters (or the district): date, time, place, invitations,
   answers, attendance and counts; children's names only through their recorded-reason access.
 """

@@ -1,7 +1,7 @@
 """A TAF / handover meeting is about one family: who may see the family's home address when the
 meeting is held there, and which meetings are a child's handover meetings.
 
-The address is for those who need it (DESIGN.md section 3, need to know): the organisers (the
+The address is for those who need it (docs/security.md, Roles, need to know): the organisers (the
 school's DSL, its linked link workers, the chair), people whose agency is involved with a child
 on the agenda (an involvement on the child's shared plan), and anyone who may read the record of
 a child on the agenda (the lead practitioner; a coordinator with a recorded reason). An agency

@@ -56,7 +56,8 @@ TERM_NAMES = (
     Choice("spring", "Spring term"),
     Choice("summer", "Summer term"),
 )
-# Default invited agencies for a school, by service type (DESIGN.md: FiM, 0-19, Early Help).
+# Default invited agencies for a school, by service type: FiM, 0-19, Early Help (docs/glossary.md,
+# Agency).
 DEFAULT_INVITED_SERVICES = ("future_in_mind", "zero_to_nineteen", "early_help")
 
 NO_AGREEMENT_FOR_AGENDA = (

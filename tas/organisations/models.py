@@ -114,7 +114,7 @@ class User(db.Model):
     )
 
     # Flask-Login: the id it keeps in the cookie is the signed-in session's token, not the
-    # user's id, so ending the session row ends the sign-in (SECURITY.md B6).
+    # user's id, so ending the session row ends the sign-in (docs/security.md B6).
     signed_in_session = None
     session_token = None
     is_anonymous = False

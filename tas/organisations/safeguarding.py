@@ -1,5 +1,5 @@
 """Whom a person is told to go to when they are worried about a child, in the words of their
-role (DESIGN.md section 3): a school's DSL acts (they phone the Integrated Front Door), school
+role (docs/security.md, Roles): a school's DSL acts (they phone the Integrated Front Door), school
 staff go to their school's DSLs, agency staff to their agency's safeguarding lead, each named.
 The product is never the way to report a child at risk."""
 

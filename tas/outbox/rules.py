@@ -1,4 +1,5 @@
-"""Pure email building: safe headers, stable Message-IDs, retry timing (SECURITY.md E22, I39)."""
+"""Pure email building: safe headers, stable Message-IDs, retry timing (docs/security.md E22,
+I39)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ they may change on the plan:
 - an action: also its owner, and the users of the agency that owns it.
 
 A plan held by Social Care or closed is read-only to everyone. Nobody here changes the child's
-own details: that needs EDIT on the child, which a practitioner never has (SECURITY.md C14).
+own details: that needs EDIT on the child, which a practitioner never has (docs/security.md C14).
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def plan_flags(
 
 # Working days skip weekends and the `holidays` given (England and Wales bank holidays in the
 # app: tas.core.bank_holidays.ENGLAND_AND_WALES). GP notifications, reviews and reminders count in
-# them (DESIGN.md section 4).
+# them (docs/design.md section 4).
 
 
 def not_a_working_day(day: date, holidays: Container[date] = ()) -> str:

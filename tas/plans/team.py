@@ -1,8 +1,8 @@
 """What the team-around-the-child page shows about a plan, for one person.
 
 The number of SQL queries is fixed whatever the number of involvements, outcomes and actions:
-each kind of record is read once, with what it shows loaded alongside it (SECURITY.md and
-CONVENTIONS.md: `count_queries` proves it). A GP practice sees only who is involved.
+each kind of record is read once, with what it shows loaded alongside it (docs/architecture.md,
+Habits: `count_queries` proves it). A GP practice sees only who is involved.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 working days, and which reminder is due on a day. No Flask, no database; "today" and the bank
 holidays (tas.core.bank_holidays.ENGLAND_AND_WALES in the app) are always arguments.
 
-DESIGN.md sections 2 and 4 give the meaning and the default timescales.
+docs/glossary.md and docs/design.md section 4 give the meaning and the default timescales.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def _accounts(me: User, leaver: User) -> list[str]:
     if leaver.active and not leaver.away:
         choices.append("away")
     if leaver.active and leaver.id != me.id and me.role == "admin":
-        choices.append("deactivate")  # managing accounts is an administrator's (DESIGN.md 3)
+        choices.append("deactivate")  # accounts are an administrator's (docs/security.md, Roles)
     return choices
 
 

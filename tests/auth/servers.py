@@ -1,5 +1,5 @@
 """A real gunicorn (2 workers, threaded) on this test's database, and browsers that talk to it
-over HTTP at the same moment: the throttle must hold across processes (SECURITY.md A3)."""
+over HTTP at the same moment: the throttle must hold across processes (docs/security.md A3)."""
 
 from __future__ import annotations
 

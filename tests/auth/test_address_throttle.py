@@ -1,5 +1,5 @@
 """Per client address as well as per account: 20 wrong passwords from one address across any
-accounts within 15 minutes pause that address, with a 429 and Retry-After (SECURITY.md A3;
+accounts within 15 minutes pause that address, with a 429 and Retry-After (docs/security.md A3;
 issue 11, section 3)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The audit log is append-only, in the database itself (SECURITY.md G29), and records sign-in."""
+"""The audit log is append-only, in the database itself (docs/security.md G29), and records
+sign-in."""
 
 from __future__ import annotations
 

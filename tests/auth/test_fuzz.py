@@ -1,4 +1,5 @@
-"""Garbage into the public forms: never a 500, and a clear message for NUL bytes (SECURITY.md E25).
+"""Garbage into the public forms: never a 500, and a clear message for NUL bytes
+(docs/security.md E25).
 
 Browsers send form fields as UTF-8; a lone surrogate cannot be encoded, so it goes out as the
 bytes a careless client would send (invalid UTF-8), which the server must survive too.

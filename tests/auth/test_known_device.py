@@ -1,6 +1,6 @@
 """An account under attack is not locked out for its owner: a browser that signed in to it
 before (a signed device cookie) may sign in while strangers are paused, and the owner is told
-by email, once per pause (issue 11, section 3; SECURITY.md A3)."""
+by email, once per pause (issue 11, section 3; docs/security.md A3)."""
 
 from __future__ import annotations
 

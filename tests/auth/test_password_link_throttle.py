@@ -1,6 +1,6 @@
 """Password reset and set-up links are throttled per account and per client address: the public
 page answers the same either way and no more emails go out; an administrator is told plainly
-(issue 11, section 3; SECURITY.md A3)."""
+(issue 11, section 3; docs/security.md A3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password reset by emailed single-use link (issue 2 section 4; SECURITY.md D18, F26)."""
+"""Password reset by emailed single-use link (issue 2 section 4; docs/security.md D18, F26)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password storage and password rules through the real pages (SECURITY.md A1, A2)."""
+"""Password storage and password rules through the real pages (docs/security.md A1, A2)."""
 
 from __future__ import annotations
 

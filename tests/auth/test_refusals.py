@@ -1,6 +1,6 @@
 """403 and 404 refusals of signed-in people on record URLs are logged (user id, route, record id,
 never names or the query string) and counted; repeated refusals reach the audit log and a page
-for administrators and district-wide coordinators (issue 11, section 3; SECURITY.md G30)."""
+for administrators and district-wide coordinators (issue 11, section 3; docs/security.md G30)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sessions: cookies, sign-out, fixation, timeouts, the warning, revocation (SECURITY.md B5-B10)."""
+"""Sessions: cookies, sign-out, fixation, timeouts, the warning, revocation (docs/security.md
+B5-B10)."""
 
 from __future__ import annotations
 

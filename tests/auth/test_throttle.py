@@ -1,4 +1,5 @@
-"""Sign-in throttling kept in the database, and the audit of every attempt (SECURITY.md A3, G30)."""
+"""Sign-in throttling kept in the database, and the audit of every attempt (docs/security.md A3,
+G30)."""
 
 from __future__ import annotations
 

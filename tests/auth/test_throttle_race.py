@@ -1,5 +1,5 @@
 """No race: wrong passwords sent at the same moment through 2 gunicorn workers (4 threads each)
-are counted under a lock, so no more passwords are checked than the limit allows (SECURITY.md
+are counted under a lock, so no more passwords are checked than the limit allows (docs/security.md
 A3). Real processes and HTTP on the test's SQLite file and PostgreSQL database."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Every child route, walked from the URL map, for people who must not see the child (issue 3,
-SECURITY.md C13, C14): 403 or 404, no name, no NHS number, nothing else of the record, nothing
+docs/security.md C13, C14): 403 or 404, no name, no NHS number, nothing else of the record, nothing
 changed. Routes added later are covered without touching this file.
 """
 

@@ -1,4 +1,4 @@
-"""Who may see which child (DESIGN.md section 3, issue 3): tas.children.access checked directly.
+"""Who may see which child (docs/security.md, Roles; issue 3): tas.children.access checked directly.
 
 Every case checks `access_to` (one record) and `visible` (lists, at each level) together, so the
 two can never disagree.
@@ -464,7 +464,7 @@ def test_visible_filters_a_list_of_involvements_to_the_whole_team(app):
 
 
 def test_a_named_practitioner_needs_the_agreement_to_cover_their_agency(app):
-    """DESIGN.md section 2: the agreement says which agencies it covers."""
+    """docs/glossary.md: the agreement says which agencies it covers."""
     from tas.children.models import AgreementAgency
 
     dsl = factories.user(role="dsl")

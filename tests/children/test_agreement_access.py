@@ -1,5 +1,5 @@
 """Who may use the agreement and sharing-decision pages: the one access check, on every route,
-for GET and POST (SECURITY.md C13, C14)."""
+for GET and POST (docs/security.md C13, C14)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Garbage into the children's forms: never a 500, and what was typed comes back (SECURITY.md
+"""Garbage into the children's forms: never a 500, and what was typed comes back (docs/security.md
 E25). Lone surrogates go out as the invalid UTF-8 a careless client would send."""
 
 from __future__ import annotations

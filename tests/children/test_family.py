@@ -295,7 +295,7 @@ def test_the_family_page_costs_the_same_with_3_or_30_members_and_siblings(login_
 
 
 def test_a_family_member_can_be_marked_not_to_be_disclosed_to_the_parent(login_as):
-    """DESIGN.md section 2: records may carry markers that family letters and exports obey."""
+    """docs/glossary.md: records may carry markers that family letters and exports obey."""
     dsl = login_as("dsl")
     child = own_child(dsl)
 

@@ -1,4 +1,4 @@
-"""Issue 11, 2 (SECURITY.md C13): withdrawal of agreement holds for everyone. A coordinator who
+"""Issue 11, 2 (docs/security.md C13): withdrawal of agreement holds for everyone. A coordinator who
 records a reason for a child whose family withdrew agreement sees only that the record exists,
 when agreement was withdrawn and who holds it, unless a sharing decision made since the
 withdrawal, with its lawful basis, covers the coordinators. Issue 11, 6: the reason page shows

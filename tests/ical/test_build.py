@@ -236,7 +236,7 @@ def test_vobject_reads_the_awkward_text_back():
     assert names[:3] == ["Alex Chair", "Siân O'Brien, Jr.", "Future in Mind; North team"]
 
 
-# --- Clock changes (SECURITY.md I41) ----------------------------------------------------------
+# --- Clock changes (docs/security.md I41) -----------------------------------------------------
 
 # The Monday before and the Monday after each clock change: 29 March and 25 October 2026,
 # 28 March and 31 October 2027. 09:00 in London is 08:00 UTC in summer time, 09:00 in winter.
@@ -338,7 +338,7 @@ def test_an_ordinary_night_of_the_clock_change_stays_local():
     assert b"DTSTART;TZID=Europe/London:20261025T090000\r\n" in raw
 
 
-# --- Injection (SECURITY.md E20-E22) ----------------------------------------------------------
+# --- Injection (docs/security.md E20-E22) -----------------------------------------------------
 
 PAYLOADS = [
     "Oak\r\nATTENDEE:mailto:a@evil",

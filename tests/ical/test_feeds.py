@@ -1,4 +1,4 @@
-"""Personal subscription feeds (SECURITY.md F26-F28): a secret link made on the account page
+"""Personal subscription feeds (docs/security.md F26-F28): a secret link made on the account page
 gives a calendar program, with no session, the user's own meetings and due dates; rotating,
 revoking, deactivation and the partnership's setting kill it at once; the secret is stored
 only as a hash and never reaches a log."""
@@ -369,7 +369,7 @@ def test_the_feed_reads_a_fixed_number_of_queries(app, world, count_queries):
 
 
 def test_guessing_links_is_slowed_down_per_client_address(app, world):
-    """SECURITY.md F27: random links all answer 404, and after FEED_MISS_LIMIT of them within
+    """docs/security.md F27: random links all answer 404, and after FEED_MISS_LIMIT of them within
     the window the guesser gets 429 (another address is not affected; the window passes)."""
     limit = app.config["FEED_MISS_LIMIT"]
     mine = make_link(world["browser"])

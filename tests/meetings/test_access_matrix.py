@@ -1,5 +1,5 @@
 """Every meetings and requests route, walked from the URL map, for people who must not see a
-meeting's children or change it (issue 4, SECURITY.md C13, C14): 403 or 404 on every page about
+meeting's children or change it (issue 4, docs/security.md C13, C14): 403 or 404 on every page about
 one meeting or request, no child's name or minutes anywhere (lists included), nothing changed.
 Routes added later are covered without touching this file.
 """

@@ -1,4 +1,4 @@
-"""The one access check for meetings and requests, person by person (DESIGN.md section 3)."""
+"""The one access check for meetings and requests, person by person (docs/security.md, Roles)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Garbage into the booking, moving, cancelling, series and term forms: never a 500
-(SECURITY.md E25)."""
+(docs/security.md E25)."""
 
 from __future__ import annotations
 

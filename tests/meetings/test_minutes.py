@@ -311,7 +311,7 @@ def test_plan_ids_posted_with_an_action_are_ignored(app):
 
 
 def test_the_day_forms_survive_anything(app):
-    """Garbage into every form of the day: never a 500 (SECURITY.md E25)."""
+    """Garbage into every form of the day: never a 500 (docs/security.md E25)."""
     setting = past_meeting()
     child, item = on_agenda(setting)
     open_plan(child)

@@ -100,7 +100,7 @@ def test_moving_keeps_who_when_why_and_raises_the_sequence(visitor):
 
 def test_a_new_chair_or_notes_raise_the_sequence_so_every_calendar_takes_the_update(visitor):
     """Calendars that apply only a higher SEQUENCE take a change of chair or notes too
-    (DESIGN.md section 5: every change that sends an update raises it)."""
+    (docs/design.md section 5: every change that sends an update raises it)."""
     setting = school_with_meeting()
     deputy = factories.user("dsl", school=setting.school, name="Dee Deputy")
     db.session.commit()

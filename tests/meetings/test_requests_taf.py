@@ -1,7 +1,7 @@
-"""A family's TAF / handover meeting is about one family (DESIGN.md), maybe at its home: triage
-offers a request only TAS and keeping-in-touch meetings, and no second child (nor an anonymous
-consultation) goes on a TAF meeting's agenda however it is posted. A meeting posted that is no
-id at all is refused beside the field, never a server error."""
+"""A family's TAF / handover meeting is about one family (docs/glossary.md), maybe at its home:
+triage offers a request only TAS and keeping-in-touch meetings, and no second child (nor an
+anonymous consultation) goes on a TAF meeting's agenda however it is posted. A meeting posted
+that is no id at all is refused beside the field, never a server error."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Garbage into the plan forms: never a 500 (SECURITY.md E25)."""
+"""Garbage into the plan forms: never a 500 (docs/security.md E25)."""
 
 from __future__ import annotations
 

@@ -184,7 +184,7 @@ def test_the_lead_practitioner_may_change_the_plan_but_another_practitioner_may_
     assert by_other.status_code == 403
     assert saved(SharedPlan, plan.id).next_review_on == date(2026, 11, 2)
     assert lead.get(f"/children/{child.id}/plans/new").status_code == 403
-    # Neither may change the child's own details (SECURITY.md C14).
+    # Neither may change the child's own details (docs/security.md C14).
     assert lead.get(f"/children/{child.id}/details").status_code == 403
     assert other.get(f"/children/{child.id}/details").status_code == 403
 

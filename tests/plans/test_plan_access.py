@@ -1,5 +1,5 @@
 """Every plan, involvement, outcome and action route refuses people who may not use it: 403 or
-404 and none of the child's data (SECURITY.md C13, C14)."""
+404 and none of the child's data (docs/security.md C13, C14)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Two people changing the same plan, involvement or action: the second save is refused with
-both versions shown, and nothing either of them typed is lost (SECURITY.md I35, I36)."""
+both versions shown, and nothing either of them typed is lost (docs/security.md I35, I36)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every route of the levels, reviews, notifications, work and emails blueprints, walked from the
-URL map, for people who must not see the child or change its record (issue 6, SECURITY.md C13,
+URL map, for people who must not see the child or change its record (issue 6, docs/security.md C13,
 C14): 403 or 404 on every page about one child, review, referral, reminder, email or person; a
 signed-out visitor is sent to sign in; lists may open but never show the child; nothing changes
 and no change is audited. Routes added later are covered without touching this file.

@@ -170,7 +170,7 @@ def test_the_safeguarding_lead_sees_counts_only_and_moves_everything_in_one_step
 
 def test_the_leaver_can_be_marked_away_or_deactivated_in_the_same_step(app):
     """A safeguarding lead may mark a leaver away; deactivating an account is for an
-    administrator (DESIGN.md section 3), who may do it in the same step."""
+    administrator (docs/security.md, Roles), who may do it in the same step."""
     setting = a_leaver()
     leaver_browser = sign_in(app, setting.leaver)
     lead = sign_in(app, setting.lead)

@@ -1,4 +1,4 @@
-"""Garbage into the review forms and the list's filters: never a 500 (SECURITY.md E25)."""
+"""Garbage into the review forms and the list's filters: never a 500 (docs/security.md E25)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Several scheduler processes at once send each reminder exactly once (SECURITY.md I37); the
+"""Several scheduler processes at once send each reminder exactly once (docs/security.md I37); the
 scheduler is its own process, and the web application never starts one.
 
 Real operating-system processes (`flask --app tas ...`) against the test's own database and a

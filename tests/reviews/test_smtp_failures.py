@@ -1,5 +1,5 @@
 """Reminders through an SMTP server that fails, then recovers: nothing lost, nothing doubled
-(SECURITY.md I39). A real aiosmtpd server on loopback, answering as a failing server would."""
+(docs/security.md I39). A real aiosmtpd server on loopback, answering as a failing server would."""
 
 from __future__ import annotations
 

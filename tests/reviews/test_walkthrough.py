@@ -1,4 +1,4 @@
-"""A frozen clock walks a step down through eight weeks across Christmas (SECURITY.md I38).
+"""A frozen clock walks a step down through eight weeks across Christmas (docs/security.md I38).
 
 Step down recorded on Monday 14 December 2026: the handover (TAF) meeting is due 10 working
 days later, skipping the bank holidays on 25 and 28 December: Wednesday 30 December. Reminders

@@ -1,4 +1,4 @@
-"""The pure sign-in rules: no app, no database (SECURITY.md A2, A3, B8, E19)."""
+"""The pure sign-in rules: no app, no database (docs/security.md A2, A3, B8, E19)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Local meeting times (Europe/London) to UTC across the clock changes (SECURITY.md I41)."""
+"""Local meeting times (Europe/London) to UTC across the clock changes (docs/security.md I41)."""
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo

@@ -1,6 +1,6 @@
 """When a review is due: working days skip weekends and England and Wales bank holidays (the
 `holidays` package, no network), across year ends and leap years; a due date counted in weeks
-that lands on a weekend or bank holiday moves to the next working day (DESIGN.md section 4)."""
+that lands on a weekend or bank holiday moves to the next working day (docs/design.md section 4)."""
 
 from __future__ import annotations
 

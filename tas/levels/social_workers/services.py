@@ -1,5 +1,5 @@
 """The lead contact while Children's Social Care holds a child's plan: the social worker leads
-in the council's own system (DESIGN.md section 2), so their name and team are recorded here and
+in the council's own system (docs/glossary.md), so their name and team are recorded here and
 shown in place of the early-help lead practitioner. Loaded, checked, changed, audited (field
 names and ids only) and committed once."""
 

@@ -3,7 +3,7 @@
 Each use case checks what it is given, changes the meeting, keeps a MeetingChange (what the
 arrangements were before and after: never a child's details nor the family's address), writes
 the audit entry (field names and ids only) and commits once. A change of date, time or place,
-and a cancellation, raise the calendar SEQUENCE (DESIGN.md section 5).
+and a cancellation, raise the calendar SEQUENCE (docs/design.md section 5).
 """
 
 from __future__ import annotations

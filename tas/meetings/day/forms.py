@@ -1,7 +1,7 @@
 """Forms for the day of a meeting: who is present, attendance, minutes, and the actions agreed.
 
 Forms only ever hold the fields a page shows, so a posted `meeting_id`, `status` or `child_id`
-is ignored (SECURITY.md C14). Every form builds on TasForm (CSRF, unusable characters).
+is ignored (docs/security.md C14). Every form builds on TasForm (CSRF, unusable characters).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar
 
 from tas.core.days import add_working_days
 
-MINUTES_WORKING_DAYS = 2  # DESIGN.md section 4: minutes complete within 2 working days
+MINUTES_WORKING_DAYS = 2  # docs/design.md section 4: minutes complete within 2 working days
 
 CONFIDENTIALITY_STATEMENT = (
     "Everything discussed at this meeting is confidential. Information about children and "

@@ -46,7 +46,7 @@ class StaleAttendance(StaleEdit):
 
 
 def working_days() -> int:
-    """Working days allowed for the minutes (a setting; DESIGN.md section 4)."""
+    """Working days allowed for the minutes (a setting; docs/design.md section 4)."""
     default = minutes_rules.MINUTES_WORKING_DAYS
     if not has_app_context():
         return default

@@ -59,7 +59,7 @@ def identifies(text: str, known: Iterable[Known], *, surname_alone: bool = False
 # ---------------------------------------------------------------- places and online links
 #
 # The location and the online link are the only typed text that reaches invitations and
-# calendars (DESIGN.md section 5), so they get the strictest check: any name of a child of the
+# calendars (docs/design.md section 5), so they get the strictest check: any name of a child of the
 # school or on the agenda however it is spelt out, and any date, NHS number or UPN whoever it
 # belongs to. A coincidence ("Main hall" at a school with a child called Hall) is refused too:
 # a saved room or other words cost less than a child's name in someone's calendar.

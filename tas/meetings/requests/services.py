@@ -37,7 +37,7 @@ LIST_ROLES = ("dsl", "school_staff", "link_worker")
 AWAITING = "awaiting_triage"
 MOST_MEETINGS = 60  # meetings offered in a choice: the next two terms or so
 # A request goes to a TAS meeting or a low-demand primary's keeping-in-touch session, never to
-# a family's TAF / handover meeting (about one family, maybe at its home: DESIGN.md).
+# a family's TAF / handover meeting (about one family, maybe at its home: docs/glossary.md).
 REQUEST_KINDS = ("tas", "keeping_in_touch")
 
 TRIAGE_OUTCOMES = (

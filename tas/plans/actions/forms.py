@@ -1,7 +1,7 @@
 """Forms for actions: the whole action for plan editors, and the status update its owner makes.
 
 An owner's form has only the status and completion note, so posted `description`, `owner_*` or
-`due_on` values are ignored (SECURITY.md C14).
+`due_on` values are ignored (docs/security.md C14).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Actions on a shared plan: who does what by when, with every change kept as its history.
 
 Every change goes through the ORM one action at a time, so the version counter catches two
-people saving the same action; never a bulk Query.update(), which bypasses it (SECURITY.md I36).
+people saving the same action; never a bulk Query.update(), which bypasses it (docs/security.md
+I36).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def first_involvement_day(
 
 
 def due_on(first_involved: date, working_days: int, holidays: Container[date] = ()) -> date:
-    """The day by which the GP practice must have been told (DESIGN.md section 4)."""
+    """The day by which the GP practice must have been told (docs/design.md section 4)."""
     return add_working_days(first_involved, working_days, holidays)
 
 

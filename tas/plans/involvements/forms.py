@@ -1,8 +1,8 @@
 """Forms for an agency's involvement: adding it, and updating it.
 
 The named practitioner updates their own involvement with a form that has no practitioner
-question, so a posted `practitioner` is ignored (SECURITY.md C14); plan editors and the agency's
-safeguarding lead also choose who is named.
+question, so a posted `practitioner` is ignored (docs/security.md C14); plan editors and the
+agency's safeguarding lead also choose who is named.
 """
 
 from __future__ import annotations
