@@ -20,6 +20,7 @@ from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.levels.decisions.models import MinutesDecision
+from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.models import (
     AgendaItem,
     Invitation,
@@ -43,7 +44,8 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
-from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
+from tas.reminders.models import Reminder
+from tas.reviews.models import Review, ReviewRule
 
 __all__ = [
     "AccessRefusal",

@@ -15,11 +15,12 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
 from tas.extensions import db
 from tas.levels.decisions import from_minutes
+from tas.levels.models import IfdReferral, StepChange
 from tas.levels.referrals import services as referrals
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
-from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.models import Review
 from tas.reviews.rules import subtract_working_days
 
 DANA = "dsl@oakfield.demo.tas.test"

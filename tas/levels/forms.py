@@ -14,11 +14,11 @@ from tas.core.fields import GovDateField, options, record_id, select, stripped, 
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.core.words import local_date
+from tas.levels.models import IfdReferral
 from tas.meetings import rules as meeting_rules
 from tas.plans.fields import people
 from tas.plans.models import SharedPlan
 from tas.reviews import rules
-from tas.reviews.models import IfdReferral
 
 NO_MEETING = "Not decided at a meeting"
 FOR_EXAMPLE = "For example, 27 11 2026"

@@ -17,7 +17,9 @@ from tas.children.models import Child
 from tas.core.choices import label
 from tas.extensions import db
 from tas.levels import rules as level_rules
+from tas.levels.access import may_record_level
 from tas.levels.handover.services import handover_meetings, since_step_down, social_worker_words
+from tas.levels.models import IfdReferral, StepChange
 from tas.levels.services import open_plan_of
 from tas.meetings.access import may_organise_school
 from tas.meetings.access import visible as meetings_visible
@@ -26,8 +28,7 @@ from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import SharedPlan
 from tas.reviews import rules
-from tas.reviews.access import may_record_level
-from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.models import Review
 from tas.reviews.services import level_label, levels
 
 

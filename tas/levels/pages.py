@@ -14,7 +14,7 @@ from tas.core.editing import submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
-from tas.reviews import access
+from tas.levels.access import require_level_change
 
 RACED = (
     "Someone else changed this child's record while you were recording this, so nothing was "
@@ -69,7 +69,7 @@ def add_page(form, add: Callable[[dict], object], child: Child):
 
 
 def recordable(child_id: int) -> Child:
-    access.require_level_change(current_user, child_id)
+    require_level_change(current_user, child_id)
     child = db.session.get(Child, child_id)
     if child is None:  # pragma: no cover - the access check found it a moment ago
         abort(404)

@@ -22,12 +22,12 @@ from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meeting_problem
 from tas.levels.decisions.services import step_recorded
+from tas.levels.models import StepChange
 from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
 from tas.reviews import rules
-from tas.reviews.models import StepChange
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.

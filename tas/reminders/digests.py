@@ -23,9 +23,9 @@ from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import School, User
 from tas.reminders import recipients, sources
+from tas.reminders.models import Reminder
 from tas.reminders.rows import claimed_key, email, full_link, lock_rows
 from tas.reviews import rules
-from tas.reviews.models import Reminder
 
 MAX_LINES = 200  # a longer weekly digest ends with "... and N more"
 

@@ -17,8 +17,8 @@ from tas.auth.rules import safe_next
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.reminders.models import Reminder
 from tas.reviews import rules
-from tas.reviews.models import Reminder
 
 SHOWN_STATUSES = ("sent", "in_digest")
 DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)

@@ -14,7 +14,7 @@ from tas.core.transactions import dialect
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import queue
-from tas.reviews.models import Reminder
+from tas.reminders.models import Reminder
 
 log = logging.getLogger(__name__)
 

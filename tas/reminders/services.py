@@ -34,9 +34,9 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import deliver_due
 from tas.reminders import digests, recipients, sources
+from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
 from tas.reviews import rules
-from tas.reviews.models import Reminder
 
 # Reminder sources register themselves with tas.reminders.sources by decorator; the
 # sources of other modules (decision_reminders) import that registry, so they are imported here,

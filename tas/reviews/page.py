@@ -14,12 +14,13 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
 from tas.core.clock import today
 from tas.extensions import db
+from tas.levels.models import IfdReferral
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.lists import DUE_TAGS, due_state, kind_label
-from tas.reviews.models import IfdReferral, Review
+from tas.reviews.models import Review
 
 STATUS_TAGS = {
     "open": "govuk-tag--blue",

@@ -28,8 +28,8 @@ from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tas.plans.shared_plans import LEAD_ROLES
-from tas.reviews import access
 from tas.reviews.models import Review
+from tas.work.access import may_reassign, takers
 
 __all__ = [
     "Refused",
@@ -158,7 +158,7 @@ def candidates(user: User, leaver: User) -> list[User]:
         db.session.scalars(
             select(User)
             .options(joinedload(User.agency), joinedload(User.school))
-            .where(access.takers(user, leaver))
+            .where(takers(user, leaver))
             .order_by(User.name, User.id)
         )
     )
@@ -185,7 +185,7 @@ def reassign(
     """Move all the leaver's open work to one person in one transaction, audited with ids.
     StaleEdit when the leaver or their work changed since the form was opened; Refused (field ->
     what to put right) when the choice cannot take the work."""
-    if not access.may_reassign(by, leaver):
+    if not may_reassign(by, leaver):
         raise Refused({"to_user": "You cannot reassign this person's work"})
     work = work_of(leaver)
     if version != leaver.version or fingerprint != work.fingerprint:
@@ -231,11 +231,11 @@ def reassign(
 def _taker(by: User, leaver: User, to_user_id: int | None) -> User | None:
     if to_user_id is None:
         return None
-    return db.session.scalar(select(User).where(User.id == to_user_id, access.takers(by, leaver)))
+    return db.session.scalar(select(User).where(User.id == to_user_id, takers(by, leaver)))
 
 
 def _anyone_could_take(by: User, leaver: User) -> bool:
-    return db.session.scalar(select(User.id).where(access.takers(by, leaver)).limit(1)) is not None
+    return db.session.scalar(select(User.id).where(takers(by, leaver)).limit(1)) is not None
 
 
 def _problems(

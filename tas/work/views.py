@@ -15,9 +15,9 @@ from tas.core.forms import RecordForm
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.reviews import access
 from tas.work import bp
 from tas.work import services as reassign
+from tas.work.access import AGENCY_STAFF, SCHOOL_STAFF, may_reassign_anyone, require_reassign
 from tas.work.services import Work
 
 ACCOUNT_LABELS = {
@@ -125,7 +125,7 @@ def _moved_message(moved: reassign.Moved, leaver: User) -> str:
 @bp.route("/reassign/<int:user_id>", methods=["GET", "POST"], endpoint="reassign")
 def reassign_work(user_id: int):
     me = _me()
-    leaver = access.require_reassign(me, user_id)
+    leaver = require_reassign(me, user_id)
     work = reassign.work_of(leaver)
     people = reassign.candidates(me, leaver)
     opened = {"version": leaver.version, "work": work.fingerprint, "seen": _counts(work)}
@@ -187,13 +187,13 @@ def people():
     me = _me()
     if me.role == "admin" and me.active:
         return redirect(url_for("organisations.users"))
-    if not access.may_reassign_anyone(me):
+    if not may_reassign_anyone(me):
         abort(404)
     if me.role == "dsl":
-        where = (User.school_id == me.school_id) & User.role.in_(sorted(access.SCHOOL_STAFF))
+        where = (User.school_id == me.school_id) & User.role.in_(sorted(SCHOOL_STAFF))
         organisation = me.school.name
     else:
-        where = (User.agency_id == me.agency_id) & User.role.in_(sorted(access.AGENCY_STAFF))
+        where = (User.agency_id == me.agency_id) & User.role.in_(sorted(AGENCY_STAFF))
         organisation = me.agency.name
     rows = db.session.scalars(
         select(User)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tas.core.use_cases import Refused
 from tas.extensions import db
+from tas.levels.models import StepChange
 from tas.plans import shared_plans
 from tas.plans.models import SharedPlan
-from tas.reviews.models import StepChange
 from tests import factories
 from tests.organisations.helpers import error_summary
 from tests.plans.helpers import child_at, day, open_plan, page_text

@@ -23,11 +23,13 @@ from sqlalchemy import func, select
 from tas.audit.models import AuditEvent
 from tas.children.models import Child
 from tas.extensions import db
+from tas.levels.models import IfdReferral, StepChange
 from tas.organisations.models import User
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import Action, AgencyInvolvement, SharedPlan
-from tas.reviews.models import IfdReferral, Reminder, Review, ReviewRule, StepChange
+from tas.reminders.models import Reminder
+from tas.reviews.models import Review, ReviewRule
 from tests import factories
 from tests.conftest import Visitor
 from tests.reviews.helpers import child_at

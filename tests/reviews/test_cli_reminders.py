@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.reviews.models import Reminder
+from tas.reminders.models import Reminder
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

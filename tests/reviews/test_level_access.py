@@ -10,7 +10,7 @@ from flask import current_app
 
 from tas.children.models import Child, CoordinatorAccess
 from tas.extensions import db
-from tas.reviews.models import IfdReferral
+from tas.levels.models import IfdReferral
 from tests import factories
 from tests.reviews.helpers import child_with_plan, day
 from tests.reviews.test_levels import browser_for, referrals_of, reviews_of, step_changes

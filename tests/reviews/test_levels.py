@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from tas.extensions import db
+from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.models import Meeting
 from tas.plans.models import GpNotification, SharedPlan
-from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor, csrf_from
 from tests.plans.helpers import date_shown

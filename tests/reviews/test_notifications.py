@@ -13,8 +13,8 @@ from sqlalchemy import select
 from tas.core.clock import LONDON
 from tas.extensions import db
 from tas.reminders import digests
+from tas.reminders.models import Reminder
 from tas.reminders.services import run_pass
-from tas.reviews.models import Reminder
 from tests import factories
 from tests.conftest import Visitor
 from tests.reviews.helpers import audit_events, child_with_plan, page_text

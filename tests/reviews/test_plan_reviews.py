@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from tas.children.models import Child
 from tas.extensions import db
+from tas.levels.models import StepChange
 from tas.plans.models import SharedPlan
-from tas.reviews.models import Review, ReviewRule, StepChange
+from tas.reviews.models import Review, ReviewRule
 from tests import factories
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES, minutes_url

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from tas.audit.models import AuditEvent
 from tas.children.models import Agreement
 from tas.extensions import db
+from tas.levels.models import IfdReferral
 from tas.plans.models import SharedPlan
-from tas.reviews.models import IfdReferral
 from tests import factories
 from tests.conftest import csrf_from
 from tests.reviews.helpers import audit_events, child_with_plan, day, error_summary, page_text

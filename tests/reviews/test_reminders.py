@@ -17,8 +17,9 @@ from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import GpNotification
 from tas.reminders import services as reminders
+from tas.reminders.models import Reminder
 from tas.reminders.services import PassCounts, run_pass
-from tas.reviews.models import Reminder, Review
+from tas.reviews.models import Review
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
 from tas.reminders import services as reminders
+from tas.reminders.models import Reminder
 from tas.reminders.services import PassCounts
-from tas.reviews.models import Reminder
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from tas.extensions import db
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
+from tas.reminders.models import Reminder
 from tas.reminders.services import run_pass
-from tas.reviews.models import Reminder
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.reviews.helpers import child_with_plan

@@ -22,9 +22,10 @@ from tas.core.days import is_working_day
 from tas.extensions import db
 from tas.levels import services as levels
 from tas.outbox.models import OutboxMessage
+from tas.reminders.models import Reminder
 from tas.reminders.services import run_pass
 from tas.reviews import completion as review_completion
-from tas.reviews.models import Reminder, Review
+from tas.reviews.models import Review
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

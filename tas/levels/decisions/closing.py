@@ -26,9 +26,9 @@ from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
+from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
-from tas.reviews.models import IfdReferral, StepChange
 from tas.reviews.services import levels
 
 

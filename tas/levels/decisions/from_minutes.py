@@ -21,14 +21,14 @@ from tas.core.choices import label
 from tas.core.clock import local
 from tas.extensions import db
 from tas.levels import rules as level_rules
+from tas.levels.access import may_record_levels
+from tas.levels.models import IfdReferral, StepChange
 from tas.levels.services import open_plan_of, record_step_down, record_step_up
 from tas.meetings import rules as meeting_rules
 from tas.meetings.access import on_agenda_now
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
 from tas.reviews import rules
-from tas.reviews.access import may_record_levels
-from tas.reviews.models import IfdReferral, StepChange
 from tas.reviews.services import level_label, levels
 
 NOTED_DECISIONS = (*level_rules.MINUTES_STEPS, level_rules.REFER_TO_IFD)

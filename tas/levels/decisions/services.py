@@ -24,14 +24,14 @@ from tas.children.models import Child
 from tas.core.clock import local
 from tas.extensions import db
 from tas.levels import rules as level_rules
+from tas.levels.access import may_record_levels
 from tas.levels.decisions import closing as decision_closing
 from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
+from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-from tas.reviews.access import may_record_levels
-from tas.reviews.models import IfdReferral, StepChange
 from tas.reviews.services import levels
 
 HOME_LIMIT = 50  # a home page lists at most this many (open decisions are few)

@@ -26,6 +26,7 @@ from tas.core.use_cases import commit, refuse_if
 from tas.core.words import local_date
 from tas.extensions import db
 from tas.ical import invites
+from tas.levels.models import StepChange
 from tas.levels.services import open_plan_of
 from tas.meetings.agenda import services as agenda
 from tas.meetings.booking import services as booking
@@ -36,7 +37,7 @@ from tas.organisations.models import Agency, User
 from tas.organisations.rules import SERVICE_TYPES
 from tas.plans.leads import social_worker_words
 from tas.plans.models import AgencyInvolvement, SharedPlan
-from tas.reviews.models import Review, StepChange
+from tas.reviews.models import Review
 
 SOCIAL_CARE_SERVICE = "social_care"
 AGENDA_REASON = "Handover from Children's Social Care to early help, with the family"

@@ -19,6 +19,7 @@ from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.decisions.services import referral_recorded
+from tas.levels.models import IfdReferral
 from tas.levels.services import (
     EARLY_HELP_REVIEWS,
     change_level,
@@ -31,7 +32,6 @@ from tas.plans.gp.services import send_update
 from tas.plans.models import SharedPlan
 from tas.plans.services import audit_fields
 from tas.reviews import rules
-from tas.reviews.models import IfdReferral
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 
 DECIDED_BY = "The Integrated Front Door (IFD)"

@@ -12,12 +12,13 @@ from tas.core.editing import submit_change
 from tas.extensions import db
 from tas.levels import bp
 from tas.levels import rules as level_rules
+from tas.levels.access import may_disagree, require_level_change
 from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.forms import DecisionForm, DisagreementForm, ReferralForm
+from tas.levels.models import IfdReferral
 from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.levels.referrals import services as referrals
-from tas.reviews import access, rules
-from tas.reviews.models import IfdReferral
+from tas.reviews import rules
 from tas.reviews.services import levels as configured_levels
 
 
@@ -95,8 +96,8 @@ def decision(child_id: int, referral_id: int):
 @bp.route("/level/referrals/<int:referral_id>/disagreement", methods=["GET", "POST"])
 def disagreement(child_id: int, referral_id: int):
     referral = _referral_of(child_id, referral_id)
-    if not access.may_disagree(current_user, referral):
-        access.require_level_change(current_user, child_id)  # 404 or 403
+    if not may_disagree(current_user, referral):
+        require_level_change(current_user, child_id)  # 404 or 403
         abort(403)  # pragma: no cover - may_disagree covers everyone who passes that check
     child = referral.child
     title = "Record a professional disagreement"
