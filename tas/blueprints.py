@@ -18,7 +18,7 @@ from tas.children.record_checks import views as children_record_checks_views
 from tas.children.schools import views as children_schools_views
 from tas.children.sharing import bp as sharing
 from tas.children.sharing import views as children_sharing_views
-from tas.ical import bp as calendar
+from tas.ical import bp as ical
 from tas.ical import download as ical_download
 from tas.ical import exports as ical_exports
 from tas.ical import feed_links as ical_feed_links
@@ -44,7 +44,7 @@ from tas.meetings.terms import views as meetings_terms_views
 from tas.organisations import bp as organisations
 from tas.organisations import user_views as organisations_user_views
 from tas.organisations import views as organisations_views
-from tas.outbox import bp as emails
+from tas.outbox import bp as outbox
 from tas.outbox import views as outbox_views
 from tas.pages import bp as pages
 from tas.pages import views as pages_views
@@ -55,7 +55,7 @@ from tas.plans.gp import bp as gp
 from tas.plans.gp import views as plans_gp_views
 from tas.plans.involvements import views as plans_involvements_views
 from tas.plans.outcomes import views as plans_outcomes_views
-from tas.reminders import bp as notifications
+from tas.reminders import bp as reminders
 from tas.reminders import views as reminders_views
 from tas.reviews import bp as reviews
 from tas.reviews import views as reviews_views
@@ -73,12 +73,12 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     sharing,
     meetings,
     requests,
-    calendar,
+    ical,
     levels,
     reviews,
-    notifications,
+    reminders,
     work,
-    emails,
+    outbox,
     audit,
 )
 

@@ -42,7 +42,7 @@ REVIEWS_ROLES = frozenset({"dsl", "school_staff", "link_worker", "practitioner",
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")
 GP_ITEM = NavItem("GP notifications", "gp.notifications", "gp.")
 # A person's reminders in the app, with the unread count (administrators get no reminders).
-NOTIFICATIONS_ITEM = NavItem("Notifications", "notifications.notifications", "notifications.")
+NOTIFICATIONS_ITEM = NavItem("Notifications", "reminders.notifications", "reminders.")
 
 
 def items_for(role: str) -> tuple[NavItem, ...]:

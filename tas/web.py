@@ -55,7 +55,7 @@ def register_security_headers(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         # The calendar feed's calendar (200, or 304 when unchanged) sets its own: private,
         # no-cache, revalidated with its ETag. Its other answers (404, 429) are never kept.
-        feed = request.endpoint == "calendar.feed" and response.status_code in (200, 304)
+        feed = request.endpoint == "ical.feed" and response.status_code in (200, 304)
         if request.endpoint != "static" and not feed:
             # Pages may show children's details: never keep them in a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"

@@ -30,7 +30,7 @@ PUBLIC = {
     "pages.privacy",
     "pages.cookies",
     "pages.healthz",
-    "calendar.feed",  # a calendar program's request: the secret in the link is the key
+    "ical.feed",  # a calendar program's request: the secret in the link is the key
 }
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -19,7 +19,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.password_reset",
         "auth.password_reset_sent",
         "auth.password_link",
-        "calendar.feed",  # the secret in the link is the key (docs/security.md F26)
+        "ical.feed",  # the secret in the link is the key (docs/security.md F26)
         "pages.accessibility",
         "pages.privacy",
         "pages.cookies",

@@ -3,4 +3,4 @@ initials or details and no family's address ever go into calendar data."""
 
 from flask import Blueprint
 
-bp = Blueprint("calendar", __name__)
+bp = Blueprint("ical", __name__)

@@ -38,7 +38,7 @@ def not_now(child: Child, title: str, why: str, *, report_now: bool = False):
     """This cannot be recorded at the child's level now: a page saying why (409 for a send),
     with the words on reporting a child at risk where a worry is being recorded."""
     page = render_template(
-        "reviews/levels/not_now.html", title=title, child=child, why=why, report_now=report_now
+        "levels/not_now.html", title=title, child=child, why=why, report_now=report_now
     )
     return page, 409 if request.method == "POST" else 200
 

@@ -42,7 +42,7 @@ def level(child_id: int):
     child = db.session.get(Child, child_id)
     page = level_page(child, current_user)
     return render_template(
-        "reviews/levels/level.html",
+        "levels/level.html",
         title="Level of need",
         child=child,
         page=page,
@@ -79,7 +79,7 @@ def step_up(child_id: int):
     if request.method == "GET":
         viewed("level_step_up_opened", child_id)
     return render_template(
-        "reviews/levels/step.html", title=title, child=child, form=form, step="up", plan=plan
+        "levels/step.html", title=title, child=child, form=form, step="up", plan=plan
     ), status
 
 
@@ -125,7 +125,7 @@ def step_down(child_id: int):
     if request.method == "GET":
         viewed("level_step_down_opened", child_id)
     return render_template(
-        "reviews/levels/step.html",
+        "levels/step.html",
         title=title,
         child=child,
         form=form,

@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("emails", __name__, url_prefix="/emails")
+bp = Blueprint("outbox", __name__, url_prefix="/emails")

@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+bp = Blueprint("reminders", __name__, url_prefix="/notifications")

@@ -104,7 +104,7 @@ def _daily_for(person_id: int, today: date) -> int:
         person,
         subject,
         render_template(
-            "reviews/email/daily_digest.txt",
+            "reminders/email/daily_digest.txt",
             lines=[DailyLine(row.subject, full_link(row.link)) for row in lines],
             choices_link=full_link(sources.path_for("auth.reminders")),
         ),
@@ -228,7 +228,7 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
         person,
         subject,
         render_template(
-            "reviews/email/weekly_digest.txt",
+            "reminders/email/weekly_digest.txt",
             area=area,
             today=long_date(today),
             overdue_link=full_link(sources.path_for("reviews.reviews", show="overdue")),

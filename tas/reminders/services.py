@@ -298,7 +298,7 @@ def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
     """The reminder email: the reference, the due date, what to do and the link. No child is
     named: the link leads to the app, where access is checked."""
     return render_template(
-        "reviews/email/reminder.txt",
+        "reminders/email/reminder.txt",
         subject=row.subject,
         reference=row.reference,
         what=item.what,

@@ -24,7 +24,7 @@ def notifications_page():
     """The signed-in person's notifications, newest first. Opening it marks nothing as read."""
     page = notifications.page_of(_me(), _page_number())
     return render_template(
-        "reviews/notifications/notifications.html",
+        "reminders/notifications.html",
         title="Notifications",
         page=page,
         action_form=ButtonForm(),

@@ -86,7 +86,7 @@ def reviews():
     else:
         status = 400
     return render_template(
-        "reviews/reviews/reviews.html",
+        "reviews/reviews.html",
         title="Reviews",
         form=form,
         listing=listing,
@@ -104,7 +104,7 @@ def review(review_id: int):
     review_page.viewed(found)  # before loading the page: a commit expires rows
     page = review_page.review_page(found, current_user)
     return render_template(
-        "reviews/reviews/review.html",
+        "reviews/review.html",
         title=page.kind_label,
         page=page,
         decision_url=level_page(page.review.child_id),
@@ -140,7 +140,7 @@ def complete(review_id: int):
     if request.method == "GET":
         audit_view("review_complete_opened", target=found, detail={"child_id": found.child_id})
     return render_template(
-        "reviews/reviews/complete.html",
+        "reviews/complete.html",
         title=f"Complete the {IN_WORDS[found.kind]}",
         review=found,
         reference=rules.review_reference(found.id, found.plan_id, found.referral_id),

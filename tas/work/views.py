@@ -167,7 +167,7 @@ def reassign_work(user_id: int):
             return redirect(_done(me, leaver))
     form.offer(people, _accounts(me, leaver))
     page = render_template(
-        "reviews/work/reassign.html",
+        "work/reassign.html",
         title=f"Reassign {leaver.name}'s work",
         form=form,
         leaver=leaver,
@@ -203,7 +203,7 @@ def people():
     ).all()
     open_work = reassign.open_work_counts([row.id for row in rows])
     return render_template(
-        "reviews/work/people.html",
+        "work/people.html",
         title=f"{organisation}: people and their open work",
         rows=rows,
         open_work=open_work,

@@ -35,7 +35,7 @@ from tests.conftest import Visitor
 from tests.reviews.helpers import child_at
 
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
-BLUEPRINTS = ("levels.", "reviews.", "notifications.", "work.", "emails.")
+BLUEPRINTS = ("levels.", "reviews.", "reminders.", "work.", "outbox.")
 DENIED = {403, 404}
 NAMES = ["Zebedee", "Quartermaine"]
 SECRETS = [*NAMES, "Xanthippe"]  # the child's names, and a word only their record holds
@@ -148,7 +148,7 @@ def world(app):
 def walked_rules(app):
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(BLUEPRINTS)]
     endpoints = {rule.endpoint for rule in rules}
-    assert {"levels.level", "reviews.review", "work.reassign", "emails.try_again"} <= endpoints
+    assert {"levels.level", "reviews.review", "work.reassign", "outbox.try_again"} <= endpoints
     return sorted(rules, key=lambda rule: rule.rule)
 
 
@@ -292,9 +292,9 @@ def test_insiders_reach_every_route_with_the_same_ids(app, world):
         for url in urls(rule, world["ids"]):
             if "GET" in rule.methods:
                 assert browser.get(url).status_code in (200, 302), url
-            elif rule.endpoint == "notifications.mark_read":
+            elif rule.endpoint == "reminders.mark_read":
                 assert dsl.submit(url, page="/notifications").status_code == 302
-            elif rule.endpoint == "emails.try_again":
+            elif rule.endpoint == "outbox.try_again":
                 assert admin.submit(url, page="/emails/failed").status_code == 302
             else:
                 pytest.fail(f"{rule.rule}: add a control for this POST-only route")

@@ -89,7 +89,7 @@ def book(child_id: int):
             )
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
-        "reviews/levels/handover.html",
+        "levels/handover.html",
         title=TITLE,
         child=child,
         form=form,
@@ -105,6 +105,6 @@ def booked_already(child: Child, meetings: list[Meeting]):
     tab or organiser may still send the form): the meeting, with a link, and nothing booked
     again (409 for a send)."""
     page = render_template(
-        "reviews/levels/handover_booked.html", title=TITLE, child=child, meetings=meetings
+        "levels/handover_booked.html", title=TITLE, child=child, meetings=meetings
     )
     return page, 409 if request.method == "POST" else 200

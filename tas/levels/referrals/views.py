@@ -48,9 +48,7 @@ def refer(child_id: int):
         return redirect(level_url(child_id) + "#referrals")
     if request.method == "GET":
         viewed("ifd_referral_opened", child_id)
-    return render_template(
-        "reviews/levels/referral.html", title=title, child=child, form=form
-    ), status
+    return render_template("levels/referral.html", title=title, child=child, form=form), status
 
 
 def _referral_of(child_id: int, referral_id: int) -> IfdReferral:
@@ -68,7 +66,7 @@ def decision(child_id: int, referral_id: int):
     if referral.status != "awaiting_decision" and request.method == "GET":
         viewed("ifd_decision_opened", child_id, referral_id=referral.id)
         return render_template(
-            "reviews/levels/decision.html", title=title, child=child, referral=referral, form=None
+            "levels/decision.html", title=title, child=child, referral=referral, form=None
         )
     form = DecisionForm(data=DecisionForm.data_from(referral) if request.method == "GET" else None)
     result = submit_change(
@@ -84,7 +82,7 @@ def decision(child_id: int, referral_id: int):
     if request.method == "GET":
         viewed("ifd_decision_opened", child_id, referral_id=referral.id)
     return render_template(
-        "reviews/levels/decision.html",
+        "levels/decision.html",
         title=title,
         child=child,
         referral=referral,
@@ -128,7 +126,7 @@ def disagreement(child_id: int, referral_id: int):
     if request.method == "GET":
         viewed("ifd_disagreement_opened", child_id, referral_id=referral.id)
     return render_template(
-        "reviews/levels/disagreement.html",
+        "levels/disagreement.html",
         title=title,
         child=child,
         referral=referral,

@@ -45,7 +45,7 @@ def social_worker(child_id: int):
         flash("The social worker has been saved: they are shown as the lead contact", "success")
         return redirect(level_url(child_id))
     return render_template(
-        "reviews/levels/social_worker.html",
+        "levels/social_worker.html",
         title=TITLE,
         child=child,
         plan=plan,

@@ -27,7 +27,7 @@ CHANGED_BY_SOMEONE = "Someone else changed the review rules while you were editi
 def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 200):
     editor = access.may_change_rules(current_user)
     return render_template(
-        "reviews/reviews/rules.html",
+        "reviews/rules.html",
         title="Review rules",
         now=now,
         form=form,
