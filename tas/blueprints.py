@@ -19,10 +19,7 @@ from tas.children.schools import views as children_schools_views
 from tas.children.sharing import bp as sharing
 from tas.children.sharing import views as children_sharing_views
 from tas.ical import bp as ical
-from tas.ical import download as ical_download
-from tas.ical import exports as ical_exports
-from tas.ical import feed_links as ical_feed_links
-from tas.ical import feeds as ical_feeds
+from tas.ical import views as ical_views
 from tas.levels import bp as levels
 from tas.levels import views as levels_views
 from tas.levels.handover import views as levels_handover_views
@@ -92,13 +89,10 @@ VIEWS = (
     children_schools_views,
     children_sharing_views,
     children_views,
-    ical_download,
-    ical_exports,
-    ical_feed_links,
-    ical_feeds,
     levels_handover_views,
     levels_referrals_views,
     levels_social_workers_views,
+    ical_views,
     levels_views,
     meetings_agenda_views,
     meetings_booking_views,

@@ -1,5 +1,5 @@
 """The account page: a person's password, sessions and calendar feed link. Shown by the account
-routes here and, once with a new feed link, by tas.ical.feed_links."""
+routes here and, once with a new feed link, by tas.ical.views."""
 
 from __future__ import annotations
 

@@ -9,29 +9,22 @@ import csv
 import io
 from datetime import date, datetime, time, timedelta
 
-from flask import Response, abort, render_template, request
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice, SelectField, SubmitField
 
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import LONDON, local
-from tas.core.fields import GovDateField
-from tas.core.forms import TasForm
 from tas.extensions import db
-from tas.ical import bp
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
+from tas.ical.forms import ExportForm
 from tas.meetings import access, rules
 from tas.meetings.access import MeetingAccess
-from tas.meetings.lists import services as lists
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import School
 
-LONGEST_RANGE = timedelta(days=2 * 366)
 CSV_COLUMNS = (
     "Reference",
     "Type",
@@ -50,53 +43,7 @@ CSV_COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ExportForm(TasForm):
-    """Which meetings to export (a GET query string: nothing changes)."""
-
-    class Meta:
-        csrf = False
-
-    school = SelectField(
-        "School",
-        widget=GovSelect(),
-        choices=[],
-        default="",
-        invalid_choice_message="Select a school from the list",
-    )
-    cluster = SelectField(
-        "Cluster",
-        widget=GovSelect(),
-        choices=[],
-        default="",
-        invalid_choice_message="Select a cluster from the list",
-    )
-    starts_on = GovDateField("From", missing="Enter the first day of the meetings to export")
-    ends_on = GovDateField("To", missing="Enter the last day of the meetings to export")
-    ics = SubmitField("Download a calendar file (.ics)", widget=GovSubmitInput())
-    spreadsheet = SubmitField("Download a spreadsheet (.csv)", widget=GovSubmitInput())
-
-    def __init__(self, offered, **kwargs):
-        super().__init__(formdata=request.args or None, **kwargs)
-        self.school.choices = [SelectChoice("", "All schools")] + [
-            SelectChoice(o.code, o.label) for o in offered.schools
-        ]
-        self.cluster.choices = [SelectChoice("", "All clusters")] + [
-            SelectChoice(o.code, o.label) for o in offered.clusters
-        ]
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        first, last = self.starts_on.data, self.ends_on.data
-        if valid and last < first:
-            self.ends_on.errors = ["The last day must be the same as or after the first day"]
-            return False
-        if valid and last - first > LONGEST_RANGE:
-            self.ends_on.errors = ["Export at most 2 years of meetings at a time"]
-            return False
-        return valid
-
-
-def _meetings(form: ExportForm) -> list[Meeting]:
+def meetings_for(form: ExportForm) -> list[Meeting]:
     """The coordinator's meetings in the range, through the one access check (one query)."""
     start = datetime.combine(form.starts_on.data, time(0), tzinfo=LONDON)
     end = datetime.combine(form.ends_on.data + timedelta(days=1), time(0), tzinfo=LONDON)
@@ -176,15 +123,11 @@ def _filename(form: ExportForm, extension: str) -> str:
     return f"tas-meetings-{first.isoformat()}-to-{last.isoformat()}.{extension}"
 
 
-@bp.route("/meetings/export")
-def export():
-    if current_user.role != "coordinator":
-        abort(403)
-    form = ExportForm(lists.filter_options(current_user))
-    wanted = bool(form.ics.data or form.spreadsheet.data)
-    if not (wanted and form.validate()):  # the form, with errors once it was sent
-        return render_template("meetings/export.html", form=form, title="Export meetings")
-    meetings = _meetings(form)
+def export_file(form: ExportForm) -> tuple[bytes, str, str]:
+    """The meetings the form asks for as a calendar (.ics) or a spreadsheet (.csv): the file,
+    its content type and its name. Audited once the file is made (a commit expires every
+    loaded row)."""
+    meetings = meetings_for(form)
     invitations = _invitations(meetings)
     if form.ics.data:
         events = [
@@ -196,7 +139,6 @@ def export():
     else:
         body = ("\ufeff" + _csv(meetings, invitations)).encode()
         mimetype, name = "text/csv; charset=utf-8", _filename(form, "csv")
-    # Audited once the file is made (a commit expires every loaded row).
     audit_view(
         "meetings_exported",
         detail={
@@ -204,6 +146,4 @@ def export():
             "meeting_ids": [meeting.id for meeting in meetings],
         },
     )
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return body, mimetype, name

@@ -36,7 +36,7 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
-from tas.ical import bp, build
+from tas.ical import build
 from tas.ical.facts import facts, uid_domain
 from tas.ical.feed_models import CalendarFeed, FeedMiss
 from tas.meetings.access import MeetingAccess, visible
@@ -289,23 +289,3 @@ def slow_down() -> Response:
     response = Response("Too many requests\n", status=429, mimetype="text/plain")
     response.headers["Retry-After"] = str(minutes * 60)
     return response
-
-
-@bp.route("/calendar/feed/<token>.ics")
-def feed(token: str):
-    if not feeds_on():
-        return not_found()
-    now = utcnow()
-    if too_many_misses(now):
-        return slow_down()
-    found = owner_of(token)
-    if found is None:
-        return missed(now)
-    body = feed_calendar(*found)
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    # Kept by the calendar program only (private), and asked about each time (no-cache): the
-    # ETag makes asking cheap, and no stale copy is ever shown.
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response.make_conditional(request)
