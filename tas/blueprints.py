@@ -39,8 +39,8 @@ from tas.meetings.requests import views as meetings_requests_views
 from tas.meetings.rooms import views as meetings_rooms_views
 from tas.meetings.terms import views as meetings_terms_views
 from tas.organisations import bp as organisations
-from tas.organisations import user_views as organisations_user_views
 from tas.organisations import views as organisations_views
+from tas.organisations.users import views as organisations_user_views
 from tas.outbox import bp as outbox
 from tas.outbox import views as outbox_views
 from tas.pages import bp as pages

@@ -18,7 +18,7 @@ from tas.children.models import (
 from tas.children.record_checks.models import RecordCheck
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
-from tas.ical.feed_models import CalendarFeed, FeedMiss
+from tas.ical.models import CalendarFeed, FeedMiss
 from tas.levels.decisions.models import MinutesDecision
 from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.models import (

@@ -13,7 +13,7 @@ from tas.auth.models import PasswordResetRequest, SignInAttempt
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
-from tas.ical.feed_models import FeedMiss
+from tas.ical.models import FeedMiss
 
 
 def purge(now: datetime) -> int:

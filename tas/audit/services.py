@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
@@ -55,3 +58,20 @@ def audit_view(action: str, **what) -> None:
     a read changes nothing else, so the entry is committed on its own (docs/security.md)."""
     record(action, **what)
     db.session.commit()
+
+
+def plain(value: Any) -> Any:
+    """A value as the audit log and action history keep it (JSON): dates as ISO text."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def audit_fields(values: dict, **ids: int) -> dict:
+    """What the audit log keeps of a change: the names of the fields and the ids involved, never
+    what was typed (the append-only log could never forget a child's details)."""
+    return {"fields": sorted(values), **ids}

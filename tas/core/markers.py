@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import Boolean, ForeignKey
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -22,3 +24,15 @@ class RecordOrigin:
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     not_for_parent: Mapped[bool] = mapped_column(Boolean, default=False)
     third_party: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Recorder(Protocol):
+    """Whoever records something: a person of one agency or one school."""
+
+    agency_id: int | None
+    school_id: int | None
+
+
+def origin(user: Recorder) -> dict[str, int | None]:
+    """A new record's originating agency or school: the organisation of whoever recorded it."""
+    return {"originating_agency_id": user.agency_id, "originating_school_id": user.school_id}

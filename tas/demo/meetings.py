@@ -24,10 +24,12 @@ from datetime import UTC, date, datetime, time, timedelta
 import holidays
 from sqlalchemy import select
 
+from tas.audit.services import plain
 from tas.children.models import Child, FamilyMember
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON, local, utcnow
 from tas.core.days import academic_year
+from tas.core.markers import origin
 from tas.core.school_calendar import SchoolClosures
 from tas.extensions import db
 from tas.ical import invites
@@ -44,7 +46,6 @@ from tas.meetings.models import (
 from tas.meetings.requests import services as requests
 from tas.organisations.models import Agency, School, User
 from tas.plans.models import Action, ActionEvent, SharedPlan
-from tas.plans.services import origin, plain
 
 OAK, CASTLE = "Oakfield Primary", "Castle Academy"
 FIM, NURSING, EARLY_HELP, CAMHS = "Future in Mind", "0-19 Service", "Early Help", "CAMHS"

@@ -38,7 +38,7 @@ from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.ical import build
 from tas.ical.facts import facts, uid_domain
-from tas.ical.feed_models import CalendarFeed, FeedMiss
+from tas.ical.models import CalendarFeed, FeedMiss
 from tas.meetings.access import MeetingAccess, visible
 from tas.meetings.models import Meeting
 from tas.organisations.models import User

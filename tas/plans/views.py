@@ -17,7 +17,8 @@ from tas.children.models import Child
 from tas.core.clock import today
 from tas.core.editing import submit_change, submit_new
 from tas.extensions import db
-from tas.plans import bp, shared_plans
+from tas.plans import bp
+from tas.plans import services as shared_plans
 from tas.plans.access import ReadOnly, plan_on, read_only_page
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
 from tas.plans.team import plan_view

@@ -25,7 +25,7 @@ from tas.levels.handover.services import held_too_early
 from tas.organisations.models import User
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.plans.rules import review_day_problem
-from tas.plans.shared_plans import keep_plan_review, open_plan_of
+from tas.plans.services import keep_plan_review, open_plan_of
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
 

@@ -27,7 +27,7 @@ from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from tas.plans.shared_plans import LEAD_ROLES
+from tas.plans.services import LEAD_ROLES
 from tas.reviews.models import Review
 from tas.work.access import may_reassign, takers
 

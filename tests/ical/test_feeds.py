@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.ical.feed_models import CalendarFeed
+from tas.ical.models import CalendarFeed
 from tas.logs import redact
 from tests import factories
 from tests.conftest import Visitor

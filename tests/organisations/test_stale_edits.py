@@ -10,7 +10,7 @@ from tas.extensions import db
 from tas.organisations import services
 from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
 from tas.organisations.models import Agency, Cluster, School, User
-from tas.organisations.user_forms import UserForm
+from tas.organisations.users.forms import UserForm
 from tests import factories
 from tests.organisations.helpers import error_summary, field_value, page_text, saved, version_on
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import insert
 
 from tas.extensions import db
-from tas.plans import shared_plans
+from tas.plans import services as shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
 from tests.plans.helpers import (

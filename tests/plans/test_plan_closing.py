@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.levels.models import StepChange
-from tas.plans import shared_plans
+from tas.plans import services as shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
 from tests.organisations.helpers import error_summary

@@ -12,7 +12,7 @@ from tas.core.clock import utcnow
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
-from tas.ical.feed_models import FeedMiss
+from tas.ical.models import FeedMiss
 from tas.reminders.services import run_pass
 from tests import factories
 

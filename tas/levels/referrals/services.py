@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tas.audit.services import record
+from tas.audit.services import audit_fields, record
 from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
@@ -30,7 +30,6 @@ from tas.levels.services import (
 from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.models import SharedPlan
-from tas.plans.services import audit_fields
 from tas.reviews import rules
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 

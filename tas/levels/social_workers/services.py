@@ -5,11 +5,10 @@ names and ids only) and committed once."""
 
 from __future__ import annotations
 
-from tas.audit.services import record
+from tas.audit.services import audit_fields, record
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
-from tas.plans.services import audit_fields
 
 NOT_HELD = (
     "Children's Social Care does not hold this child's plan, so there is no social worker to "

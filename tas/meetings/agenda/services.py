@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.children.access import current_agreement
 from tas.children.models import Child
+from tas.core.markers import origin
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings import rules
@@ -17,7 +18,6 @@ from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_a
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests.identifiers import NAME, REFERENCE, Known, what_identifies
 from tas.organisations.models import User
-from tas.plans.services import origin
 
 ALREADY_ON_AGENDA = "This child is already on this meeting's agenda"
 NOTES_NAME_THE_CHILD = (

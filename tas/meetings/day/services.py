@@ -15,7 +15,7 @@ from flask import abort, current_app, has_app_context
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import audit_view, record
+from tas.audit.services import audit_fields, audit_view, record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
 from tas.core.clock import LONDON, local, utcnow
@@ -33,7 +33,6 @@ from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.leads import LeadContact, lead_contact
 from tas.plans.models import Action, SharedPlan
-from tas.plans.services import audit_fields
 from tas.plans.team import owner_name
 
 

@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.audit.services import audit_fields, record
 from tas.children import access as children
 from tas.children.access import Access
 from tas.core.clock import today, utcnow
@@ -27,8 +27,7 @@ from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.actions import services as plan_actions
 from tas.plans.models import Action, SharedPlan
-from tas.plans.services import audit_fields
-from tas.plans.shared_plans import open_plan_of
+from tas.plans.services import open_plan_of
 
 
 def item_of(meeting: Meeting, item_id: int) -> AgendaItem:

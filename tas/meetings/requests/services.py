@@ -22,13 +22,13 @@ from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child
 from tas.core.choices import Choice
 from tas.core.clock import local, today, utcnow
+from tas.core.markers import origin
 from tas.core.use_cases import Refused, StaleEdit, check_version, commit
 from tas.extensions import db
 from tas.meetings.access import organising_schools, requests_visible
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.organisations.models import User
-from tas.plans.services import origin
 
 __all__ = ["Refused", "StaleEdit"]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tas.audit.services import record
+from tas.audit.services import audit_fields, plain, record
 from tas.core.choices import label
 from tas.core.days import academic_year
 from tas.core.school_calendar import TermDates
@@ -18,7 +18,6 @@ from tas.meetings.models import Term
 from tas.meetings.series.rules import in_term
 from tas.navigation import MEETINGS_ROLES
 from tas.organisations.models import User
-from tas.plans.services import audit_fields, plain
 
 __all__ = ["academic_year", "in_term", "terms_between"]
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import audit_view, record
+from tas.audit.services import audit_fields, audit_view, plain, record
 from tas.children.models import FamilyMember
+from tas.core.markers import origin
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import Agency, User, link_worker_schools
 from tas.plans import rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from tas.plans.services import audit_fields, origin, plain
 
 SCHOOL_ROLES = ("dsl", "school_staff")
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import audit_view, record
+from tas.audit.services import audit_fields, audit_view, record
 from tas.children.models import Agreement
 from tas.core.clock import today
+from tas.core.markers import origin
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import Agency, User
 from tas.plans import rules
 from tas.plans.models import AgencyInvolvement, EngagementUpdate, SharedPlan
-from tas.plans.services import audit_fields, origin
 
 PRACTITIONER_ROLES = ("practitioner", "link_worker")
 NOT_COVERED = (

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from tas.audit.services import record
+from tas.audit.services import audit_fields, record
 from tas.core.clock import today
+from tas.core.markers import origin
 from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans import rules
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
-from tas.plans.services import audit_fields, origin
 
 
 def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str, str]:

@@ -10,9 +10,10 @@ from tas.auth.services import end_sessions, send_password_link
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
-from tas.organisations import account_notices, rules
+from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.organisations.services import add, change
+from tas.organisations.users import notices as account_notices
 
 
 def add_user(values: dict, *, by: User) -> User:

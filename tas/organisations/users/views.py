@@ -13,9 +13,10 @@ from tas.core.editing import add_page, change_page, found
 from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
-from tas.organisations import bp, people
+from tas.organisations import bp
 from tas.organisations.models import User
-from tas.organisations.user_forms import UserForm
+from tas.organisations.users import services as people
+from tas.organisations.users.forms import UserForm
 
 RACED = "Someone else changed this user at the same time. Check their details and try again."
 
