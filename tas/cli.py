@@ -16,8 +16,8 @@ from tas.core.database import audit_role_problems
 from tas.demo import loading as demo
 from tas.deployment import deployment_problems, deployment_warnings, is_production
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.outbox.services import deliver_due
-from tas.reminders.services import run_pass
 
 
 def register(app: Flask) -> None:
@@ -135,7 +135,7 @@ def scheduler() -> None:
         )
     # Imported here, not at the top: create_app registers these commands, and the web
     # workers must never load APScheduler (tests/reviews/test_scheduler_processes.py).
-    from tas.reminders.scheduler import run
+    from tas.scheduler import run
 
     logging.getLogger("tas").setLevel(logging.INFO)
     run(current_app._get_current_object())

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from tas.demo import loading as demo
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.levels.models import StepChange
 from tas.organisations.models import User
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tas.reviews.models import Review
 from tests.conftest import Visitor
 from tests.organisations.helpers import field_value, page_text

@@ -24,7 +24,6 @@ from datetime import date, datetime
 from flask import current_app, render_template
 from sqlalchemy import delete, func, select
 
-from tas import retention
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
 from tas.core.days import add_working_days, is_working_day
@@ -32,7 +31,6 @@ from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.outbox.services import deliver_due
 from tas.reminders import digests, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
@@ -68,7 +66,15 @@ class PassCounts:
         )
 
 
-# ---------------------------------------------------------------- the pass
+# ---------------------------------------------------------------- the day's reminders
+
+
+def remind(today: date, counts: PassCounts) -> None:
+    """Plan and send the day's reminders, then the digests, counting each."""
+    counts.planned = plan(today)
+    send(today, counts)
+    counts.daily_digests = digests.send_daily(today)
+    counts.weekly_digests = digests.send_weekly(today)
 
 
 def reminder_day(as_of: datetime) -> date | None:
@@ -80,41 +86,6 @@ def reminder_day(as_of: datetime) -> date | None:
     if not is_working_day(moment.date(), ENGLAND_AND_WALES):
         return None
     return moment.date()
-
-
-def run_pass(as_of: datetime | None = None) -> PassCounts:
-    """One pass: plan and send the day's reminders and digests, deliver the outbox, purge."""
-    as_of = as_of or utcnow()
-    if as_of.tzinfo is None:
-        raise ValueError("run_pass needs a timezone-aware moment")
-    counts = PassCounts()
-    today = reminder_day(as_of)
-    if today is not None:
-        counts.planned = plan(today)
-        send(today, counts)
-        counts.daily_digests = digests.send_daily(today)
-        counts.weekly_digests = digests.send_weekly(today)
-    counts.delivered = deliver_all(as_of=as_of)
-    counts.purged = retention.purge(utcnow())
-    log.info(
-        "Reminder pass at %s London%s: %s",
-        f"{local(as_of):%Y-%m-%d %H:%M}",
-        "" if today else " (no reminders before the reminder hour or on a non-working day)",
-        counts.line(),
-    )
-    return counts
-
-
-def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
-    """Deliver the outbox until nothing more is due (bounded, so a pass always ends);
-    reminders only at a working-day moment of the pass (see deliver_due)."""
-    delivered = 0
-    for _ in range(rounds):
-        sent = deliver_due(hours_at=as_of)
-        delivered += sent
-        if sent == 0:
-            break
-    return delivered
 
 
 # ---------------------------------------------------------------- 2. plan

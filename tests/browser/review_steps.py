@@ -13,7 +13,8 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON
 from tas.core.days import is_working_day, next_working_day
 from tas.demo.children import CHILDREN
-from tas.reminders.services import PassCounts, run_pass
+from tas.jobs import run_pass
+from tas.reminders.services import PassCounts
 from tests.browser.conftest import LiveServer
 from tests.browser.meeting_steps import look
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.outbox.models import OutboxMessage
 from tas.reminders import notifications
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.reminders import digests
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tests import factories
 from tests.conftest import Visitor
 from tests.reviews.helpers import audit_events, child_with_plan, page_text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from tas.extensions import db
-from tas.reminders.services import run_pass
+from tas.jobs import run_pass
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.reviews.helpers import audit_events, day, error_summary, page_text

@@ -12,8 +12,8 @@ import time_machine
 from sqlalchemy import select
 
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.organisations.models import User
-from tas.reminders.services import run_pass
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
 from tests.reviews.test_levels import browser_for, send

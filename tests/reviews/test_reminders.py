@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.levels.referrals import services as referrals
 from tas.organisations.models import User
 from tas.outbox import services as outbox
@@ -18,7 +19,7 @@ from tas.outbox.models import OutboxMessage
 from tas.plans.models import GpNotification
 from tas.reminders import services as reminders
 from tas.reminders.models import Reminder
-from tas.reminders.services import PassCounts, run_pass
+from tas.reminders.services import PassCounts
 from tas.reviews.models import Review
 from tests import factories
 from tests.reviews.helpers import child_with_plan

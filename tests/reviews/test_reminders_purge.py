@@ -13,7 +13,7 @@ from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.models import FeedMiss
-from tas.reminders.services import run_pass
+from tas.jobs import run_pass
 from tests import factories
 
 

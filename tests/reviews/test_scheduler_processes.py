@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.reviews.helpers import child_with_plan
@@ -167,7 +167,7 @@ def test_the_scheduler_wakes_every_few_minutes_and_at_seven_on_weekdays(app):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    from tas.reminders import scheduler
+    from tas import scheduler
 
     built = scheduler.build(app)
     assert str(built.timezone) == "Europe/London"

@@ -16,9 +16,9 @@ from sqlalchemy import delete, select
 
 from tas.core.clock import LONDON
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.outbox.models import OutboxMessage
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tests import factories
 from tests.reviews.helpers import child_with_plan
 

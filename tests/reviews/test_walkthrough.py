@@ -20,10 +20,10 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON
 from tas.core.days import is_working_day
 from tas.extensions import db
+from tas.jobs import run_pass
 from tas.levels import services as levels
 from tas.outbox.models import OutboxMessage
 from tas.reminders.models import Reminder
-from tas.reminders.services import run_pass
 from tas.reviews import completion as review_completion
 from tas.reviews.models import Review
 from tests import factories

@@ -26,7 +26,7 @@ from flask import Flask
 
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
-from tas.reminders.services import run_pass
+from tas.jobs import run_pass
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}

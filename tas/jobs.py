@@ -1,0 +1,48 @@
+"""The service's scheduled work, one pass at a time: the reminders and digests due today
+(tas.reminders), then delivering the outbox (tas.outbox), then deleting short-lived rows past
+their use (tas.retention). The scheduler process (tas.scheduler) and
+`flask send-reminders` run passes; web requests never do."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from tas import retention
+from tas.core.clock import local, utcnow
+from tas.outbox.services import deliver_due
+from tas.reminders.services import PassCounts, remind, reminder_day
+
+log = logging.getLogger(__name__)
+
+
+def run_pass(as_of: datetime | None = None) -> PassCounts:
+    """One pass: plan and send the day's reminders and digests, deliver the outbox, purge."""
+    as_of = as_of or utcnow()
+    if as_of.tzinfo is None:
+        raise ValueError("run_pass needs a timezone-aware moment")
+    counts = PassCounts()
+    today = reminder_day(as_of)
+    if today is not None:
+        remind(today, counts)
+    counts.delivered = deliver_all(as_of=as_of)
+    counts.purged = retention.purge(utcnow())
+    log.info(
+        "Reminder pass at %s London%s: %s",
+        f"{local(as_of):%Y-%m-%d %H:%M}",
+        "" if today else " (no reminders before the reminder hour or on a non-working day)",
+        counts.line(),
+    )
+    return counts
+
+
+def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
+    """Deliver the outbox until nothing more is due (bounded, so a pass always ends);
+    reminders only at a working-day moment of the pass (see deliver_due)."""
+    delivered = 0
+    for _ in range(rounds):
+        sent = deliver_due(hours_at=as_of)
+        delivered += sent
+        if sent == 0:
+            break
+    return delivered
