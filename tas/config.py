@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tas.core.private_files import private_folder
 from tas.deployment import deployment_problems, environment_problem, is_production
-from tas.reviews.rules import parse_levels
+from tas.levels.rules import parse_levels
 from tas.secret_key import secret_key_weakness
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)

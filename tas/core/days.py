@@ -38,3 +38,21 @@ def next_working_day(day: date, closed: Container[date] = ()) -> date:
     while not is_working_day(day, closed):
         day += timedelta(days=1)
     return day
+
+
+def subtract_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
+    """The working day `days` working days before `start`."""
+    day = start
+    counted = 0
+    while counted < days:
+        day -= timedelta(days=1)
+        if is_working_day(day, holidays):
+            counted += 1
+    return day
+
+
+def previous_working_day(day: date, holidays: Container[date] = ()) -> date:
+    """The day itself when it is a working day, else the working day before it."""
+    while not is_working_day(day, holidays):
+        day -= timedelta(days=1)
+    return day

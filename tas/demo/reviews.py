@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
+from tas.core.days import subtract_working_days
 from tas.extensions import db
 from tas.levels.decisions import from_minutes
 from tas.levels.models import IfdReferral, StepChange
@@ -21,7 +22,6 @@ from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
 from tas.reviews.models import Review
-from tas.reviews.rules import subtract_working_days
 
 DANA = "dsl@oakfield.demo.tas.test"
 STEPPED_DOWN = "Ruby Clarke"

@@ -15,10 +15,10 @@ from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.core.words import local_date
 from tas.levels.models import IfdReferral
+from tas.levels.rules import IFD_DECISIONS
 from tas.meetings import rules as meeting_rules
 from tas.plans.fields import people
 from tas.plans.models import SharedPlan
-from tas.reviews import rules
 
 NO_MEETING = "Not decided at a meeting"
 FOR_EXAMPLE = "For example, 27 11 2026"
@@ -190,7 +190,7 @@ class DecisionForm(RecordForm):
     decision = RadioField(
         "The IFD's decision",
         widget=GovRadioInput(),
-        choices=options(rules.IFD_DECISIONS),
+        choices=options(IFD_DECISIONS),
         validators=[DataRequired("Select the IFD's decision")],
         invalid_choice_message="Select the IFD's decision",
     )

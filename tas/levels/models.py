@@ -12,8 +12,8 @@ from tas.children.models import Child
 from tas.core.clock import utcnow
 from tas.core.database import UTCDateTime
 from tas.extensions import db
+from tas.levels.rules import referral_reference
 from tas.organisations.models import User
-from tas.reviews.rules import referral_reference
 
 
 class IfdReferral(db.Model):

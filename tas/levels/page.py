@@ -20,6 +20,7 @@ from tas.levels import rules as level_rules
 from tas.levels.access import may_record_level
 from tas.levels.handover.services import handover_meetings, since_step_down, social_worker_words
 from tas.levels.models import IfdReferral, StepChange
+from tas.levels.rules import IFD_DECISIONS, REFERRAL_STATUSES, STEP_KINDS, referral_reference
 from tas.levels.services import open_plan_of
 from tas.meetings.access import may_organise_school
 from tas.meetings.access import visible as meetings_visible
@@ -42,12 +43,12 @@ class HistoryRow:
 
     @property
     def kind_label(self) -> str:
-        return label(rules.STEP_KINDS, self.change.kind)
+        return label(STEP_KINDS, self.change.kind)
 
     @property
     def referral_reference(self) -> str | None:
         referral_id = self.change.referral_id
-        return rules.referral_reference(referral_id) if referral_id else None
+        return referral_reference(referral_id) if referral_id else None
 
 
 @dataclass
@@ -84,11 +85,11 @@ class LevelPage:
 
     @staticmethod
     def decision_label(code: str | None) -> str:
-        return label(rules.IFD_DECISIONS, code) if code else "Not decided yet"
+        return label(IFD_DECISIONS, code) if code else "Not decided yet"
 
     @staticmethod
     def status_label(code: str) -> str:
-        return label(rules.REFERRAL_STATUSES, code)
+        return label(REFERRAL_STATUSES, code)
 
     @staticmethod
     def review_label(code: str) -> str:

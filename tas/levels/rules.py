@@ -1,14 +1,119 @@
 """Pure rules for recording a child's level changes: which step the child's level allows, and
 what to put right in a typed step change, referral, decision or disagreement. No Flask, no
 database; "today" and the configured levels are always arguments (the words of levels and
-decisions are in tas.reviews.rules)."""
+decisions are here too)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from tas.core.choices import Choice, label
-from tas.reviews.rules import EARLY_HELP, IFD_DECISIONS, SOCIAL_CARE, TARGETED_EARLY_HELP, rank
+
+# ---------------------------------------------------------------- levels of need and referrals
+
+# The default levels, in order (a step up moves down the list). Names and order are a setting
+# (LEVELS_OF_NEED); these codes carry meaning and must stay in any configured list.
+DEFAULT_LEVELS = (
+    Choice("universal", "Universal"),
+    Choice("early_help", "Early Help"),
+    Choice("targeted_early_help", "Targeted Early Help"),
+    Choice("social_care", "Children's Social Care"),
+)
+
+
+EARLY_HELP = "early_help"
+
+
+TARGETED_EARLY_HELP = "targeted_early_help"
+
+
+SOCIAL_CARE = "social_care"
+
+
+REQUIRED_LEVELS = frozenset({EARLY_HELP, TARGETED_EARLY_HELP, SOCIAL_CARE})
+
+
+def parse_levels(setting: str | Iterable[tuple[str, str]] | None) -> tuple[Choice, ...]:
+    """The configured levels: "code=Name, code=Name" (or pairs), in order. Raises ValueError
+    when a level the app relies on is missing or a code is repeated."""
+    if not setting:
+        return DEFAULT_LEVELS
+    if isinstance(setting, str):
+        pairs = [part.split("=", 1) for part in setting.split(",") if part.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError('LEVELS_OF_NEED must look like "universal=Universal, ..."')
+        pairs = [(code.strip(), name.strip()) for code, name in pairs]
+    else:
+        pairs = [(code, name) for code, name in setting]
+    codes = [code for code, _ in pairs]
+    if len(set(codes)) != len(codes):
+        raise ValueError("LEVELS_OF_NEED repeats a level")
+    missing = REQUIRED_LEVELS - set(codes)
+    if missing:
+        raise ValueError("LEVELS_OF_NEED must include " + ", ".join(sorted(missing)))
+    return tuple(Choice(code, name) for code, name in pairs)
+
+
+def rank(levels: tuple[Choice, ...], code: str) -> int:
+    """Where a level sits in the order (0 is the lowest); unknown codes sort lowest."""
+    codes = [choice.code for choice in levels]
+    return codes.index(code) if code in codes else -1
+
+
+STEP_KINDS = (
+    Choice("step_up_early_help", "Step up within early help"),
+    Choice("step_up_social_care", "Step up to Children's Social Care (IFD decision)"),
+    Choice("step_down", "Step down from Children's Social Care"),
+    Choice("step_down_early_help", "Step down within early help"),
+    Choice("plan_closed", "Shared plan closed"),
+    Choice("ifd_decision", "IFD decision"),
+    Choice("other", "Other change"),
+)
+
+
+REFERRAL_STATUSES = (
+    Choice("awaiting_decision", "Awaiting the IFD's decision"),
+    Choice("decided", "Decided"),
+)
+
+
+IFD_DECISIONS = (
+    Choice("no_further_action", "No further action or advice"),
+    Choice("early_help", "Early help"),
+    Choice("assessment", "Child and family assessment (section 17)"),
+    Choice("strategy_s47", "Strategy discussion / section 47 enquiry"),
+)
+
+
+# Decisions that open a statutory assessment: Social Care holds the case and an outcome is due.
+ASSESSMENT_DECISIONS = frozenset({"assessment", "strategy_s47"})
+
+
+ESCALATION_PROCEDURE = (
+    "If you disagree with the IFD's decision, follow the partnership's escalation (resolving "
+    "professional disagreements) procedure: talk to the decision maker first, then their manager."
+)
+
+
+def level_after_decision(levels: tuple[Choice, ...], current: str, decision: str) -> str:
+    """The child's level once the IFD has decided: Social Care for an assessment or a strategy
+    discussion; at least Early Help for early help; unchanged for no further action."""
+    if decision in ASSESSMENT_DECISIONS:
+        return SOCIAL_CARE
+    if decision == "early_help" and rank(levels, current) < rank(levels, EARLY_HELP):
+        return EARLY_HELP
+    if decision == "early_help" and current == SOCIAL_CARE:
+        return EARLY_HELP
+    return current
+
+
+def referral_reference(referral_id: int) -> str:
+    """A referral's own reference, for a child without a shared plan: IFD-0007."""
+    return f"IFD-{referral_id:04d}"
+
+
+# ---------------------------------------------------------------- recording a change
 
 # The levels a step down from Children's Social Care hands over to.
 STEP_DOWN_LEVELS = (EARLY_HELP, TARGETED_EARLY_HELP)

@@ -23,11 +23,11 @@ from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meeting_problem
 from tas.levels.decisions.services import step_recorded
 from tas.levels.models import StepChange
+from tas.levels.rules import EARLY_HELP, SOCIAL_CARE, TARGETED_EARLY_HELP, rank
 from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
-from tas.reviews import rules
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.
@@ -96,10 +96,10 @@ def plan_started(plan: SharedPlan, by: User) -> None:
     """A shared plan is early help: a child below Early Help steps up to it (recorded), and the
     plan takes the child's level. In the caller's transaction."""
     child = plan.child
-    if rules.rank(levels(), child.level_of_need) < rules.rank(levels(), rules.EARLY_HELP):
+    if rank(levels(), child.level_of_need) < rank(levels(), EARLY_HELP):
         change_level(
             child,
-            rules.EARLY_HELP,
+            EARLY_HELP,
             kind="other",
             changed_on=plan.started_on,
             reason=f"Shared plan {plan.reference} started",
@@ -133,7 +133,7 @@ def record_step_up(
     changes the plan's lead practitioner, the plan and its open reviews go to the new lead."""
     change = change_level(
         child,
-        rules.TARGETED_EARLY_HELP,
+        TARGETED_EARLY_HELP,
         kind="step_up_early_help",
         by=by,
         plan=plan,
@@ -240,7 +240,7 @@ def step_down(child: Child, user: User, values: dict) -> StepChange:
     problems.update(level_problem(level_rules.step_down_refusal(levels(), current)))
     refuse_if(problems)
     plan = open_plan_of(child.id)
-    recording = record_step_down if current == rules.SOCIAL_CARE else record_step_down_within
+    recording = record_step_down if current == SOCIAL_CARE else record_step_down_within
     return commit(lambda: recording(child, user, plan, **values))
 
 

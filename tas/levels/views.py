@@ -23,8 +23,8 @@ from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
 from tas.levels.page import level_page
 from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
+from tas.levels.rules import ESCALATION_PROCEDURE, SOCIAL_CARE
 from tas.plans.leads import lead_candidates
-from tas.reviews import rules
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels
 
@@ -46,7 +46,7 @@ def level(child_id: int):
         title="Level of need",
         child=child,
         page=page,
-        escalation=rules.ESCALATION_PROCEDURE,
+        escalation=ESCALATION_PROCEDURE,
     )
 
 
@@ -88,7 +88,7 @@ def step_down(child_id: int):
     """A step down: from Children's Social Care (a handover to early help follows), or within
     early help to a lower level."""
     child = recordable(child_id)
-    from_social_care = child.level_of_need == rules.SOCIAL_CARE
+    from_social_care = child.level_of_need == SOCIAL_CARE
     title = (
         "Step down from Children's Social Care"
         if from_social_care

@@ -17,6 +17,7 @@ from tas.core.clock import today
 from tas.core.markers import origin
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
+from tas.levels.rules import SOCIAL_CARE, rank
 from tas.levels.services import change_level, plan_started
 from tas.organisations.models import User
 from tas.plans import rules
@@ -32,7 +33,6 @@ from tas.plans.leads import (  # noqa: F401
 from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
-from tas.reviews.rules import SOCIAL_CARE, rank
 
 OPEN_PLAN = (
     "This child already has an open shared plan: change that plan, or close it before starting "

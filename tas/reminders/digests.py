@@ -25,7 +25,7 @@ from tas.organisations.models import School, User
 from tas.reminders import recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import claimed_key, email, full_link, lock_rows
-from tas.reviews import rules
+from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, first_working_day_of_week, subject
 
 MAX_LINES = 200  # a longer weekly digest ends with "... and N more"
 
@@ -62,10 +62,10 @@ def send_daily(today: date) -> int:
 def _daily_for(person_id: int, today: date) -> int:
     key_id = claimed_key(
         {
-            "target_kind": rules.DAILY_DIGEST,
+            "target_kind": DAILY_DIGEST,
             "target_id": person_id,
             "recipient_id": person_id,
-            "kind": rules.DAILY_DIGEST,
+            "kind": DAILY_DIGEST,
             "send_on": today,
             "status": "pending",
         }
@@ -98,11 +98,11 @@ def _daily_for(person_id: int, today: date) -> int:
     day = max(today, local(utcnow()).date())  # in the words of the day it goes out (London)
     for row in lines:
         item = current[(row.target_kind, row.target_id)]
-        row.subject = rules.subject(row.kind, item.what, row.reference, row.due_on, day)
-    subject = f"Reminder: {things(len(lines))} due or overdue"
+        row.subject = subject(row.kind, item.what, row.reference, row.due_on, day)
+    heading = f"Reminder: {things(len(lines))} due or overdue"
     message = email(
         person,
-        subject,
+        heading,
         render_template(
             "reminders/email/daily_digest.txt",
             lines=[DailyLine(row.subject, full_link(row.link)) for row in lines],
@@ -112,7 +112,7 @@ def _daily_for(person_id: int, today: date) -> int:
     message_id = message.id if message is not None else None
     key.status, key.subject, key.sent_at, key.outbox_message_id = (
         "sent",
-        subject,
+        heading,
         utcnow(),
         message_id,
     )
@@ -137,7 +137,7 @@ class WeeklyLine:
 def send_weekly(today: date) -> int:
     """On the week's first working day (or the first pass after it that week), email each
     active coordinator everything overdue in the schools they cover; how many were queued."""
-    first = rules.first_working_day_of_week(today, ENGLAND_AND_WALES)
+    first = first_working_day_of_week(today, ENGLAND_AND_WALES)
     if first is None:
         return 0
     coordinators = db.session.execute(
@@ -148,7 +148,7 @@ def send_weekly(today: date) -> int:
     done = set(
         db.session.scalars(
             select(Reminder.recipient_id).where(
-                Reminder.kind == rules.WEEKLY_DIGEST, Reminder.send_on == first
+                Reminder.kind == WEEKLY_DIGEST, Reminder.send_on == first
             )
         )
     )
@@ -208,10 +208,10 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
     area = "the district" if wide else "your clusters"
     key_id = claimed_key(
         {
-            "target_kind": rules.WEEKLY_DIGEST,
+            "target_kind": WEEKLY_DIGEST,
             "target_id": user_id,
             "recipient_id": user_id,
-            "kind": rules.WEEKLY_DIGEST,
+            "kind": WEEKLY_DIGEST,
             "send_on": first,
             "status": "pending",
         }

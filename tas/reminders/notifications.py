@@ -18,10 +18,10 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reminders.models import Reminder
-from tas.reviews import rules
+from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST
 
 SHOWN_STATUSES = ("sent", "in_digest")
-DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)
+DIGEST_KINDS = (DAILY_DIGEST, WEEKLY_DIGEST)
 
 
 def mine(user: User) -> ColumnElement[bool]:

@@ -5,7 +5,7 @@ they are for); the database decides what is due, and the scheduler process only 
 
 1. Nothing before REMINDER_HOUR (Europe/London) or on a weekend or bank holiday.
 2. Plan: for every open thing due within 5 working days (or overdue) and each of its
-   recipients, the one reminder due today (rules.reminder_due) is inserted, ignoring one that
+   recipients, the one reminder due today (reminder_due) is inserted, ignoring one that
    exists. Its key carries the day the reminder was scheduled for, so after downtime only the
    latest reminder of each (thing, person) is added: one catch-up message, not one per day.
 3. Send: pending rows are claimed in small batches with row locks (FOR UPDATE SKIP LOCKED on
@@ -34,7 +34,7 @@ from tas.organisations.models import User
 from tas.reminders import digests, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
-from tas.reviews import rules
+from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subject
 
 # Reminder sources register themselves with tas.reminders.sources by decorator; the
 # sources of other modules (decision_reminders) import that registry, so they are imported here,
@@ -43,7 +43,7 @@ from tas.reviews import rules
 log = logging.getLogger(__name__)
 
 BATCH = 50
-DIGEST_KINDS = (rules.DAILY_DIGEST, rules.WEEKLY_DIGEST)
+DIGEST_KINDS = (DAILY_DIGEST, WEEKLY_DIGEST)
 LOOK_AHEAD_WORKING_DAYS = 5  # the earliest reminder goes 5 working days before
 
 
@@ -101,11 +101,11 @@ def plan(today: date) -> int:
     )
     wanted = {}
     for item in items:
-        due = rules.reminder_due(item.due_on, today, ENGLAND_AND_WALES)
+        due = reminder_due(item.due_on, today, ENGLAND_AND_WALES)
         if due is None:
             continue
         send_on, kind = due
-        subject = rules.subject(kind, item.what, item.reference, item.due_on, today)
+        words = subject(kind, item.what, item.reference, item.due_on, today)
         for recipient_id in recipients_of(item, directory):
             key = (item.target_kind, item.target_id, recipient_id, kind, send_on)
             wanted[key] = {
@@ -113,7 +113,7 @@ def plan(today: date) -> int:
                 "due_on": item.due_on,
                 "status": "pending",
                 "reference": item.reference,
-                "subject": subject,
+                "subject": words,
                 "link": item.link,
                 "created_at": utcnow(),
             }
@@ -215,7 +215,7 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
             counts.dropped += 1
             continue
         # In the words of the day it goes out: a re-run of a missed day goes out later.
-        row.subject = rules.subject(row.kind, item.what, row.reference, row.due_on, words_on)
+        row.subject = subject(row.kind, item.what, row.reference, row.due_on, words_on)
         row.sent_at = now  # shows in the app from now on
         if person.reminder_digest:
             row.status = "in_digest"

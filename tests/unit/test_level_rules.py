@@ -10,8 +10,8 @@ import pytest
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import Choice
 from tas.levels import rules as level_rules
+from tas.levels.rules import DEFAULT_LEVELS, level_after_decision, parse_levels, rank
 from tas.reviews import rules
-from tas.reviews.rules import DEFAULT_LEVELS
 
 TODAY = date(2026, 11, 27)
 CUSTOM = (
@@ -27,7 +27,7 @@ CUSTOM = (
 
 
 def test_no_setting_gives_the_default_levels_in_order():
-    assert rules.parse_levels(None) == DEFAULT_LEVELS
+    assert parse_levels(None) == DEFAULT_LEVELS
     assert [c.code for c in DEFAULT_LEVELS] == [
         "universal",
         "early_help",
@@ -37,14 +37,14 @@ def test_no_setting_gives_the_default_levels_in_order():
 
 
 def test_a_setting_renames_and_orders_the_levels():
-    parsed = rules.parse_levels(
+    parsed = parse_levels(
         "universal=Universal, early_help=Early Help, targeted_early_help=Family Support, "
         "social_care=Children's Social Care"
     )
 
     assert [c.label for c in parsed][2] == "Family Support"
-    assert rules.rank(parsed, "social_care") == 3
-    assert rules.rank(parsed, "unknown") == -1
+    assert rank(parsed, "social_care") == 3
+    assert rank(parsed, "unknown") == -1
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_a_setting_renames_and_orders_the_levels():
 )
 def test_a_setting_without_the_levels_the_app_relies_on_is_refused(setting, message):
     with pytest.raises(ValueError, match=message):
-        rules.parse_levels(setting)
+        parse_levels(setting)
 
 
 # ---------------------------------------------------------------- the IFD's decision
@@ -78,13 +78,11 @@ def test_a_setting_without_the_levels_the_app_relies_on_is_refused(setting, mess
     ],
 )
 def test_the_level_after_the_ifd_decides(current, decision, expected):
-    assert rules.level_after_decision(DEFAULT_LEVELS, current, decision) == expected
+    assert level_after_decision(DEFAULT_LEVELS, current, decision) == expected
 
 
 def test_early_help_decision_with_a_level_between_keeps_the_higher_one():
-    assert rules.level_after_decision(CUSTOM, "early_help_plus", "early_help") == (
-        "early_help_plus"
-    )
+    assert level_after_decision(CUSTOM, "early_help_plus", "early_help") == ("early_help_plus")
 
 
 # ---------------------------------------------------------------- which step the level allows

@@ -6,9 +6,17 @@ from datetime import date, timedelta
 import pytest
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES as HOLIDAYS
-from tas.core.days import is_working_day
-from tas.reviews import rules
-from tas.reviews.rules import BEFORE_1, BEFORE_5, DUE, OVERDUE
+from tas.core.days import is_working_day, previous_working_day, subtract_working_days
+from tas.reminders.rules import (
+    BEFORE_1,
+    BEFORE_5,
+    DUE,
+    OVERDUE,
+    first_working_day_of_week,
+    reminder_due,
+    schedule,
+    subject,
+)
 
 D = date
 
@@ -48,13 +56,13 @@ D = date
     ],
 )
 def test_the_schedule_before_a_due_day(due_on, expected):
-    assert rules.schedule(due_on, HOLIDAYS) == expected
+    assert schedule(due_on, HOLIDAYS) == expected
 
 
 def test_schedule_days_are_all_working_days():
     day = D(2026, 1, 1)
     while day < D(2028, 1, 1):
-        for sent_on, _ in rules.schedule(day, HOLIDAYS):
+        for sent_on, _ in schedule(day, HOLIDAYS):
             assert is_working_day(sent_on, HOLIDAYS), (day, sent_on)
             assert sent_on <= day
         day += timedelta(days=1)
@@ -79,15 +87,15 @@ def test_schedule_days_are_all_working_days():
     ],
 )
 def test_the_one_reminder_due_on_a_day(today, expected):
-    assert rules.reminder_due(D(2026, 12, 30), today, HOLIDAYS) == expected
+    assert reminder_due(D(2026, 12, 30), today, HOLIDAYS) == expected
 
 
 def test_after_downtime_only_the_latest_reminder_that_fell_due_is_returned():
     # Down from Monday 21 to Wednesday 30 December: the passes on those days never ran. The
     # first pass afterwards gets one reminder, the "due today" one, not three.
-    assert rules.reminder_due(D(2026, 12, 30), D(2026, 12, 30), HOLIDAYS) == (D(2026, 12, 30), DUE)
+    assert reminder_due(D(2026, 12, 30), D(2026, 12, 30), HOLIDAYS) == (D(2026, 12, 30), DUE)
     # Restarted the day after: the overdue reminder for that day, one message.
-    assert rules.reminder_due(D(2026, 12, 30), D(2026, 12, 31), HOLIDAYS) == (
+    assert reminder_due(D(2026, 12, 30), D(2026, 12, 31), HOLIDAYS) == (
         D(2026, 12, 31),
         OVERDUE,
     )
@@ -95,10 +103,10 @@ def test_after_downtime_only_the_latest_reminder_that_fell_due_is_returned():
 
 def test_a_due_day_on_a_holiday_is_overdue_from_the_next_working_day():
     good_friday = D(2027, 3, 26)
-    assert rules.reminder_due(good_friday, D(2027, 3, 25), HOLIDAYS) == (D(2027, 3, 25), DUE)
-    assert rules.reminder_due(good_friday, good_friday, HOLIDAYS) is None
-    assert rules.reminder_due(good_friday, D(2027, 3, 29), HOLIDAYS) is None  # Easter Monday
-    assert rules.reminder_due(good_friday, D(2027, 3, 30), HOLIDAYS) == (D(2027, 3, 30), OVERDUE)
+    assert reminder_due(good_friday, D(2027, 3, 25), HOLIDAYS) == (D(2027, 3, 25), DUE)
+    assert reminder_due(good_friday, good_friday, HOLIDAYS) is None
+    assert reminder_due(good_friday, D(2027, 3, 29), HOLIDAYS) is None  # Easter Monday
+    assert reminder_due(good_friday, D(2027, 3, 30), HOLIDAYS) == (D(2027, 3, 30), OVERDUE)
 
 
 def test_nothing_ever_goes_on_a_weekend_or_bank_holiday():
@@ -106,7 +114,7 @@ def test_nothing_ever_goes_on_a_weekend_or_bank_holiday():
     day = D(2026, 12, 1)
     while day < D(2027, 2, 1):
         if not is_working_day(day, HOLIDAYS):
-            assert rules.reminder_due(due, day, HOLIDAYS) is None
+            assert reminder_due(due, day, HOLIDAYS) is None
         day += timedelta(days=1)
 
 
@@ -125,7 +133,7 @@ def test_nothing_ever_goes_on_a_weekend_or_bank_holiday():
     ],
 )
 def test_the_weeks_first_working_day(today, expected):
-    assert rules.first_working_day_of_week(today, HOLIDAYS) == expected
+    assert first_working_day_of_week(today, HOLIDAYS) == expected
 
 
 @pytest.mark.parametrize(
@@ -159,11 +167,11 @@ def test_the_weeks_first_working_day(today, expected):
     ],
 )
 def test_subjects_say_reminder_or_overdue_what_and_the_reference(kind, due_on, today, expected):
-    assert rules.subject(kind, "plan review", "TAS-0042", due_on, today) == expected
+    assert subject(kind, "plan review", "TAS-0042", due_on, today) == expected
 
 
 def test_working_days_before_skip_weekends_and_bank_holidays():
-    assert rules.subtract_working_days(D(2027, 1, 4), 1, HOLIDAYS) == D(2026, 12, 31)
-    assert rules.subtract_working_days(D(2027, 1, 4), 5, HOLIDAYS) == D(2026, 12, 23)
-    assert rules.previous_working_day(D(2026, 12, 28), HOLIDAYS) == D(2026, 12, 24)
-    assert rules.previous_working_day(D(2026, 12, 24), HOLIDAYS) == D(2026, 12, 24)
+    assert subtract_working_days(D(2027, 1, 4), 1, HOLIDAYS) == D(2026, 12, 31)
+    assert subtract_working_days(D(2027, 1, 4), 5, HOLIDAYS) == D(2026, 12, 23)
+    assert previous_working_day(D(2026, 12, 28), HOLIDAYS) == D(2026, 12, 24)
+    assert previous_working_day(D(2026, 12, 24), HOLIDAYS) == D(2026, 12, 24)

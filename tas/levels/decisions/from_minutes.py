@@ -23,12 +23,12 @@ from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.access import may_record_levels
 from tas.levels.models import IfdReferral, StepChange
+from tas.levels.rules import EARLY_HELP, STEP_KINDS
 from tas.levels.services import open_plan_of, record_step_down, record_step_up
 from tas.meetings import rules as meeting_rules
 from tas.meetings.access import on_agenda_now
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-from tas.reviews import rules
 from tas.reviews.services import level_label, levels
 
 NOTED_DECISIONS = (*level_rules.MINUTES_STEPS, level_rules.REFER_TO_IFD)
@@ -100,7 +100,7 @@ def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
         if level_rules.MINUTES_STEPS[item.decision] == "step_up":
             recorded.append(record_step_up(child, by, plan, **fields))
         else:
-            recorded.append(record_step_down(child, by, plan, to_level=rules.EARLY_HELP, **fields))
+            recorded.append(record_step_down(child, by, plan, to_level=EARLY_HELP, **fields))
     return recorded
 
 
@@ -162,7 +162,7 @@ def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, Minut
 
 def _step_text(meeting: Meeting, change: StepChange | None) -> str:
     if change is not None:
-        what = label(rules.STEP_KINDS, change.kind)
+        what = label(STEP_KINDS, change.kind)
         moved = f"{level_label(change.from_level)} to {level_label(change.to_level)}"
         text = f"{what} recorded: {moved}."
         if change.kind == "step_down":

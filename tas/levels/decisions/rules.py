@@ -10,7 +10,7 @@ from datetime import date
 
 from tas.core.choices import Choice
 from tas.core.days import next_working_day
-from tas.reviews.rules import SOCIAL_CARE, TARGETED_EARLY_HELP, rank
+from tas.levels.rules import SOCIAL_CARE, TARGETED_EARLY_HELP, rank
 
 REFER_TO_IFD = "refer_to_ifd"
 STEP_UP = "step_up_early_help"

@@ -20,6 +20,7 @@ from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.decisions.services import referral_recorded
 from tas.levels.models import IfdReferral
+from tas.levels.rules import ASSESSMENT_DECISIONS, IFD_DECISIONS, SOCIAL_CARE, level_after_decision
 from tas.levels.services import (
     EARLY_HELP_REVIEWS,
     change_level,
@@ -30,7 +31,6 @@ from tas.levels.services import (
 from tas.organisations.models import User
 from tas.plans.gp.services import send_update
 from tas.plans.models import SharedPlan
-from tas.reviews import rules
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 
 DECIDED_BY = "The Integrated Front Door (IFD)"
@@ -119,22 +119,22 @@ def record_decision(referral: IfdReferral, user: User, version: int | None, valu
             r for r in open_reviews(child.id, "ifd_decision") if r.referral_id == referral.id
         ]
         complete_reviews(reviews, user, values["decided_on"], decision)
-        to_level = rules.level_after_decision(levels(), child.level_of_need, decision)
+        to_level = level_after_decision(levels(), child.level_of_need, decision)
         change = None
         if to_level != child.level_of_need:
             change = change_level(
                 child,
                 to_level,
-                kind="step_up_social_care" if to_level == rules.SOCIAL_CARE else "ifd_decision",
+                kind="step_up_social_care" if to_level == SOCIAL_CARE else "ifd_decision",
                 changed_on=values["decided_on"],
-                reason="IFD decision: " + label(rules.IFD_DECISIONS, decision),
+                reason="IFD decision: " + label(IFD_DECISIONS, decision),
                 decided_by=DECIDED_BY,
                 by=user,
                 plan=plan,
                 meeting_id=referral.meeting_id,
                 referral_id=referral.id,
             )
-        if decision in rules.ASSESSMENT_DECISIONS:
+        if decision in ASSESSMENT_DECISIONS:
             hold_for_social_care(child, plan, referral, user, stepped_up=change is not None)
         record(
             "ifd_decision_recorded",

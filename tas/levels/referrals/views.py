@@ -18,7 +18,7 @@ from tas.levels.forms import DecisionForm, DisagreementForm, ReferralForm
 from tas.levels.models import IfdReferral
 from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.levels.referrals import services as referrals
-from tas.reviews import rules
+from tas.levels.rules import ESCALATION_PROCEDURE, IFD_DECISIONS
 from tas.reviews.services import levels as configured_levels
 
 
@@ -132,6 +132,6 @@ def disagreement(child_id: int, referral_id: int):
         referral=referral,
         form=form,
         comparison=result.comparison,
-        escalation=rules.ESCALATION_PROCEDURE,
-        decision_label=label(rules.IFD_DECISIONS, referral.decision),
+        escalation=ESCALATION_PROCEDURE,
+        decision_label=label(IFD_DECISIONS, referral.decision),
     ), result.status
