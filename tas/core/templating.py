@@ -7,6 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from tas.core.choices import label
 from tas.core.words import local_date, local_datetime
 
 
@@ -25,6 +26,7 @@ def configure_templates(app: Flask) -> None:
     )
     WTFormsHelpers(app)
     app.add_template_global(error_summary)
+    app.add_template_global(label)  # a stored code in words: label(rules.MEETING_KINDS, code)
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
 

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from tas.core.choices import Choice, label
-
-__all__ = ["Choice", "label"]
+from tas.core.choices import Choice
 
 MEETING_KINDS = (
     Choice("tas", "TAS meeting"),

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from tas.core.choices import Choice, label
+from tas.core.choices import Choice
 from tas.core.days import is_working_day, next_working_day
 from tas.core.words import long_date
-
-__all__ = ["Choice", "label"]
 
 # A new plan's level; the levels themselves are a setting (tas.reviews.rules, LEVELS_OF_NEED).
 DEFAULT_LEVEL = "early_help"

@@ -12,25 +12,10 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tas.core.choices import Choice, label
-from tas.core.days import add_working_days, is_working_day, next_working_day
-from tas.core.words import long_date
+from tas.core.choices import Choice
+from tas.core.days import add_working_days, next_working_day
 from tas.levels.rules import referral_reference
 from tas.plans.rules import plan_reference
-
-__all__ = [
-    "Choice",
-    "add_working_days",
-    "is_working_day",
-    "label",
-    "long_date",
-    "next_working_day",
-]
-
-# ---------------------------------------------------------------- levels of need
-
-
-# ---------------------------------------------------------------- referrals to the IFD
 
 
 def review_reference(review_id: int, plan_id: int | None, referral_id: int | None) -> str:
@@ -121,6 +106,3 @@ def rule_problems(amount: int | None, unit: str | None) -> dict[str, str]:
     if unit not in {choice.code for choice in UNITS}:
         problems["unit"] = "Select working days or weeks"
     return problems
-
-
-# ---------------------------------------------------------------- reminders

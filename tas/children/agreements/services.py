@@ -20,8 +20,6 @@ from tas.meetings.requests.services import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
 from tas.organisations.rules import GP_PRACTICE
 
-__all__ = ["Refused"]
-
 
 def london_today() -> date:
     """Today's date as the partnership sees it."""

@@ -14,8 +14,6 @@ from tas.children.models import LawfulBasis
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 
-__all__ = ["Refused", "StaleEdit"]
-
 
 def lawful_bases(*, active_only: bool = False) -> list[LawfulBasis]:
     """The list of lawful bases: those in use first, then retired ones, by name."""

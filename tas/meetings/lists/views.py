@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectChoice, SelectField
 
 from tas.core.forms import TasForm
+from tas.core.words import meeting_day_and_times
 from tas.meetings import access, bp, rules
 from tas.meetings.lists import services as lists
 from tas.meetings.lists.services import ANY_DATE, FilterOptions, Filters
@@ -106,6 +107,6 @@ def meetings():
         organises=organises,
         sets_terms=organises or coordinator,
         filtered=any(request.args.get(name) for name in FILTER_NAMES),
-        when=lists.when,
+        when=meeting_day_and_times,
         rules=rules,
     ), status

@@ -23,14 +23,12 @@ from tas.children.models import Agreement, Child
 from tas.core.choices import Choice
 from tas.core.clock import local, today, utcnow
 from tas.core.markers import origin
-from tas.core.use_cases import Refused, StaleEdit, check_version, commit
+from tas.core.use_cases import Refused, check_version, commit
 from tas.extensions import db
 from tas.meetings.access import organising_schools, requests_visible
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.organisations.models import User
-
-__all__ = ["Refused", "StaleEdit"]
 
 REQUEST_ROLES = ("dsl", "school_staff")  # who may ask for a child to be discussed
 LIST_ROLES = ("dsl", "school_staff", "link_worker")

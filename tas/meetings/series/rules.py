@@ -17,16 +17,11 @@ from datetime import date, time, timedelta, tzinfo
 
 from tas.core.days import academic_year
 from tas.core.school_calendar import (
-    BANK_HOLIDAY,
-    HALF_TERM,
-    OUTSIDE_TERM,
     TermDates,
     term_dates_known,
     why_closed,
 )
 from tas.meetings import times
-
-__all__ = ["BANK_HOLIDAY", "HALF_TERM", "OUTSIDE_TERM", "TermDates"]
 
 EVERY_N_WEEKS = "every_n_weeks"
 PER_TERM = "per_term"

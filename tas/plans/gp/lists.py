@@ -22,11 +22,8 @@ from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 from tas.plans import rules
 from tas.plans.gp import rules as gp_rules
-from tas.plans.gp.services import MISSING_LIST_ROLES, working_days
+from tas.plans.gp.services import working_days
 from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
-
-__all__ = ["MISSING_LIST_ROLES"]
-
 
 # ---------------------------------------------------------------- across plans
 

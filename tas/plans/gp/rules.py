@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from tas.core.choices import Choice, label
-from tas.core.days import add_working_days, is_working_day
+from tas.core.days import add_working_days
 from tas.core.words import long_date
-
-__all__ = ["Choice", "add_working_days", "is_working_day", "label"]
 
 INITIAL = "initial"
 KINDS = (

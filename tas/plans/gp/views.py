@@ -27,6 +27,7 @@ from tas.plans.gp import lists as gp_lists
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp import services as gp
 from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
+from tas.plans.gp.services import MISSING_LIST_ROLES
 from tas.plans.models import SharedPlan
 
 
@@ -123,7 +124,7 @@ def gp_notification_record(child_id: int, plan_id: int):
 
 @bp.route("/gp-notifications/missing")
 def missing():
-    if current_user.role not in gp_lists.MISSING_LIST_ROLES:
+    if current_user.role not in MISSING_LIST_ROLES:
         abort(403)
     rows = gp_lists.missing_gp_notifications(current_user)
     gp_lists.missing_list_viewed(len(rows))
