@@ -10,6 +10,7 @@ MEETING_KINDS = (
     Choice("keeping_in_touch", "Keeping-in-touch meeting"),
     Choice("taf", "TAF / handover meeting"),
 )
+SCHEDULED, HELD, CANCELLED = "scheduled", "held", "cancelled"
 MEETING_STATUSES = (
     Choice("scheduled", "Scheduled"),
     Choice("held", "Held"),

@@ -10,7 +10,7 @@ from tas.audit.services import audit_view
 from tas.meetings import bp, handover, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.agenda import services as agenda
-from tas.meetings.booking import services as booking
+from tas.meetings.booking.history import history
 from tas.meetings.day import services as day
 from tas.meetings.invitations import services as invitations
 
@@ -28,7 +28,7 @@ def meeting(meeting_id: int):
         level=level,
         organiser=level >= MeetingAccess.ORGANISE,
         rules=rules,
-        history=booking.history(row),
+        history=history(row),
         invitations=invitations.for_meeting(row, current_user, level),
         agenda=items,
         agenda_count=agenda.count_for(row),

@@ -11,7 +11,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from tas.extensions import db
-from tas.meetings.booking.services import NOTES_NAME_A_CHILD
+from tas.meetings.booking.checks import NOTES_NAME_A_CHILD
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
 from tests.meetings.helpers import (

@@ -10,7 +10,7 @@ import pytest
 
 from tas.extensions import db
 from tas.meetings.agenda.services import NOTES_NAME_THE_CHILD
-from tas.meetings.booking.services import REASON_NAMES_A_CHILD
+from tas.meetings.booking.checks import REASON_NAMES_A_CHILD
 from tas.meetings.models import AgendaItem, Meeting
 from tests import factories
 from tests.meetings.helpers import child_at, day, error_summary, page_text, school_with_meeting

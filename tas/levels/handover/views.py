@@ -20,6 +20,7 @@ from tas.levels.pages import level_url, not_now, viewed
 from tas.meetings import rules as meeting_rules
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
+from tas.meetings.booking.checks import chair_candidates
 from tas.meetings.models import Meeting
 from tas.meetings.rooms import services as rooms
 
@@ -45,7 +46,7 @@ def book(child_id: int):
         return not_now(child, TITLE, NOT_DUE)
     if booking_for.booked:
         return booked_already(child, booking_for.booked)
-    chairs = booking.chair_candidates([child.school_id])
+    chairs = chair_candidates([child.school_id])
     data = None
     if request.method == "GET":
         ticked = [invitee for invitee in booking_for.invitees if invitee.ticked]

@@ -19,7 +19,7 @@ from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require, sees_agenda
 from tas.meetings.agenda import changes as agenda_changes
 from tas.meetings.agenda.forms import AgendaAddForm, SlotForm
-from tas.meetings.booking.services import meeting_when
+from tas.meetings.booking.history import meeting_when
 from tas.meetings.invitations.forms import ConfirmForm, posted_id
 from tas.meetings.models import AgendaItem
 

@@ -16,9 +16,12 @@ from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.booking import services as booking
+from tas.meetings.booking.checks import chair_candidates, schools_for
 from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compared
+from tas.meetings.booking.history import history
 from tas.meetings.models import Meeting
 from tas.meetings.rooms import services as rooms
+from tas.meetings.rules import SCHEDULED
 from tas.organisations.models import User
 
 
@@ -48,10 +51,10 @@ def _prefilled(schools, chairs) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new_meeting():
-    schools = booking.schools_for(current_user)
+    schools = schools_for(current_user)
     if not schools:
         abort(403)
-    chairs = booking.chair_candidates([school.id for school in schools])
+    chairs = chair_candidates([school.id for school in schools])
     data = _prefilled(schools, chairs) if request.method == "GET" else None
     form = BookingForm(
         data=data, schools=schools, chairs=chairs, rooms=rooms.rooms_of(s.id for s in schools)
@@ -89,7 +92,7 @@ def new_meeting():
 
 def _chairs_for(meeting: Meeting) -> list[User]:
     """Who may chair the meeting, keeping its present chair even if they no longer could."""
-    chairs = booking.chair_candidates([meeting.school_id])
+    chairs = chair_candidates([meeting.school_id])
     if meeting.chair_id and all(person.id != meeting.chair_id for person in chairs):
         present = db.session.get(User, meeting.chair_id)
         if present is not None:
@@ -104,7 +107,7 @@ def _no_longer_scheduled(meeting: Meeting, doing: str, status: int = 200):
         meeting=meeting,
         doing=doing,
         typed=request.form if request.method == "POST" else None,
-        history=booking.history(meeting),
+        history=history(meeting),
         rules=rules,
         title=f"This meeting cannot be {doing}",
     ), status
@@ -113,7 +116,7 @@ def _no_longer_scheduled(meeting: Meeting, doing: str, status: int = 200):
 @bp.route("/<int:meeting_id>/move", methods=["GET", "POST"])
 def move_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
-    if meeting.status != booking.SCHEDULED:
+    if meeting.status != SCHEDULED:
         return _no_longer_scheduled(meeting, "moved", 409 if request.method == "POST" else 200)
     chairs = _chairs_for(meeting)
     not_before = local(meeting.starts_at).date()
@@ -155,7 +158,7 @@ def move_meeting(meeting_id: int):
         flash(f"Meeting {meeting.reference} has been changed", "success")
         return redirect(_meeting_page(meeting.id))
     if result.status == 409:
-        if meeting.status != booking.SCHEDULED:  # refreshed: someone else cancelled it
+        if meeting.status != SCHEDULED:  # refreshed: someone else cancelled it
             return _no_longer_scheduled(meeting, "moved", 409)
         result.comparison = compared(form, saved_form(meeting))
     return render_template(
@@ -173,7 +176,7 @@ def move_meeting(meeting_id: int):
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
-    if meeting.status != booking.SCHEDULED:
+    if meeting.status != SCHEDULED:
         return _no_longer_scheduled(meeting, "cancelled", 409 if request.method == "POST" else 200)
     form = CancelForm(data=CancelForm.data_from(meeting) if request.method == "GET" else None)
     result = submit_change(
@@ -188,9 +191,9 @@ def cancel_meeting(meeting_id: int):
         return redirect(_meeting_page(meeting.id))
     latest = None
     if result.status == 409:
-        if meeting.status != booking.SCHEDULED:
+        if meeting.status != SCHEDULED:
             return _no_longer_scheduled(meeting, "cancelled", 409)
-        changes = booking.history(meeting)
+        changes = history(meeting)
         latest = changes[-1] if changes else None
     return render_template(
         "meetings/booking/cancel.html",

@@ -13,7 +13,7 @@ from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, may_organise_school, require
-from tas.meetings.booking.services import meeting_when
+from tas.meetings.booking.history import meeting_when
 from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.invitations import services as invitations
 from tas.meetings.invitations.forms import (

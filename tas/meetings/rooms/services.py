@@ -15,7 +15,7 @@ from tas.core.clock import utcnow
 from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.meetings.access import may_organise_school
-from tas.meetings.booking.services import children_of, place_problem
+from tas.meetings.booking.checks import children_of, place_problem
 from tas.meetings.models import SchoolRoom
 from tas.organisations.models import School, User
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from tas.core.editing import submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.meetings import bp
-from tas.meetings.booking import services as booking
+from tas.meetings.booking.checks import schools_for
 from tas.meetings.rooms import services as rooms
 from tas.meetings.rooms.forms import RoomForm
 
@@ -16,7 +16,7 @@ from tas.meetings.rooms.forms import RoomForm
 @bp.route("/rooms", methods=["GET", "POST"])
 def saved_rooms():
     """The saved rooms of the schools this person books meetings for, and a form to add one."""
-    schools = booking.schools_for(current_user)
+    schools = schools_for(current_user)
     if not schools:
         abort(403)
     only = {"school": str(schools[0].id)} if len(schools) == 1 else None

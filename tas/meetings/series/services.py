@@ -20,7 +20,9 @@ from tas.core.words import clock
 from tas.extensions import db
 from tas.meetings.access import may_organise_school
 from tas.meetings.booking import services as booking
+from tas.meetings.booking.checks import arrangement_problems
 from tas.meetings.models import Meeting, MeetingSeries
+from tas.meetings.rules import SCHEDULED
 from tas.meetings.series import rules as series_rules
 from tas.meetings.series.rules import PatternProblem, Skipped, Timed
 from tas.meetings.terms.services import terms_of_years
@@ -88,7 +90,7 @@ def _clashes(values: dict, booked: list[Timed]) -> dict[date, list[Meeting]]:
         select(Meeting)
         .options(joinedload(Meeting.school))
         .where(
-            Meeting.status == booking.SCHEDULED,
+            Meeting.status == SCHEDULED,
             Meeting.starts_at < booked[-1].ends_at,
             Meeting.ends_at > booked[0].starts_at,
             whose,
@@ -112,7 +114,7 @@ def plan(user: User, values: dict) -> SeriesPlan:
     booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON)
     # The place, link and chair are checked as a booking checks them (the form checked times).
     arrangements = {**values, "starts_at": EPOCH, "ends_at": EPOCH + timedelta(hours=1)}
-    problems.update(booking.arrangement_problems(arrangements))
+    problems.update(arrangement_problems(arrangements))
     if not booked and "pattern" not in problems:
         problems["pattern"] = NOTHING_TO_BOOK
     refuse_if(problems)

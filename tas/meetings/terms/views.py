@@ -13,7 +13,7 @@ from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import may_organise_school
-from tas.meetings.booking import services as booking
+from tas.meetings.booking.checks import chair_candidates, schools_for
 from tas.meetings.invitations.forms import SeriesAnswerForm
 from tas.meetings.models import MeetingSeries, Term
 from tas.meetings.rooms import services as rooms
@@ -92,7 +92,7 @@ def term_change(term_id: int):
 
 
 def _series_form(schools) -> SeriesForm:
-    chairs = booking.chair_candidates([school.id for school in schools])
+    chairs = chair_candidates([school.id for school in schools])
     data = None
     if request.method == "GET":
         data = {"school": str(schools[0].id)} if len(schools) == 1 else {}
@@ -110,7 +110,7 @@ def _series_form(schools) -> SeriesForm:
 @bp.route("/series/new", methods=["GET", "POST"])
 def new_series():
     """Set up a series; the same page shows the dates to check, then books them."""
-    schools = booking.schools_for(current_user)
+    schools = schools_for(current_user)
     if not schools:
         abort(403)
     form = _series_form(schools)
