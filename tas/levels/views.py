@@ -21,9 +21,9 @@ from tas.levels import services as levels
 from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
-from tas.levels.page import level_page
 from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.levels.rules import ESCALATION_PROCEDURE, SOCIAL_CARE
+from tas.levels.summary import level_page
 from tas.plans.leads import lead_candidates
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tas.core import times
 from tas.core.words import clock, long_date
-from tas.meetings import times
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -1,7 +1,7 @@
 """Forms for booking, moving and cancelling a meeting.
 
 Times are typed as local (Europe/London) 24-hour clock times; the form turns the date and times
-into UTC moments (`starts_at`, `ends_at`) through tas.meetings.times, refusing a time the clocks
+into UTC moments (`starts_at`, `ends_at`) through tas.core.times, refusing a time the clocks
 skip and asking which one is meant when the clocks repeat it.
 """
 
@@ -18,13 +18,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Length
 
+from tas.core import times
 from tas.core.clock import LONDON, today
 from tas.core.editing import Difference, shown
 from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date
-from tas.meetings import rules, times
+from tas.meetings import rules
 from tas.meetings.models import Meeting, SchoolRoom
 from tas.organisations.models import School, User
 

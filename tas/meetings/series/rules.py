@@ -15,13 +15,13 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta, tzinfo
 
+from tas.core import times
 from tas.core.days import academic_year
 from tas.core.school_calendar import (
     TermDates,
     term_dates_known,
     why_closed,
 )
-from tas.meetings import times
 
 EVERY_N_WEEKS = "every_n_weeks"
 PER_TERM = "per_term"

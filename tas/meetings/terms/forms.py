@@ -7,6 +7,7 @@ import re
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
+from tas.core import times
 from tas.core.choices import Choice
 from tas.core.clock import today
 from tas.core.days import academic_year
@@ -14,7 +15,7 @@ from tas.core.fields import GovDateField, choice, options, record_id, select, st
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date
-from tas.meetings import rules, times
+from tas.meetings import rules
 from tas.meetings.booking.forms import (
     KIND,
     MOST_YEARS_AHEAD,
