@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import exists, select
 
 from tas.auth import attempts, bp, devices, rules, services
 from tas.auth.account import account_page
@@ -28,7 +27,7 @@ from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
 from tas.core.editing import compare
 from tas.core.forms import RESTORE_KEY, ButtonForm
-from tas.core.pending_forms import PendingForm
+from tas.core.pending_forms import form_waiting
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
 from tas.organisations.safeguarding import ANYONE
@@ -51,10 +50,7 @@ def _enter_session(user, target: str) -> None:
     session.clear()
     login_user(user)
     path = target.split("?", 1)[0]
-    waiting = db.session.scalar(
-        select(exists().where(PendingForm.user_id == user.id, PendingForm.path == path))
-    )
-    if waiting:
+    if form_waiting(user.id, path):
         session[RESTORE_KEY] = True
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, String, delete, select
+from sqlalchemy import JSON, ForeignKey, String, delete, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tas.core.clock import utcnow
@@ -48,3 +48,12 @@ def take_pending_form(user_id: int, path: str) -> list[tuple[str, str]] | None:
     if pending is None or pending.created_at < cutoff:
         return None
     return [(name, value) for name, value in pending.fields]
+
+
+def form_waiting(user_id: int, path: str) -> bool:
+    """Whether something this person typed at this path is kept for them."""
+    return bool(
+        db.session.scalar(
+            select(exists().where(PendingForm.user_id == user_id, PendingForm.path == path))
+        )
+    )

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
@@ -168,3 +169,21 @@ def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
 def agencies() -> list[Agency]:
     """Every agency, by name (the choices wherever an agency is picked)."""
     return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+
+
+def schools() -> list[School]:
+    """Every school, by name, with its cluster."""
+    return list(
+        db.session.scalars(
+            select(School).options(selectinload(School.cluster)).order_by(School.name)
+        )
+    )
+
+
+def clusters() -> list[Cluster]:
+    """Every cluster, by name, with its schools."""
+    return list(
+        db.session.scalars(
+            select(Cluster).options(selectinload(Cluster.schools)).order_by(Cluster.name)
+        )
+    )

@@ -5,11 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from flask import render_template, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tas.core.editing import add_page, change_page, found
-from tas.extensions import db
 from tas.organisations import bp, services
 from tas.organisations.access import require_admin
 from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
@@ -23,10 +20,7 @@ def _admins_only() -> None:
 
 @bp.route("/schools")
 def schools():
-    rows = db.session.scalars(
-        select(School).options(selectinload(School.cluster)).order_by(School.name)
-    ).all()
-    return render_template("organisations/schools.html", schools=rows)
+    return render_template("organisations/schools.html", schools=services.schools())
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
@@ -54,8 +48,7 @@ def school_change(school_id: int):
 
 @bp.route("/agencies")
 def agencies():
-    rows = db.session.scalars(select(Agency).order_by(Agency.name)).all()
-    return render_template("organisations/agencies.html", agencies=rows)
+    return render_template("organisations/agencies.html", agencies=services.agencies())
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
@@ -83,10 +76,7 @@ def agency_change(agency_id: int):
 
 @bp.route("/clusters")
 def clusters():
-    rows = db.session.scalars(
-        select(Cluster).options(selectinload(Cluster.schools)).order_by(Cluster.name)
-    ).all()
-    return render_template("organisations/clusters.html", clusters=rows)
+    return render_template("organisations/clusters.html", clusters=services.clusters())
 
 
 @bp.route("/clusters/new", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
-from tas.children.access import current_agreement
+from tas.children import access as children_access
+from tas.children.access import Access, current_agreement
 from tas.children.models import Child
 from tas.core.markers import origin
 from tas.core.use_cases import Refused
@@ -180,5 +181,18 @@ def count_for(meeting: Meeting) -> int:
     return db.session.scalar(
         select(func.count(AgendaItem.id)).where(
             AgendaItem.meeting_id == meeting.id, on_agenda_now()
+        )
+    )
+
+
+def readable_children(items: list[AgendaItem], user: User) -> set[int]:
+    """The agenda children whose record this person may open (one query): being invited shows
+    the agenda item only, never the rest of the child's record."""
+    ids = sorted({item.child_id for item in items if item.child_id is not None})
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Child.id).where(Child.id.in_(ids), children_access.visible(user, Access.READ))
         )
     )

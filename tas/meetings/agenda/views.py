@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from tas.children import access as children_access
-from tas.children.models import Child
 from tas.core.clock import utcnow
 from tas.core.editing import Submitted, submit_change
 from tas.core.use_cases import Refused, StaleEdit
@@ -18,6 +15,7 @@ from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require, sees_agenda
 from tas.meetings.agenda import changes as agenda_changes
+from tas.meetings.agenda import services as agenda
 from tas.meetings.agenda.forms import AgendaAddForm, SlotForm
 from tas.meetings.booking.history import meeting_when
 from tas.meetings.invitations.forms import ConfirmForm, posted_id
@@ -37,17 +35,7 @@ def agenda_shown(level: MeetingAccess) -> bool:
 def children_readable(items: list[AgendaItem]) -> set[int]:
     """The agenda children whose record the signed-in person may open (one query): being invited
     shows the agenda item only, never the rest of the child's record."""
-    ids = sorted({item.child_id for item in items if item.child_id is not None})
-    if not ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Child.id).where(
-                Child.id.in_(ids),
-                children_access.visible(current_user, children_access.Access.READ),
-            )
-        )
-    )
+    return agenda.readable_children(items, current_user)
 
 
 def _meeting_page(meeting_id: int) -> str:

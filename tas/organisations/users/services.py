@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
@@ -124,3 +125,14 @@ def _rows(model: type, ids: list[int]) -> list:
     if not ids:
         return []
     return list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.name)))
+
+
+def everyone() -> list[User]:
+    """Every account, by name, with its school or agency."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(selectinload(User.school), selectinload(User.agency))
+            .order_by(User.name, User.id)
+        )
+    )

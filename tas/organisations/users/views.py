@@ -6,13 +6,10 @@ from functools import partial
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tas.core.editing import add_page, change_page, found
 from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused, StaleEdit
-from tas.extensions import db
 from tas.organisations import bp
 from tas.organisations.models import User
 from tas.organisations.users import services as people
@@ -27,12 +24,7 @@ def _me() -> User:
 
 @bp.route("/users")
 def users():
-    rows = db.session.scalars(
-        select(User)
-        .options(selectinload(User.school), selectinload(User.agency))
-        .order_by(User.name, User.id)
-    ).all()
-    return render_template("organisations/users.html", users=rows)
+    return render_template("organisations/users.html", users=people.everyone())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
