@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tas.audit.services import record
 from tas.children.models import Child
 from tas.core.clock import today
-from tas.core.use_cases import Refused, commit, refuse_if
+from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.deciding_meetings import meeting_problem
@@ -268,7 +268,6 @@ def level_problem(why: str | None) -> dict[str, str]:
 
 
 __all__ = [
-    "Refused",
     "change_level",
     "complete_reviews",
     "level_problem",

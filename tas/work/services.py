@@ -29,11 +29,9 @@ from tas.plans import rules as plan_rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tas.plans.services import LEAD_ROLES
 from tas.reviews.models import Review
-from tas.work.access import may_reassign, takers
+from tas.work.access import AGENCY_STAFF, SCHOOL_STAFF, may_reassign, takers
 
 __all__ = [
-    "Refused",
-    "StaleEdit",
     "Work",
     "candidates",
     "open_work_counts",
@@ -331,3 +329,19 @@ def _still(query, model, ids: tuple[int, ...]) -> list:
     if len(rows) != len(ids):
         raise StaleEdit
     return rows
+
+
+def staff_of(lead: User) -> list[User]:
+    """The people of a DSL's school or a safeguarding lead's agency, active first."""
+    if lead.role == "dsl":
+        where = (User.school_id == lead.school_id) & User.role.in_(sorted(SCHOOL_STAFF))
+    else:
+        where = (User.agency_id == lead.agency_id) & User.role.in_(sorted(AGENCY_STAFF))
+    return list(
+        db.session.scalars(
+            select(User)
+            .options(joinedload(User.school), joinedload(User.agency))
+            .where(where)
+            .order_by(User.active.desc(), User.name, User.id)
+        )
+    )

@@ -6,8 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SubmitField
 
 from tas.core.fields import record_id
@@ -17,7 +15,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.work import bp
 from tas.work import services as reassign
-from tas.work.access import AGENCY_STAFF, SCHOOL_STAFF, may_reassign_anyone, require_reassign
+from tas.work.access import may_reassign_anyone, require_reassign
 from tas.work.services import Work
 
 ACCOUNT_LABELS = {
@@ -189,18 +187,8 @@ def people():
         return redirect(url_for("organisations.users"))
     if not may_reassign_anyone(me):
         abort(404)
-    if me.role == "dsl":
-        where = (User.school_id == me.school_id) & User.role.in_(sorted(SCHOOL_STAFF))
-        organisation = me.school.name
-    else:
-        where = (User.agency_id == me.agency_id) & User.role.in_(sorted(AGENCY_STAFF))
-        organisation = me.agency.name
-    rows = db.session.scalars(
-        select(User)
-        .options(joinedload(User.school), joinedload(User.agency))
-        .where(where)
-        .order_by(User.active.desc(), User.name, User.id)
-    ).all()
+    organisation = me.school.name if me.role == "dsl" else me.agency.name
+    rows = reassign.staff_of(me)
     open_work = reassign.open_work_counts([row.id for row in rows])
     return render_template(
         "work/people.html",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tas.audit.services import record
 from tas.core.choices import Choice, label
 from tas.core.clock import local, utcnow
-from tas.core.use_cases import Refused, StaleEdit, check_version, commit, refuse_if
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import rules
@@ -28,7 +28,7 @@ from tas.meetings.models import Meeting, MeetingChange
 from tas.meetings.rules import CANCELLED, SCHEDULED
 from tas.organisations.models import User
 
-__all__ = ["Clashes", "Refused", "StaleEdit"]
+__all__ = ["Clashes"]
 
 PLACE_AND_TIME = ("starts_at", "ends_at", "location", "online_link", "venue_private")
 ARRANGEMENTS = (*PLACE_AND_TIME, "chair_id", "notes_for_attendees")
