@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import Length
 
-from tas.core import times
+from tas.core import times, words
 from tas.core.clock import LONDON, today
 from tas.core.editing import Difference, shown
 from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
@@ -254,7 +254,7 @@ class ArrangementsForm(CommonArrangements):
         both = times.readings(day, clock, LONDON) if clock is not None else None
         if both is not None:
             fold_field.readings = both
-            fold_field.label.text = f"Which {clock(clock)} do you mean?"
+            fold_field.label.text = f"Which {words.clock(clock)} do you mean?"
             fold_field.choices = [SelectChoice(str(r.fold), r.label) for r in both]
 
     def _moment(self, day, clock, field, fold_field):
