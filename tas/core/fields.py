@@ -81,7 +81,7 @@ class GovDateField(DateField):
 def too_long(label: str, longest: int) -> Length:
     """The GOV.UK message for text that is too long, naming the question without "(optional)"."""
     name = label.removesuffix(" (optional)")
-    return Length(max=longest, message=f"{name} must be {longest:,} characters or fewer")
+    return Length(max=longest, message=f"{name} must be {longest} characters or fewer")
 
 
 def optional_text(
