@@ -254,7 +254,7 @@ def referral(child, referred_by, **fields):
 
 def step_change(child, recorded_by, **fields):
     """A step down from Social Care to Early Help on 23 November 2026."""
-    from tas.reviews.models import StepChange
+    from tas.levels.models import StepChange
 
     defaults = {
         "kind": "step_down",

@@ -128,7 +128,7 @@ def test_reminder_account_work_and_failed_email_pages_pass_axe(open_page, live_s
     from tas.extensions import db
     from tas.organisations.models import User
     from tas.outbox import services as outbox
-    from tas.reviews.models import Reminder
+    from tas.reminders.models import Reminder
 
     with live_server.app.app_context():
         nurse = db.session.scalar(select(User).where(User.email == "nurse@demo.tas.test"))

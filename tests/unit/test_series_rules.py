@@ -6,15 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.school_calendar import BANK_HOLIDAY, HALF_TERM, OUTSIDE_TERM, TermDates
 from tas.meetings.series import rules
-from tas.meetings.series.rules import (
-    BANK_HOLIDAY,
-    HALF_TERM,
-    OUTSIDE_TERM,
-    PatternProblem,
-    Skipped,
-    TermDates,
-)
+from tas.meetings.series.rules import PatternProblem, Skipped
 
 MON, TUE, WED, THU, FRI = range(5)
 
