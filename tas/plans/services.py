@@ -22,10 +22,8 @@ from tas.levels.services import change_level, plan_started
 from tas.organisations.models import User
 from tas.plans import rules
 from tas.plans.gp.services import send_update
-from tas.plans.leads import (  # noqa: F401
-    LEAD_ROLES,
+from tas.plans.leads import (
     LeadContact,
-    lead_candidates,
     lead_contact,
     lead_problems,
     move_review_owner,

@@ -21,6 +21,7 @@ from tas.plans import bp
 from tas.plans import services as shared_plans
 from tas.plans.access import ReadOnly, plan_on, read_only_page
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
+from tas.plans.leads import lead_candidates
 from tas.plans.team import plan_view
 from tas.reviews import services as reviews
 
@@ -50,7 +51,7 @@ def start(child_id: int):
     day = today()
     defaults = {"started_on": day, "next_review_on": reviews.due_after("plan_review", day)}
     form = StartPlanForm(
-        data=defaults if request.method == "GET" else None, leads=shared_plans.lead_candidates()
+        data=defaults if request.method == "GET" else None, leads=lead_candidates()
     )
     plan = submit_new(form, lambda v: shared_plans.start_plan(child, current_user, agreement, v))
     if plan is not None:
@@ -74,7 +75,7 @@ def change(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     if not on.rights.editor:
         raise ReadOnly(on.plan, "change this plan")
-    leads = shared_plans.lead_candidates()
+    leads = lead_candidates()
     form = PlanForm(
         data=PlanForm.data_from(on.plan) if request.method == "GET" else None, leads=leads
     )

@@ -31,14 +31,15 @@ from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.reminders import digests, recipients, sources
+from tas.reminders import decisions, digests, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
 from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subject
 
-# Reminder sources register themselves with tas.reminders.sources by decorator; the
-# sources of other modules (decision_reminders) import that registry, so they are imported here,
-# where every source must be known, rather than listed there (which would be an import cycle).
+# Reminder sources register themselves with tas.reminders.sources by decorator; the sources of
+# other modules (tas.reminders.decisions) import that registry, so they are imported here, where
+# every source must be known, rather than listed there (which would be an import cycle).
+SOURCES_ELSEWHERE = (decisions,)
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from tas.extensions import db
 from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
+from tas.plans.leads import LEAD_ROLES
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
-from tas.plans.services import LEAD_ROLES
 from tas.reviews.models import Review
 from tas.work.access import AGENCY_STAFF, SCHOOL_STAFF, may_reassign, takers
 

@@ -28,7 +28,8 @@ from tas.meetings.minutes.forms import (
 from tas.meetings.models import AgendaItem, Meeting
 from tas.plans import rules as plan_rules
 from tas.plans.forms import StartPlanForm
-from tas.plans.services import lead_candidates, start_plan
+from tas.plans.leads import lead_candidates
+from tas.plans.services import start_plan
 from tas.reviews.services import due_after
 
 
