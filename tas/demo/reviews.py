@@ -1,66 +1,71 @@
-"""Demo levels of need, referrals and reviews, made through the same use cases as the pages:
-Ruby's case was stepped up to Children's Social Care after a referral and stepped down at the
-last Oakfield TAS meeting (its minutes open the handover review); Leo's referral awaits the
-IFD's decision; every open plan has its plan review. `flask --app tas send-reminders` then
-reminds the owners (emails in instance/outbox/, and the notifications page)."""
+"""Loads the demo referrals to the IFD (tas.demo.data.reviews) through the levels' use cases:
+Ruby's referral, the IFD's decision that Social Care assess (her plan is held by Social Care),
+then the minutes of the Oakfield meeting that received her step down, completed: the step down
+is recorded and the handover review opens. Leo's referral awaits the IFD's decision. Every open
+plan has had its plan review since it started (tas.shared_plans.start_plan), but Ruby's, whose
+handover review opens them. `flask --app tas send-reminders` then reminds the owners (emails in
+instance/outbox/, and the notifications page). Loaded once per copy: if the copy's children
+have a referral, nothing is added."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
-from tas.core.days import subtract_working_days
+from tas.demo.children import children_of
+from tas.demo.copies import THE_DEMO, Copy
+from tas.demo.counting import counted
+from tas.demo.data.reviews import AWAITING, REFERRED_BY, STEPPED_DOWN
 from tas.extensions import db
 from tas.levels.decisions import from_minutes
-from tas.levels.models import IfdReferral, StepChange
 from tas.levels.referrals import services as referrals
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-from tas.plans.models import SharedPlan
-from tas.reviews.models import Review
+from tas.reviews.models import IfdReferral, Review, StepChange
+from tas.reviews.rules import subtract_working_days
 
-DANA = "dsl@oakfield.demo.tas.test"
-STEPPED_DOWN = "Ruby Clarke"
-AWAITING = "Leo Price"
+KINDS = {"IFD referrals": IfdReferral, "step changes": StepChange, "reviews": Review}
 
 
-def load() -> dict[str, int]:
+def load(copy: Copy = THE_DEMO) -> dict[str, int]:
     """Add what is missing; return how many referrals, step changes and reviews were added."""
-    added = {"IFD referrals": 0, "step changes": 0, "reviews": 0}
-    if db.session.scalar(select(IfdReferral.id).limit(1)) is not None:
-        return added
-    children = {c.full_name: c for c in db.session.scalars(select(Child))}
-    dana = db.session.scalar(select(User).where(User.email == DANA))
-    if dana is None or STEPPED_DOWN not in children or AWAITING not in children:
-        return added
-    today = local(utcnow()).date()
-    meeting = _meeting_that_stepped_down(children[STEPPED_DOWN])
+    return counted(KINDS, lambda: _load(copy))
+
+
+def _load(copy: Copy) -> None:
+    children = children_of(copy)
+    by = db.session.scalar(select(User).where(User.email == REFERRED_BY))
+    stepped_down, awaiting = children.get(STEPPED_DOWN[0]), children.get(AWAITING[0])
+    if by is None or stepped_down is None or awaiting is None:
+        return
+    referred = select(IfdReferral.id).where(
+        IfdReferral.child_id.in_([stepped_down.id, awaiting.id])
+    )
+    if db.session.scalar(referred.limit(1)) is not None:
+        return
+    meeting = _meeting_that_stepped_down(stepped_down)
     if meeting is not None:
+        _, marf, (back, decided), decision, feedback = STEPPED_DOWN
         held_on = local(meeting.starts_at).date()
-        referral = _refer(children[STEPPED_DOWN], dana, held_on, back=40, marf="MARF-2026-0412")
+        referral = _refer(stepped_down, by, held_on, back=back, marf=copy.name(marf))
         referrals.record_decision(
             referral,
-            dana,
+            by,
             referral.version,
             {
-                "decision": "assessment",
-                "decided_on": subtract_working_days(held_on, 38, ENGLAND_AND_WALES),
-                "feedback": "A social worker is allocated for a child and family assessment.",
+                "decision": decision,
+                "decided_on": subtract_working_days(held_on, decided, ENGLAND_AND_WALES),
+                "feedback": feedback,
             },
         )
-        added["IFD referrals"] += 1
-        from_minutes.minutes_completed(meeting, dana)
+        from_minutes.minutes_completed(meeting, by)
         db.session.commit()
-    _refer(children[AWAITING], dana, today, back=2, marf="MARF-2026-0587")
-    added["IFD referrals"] += 1
-    added["reviews"] += _plan_reviews()
-    db.session.commit()
-    added["step changes"] = db.session.scalar(select(func.count(StepChange.id)))
-    return added
+    _, marf, back = AWAITING
+    _refer(awaiting, by, local(utcnow()).date(), back=back, marf=copy.name(marf))
 
 
 def _meeting_that_stepped_down(child: Child) -> Meeting | None:
@@ -83,40 +88,5 @@ def _refer(child: Child, by: User, before: date, *, back: int, marf: str) -> Ifd
     return referrals.refer(
         child,
         by,
-        {
-            "consultation_on": day,
-            "referred_on": day,
-            "marf_reference": marf,
-            "meeting_id": None,
-        },
+        {"consultation_on": day, "referred_on": day, "marf_reference": marf, "meeting_id": None},
     )
-
-
-def _plan_reviews() -> int:
-    """Each open plan with a review date and no open plan review gets one (the demo plans are
-    written directly, not through the plan pages that open it), but for a child handed over
-    after a step down: the handover review opens the plan reviews."""
-    reviewed = select(Review.plan_id).where(Review.kind == "plan_review", Review.status == "open")
-    # After a step down, plan reviews start from the handover meeting (its review opens them).
-    handing_over = select(Review.child_id).where(
-        Review.kind == "handover_meeting", Review.status == "open"
-    )
-    plans = db.session.scalars(
-        select(SharedPlan).where(
-            SharedPlan.status == "open",
-            SharedPlan.next_review_on.is_not(None),
-            SharedPlan.id.not_in(reviewed.where(Review.plan_id.is_not(None))),
-            SharedPlan.child_id.not_in(handing_over),
-        )
-    ).all()
-    for plan in plans:
-        db.session.add(
-            Review(
-                kind="plan_review",
-                child_id=plan.child_id,
-                plan_id=plan.id,
-                due_on=plan.next_review_on,
-                owner_id=plan.lead_practitioner_id,
-            )
-        )
-    return len(plans)
