@@ -17,8 +17,10 @@ def counts(kinds: dict[str, type]) -> dict[str, int]:
 
 
 def counted(kinds: dict[str, type], load: Callable[[], object]) -> dict[str, int]:
-    """Run the loader; return how many rows of each kind it added."""
+    """Run the loader and commit what it left (tas.demo.history); return how many rows of each
+    kind it added."""
     before = counts(kinds)
     load()
+    db.session.commit()
     after = counts(kinds)
     return {kind: after[kind] - before[kind] for kind in kinds}

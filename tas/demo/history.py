@@ -11,10 +11,11 @@ from tas.extensions import db
 
 
 def backdate(row, **moments) -> None:
-    """Set these date and time columns of a saved row, and commit."""
+    """Set these date and time columns of a saved row, committed with the next use case (or at
+    the end of the loader: tas.demo.counting.counted)."""
     for name, moment in moments.items():
         setattr(row, name, moment)
-    db.session.commit()
+    db.session.flush()
 
 
 def ten_am(day: date) -> datetime:

@@ -20,11 +20,17 @@ def load(scale: int = 1) -> dict[str, int]:
     """Create whatever part of the demo partnership (`scale` copies of it) is missing; return
     how many rows of each kind were added."""
     added: dict[str, int] = {}
-    for copy in copies(scale):
-        # The meetings add actions to the plans too.
-        for loader in (partnership.load, children.load, meetings.load, reviews.load):
-            for kind, count in loader(copy).items():
-                added[kind] = added.get(kind, 0) + count
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        for copy in copies(scale):
+            # The meetings add actions to the plans too.
+            for loader in (partnership.load, children.load, meetings.load, reviews.load):
+                for kind, count in loader(copy).items():
+                    added[kind] = added.get(kind, 0) + count
+    finally:
+        session.expire_on_commit = True
+        session.expire_all()
     return added
 
 
