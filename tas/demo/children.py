@@ -20,12 +20,7 @@ from tas.audit.services import record
 from tas.children import services as children
 from tas.children.agreements import services as agreements
 from tas.children.family import services as family_services
-from tas.children.models import (
-    Agreement,
-    Child,
-    FamilyMember,
-    SiblingLink,
-)
+from tas.children.models import Agreement, Child, FamilyMember, SiblingLink
 from tas.core.clock import local, utcnow
 from tas.demo import plans
 from tas.demo.copies import THE_DEMO, Copy
