@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tas.demo import children, meetings, partnership, reviews
 from tas.demo.copies import copies
+from tas.demo.counting import counted
 from tas.demo.data.partnership import ACCOUNTS, DEMO_PASSWORD
 from tas.extensions import db
 from tas.organisations.models import User
@@ -20,14 +21,21 @@ def load(scale: int = 1) -> dict[str, int]:
     """Create whatever part of the demo partnership (`scale` copies of it) is missing; return
     how many rows of each kind were added."""
     added: dict[str, int] = {}
-    session = db.session()
-    session.expire_on_commit = False
-    try:
+
+    def load_all() -> None:
         for copy in copies(scale):
             # The meetings add actions to the plans too.
             for loader in (partnership.load, children.load, meetings.load, reviews.load):
                 for kind, count in loader(copy).items():
                     added[kind] = added.get(kind, 0) + count
+
+    # Nothing else writes while the demo loads: the rows it has read stay as they are across
+    # the use cases' commits, rather than each being read back after every commit.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        # Plans open reviews and record step changes too, so these are counted for the whole.
+        added.update(counted(reviews.KINDS, load_all))
     finally:
         session.expire_on_commit = True
         session.expire_all()
