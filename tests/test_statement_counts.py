@@ -28,11 +28,12 @@ from tas.demo import loading as demo
 from tas.demo.children import children_of
 from tas.extensions import db
 from tas.ical.feeds import make_link
+from tas.jobs import run_pass
+from tas.levels.models import IfdReferral
 from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest, Term
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.plans.models import Action, AgencyInvolvement, GpNotification, Outcome, SharedPlan
-from tas.reminders.services import run_pass
-from tas.reviews.models import IfdReferral, Review
+from tas.reviews.models import Review
 from tests.statement_routes import ACCOUNTS, DEFAULTS, ROUTES, UNREACHABLE
 
 SMALL, LARGE = 1, 2

@@ -8,8 +8,8 @@ Written directly: each child's minutes, and the meeting's being held. Saving a d
 minutes opens it (tas.levels.decisions) and marking the meeting held records the steps decided.
 The demo's minutes are history with one step recorded, Ruby's step down, once her referral is
 there (tas.demo.reviews); Tyler's step up is left for someone to record. So they are written as
-tas.meetings.day.minutes.save_minutes and tas.meetings.day.services.mark_held write them, but for
-acting on the decisions."""
+tas.meetings.minutes.services.save_minutes and tas.meetings.day.services.mark_held write them, but
+for acting on the decisions."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from tas.demo.history import backdate, before
 from tas.demo.plans import events_of, owner_values
 from tas.extensions import db
 from tas.meetings.day import services as day
-from tas.meetings.day.minutes import add_meeting_action
+from tas.meetings.minutes.services import add_meeting_action
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
 from tas.plans.actions import services as actions
-from tas.plans.shared_plans import open_plan_of
+from tas.plans.services import open_plan_of
 
 MINUTED_AFTER = timedelta(hours=2)  # the chair writes the minutes up after the meeting
 CHANGED_AFTER = timedelta(days=4)  # when an action agreed moved on from "not started"

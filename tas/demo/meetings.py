@@ -22,7 +22,9 @@ from sqlalchemy import select
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON, local, utcnow
-from tas.core.school_calendar import SchoolClosures, academic_year
+from tas.core.days import academic_year
+from tas.core.school_calendar import SchoolClosures
+from tas.core.use_cases import commit
 from tas.demo import meeting_day
 from tas.demo.children import children_of
 from tas.demo.copies import THE_DEMO, Copy
@@ -70,7 +72,6 @@ from tas.meetings.requests import services as requests
 from tas.meetings.rooms import services as rooms
 from tas.organisations.models import Agency, School, User
 from tas.plans.models import Action, ActionEvent
-from tas.plans.services import commit
 
 __all__ = ["load", "term_dates"]  # term_dates: the tests' too
 

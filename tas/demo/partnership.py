@@ -1,8 +1,8 @@
 """Loads the demo partnership (tas.demo.data.partnership) through the admin use cases: the lawful
 bases, clusters, schools and agencies that are missing.
 
-Written directly: the accounts. Adding a user (tas.organisations.people.add_user) emails them a
-single-use link to choose their own password, and tells the people who answer for where they
+Written directly: the accounts. Adding a user (tas.organisations.users.services.add_user) emails
+them a single-use link to choose their own password, and tells the people who answer for where they
 work; the demo's accounts share the published demo password instead, and email nobody."""
 
 from __future__ import annotations

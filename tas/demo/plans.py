@@ -18,6 +18,8 @@ from sqlalchemy import select
 from tas.audit.services import record
 from tas.children.models import Agreement, Child, FamilyMember
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.days import next_working_day
+from tas.core.markers import origin
 from tas.demo.data.children import (
     DONE_NOTE,
     FIRST_ENGAGEMENT,
@@ -31,7 +33,8 @@ from tas.demo.data.reviews import STEPPED_DOWN
 from tas.demo.history import backdate, ten_am
 from tas.extensions import db
 from tas.organisations.models import Agency, User
-from tas.plans import rules, shared_plans
+from tas.plans import rules
+from tas.plans import services as shared_plans
 from tas.plans.actions import services as actions
 from tas.plans.gp import lists as gp_lists
 from tas.plans.gp import services as gp
@@ -47,7 +50,6 @@ from tas.plans.models import (
     SharedPlan,
 )
 from tas.plans.outcomes import services as outcomes
-from tas.plans.services import origin
 
 KINDS = {
     "shared plans": SharedPlan,
@@ -133,7 +135,7 @@ class Loader:
             review += timedelta(weeks=6)
         values = {
             "started_on": started,
-            "next_review_on": rules.next_working_day(review, ENGLAND_AND_WALES),  # never a Sunday
+            "next_review_on": next_working_day(review, ENGLAND_AND_WALES),  # never a Sunday
             "lead_practitioner_id": self.users[spec["lead"]].id if spec["lead"] else None,
         }
         if written:
@@ -241,7 +243,7 @@ class Loader:
         """Scored at the plan's start and at each review six weeks apart (up to `last`)."""
         days = [
             min(
-                rules.next_working_day(plan.started_on + timedelta(weeks=6 * n), ENGLAND_AND_WALES),
+                next_working_day(plan.started_on + timedelta(weeks=6 * n), ENGLAND_AND_WALES),
                 last,
             )
             for n in range(len(scores))

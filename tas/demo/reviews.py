@@ -16,17 +16,18 @@ from sqlalchemy import select
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
+from tas.core.days import subtract_working_days
 from tas.demo.children import children_of
 from tas.demo.copies import THE_DEMO, Copy
 from tas.demo.counting import counted
 from tas.demo.data.reviews import AWAITING, REFERRED_BY, STEPPED_DOWN
 from tas.extensions import db
 from tas.levels.decisions import from_minutes
+from tas.levels.models import IfdReferral, StepChange
 from tas.levels.referrals import services as referrals
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import User
-from tas.reviews.models import IfdReferral, Review, StepChange
-from tas.reviews.rules import subtract_working_days
+from tas.reviews.models import Review
 
 KINDS = {"IFD referrals": IfdReferral, "step changes": StepChange, "reviews": Review}
 
