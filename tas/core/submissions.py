@@ -3,7 +3,7 @@ never books a second meeting or puts an action on a plan twice.
 
 Such a form carries a one-time token (a hidden `submission` field, new each time the empty form
 is shown). The view calls `once(form)` before the use case; the use case's single commit
-(tas.plans.services.commit) claims the token in the same transaction. A token already claimed,
+(tas.core.use_cases.commit) claims the token in the same transaction. A token already claimed,
 by an earlier send or by a send racing this one (the primary key decides), raises
 AlreadySubmitted and nothing is saved; the view says so and shows what was saved the first time.
 """

@@ -8,8 +8,8 @@ Written directly: each child's minutes, and the meeting's being held. Saving a d
 minutes opens it (tas.levels.decisions) and marking the meeting held records the steps decided.
 The demo's minutes are history with one step recorded, Ruby's step down, once her referral is
 there (tas.demo.reviews); Tyler's step up is left for someone to record. So they are written as
-tas.meetings.minutes.services.save_minutes and tas.meetings.day.services.mark_held write them, but
-for acting on the decisions."""
+tas.meetings.minutes.services.save_minutes and mark_held write them, but for acting on the
+decisions."""
 
 from __future__ import annotations
 

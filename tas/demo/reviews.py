@@ -2,7 +2,7 @@
 Ruby's referral, the IFD's decision that Social Care assess (her plan is held by Social Care),
 then the minutes of the Oakfield meeting that received her step down, completed: the step down
 is recorded and the handover review opens. Leo's referral awaits the IFD's decision. Every open
-plan has had its plan review since it started (tas.shared_plans.start_plan), but Ruby's, whose
+plan has had its plan review since it started (tas.plans.services.start_plan), but Ruby's, whose
 handover review opens them. `flask --app tas send-reminders` then reminds the owners (emails in
 instance/outbox/, and the notifications page). Loaded once per copy: if the copy's children
 have a referral, nothing is added."""

@@ -1,7 +1,7 @@
 """What a calendar may say about a meeting, read from the meeting and its invitations only:
 never from its agenda, so no child's name, initials or details can reach calendar data, and a
 family's home address is "given in the app". The only typed text it carries is the place and the
-online link (checked before saving: tas.meetings.booking.services.place_problems); notes for
+online link (checked before saving: tas.meetings.booking.checks.place_problems); notes for
 attendees and reasons for a change stay in the app.
 
 One call reads the meeting's invitations (with their people and agencies) in one query.

@@ -4,7 +4,7 @@ down from Children's Social Care. Referrals to the IFD and their decisions are i
 what the minutes of a meeting start is in from_minutes.
 
 The use cases load, check, change, audit (ids and codes only) and commit once through
-tas.plans.services.commit; the record_* functions work inside the caller's transaction, so the
+tas.core.use_cases.commit; the record_* functions work inside the caller's transaction, so the
 minutes of a meeting can record the same step changes.
 """
 

@@ -178,7 +178,7 @@ def level_page(child: Child, user: User) -> LevelPage:
         page.may_refer = "refer" not in page.why_not
         page.may_step_down = "step_down" not in page.why_not
     # Everyone here may read the child's record (the page requires it), so the referrer may
-    # mark their own referral as disagreed (tas.reviews.access.may_disagree, without a query).
+    # mark their own referral as disagreed (tas.levels.access.may_disagree, without a query).
     decided = [r for r in referrals if r.status == "decided" and r.disagreed_on is None]
     page.disagreeable = {r.id for r in decided if page.may_record or r.referred_by_id == user.id}
     if page.handover_due is not None:

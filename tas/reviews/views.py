@@ -194,7 +194,7 @@ def _saved(review: Review) -> dict:
 
 
 def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Submitted:
-    """Validate and complete, as tas.plans.editing.submit_change does, and a form sent again
+    """Validate and complete, as tas.core.editing.submit_change does, and a form sent again
     says it was saved already rather than that the review changed."""
     if not form.validate_on_submit():
         return Submitted()

@@ -1,5 +1,5 @@
 """What a meeting's minutes start: when the minutes are completed
-(tas.meetings.day.services.mark_held), a decision "step up within early help" or "step down
+(tas.meetings.minutes.services.mark_held), a decision "step up within early help" or "step down
 received" records the step change, once (StepChange.agenda_item_id is unique); "refer to the IFD"
 records nothing by itself, and the minutes and meeting pages offer "Record the IFD referral" to
 people who may record it.

@@ -3,7 +3,7 @@ referral, then the IFD's decision (the only moment the level changes), and a pro
 disagreement with that decision.
 
 Use cases load, check, change, audit (ids and codes only, never what was typed) and commit once
-through tas.plans.services.commit; a decision saved from a stale form is refused (StaleEdit).
+through tas.core.use_cases.commit; a decision saved from a stale form is refused (StaleEdit).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 actions they put on each child's shared plan, and when the meeting is held.
 
 Use cases load, change, audit (field names and ids only, never what was typed) and commit once
-through tas.plans.services.commit, so a lost race is a stale edit (409), never a 500.
+through tas.core.use_cases.commit, so a lost race is a stale edit (409), never a 500.
 """
 
 from __future__ import annotations
@@ -22,16 +22,13 @@ from tas.core.clock import LONDON, local, utcnow
 from tas.core.use_cases import StaleEdit, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.levels.decisions import closing as decision_closing
-from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions import services as open_decisions
-from tas.levels.decisions.from_minutes import minutes_completed
 from tas.meetings import rules
 from tas.meetings.access import MeetingAccess, on_agenda_now, sees_agenda
 from tas.meetings.day import rules as minutes_rules
 from tas.meetings.models import AgendaItem, Invitation, Meeting, UninvitedAttendee
 from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
-from tas.plans.leads import LeadContact, lead_contact
 from tas.plans.models import Action, SharedPlan
 from tas.plans.team import owner_name
 
@@ -351,75 +348,6 @@ def remove_uninvited(meeting: Meeting, attendee_id: int) -> None:
 
 
 # ---------------------------------------------------------------- held, and the family version
-
-
-class NotComplete(Exception):
-    """The meeting cannot be marked held yet: what is missing, and why a reason is needed."""
-
-    def __init__(self, missing: list[minutes_rules.Missing], reason_problem: str | None = None):
-        super().__init__("minutes not complete")
-        self.missing = missing
-        self.reason_problem = reason_problem
-
-
-def mark_held(meeting: Meeting, by: User, version: int | None, reason: str | None = None) -> None:
-    """Minutes complete: the meeting is held, unless anything is missing. Decisions the
-    completion does not record (a referral to the IFD, a step the child's level no longer
-    allows, unless the child is already where it leads: that one closes) stay open, and
-    completing the minutes with any needs a reason, kept on the meeting (the audit says a reason
-    was given and which decisions were open, never what it says)."""
-    check_version(meeting, version)
-    missing = missing_for_held(standing_items(meeting.id), standing_invitations(meeting.id))
-    if missing:
-        raise NotComplete(missing)
-    staying = open_decisions.left_open(open_decisions.to_complete(meeting.id))
-    problem = decision_rules.reason_problem(len(staying), reason)
-    if problem:  # asked once nothing else is missing: one error summary at a time
-        raise NotComplete([], problem)
-
-    def write() -> None:
-        meeting.status = "held"
-        meeting.held_at = utcnow()
-        fields = ["held_at", "status"]
-        if staying:
-            meeting.open_decisions_reason = (reason or "").strip()
-            fields.append("open_decisions_reason")
-        db.session.flush()
-        detail: dict = {"fields": fields}
-        if staying:
-            detail["open_decision_ids"] = [decision.id for decision in staying]
-        record("meeting_held", target=meeting, detail=detail)
-        minutes_completed(meeting, by)  # step changes decided in the minutes, in this transaction
-        # A step the child has made already (no change recorded: the level did not allow it).
-        decision_closing.close_reached(meeting.id, by)
-
-    commit(write)
-
-
-@dataclass(frozen=True)
-class FamilyVersion:
-    """One child's decisions and actions from a meeting, leaving out anything marked."""
-
-    show_minutes: bool
-    actions: list[ActionLine]
-    left_out: bool
-    # Whom the family asks: the plan's lead practitioner, or its social worker while Children's
-    # Social Care holds it (tas.plans.leads.lead_contact).
-    lead: LeadContact | None = None
-
-
-def family_version(meeting: Meeting, item: AgendaItem) -> FamilyVersion:
-    every = actions_agreed(meeting.id, item.child_id)
-    shown = [line for line in every if not minutes_rules.marked(line.action)]
-    hidden_minutes = minutes_rules.marked(item)
-    plan = db.session.scalar(
-        select(SharedPlan)
-        .options(joinedload(SharedPlan.lead_practitioner).joinedload(User.agency))
-        .where(SharedPlan.child_id == item.child_id, SharedPlan.status != "closed")
-        .limit(1)
-    )
-    lead = lead_contact(plan)
-    return FamilyVersion(not hidden_minutes, shown, hidden_minutes or len(shown) < len(every), lead)
 
 
 def viewed(action: str, target, **detail) -> None:

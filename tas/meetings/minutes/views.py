@@ -174,10 +174,10 @@ def minutes_complete(meeting_id: int):
         day.viewed("minutes_complete_viewed", meeting, child_ids=child_ids)
     elif form.validate_on_submit():
         try:
-            day.mark_held(
+            child_minutes.mark_held(
                 meeting, current_user, form.loaded_version(), form.open_decisions_reason.data
             )
-        except day.NotComplete as not_complete:
+        except child_minutes.NotComplete as not_complete:
             refused = True
             if not_complete.reason_problem:
                 form.open_decisions_reason.errors = [not_complete.reason_problem]
@@ -215,7 +215,7 @@ def family_version(meeting_id: int, item_id: int):
     if meeting.status == "cancelled":
         return not_now(meeting, minutes_rules.CANCELLED)
     day.viewed("family_version_viewed", item, **ids(item))
-    version = day.family_version(meeting, item)
+    version = child_minutes.family_version(meeting, item)
     return render_template(
         "meetings/day/family_version.html",
         title="Family version of the minutes",

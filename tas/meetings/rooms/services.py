@@ -1,6 +1,6 @@
 """A school's saved rooms, kept by its DSL and link workers and chosen when booking, so most
 bookings type no place at all. A room's name reaches invitations and calendars, so it is checked
-as a typed place is (tas.meetings.booking.services.place_problem) when it is saved, and again
+as a typed place is (tas.meetings.booking.checks.place_problem) when it is saved, and again
 whenever a meeting is booked or moved into it."""
 
 from __future__ import annotations
