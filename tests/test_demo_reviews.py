@@ -21,8 +21,7 @@ from tas.organisations.models import User
 from tas.reminders.models import Reminder
 from tas.reviews.models import Review
 from tests.conftest import Visitor
-from tests.organisations.helpers import field_value, page_text
-from tests.plans.helpers import day
+from tests.pages import day, field_value, page_text
 
 FRIDAY = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)  # a working day, after 07:00 in London
 MONDAY = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)

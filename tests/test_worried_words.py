@@ -8,7 +8,7 @@ import pytest
 
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import page_text
+from tests.pages import page_text
 
 
 def warning(browser) -> str:

@@ -16,7 +16,7 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
-from tests.organisations.helpers import page_text
+from tests.pages import page_text
 from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 YOUR_DSL = "speak to your designated safeguarding lead"

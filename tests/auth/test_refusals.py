@@ -16,7 +16,7 @@ from tas.config import Defaults
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.organisations.helpers import page_text
+from tests.pages import page_text
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PAGE = "/audit/refusals"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tas.children.models import Agreement, LawfulBasis, SharingDecision
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import page_text
+from tests.pages import page_text
 
 # Every route of these pages: path below /children/<id>, and whether it takes a POST.
 ROUTES = {
@@ -176,7 +176,7 @@ def test_a_coordinator_with_a_recorded_reason_reads_only(login_as):
 
 
 def test_reads_are_audited(login_as):
-    from tests.organisations.helpers import audit_events
+    from tests.pages import audit_events
 
     child, _ = child_with_records()
     dsl = login_as("dsl", school=child.school)

@@ -13,7 +13,7 @@ from tas.extensions import db
 from tas.organisations.models import Agency
 from tas.plans.models import SharedPlan
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, page_text
+from tests.pages import audit_events, error_summary, page_text
 
 TODAY = date(2026, 11, 20)
 

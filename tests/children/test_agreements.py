@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tas.children.models import Agreement
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, page_text
+from tests.pages import audit_events, error_summary, page_text
 
 TODAY = date(2026, 11, 20)
 

@@ -12,12 +12,7 @@ from tas.core.clock import today
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
-from tests.organisations.helpers import (
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-)
+from tests.pages import audit_events, error_summary, field_value, page_text
 
 # ---------------------------------------------------------------- adding
 

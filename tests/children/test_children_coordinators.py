@@ -11,7 +11,7 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.organisations.helpers import audit_events, page_text
+from tests.pages import audit_events, page_text
 
 SEARCH = "/children"
 

@@ -9,7 +9,7 @@ import pytest
 
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, field_value, page_text
+from tests.pages import audit_events, error_summary, field_value, page_text
 
 SEARCH = "/children"
 

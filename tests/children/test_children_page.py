@@ -11,14 +11,7 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form
-from tests.organisations.helpers import (
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-    saved,
-    version_on,
-)
+from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
 
 # ---------------------------------------------------------------- changing
 

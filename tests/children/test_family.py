@@ -11,14 +11,7 @@ from sqlalchemy import select
 from tas.children.models import Child, FamilyMember, SiblingLink
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import (
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-    saved,
-    version_on,
-)
+from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
 
 WARNING = "Do not contact without checking: Father must not know the address"
 

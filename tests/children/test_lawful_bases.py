@@ -7,13 +7,7 @@ from sqlalchemy import select
 
 from tas.children.models import LawfulBasis
 from tas.extensions import db
-from tests.organisations.helpers import (
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-    version_on,
-)
+from tests.pages import audit_events, error_summary, field_value, page_text, version_on
 
 
 def bases() -> list[LawfulBasis]:

@@ -15,14 +15,7 @@ from tas.children.record_checks.models import RecordCheck
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
-from tests.organisations.helpers import (
-    audit_events,
-    emails,
-    error_summary,
-    field_value,
-    page_text,
-    queued_emails,
-)
+from tests.pages import audit_events, emails, error_summary, field_value, page_text, queued_emails
 
 # What differs on every response: the form's token and the scripts' nonce.
 PER_RESPONSE = re.compile(r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}')

@@ -16,7 +16,7 @@ from tas.core.days import add_working_days
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.organisations.helpers import audit_events, error_summary, page_text, saved, version_on
+from tests.pages import audit_events, error_summary, page_text, saved, version_on
 
 
 def as_typed(day: date) -> list[str]:

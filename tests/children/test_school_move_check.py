@@ -13,7 +13,7 @@ from tas.children.models import Child, SchoolMove, StaffGrant
 from tas.extensions import db
 from tests import factories
 from tests.children.test_school_move import as_typed
-from tests.organisations.helpers import audit_events, error_summary, page_text, saved, version_on
+from tests.pages import audit_events, error_summary, page_text, saved, version_on
 
 TODAY = date(2026, 11, 10)  # a Tuesday
 

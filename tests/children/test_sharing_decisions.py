@@ -10,7 +10,7 @@ from tas.children.models import LawfulBasis, SharingDecision
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, field_value, page_text
+from tests.pages import audit_events, error_summary, field_value, page_text
 
 
 def setting(login_as):

@@ -15,7 +15,7 @@ from tas.children.models import Agreement, CoordinatorAccess, LawfulBasis, Shari
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import audit_events, page_text
+from tests.pages import audit_events, page_text
 
 REASON = "Checking the cluster's TAS agenda"
 HIDDEN_PAGES = ("family", "plans", "agreements", "level", "sharing-decisions", "details")

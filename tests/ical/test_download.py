@@ -12,7 +12,9 @@ from icalendar import Calendar
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import audit_events, child_at, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events
+from tests.plans.helpers import child_at
 
 
 def signed_in(app, user) -> Visitor:

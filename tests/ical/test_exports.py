@@ -15,7 +15,8 @@ from icalendar import Calendar
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at, error_summary
+from tests.pages import error_summary
+from tests.plans.helpers import child_at
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 RANGE = {"starts_on": ["1", "11", "2026"], "ends_on": ["31", "12", "2026"]}

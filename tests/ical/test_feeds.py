@@ -23,8 +23,9 @@ from tas.ical.models import CalendarFeed
 from tas.logs import redact
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import audit_events, child_at, school_with_meeting
-from tests.organisations.helpers import page_text
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, page_text
+from tests.plans.helpers import child_at
 
 FEED_LINK = re.compile(r"https://tas\.example\.org/calendar/feed/([A-Za-z0-9_\-]+)\.ics")
 

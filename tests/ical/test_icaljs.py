@@ -19,7 +19,7 @@ from tests import factories
 from tests.ical.icaljs import assert_icaljs_accepts, icaljs
 from tests.ical.test_invites import book, move_form, school_with_agencies, signed_in
 from tests.ical.test_privacy import calendar_files, decoded_emails
-from tests.meetings.helpers import day
+from tests.pages import day
 
 GOLDEN = Path(__file__).parent / "golden"
 # In the order they would reach one calendar: a meeting's life, then the published ones.

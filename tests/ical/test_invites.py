@@ -19,7 +19,9 @@ from tas.meetings.models import Invitation, Meeting
 from tas.outbox.models import OutboxMessage
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at, day, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import day
+from tests.plans.helpers import child_at
 
 UID_HOST = "partnership.example"  # CALENDAR_UID_DOMAIN, not the BASE_URL host
 NOT_READ = "Replies to this email are not read."

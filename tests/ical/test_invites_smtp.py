@@ -16,7 +16,8 @@ from tas.meetings.models import Invitation, Meeting
 from tas.outbox import services as outbox
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import day, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import day
 
 
 def arrived(envelopes) -> list[tuple[list[str], str, int, str | None, str]]:

@@ -17,7 +17,8 @@ from tas.outbox.models import OutboxMessage
 from tests import factories
 from tests.ical.test_feeds import fetch, make_link
 from tests.ical.test_invites import book, booking_form, move_form, school_with_agencies, signed_in
-from tests.meetings.helpers import child_at, day, field_value
+from tests.pages import day, field_value
+from tests.plans.helpers import child_at
 
 CHILDREN = (
     {

@@ -8,13 +8,6 @@ from tas.extensions import db
 from tas.meetings.models import Meeting
 from tas.organisations.models import School, User
 from tests import factories
-from tests.organisations.helpers import (  # noqa: F401  (re-exported for the meeting tests)
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-)
-from tests.plans.helpers import child_at, day, section  # noqa: F401
 
 
 @dataclass

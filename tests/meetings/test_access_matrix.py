@@ -26,7 +26,7 @@ from tas.meetings.models import (
 from tas.plans.models import Action
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at
+from tests.plans.helpers import child_at
 
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 DENIED = {403, 404, 405}

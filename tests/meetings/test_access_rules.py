@@ -13,7 +13,9 @@ from tas.meetings.access import MeetingAccess
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tests import factories
-from tests.meetings.helpers import audit_events, child_at, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events
+from tests.plans.helpers import child_at
 
 AFTER = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)  # the factories' meeting ends then
 

@@ -12,14 +12,9 @@ from tas.extensions import db
 from tas.meetings.models import Invitation
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    error_summary,
-    page_text,
-    school_with_meeting,
-    section,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text, section
+from tests.plans.helpers import child_at
 
 UPDATE = "Maya has had two sessions; she is sleeping better. We will offer four more."
 

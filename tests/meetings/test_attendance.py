@@ -8,9 +8,8 @@ import re
 from tas.extensions import db
 from tas.meetings.models import Invitation, UninvitedAttendee
 from tests import factories
-from tests.meetings.helpers import audit_events, error_summary, field_value, page_text
 from tests.meetings.test_day import browser_for, past_meeting
-from tests.organisations.helpers import saved
+from tests.pages import audit_events, error_summary, field_value, page_text, saved
 
 
 def invited_three(setting):

@@ -22,14 +22,8 @@ from tas.extensions import db
 from tas.meetings.models import Meeting
 from tests import factories
 from tests.conftest import csrf_from
-from tests.meetings.helpers import (
-    audit_events,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-    school_with_meeting,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, day, error_summary, field_value, page_text
 
 CONFIRM = "Check the date, then confirm to go ahead anyway"
 

@@ -10,13 +10,8 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
-from tests.meetings.helpers import (
-    audit_events,
-    error_summary,
-    page_text,
-    school_with_meeting,
-    section,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text, section
 
 
 def saved(meeting_id: int) -> Meeting:

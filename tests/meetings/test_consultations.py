@@ -14,13 +14,9 @@ from tas.meetings.requests import consultations
 from tas.meetings.requests.identifiers import Known, identifies
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    error_summary,
-    page_text,
-    school_with_meeting,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text
+from tests.plans.helpers import child_at
 
 URL = "/requests/consultations/new"
 SITUATION = "A pupil in year 5 is often hungry and tired; mum says money is tight"

@@ -12,14 +12,9 @@ from tas.meetings.models import Meeting
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.conftest import NOW
-from tests.meetings.helpers import (
-    SchoolSetting,
-    audit_events,
-    child_at,
-    error_summary,
-    page_text,
-    school_with_meeting,
-)
+from tests.meetings.helpers import SchoolSetting, school_with_meeting
+from tests.pages import audit_events, error_summary, page_text
+from tests.plans.helpers import child_at
 
 YESTERDAY = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

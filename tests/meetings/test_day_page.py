@@ -11,9 +11,9 @@ import pytest
 from tas.extensions import db
 from tas.meetings.models import UninvitedAttendee
 from tests import factories
-from tests.meetings.helpers import page_text, section
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
+from tests.pages import page_text, section
 from tests.plans.helpers import open_plan
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from tas.extensions import db
 from tests import factories
-from tests.meetings.helpers import audit_events, page_text
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
+from tests.pages import audit_events, page_text
 from tests.plans.helpers import open_plan
 
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at, page_text, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import page_text
+from tests.plans.helpers import child_at
 
 LAST_WEEK = {
     "starts_at": datetime(2026, 11, 20, 9, 0, tzinfo=UTC),

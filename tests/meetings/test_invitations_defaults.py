@@ -13,7 +13,8 @@ from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.models import Invitation, school_default_agencies
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import audit_events, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text
 
 
 def signed_in(app, user) -> Visitor:

@@ -17,7 +17,8 @@ from tas.meetings.models import Invitation, Meeting, MeetingSeries
 from tas.organisations.models import Agency, User
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import audit_events, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text
 
 UPDATE = "We are working with the family weekly and will send notes before each meeting."
 

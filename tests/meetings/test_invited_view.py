@@ -11,8 +11,9 @@ import time_machine
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at, page_text, school_with_meeting, section
-from tests.plans.helpers import open_plan
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import page_text, section
+from tests.plans.helpers import child_at, open_plan
 
 
 def signed_in(app, user) -> Visitor:

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import audit_events, child_at, error_summary, page_text
+from tests.pages import audit_events, error_summary, page_text
+from tests.plans.helpers import child_at
 
 LIST = "/meetings"
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)

@@ -15,9 +15,8 @@ from tas.extensions import db
 from tas.meetings.models import AgendaItem
 from tas.plans.models import Action, SharedPlan
 from tests import factories
-from tests.meetings.helpers import audit_events, day, error_summary, page_text, section
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
-from tests.organisations.helpers import saved
+from tests.pages import audit_events, day, error_summary, page_text, saved, section
 from tests.plans.helpers import actions_of, open_plan, plans_of
 
 MINUTES = {

@@ -12,10 +12,10 @@ from tas.extensions import db
 from tas.meetings.day.services import minutes_overdue
 from tas.meetings.models import AgendaItem, Meeting
 from tests import factories
-from tests.meetings.helpers import audit_events, page_text, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_day import YESTERDAY, browser_for, meeting_now, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
-from tests.organisations.helpers import saved
+from tests.pages import audit_events, page_text, saved
 
 
 def complete_url(setting) -> str:

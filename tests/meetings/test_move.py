@@ -14,16 +14,9 @@ from tas.extensions import db
 from tas.meetings.booking.checks import NOTES_NAME_A_CHILD
 from tas.meetings.models import Meeting, MeetingChange
 from tests import factories
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-    school_with_meeting,
-    section,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, day, error_summary, field_value, page_text, section
+from tests.plans.helpers import child_at
 
 
 def move_form(setting, /, **fields) -> dict:

@@ -13,7 +13,9 @@ from tas.meetings.agenda.services import NOTES_NAME_THE_CHILD
 from tas.meetings.booking.checks import REASON_NAMES_A_CHILD
 from tas.meetings.models import AgendaItem, Meeting
 from tests import factories
-from tests.meetings.helpers import child_at, day, error_summary, page_text, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import day, error_summary, page_text
+from tests.plans.helpers import child_at
 
 
 @pytest.fixture

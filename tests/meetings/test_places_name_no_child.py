@@ -11,8 +11,10 @@ import pytest
 from tas.extensions import db
 from tas.meetings.models import Meeting
 from tests import factories
-from tests.meetings.helpers import child_at, day, error_summary, field_value, school_with_meeting
+from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_booking import booking, meetings_at
+from tests.pages import day, error_summary, field_value
+from tests.plans.helpers import child_at
 
 NAME_REFUSED = (
     "must not name a child: it matches the name of a child of the school or on the agenda, and "

@@ -13,14 +13,9 @@ from tas.extensions import db
 from tas.meetings.models import TasRequest
 from tas.meetings.requests import services
 from tests import factories
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    error_summary,
-    page_text,
-    school_with_meeting,
-)
-from tests.organisations.helpers import saved
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, error_summary, page_text, saved
+from tests.plans.helpers import child_at
 
 TYPED = {
     "reason": "Low mood since the summer, withdrawn in class",

@@ -17,8 +17,9 @@ from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests import services
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import child_at, error_summary, page_text, school_with_meeting
-from tests.organisations.helpers import saved, version_on
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import error_summary, page_text, saved, version_on
+from tests.plans.helpers import child_at
 
 
 def signed_in(app, user) -> Visitor:

@@ -14,15 +14,9 @@ from tas.meetings.models import AgendaItem, TasRequest
 from tas.meetings.requests import services
 from tas.meetings.rules import NO_AGREEMENT_FOR_AGENDA
 from tests import factories
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    page_text,
-    school_with_meeting,
-)
-from tests.organisations.helpers import saved, version_on
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, day, error_summary, page_text, saved, version_on
+from tests.plans.helpers import child_at
 
 
 def items_for_request(request_id: int) -> list[AgendaItem]:

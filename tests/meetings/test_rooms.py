@@ -12,16 +12,10 @@ from tas.extensions import db
 from tas.meetings.models import Meeting, SchoolRoom
 from tests import factories
 from tests.conftest import Visitor
-from tests.meetings.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-    school_with_meeting,
-)
+from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_booking import booking, meetings_at
+from tests.pages import audit_events, day, error_summary, field_value, page_text
+from tests.plans.helpers import child_at
 
 
 @pytest.fixture

@@ -17,20 +17,14 @@ from tas.meetings.models import AgendaItem, Meeting, MeetingSeries, TasRequest, 
 from tas.plans.models import Action
 from tests import factories
 from tests.conftest import Visitor, csrf_from
-from tests.meetings.helpers import (
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-    school_with_meeting,
-)
+from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_booking import booking
 from tests.meetings.test_consultations import SITUATION
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_requests import asking_about
 from tests.meetings.test_series import dates_on, school_year, series_form
-from tests.plans.helpers import open_plan
+from tests.pages import day, error_summary, field_value, page_text
+from tests.plans.helpers import child_at, open_plan
 from tests.plans.test_actions import new_action
 
 

@@ -12,15 +12,8 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.meetings.models import Meeting, MeetingChange, MeetingSeries, Term
 from tests import factories
-from tests.meetings.helpers import (
-    audit_events,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-    school_with_meeting,
-    section,
-)
+from tests.meetings.helpers import school_with_meeting
+from tests.pages import audit_events, day, error_summary, field_value, page_text, section
 
 
 def school_year() -> dict[str, Term]:

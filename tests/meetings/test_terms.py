@@ -12,7 +12,7 @@ from tas.extensions import db
 from tas.meetings.models import Term
 from tas.meetings.terms import services as terms
 from tests import factories
-from tests.meetings.helpers import audit_events, day, error_summary, field_value, page_text
+from tests.pages import audit_events, day, error_summary, field_value, page_text
 
 
 def spring(**fields) -> dict:

@@ -8,8 +8,8 @@ from email.message import EmailMessage
 
 from tas.extensions import db
 from tests import factories
-from tests.organisations.helpers import audit_events, emails, field_value, queued_emails
 from tests.organisations.test_users import user_by_email, user_form
+from tests.pages import audit_events, emails, field_value, queued_emails
 
 BASE = "https://tas.example.org"
 

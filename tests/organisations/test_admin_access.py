@@ -11,7 +11,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import ROLES
 from tests import factories
-from tests.organisations.helpers import saved
+from tests.pages import saved
 
 NON_ADMIN_ROLES = [choice.code for choice in ROLES if choice.code != "admin"]
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.organisations.models import Cluster
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, field_value, page_text, saved
+from tests.pages import audit_events, error_summary, field_value, page_text, saved
 
 
 def test_admin_adds_a_cluster_and_renames_it(login_as):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tas.extensions import db
 from tas.organisations.models import School, User
 from tests import factories
-from tests.organisations.helpers import audit_events, error_summary, field_value, page_text, saved
+from tests.pages import audit_events, error_summary, field_value, page_text, saved
 
 
 def school_count() -> int:

@@ -12,7 +12,7 @@ from tas.organisations.forms import AgencyForm, ClusterForm, SchoolForm
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.organisations.users.forms import UserForm
 from tests import factories
-from tests.organisations.helpers import error_summary, field_value, page_text, saved, version_on
+from tests.pages import error_summary, field_value, page_text, saved, version_on
 
 
 @dataclass

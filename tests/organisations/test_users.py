@@ -9,7 +9,7 @@ from tas.auth.models import PasswordToken, UserSession
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
-from tests.organisations.helpers import (
+from tests.pages import (
     audit_events,
     emails,
     error_summary,

@@ -1,8 +1,7 @@
-"""Children with agreements and plans, people around them, and what their pages show."""
+"""Children with agreements and plans, and the people around them."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import select
@@ -10,14 +9,6 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tests import factories
-from tests.organisations.helpers import (  # noqa: F401  (re-exported for the plan tests)
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-    saved,
-    version_on,
-)
 
 
 def child_at(school, *, agreed: bool = True, **fields):
@@ -44,11 +35,6 @@ def named_practitioner(plan, login_as, **involvement_fields):
     )
     db.session.commit()
     return browser, involvement
-
-
-def day(value: date) -> list[str]:
-    """A date as a person types it into the day, month and year boxes."""
-    return [str(value.day), str(value.month), str(value.year)]
 
 
 def plans_of(child_id: int) -> list[SharedPlan]:
@@ -80,25 +66,3 @@ def involvements_of(plan_id: int) -> list[AgencyInvolvement]:
 def actions_of(plan_id: int) -> list[Action]:
     db.session.expire_all()
     return list(db.session.scalars(select(Action).where(Action.plan_id == plan_id)))
-
-
-def section(response, element_id: str) -> str:
-    """The words of the page from the element with this id to the next heading of its level."""
-    body = response.get_data(as_text=True)
-    start = body.find(f'id="{element_id}"')
-    assert start != -1, f"no element with id {element_id}"
-    match = re.compile(r"<h2\b").search(body, start + 1)
-    end = match.start() if match else len(body)
-    text = re.sub(r"<[^>]+>", " ", body[start:end])
-    return " ".join(text.split())
-
-
-def date_shown(response, name: str) -> list[str]:
-    """The day, month and year boxes of a date question, as the page shows them."""
-    body = response.get_data(as_text=True)
-    values = []
-    for tag in re.findall(r"<input\b[^>]*>", body):
-        if f'name="{name}"' in tag:
-            match = re.search(r'\bvalue="([^"]*)"', tag)
-            values.append(match.group(1) if match else "")
-    return values

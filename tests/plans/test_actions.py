@@ -9,19 +9,9 @@ import time_machine
 from tas.extensions import db
 from tas.plans.models import Action
 from tests import factories
+from tests.pages import audit_events, day, error_summary, page_text, saved
 from tests.plans.conftest import TODAY
-from tests.plans.helpers import (
-    action_history,
-    actions_of,
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    named_practitioner,
-    open_plan,
-    page_text,
-    saved,
-)
+from tests.plans.helpers import action_history, actions_of, child_at, named_practitioner, open_plan
 
 
 def new_action(**fields) -> dict:

@@ -7,7 +7,8 @@ from datetime import date
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-from tests.plans.helpers import audit_events, child_at, open_plan, page_text
+from tests.pages import audit_events, page_text
+from tests.plans.helpers import child_at, open_plan
 
 
 def test_the_letter_leaves_out_what_is_not_for_the_family(login_as):

@@ -14,7 +14,8 @@ from tas.extensions import db
 from tas.plans.gp.lists import missing_gp_notifications
 from tas.plans.models import GpNotification, Outcome
 from tests import factories
-from tests.plans.helpers import audit_events, child_at, error_summary, open_plan, page_text, section
+from tests.pages import audit_events, error_summary, page_text, section
+from tests.plans.helpers import child_at, open_plan
 
 SENT = datetime(2026, 10, 5, 10, tzinfo=UTC)
 

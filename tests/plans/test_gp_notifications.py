@@ -13,17 +13,8 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.plans.models import GpNotification, SharedPlan
 from tests import factories
-from tests.organisations.helpers import emails, queued_emails
-from tests.plans.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    named_practitioner,
-    open_plan,
-    page_text,
-    section,
-)
+from tests.pages import audit_events, day, emails, error_summary, page_text, queued_emails, section
+from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 
 def practice(contact_email="safeguarding.b99001@nhs.net", **fields):

@@ -11,18 +11,8 @@ from tas.extensions import db
 from tas.plans.involvements import services as involvement_services
 from tas.plans.models import AgencyInvolvement, EngagementUpdate
 from tests import factories
-from tests.plans.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    involvements_of,
-    named_practitioner,
-    open_plan,
-    page_text,
-    saved,
-)
+from tests.pages import audit_events, day, error_summary, field_value, page_text, saved
+from tests.plans.helpers import child_at, involvements_of, named_practitioner, open_plan
 
 
 def engagement_history(involvement_id: int) -> list[tuple[str, str, str | None]]:

@@ -9,16 +9,8 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-from tests.plans.helpers import (
-    audit_events,
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    named_practitioner,
-    open_plan,
-    page_text,
-)
+from tests.pages import audit_events, day, error_summary, field_value, page_text
+from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 
 def outcomes_of(plan_id: int) -> list[tuple[str, list[tuple[date, int]]]]:

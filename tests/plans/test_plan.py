@@ -10,18 +10,8 @@ from tas.extensions import db
 from tas.plans import services as shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
-from tests.plans.helpers import (
-    audit_events,
-    child_at,
-    date_shown,
-    day,
-    error_summary,
-    open_plan,
-    page_text,
-    plans_of,
-    saved,
-    section,
-)
+from tests.pages import audit_events, date_shown, day, error_summary, page_text, saved, section
+from tests.plans.helpers import child_at, open_plan, plans_of
 
 START = {"started_on": day(date(2026, 10, 12)), "next_review_on": day(date(2026, 11, 23))}
 

@@ -12,7 +12,8 @@ from tas.children.models import Agreement
 from tas.extensions import db
 from tas.plans.models import Outcome, SharedPlan
 from tests import factories
-from tests.plans.helpers import child_at, day, involvements_of, open_plan, page_text, saved
+from tests.pages import day, page_text, saved
+from tests.plans.helpers import child_at, involvements_of, open_plan
 
 
 def plan_rules(app):

@@ -14,8 +14,8 @@ from tas.levels.models import StepChange
 from tas.plans import services as shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
-from tests.organisations.helpers import error_summary
-from tests.plans.helpers import child_at, day, open_plan, page_text
+from tests.pages import day, error_summary, page_text
+from tests.plans.helpers import child_at, open_plan
 
 CLOSE = {
     "closed_on": day(date(2026, 10, 12)),

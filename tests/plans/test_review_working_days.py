@@ -12,7 +12,8 @@ from tas.core.days import next_working_day
 from tas.extensions import db
 from tas.plans import rules
 from tas.plans.models import SharedPlan
-from tests.plans.helpers import child_at, date_shown, day, error_summary, open_plan, saved
+from tests.pages import date_shown, day, error_summary, saved
+from tests.plans.helpers import child_at, open_plan
 
 
 def test_a_new_plans_review_date_is_offered_on_a_working_day(login_as):

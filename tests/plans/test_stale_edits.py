@@ -13,17 +13,8 @@ from sqlalchemy.orm import Session
 from tas.extensions import db
 from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 from tests import factories
-from tests.plans.helpers import (
-    child_at,
-    day,
-    error_summary,
-    field_value,
-    named_practitioner,
-    open_plan,
-    page_text,
-    saved,
-    version_on,
-)
+from tests.pages import day, error_summary, field_value, page_text, saved, version_on
+from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 
 @dataclass

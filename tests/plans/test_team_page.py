@@ -10,7 +10,8 @@ import pytest
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-from tests.plans.helpers import child_at, named_practitioner, open_plan, page_text, section
+from tests.pages import page_text, section
+from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 
 def a_busy_plan(child, count: int, recorded_by):

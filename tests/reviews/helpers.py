@@ -11,13 +11,7 @@ from tas.extensions import db
 from tas.organisations.models import School, User
 from tas.plans.models import SharedPlan
 from tests import factories
-from tests.organisations.helpers import (  # noqa: F401  (re-exported for the review tests)
-    audit_events,
-    error_summary,
-    field_value,
-    page_text,
-)
-from tests.plans.helpers import child_at, day  # noqa: F401
+from tests.plans.helpers import child_at
 
 
 @dataclass

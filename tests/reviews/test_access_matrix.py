@@ -32,7 +32,7 @@ from tas.reminders.models import Reminder
 from tas.reviews.models import Review, ReviewRule
 from tests import factories
 from tests.conftest import Visitor
-from tests.reviews.helpers import child_at
+from tests.plans.helpers import child_at
 
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 BLUEPRINTS = ("levels.", "reviews.", "reminders.", "work.", "outbox.")

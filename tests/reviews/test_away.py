@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
-from tests.organisations.helpers import saved, version_on
-from tests.reviews.helpers import audit_events, error_summary, page_text
+from tests.pages import audit_events, error_summary, page_text, saved, version_on
 
 FORM = "/account/reminders"
 

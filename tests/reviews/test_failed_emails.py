@@ -15,8 +15,7 @@ from tas.extensions import db
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tests import factories
-from tests.organisations.helpers import emails
-from tests.reviews.helpers import audit_events, page_text
+from tests.pages import audit_events, emails, page_text
 
 PAGE = "/emails/failed"
 

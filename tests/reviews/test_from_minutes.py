@@ -14,7 +14,7 @@ from tas.plans.models import SharedPlan
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
-from tests.reviews.helpers import audit_events, page_text
+from tests.pages import audit_events, page_text
 from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,

@@ -21,16 +21,8 @@ from tas.plans.models import AgencyInvolvement
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import csrf_from
-from tests.meetings.helpers import section
-from tests.reviews.helpers import (
-    ChildSetting,
-    audit_events,
-    child_with_plan,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-)
+from tests.pages import audit_events, day, error_summary, field_value, page_text, section
+from tests.reviews.helpers import ChildSetting, child_with_plan
 from tests.reviews.test_levels import browser_for, level_url, send
 
 ADDRESS = "12 Example Road"

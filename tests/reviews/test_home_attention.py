@@ -10,7 +10,8 @@ import pytest
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.reviews.helpers import child_with_plan, page_text
+from tests.pages import page_text
+from tests.reviews.helpers import child_with_plan
 
 
 def home_of(app, user) -> str:

@@ -12,7 +12,8 @@ from tas.children.models import Child, CoordinatorAccess
 from tas.extensions import db
 from tas.levels.models import IfdReferral
 from tests import factories
-from tests.reviews.helpers import child_with_plan, day
+from tests.pages import day
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import browser_for, referrals_of, reviews_of, step_changes
 
 POSTED = {

@@ -13,7 +13,8 @@ from tas.extensions import db
 from tas.plans.models import SharedPlan
 from tas.reviews.models import Review
 from tests import factories
-from tests.reviews.helpers import audit_events, child_with_plan, error_summary, page_text
+from tests.pages import audit_events, error_summary, page_text
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import (
     STEP_UP,
     browser_for,

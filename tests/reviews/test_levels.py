@@ -14,15 +14,8 @@ from tas.plans.models import GpNotification, SharedPlan
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor, csrf_from
-from tests.plans.helpers import date_shown
-from tests.reviews.helpers import (
-    audit_events,
-    child_with_plan,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-)
+from tests.pages import audit_events, date_shown, day, error_summary, field_value, page_text
+from tests.reviews.helpers import child_with_plan
 
 # ---------------------------------------------------------------- shared helpers
 

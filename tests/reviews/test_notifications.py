@@ -17,7 +17,8 @@ from tas.reminders import digests
 from tas.reminders.models import Reminder
 from tests import factories
 from tests.conftest import Visitor
-from tests.reviews.helpers import audit_events, child_with_plan, page_text
+from tests.pages import audit_events, page_text
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_reminders import emails
 
 PAGE = "/notifications"

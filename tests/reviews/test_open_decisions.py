@@ -16,8 +16,7 @@ from tas.meetings.models import Meeting
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
-from tests.organisations.helpers import error_summary
-from tests.reviews.helpers import audit_events, page_text
+from tests.pages import audit_events, error_summary, page_text
 from tests.reviews.test_levels import browser_for, send, step_changes
 from tests.reviews.test_referrals import REFERRAL, refer_url
 

@@ -13,7 +13,7 @@ from tas.children.models import Agreement, AgreementAgency
 from tas.extensions import db
 from tests import factories
 from tests.meetings.test_day import on_agenda, past_meeting
-from tests.reviews.helpers import audit_events, page_text
+from tests.pages import audit_events, page_text
 from tests.reviews.test_levels import browser_for
 from tests.reviews.test_open_decisions import complete, write_minutes
 

@@ -12,7 +12,7 @@ from tas.extensions import db
 from tas.jobs import run_pass
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
-from tests.reviews.helpers import audit_events, day, error_summary, page_text
+from tests.pages import audit_events, day, error_summary, page_text
 from tests.reviews.test_levels import STEP_UP, browser_for, send, step_changes
 from tests.reviews.test_open_decisions import a_decision, complete, decisions_of, write_minutes
 from tests.reviews.test_referrals import REFERRAL, refer_url

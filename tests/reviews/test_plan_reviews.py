@@ -16,8 +16,9 @@ from tas.reviews.models import Review, ReviewRule
 from tests import factories
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES, minutes_url
-from tests.plans.helpers import date_shown, section
-from tests.reviews.helpers import audit_events, child_at, child_with_plan, day, page_text
+from tests.pages import audit_events, date_shown, day, page_text, section
+from tests.plans.helpers import child_at
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import plan_reviews_of, signed_in
 
 START = {"started_on": day(date(2026, 11, 23)), "next_review_on": day(date(2027, 1, 5))}

@@ -23,8 +23,8 @@ from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
-from tests.organisations.helpers import saved
-from tests.reviews.helpers import audit_events, child_at, error_summary, field_value, page_text
+from tests.pages import audit_events, error_summary, field_value, page_text, saved
+from tests.plans.helpers import child_at
 
 
 @dataclass

@@ -18,7 +18,8 @@ from tas.levels.models import IfdReferral
 from tas.plans.models import SharedPlan
 from tests import factories
 from tests.conftest import csrf_from
-from tests.reviews.helpers import audit_events, child_with_plan, day, error_summary, page_text
+from tests.pages import audit_events, day, error_summary, page_text
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,

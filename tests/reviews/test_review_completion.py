@@ -15,15 +15,8 @@ from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
-from tests.plans.helpers import date_shown
-from tests.reviews.helpers import (
-    audit_events,
-    child_with_plan,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-)
+from tests.pages import audit_events, date_shown, day, error_summary, field_value, page_text
+from tests.reviews.helpers import child_with_plan
 
 TODAY = date(2026, 11, 27)
 

@@ -11,7 +11,9 @@ import pytest
 
 from tas.extensions import db
 from tests import factories
-from tests.reviews.helpers import audit_events, child_at, child_with_plan, page_text
+from tests.pages import audit_events, page_text
+from tests.plans.helpers import child_at
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import signed_in
 
 LIST = "/reviews"

@@ -12,16 +12,9 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.reviews.models import ReviewRule
 from tests import factories
-from tests.plans.helpers import date_shown
-from tests.reviews.helpers import (
-    audit_events,
-    child_at,
-    child_with_plan,
-    day,
-    error_summary,
-    field_value,
-    page_text,
-)
+from tests.pages import audit_events, date_shown, day, error_summary, field_value, page_text
+from tests.plans.helpers import child_at
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import plan_reviews_of, signed_in
 
 URL = "/reviews/rules"

@@ -14,7 +14,8 @@ from tas.extensions import db
 from tas.plans.models import SharedPlan
 from tests import factories
 from tests.conftest import csrf_from
-from tests.reviews.helpers import child_with_plan, day, error_summary, field_value, page_text
+from tests.pages import day, error_summary, field_value, page_text
+from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import (
     browser_for,
     gp_kinds,

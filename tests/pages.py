@@ -1,10 +1,12 @@
-"""What a person sees on an admin page, and what the admin screens leave behind."""
+"""What a person sees on a page and types into its forms, and what the app leaves behind (the
+audit log, the outbox, saved records): the helpers every test package shares."""
 
 from __future__ import annotations
 
 import email
 import html
 import re
+from datetime import date
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -84,3 +86,30 @@ def saved(model, record_id: int):
     """The record as the database holds it now (after requests made in other sessions)."""
     db.session.expire_all()
     return db.session.get(model, record_id)
+
+
+def day(value: date) -> list[str]:
+    """A date as a person types it into the day, month and year boxes."""
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+def section(response, element_id: str) -> str:
+    """The words of the page from the element with this id to the next heading of its level."""
+    body = response.get_data(as_text=True)
+    start = body.find(f'id="{element_id}"')
+    assert start != -1, f"no element with id {element_id}"
+    match = re.compile(r"<h2\b").search(body, start + 1)
+    end = match.start() if match else len(body)
+    text = re.sub(r"<[^>]+>", " ", body[start:end])
+    return " ".join(text.split())
+
+
+def date_shown(response, name: str) -> list[str]:
+    """The day, month and year boxes of a date question, as the page shows them."""
+    body = response.get_data(as_text=True)
+    values = []
+    for tag in re.findall(r"<input\b[^>]*>", body):
+        if f'name="{name}"' in tag:
+            match = re.search(r'\bvalue="([^"]*)"', tag)
+            values.append(match.group(1) if match else "")
+    return values
