@@ -1,5 +1,6 @@
-"""Fixtures: an app on SQLite and on PostgreSQL, a clean database per test, signed-in clients,
-small factories, a query counter and a real SMTP server on loopback."""
+"""Fixtures: an app on SQLite and on PostgreSQL, each test's database work rolled back at its end
+(tests/database.py), signed-in clients, small factories, a query counter and a real SMTP server on
+loopback."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from werkzeug.routing import Rule
 from tas import create_app
 from tas.extensions import db
 from tests import factories
+from tests.database import SAVEPOINT, TestTransaction
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")
@@ -74,10 +76,19 @@ def _migrate(uri: str, tmp: Path) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
-    """A SQLite file migrated once; each test gets a copy."""
+    """A SQLite file migrated once; each test that commits (`commits`) gets a copy."""
     folder = tmp_path_factory.mktemp("sqlite-template")
     path = folder / "template.sqlite3"
     _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(sqlite_template) -> Path:
+    """The template's copy every other test of this worker uses, each in a transaction rolled
+    back at its end, so nothing is ever committed to it."""
+    path = sqlite_template.with_name("rolled-back.sqlite3")
+    shutil.copy(sqlite_template, path)
     return path
 
 
@@ -148,7 +159,7 @@ class OneEnginePerDatabase(SQLAlchemy):
     """Every test builds an app, and Flask-SQLAlchemy gives each app a new engine, which
     compiles every SQL statement again (a fifth of a quick test's time). The tests' apps on one
     database with the same options share one engine instead, and so its compiled statements;
-    each test still disposes of its connections at the end (make_app)."""
+    a test that commits still disposes of its connections at the end (make_app)."""
 
     shared: dict = {}
 
@@ -156,6 +167,7 @@ class OneEnginePerDatabase(SQLAlchemy):
         key = repr(sorted((name, repr(value)) for name, value in options.items()))
         if key not in self.shared:
             self.shared[key] = super()._make_engine(bind_key, options, app)
+            TestTransaction.refuse_second_connection(self.shared[key])
         return self.shared[key]
 
 
@@ -248,26 +260,42 @@ def backend(request) -> str:
     return request.param
 
 
+def _database_uri(request, backend: str, commits: bool) -> str:
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_database")
+    if not commits:
+        return f"sqlite:///{request.getfixturevalue('sqlite_database')}"
+    path = request.getfixturevalue("sqlite_template").with_name("test.sqlite3")
+    _fresh_copy(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def make_app(request, backend, tmp_path):
-    """Build apps on this test's clean database, with extra settings when a test needs them."""
-    if backend == "sqlite":
-        path = request.getfixturevalue("sqlite_template").with_name("test.sqlite3")
-        _fresh_copy(request.getfixturevalue("sqlite_template"), path)
-        uri = f"sqlite:///{path}"
-    else:
-        uri = request.getfixturevalue("postgres_database")
+    """Build apps on this test's database, with extra settings when a test needs them. Every
+    app's sessions share the test's transaction (tests/database.py), rolled back at the end;
+    a test marked `commits` gets a database of its own, emptied after it, instead."""
+    commits = request.node.get_closest_marker("commits") is not None
+    uri = _database_uri(request, backend, commits)
     built = []
+    transaction: list[TestTransaction] = []
 
     def build(**extra):
         application = create_app(test_config(uri, tmp_path, **extra))
         application.test_client_class = OwnContextClient
         application.jinja_env.bytecode_cache = TEMPLATES
+        if not commits and not transaction:
+            with application.app_context():
+                transaction.append(TestTransaction(db.engine))
         built.append(application)
         return application
 
     build.backend = backend  # production refuses SQLite: tests/auth/helpers.py production_app
     yield build
+    for test in transaction:
+        test.end()
+    if not commits:
+        return
     for app in built:
         with app.app_context():
             db.session.remove()
@@ -278,10 +306,13 @@ def make_app(request, backend, tmp_path):
 
 @pytest.fixture
 def app(make_app):
-    """The application on a clean database (SQLite and PostgreSQL)."""
+    """The application on this test's database (SQLite and PostgreSQL)."""
     application = make_app()
     with application.app_context():
         yield application
+        if TestTransaction.current:
+            # The test is over: its session may roll back whatever it likes.
+            TestTransaction.current.ending = True
 
 
 @pytest.fixture
@@ -353,7 +384,10 @@ def count_queries(app):
         statements: list[str] = []
 
         def _count(conn, cursor, statement, *args):
-            statements.append(statement)
+            # Not the savepoints each session takes on the test's connection (tests/database.py):
+            # the application's own sessions begin and end plain transactions.
+            if not (TestTransaction.current and SAVEPOINT.match(statement.strip())):
+                statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", _count)
         try:

@@ -3,6 +3,7 @@
 import uuid
 
 import psycopg
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -22,6 +23,7 @@ def _differences(app) -> list:
         return compare_metadata(context, db.metadata)
 
 
+@pytest.mark.commits  # alembic compares on a connection of its own
 def test_autogenerate_finds_nothing_to_change(app):
     assert _differences(app) == []
 

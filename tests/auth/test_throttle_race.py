@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from tas.audit.models import AuditEvent
@@ -25,6 +26,7 @@ def _checked() -> int:
     )
 
 
+@pytest.mark.commits  # gunicorn's processes sign in on this database
 def test_no_race_40_concurrent_wrong_passwords_check_at_most_the_limit(app, tmp_path):
     user = factories.user(role="dsl")
     db.session.commit()
@@ -40,6 +42,7 @@ def test_no_race_40_concurrent_wrong_passwords_check_at_most_the_limit(app, tmp_
     assert attempts == _checked()
 
 
+@pytest.mark.commits  # gunicorn's processes sign in on this database
 def test_no_race_per_address_40_concurrent_wrong_passwords_for_40_accounts(app, tmp_path):
     users = [factories.user(role="dsl") for _ in range(40)]
     db.session.commit()

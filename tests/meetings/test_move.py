@@ -321,6 +321,7 @@ def test_a_stale_save_is_refused_with_both_versions_and_what_was_typed(visitor):
     assert saved(setting.meeting.id).starts_at == datetime(2026, 12, 3, 13, 0, tzinfo=UTC)
 
 
+@pytest.mark.commits  # another connection saves first, mid-flush
 def test_a_save_that_loses_a_race_at_the_last_moment_is_refused_not_a_500(visitor):
     setting = school_with_meeting()
     visitor.sign_in(setting.dsl.email)

@@ -350,6 +350,7 @@ def test_two_link_workers_triage_at_once_one_wins_the_other_keeps_what_they_type
     assert all_items() == []
 
 
+@pytest.mark.commits  # another connection triages first
 @pytest.mark.parametrize("outcome", ["accepted", "advice_given"])
 def test_a_triage_that_loses_a_race_at_the_last_moment_is_refused_not_a_500(app, waiting, outcome):
     setting, _child, request = waiting

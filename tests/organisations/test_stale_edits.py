@@ -74,6 +74,7 @@ def test_a_stale_edit_is_not_saved_and_shows_both_versions(login_as, thing):
     assert saved(kind.model, row.id).name == "Mine"
 
 
+@pytest.mark.commits  # another connection saves first, mid-flush
 @pytest.mark.parametrize("thing", ["school", "user"])
 def test_a_save_that_loses_a_race_at_the_last_moment_is_not_saved(login_as, thing):
     kind = THINGS[thing]

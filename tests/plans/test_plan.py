@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import insert
 
 from tas.extensions import db
@@ -95,6 +96,7 @@ def test_a_child_has_one_open_plan_at_a_time(login_as):
     assert [p.id for p in plans_of(child.id)] == [plan.id]
 
 
+@pytest.mark.commits  # another connection starts a plan mid-request
 def test_two_plans_started_at_once_leave_one_and_a_clear_message(login_as, monkeypatch):
     """The database's one-open-plan index stops the second, when both passed the check."""
     dsl = login_as("dsl")

@@ -125,6 +125,7 @@ def test_a_stale_save_is_refused_with_both_versions_and_what_was_typed(login_as,
     assert getattr(saved(edit.model, edit.record_id), edit.column) == edit.expected
 
 
+@pytest.mark.commits  # another connection saves first, mid-flush
 @pytest.mark.parametrize("thing", EDITS)
 def test_a_save_that_loses_a_race_at_the_last_moment_is_refused_not_a_500(login_as, thing):
     edit = EDITS[thing](login_as)

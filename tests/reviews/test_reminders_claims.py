@@ -20,6 +20,7 @@ from tests.reviews.helpers import child_with_plan
 FRIDAY = date(2026, 11, 27)
 
 
+@pytest.mark.commits  # three threads, a connection each
 def test_three_passes_at_once_send_each_reminder_once(app):
     setting = child_with_plan()
     for _ in range(60):
@@ -60,6 +61,7 @@ def test_three_passes_at_once_send_each_reminder_once(app):
     assert len(set(sent_to)) == 60
 
 
+@pytest.mark.commits  # two threads, a connection each
 def test_on_sqlite_a_claim_waits_for_the_other_passes_transaction(make_app, backend):
     if backend != "sqlite":
         pytest.skip("PostgreSQL skips rows another pass has locked (the test above)")

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tas.extensions import db
@@ -52,6 +53,7 @@ def flask(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "tas", *args]
 
 
+@pytest.mark.commits  # scheduler processes read and write this database
 def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp_server, tmp_path):
     # 50 people, each owning two reviews due today: 100 reminders.
     setting = child_with_plan()
@@ -105,6 +107,7 @@ def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp
     assert len(smtp_server.envelopes) == 100
 
 
+@pytest.mark.commits  # a scheduler process reads and writes this database
 def test_the_scheduler_process_runs_a_pass_at_start_and_stops_cleanly(app, smtp_server, tmp_path):
     # Something waiting in the outbox: the first pass (at start-up) delivers it, whatever the
     # hour (reminders themselves wait for 07:00).
