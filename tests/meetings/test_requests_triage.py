@@ -453,30 +453,3 @@ def test_after_triage_the_link_worker_is_led_to_the_next_request(app, waiting):
     after = worker.get(response.headers["Location"])
     assert "Triage the next request" in page_text(after)
     assert f'href="/requests/{following.id}"' in after.text
-
-
-def test_the_request_page_runs_the_same_queries_for_few_or_many_meetings(
-    app, login_as, count_queries
-):
-    counts = []
-    for size in (1, 20):
-        setting = school_with_meeting()
-        for n in range(size):
-            factories.meeting(
-                setting.school,
-                setting.dsl,
-                starts_at=datetime(2026, 12, 3 + n % 10, 9, 0, tzinfo=UTC),
-                ends_at=datetime(2026, 12, 3 + n % 10, 10, 0, tzinfo=UTC),
-            )
-        child = child_at(setting.school)
-        request = factories.tas_request(child, setting.dsl)
-        factories.agenda_item(setting.meeting, child, setting.dsl)  # shown as already on it
-        db.session.commit()
-        worker = signed_in(app, setting.link_worker)
-        worker.get("/")
-        with count_queries() as statements:
-            response = worker.get(f"/requests/{request.id}")
-        assert response.status_code == 200
-        counts.append(len(statements))
-
-    assert counts[0] == counts[1]

@@ -284,17 +284,3 @@ def test_another_practice_gets_404_and_changes_nothing(login_as):
 
 def test_people_who_are_not_a_practice_have_no_practice_list(login_as):
     assert login_as("dsl").get("/gp/notifications").status_code == 403
-
-
-def test_the_practice_list_runs_the_same_queries_for_2_or_20(login_as, count_queries):
-    counts = []
-    for size in (2, 20):
-        gp = login_as("gp")
-        for _ in range(size):
-            the_practices_notification(gp, nhs_number=None)
-        gp.get("/")
-        with count_queries() as counted:
-            assert gp.get("/gp/notifications").status_code == 200
-        counts.append(len(counted))
-
-    assert counts[0] == counts[1]
