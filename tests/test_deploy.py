@@ -127,6 +127,25 @@ def test_secret_key_from_a_random_source_passes(make_key, size):
         assert secret_key_weakness(key) is None, key
 
 
+def test_a_random_key_with_a_chance_repeat_passes():
+    # token_hex(32) gave this key in a test run: "17f3f3" twice over is chance, not a person.
+    assert (
+        secret_key_weakness("17f3f317f3f35be7967a9da9c2f478f9c275940b46a0ab811f04434b71d04701")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "9d3e71c0a4b8" * 2 + "5be7967a9da9c2f478f9c275940b46a0ab811f04434b71d0",
+        "0a1b2c" * 3 + "5be7967a9da9c2f478f9c275940b46a0ab811f04434b71d04701",
+    ],
+)
+def test_a_key_repeating_what_it_has_already_said_is_weak(key):
+    assert "repeat" in secret_key_weakness(key)
+
+
 def test_the_development_key_made_in_the_instance_folder_passes(instance):
     app = create_app()
     assert secret_key_weakness(app.config["SECRET_KEY"]) is None
