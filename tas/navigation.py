@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -77,18 +77,28 @@ def register(app: Flask) -> None:
     def _navigation():
         if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {"navigation": []}
-        endpoint = request.endpoint or ""
-        shown = []
-        for item in items_for(current_user.role):
-            if item.endpoint not in current_app.view_functions:
-                continue  # a page not built yet is left out rather than breaking every page
-            entry = {
-                "text": item.text,
-                "href": url_for(item.endpoint),
-                "active": endpoint.startswith(item.section),
-                "current": endpoint == item.endpoint,
-            }
-            if item is NOTIFICATIONS_ITEM:
-                entry["html"] = notifications_html(unread_count(current_user))
-            shown.append(entry)
-        return {"navigation": shown}
+        # Every template rendered runs this, each GOV.UK form field among them: worked out
+        # once per request and person.
+        cached = g.get("navigation")
+        if cached is None or cached[0] != current_user.id:
+            g.navigation = (current_user.id, _items_shown())
+        return {"navigation": g.navigation[1]}
+
+
+def _items_shown() -> list[dict]:
+    """The signed-in person's navigation, the current section marked."""
+    endpoint = request.endpoint or ""
+    shown = []
+    for item in items_for(current_user.role):
+        if item.endpoint not in current_app.view_functions:
+            continue  # a page not built yet is left out rather than breaking every page
+        entry = {
+            "text": item.text,
+            "href": url_for(item.endpoint),
+            "active": endpoint.startswith(item.section),
+            "current": endpoint == item.endpoint,
+        }
+        if item is NOTIFICATIONS_ITEM:
+            entry["html"] = notifications_html(unread_count(current_user))
+        shown.append(entry)
+    return shown

@@ -25,6 +25,7 @@ from sqlalchemy import event, text
 from werkzeug.routing import Rule
 
 from tas import create_app
+from tas.demo import loading as demo
 from tas.extensions import db
 from tests import factories
 from tests.database import SAVEPOINT, TestTransaction
@@ -92,6 +93,24 @@ def sqlite_database(sqlite_template) -> Path:
     return path
 
 
+def _load_demo(uri: str, folder: Path) -> None:
+    """Load the demo partnership into this (migrated) database, committed."""
+    app = create_app(test_config(uri, folder))
+    with app.app_context():
+        demo.load()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_database(sqlite_template) -> Path:
+    """The template with the demo partnership loaded once, for the tests marked `demo`."""
+    path = sqlite_template.with_name("demo.sqlite3")
+    shutil.copy(sqlite_template, path)
+    _load_demo(f"sqlite:///{path}", path.parent)
+    return path
+
+
 def _fresh_copy(template: Path, path: Path) -> None:
     """The template as a new file at `path`: one path per worker, so its apps share an engine.
     The last test's connections are closed (make_app disposes of them); its WAL and shared
@@ -106,18 +125,35 @@ def _fresh_copy(template: Path, path: Path) -> None:
 @pytest.fixture(scope="session")
 def postgres_database(tmp_path_factory, worker_id) -> Iterator[str]:
     """A PostgreSQL database this test run creates, migrates once, and drops at the end."""
-    if not _postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    name = f"tas_test_{worker_id}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    uri = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
+    with _postgres_database("test", worker_id) as uri:
         _migrate(uri, tmp_path_factory.mktemp("pg-migrate"))
         yield uri
+
+
+@contextmanager
+def _postgres_database(purpose: str, worker_id: str) -> Iterator[str]:
+    """A PostgreSQL database made for this test run, and dropped at its end."""
+    if not _postgres_available():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    name = f"tas_{purpose}_{worker_id}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_database(tmp_path_factory, worker_id) -> Iterator[str]:
+    """A PostgreSQL database with the demo partnership loaded once, for the tests marked
+    `demo`."""
+    with _postgres_database("demo", worker_id) as uri:
+        folder = tmp_path_factory.mktemp("pg-demo")
+        _migrate(uri, folder)
+        _load_demo(uri, folder)
+        yield uri
 
 
 def _truncate_postgres(app) -> None:
@@ -261,6 +297,11 @@ def backend(request) -> str:
 
 
 def _database_uri(request, backend: str, commits: bool) -> str:
+    if request.node.get_closest_marker("demo") is not None:
+        assert not commits, "a test on the shared demo database never commits"
+        if backend == "postgresql":
+            return request.getfixturevalue("postgres_demo_database")
+        return f"sqlite:///{request.getfixturevalue('sqlite_demo_database')}"
     if backend == "postgresql":
         return request.getfixturevalue("postgres_database")
     if not commits:
@@ -270,20 +311,58 @@ def _database_uri(request, backend: str, commits: bool) -> str:
     return f"sqlite:///{path}"
 
 
+class SharedApps:
+    """One app per database for each test process, shared by the tests that need no settings
+    of their own: building an app, and loading its templates the first time it renders them,
+    cost more than a quick test itself. Each test gets the settings back as they were built
+    and its own outbox folder; nothing else of a test is left in the app (its database work
+    is rolled back, and every request runs in an app context of its own)."""
+
+    apps: dict[str, Flask] = {}
+    settings: dict[str, dict] = {}
+
+    @classmethod
+    def get(cls, uri: str, tmp_path: Path) -> Flask:
+        if uri not in cls.apps:
+            cls.apps[uri] = _new_app(uri, tmp_path)
+            cls.settings[uri] = dict(cls.apps[uri].config)
+        application = cls.apps[uri]
+        application.config["OUTBOX_DIR"] = str(tmp_path / "outbox")
+        return application
+
+    @classmethod
+    def reset(cls, application: Flask) -> None:
+        for uri, shared in cls.apps.items():
+            if shared is application:
+                application.config.clear()
+                application.config.update(cls.settings[uri])
+
+
+def _new_app(uri: str, tmp_path: Path, **extra) -> Flask:
+    application = create_app(test_config(uri, tmp_path, **extra))
+    application.test_client_class = OwnContextClient
+    application.jinja_env.bytecode_cache = TEMPLATES
+    return application
+
+
 @pytest.fixture
 def make_app(request, backend, tmp_path):
-    """Build apps on this test's database, with extra settings when a test needs them. Every
-    app's sessions share the test's transaction (tests/database.py), rolled back at the end;
-    a test marked `commits` gets a database of its own, emptied after it, instead."""
+    """Apps on this test's database: the worker's shared app for that database
+    (`SharedApps`), or a new one when the test asks for settings of its own, adds routes of its
+    own (`own_app`) or commits. Every app's sessions share the test's transaction
+    (tests/database.py), rolled back at the end; a test marked `commits` gets a database of its
+    own, emptied after it, instead."""
     commits = request.node.get_closest_marker("commits") is not None
+    own = commits or request.node.get_closest_marker("own_app") is not None
     uri = _database_uri(request, backend, commits)
     built = []
     transaction: list[TestTransaction] = []
 
     def build(**extra):
-        application = create_app(test_config(uri, tmp_path, **extra))
-        application.test_client_class = OwnContextClient
-        application.jinja_env.bytecode_cache = TEMPLATES
+        if extra or own:
+            application = _new_app(uri, tmp_path, **extra)
+        else:
+            application = SharedApps.get(uri, tmp_path)
         if not commits and not transaction:
             with application.app_context():
                 transaction.append(TestTransaction(db.engine))
@@ -294,6 +373,8 @@ def make_app(request, backend, tmp_path):
     yield build
     for test in transaction:
         test.end()
+    for application in built:
+        SharedApps.reset(application)
     if not commits:
         return
     for app in built:

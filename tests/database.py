@@ -186,17 +186,21 @@ FIRST_IDS: dict[str, str] = {}
 
 
 def _first_ids(connection: Connection) -> str:
-    """One statement setting every PostgreSQL sequence back to 1, as the emptied database had
-    them: sequences are not rolled back, and tests read ids (IFD-0001) as a new database gives
-    them. setval is not transactional, which is what is wanted here; no row is ever committed,
-    so no id is taken twice."""
+    """One statement setting every PostgreSQL sequence back to where the committed database
+    has it (1 on an empty database, past the demo's rows on the demo's): sequences are not
+    rolled back, and tests read ids (IFD-0001) as a new database gives them. setval is not
+    transactional, which is what is wanted here; no row is ever committed, so no id is taken
+    twice. Worked out the first time a test runs on the database, before any test moves them."""
     database = connection.engine.url.database
     if database not in FIRST_IDS:
-        sequences = connection.scalars(
-            text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        sequences = connection.execute(
+            text("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
         ).all()
         FIRST_IDS[database] = "SELECT " + ", ".join(
-            f"setval('\"{sequence}\"', 1, false)" for sequence in sequences
+            f"setval('\"{name}\"', 1, false)"
+            if last is None
+            else f"setval('\"{name}\"', {int(last)}, true)"
+            for name, last in sequences
         )
     return FIRST_IDS[database]
 

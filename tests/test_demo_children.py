@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -103,8 +104,8 @@ def test_the_demo_children_are_loaded_once(app):
     assert demo_children.load() == dict.fromkeys(MODELS, 0)
 
 
+@pytest.mark.demo
 def test_each_demo_role_sees_exactly_the_children_it_may(app):
-    demo.load()
 
     assert seen("dsl@oakfield.demo.tas.test") == OAKFIELD
     assert seen("dsl@oakfield.demo.tas.test", Access.EDIT) == OAKFIELD - {WITHDRAWN}
@@ -141,8 +142,8 @@ def test_each_demo_role_sees_exactly_the_children_it_may(app):
         assert seen(nobody, Access.GP_SUMMARY) == set()
 
 
+@pytest.mark.demo
 def test_the_practitioners_see_their_involvements_and_not_the_withdrawn_child(app):
-    demo.load()
     farah, nia = user("fim@demo.tas.test"), user("nurse@demo.tas.test")
     involvements = db.session.scalars(select(AgencyInvolvement)).all()
 
@@ -166,8 +167,8 @@ def test_the_practitioners_see_their_involvements_and_not_the_withdrawn_child(ap
     assert 0 < len(named) < len(fim_rows)  # Farah is named on several, not all
 
 
+@pytest.mark.demo
 def test_the_demo_has_every_case_the_pages_show(app):
-    demo.load()
     today = utcnow().date()
     children = db.session.scalars(select(Child)).all()
     numbers = [c.nhs_number for c in children]
@@ -209,8 +210,8 @@ def test_the_demo_has_every_case_the_pages_show(app):
     assert len(closed) == 1 and closed[0].closure_reason
 
 
+@pytest.mark.demo
 def test_exactly_one_plan_is_missing_its_gp_notification(app):
-    demo.load()
     plans = db.session.scalars(select(SharedPlan).where(SharedPlan.status == "open")).all()
     expected = [
         plan
@@ -255,8 +256,8 @@ def test_every_demo_date_is_counted_from_today(app):
     assert all(today - timedelta(days=500) < day <= today for day in past)
 
 
+@pytest.mark.demo
 def test_signed_in_as_each_demo_role_exactly_those_children_are_reachable(app):
-    demo.load()
     children = db.session.scalars(select(Child).order_by(Child.id)).all()
     for email, *_ in demo.ACCOUNTS:
         browser = Visitor(app.test_client())

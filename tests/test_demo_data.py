@@ -44,9 +44,9 @@ def test_demo_data_creates_the_partnership_and_is_idempotent(app):
     assert users["gp@demo.tas.test"].agency.is_gp_practice
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("email", sorted(ACCOUNTS))
 def test_every_demo_account_signs_in_with_the_demo_password(app, visitor, email):
-    demo.load()
     response = visitor.sign_in(email, demo.DEMO_PASSWORD)
     assert response.status_code == 302
     assert visitor.get("/").status_code == 200

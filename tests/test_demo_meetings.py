@@ -81,8 +81,8 @@ def test_demo_meetings_are_loaded_once_and_counted(app):
     assert demo_meetings.load() == dict.fromkeys(demo_meetings.load(), 0)
 
 
+@pytest.mark.demo
 def test_held_meetings_have_attendance_minutes_and_actions_on_the_plans(app):
-    demo.load()
     now = utcnow()
     held = meetings(Meeting.status == "held")
 
@@ -106,8 +106,8 @@ def test_held_meetings_have_attendance_minutes_and_actions_on_the_plans(app):
     assert db.session.scalar(select(func.count()).select_from(UninvitedAttendee)) >= 1
 
 
+@pytest.mark.demo
 def test_upcoming_meetings_have_invitations_and_answers(app):
-    demo.load()
     upcoming = meetings(Meeting.status == "scheduled", Meeting.starts_at > utcnow())
 
     assert len(upcoming) >= 3
@@ -126,8 +126,8 @@ def test_upcoming_meetings_have_invitations_and_answers(app):
     assert all(i.answered_at <= utcnow() for i in answers if i.answered_at)
 
 
+@pytest.mark.demo
 def test_one_meeting_is_cancelled_one_moved_and_one_has_minutes_overdue(app):
-    demo.load()
     now = utcnow()
 
     [cancelled] = meetings(Meeting.status == "cancelled")
@@ -139,8 +139,8 @@ def test_one_meeting_is_cancelled_one_moved_and_one_has_minutes_overdue(app):
     assert len(overdue) == 1 and overdue[0].present_confirmed_at is not None
 
 
+@pytest.mark.demo
 def test_no_agenda_child_lacks_an_agreement_and_requests_await_triage(app):
-    demo.load()
     items = db.session.scalars(select(AgendaItem)).all()
 
     children = [item for item in items if item.child_id is not None]
@@ -154,8 +154,8 @@ def test_no_agenda_child_lacks_an_agreement_and_requests_await_triage(app):
     assert {r.status for r in requests} >= {"awaiting_triage", "accepted", "advice_given"}
 
 
+@pytest.mark.demo
 def test_the_fim_practitioner_sees_an_invited_meeting_in_their_list(app):
-    demo.load()
     upcoming = meetings(Meeting.status == "scheduled", Meeting.starts_at > utcnow())
     theirs = {m.reference for m in upcoming if invited(m, FARAH)}
     browser = Visitor(app.test_client())

@@ -193,6 +193,7 @@ def test_headers_on_every_signed_out_response(app, client, visitor):
             _assert_html_uses_the_nonce(response, nonce)
 
 
+@pytest.mark.own_app  # adds a route
 def test_headers_on_every_signed_in_response_including_errors(app, login_as):
     _add_test_routes(app)
     browser = login_as("dsl")
@@ -245,6 +246,7 @@ def test_hsts_and_the_same_headers_in_production(make_app):
 # ---------------------------------------------------------------- GOV.UK error pages
 
 
+@pytest.mark.own_app  # adds a route
 @pytest.mark.parametrize(
     ("code", "title"),
     [
@@ -270,6 +272,7 @@ def test_error_pages_are_govuk_pages(app, login_as, code, title):
     assert "Traceback" not in html and "werkzeug" not in html.lower()
 
 
+@pytest.mark.own_app  # adds a route
 def test_the_500_page_has_no_traceback_and_the_log_has_one_line(app, login_as, caplog):
     _add_test_routes(app)
     browser = login_as("dsl")
@@ -285,6 +288,7 @@ def test_the_500_page_has_no_traceback_and_the_log_has_one_line(app, login_as, c
     assert browser.get("/").status_code == 200  # the app carries on
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_crash_on_a_post_rolls_back_and_shows_the_500_page(app, login_as):
     _add_test_routes(app)
     browser = login_as("dsl")

@@ -44,6 +44,7 @@ def test_the_sign_in_page_says_what_to_do_whoever_is_reading(client):
     assert "In an emergency, phone 999." in text
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_dsl_refused_a_page_is_sent_to_the_partnership_coordinator(app, login_as):
     url = _forbidden_route(app)
     dsl = login_as("dsl")
@@ -56,6 +57,7 @@ def test_a_dsl_refused_a_page_is_sent_to_the_partnership_coordinator(app, login_
     assert words == "If you think you should have access, ask the partnership coordinator."
 
 
+@pytest.mark.own_app  # adds a route
 def test_school_staff_refused_a_page_are_given_their_schools_dsls_by_name(app, login_as):
     url = _forbidden_route(app)
     school = factories.school()
@@ -75,6 +77,7 @@ def test_school_staff_refused_a_page_are_given_their_schools_dsls_by_name(app, l
     )
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_practitioner_refused_a_page_is_given_their_agencys_safeguarding_lead(app, login_as):
     url = _forbidden_route(app)
     agency = factories.agency(name="CAMHS")
@@ -140,6 +143,7 @@ def school_dsls(school) -> list[User]:
     )
 
 
+@pytest.mark.own_app  # adds a route
 @pytest.mark.parametrize("page", ["no access", "plan read-only"])
 def test_the_pages_run_the_same_queries_for_one_dsl_or_twenty(app, login_as, count_queries, page):
     url = _forbidden_route(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from flask import redirect, render_template_string
 from sqlalchemy import select
@@ -265,6 +266,7 @@ def _add_note_page(app) -> None:
     app.add_url_rule("/note", "note", note_page, methods=["GET", "POST"])
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_form_sent_after_the_timeout_is_back_after_signing_in(app, login_as):
     _add_note_page(app)
     typed = "Met Sam and mum after school today"
@@ -308,6 +310,7 @@ def test_a_form_posted_to_a_post_only_address_returns_to_its_page(app, login_as)
     assert response.headers["Location"] == "/sign-in?next=/account"  # not a 405 after sign-in
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_kept_form_is_not_shown_to_someone_else(app, login_as):
     _add_note_page(app)
     with time_machine.travel(T0, tick=False) as clock:
