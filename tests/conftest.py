@@ -288,9 +288,20 @@ class SharedBytecodeCache(BytecodeCache):
 TEMPLATES = SharedBytecodeCache()
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc):
+    """Every integration test runs on SQLite (the embedded default) and PostgreSQL
+    (production's), except view-level tests (`pages`: a module of pages and forms whose SQL is
+    tested on both databases elsewhere), which run on PostgreSQL alone: the browser journeys,
+    migrations, and the tests of what the databases do differently (locking, constraints,
+    dates, concurrency, search) keep SQLite."""
+    if "backend" in metafunc.fixturenames:
+        pages = metafunc.definition.get_closest_marker("pages") is not None
+        metafunc.parametrize("backend", ("postgresql",) if pages else BACKENDS, indirect=True)
+
+
+@pytest.fixture
 def backend(request) -> str:
-    """Which database this test runs on; every integration test runs on both."""
+    """Which database this test runs on (pytest_generate_tests chooses)."""
     if request.param == "postgresql":
         request.node.user_properties.append(("database", "postgresql"))
     return request.param

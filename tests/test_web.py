@@ -19,6 +19,8 @@ from tests import factories
 from tests.auth.helpers import production_app
 from tests.conftest import Visitor, csrf_from
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 # The short list of what a signed-out visitor may open. Adding to it is a decision: change both.
 PUBLIC = {
     "static",

@@ -19,6 +19,8 @@ from tests import factories
 from tests.pages import page_text
 from tests.plans.helpers import child_at, named_practitioner, open_plan
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 YOUR_DSL = "speak to your designated safeguarding lead"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from itsdangerous import URLSafeTimedSerializer
 
@@ -15,6 +16,8 @@ from tas.extensions import db
 from tests import factories
 from tests.auth.helpers import emails_to, production_app
 from tests.conftest import TEST_SECRET, Visitor
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WRONG = "not the right one at all"

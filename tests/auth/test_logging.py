@@ -106,6 +106,7 @@ class Keep(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@pytest.mark.own_app  # as gunicorn builds it: before any handler is taken away
 def test_the_app_log_is_one_line_per_record(make_app, monkeypatch, capfd):
     # As under gunicorn: nothing configured the root logger, so Flask's own handler is used.
     monkeypatch.setattr(logging.root, "handlers", [])

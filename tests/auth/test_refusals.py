@@ -18,6 +18,8 @@ from tests import factories
 from tests.conftest import Visitor
 from tests.pages import page_text
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PAGE = "/audit/refusals"
 CHILD = {"first_name": "Zebedee", "last_name": "Quartermaine"}

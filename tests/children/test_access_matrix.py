@@ -41,6 +41,8 @@ from tas.plans.models import (
 from tests import factories
 from tests.conftest import Visitor
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 DENIED = {403, 404}
 NOT_ALLOWED = 405

@@ -11,6 +11,8 @@ from tas.extensions import db
 from tests import factories
 from tests.pages import page_text
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 # Every route of these pages: path below /children/<id>, and whether it takes a POST.
 ROUTES = {
     "children.agreement": ("agreement", False),

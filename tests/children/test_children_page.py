@@ -13,6 +13,8 @@ from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form
 from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 # ---------------------------------------------------------------- changing
 
 

@@ -16,6 +16,8 @@ from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, child_form
 from tests.conftest import Visitor
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 PARAM = re.compile(r"<(?:int:)?(\w+)>")
 ROUTES = {"children.record_checks", "children.record_check"}
 SECRETS = ("Zebedee", "Quartermaine", "Faraway", NHS_NUMBER, "Joined in May")

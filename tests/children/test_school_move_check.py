@@ -15,6 +15,8 @@ from tests import factories
 from tests.children.test_school_move import as_typed
 from tests.pages import audit_events, error_summary, page_text, saved, version_on
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 TODAY = date(2026, 11, 10)  # a Tuesday
 
 

@@ -28,6 +28,8 @@ from tests import factories
 from tests.conftest import Visitor
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 DENIED = {403, 404, 405}
 # Term dates are the partnership's calendar, not anyone's record: their own tests cover them.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -19,6 +20,8 @@ from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, error_summary, field_value, page_text, section
 from tests.plans.helpers import child_at
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 
 def signed_in(app, user) -> Visitor:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 
 from tas.extensions import db
@@ -15,6 +16,8 @@ from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, error_summary, page_text, section
 from tests.plans.helpers import child_at
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 UPDATE = "Maya has had two sessions; she is sleeping better. We will offer four more."
 

@@ -18,6 +18,8 @@ from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, error_summary, page_text
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 URL = "/requests/consultations/new"
 SITUATION = "A pupil in year 5 is often hungry and tired; mum says money is tight"
 KNOWN = [Known("Amara", "Okafor", ("G360202015019", "4857773457"))]

@@ -16,6 +16,8 @@ from tests.meetings.test_minutes import MINUTES
 from tests.pages import page_text, section
 from tests.plans.helpers import open_plan
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 def a_meeting_with_minutes(children: int = 1):
     """A meeting held yesterday with minutes and an action for each child, Future in Mind

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+import pytest
 import time_machine
 
 from tas.extensions import db
@@ -14,6 +15,8 @@ from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import page_text, section
 from tests.plans.helpers import child_at, open_plan
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 
 def signed_in(app, user) -> Visitor:

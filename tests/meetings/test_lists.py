@@ -20,6 +20,8 @@ from tests.conftest import Visitor
 from tests.pages import audit_events, error_summary, page_text
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 LIST = "/meetings"
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 

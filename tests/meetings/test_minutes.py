@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -18,6 +19,8 @@ from tests import factories
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.pages import audit_events, day, error_summary, page_text, saved, section
 from tests.plans.helpers import actions_of, open_plan, plans_of
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 MINUTES = {
     "parent_part": "attended",

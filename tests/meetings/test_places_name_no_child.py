@@ -16,6 +16,8 @@ from tests.meetings.test_booking import booking, meetings_at
 from tests.pages import day, error_summary, field_value
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 NAME_REFUSED = (
     "must not name a child: it matches the name of a child of the school or on the agenda, and "
     "invitations and calendars show it. Leave the name out"

@@ -17,6 +17,8 @@ from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, error_summary, page_text, saved
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 TYPED = {
     "reason": "Low mood since the summer, withdrawn in class",
     "already_tried": "Weekly check-ins with the learning mentor",

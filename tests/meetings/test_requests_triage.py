@@ -18,6 +18,8 @@ from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, day, error_summary, page_text, saved, version_on
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 def items_for_request(request_id: int) -> list[AgendaItem]:
     db.session.expire_all()

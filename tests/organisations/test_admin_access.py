@@ -13,6 +13,8 @@ from tas.organisations.rules import ROLES
 from tests import factories
 from tests.pages import saved
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 NON_ADMIN_ROLES = [choice.code for choice in ROLES if choice.code != "admin"]
 
 

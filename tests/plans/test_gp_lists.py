@@ -17,6 +17,8 @@ from tests import factories
 from tests.pages import audit_events, error_summary, page_text, section
 from tests.plans.helpers import child_at, open_plan
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 SENT = datetime(2026, 10, 5, 10, tzinfo=UTC)
 
 

@@ -15,6 +15,8 @@ from tests import factories
 from tests.pages import day, page_text, saved
 from tests.plans.helpers import child_at, involvements_of, open_plan
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 def plan_rules(app):
     return sorted(

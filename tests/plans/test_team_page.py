@@ -13,6 +13,8 @@ from tests import factories
 from tests.pages import page_text, section
 from tests.plans.helpers import child_at, named_practitioner, open_plan
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 def a_busy_plan(child, count: int, recorded_by):
     """A plan with `count` involvements (each its own agency and practitioner), `count` actions

@@ -34,6 +34,8 @@ from tests import factories
 from tests.conftest import Visitor
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 PARAM = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 BLUEPRINTS = ("levels.", "reviews.", "reminders.", "work.", "outbox.")
 DENIED = {403, 404}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -24,6 +25,8 @@ from tests.conftest import csrf_from
 from tests.pages import audit_events, day, error_summary, field_value, page_text, section
 from tests.reviews.helpers import ChildSetting, child_with_plan
 from tests.reviews.test_levels import browser_for, level_url, send
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 ADDRESS = "12 Example Road"
 

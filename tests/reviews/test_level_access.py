@@ -16,6 +16,8 @@ from tests.pages import day
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import browser_for, referrals_of, reviews_of, step_changes
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 POSTED = {
     "changed_on": day(date(2026, 11, 26)),
     "reason": "Decided",

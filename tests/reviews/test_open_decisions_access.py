@@ -17,6 +17,8 @@ from tests.pages import audit_events, page_text
 from tests.reviews.test_levels import browser_for
 from tests.reviews.test_open_decisions import complete, write_minutes
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 def meeting_with_two_decisions(app):
     """Yesterday's meeting with an invited agency: Ada's family agreed to share with another

@@ -26,6 +26,8 @@ from tests.conftest import Visitor
 from tests.pages import audit_events, error_summary, field_value, page_text, saved
 from tests.plans.helpers import child_at
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 
 @dataclass
 class Leaver:

@@ -16,6 +16,8 @@ from tests.plans.helpers import child_at
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import signed_in
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 LIST = "/reviews"
 
 

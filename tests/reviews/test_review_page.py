@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tas.extensions import db
 from tests import factories
 from tests.pages import audit_events, page_text
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import signed_in
+
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 
 def test_the_owner_sees_an_overdue_plan_review_and_can_complete_it(app):

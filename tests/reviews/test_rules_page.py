@@ -17,6 +17,8 @@ from tests.plans.helpers import child_at
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import plan_reviews_of, signed_in
 
+pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
+
 URL = "/reviews/rules"
 DEFAULTS = {
     "step_down_amount": "10",
