@@ -63,6 +63,8 @@ class HttpsClient(OwnContextClient):
     Referrer-Policy (same-origin) keeps it on same-site requests, so browsers do send it.
     """
 
+    site = SITE
+
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", SITE)
         headers = dict(kwargs.pop("headers", None) or {})
