@@ -33,6 +33,16 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = demo.DEMO_PASSWORD
 
 
+BROWSER_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out)."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -76,8 +86,12 @@ def _serve(app: Flask) -> Iterator[LiveServer]:
 
 
 def _with_demo(uri: str, folder: Path) -> Flask:
-    """The app on this database, migrated, with the demo partnership loaded."""
-    app = create_app(test_config(uri, folder))
+    """The app on this database, migrated, with the demo partnership loaded.
+
+    Chromium keeps the stylesheet and scripts for an hour rather than asking again on every
+    page (a fifth of a page's time here): they never change during a test run. The app's own
+    setting (revalidate every time) is what production needs, since a release changes them."""
+    app = create_app(test_config(uri, folder, SEND_FILE_MAX_AGE_DEFAULT=3600))
     with app.app_context():
         upgrade()
         demo.load()

@@ -18,8 +18,6 @@ from tas.core.clock import local, utcnow
 from tas.demo.children import CHILDREN, nhs_numbers
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
 DSL = "dsl@oakfield.demo.tas.test"
 LINK_WORKER = "linkworker@demo.tas.test"
 FARAH = "fim@demo.tas.test"

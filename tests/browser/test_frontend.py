@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-
-pytestmark = pytest.mark.browser
 
 # Collects CSP violations as the page reports them (the init script is not subject to the CSP).
 RECORD_CSP_VIOLATIONS = """

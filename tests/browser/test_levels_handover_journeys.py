@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import each_database
@@ -29,8 +28,6 @@ from tests.browser.meeting_steps import (
     today,
 )
 from tests.browser.review_steps import open_level_page, search_child
-
-pytestmark = pytest.mark.browser
 
 CHILD = "Oliver Bennett"
 NURSE = "nurse@demo.tas.test"  # Nia Owen, the 0-19 Service's safeguarding lead (involved)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.meeting_steps import (
@@ -37,8 +36,6 @@ from tests.browser.meeting_steps import (
     submit,
     today,
 )
-
-pytestmark = pytest.mark.browser
 
 CHILD = "Mia Hughes"
 FIM_UPDATE = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -39,8 +38,6 @@ from tests.browser.meeting_steps import (
     today,
 )
 from tests.browser.review_steps import open_level_page, search_child, working_day_from
-
-pytestmark = pytest.mark.browser
 
 LONG_DATE = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|"

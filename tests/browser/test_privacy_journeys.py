@@ -17,8 +17,6 @@ from tests import factories
 from tests.browser.conftest import PASSWORD, sign_in
 from tests.browser.meeting_steps import banner, choose, fill_date, look, shows_errors, submit, today
 
-pytestmark = pytest.mark.browser
-
 DSL = "dsl@oakfield.demo.tas.test"
 
 

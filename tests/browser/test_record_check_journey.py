@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from playwright.sync_api import expect
 
 from tas.demo.children import CASTLE, CHILDREN, nhs_numbers
@@ -24,8 +23,6 @@ from tests.browser.test_children_journeys import (
     shows_errors,
     submit,
 )
-
-pytestmark = pytest.mark.browser
 
 
 def test_dsl_asks_the_coordinator_to_check_and_the_coordinator_deals_with_it(open_page):

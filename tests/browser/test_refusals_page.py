@@ -3,12 +3,9 @@ district's coordinator reaches from their home page and which passes axe-core (i
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
-
-pytestmark = pytest.mark.browser
 
 
 def test_the_coordinator_sees_repeated_refusals_and_the_page_passes_axe(open_page, live_server):

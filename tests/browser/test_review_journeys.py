@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.meeting_steps import (
@@ -43,8 +42,6 @@ from tests.browser.review_steps import (
     working_day_after,
     working_day_from,
 )
-
-pytestmark = pytest.mark.browser
 
 AWAITING = "Leo Price"
 STEPPED_DOWN = "Ruby Clarke"

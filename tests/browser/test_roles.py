@@ -9,8 +9,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
 # The notifications item carries the unread count when there is one: "Notifications (3 unread)".
 NOTIFICATIONS = re.compile(r"^\s*Notifications( \(\d+ unread\))?\s*$")
 ADMIN_NAVIGATION = ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"]

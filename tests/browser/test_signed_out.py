@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
-pytestmark = pytest.mark.browser
-
 PAGES = [
     # screenshot name, path, status, h1
     ("sign-in", "/sign-in", 200, "Sign in to TAS Coordinator"),
