@@ -69,6 +69,7 @@ from tas.meetings.models import (
     UninvitedAttendee,
 )
 from tas.meetings.requests import services as requests
+from tas.meetings.requests import triage as requests_triage
 from tas.meetings.rooms import services as rooms
 from tas.organisations.models import Agency, School, User
 from tas.plans.models import Action, ActionEvent
@@ -283,7 +284,7 @@ class _Loader:
             row = requests.submit(dana, {"child_id": self.children[name].id, **values})
             if outcome == "accepted":
                 triage = {"outcome": "accepted", "meeting_id": self.meetings[ACCEPTED_ONTO].id}
-                requests.triage(row, lee, row.version, triage)
+                requests_triage.triage(row, lee, row.version, triage)
             elif outcome == "advice_given":
                 triage = {"outcome": "advice_given", "advice": ADVICE}
-                requests.triage(row, lee, row.version, triage)
+                requests_triage.triage(row, lee, row.version, triage)

@@ -14,7 +14,7 @@ from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
-from tas.meetings.requests import services
+from tas.meetings.requests import triage as triaging
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
@@ -100,7 +100,7 @@ def test_triage_refuses_a_taf_meeting_even_past_the_form(app, families):
     values = {"outcome": "accepted", "meeting_id": handover.id}
 
     with pytest.raises(Refused) as refused:
-        services.triage(row, setting.link_worker, row.version, values)
+        triaging.triage(row, setting.link_worker, row.version, values)
 
     assert refused.value.problems == {"meeting": "Select the meeting from the list"}
     assert len(items_of(handover.id)) == 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, TasRequest
 from tas.meetings.requests import services
+from tas.meetings.requests import triage as triaging
 from tas.meetings.rules import NO_AGREEMENT_FOR_AGENDA
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
@@ -347,7 +348,7 @@ def test_two_link_workers_triage_at_once_one_wins_the_other_keeps_what_they_type
     )
 
     assert again.status_code == 200
-    assert error_summary(again) == {"outcome": services.ALREADY_TRIAGED}
+    assert error_summary(again) == {"outcome": triaging.ALREADY_TRIAGED}
     assert saved(TasRequest, request.id).status == "advice_given"
     assert all_items() == []
 
@@ -406,7 +407,7 @@ def test_a_withdrawn_request_is_not_triaged(app, waiting):
     response = worker.submit(url, triage("advice_given", advice="Late", version="2"))
 
     assert "Save the triage" not in page_text(page)
-    assert error_summary(response) == {"outcome": services.ALREADY_TRIAGED}
+    assert error_summary(response) == {"outcome": triaging.ALREADY_TRIAGED}
     assert saved(TasRequest, request.id).advice is None
 
 

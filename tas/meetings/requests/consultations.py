@@ -13,7 +13,7 @@ from tas.meetings.access import organising_schools
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting
 from tas.meetings.requests.identifiers import Known, identifies
-from tas.meetings.requests.services import upcoming_meetings
+from tas.meetings.requests.triage import upcoming_meetings
 from tas.organisations.models import User
 
 NAMES_A_CHILD = (

@@ -14,7 +14,7 @@ from tas.core.words import local_date, local_datetime
 from tas.meetings import rules
 from tas.meetings.invitations.forms import posted_id
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
-from tas.meetings.requests.services import ALREADY_ON_THIS, TRIAGE_OUTCOMES
+from tas.meetings.requests.triage import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 
 LONGEST = 4000
 

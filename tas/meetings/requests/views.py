@@ -18,7 +18,7 @@ from tas.core.words import local_date, local_datetime
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.access import may_triage, require_request
-from tas.meetings.requests import bp, consultations, services
+from tas.meetings.requests import bp, consultations, services, triage
 from tas.meetings.requests.forms import (
     ConsultationForm,
     RequestForm,
@@ -123,14 +123,14 @@ def request_page(request_id: int):
     form = comparison = None
     status = 200
     if triager and (row.status == AWAITING or request.method == "POST"):
-        meetings = services.upcoming_meetings([row.school_id], services.REQUEST_KINDS)
-        already = services.already_on(row.child_id, meetings)
+        meetings = triage.upcoming_meetings([row.school_id], triage.REQUEST_KINDS)
+        already = triage.already_on(row.child_id, meetings)
         form = _triage_form(row, meetings, already, fresh=request.method == "GET")
         if request.method == "POST":
             result = submit_change(
                 form,
                 row,
-                lambda version, values: services.triage(row, _me(), version, values),
+                lambda version, values: triage.triage(row, _me(), version, values),
                 thing="request",
                 saved_form=lambda fresh: TriageForm(
                     formdata=None,
@@ -154,7 +154,7 @@ def request_page(request_id: int):
         comparison=comparison,
         triaged_by=services.person(row.triaged_by_id),
         may_withdraw=row.requested_by_id == current_user.id and row.status == AWAITING,
-        next_id=services.next_to_triage(current_user, row) if triager else None,
+        next_id=triage.next_to_triage(current_user, row) if triager else None,
         meeting_label=meeting_label,
         **_words(),
     )
