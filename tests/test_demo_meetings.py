@@ -18,6 +18,7 @@ from tas.demo import loading as demo
 from tas.demo import meetings as demo_meetings
 from tas.extensions import db
 from tas.meetings.day import services as day
+from tas.meetings.day import summary as day_summary
 from tas.meetings.models import (
     AgendaItem,
     Invitation,
@@ -90,10 +91,10 @@ def test_held_meetings_have_attendance_minutes_and_actions_on_the_plans(app):
     for meeting in held:
         assert meeting.ends_at < now and meeting.held_at <= now
         assert meeting.confidentiality_read and meeting.present_confirmed_at
-        invitations = day.standing_invitations(meeting.id)
-        items = day.standing_items(meeting.id)
+        invitations = day_summary.standing_invitations(meeting.id)
+        items = day_summary.standing_items(meeting.id)
         assert invitations and all(i.attendance for i in invitations)
-        assert items and day.missing_for_held(items, invitations) == []
+        assert items and day_summary.missing_for_held(items, invitations) == []
         for item in items:
             assert item.worries and item.working_well and item.needs_to_happen and item.decision
         actions = db.session.scalars(select(Action).where(Action.meeting_id == meeting.id)).all()
@@ -101,7 +102,7 @@ def test_held_meetings_have_attendance_minutes_and_actions_on_the_plans(app):
         children = {item.child_id for item in items}
         for action in actions:
             assert db.session.get(SharedPlan, action.plan_id).child_id in children
-    attendance = {i.attendance for m in held for i in day.standing_invitations(m.id)}
+    attendance = {i.attendance for m in held for i in day_summary.standing_invitations(m.id)}
     assert attendance == {"attended", "apologies", "apologies_with_update", "did_not_attend"}
     assert db.session.scalar(select(func.count()).select_from(UninvitedAttendee)) >= 1
 
@@ -113,7 +114,7 @@ def test_upcoming_meetings_have_invitations_and_answers(app):
     assert len(upcoming) >= 3
     answers = []
     for meeting in upcoming:
-        rows = day.standing_invitations(meeting.id)
+        rows = day_summary.standing_invitations(meeting.id)
         assert rows, meeting.reference
         assert all(i.attendance is None for i in rows)
         answers += rows

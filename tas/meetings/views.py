@@ -11,7 +11,7 @@ from tas.meetings import bp, handover, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.agenda import services as agenda
 from tas.meetings.booking.history import history
-from tas.meetings.day import services as day
+from tas.meetings.day import summary as day_summary
 from tas.meetings.invitations import services as invitations
 
 
@@ -32,7 +32,7 @@ def meeting(meeting_id: int):
         invitations=invitations.for_meeting(row, current_user, level),
         agenda=items,
         agenda_count=agenda.count_for(row),
-        day=day.summary(row, current_user, level),
+        day=day_summary.of_meeting(row, current_user, level),
         sees_address=handover.sees_family_address(row, current_user, level),
     )
     shown = [item.child_id for item in items if item.child_id is not None]

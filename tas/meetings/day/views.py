@@ -18,6 +18,7 @@ from tas.core.use_cases import Refused, StaleEdit
 from tas.meetings import bp, rules
 from tas.meetings.day import rules as minutes_rules
 from tas.meetings.day import services as day
+from tas.meetings.day import summary as day_summary
 from tas.meetings.day.forms import (
     PresentForm,
     UninvitedForm,
@@ -62,8 +63,8 @@ def present(meeting_id: int):
         form=form if chair else None,
         comparison=result.comparison,
         statement=minutes_rules.CONFIDENTIALITY_STATEMENT,
-        invitations=day.standing_invitations(meeting.id),
-        uninvited=day.uninvited_of(meeting.id),
+        invitations=day_summary.standing_invitations(meeting.id),
+        uninvited=day_summary.uninvited_of(meeting.id),
         names=day.invitation_name,
         attendance_labels=minutes_rules.labels(rules.ATTENDANCE),
     ), result.status
@@ -77,7 +78,7 @@ def attendance(meeting_id: int):
         return not_now(meeting, why)
     if request.method == "GET":
         day.viewed("attendance_viewed", meeting)
-    invitations = day.standing_invitations(meeting.id)
+    invitations = day_summary.standing_invitations(meeting.id)
     names = {invitation.id: day.invitation_name(invitation) for invitation in invitations}
     opened = attendance_data(invitations) if request.method == "GET" else None
     form = attendance_form(invitations, names, data=opened)
@@ -103,7 +104,7 @@ def attendance(meeting_id: int):
         names=names,
         answers=minutes_rules.labels(rules.ANSWERS),
         comparison=comparison,
-        uninvited=day.uninvited_of(meeting.id),
+        uninvited=day_summary.uninvited_of(meeting.id),
     ), status
 
 

@@ -25,13 +25,13 @@ from tas.levels.decisions.from_minutes import minutes_completed
 from tas.levels.decisions.services import decision_saved
 from tas.meetings.access import on_agenda_now
 from tas.meetings.day import rules as minutes_rules
-from tas.meetings.day.services import (
+from tas.meetings.day.services import why_not_recordable
+from tas.meetings.day.summary import (
     ActionLine,
     actions_agreed,
     missing_for_held,
     standing_invitations,
     standing_items,
-    why_not_recordable,
 )
 from tas.meetings.models import AgendaItem, Meeting
 from tas.organisations.models import Agency, User

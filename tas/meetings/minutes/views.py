@@ -17,6 +17,7 @@ from tas.levels.decisions import services as open_decisions
 from tas.meetings import bp, rules
 from tas.meetings.day import rules as minutes_rules
 from tas.meetings.day import services as day
+from tas.meetings.day import summary as day_summary
 from tas.meetings.day.pages import ids, meeting_page, minutes_page, not_now, organised
 from tas.meetings.minutes import services as child_minutes
 from tas.meetings.minutes.forms import (
@@ -66,7 +67,7 @@ def minutes(meeting_id: int, item_id: int):
         form=form,
         comparison=result.comparison if result else None,
         plan=child_minutes.plan_state(meeting, item, current_user),
-        actions=day.actions_agreed(meeting.id, item.child_id) if item.child_id else [],
+        actions=day_summary.actions_agreed(meeting.id, item.child_id) if item.child_id else [],
         next_item=child_minutes.next_item_id(meeting, item),
         labels={
             "part": minutes_rules.labels(rules.FAMILY_PARTS),
@@ -170,7 +171,7 @@ def minutes_complete(meeting_id: int):
     refused, status = False, 200
     staying = open_decisions.left_open(open_decisions.to_complete(meeting.id))
     if request.method == "GET":
-        child_ids = [item.child_id for item in day.standing_items(meeting.id) if item.child_id]
+        child_ids = [i.child_id for i in day_summary.standing_items(meeting.id) if i.child_id]
         day.viewed("minutes_complete_viewed", meeting, child_ids=child_ids)
     elif form.validate_on_submit():
         try:
@@ -181,7 +182,7 @@ def minutes_complete(meeting_id: int):
             refused = True
             if not_complete.reason_problem:
                 form.open_decisions_reason.errors = [not_complete.reason_problem]
-            child_ids = [i.child_id for i in day.standing_items(meeting.id) if i.child_id]
+            child_ids = [i.child_id for i in day_summary.standing_items(meeting.id) if i.child_id]
             audit_view("minutes_complete_refused", target=meeting, detail={"child_ids": child_ids})
         except StaleEdit:
             meeting = reloaded(meeting)
@@ -194,8 +195,8 @@ def minutes_complete(meeting_id: int):
         else:
             flash("The minutes are complete and the meeting is held", "success")
             return redirect(meeting_page(meeting))
-    missing = day.missing_for_held(
-        day.standing_items(meeting.id), day.standing_invitations(meeting.id)
+    missing = day_summary.missing_for_held(
+        day_summary.standing_items(meeting.id), day_summary.standing_invitations(meeting.id)
     )
     return render_template(
         "meetings/day/held.html",
