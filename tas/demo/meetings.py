@@ -7,7 +7,7 @@ current agreement go on an agenda (the agenda use case checks). Deterministic fo
 loaded once per copy: if the copy's first child is on an agenda, nothing is added.
 
 Written directly: the invitations. They stand as if sent with the booking, answered days ago
-(the answers go through tas.meetings.invitations.services.record_answer, dated back). Adding an
+(the answers go through tas.meetings.invitations.answers.record_answer, dated back). Adding an
 invitation to a meeting already booked raises its calendar sequence each time and is refused
 once the meeting is over; so they are written as that use case writes them, before the
 booking's invitations go (tas.ical.invites.booked: to the upcoming meetings only)."""
@@ -57,7 +57,8 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings.agenda import services as agenda
 from tas.meetings.booking import services as booking
-from tas.meetings.invitations.services import audit_added, record_answer
+from tas.meetings.invitations.answers import record_answer
+from tas.meetings.invitations.services import audit_added
 from tas.meetings.models import (
     AgendaItem,
     Invitation,

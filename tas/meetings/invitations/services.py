@@ -1,5 +1,5 @@
-"""Invitations to a meeting and their answers (each school's default invited agencies are in
-invitation_defaults).
+"""Invitations to a meeting (their answers are in tas.meetings.invitations.answers; each school's
+default invited agencies in tas.meetings.invitations.defaults).
 
 An invitation names an agency (with an optional representative, a user of that agency; without
 one the agency's contact address is used) or a named person (agency left empty, so only that
@@ -16,12 +16,11 @@ from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import record
 from tas.children.models import Child
-from tas.core.choices import label
 from tas.core.clock import utcnow
-from tas.core.use_cases import Refused, check_version, commit, refuse_if
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.ical import invites
-from tas.meetings import access, rules
+from tas.meetings import access
 from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import Agency, User
@@ -30,7 +29,6 @@ from tas.organisations.services import agencies
 
 # An invitation gives people in these roles a view of the meeting (tas.meetings.access).
 INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
-ANSWERABLE = ("attending", "apologies", "apologies_with_update")
 
 
 class MeetingInvitations(list):
@@ -295,68 +293,3 @@ def standing_invitation(meeting: Meeting, invitation_id: int) -> Invitation | No
         .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
         .where(Invitation.id == invitation_id, *standing(meeting.id))
     )
-
-
-# ---------------------------------------------------------------- answers
-
-
-def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
-    """The standing invitation this person answers: one naming them, else their agency's."""
-    mine = [
-        invitation
-        for invitation in db.session.scalars(
-            select(Invitation)
-            .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
-            .where(*standing(meeting.id))
-            .order_by(Invitation.id)
-        )
-        if is_mine(invitation, user)
-    ]
-    mine.sort(key=lambda invitation: invitation.representative_id != user.id)
-    return mine[0] if mine else None
-
-
-def answer(invitation: Invitation, user: User, version: int | None, values: dict) -> None:
-    """Record the answer (attending, apologies, or apologies with a written update) until the
-    meeting starts. The audit log keeps the answer, never the update's text."""
-    check_version(invitation, version)
-    closed = answer_closed(invitation.meeting, utcnow())
-    refuse_if({"answer": closed} if closed else {})
-    given, update = checked_answer(values)
-    commit(lambda: record_answer(invitation, user, given, update))
-
-
-def checked_answer(values: dict) -> tuple[str, str | None]:
-    """The answer and written update given, or Refused saying what is missing."""
-    given = values.get("answer")
-    update = (values.get("written_update") or "").strip() or None
-    if given not in ANSWERABLE:
-        raise Refused({"answer": "Select your answer"})
-    if given == "apologies_with_update" and update is None:
-        raise Refused({"written_update": "Enter your written update for the meeting"})
-    return given, update
-
-
-def record_answer(
-    invitation: Invitation, user: User, given: str, update: str | None, **detail
-) -> None:
-    """Keep one invitation's answer and audit it (no commit: the caller commits once)."""
-    invitation.answer = given
-    invitation.written_update = update if given == "apologies_with_update" else None
-    invitation.answered_at = utcnow()
-    invitation.answered_by_id = user.id
-    db.session.flush()  # a competing save shows here, as StaleDataError
-    record(
-        "invitation_answered",
-        target=invitation,
-        detail={
-            "meeting_id": invitation.meeting_id,
-            "answer": given,
-            "fields": ["answer", "written_update"],
-            **detail,
-        },
-    )
-
-
-def answer_label(code: str) -> str:
-    return label(rules.ANSWERS, code)

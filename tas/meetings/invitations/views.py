@@ -14,6 +14,7 @@ from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, may_organise_school, require
 from tas.meetings.booking.history import meeting_when
+from tas.meetings.invitations import answers
 from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.invitations import services as invitations
 from tas.meetings.invitations.forms import (
@@ -122,7 +123,7 @@ def invitation_remove(meeting_id: int, invitation_id: int):
         when=meeting_when(meeting),
         invitation=invitation,
         name=name,
-        answer=invitations.answer_label(invitation.answer),
+        answer=answers.answer_label(invitation.answer),
         form=form,
         closed=invitations.changes_closed(meeting, utcnow()),
     ), status
@@ -136,7 +137,7 @@ def invitation_answer(meeting_id: int):
     """An invited practitioner (or GP practice) answers: attending, apologies, or apologies
     with a written update, until the meeting starts."""
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
-    invitation = invitations.my_invitation(meeting, current_user)
+    invitation = answers.my_invitation(meeting, current_user)
     if invitation is None:
         abort(403)
     form = AnswerForm(data=AnswerForm.data_from(invitation) if request.method == "GET" else None)
@@ -145,7 +146,7 @@ def invitation_answer(meeting_id: int):
         result = submit_change(
             form,
             invitation,
-            lambda version, values: invitations.answer(invitation, current_user, version, values),
+            lambda version, values: answers.answer(invitation, current_user, version, values),
             thing="answer",
             saved_form=lambda fresh: AnswerForm(formdata=None, data=AnswerForm.data_from(fresh)),
         )
@@ -158,7 +159,7 @@ def invitation_answer(meeting_id: int):
         when=meeting_when(meeting),
         invitation=invitation,
         name=invitee_name(invitation),
-        answer=invitations.answer_label(invitation.answer),
+        answer=answers.answer_label(invitation.answer),
         form=form,
         comparison=result.comparison,
         closed=invitations.answer_closed(meeting, utcnow()),

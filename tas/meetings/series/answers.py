@@ -1,8 +1,8 @@
 """Answering an invitation to every date of a termly series at once. Each meeting keeps its own
 invitation and answer (one calendar UID per meeting): the answer given for all is recorded on
 each open invitation through the same checks and audit entry as a single answer
-(invitations.checked_answer, record_answer), all in one commit; a single date is then changed on
-its own page. An answer sends nothing, so nothing is sent twice.
+(tas.meetings.invitations.answers: checked_answer, record_answer), all in one commit; a single
+date is then changed on its own page. An answer sends nothing, so nothing is sent twice.
 
 Who sees the series page: the school's organisers (every meeting), and whoever a standing
 invitation to one of its meetings covers (the meetings they may see, through access.visible)."""
@@ -19,6 +19,7 @@ from tas.core.clock import utcnow
 from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.meetings import access
+from tas.meetings.invitations import answers
 from tas.meetings.invitations import services as invitations
 from tas.meetings.models import Invitation, Meeting, MeetingSeries
 from tas.organisations.models import User
@@ -41,7 +42,7 @@ class SeriesDate:
     def answer_label(self) -> str:
         if self.invitation is None or self.meeting.status == "cancelled":
             return ""
-        return invitations.answer_label(self.invitation.answer)
+        return answers.answer_label(self.invitation.answer)
 
 
 def dates_for(series: MeetingSeries, user: User, now: datetime | None = None) -> list[SeriesDate]:
@@ -106,13 +107,13 @@ def answer_all(
     answering = open_invitations(dates)
     if not answering:
         raise Refused({"answer": NOTHING_OPEN})
-    given, update = invitations.checked_answer(values)
+    given, update = answers.checked_answer(values)
     if shown != token(dates):
         raise StaleEdit
 
     def write() -> list[Invitation]:
         for invitation in answering:
-            invitations.record_answer(invitation, user, given, update, series_id=series.id)
+            answers.record_answer(invitation, user, given, update, series_id=series.id)
         return answering
 
     return commit(write)
