@@ -22,6 +22,7 @@ from tas.extensions import db
 from tas.meetings import access, rules
 from tas.meetings.day import services as day
 from tas.meetings.models import AgendaItem, Invitation, Meeting, Term
+from tas.meetings.terms.services import term_label
 from tas.organisations.models import Agency, Cluster, School, User
 
 # "Recent": meetings that ended this long ago still show in the default list (an invited
@@ -43,7 +44,9 @@ class Option:
 
 
 @dataclass(frozen=True)
-class TermDates:
+class TermOption:
+    """A term a filter offers: its id, its name (Autumn term 2026 to 2027) and its dates."""
+
     id: int
     label: str
     starts_on: date
@@ -61,12 +64,12 @@ class TermDates:
 class FilterOptions:
     """What the filters offer this person (plain values: they outlive the audit commit)."""
 
-    terms: list[TermDates]
+    terms: list[TermOption]
     schools: list[Option]
     clusters: list[Option]
     agencies: list[Option]
 
-    def term(self, code: str | None) -> TermDates | None:
+    def term(self, code: str | None) -> TermOption | None:
         return next((t for t in self.terms if str(t.id) == code), None)
 
 
@@ -79,7 +82,7 @@ class Filters:
     kind: str | None = None
     agency_id: int | None = None
     cluster_id: int | None = None
-    term: TermDates | None = field(default=None, compare=False)
+    term: TermOption | None = field(default=None, compare=False)
 
     def as_args(self) -> dict[str, str]:
         """The query string that gives these filters (for pagination links)."""
@@ -157,11 +160,6 @@ class MeetingsPage:
 # ---------------------------------------------------------------- what the filters offer
 
 
-def term_label(academic_year: int, name: str) -> str:
-    """Autumn term 2026 to 2027."""
-    return f"{label(rules.TERM_NAMES, name)} {academic_year} to {academic_year + 1}"
-
-
 def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
     """The terms, schools (with their clusters) and invited agencies this person may filter by,
     in three queries: schools and agencies are those of meetings they may see (and the schools
@@ -169,7 +167,7 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
     now = now or utcnow()
     visible = access.visible(user, now=now)
     terms = [
-        TermDates(row.id, term_label(row.academic_year, row.name), row.starts_on, row.ends_on)
+        TermOption(row.id, term_label(row).capitalize(), row.starts_on, row.ends_on)
         for row in db.session.execute(
             select(Term.id, Term.academic_year, Term.name, Term.starts_on, Term.ends_on).order_by(
                 Term.starts_on.desc(), Term.id
