@@ -21,6 +21,7 @@ from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.meetings import access, rules
 from tas.meetings.day import services as day
+from tas.meetings.invitations.answers import ANSWERABLE
 from tas.meetings.models import AgendaItem, Invitation, Meeting, Term
 from tas.meetings.terms.services import term_label
 from tas.organisations.models import Agency, Cluster, School, User
@@ -29,7 +30,6 @@ from tas.organisations.models import Agency, Cluster, School, User
 # practitioner's view of a meeting ends 30 days after it, too).
 RECENT = timedelta(days=30)
 ANY_DATE = "all"  # the period that shows meetings on any date
-ANSWERED = ("attending", "apologies", "apologies_with_update")
 CANCELLED = "cancelled"
 # Roles that answer invitations: the list shows their own answer beside each meeting.
 ANSWERING_ROLES = frozenset({*access.INVITABLE_ROLES, "gp"})
@@ -304,7 +304,7 @@ def page_of(
             case((upcoming, 1), else_=0).label("upcoming"),
             agenda_items.label("agenda_items"),
             _invitations().label("invited"),
-            _invitations(Invitation.answer.in_(ANSWERED)).label("answered"),
+            _invitations(Invitation.answer.in_(ANSWERABLE)).label("answered"),
             _invitations(Invitation.attendance == "attended").label("attended"),
             overdue.label("overdue"),
             _my_answer(user).label("my_answer"),
