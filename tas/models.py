@@ -1,7 +1,13 @@
 """Every domain's tables, imported together so migrations and the app see the whole schema."""
 
 from tas.audit.models import AccessRefusal, AuditEvent
-from tas.auth.models import PasswordResetRequest, PasswordToken, SignInAttempt, UserSession
+from tas.auth.models import (
+    CalendarFeed,
+    PasswordResetRequest,
+    PasswordToken,
+    SignInAttempt,
+    UserSession,
+)
 from tas.children.models import (
     Agreement,
     AgreementAgency,
@@ -18,7 +24,7 @@ from tas.children.models import (
 from tas.children.record_checks.models import RecordCheck
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
-from tas.ical.models import CalendarFeed, FeedMiss
+from tas.ical.models import FeedMiss
 from tas.levels.decisions.models import MinutesDecision
 from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.models import (

@@ -22,12 +22,12 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
+from tas.auth.feed_links import make_link
 from tas.children.models import Child, FamilyMember, LawfulBasis
 from tas.core.clock import utcnow
 from tas.demo import loading as demo
 from tas.demo.children import children_of
 from tas.extensions import db
-from tas.ical.feeds import make_link
 from tas.jobs import run_pass
 from tas.levels.models import IfdReferral
 from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest, Term

@@ -9,15 +9,15 @@ from flask import (
 from flask_login import current_user
 
 from tas.auth import services
+from tas.auth.feed_links import feed_of
 from tas.auth.forms import (
     ChangePasswordForm,
 )
 from tas.core.forms import ButtonForm
-from tas.ical.feeds import feed_of
 
 
 def account_page(form: ChangePasswordForm | None = None, **extra):
-    """The account page (also shown once, with a new calendar feed link, by tas.ical.feeds)."""
+    """The account page (also shown once, with a new calendar feed link, by tas.ical.views)."""
     return render_template(
         "auth/account.html",
         form=form or ChangePasswordForm(),

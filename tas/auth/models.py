@@ -69,3 +69,24 @@ class PasswordToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class CalendarFeed(db.Model):
+    """A person's calendar feed link: one per user, its secret kept only as a SHA-256 hash
+    (docs/security.md F26). Rotating replaces the hash; revoking stamps `revoked_at`; either way
+    the old link answers 404 at once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    # sha256 hex of the secret in the link; the secret itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None

@@ -2,13 +2,11 @@
 user's own meetings (invited, organising or chairing) from 30 days back to a year ahead, and
 their own plan review and action due dates as all-day entries naming only a plan reference.
 
-- The secret is `secrets.token_urlsafe(32)` (256 bits); only its SHA-256 is stored, lookup is by
-  hash. It is shown once, on the page that answers the POST making it (never flashed: the
-  session is a cookie), and never logged: tas.logs redacts `/feed/<secret>` in every request
-  log, and audit rows carry ids only.
-- Rotating replaces the hash and revoking stamps the row, so the old link answers 404 at once;
-  so does any link of a deactivated user (their feed is revoked with them) and every link
-  while the partnership has turned feeds off (CALENDAR_FEEDS).
+- The link's secret is a credential of the person's account (tas/auth/feed_links.py): only its
+  SHA-256 is stored, it is shown once (never flashed: the session is a cookie), and never
+  logged: tas.logs redacts `/feed/<secret>` in every request log, and audit rows carry ids only.
+  A rotated or revoked link, any link of a deactivated user, and every link while the
+  partnership has turned feeds off (CALENDAR_FEEDS) answer 404.
 - The feed reads a fixed number of queries, whatever it holds, and carries an ETag (a hash of
   the body: every stamp in it is stable) with `Cache-Control: private, no-cache`, so calendar
   programs revalidate with If-None-Match (a 304 when nothing changed) rather than keep a copy
@@ -23,22 +21,18 @@ documented exception to "no secrets in URLs" (ASVS 14.2.1).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from datetime import datetime, time, timedelta
 
 from flask import Response, current_app, request
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import record
+from tas.auth.models import CalendarFeed
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.ical import build
 from tas.ical.facts import facts, uid_domain
-from tas.ical.models import CalendarFeed, FeedMiss
+from tas.ical.models import FeedMiss
 from tas.meetings.access import MeetingAccess, visible
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
@@ -48,91 +42,6 @@ from tas.plans.rules import OPEN_ACTION_STATUSES, plan_reference
 FEED_NAME = "TAS meetings"
 DAYS_BACK = 30
 DAYS_AHEAD = 366
-# What token_urlsafe(32) gives: 43 URL-safe characters. Anything else is not looked up.
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{43}")
-
-
-# --- the secret -------------------------------------------------------------------------------
-
-
-def new_secret() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def secret_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def feeds_on() -> bool:
-    return bool(current_app.config.get("CALENDAR_FEEDS"))
-
-
-def feed_url(secret: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/calendar/feed/{secret}.ics"
-
-
-def feed_of(user: User) -> CalendarFeed | None:
-    """The user's live feed, if they have one."""
-    return db.session.scalar(
-        select(CalendarFeed).where(
-            CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None)
-        )
-    )
-
-
-def make_link(user: User) -> str:
-    """Create the user's feed link, or replace it (the old one stops working at once).
-    Returns the secret: it is shown once and never stored."""
-    secret = new_secret()
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    action = "calendar_feed_rotated" if feed is not None and feed.live else "calendar_feed_created"
-    if feed is None:
-        feed = CalendarFeed(user_id=user.id)
-        db.session.add(feed)
-    feed.token_hash = secret_hash(secret)
-    feed.created_at = utcnow()
-    feed.revoked_at = None
-    db.session.flush()
-    record(action, target=feed, detail={"user_id": user.id})
-    db.session.commit()
-    return secret
-
-
-def revoke(user: User, *, reason: str = "revoked") -> bool:
-    """Turn off the user's feed link, in the caller's transaction (the caller commits).
-    Returns whether there was a live link."""
-    feed = feed_of(user)
-    if feed is None:
-        return False
-    feed.revoked_at = utcnow()
-    record("calendar_feed_revoked", target=feed, detail={"user_id": user.id, "reason": reason})
-    return True
-
-
-def revoke_link(user: User) -> bool:
-    found = revoke(user)
-    db.session.commit()
-    return found
-
-
-def owner_of(secret: str) -> tuple[CalendarFeed, User] | None:
-    """The live feed and its active owner for this secret, in one query; None otherwise."""
-    if not TOKEN_SHAPE.fullmatch(secret):
-        return None
-    digest = secret_hash(secret)
-    row = db.session.execute(
-        select(CalendarFeed, User)
-        .join(User, User.id == CalendarFeed.user_id)
-        .where(
-            CalendarFeed.token_hash == digest,
-            CalendarFeed.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    ).first()
-    if row is None or not hmac.compare_digest(row[0].token_hash, digest):
-        return None
-    return row[0], row[1]
 
 
 # --- the calendar ---------------------------------------------------------------------------

@@ -10,22 +10,12 @@ from flask_login import current_user
 
 from tas.audit.services import audit_view
 from tas.auth.account import account_page
+from tas.auth.feed_links import feed_url, feeds_on, make_link, owner_of, revoke_link
 from tas.core.clock import utcnow
 from tas.ical import bp, exports
 from tas.ical import facts as calendar_facts
 from tas.ical.build import calendar, meeting_event, published, to_bytes
-from tas.ical.feeds import (
-    feed_calendar,
-    feed_url,
-    feeds_on,
-    make_link,
-    missed,
-    not_found,
-    owner_of,
-    revoke_link,
-    slow_down,
-    too_many_misses,
-)
+from tas.ical.feeds import feed_calendar, missed, not_found, slow_down, too_many_misses
 from tas.ical.forms import ExportForm
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.lists import services as lists

@@ -17,13 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
+from tas.auth.feed_links import revoke as revoke_calendar_feed
 from tas.auth.services import end_sessions
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
-from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.leads import LEAD_ROLES

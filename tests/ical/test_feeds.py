@@ -17,9 +17,9 @@ import vobject
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tas.auth.models import CalendarFeed
 from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.ical.models import CalendarFeed
 from tas.logs import redact
 from tests import factories
 from tests.conftest import Visitor

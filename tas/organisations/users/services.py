@@ -7,10 +7,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
+from tas.auth.feed_links import revoke as revoke_calendar_feed
 from tas.auth.services import end_sessions, send_password_link
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
-from tas.ical.feeds import revoke as revoke_calendar_feed
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.organisations.services import add, change
