@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.auth import rules
@@ -41,9 +42,12 @@ def start_session(user: User, ip: str | None, user_agent: str | None) -> None:
 
 
 def user_for_session(token: str) -> User | None:
-    """The signed-in user for a session cookie, or None when it has ended or run out."""
+    """The signed-in user for a session cookie, or None when it has ended or run out. Every
+    signed-in request pays for this, so the session and its user are read in one statement."""
     row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == rules.hash_token(token))
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.token_hash == rules.hash_token(token))
     )
     if row is None or row.ended_at is not None or not row.user.active:
         return None

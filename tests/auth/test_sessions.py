@@ -85,6 +85,16 @@ def test_session_cookie_is_also_secure_in_production(make_app):
     )
 
 
+def test_the_session_is_checked_with_one_statement_on_every_request(app, login_as, count_queries):
+    # Every signed-in page pays for the check: the session and its user are read together.
+    browser = login_as("dsl")
+    with count_queries() as counted:
+        assert browser.client.get("/accessibility").status_code == 200
+    checks = [s for s in counted if "user_session" in s or "user_account" in s]
+    assert len(checks) == 1
+    assert "FROM user_session" in checks[0] and "user_account" in checks[0]
+
+
 # ---------------------------------------------------------------- B6 sign-out
 
 
