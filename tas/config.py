@@ -129,6 +129,9 @@ class Defaults:
     MAIL_TIMEOUT_SECONDS = 10
     OUTBOX_DIR: str | None = None  # None: instance/outbox
     OUTBOX_MAX_ATTEMPTS = 8
+    # A sent email is kept this long (to answer "did it go?"), then deleted: its reminder keeps
+    # when it was sent. Failed emails stay until someone sends them again.
+    OUTBOX_SENT_DAYS = 30
 
     # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto.
     PROXY_FIX_X_FOR = 0

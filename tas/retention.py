@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from tas.audit.models import AccessRefusal
 from tas.auth.models import PasswordResetRequest, SignInAttempt
@@ -14,14 +14,19 @@ from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.extensions import db
 from tas.ical.models import FeedMiss
+from tas.outbox.models import OutboxMessage
+
+# Sent emails are deleted this many at a time, each batch its own transaction: the first pass
+# after a long time (or at a region's size) does not hold one huge transaction.
+OUTBOX_BATCH = 5_000
 
 
 def purge(now: datetime) -> int:
     """Delete short-lived rows past their use (UK GDPR storage limitation): used one-time form
     tokens after a day, sign-in attempts once the throttles no longer read them (a day at
     least), reset requests and refusals counted per address or person after a day (or their
-    window), wrong feed links past their window, and forms kept across a sign-out past their
-    hours. How many rows went."""
+    window), wrong feed links past their window, forms kept across a sign-out past their
+    hours, and sent emails past OUTBOX_SENT_DAYS. How many rows went."""
     config = current_app.config
     sign_in_window = timedelta(
         minutes=2
@@ -43,4 +48,28 @@ def purge(now: datetime) -> int:
         )
         purged += max(result.rowcount or 0, 0)
     db.session.commit()
-    return purged
+    return purged + purge_sent_emails(now - timedelta(days=int(config["OUTBOX_SENT_DAYS"])))
+
+
+def purge_sent_emails(before: datetime) -> int:
+    """Delete the emails sent before this moment, a batch at a time. Both the search (sent_at)
+    and the reminders that point at each message (set to NULL) are found by index, so a pass
+    over a million kept messages reads only the ones that go."""
+    purged = 0
+    while True:
+        batch = (
+            select(OutboxMessage.id)
+            .where(OutboxMessage.sent_at < before, OutboxMessage.status == "sent")
+            .limit(OUTBOX_BATCH)
+            .scalar_subquery()
+        )
+        result = db.session.execute(
+            delete(OutboxMessage)
+            .where(OutboxMessage.id.in_(batch))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        gone = max(result.rowcount or 0, 0)
+        purged += gone
+        if gone < OUTBOX_BATCH:
+            return purged

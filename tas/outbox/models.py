@@ -25,7 +25,8 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: sent messages are deleted once past OUTBOX_SENT_DAYS (tas/retention.py).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
     # Reminders go out on working days only: a retry after a passing fault waits for the next
     # working day's reminder hour rather than landing at the weekend or overnight.

@@ -185,7 +185,10 @@ class GpNotification(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     method: Mapped[str | None] = mapped_column(String(40))  # secure email, phone, letter...
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id"))
+    # The email sent from the app, until it is deleted past OUTBOX_SENT_DAYS (sent_at stays).
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL"), index=True
+    )
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     health_services_reply: Mapped[str | None] = mapped_column(Text)
 

@@ -42,8 +42,9 @@ class Reminder(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: deleting a sent message (tas/retention.py) finds its reminders by it.
     outbox_message_id: Mapped[int | None] = mapped_column(
-        ForeignKey("outbox_message.id", ondelete="SET NULL")
+        ForeignKey("outbox_message.id", ondelete="SET NULL"), index=True
     )
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, func, select
+from sqlalchemy import false, func, or_, select
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import today
@@ -32,15 +32,16 @@ def for_home(user: User) -> ReviewAttention:
     if not user.active or not access.may_list(user):
         return ReviewAttention()
     day = today()
-    mine = (Review.owner_id == user.id) & (Review.status == "open")
-    area = access.visible(user) & (Review.status == "open") & (Review.due_on < day)
+    until = soon_until(day, ENGLAND_AND_WALES)
+    mine = Review.owner_id == user.id
+    area = access.visible(user) & (Review.due_on < day) if user.role == "coordinator" else false()
+    # Only open reviews due by the end of the "soon" window, and only the person's own or (for a
+    # coordinator) their area's, are read: not every review there has ever been.
     row = db.session.execute(
         select(
             func.count(Review.id).filter(mine, Review.due_on < day),
-            func.count(Review.id).filter(
-                mine, Review.due_on >= day, Review.due_on <= soon_until(day, ENGLAND_AND_WALES)
-            ),
-            func.count(Review.id).filter(area if user.role == "coordinator" else false()),
-        )
+            func.count(Review.id).filter(mine, Review.due_on >= day),
+            func.count(Review.id).filter(area),
+        ).where(Review.status == "open", Review.due_on <= until, or_(mine, area))
     ).one()
     return ReviewAttention(row[0] or 0, row[1] or 0, row[2] or 0)
