@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tas import config, create_app
 from tas.extensions import db
+from tests.conftest import test_config
 from tests.production import STRONG_KEY, UNUSED_POSTGRES, production_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -158,3 +159,19 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable"}
+
+
+def test_the_apps_postgresql_connections_compile_no_plans(postgres_database, tmp_path):
+    # JIT compiling the access checks' plans cost more than running them (tas/config.py).
+    app = create_app(test_config(postgres_database, tmp_path))
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.remove()
+
+
+def test_engine_options_keep_what_was_set_and_leave_sqlite_alone():
+    options = {"connect_args": {"connect_timeout": 2, "options": "-c work_mem=8MB"}}
+    made = config.engine_options("postgresql+psycopg://db/tas", options)
+    assert made["connect_args"] == {"connect_timeout": 2, "options": "-c work_mem=8MB -c jit=off"}
+    assert options["connect_args"]["options"] == "-c work_mem=8MB"
+    assert config.engine_options("sqlite:///tas.sqlite3", options) == options

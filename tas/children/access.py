@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
 
 from tas.children.models import (
     Agreement,
@@ -123,15 +123,19 @@ def _agreement_covers_involvement() -> ColumnElement[bool]:
     return and_(current.is_not(None), or_(~names_agencies, names_this_agency))
 
 
+def _involvements_of(user: User) -> ColumnElement[bool]:
+    """The involvements that are the user's: named on them, or (an agency's safeguarding lead)
+    any of their agency's."""
+    if user.is_safeguarding_lead:
+        return AgencyInvolvement.agency_id == user.agency_id
+    return AgencyInvolvement.practitioner_id == user.id
+
+
 def _practitioner_clause(user: User) -> ColumnElement[bool]:
     """Named practitioner of an active involvement (their agency's safeguarding lead: any of the
     agency's) that the family's current agreement covers; and the lead practitioner of an open
     plan, always (read-only once agreement is withdrawn)."""
-    mine = (
-        AgencyInvolvement.agency_id == user.agency_id
-        if user.is_safeguarding_lead
-        else AgencyInvolvement.practitioner_id == user.id
-    )
+    mine = _involvements_of(user)
     involved = _about_child(
         AgencyInvolvement.plan_id == SharedPlan.id,
         SharedPlan.child_id == Child.id,
@@ -193,7 +197,9 @@ def covered_by_coordinator(user: User) -> ColumnElement[bool]:
 def clauses(
     user: User, now: datetime | None = None, *, as_if_agreed: bool = False
 ) -> dict[Access, ColumnElement[bool]]:
-    """For each access level, the SQL condition on Child under which this user has it.
+    """For each access level, the SQL condition on Child under which this user has it. The
+    READ condition covers the children with EDIT too (every role's readable set holds its
+    editable one), so a list asks one of them, never both.
 
     `as_if_agreed` ignores a withdrawal: who could change the record if the family agreed, the
     people who may record a new agreement or a decision to share without one.
@@ -219,10 +225,73 @@ def clauses(
     return {Access.EDIT: editable, Access.READ: readable, Access.GP_SUMMARY: gp}
 
 
+def _candidates(user: User, now: datetime) -> Select | None:
+    """Index first: the ids of every child this user could have any access to, each path read
+    by its index (the school's children, a move away, a grant, a recorded reason, a plan led,
+    an involvement, a GP registration). Every condition of `clauses` implies one of these
+    paths, so the conditions, with their checks of the family's agreement, run on this small
+    set rather than on every child of the region. None: no path at all."""
+    paths: list[Select] = []
+    if user.role == "dsl":
+        paths.append(select(Child.id).where(Child.school_id == user.school_id))
+        paths.append(
+            select(SchoolMove.child_id).where(
+                SchoolMove.from_school_id == user.school_id, SchoolMove.read_only_until > now
+            )
+        )
+    if user.role == "school_staff":
+        paths.append(
+            select(StaffGrant.child_id).where(
+                StaffGrant.user_id == user.id, StaffGrant.revoked_at.is_(None)
+            )
+        )
+    if user.role == "link_worker":
+        schools = select(link_worker_schools.c.school_id).where(
+            link_worker_schools.c.user_id == user.id
+        )
+        paths.append(select(Child.id).where(Child.school_id.in_(schools)))
+    if user.role in ("link_worker", "practitioner"):
+        paths.append(
+            select(SharedPlan.child_id).where(
+                SharedPlan.lead_practitioner_id == user.id, SharedPlan.status != "closed"
+            )
+        )
+        paths.append(
+            select(SharedPlan.child_id)
+            .join(AgencyInvolvement, AgencyInvolvement.plan_id == SharedPlan.id)
+            .where(
+                _involvements_of(user),
+                AgencyInvolvement.status == "active",
+                SharedPlan.status != "closed",
+            )
+        )
+    if user.role == "coordinator":
+        paths.append(
+            select(CoordinatorAccess.child_id).where(
+                CoordinatorAccess.user_id == user.id, CoordinatorAccess.expires_at > now
+            )
+        )
+    if user.role == "gp" and user.agency_id is not None:
+        paths.append(select(Child.id).where(Child.gp_practice_id == user.agency_id))
+    if not paths:
+        return None
+    # Each path is a query of its own, never tied to the Child row of the query it filters.
+    return union(*(path.correlate(None) for path in paths))
+
+
 def visible(user: User, level: Access = Access.READ, now: datetime | None = None):
-    """The condition for lists and searches: children this user has at least `level` on."""
+    """The condition for lists and searches: children this user has at least `level` on,
+    the candidates found by index first (_candidates), then each level's condition once."""
+    now = now or utcnow()
+    candidates = _candidates(user, now)
+    if candidates is None:
+        return false()
     levels = clauses(user, now)
-    return or_(*(condition for at, condition in levels.items() if at >= level))
+    if level >= Access.READ:
+        condition = levels[Access.EDIT] if level >= Access.EDIT else levels[Access.READ]
+    else:
+        condition = or_(levels[Access.READ], levels[Access.GP_SUMMARY])
+    return and_(Child.id.in_(candidates), condition)
 
 
 def access_to(
