@@ -271,6 +271,9 @@ class OwnContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed response (an export) is read whole inside the request's own
+        # context, as a server reads it before the request ends.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

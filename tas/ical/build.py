@@ -206,6 +206,11 @@ def _local(value) -> bool:
     return isinstance(value, datetime) and value.utcoffset() is not None and value.tzinfo != UTC
 
 
+# How every VCALENDAR ends: a streamed calendar (tas/ical/exports.py) writes its opening, then
+# each event's text, then this.
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
 def calendar(
     events: Iterable[Event],
     *,
@@ -213,17 +218,20 @@ def calendar(
     name: str | None = None,
     uid: str | None = None,
     subscribed: bool = False,
+    with_london: bool = False,
 ):
     """The VCALENDAR for these events, with the rule-based Europe/London VTIMEZONE when a time
-    is written in it (times the clocks show twice are in UTC and need none). `uid` keeps the
-    calendar's own UID stable (icalendar makes a random one otherwise); a `subscribed` calendar
-    (the feed) says how often to look again."""
+    is written in it (times the clocks show twice are in UTC and need none), or when asked
+    (`with_london`: a streamed calendar whose events come later). `uid` keeps the calendar's
+    own UID stable (icalendar makes a random one otherwise); a `subscribed` calendar (the feed)
+    says how often to look again."""
     events = list(events)
     cal = Calendar.new(prodid=PRODID, method=method, name=one_line(name) or None, uid=uid)
     if subscribed:
         cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    if any(_local(e.decoded(key, None)) for e in events for key in ("DTSTART", "DTEND")):
+    local_times = (_local(e.decoded(key, None)) for e in events for key in ("DTSTART", "DTEND"))
+    if with_london or any(local_times):
         cal.add_component(london())
     for event in events:
         cal.add_component(event)

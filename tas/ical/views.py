@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from tas.audit.services import audit_view
@@ -43,8 +52,9 @@ def export():
     wanted = bool(form.ics.data or form.spreadsheet.data)
     if not (wanted and form.validate()):  # the form, with errors once it was sent
         return render_template("meetings/export.html", form=form, title="Export meetings")
-    body, mimetype, name = exports.export_file(form)
-    response = Response(body, content_type=mimetype)
+    parts, mimetype, name = exports.export_file(form)
+    # Streamed: written while the rows are read, a batch at a time (tas/ical/exports.py).
+    response = Response(stream_with_context(parts), content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -13,6 +13,7 @@ import vobject
 from icalendar import Calendar
 
 from tas.extensions import db
+from tas.ical import exports
 from tests import factories
 from tests.conftest import Visitor
 from tests.pages import error_summary
@@ -135,6 +136,34 @@ def test_bad_dates_are_explained_beside_the_field(app, district, dates, field):
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     assert field in error_summary(response)
+
+
+def test_both_files_stream_every_meeting_a_batch_at_a_time_with_its_counts(
+    app, district, monkeypatch
+):
+    # Batches of two: the three meetings take two reads, and none is lost or repeated.
+    monkeypatch.setattr(exports, "BATCH", 2)
+    first = district["meetings"][0]
+    dsl = factories.user("dsl", school=district["oak"])
+    db.session.flush()
+    factories.invitation(first, dsl, attendance="did_not_attend")
+    factories.invitation(first, dsl, removed_at=datetime(2026, 11, 20, tzinfo=UTC))
+    db.session.commit()
+    browser = coordinator(app, district_wide=True)
+
+    sheet = browser.get("/meetings/export", query_string={**RANGE, "spreadsheet": "1"})
+    ics = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+
+    for response in (sheet, ics):
+        assert response.status_code == 200
+        assert "Content-Length" not in response.headers  # sent while it is written
+    rows = list(csv.DictReader(io.StringIO(sheet.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["Reference"] for row in rows] == [m.reference for m in district["meetings"]]
+    # The removed invitation is not counted; one of the two standing ones attended.
+    counts = [(row["Invited"], row["Attended"]) for row in rows]
+    assert counts == [("2", "1"), ("0", "0"), ("0", "0")]
+    events = Calendar.from_ical(ics.get_data()).events
+    assert len(events) == 3 and len({str(event["UID"]) for event in events}) == 3
 
 
 def test_only_coordinators_export(app, district, login_as):
