@@ -10,10 +10,12 @@ from datetime import datetime
 
 from tas import retention
 from tas.core.clock import local, utcnow
-from tas.outbox.services import deliver_due
+from tas.outbox.services import deliver_round
 from tas.reminders.services import PassCounts, remind, reminder_day
 
 log = logging.getLogger(__name__)
+
+DELIVERY_BATCH = 200
 
 
 def run_pass(as_of: datetime | None = None) -> PassCounts:
@@ -36,13 +38,13 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
     return counts
 
 
-def deliver_all(rounds: int = 20, as_of: datetime | None = None) -> int:
-    """Deliver the outbox until nothing more is due (bounded, so a pass always ends);
-    reminders only at a working-day moment of the pass (see deliver_due)."""
+def deliver_all(as_of: datetime | None = None) -> int:
+    """Deliver the outbox until nothing more is due, a batch at a time (each batch over one
+    connection to the mail server); reminders only at a working-day moment of the pass (see
+    deliver_due). It ends: a message that fails waits before it is due again."""
     delivered = 0
-    for _ in range(rounds):
-        sent = deliver_due(hours_at=as_of)
+    while True:
+        claimed, sent = deliver_round(DELIVERY_BATCH, hours_at=as_of)
         delivered += sent
-        if sent == 0:
-            break
-    return delivered
+        if claimed == 0:
+            return delivered

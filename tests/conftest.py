@@ -271,9 +271,8 @@ class OwnContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        # Buffered: a streamed response (an export) is read whole inside the request's own
-        # context, as a server reads it before the request ends.
-        kwargs.setdefault("buffered", True)
+        # A streamed response (an export) must be asked for with buffered=True: it is then
+        # read whole inside the request's own context, as a server reads it.
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
@@ -521,12 +520,17 @@ class CollectingHandler:
     def __init__(self):
         self.envelopes = []
         self.refuse_with: str | None = None
+        self.sessions = []  # the connection each message came over (one entry per message)
 
     async def handle_DATA(self, server, session, envelope):
+        self.sessions.append(session)
         if self.refuse_with:
             return self.refuse_with
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
+
+    def connections(self) -> int:
+        return len({id(session) for session in self.sessions})
 
 
 def _free_port() -> int:

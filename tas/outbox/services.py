@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import ssl
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -13,9 +12,10 @@ from sqlalchemy import or_, select, update
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON, utcnow
-from tas.core.private_files import private_folder, write_private
+from tas.core.transactions import dialect
 from tas.extensions import db
 from tas.outbox import rules
+from tas.outbox.mailer import Mailer
 from tas.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -55,28 +55,59 @@ def queue(
 
 
 def deliver_due(limit: int = 100, *, hours_at: datetime | None = None) -> int:
-    """Send every message that is due, each claimed first so no two processes send it twice.
-    Reminders (working_days_only) wait outside working days and before the reminder hour, as
-    at `hours_at` (a reminder pass's moment; now by default)."""
-    now = utcnow()
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == "sending")
-                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+    """Send the messages that are due (at most `limit`), each claimed first so no two processes
+    send it twice; how many went. Reminders (working_days_only) wait outside working days and
+    before the reminder hour, as at `hours_at` (a reminder pass's moment; now by default)."""
+    return deliver_round(limit, hours_at=hours_at)[1]
+
+
+def deliver_round(limit: int, *, hours_at: datetime | None = None) -> tuple[int, int]:
+    """Claim up to `limit` due messages in one statement, then send them over one connection:
+    how many were claimed, and how many went."""
+    messages = _claim(limit, hours_at or utcnow())
+    sent = 0
+    with Mailer() as mailer:
+        for message in messages:
+            sent += _deliver(mailer, message)
+    return len(messages), sent
+
+
+def _due(now: datetime):
+    return or_(
+        (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
     )
-    hours_at = hours_at or now
+
+
+def _claim(limit: int, hours_at: datetime) -> list[OutboxMessage]:
+    """Mark a batch of due messages as being sent, in one UPDATE ... RETURNING committed at
+    once: a message is this process's only if this statement changed it. On PostgreSQL the
+    rows another process is claiming are skipped (SKIP LOCKED); SQLite has one writer at a
+    time. A claim left by a process that stopped is taken again after CLAIM_TIMEOUT."""
+    now = utcnow()
+    due = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     if _working_hours(hours_at) != hours_at:
-        query = query.where(OutboxMessage.working_days_only.is_(False))
-    due = db.session.scalars(query).all()
-    db.session.rollback()
-    return sum(_deliver_one(message_id) for message_id in due)
+        due = due.where(OutboxMessage.working_days_only.is_(False))
+    if dialect() == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()), _due(now))
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    if not claimed:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _working_hours(moment):
@@ -85,37 +116,10 @@ def _working_hours(moment):
     return rules.within_working_hours(moment, hour, LONDON, ENGLAND_AND_WALES)
 
 
-def _claim(message_id: int) -> OutboxMessage | None:
-    now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                OutboxMessage.status == "pending",
-                (OutboxMessage.status == "sending")
-                & (OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
-            ),
-        )
-        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if claimed.rowcount != 1:
-        return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
-
-
-def _deliver_one(message_id: int) -> int:
-    message = _claim(message_id)
-    if message is None:
-        return 0
-    config = current_app.config
+def _deliver(mailer: Mailer, message: OutboxMessage) -> int:
+    """Send one claimed message; it is marked sent (committed) as soon as the server took it."""
     try:
-        if config["MAIL_SERVER"]:
-            _send_smtp(message)
-        else:
-            _write_file(message)
+        mailer.send(message)
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
         _failed(message, f"{error.smtp_code} {error.smtp_error!r}", permanent=permanent)
@@ -146,34 +150,6 @@ def _failed(message: OutboxMessage, error: str, *, permanent: bool) -> None:
         message.next_attempt_at = _working_hours(message.next_attempt_at)
     db.session.commit()
     log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
-
-
-def _send_smtp(message: OutboxMessage) -> None:
-    """Send over SMTP: TLS from the start (MAIL_USE_SSL) or after STARTTLS (MAIL_USE_TLS), the
-    server's certificate checked against the system's authorities (or SSL_CERT_FILE)."""
-    config = current_app.config
-    server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-    timeout = config["MAIL_TIMEOUT_SECONDS"]
-    context = ssl.create_default_context()
-    if config["MAIL_USE_SSL"]:
-        connection = smtplib.SMTP_SSL(server, port, timeout=timeout, context=context)
-    else:
-        connection = smtplib.SMTP(server, port, timeout=timeout)
-    with connection as smtp:
-        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
-            smtp.starttls(context=context)
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        sender = rules.parse_sender(config["MAIL_DEFAULT_SENDER"]).addr_spec
-        smtp.sendmail(sender, message.recipients.split(","), message.raw)
-
-
-def _write_file(message: OutboxMessage) -> None:
-    """Without a mail server, each message becomes one .eml file under instance/outbox/,
-    readable by the service's own user only (mode 0600 in a 0700 folder)."""
-    folder = private_folder(current_app.config["OUTBOX_DIR"])
-    stamp = message.created_at.strftime("%Y%m%dT%H%M%S")
-    write_private(folder / f"{stamp}-{message.id:06d}.eml", message.raw)
 
 
 def register_delivery(app) -> None:

@@ -43,9 +43,10 @@ def lock_rows(query):
     return query  # SQLite: the immediate transaction already excludes other writers
 
 
-def email(person: User, subject: str, body: str):
-    """Queue one email to the person (flushed, so it has its id); None when their address
-    cannot be written to, which is logged rather than stopping every reminder after it."""
+def email(person: User, subject: str, body: str, *, flush: bool = True):
+    """Queue one email to the person (flushed, so it has its id, unless the caller flushes a
+    batch at once); None when their address cannot be written to, which is logged rather than
+    stopping every reminder after it."""
     try:
         message = queue([(person.email, person.name)], subject, body, working_days_only=True)
     except ValueError:
@@ -53,7 +54,8 @@ def email(person: User, subject: str, body: str):
             "User %s has no usable email address: reminder shown in the app only", person.id
         )
         return None
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return message
 
 

@@ -31,6 +31,7 @@ from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.outbox.models import OutboxMessage
 from tas.reminders import decisions, digests, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
@@ -43,7 +44,7 @@ SOURCES_ELSEWHERE = (decisions,)
 
 log = logging.getLogger(__name__)
 
-BATCH = 50
+BATCH = 200
 DIGEST_KINDS = (DAILY_DIGEST, WEEKLY_DIGEST)
 LOOK_AHEAD_WORKING_DAYS = 5  # the earliest reminder goes 5 working days before
 
@@ -197,6 +198,7 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
         )
     }
     now = utcnow()
+    emailed: list[tuple[Reminder, OutboxMessage]] = []
     for row in rows:
         item = current.get((row.target_kind, row.target_id))
         person = people.get(row.recipient_id)
@@ -223,12 +225,15 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
             counts.in_digest += 1
             continue
         row.status = "sent"
-        message = email(
-            person, row.subject, email_body(row, item, standing_in=_standing_in(item, person))
-        )
+        body = email_body(row, item, standing_in=_standing_in(item, person))
+        message = email(person, row.subject, body, flush=False)
         if message is not None:
-            row.outbox_message_id = message.id
-            counts.emailed += 1
+            emailed.append((row, message))
+    # The batch's emails are inserted together (one flush), then linked to their reminders.
+    db.session.flush()
+    for row, message in emailed:
+        row.outbox_message_id = message.id
+    counts.emailed += len(emailed)
 
 
 def _standing_in(item: sources.Due, person: User) -> bool:

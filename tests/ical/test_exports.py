@@ -64,7 +64,7 @@ SECRETS = ("Zebedee", "Quartermaine", "A123456789012", "Xanthippe")
 def test_the_district_exports_a_calendar_file_every_program_reads(app, district):
     browser = coordinator(app, district_wide=True)
 
-    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"}, buffered=True)
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -86,7 +86,7 @@ def test_a_cluster_export_is_a_spreadsheet_safe_to_open(app, district):
     browser = coordinator(app, district_wide=True)
     query = {**RANGE, "cluster": str(district["north"].id), "spreadsheet": "1"}
 
-    response = browser.get("/meetings/export", query_string=query)
+    response = browser.get("/meetings/export", query_string=query, buffered=True)
 
     assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True).lstrip("\ufeff")
@@ -106,7 +106,7 @@ def test_a_cluster_export_is_a_spreadsheet_safe_to_open(app, district):
 def test_a_cluster_coordinator_exports_only_their_clusters(app, district):
     browser = coordinator(app, clusters=[district["south"]])
 
-    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+    response = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"}, buffered=True)
     events = Calendar.from_ical(response.get_data()).events
     assert [str(e["UID"]).split("@")[0] for e in events] == [
         f"tas-meeting-{district['meetings'][2].id}"
@@ -151,8 +151,10 @@ def test_both_files_stream_every_meeting_a_batch_at_a_time_with_its_counts(
     db.session.commit()
     browser = coordinator(app, district_wide=True)
 
-    sheet = browser.get("/meetings/export", query_string={**RANGE, "spreadsheet": "1"})
-    ics = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"})
+    sheet = browser.get(
+        "/meetings/export", query_string={**RANGE, "spreadsheet": "1"}, buffered=True
+    )
+    ics = browser.get("/meetings/export", query_string={**RANGE, "ics": "1"}, buffered=True)
 
     for response in (sheet, ics):
         assert response.status_code == 200
@@ -175,7 +177,7 @@ def test_the_export_costs_the_same_queries_for_few_or_many_meetings(app, distric
     browser = coordinator(app, district_wide=True)
     query = {**RANGE, "ics": "1"}
     with count_queries() as few:
-        browser.get("/meetings/export", query_string=query)
+        browser.get("/meetings/export", query_string=query, buffered=True)
     oak = district["oak"]
     dsl = factories.user("dsl", school=oak)
     db.session.flush()
@@ -184,5 +186,5 @@ def test_the_export_costs_the_same_queries_for_few_or_many_meetings(app, distric
         factories.invitation(meeting, dsl)
     db.session.commit()
     with count_queries() as many:
-        browser.get("/meetings/export", query_string=query)
+        browser.get("/meetings/export", query_string=query, buffered=True)
     assert len(many) == len(few)

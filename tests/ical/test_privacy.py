@@ -82,7 +82,7 @@ def calendar_files(app, meeting, organiser, invited, coordinator) -> list[str]:
     export = signed_in(app, coordinator)
     window = {"starts_on": ["1", "12", "2026"], "ends_on": ["31", "12", "2026"]}
     for kind in ("ics", "spreadsheet"):
-        exported = export.get("/meetings/export", query_string={**window, kind: "1"})
+        exported = export.get("/meetings/export", query_string={**window, kind: "1"}, buffered=True)
         assert exported.status_code == 200 and exported.mimetype != "text/html"
         outputs.append(exported.get_data(as_text=True))
     return outputs

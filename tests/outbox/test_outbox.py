@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from tas import jobs
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.outbox import services as outbox
@@ -87,6 +88,52 @@ def test_smtp_delivery_reaches_a_real_server_once(make_app, smtp_server):
     envelope = smtp_server.envelopes[0]
     assert envelope.rcpt_tos == ["gp@practice.example.org"]
     assert _parse(envelope.content)["Subject"] == "Notification"
+
+
+def test_a_batch_goes_over_one_connection_and_a_refusal_does_not_stop_the_rest(
+    make_app, smtp_server
+):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    refused = "refused@practice.example.org"
+
+    class RefusesOne(type(smtp_server)):
+        async def handle_DATA(self, server, session, envelope):
+            if envelope.rcpt_tos == [refused]:
+                self.sessions.append(session)
+                return "451 Try again later"
+            return await super().handle_DATA(server, session, envelope)
+
+    smtp_server.__class__ = RefusesOne
+    with app.app_context():
+        for n in range(4):
+            outbox.queue([(f"gp{n}@practice.example.org", "")], f"Batch {n}", "Body")
+        db.session.commit()
+        assert outbox.deliver_due() == 4
+        assert smtp_server.connections() == 1
+        outbox.queue([(refused, "")], "Refused", "Body")
+        outbox.queue([("gp9@practice.example.org", "")], "After it", "Body")
+        db.session.commit()
+        assert outbox.deliver_due() == 1
+        statuses = {
+            subject: status
+            for subject, status in db.session.execute(
+                select(OutboxMessage.subject, OutboxMessage.status)
+            )
+        }
+    assert (statuses["Refused"], statuses["After it"]) == ("pending", "sent")
+    # The refused message's connection was closed; the next message came over a new one.
+    assert smtp_server.connections() == 3
+    assert len(smtp_server.envelopes) == 5
+
+
+def test_a_pass_delivers_until_nothing_is_due(app, monkeypatch):
+    monkeypatch.setattr(jobs, "DELIVERY_BATCH", 2)
+    for n in range(5):
+        outbox.queue([(f"dsl{n}@school.example.org", "")], f"Message {n}", "Body")
+    db.session.commit()
+    assert jobs.deliver_all() == 5
+    assert len(_eml_files(app)) == 5
+    assert outbox.deliver_due() == 0
 
 
 def test_a_passing_failure_keeps_the_message_and_retries_it_later(make_app, smtp_server):

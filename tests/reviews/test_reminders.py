@@ -106,6 +106,26 @@ def test_a_review_is_reminded_to_its_owner_once_a_day(app):
     assert row.sent_at is not None and row.outbox_message_id is not None
 
 
+def test_a_pass_over_several_batches_emails_each_reminder_once_with_its_own_email(app, monkeypatch):
+    # Batches of two: five reviews (each with its plan's review) take several claims.
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    settings = [child_with_plan() for _ in range(5)]
+    for setting in settings:
+        review_of(setting, date(2026, 12, 4))
+
+    counts = run_pass(at(FRIDAY))
+
+    rows = db.session.scalars(select(Reminder).order_by(Reminder.id)).all()
+    assert counts.emailed == len(rows) == counts.delivered >= 5
+    assert {row.status for row in rows} == {"sent"}
+    linked = {row.outbox_message_id for row in rows}
+    assert len(linked) == len(rows) and None not in linked
+    by_id = {row.id: row for row in db.session.scalars(select(OutboxMessage))}
+    for row in rows:
+        assert by_id[row.outbox_message_id].subject == row.subject
+        assert by_id[row.outbox_message_id].recipients == row.recipient.email
+
+
 def test_the_days_before_on_and_after_the_due_day(app):
     setting = child_with_plan()
     review_of(setting, date(2026, 12, 2))  # a Wednesday
