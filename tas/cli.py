@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
+from tas.benchmark import district
 from tas.core.clock import LONDON, utcnow
 from tas.core.database import audit_role_problems
 from tas.demo import loading as demo
@@ -26,6 +27,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_send)
     app.cli.add_command(send_reminders)
     app.cli.add_command(scheduler)
+    app.cli.add_command(generate_district)
 
 
 @click.command("demo-data")
@@ -55,6 +57,35 @@ def demo_data(if_empty: bool, check: bool) -> None:
         f"Demo data loaded: added {summary}; {sent} email(s) delivered. "
         f"Password for every demo account: {demo.DEMO_PASSWORD}"
     )
+
+
+@click.command("generate-district")
+@click.option("--scale", type=float, default=1.0, show_default=True, help="Districts to make.")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same data."
+)
+def generate_district(scale: float, seed: int) -> None:
+    """Fill an empty database with a district's worth of invented data for measuring (a region
+    at --scale 10; a fraction makes a smaller district). Refused in production."""
+    if is_production(current_app.config):
+        raise click.ClickException(
+            "Benchmark data is never made when TAS_ENV=production: its accounts share a "
+            "published password."
+        )
+    if not demo.database_is_empty():
+        raise click.ClickException("The database already has people in it: use an empty one.")
+    if scale <= 0:
+        raise click.BadParameter("must be more than 0", param_hint="--scale")
+    steps = 2 * max(1, int(scale)) + 1
+    with click.progressbar(length=steps, label="Generating", show_pos=True) as bar:
+
+        def progress(step: str) -> None:
+            bar.label = step
+            bar.update(1)
+
+        made = district.generate(scale, seed, progress)
+    click.echo("Made " + ", ".join(f"{count:,} {kind}" for kind, count in made.items()) + ".")
+    click.echo(f"Password for every account: {demo.DEMO_PASSWORD}")
 
 
 @click.command("check-deploy")
