@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 GOVUK := tas/static/govuk
 
-.PHONY: run test install install-dev assets lint format test-fast test-browser check-deploy clean
+.PHONY: run test install install-dev assets lint format test-fast test-browser check-deploy bench clean
 
 run: install assets ## Install, migrate, load demo data on an empty database, serve (and the scheduler)
 # Demo accounts share a published password: refuse before touching a production database.
@@ -32,6 +32,9 @@ test-fast: install-dev assets ## Everything but the browser tests
 
 test-browser: install-dev assets ## Only the browser and accessibility tests
 	$(BIN)/pytest -m browser
+
+bench: install-dev assets ## Measure pages, exports, load and reminders at a district's and a region's size
+	$(BIN)/python -m tas.benchmark.run
 
 check-deploy: install
 	$(FLASK) check-deploy
