@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import socket
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,12 +27,12 @@ from werkzeug.routing import Rule
 from werkzeug.test import EnvironBuilder
 
 from tas import create_app
+from tas.benchmark.databases import PG_ADMIN, throwaway_postgres
 from tas.demo import loading as demo
 from tas.extensions import db
 from tests import factories
 from tests.database import SAVEPOINT, TestTransaction
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")
 TEST_SECRET = "test-only-secret-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 CHEAP_HASHING = {
@@ -138,14 +137,8 @@ def _postgres_database(purpose: str, worker_id: str) -> Iterator[str]:
     """A PostgreSQL database made for this test run, and dropped at its end."""
     if not _postgres_available():
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    name = f"tas_{purpose}_{worker_id}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres(f"{purpose}_{worker_id}") as uri:
+        yield uri
 
 
 @pytest.fixture(scope="session")

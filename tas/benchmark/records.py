@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from tas.audit.models import AuditEvent
 from tas.benchmark.rows import Unit, add, first_name, last_name
 from tas.children.models import Agreement, Child, FamilyMember
-from tas.demo.data.children import NHS_TEST_RANGE
+from tas.demo.data.children import NHS_TEST_RANGE, nhs_numbers
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import AgencyInvolvement, SharedPlan
@@ -25,18 +25,6 @@ INVITED, ON_AGENDA = 5, 3  # per meeting
 AUDIT_PER_CHILD = 20
 PAST_REVIEWS = 2  # completed plan reviews per plan, in the year before
 REMINDERS = (("before_5", 7), ("before_1", 1), ("due", 0))  # kind, days before the due day
-
-
-def nhs_numbers(start: int, count: int) -> list[str]:
-    """`count` valid NHS numbers (modulus 11) of the test range, from nine digits `start`."""
-    numbers, n = [], start
-    while len(numbers) < count:
-        nine = str(n)
-        check = 11 - sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11
-        if check != 10:
-            numbers.append(nine + str(check % 11))
-        n += 1
-    return numbers
 
 
 def fill(unit: Unit, fraction: float, chance, today: date) -> dict[str, int]:
@@ -57,7 +45,7 @@ def fill(unit: Unit, fraction: float, chance, today: date) -> dict[str, int]:
 def _children(unit: Unit, count: int, chance, today: date):
     """The children, spread over the schools; (every child, the agreed ones) as
     (id, school id) pairs."""
-    numbers = nhs_numbers(NHS_TEST_RANGE + 200_000 * unit.number, count)
+    numbers = nhs_numbers(count, start=NHS_TEST_RANGE + 200_000 * unit.number)
     rows = []
     for n in range(count):
         school = unit.schools[n % len(unit.schools)]

@@ -16,13 +16,11 @@ import os
 import secrets
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import psycopg
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
@@ -30,6 +28,7 @@ from sqlalchemy import event, func, select
 from tas import create_app
 from tas.auth.feed_links import make_link
 from tas.benchmark import district, report, served
+from tas.benchmark.databases import throwaway_postgres
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import LONDON, today
@@ -42,7 +41,6 @@ from tas.organisations.models import User, link_worker_schools
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import AgencyInvolvement
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 FLOOR = ("link worker", "/accessibility")
 
 
@@ -56,14 +54,8 @@ def database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    name = f"tas_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres("bench") as uri:
+        yield uri
 
 
 def settings(uri: str, folder: Path) -> dict[str, str]:

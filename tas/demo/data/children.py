@@ -277,9 +277,10 @@ GP_TOLD_BY = "secure email outside the app"
 GP_REPLIES = (WESTGATE, 100, "Known to the practice; no other health services involved.")
 
 
-def nhs_numbers(count: int) -> list[str]:
-    """The first `count` valid NHS numbers of the test range (modulus 11 check digit)."""
-    numbers, n = [], NHS_TEST_RANGE
+def nhs_numbers(count: int, start: int = NHS_TEST_RANGE) -> list[str]:
+    """The first `count` valid NHS numbers of the test range from nine digits `start` on
+    (modulus 11 check digit)."""
+    numbers, n = [], start
     while len(numbers) < count:
         nine = str(n)
         check = 11 - sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True)) % 11
