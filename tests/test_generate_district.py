@@ -8,7 +8,9 @@ import re
 from sqlalchemy import func, select
 
 from tas.benchmark import district
+from tas.benchmark.records import CHILDREN, nhs_start
 from tas.children.models import Child
+from tas.demo.data.children import nhs_numbers
 from tas.demo.data.partnership import DEMO_PASSWORD
 from tas.extensions import db
 from tas.meetings.models import Invitation, Meeting
@@ -86,6 +88,13 @@ def test_nothing_in_it_is_anyones_real_details(app):
     last_names = set(db.session.scalars(select(Child.last_name)))
     for subject in db.session.scalars(select(Reminder.subject)):
         assert not any(name in subject for name in last_names), subject
+
+
+def test_a_regions_districts_get_nhs_numbers_of_their_own_in_the_test_range():
+    for number in (1, 10, 170):
+        first, *_, last = nhs_numbers(CHILDREN, start=nhs_start(number))
+        assert len(first) == len(last) == 10 and last.startswith("999")
+        assert int(last[:9]) < nhs_start(number + 1)
 
 
 def test_it_is_refused_in_production_and_on_a_database_in_use(app):

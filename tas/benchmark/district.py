@@ -2,8 +2,9 @@
 3,000 children (most with the family's agreement), 1,200 open shared plans with their
 agencies' involvements and reviews, 650 meetings across the year with invitations and
 agendas, a year of reminders (sent, with their emails) and audit rows in proportion
-(tas/benchmark/records.py). Caseloads as in life: a link worker has 10 schools, and each
-agency's busiest practitioner is named on 40 children.
+(tas/benchmark/records.py). Caseloads as in life: a link worker has 10 schools, each
+practitioner covers one cluster (their safeguarding lead the whole district), and each agency's
+busiest practitioner is named on 40 children.
 
 Rows are inserted a table at a time (INSERT ... RETURNING the ids), not through the use cases:
 this is data to measure with, made in seconds. Every name is invented, every NHS number is in
@@ -156,6 +157,7 @@ def _people(unit: Unit, tag: str, fraction: float, password: str) -> None:
         unit.link_worker_of[school] = workers[n // SCHOOLS_PER_LINK_WORKER]
         links.append({"user_id": unit.link_worker_of[school], "school_id": school})
     link(link_worker_schools, links)
+    areas = []
     for kind, agency in unit.agencies.items():
         unit.practitioners[kind] = people(
             "practitioner",
@@ -164,4 +166,9 @@ def _people(unit: Unit, tag: str, fraction: float, password: str) -> None:
                 for n in range(share(PRACTITIONERS_PER_AGENCY, fraction))
             ],
         )
+        # Each practitioner but the safeguarding lead covers one cluster: their agency's
+        # invitations naming nobody reach them there only (tas.meetings.access.in_area).
+        for n, practitioner in enumerate(unit.practitioners[kind][1:]):
+            areas.append({"user_id": practitioner, "cluster_id": unit.clusters[n % CLUSTERS]})
+    link(coordinator_clusters, areas)
     people("gp", [{"agency_id": practice} for practice in unit.practices])

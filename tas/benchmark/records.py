@@ -27,6 +27,13 @@ PAST_REVIEWS = 2  # completed plan reviews per plan, in the year before
 REMINDERS = (("before_5", 7), ("before_1", 1), ("due", 0))  # kind, days before the due day
 
 
+def nhs_start(number: int) -> int:
+    """Where district `number`'s NHS numbers start: after the demo's, 5,000 apart (room for a
+    district's children and the numbers with no check digit), so 170 districts fit in the
+    test range's million."""
+    return NHS_TEST_RANGE + 50_000 + (number - 1) * 5_000
+
+
 def fill(unit: Unit, fraction: float, chance, today: date) -> dict[str, int]:
     children, agreed = _children(unit, max(1, round(CHILDREN * fraction)), chance, today)
     plans = _plans(unit, agreed, max(1, round(OPEN_PLANS * fraction)), chance, today)
@@ -45,7 +52,7 @@ def fill(unit: Unit, fraction: float, chance, today: date) -> dict[str, int]:
 def _children(unit: Unit, count: int, chance, today: date):
     """The children, spread over the schools; (every child, the agreed ones) as
     (id, school id) pairs."""
-    numbers = nhs_numbers(count, start=NHS_TEST_RANGE + 200_000 * unit.number)
+    numbers = nhs_numbers(count, start=nhs_start(unit.number))
     rows = []
     for n in range(count):
         school = unit.schools[n % len(unit.schools)]

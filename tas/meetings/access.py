@@ -18,7 +18,7 @@ import enum
 from datetime import datetime, timedelta
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select, true
 
 from tas.children import access as children
 from tas.children.access import newest_agreement_of
@@ -73,27 +73,57 @@ def _coordinated_schools(user: User):
     )
 
 
-def covers(invitation_agency_id, invitation_representative_id, user: User) -> bool:
-    """Whether an invitation gives this person the meeting (Python twin of `covered`)."""
-    if invitation_representative_id == user.id:
+def covers(invitation: Invitation, user: User, school_cluster_id: int) -> bool:
+    """Whether an invitation gives this person the meeting, held at a school of this cluster
+    (Python twin of `covered`)."""
+    if invitation.representative_id == user.id:
         return True
     if user.agency_id is None or user.role not in AGENCY_WIDE_ROLES:
         return False
-    if invitation_agency_id != user.agency_id:
+    if invitation.agency_id != user.agency_id:
         return False
-    return invitation_representative_id is None or bool(user.is_safeguarding_lead)
+    if user.is_safeguarding_lead:
+        return True
+    return invitation.representative_id is None and in_area(user, school_cluster_id)
+
+
+def in_area(user: User, cluster_id: int) -> bool:
+    """A practitioner's area is the clusters they cover (set by an administrator): their
+    agency's invitations naming nobody reach them for those clusters' schools only, so a
+    practitioner of a region-wide agency is not invited to the whole region. No area: every
+    school (a partnership too small to divide)."""
+    if user.role != "practitioner":
+        return True
+    area = {cluster.id for cluster in user.clusters}
+    return not area or cluster_id in area
+
+
+def _area_clause(user: User) -> ColumnElement[bool]:
+    """`in_area` for the invitation's meeting, as SQL."""
+    if user.role != "practitioner":
+        return true()
+    area = select(coordinator_clusters.c.cluster_id).where(
+        coordinator_clusters.c.user_id == user.id
+    )
+    in_area_schools = (
+        select(Meeting.id)
+        .join(School, School.id == Meeting.school_id)
+        .where(School.cluster_id.in_(area))
+        .correlate(None)
+    )
+    return or_(~exists(area.correlate(None)), Invitation.meeting_id.in_(in_area_schools))
 
 
 def covered(user: User) -> ColumnElement[bool]:
     """An invitation naming the person; or one of their agency (practitioners and GP practice
-    staff only) that names nobody, or any of their agency's for its safeguarding lead. A link
-    worker sees meetings of their linked schools, or where named: never through Early Help's
-    invitations to other schools."""
+    staff only) that names nobody, at a school in a practitioner's area (`in_area`), or any of
+    their agency's for its safeguarding lead. A link worker sees meetings of their linked
+    schools, or where named: never through Early Help's invitations to other schools."""
     who = Invitation.representative_id == user.id
     if user.agency_id is not None and user.role in AGENCY_WIDE_ROLES:
         agency = Invitation.agency_id == user.agency_id
         if not user.is_safeguarding_lead:
-            agency = and_(agency, Invitation.representative_id.is_(None))
+            agency = and_(agency, Invitation.representative_id.is_(None), _area_clause(user))
         who = or_(who, agency)
     return who
 

@@ -111,7 +111,7 @@ ROLE_MEMBERSHIPS: dict[str, frozenset[str]] = {
     "dsl": frozenset({"school"}),
     "school_staff": frozenset({"school"}),
     "link_worker": frozenset({"agency", "linked_schools"}),
-    "practitioner": frozenset({"agency", "is_safeguarding_lead"}),
+    "practitioner": frozenset({"agency", "is_safeguarding_lead", "clusters"}),
     "gp": frozenset({"agency"}),
 }
 

@@ -39,7 +39,7 @@ def test_every_role_says_where_it_belongs():
         ("dsl", {"school"}),
         ("school_staff", {"school"}),
         ("link_worker", {"agency", "linked_schools"}),
-        ("practitioner", {"agency", "is_safeguarding_lead"}),
+        ("practitioner", {"agency", "is_safeguarding_lead", "clusters"}),
         ("gp", {"agency"}),
         ("someone", set()),
     ],

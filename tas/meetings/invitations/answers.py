@@ -30,7 +30,7 @@ def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
             .where(*standing(meeting.id))
             .order_by(Invitation.id)
         )
-        if is_mine(invitation, user)
+        if is_mine(invitation, user, meeting)
     ]
     mine.sort(key=lambda invitation: invitation.representative_id != user.id)
     return mine[0] if mine else None

@@ -61,9 +61,10 @@ def standing(meeting_id: int) -> tuple:
     return (Invitation.meeting_id == meeting_id, Invitation.removed_at.is_(None))
 
 
-def is_mine(invitation: Invitation, user: User) -> bool:
-    """The invitation names the user, or invites their agency in a way that covers them."""
-    return access.covers(invitation.agency_id, invitation.representative_id, user)
+def is_mine(invitation: Invitation, user: User, meeting: Meeting) -> bool:
+    """The invitation (to this meeting) names the user, or invites their agency in a way that
+    covers them."""
+    return access.covers(invitation, user, meeting.school.cluster_id)
 
 
 def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invitation]:
@@ -85,7 +86,7 @@ def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invi
     ).all()
     invitations = [invitation for invitation, _name in rows]
     organiser = level >= MeetingAccess.ORGANISE
-    mine = [invitation for invitation in invitations if is_mine(invitation, user)]
+    mine = [invitation for invitation in invitations if is_mine(invitation, user, meeting)]
     return MeetingInvitations(
         invitations,
         answers_shown=organiser or user.role == "coordinator",

@@ -85,8 +85,12 @@ class UserForm(RecordForm):
         invalid_choice_message="Select yes if this coordinator covers the whole district",
     )
     clusters = SelectMultipleField(
-        "Clusters this coordinator covers",
-        description="For coordinators who do not cover the whole district",
+        "Clusters this person covers",
+        description=(
+            "For coordinators who do not cover the whole district, and for practitioners: "
+            "their agency's invitations that name nobody reach them for these clusters' "
+            "schools only (none ticked: every school)"
+        ),
         widget=GovCheckboxesInput(),
         invalid_choice_message="Select clusters from the list",
     )
