@@ -203,14 +203,15 @@ def measure(backend: str, scale: float) -> dict:
                 for path in paths
             }
             exported = exports(clients["coordinator"], today())
-            sessions = [
-                (served.signed_in(address, pages[role][0], DEMO_PASSWORD), pages[role][1])
-                for n, role in zip(
-                    range(int(setting("BENCH_CLIENTS", "20"))), list(pages) * 100, strict=False
-                )
-            ]
+            roles = list(pages)  # the load's clients take the roles in turn
+            sessions = []
+            for n in range(int(setting("BENCH_CLIENTS", "20"))):
+                email, paths = pages[roles[n % len(roles)]]
+                sessions.append((served.signed_in(address, email, DEMO_PASSWORD), paths))
             loaded = served.load(sessions, float(setting("BENCH_LOAD_SECONDS", "60")))
             memory = served.workers_peak_memory_mib(master)
+            for client in [*clients.values(), *(client for client, _paths in sessions)]:
+                client.close()
         reminders = reminder_pass(app)
         with app.app_context():
             db.engine.dispose()
