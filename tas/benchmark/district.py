@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from tas.auth.passwords import hash_password
 from tas.benchmark import records
 from tas.benchmark.rows import Unit, add, first_name, last_name, link, place
@@ -70,6 +72,10 @@ def generate(
         for kind, count in records.fill(unit, fraction, chance, today).items():
             made[kind] = made.get(kind, 0) + count
     progress("Saving")
+    db.session.commit()
+    # The planner's statistics, as a database that grew over time has them (autovacuum would
+    # gather them later): without them every plan guesses a table of a few rows.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return made
 

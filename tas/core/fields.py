@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovTextInput,
 )
+from markupsafe import Markup
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
@@ -169,4 +170,31 @@ def select(label: str, missing: str | None = None, **kwargs) -> SelectField:
         validators=[DataRequired(missing)] if missing else [],
         choices=[],
         **kwargs,
+    )
+
+
+SELECTED = Markup(" selected")
+
+
+class LongSelect(GovSelect):
+    """A GOV.UK select whose options may run to a region's schools: the design system's macro
+    draws the field (label, hint, error message), and the options are written by a plain loop.
+    The macro takes about 0.07 ms an option: a list of 1,600 schools was a tenth of a second of
+    every page that offered it. The options are the same HTML."""
+
+    def render(self, params):
+        drawn = super().render({**params, "items": []})
+        option = Markup('<option value="{}"{}>{}</option>')  # Markup.format escapes each value
+        options = Markup("").join(
+            option.format(item["value"], SELECTED if item.get("selected") else "", item["text"])
+            for item in params.get("items") or []
+        )
+        end = Markup("</select>")
+        return drawn.replace(end, options + end, 1)
+
+
+def filter_select(label: str, invalid: str) -> SelectField:
+    """A list's filter: "any" unless chosen, its choices set by the page."""
+    return SelectField(
+        label, widget=LongSelect(), default="", choices=[], invalid_choice_message=invalid
     )

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import request
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SelectField, SubmitField
 
-from tas.core.fields import GovDateField
+from tas.core.fields import GovDateField, LongSelect
 from tas.core.forms import TasForm
 
 LONGEST_RANGE = timedelta(days=2 * 366)  # what one export may cover
@@ -23,14 +23,14 @@ class ExportForm(TasForm):
 
     school = SelectField(
         "School",
-        widget=GovSelect(),
+        widget=LongSelect(),
         choices=[],
         default="",
         invalid_choice_message="Select a school from the list",
     )
     cluster = SelectField(
         "Cluster",
-        widget=GovSelect(),
+        widget=LongSelect(),
         choices=[],
         default="",
         invalid_choice_message="Select a cluster from the list",

@@ -7,15 +7,14 @@ import re
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from tas.core.choices import label
-from tas.core.fields import GovDateField, options, stripped, text_area
+from tas.core.fields import GovDateField, filter_select, options, stripped, text_area
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.plans.forms import parsed_score, score_field
@@ -166,21 +165,15 @@ def _short(statement: str, longest: int = 120) -> str:
 # ---------------------------------------------------------------- the lists' filters
 
 
-def _select(label: str, invalid: str) -> SelectField:
-    return SelectField(
-        label, widget=GovSelect(), default="", choices=[], invalid_choice_message=invalid
-    )
-
-
 class ReviewFilterForm(TasForm):
     """The list's view and scope, sent as a GET query string: each value must be one offered."""
 
     class Meta:
         csrf = False
 
-    show = _select("Show", "Select which reviews to show from the list")
-    school = _select("School", "Select a school from the list")
-    cluster = _select("Cluster", "Select a cluster from the list")
+    show = filter_select("Show", "Select which reviews to show from the list")
+    school = filter_select("School", "Select a school from the list")
+    cluster = filter_select("Cluster", "Select a cluster from the list")
 
     def __init__(self, views, schools, clusters, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)

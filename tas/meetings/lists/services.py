@@ -187,17 +187,14 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
         .order_by(School.name, School.id)
     ).all()
     clusters = sorted({(row.cl, row.cluster_id) for row in schools})
-    invited = (
-        exists()
-        .where(
-            Invitation.agency_id == Agency.id,
-            Invitation.removed_at.is_(None),
-            Invitation.meeting_id.in_(select(Meeting.id).where(visible)),
-        )
-        .correlate(Agency)
+    # The agencies found from the visible meetings' invitations (by index), not each agency
+    # of the region tested against every invitation.
+    invited = select(Invitation.agency_id).where(
+        Invitation.removed_at.is_(None),
+        Invitation.meeting_id.in_(select(Meeting.id).where(visible)),
     )
     agencies = db.session.execute(
-        select(Agency.id, Agency.name).where(invited).order_by(Agency.name)
+        select(Agency.id, Agency.name).where(Agency.id.in_(invited)).order_by(Agency.name)
     ).all()
     return FilterOptions(
         terms=terms,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from govuk_frontend_wtf.wtforms_widgets import GovSelect
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectChoice
 
+from tas.core.fields import filter_select
 from tas.core.forms import TasForm
 from tas.core.words import meeting_day_and_times
 from tas.meetings import access, bp, rules
@@ -19,23 +19,17 @@ LIST_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator
 FILTER_NAMES = ("term", "school", "cluster", "type", "agency")
 
 
-def _select(label: str, invalid: str) -> SelectField:
-    return SelectField(
-        label, widget=GovSelect(), default="", choices=[], invalid_choice_message=invalid
-    )
-
-
 class MeetingFilterForm(TasForm):
     """The filters, sent as a GET query string: every value must be one of those offered."""
 
     class Meta:
         csrf = False
 
-    term = _select("When", "Select a term, or when the meetings are, from the list")
-    school = _select("School", "Select a school from the list")
-    cluster = _select("Cluster", "Select a cluster from the list")
-    type = _select("Type of meeting", "Select a type of meeting from the list")
-    agency = _select("Agency invited", "Select an agency from the list")
+    term = filter_select("When", "Select a term, or when the meetings are, from the list")
+    school = filter_select("School", "Select a school from the list")
+    cluster = filter_select("Cluster", "Select a cluster from the list")
+    type = filter_select("Type of meeting", "Select a type of meeting from the list")
+    agency = filter_select("Agency invited", "Select an agency from the list")
 
     def __init__(self, offered: FilterOptions, coordinator: bool, **kwargs):
         super().__init__(formdata=request.args, **kwargs)
