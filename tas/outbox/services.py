@@ -66,9 +66,19 @@ def deliver_round(limit: int, *, hours_at: datetime | None = None) -> tuple[int,
     how many were claimed, and how many went."""
     messages = _claim(limit, hours_at or utcnow())
     sent = 0
-    with Mailer() as mailer:
-        for message in messages:
-            sent += _deliver(mailer, message)
+    # Each message is committed as soon as it is sent. Expiring everything the session holds
+    # at each of those commits made a pass quadratic (648 s for a region's 14,822 emails in
+    # make bench): the rows are expired once, after the batch, instead.
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        with Mailer() as mailer:
+            for message in messages:
+                sent += _deliver(mailer, message)
+    finally:
+        session.expire_on_commit = expiring
+        session.expire_all()
     return len(messages), sent
 
 
