@@ -117,19 +117,25 @@ def statements(app: Flask, pages: dict[str, tuple[str, list[str]]]) -> dict[tupl
     """How many SQL statements each page runs (in this process, one request each)."""
     counted: dict[tuple, int] = {}
     app.config["WTF_CSRF_ENABLED"] = False
-    seen = [0]
+    seen: list[str] = []
+
+    def count(_connection, _cursor, statement, *_rest) -> None:
+        seen.append(statement)
+
     with app.app_context():
-        event.listen(
-            db.engine, "before_cursor_execute", lambda *_: seen.__setitem__(0, seen[0] + 1)
-        )
-    for role, (email, paths) in pages.items():
-        client = app.test_client()
-        client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
-        for path in paths:
-            seen[0] = 0
-            client.get(path)
-            counted[(role, path)] = seen[0]
-    app.config["WTF_CSRF_ENABLED"] = True
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for role, (email, paths) in pages.items():
+            client = app.test_client()
+            client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+            for path in paths:
+                seen.clear()
+                client.get(path)
+                counted[(role, path)] = len(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        app.config["WTF_CSRF_ENABLED"] = True
     return counted
 
 
