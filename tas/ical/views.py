@@ -27,7 +27,7 @@ from tas.ical.build import calendar, meeting_event, published, to_bytes
 from tas.ical.feeds import feed_calendar, missed, not_found, slow_down, too_many_misses
 from tas.ical.forms import ExportForm
 from tas.meetings.access import MeetingAccess, require
-from tas.meetings.lists import services as lists
+from tas.meetings.lists.filters import filter_options
 
 
 @bp.route("/meetings/<int:meeting_id>/calendar.ics")
@@ -48,7 +48,7 @@ def meeting_ics(meeting_id: int):
 def export():
     if current_user.role != "coordinator":
         abort(403)
-    form = ExportForm(lists.filter_options(current_user))
+    form = ExportForm(filter_options(current_user))
     wanted = bool(form.ics.data or form.spreadsheet.data)
     if not (wanted and form.validate()):  # the form, with errors once it was sent
         return render_template("meetings/export.html", form=form, title="Export meetings")

@@ -7,9 +7,7 @@ Habits: `count_queries` proves it). A GP practice sees only who is involved.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,14 +17,13 @@ from tas.children.access import Access
 from tas.children.models import Agreement, Child
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.words import local_date
 from tas.extensions import db
-from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans import rules
 from tas.plans.access import PlanRights, may_start_plan, rights
-from tas.plans.gp import services as gp_notifications
-from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
+from tas.plans.actions.rows import ActionRow, OwnerGroup, grouped, meeting_words, plan_actions
+from tas.plans.gp import status as gp_notifications
+from tas.plans.models import AgencyInvolvement, Outcome, SharedPlan
 from tas.reviews.services import level_label as level_name
 
 STATUS_ORDER = {"active": 0, "requested": 1, "ended": 2, "declined": 3}
@@ -53,25 +50,6 @@ class ServiceRow:
     @property
     def parent_engagement(self) -> str:
         return label(rules.ENGAGEMENT, self.involvement.parent_engagement)
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    action: Action
-    overdue: bool
-    may_update: bool
-    involvement: AgencyInvolvement | None
-    agreed_at: str | None = None  # "Agreed at the TAS meeting on 26 November 2026"
-
-    @property
-    def status_label(self) -> str:
-        return label(rules.ACTION_STATUSES, self.action.status)
-
-
-@dataclass
-class OwnerGroup:
-    owner: str
-    actions: list[ActionRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -160,7 +138,7 @@ def plan_view(
         services = [ServiceRow(i, _contact(i)) for i in involvements]
         return PlanView(plan, plan_rights, services, summary_only=True)
     day = today()
-    actions = _actions(plan)
+    actions = plan_actions(plan)
     by_id = {involvement.id: involvement for involvement in involvements}
     rows = [
         ActionRow(
@@ -180,7 +158,7 @@ def plan_view(
         plan_rights,
         services,
         outcomes=_outcomes(plan),
-        action_groups=_grouped(rows),
+        action_groups=grouped(rows),
         flags=rules.plan_flags(
             status=plan.status,
             has_lead=plan.lead_practitioner_id is not None,
@@ -208,46 +186,6 @@ def _involvements(plan: SharedPlan, summary_only: bool) -> list[AgencyInvolvemen
         query = query.where(AgencyInvolvement.status.in_(("active", "requested")))
     rows = db.session.scalars(query).all()
     return sorted(rows, key=lambda i: (STATUS_ORDER.get(i.status, 9), i.agency.name.lower(), i.id))
-
-
-def _actions(plan: SharedPlan) -> list[tuple[Action, str | None, datetime | None]]:
-    """The plan's actions with their owners, and the meeting that agreed each (one query)."""
-    rows = db.session.execute(
-        select(Action, Meeting.kind, Meeting.starts_at)
-        .outerjoin(Meeting, Meeting.id == Action.meeting_id)
-        .options(
-            joinedload(Action.owner_agency),
-            joinedload(Action.owner_user),
-            joinedload(Action.owner_family_member),
-        )
-        .where(Action.plan_id == plan.id)
-        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
-    )
-    return [(action, kind, starts_at) for action, kind, starts_at in rows]
-
-
-MEETING_WORDS = {
-    "tas": "TAS meeting",
-    "keeping_in_touch": "keeping-in-touch meeting",
-    "taf": "TAF / handover meeting",
-}
-
-
-def meeting_words(kind: str | None, starts_at: datetime | None) -> str | None:
-    """Which meeting agreed an action, in the words the plan shows."""
-    if kind is None or starts_at is None:
-        return None
-    return f"Agreed at the {MEETING_WORDS.get(kind, 'meeting')} on {local_date(starts_at)}"
-
-
-def agreed_at(action: Action) -> str | None:
-    """The same words for one action's own page (one query, only when a meeting agreed it)."""
-    if action.meeting_id is None:
-        return None
-    found = db.session.execute(
-        select(Meeting.kind, Meeting.starts_at).where(Meeting.id == action.meeting_id)
-    ).first()
-    return meeting_words(*found) if found else None
 
 
 def _outcomes(plan: SharedPlan) -> list[OutcomeRow]:
@@ -292,32 +230,4 @@ def _service_row(involvement: AgencyInvolvement, rows: list[ActionRow], plan_rig
         open_actions=len(mine),
         overdue_actions=sum(1 for row in mine if row.overdue),
         may_update=plan_rights.may_update_involvement(involvement),
-    )
-
-
-def owner_name(action: Action) -> str:
-    """Who owns an action, in the words the page uses."""
-    if action.owner_kind == "agency" and action.owner_agency is not None:
-        return action.owner_agency.name
-    if action.owner_kind == "person" and action.owner_user is not None:
-        return action.owner_user.name
-    if action.owner_kind == "family_member" and action.owner_family_member is not None:
-        member = action.owner_family_member
-        return f"{member.name} ({member.relationship_to_child})"
-    if action.owner_kind == "child":
-        return "The child"
-    return "No owner"
-
-
-def _grouped(rows: list[ActionRow]) -> list[OwnerGroup]:
-    """Actions by owner: owners with overdue actions first, then by name."""
-    groups: dict[str, OwnerGroup] = defaultdict(lambda: OwnerGroup(""))
-    for row in rows:
-        name = owner_name(row.action)
-        group = groups[name]
-        group.owner = name
-        group.actions.append(row)
-    return sorted(
-        groups.values(),
-        key=lambda g: (not any(row.overdue for row in g.actions), g.owner.lower()),
     )

@@ -32,15 +32,16 @@ from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.models import OutboxMessage
-from tas.reminders import decisions, digests, recipients, sources
+from tas.reminders import decisions, digests, gp_sources, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
 from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subject
 
 # Reminder sources register themselves with tas.reminders.sources by decorator; the sources of
-# other modules (tas.reminders.decisions) import that registry, so they are imported here, where
-# every source must be known, rather than listed there (which would be an import cycle).
-SOURCES_ELSEWHERE = (decisions,)
+# other modules (tas.reminders.decisions, tas.reminders.gp_sources) import that registry, so
+# they are imported here, where every source must be known, rather than listed there (which
+# would be an import cycle).
+SOURCES_ELSEWHERE = (decisions, gp_sources)
 
 log = logging.getLogger(__name__)
 

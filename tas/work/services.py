@@ -10,7 +10,6 @@ version counter moves too, so a save racing this one is refused rather than lost
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -25,11 +24,19 @@ from tas.children.models import Child
 from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.plans import rules as plan_rules
 from tas.plans.leads import LEAD_ROLES
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 from tas.reviews.models import Review
 from tas.work.access import AGENCY_STAFF, SCHOOL_STAFF, may_reassign, takers
+from tas.work.open_work import (
+    Work,
+    open_actions,
+    open_involvements,
+    open_reviews,
+    open_work_counts,
+    plans_led,
+    work_of,
+)
 
 __all__ = [
     "Work",
@@ -39,115 +46,7 @@ __all__ = [
     "work_of",
 ]
 
-OPEN_REVIEW_STATUSES = ("open", "paused")  # a paused review resumes when Social Care hands back
-OPEN_INVOLVEMENT_STATUSES = ("requested", "active")
 ACCOUNT_CHOICES = ("keep", "away", "deactivate")
-
-
-@dataclass(frozen=True)
-class Work:
-    """A person's open work, as ids (never children's details)."""
-
-    reviews: tuple[int, ...] = ()
-    actions: tuple[int, ...] = ()
-    plans: tuple[int, ...] = ()
-    involvements: tuple[int, ...] = ()
-    involvement_agencies: frozenset[int] = frozenset()
-
-    @property
-    def total(self) -> int:
-        return len(self.reviews) + len(self.actions) + len(self.plans) + len(self.involvements)
-
-    @property
-    def fingerprint(self) -> str:
-        """What the form saw: a digest of the ids, so a change in between is noticed."""
-        text = "|".join(
-            ",".join(str(i) for i in sorted(ids))
-            for ids in (self.reviews, self.actions, self.plans, self.involvements)
-        )
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-    def summary(self) -> str:
-        """What the work comes to in words: "3 reviews, 2 actions, 1 plan and 1 involvement"."""
-        parts = [
-            _count(len(ids), word)
-            for ids, word in (
-                (self.reviews, "review"),
-                (self.actions, "action"),
-                (self.plans, "plan"),
-                (self.involvements, "involvement"),
-            )
-            if ids
-        ]
-        if not parts:
-            return "nothing"
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
-
-
-def _open_reviews(leaver: User | None):
-    """Open (or paused) reviews: the leaver's, or everyone's when None."""
-    query = select(Review).where(Review.status.in_(OPEN_REVIEW_STATUSES))
-    return query if leaver is None else query.where(Review.owner_id == leaver.id)
-
-
-def _open_actions(leaver: User | None):
-    query = select(Action).where(
-        Action.owner_kind == "person", Action.status.in_(sorted(plan_rules.OPEN_ACTION_STATUSES))
-    )
-    return query if leaver is None else query.where(Action.owner_user_id == leaver.id)
-
-
-def _plans_led(leaver: User | None):
-    query = select(SharedPlan).where(SharedPlan.status != "closed")
-    return query if leaver is None else query.where(SharedPlan.lead_practitioner_id == leaver.id)
-
-
-def _involvements(leaver: User | None):
-    query = select(AgencyInvolvement).where(AgencyInvolvement.status.in_(OPEN_INVOLVEMENT_STATUSES))
-    return query if leaver is None else query.where(AgencyInvolvement.practitioner_id == leaver.id)
-
-
-def work_of(leaver: User) -> Work:
-    """The leaver's open work, by id: four queries whatever its size."""
-    reviews = db.session.scalars(_open_reviews(leaver).with_only_columns(Review.id)).all()
-    actions = db.session.scalars(_open_actions(leaver).with_only_columns(Action.id)).all()
-    plans = db.session.scalars(_plans_led(leaver).with_only_columns(SharedPlan.id)).all()
-    involvements = db.session.execute(
-        _involvements(leaver).with_only_columns(AgencyInvolvement.id, AgencyInvolvement.agency_id)
-    ).all()
-    return Work(
-        reviews=tuple(sorted(reviews)),
-        actions=tuple(sorted(actions)),
-        plans=tuple(sorted(plans)),
-        involvements=tuple(sorted(row.id for row in involvements)),
-        involvement_agencies=frozenset(row.agency_id for row in involvements),
-    )
-
-
-def open_work_counts(user_ids: list[int]) -> dict[int, int]:
-    """How many open records (reviews, actions, plans, involvements) each person has: four
-    grouped queries whatever the number of people."""
-    totals: dict[int, int] = dict.fromkeys(user_ids, 0)
-    if not user_ids:
-        return totals
-    for column, query in (
-        (Review.owner_id, _open_reviews(None)),
-        (Action.owner_user_id, _open_actions(None)),
-        (SharedPlan.lead_practitioner_id, _plans_led(None)),
-        (AgencyInvolvement.practitioner_id, _involvements(None)),
-    ):
-        rows = db.session.execute(
-            query.with_only_columns(column, func.count())
-            .where(column.in_(user_ids))
-            .group_by(column)
-        )
-        for user_id, number in rows:
-            totals[user_id] += number
-    return totals
 
 
 def candidates(user: User, leaver: User) -> list[User]:
@@ -301,10 +200,10 @@ def _refuse_unless_taker_sees_the_children(taker: User, work: Work) -> None:
 def _move(by: User, leaver: User, taker: User, work: Work) -> None:
     """Change each record the form showed through the ORM, so each one's version counter moves;
     one that stopped being the leaver's open work meanwhile makes the whole move stale."""
-    reviews = _still(_open_reviews(leaver), Review, work.reviews)
-    actions = _still(_open_actions(leaver), Action, work.actions)
-    plans = _still(_plans_led(leaver), SharedPlan, work.plans)
-    involvements = _still(_involvements(leaver), AgencyInvolvement, work.involvements)
+    reviews = _still(open_reviews(leaver), Review, work.reviews)
+    actions = _still(open_actions(leaver), Action, work.actions)
+    plans = _still(plans_led(leaver), SharedPlan, work.plans)
+    involvements = _still(open_involvements(leaver), AgencyInvolvement, work.involvements)
     for review in reviews:
         review.owner_id = taker.id
     for action in actions:

@@ -27,8 +27,8 @@ from tas.meetings.day.services import (
 )
 from tas.meetings.models import AgendaItem, Invitation, Meeting, UninvitedAttendee
 from tas.organisations.models import Agency, User
+from tas.plans.actions.rows import owner_name
 from tas.plans.models import Action, SharedPlan
-from tas.plans.team import owner_name
 
 
 def standing_invitations(meeting_id: int) -> list[Invitation]:

@@ -12,7 +12,7 @@ from tas.core.forms import TasForm
 from tas.core.words import meeting_day_and_times
 from tas.meetings import access, bp, rules
 from tas.meetings.lists import services as lists
-from tas.meetings.lists.services import ANY_DATE, FilterOptions, Filters
+from tas.meetings.lists.filters import ANY_DATE, FilterOptions, Filters, Option, filter_options
 
 # Roles with meetings to list (the navigation offers the page to the same roles).
 LIST_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
@@ -63,7 +63,7 @@ class MeetingFilterForm(TasForm):
         )
 
 
-def _choices(everything: str, offered: list[lists.Option]) -> list[SelectChoice]:
+def _choices(everything: str, offered: list[Option]) -> list[SelectChoice]:
     return [SelectChoice("", everything), *(SelectChoice(o.code, o.label) for o in offered)]
 
 
@@ -80,7 +80,7 @@ def meetings():
     if user.role not in LIST_ROLES:
         abort(403)
     coordinator = user.role == "coordinator"
-    offered = lists.filter_options(user)
+    offered = filter_options(user)
     form = MeetingFilterForm(offered, coordinator)
     organises = access.organising_schools(user) is not None
     page = listing = filters = None

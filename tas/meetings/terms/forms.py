@@ -16,13 +16,8 @@ from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date
 from tas.meetings import rules
-from tas.meetings.booking.forms import (
-    KIND,
-    MOST_YEARS_AHEAD,
-    SCHOOL,
-    CommonArrangements,
-    latest_day,
-)
+from tas.meetings.booking.forms import CommonArrangements
+from tas.meetings.booking.questions import KIND, MOST_YEARS_AHEAD, SCHOOL, latest_day
 from tas.meetings.models import Term
 from tas.meetings.series import rules as series_rules
 from tas.meetings.terms.services import term_label, year_label

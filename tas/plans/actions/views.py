@@ -18,8 +18,8 @@ from tas.plans import bp, rules
 from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
 from tas.plans.actions import services as actions
 from tas.plans.actions.forms import ActionForm, ActionUpdateForm
+from tas.plans.actions.rows import agreed_at, owner_name
 from tas.plans.models import Action, AgencyInvolvement
-from tas.plans.team import agreed_at, owner_name
 
 FIELD_LABELS = {
     "description": "What needs to be done",

@@ -22,7 +22,7 @@ from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 from tas.plans import rules
 from tas.plans.gp import rules as gp_rules
-from tas.plans.gp.services import working_days
+from tas.plans.gp.status import working_days
 from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
 
 # ---------------------------------------------------------------- across plans

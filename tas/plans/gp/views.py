@@ -27,7 +27,7 @@ from tas.plans.gp import lists as gp_lists
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp import services as gp
 from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
-from tas.plans.gp.services import MISSING_LIST_ROLES
+from tas.plans.gp.status import MISSING_LIST_ROLES, may_notify, notify_page
 from tas.plans.models import SharedPlan
 
 
@@ -37,13 +37,13 @@ def _team_page(child_id: int) -> str:
 
 def _notifying(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
-    if not gp.may_notify(current_user, on.plan, on.rights.level, on.agreement):
+    if not may_notify(current_user, on.plan, on.rights.level, on.agreement):
         raise ReadOnly(on.plan, "send or record the GP notification for this plan")
     return on
 
 
 def _page(on, send_form, record_form, posted=None, status=200):
-    page = gp.notify_page(on.plan)
+    page = notify_page(on.plan)
     kind = page.gp.outstanding
     for form in (send_form, record_form):
         if not form.kind.data:
