@@ -18,7 +18,7 @@ import enum
 from datetime import datetime, timedelta
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, and_, case, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true, union
 
 from tas.children import access as children
 from tas.children.access import newest_agreement_of
@@ -161,7 +161,9 @@ def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, Colu
     if user.role == "gp":
         arrangements = invited(user, now)
     if user.role == "coordinator":
-        arrangements = Meeting.school_id.in_(_coordinated_schools(user))
+        arrangements = (
+            true() if user.district_wide else Meeting.school_id.in_(_coordinated_schools(user))
+        )
     return {
         MeetingAccess.ORGANISE: organise,
         MeetingAccess.INVITED: invited_to,
@@ -169,11 +171,49 @@ def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, Colu
     }
 
 
+def _candidates(user: User) -> Select | None:
+    """Index first: the ids of every meeting this user could have any access to, each path read
+    by its index (the schools they organise for or coordinate, the meetings they chair, the
+    invitations that cover them). Every condition of `clauses` implies one of these paths, so
+    the conditions run on this set rather than on every meeting of the region (a district-wide
+    coordinator's is every meeting: `sees_every_meeting`)."""
+    paths: list[Select] = []
+    schools = organising_schools(user)
+    if schools is not None:
+        paths.append(select(Meeting.id).where(Meeting.school_id.in_(schools)))
+    if schools is not None or user.role == "practitioner":
+        paths.append(select(Meeting.id).where(Meeting.chair_id == user.id))
+    if user.role in INVITABLE_ROLES or user.role == "gp":
+        paths.append(
+            select(Invitation.meeting_id).where(Invitation.removed_at.is_(None), covered(user))
+        )
+    if user.role == "coordinator" and not user.district_wide:
+        paths.append(select(Meeting.id).where(Meeting.school_id.in_(_coordinated_schools(user))))
+    if not paths:
+        return None
+    # Each path is a query of its own, never tied to the Meeting row of the query it filters.
+    return union(*(path.correlate(None) for path in paths))
+
+
+def sees_every_meeting(user: User) -> bool:
+    """A district-wide coordinator sees the arrangements of every meeting: no set to find."""
+    return user.active and user.role == "coordinator" and user.district_wide
+
+
 def visible(
     user: User, level: MeetingAccess = MeetingAccess.ARRANGEMENTS, now: datetime | None = None
 ) -> ColumnElement[bool]:
-    """The condition for lists: meetings this user has at least `level` on."""
-    return or_(*(condition for at, condition in clauses(user, now).items() if at >= level))
+    """The condition for lists: meetings this user has at least `level` on, the candidates
+    found by index first (`_candidates`), then the levels' conditions on that set."""
+    condition = or_(*(condition for at, condition in clauses(user, now).items() if at >= level))
+    if not user.active:
+        return false()
+    if sees_every_meeting(user):
+        return condition
+    candidates = _candidates(user)
+    if candidates is None:
+        return false()
+    return and_(Meeting.id.in_(candidates), condition)
 
 
 def access_to(user: User, meeting_id: int, now: datetime | None = None) -> MeetingAccess:
@@ -273,16 +313,18 @@ def sees_agenda(level: MeetingAccess, user: User) -> bool:
 
 def requests_visible(user: User) -> ColumnElement[bool]:
     """Requests this user may see: those of schools they organise for (the DSL's own school, a
-    link worker's linked schools), and their own requests while they may still see the child."""
+    link worker's linked schools), and their own requests while they may still see the child.
+    Found by index first (the schools' requests and their own), then checked against the
+    children they may see, as one set."""
     schools = organising_schools(user)
-    own = TasRequest.requested_by_id == user.id
-    mine = own if schools is None else or_(TasRequest.school_id.in_(schools), own)
-    child_visible = (
-        exists()
-        .where(Child.id == TasRequest.child_id, children.visible(user))
-        .correlate(TasRequest)
+    paths = [select(TasRequest.id).where(TasRequest.requested_by_id == user.id)]
+    if schools is not None:
+        paths.append(select(TasRequest.id).where(TasRequest.school_id.in_(schools)))
+    readable = select(Child.id).where(children.visible(user))
+    return and_(
+        TasRequest.id.in_(union(*(path.correlate(None) for path in paths))),
+        TasRequest.child_id.in_(readable.correlate(None)),
     )
-    return and_(mine, child_visible)
 
 
 def require_request(user: User, request_id: int) -> TasRequest:

@@ -202,7 +202,7 @@ class TasRequest(RecordOrigin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
     already_tried: Mapped[str] = mapped_column(Text)

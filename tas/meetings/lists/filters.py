@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
@@ -122,12 +122,19 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
     clusters = sorted({(row.cl, row.cluster_id) for row in schools})
     # The agencies found from the visible meetings' invitations (by index), not each agency
     # of the region tested against every invitation.
-    invited = select(Invitation.agency_id).where(
-        Invitation.removed_at.is_(None),
-        Invitation.meeting_id.in_(select(Meeting.id).where(visible)),
-    )
+    if access.sees_every_meeting(user):
+        # Every meeting: an agency is offered when any standing invitation names it, found by
+        # the agency's index and stopping at the first.
+        invited = exists().where(Invitation.agency_id == Agency.id, Invitation.removed_at.is_(None))
+    else:
+        invited = Agency.id.in_(
+            select(Invitation.agency_id).where(
+                Invitation.removed_at.is_(None),
+                Invitation.meeting_id.in_(select(Meeting.id).where(visible)),
+            )
+        )
     agencies = db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.id.in_(invited)).order_by(Agency.name)
+        select(Agency.id, Agency.name).where(invited).order_by(Agency.name)
     ).all()
     return FilterOptions(
         terms=terms,

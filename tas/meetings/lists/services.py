@@ -175,6 +175,21 @@ def page_of(
         .scalar_subquery()
     )
     overdue = case((day.minutes_overdue(now), 1), else_=0)
+    ordering = (
+        case((upcoming, 0), (cancelled, 2), else_=1),
+        case((upcoming, Meeting.starts_at)),
+        Meeting.starts_at.desc(),
+        Meeting.id,
+    )
+    # The page's meetings are chosen first, sorted on the meeting alone; only those 25 are
+    # joined to their school and chair and counted (not every meeting of a region's list).
+    chosen = (
+        select(Meeting.id)
+        .where(*_conditions(user, filters, now))
+        .order_by(*ordering)
+        .limit(size)
+        .offset((number - 1) * size)
+    )
     query = (
         select(
             Meeting,
@@ -186,16 +201,9 @@ def page_of(
             overdue.label("overdue"),
             _my_answer(user).label("my_answer"),
         )
-        .where(*_conditions(user, filters, now))
+        .where(Meeting.id.in_(chosen))
         .options(joinedload(Meeting.school), joinedload(Meeting.chair))
-        .order_by(
-            case((upcoming, 0), (cancelled, 2), else_=1),
-            case((upcoming, Meeting.starts_at)),
-            Meeting.starts_at.desc(),
-            Meeting.id,
-        )
-        .limit(size)
-        .offset((number - 1) * size)
+        .order_by(*ordering)
     )
     rows = [
         MeetingRow(
