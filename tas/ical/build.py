@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from icalendar import (
     Calendar,
@@ -157,6 +158,20 @@ def meeting_event(facts: MeetingFacts) -> Event:
         attendees=attendees or None,
         status=_status(facts),
     )
+
+
+# How many events' text a process keeps (`event_text`): a region's year of meetings and more,
+# about a kilobyte each.
+EVENTS_KEPT = 10_000
+
+
+@lru_cache(maxsize=EVENTS_KEPT)
+def event_text(facts: MeetingFacts) -> bytes:
+    """One meeting's VEVENT as calendar text, built once for the same facts. The facts hold
+    everything the event says (its SEQUENCE, times, place, people and a stored DTSTAMP), so a
+    change to the meeting is a new entry, never the old text: a region's year export builds
+    each event once per meeting and version, not at every download."""
+    return meeting_event(facts).to_ical()
 
 
 def due_date_event(due: DueDate) -> Event:

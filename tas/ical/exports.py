@@ -19,7 +19,7 @@ from tas.core.choices import label
 from tas.core.clock import LONDON, local
 from tas.extensions import db
 from tas.ical import facts as calendar_facts
-from tas.ical.build import CALENDAR_END, calendar, meeting_event, published, to_bytes
+from tas.ical.build import CALENDAR_END, calendar, event_text, to_bytes
 from tas.ical.forms import ExportForm
 from tas.meetings import access, rules
 from tas.meetings.access import MeetingAccess
@@ -160,13 +160,13 @@ def csv_lines(chosen: list[ColumnElement[bool]]) -> Iterator[str]:
 
 def ics_parts(chosen: list[ColumnElement[bool]]) -> Iterator[bytes]:
     """The calendar, an event at a time: the calendar's opening (with the Europe/London time
-    zone), each meeting's VEVENT text built once, then its end. Published: no attendees, so no
-    invitation is read."""
+    zone), each meeting's VEVENT text (kept once built: `event_text`), then its end. Published:
+    no attendees, so no invitation is read; each DTSTAMP is stored, as in the feed."""
     head = to_bytes(calendar([], method="PUBLISH", name="TAS meetings", with_london=True))
     opening, closing = head.removesuffix(CALENDAR_END), CALENDAR_END
     yield opening
     for meeting, _invited, _attended in meetings_with_counts(chosen):
-        yield meeting_event(published(calendar_facts.facts(meeting, []))).to_ical()
+        yield event_text(calendar_facts.published_facts(meeting))
     yield closing
 
 

@@ -21,7 +21,7 @@ from tas.core.choices import label
 from tas.core.clock import LONDON, utcnow
 from tas.core.words import meeting_day_and_times
 from tas.extensions import db
-from tas.ical.build import Attendee, MeetingFacts
+from tas.ical.build import Attendee, MeetingFacts, published
 from tas.meetings import rules
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import User
@@ -225,3 +225,10 @@ def facts(
         cancelled=meeting.status == "cancelled",
         attendees=attendees(meeting, invitations, for_invitation),
     )
+
+
+def published_facts(meeting: Meeting) -> MeetingFacts:
+    """The meeting as a published calendar (the feed, an export) carries it: no attendees, and
+    a stored DTSTAMP (when it was booked, or cancelled), so the same meeting gives the same
+    text wherever and whenever it is published."""
+    return published(facts(meeting, [], stamp=meeting.cancelled_at or meeting.created_at))

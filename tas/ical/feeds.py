@@ -31,7 +31,7 @@ from tas.auth.models import CalendarFeed
 from tas.core.clock import LONDON, utcnow
 from tas.extensions import db
 from tas.ical import build
-from tas.ical.facts import facts, uid_domain
+from tas.ical.facts import published_facts, uid_domain
 from tas.ical.models import FeedMiss
 from tas.meetings.access import MeetingAccess, visible
 from tas.meetings.models import Meeting
@@ -145,12 +145,7 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
 def feed_calendar(feed: CalendarFeed, user: User, now: datetime | None = None) -> bytes:
     """The feed's body. Every DTSTAMP is a stored time, so the same data gives the same bytes."""
     now = now or utcnow()
-    events = [
-        build.meeting_event(
-            build.published(facts(meeting, [], stamp=meeting.cancelled_at or meeting.created_at))
-        )
-        for meeting in meetings_of(user, now)
-    ]
+    events = [build.meeting_event(published_facts(meeting)) for meeting in meetings_of(user, now)]
     events += [build.due_date_event(due) for due in due_dates_of(user, now, feed.created_at)]
     cal = build.calendar(
         events,

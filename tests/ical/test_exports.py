@@ -188,3 +188,35 @@ def test_the_export_costs_the_same_queries_for_few_or_many_meetings(app, distric
     with count_queries() as many:
         browser.get("/meetings/export", query_string=query, buffered=True)
     assert len(many) == len(few)
+
+
+def test_a_second_export_shows_what_changed_since_the_first(app, district):
+    """Each event's text is kept once built (tas.ical.build.event_text): a meeting moved to a
+    new room, or a school renamed, reads as it is now in the next export, never as it was."""
+    browser = coordinator(app, district_wide=True)
+    query = {**RANGE, "ics": "1"}
+    first = browser.get("/meetings/export", query_string=query, buffered=True).get_data()
+    meeting = district["meetings"][1]
+    meeting.location = "The new library"
+    meeting.sequence += 1
+    meeting.school.name = "Ash Primary and Nursery"
+    db.session.commit()
+
+    again = browser.get("/meetings/export", query_string=query, buffered=True).get_data()
+
+    events = {str(event["UID"]): event for event in Calendar.from_ical(again).events}
+    moved = events[f"tas-meeting-{meeting.id}@{app.config['CALENDAR_UID_DOMAIN']}"]
+    assert str(moved["LOCATION"]) == "The new library"
+    assert moved["SEQUENCE"] == meeting.sequence
+    assert "Ash Primary and Nursery" in str(moved["SUMMARY"])
+    assert b"The new library" not in first
+    # The meetings that did not change read exactly as before.
+    unchanged = district["meetings"][2]
+    uid = f"tas-meeting-{unchanged.id}@".encode()
+    assert _event_of(first, uid) == _event_of(again, uid)
+
+
+def _event_of(body: bytes, uid: bytes) -> bytes:
+    """The VEVENT text holding this UID."""
+    events = body.split(b"BEGIN:VEVENT")[1:]
+    return next(b"BEGIN:VEVENT" + event for event in events if uid in event)
