@@ -6,13 +6,34 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from datetime import date, datetime, time, timedelta
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each made once: the standard registry makes a new class for
+    every header it parses, a fifth of the time of building an email (a region's reminder pass
+    builds 15,000)."""
+
+    def __init__(self):
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self._made:
+            self._made[key] = super().__getitem__(name)
+        return self._made[key]
+
+
+# The SMTP policy (CRLF line ends, RFC 5322 headers) with that registry.
+POLICY = SMTP.clone(header_factory=_HeaderClasses())
 
 
 def clean_header_text(text: str, limit: int = 200) -> str:
@@ -35,6 +56,12 @@ def parse_sender(sender: str) -> Address:
     return mailbox(address, name)
 
 
+@lru_cache(maxsize=8)
+def _from_header(sender: str):
+    """The From header of every email, parsed once for the configured sender."""
+    return POLICY.header_factory("From", parse_sender(sender))
+
+
 def build_message(
     *,
     sender: str,
@@ -47,8 +74,8 @@ def build_message(
 ) -> EmailMessage:
     """A plain-text email (plus an optional text/calendar part) with a stable Message-ID, in
     7-bit transfer encodings only: non-ASCII text quoted-printable, the calendar base64."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = parse_sender(sender)
+    message = EmailMessage(policy=POLICY)
+    message["From"] = _from_header(sender)
     message["To"] = [mailbox(address, name) for address, name in to]
     message["Subject"] = clean_header_text(subject, 250)
     message["Date"] = format_datetime(sent_at)

@@ -136,6 +136,20 @@ def test_a_pass_delivers_until_nothing_is_due(app, monkeypatch):
     assert outbox.deliver_due() == 0
 
 
+def test_a_round_claims_no_more_than_its_batch(app):
+    """A round takes at most its batch: the rest wait, unclaimed, for the next round (on a
+    region's outbox a claim once took every due message in one go, for 25 s)."""
+    for n in range(5):
+        outbox.queue([(f"dsl{n}@school.example.org", "")], f"Message {n}", "Body")
+    db.session.commit()
+
+    assert outbox.deliver_round(2) == (2, 2)
+
+    statuses = db.session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)).all()
+    assert statuses == ["sent", "sent", "pending", "pending", "pending"]
+    assert len(_eml_files(app)) == 2
+
+
 def test_a_passing_failure_keeps_the_message_and_retries_it_later(make_app, smtp_server):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     smtp_server.refuse_with = "451 Try again later"
