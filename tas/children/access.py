@@ -10,26 +10,20 @@ import enum
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, union
 
+from tas.children import agreed
 from tas.children.models import (
     Agreement,
-    AgreementAgency,
     Child,
     CoordinatorAccess,
     SchoolMove,
-    SharingDecision,
     StaffGrant,
 )
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 from tas.plans.models import AgencyInvolvement, SharedPlan
-
-
-def _about_child(*conditions):
-    """EXISTS (...) about the Child row of the outer query, whatever else that query joins."""
-    return exists().where(*conditions).correlate(Child)
 
 
 class Access(enum.IntEnum):
@@ -41,18 +35,8 @@ class Access(enum.IntEnum):
     EDIT = 3
 
 
-def _agreement_withdrawn() -> ColumnElement[bool]:
-    """The family withdrew agreement and has not agreed again since."""
-    withdrawn = _about_child(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_not(None))
-    return and_(withdrawn, ~_current_agreement())
-
-
-def _current_agreement() -> ColumnElement[bool]:
-    return _about_child(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
-
-
 def _leads_a_plan(user: User) -> ColumnElement[bool]:
-    return _about_child(
+    return agreed.about_child(
         SharedPlan.child_id == Child.id,
         SharedPlan.lead_practitioner_id == user.id,
         SharedPlan.status != "closed",
@@ -64,7 +48,7 @@ def _school_clauses(
 ) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     if user.role == "dsl":
         own = Child.school_id == user.school_id
-        moved_away = _about_child(
+        moved_away = agreed.about_child(
             SchoolMove.child_id == Child.id,
             SchoolMove.from_school_id == user.school_id,
             SchoolMove.read_only_until > now,
@@ -72,7 +56,7 @@ def _school_clauses(
         return and_(own, ~withdrawn), or_(own, moved_away)
     granted = and_(
         Child.school_id == user.school_id,
-        _about_child(
+        agreed.about_child(
             StaffGrant.child_id == Child.id,
             StaffGrant.user_id == user.id,
             StaffGrant.revoked_at.is_(None),
@@ -95,34 +79,6 @@ def _link_worker_clauses(
     return editable, or_(editable, _practitioner_clause(user))
 
 
-def newest_agreement_of(child_id_column):
-    """The id of the child's agreement that stands now (the newest not withdrawn), as a
-    correlated subquery: the same agreement tas.children.access.current_agreement returns."""
-    return (
-        select(Agreement.id)
-        .where(Agreement.child_id == child_id_column, Agreement.withdrawn_on.is_(None))
-        .order_by(Agreement.agreed_on.desc(), Agreement.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def _agreement_covers_involvement() -> ColumnElement[bool]:
-    """The family's current agreement (the newest standing, as current_agreement) covers this
-    involvement's agency (an agreement naming no agencies covers any agency)."""
-    current = newest_agreement_of(Child.id).correlate(Child)
-    names_agencies = exists().where(AgreementAgency.agreement_id == current)
-    names_this_agency = (
-        exists()
-        .where(
-            AgreementAgency.agreement_id == current,
-            AgreementAgency.agency_id == AgencyInvolvement.agency_id,
-        )
-        .correlate(AgencyInvolvement)
-    )
-    return and_(current.is_not(None), or_(~names_agencies, names_this_agency))
-
-
 def _involvements_of(user: User) -> ColumnElement[bool]:
     """The involvements that are the user's: named on them, or (an agency's safeguarding lead)
     any of their agency's."""
@@ -136,13 +92,13 @@ def _practitioner_clause(user: User) -> ColumnElement[bool]:
     agency's) that the family's current agreement covers; and the lead practitioner of an open
     plan, always (read-only once agreement is withdrawn)."""
     mine = _involvements_of(user)
-    involved = _about_child(
+    involved = agreed.about_child(
         AgencyInvolvement.plan_id == SharedPlan.id,
         SharedPlan.child_id == Child.id,
         SharedPlan.status != "closed",
         AgencyInvolvement.status == "active",
         mine,
-        _agreement_covers_involvement(),
+        agreed.covers_involvement(),
     )
     return or_(involved, _leads_a_plan(user))
 
@@ -153,29 +109,13 @@ def _coordinator_clause(
     """A recorded, unexpired reason to open this child's record, for a school they cover; once
     the family withdrew agreement, only with a sharing decision since then that covers the
     coordinators (a reason alone shows that the record exists, not what is in it)."""
-    reason = _about_child(
+    reason = agreed.about_child(
         CoordinatorAccess.child_id == Child.id,
         CoordinatorAccess.user_id == user.id,
         CoordinatorAccess.expires_at > now,
     )
-    return and_(reason, covered_by_coordinator(user), or_(~withdrawn, _shared_with_coordinators()))
-
-
-def _shared_with_coordinators() -> ColumnElement[bool]:
-    """A decision to share with the coordinators, with its lawful basis, made after the family's
-    latest withdrawal was recorded (a decision from before it does not outlive it, whatever day
-    the withdrawal is dated)."""
-    withdrawn_recorded = (
-        select(func.max(Agreement.withdrawn_recorded_at))
-        .where(Agreement.child_id == Child.id)
-        .correlate(Child)
-        .scalar_subquery()
-    )
-    return _about_child(
-        SharingDecision.child_id == Child.id,
-        SharingDecision.shared.is_(True),
-        SharingDecision.coordinators_may_see.is_(True),
-        SharingDecision.decided_at > withdrawn_recorded,
+    return and_(
+        reason, covered_by_coordinator(user), or_(~withdrawn, agreed.shared_with_coordinators())
     )
 
 
@@ -206,7 +146,7 @@ def clauses(
     """
     now = now or utcnow()
     nothing = false()
-    withdrawn = nothing if as_if_agreed else _agreement_withdrawn()
+    withdrawn = nothing if as_if_agreed else agreed.withdrawn()
     if user.role in ("dsl", "school_staff"):
         editable, readable = _school_clauses(user, now, withdrawn)
     elif user.role == "link_worker":
@@ -218,7 +158,7 @@ def clauses(
     else:
         editable, readable = nothing, nothing
     gp = (
-        and_(Child.gp_practice_id == user.agency_id, _current_agreement())
+        and_(Child.gp_practice_id == user.agency_id, agreed.agreement_stands())
         if user.role == "gp" and user.agency_id is not None
         else nothing
     )

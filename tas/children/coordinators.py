@@ -1,7 +1,7 @@
 """What a coordinator sees of a child whose family withdrew agreement: after recording a reason,
 only that the record exists, when agreement was withdrawn, and who holds the record (the school's
 DSLs and the plan's lead practitioner), unless a sharing decision covers the coordinators
-(tas.children.access._shared_with_coordinators)."""
+(tas.children.agreed.shared_with_coordinators)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from flask import abort, current_app
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true, union
 
 from tas.children import access as children
-from tas.children.access import newest_agreement_of
+from tas.children.agreed import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency, Child
 from tas.core.clock import utcnow
 from tas.extensions import db

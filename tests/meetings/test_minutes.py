@@ -121,6 +121,32 @@ def test_two_actions_go_onto_the_childs_plan_and_show_the_meeting(app):
     assert len(audit_events("action_added")) == 2
 
 
+def test_starting_a_plan_from_the_minutes_runs_the_same_queries_for_1_or_6_leads(
+    app, count_queries
+):
+    """The page that starts a plan from the minutes (the demo has no child on an agenda without
+    a plan: the statement walk of every page cannot reach it), offering one or six people who
+    may lead the plan."""
+    setting = past_meeting()
+    _child, item = on_agenda(setting, first_name="Ada")
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+    chair.submit(minutes_url(setting, item), {**MINUTES, "version": "1"})
+    start = f"/meetings/{setting.meeting.id}/agenda/{item.id}/plan/new"
+    counts = []
+    for leads in (1, 5):
+        for number in range(leads):
+            factories.user("link_worker", name=f"Lead {leads}-{number}")
+        db.session.commit()
+        with count_queries() as statements:
+            page = chair.get(start)
+        assert page.status_code == 200
+        assert f"Lead {leads}-{leads - 1}" in page_text(page)
+        counts.append(len(statements))
+
+    assert counts[0] == counts[1]
+
+
 def test_an_action_needs_an_owner_and_a_due_date(app):
     setting = past_meeting()
     child, item = on_agenda(setting)
