@@ -52,6 +52,14 @@ def field_value(response, name: str) -> str | None:
     return None
 
 
+def options_of(response, name: str) -> list[str]:
+    """The words of a select's options, in order."""
+    body = response.get_data(as_text=True)
+    match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    assert match, f"no select named {name}"
+    return [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", match[1])]
+
+
 def version_on(response) -> str:
     """The record version an edit form carries."""
     value = field_value(response, "version")

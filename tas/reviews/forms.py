@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired
 
-from tas.core.choices import label
+from tas.core.choices import SchoolsOffered, label
 from tas.core.fields import GovDateField, filter_select, options, stripped, text_area
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
@@ -175,18 +175,19 @@ class ReviewFilterForm(TasForm):
     school = filter_select("School", "Select a school from the list")
     cluster = filter_select("Cluster", "Select a cluster from the list")
 
-    def __init__(self, views, schools, clusters, formdata, **kwargs):
+    def __init__(self, views, schools: SchoolsOffered, clusters, formdata, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self.show.choices = [SelectChoice(code, label) for code, label in views]
         self.school.choices = [
             SelectChoice("", "All your schools"),
-            *(SelectChoice(code, label) for code, label in schools),
+            *(SelectChoice(code, label) for code, label in schools.schools),
         ]
+        self.school.description = schools.hint
         self.cluster.choices = [
             SelectChoice("", "All your clusters"),
             *(SelectChoice(code, label) for code, label in clusters),
         ]
-        if not schools:
+        if not schools.schools and not schools.hint:
             del self.school
         if not clusters:
             del self.cluster

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
@@ -22,7 +22,7 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.choices import label
+from tas.core.choices import SchoolsOffered, label, schools_offered
 from tas.core.clock import today
 from tas.core.days import add_working_days
 from tas.extensions import db
@@ -88,6 +88,15 @@ class Scope:
 
     schools: list[tuple[str, str]]
     clusters: list[tuple[str, str]]
+    school_clusters: dict[str, str] = field(default_factory=dict)  # school id -> cluster id
+
+    def schools_offered(self, cluster: str | None, school: str | None) -> SchoolsOffered:
+        """The schools the filter lists: all, or past SCHOOLS_AT_ONCE those of the cluster
+        chosen (with the cluster filter, a coordinator's)."""
+        if not self.clusters:
+            return SchoolsOffered(self.schools)
+        with_clusters = [(code, name, self.school_clusters[code]) for code, name in self.schools]
+        return schools_offered(with_clusters, cluster, school)
 
 
 def _schools_covered(user: User) -> ColumnElement[bool] | None:
@@ -128,6 +137,7 @@ def scope_options(user: User) -> Scope:
     return Scope(
         schools if len(schools) > 1 else [],
         cluster_options if len(cluster_options) > 1 else [],
+        {str(row.id): str(row.cluster_id) for row in rows},
     )
 
 

@@ -70,8 +70,9 @@ def reviews():
     default = SOON
     if not request.args.get("show"):
         default = MINE if review_lists.owns_open_reviews(user) else SOON
+    schools = scope.schools_offered(request.args.get("cluster"), request.args.get("school"))
     form = ReviewFilterForm(
-        VIEWS, scope.schools, scope.clusters, formdata=request.args, data={"show": default}
+        VIEWS, schools, scope.clusters, formdata=request.args, data={"show": default}
     )
     listing = filters = None
     status = 200

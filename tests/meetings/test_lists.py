@@ -14,10 +14,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tas.core import choices
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.pages import audit_events, error_summary, page_text
+from tests.pages import audit_events, error_summary, options_of, page_text
 from tests.plans.helpers import child_at
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -400,6 +401,34 @@ def test_a_coordinator_filters_by_cluster(login_as):
     assert references(coordinator.get(LIST)) == [ref(at_oak), ref(at_elm)]
     assert references(coordinator.get(f"{LIST}?cluster={south.id}")) == [ref(at_elm)]
     assert "across the district" in page_text(coordinator.get(LIST))
+
+
+def test_a_region_wide_coordinator_chooses_a_cluster_then_one_of_its_schools(login_as, monkeypatch):
+    """Past SCHOOLS_AT_ONCE schools (a region's 1,600), the school filter lists the schools of
+    the cluster chosen, and says so, rather than every school of the region."""
+    monkeypatch.setattr(choices, "SCHOOLS_AT_ONCE", 1)
+    north, south = factories.cluster(name="North"), factories.cluster(name="South")
+    coordinator = login_as("coordinator")  # district-wide
+    oak = factories.school(name="Oak Primary", cluster=north)
+    elm = factories.school(name="Elm Academy", cluster=south)
+    factories.meeting(oak, factories.user("dsl", school=oak), **at(3))
+    at_elm = factories.meeting(elm, factories.user("dsl", school=elm), **at(4))
+    db.session.commit()
+
+    first = coordinator.get(LIST)
+    in_south = coordinator.get(f"{LIST}?cluster={south.id}")
+    chosen = coordinator.get(f"{LIST}?cluster={south.id}&school={elm.id}")
+    school_alone = coordinator.get(f"{LIST}?school={elm.id}")
+    elsewhere = coordinator.get(f"{LIST}?cluster={north.id}&school={elm.id}")
+
+    assert options_of(first, "school") == ["All schools"]
+    assert "Choose a cluster first: its schools are then listed here" in page_text(first)
+    assert options_of(in_south, "school") == ["All schools", "Elm Academy"]
+    assert references(chosen) == [ref(at_elm)]
+    assert options_of(school_alone, "school") == ["All schools", "Elm Academy"]
+    assert references(school_alone) == [ref(at_elm)]
+    assert elsewhere.status_code == 400
+    assert error_summary(elsewhere) == {"school": "Select a school from the list"}
 
 
 @pytest.mark.parametrize(

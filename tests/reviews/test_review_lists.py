@@ -9,9 +9,10 @@ from datetime import date
 
 import pytest
 
+from tas.core import choices
 from tas.extensions import db
 from tests import factories
-from tests.pages import audit_events, page_text
+from tests.pages import audit_events, options_of, page_text
 from tests.plans.helpers import child_at
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import signed_in
@@ -169,6 +170,29 @@ def test_the_school_and_cluster_filters_offer_only_what_the_person_covers(app, l
     coordinator = login_as("coordinator")
     by_cluster = coordinator.get(f"{LIST}?show=soon&cluster={first.school.cluster_id}")
     assert references(by_cluster) == [ref(first.plan), ref(second_plan)]
+
+
+def test_a_region_wide_coordinator_narrows_reviews_to_a_cluster_then_a_school(
+    login_as, monkeypatch
+):
+    """Past SCHOOLS_AT_ONCE schools, the school filter lists the cluster chosen's schools."""
+    monkeypatch.setattr(choices, "SCHOOLS_AT_ONCE", 1)
+    first, other = child_with_plan(), child_with_plan()
+    db.session.flush()
+    a_review(first, due_on=date(2026, 12, 1))
+    a_review(other, due_on=date(2026, 12, 2))
+    db.session.commit()
+    coordinator = login_as("coordinator")
+    cluster, school = other.school.cluster_id, other.school.id
+
+    unchosen = coordinator.get(f"{LIST}?show=soon")
+    in_cluster = coordinator.get(f"{LIST}?show=soon&cluster={cluster}")
+    chosen = coordinator.get(f"{LIST}?show=soon&cluster={cluster}&school={school}")
+
+    assert "Choose a cluster first: its schools are then listed here" in page_text(unchosen)
+    assert options_of(unchosen, "school") == ["All your schools"]
+    assert options_of(in_cluster, "school") == ["All your schools", other.school.name]
+    assert references(chosen) == [ref(other.plan)]
 
 
 @pytest.mark.parametrize("role", ["gp", "admin"])

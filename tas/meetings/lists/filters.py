@@ -51,6 +51,7 @@ class FilterOptions:
     schools: list[Option]
     clusters: list[Option]
     agencies: list[Option]
+    school_clusters: dict[str, str] = field(default_factory=dict)  # school code -> cluster code
 
     def term(self, code: str | None) -> TermOption | None:
         return next((t for t in self.terms if str(t.id) == code), None)
@@ -139,6 +140,7 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
     return FilterOptions(
         terms=terms,
         schools=[Option(str(row.id), row.name) for row in schools],
+        school_clusters={str(row.id): str(row.cluster_id) for row in schools},
         clusters=[Option(str(cluster_id), name) for name, cluster_id in clusters],
         agencies=[Option(str(row.id), row.name) for row in agencies],
     )

@@ -3,10 +3,13 @@ by term, school, type and invited agency through the query string."""
 
 from __future__ import annotations
 
+from itertools import starmap
+
 from flask import abort, render_template, request
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from tas.core.choices import schools_offered
 from tas.core.fields import filter_select
 from tas.core.forms import TasForm
 from tas.core.words import meeting_day_and_times
@@ -38,7 +41,15 @@ class MeetingFilterForm(TasForm):
             *(SelectChoice(str(term.id), term.label) for term in offered.terms),
             SelectChoice(ANY_DATE, "Any date"),
         ]
-        self.school.choices = _choices("All schools", offered.schools)
+        schools = [(o.code, o.label) for o in offered.schools]
+        if coordinator:
+            shown = schools_offered(
+                [(code, name, offered.school_clusters.get(code, "")) for code, name in schools],
+                request.args.get("cluster"),
+                request.args.get("school"),
+            )
+            schools, self.school.description = shown.schools, shown.hint
+        self.school.choices = [SelectChoice("", "All schools"), *starmap(SelectChoice, schools)]
         self.cluster.choices = _choices("All clusters", offered.clusters)
         self.type.choices = [
             SelectChoice("", "All types"),
