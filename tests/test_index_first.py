@@ -21,6 +21,7 @@ from tas.children.models import Child
 from tas.extensions import db
 from tas.meetings import access as meetings_access
 from tas.meetings.models import Meeting, TasRequest
+from tas.meetings.requests import access as requests_access
 from tas.reviews import access as reviews_access
 from tas.reviews.models import Review
 from tests import factories
@@ -78,7 +79,7 @@ def test_a_meetings_list_finds_the_persons_meetings_by_index(partnership, who):
 @pytest.mark.parametrize("who", ["link worker", "DSL"])
 def test_a_requests_list_finds_the_persons_requests_by_index(partnership, who):
     user = partnership[who]
-    query = select(TasRequest.id).where(meetings_access.requests_visible(user))
+    query = select(TasRequest.id).where(requests_access.requests_visible(user))
     assert db.session.scalars(query).all(), "the person sees some requests"
     assert not _reads_whole_table(query, "tas_request")
 

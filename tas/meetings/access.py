@@ -1,6 +1,7 @@
-"""Who may see and do what with meetings and TAS requests (docs/security.md, Roles): one clause for
-lists, one check for a meeting, one for a request. Every meetings and requests route, list and
-export goes through this module. Deny by default: a role not named here sees nothing.
+"""Who may see and do what with meetings (docs/security.md, Roles): one clause for lists, one
+check for a meeting (TAS requests have theirs: tas/meetings/requests/access.py). Every meetings
+route, list and export goes through this module. Deny by default: a role not named here sees
+nothing.
 
 - ORGANISE: the school's DSL, a link worker linked to the school, and the meeting's chair: book,
   move, cancel, invite, set the agenda, record attendance and minutes.
@@ -20,12 +21,11 @@ from datetime import datetime, timedelta
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, select, true, union
 
-from tas.children import access as children
 from tas.children.agreed import newest_agreement_of
-from tas.children.models import Agreement, AgreementAgency, Child
+from tas.children.models import Agreement, AgreementAgency
 from tas.core.clock import utcnow
 from tas.extensions import db
-from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest
+from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 
 
@@ -306,37 +306,3 @@ def agenda_for(user: User, level: MeetingAccess, now: datetime | None = None):
 def sees_agenda(level: MeetingAccess, user: User) -> bool:
     """The agenda items and minutes are for organisers and invited practitioners only."""
     return level >= MeetingAccess.INVITED and user.role != "gp"
-
-
-# --- TAS requests -------------------------------------------------------------------------
-
-
-def requests_visible(user: User) -> ColumnElement[bool]:
-    """Requests this user may see: those of schools they organise for (the DSL's own school, a
-    link worker's linked schools), and their own requests while they may still see the child.
-    Found by index first (the schools' requests and their own), then checked against the
-    children they may see, as one set."""
-    schools = organising_schools(user)
-    paths = [select(TasRequest.id).where(TasRequest.requested_by_id == user.id)]
-    if schools is not None:
-        paths.append(select(TasRequest.id).where(TasRequest.school_id.in_(schools)))
-    readable = select(Child.id).where(children.visible(user))
-    return and_(
-        TasRequest.id.in_(union(*(path.correlate(None) for path in paths))),
-        TasRequest.child_id.in_(readable.correlate(None)),
-    )
-
-
-def require_request(user: User, request_id: int) -> TasRequest:
-    """One request, or 404 when the user may not see it."""
-    found = db.session.scalar(
-        select(TasRequest).where(TasRequest.id == request_id, requests_visible(user))
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-def may_triage(user: User, request: TasRequest) -> bool:
-    """Triage is for the link workers linked to the request's school."""
-    return user.role == "link_worker" and may_organise_school(user, request.school_id)

@@ -12,6 +12,7 @@ from tas.meetings import access
 from tas.meetings.access import MeetingAccess
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests import access as requests_access
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events
@@ -148,14 +149,14 @@ def test_requests_are_seen_by_the_schools_organisers_and_triaged_by_linked_link_
 
     def sees(user):
         return db.session.scalars(
-            select(TasRequest.id).where(access.requests_visible(user))
+            select(TasRequest.id).where(requests_access.requests_visible(user))
         ).all() == [request.id]
 
     assert sees(setting.dsl) and sees(setting.link_worker)
     assert not sees(other_dsl) and not sees(other_link_worker)
-    assert access.may_triage(setting.link_worker, request)
-    assert not access.may_triage(setting.dsl, request)
-    assert not access.may_triage(other_link_worker, request)
+    assert requests_access.may_triage(setting.link_worker, request)
+    assert not requests_access.may_triage(setting.dsl, request)
+    assert not requests_access.may_triage(other_link_worker, request)
 
 
 def test_a_dsl_of_another_school_invited_by_name_sees_the_agenda_of_that_meeting(setting):

@@ -25,8 +25,9 @@ from tas.core.clock import utcnow
 from tas.core.markers import origin
 from tas.core.use_cases import Refused, check_version, commit
 from tas.extensions import db
-from tas.meetings.access import organising_schools, requests_visible
+from tas.meetings.access import organising_schools
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests.access import requests_visible
 from tas.organisations.models import User
 
 REQUEST_ROLES = ("dsl", "school_staff")  # who may ask for a child to be discussed

@@ -12,9 +12,9 @@ from tas.core.choices import Choice
 from tas.core.clock import local, today, utcnow
 from tas.core.use_cases import Refused, check_version, commit
 from tas.extensions import db
-from tas.meetings.access import requests_visible
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests.access import requests_visible
 from tas.meetings.requests.services import AWAITING, to_triage
 from tas.organisations.models import User
 

@@ -17,8 +17,8 @@ from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import local_date, local_datetime
 from tas.extensions import db
 from tas.meetings import rules
-from tas.meetings.access import may_triage, require_request
 from tas.meetings.requests import bp, consultations, services, triage
+from tas.meetings.requests.access import may_triage, require_request
 from tas.meetings.requests.forms import (
     ConsultationForm,
     RequestForm,
