@@ -26,8 +26,9 @@ from tas.core.choices import SchoolsOffered, label, schools_offered
 from tas.core.clock import today
 from tas.core.days import add_working_days
 from tas.extensions import db
-from tas.organisations.models import Cluster, School, User, coordinator_clusters
+from tas.organisations.models import School, User, coordinator_clusters
 from tas.organisations.models import link_worker_schools as linked
+from tas.organisations.services import schools_with_clusters
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.models import Review
@@ -123,12 +124,7 @@ def scope_options(user: User) -> Scope:
     covered = _schools_covered(user)
     if covered is None:
         return Scope([], [])
-    rows = db.session.execute(
-        select(School.id, School.name, Cluster.id.label("cluster_id"), Cluster.name.label("cl"))
-        .join(Cluster, Cluster.id == School.cluster_id)
-        .where(covered)
-        .order_by(School.name, School.id)
-    ).all()
+    rows = schools_with_clusters(covered)
     schools = [(str(row.id), row.name) for row in rows]
     clusters = sorted({(row.cl, row.cluster_id) for row in rows})
     cluster_options = [(str(cluster_id), name) for name, cluster_id in clusters]

@@ -13,7 +13,8 @@ from tas.extensions import db
 from tas.meetings import access
 from tas.meetings.models import Invitation, Meeting, Term
 from tas.meetings.terms.services import term_label
-from tas.organisations.models import Agency, Cluster, School, User
+from tas.organisations.models import Agency, School, User
+from tas.organisations.services import schools_with_clusters
 
 ANY_DATE = "all"  # the period that shows meetings on any date
 
@@ -114,12 +115,7 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
         at_school = or_(School.id.in_(school_ids), School.id.in_(organising))
     else:
         at_school = School.id.in_(school_ids)
-    schools = db.session.execute(
-        select(School.id, School.name, Cluster.id.label("cluster_id"), Cluster.name.label("cl"))
-        .join(Cluster, Cluster.id == School.cluster_id)
-        .where(at_school)
-        .order_by(School.name, School.id)
-    ).all()
+    schools = schools_with_clusters(at_school)
     clusters = sorted({(row.cl, row.cluster_id) for row in schools})
     # The agencies found from the visible meetings' invitations (by index), not each agency
     # of the region tested against every invitation.
