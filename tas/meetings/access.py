@@ -205,9 +205,9 @@ def visible(
 ) -> ColumnElement[bool]:
     """The condition for lists: meetings this user has at least `level` on, the candidates
     found by index first (`_candidates`), then the levels' conditions on that set."""
-    condition = or_(*(condition for at, condition in clauses(user, now).items() if at >= level))
     if not user.active:
         return false()
+    condition = or_(*(condition for at, condition in clauses(user, now).items() if at >= level))
     if sees_every_meeting(user):
         return condition
     candidates = _candidates(user)
