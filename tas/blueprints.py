@@ -18,6 +18,8 @@ from tas.children.record_checks import views as children_record_checks_views
 from tas.children.schools import views as children_schools_views
 from tas.children.sharing import bp as sharing
 from tas.children.sharing import views as children_sharing_views
+from tas.flags import bp as flags
+from tas.flags import views as flags_views
 from tas.ical import bp as ical
 from tas.ical import views as ical_views
 from tas.levels import bp as levels
@@ -57,6 +59,8 @@ from tas.reminders import views as reminders_views
 from tas.reviews import bp as reviews
 from tas.reviews import views as reviews_views
 from tas.reviews.review_rules import views as reviews_review_rules_views
+from tas.voice import bp as voice
+from tas.voice import views as voice_views
 from tas.work import bp as work
 from tas.work import views as work_views
 
@@ -73,6 +77,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     ical,
     levels,
     reviews,
+    voice,
+    flags,
     reminders,
     work,
     outbox,
@@ -89,6 +95,7 @@ VIEWS = (
     children_schools_views,
     children_sharing_views,
     children_views,
+    flags_views,
     levels_handover_views,
     levels_referrals_views,
     levels_social_workers_views,
@@ -117,5 +124,6 @@ VIEWS = (
     reminders_views,
     reviews_review_rules_views,
     reviews_views,
+    voice_views,
     work_views,
 )

@@ -114,6 +114,14 @@ class Defaults:
     # Wrong feed links from one client address before it is told to slow down (HTTP 429).
     FEED_MISS_LIMIT = 20
     FEED_MISS_WINDOW_MINUTES = 15
+    # Voice of the child: a concern needs a response by this hour (Europe/London) of the
+    # working day it is recorded on, or of the next working day when recorded later or on a
+    # closed day; until then it is reminded hourly between these hours of working days.
+    CONCERN_RESPONSE_BY_HOUR = 17
+    CONCERN_REMINDER_HOURS = (8, 18)
+    # Shown where a concern is recorded ("do this now"); None shows the words without a number.
+    IFD_PHONE: str | None = None
+    OUT_OF_HOURS_PHONE: str | None = None
     # Meetings
     MINUTES_WORKING_DAYS = 2  # minutes complete within 2 working days of the meeting
     INVITED_VIEW_DAYS = 30  # an invited practitioner sees the agenda and minutes until then

@@ -1,7 +1,7 @@
-"""The service's scheduled work, one pass at a time: the reminders and digests due today
-(tas.reminders), then delivering the outbox (tas.outbox), then deleting short-lived rows past
-their use (tas.retention). The scheduler process (tas.scheduler) and
-`flask send-reminders` run passes; web requests never do."""
+"""The service's scheduled work, one pass at a time: the reminders and digests due today and
+this hour's reminders of unanswered concerns (tas.reminders), then delivering the outbox
+(tas.outbox), then deleting short-lived rows past their use (tas.retention). The scheduler
+process (tas.scheduler) and `flask send-reminders` run passes; web requests never do."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 from tas import retention
 from tas.core.clock import local, utcnow
 from tas.outbox.services import deliver_round
+from tas.reminders import concerns
 from tas.reminders.services import PassCounts, remind, reminder_day
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
     today = reminder_day(as_of)
     if today is not None:
         remind(today, counts)
+    # A concern raised by a child's words is reminded each hour, not once a day.
+    counts.concern_reminders = concerns.remind(as_of)
     counts.delivered = deliver_all(as_of=as_of)
     counts.purged = retention.purge(utcnow())
     log.info(

@@ -52,6 +52,7 @@ from tas.plans.models import (
 )
 from tas.reminders.models import Reminder
 from tas.reviews.models import Review, ReviewRule
+from tas.voice.models import VoiceEntry
 
 __all__ = [
     "AccessRefusal",
@@ -104,4 +105,5 @@ __all__ = [
     "UsedSubmission",
     "User",
     "UserSession",
+    "VoiceEntry",
 ]

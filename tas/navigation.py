@@ -34,6 +34,7 @@ CHILDREN_ROLES = frozenset(
 MEETINGS_ITEM = NavItem("Meetings", "meetings.meetings", "meetings.")
 REQUESTS_ITEM = NavItem("Requests", "requests.requests", "requests.")
 REVIEWS_ITEM = NavItem("Reviews", "reviews.reviews", "reviews.")
+FLAGS_ITEM = NavItem("Flagged children", "flags.flags", "flags.")
 # Who may see some meetings (GP practices only those they are invited to), who makes or
 # triages TAS requests, and who owns or follows reviews.
 MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
@@ -54,6 +55,8 @@ def items_for(role: str) -> tuple[NavItem, ...]:
         *((MEETINGS_ITEM,) if role in MEETINGS_ROLES else ()),
         *((REQUESTS_ITEM,) if role in REQUESTS_ROLES else ()),
         *((REVIEWS_ITEM,) if role in REVIEWS_ROLES else ()),
+        # The same people: those who may read some children, and coordinators for their area.
+        *((FLAGS_ITEM,) if role in REVIEWS_ROLES else ()),
     )
     if role == "coordinator":
         work = (*work, *COORDINATOR_ITEMS)

@@ -52,6 +52,7 @@ DEFAULTS = {
     "basis_id": "lawful_basis",
     "notification_id": "gp_notification",
     "token": "feed_token",
+    "entry_id": "mia_concern",
 }
 LEO_REFERRAL = {"child_id": "leo", "referral_id": "leo_referral"}  # awaiting the IFD's decision
 RUBY_REFERRAL = {"child_id": "ruby", "referral_id": "ruby_referral"}  # decided
@@ -59,7 +60,7 @@ OVERDUE = {"meeting_id": "overdue_meeting", "item_id": "overdue_item"}  # minute
 UPCOMING = {"meeting_id": "upcoming_meeting", "invitation_id": "upcoming_invitation"}
 
 ROUTES = {
-    "pages.home": Visit("link worker"),
+    "pages.home": Visit(("link worker", "dsl", "practitioner")),
     "pages.accessibility": Visit("anyone"),
     "pages.cookies": Visit("anyone"),
     "pages.privacy": Visit("anyone"),
@@ -169,6 +170,11 @@ ROUTES = {
     "requests.request_page": Visit("link worker"),
     "requests.withdraw": Visit("dsl"),
     "reviews.reviews": Visit(("dsl", "link worker", "coordinator")),
+    "flags.flags": Visit(("dsl", "practitioner", "coordinator")),
+    "voice.entries": Visit("dsl"),
+    "voice.new": Visit("practitioner"),
+    "voice.entry": Visit("dsl"),
+    "voice.response": Visit("dsl"),
     "reviews.review": Visit("link worker"),
     "reviews.complete": Visit("link worker"),
     "reviews.rules": Visit("coordinator"),

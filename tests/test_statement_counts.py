@@ -34,6 +34,7 @@ from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest, Ter
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.plans.models import Action, AgencyInvolvement, GpNotification, Outcome, SharedPlan
 from tas.reviews.models import Review
+from tas.voice.models import VoiceEntry
 from tests.statement_routes import ACCOUNTS, DEFAULTS, ROUTES, UNREACHABLE
 
 SMALL, LARGE = 1, 2
@@ -79,6 +80,9 @@ class DemoRows:
         self.term = self._first(Term)
         self.request = self._first(TasRequest, TasRequest.status == "awaiting_triage")
         self.review = self._first(Review, Review.plan_id == self.mia_plan.id)
+        self.mia_concern = self._first(
+            VoiceEntry, VoiceEntry.child_id == self.mia.id, VoiceEntry.raises_concern
+        )
         self.lawful_basis = self._first(LawfulBasis)
         self.gp_notification = self._first(
             GpNotification, GpNotification.gp_practice_id == self.agency.id

@@ -14,8 +14,10 @@ from tas.children.schools import services as school_services
 from tas.core.clock import today
 from tas.core.editing import change_page
 from tas.core.use_cases import Refused
+from tas.flags import services as flags
 from tas.levels.decisions.services import for_child_page
 from tas.plans.team import team as team_around_the_child
+from tas.voice import access as voice_access
 
 bp.add_app_template_filter(rules.format_nhs_number, "nhs_number")
 
@@ -101,6 +103,8 @@ def child(child_id: int):
         manages_staff=full and services.manages_staff_access(current_user, row),
         team=team_around_the_child(row, current_user, level),
         open_decisions=for_child_page(child_id, current_user) if full else None,
+        flags=flags.for_child(child_id) if full else [],
+        records_voice=voice_access.may_record(current_user, level),
     )
 
 

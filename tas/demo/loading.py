@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tas.demo import children, meetings, partnership, reviews
+from tas.demo import children, meetings, partnership, reviews, voice
 from tas.demo.copies import copies
 from tas.demo.counting import counted
 from tas.demo.data.partnership import ACCOUNTS, DEMO_PASSWORD
@@ -25,7 +25,13 @@ def load(scale: int = 1) -> dict[str, int]:
     def load_all() -> None:
         for copy in copies(scale):
             # The meetings add actions to the plans too.
-            for loader in (partnership.load, children.load, meetings.load, reviews.load):
+            for loader in (
+                partnership.load,
+                children.load,
+                meetings.load,
+                reviews.load,
+                voice.load,
+            ):
                 for kind, count in loader(copy).items():
                     added[kind] = added.get(kind, 0) + count
 

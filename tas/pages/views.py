@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tas.auth import devices
 from tas.extensions import db
+from tas.flags import services as flags
 from tas.meetings.attention import for_home
 from tas.organisations import safeguarding
 from tas.outbox import failed
@@ -26,6 +27,7 @@ def home():
         reviews=reviews.for_home(current_user),
         undelivered=undelivered,
         worried=safeguarding.worried_words(current_user),
+        concerns=flags.concerns_to_answer(current_user),
     )
 
 

@@ -60,6 +60,7 @@ class PassCounts:
     dropped: int = 0
     daily_digests: int = 0
     weekly_digests: int = 0
+    concern_reminders: int = 0
     delivered: int = 0
     purged: int = 0
 

@@ -17,6 +17,7 @@ COORDINATOR_NAVIGATION = [
     "Children",
     "Meetings",
     "Reviews",
+    "Flagged children",
     "Lawful bases",
     NOTIFICATIONS,
     "Your account",
@@ -27,10 +28,19 @@ SCHOOL_NAVIGATION = [
     "Meetings",
     "Requests",
     "Reviews",
+    "Flagged children",
     NOTIFICATIONS,
     "Your account",
 ]
-PRACTITIONER_NAVIGATION = ["Home", "Children", "Meetings", "Reviews", NOTIFICATIONS, "Your account"]
+PRACTITIONER_NAVIGATION = [
+    "Home",
+    "Children",
+    "Meetings",
+    "Reviews",
+    "Flagged children",
+    NOTIFICATIONS,
+    "Your account",
+]
 GP_NAVIGATION = [
     "Home",
     "Children",

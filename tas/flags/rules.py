@@ -1,0 +1,54 @@
+"""Pure rules of flags: what each flag says, why it was raised and what clears it. No Flask,
+no database; "now" is an argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tas.core.words import spoken_clock, weekday_date
+from tas.voice.rules import concern_reference, due_words, overdue
+
+CONCERN = "concern"
+KINDS = {CONCERN: "Child's words raise a concern"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One open flag on a child: its kind, the record it is about, why it is raised, and the
+    one action that clears it (`action` in words; the view turns `target` into its link)."""
+
+    kind: str
+    child_id: int
+    target_id: int
+    reference: str
+    reason: str
+    action: str
+    since: datetime
+    urgent: bool
+
+    @property
+    def title(self) -> str:
+        return KINDS[self.kind]
+
+
+def concern_flag(
+    entry_id: int, child_id: int, recorded_at: datetime, due_at: datetime, now: datetime
+) -> Flag:
+    """An unanswered concern (both moments in the partnership's zone): urgent once its
+    same-day deadline has passed."""
+    heard = f"{spoken_clock(recorded_at)} on {weekday_date(recorded_at.date())}"
+    reference = concern_reference(entry_id)
+    return Flag(
+        kind=CONCERN,
+        child_id=child_id,
+        target_id=entry_id,
+        reference=reference,
+        reason=(
+            f"What the child said, recorded at {heard} ({reference}), raises a concern with no "
+            f"recorded response: a response {due_words(due_at, now)}."
+        ),
+        action="Record the response",
+        since=recorded_at,
+        urgent=overdue(due_at, now),
+    )

@@ -1,0 +1,121 @@
+"""Every open flag a person may see: on one child's page, on the list of flagged children, and
+on the home page of whoever must act. Each kind of flag is one query, however many children
+(the dashboards depend on it); access goes through the children's one check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, text
+
+from tas.children import access, agreed
+from tas.children.access import Access
+from tas.children.models import Child
+from tas.core.clock import local, utcnow
+from tas.extensions import db
+from tas.flags import rules
+from tas.flags.rules import Flag
+from tas.organisations.models import School, User
+from tas.voice.models import UNANSWERED, VoiceEntry
+
+# Those who see the flags of the children whose records they may read (with names), and the
+# coordinators, who see their area's flags by reference (opening a record asks for a reason).
+READERS = frozenset({"dsl", "school_staff", "link_worker", "practitioner"})
+
+
+@dataclass
+class FlaggedChild:
+    """A child with open flags, as a list shows them: no name for a coordinator."""
+
+    child_id: int
+    name: str | None
+    school: str
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def urgent(self) -> bool:
+        return any(flag.urgent for flag in self.flags)
+
+
+def may_list(user: User) -> bool:
+    return user.active and (user.role in READERS or user.role == "coordinator")
+
+
+def names_children(user: User) -> bool:
+    return user.role in READERS
+
+
+def _seen_by(user: User) -> ColumnElement[bool]:
+    """The children whose flags this person sees: those they may read, or a coordinator's
+    area while the family's agreement stands."""
+    if user.role in READERS:
+        return access.visible(user, Access.READ)
+    if user.role == "coordinator":
+        return and_(access.covered_by_coordinator(user), ~agreed.withdrawn())
+    return false()
+
+
+def _concerns(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
+    """(flag, child's name, school) of every unanswered concern under `condition`."""
+    now = local(utcnow())
+    rows = db.session.execute(
+        select(
+            VoiceEntry.id,
+            VoiceEntry.child_id,
+            VoiceEntry.recorded_at,
+            VoiceEntry.response_due_at,
+            Child.first_name,
+            Child.last_name,
+            School.name,
+        )
+        .join(Child, Child.id == VoiceEntry.child_id)
+        .join(School, School.id == Child.school_id)
+        .where(text(UNANSWERED), condition)
+        .order_by(VoiceEntry.response_due_at, VoiceEntry.id)
+    )
+    return [
+        (
+            rules.concern_flag(entry_id, child_id, local(recorded), local(due), now),
+            f"{first} {last}",
+            school,
+        )
+        for entry_id, child_id, recorded, due, first, last, school in rows
+    ]
+
+
+def for_child(child_id: int) -> list[Flag]:
+    """The open flags of one child, whose record the caller has already checked."""
+    return [flag for flag, _, _ in _concerns(VoiceEntry.child_id == child_id)]
+
+
+def flagged_children(user: User) -> list[FlaggedChild]:
+    """Every child with an open flag this person may see, most urgent first."""
+    if not may_list(user):
+        return []
+    return _grouped(_concerns(_seen_by(user)), names=names_children(user))
+
+
+def _grouped(found: Iterable[tuple[Flag, str, str]], *, names: bool) -> list[FlaggedChild]:
+    children: dict[int, FlaggedChild] = {}
+    for flag, name, school in found:
+        child = children.setdefault(
+            flag.child_id, FlaggedChild(flag.child_id, name if names else None, school)
+        )
+        child.flags.append(flag)
+    return sorted(children.values(), key=lambda c: (not c.urgent, c.flags[0].since))
+
+
+def concerns_to_answer(user: User) -> list[FlaggedChild]:
+    """For a home page: the unanswered concerns this person must see to: those they recorded,
+    those about their school's children (a DSL), those their agency's staff recorded (its
+    safeguarding lead); always among the children they may read."""
+    if user.role not in READERS or not user.active:
+        return []
+    theirs = [VoiceEntry.recorded_by_id == user.id]
+    if user.role == "dsl" and user.school_id is not None:
+        theirs.append(Child.school_id == user.school_id)
+    if user.is_safeguarding_lead and user.agency_id is not None:
+        theirs.append(VoiceEntry.originating_agency_id == user.agency_id)
+    condition = and_(or_(*theirs), access.visible(user, Access.READ))
+    return _grouped(_concerns(condition), names=True)

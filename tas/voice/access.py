@@ -1,0 +1,35 @@
+"""Who may read, record and answer the voice of the child (docs/security.md, Roles), on top of
+the children's one access check: reading the child's record is reading their words (never a GP
+practice's summary access, never an administrator)."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from tas.children import access as children
+from tas.children.access import Access
+from tas.organisations.models import User
+
+# Those who work with the child record what they said or showed (docs/design.md, Roles).
+RECORDERS = frozenset({"dsl", "school_staff", "link_worker", "practitioner"})
+# A coordinator who opened the record with a reason may answer a concern too.
+RESPONDERS = RECORDERS | {"coordinator"}
+
+
+def require_reader(user: User, child_id: int) -> Access:
+    """Stop the request unless the user may read the child's record (404 when they may not
+    know it exists, 403 for a GP practice's summary access)."""
+    return children.require(user, child_id, Access.READ)
+
+
+def may_record(user: User, level: Access) -> bool:
+    return level >= Access.READ and user.role in RECORDERS
+
+
+def may_respond(user: User, level: Access) -> bool:
+    return level >= Access.READ and user.role in RESPONDERS
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)

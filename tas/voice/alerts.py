@@ -1,0 +1,135 @@
+"""Who is told of a concern, and telling them: at once when it is recorded, then each hour
+until it is answered (tas.reminders.concerns). Each message is a reminder row (so it shows in
+the app as a notification, exactly once per person and hour) and an email naming no child: its
+subject carries the concern's reference and its link leads to the app, where access is
+checked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, render_template
+from sqlalchemy import or_, select
+
+from tas.core.clock import local
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.outbox.services import queue
+from tas.reminders.models import Reminder
+from tas.voice import rules
+
+log = logging.getLogger(__name__)
+
+TARGET = "concern"  # reminder rows' target_kind for a concern
+
+
+@dataclass(frozen=True)
+class Concern:
+    """What telling people about a concern needs: never the child's name or words."""
+
+    entry_id: int
+    child_id: int
+    school_id: int
+    recorded_by_id: int
+    recording_agency_id: int | None
+    recorded_at: datetime
+    due_at: datetime
+
+    @property
+    def reference(self) -> str:
+        return rules.concern_reference(self.entry_id)
+
+
+def people_to_tell(concerns: Iterable[Concern]) -> dict[int, list[User]]:
+    """Entry id -> the active people told of it: whoever recorded it, the DSLs of the child's
+    school and the safeguarding leads of the recording agency (for a concern recorded at a
+    school, its DSLs are its safeguarding leads). One query, however many concerns."""
+    concerns = list(concerns)
+    if not concerns:
+        return {}
+    schools = sorted({c.school_id for c in concerns})
+    agencies = sorted({c.recording_agency_id for c in concerns if c.recording_agency_id})
+    recorders = sorted({c.recorded_by_id for c in concerns})
+    people = db.session.scalars(
+        select(User)
+        .where(
+            User.active.is_(True),
+            or_(
+                User.id.in_(recorders),
+                (User.role == "dsl") & User.school_id.in_(schools),
+                User.is_safeguarding_lead.is_(True) & User.agency_id.in_(agencies),
+            ),
+        )
+        .order_by(User.id)
+    ).all()
+    told = {}
+    for concern in concerns:
+        told[concern.entry_id] = [
+            person
+            for person in people
+            if person.id == concern.recorded_by_id
+            or (person.role == "dsl" and person.school_id == concern.school_id)
+            or (
+                person.is_safeguarding_lead
+                and concern.recording_agency_id is not None
+                and person.agency_id == concern.recording_agency_id
+            )
+        ]
+    return told
+
+
+def path(concern: Concern) -> str:
+    """The concern's page in the app (built outside a request too: the scheduler has none)."""
+    return current_app.url_map.bind("localhost").build(
+        "voice.entry", {"child_id": concern.child_id, "entry_id": concern.entry_id}
+    )
+
+
+def tell(
+    concern: Concern, person: User, kind: str, now: datetime, row: Reminder | None = None
+) -> Reminder:
+    """One message about the concern to one person, in the current transaction: the
+    notification row (`row`, when the hourly pass has already claimed its key) and its email.
+    The alert goes whatever the day or hour (a concern does not wait for working hours);
+    nothing about a concern is kept for a digest."""
+    due_at, at = local(concern.due_at), local(now)
+    if kind == rules.CONCERN_ALERT:
+        subject = rules.alert_subject(concern.reference, due_at, at)
+    else:
+        subject = rules.reminder_subject(concern.reference, due_at, at)
+    where = path(concern)
+    if row is None:
+        row = Reminder(
+            target_kind=TARGET,
+            target_id=concern.entry_id,
+            recipient_id=person.id,
+            kind=kind,
+            send_on=at.date(),
+        )
+        db.session.add(row)
+    row.due_on = due_at.date()
+    row.status = "sent"
+    row.reference = concern.reference
+    row.subject = subject
+    row.link = where
+    row.sent_at = now
+    body = render_template(
+        "voice/email/concern.txt",
+        subject=subject,
+        reference=concern.reference,
+        due=rules.due_words(due_at, at),
+        link=current_app.config["BASE_URL"].rstrip("/") + where,
+        alert=kind == rules.CONCERN_ALERT,
+        recorder=person.id == concern.recorded_by_id,
+    )
+    try:
+        message = queue([(person.email, person.name)], subject, body)
+    except ValueError:
+        log.warning("User %s has no usable email address: concern shown in the app only", person.id)
+        return row
+    db.session.flush()
+    row.outbox_message_id = message.id
+    return row
