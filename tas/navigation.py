@@ -34,7 +34,7 @@ CHILDREN_ROLES = frozenset(
 MEETINGS_ITEM = NavItem("Meetings", "meetings.meetings", "meetings.")
 REQUESTS_ITEM = NavItem("Requests", "requests.requests", "requests.")
 REVIEWS_ITEM = NavItem("Reviews", "reviews.reviews", "reviews.")
-FLAGS_ITEM = NavItem("Flagged children", "flags.flags", "flags.")
+FLAGS_ITEM = NavItem("Flags", "flags.flags", "flags.")
 # Who may see some meetings (GP practices only those they are invited to), who makes or
 # triages TAS requests, and who owns or follows reviews.
 MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})

@@ -17,7 +17,7 @@ COORDINATOR_NAVIGATION = [
     "Children",
     "Meetings",
     "Reviews",
-    "Flagged children",
+    "Flags",
     "Lawful bases",
     NOTIFICATIONS,
     "Your account",
@@ -28,7 +28,7 @@ SCHOOL_NAVIGATION = [
     "Meetings",
     "Requests",
     "Reviews",
-    "Flagged children",
+    "Flags",
     NOTIFICATIONS,
     "Your account",
 ]
@@ -37,7 +37,7 @@ PRACTITIONER_NAVIGATION = [
     "Children",
     "Meetings",
     "Reviews",
-    "Flagged children",
+    "Flags",
     NOTIFICATIONS,
     "Your account",
 ]

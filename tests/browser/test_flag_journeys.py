@@ -1,0 +1,91 @@
+"""Concerns raised by a child's words, in the demo (issue 15): the Oakfield DSL finds the
+concern Farah recorded this morning on her home page, records a new one herself (seeing "do
+this now" first) and answers it; the coordinator finds the demo concern on the list of flagged
+children by reference, opens the record with a reason and clears the flag by recording the
+response. Every page, and the response form's error state, passes axe-core.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import sign_in
+from tests.browser.test_children_journeys import (
+    DSL,
+    banner,
+    choose,
+    look,
+    open_children,
+    search_by_name,
+    shows_errors,
+    submit,
+)
+
+COORDINATOR = "coordinator@demo.tas.test"
+
+
+def answer(page: Page, what: str, who: str, why: str) -> None:
+    choose(page, "What was done", what)
+    page.get_by_label("Who you told or asked").fill(who)
+    page.get_by_label("Reasons").fill(why)
+    submit(page, "Save the response")
+    banner(page, "the concern is no longer flagged")
+
+
+def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
+    page = open_page().page
+    sign_in(page, DSL)
+    concerns = page.locator("#concerns-to-answer")
+    expect(concerns).to_contain_text("Mia Hughes")
+    expect(concerns).to_contain_text("raises a concern")
+    look(page, "dsl-home-concern-waiting")
+
+    open_children(page)
+    search_by_name(page, "Leo Price")
+    page.get_by_role("link", name="Leo Price").click()
+    page.get_by_role("link", name="Record what the child said").click()
+    expect(page.get_by_role("heading", name="do this now")).to_be_visible()
+    look(page, "voice-record-form")
+    page.get_by_label("Who heard the child").fill("Dana Shah, DSL")
+    choose(page, "Where the child was heard", "School")
+    choose(page, "How the child was heard", "Directly: the child told us")
+    page.get_by_label("The child's wishes and feelings, in their own words").fill(
+        "I hide under the bed when they shout."
+    )
+    choose(page, "Does what the child said or showed raise a concern", "Yes")
+    submit(page, "Save what the child said")
+    expect(page.get_by_role("heading", name="do this now")).to_be_visible()
+    expect(page.locator("#response-needed")).to_contain_text("Needs a response")
+    look(page, "voice-concern-recorded")
+
+    page.get_by_role("button", name="Record the response").click()
+    submit(page, "Save the response")
+    shows_errors(
+        page,
+        "voice-response-errors",
+        "Select what was done about the concern",
+        "Enter the reasons for this response",
+    )
+    answer(page, "Advice sought", "Lee Walker, link worker", "Agreed a home visit today.")
+    expect(page.locator("#response-needed")).to_have_count(0)
+    look(page, "voice-concern-answered")
+
+    page.context.clear_cookies()
+    sign_in(page, COORDINATOR)
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    table = page.locator("main table")
+    expect(table).to_contain_text("Oakfield Primary")
+    expect(table).not_to_contain_text("Mia Hughes")  # by reference until a reason is given
+    look(page, "coordinator-flagged-children")
+    page.get_by_role("link", name="Child of VC-").first.click()
+    page.get_by_label("Why do you need to open this child's record?").fill(
+        "Following up an unanswered concern for the partnership"
+    )
+    submit(page, "Open the record")
+    flags = page.locator("#flags")
+    expect(flags).to_contain_text("Child's words raise a concern")
+    look(page, "coordinator-child-flagged")
+    flags.get_by_role("link", name="Record the response").first.click()
+    answer(page, "Escalated to the designated safeguarding lead", "Dana Shah", "Phoned Dana.")
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    expect(page.locator("main")).to_contain_text("No child in the schools you cover is flagged")
