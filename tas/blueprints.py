@@ -18,6 +18,8 @@ from tas.children.record_checks import views as children_record_checks_views
 from tas.children.schools import views as children_schools_views
 from tas.children.sharing import bp as sharing
 from tas.children.sharing import views as children_sharing_views
+from tas.chronology import bp as chronology
+from tas.chronology import views as chronology_views
 from tas.flags import bp as flags
 from tas.flags import views as flags_views
 from tas.ical import bp as ical
@@ -78,6 +80,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     levels,
     reviews,
     voice,
+    chronology,
     flags,
     reminders,
     work,
@@ -95,6 +98,7 @@ VIEWS = (
     children_schools_views,
     children_sharing_views,
     children_views,
+    chronology_views,
     flags_views,
     levels_handover_views,
     levels_referrals_views,

@@ -122,6 +122,16 @@ class Defaults:
     # Shown where a concern is recorded ("do this now"); None shows the words without a number.
     IFD_PHONE: str | None = None
     OUT_OF_HOURS_PHONE: str | None = None
+    # Chronology: the categories of significant events, in order, separated by semicolons
+    # ("Other" is always added last); None: the default list (tas.chronology.rules). Renaming a
+    # category starts a new one; events keep theirs.
+    CHRONOLOGY_CATEGORIES: str | None = None
+    # Cumulative harm: this many events in so many days, or so many of one category in so many
+    # days, flag the child (tas.chronology.rules.cumulative_harm).
+    HARM_EVENTS = 3
+    HARM_DAYS = 90
+    HARM_SAME_CATEGORY_EVENTS = 2
+    HARM_SAME_CATEGORY_DAYS = 30
     # Meetings
     MINUTES_WORKING_DAYS = 2  # minutes complete within 2 working days of the meeting
     INVITED_VIEW_DAYS = 30  # an invited practitioner sees the agenda and minutes until then

@@ -22,6 +22,7 @@ from tas.children.models import (
     StaffGrant,
 )
 from tas.children.record_checks.models import RecordCheck
+from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
 from tas.ical.models import FeedMiss
@@ -66,6 +67,7 @@ __all__ = [
     "AuditEvent",
     "CalendarFeed",
     "Child",
+    "ChronologyEvent",
     "Cluster",
     "CoordinatorAccess",
     "EngagementUpdate",
@@ -73,6 +75,7 @@ __all__ = [
     "FeedMiss",
     "FileTransfer",
     "GpNotification",
+    "HarmReview",
     "IfdReferral",
     "Invitation",
     "LawfulBasis",

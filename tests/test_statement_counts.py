@@ -80,6 +80,7 @@ class DemoRows:
         self.term = self._first(Term)
         self.request = self._first(TasRequest, TasRequest.status == "awaiting_triage")
         self.review = self._first(Review, Review.plan_id == self.mia_plan.id)
+        self.toolkit_kind = "neglect_toolkit"
         self.mia_concern = self._first(
             VoiceEntry, VoiceEntry.child_id == self.mia.id, VoiceEntry.raises_concern
         )

@@ -25,6 +25,10 @@ from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
 from tas.plans.models import AgencyInvolvement, SharedPlan
 
+# Those who work with the child record what they learn: what the child said (tas.voice), the
+# significant events of their life (tas.chronology).
+RECORDERS = frozenset({"dsl", "school_staff", "link_worker", "practitioner"})
+
 
 class Access(enum.IntEnum):
     """How much of a child's record someone may use, from nothing to changing it."""

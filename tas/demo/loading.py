@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tas.demo import children, meetings, partnership, reviews, voice
+from tas.demo import children, chronology, meetings, partnership, reviews, voice
 from tas.demo.copies import copies
 from tas.demo.counting import counted
 from tas.demo.data.partnership import ACCOUNTS, DEMO_PASSWORD
@@ -31,6 +31,7 @@ def load(scale: int = 1) -> dict[str, int]:
                 meetings.load,
                 reviews.load,
                 voice.load,
+                chronology.load,
             ):
                 for kind, count in loader(copy).items():
                     added[kind] = added.get(kind, 0) + count

@@ -10,7 +10,18 @@ from tas.core.words import spoken_clock, weekday_date
 from tas.voice.rules import concern_reference, due_words, overdue
 
 CONCERN = "concern"
-KINDS = {CONCERN: "Child's words raise a concern"}
+HARM = "cumulative_harm"
+KINDS = {CONCERN: "Child's words raise a concern", HARM: "Cumulative harm: consider it now"}
+HARM_PROMPTS = (
+    "Consider whether these events together amount to cumulative harm",
+    "Complete the Neglect Toolkit",
+    "Discuss escalation with the designated safeguarding lead",
+)
+
+
+def child_reference(child_id: int) -> str:
+    """What a list shows instead of a name to someone who may not read the record: CH-0042."""
+    return f"CH-{child_id:04d}"
 
 
 @dataclass(frozen=True)
@@ -26,10 +37,18 @@ class Flag:
     action: str
     since: datetime
     urgent: bool
+    prompts: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def tag(self) -> str:
+        """The flag's tag: how pressing it is, in words."""
+        if self.kind == CONCERN:
+            return "Overdue" if self.urgent else "Needs a response"
+        return "Needs a decision"
 
 
 def concern_flag(
@@ -51,4 +70,20 @@ def concern_flag(
         action="Record the response",
         since=recorded_at,
         urgent=overdue(due_at, now),
+    )
+
+
+def harm_flag(child_id: int, reason: str, latest: datetime) -> Flag:
+    """A cumulative harm pattern (its reason from tas.chronology.rules.cumulative_harm), urgent:
+    it asks for a decision now. `latest`: when its newest event was recorded."""
+    return Flag(
+        kind=HARM,
+        child_id=child_id,
+        target_id=child_id,
+        reference=child_reference(child_id),
+        reason=f"The chronology shows {reason}.",
+        action="Record a Neglect Toolkit completion or an escalation decision",
+        since=latest,
+        urgent=True,
+        prompts=HARM_PROMPTS,
     )

@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, text
 from tas.children import access, agreed
 from tas.children.access import Access
 from tas.children.models import Child
-from tas.core.clock import local, utcnow
+from tas.chronology import harm
+from tas.core.clock import local, today, utcnow
 from tas.extensions import db
 from tas.flags import rules
 from tas.flags.rules import Flag
@@ -32,6 +33,10 @@ class FlaggedChild:
     name: str | None
     school: str
     flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return rules.child_reference(self.child_id)
 
     @property
     def urgent(self) -> bool:
@@ -84,16 +89,46 @@ def _concerns(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
     ]
 
 
+def _harms(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
+    """(flag, child's name, school) of every cumulative harm pattern under `condition`."""
+    found = harm.patterns(condition, today())
+    if not found:
+        return []
+    rows = db.session.execute(
+        select(Child.id, Child.first_name, Child.last_name, School.name)
+        .join(School, School.id == Child.school_id)
+        .where(Child.id.in_(sorted(found)))
+    )
+    return [
+        (
+            rules.harm_flag(
+                child_id,
+                found[child_id].reason,
+                local(max(e.recorded_at for e in found[child_id].events)),
+            ),
+            f"{first} {last}",
+            school,
+        )
+        for child_id, first, last, school in rows
+    ]
+
+
+def _all(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
+    """Every kind of flag under `condition` (on Child): one query per kind, and one more for
+    the names of the children with a cumulative harm pattern."""
+    return [*_concerns(condition), *_harms(condition)]
+
+
 def for_child(child_id: int) -> list[Flag]:
     """The open flags of one child, whose record the caller has already checked."""
-    return [flag for flag, _, _ in _concerns(VoiceEntry.child_id == child_id)]
+    return [flag for flag, _, _ in _all(Child.id == child_id)]
 
 
 def flagged_children(user: User) -> list[FlaggedChild]:
     """Every child with an open flag this person may see, most urgent first."""
     if not may_list(user):
         return []
-    return _grouped(_concerns(_seen_by(user)), names=names_children(user))
+    return _grouped(_all(_seen_by(user)), names=names_children(user))
 
 
 def _grouped(found: Iterable[tuple[Flag, str, str]], *, names: bool) -> list[FlaggedChild]:

@@ -11,13 +11,14 @@ from sqlalchemy import and_, func, select
 
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.paths import path_for
 from tas.extensions import db
 from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
 from tas.levels.decisions.services import still_open
 from tas.meetings.models import AgendaItem, Meeting
 from tas.plans.models import SharedPlan
-from tas.reminders.sources import Due, path_for, source
+from tas.reminders.sources import Due, source
 from tas.reviews import rules
 
 # ---------------------------------------------------------------- decisions in the minutes

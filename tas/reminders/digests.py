@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
+from tas.core.paths import path_for
 from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
@@ -106,7 +107,7 @@ def _daily_for(person_id: int, today: date) -> int:
         render_template(
             "reminders/email/daily_digest.txt",
             lines=[DailyLine(row.subject, full_link(row.link)) for row in lines],
-            choices_link=full_link(sources.path_for("auth.reminders")),
+            choices_link=full_link(path_for("auth.reminders")),
         ),
     )
     message_id = message.id if message is not None else None
@@ -231,7 +232,7 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
             "reminders/email/weekly_digest.txt",
             area=area,
             today=long_date(today),
-            overdue_link=full_link(sources.path_for("reviews.reviews", show="overdue")),
+            overdue_link=full_link(path_for("reviews.reviews", show="overdue")),
             total=len(lines),
             lines=lines[:MAX_LINES],
         ),

@@ -12,11 +12,12 @@ from sqlalchemy import exists, func, select
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
+from tas.core.paths import path_for
 from tas.extensions import db
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp.status import working_days
 from tas.plans.models import AgencyInvolvement, GpNotification, SharedPlan
-from tas.reminders.sources import Due, path_for, source
+from tas.reminders.sources import Due, source
 from tas.reviews import rules
 
 GP_TODO = (

@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.clock import local, utcnow
 from tas.core.days import add_working_days, is_working_day
+from tas.core.paths import path_for
 from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
@@ -285,5 +286,5 @@ def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
         todo=sources.SOURCES[row.target_kind].todo,
         link=full_link(row.link),
         standing_in=standing_in,
-        choices_link=full_link(sources.path_for("auth.reminders")),
+        choices_link=full_link(path_for("auth.reminders")),
     )

@@ -16,10 +16,10 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from tas.children.models import Child
+from tas.core.paths import path_for
 from tas.extensions import db
 from tas.plans.models import Action, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES
@@ -89,11 +89,6 @@ def still_open(keys: Collection[tuple[str, int]]) -> dict[tuple[str, int], Due]:
         for item in entry.find(None, sorted(ids)):
             found[(item.target_kind, item.target_id)] = item
     return found
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A page's path in the app, outside a request (the scheduler has none)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 # ---------------------------------------------------------------- reviews

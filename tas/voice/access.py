@@ -7,11 +7,9 @@ from __future__ import annotations
 from flask import abort
 
 from tas.children import access as children
-from tas.children.access import Access
+from tas.children.access import RECORDERS, Access
 from tas.organisations.models import User
 
-# Those who work with the child record what they said or showed (docs/design.md, Roles).
-RECORDERS = frozenset({"dsl", "school_staff", "link_worker", "practitioner"})
 # A coordinator who opened the record with a reason may answer a concern too.
 RESPONDERS = RECORDERS | {"coordinator"}
 

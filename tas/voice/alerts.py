@@ -15,6 +15,7 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select
 
 from tas.core.clock import local
+from tas.core.paths import path_for
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import queue
@@ -82,10 +83,8 @@ def people_to_tell(concerns: Iterable[Concern]) -> dict[int, list[User]]:
 
 
 def path(concern: Concern) -> str:
-    """The concern's page in the app (built outside a request too: the scheduler has none)."""
-    return current_app.url_map.bind("localhost").build(
-        "voice.entry", {"child_id": concern.child_id, "entry_id": concern.entry_id}
-    )
+    """The concern's page in the app."""
+    return path_for("voice.entry", child_id=concern.child_id, entry_id=concern.entry_id)
 
 
 def tell(

@@ -1,8 +1,8 @@
-"""Concerns raised by a child's words, in the demo (issue 15): the Oakfield DSL finds the
-concern Farah recorded this morning on her home page, records a new one herself (seeing "do
-this now" first) and answers it; the coordinator finds the demo concern on the list of flagged
-children by reference, opens the record with a reason and clears the flag by recording the
-response. Every page, and the response form's error state, passes axe-core.
+"""Flags in the demo (issue 15): the Oakfield DSL finds the concern Farah recorded this morning
+on her home page, records a new one herself (seeing "do this now" first) and answers it, then
+clears Leo's cumulative harm flag with a Neglect Toolkit; the coordinator finds the demo concern
+on the list of flagged children by reference, opens the record with a reason and clears the flag
+by recording the response. Every page, and each form's error state, passes axe-core.
 """
 
 from __future__ import annotations
@@ -70,6 +70,32 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     expect(page.locator("#response-needed")).to_have_count(0)
     look(page, "voice-concern-answered")
 
+    # Leo's chronology shows three events in four weeks: cumulative harm, cleared by a toolkit.
+    page.get_by_role("link", name="Back to the child's voice").click()
+    page.get_by_role("link", name="Back to the team around the child").click()
+    flags = page.locator("#flags")
+    expect(flags).to_contain_text("Cumulative harm: consider it now")
+    expect(flags).to_contain_text("Complete the Neglect Toolkit")
+    flags.get_by_role("link", name="Record a Neglect Toolkit completion or an escalation").click()
+    expect(page.locator("h1")).to_have_text("Chronology")
+    expect(page.locator("main table")).to_contain_text("Police call-out")
+    look(page, "chronology-with-cumulative-harm")
+    page.get_by_role("button", name="Record a Neglect Toolkit completion").click()
+    submit(page, "Save the Neglect Toolkit")
+    shows_errors(
+        page,
+        "harm-review-errors",
+        "Select the Neglect Toolkit's overall outcome",
+        "Enter a summary",
+    )
+    choose(page, "Overall outcome", "Some concerns: support through the plan")
+    page.get_by_label("Who completed it").fill("Dana Shah, DSL")
+    page.get_by_label("Summary").fill("Completed with Kelly; support with routines and safety.")
+    submit(page, "Save the Neglect Toolkit")
+    banner(page, "cleared until new events arrive")
+    expect(page.locator("#cumulative-harm .tas-flag")).to_have_count(0)
+    expect(page.locator("main table")).to_contain_text("Neglect Toolkit completed")
+
     page.context.clear_cookies()
     sign_in(page, COORDINATOR)
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
@@ -77,7 +103,7 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     expect(table).to_contain_text("Oakfield Primary")
     expect(table).not_to_contain_text("Mia Hughes")  # by reference until a reason is given
     look(page, "coordinator-flagged-children")
-    page.get_by_role("link", name="Child of VC-").first.click()
+    page.get_by_role("link", name="Child CH-").first.click()
     page.get_by_label("Why do you need to open this child's record?").fill(
         "Following up an unanswered concern for the partnership"
     )

@@ -1,5 +1,6 @@
 """Every flag a person may see is listed in a fixed number of statements, with 10 flagged
-children as with 500: the list of flagged children, the home page, a child's page."""
+children as with 500 (each with an unanswered concern and a cumulative harm pattern): the list
+of flagged children, the home page, a child's page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tas.children.models import Child
+from tas.chronology.models import ChronologyEvent
 from tas.extensions import db
 from tas.voice.models import VoiceEntry
 from tests import factories
@@ -18,7 +20,8 @@ pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.p
 
 
 def flag_children(school, recorder, count: int) -> list[Child]:
-    """`count` children at the school, each with a concern recorded this morning, unanswered."""
+    """`count` children at the school, each with a concern recorded this morning, unanswered,
+    and three significant events in the last 90 days (a cumulative harm pattern)."""
     children = [
         Child(
             first_name=f"Flagged{n}",
@@ -45,6 +48,19 @@ def flag_children(school, recorder, count: int) -> list[Child]:
         )
         for child in children
     )
+    db.session.add_all(
+        ChronologyEvent(
+            child_id=child.id,
+            happened_on=date(2026, 12, day),
+            category=category,
+            severity="medium",
+            summary="An event",
+            recorded_by_id=recorder.id,
+            recorded_at=datetime(2026, 12, day, 12, 0, tzinfo=UTC),
+        )
+        for child in children
+        for day, category in ((1, "housing"), (4, "exclusion"), (9, "missing"))
+    )
     db.session.commit()
     return children
 
@@ -66,9 +82,13 @@ def test_flags_are_listed_in_the_same_statements_for_10_and_500_children(app, co
         return counted
 
     few = statements()
-    assert "10 children flagged" in page_text(browser.get("/flags"))
+    listed = page_text(browser.get("/flags"))
+    assert "10 children flagged" in listed
+    assert listed.count("Cumulative harm: consider it now") == 10
 
     flag_children(school, dsl, 490)
 
     assert statements() == few
-    assert "500 children flagged" in page_text(browser.get("/flags"))
+    listed = page_text(browser.get("/flags"))
+    assert "500 children flagged" in listed
+    assert listed.count("Cumulative harm: consider it now") == 500

@@ -70,7 +70,7 @@ def test_a_coordinator_with_a_reason_answers_a_concern_but_records_nothing(app):
     db.session.commit()
     chris = signed_in(app, coordinator)
     flagged = page_text(chris.get("/flags"))
-    assert f"Child of VC-{entry_id:04d}" in flagged and team.child.first_name not in flagged
+    assert f"Child CH-{team.child.id:04d}" in flagged and team.child.first_name not in flagged
     reason = chris.get(f"/children/{team.child.id}")
     assert reason.headers["Location"].endswith(f"/children/{team.child.id}/reason")
     chris.submit(
