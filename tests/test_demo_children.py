@@ -51,6 +51,8 @@ OAKFIELD = {
     "Noah Wilson",
     "Ruby Clarke",
     "Harry Patel",
+    "Harvey Fletcher",
+    "Freya Young",
 }
 CASTLE = {
     "Jayden Hughes",
@@ -100,7 +102,7 @@ def test_the_demo_children_are_loaded_once(app):
     assert counts() == loaded
     assert {kind: first[kind] for kind in MODELS} == loaded
     assert {kind: second[kind] for kind in MODELS} == dict.fromkeys(MODELS, 0)
-    assert loaded["children"] == 20
+    assert loaded["children"] == 22
     assert demo_children.load() == dict.fromkeys(MODELS, 0)
 
 
@@ -116,6 +118,7 @@ def test_each_demo_role_sees_exactly_the_children_it_may(app):
         "Amelia Khan",
         "Grace Okafor",
         "Freddie Adams",
+        "Freya Young",
     }
     assert seen("nurse@demo.tas.test") == {
         "Mia Hughes",

@@ -56,3 +56,15 @@ def previous_working_day(day: date, holidays: Container[date] = ()) -> date:
     while not is_working_day(day, holidays):
         day -= timedelta(days=1)
     return day
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)

@@ -170,9 +170,12 @@ class Loader:
         db.session.commit()
         return plan
 
-    def involvement(self, plan, agreement, agency, email, service, status, child_eng, parent_eng):
+    def involvement(
+        self, plan, agreement, agency, email, service, status, child_eng, parent_eng, steady=None
+    ):
         """Added by the practitioner named (or the link worker), with engagement recorded three
-        weeks apart from five days after the plan started: partial at first, then as it is."""
+        weeks apart from five days after the plan started: partial at first, then as it is
+        (as it is from the first, when `steady`)."""
         begun = plan.started_on + timedelta(days=5)
         practitioner = self.users[email] if email else None
         values = {
@@ -194,12 +197,12 @@ class Loader:
         by = practitioner or self.lee
         first = {
             **values,
-            **(PARTIAL if len(days) > 1 else {}),
+            **(PARTIAL if len(days) > 1 and not steady else {}),
             "engagement_note": FIRST_ENGAGEMENT,
         }
         row = involvements.add_involvement(plan, by, agreement, first if days else values)
         for n in range(1, len(days)):
-            later = {**values, **(PARTIAL if n < len(days) - 1 else {})}
+            later = {**values, **(PARTIAL if n < len(days) - 1 and not steady else {})}
             involvements.change_involvement(
                 row, by, row.version, {**later, "engagement_note": LATER_ENGAGEMENT}
             )

@@ -11,7 +11,14 @@ from tas.voice.rules import concern_reference, due_words, overdue
 
 CONCERN = "concern"
 HARM = "cumulative_harm"
-KINDS = {CONCERN: "Child's words raise a concern", HARM: "Cumulative harm: consider it now"}
+ENGAGEMENT = "low_engagement"
+DRIFT = "drift"
+KINDS = {
+    CONCERN: "Child's words raise a concern",
+    HARM: "Cumulative harm: consider it now",
+    ENGAGEMENT: "Low engagement: a decision is needed",
+    DRIFT: "Drift: consider escalation or a different approach",
+}
 HARM_PROMPTS = (
     "Consider whether these events together amount to cumulative harm",
     "Complete the Neglect Toolkit",
@@ -86,4 +93,34 @@ def harm_flag(child_id: int, reason: str, latest: datetime) -> Flag:
         since=latest,
         urgent=True,
         prompts=HARM_PROMPTS,
+    )
+
+
+def engagement_flag(
+    child_id: int, involvement_id: int, agency: str, reason: str, since: datetime
+) -> Flag:
+    """An involvement whose engagement stayed limited or none with no decision recorded."""
+    return Flag(
+        kind=ENGAGEMENT,
+        child_id=child_id,
+        target_id=involvement_id,
+        reference=f"{agency}'s involvement",
+        reason=f"{agency}: {reason}, and no decision has been recorded.",
+        action="Record a decision about engagement",
+        since=since,
+        urgent=False,
+    )
+
+
+def drift_flag(child_id: int, plan_reference: str, reason: str, since: datetime) -> Flag:
+    """An open plan that has drifted: the one action is to review the child's level of need."""
+    return Flag(
+        kind=DRIFT,
+        child_id=child_id,
+        target_id=child_id,
+        reference=plan_reference,
+        reason=f"Shared plan {plan_reference}. {reason}.",
+        action="Review the level of need: escalate, or agree a different approach",
+        since=since,
+        urgent=False,
     )

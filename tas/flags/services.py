@@ -15,7 +15,7 @@ from tas.children.models import Child
 from tas.chronology import harm
 from tas.core.clock import local, today, utcnow
 from tas.extensions import db
-from tas.flags import rules
+from tas.flags import progress, rules
 from tas.flags.rules import Flag
 from tas.organisations.models import School, User
 from tas.voice.models import UNANSWERED, VoiceEntry
@@ -114,9 +114,15 @@ def _harms(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
 
 
 def _all(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
-    """Every kind of flag under `condition` (on Child): one query per kind, and one more for
-    the names of the children with a cumulative harm pattern."""
-    return [*_concerns(condition), *_harms(condition)]
+    """Every kind of flag under `condition` (on Child): a fixed number of queries for each
+    kind, however many children."""
+    day = today()
+    return [
+        *_concerns(condition),
+        *_harms(condition),
+        *progress.engagement(condition, day),
+        *progress.drifted(condition, day),
+    ]
 
 
 def for_child(child_id: int) -> list[Flag]:

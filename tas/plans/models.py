@@ -91,6 +91,8 @@ class OutcomeScore(db.Model):
     )
     score: Mapped[int] = mapped_column(Integer)
     scored_on: Mapped[date] = mapped_column(Date)
+    # What has changed since the last score, in the words of the review (impact over time).
+    what_changed: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
 
@@ -131,6 +133,26 @@ class EngagementUpdate(db.Model):
     parent_engagement: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+
+class EngagementDecision(db.Model):
+    """A decision about an involvement whose engagement stayed limited or none: continue with
+    a joint approach (and what it is), escalate, or close (with reasons). It answers the low
+    engagement flag for the engagement recorded up to it (`after_update_id`)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    involvement_id: Mapped[int] = mapped_column(
+        ForeignKey("agency_involvement.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[str] = mapped_column(String(20))  # continue_joint, escalate, close
+    detail: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    # The newest engagement update when the decision was made: later updates are new.
+    after_update_id: Mapped[int | None] = mapped_column(Integer)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()
 
 
 class Action(RecordOrigin, db.Model):

@@ -1,6 +1,7 @@
 """Flags in the demo (issue 15): the Oakfield DSL finds the concern Farah recorded this morning
 on her home page, records a new one herself (seeing "do this now" first) and answers it, then
-clears Leo's cumulative harm flag with a Neglect Toolkit; the coordinator finds the demo concern
+clears Leo's cumulative harm flag with a Neglect Toolkit, Freya's low engagement with a decision
+and Harvey's drift with a step up; the coordinator finds the demo concern
 on the list of flagged children by reference, opens the record with a reason and clears the flag
 by recording the response. Every page, and each form's error state, passes axe-core.
 """
@@ -95,6 +96,34 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     banner(page, "cleared until new events arrive")
     expect(page.locator("#cumulative-harm .tas-flag")).to_have_count(0)
     expect(page.locator("main table")).to_contain_text("Neglect Toolkit completed")
+
+    # Every flagged child the DSL may see, with why, on one list: Freya's engagement and
+    # Harvey's plan that drifted are cleared by the decisions their flags ask for.
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    table = page.locator("main table")
+    expect(table).to_contain_text("Freya Young")
+    expect(table).to_contain_text("Low engagement: a decision is needed")
+    expect(table).to_contain_text("Harvey Fletcher")
+    expect(table).to_contain_text("Drift: consider escalation or a different approach")
+    look(page, "dsl-flagged-children")
+    table.get_by_role("link", name="Record a decision about engagement").click()
+    choose(page, "What was decided", "Continue with a joint approach")
+    page.get_by_label("The joint approach, or the reasons").fill(
+        "Sessions move to after school, with dad; the school nurse joins the first one."
+    )
+    submit(page, "Save the decision")
+    banner(page, "the low engagement flag is cleared")
+    look(page, "engagement-decision-recorded")
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    expect(table).not_to_contain_text("Freya Young")
+    table.get_by_role("link", name="Review the level of need").click()
+    page.get_by_role("button", name="Record a step up within early help").click()
+    page.get_by_label("Reason", exact=True).fill("A year without progress: more support.")
+    choose(page, "Does the lead practitioner change?", "No")
+    submit(page, "Record the step up")
+    banner(page, "The step up to Targeted Early Help has been recorded")
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    expect(table).not_to_contain_text("Harvey Fletcher")
 
     page.context.clear_cookies()
     sign_in(page, COORDINATOR)

@@ -1,6 +1,6 @@
 """Every flag a person may see is listed in a fixed number of statements, with 10 flagged
-children as with 500 (each with an unanswered concern and a cumulative harm pattern): the list
-of flagged children, the home page, a child's page."""
+children as with 500 (each with every kind of flag): the list of flagged children, the home
+page, a child's page."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import pytest
 from tas.children.models import Child
 from tas.chronology.models import ChronologyEvent
 from tas.extensions import db
+from tas.flags.rules import KINDS
+from tas.plans.models import AgencyInvolvement, EngagementUpdate, Outcome, OutcomeScore, SharedPlan
 from tas.voice.models import VoiceEntry
 from tests import factories
 from tests.pages import page_text
@@ -19,9 +21,11 @@ from tests.voice.helpers import signed_in
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
 
-def flag_children(school, recorder, count: int) -> list[Child]:
-    """`count` children at the school, each with a concern recorded this morning, unanswered,
-    and three significant events in the last 90 days (a cumulative harm pattern)."""
+def flag_children(school, recorder, agency, count: int) -> list[Child]:
+    """`count` children at the school, each with every kind of flag: a concern recorded this
+    morning, unanswered; three significant events in the last 90 days (cumulative harm); an
+    involvement with two updates of no engagement; a plan open since June 2025 whose outcome
+    never improved (drift)."""
     children = [
         Child(
             first_name=f"Flagged{n}",
@@ -61,6 +65,32 @@ def flag_children(school, recorder, count: int) -> list[Child]:
         for child in children
         for day, category in ((1, "housing"), (4, "exclusion"), (9, "missing"))
     )
+    plans = [SharedPlan(child_id=child.id, started_on=date(2025, 6, 1)) for child in children]
+    db.session.add_all(plans)
+    db.session.flush()
+    involvements = [
+        AgencyInvolvement(plan_id=plan.id, agency_id=agency.id, service="Sessions", status="active")
+        for plan in plans
+    ]
+    outcomes = [Outcome(plan_id=plan.id, statement="Feels safe at home") for plan in plans]
+    db.session.add_all([*involvements, *outcomes])
+    db.session.flush()
+    db.session.add_all(
+        EngagementUpdate(
+            involvement_id=involvement.id,
+            recorded_on=date(2026, 11, day),
+            child_engagement="none",
+            parent_engagement="none",
+            recorded_by_id=recorder.id,
+        )
+        for involvement in involvements
+        for day in (2, 23)
+    )
+    db.session.add_all(
+        OutcomeScore(outcome_id=outcome.id, score=4, scored_on=day, recorded_by_id=recorder.id)
+        for outcome in outcomes
+        for day in (date(2025, 6, 1), date(2026, 3, 1))
+    )
     db.session.commit()
     return children
 
@@ -69,7 +99,9 @@ def test_flags_are_listed_in_the_same_statements_for_10_and_500_children(app, co
     school = factories.school()
     dsl = factories.user("dsl", school=school)
     db.session.flush()
-    children = flag_children(school, dsl, 10)
+    agency = factories.agency()
+    db.session.flush()
+    children = flag_children(school, dsl, agency, 10)
     browser = signed_in(app, dsl)
     pages = ("/flags", "/", f"/children/{children[0].id}")
 
@@ -84,11 +116,13 @@ def test_flags_are_listed_in_the_same_statements_for_10_and_500_children(app, co
     few = statements()
     listed = page_text(browser.get("/flags"))
     assert "10 children flagged" in listed
-    assert listed.count("Cumulative harm: consider it now") == 10
+    for kind in KINDS.values():
+        assert listed.count(kind) == 10, kind
 
-    flag_children(school, dsl, 490)
+    flag_children(school, dsl, agency, 490)
 
     assert statements() == few
     listed = page_text(browser.get("/flags"))
     assert "500 children flagged" in listed
-    assert listed.count("Cumulative harm: consider it now") == 500
+    for kind in KINDS.values():
+        assert listed.count(kind) == 500, kind

@@ -264,6 +264,25 @@ CHILDREN = [
         ], actions=[("Daily attendance check-in", EARLY_HELP, 5, "in_progress")],
         outcomes=[("Zara attends 95% of the time", (4, 6, 7))]),
     ),
+    # Thirteen months on one plan with nothing changing: flagged as drift.
+    dict(
+        name=("Harvey", "Fletcher"), age=(11, 3), school=OAK, gp=WESTGATE,
+        lives_with="Mother and stepfather",
+        family=[("Jade Fletcher", "Mother", True, True, "07700 900130", None)],
+        plan=dict(started=395, lead=LEE, involvements=[
+            (EARLY_HELP, LEE, "Family support: school routines", "active", "partial", "partial"),
+        ], actions=[("Morning routine chart at home", "parent", 7, "in_progress")],
+        outcomes=[("Harvey gets to school on time every day", (4, 4, 3, 4))]),
+    ),
+    # Four months of sessions the family has not engaged with ("steady": no better start).
+    dict(
+        name=("Freya", "Young"), age=(9, 8), school=OAK, gp=NORTHFIELD, lives_with="Father",
+        family=[("Mark Young", "Father", True, True, "07700 900131", None)],
+        plan=dict(started=130, lead=LEE, involvements=[
+            (FIM, FARAH, "Wellbeing sessions: low mood", "active", "none", "none", "steady"),
+        ], actions=[("Offer sessions after school instead", FIM, 5, "not_started")],
+        outcomes=[("Freya talks to an adult when she feels low", (3, 3))]),
+    ),
 ]
 # fmt: on
 

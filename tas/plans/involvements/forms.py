@@ -15,6 +15,7 @@ from tas.core.fields import GovDateField, choice, options, record_id, select, st
 from tas.core.forms import RecordForm
 from tas.plans import rules
 from tas.plans.fields import marker_values, markers_field, markers_from, people
+from tas.plans.involvements.rules import ENGAGEMENT_DECISIONS
 from tas.plans.models import AgencyInvolvement
 
 NOBODY = "Nobody named yet"
@@ -133,3 +134,30 @@ class InvolvementForm(InvolvementChangeForm):
 
     def values(self) -> dict:
         return {**super().values(), "agency_id": record_id(self.agency.data)}
+
+
+class EngagementDecisionForm(RecordForm):
+    """What was decided about engagement that stayed limited or none."""
+
+    decision = choice(
+        "What was decided", ENGAGEMENT_DECISIONS, "Select what was decided about engagement"
+    )
+    detail = text_area(
+        "The joint approach, or the reasons",
+        longest=2000,
+        missing="Enter the joint approach, or the reasons for the decision",
+        description="For a joint approach, say what it is and who does what; otherwise, why",
+    )
+    decided_on = GovDateField(
+        "Date of the decision",
+        missing="Enter the date of the decision",
+        description="For example, 8 12 2026",
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {
+            "decision": self.decision.data,
+            "detail": self.detail.data,
+            "decided_on": self.decided_on.data,
+        }

@@ -7,15 +7,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import audit_view
+from tas.core.clock import today
 from tas.core.editing import submit_change, submit_new
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.involvements import decisions
 from tas.plans.involvements import services as involvements
 from tas.plans.involvements.forms import (
+    EngagementDecisionForm,
     InvolvementChangeForm,
     InvolvementForm,
     InvolvementUpdateForm,
 )
+from tas.plans.involvements.rules import ENGAGEMENT_DECISIONS
 from tas.plans.models import AgencyInvolvement
 
 
@@ -64,7 +68,10 @@ def involvement(child_id: int, involvement_id: int):
         plan=on.plan,
         involvement=row,
         may_update=on.rights.may_update_involvement(row),
+        may_decide=on.rights.may_update_involvement(row) or current_user.role == "coordinator",
         history=involvements.engagement_history(row),
+        decisions=decisions.decisions_of(row),
+        decision_words=ENGAGEMENT_DECISIONS,
         rules=rules,
     )
 
@@ -104,3 +111,28 @@ def involvement_change(child_id: int, involvement_id: int):
         involvement=row,
         comparison=result.comparison,
     ), result.status
+
+
+@bp.route("/involvements/<int:involvement_id>/engagement-decision", methods=["GET", "POST"])
+def engagement_decision(child_id: int, involvement_id: int):
+    """Record what was decided about engagement that stayed low: whoever may update the
+    involvement, or a coordinator who opened the record with a reason."""
+    row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
+    if not (on.rights.may_update_involvement(row) or current_user.role == "coordinator"):
+        raise ReadOnly(on.plan, "record a decision about this involvement's engagement")
+    form = EngagementDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
+    decided = submit_new(form, lambda values: decisions.decide(row, current_user, values))
+    if decided is not None:
+        flash("The decision has been saved: the low engagement flag is cleared", "success")
+        return redirect(url_for(".involvement", child_id=child_id, involvement_id=involvement_id))
+    if request.method == "GET":
+        involvements.viewed(row)
+    return render_template(
+        "plans/engagement_decision.html",
+        child=on.plan.child,
+        plan=on.plan,
+        involvement=row,
+        form=form,
+        history=involvements.engagement_history(row),
+        rules=rules,
+    )

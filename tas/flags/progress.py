@@ -1,0 +1,128 @@
+"""The flags about a plan's progress, for the children under a condition: involvements whose
+engagement stayed low with no decision (tas.plans.involvements.rules.low_engagement) and plans
+that drifted (tas.plans.outcomes.rules.drift). A fixed number of queries however many children:
+one for engagement, at most three for drift."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import ColumnElement, func, select
+
+from tas.children.models import Child
+from tas.core.days import months_before
+from tas.extensions import db
+from tas.flags import rules
+from tas.flags.rules import Flag
+from tas.levels.models import StepChange
+from tas.organisations.models import Agency, School
+from tas.plans.involvements.rules import EngagementSeen, low_engagement
+from tas.plans.models import (
+    AgencyInvolvement,
+    EngagementDecision,
+    EngagementUpdate,
+    Outcome,
+    OutcomeScore,
+    SharedPlan,
+)
+from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
+from tas.plans.rules import plan_reference
+
+Found = tuple[Flag, str, str]  # the flag, the child's name, their school
+
+
+def _midday(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
+    """Active involvements on open plans whose engagement since their last decision needs one."""
+    decided = (
+        select(func.coalesce(func.max(EngagementDecision.after_update_id), 0))
+        .where(EngagementDecision.involvement_id == EngagementUpdate.involvement_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            EngagementUpdate.involvement_id,
+            EngagementUpdate.recorded_on,
+            EngagementUpdate.child_engagement,
+            EngagementUpdate.parent_engagement,
+            SharedPlan.child_id,
+            Agency.name,
+            Child.first_name,
+            Child.last_name,
+            School.name,
+        )
+        .join(AgencyInvolvement, AgencyInvolvement.id == EngagementUpdate.involvement_id)
+        .join(SharedPlan, SharedPlan.id == AgencyInvolvement.plan_id)
+        .join(Child, Child.id == SharedPlan.child_id)
+        .join(School, School.id == Child.school_id)
+        .join(Agency, Agency.id == AgencyInvolvement.agency_id)
+        .where(
+            AgencyInvolvement.status == "active",
+            SharedPlan.status == "open",
+            EngagementUpdate.id > decided,
+            condition,
+        )
+        .order_by(EngagementUpdate.involvement_id, EngagementUpdate.id)
+    )
+    histories: dict[int, list] = {}
+    for involvement_id, on, child, parent, *about in rows:
+        histories.setdefault(involvement_id, [about, []])[1].append(
+            EngagementSeen(on, child, parent)
+        )
+    found = []
+    for involvement_id, ((child_id, agency, first, last, school), seen) in histories.items():
+        reason = low_engagement(seen, today)
+        if reason is not None:
+            flag = rules.engagement_flag(
+                child_id, involvement_id, agency, reason, _midday(seen[-1].recorded_on)
+            )
+            found.append((flag, f"{first} {last}", school))
+    return found
+
+
+def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
+    """Open plans started DRIFT_MONTHS months ago or more that show no progress since."""
+    since = months_before(today, DRIFT_MONTHS)
+    plans = db.session.execute(
+        select(
+            SharedPlan.id,
+            SharedPlan.child_id,
+            SharedPlan.started_on,
+            Child.first_name,
+            Child.last_name,
+            School.name,
+        )
+        .join(Child, Child.id == SharedPlan.child_id)
+        .join(School, School.id == Child.school_id)
+        .where(SharedPlan.status == "open", SharedPlan.started_on <= since, condition)
+    ).all()
+    if not plans:
+        return []
+    children = sorted({row[1] for row in plans})
+    changes: dict[int, list[date]] = {}
+    for child_id, changed_on in db.session.execute(
+        select(StepChange.child_id, StepChange.changed_on).where(
+            StepChange.child_id.in_(children), StepChange.changed_on > since
+        )
+    ):
+        changes.setdefault(child_id, []).append(changed_on)
+    scores: dict[int, dict[int, list[tuple[date, int]]]] = {}
+    for plan_id, outcome_id, scored_on, score in db.session.execute(
+        select(Outcome.plan_id, Outcome.id, OutcomeScore.scored_on, OutcomeScore.score)
+        .join(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
+        .where(Outcome.plan_id.in_(sorted(row[0] for row in plans)))
+        .order_by(OutcomeScore.scored_on, OutcomeScore.id)
+    ):
+        scores.setdefault(plan_id, {}).setdefault(outcome_id, []).append((scored_on, score))
+    found = []
+    for plan_id, child_id, started_on, first, last, school in plans:
+        reason = drift(
+            started_on, today, changes.get(child_id, []), scores.get(plan_id, {}).values()
+        )
+        if reason is not None:
+            flag = rules.drift_flag(child_id, plan_reference(plan_id), reason, _midday(started_on))
+            found.append((flag, f"{first} {last}", school))
+    return found

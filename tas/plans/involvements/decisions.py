@@ -1,0 +1,52 @@
+"""A decision about an involvement whose engagement stayed low: continue with a joint approach
+(and what it is), escalate, or close (with reasons). It answers the low engagement flag for the
+engagement recorded up to it; later updates count afresh. One commit, audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import audit_fields, record
+from tas.core.clock import today
+from tas.core.use_cases import commit, refuse_if
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.plans.models import AgencyInvolvement, EngagementDecision, EngagementUpdate
+
+
+def decisions_of(involvement: AgencyInvolvement) -> list[EngagementDecision]:
+    return list(
+        db.session.scalars(
+            select(EngagementDecision)
+            .where(EngagementDecision.involvement_id == involvement.id)
+            .options(joinedload(EngagementDecision.recorded_by))
+            .order_by(EngagementDecision.recorded_at.desc())
+        )
+    )
+
+
+def decide(involvement: AgencyInvolvement, user: User, values: dict) -> EngagementDecision:
+    if values["decided_on"] is not None and values["decided_on"] > today():
+        refuse_if({"decided_on": "The date of the decision must be today or in the past"})
+    latest = db.session.scalar(
+        select(func.max(EngagementUpdate.id)).where(
+            EngagementUpdate.involvement_id == involvement.id
+        )
+    )
+    decision = EngagementDecision(
+        involvement_id=involvement.id, after_update_id=latest, recorded_by_id=user.id, **values
+    )
+    db.session.add(decision)
+
+    def write() -> EngagementDecision:
+        db.session.flush()
+        record(
+            "engagement_decision_recorded",
+            target=decision,
+            detail=audit_fields(values, involvement_id=involvement.id)
+            | {"decision": decision.decision},
+        )
+        return decision
+
+    return commit(write)

@@ -1,0 +1,134 @@
+"""Low engagement and drift in the service (11 December 2026): an involvement whose engagement
+stayed limited or none is flagged until a decision is recorded, and again when it stays low
+after it; a plan open for over a year with nothing changing is flagged as drift, with the level
+of need as the way forward."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tas.extensions import db
+from tas.plans.models import (
+    AgencyInvolvement,
+    EngagementDecision,
+    EngagementUpdate,
+    Outcome,
+    OutcomeScore,
+)
+from tests import factories
+from tests.pages import audit_events, error_summary, page_text
+from tests.voice.helpers import child_and_team, signed_in
+
+LOW = "Low engagement: a decision is needed"
+DRIFT = "Drift: consider escalation or a different approach"
+
+
+def low_updates(involvement_id: int, recorder_id: int, *days: date) -> None:
+    db.session.add_all(
+        EngagementUpdate(
+            involvement_id=involvement_id,
+            recorded_on=day,
+            child_engagement="none",
+            parent_engagement="limited",
+            recorded_by_id=recorder_id,
+        )
+        for day in days
+    )
+    db.session.commit()
+
+
+def test_low_engagement_is_flagged_until_a_decision_then_again_if_it_stays_low(app):
+    team = child_and_team()
+    from_plan = factories.involvement(team.plan, agency=team.agency, service="Group sessions")
+    db.session.commit()
+    low_updates(from_plan.id, team.practitioner.id, date(2026, 10, 1), date(2026, 11, 2))
+    dana = signed_in(app, team.dsl)
+    child_page = f"/children/{team.child.id}"
+    shown = page_text(dana.get(child_page))
+    assert LOW in shown
+    assert "The child's and the parent's engagement has been limited or none at 2 updates" in shown
+    page = f"{child_page}/involvements/{from_plan.id}/engagement-decision"
+
+    refused = dana.submit(page, {"decided_on": ["11", "12", "2026"], "decision": "continue_joint"})
+    assert error_summary(refused) == {
+        "detail": "Enter the joint approach, or the reasons for the decision"
+    }
+    decided = dana.submit(
+        page,
+        {
+            "decided_on": ["11", "12", "2026"],
+            "decision": "continue_joint",
+            "detail": "Sessions at home with dad present; the school nurse joins.",
+        },
+    )
+
+    assert decided.status_code == 302
+    assert LOW not in page_text(dana.get(child_page))
+    involvement_page = page_text(dana.get(decided.headers["Location"]))
+    assert "Continue with a joint approach, 11 December 2026" in involvement_page
+    assert [e.detail["decision"] for e in audit_events("engagement_decision_recorded")] == [
+        "continue_joint"
+    ]
+    # Two more low updates after the decision: flagged again.
+    low_updates(from_plan.id, team.practitioner.id, date(2026, 12, 11), date(2026, 12, 11))
+    assert LOW in page_text(dana.get(child_page))
+    assert db.session.scalar(select(EngagementDecision.after_update_id)) is not None
+
+
+@pytest.mark.pages
+def test_who_may_record_a_decision_about_engagement(app):
+    team = child_and_team()
+    involvement_id = db.session.scalar(
+        select(AgencyInvolvement.id).where(
+            AgencyInvolvement.practitioner_id == team.practitioner.id
+        )
+    )
+    low_updates(involvement_id, team.practitioner.id, date(2026, 10, 1), date(2026, 11, 1))
+    page = f"/children/{team.child.id}/involvements/{involvement_id}/engagement-decision"
+    other_practitioner = factories.user("practitioner")
+    gp = factories.user("gp")
+    coordinator = factories.user("coordinator")
+    db.session.commit()
+
+    assert signed_in(app, team.practitioner).get(page).status_code == 200
+    assert signed_in(app, team.lead).get(page).status_code == 200
+    assert signed_in(app, other_practitioner).get(page).status_code == 404
+    assert signed_in(app, gp).get(page).status_code == 404
+    chris = signed_in(app, coordinator)
+    assert chris.get(page).status_code == 404
+    assert LOW in page_text(chris.get("/flags"))
+    chris.submit(f"/children/{team.child.id}/reason", {"reason": "Following up low engagement"})
+    assert chris.get(page).status_code == 200
+
+
+@pytest.mark.pages
+def test_a_plan_open_over_a_year_with_nothing_changing_is_flagged_as_drift(app):
+    team = child_and_team()
+    team.plan.started_on = date(2025, 11, 2)
+    outcome = Outcome(plan_id=team.plan.id, statement="Gets to school on time")
+    db.session.add(outcome)
+    db.session.flush()
+    db.session.add_all(
+        OutcomeScore(outcome_id=outcome.id, score=score, scored_on=day, recorded_by_id=team.dsl.id)
+        for day, score in ((date(2025, 11, 2), 4), (date(2026, 4, 1), 4), (date(2026, 9, 1), 3))
+    )
+    db.session.commit()
+    dana = signed_in(app, team.dsl)
+    child_page = f"/children/{team.child.id}"
+
+    shown = page_text(dana.get(child_page))
+    assert DRIFT in shown
+    assert "Open since 2 November 2025: no change of level" in shown
+    assert f"/children/{team.child.id}/level" in dana.get(child_page).get_data(as_text=True)
+    assert team.child.first_name in page_text(dana.get("/flags"))
+
+    db.session.add(
+        OutcomeScore(
+            outcome_id=outcome.id, score=6, scored_on=date(2026, 12, 10), recorded_by_id=team.dsl.id
+        )
+    )
+    db.session.commit()
+    assert DRIFT not in page_text(dana.get(child_page))
