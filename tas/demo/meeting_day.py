@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from tas.audit.services import record
 from tas.children.family.services import members
 from tas.core.clock import local, utcnow
-from tas.demo.data.meetings import DONE_AT_MEETING, MINUTES, UNINVITED
+from tas.demo.data.meetings import DONE_AT_MEETING, MINUTES, THEIR_WORDS, UNINVITED
 from tas.demo.data.partnership import LEE
 from tas.demo.history import backdate, before
 from tas.demo.plans import events_of, owner_values
@@ -62,7 +62,7 @@ def the_day(
     minuted_at = before(utcnow(), meeting.ends_at + MINUTED_AFTER)
     for name, item in items:
         if name in MINUTES:
-            _minutes(meeting, item, MINUTES[name], lee, minuted_at)
+            _minutes(meeting, item, MINUTES[name], THEIR_WORDS.get(name), lee, minuted_at)
             for action in MINUTES[name][-1]:
                 _action(meeting, item, lee, minuted_at, users, agencies, *action)
 
@@ -76,8 +76,16 @@ def held(meeting: Meeting) -> None:
     db.session.commit()
 
 
-def _minutes(meeting: Meeting, item: AgendaItem, minutes: tuple, lee: User, at: datetime) -> None:
+def _minutes(
+    meeting: Meeting,
+    item: AgendaItem,
+    minutes: tuple,
+    words: tuple[str, str] | None,
+    lee: User,
+    at: datetime,
+) -> None:
     worries, working_well, needs, decision, note, parent, parent_how, child, child_how, _ = minutes
+    child_says, family_says = words or (None, None)
     values = {
         "worries": worries,
         "working_well": working_well,
@@ -88,6 +96,8 @@ def _minutes(meeting: Meeting, item: AgendaItem, minutes: tuple, lee: User, at: 
         "parent_part_how": parent_how,
         "child_part": child,
         "child_part_how": child_how,
+        "child_says": child_says,
+        "family_says": family_says,
     }
     for name, value in values.items():
         setattr(item, name, value)

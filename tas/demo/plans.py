@@ -148,8 +148,8 @@ class Loader:
         }
         for description, owner, due_in, status in spec["actions"]:
             self.action(plan, description, owner, due_in, status, family, rows)
-        for statement, scores in spec["outcomes"]:
-            self.outcome(plan, statement, scores, last=self.today)
+        for statement, scores, *changed in spec["outcomes"]:
+            self.outcome(plan, statement, scores, last=self.today, changed=changed)
         active = [row for row in rows.values() if row.status == "active"]
         if active and child.gp_practice_id is not None and spec.get("notify_gp", True):
             self.gp_told(plan, child, min(row.started_on for row in active))
@@ -242,8 +242,11 @@ class Loader:
         for n, event in enumerate(events_of(row)):
             backdate(event, at=ten_am(plan.started_on + timedelta(days=7 * n + 1)))
 
-    def outcome(self, plan: SharedPlan, statement: str, scores: tuple, last: date) -> None:
-        """Scored at the plan's start and at each review six weeks apart (up to `last`)."""
+    def outcome(
+        self, plan: SharedPlan, statement: str, scores: tuple, last: date, changed=()
+    ) -> None:
+        """Scored at the plan's start and at each review six weeks apart (up to `last`), each
+        later score with what had changed when `changed` says."""
         days = [
             min(
                 next_working_day(plan.started_on + timedelta(weeks=6 * n), ENGLAND_AND_WALES),
@@ -254,8 +257,12 @@ class Loader:
         row = outcomes.add_outcome(
             plan, self.lee, {"statement": statement, "score": scores[0], "scored_on": days[0]}
         )
-        for score, on in zip(scores[1:], days[1:], strict=True):
-            outcomes.add_score(plan, row, self.lee, {"score": score, "scored_on": on})
+        words = list(changed[0]) if changed else []
+        for n, (score, on) in enumerate(zip(scores[1:], days[1:], strict=True)):
+            what = words[n] if n < len(words) else None
+            outcomes.add_score(
+                plan, row, self.lee, {"score": score, "scored_on": on, "what_changed": what}
+            )
 
     def gp_told(self, plan: SharedPlan, child: Child, first_active: date) -> None:
         """Told two days after an agency first became actively involved; Westgate Surgery

@@ -259,6 +259,9 @@ class AgendaItem(RecordOrigin, db.Model):
     parent_part_how: Mapped[str | None] = mapped_column(String(300))
     child_part: Mapped[str | None] = mapped_column(String(30))
     child_part_how: Mapped[str | None] = mapped_column(String(300))
+    # The child's and the family's own words at the meeting (shown on the shared plan).
+    child_says: Mapped[str | None] = mapped_column(Text)
+    family_says: Mapped[str | None] = mapped_column(Text)
     minuted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     minuted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -151,10 +151,19 @@ class OutcomeForm(RecordForm):
 class ScoreForm(RecordForm):
     score = score_field("Score, from 0 to 10", "Enter a score from 0 to 10")
     scored_on = GovDateField("Date of the score", missing="Enter the date of the score")
+    what_changed = text_area(
+        "What has changed (optional)",
+        longest=1000,
+        description="Since the last score, in the family's words where you can",
+    )
     submit = SubmitField("Add the score", widget=GovSubmitInput())
 
     def validate_score(self, field) -> None:
         parsed_score(field.data)
 
     def values(self) -> dict:
-        return {"score": parsed_score(self.score.data), "scored_on": self.scored_on.data}
+        return {
+            "score": parsed_score(self.score.data),
+            "scored_on": self.scored_on.data,
+            "what_changed": self.what_changed.data or None,
+        }

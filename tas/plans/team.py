@@ -19,7 +19,7 @@ from tas.core.choices import label
 from tas.core.clock import today
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.plans import rules
+from tas.plans import rules, words
 from tas.plans.access import PlanRights, may_start_plan, rights
 from tas.plans.actions.rows import ActionRow, OwnerGroup, grouped, meeting_words, plan_actions
 from tas.plans.gp import status as gp_notifications
@@ -66,6 +66,7 @@ class PlanView:
     rights: PlanRights
     services: list[ServiceRow]
     outcomes: list[OutcomeRow] = field(default_factory=list)
+    said: list[words.Said] = field(default_factory=list)
     action_groups: list[OwnerGroup] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     summary_only: bool = False
@@ -158,6 +159,7 @@ def plan_view(
         plan_rights,
         services,
         outcomes=_outcomes(plan),
+        said=words.words_on(plan),
         action_groups=grouped(rows),
         flags=rules.plan_flags(
             status=plan.status,

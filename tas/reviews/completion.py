@@ -153,10 +153,19 @@ def complete(
         review.status = "completed"
         review.outcome = values["outcome"]
         review.notes = values["notes"] or None
+        review.child_says = values.get("child_says")
+        review.family_says = values.get("family_says")
         review.completed_on = completed_on
         review.completed_by_id = by.id
         db.session.flush()
-        scored = _score(review, context, values.get("scores") or {}, completed_on, by)
+        scored = _score(
+            review,
+            context,
+            values.get("scores") or {},
+            values.get("changes") or {},
+            completed_on,
+            by,
+        )
         opened = _what_follows(review, context, values.get("next_on"), completed_on, by)
         record(
             "review_completed",
@@ -176,9 +185,15 @@ def complete(
 
 
 def _score(
-    review: Review, context: PlanContext, scores: dict[int, int], on: date, by: User
+    review: Review,
+    context: PlanContext,
+    scores: dict[int, int],
+    changes: dict[int, str | None],
+    on: date,
+    by: User,
 ) -> list[int]:
-    """A plan review's scores, one per outcome of the plan; earlier scores stay as history."""
+    """A plan review's scores, one per outcome of the plan, each with what has changed;
+    earlier scores stay as history."""
     if review.kind != "plan_review":
         return []
     scored = []
@@ -187,7 +202,11 @@ def _score(
             continue
         db.session.add(
             OutcomeScore(
-                outcome_id=outcome.id, score=scores[outcome.id], scored_on=on, recorded_by_id=by.id
+                outcome_id=outcome.id,
+                score=scores[outcome.id],
+                scored_on=on,
+                what_changed=changes.get(outcome.id),
+                recorded_by_id=by.id,
             )
         )
         scored.append(outcome.id)

@@ -113,6 +113,17 @@ class CompletionForm(SentOnce, RecordForm):
         description="What was decided. Do not repeat what is already on the plan.",
     )
     next_on = GovDateField("Next review date")
+    # A plan review hears the child and the family (left out of other reviews' forms).
+    child_says = text_area(
+        "What the child says (optional)",
+        longest=2000,
+        description="Their wishes and feelings about the plan, in their own words",
+    )
+    family_says = text_area(
+        "What the family says (optional)",
+        longest=2000,
+        description="In the parent's or carer's own words",
+    )
     submit = SubmitField("Complete the review", widget=GovSubmitInput())
 
     score_names: tuple[tuple[int, str], ...] = ()  # (outcome id, field name)
@@ -123,14 +134,23 @@ class CompletionForm(SentOnce, RecordForm):
             "completed_on": self.completed_on.data,
             "notes": self.notes.data,
             "next_on": self.next_on.data if "next_on" in self else None,
+            "child_says": self.child_says.data or None if "child_says" in self else None,
+            "family_says": self.family_says.data or None if "family_says" in self else None,
             "scores": {
                 outcome_id: parsed_score(self[name].data) for outcome_id, name in self.score_names
+            },
+            "changes": {
+                outcome_id: self[f"changed_{outcome_id}"].data or None
+                for outcome_id, _ in self.score_names
             },
         }
 
     @property
     def score_fields(self) -> list:
-        return [self[name] for _, name in self.score_names]
+        """Each outcome's score field, and beside it what has changed."""
+        return [
+            (self[name], self[f"changed_{outcome_id}"]) for outcome_id, name in self.score_names
+        ]
 
 
 def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) -> CompletionForm:
@@ -145,11 +165,20 @@ def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) ->
             "Enter a score from 0 to 10 for each outcome",
         )
         fields[f"validate_{name}"] = lambda self, field: parsed_score(field.data)
+        fields[f"changed_{outcome.id}"] = text_area(
+            f"What has changed for: {_short(outcome.statement)}",
+            longest=1000,
+            missing="Enter what has changed for each outcome",
+            description="Since the last score, in the family's words where you can",
+        )
         names.append((outcome.id, name))
     fields["score_names"] = tuple(names)
     form_class = type("CompletionFormFor", (CompletionForm,), fields)
     form = form_class(**kwargs)
     form.outcome.choices = options(OUTCOMES[kind])
+    if kind != "plan_review":
+        del form.child_says
+        del form.family_says
     if next_label is None:
         del form.next_on
     else:

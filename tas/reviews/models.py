@@ -54,6 +54,9 @@ class Review(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     outcome: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
+    # At a plan review: the child's and the family's own words (shown on the shared plan).
+    child_says: Mapped[str | None] = mapped_column(Text)
+    family_says: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)

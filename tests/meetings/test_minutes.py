@@ -27,6 +27,8 @@ MINUTES = {
     "parent_part_how": "In person",
     "child_part": "contributed",
     "child_part_how": "A drawing of her week, shared by her teacher",
+    "child_says": "I like art club but mornings are scary",
+    "family_says": "She sleeps better when we read together",
     "worries": "Missed 12 days this term; low mood at home",
     "working_well": "Good friendships; likes art club",
     "needs_to_happen": "Wellbeing sessions and a morning check-in",
@@ -265,6 +267,30 @@ def test_an_anonymous_consultation_takes_minutes_of_the_advice_given(app):
     assert (
         "Anonymous consultation" in shown and "Advice given Call the Integrated Front Door" in shown
     )
+
+
+def test_the_childs_and_familys_words_show_on_the_plan_and_in_the_family_version(app):
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada", last_name="Lovell")
+    factories.plan(child, lead_practitioner=setting.link_worker, started_on=date(2026, 9, 1))
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+    chair.submit(minutes_url(setting, item), {**MINUTES, "version": "1"})
+    base = f"/meetings/{setting.meeting.id}/agenda/{item.id}"
+
+    plan = page_text(chair.get(f"/children/{child.id}"))
+    family = page_text(chair.get(f"{base}/family-version"))
+
+    assert f"Meeting {setting.meeting.reference}" in plan
+    assert "Ada: “I like art club but mornings are scary”" in plan
+    assert "The family: “She sleeps better when we read together”" in plan
+    assert "What Ada said I like art club but mornings are scary" in family
+    assert "What you said She sleeps better when we read together" in family
+    # Marked not for the family, the minutes (and the words in them) stay out of its version.
+    chair.submit(
+        minutes_url(setting, item), {**MINUTES, "markers": "not_for_parent", "version": "2"}
+    )
+    assert "mornings are scary" not in page_text(chair.get(f"{base}/family-version"))
 
 
 def test_practitioners_cannot_write_minutes(app):

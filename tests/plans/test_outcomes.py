@@ -35,7 +35,11 @@ def test_an_outcome_is_added_and_scored_at_each_review(login_as):
     outcome_id = db.session.scalar(select(Outcome.id).where(Outcome.plan_id == plan.id))
     scored = dsl.submit(
         f"/children/{child.id}/outcomes/{outcome_id}/scores/new",
-        {"score": "7", "scored_on": day(date(2026, 10, 12))},
+        {
+            "score": "7",
+            "scored_on": day(date(2026, 10, 12)),
+            "what_changed": "On time four days in five",
+        },
     )
 
     assert added.status_code == 302 and scored.status_code == 302
@@ -47,12 +51,13 @@ def test_an_outcome_is_added_and_scored_at_each_review(login_as):
     assert "Gets to school on time" not in str(added_event)  # the statement is not audited
     assert audit_events("outcome_scored")[0].detail == {
         "plan_id": plan.id,
-        "fields": ["score", "scored_on"],
+        "fields": ["score", "scored_on", "what_changed"],
     }
     recorded_by = db.session.scalars(select(OutcomeScore.recorded_by_id)).all()
     assert recorded_by == [dsl.user.id, dsl.user.id]
     outcomes = page_text(dsl.get(f"/children/{child.id}"))
     assert "up from 3 out of 10 on 8 September 2026 to 7 out of 10 on 12 October 2026" in outcomes
+    assert "12 October 2026 7 On time four days in five" in outcomes  # the scores' data table
 
 
 def test_a_score_must_be_a_whole_number_from_0_to_10(login_as):

@@ -72,9 +72,13 @@ def test_the_lead_completes_a_plan_review_with_scores_and_the_next_date(app):
             "outcome": "reviewed",
             "completed_on": day(TODAY),
             f"score_{school_on_time.id}": "6",
+            f"changed_{school_on_time.id}": "Late twice in six weeks, not every week",
             f"score_{sleeps.id}": "4",
+            f"changed_{sleeps.id}": "Still up at night",
             "next_on": day(date(2027, 1, 15)),
             "notes": "Attendance up; sleep still hard",
+            "child_says": "I like walking to school with my friend",
+            "family_says": "Bedtime is still a battle",
             "version": field_value(form, "version"),
         },
     )
@@ -101,6 +105,8 @@ def test_the_lead_completes_a_plan_review_with_scores_and_the_next_date(app):
         (school_on_time.id, 6, TODAY),
         (sleeps.id, 4, TODAY),
     ]
+    changed = db.session.scalars(select(OutcomeScore.what_changed).order_by(OutcomeScore.id))
+    assert list(changed) == ["Late twice in six weeks, not every week", "Still up at night"]
     assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2027, 1, 15)
     [following] = plan_reviews_of(setting.plan.id, "open")
     assert (following.due_on, following.owner_id) == (date(2027, 1, 15), setting.link_worker.id)
@@ -114,6 +120,11 @@ def test_the_lead_completes_a_plan_review_with_scores_and_the_next_date(app):
         "The plan review has been completed. The next plan review is due on 15 January 2027" in page
     )
     assert "Outcome Reviewed" in page
+    plan_page = page_text(lead.get(f"/children/{setting.child.id}"))
+    assert "Plan review, 27 November 2026" in plan_page
+    assert "“I like walking to school with my friend”" in plan_page
+    assert "The family: “Bedtime is still a battle”" in plan_page
+    assert "Still up at night" in plan_page  # what has changed, in the scores' table
 
 
 def test_the_next_review_date_left_blank_follows_the_rule(app):
@@ -157,6 +168,7 @@ def test_the_next_review_date_left_blank_follows_the_rule(app):
         ),
         ({"score": "11"}, {"score": "Enter a score from 0 to 10, as a whole number"}),
         ({"score": ""}, {"score": "Enter a score from 0 to 10 for each outcome"}),
+        ({"changed": ""}, {"changed": "Enter what has changed for each outcome"}),
         (
             {"next_on": day(date(2026, 11, 27))},
             {"next_on": "The next review date must be after the date of this review"},
@@ -176,6 +188,7 @@ def test_what_to_put_right_when_completing_a_plan_review(app, sent, problems):
         "outcome": "reviewed",
         "completed_on": day(TODAY),
         f"score_{outcome.id}": sent.pop("score", "5"),
+        f"changed_{outcome.id}": sent.pop("changed", "A little better"),
         "version": "1",
         **sent,
     }
@@ -184,7 +197,7 @@ def test_what_to_put_right_when_completing_a_plan_review(app, sent, problems):
 
     assert response.status_code == 200
     expected = {
-        (f"score_{outcome.id}" if name == "score" else name): text
+        (f"{name}_{outcome.id}" if name in ("score", "changed") else name): text
         for name, text in problems.items()
     }
     assert error_summary(response) == expected

@@ -67,6 +67,7 @@ def test_the_review_forms_survive_anything(app, login_as):
                 "outcome": choice,
                 "notes": text,
                 f"score_{outcome.id}": number,
+                f"changed_{outcome.id}": text,
                 "rule": choice,
                 **{f"{event}_amount": number for event in ("step_down", "referral")},
                 **{f"{event}_unit": choice for event in ("assessment_opened", "plan_review")},

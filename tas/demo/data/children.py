@@ -38,7 +38,10 @@ CHILDREN = [
             ("Check sleep routine at the next drop-in", NIA, -5, "not_started"),
             ("Keep a worry diary at home with Mia", "parent", 7, "in_progress"),
             ("Move Mia's seat nearer the front", DANA, -30, "done"),
-        ], outcomes=[("Mia feels able to come into class in the morning", (3, 5, 6))]),
+        ], outcomes=[("Mia feels able to come into class in the morning", (3, 5, 6), (
+            "Mia says: \"The worry diary helps me tell Mum what I think about.\"",
+            "Mia says: \"I go in by myself now most days. The nurture room is nice.\"",
+        ))]),
     ),
     dict(
         name=("Leo", "Price"), age=(7, 1), school=OAK, gp=WESTGATE, lives_with="Mother",

@@ -198,6 +198,13 @@ REASONS = {
     "Sophie Turner": "Low mood group: how is it going",
     "Ellie Robinson": "Settling after her parents' separation",
 }
+# What the child and the family said at the meeting, in their own words (on the shared plan).
+THEIR_WORDS = {
+    "Mia Hughes": (
+        "I don't like saying bye to Mum at the door. The nurture room is nice and quiet.",
+        "Mornings are calmer since we started the worry diary together.",
+    ),
+}
 WRITTEN_UPDATES = {
     FIM: "Mia has come to five of her six wellbeing sessions. She can now name her worries and "
     "uses her breathing exercise at the classroom door. I suggest two more sessions, then a "

@@ -102,6 +102,16 @@ class MinutesForm(RecordForm):
         300,
         description="For example, in person for part of the meeting, or a drawing of their views",
     )
+    child_says = text_area(
+        "What the child says (optional)",
+        longest=2000,
+        description="Their wishes and feelings, in their own words",
+    )
+    family_says = text_area(
+        "What the family says (optional)",
+        longest=2000,
+        description="In the parent's or carer's own words",
+    )
     worries = _worries()
     working_well = _working_well()
     needs_to_happen = text_area("What needs to happen?", longest=4000)
@@ -122,6 +132,8 @@ class MinutesForm(RecordForm):
             "parent_part_how": item.parent_part_how or "",
             "child_part": item.child_part,
             "child_part_how": item.child_part_how or "",
+            "child_says": item.child_says or "",
+            "family_says": item.family_says or "",
             "decision": item.decision,
             "decision_note": item.decision_note or "",
         }
@@ -132,6 +144,8 @@ class MinutesForm(RecordForm):
             "parent_part_how": self.parent_part_how.data or None,
             "child_part": self.child_part.data or None,
             "child_part_how": self.child_part_how.data or None,
+            "child_says": self.child_says.data or None,
+            "family_says": self.family_says.data or None,
             **_minutes_values(self),
             "decision": self.decision.data or None,
             "decision_note": self.decision_note.data or None,

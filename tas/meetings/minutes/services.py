@@ -60,6 +60,8 @@ CHILD_FIELDS = (
     "parent_part_how",
     "child_part",
     "child_part_how",
+    "child_says",
+    "family_says",
     "decision",
     "decision_note",
 )

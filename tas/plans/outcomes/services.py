@@ -56,7 +56,9 @@ def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> O
     refuse_if(_score_problems(values["score"], values["scored_on"], plan))
 
     def write() -> OutcomeScore:
-        row = _add_score(outcome, user, values["score"], values["scored_on"])
+        row = _add_score(
+            outcome, user, values["score"], values["scored_on"], values.get("what_changed")
+        )
         db.session.flush()
         record("outcome_scored", target=outcome, detail=audit_fields(values, plan_id=plan.id))
         return row
@@ -64,9 +66,15 @@ def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> O
     return commit(write)
 
 
-def _add_score(outcome: Outcome, user: User, score: int, scored_on) -> OutcomeScore:
+def _add_score(
+    outcome: Outcome, user: User, score: int, scored_on, what_changed: str | None = None
+) -> OutcomeScore:
     row = OutcomeScore(
-        outcome_id=outcome.id, score=score, scored_on=scored_on, recorded_by_id=user.id
+        outcome_id=outcome.id,
+        score=score,
+        scored_on=scored_on,
+        what_changed=what_changed,
+        recorded_by_id=user.id,
     )
     db.session.add(row)
     return row
