@@ -121,20 +121,23 @@ def cumulative_harm(
     same = _same_category(recent, today, settings)
     if same is not None and _new_since(same, cleared_at):
         category = labels.get(same[0].category, same[0].category).lower()
+        days = " and ".join(long_date(e.happened_on) for e in same)
         return Harm(
             tuple(same),
             f"{len(same)} events of one category ({category}) in {settings.same_category_days} "
-            f"days, from {long_date(same[0].happened_on)}",
+            f"days: on {days}",
         )
     window = sorted(
         (e for e in recent if e.happened_on > today - timedelta(days=settings.days)),
         key=lambda e: (e.happened_on, e.id),
     )
     if len(window) >= settings.events and _new_since(window, cleared_at):
+        named = ", ".join(
+            f"{labels.get(e.category, e.category).lower()} on {long_date(e.happened_on)}"
+            for e in window
+        )
         return Harm(
-            tuple(window),
-            f"{len(window)} significant events in {settings.days} days, from "
-            f"{long_date(window[0].happened_on)}",
+            tuple(window), f"{len(window)} significant events in {settings.days} days: {named}"
         )
     return None
 

@@ -73,7 +73,11 @@ CHILDREN = [
             ("Arrange an Urdu interpreter for the review", EARLY_HELP, 20, "not_started"),
             ("Share the CAMHS assessment summary with the DSL", CAMHS, -12, "in_progress"),
         ], outcomes=[
-            ("Amelia joins in at lunchtime with friends", (2, 4, 5, 7)),
+            ("Amelia joins in at lunchtime with friends", (2, 4, 5, 7), (
+                "Amelia says: \"I sat with Zainab two days this week.\"",
+                "Amelia says: \"I'm not scared of the dining hall now.\"",
+                "Amelia says: \"I play tag with my friends every day.\"",
+            )),
             ("Fewer days missed because of stomach aches", (4, 5, 6)),
         ]),
     ),
