@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -16,7 +16,7 @@ from tas.flags import rules
 from tas.flags.rules import Flag
 from tas.levels.models import StepChange
 from tas.organisations.models import Agency, School
-from tas.plans.involvements.rules import EngagementSeen, low_engagement
+from tas.plans.involvements.rules import LOW_ENGAGEMENT, EngagementSeen, low_engagement
 from tas.plans.models import (
     AgencyInvolvement,
     EngagementDecision,
@@ -61,6 +61,12 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
         .join(Agency, Agency.id == AgencyInvolvement.agency_id)
         .where(
             AgencyInvolvement.status == "active",
+            # The flag needs the latest engagement to be low, and the involvement keeps it:
+            # only those involvements' histories are read, not every update there has been.
+            or_(
+                AgencyInvolvement.child_engagement.in_(sorted(LOW_ENGAGEMENT)),
+                AgencyInvolvement.parent_engagement.in_(sorted(LOW_ENGAGEMENT)),
+            ),
             SharedPlan.status == "open",
             EngagementUpdate.id > decided,
             condition,

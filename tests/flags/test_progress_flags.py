@@ -27,6 +27,10 @@ DRIFT = "Drift: consider escalation or a different approach"
 
 
 def low_updates(involvement_id: int, recorder_id: int, *days: date) -> None:
+    """Engagement recorded as the involvement's service records it: the history, and the
+    involvement's engagement now."""
+    involvement = db.session.get(AgencyInvolvement, involvement_id)
+    involvement.child_engagement, involvement.parent_engagement = "none", "limited"
     db.session.add_all(
         EngagementUpdate(
             involvement_id=involvement_id,

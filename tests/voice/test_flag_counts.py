@@ -69,7 +69,14 @@ def flag_children(school, recorder, agency, count: int) -> list[Child]:
     db.session.add_all(plans)
     db.session.flush()
     involvements = [
-        AgencyInvolvement(plan_id=plan.id, agency_id=agency.id, service="Sessions", status="active")
+        AgencyInvolvement(
+            plan_id=plan.id,
+            agency_id=agency.id,
+            service="Sessions",
+            status="active",
+            child_engagement="none",
+            parent_engagement="none",
+        )
         for plan in plans
     ]
     outcomes = [Outcome(plan_id=plan.id, statement="Feels safe at home") for plan in plans]
