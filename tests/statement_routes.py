@@ -130,6 +130,7 @@ ROUTES = {
     "plans.involvement_change": Visit("link worker"),
     "plans.outcome_add": Visit("link worker"),
     "plans.engagement_decision": Visit("dsl"),
+    "plans.drift_decision": Visit("dsl"),
     "plans.score_add": Visit("link worker"),
     "plans.gp_notification": Visit("link worker"),
     # The form is sent from the notification page: a GET goes back there.

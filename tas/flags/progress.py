@@ -1,7 +1,7 @@
 """The flags about a plan's progress, for the children under a condition: involvements whose
 engagement stayed low with no decision (tas.plans.involvements.rules.low_engagement) and plans
 that drifted (tas.plans.outcomes.rules.drift). A fixed number of queries however many children:
-one for engagement, at most three for drift."""
+one for engagement, at most four for drift."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tas.organisations.models import Agency, School
 from tas.plans.involvements.rules import LOW_ENGAGEMENT, EngagementSeen, low_engagement
 from tas.plans.models import (
     AgencyInvolvement,
+    DriftDecision,
     EngagementDecision,
     EngagementUpdate,
     Outcome,
@@ -115,20 +116,34 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
         )
     ):
         changes.setdefault(child_id, []).append(changed_on)
+    decided: dict[int, list[date]] = {}
+    plan_ids = sorted(row[0] for row in plans)
+    for plan_id, decided_on in db.session.execute(
+        select(DriftDecision.plan_id, DriftDecision.decided_on).where(
+            DriftDecision.plan_id.in_(plan_ids), DriftDecision.decided_on > since
+        )
+    ):
+        decided.setdefault(plan_id, []).append(decided_on)
     scores: dict[int, dict[int, list[tuple[date, int]]]] = {}
     for plan_id, outcome_id, scored_on, score in db.session.execute(
         select(Outcome.plan_id, Outcome.id, OutcomeScore.scored_on, OutcomeScore.score)
         .join(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
-        .where(Outcome.plan_id.in_(sorted(row[0] for row in plans)))
+        .where(Outcome.plan_id.in_(plan_ids))
         .order_by(OutcomeScore.scored_on, OutcomeScore.id)
     ):
         scores.setdefault(plan_id, {}).setdefault(outcome_id, []).append((scored_on, score))
     found = []
     for plan_id, child_id, started_on, first, last, school in plans:
         reason = drift(
-            started_on, today, changes.get(child_id, []), scores.get(plan_id, {}).values()
+            started_on,
+            today,
+            changes.get(child_id, []),
+            scores.get(plan_id, {}).values(),
+            decided.get(plan_id, []),
         )
         if reason is not None:
-            flag = rules.drift_flag(child_id, plan_reference(plan_id), reason, _midday(started_on))
+            flag = rules.drift_flag(
+                child_id, plan_id, plan_reference(plan_id), reason, _midday(started_on)
+            )
             found.append((flag, f"{first} {last}", school))
     return found

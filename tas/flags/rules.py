@@ -112,15 +112,18 @@ def engagement_flag(
     )
 
 
-def drift_flag(child_id: int, plan_reference: str, reason: str, since: datetime) -> Flag:
-    """An open plan that has drifted: the one action is to review the child's level of need."""
+def drift_flag(
+    child_id: int, plan_id: int, plan_reference: str, reason: str, since: datetime
+) -> Flag:
+    """An open plan that has drifted: a change of level, or a decision about the plan, clears
+    it."""
     return Flag(
         kind=DRIFT,
         child_id=child_id,
-        target_id=child_id,
+        target_id=plan_id,
         reference=plan_reference,
         reason=f"Shared plan {plan_reference}. {reason}.",
-        action="Review the level of need: escalate, or agree a different approach",
+        action="Record a decision: escalate, or a different approach",
         since=since,
         urgent=False,
     )

@@ -8,10 +8,19 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired
 
-from tas.core.fields import GovDateField, options, record_id, select, stripped, text_area
+from tas.core.fields import (
+    GovDateField,
+    choice,
+    options,
+    record_id,
+    select,
+    stripped,
+    text_area,
+)
 from tas.core.forms import RecordForm
 from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import Outcome, SharedPlan
+from tas.plans.outcomes.rules import DRIFT_DECISIONS
 
 NO_LEAD = "No lead practitioner yet"
 
@@ -166,4 +175,29 @@ class ScoreForm(RecordForm):
             "score": parsed_score(self.score.data),
             "scored_on": self.scored_on.data,
             "what_changed": self.what_changed.data or None,
+        }
+
+
+class DriftDecisionForm(RecordForm):
+    """What was decided about a plan that drifted."""
+
+    decision = choice("What was decided", DRIFT_DECISIONS, "Select what was decided about the plan")
+    detail = text_area(
+        "The new approach, or the reasons",
+        longest=2000,
+        missing="Enter the new approach, or the reasons for the decision",
+        description="What will be done differently and by whom, or why the plan continues",
+    )
+    decided_on = GovDateField(
+        "Date of the decision",
+        missing="Enter the date of the decision",
+        description="For example, 8 12 2026",
+    )
+    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+    def values(self) -> dict:
+        return {
+            "decision": self.decision.data,
+            "detail": self.detail.data,
+            "decided_on": self.decided_on.data,
         }

@@ -155,6 +155,22 @@ class EngagementDecision(db.Model):
     recorded_by: Mapped[User] = relationship()
 
 
+class DriftDecision(db.Model):
+    """A decision about a plan that drifted (a year with no change of level and no better
+    score): try a different approach (and what it is), escalate, or continue (and why). It
+    answers the drift flag for the next twelve months."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = _on_plan()
+    decision: Mapped[str] = mapped_column(String(20))  # different_approach, escalate, continue
+    detail: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship()
+
+
 class Action(RecordOrigin, db.Model):
     """Who does what by when: an agency, a person, or the parent/carer or child themselves."""
 

@@ -1,9 +1,9 @@
 """Flags in the demo (issue 15): the Oakfield DSL finds the concern Farah recorded this morning
 on her home page, records a new one herself (seeing "do this now" first) and answers it, then
 clears Leo's cumulative harm flag with a Neglect Toolkit, Freya's low engagement with a decision
-and Harvey's drift with a step up; the coordinator finds the demo concern
-on the list of flagged children by reference, opens the record with a reason and clears the flag
-by recording the response. Every page, and each form's error state, passes axe-core.
+and Harvey's drift with a decision to try a different approach; the coordinator finds the demo
+concern on the list of flagged children by reference, opens the record with a reason and clears
+the flag by recording the response. Every page, and each form's error state, passes axe-core.
 """
 
 from __future__ import annotations
@@ -116,12 +116,14 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     look(page, "engagement-decision-recorded")
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
     expect(table).not_to_contain_text("Freya Young")
-    table.get_by_role("link", name="Review the level of need").click()
-    page.get_by_role("button", name="Record a step up within early help").click()
-    page.get_by_label("Reason", exact=True).fill("A year without progress: more support.")
-    choose(page, "Does the lead practitioner change?", "No")
-    submit(page, "Record the step up")
-    banner(page, "The step up to Targeted Early Help has been recorded")
+    table.get_by_role("link", name="Record a decision: escalate, or a different approach").click()
+    look(page, "drift-decision-form")
+    choose(page, "What was decided", "Try a different approach")
+    page.get_by_label("The new approach, or the reasons").fill(
+        "Mornings with the family worker at home instead of sessions at school."
+    )
+    submit(page, "Save the decision")
+    banner(page, "the drift flag is cleared")
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
     expect(table).not_to_contain_text("Harvey Fletcher")
 

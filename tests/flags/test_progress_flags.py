@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tas.extensions import db
 from tas.plans.models import (
     AgencyInvolvement,
+    DriftDecision,
     EngagementDecision,
     EngagementUpdate,
     Outcome,
@@ -106,6 +107,9 @@ def test_who_may_record_a_decision_about_engagement(app):
     assert LOW in page_text(chris.get("/flags"))
     chris.submit(f"/children/{team.child.id}/reason", {"reason": "Following up low engagement"})
     assert chris.get(page).status_code == 200
+    drift = f"/children/{team.child.id}/plans/{team.plan.id}/drift-decision"
+    assert chris.get(drift).status_code == 200
+    assert signed_in(app, team.practitioner).get(drift).status_code == 403
 
 
 @pytest.mark.pages
@@ -126,8 +130,32 @@ def test_a_plan_open_over_a_year_with_nothing_changing_is_flagged_as_drift(app):
     shown = page_text(dana.get(child_page))
     assert DRIFT in shown
     assert "Open since 2 November 2025: no change of level" in shown
-    assert f"/children/{team.child.id}/level" in dana.get(child_page).get_data(as_text=True)
     assert team.child.first_name in page_text(dana.get("/flags"))
+    decision = f"{child_page}/plans/{team.plan.id}/drift-decision"
+    assert decision in dana.get(child_page).get_data(as_text=True)
+    refused = dana.submit(decision, {"decided_on": ["11", "12", "2026"]})
+    assert error_summary(refused) == {
+        "decision": "Select what was decided about the plan",
+        "detail": "Enter the new approach, or the reasons for the decision",
+    }
+    assert (
+        dana.submit(
+            decision,
+            {
+                "decided_on": ["11", "12", "2026"],
+                "decision": "different_approach",
+                "detail": "Mornings with the family worker at home instead of sessions at school.",
+            },
+        ).status_code
+        == 302
+    )
+    assert DRIFT not in page_text(dana.get(child_page))
+    assert [e.detail["decision"] for e in audit_events("drift_decision_recorded")] == [
+        "different_approach"
+    ]
+    db.session.execute(delete(DriftDecision))
+    db.session.commit()
+    assert DRIFT in page_text(dana.get(child_page))
 
     db.session.add(
         OutcomeScore(

@@ -88,3 +88,6 @@ def test_a_change_of_level_or_a_better_score_within_the_year_is_progress():
     # Scored only within the year: the first of them is the baseline.
     assert drift(started, TODAY, [], [[(date(2026, 1, 1), 3), (date(2026, 5, 1), 6)]]) is None
     assert drift(started, TODAY, [], []) is not None  # no outcomes at all: nothing improved
+    # A decision about the drift answers it for twelve months.
+    assert drift(started, TODAY, [], [flat], [date(2026, 2, 1)]) is None
+    assert drift(started, TODAY, [], [flat], [date(2025, 12, 1)]) is not None

@@ -7,10 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from tas.core.choices import Choice
 from tas.core.days import months_before
 from tas.core.words import long_date
 
 DRIFT_MONTHS = 12
+DRIFT_DECISIONS = (
+    Choice("different_approach", "Try a different approach"),
+    Choice("escalate", "Escalate: the level of need is to be changed"),
+    Choice("continue", "Continue: the plan is working in ways the scores do not show"),
+)
 
 
 def drift(
@@ -18,14 +24,15 @@ def drift(
     today: date,
     level_changes: Iterable[date],
     scores: Iterable[list[tuple[date, int]]],
+    decisions: Iterable[date] = (),
 ) -> str | None:
     """Why an open plan has drifted, or None: open for DRIFT_MONTHS months with no change of
-    level and no outcome scored higher than before, in those months. `scores`: each outcome's
-    scores, oldest first."""
+    level, no outcome scored higher than before and no decision about drift (`decisions`: the
+    days they were made), in those months. `scores`: each outcome's scores, oldest first."""
     since = months_before(today, DRIFT_MONTHS)
     if started_on > since:
         return None
-    if any(day > since for day in level_changes):
+    if any(day > since for day in (*level_changes, *decisions)):
         return None
     for outcome in scores:
         before = [score for day, score in outcome if day <= since]

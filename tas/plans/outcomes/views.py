@@ -10,9 +10,11 @@ from tas.core.clock import today
 from tas.core.editing import submit_new
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
-from tas.plans.forms import OutcomeForm, ScoreForm
+from tas.plans.forms import DriftDecisionForm, OutcomeForm, ScoreForm
 from tas.plans.models import Outcome
+from tas.plans.outcomes import drift
 from tas.plans.outcomes import services as outcomes
+from tas.plans.outcomes.rules import DRIFT_DECISIONS
 
 
 def _plan_page(child_id: int, plan_id: int) -> str:
@@ -51,4 +53,28 @@ def score_add(child_id: int, outcome_id: int):
         audit_view("outcome_viewed", target=outcome, detail={"plan_id": on.plan.id})
     return render_template(
         "plans/score_form.html", child=on.plan.child, plan=on.plan, outcome=outcome, form=form
+    )
+
+
+@bp.route("/plans/<int:plan_id>/drift-decision", methods=["GET", "POST"])
+def drift_decision(child_id: int, plan_id: int):
+    """Record what was decided about a plan that drifted: those who may change the plan, or a
+    coordinator who opened the record with a reason."""
+    on = plan_on(current_user, child_id, plan_id)
+    if not (on.rights.editor or current_user.role == "coordinator"):
+        raise ReadOnly(on.plan, "record a decision about this plan")
+    form = DriftDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
+    decided = submit_new(form, lambda values: drift.decide(on.plan, current_user, values))
+    if decided is not None:
+        flash("The decision has been saved: the drift flag is cleared", "success")
+        return redirect(_plan_page(child_id, plan_id).replace("#outcomes", "#flags"))
+    if request.method == "GET":
+        audit_view("drift_decision_opened", target=on.plan, detail={"child_id": child_id})
+    return render_template(
+        "plans/drift_decision.html",
+        child=on.plan.child,
+        plan=on.plan,
+        form=form,
+        decisions=drift.decisions_of(on.plan),
+        decision_words=DRIFT_DECISIONS,
     )

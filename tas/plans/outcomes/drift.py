@@ -1,0 +1,45 @@
+"""A decision about a plan that drifted: try a different approach (and what it is), escalate,
+or continue (and why). It answers the drift flag for twelve months. One commit, audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tas.audit.services import audit_fields, record
+from tas.core.clock import today
+from tas.core.use_cases import commit, refuse_if
+from tas.extensions import db
+from tas.organisations.models import User
+from tas.plans.models import DriftDecision, SharedPlan
+
+
+def decisions_of(plan: SharedPlan) -> list[DriftDecision]:
+    return list(
+        db.session.scalars(
+            select(DriftDecision)
+            .where(DriftDecision.plan_id == plan.id)
+            .options(joinedload(DriftDecision.recorded_by))
+            .order_by(DriftDecision.recorded_at.desc())
+        )
+    )
+
+
+def decide(plan: SharedPlan, user: User, values: dict) -> DriftDecision:
+    if values["decided_on"] is not None and values["decided_on"] > today():
+        refuse_if({"decided_on": "The date of the decision must be today or in the past"})
+    if values["decided_on"] is not None and values["decided_on"] < plan.started_on:
+        refuse_if({"decided_on": "The date of the decision must be on or after the plan started"})
+    decision = DriftDecision(plan_id=plan.id, recorded_by_id=user.id, **values)
+    db.session.add(decision)
+
+    def write() -> DriftDecision:
+        db.session.flush()
+        record(
+            "drift_decision_recorded",
+            target=decision,
+            detail=audit_fields(values, plan_id=plan.id) | {"decision": decision.decision},
+        )
+        return decision
+
+    return commit(write)
