@@ -127,6 +127,12 @@ def test_secret_key_from_a_random_source_passes(make_key, size):
         assert secret_key_weakness(key) is None, key
 
 
+def test_three_chance_words_in_a_long_random_key_pass():
+    # A token_urlsafe(48) key met in a test run: "IGOR", "What" and "Duel" by chance.
+    key = "xuDHcmk_N0LwbUfvFzIGORWhatdswAAmod8s_EZKfrDuelJnNm00xFbVdLq73ond"
+    assert secret_key_weakness(key) is None
+
+
 def test_a_random_key_with_a_chance_repeat_passes():
     # token_hex(32) gave this key in a test run: "17f3f3" twice over is chance, not a person.
     assert (

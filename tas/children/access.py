@@ -7,6 +7,7 @@ a role not named here sees nothing.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -28,6 +29,10 @@ from tas.plans.models import AgencyInvolvement, SharedPlan
 # Those who work with the child record what they learn: what the child said (tas.voice), the
 # significant events of their life (tas.chronology).
 RECORDERS = frozenset({"dsl", "school_staff", "link_worker", "practitioner"})
+# Of them, school staff and link workers add to a record only while they may change it (not a
+# moved-away school's read-only days, not after the family withdrew agreement); practitioners
+# read a record only while the agreement covers their involvement, so reading is enough.
+CHANGE_TO_ADD = frozenset({"dsl", "school_staff", "link_worker"})
 
 
 class Access(enum.IntEnum):
@@ -251,6 +256,41 @@ def access_to(
     )
     found = db.session.scalar(select(level).where(Child.id == child_id))
     return Access(found or 0)
+
+
+def may_add_records(user: User, level: Access) -> bool:
+    """Whether the user may add to the child's record what they learn: what the child said, a
+    significant event, a decision that answers a flag."""
+    if user.role in CHANGE_TO_ADD:
+        return level >= Access.EDIT
+    return user.role in RECORDERS and level >= Access.READ
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading, as the restricted marker asks ("ask the originator before sharing
+    further"): their organisation, and whether they hold the child's record (the school's DSL,
+    the plan's lead practitioner)."""
+
+    agency_id: int | None
+    school_id: int | None
+    holds_the_record: bool
+
+    def sees_restricted(self, agency_id: int | None, school_id: int | None) -> bool:
+        """A restricted record shows its details to its own organisation and to those who hold
+        the record; others see that it exists and whom to ask."""
+        if self.holds_the_record:
+            return True
+        if agency_id is not None:
+            return agency_id == self.agency_id
+        return school_id is not None and school_id == self.school_id
+
+
+def reader(user: User, child_school_id: int, lead_practitioner_id: int | None) -> Reader:
+    holds = (user.role == "dsl" and user.school_id == child_school_id) or (
+        lead_practitioner_id is not None and user.id == lead_practitioner_id
+    )
+    return Reader(user.agency_id, user.school_id, holds)
 
 
 def may_record_consent_decisions(user: User, child_id: int) -> bool:

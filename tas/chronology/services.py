@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import audit_fields, audit_view, record
+from tas.children.access import Reader
 from tas.children.models import Child
 from tas.chronology import harm, rules
-from tas.chronology.access import Reader
 from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.core.choices import label
 from tas.core.clock import local, today
@@ -202,14 +202,22 @@ def _voice(child: Child, reader: Reader, category: str | None) -> list[rules.Ent
         concern = ""
         if entry.raises_concern:
             concern = f" Raised a concern ({concern_reference(entry.id)})."
+        restricted = entry.restricted and not reader.sees_restricted(
+            entry.originating_agency_id, entry.originating_school_id
+        )
         entries.append(
             rules.Entry(
                 day=entry.heard_on,
                 source="voice",
                 title="What the child said" + (": a concern" if entry.raises_concern else ""),
-                details=f"\u201c{entry.words}\u201d{concern}",
+                details="" if restricted else f"\u201c{entry.words}\u201d{concern}",
                 by=f"Heard by {entry.captured_by}; recorded by {entry.recorded_by.name}",
                 markers=_markers(entry),
+                withheld=(
+                    f"Restricted: ask {entry.recorded_by.name} before it is shared"
+                    if restricted
+                    else None
+                ),
                 link=path_for("voice.entry", child_id=child.id, entry_id=entry.id),
                 order=entry.id,
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.children import access as children_access
 from tas.children.services import child_record
 from tas.chronology import access, bp, harm, rules, services
 from tas.chronology.forms import HARM_FORMS, EventForm
@@ -30,7 +31,7 @@ def timeline(child_id: int):
         category = None
     services.viewed("chronology_viewed", child_id, {"sources": sources, "category": category})
     plan = open_plan_of(child_id)
-    reader = access.reader(
+    reader = children_access.reader(
         current_user, child.school_id, plan.lead_practitioner_id if plan else None
     )
     return render_template(

@@ -52,12 +52,12 @@ def names_children(user: User) -> bool:
 
 
 def _seen_by(user: User) -> ColumnElement[bool]:
-    """The children whose flags this person sees: those they may read, or a coordinator's
-    area while the family's agreement stands."""
+    """The children whose flags this person sees: those they may read, or the children of a
+    coordinator's area whose family's agreement stands (shown by reference and kind alone)."""
     if user.role in READERS:
         return access.visible(user, Access.READ)
     if user.role == "coordinator":
-        return and_(access.covered_by_coordinator(user), ~agreed.withdrawn())
+        return and_(access.covered_by_coordinator(user), agreed.agreement_stands())
     return false()
 
 

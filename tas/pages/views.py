@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from tas.audit.services import audit_view
 from tas.auth import devices
 from tas.extensions import db
 from tas.flags import services as flags
@@ -21,13 +22,17 @@ from tas.reviews import attention as reviews
 def home():
     # Coordinators and administrators are told of emails that could not be delivered.
     undelivered = failed.counts() if failed.may_see(current_user) else None
+    concerns = flags.concerns_to_answer(current_user)
+    if concerns:
+        # The list names children and why they are flagged: a read of their records.
+        audit_view("concerns_listed", detail={"child_ids": [c.child_id for c in concerns]})
     return render_template(
         f"pages/home/{current_user.role}.html",
         attention=for_home(current_user),
         reviews=reviews.for_home(current_user),
         undelivered=undelivered,
         worried=safeguarding.worried_words(current_user),
-        concerns=flags.concerns_to_answer(current_user),
+        concerns=concerns,
     )
 
 

@@ -43,6 +43,7 @@ class PlanRights:
     changeable: bool  # the plan is open and the family's agreement stands
     editor: bool  # may change the plan itself
     closer: bool  # may close the plan (also after the family withdrew agreement)
+    coordinator: bool = False  # a coordinator who opened the record with a reason
 
     def may_update_involvement(self, involvement: AgencyInvolvement) -> bool:
         if not self.changeable:
@@ -56,6 +57,16 @@ class PlanRights:
         if not self.changeable:
             return False
         return self.editor or (self.safeguarding_lead and involvement.agency_id == self.agency_id)
+
+    def may_decide_on_engagement(self, involvement: AgencyInvolvement) -> bool:
+        """A decision about low engagement: whoever may update the involvement, or a
+        coordinator who opened the record with a reason, while the plan can change."""
+        return self.may_update_involvement(involvement) or (self.changeable and self.coordinator)
+
+    def may_decide_on_drift(self) -> bool:
+        """A decision about a plan that drifted: plan editors, or a coordinator who opened the
+        record with a reason, while the plan can change."""
+        return self.changeable and (self.editor or self.coordinator)
 
     def may_update_action(self, action: Action) -> bool:
         if not self.changeable:
@@ -86,6 +97,7 @@ def rights(user: User, plan: SharedPlan, level: Access, agreement: Agreement | N
         changeable=changeable,
         editor=editor,
         closer=closer,
+        coordinator=user.role == "coordinator",
     )
 
 

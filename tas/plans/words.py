@@ -1,6 +1,6 @@
 """What the child and the family said, as the shared plan shows it: their own words from each
 plan review of the plan and from the minutes written for the child at each meeting since the
-plan started, newest first. Two queries."""
+plan started (not minutes marked restricted or third-party), newest first. Two queries."""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ def words_on(plan: SharedPlan) -> list[Said]:
             Meeting.status != "cancelled",
             AgendaItem.minuted_at.is_not(None),
             or_(AgendaItem.child_says.is_not(None), AgendaItem.family_says.is_not(None)),
+            # Minutes marked restricted or third-party stay with the meeting's own readers.
+            AgendaItem.restricted.is_(False),
+            AgendaItem.third_party.is_(False),
         )
         .order_by(Meeting.starts_at.desc())
         .limit(SHOWN)

@@ -7,11 +7,8 @@ from __future__ import annotations
 from flask import abort
 
 from tas.children import access as children
-from tas.children.access import RECORDERS, Access
+from tas.children.access import Access
 from tas.organisations.models import User
-
-# A coordinator who opened the record with a reason may answer a concern too.
-RESPONDERS = RECORDERS | {"coordinator"}
 
 
 def require_reader(user: User, child_id: int) -> Access:
@@ -21,11 +18,12 @@ def require_reader(user: User, child_id: int) -> Access:
 
 
 def may_record(user: User, level: Access) -> bool:
-    return level >= Access.READ and user.role in RECORDERS
+    return children.may_add_records(user, level)
 
 
 def may_respond(user: User, level: Access) -> bool:
-    return level >= Access.READ and user.role in RESPONDERS
+    """Those who may add to the record, or a coordinator who opened it with a reason."""
+    return may_record(user, level) or (user.role == "coordinator" and level >= Access.READ)
 
 
 def require(allowed: bool) -> None:

@@ -8,18 +8,28 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.children.access import Reader, reader
 from tas.children.services import child_record
 from tas.core.choices import label
 from tas.core.clock import local, today, utcnow
 from tas.core.editing import change_page, submit_new
 from tas.plans.rules import MARKERS
+from tas.plans.services import open_plan_of
 from tas.voice import access, bp, rules, services
 from tas.voice.forms import ResponseForm, VoiceForm
 
 
-def _words(entry) -> dict:
-    """An entry's codes in words, for the pages."""
+def _reader(child) -> Reader:
+    plan = open_plan_of(child.id)
+    return reader(current_user, child.school_id, plan.lead_practitioner_id if plan else None)
+
+
+def _words(entry, who: Reader) -> dict:
+    """An entry's codes in words, for the pages; a restricted entry's words only for its own
+    organisation and those who hold the record."""
     return {
+        "withheld": entry.restricted
+        and not who.sees_restricted(entry.originating_agency_id, entry.originating_school_id),
         "setting": entry.setting_detail or label(rules.SETTINGS, entry.setting),
         "heard_how": label(rules.HEARD, entry.heard_how),
         "response": label(rules.RESPONSES, entry.response) if entry.response else "",
@@ -36,11 +46,13 @@ def _words(entry) -> dict:
 def entries(child_id: int):
     level = access.require_reader(current_user, child_id)
     services.viewed("voice_viewed", child_id)
+    child = child_record(child_id)
+    who = _reader(child)
     return render_template(
         "voice/entries.html",
-        child=child_record(child_id),
+        child=child,
         entries=services.entries(child_id),
-        words=_words,
+        words=lambda entry: _words(entry, who),
         may_record=access.may_record(current_user, level),
         may_respond=access.may_respond(current_user, level),
     )
@@ -76,11 +88,12 @@ def entry(child_id: int, entry_id: int):
     if found is None:
         abort(404)
     services.viewed("voice_entry_viewed", child_id, found)
+    child = child_record(child_id)
     return render_template(
         "voice/entry.html",
-        child=child_record(child_id),
+        child=child,
         entry=found,
-        words=_words(found),
+        words=_words(found, _reader(child)),
         just_recorded=request.args.get("recorded") == "1" and found.awaiting_response,
         may_respond=access.may_respond(current_user, level) and found.awaiting_response,
     )
@@ -98,6 +111,7 @@ def response(child_id: int, entry_id: int):
         return redirect(url_for(".entry", child_id=child_id, entry_id=entry_id))
     if request.method == "GET":
         services.viewed("concern_response_opened", child_id, found)
+    child = child_record(child_id)
     return change_page(
         found,
         ResponseForm,
@@ -106,7 +120,7 @@ def response(child_id: int, entry_id: int):
         template="voice/response_form.html",
         done=url_for(".entry", child_id=child_id, entry_id=entry_id),
         saved="The response has been recorded: the concern is no longer flagged",
-        child=child_record(child_id),
+        child=child,
         entry=found,
-        words=_words(found),
+        words=_words(found, _reader(child)),
     )

@@ -122,3 +122,16 @@ def test_a_restricted_event_shows_its_details_to_its_agency_and_the_record_holde
     withheld = page_text(signed_in(app, nurse).get(page))
     assert "Seen at A&E" not in withheld
     assert f"Restricted: ask {team.agency.name} before it is shared" in withheld
+    # What the child said, marked restricted, is kept the same way, here and on its own page.
+    record(
+        signed_in(app, team.practitioner),
+        team.child,
+        raises_concern="no",
+        words="Please don't tell my dad.",
+        markers=["restricted"],
+    )
+    assert "tell my dad" not in page_text(signed_in(app, nurse).get(page))
+    assert "tell my dad" not in page_text(
+        signed_in(app, nurse).get(f"/children/{team.child.id}/voice")
+    )
+    assert "tell my dad" in page_text(signed_in(app, team.dsl).get(page))

@@ -291,6 +291,10 @@ def test_the_childs_and_familys_words_show_on_the_plan_and_in_the_family_version
         minutes_url(setting, item), {**MINUTES, "markers": "not_for_parent", "version": "2"}
     )
     assert "mornings are scary" not in page_text(chair.get(f"{base}/family-version"))
+    assert "mornings are scary" in page_text(chair.get(f"/children/{child.id}"))
+    # Marked restricted, they stay with the meeting's own readers, off the plan.
+    chair.submit(minutes_url(setting, item), {**MINUTES, "markers": "restricted", "version": "3"})
+    assert "mornings are scary" not in page_text(chair.get(f"/children/{child.id}"))
 
 
 def test_practitioners_cannot_write_minutes(app):

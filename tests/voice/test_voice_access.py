@@ -106,3 +106,8 @@ def test_flags_follow_who_may_see_the_child_and_a_withdrawal(app):
     # The practitioner's access ends with the family's agreement, and her flags with it.
     assert team.child.first_name not in page_text(signed_in(app, team.practitioner).get("/flags"))
     assert team.child.first_name in page_text(signed_in(app, team.dsl).get("/flags"))
+    # The DSL keeps the record read-only: she reads and answers nothing new onto it.
+    dana = signed_in(app, team.dsl)
+    assert dana.get(f"/children/{team.child.id}/voice").status_code == 200
+    assert dana.get(f"/children/{team.child.id}/voice/new").status_code == 403
+    assert dana.get(f"/children/{team.child.id}/chronology/new").status_code == 403

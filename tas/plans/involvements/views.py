@@ -68,7 +68,7 @@ def involvement(child_id: int, involvement_id: int):
         plan=on.plan,
         involvement=row,
         may_update=on.rights.may_update_involvement(row),
-        may_decide=on.rights.may_update_involvement(row) or current_user.role == "coordinator",
+        may_decide=on.rights.may_decide_on_engagement(row),
         history=involvements.engagement_history(row),
         decisions=decisions.decisions_of(row),
         decision_words=ENGAGEMENT_DECISIONS,
@@ -118,7 +118,7 @@ def engagement_decision(child_id: int, involvement_id: int):
     """Record what was decided about engagement that stayed low: whoever may update the
     involvement, or a coordinator who opened the record with a reason."""
     row, on = record_on(current_user, child_id, AgencyInvolvement, involvement_id)
-    if not (on.rights.may_update_involvement(row) or current_user.role == "coordinator"):
+    if not on.rights.may_decide_on_engagement(row):
         raise ReadOnly(on.plan, "record a decision about this involvement's engagement")
     form = EngagementDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
     decided = submit_new(form, lambda values: decisions.decide(row, current_user, values))

@@ -61,7 +61,7 @@ def drift_decision(child_id: int, plan_id: int):
     """Record what was decided about a plan that drifted: those who may change the plan, or a
     coordinator who opened the record with a reason."""
     on = plan_on(current_user, child_id, plan_id)
-    if not (on.rights.editor or current_user.role == "coordinator"):
+    if not on.rights.may_decide_on_drift():
         raise ReadOnly(on.plan, "record a decision about this plan")
     form = DriftDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
     decided = submit_new(form, lambda values: drift.decide(on.plan, current_user, values))
