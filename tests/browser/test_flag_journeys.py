@@ -1,9 +1,10 @@
 """Flags in the demo (issue 15): the Oakfield DSL finds the concern Farah recorded this morning
 on her home page, records a new one herself (seeing "do this now" first) and answers it, then
-clears Leo's cumulative harm flag with a Neglect Toolkit, Freya's low engagement with a decision
-and Harvey's drift with a decision to try a different approach; the coordinator finds the demo
-concern on the list of flagged children by reference, opens the record with a reason and clears
-the flag by recording the response. Every page, and each form's error state, passes axe-core.
+clears Leo's cumulative harm flag with a Neglect Toolkit and Freya's low engagement with a
+decision; the coordinator finds the rest on the list of flagged children by reference and kind,
+opens each record with a reason, sees why it is flagged, and clears Mia's concern with a response
+and Harvey's drift with a decision to try a different approach. Every page, and each form's
+error state, passes axe-core.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     expect(page.locator("#cumulative-harm .tas-flag")).to_have_count(0)
     expect(page.locator("main table")).to_contain_text("Neglect Toolkit completed")
 
-    # Every flagged child the DSL may see, with why, on one list: Freya's engagement and
-    # Harvey's plan that drifted are cleared by the decisions their flags ask for.
+    # Every flagged child the DSL may see, with why, on one list: Freya's engagement is
+    # cleared by the decision her flag asks for.
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
     table = page.locator("main table")
     expect(table).to_contain_text("Freya Young")
@@ -116,7 +117,31 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     look(page, "engagement-decision-recorded")
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
     expect(table).not_to_contain_text("Freya Young")
-    table.get_by_role("link", name="Record a decision: escalate, or a different approach").click()
+
+    # The coordinator finds the rest by reference and kind; a reason opens each record, whose
+    # page says why it is flagged; the decision clears it.
+    page.context.clear_cookies()
+    sign_in(page, COORDINATOR)
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    table = page.locator("main table")
+    expect(table).to_contain_text("Oakfield Primary")
+    expect(table).to_contain_text("Drift: consider escalation or a different approach")
+    expect(table).not_to_contain_text("Mia Hughes")  # by reference until a reason is given
+    expect(table).not_to_contain_text("VC-")  # and why, in detail, is in the record
+    look(page, "coordinator-flagged-children")
+    open_with_a_reason(page, "Child's words raise a concern")
+    flags = page.locator("#flags")
+    expect(flags).to_contain_text("raises a concern with no recorded response")
+    look(page, "coordinator-child-flagged")
+    flags.get_by_role("link", name="Record the response").first.click()
+    answer(page, "Escalated to the designated safeguarding lead", "Dana Shah", "Phoned Dana.")
+
+    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
+    open_with_a_reason(page, "Drift: consider escalation or a different approach")
+    expect(page.locator("#flags")).to_contain_text("no outcome score has improved in 12 months")
+    page.locator("#flags").get_by_role(
+        "link", name="Record a decision: escalate, or a different approach"
+    ).click()
     look(page, "drift-decision-form")
     choose(page, "What was decided", "Try a different approach")
     page.get_by_label("The new approach, or the reasons").fill(
@@ -125,24 +150,14 @@ def test_the_dsl_and_the_coordinator_find_and_clear_concerns(open_page):
     submit(page, "Save the decision")
     banner(page, "the drift flag is cleared")
     page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
-    expect(table).not_to_contain_text("Harvey Fletcher")
+    expect(page.locator("main")).to_contain_text("No child in the schools you cover is flagged")
 
-    page.context.clear_cookies()
-    sign_in(page, COORDINATOR)
-    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
-    table = page.locator("main table")
-    expect(table).to_contain_text("Oakfield Primary")
-    expect(table).not_to_contain_text("Mia Hughes")  # by reference until a reason is given
-    look(page, "coordinator-flagged-children")
-    page.get_by_role("link", name="Child CH-").first.click()
+
+def open_with_a_reason(page: Page, kind: str) -> None:
+    """From the coordinator's flags list, open the record of the child flagged for `kind`."""
+    row = page.locator("main table tbody tr", has_text=kind)
+    row.get_by_role("link", name="Child CH-").click()
     page.get_by_label("Why do you need to open this child's record?").fill(
-        "Following up an unanswered concern for the partnership"
+        "Following up a flagged child for the partnership"
     )
     submit(page, "Open the record")
-    flags = page.locator("#flags")
-    expect(flags).to_contain_text("Child's words raise a concern")
-    look(page, "coordinator-child-flagged")
-    flags.get_by_role("link", name="Record the response").first.click()
-    answer(page, "Escalated to the designated safeguarding lead", "Dana Shah", "Phoned Dana.")
-    page.locator(".govuk-service-navigation").get_by_role("link", name="Flags").click()
-    expect(page.locator("main")).to_contain_text("No child in the schools you cover is flagged")

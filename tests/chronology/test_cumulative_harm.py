@@ -101,4 +101,10 @@ def test_who_may_see_the_chronology_add_to_it_and_clear_the_flag(app):
         f"/children/{team.child.id}/reason", {"reason": "A cumulative harm flag to follow up"}
     )
     assert [chris.get(p).status_code for p in pages] == [200, 403, 200]
+    decided = chris.submit(
+        f"{base}/harm/escalation",
+        toolkit(outcome="continue_plan", completed_by="Chris, with the DSL", summary="Agreed."),
+    )
+    assert decided.status_code == 302
+    assert FLAG not in page_text(chris.get(f"/children/{team.child.id}"))
     assert signed_in(app, team.practitioner).get(f"{base}/harm/unknown").status_code == 404

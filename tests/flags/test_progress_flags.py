@@ -107,6 +107,16 @@ def test_who_may_record_a_decision_about_engagement(app):
     assert LOW in page_text(chris.get("/flags"))
     chris.submit(f"/children/{team.child.id}/reason", {"reason": "Following up low engagement"})
     assert chris.get(page).status_code == 200
+    decided = chris.submit(
+        page,
+        {
+            "decided_on": ["11", "12", "2026"],
+            "decision": "escalate",
+            "detail": "Discussed with the agency's lead: escalate to the TAS meeting.",
+        },
+    )
+    assert decided.status_code == 302
+    assert LOW not in page_text(chris.get(f"/children/{team.child.id}"))
     drift = f"/children/{team.child.id}/plans/{team.plan.id}/drift-decision"
     assert chris.get(drift).status_code == 200
     assert signed_in(app, team.practitioner).get(drift).status_code == 403
