@@ -20,6 +20,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox.services import queue
 from tas.reminders.models import Reminder
+from tas.reminders.recipients import coordinators_by_school
 from tas.voice import rules
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ class Concern:
 def people_to_tell(concerns: Iterable[Concern]) -> dict[int, list[User]]:
     """Entry id -> the active people told of it: whoever recorded it, the DSLs of the child's
     school and the safeguarding leads of the recording agency (for a concern recorded at a
-    school, its DSLs are its safeguarding leads). One query, however many concerns."""
+    school, its DSLs are its safeguarding leads), or else the coordinators covering the school.
+    A fixed number of queries, however many concerns."""
     concerns = list(concerns)
     if not concerns:
         return {}
@@ -79,7 +81,26 @@ def people_to_tell(concerns: Iterable[Concern]) -> dict[int, list[User]]:
                 and person.agency_id == concern.recording_agency_id
             )
         ]
+    _or_the_coordinators(concerns, told)
     return told
+
+
+def _or_the_coordinators(concerns: list[Concern], told: dict[int, list[User]]) -> None:
+    """A concern nobody but its recorder would hear of (a school with no active DSL, and no
+    agency lead) goes to the coordinators covering the school instead, so it is never left
+    with its recorder alone."""
+    alone = [c for c in concerns if all(p.id == c.recorded_by_id for p in told[c.entry_id])]
+    if not alone:
+        return
+    covering = coordinators_by_school(c.school_id for c in alone)
+    wanted = sorted({user_id for c in alone for user_id in covering.get(c.school_id, [])})
+    if not wanted:
+        return
+    coordinators = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+    for concern in alone:
+        told[concern.entry_id] += [
+            coordinators[user_id] for user_id in covering.get(concern.school_id, [])
+        ]
 
 
 def path(concern: Concern) -> str:
@@ -99,7 +120,9 @@ def tell(
         subject = rules.alert_subject(concern.reference, due_at, at)
     else:
         subject = rules.reminder_subject(concern.reference, due_at, at)
-    where = path(concern)
+    # A coordinator, told when no DSL or lead could be, opens the record with a reason first.
+    coordinator = person.role == "coordinator"
+    where = path_for("children.child", child_id=concern.child_id) if coordinator else path(concern)
     if row is None:
         row = Reminder(
             target_kind=TARGET,
@@ -123,6 +146,7 @@ def tell(
         link=current_app.config["BASE_URL"].rstrip("/") + where,
         alert=kind == rules.CONCERN_ALERT,
         recorder=person.id == concern.recorded_by_id,
+        coordinator=coordinator,
     )
     try:
         message = queue([(person.email, person.name)], subject, body)

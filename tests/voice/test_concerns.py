@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tas.children.models import StaffGrant
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reminders.models import Reminder
 from tas.voice.models import VoiceEntry
+from tests import factories
 from tests.pages import audit_events, error_summary, page_text, queued_emails, version_on
 from tests.voice.helpers import WORDS, child_and_team, entry_form, record, signed_in
 
@@ -166,3 +168,25 @@ def test_an_entry_that_raises_no_concern_alerts_nobody(app):
     assert queued_emails() == []
     form = entry_form()
     assert form["words"] in page_text(signed_in(app, team.dsl).get(saved.headers["Location"]))
+
+
+def test_a_concern_at_a_school_without_a_dsl_goes_to_the_coordinators_covering_it(app):
+    team = child_and_team()
+    for dsl in db.session.scalars(
+        select(User).where(User.role == "dsl", User.school_id == team.school.id)
+    ):
+        dsl.active = False  # the school's DSLs have left
+    staff = factories.user("school_staff", school=team.school)
+    coordinator = factories.user("coordinator")
+    db.session.flush()
+    db.session.add(StaffGrant(child_id=team.child.id, user_id=staff.id, granted_by_id=team.dsl.id))
+    db.session.commit()
+
+    record(signed_in(app, staff), team.child)
+
+    [email] = queued_emails()
+    assert email.recipients == coordinator.email
+    raw = email.raw.decode()
+    assert "has no designated safeguarding lead" in raw
+    assert f"/children/{team.child.id}\n" in raw.replace("\r", "")  # the record: a reason first
+    assert team.child.last_name not in raw
