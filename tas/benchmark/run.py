@@ -101,6 +101,7 @@ def pages_of(app: Flask) -> dict[str, tuple[str, list[str]]]:
                     "/meetings",
                     f"/meetings/{meeting}",
                     "/reviews",
+                    "/flags",
                     "/accessibility",
                 ],
             ),
@@ -108,7 +109,7 @@ def pages_of(app: Flask) -> dict[str, tuple[str, list[str]]]:
                 busiest.email,
                 ["/", "/children", "/meetings", f"/calendar/feed/{feed}.ics"],
             ),
-            "coordinator": (coordinator, ["/", "/meetings", "/reviews"]),
+            "coordinator": (coordinator, ["/", "/meetings", "/reviews", "/flags"]),
             "dsl": (dsl, ["/", "/children", "/meetings"]),
         }
 

@@ -1,13 +1,13 @@
 """The flags about a plan's progress, for the children under a condition: involvements whose
 engagement stayed low with no decision (tas.plans.involvements.rules.low_engagement) and plans
 that drifted (tas.plans.outcomes.rules.drift). A fixed number of queries however many children:
-one for engagement, at most four for drift."""
+one for engagement, at most two for drift."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -91,8 +91,16 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
 
 
 def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
-    """Open plans started DRIFT_MONTHS months ago or more that show no progress since."""
+    """Open plans started DRIFT_MONTHS months ago or more that show no progress since. A
+    change of level or a decision within the months rules a plan out in the database (each an
+    indexed EXISTS), so only the plans left have their scores read and the rule applied."""
     since = months_before(today, DRIFT_MONTHS)
+    changed = exists().where(
+        StepChange.child_id == SharedPlan.child_id, StepChange.changed_on > since
+    )
+    decided = exists().where(
+        DriftDecision.plan_id == SharedPlan.id, DriftDecision.decided_on > since
+    )
     plans = db.session.execute(
         select(
             SharedPlan.id,
@@ -104,43 +112,27 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
         )
         .join(Child, Child.id == SharedPlan.child_id)
         .join(School, School.id == Child.school_id)
-        .where(SharedPlan.status == "open", SharedPlan.started_on <= since, condition)
+        .where(
+            SharedPlan.status == "open",
+            SharedPlan.started_on <= since,
+            ~changed,
+            ~decided,
+            condition,
+        )
     ).all()
     if not plans:
         return []
-    children = sorted({row[1] for row in plans})
-    changes: dict[int, list[date]] = {}
-    for child_id, changed_on in db.session.execute(
-        select(StepChange.child_id, StepChange.changed_on).where(
-            StepChange.child_id.in_(children), StepChange.changed_on > since
-        )
-    ):
-        changes.setdefault(child_id, []).append(changed_on)
-    decided: dict[int, list[date]] = {}
-    plan_ids = sorted(row[0] for row in plans)
-    for plan_id, decided_on in db.session.execute(
-        select(DriftDecision.plan_id, DriftDecision.decided_on).where(
-            DriftDecision.plan_id.in_(plan_ids), DriftDecision.decided_on > since
-        )
-    ):
-        decided.setdefault(plan_id, []).append(decided_on)
     scores: dict[int, dict[int, list[tuple[date, int]]]] = {}
     for plan_id, outcome_id, scored_on, score in db.session.execute(
         select(Outcome.plan_id, Outcome.id, OutcomeScore.scored_on, OutcomeScore.score)
         .join(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
-        .where(Outcome.plan_id.in_(plan_ids))
+        .where(Outcome.plan_id.in_(sorted(row[0] for row in plans)))
         .order_by(OutcomeScore.scored_on, OutcomeScore.id)
     ):
         scores.setdefault(plan_id, {}).setdefault(outcome_id, []).append((scored_on, score))
     found = []
     for plan_id, child_id, started_on, first, last, school in plans:
-        reason = drift(
-            started_on,
-            today,
-            changes.get(child_id, []),
-            scores.get(plan_id, {}).values(),
-            decided.get(plan_id, []),
-        )
+        reason = drift(started_on, today, [], scores.get(plan_id, {}).values())
         if reason is not None:
             flag = rules.drift_flag(
                 child_id, plan_id, plan_reference(plan_id), reason, _midday(started_on)

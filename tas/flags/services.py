@@ -137,6 +137,31 @@ def flagged_children(user: User) -> list[FlaggedChild]:
     return _grouped(_all(_seen_by(user)), names=names_children(user))
 
 
+@dataclass(frozen=True)
+class FlagsPage:
+    """One page of the flagged children, with how many children each kind of flag is on."""
+
+    children: list[FlaggedChild]
+    number: int
+    pages: int
+    total: int
+    by_kind: dict[str, int]
+
+
+def page_of(user: User, number: int, size: int) -> FlagsPage:
+    """A page of the flagged children (most urgent first) and the counts by kind: the flags are
+    worked out once, in the statements `flagged_children` runs, whatever the page."""
+    flagged = flagged_children(user)
+    pages = max(1, -(-len(flagged) // size))
+    number = min(max(number, 1), pages)
+    by_kind: dict[str, int] = {}
+    for child in flagged:
+        for kind in {flag.kind for flag in child.flags}:
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+    shown = flagged[(number - 1) * size : number * size]
+    return FlagsPage(shown, number, pages, len(flagged), by_kind)
+
+
 def _grouped(found: Iterable[tuple[Flag, str, str]], *, names: bool) -> list[FlaggedChild]:
     children: dict[int, FlaggedChild] = {}
     for flag, name, school in found:
