@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -11,10 +11,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tas.audit.models import AuditEvent
+from tas.core.use_cases import commit
 from tas.extensions import db
 from tas.organisations.models import User
 
 SECRET_WORDS = ("password", "token", "secret", "session", "csrf")
+Row = TypeVar("Row")
 
 
 def record(
@@ -51,6 +53,19 @@ def _append_only(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise PermissionError("Audit events are append-only")
+
+
+def add_audited(row: Row, action: str, detail: dict) -> Row:
+    """Add a new record and its audit entry (`action`, about the record, with `detail`), and
+    commit once: what a use case that only adds a record does."""
+    db.session.add(row)
+
+    def write() -> Row:
+        db.session.flush()
+        record(action, target=row, detail=detail)
+        return row
+
+    return commit(write)
 
 
 def audit_view(action: str, **what) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 
-from tas.audit.services import audit_fields, audit_view, record
+from tas.audit.services import add_audited, audit_fields, audit_view
 from tas.children.access import Reader
 from tas.children.models import Child
 from tas.chronology import harm, rules
@@ -18,7 +18,7 @@ from tas.core.choices import label
 from tas.core.clock import local, today
 from tas.core.markers import origin
 from tas.core.paths import path_for
-from tas.core.use_cases import commit, refuse_if
+from tas.core.use_cases import refuse_if
 from tas.extensions import db
 from tas.levels.models import IfdReferral, StepChange
 from tas.levels.rules import IFD_DECISIONS, STEP_KINDS
@@ -47,18 +47,8 @@ def record_event(child: Child, user: User, values: dict) -> ChronologyEvent:
     """Add a significant event to the child's chronology."""
     refuse_if(_event_problems(values))
     event = ChronologyEvent(child_id=child.id, recorded_by_id=user.id, **values, **origin(user))
-    db.session.add(event)
-
-    def write() -> ChronologyEvent:
-        db.session.flush()
-        record(
-            "chronology_event_added",
-            target=event,
-            detail=audit_fields(values, child_id=child.id) | {"category": event.category},
-        )
-        return event
-
-    return commit(write)
+    detail = audit_fields(values, child_id=child.id) | {"category": values["category"]}
+    return add_audited(event, "chronology_event_added", detail)
 
 
 def record_harm_review(child: Child, user: User, values: dict) -> HarmReview:
@@ -80,18 +70,8 @@ def record_harm_review(child: Child, user: User, values: dict) -> HarmReview:
         )
     refuse_if(problems)
     review = HarmReview(child_id=child.id, recorded_by_id=user.id, **values)
-    db.session.add(review)
-
-    def write() -> HarmReview:
-        db.session.flush()
-        record(
-            "harm_review_recorded",
-            target=review,
-            detail=audit_fields(values, child_id=child.id) | {"kind": review.kind},
-        )
-        return review
-
-    return commit(write)
+    detail = audit_fields(values, child_id=child.id) | {"kind": values["kind"]}
+    return add_audited(review, "harm_review_recorded", detail)
 
 
 def harm_reviews(child_id: int) -> list[HarmReview]:

@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired
 
+from tas.core.decisions import DecisionForm
 from tas.core.fields import (
     GovDateField,
     choice,
@@ -178,7 +179,7 @@ class ScoreForm(RecordForm):
         }
 
 
-class DriftDecisionForm(RecordForm):
+class DriftDecisionForm(DecisionForm):
     """What was decided about a plan that drifted."""
 
     decision = choice("What was decided", DRIFT_DECISIONS, "Select what was decided about the plan")
@@ -188,16 +189,3 @@ class DriftDecisionForm(RecordForm):
         missing="Enter the new approach, or the reasons for the decision",
         description="What will be done differently and by whom, or why the plan continues",
     )
-    decided_on = GovDateField(
-        "Date of the decision",
-        missing="Enter the date of the decision",
-        description="For example, 8 12 2026",
-    )
-    submit = SubmitField("Save the decision", widget=GovSubmitInput())
-
-    def values(self) -> dict:
-        return {
-            "decision": self.decision.data,
-            "detail": self.detail.data,
-            "decided_on": self.decided_on.data,
-        }

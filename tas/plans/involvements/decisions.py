@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import audit_fields, record
+from tas.audit.services import add_audited, audit_fields
 from tas.core.clock import today
-from tas.core.use_cases import commit, refuse_if
+from tas.core.use_cases import refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import AgencyInvolvement, EngagementDecision, EngagementUpdate
@@ -37,16 +37,5 @@ def decide(involvement: AgencyInvolvement, user: User, values: dict) -> Engageme
     decision = EngagementDecision(
         involvement_id=involvement.id, after_update_id=latest, recorded_by_id=user.id, **values
     )
-    db.session.add(decision)
-
-    def write() -> EngagementDecision:
-        db.session.flush()
-        record(
-            "engagement_decision_recorded",
-            target=decision,
-            detail=audit_fields(values, involvement_id=involvement.id)
-            | {"decision": decision.decision},
-        )
-        return decision
-
-    return commit(write)
+    detail = audit_fields(values, involvement_id=involvement.id) | {"decision": values["decision"]}
+    return add_audited(decision, "engagement_decision_recorded", detail)

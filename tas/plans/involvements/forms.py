@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from tas.core.decisions import DecisionForm
 from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
 from tas.core.forms import RecordForm
 from tas.plans import rules
@@ -136,7 +137,7 @@ class InvolvementForm(InvolvementChangeForm):
         return {**super().values(), "agency_id": record_id(self.agency.data)}
 
 
-class EngagementDecisionForm(RecordForm):
+class EngagementDecisionForm(DecisionForm):
     """What was decided about engagement that stayed limited or none."""
 
     decision = choice(
@@ -148,16 +149,3 @@ class EngagementDecisionForm(RecordForm):
         missing="Enter the joint approach, or the reasons for the decision",
         description="For a joint approach, say what it is and who does what; otherwise, why",
     )
-    decided_on = GovDateField(
-        "Date of the decision",
-        missing="Enter the date of the decision",
-        description="For example, 8 12 2026",
-    )
-    submit = SubmitField("Save the decision", widget=GovSubmitInput())
-
-    def values(self) -> dict:
-        return {
-            "decision": self.decision.data,
-            "detail": self.detail.data,
-            "decided_on": self.decided_on.data,
-        }

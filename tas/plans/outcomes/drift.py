@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.audit.services import audit_fields, record
+from tas.audit.services import add_audited, audit_fields
 from tas.core.clock import today
-from tas.core.use_cases import commit, refuse_if
+from tas.core.use_cases import refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans.models import DriftDecision, SharedPlan
@@ -31,15 +31,5 @@ def decide(plan: SharedPlan, user: User, values: dict) -> DriftDecision:
     if values["decided_on"] is not None and values["decided_on"] < plan.started_on:
         refuse_if({"decided_on": "The date of the decision must be on or after the plan started"})
     decision = DriftDecision(plan_id=plan.id, recorded_by_id=user.id, **values)
-    db.session.add(decision)
-
-    def write() -> DriftDecision:
-        db.session.flush()
-        record(
-            "drift_decision_recorded",
-            target=decision,
-            detail=audit_fields(values, plan_id=plan.id) | {"decision": decision.decision},
-        )
-        return decision
-
-    return commit(write)
+    detail = audit_fields(values, plan_id=plan.id) | {"decision": values["decision"]}
+    return add_audited(decision, "drift_decision_recorded", detail)
