@@ -26,6 +26,7 @@ from tas.jobs import run_pass
 from tas.outbox import services as outbox
 from tas.outbox.models import OutboxMessage
 from tas.reminders.models import Reminder
+from tas.voice.models import VoiceEntry
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.reviews.helpers import child_with_plan
@@ -186,3 +187,49 @@ def test_the_scheduler_wakes_every_few_minutes_and_at_seven_on_weekdays(app):
     assert isinstance(cron, CronTrigger)
     fields = {field.name: str(field) for field in cron.fields}
     assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("mon-fri", "7", "0")
+
+
+@pytest.mark.commits  # scheduler processes read and write this database
+def test_three_processes_send_each_hourly_concern_reminder_once(app, smtp_server, tmp_path):
+    # 30 concerns recorded at 08:00 on Thursday, unanswered, each at a school with no DSL or
+    # coordinator to tell: at 10:05 each is due its reminder of the second hour, to its recorder.
+    recorders = []
+    for _ in range(30):
+        child = factories.child()
+        recorder = factories.user("practitioner", password=None)
+        db.session.flush()
+        recorders.append(recorder.email)
+        db.session.add(
+            VoiceEntry(
+                child_id=child.id,
+                heard_on=THURSDAY,
+                setting="school",
+                captured_by="A teacher",
+                heard_how="directly",
+                words="I don't want to go home.",
+                raises_concern=True,
+                recorded_by_id=recorder.id,
+                recorded_at=datetime(2026, 11, 26, 8, 0, tzinfo=UTC),
+                response_due_at=datetime(2026, 11, 26, 17, 0, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+
+    env = environment(app, smtp_server.port, tmp_path)
+    command = flask("send-reminders", "--as-of", "2026-11-26 10:05")
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+
+    sent = [int(re.search(r"concern reminders (\d+)", out).group(1)) for out, _ in outputs]
+    assert sum(sent) == 30
+    assert Counter(a for e in smtp_server.envelopes for a in e.rcpt_tos) == Counter(recorders)
+    db.session.expire_all()
+    rows = db.session.scalars(select(Reminder)).all()
+    assert {(row.kind, row.status) for row in rows} == {("concern_h2", "sent")}
+    assert len(rows) == 30
