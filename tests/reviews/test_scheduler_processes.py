@@ -54,6 +54,21 @@ def flask(*args: str) -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "tas", *args]
 
 
+def three_passes_at_once(app, smtp_server, tmp_path: Path, as_of: str) -> list[tuple[str, str]]:
+    """Three `flask send-reminders --as-of` processes started together; their (out, err)."""
+    env = environment(app, smtp_server.port, tmp_path)
+    command = flask("send-reminders", "--as-of", as_of)
+    processes = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    return outputs
+
+
 @pytest.mark.commits  # scheduler processes read and write this database
 def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp_server, tmp_path):
     # 50 people, each owning two reviews due today: 100 reminders.
@@ -69,16 +84,7 @@ def test_three_processes_and_100_due_reminders_send_exactly_100_emails(app, smtp
             )
     db.session.commit()
 
-    env = environment(app, smtp_server.port, tmp_path)
-    command = flask("send-reminders", "--as-of", "2026-11-26 07:05")
-    processes = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(3)
-    ]
-    outputs = [process.communicate(timeout=120) for process in processes]
-    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    outputs = three_passes_at_once(app, smtp_server, tmp_path, "2026-11-26 07:05")
 
     # Each process reports what it did; together they emailed 100, each reminder once.
     emailed = [int(re.search(r"emailed (\d+)", out).group(1)) for out, _ in outputs]
@@ -215,16 +221,7 @@ def test_three_processes_send_each_hourly_concern_reminder_once(app, smtp_server
         )
     db.session.commit()
 
-    env = environment(app, smtp_server.port, tmp_path)
-    command = flask("send-reminders", "--as-of", "2026-11-26 10:05")
-    processes = [
-        subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(3)
-    ]
-    outputs = [process.communicate(timeout=120) for process in processes]
-    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    outputs = three_passes_at_once(app, smtp_server, tmp_path, "2026-11-26 10:05")
 
     sent = [int(re.search(r"concern reminders (\d+)", out).group(1)) for out, _ in outputs]
     assert sum(sent) == 30
