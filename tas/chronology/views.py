@@ -12,6 +12,7 @@ from tas.children import access as children_access
 from tas.children.services import child_record
 from tas.chronology import access, bp, harm, rules, services
 from tas.chronology.forms import HARM_FORMS, EventForm
+from tas.chronology.timeline import timeline as timeline_of
 from tas.core.clock import today
 from tas.core.editing import submit_new
 from tas.flags import rules as flag_rules
@@ -37,7 +38,7 @@ def timeline(child_id: int):
     return render_template(
         "chronology/timeline.html",
         child=child,
-        entries=services.timeline(child, reader, sources, category),
+        entries=timeline_of(child, reader, sources, category),
         source_items=[
             {"value": c.code, "text": c.label, "checked": c.code in sources} for c in rules.SOURCES
         ],
