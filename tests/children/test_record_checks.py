@@ -17,8 +17,9 @@ from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
 from tests.pages import audit_events, emails, error_summary, field_value, page_text, queued_emails
 
-# What differs on every response: the form's token and the scripts' nonce.
-PER_RESPONSE = re.compile(r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}')
+# What differs from one response to the next whatever the page: the CSP nonce, the CSRF token,
+# and the seconds left before the session times out (a second may pass between requests).
+PER_RESPONSE = re.compile(r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}|data-seconds-left="\d+"')
 UNSEEN = {
     "nhs_number": "This NHS number is already recorded on another record: check it and enter it "
     "again, or ask the coordinator to check",
