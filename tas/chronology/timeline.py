@@ -208,26 +208,17 @@ def _involvements(child: Child, reader: Reader, category: str | None) -> list[ru
         .join(Agency, Agency.id == AgencyInvolvement.agency_id)
         .where(SharedPlan.child_id == child.id)
     ):
-        if involvement.started_on:
-            entries.append(
-                rules.Entry(
-                    day=involvement.started_on,
-                    source="involvement",
-                    title=f"{agency} started",
-                    details=involvement.service,
-                    order=involvement.id,
+        for day, what in ((involvement.started_on, "started"), (involvement.ended_on, "ended")):
+            if day:
+                entries.append(
+                    rules.Entry(
+                        day=day,
+                        source="involvement",
+                        title=f"{agency} {what}",
+                        details=involvement.service,
+                        order=involvement.id,
+                    )
                 )
-            )
-        if involvement.ended_on:
-            entries.append(
-                rules.Entry(
-                    day=involvement.ended_on,
-                    source="involvement",
-                    title=f"{agency} ended",
-                    details=involvement.service,
-                    order=involvement.id,
-                )
-            )
     return entries
 
 
