@@ -10,6 +10,7 @@ from tas.audit import bp as audit
 from tas.audit import views as audit_views
 from tas.auth import bp as auth
 from tas.auth import views as auth_views
+from tas.auth.factors import views as auth_factors_views
 from tas.children import bp as children
 from tas.children import views as children_views
 from tas.children.agreements import views as children_agreements_views
@@ -91,6 +92,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
 # The modules whose @bp.route decorators add the pages (imported for that alone).
 VIEWS = (
     audit_views,
+    auth_factors_views,
     auth_views,
     children_agreements_views,
     children_family_views,

@@ -57,6 +57,18 @@ class Defaults:
     # may still sign in to that account while strangers' attempts have it paused (its own
     # wrong passwords are counted apart, with the same limit).
     KNOWN_DEVICE_DAYS = 90
+    # Second factors (A4). The roles that must set one up at their first sign-in, before
+    # anything else: every role that may open a child's record, administrators, coordinators.
+    SECOND_FACTOR_ROLES = "admin coordinator dsl school_staff link_worker practitioner gp"
+    # A browser may be remembered, so that signing in there asks only for the password, for
+    # this many days at most (0: never remembered).
+    SECOND_FACTOR_REMEMBER_DAYS = 30
+    # Wrong codes (or passkeys, or recovery codes) for one account before a pause.
+    SECOND_FACTOR_MAX_FAILURES = 5
+    SECOND_FACTOR_WINDOW_MINUTES = 15
+    # The powerful actions need the second factor (or, for someone without one, the
+    # password) given this recently; older, the person is asked again (B10).
+    FRESH_SIGN_IN_MINUTES = 10
     # Emailed password links (reset or set-up, public or sent by an administrator): at most
     # this many to one account an hour; requests on the reset form from one client address.
     PASSWORD_LINKS_PER_ACCOUNT_PER_HOUR = 3

@@ -1,6 +1,14 @@
 """Every domain's tables, imported together so migrations and the app see the whole schema."""
 
 from tas.audit.models import AccessRefusal, AuditEvent
+from tas.auth.factors.models import (
+    AuthenticatorApp,
+    FactorAttempt,
+    Passkey,
+    RecoveryCode,
+    RememberedDevice,
+    SecondFactorWaiver,
+)
 from tas.auth.models import (
     CalendarFeed,
     PasswordResetRequest,
@@ -67,6 +75,7 @@ __all__ = [
     "Agreement",
     "AgreementAgency",
     "AuditEvent",
+    "AuthenticatorApp",
     "CalendarFeed",
     "Child",
     "ChronologyEvent",
@@ -75,6 +84,7 @@ __all__ = [
     "DriftDecision",
     "EngagementDecision",
     "EngagementUpdate",
+    "FactorAttempt",
     "FamilyMember",
     "FeedMiss",
     "FileTransfer",
@@ -90,16 +100,20 @@ __all__ = [
     "OutboxMessage",
     "Outcome",
     "OutcomeScore",
+    "Passkey",
     "PasswordResetRequest",
     "PasswordToken",
     "PendingForm",
     "RecordCheck",
+    "RecoveryCode",
+    "RememberedDevice",
     "Reminder",
     "Review",
     "ReviewRule",
     "School",
     "SchoolMove",
     "SchoolRoom",
+    "SecondFactorWaiver",
     "SharedPlan",
     "SharingDecision",
     "SiblingLink",

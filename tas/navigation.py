@@ -80,6 +80,8 @@ def register(app: Flask) -> None:
     def _navigation():
         if not has_request_context() or not current_user or not current_user.is_authenticated:
             return {"navigation": []}
+        if current_user.signed_in_session.factor_check:
+            return {"navigation": []}  # still signing in: nowhere to go but the second factor
         # Every template rendered runs this, each GOV.UK form field among them: worked out
         # once per request and person.
         cached = g.get("navigation")

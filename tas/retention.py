@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from tas.audit.models import AccessRefusal
+from tas.auth.factors.models import AuthenticatorApp, FactorAttempt, RememberedDevice
 from tas.auth.models import PasswordResetRequest, SignInAttempt
 from tas.core.pending_forms import PendingForm
 from tas.core.submissions import UsedSubmission
@@ -26,12 +27,15 @@ def purge(now: datetime) -> int:
     tokens after a day, sign-in attempts once the throttles no longer read them (a day at
     least), reset requests and refusals counted per address or person after a day (or their
     window), wrong feed links past their window, forms kept across a sign-out past their
-    hours, and sent emails past OUTBOX_SENT_DAYS. How many rows went."""
+    hours, second-factor tries after a day (or twice their window), remembered devices once
+    they have run out, authenticator apps set up but never confirmed after a day, and sent
+    emails past OUTBOX_SENT_DAYS. How many rows went."""
     config = current_app.config
     sign_in_window = timedelta(
         minutes=2
         * max(int(config["SIGN_IN_WINDOW_MINUTES"]), int(config["SIGN_IN_ADDRESS_WINDOW_MINUTES"]))
     )
+    factor_window = timedelta(minutes=2 * int(config["SECOND_FACTOR_WINDOW_MINUTES"]))
     refusals_window = timedelta(minutes=int(config["REPEATED_REFUSALS_WINDOW_MINUTES"]))
     cut_offs = (
         (UsedSubmission, UsedSubmission.used_at, timedelta(days=1)),
@@ -40,6 +44,8 @@ def purge(now: datetime) -> int:
         (AccessRefusal, AccessRefusal.at, max(refusals_window, timedelta(days=1))),
         (FeedMiss, FeedMiss.at, timedelta(minutes=int(config["FEED_MISS_WINDOW_MINUTES"]))),
         (PendingForm, PendingForm.created_at, timedelta(hours=int(config["PENDING_FORM_HOURS"]))),
+        (FactorAttempt, FactorAttempt.at, max(factor_window, timedelta(days=1))),
+        (RememberedDevice, RememberedDevice.expires_at, timedelta(0)),
     )
     purged = 0
     for model, moment, keep in cut_offs:
@@ -47,6 +53,15 @@ def purge(now: datetime) -> int:
             delete(model).where(moment < now - keep).execution_options(synchronize_session=False)
         )
         purged += max(result.rowcount or 0, 0)
+    unconfirmed = db.session.execute(
+        delete(AuthenticatorApp)
+        .where(
+            AuthenticatorApp.confirmed_at.is_(None),
+            AuthenticatorApp.created_at < now - timedelta(days=1),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    purged += max(unconfirmed.rowcount or 0, 0)
     db.session.commit()
     return purged + purge_sent_emails(now - timedelta(days=int(config["OUTBOX_SENT_DAYS"])))
 

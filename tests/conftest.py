@@ -52,6 +52,14 @@ def test_config(uri: str, tmp: Path, **extra) -> dict:
         "OUTBOX_DIR": str(tmp / "outbox"),
         "BASE_URL": "https://tas.example.org",
         "MAIL_SERVER": None,
+        # The suite's people sign in with a password alone, unless a test asks for second
+        # factors (tests/auth/factors/): a fresh install requires them of every role, which
+        # tests/auth/factors/test_requirement.py shows with the defaults.
+        "SECOND_FACTOR_ROLES": "",
+        # Nor are they asked to confirm it is them again when a test moves the clock on by
+        # hours between signing in and a powerful action: tests/auth/factors/test_fresh.py
+        # uses the default ten minutes.
+        "FRESH_SIGN_IN_MINUTES": 24 * 60,
         **CHEAP_HASHING,
         **extra,
     }

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 
 from tas.audit.services import record
 from tas.auth import devices, rules
+from tas.auth.factors import services as second_factors
 from tas.auth.models import SignInAttempt
 from tas.auth.passwords import hash_password, needs_rehash, password_matches
 from tas.auth.services import start_session
@@ -93,6 +94,7 @@ def sign_in(
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         start_session(user, ip, user_agent)
+        second_factors.begin(user)  # what this session still needs: a factor, or enrolling
         record("sign_in", actor=user)
     return SignIn(user=user)
 

@@ -8,6 +8,8 @@ from flask import Flask, flash, g, has_request_context, redirect, request, url_f
 from flask_login import current_user
 
 from tas.auth import rules, services
+from tas.auth.factors import rules as rules_2f
+from tas.auth.factors import services as second_factors
 from tas.core.pending_forms import keep_pending_form
 from tas.extensions import login_manager
 
@@ -26,6 +28,21 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.healthz",
     }
 )
+# What a session that still needs its second factor may reach (tas.auth.factors): giving it,
+# or setting one up, and signing out.
+STILL_SIGNING_IN = frozenset({"auth.sign_out", "auth.extend_session"})
+ONLY_WHILE = {
+    rules_2f.CONFIRM: STILL_SIGNING_IN
+    | {"auth.second_factor", "auth.recovery_code", "auth.passkey_options"},
+    rules_2f.ENROL: STILL_SIGNING_IN
+    | {
+        "auth.set_up_second_factor",
+        "auth.set_up_app",
+        "auth.add_passkey",
+        "auth.passkey_registration_options",
+    },
+}
+FIRST_PAGE = {rules_2f.CONFIRM: "auth.second_factor", rules_2f.ENROL: "auth.set_up_second_factor"}
 # Fields never kept when a form arrives after a timeout.
 NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -55,7 +72,7 @@ def register_guard(app: Flask) -> None:
         if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
             return None  # unknown URLs answer 404, public pages are open
         if current_user.is_authenticated:
-            return None
+            return _second_factor_first()
         return_to = _return_path()
         timeout = g.get("session_timeout")
         if timeout:
@@ -70,6 +87,18 @@ def register_guard(app: Flask) -> None:
         if return_to in (None, "/"):
             return redirect(url_for("auth.sign_in"))
         return redirect(url_for("auth.sign_in", next=return_to))
+
+
+def _second_factor_first():
+    """A session that still needs its second factor (given or set up) reaches only the pages
+    for that: anything else goes there first, and comes back after."""
+    needed = second_factors.needs(current_user)
+    if needed is None or request.endpoint in ONLY_WHILE[needed]:
+        return None
+    return_to = _return_path()
+    if return_to in (None, "/"):
+        return redirect(url_for(FIRST_PAGE[needed]))
+    return redirect(url_for(FIRST_PAGE[needed], next=return_to))
 
 
 def _return_path() -> str | None:

@@ -27,6 +27,12 @@ class UserSession(db.Model):
     end_reason: Mapped[str | None] = mapped_column(String(40))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # What the session still needs before anything else: "confirm" a second factor, "enrol"
+    # one, or nothing (tas.auth.factors). Decided once at sign-in, so checking it costs no query.
+    factor_check: Mapped[str | None] = mapped_column(String(8))
+    # When the person last proved it is them here (a second factor; the password for someone
+    # with none): a powerful action needs it within FRESH_SIGN_IN_MINUTES.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 

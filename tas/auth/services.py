@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.auth import rules
+from tas.auth.factors.remembered import forget_all as forget_remembered_devices
 from tas.auth.models import PasswordResetRequest, PasswordToken, UserSession
 from tas.auth.passwords import hash_password
 from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
@@ -149,11 +150,15 @@ def password_problem_for(user: User, password: str) -> str | None:
 
 
 def change_password(user: User, new_password: str, ip: str | None, agent: str | None) -> None:
-    """Store a new password and end every existing session; this browser gets a fresh one."""
+    """Store a new password and end every existing session; this browser gets a fresh one,
+    as far signed in as the one it replaces (its second factor given, and when)."""
+    before = user.signed_in_session
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
     withdraw_password_links(user)
     start_session(user, ip, agent)
+    user.signed_in_session.factor_check = before.factor_check
+    user.signed_in_session.confirmed_at = before.confirmed_at
     record("password_changed", actor=user)
     db.session.commit()
 
@@ -263,10 +268,13 @@ def valid_password_link(token: str) -> PasswordToken | None:
 
 
 def set_password_from_link(link: PasswordToken, new_password: str) -> User:
-    """Use the link once: store the password and end every session the user had."""
+    """Use the link once: store the password and end every session the user had. Every
+    browser remembered for their second factor is forgotten too: after a reset the next
+    sign-in asks for it wherever it is (docs/security.md A4)."""
     user = link.user
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
+    forget_remembered_devices(user)
     withdraw_password_links(user)
     record("password_set", actor=user, detail={"purpose": link.purpose})
     db.session.commit()

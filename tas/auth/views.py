@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from tas.auth import attempts, bp, devices, rules, services
 from tas.auth.account import account_page
+from tas.auth.factors import services as second_factors
 from tas.auth.forms import (
     ChangePasswordForm,
     NewPasswordForm,
@@ -23,6 +24,7 @@ from tas.auth.forms import (
     ReminderChoicesForm,
     SignInForm,
 )
+from tas.auth.guard import FIRST_PAGE
 from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
 from tas.core.editing import compare
@@ -54,6 +56,16 @@ def _enter_session(user, target: str) -> None:
         session[RESTORE_KEY] = True
 
 
+def _second_step(user, target: str) -> str:
+    """Where a right password leads: the second factor (or setting one up) first, if this
+    session still needs it, then the page asked for."""
+    needed = second_factors.needs(user)
+    if needed is None:
+        return target
+    page = FIRST_PAGE[needed]
+    return url_for(page) if target == url_for("pages.home") else url_for(page, next=target)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -68,7 +80,7 @@ def sign_in():
         if result.user:
             target = rules.safe_next(form.next.data) or url_for("pages.home")
             _enter_session(result.user, target)
-            response = redirect(target)
+            response = redirect(_second_step(result.user, target))
             devices.remember(response, result.user)
             return response
         if result.throttled_until:
@@ -82,7 +94,10 @@ def sign_in():
             form.email.errors = ["Enter a correct email address and password"]
             form.password.errors = ["Enter a correct email address and password"]
         form.password.data = ""
-    return render_template("auth/sign_in.html", form=form, worried=ANYONE), status, headers
+    page = render_template(
+        "auth/sign_in.html", form=form, worried=ANYONE, waiver=second_factors.waiver()
+    )
+    return page, status, headers
 
 
 @bp.post("/sign-out")

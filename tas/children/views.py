@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.auth.factors.fresh import confirm_first
 from tas.children import access, bp, coordinators, rules, services
 from tas.children.access import Access
 from tas.children.family import services as family_services
@@ -147,6 +148,8 @@ def reason(child_id: int):
     row = services.covered_child(current_user, child_id)
     if row is None:
         abort(404)
+    if (confirming := confirm_first("open a child's record with a reason")) is not None:
+        return confirming
     form = CoordinatorReasonForm()
     if form.validate_on_submit():
         services.record_coordinator_reason(current_user, row, form.reason.data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tas.auth.factors import services as second_factors
 from tas.auth.passwords import hash_password
 from tas.children.models import LawfulBasis
 from tas.children.sharing import services as sharing
@@ -21,6 +22,7 @@ from tas.demo.data.partnership import (
     DEMO_PASSWORD,
     LAWFUL_BASES,
     SCHOOLS,
+    WAIVER,
 )
 from tas.extensions import db
 from tas.organisations import services as organisations
@@ -45,6 +47,8 @@ def by_name(model: type) -> dict:
 
 
 def _load(copy: Copy) -> None:
+    if second_factors.waive(WAIVER):
+        db.session.commit()
     bases = {name.lower() for name in db.session.scalars(select(LawfulBasis.name))}
     for name, condition in LAWFUL_BASES:
         if copy.name(name).lower() not in bases:

@@ -104,20 +104,39 @@ def who_to_ask_about_plan(user: User, *, school_id: int, lead: User | None) -> s
     )
 
 
-def _leads(user: User) -> dict:
-    """The words' inputs for this person: their role's leads, named."""
+def _leads_query(user: User):
+    """The active people this person goes to: their school's DSLs (school staff), or their
+    agency's safeguarding leads (agency staff who are not one); None for other roles."""
     query = None
     if user.role == "school_staff" and user.school_id is not None:
-        query = select(User.name).where(User.role == "dsl", User.school_id == user.school_id)
+        query = select(User).where(User.role == "dsl", User.school_id == user.school_id)
     elif user.role in AGENCY_ROLES and user.agency_id and not user.is_safeguarding_lead:
-        query = select(User.name).where(
+        query = select(User).where(
             User.agency_id == user.agency_id, User.is_safeguarding_lead.is_(True)
         )
-    leads = (
-        list(db.session.scalars(query.where(User.active.is_(True)).order_by(User.name)))
-        if query is not None
-        else []
-    )
+    return None if query is None else query.where(User.active.is_(True)).order_by(User.name)
+
+
+def leads_of(user: User) -> list[User]:
+    """Whom this person goes to, as above, or for a DSL their school's other DSLs and for an
+    agency's safeguarding lead its others (told when something about the person's account
+    changes, such as an administrator resetting their second factors)."""
+    query = _leads_query(user)
+    if query is None and user.role == "dsl" and user.school_id is not None:
+        query = select(User).where(User.role == "dsl", User.school_id == user.school_id)
+    elif query is None and user.agency_id and user.is_safeguarding_lead:
+        query = select(User).where(
+            User.agency_id == user.agency_id, User.is_safeguarding_lead.is_(True)
+        )
+    if query is None:
+        return []
+    return [lead for lead in db.session.scalars(query.where(User.active.is_(True))) if lead != user]
+
+
+def _leads(user: User) -> dict:
+    """The words' inputs for this person: their role's leads, named."""
+    query = _leads_query(user)
+    leads = [] if query is None else [lead.name for lead in db.session.scalars(query)]
     return {
         "is_safeguarding_lead": user.is_safeguarding_lead,
         "organisation": user.organisation_name,

@@ -1,6 +1,11 @@
 """The demo partnership's organisations, lawful bases and accounts."""
 
 DEMO_PASSWORD = "tas-demo-passphrase"  # noqa: S105  (published in the README)
+# Said on the sign-in page: the demo's accounts sign in without a second factor.
+WAIVER = (
+    "This is a demonstration with made-up people and published passwords: its accounts sign "
+    "in without a second factor. A real service asks everyone for one."
+)
 
 CLUSTERS = ("Wakefield North", "Wakefield South")
 SCHOOLS = (

@@ -7,6 +7,10 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from tas.auth.factors import enrolment
+from tas.auth.factors.forms import ResetFactorsForm
+from tas.auth.factors.fresh import fresh_sign_in
+from tas.auth.factors.services import factors_of
 from tas.core.editing import add_page, change_page, found
 from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused, StaleEdit
@@ -15,6 +19,7 @@ from tas.organisations.models import User
 from tas.organisations.users import services as people
 from tas.organisations.users.forms import UserForm
 
+ACCOUNTS = "create or change a person's account"  # confirmed first (docs/security.md B10)
 RACED = "Someone else changed this user at the same time. Check their details and try again."
 
 
@@ -28,6 +33,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@fresh_sign_in(ACCOUNTS)
 def user_add():
     return add_page(
         UserForm,
@@ -39,6 +45,7 @@ def user_add():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@fresh_sign_in(ACCOUNTS)
 def user_change(user_id: int):
     user = found(User, user_id)
     return change_page(
@@ -48,6 +55,7 @@ def user_change(user_id: int):
         thing="user",
         template="organisations/user_form.html",
         done=url_for(".users"),
+        factors=factors_of(user),
     )
 
 
@@ -64,6 +72,7 @@ def _back_to(user: User):
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@fresh_sign_in(ACCOUNTS)
 def user_deactivate(user_id: int):
     user = _action(user_id)
     try:
@@ -78,6 +87,7 @@ def user_deactivate(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@fresh_sign_in(ACCOUNTS)
 def user_reactivate(user_id: int):
     user = _action(user_id)
     try:
@@ -90,6 +100,7 @@ def user_reactivate(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@fresh_sign_in(ACCOUNTS)
 def user_password_link(user_id: int):
     user = _action(user_id)
     try:
@@ -100,3 +111,22 @@ def user_password_link(user_id: int):
         what = "set their password" if purpose == "setup" else "reset their password"
         flash(f"{user.name} has been emailed a link to {what}.", "success")
     return _back_to(user)
+
+
+@bp.route("/users/<int:user_id>/second-factors/reset", methods=["GET", "POST"])
+@fresh_sign_in("reset a person's second factors")
+def user_reset_factors(user_id: int):
+    """Take away a person's passkeys, app and recovery codes (lost phone), with a reason."""
+    user = found(User, user_id)
+    if user.id == _me().id:
+        abort(404)  # one's own are changed from one's account page, with one's own factor
+    form = ResetFactorsForm()
+    if form.validate_on_submit():
+        enrolment.reset_by_administrator(_me(), user, form.reason.data.strip())
+        flash(
+            f"{user.name}'s second factors have been reset. They and their safeguarding lead "
+            "have been emailed; they set one up again when they next sign in.",
+            "success",
+        )
+        return _back_to(user)
+    return render_template("organisations/user_reset_factors.html", form=form, record=user)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.auth.factors.fresh import confirm_first
 from tas.core.choices import label
 from tas.core.editing import compare
 from tas.core.use_cases import Refused, StaleEdit
@@ -46,6 +47,10 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
     ), status
 
 
+# Changing the district's rules needs a fresh confirmation that it is the person (B10).
+CHANGING_RULES = "change the district's review rules"
+
+
 @bp.route("/rules", methods=["GET", "POST"], endpoint="rules")
 def rules_page():
     """The rules in force; a district-wide coordinator's form to change them (anyone else who
@@ -56,6 +61,8 @@ def rules_page():
     editor = access.may_change_rules(user)
     if request.method == "POST" and not editor:
         abort(403)
+    if (confirming := confirm_first(CHANGING_RULES)) is not None:
+        return confirming
     now = rules_now()
     if not editor:
         return _page(now, None)
@@ -90,6 +97,8 @@ def rule_reset():
     user = current_user
     if not access.may_change_rules(user):
         abort(403)
+    if (confirming := confirm_first(CHANGING_RULES)) is not None:
+        return confirming
     sent = ResetRuleForm()
     if not sent.validate_on_submit():
         abort(400)
