@@ -61,6 +61,7 @@ def second_factor():
         else:
             form.code.errors = [WRONG_CODE]
     form.code.data = ""
+    form.remember.label.text = f"Do not ask again on this device for {remembered.days()} days"
     return render_template(
         "auth/factors/second_factor.html",
         form=form,

@@ -1,0 +1,3 @@
+from tests.auth.factors.steps import fresh_install
+
+__all__ = ["fresh_install"]
