@@ -189,7 +189,8 @@ def open_page(browser, server):
     contexts = []
 
     def opener(*, axe: bool = True, **options) -> Watched:
-        context = browser.new_context(base_url=server.url, bypass_csp=axe, **options)
+        options.setdefault("base_url", server.url)  # localhost for passkeys, which need a name
+        context = browser.new_context(bypass_csp=axe, **options)
         if axe:
             # axe-core in every page of the context, sent to Chromium once: adding it to each
             # page checked took a fifth of a second a page.

@@ -34,11 +34,7 @@ class CodeForm(TasForm):
         validators=[_a_code],
         description="The 6-digit code your app shows for this service now",
     )
-    remember = BooleanField(
-        "Do not ask again on this device",
-        widget=GovCheckboxInput(),
-        description="Only on a device nobody else uses. You will still need your password.",
-    )
+    remember = BooleanField("Do not ask again on this device", widget=GovCheckboxInput())
     passkey = HiddenField()
     submit = SubmitField("Continue", widget=GovSubmitInput())
 

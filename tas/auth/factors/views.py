@@ -61,7 +61,10 @@ def second_factor():
         else:
             form.code.errors = [WRONG_CODE]
     form.code.data = ""
-    form.remember.label.text = f"Do not ask again on this device for {remembered.days()} days"
+    form.remember.label.text = (
+        f"Do not ask again on this device for {remembered.days()} days (only on a device "
+        "nobody else uses: you will still need your password)"
+    )
     return render_template(
         "auth/factors/second_factor.html",
         form=form,

@@ -78,6 +78,12 @@ function say(place, words) {
   message.textContent = words;
 }
 
+// A form with a button named "submit" hides its own submit(): call the form's, whatever the
+// names of its fields.
+function send(form) {
+  HTMLFormElement.prototype.submit.call(form);
+}
+
 const NOT_USED = "Your passkey was not used. Try again, or use another way below.";
 const NOT_MADE = "The passkey was not added. Try again, or set up an authenticator app instead.";
 
@@ -104,7 +110,7 @@ document.querySelectorAll("[data-passkey-get]").forEach((place) => {
       const json = await options(place.dataset.optionsUrl, form);
       const credential = await navigator.credentials.get({ publicKey: requestOptions(json) });
       field.value = answer(credential);
-      form.submit();
+      send(form);
     } catch (error) {
       say(place, NOT_USED);
     }
@@ -127,7 +133,7 @@ document.querySelectorAll("form[data-passkey-create]").forEach((form) => {
       const json = await options(form.dataset.optionsUrl, form);
       const credential = await navigator.credentials.create({ publicKey: creationOptions(json) });
       field.value = answer(credential);
-      form.submit();
+      send(form);
     } catch (error) {
       say(form, NOT_MADE);
     }
