@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
+from tas.auth.factors import services as second_factors
 from tas.demo import loading as demo
+from tas.demo.data.partnership import WAIVER
 from tas.extensions import db
 from tas.organisations.models import Agency, Cluster, School, User
 
@@ -69,3 +71,26 @@ def test_if_empty_leaves_a_database_with_users_alone(app):
     assert result.exit_code == 0
     assert "not loaded" in result.output
     assert db.session.scalar(select(func.count()).select_from(School)) == 0
+
+
+def test_the_demo_waives_second_factors_even_when_it_was_loaded_before_they_came(app):
+    """A demo database from before issue 16 gets the waiver when make run starts it again; a
+    database of real people does not (test above)."""
+    from tests import factories
+
+    factories.user(role="admin", email="admin@demo.tas.test")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert "now sign in without a second factor" in result.output
+    assert second_factors.waiver() == WAIVER
+    again = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert "second factor" not in again.output
+
+
+def test_a_database_of_real_people_keeps_the_requirement(app):
+    from tests import factories
+
+    factories.user(role="admin")
+    db.session.commit()
+    app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
+    assert second_factors.waiver() is None
