@@ -61,11 +61,15 @@ class Defaults:
     # anything else: every role that may open a child's record, administrators, coordinators.
     SECOND_FACTOR_ROLES = "admin coordinator dsl school_staff link_worker practitioner gp"
     # A browser may be remembered, so that signing in there asks only for the password, for
-    # this many days at most (0: never remembered).
+    # this many days (0: never remembered; never more than 30).
     SECOND_FACTOR_REMEMBER_DAYS = 30
     # Wrong codes (or passkeys, or recovery codes) for one account before a pause.
     SECOND_FACTOR_MAX_FAILURES = 5
     SECOND_FACTOR_WINDOW_MINUTES = 15
+    # However slowly they come, this many wrong tries since the last right one (within the
+    # days) stop the second step until a new password is set or an administrator resets it.
+    SECOND_FACTOR_LOCK_FAILURES = 20
+    SECOND_FACTOR_LOCK_DAYS = 30
     # The powerful actions need the second factor (or, for someone without one, the
     # password) given this recently; older, the person is asked again (B10).
     FRESH_SIGN_IN_MINUTES = 10

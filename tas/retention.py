@@ -27,7 +27,7 @@ def purge(now: datetime) -> int:
     tokens after a day, sign-in attempts once the throttles no longer read them (a day at
     least), reset requests and refusals counted per address or person after a day (or their
     window), wrong feed links past their window, forms kept across a sign-out past their
-    hours, second-factor tries after a day (or twice their window), remembered devices once
+    hours, second-factor tries once the lock no longer reads them, remembered devices once
     they have run out, authenticator apps set up but never confirmed after a day, and sent
     emails past OUTBOX_SENT_DAYS. How many rows went."""
     config = current_app.config
@@ -36,6 +36,7 @@ def purge(now: datetime) -> int:
         * max(int(config["SIGN_IN_WINDOW_MINUTES"]), int(config["SIGN_IN_ADDRESS_WINDOW_MINUTES"]))
     )
     factor_window = timedelta(minutes=2 * int(config["SECOND_FACTOR_WINDOW_MINUTES"]))
+    factor_lock_days = timedelta(days=int(config["SECOND_FACTOR_LOCK_DAYS"]))
     refusals_window = timedelta(minutes=int(config["REPEATED_REFUSALS_WINDOW_MINUTES"]))
     cut_offs = (
         (UsedSubmission, UsedSubmission.used_at, timedelta(days=1)),
@@ -44,7 +45,7 @@ def purge(now: datetime) -> int:
         (AccessRefusal, AccessRefusal.at, max(refusals_window, timedelta(days=1))),
         (FeedMiss, FeedMiss.at, timedelta(minutes=int(config["FEED_MISS_WINDOW_MINUTES"]))),
         (PendingForm, PendingForm.created_at, timedelta(hours=int(config["PENDING_FORM_HOURS"]))),
-        (FactorAttempt, FactorAttempt.at, max(factor_window, timedelta(days=1))),
+        (FactorAttempt, FactorAttempt.at, max(factor_window, factor_lock_days)),
         (RememberedDevice, RememberedDevice.expires_at, timedelta(0)),
     )
     purged = 0

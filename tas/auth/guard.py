@@ -45,6 +45,9 @@ ONLY_WHILE = {
 FIRST_PAGE = {rules_2f.CONFIRM: "auth.second_factor", rules_2f.ENROL: "auth.set_up_second_factor"}
 # Fields never kept when a form arrives after a timeout.
 NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
+# ... nor any second factor, or the confirmation's own fields (tas.auth.factors).
+NOT_KEPT += ("code", "recovery", "passkey", "response")
+NOT_KEPT_PREFIX = "fresh_"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 TIMEOUT_MESSAGES = {
     "idle": "You were signed out because you had not done anything for a while.",
@@ -80,7 +83,11 @@ def register_guard(app: Flask) -> None:
             hours = app.config["SESSION_ABSOLUTE_HOURS"]
             flash(TIMEOUT_MESSAGES[reason].format(hours=hours), "info")
             if request.method == "POST" and return_to and request.mimetype in FORM_TYPES:
-                kept = [(k, v) for k, v in request.form.items(multi=True) if k not in NOT_KEPT]
+                kept = [
+                    (k, v)
+                    for k, v in request.form.items(multi=True)
+                    if k not in NOT_KEPT and not k.startswith(NOT_KEPT_PREFIX)
+                ]
                 if kept:
                     keep_pending_form(user_id, return_to.split("?", 1)[0], kept)
                     flash("Sign in again and what you typed will be back in the form.", "info")
@@ -93,6 +100,10 @@ def _second_factor_first():
     """A session that still needs its second factor (given or set up) reaches only the pages
     for that: anything else goes there first, and comes back after."""
     needed = second_factors.needs(current_user)
+    if needed == rules_2f.ENROL:
+        # Someone else with the password may have set one up since (the owner after a reset):
+        # this session must then give it, never set up another in its place.
+        needed = second_factors.enrolment_still_needed(current_user)
     if needed is None or request.endpoint in ONLY_WHILE[needed]:
         return None
     return_to = _return_path()

@@ -6,11 +6,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.auth import rules
+from tas.auth.factors.models import FactorAttempt
 from tas.auth.factors.remembered import forget_all as forget_remembered_devices
 from tas.auth.models import PasswordResetRequest, PasswordToken, UserSession
 from tas.auth.passwords import hash_password
@@ -163,6 +164,15 @@ def change_password(user: User, new_password: str, ip: str | None, agent: str | 
     db.session.commit()
 
 
+def forget_factor_attempts(user: User) -> None:
+    """Forget the person's counted second-factor tries; the caller commits."""
+    db.session.execute(
+        delete(FactorAttempt)
+        .where(FactorAttempt.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def withdraw_password_links(user: User) -> None:
     """Make every unused password link of the user stop working; the caller commits."""
     db.session.execute(
@@ -275,6 +285,7 @@ def set_password_from_link(link: PasswordToken, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     end_sessions(user, "password_changed")
     forget_remembered_devices(user)
+    forget_factor_attempts(user)  # a new password opens a second step stopped by guesses
     withdraw_password_links(user)
     record("password_set", actor=user, detail={"purpose": link.purpose})
     db.session.commit()

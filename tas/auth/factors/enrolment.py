@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from tas.audit.services import record
 from tas.auth.factors import passkeys, remembered, rules
-from tas.auth.factors.models import AuthenticatorApp, Passkey, RecoveryCode
+from tas.auth.factors.models import AuthenticatorApp, FactorAttempt, Passkey, RecoveryCode
 from tas.auth.factors.sealing import seal, unseal
 from tas.auth.factors.services import factors_of, mark_confirmed, must_keep_one
 from tas.auth.services import end_sessions
@@ -116,6 +116,7 @@ def add_passkey(user: User, name: str, response: str) -> list[str] | None:
 def _added(user: User, action: str, what: str, first: bool) -> list[str]:
     codes = _replace_recovery_codes(user) if first else []
     mark_confirmed(user)  # setting one up proves it, as signing in with it would
+    _sign_out_elsewhere(user)
     record(action, actor=user, target=user)
     _tell(user, f"{what} was added")
     return codes
@@ -140,6 +141,7 @@ def new_recovery_codes(user: User) -> list[str]:
 
     def write() -> list[str]:
         codes = _replace_recovery_codes(user)
+        _sign_out_elsewhere(user)
         record("recovery_codes_replaced", actor=user, target=user)
         _tell(user, "new recovery codes were made (the old ones no longer work)")
         return codes
@@ -189,8 +191,15 @@ def _removed(user: User, action: str, what: str) -> None:
     if not factors_of(user).any:  # nothing left to recover
         db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         remembered.forget_all(user)
+    _sign_out_elsewhere(user)
     record(action, actor=user, target=user)
     _tell(user, what)
+
+
+def _sign_out_elsewhere(user: User) -> None:
+    """A change of second factors ends the person's other sessions (docs/security.md B10): one
+    that signed in with the old factor, or only with the password, is over."""
+    end_sessions(user, "second_factors_changed", keep=user.signed_in_session)
 
 
 def reset_by_administrator(admin: User, person: User, reason: str) -> None:
@@ -199,7 +208,7 @@ def reset_by_administrator(admin: User, person: User, reason: str) -> None:
     safeguarding lead are emailed; the reason is in the audit log."""
 
     def write() -> None:
-        for table in (AuthenticatorApp, Passkey, RecoveryCode):
+        for table in (AuthenticatorApp, Passkey, RecoveryCode, FactorAttempt):
             db.session.execute(
                 delete(table)
                 .where(table.user_id == person.id)

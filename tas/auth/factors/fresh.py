@@ -59,6 +59,9 @@ def fresh_sign_in(doing: str) -> Callable:
 def _explain(form: ConfirmItIsYouForm, outcome) -> int:
     """Put why it was refused on the form; the status to answer with."""
     form.fresh_password.data = ""
+    if outcome.locked:
+        form.fresh_code.errors = ["Too many wrong tries: reset your password to go on"]
+        return 429
     if outcome.paused_until:
         wait = minutes_in_words(seconds_to_wait(outcome.paused_until, utcnow()))
         form.fresh_code.errors = [f"Too many wrong tries. Wait {wait} and try again"]

@@ -27,12 +27,14 @@ from webauthn.helpers.structs import (
 
 from tas.auth.factors import rules
 from tas.auth.factors.models import Passkey
+from tas.core.clock import utcnow
 from tas.organisations.models import User
 
-CHALLENGE_KEY = "passkey_challenge"
+CHALLENGE_KEY = "passkey_challenges"
+CHALLENGE_SECONDS = 300  # the browser's own timeout is a minute
 MAX_RESPONSE_LENGTH = 20_000  # what a browser sends back is far shorter
 # What a malformed or forged answer raises inside the library.
-REFUSED = (WebAuthnException, ValueError, KeyError, TypeError)
+REFUSED = (WebAuthnException, ValueError, LookupError, TypeError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,25 @@ def _origin() -> str:
 
 
 def _remember(challenge: bytes, purpose: str) -> None:
-    session[CHALLENGE_KEY] = [purpose, challenge.hex()]
+    """Keep the challenge for this purpose (registering and authenticating apart, as both may
+    be under way on one page: confirming it is you before adding a passkey), with its time."""
+    waiting = dict(session.get(CHALLENGE_KEY) or {})
+    waiting[purpose] = [challenge.hex(), int(utcnow().timestamp())]
+    session[CHALLENGE_KEY] = waiting
 
 
 def _challenge(purpose: str) -> bytes | None:
-    """The challenge given out for this purpose, once."""
-    stored = session.pop(CHALLENGE_KEY, None)
-    if not isinstance(stored, list) or len(stored) != 2 or stored[0] != purpose:
+    """The challenge given out for this purpose, once, and only for CHALLENGE_SECONDS."""
+    waiting = dict(session.get(CHALLENGE_KEY) or {})
+    stored = waiting.pop(purpose, None)
+    session[CHALLENGE_KEY] = waiting
+    if not isinstance(stored, list) or len(stored) != 2:
+        return None
+    challenge, issued = stored
+    if not isinstance(issued, int) or utcnow().timestamp() - issued > CHALLENGE_SECONDS:
         return None
     try:
-        return bytes.fromhex(stored[1])
+        return bytes.fromhex(challenge)
     except (TypeError, ValueError):
         return None
 

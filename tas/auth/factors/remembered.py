@@ -21,10 +21,12 @@ from tas.organisations.models import User
 
 COOKIE_NAME = "tas_remembered"
 MAX_TOKEN_LENGTH = 100
+MOST_DAYS = 30
 
 
 def days() -> int:
-    return int(current_app.config["SECOND_FACTOR_REMEMBER_DAYS"])
+    """The setting, never more than MOST_DAYS (docs/security.md A4)."""
+    return max(0, min(int(current_app.config["SECOND_FACTOR_REMEMBER_DAYS"]), MOST_DAYS))
 
 
 def cookie_name() -> str:

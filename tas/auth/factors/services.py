@@ -25,6 +25,7 @@ from tas.auth.factors.sealing import unseal
 from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
 from tas.core.transactions import lock, write_transaction
+from tas.deployment import is_production
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.outbox import services as outbox
@@ -51,11 +52,13 @@ class Factors:
 
 @dataclass(frozen=True)
 class Confirmed:
-    """What came of confirming: right (and how), wrong, or paused until a time."""
+    """What came of confirming: right (and how), wrong, paused until a time, or locked until
+    a new password."""
 
     ok: bool = False
     method: str | None = None
     paused_until: datetime | None = None
+    locked: bool = False
 
 
 def factors_of(user: User) -> Factors:
@@ -78,7 +81,10 @@ def factors_of(user: User) -> Factors:
 
 
 def waiver() -> str | None:
-    """Why this database's accounts need no second factor (the demo's words), or None."""
+    """Why this database's accounts need no second factor (the demo's words), or None. Never
+    in production, whatever a restored database holds."""
+    if is_production(current_app.config):
+        return None
     return db.session.scalar(select(SecondFactorWaiver.reason).limit(1))
 
 
@@ -126,6 +132,17 @@ def needs(user: User) -> str | None:
     return user.signed_in_session.factor_check
 
 
+def enrolment_still_needed(user: User) -> str:
+    """For a session still setting up its first factor: ENROL while the person has none, else
+    CONFIRM (the session now gives the one set up, committed)."""
+    if not factors_of(user).any:
+        return rules.ENROL
+    user.signed_in_session.factor_check = rules.CONFIRM
+    user.signed_in_session.confirmed_at = None
+    db.session.commit()
+    return rules.CONFIRM
+
+
 def is_fresh(user: User) -> bool:
     return rules.is_fresh(
         user.signed_in_session.confirmed_at,
@@ -146,14 +163,16 @@ def confirm(user: User, *, code: str = "", passkey: str = "", recovery: str = ""
     now. Returns Confirmed."""
     attempt_id, paused_until = _count(user)
     if attempt_id is None:
-        record("second_factor_throttled", actor=user)
+        record("second_factor_throttled", actor=user, detail={"locked": paused_until is None})
         db.session.commit()
-        return Confirmed(paused_until=paused_until)
+        return Confirmed(paused_until=paused_until, locked=paused_until is None)
     method = _check(user, code=code, passkey=passkey, recovery=recovery, password=password)
     with write_transaction():
         if method is None:
             record("second_factor_failed", actor=user)
-            if _now_paused(user):
+            if locked(user, utcnow()):
+                _tell_owner(user, "second_factor_locked")
+            elif _now_paused(user):
                 _tell_owner(user, "second_factor_paused")
             return Confirmed()
         db.session.execute(
@@ -242,12 +261,36 @@ def _failures(user: User, now: datetime) -> list[datetime]:
     return auth_rules.failures_since_success(((a, s, False) for a, s in attempts), False)
 
 
+def locked(user: User, now: datetime) -> bool:
+    """Whether the account's second step is stopped: SECOND_FACTOR_LOCK_FAILURES wrong tries
+    since the last right one (within SECOND_FACTOR_LOCK_DAYS), however slowly they came. Only
+    a new password (the owner's, through a reset) or an administrator's reset opens it again."""
+    config = current_app.config
+    most = config["SECOND_FACTOR_LOCK_FAILURES"]
+    since = now - timedelta(days=config["SECOND_FACTOR_LOCK_DAYS"])
+    attempts = db.session.execute(
+        select(FactorAttempt.succeeded)
+        .where(FactorAttempt.user_id == user.id, FactorAttempt.at >= since)
+        .order_by(FactorAttempt.at.desc(), FactorAttempt.id.desc())
+        .limit(most)
+    ).scalars()
+    failures = 0
+    for succeeded in attempts:
+        if succeeded:
+            break
+        failures += 1
+    return failures >= most
+
+
 def _count(user: User) -> tuple[int | None, datetime | None]:
-    """Add this try as a failure under the account's lock, or refuse it while paused."""
+    """Add this try as a failure under the account's lock, or refuse it while paused (until
+    when) or locked (None, None)."""
     limit, window = _limits()
     now = utcnow()
     with write_transaction():
         lock(f"second-factor:{user.id}")
+        if locked(user, now):
+            return None, None
         until = auth_rules.throttled_until(_failures(user, now), limit, window)
         if until and until > now:
             return None, until
@@ -258,10 +301,13 @@ def _count(user: User) -> tuple[int | None, datetime | None]:
 
 
 def _now_paused(user: User) -> bool:
-    """Whether the failure just counted started a pause (told to the owner once)."""
+    """Whether the failure just counted started a pause (each pause is told to the owner)."""
     limit, window = _limits()
-    failures = _failures(user, utcnow())
-    return len(failures) == limit and bool(auth_rules.throttled_until(failures, limit, window))
+    now = utcnow()
+    failures = _failures(user, now)
+    until = auth_rules.throttled_until(failures, limit, window)
+    recent = [at for at in failures if now - at <= window]
+    return bool(until) and len(recent) == limit
 
 
 def _tell_owner(user: User, what: str) -> None:
@@ -270,6 +316,7 @@ def _tell_owner(user: User, what: str) -> None:
     subjects = {
         "second_factor_paused": "Someone used your password but not your second factor",
         "recovery_code_used": "A recovery code was used to sign in to your account",
+        "second_factor_locked": "Signing in to your account is stopped: reset your password",
     }
     body = render_template(
         f"auth/email/{what}.txt",

@@ -31,7 +31,15 @@ def _next() -> str:
     return safe_next(request.args.get("next")) or url_for("pages.home")
 
 
+LOCKED = (
+    "Too many wrong tries: signing in to this account is stopped until a new password is set. "
+    "Reset your password, or ask your partnership's administrator"
+)
+
+
 def _paused(outcome) -> str:
+    if outcome.locked:
+        return LOCKED
     wait = minutes_in_words(seconds_to_wait(outcome.paused_until, utcnow()))
     return f"Too many wrong tries. Wait {wait} and try again, or sign out"
 
@@ -52,7 +60,7 @@ def second_factor():
         outcome = services.confirm(user, code=form.code.data, passkey=form.passkey.data or "")
         if outcome.ok:
             return _signed_in(form)
-        if outcome.paused_until:
+        if outcome.paused_until or outcome.locked:
             form.code.errors, status = [_paused(outcome)], 429
         elif form.passkey.data:
             form.code.errors = [
@@ -97,12 +105,11 @@ def recovery_code():
                 "info",
             )
             return redirect(url_for("auth.second_factors"))
+        refused = outcome.paused_until or outcome.locked
         form.recovery.errors = [
-            _paused(outcome)
-            if outcome.paused_until
-            else "That recovery code is not right, or was used already"
+            _paused(outcome) if refused else "That recovery code is not right, or was used already"
         ]
-        status = 429 if outcome.paused_until else 200
+        status = 429 if refused else 200
     return render_template("auth/factors/recovery_code.html", form=form), status
 
 
@@ -206,7 +213,7 @@ def _added(codes: list[str], done: str):
             done=done,
             next=safe_next(request.args.get("next")) or url_for("pages.home"),
         )
-    flash(f"{done}.", "success")
+    flash(f"{done}. You have been signed out everywhere else.", "success")
     return redirect(safe_next(request.args.get("next")) or url_for("auth.second_factors"))
 
 
@@ -221,7 +228,10 @@ def remove_passkey(passkey_id: int):
         return redirect(url_for("auth.second_factors"))
     if name is None:
         abort(404)
-    flash(f"The passkey ‘{name}’ has been removed.", "success")
+    flash(
+        f"The passkey ‘{name}’ has been removed. You have been signed out everywhere else.",
+        "success",
+    )
     return redirect(url_for("auth.second_factors"))
 
 
@@ -236,7 +246,10 @@ def remove_app():
         return redirect(url_for("auth.second_factors"))
     if not removed:
         abort(404)
-    flash("Your authenticator app has been removed.", "success")
+    flash(
+        "Your authenticator app has been removed. You have been signed out everywhere else.",
+        "success",
+    )
     return redirect(url_for("auth.second_factors"))
 
 
