@@ -143,3 +143,34 @@ def test_the_demos_waiver_never_counts_in_production(fresh_install):
 def test_a_device_is_remembered_thirty_days_at_most(fresh_install, setting, days):
     fresh_install.config["SECOND_FACTOR_REMEMBER_DAYS"] = setting
     assert remembered.days() == days
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "not json",
+        "[]",
+        '{"rawId": 5}',
+        '{"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}',
+        '{"id": "AAAA", "rawId": "!!!", "response": {"clientDataJSON": "e30",'
+        ' "attestationObject": "oA"}}',
+        "{" * 5000,
+    ],
+)
+def test_a_made_up_passkey_answer_is_refused_plainly(fresh_install, answer):
+    user = person(fresh_install, "dsl")
+    with time_machine.travel(T0, tick=False):
+        browser = signed_in(fresh_install, user)
+        options = browser.submit("/account/second-factors/passkeys/options")
+        assert options.status_code == 200 and options.json["rp"]["id"] == "localhost"
+        added = browser.submit(
+            "/account/second-factors/passkeys/new", {"name": "Laptop", "response": answer}
+        )
+        assert added.status_code == 200
+        assert "Your passkey was not added" in text_of(added)
+        set_up_app(browser, T0)
+        browser.submit("/sign-out")
+        again = signed_in(fresh_install, user)
+        used = again.submit(SECOND_STEP, {"passkey": answer})
+        assert used.status_code == 200
+        assert "Your passkey could not be checked" in text_of(used)
