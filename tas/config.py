@@ -204,6 +204,9 @@ def load(app, test_config: dict | None) -> None:
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = is_production(app.config)
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    # The demo's waiver of second factors (tas.auth.factors) never counts in production, even
+    # in a database restored from a demo copy.
+    app.config["SECOND_FACTOR_WAIVER_ALLOWED"] = not is_production(app.config)
     if app.config["SESSION_COOKIE_SECURE"] and not app.config["SESSION_COOKIE_NAME"].startswith(
         "__"
     ):

@@ -18,7 +18,7 @@ from tas.auth.factors.models import SecondFactorWaiver
 from tas.core.pending_forms import PendingForm
 from tas.extensions import db
 from tests.auth.factors.steps import code, person, set_up_app, signed_in, text_of
-from tests.auth.helpers import SITE, emails_to, open_sessions, password_link
+from tests.auth.helpers import SITE, emails_to, open_sessions, password_link, production_app
 from tests.conftest import Visitor
 
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
@@ -132,11 +132,11 @@ def test_the_demos_waiver_never_counts_in_production(fresh_install):
     db.session.add(SecondFactorWaiver(reason="restored from a demo copy"))
     db.session.commit()
     assert second_factors.waiver() == "restored from a demo copy"
-    fresh_install.config["ENV"] = "production"
+    fresh_install.config["SECOND_FACTOR_WAIVER_ALLOWED"] = False  # as production sets it
     try:
         assert second_factors.waiver() is None
     finally:
-        fresh_install.config["ENV"] = "test"
+        fresh_install.config["SECOND_FACTOR_WAIVER_ALLOWED"] = True
 
 
 @pytest.mark.parametrize(("setting", "days"), [(90, 30), (30, 30), (7, 7), (0, 0)])
@@ -174,3 +174,7 @@ def test_a_made_up_passkey_answer_is_refused_plainly(fresh_install, answer):
         used = again.submit(SECOND_STEP, {"passkey": answer})
         assert used.status_code == 200
         assert "Your passkey could not be checked" in text_of(used)
+
+
+def test_production_turns_the_waiver_off(make_app):
+    assert production_app(make_app).config["SECOND_FACTOR_WAIVER_ALLOWED"] is False
