@@ -24,7 +24,8 @@ def fresh_install(make_app):
     """The app as a fresh install has it: second factors required of every role, and the
     powerful actions confirmed within the default ten minutes (the suite's own settings turn
     both down for the tests of other things, tests/conftest.py)."""
-    application = make_app(
+    application = make_app()  # the worker's shared app: its settings are put back after
+    application.config.update(
         SECOND_FACTOR_ROLES=Defaults.SECOND_FACTOR_ROLES,
         FRESH_SIGN_IN_MINUTES=Defaults.FRESH_SIGN_IN_MINUTES,
     )

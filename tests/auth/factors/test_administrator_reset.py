@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -15,6 +16,8 @@ from tests import factories
 from tests.auth.factors.steps import person, set_up_app, signed_in, text_of
 from tests.auth.helpers import emails_to, open_sessions
 from tests.pages import audit_events
+
+pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
 
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 REASON = "Lost her phone; confirmed by a call to her manager, Nia Owen"

@@ -8,6 +8,7 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -18,6 +19,8 @@ from tests import factories
 from tests.auth.factors.steps import code, person, set_up_app, signed_in, text_of
 from tests.pages import audit_events
 from tests.reviews.test_rules_page import DEFAULTS, rule_rows, versions_on
+
+pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
 
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 LATER = T0 + timedelta(minutes=11)  # past FRESH_SIGN_IN_MINUTES (10)

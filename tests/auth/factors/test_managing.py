@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
 from tests.auth.factors.steps import SECRET_ON_PAGE, code, person, set_up_app, signed_in, text_of
 from tests.auth.helpers import emails_to
 from tests.pages import audit_events
+
+pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
 
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 

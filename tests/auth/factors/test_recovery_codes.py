@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from tas.auth.factors.models import RecoveryCode
 from tas.extensions import db
 from tests.auth.factors.steps import code, person, set_up_app, signed_in, text_of
 from tests.auth.helpers import emails_to
+
+pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
 
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 RECOVERY = "/sign-in/recovery-code"

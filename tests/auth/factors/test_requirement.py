@@ -19,6 +19,8 @@ from tests.auth.factors.steps import person, set_up_app, signed_in, text_of
 from tests.conftest import Visitor
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
+
 T0 = datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC)
 SET_UP = "/sign-in/set-up-second-factor"
 
