@@ -101,7 +101,8 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(open_page, server):
         sign_in(page, email)
         expect(page.locator("h1")).to_have_text("Confirm it is you")
         look(page, "passkey-sign-in")
-        page.get_by_role("button", name="Use your passkey").click()
+        press_tab_to(page, page.get_by_role("button", name="Use your passkey"))
+        page.keyboard.press("Enter")  # the keyboard alone
         page.wait_for_url("**/")
         expect(page.get_by_role("link", name="Your account")).to_be_visible()
 
@@ -114,15 +115,18 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(open_page, server):
     assert watched.unexpected_errors() == []
 
 
-def type_into(page: Page, label: str, text: str) -> None:
-    """Reach the field with the Tab key from its label's form, and type, as a keyboard user."""
-    field = page.get_by_label(label, exact=True)
+def press_tab_to(page: Page, target) -> None:
+    """Move the focus with the Tab key alone until it reaches the target."""
     for _ in range(40):
-        if field.evaluate("element => element === document.activeElement"):
-            break
+        if target.evaluate("element => element === document.activeElement"):
+            return
         page.keyboard.press("Tab")
-    else:
-        pytest.fail(f"Tab never reached {label}")
+    pytest.fail("the Tab key never reached it")
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Reach the field with the Tab key and type, as a keyboard user does."""
+    press_tab_to(page, page.get_by_label(label, exact=True))
     page.keyboard.type(text)
 
 
