@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tas.audit.models import AuditEvent
+from tas.core.transactions import commit_keeping_loaded
 from tas.core.use_cases import commit
 from tas.extensions import db
 from tas.organisations.models import User
@@ -70,9 +71,10 @@ def add_audited(row: Row, action: str, detail: dict) -> Row:
 
 def audit_view(action: str, **what) -> None:
     """Record that a person opened a page about a child or their records, and keep it at once:
-    a read changes nothing else, so the entry is committed on its own (docs/security.md)."""
+    a read changes nothing else, so the entry is committed on its own (docs/security.md), and
+    what the request has loaded stays loaded."""
     record(action, **what)
-    db.session.commit()
+    commit_keeping_loaded()
 
 
 def plain(value: Any) -> Any:

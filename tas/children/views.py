@@ -87,15 +87,18 @@ def child(child_id: int):
             return stop
     level = access.require(current_user, child_id, Access.GP_SUMMARY)
     services.record_read(child_id, "child_viewed", level)
-    row = services.child_record(child_id)
     full = level >= Access.READ
+    if full:
+        row, members = services.child_and_family(child_id)
+    else:
+        row, members = services.child_record(child_id), []
     return render_template(
         "children/child.html",
         child=row,
         level=level,
         Access=Access,
         facts=rules.facts(row.date_of_birth, today(), row.year_group_override),
-        members=family_services.members(child_id) if full else [],
+        members=members,
         siblings=family_services.siblings_seen_by(current_user, child_id) if full else [],
         transfers=school_services.file_transfers(child_id) if full else [],
         sends_file=school_services.sends_file,

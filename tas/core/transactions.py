@@ -52,3 +52,15 @@ def lock(*names: str) -> None:
         return
     for name in sorted(set(names)):
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, leaving what the session has loaded as it is rather than expired: for a commit
+    that only adds a row of its own (the audit entry of a read), so that the signed-in person,
+    their session and the record already read are not each read again straight after it."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

@@ -91,25 +91,17 @@ def _concerns(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
 
 def _harms(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
     """(flag, child's name, school) of every cumulative harm pattern under `condition`."""
-    found = harm.patterns(condition, today())
-    if not found:
-        return []
-    rows = db.session.execute(
-        select(Child.id, Child.first_name, Child.last_name, School.name)
-        .join(School, School.id == Child.school_id)
-        .where(Child.id.in_(sorted(found)))
-    )
     return [
         (
             rules.harm_flag(
                 child_id,
-                found[child_id].reason,
-                local(max(e.recorded_at for e in found[child_id].events)),
+                found.harm.reason,
+                local(max(e.recorded_at for e in found.harm.events)),
             ),
-            f"{first} {last}",
-            school,
+            found.name,
+            found.school,
         )
-        for child_id, first, last, school in rows
+        for child_id, found in harm.patterns(condition, today()).items()
     ]
 
 

@@ -92,6 +92,11 @@ class SchoolRoom(db.Model):
     school: Mapped[School] = relationship()
 
 
+def meeting_reference(meeting_id: int) -> str:
+    """A meeting's reference, as calendars, email subjects and pages give it: MTG-0042."""
+    return f"MTG-{meeting_id:04d}"
+
+
 class Meeting(db.Model):
     """One TAS, keeping-in-touch or TAF / handover meeting at (or for) one school."""
 
@@ -131,7 +136,7 @@ class Meeting(db.Model):
     @property
     def reference(self) -> str:
         """The meeting reference used in calendars and email subjects: MTG-0042."""
-        return f"MTG-{self.id:04d}"
+        return meeting_reference(self.id)
 
 
 class MeetingChange(db.Model):

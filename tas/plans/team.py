@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tas.children import access as children
 from tas.children.access import Access
@@ -193,10 +193,10 @@ def _involvements(plan: SharedPlan, summary_only: bool) -> list[AgencyInvolvemen
 def _outcomes(plan: SharedPlan) -> list[OutcomeRow]:
     outcomes = db.session.scalars(
         select(Outcome)
-        .options(selectinload(Outcome.scores))
+        .options(joinedload(Outcome.scores))  # with the outcomes: one statement
         .where(Outcome.plan_id == plan.id)
         .order_by(Outcome.id)
-    )
+    ).unique()
     return [
         OutcomeRow(o, rules.score_chart([(s.scored_on, s.score) for s in o.scores], o.statement))
         for o in outcomes
