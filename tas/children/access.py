@@ -303,10 +303,18 @@ def may_record_consent_decisions(user: User, child_id: int) -> bool:
 def current_agreement(child_id: int) -> Agreement | None:
     """The family's agreement that stands now (the newest one not withdrawn), if any."""
     return db.session.scalar(
-        select(Agreement)
+        select(Agreement).where(Agreement.id == current_agreement_id(child_id))
+    )
+
+
+def current_agreement_id(child_id: int):
+    """The id of the agreement that stands now, as a subquery (to read it with other rows)."""
+    return (
+        select(Agreement.id)
         .where(Agreement.child_id == child_id, Agreement.withdrawn_on.is_(None))
         .order_by(Agreement.agreed_on.desc(), Agreement.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 

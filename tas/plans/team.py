@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import joinedload
 
 from tas.children import access as children
@@ -103,20 +103,24 @@ def team(child: Child, user: User, level: Access) -> Team:
     result = Team(level=level)
     if level < Access.GP_SUMMARY:
         return result
-    plans = list(
-        db.session.scalars(
-            select(SharedPlan)
-            .options(joinedload(SharedPlan.lead_practitioner).joinedload(User.agency))
-            .where(SharedPlan.child_id == child.id)
-            .order_by(SharedPlan.started_on.desc(), SharedPlan.id.desc())
-        )
-    )
+    # The plans with the family's agreement that stands now, in one query (the agreement is
+    # read apart only when there is no plan, or for a GP practice, which never sees it).
+    full = level >= Access.READ
+    agreement_id = children.current_agreement_id(child.id) if full else null()
+    rows = db.session.execute(
+        select(SharedPlan, Agreement)
+        .outerjoin(Agreement, Agreement.id == agreement_id)
+        .options(joinedload(SharedPlan.lead_practitioner).joinedload(User.agency))
+        .where(SharedPlan.child_id == child.id)
+        .order_by(SharedPlan.started_on.desc(), SharedPlan.id.desc())
+    ).all()
+    plans = [plan for plan, _ in rows]
     current = next((plan for plan in plans if plan.status != "closed"), None)
-    if level < Access.READ:
+    if not full:
         if current is not None:
             result.current = plan_view(current, user, level, None, summary_only=True)
         return result
-    result.agreement = children.current_agreement(child.id)
+    result.agreement = rows[0][1] if rows else children.current_agreement(child.id)
     result.older = [plan for plan in plans if plan.status == "closed"]
     result.may_start = current is None and may_start_plan(level)
     if current is not None:
