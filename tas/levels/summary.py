@@ -24,7 +24,7 @@ from tas.levels.rules import IFD_DECISIONS, REFERRAL_STATUSES, STEP_KINDS, refer
 from tas.levels.services import open_plan_of
 from tas.meetings.access import may_organise_school
 from tas.meetings.access import visible as meetings_visible
-from tas.meetings.models import Meeting
+from tas.meetings.models import Meeting, meeting_reference
 from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import SharedPlan
@@ -130,7 +130,7 @@ def history_of(child_id: int, user: User) -> list[HistoryRow]:
     return [
         HistoryRow(
             change,
-            f"MTG-{change.meeting_id:04d}" if change.meeting_id else None,
+            meeting_reference(change.meeting_id) if change.meeting_id else None,
             change.meeting_id in seen,
         )
         for change in changes

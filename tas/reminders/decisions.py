@@ -16,7 +16,7 @@ from tas.extensions import db
 from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
 from tas.levels.decisions.services import still_open
-from tas.meetings.models import AgendaItem, Meeting
+from tas.meetings.models import AgendaItem, Meeting, meeting_reference
 from tas.plans.models import SharedPlan
 from tas.reminders.sources import Due, source
 from tas.reviews import rules
@@ -66,7 +66,7 @@ def minutes_decisions(due_by: date | None, ids: Collection[int] | None) -> list[
         due_on = decision_rules.due_on(recorded_on, ENGLAND_AND_WALES)
         if due_by is not None and due_on > due_by:
             continue
-        meeting_reference = f"MTG-{meeting_id:04d}"
+        meeting = meeting_reference(meeting_id)
         plan_reference = rules.plan_reference(plan_id) if plan_id is not None else None
         found.append(
             Due(
@@ -74,10 +74,10 @@ def minutes_decisions(due_by: date | None, ids: Collection[int] | None) -> list[
                 row_id,
                 due_on,
                 owner,
-                plan_reference or meeting_reference,
+                plan_reference or meeting,
                 path_for("meetings.meeting", meeting_id=meeting_id) + "#open-decisions",
                 school_id,
-                decision_rules.reminder_what(decision, meeting_reference, plan_reference),
+                decision_rules.reminder_what(decision, meeting, plan_reference),
                 with_school_dsls=True,
             )
         )

@@ -30,7 +30,7 @@ from tas.levels.decisions import rules as decision_rules
 from tas.levels.decisions.models import MinutesDecision
 from tas.levels.models import IfdReferral, StepChange
 from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
-from tas.meetings.models import AgendaItem, Meeting
+from tas.meetings.models import AgendaItem, Meeting, meeting_reference
 from tas.organisations.models import User
 from tas.reviews.services import levels
 
@@ -168,7 +168,7 @@ def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
             row_id,
             item_id,
             meeting_id,
-            f"MTG-{meeting_id:04d}",
+            meeting_reference(meeting_id),
             starts_at,
             child_id,
             f"{first} {last}",

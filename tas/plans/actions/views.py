@@ -14,6 +14,7 @@ from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.words import local_date
 from tas.extensions import db
+from tas.meetings.models import meeting_reference
 from tas.plans import bp, rules
 from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
 from tas.plans.actions import services as actions
@@ -121,7 +122,7 @@ def described(changes: dict) -> list[str]:
             after = label(CODED[name], after) if after else None
         before, after = _shown(before), _shown(after)
         if name == "meeting_id" and isinstance(after, int):
-            lines.append(f"Agreed at meeting MTG-{after:04d}")
+            lines.append(f"Agreed at meeting {meeting_reference(after)}")
         elif name.endswith("_id"):
             lines.append(f"{question} changed" if before else f"{question} set")
         elif isinstance(after, bool):
