@@ -37,10 +37,15 @@ BROWSER_TESTS = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in this folder is a browser test (`-m "not browser"` leaves them out)."""
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out). The
+    journeys run on PostgreSQL too share one test process (`--dist loadgroup`): the demo loaded
+    on PostgreSQL for a live server took 12 s in each process that needed one."""
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and callspec.params.get("server") == "postgresql":
+                item.add_marker(pytest.mark.xdist_group("browser-postgresql"))
 
 
 @dataclass
