@@ -46,7 +46,7 @@ FIRST_PAGE = {rules_2f.CONFIRM: "auth.second_factor", rules_2f.ENROL: "auth.set_
 # Fields never kept when a form arrives after a timeout.
 NOT_KEPT = ("csrf_token", "password", "current_password", "new_password", "confirm_password")
 # ... nor any second factor, or the confirmation's own fields (tas.auth.factors).
-NOT_KEPT += ("code", "recovery", "passkey", "response")
+NOT_KEPT += ("code", "recovery", "passkey", "passkey_response")
 NOT_KEPT_PREFIX = "fresh_"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 TIMEOUT_MESSAGES = {

@@ -68,7 +68,7 @@ class PasskeyForm(TasForm):
         validators=[Length(max=200)],
         description="So you can tell your passkeys apart, like ‘Work laptop’ or ‘My phone’",
     )
-    response = HiddenField()
+    passkey_response = HiddenField()
     submit = SubmitField("Add the passkey", widget=GovSubmitInput())
 
     def validate_name(self, field) -> None:

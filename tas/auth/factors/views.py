@@ -179,7 +179,7 @@ def add_passkey():
     form = PasskeyForm()
     if form.validate_on_submit():
         try:
-            codes = enrolment.add_passkey(user, form.name.data, form.response.data or "")
+            codes = enrolment.add_passkey(user, form.name.data, form.passkey_response.data or "")
         except Refused as refused:
             form.name.errors = [refused.problems["name"]]
         else:
@@ -189,7 +189,7 @@ def add_passkey():
                 "Your passkey was not added. Select ‘Add the passkey’ and follow your "
                 "browser's steps; if it keeps failing, set up an authenticator app instead"
             ]
-    form.response.data = ""
+    form.passkey_response.data = ""
     return render_template(
         "auth/factors/add_passkey.html", form=form, next=safe_next(request.args.get("next"))
     )

@@ -111,6 +111,7 @@ def test_no_second_factor_or_password_is_kept_with_a_form_sent_after_a_timeout(f
                 "code": "654321",
                 "recovery": "abcd-efgh-jkmn",
                 "passkey": "{}",
+                "passkey_response": "{}",
             },
         )
     kept = db.session.scalars(select(PendingForm)).one()
@@ -164,7 +165,7 @@ def test_a_made_up_passkey_answer_is_refused_plainly(fresh_install, answer):
         options = browser.submit("/account/second-factors/passkeys/options")
         assert options.status_code == 200 and options.json["rp"]["id"] == "localhost"
         added = browser.submit(
-            "/account/second-factors/passkeys/new", {"name": "Laptop", "response": answer}
+            "/account/second-factors/passkeys/new", {"name": "Laptop", "passkey_response": answer}
         )
         assert added.status_code == 200
         assert "Your passkey was not added" in text_of(added)
