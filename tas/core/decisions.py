@@ -9,6 +9,13 @@ from wtforms import SubmitField
 from tas.core.fields import GovDateField
 from tas.core.forms import RecordForm
 
+FUTURE = "The date of the decision must be today or in the past"
+
+
+def decided_in_future(decided_on, today) -> dict[str, str]:
+    """The problem with a decision dated after today, for `refuse_if` (none when it is not)."""
+    return {"decided_on": FUTURE} if decided_on is not None and decided_on > today else {}
+
 
 class DecisionForm(RecordForm):
     """Subclasses add `decision` (radios) and `detail` (a text area), in the order asked."""

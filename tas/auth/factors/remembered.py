@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from sqlalchemy import delete, func, select
 
+from tas.audit.services import record
 from tas.auth.factors.models import RememberedDevice
 from tas.auth.rules import hash_token
 from tas.client import clean_text
@@ -46,7 +47,7 @@ def remembers(user: User) -> bool:
 
 
 def remember(response: Response, user: User) -> None:
-    """Add this browser for the person (the caller commits) and give it its cookie."""
+    """Add this browser for the person, audited and committed, and give it its cookie."""
     token = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days())
     db.session.add(
@@ -66,6 +67,8 @@ def remember(response: Response, user: User) -> None:
         httponly=True,
         samesite="Lax",
     )
+    record("device_remembered", actor=user, detail={"days": days()})
+    db.session.commit()
 
 
 def forget_all(user: User) -> int:
@@ -76,6 +79,13 @@ def forget_all(user: User) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def forget_here_and_everywhere(user: User) -> None:
+    """The person's own choice: every device asks for the second factor again."""
+    count = forget_all(user)
+    record("remembered_devices_forgotten", actor=user, detail={"count": count})
+    db.session.commit()
 
 
 def live_count(user: User) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.audit.services import record
 from tas.auth import bp
 from tas.auth.factors import enrolment, passkeys, remembered, rules, services
 from tas.auth.factors.forms import CodeForm, PasskeyForm, RecoveryCodeForm, SetUpAppForm
@@ -16,7 +15,6 @@ from tas.auth.rules import minutes_in_words, safe_next, seconds_to_wait
 from tas.core.clock import utcnow
 from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused
-from tas.extensions import db
 
 WRONG_CODE = "That code is not right, or was used already. Wait for the next one"
 CHANGING = "change your second factors"
@@ -86,7 +84,6 @@ def _signed_in(form: CodeForm):
     response = redirect(_next())
     if form.remember.data and remembered.days() > 0:
         remembered.remember(response, _user())
-        db.session.commit()
     return response
 
 
@@ -273,8 +270,6 @@ def new_recovery_codes():
 def forget_remembered():
     ButtonForm()
     user = _user()
-    count = remembered.forget_all(user)
-    record("remembered_devices_forgotten", actor=user, detail={"count": count})
-    db.session.commit()
+    remembered.forget_here_and_everywhere(user)
     flash("Every device will ask for your second factor at the next sign-in.", "success")
     return redirect(url_for("auth.second_factors"))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import add_audited, audit_fields
 from tas.core.clock import today
+from tas.core.decisions import decided_in_future
 from tas.core.use_cases import refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
@@ -27,8 +28,7 @@ def decisions_of(involvement: AgencyInvolvement) -> list[EngagementDecision]:
 
 
 def decide(involvement: AgencyInvolvement, user: User, values: dict) -> EngagementDecision:
-    if values["decided_on"] is not None and values["decided_on"] > today():
-        refuse_if({"decided_on": "The date of the decision must be today or in the past"})
+    refuse_if(decided_in_future(values["decided_on"], today()))
     latest = db.session.scalar(
         select(func.max(EngagementUpdate.id)).where(
             EngagementUpdate.involvement_id == involvement.id

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import add_audited, audit_fields
 from tas.core.clock import today
+from tas.core.decisions import decided_in_future
 from tas.core.use_cases import refuse_if
 from tas.extensions import db
 from tas.organisations.models import User
@@ -26,8 +27,7 @@ def decisions_of(plan: SharedPlan) -> list[DriftDecision]:
 
 
 def decide(plan: SharedPlan, user: User, values: dict) -> DriftDecision:
-    if values["decided_on"] is not None and values["decided_on"] > today():
-        refuse_if({"decided_on": "The date of the decision must be today or in the past"})
+    refuse_if(decided_in_future(values["decided_on"], today()))
     if values["decided_on"] is not None and values["decided_on"] < plan.started_on:
         refuse_if({"decided_on": "The date of the decision must be on or after the plan started"})
     decision = DriftDecision(plan_id=plan.id, recorded_by_id=user.id, **values)
