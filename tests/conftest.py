@@ -113,11 +113,20 @@ def _load_demo(uri: str, folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def sqlite_demo_database(sqlite_template) -> Path:
-    """The template with the demo partnership loaded once, for the tests marked `demo`."""
-    path = sqlite_template.with_name("demo.sqlite3")
+def sqlite_demo_template(sqlite_template) -> Path:
+    """The template with the demo partnership loaded once per test process, never opened
+    again: the tests marked `demo` and the browser's live server each use a copy of it."""
+    path = sqlite_template.with_name("demo-template.sqlite3")
     shutil.copy(sqlite_template, path)
     _load_demo(f"sqlite:///{path}", path.parent)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_database(sqlite_demo_template) -> Path:
+    """The demo partnership for the tests marked `demo`, each in a transaction rolled back."""
+    path = sqlite_demo_template.with_name("demo.sqlite3")
+    shutil.copy(sqlite_demo_template, path)
     return path
 
 
@@ -141,22 +150,31 @@ def postgres_database(tmp_path_factory, worker_id) -> Iterator[str]:
 
 
 @contextmanager
-def _postgres_database(purpose: str, worker_id: str) -> Iterator[str]:
-    """A PostgreSQL database made for this test run, and dropped at its end."""
+def _postgres_database(purpose: str, worker_id: str, template: str | None = None) -> Iterator[str]:
+    """A PostgreSQL database made for this test run (a copy of `template`, if given), and
+    dropped at its end."""
     if not _postgres_available():
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    with throwaway_postgres(f"{purpose}_{worker_id}") as uri:
+    with throwaway_postgres(f"{purpose}_{worker_id}", template) as uri:
         yield uri
 
 
 @pytest.fixture(scope="session")
-def postgres_demo_database(tmp_path_factory, worker_id) -> Iterator[str]:
-    """A PostgreSQL database with the demo partnership loaded once, for the tests marked
-    `demo`."""
-    with _postgres_database("demo", worker_id) as uri:
+def postgres_demo_template(tmp_path_factory, worker_id) -> Iterator[str]:
+    """A PostgreSQL database with the demo partnership loaded once per test process, which
+    nobody connects to again: the tests marked `demo` and the browser's live server each use
+    a copy (CREATE DATABASE ... TEMPLATE copies its files, far quicker than loading)."""
+    with _postgres_database("demo_template", worker_id) as uri:
         folder = tmp_path_factory.mktemp("pg-demo")
         _migrate(uri, folder)
         _load_demo(uri, folder)
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_database(postgres_demo_template, worker_id) -> Iterator[str]:
+    """The demo partnership on PostgreSQL for the tests marked `demo`."""
+    with _postgres_database("demo", worker_id, template=postgres_demo_template) as uri:
         yield uri
 
 

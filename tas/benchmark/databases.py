@@ -13,12 +13,14 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
-def throwaway_postgres(purpose: str) -> Iterator[str]:
-    """The address of a new, empty database named for its purpose; dropped afterwards, whoever
-    is still connected to it."""
+def throwaway_postgres(purpose: str, template: str | None = None) -> Iterator[str]:
+    """The address of a new database named for its purpose, empty or a copy of the database at
+    `template` (which nobody may be connected to); dropped afterwards, whoever is still
+    connected to it."""
     name = f"tas_{purpose}_{uuid.uuid4().hex[:8]}"
+    copied = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"{copied}')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
@@ -90,33 +90,31 @@ def _serve(app: Flask) -> Iterator[LiveServer]:
             db.engine.dispose()
 
 
-def _with_demo(uri: str, folder: Path) -> Flask:
-    """The app on this database, migrated, with the demo partnership loaded.
+def _on(uri: str, folder: Path) -> Flask:
+    """The app on this database, a copy of the worker's demo partnership (tests/conftest.py).
 
     Chromium keeps the stylesheet and scripts for an hour rather than asking again on every
     page (a fifth of a page's time here): they never change during a test run. The app's own
     setting (revalidate every time) is what production needs, since a release changes them."""
-    app = create_app(test_config(uri, folder, SEND_FILE_MAX_AGE_DEFAULT=3600))
-    with app.app_context():
-        upgrade()
-        demo.load()
-        db.session.remove()
-        db.engine.dispose()
-    return app
+    return create_app(test_config(uri, folder, SEND_FILE_MAX_AGE_DEFAULT=3600))
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The app with the demo partnership on a fresh SQLite file (one per pytest-xdist worker)."""
+def live_server(tmp_path_factory, sqlite_demo_template) -> Iterator[LiveServer]:
+    """The app with the demo partnership on a SQLite file of its own (one per pytest-xdist
+    worker)."""
     folder = tmp_path_factory.mktemp("live-server")
-    yield from _serve(_with_demo(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
+    shutil.copy(sqlite_demo_template, folder / "tas.sqlite3")
+    yield from _serve(_on(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
 
 
 @pytest.fixture(scope="session")
-def live_server_postgresql(tmp_path_factory, worker_id) -> Iterator[LiveServer]:
+def live_server_postgresql(
+    tmp_path_factory, worker_id, postgres_demo_template
+) -> Iterator[LiveServer]:
     """The same on a PostgreSQL database this run creates and drops (one per worker)."""
-    with _postgres_database("browser", worker_id) as uri:
-        yield from _serve(_with_demo(uri, tmp_path_factory.mktemp("live-server-pg")))
+    with _postgres_database("browser", worker_id, template=postgres_demo_template) as uri:
+        yield from _serve(_on(uri, tmp_path_factory.mktemp("live-server-pg")))
 
 
 @pytest.fixture
