@@ -4,7 +4,6 @@ on it), then the pure rule (tas.chronology.rules.cumulative_harm)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -14,7 +13,6 @@ from tas.children.models import Child
 from tas.chronology import rules
 from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.extensions import db
-from tas.organisations.models import School
 
 
 def settings() -> rules.HarmSettings:
@@ -35,19 +33,10 @@ def categories():
     return rules.categories(current_app.config["CHRONOLOGY_CATEGORIES"])
 
 
-@dataclass(frozen=True)
-class Pattern:
-    """A child's cumulative harm pattern, with the child's name and school for a list."""
-
-    harm: rules.Harm
-    name: str
-    school: str
-
-
-def patterns(children: ColumnElement[bool], today: date) -> dict[int, Pattern]:
+def patterns(children: ColumnElement[bool], today: date) -> dict[int, rules.Harm]:
     """Child id -> the cumulative harm pattern their chronology shows today, for the children
-    under `children` (a condition on Child): one query, each event with its child's name and
-    school and the latest decision that answered a pattern for that child."""
+    under `children` (a condition on Child): one query, each event with the latest decision
+    that answered a pattern for that child."""
     chosen = settings()
     since = today - timedelta(days=max(chosen.days, chosen.same_category_days))
     cleared = (
@@ -56,18 +45,8 @@ def patterns(children: ColumnElement[bool], today: date) -> dict[int, Pattern]:
         .subquery()
     )
     events: dict[int, list[rules.Event]] = {}
-    about: dict[int, tuple[datetime | None, str, str]] = {}
-    for (
-        child_id,
-        event_id,
-        on,
-        category,
-        recorded,
-        answered,
-        first,
-        last,
-        school,
-    ) in db.session.execute(
+    answered_at: dict[int, datetime | None] = {}
+    for child_id, event_id, on, category, recorded, answered in db.session.execute(
         select(
             ChronologyEvent.child_id,
             ChronologyEvent.id,
@@ -75,22 +54,17 @@ def patterns(children: ColumnElement[bool], today: date) -> dict[int, Pattern]:
             ChronologyEvent.category,
             ChronologyEvent.recorded_at,
             cleared.c.at,
-            Child.first_name,
-            Child.last_name,
-            School.name,
         )
         .join(Child, Child.id == ChronologyEvent.child_id)
-        .join(School, School.id == Child.school_id)
         .outerjoin(cleared, cleared.c.child_id == ChronologyEvent.child_id)
         .where(ChronologyEvent.happened_on > since, ChronologyEvent.happened_on <= today, children)
     ):
         events.setdefault(child_id, []).append(rules.Event(event_id, on, category, recorded))
-        about[child_id] = (answered, f"{first} {last}", school)
+        answered_at[child_id] = answered
     labels = category_labels()
     found = {}
     for child_id, theirs in events.items():
-        answered, name, school = about[child_id]
-        harm = rules.cumulative_harm(theirs, today, chosen, answered, labels)
+        harm = rules.cumulative_harm(theirs, today, chosen, answered_at[child_id], labels)
         if harm is not None:
-            found[child_id] = Pattern(harm, name, school)
+            found[child_id] = harm
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 def academic_year(day: date) -> int:
@@ -58,6 +59,7 @@ def previous_working_day(day: date, holidays: Container[date] = ()) -> date:
     return day
 
 
+@lru_cache(maxsize=256)  # asked once for each of thousands of plans, with the same day
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier (the month's last day if it is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)

@@ -6,10 +6,12 @@ Stored times are UTC; the functions taking a datetime show it in Europe/London f
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from tas.core.clock import local
 
 
+@lru_cache(maxsize=4096)  # a list of thousands of flags repeats a few hundred days
 def long_date(day: date) -> str:
     """3 December 2026."""
     return f"{day.day} {day:%B %Y}"

@@ -15,7 +15,7 @@ from tas.extensions import db
 from tas.flags import rules
 from tas.flags.rules import Flag
 from tas.levels.models import StepChange
-from tas.organisations.models import Agency, School
+from tas.organisations.models import Agency
 from tas.plans.involvements.rules import LOW_ENGAGEMENT, EngagementSeen, low_engagement
 from tas.plans.models import (
     AgencyInvolvement,
@@ -29,14 +29,12 @@ from tas.plans.models import (
 from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
 from tas.plans.rules import plan_reference
 
-Found = tuple[Flag, str, str]  # the flag, the child's name, their school
-
 
 def _midday(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
-def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
+def engagement(condition: ColumnElement[bool], today: date) -> list[Flag]:
     """Active involvements on open plans whose engagement since their last decision needs one."""
     decided = (
         select(func.coalesce(func.max(EngagementDecision.after_update_id), 0))
@@ -51,14 +49,10 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
             EngagementUpdate.parent_engagement,
             SharedPlan.child_id,
             Agency.name,
-            Child.first_name,
-            Child.last_name,
-            School.name,
         )
         .join(AgencyInvolvement, AgencyInvolvement.id == EngagementUpdate.involvement_id)
         .join(SharedPlan, SharedPlan.id == AgencyInvolvement.plan_id)
         .join(Child, Child.id == SharedPlan.child_id)
-        .join(School, School.id == Child.school_id)
         .join(Agency, Agency.id == AgencyInvolvement.agency_id)
         .where(
             AgencyInvolvement.status == "active",
@@ -80,17 +74,18 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Found]:
             EngagementSeen(on, child, parent)
         )
     found = []
-    for involvement_id, ((child_id, agency, first, last, school), seen) in histories.items():
+    for involvement_id, ((child_id, agency), seen) in histories.items():
         reason = low_engagement(seen, today)
         if reason is not None:
-            flag = rules.engagement_flag(
-                child_id, involvement_id, agency, reason, _midday(seen[-1].recorded_on)
+            found.append(
+                rules.engagement_flag(
+                    child_id, involvement_id, agency, reason, _midday(seen[-1].recorded_on)
+                )
             )
-            found.append((flag, f"{first} {last}", school))
     return found
 
 
-def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
+def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
     """Open plans started DRIFT_MONTHS months ago or more that show no progress since. A
     change of level or a decision within the months rules a plan out in the database (each an
     indexed EXISTS), so only the plans left have their scores read and the rule applied."""
@@ -106,12 +101,8 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
             SharedPlan.id,
             SharedPlan.child_id,
             SharedPlan.started_on,
-            Child.first_name,
-            Child.last_name,
-            School.name,
         )
         .join(Child, Child.id == SharedPlan.child_id)
-        .join(School, School.id == Child.school_id)
         .where(
             SharedPlan.status == "open",
             SharedPlan.started_on <= since,
@@ -135,11 +126,12 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Found]:
     ):
         scores.setdefault(plan_id, {}).setdefault(outcome_id, []).append((scored_on, score))
     found = []
-    for plan_id, child_id, started_on, first, last, school in plans:
+    for plan_id, child_id, started_on in plans:
         reason = drift(started_on, today, [], scores.get(plan_id, {}).values())
         if reason is not None:
-            flag = rules.drift_flag(
-                child_id, plan_id, plan_reference(plan_id), reason, _midday(started_on)
+            found.append(
+                rules.drift_flag(
+                    child_id, plan_id, plan_reference(plan_id), reason, _midday(started_on)
+                )
             )
-            found.append((flag, f"{first} {last}", school))
     return found

@@ -61,8 +61,8 @@ def _seen_by(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def _concerns(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
-    """(flag, child's name, school) of every unanswered concern under `condition`."""
+def _concerns(condition: ColumnElement[bool]) -> list[Flag]:
+    """Every unanswered concern about the children under `condition`."""
     now = local(utcnow())
     rows = db.session.execute(
         select(
@@ -70,42 +70,26 @@ def _concerns(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
             VoiceEntry.child_id,
             VoiceEntry.recorded_at,
             VoiceEntry.response_due_at,
-            Child.first_name,
-            Child.last_name,
-            School.name,
         )
         .join(Child, Child.id == VoiceEntry.child_id)
-        .join(School, School.id == Child.school_id)
         .where(text(UNANSWERED), condition)
         .order_by(VoiceEntry.response_due_at, VoiceEntry.id)
     )
     return [
-        (
-            rules.concern_flag(entry_id, child_id, local(recorded), local(due), now),
-            f"{first} {last}",
-            school,
-        )
-        for entry_id, child_id, recorded, due, first, last, school in rows
+        rules.concern_flag(entry_id, child_id, local(recorded), local(due), now)
+        for entry_id, child_id, recorded, due in rows
     ]
 
 
-def _harms(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
-    """(flag, child's name, school) of every cumulative harm pattern under `condition`."""
+def _harms(condition: ColumnElement[bool]) -> list[Flag]:
+    """Every cumulative harm pattern of the children under `condition`."""
     return [
-        (
-            rules.harm_flag(
-                child_id,
-                found.harm.reason,
-                local(max(e.recorded_at for e in found.harm.events)),
-            ),
-            found.name,
-            found.school,
-        )
+        rules.harm_flag(child_id, found.reason, local(max(e.recorded_at for e in found.events)))
         for child_id, found in harm.patterns(condition, today()).items()
     ]
 
 
-def _all(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
+def _all(condition: ColumnElement[bool]) -> list[Flag]:
     """Every kind of flag under `condition` (on Child): a fixed number of queries for each
     kind, however many children."""
     day = today()
@@ -119,14 +103,7 @@ def _all(condition: ColumnElement[bool]) -> list[tuple[Flag, str, str]]:
 
 def for_child(child_id: int) -> list[Flag]:
     """The open flags of one child, whose record the caller has already checked."""
-    return [flag for flag, _, _ in _all(Child.id == child_id)]
-
-
-def flagged_children(user: User) -> list[FlaggedChild]:
-    """Every child with an open flag this person may see, most urgent first."""
-    if not may_list(user):
-        return []
-    return _grouped(_all(_seen_by(user)), names=names_children(user))
+    return _all(Child.id == child_id)
 
 
 @dataclass(frozen=True)
@@ -141,27 +118,49 @@ class FlagsPage:
 
 
 def page_of(user: User, number: int, size: int) -> FlagsPage:
-    """A page of the flagged children (most urgent first) and the counts by kind: the flags are
-    worked out once, in the statements `flagged_children` runs, whatever the page."""
-    flagged = flagged_children(user)
+    """A page of the flagged children this person may see (most urgent first) and the counts
+    by kind: every flag is worked out, in the statements each kind runs, whatever the page;
+    only the page's children are then named, in one more."""
+    flagged = _grouped(_all(_seen_by(user))) if may_list(user) else []
     pages = max(1, -(-len(flagged) // size))
     number = min(max(number, 1), pages)
     by_kind: dict[str, int] = {}
-    for child in flagged:
-        for kind in {flag.kind for flag in child.flags}:
+    for _child_id, flags in flagged:
+        for kind in {flag.kind for flag in flags}:
             by_kind[kind] = by_kind.get(kind, 0) + 1
-    shown = flagged[(number - 1) * size : number * size]
+    shown = _described(flagged[(number - 1) * size : number * size], names=names_children(user))
     return FlagsPage(shown, number, pages, len(flagged), by_kind)
 
 
-def _grouped(found: Iterable[tuple[Flag, str, str]], *, names: bool) -> list[FlaggedChild]:
-    children: dict[int, FlaggedChild] = {}
-    for flag, name, school in found:
-        child = children.setdefault(
-            flag.child_id, FlaggedChild(flag.child_id, name if names else None, school)
+def _grouped(found: Iterable[Flag]) -> list[tuple[int, list[Flag]]]:
+    """(child id, their flags), the children with an urgent flag first, then by their first
+    flag's date."""
+    children: dict[int, list[Flag]] = {}
+    for flag in found:
+        children.setdefault(flag.child_id, []).append(flag)
+    return sorted(
+        children.items(),
+        key=lambda item: (not any(flag.urgent for flag in item[1]), item[1][0].since),
+    )
+
+
+def _described(flagged: list[tuple[int, list[Flag]]], *, names: bool) -> list[FlaggedChild]:
+    """The children as a list shows them, their names and schools read in one statement for
+    these children alone (not for every flagged child of a region)."""
+    if not flagged:
+        return []
+    about = {
+        child_id: (f"{first} {last}", school)
+        for child_id, first, last, school in db.session.execute(
+            select(Child.id, Child.first_name, Child.last_name, School.name)
+            .join(School, School.id == Child.school_id)
+            .where(Child.id.in_([child_id for child_id, _flags in flagged]))
         )
-        child.flags.append(flag)
-    return sorted(children.values(), key=lambda c: (not c.urgent, c.flags[0].since))
+    }
+    return [
+        FlaggedChild(child_id, about[child_id][0] if names else None, about[child_id][1], flags)
+        for child_id, flags in flagged
+    ]
 
 
 def concerns_to_answer(user: User) -> list[FlaggedChild]:
@@ -176,4 +175,4 @@ def concerns_to_answer(user: User) -> list[FlaggedChild]:
     if user.is_safeguarding_lead and user.agency_id is not None:
         theirs.append(VoiceEntry.originating_agency_id == user.agency_id)
     condition = and_(or_(*theirs), access.visible(user, Access.READ))
-    return _grouped(_concerns(condition), names=True)
+    return _described(_grouped(_concerns(condition)), names=True)
