@@ -15,7 +15,7 @@ from tas.demo.data.partnership import DEMO_PASSWORD
 from tas.extensions import db
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import School, User
-from tas.plans.models import AgencyInvolvement, SharedPlan
+from tas.plans.models import AgencyInvolvement, OutcomeScore, SharedPlan
 from tas.reminders.models import Reminder
 from tests import factories
 from tests.conftest import Visitor
@@ -45,6 +45,9 @@ def test_a_fifth_of_a_district_has_its_shape_and_every_page_shows_it(app):
     assert made["meetings"] == count(Meeting) == 130
     assert count(Invitation) == 130 * 5
     assert made["reminders"] == count(Reminder) > 0
+    # Outcomes scored when each plan started and at its reviews since, so that only some
+    # plans show no progress (the drift flag), as in life.
+    assert made["outcome scores"] == count(OutcomeScore) > 2 * 240
     # Caseloads as in life: a link worker covers 10 schools; an agency's busiest practitioner
     # is named on up to 40 children.
     workers = db.session.scalars(select(User).where(User.role == "link_worker")).all()

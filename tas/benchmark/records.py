@@ -1,7 +1,7 @@
 """The records of one generated district (tas/benchmark/district.py): children with their
-families' agreements, shared plans with involvements and reviews, a year of meetings with
-invitations and agendas, a year of reminders with the emails that carried them, and audit
-rows. Invented names only; NHS numbers in the test range."""
+families' agreements, shared plans with involvements, reviews and outcomes scored at each
+review, a year of meetings with invitations and agendas, a year of reminders with the emails
+that carried them, and audit rows. Invented names only; NHS numbers in the test range."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tas.children.models import Agreement, Child, FamilyMember
 from tas.demo.data.children import NHS_TEST_RANGE, nhs_numbers
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.outbox.models import OutboxMessage
-from tas.plans.models import AgencyInvolvement, SharedPlan
+from tas.plans.models import AgencyInvolvement, Outcome, OutcomeScore, SharedPlan
 from tas.plans.rules import plan_reference
 from tas.reminders.models import Reminder
 from tas.reviews.models import Review
@@ -24,6 +24,8 @@ NAMED_ON = 40  # each agency's busiest practitioner is named on this many childr
 INVITED, ON_AGENDA = 5, 3  # per meeting
 AUDIT_PER_CHILD = 20
 PAST_REVIEWS = 2  # completed plan reviews per plan, in the year before
+OUTCOMES = 2  # per plan, each scored when the plan started and at each review since
+IMPROVING = 0.85  # the share of plans whose scores rise; the rest stay where they began
 REMINDERS = (("before_5", 7), ("before_1", 1), ("due", 0))  # kind, days before the due day
 
 
@@ -38,11 +40,13 @@ def fill(unit: Unit, fraction: float, chance, today: date) -> dict[str, int]:
     children, agreed = _children(unit, max(1, round(CHILDREN * fraction)), chance, today)
     plans = _plans(unit, agreed, max(1, round(OPEN_PLANS * fraction)), chance, today)
     reviews = _reviews(plans, today)
+    scores = _outcomes(plans, reviews, chance, today)
     meetings = _meetings(unit, agreed, max(1, round(MEETINGS * fraction)), chance, today)
     return {
         "children": len(children),
         "open plans": len(plans),
         "reviews": len(reviews),
+        "outcome scores": scores,
         "meetings": meetings,
         "reminders": _reminders(reviews, today),
         "audit rows": _audit(unit, children, chance, today),
@@ -164,6 +168,47 @@ def _reviews(plans: list[dict], today: date) -> list[dict]:
     for review, review_id in zip(rows, add(Review.__table__, rows), strict=True):
         review["id"] = review_id
     return rows
+
+
+def _outcomes(plans: list[dict], reviews: list[dict], chance, today: date) -> int:
+    """Each plan's outcomes, scored 0-10 when the plan started and at each review completed
+    since: most rise a point or two at a review, some never move (the plans that drift)."""
+    reviewed: dict[int, list[date]] = {}
+    for review in reviews:
+        if review["status"] == "completed":
+            reviewed.setdefault(review["plan_id"], []).append(review["completed_on"])
+    rows = [
+        {
+            "plan_id": plan["id"],
+            "statement": f"Outcome {n + 1} agreed at the TAS meeting",
+            "recorded_by_id": plan["lead_practitioner_id"],
+        }
+        for plan in plans
+        for n in range(OUTCOMES)
+    ]
+    by_plan = {plan["id"]: plan for plan in plans}
+    rising_plans = {plan["id"] for plan in plans if chance.random() < IMPROVING}
+    scores = []
+    for outcome, row in zip(add(Outcome.__table__, rows), rows, strict=True):
+        plan = by_plan[row["plan_id"]]
+        rising = plan["id"] in rising_plans
+        score = chance.randint(1, 5)
+        days = [plan["started_on"]]
+        days += sorted(d for d in reviewed.get(plan["id"], []) if plan["started_on"] < d <= today)
+        for n, day in enumerate(days):
+            if n and rising:
+                score = min(10, score + chance.randint(1, 2))
+            scores.append(
+                {
+                    "outcome_id": outcome,
+                    "score": score,
+                    "scored_on": day,
+                    "what_changed": "Agreed at the review" if n else None,
+                    "recorded_by_id": plan["lead_practitioner_id"],
+                }
+            )
+    add(OutcomeScore.__table__, scores)
+    return len(scores)
 
 
 def _meetings(unit: Unit, agreed, count: int, chance, today: date) -> int:

@@ -1,13 +1,14 @@
 """The flags about a plan's progress, for the children under a condition: involvements whose
 engagement stayed low with no decision (tas.plans.involvements.rules.low_engagement) and plans
 that drifted (tas.plans.outcomes.rules.drift). A fixed number of queries however many children:
-one for engagement, at most two for drift."""
+one for engagement, one for drift."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, Exists, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -85,10 +86,46 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Flag]:
     return found
 
 
+def _improved(since: date) -> Exists:
+    """The plan has an outcome scored higher after `since` than its baseline: the last score
+    on or before it, else the first after it. This is the test of progress in
+    tas.plans.outcomes.rules.drift, asked of the database so that the plans that made progress
+    (most of them) are never read; the rule then decides on the rest
+    (tests/flags/test_progress_flags.py checks that both agree)."""
+    outcome, later, earlier = aliased(Outcome), aliased(OutcomeScore), aliased(OutcomeScore)
+    baseline = func.coalesce(
+        select(earlier.score)
+        .where(earlier.outcome_id == outcome.id, earlier.scored_on <= since)
+        .order_by(earlier.scored_on.desc(), earlier.id.desc())
+        .limit(1)
+        .scalar_subquery(),
+        select(earlier.score)
+        .where(earlier.outcome_id == outcome.id, earlier.scored_on > since)
+        .order_by(earlier.scored_on, earlier.id)
+        .limit(1)
+        .scalar_subquery(),
+    )
+    # OFFSET 0 keeps PostgreSQL asking this of each candidate plan (a few index reads) rather
+    # than working out the improvement of every outcome there is and joining the plans to it.
+    return (
+        select(1)
+        .where(
+            outcome.plan_id == SharedPlan.id,
+            later.outcome_id == outcome.id,
+            later.scored_on > since,
+            later.score > baseline,
+        )
+        .correlate(SharedPlan)
+        .offset(0)
+        .exists()
+    )
+
+
 def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
     """Open plans started DRIFT_MONTHS months ago or more that show no progress since. A
-    change of level or a decision within the months rules a plan out in the database (each an
-    indexed EXISTS), so only the plans left have their scores read and the rule applied."""
+    change of level, a decision or a better score within the months rules a plan out in the
+    database (each an indexed EXISTS), so only the plans left have their scores read and the
+    rule applied."""
     since = months_before(today, DRIFT_MONTHS)
     changed = exists().where(
         StepChange.child_id == SharedPlan.child_id, StepChange.changed_on > since
@@ -96,38 +133,37 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
     decided = exists().where(
         DriftDecision.plan_id == SharedPlan.id, DriftDecision.decided_on > since
     )
-    candidates = (
+    # The plans left, each with its outcomes' scores (oldest first), in one statement.
+    rows = db.session.execute(
         select(
             SharedPlan.id,
             SharedPlan.child_id,
             SharedPlan.started_on,
+            Outcome.id,
+            OutcomeScore.scored_on,
+            OutcomeScore.score,
         )
         .join(Child, Child.id == SharedPlan.child_id)
+        .outerjoin(Outcome, Outcome.plan_id == SharedPlan.id)
+        .outerjoin(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
         .where(
             SharedPlan.status == "open",
             SharedPlan.started_on <= since,
             ~changed,
             ~decided,
+            ~_improved(since),
             condition,
         )
+        .order_by(SharedPlan.id, OutcomeScore.scored_on, OutcomeScore.id)
     )
-    plans = db.session.execute(candidates).all()
-    if not plans:
-        return []
-    # The same plans' scores, chosen by the same conditions rather than by a list of their ids
-    # (thousands of parameters at a region's size, slower to send than the query is to run).
-    chosen = candidates.with_only_columns(SharedPlan.id).scalar_subquery()
-    scores: dict[int, dict[int, list[tuple[date, int]]]] = {}
-    for plan_id, outcome_id, scored_on, score in db.session.execute(
-        select(Outcome.plan_id, Outcome.id, OutcomeScore.scored_on, OutcomeScore.score)
-        .join(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
-        .where(Outcome.plan_id.in_(chosen))
-        .order_by(OutcomeScore.scored_on, OutcomeScore.id)
-    ):
-        scores.setdefault(plan_id, {}).setdefault(outcome_id, []).append((scored_on, score))
+    plans: dict[int, tuple[int, date, dict[int, list[tuple[date, int]]]]] = {}
+    for plan_id, child_id, started_on, outcome_id, scored_on, score in rows:
+        _, _, scores = plans.setdefault(plan_id, (child_id, started_on, {}))
+        if scored_on is not None:
+            scores.setdefault(outcome_id, []).append((scored_on, score))
     found = []
-    for plan_id, child_id, started_on in plans:
-        reason = drift(started_on, today, [], scores.get(plan_id, {}).values())
+    for plan_id, (child_id, started_on, scores) in plans.items():
+        reason = drift(started_on, today, [], scores.values())
         if reason is not None:
             found.append(
                 rules.drift_flag(

@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
+from tas.children.models import Child
 from tas.extensions import db
+from tas.flags import progress
 from tas.plans.models import (
     AgencyInvolvement,
     DriftDecision,
@@ -19,6 +21,7 @@ from tas.plans.models import (
     Outcome,
     OutcomeScore,
 )
+from tas.plans.outcomes.rules import drift
 from tests import factories
 from tests.pages import audit_events, error_summary, page_text
 from tests.voice.helpers import child_and_team, signed_in
@@ -174,3 +177,55 @@ def test_a_plan_open_over_a_year_with_nothing_changing_is_flagged_as_drift(app):
     )
     db.session.commit()
     assert DRIFT not in page_text(dana.get(child_page))
+
+
+TODAY = date(2026, 12, 11)
+YEAR_AGO = date(2025, 12, 11)  # the last day before the twelve months
+HISTORIES = {
+    "flat": [[(YEAR_AGO, 4), (date(2026, 6, 1), 4)]],
+    "down": [[(YEAR_AGO, 4), (date(2026, 6, 1), 3), (date(2026, 11, 1), 2)]],
+    "down then up to the baseline": [[(YEAR_AGO, 4), (date(2026, 6, 1), 2), (date(2026, 9, 1), 4)]],
+    "up the day after the year began": [[(YEAR_AGO, 4), (date(2025, 12, 12), 5)]],
+    "up on the year's last day before it": [[(date(2025, 6, 1), 4), (YEAR_AGO, 5)]],
+    "the latest before the year is the baseline": [
+        [(date(2025, 3, 1), 2), (YEAR_AGO, 6), (date(2026, 5, 1), 5)]
+    ],
+    "scored only within the year, rising": [[(date(2026, 1, 1), 3), (date(2026, 5, 1), 6)]],
+    "scored only within the year, falling": [[(date(2026, 1, 1), 6), (date(2026, 5, 1), 3)]],
+    "two scores on one day, the later one kept as the baseline": [
+        [(YEAR_AGO, 7), (YEAR_AGO, 3), (date(2026, 4, 1), 5)]
+    ],
+    "one outcome flat, the other better": [
+        [(YEAR_AGO, 4), (date(2026, 6, 1), 4)],
+        [(YEAR_AGO, 2), (date(2026, 6, 1), 3)],
+    ],
+    "an outcome never scored": [[]],
+    "no outcome at all": [],
+}
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_the_database_rules_out_only_the_plans_the_drift_rule_would(app, history):
+    """Plans that made progress are ruled out in SQL before the rule is applied to the rest
+    (tas.flags.progress._improved): for every history, the flag is raised exactly when the pure
+    rule says so."""
+    team = child_and_team()
+    team.plan.started_on = date(2025, 6, 1)
+    for scores in HISTORIES[history]:
+        outcome = Outcome(plan_id=team.plan.id, statement="Gets to school on time")
+        db.session.add(outcome)
+        db.session.flush()
+        db.session.add_all(
+            OutcomeScore(
+                outcome_id=outcome.id, score=score, scored_on=day, recorded_by_id=team.dsl.id
+            )
+            for day, score in scores
+        )
+    db.session.commit()
+
+    flagged = progress.drifted(Child.id == team.child.id, TODAY)
+
+    expected = drift(team.plan.started_on, TODAY, [], HISTORIES[history])
+    assert [flag.reason for flag in flagged] == (
+        [] if expected is None else [f"Shared plan {team.plan.reference}. {expected}."]
+    )
