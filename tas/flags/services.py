@@ -38,10 +38,6 @@ class FlaggedChild:
     def reference(self) -> str:
         return rules.child_reference(self.child_id)
 
-    @property
-    def urgent(self) -> bool:
-        return any(flag.urgent for flag in self.flags)
-
 
 def may_list(user: User) -> bool:
     return user.active and (user.role in READERS or user.role == "coordinator")
