@@ -38,6 +38,16 @@ class OneConnectionSession(Session):
             return self.bind
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
+    def connection(self, bind_arguments=None, execution_options=None):
+        """The test's connection is inside the test's transaction, which is never committed:
+        a run of writes asking for autocommit (tas.core.transactions.each_statement_committed)
+        writes into it like any other, each write then released with the session's savepoint."""
+        if isinstance(self.bind, Connection) and execution_options:
+            execution_options = {
+                key: value for key, value in execution_options.items() if key != "isolation_level"
+            }
+        return super().connection(bind_arguments, execution_options or None)
+
 
 db.session = db._make_scoped_session({"class_": OneConnectionSession})
 

@@ -71,15 +71,17 @@ def build_message(
     message_domain: str,
     sent_at: datetime,
     calendar: tuple[str, str] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """A plain-text email (plus an optional text/calendar part) with a stable Message-ID, in
-    7-bit transfer encodings only: non-ASCII text quoted-printable, the calendar base64."""
+    """A plain-text email (plus an optional text/calendar part) with a stable Message-ID (made
+    here unless given), in 7-bit transfer encodings only: non-ASCII text quoted-printable, the
+    calendar base64."""
     message = EmailMessage(policy=POLICY)
     message["From"] = _from_header(sender)
     message["To"] = [mailbox(address, name) for address, name in to]
     message["Subject"] = clean_header_text(subject, 250)
     message["Date"] = format_datetime(sent_at)
-    message["Message-ID"] = make_msgid(domain=message_domain)
+    message["Message-ID"] = message_id or make_msgid(domain=message_domain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body, subtype="plain", charset="utf-8", cte=text_encoding(body))
     if calendar:

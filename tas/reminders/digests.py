@@ -101,7 +101,7 @@ def _daily_for(person_id: int, today: date) -> int:
         item = current[(row.target_kind, row.target_id)]
         row.subject = subject(row.kind, item.what, row.reference, row.due_on, day)
     heading = f"Reminder: {things(len(lines))} due or overdue"
-    message = email(
+    message_id = email(
         person,
         heading,
         render_template(
@@ -110,7 +110,6 @@ def _daily_for(person_id: int, today: date) -> int:
             choices_link=full_link(path_for("auth.reminders")),
         ),
     )
-    message_id = message.id if message is not None else None
     key.status, key.subject, key.sent_at, key.outbox_message_id = (
         "sent",
         heading,
@@ -120,7 +119,7 @@ def _daily_for(person_id: int, today: date) -> int:
     for row in included:
         row.status = "sent"
         row.outbox_message_id = message_id
-    return 1 if message is not None else 0
+    return 1 if message_id is not None else 0
 
 
 # ---------------------------------------------------------------- the weekly coordinator digest
@@ -225,7 +224,7 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
         return 0
     person = db.session.get(User, user_id)
     subject = f"Overdue: {things(len(lines))} in {area}"
-    message = email(
+    message_id = email(
         person,
         subject,
         render_template(
@@ -237,13 +236,13 @@ def _weekly_for(user_id: int, wide: bool, first: date, today: date, lines: list)
             lines=lines[:MAX_LINES],
         ),
     )
-    if message is None:
+    if message_id is None:
         key.status, key.subject = "dropped", subject
         return 0
     key.status, key.subject, key.sent_at, key.outbox_message_id = (
         "sent",
         subject,
         utcnow(),
-        message.id,
+        message_id,
     )
     return 1

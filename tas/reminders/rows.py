@@ -13,7 +13,7 @@ from tas.core.clock import utcnow
 from tas.core.transactions import dialect
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.outbox.services import queue
+from tas.outbox.services import queue_many
 from tas.reminders.models import Reminder
 
 log = logging.getLogger(__name__)
@@ -43,20 +43,26 @@ def lock_rows(query):
     return query  # SQLite: the immediate transaction already excludes other writers
 
 
-def email(person: User, subject: str, body: str, *, flush: bool = True):
-    """Queue one email to the person (flushed, so it has its id, unless the caller flushes a
-    batch at once); None when their address cannot be written to, which is logged rather than
-    stopping every reminder after it."""
-    try:
-        message = queue([(person.email, person.name)], subject, body, working_days_only=True)
-    except ValueError:
-        log.warning(
-            "User %s has no usable email address: reminder shown in the app only", person.id
-        )
-        return None
-    if flush:
-        db.session.flush()
-    return message
+def email(person: User, subject: str, body: str) -> int | None:
+    """Queue one email to the person: its id, or None when their address cannot be written to
+    (see emails)."""
+    return emails([(person, subject, body)])[0]
+
+
+def emails(outgoing: list[tuple[User, str, str]]) -> list[int | None]:
+    """Queue one email to each (person, subject, body), all in one statement: each email's id,
+    or None when the person's address cannot be written to, which is logged rather than
+    stopping every reminder after it (the reminder is still shown in the app)."""
+    ids = queue_many(
+        [([(person.email, person.name)], subject, body) for person, subject, body in outgoing],
+        working_days_only=True,
+    )
+    for (person, _subject, _body), message_id in zip(outgoing, ids, strict=True):
+        if message_id is None:
+            log.warning(
+                "User %s has no usable email address: reminder shown in the app only", person.id
+            )
+    return ids
 
 
 def full_link(path: str) -> str:

@@ -32,10 +32,9 @@ from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.outbox.models import OutboxMessage
 from tas.reminders import decisions, digests, gp_sources, recipients, sources
 from tas.reminders.models import Reminder
-from tas.reminders.rows import KEY, email, full_link, insert_once, lock_rows
+from tas.reminders.rows import KEY, emails, full_link, insert_once, lock_rows
 from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subject
 
 # Reminder sources register themselves with tas.reminders.sources by decorator; the sources of
@@ -201,7 +200,7 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
         )
     }
     now = utcnow()
-    emailed: list[tuple[Reminder, OutboxMessage]] = []
+    outgoing: list[tuple[Reminder, User, str]] = []
     for row in rows:
         item = current.get((row.target_kind, row.target_id))
         person = people.get(row.recipient_id)
@@ -229,14 +228,13 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
             continue
         row.status = "sent"
         body = email_body(row, item, standing_in=_standing_in(item, person))
-        message = email(person, row.subject, body, flush=False)
-        if message is not None:
-            emailed.append((row, message))
-    # The batch's emails are inserted together (one flush), then linked to their reminders.
-    db.session.flush()
-    for row, message in emailed:
-        row.outbox_message_id = message.id
-    counts.emailed += len(emailed)
+        outgoing.append((row, person, body))
+    # The batch's emails are inserted together, then linked to their reminders, each reminder
+    # written once when the batch commits.
+    ids = emails([(person, row.subject, body) for row, person, body in outgoing])
+    for (row, _person, _body), message_id in zip(outgoing, ids, strict=True):
+        row.outbox_message_id = message_id
+    counts.emailed += sum(message_id is not None for message_id in ids)
 
 
 def _standing_in(item: sources.Due, person: User) -> bool:
