@@ -24,6 +24,10 @@ SCHOOLS_AT_ONCE = 100
 CLUSTER_FIRST = "Choose a cluster first: its schools are then listed here"
 
 
+CLUSTER_CHOSEN = "The schools of the cluster chosen"
+LARGEST_ID = 2**31 - 1  # the largest id a database integer column holds
+
+
 @dataclass(frozen=True)
 class SchoolsOffered:
     """The (code, name) schools a filter offers, and the hint that says why when not all."""
@@ -32,19 +36,36 @@ class SchoolsOffered:
     hint: str = ""
 
 
-def schools_offered(
-    schools: list[tuple[str, str, str]], cluster: str | None, school: str | None
-) -> SchoolsOffered:
-    """Of the (code, name, cluster code) schools a person covers: all of them when they are
-    few; else those of the cluster chosen (or, with none, of the chosen school's cluster, so a
-    school chosen before stays chosen)."""
-    if len(schools) <= SCHOOLS_AT_ONCE:
-        return SchoolsOffered([(code, name) for code, name, _cluster in schools])
-    if not cluster:
-        cluster = next((within for code, _name, within in schools if code == school), "")
-    if not cluster:
-        return SchoolsOffered([], CLUSTER_FIRST)
-    return SchoolsOffered(
-        [(code, name) for code, name, within in schools if within == cluster],
-        "The schools of the cluster chosen",
-    )
+@dataclass(frozen=True)
+class SchoolsListed:
+    """Which of the schools a person covers their school filter lists: all of them, those of
+    the cluster chosen, those of the chosen school's cluster (so a school chosen before stays
+    chosen), or none until a cluster is chosen."""
+
+    everything: bool
+    cluster_id: int | None = None
+    cluster_of_school_id: int | None = None
+    hint: str = ""
+
+
+def schools_listed(
+    covered: int, clusters: int, cluster: str | None, school: str | None
+) -> SchoolsListed:
+    """Of the `covered` schools, in `clusters` clusters, those the filter lists: all of them
+    when they are few (or all in one cluster, with no cluster to choose); else those of the
+    cluster chosen (or, with none, of the chosen school's cluster)."""
+    if covered <= SCHOOLS_AT_ONCE or clusters <= 1:
+        return SchoolsListed(everything=True)
+    if (cluster_id := record_id(cluster)) is not None:
+        return SchoolsListed(everything=False, cluster_id=cluster_id, hint=CLUSTER_CHOSEN)
+    if (school_id := record_id(school)) is not None:
+        return SchoolsListed(everything=False, cluster_of_school_id=school_id, hint=CLUSTER_CHOSEN)
+    return SchoolsListed(everything=False, hint=CLUSTER_FIRST)
+
+
+def record_id(text: str | None) -> int | None:
+    """The id typed in a query string, or None when it cannot be one."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None

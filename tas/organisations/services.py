@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tas.audit.services import record
+from tas.core.choices import CLUSTER_FIRST, SchoolsListed, schools_listed
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.organisations.models import Agency, Cluster, School, User
@@ -189,12 +191,57 @@ def clusters() -> list[Cluster]:
     )
 
 
-def schools_with_clusters(where: ColumnElement[bool]):
-    """The schools meeting a condition, by name, each as (id, name, cluster_id, cluster name
-    as `cl`): plain rows for a list's school and cluster filters (one query)."""
-    return db.session.execute(
-        select(School.id, School.name, Cluster.id.label("cluster_id"), Cluster.name.label("cl"))
-        .join(Cluster, Cluster.id == School.cluster_id)
-        .where(where)
-        .order_by(School.name, School.id)
+@dataclass(frozen=True)
+class SchoolFilter:
+    """What a list's school and cluster filters offer: the clusters of the schools a person
+    covers and the schools listed, each as (id, name) by name, and the hint that says why the
+    schools are not all listed."""
+
+    clusters: list[tuple[str, str]]
+    schools: list[tuple[str, str]]
+    hint: str = ""
+
+
+def school_filter(
+    covered: ColumnElement[bool], cluster: str | None, school: str | None, *, narrowed: bool
+) -> SchoolFilter:
+    """Two queries however many schools: the clusters of the schools under `covered`, with how
+    many each has, then the schools the filter lists: every one, or when `narrowed` (a list
+    with a cluster filter) and they are many, only a cluster's (tas.core.choices.schools_listed):
+    a region's 1,600 schools are never read to list none of them."""
+    counted = db.session.execute(
+        select(Cluster.id, Cluster.name, func.count(School.id))
+        .join(School, School.cluster_id == Cluster.id)
+        .where(covered)
+        .group_by(Cluster.id, Cluster.name)
+        .order_by(Cluster.name, Cluster.id)
     ).all()
+    covering = sum(count for _id, _name, count in counted)
+    listed = SchoolsListed(everything=True)
+    if narrowed:
+        listed = schools_listed(covering, len(counted), cluster, school)
+    if listed.everything:
+        condition = covered
+    elif listed.cluster_id is not None:
+        condition = and_(covered, School.cluster_id == listed.cluster_id)
+    elif listed.cluster_of_school_id is not None:
+        chosen_school_cluster = (
+            select(School.cluster_id)
+            .where(School.id == listed.cluster_of_school_id, covered)
+            .correlate(None)
+            .scalar_subquery()
+        )
+        condition = and_(covered, School.cluster_id == chosen_school_cluster)
+    else:
+        condition = false()
+    schools = db.session.execute(
+        select(School.id, School.name).where(condition).order_by(School.name, School.id)
+    ).all()
+    hint = listed.hint
+    if listed.cluster_of_school_id is not None and not schools:
+        hint = CLUSTER_FIRST  # the school chosen is not one of theirs: no cluster to go by
+    return SchoolFilter(
+        clusters=[(str(cluster_id), name) for cluster_id, name, _count in counted],
+        schools=[(str(school_id), name) for school_id, name in schools],
+        hint=hint,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -22,13 +22,13 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.choices import SchoolsOffered, label, schools_offered
+from tas.core.choices import SchoolsOffered, label
 from tas.core.clock import today
 from tas.core.days import add_working_days
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters
 from tas.organisations.models import link_worker_schools as linked
-from tas.organisations.services import schools_with_clusters
+from tas.organisations.services import school_filter
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.models import Review
@@ -85,19 +85,15 @@ def kind_label(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """The schools and clusters this person may narrow the list to: (id, name) pairs."""
+    """The schools and clusters this person may narrow the list to, as (id, name) pairs, and
+    the hint that says why the schools are not all listed."""
 
     schools: list[tuple[str, str]]
     clusters: list[tuple[str, str]]
-    school_clusters: dict[str, str] = field(default_factory=dict)  # school id -> cluster id
+    hint: str = ""
 
-    def schools_offered(self, cluster: str | None, school: str | None) -> SchoolsOffered:
-        """The schools the filter lists: all, or past SCHOOLS_AT_ONCE those of the cluster
-        chosen (with the cluster filter, a coordinator's)."""
-        if not self.clusters:
-            return SchoolsOffered(self.schools)
-        with_clusters = [(code, name, self.school_clusters[code]) for code, name in self.schools]
-        return schools_offered(with_clusters, cluster, school)
+    def schools_offered(self) -> SchoolsOffered:
+        return SchoolsOffered(self.schools, self.hint)
 
 
 def _schools_covered(user: User) -> ColumnElement[bool] | None:
@@ -118,23 +114,18 @@ def _schools_covered(user: User) -> ColumnElement[bool] | None:
     return None
 
 
-def scope_options(user: User) -> Scope:
-    """What the school and cluster filters offer (one query; none for practitioners, and a
-    filter with a single choice is left out)."""
+def scope_options(user: User, cluster: str | None = None, school: str | None = None) -> Scope:
+    """What the school and cluster filters offer, in two queries (none for practitioners): a
+    coordinator's schools past SCHOOLS_AT_ONCE are those of the `cluster` (or `school`)
+    chosen; a filter with a single choice is left out."""
     covered = _schools_covered(user)
     if covered is None:
         return Scope([], [])
-    rows = schools_with_clusters(covered)
-    schools = [(str(row.id), row.name) for row in rows]
-    clusters = sorted({(row.cl, row.cluster_id) for row in rows})
-    cluster_options = [(str(cluster_id), name) for name, cluster_id in clusters]
-    if user.role != "coordinator":
-        cluster_options = []
-    return Scope(
-        schools if len(schools) > 1 else [],
-        cluster_options if len(cluster_options) > 1 else [],
-        {str(row.id): str(row.cluster_id) for row in rows},
-    )
+    coordinator = user.role == "coordinator"
+    found = school_filter(covered, cluster, school, narrowed=coordinator)
+    clusters = found.clusters if coordinator and len(found.clusters) > 1 else []
+    schools = found.schools if found.hint or len(found.schools) > 1 else []
+    return Scope(schools, clusters, found.hint)
 
 
 # ---------------------------------------------------------------- the list

@@ -66,11 +66,13 @@ def reviews():
     user = current_user
     if not access.may_list(user):
         abort(403)
-    scope = review_lists.scope_options(user)
+    scope = review_lists.scope_options(
+        user, request.args.get("cluster"), request.args.get("school")
+    )
     default = SOON
     if not request.args.get("show"):
         default = MINE if review_lists.owns_open_reviews(user) else SOON
-    schools = scope.schools_offered(request.args.get("cluster"), request.args.get("school"))
+    schools = scope.schools_offered()
     form = ReviewFilterForm(
         VIEWS, schools, scope.clusters, formdata=request.args, data={"show": default}
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import starmap
 
 from sqlalchemy import exists, or_, select
 
@@ -14,7 +15,7 @@ from tas.meetings import access
 from tas.meetings.models import Invitation, Meeting, Term
 from tas.meetings.terms.services import term_label
 from tas.organisations.models import Agency, School, User
-from tas.organisations.services import schools_with_clusters
+from tas.organisations.services import school_filter
 
 ANY_DATE = "all"  # the period that shows meetings on any date
 
@@ -52,7 +53,7 @@ class FilterOptions:
     schools: list[Option]
     clusters: list[Option]
     agencies: list[Option]
-    school_clusters: dict[str, str] = field(default_factory=dict)  # school code -> cluster code
+    school_hint: str = ""  # why the schools listed are not all (tas.core.choices)
 
     def term(self, code: str | None) -> TermOption | None:
         return next((t for t in self.terms if str(t.id) == code), None)
@@ -95,10 +96,18 @@ class Filters:
 # ---------------------------------------------------------------- what the filters offer
 
 
-def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
-    """The terms, schools (with their clusters) and invited agencies this person may filter by,
-    in three queries: schools and agencies are those of meetings they may see (and the schools
-    they organise for, before any meeting is booked)."""
+def filter_options(
+    user: User,
+    now: datetime | None = None,
+    *,
+    cluster: str | None = None,
+    school: str | None = None,
+    narrowed: bool = False,
+) -> FilterOptions:
+    """The terms, clusters, schools and invited agencies this person may filter by, in four
+    queries: schools and agencies are those of meetings they may see (and the schools they
+    organise for, before any meeting is booked). `narrowed` (a coordinator's list) lists the
+    schools of the `cluster` (or `school`) chosen when they are many."""
     now = now or utcnow()
     visible = access.visible(user, now=now)
     terms = [
@@ -115,8 +124,7 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
         at_school = or_(School.id.in_(school_ids), School.id.in_(organising))
     else:
         at_school = School.id.in_(school_ids)
-    schools = schools_with_clusters(at_school)
-    clusters = sorted({(row.cl, row.cluster_id) for row in schools})
+    schools = school_filter(at_school, cluster, school, narrowed=narrowed)
     # The agencies found from the visible meetings' invitations (by index), not each agency
     # of the region tested against every invitation.
     if access.sees_every_meeting(user):
@@ -135,8 +143,8 @@ def filter_options(user: User, now: datetime | None = None) -> FilterOptions:
     ).all()
     return FilterOptions(
         terms=terms,
-        schools=[Option(str(row.id), row.name) for row in schools],
-        school_clusters={str(row.id): str(row.cluster_id) for row in schools},
-        clusters=[Option(str(cluster_id), name) for name, cluster_id in clusters],
+        schools=list(starmap(Option, schools.schools)),
+        clusters=list(starmap(Option, schools.clusters)),
+        school_hint=schools.hint,
         agencies=[Option(str(row.id), row.name) for row in agencies],
     )

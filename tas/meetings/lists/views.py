@@ -3,13 +3,10 @@ by term, school, type and invited agency through the query string."""
 
 from __future__ import annotations
 
-from itertools import starmap
-
 from flask import abort, render_template, request
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tas.core.choices import schools_offered
 from tas.core.fields import filter_select
 from tas.core.forms import TasForm
 from tas.core.words import meeting_day_and_times
@@ -41,15 +38,8 @@ class MeetingFilterForm(TasForm):
             *(SelectChoice(str(term.id), term.label) for term in offered.terms),
             SelectChoice(ANY_DATE, "Any date"),
         ]
-        schools = [(o.code, o.label) for o in offered.schools]
-        if coordinator:
-            shown = schools_offered(
-                [(code, name, offered.school_clusters.get(code, "")) for code, name in schools],
-                request.args.get("cluster"),
-                request.args.get("school"),
-            )
-            schools, self.school.description = shown.schools, shown.hint
-        self.school.choices = [SelectChoice("", "All schools"), *starmap(SelectChoice, schools)]
+        self.school.choices = _choices("All schools", offered.schools)
+        self.school.description = offered.school_hint
         self.cluster.choices = _choices("All clusters", offered.clusters)
         self.type.choices = [
             SelectChoice("", "All types"),
@@ -91,7 +81,12 @@ def meetings():
     if user.role not in LIST_ROLES:
         abort(403)
     coordinator = user.role == "coordinator"
-    offered = filter_options(user)
+    offered = filter_options(
+        user,
+        cluster=request.args.get("cluster"),
+        school=request.args.get("school"),
+        narrowed=coordinator,
+    )
     form = MeetingFilterForm(offered, coordinator)
     organises = access.organising_schools(user) is not None
     page = listing = filters = None
