@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
+from flask import abort, g, has_request_context
 from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, union
 
 from tas.children import agreed
@@ -152,8 +152,30 @@ def clauses(
 
     `as_if_agreed` ignores a withdrawal: who could change the record if the family agreed, the
     people who may record a new agreement or a decision to share without one.
+
+    Within a request, "now" is the request's moment, and the conditions are built once for
+    each person and their attributes that the conditions use (a child's page asks twice; each
+    building is a few hundred SQL elements). The conditions are SQL, run when queried, so what
+    they read (schools, grants, plans) is read afresh each time.
     """
-    now = now or utcnow()
+    if now is not None or not has_request_context():
+        return _clauses(user, now or utcnow(), as_if_agreed)
+    key = (
+        user.id,
+        user.role,
+        user.school_id,
+        user.agency_id,
+        user.district_wide,
+        user.is_safeguarding_lead,
+        as_if_agreed,
+    )
+    built = g.setdefault("child_access_clauses", {})
+    if key not in built:
+        built[key] = _clauses(user, utcnow(), as_if_agreed)
+    return built[key]
+
+
+def _clauses(user: User, now: datetime, as_if_agreed: bool) -> dict[Access, ColumnElement[bool]]:
     nothing = false()
     withdrawn = nothing if as_if_agreed else agreed.withdrawn()
     if user.role in ("dsl", "school_staff"):
@@ -231,8 +253,7 @@ def _candidates(user: User, now: datetime) -> Select | None:
 def visible(user: User, level: Access = Access.READ, now: datetime | None = None):
     """The condition for lists and searches: children this user has at least `level` on,
     the candidates found by index first (_candidates), then each level's condition once."""
-    now = now or utcnow()
-    candidates = _candidates(user, now)
+    candidates = _candidates(user, now or utcnow())
     if candidates is None:
         return false()
     levels = clauses(user, now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, Exists, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, Exists, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from tas.children.models import Child
@@ -86,21 +86,26 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Flag]:
     return found
 
 
-def _improved(since: date) -> Exists:
-    """The plan has an outcome scored higher after `since` than its baseline: the last score
-    on or before it, else the first after it. This is the test of progress in
+# The first day of the months a plan must show progress in (DRIFT_MONTHS before today), given
+# when the statement runs: the statements below are built once, not at every page.
+SINCE = bindparam("drift_since", type_=Date)
+
+
+def _improved() -> Exists:
+    """The plan has an outcome scored higher after SINCE than its baseline: the last score on
+    or before it, else the first after it. This is the test of progress in
     tas.plans.outcomes.rules.drift, asked of the database so that the plans that made progress
     (most of them) are never read; the rule then decides on the rest
     (tests/flags/test_progress_flags.py checks that both agree)."""
     outcome, later, earlier = aliased(Outcome), aliased(OutcomeScore), aliased(OutcomeScore)
     baseline = func.coalesce(
         select(earlier.score)
-        .where(earlier.outcome_id == outcome.id, earlier.scored_on <= since)
+        .where(earlier.outcome_id == outcome.id, earlier.scored_on <= SINCE)
         .order_by(earlier.scored_on.desc(), earlier.id.desc())
         .limit(1)
         .scalar_subquery(),
         select(earlier.score)
-        .where(earlier.outcome_id == outcome.id, earlier.scored_on > since)
+        .where(earlier.outcome_id == outcome.id, earlier.scored_on > SINCE)
         .order_by(earlier.scored_on, earlier.id)
         .limit(1)
         .scalar_subquery(),
@@ -112,7 +117,7 @@ def _improved(since: date) -> Exists:
         .where(
             outcome.plan_id == SharedPlan.id,
             later.outcome_id == outcome.id,
-            later.scored_on > since,
+            later.scored_on > SINCE,
             later.score > baseline,
         )
         .correlate(SharedPlan)
@@ -121,18 +126,21 @@ def _improved(since: date) -> Exists:
     )
 
 
+# A plan is ruled out by a change of level, a decision or a better score within the months.
+NO_PROGRESS = and_(
+    SharedPlan.status == "open",
+    SharedPlan.started_on <= SINCE,
+    ~exists().where(StepChange.child_id == SharedPlan.child_id, StepChange.changed_on > SINCE),
+    ~exists().where(DriftDecision.plan_id == SharedPlan.id, DriftDecision.decided_on > SINCE),
+    ~_improved(),
+)
+
+
 def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
     """Open plans started DRIFT_MONTHS months ago or more that show no progress since. A
     change of level, a decision or a better score within the months rules a plan out in the
     database (each an indexed EXISTS), so only the plans left have their scores read and the
     rule applied."""
-    since = months_before(today, DRIFT_MONTHS)
-    changed = exists().where(
-        StepChange.child_id == SharedPlan.child_id, StepChange.changed_on > since
-    )
-    decided = exists().where(
-        DriftDecision.plan_id == SharedPlan.id, DriftDecision.decided_on > since
-    )
     # The plans left, each with its outcomes' scores (oldest first), in one statement.
     rows = db.session.execute(
         select(
@@ -146,15 +154,9 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
         .join(Child, Child.id == SharedPlan.child_id)
         .outerjoin(Outcome, Outcome.plan_id == SharedPlan.id)
         .outerjoin(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
-        .where(
-            SharedPlan.status == "open",
-            SharedPlan.started_on <= since,
-            ~changed,
-            ~decided,
-            ~_improved(since),
-            condition,
-        )
-        .order_by(SharedPlan.id, OutcomeScore.scored_on, OutcomeScore.id)
+        .where(NO_PROGRESS, condition)
+        .order_by(SharedPlan.id, OutcomeScore.scored_on, OutcomeScore.id),
+        {"drift_since": months_before(today, DRIFT_MONTHS)},
     )
     plans: dict[int, tuple[int, date, dict[int, list[tuple[date, int]]]]] = {}
     for plan_id, child_id, started_on, outcome_id, scored_on, score in rows:
