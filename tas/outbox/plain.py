@@ -54,14 +54,15 @@ def written(
     the email package (build_message). ValueError for an address that cannot be written to."""
     subject = clean_header_text(subject, 250)
     message_id = make_msgid(domain=message_domain)
-    date = format_datetime(sent_at)
     if calendar is None and text_encoding(body) == "7bit":
-        simple = [_as_is(*header) for header in (("Subject", subject), ("Date", date))]
-        simple.append(_as_is("Message-ID", message_id))
-        if all(simple):
-            raw = b"".join(
-                (_from(sender), _to(tuple(to)), *simple, TEXT_HEADERS, CRLF, _body(body))
-            )
+        headers = (
+            ("Subject", subject),
+            ("Date", format_datetime(sent_at)),
+            ("Message-ID", message_id),
+        )
+        lines = [_as_is(name, value) for name, value in headers]
+        if all(lines):
+            raw = b"".join((_from(sender), _to(tuple(to)), *lines, TEXT_HEADERS, CRLF, _body(body)))
             return Written(message_id, subject, raw)
     message = build_message(
         sender=sender,
