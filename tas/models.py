@@ -58,9 +58,14 @@ from tas.plans.models import (
     EngagementUpdate,
     GpNotification,
     Outcome,
+    OutcomeProgress,
     OutcomeScore,
     SharedPlan,
 )
+
+# The outcomes' periods of progress are kept by a listener on the session, registered here
+# with every table, so that whatever loads the tables keeps them in step.
+from tas.plans.outcomes import periods  # noqa: F401
 from tas.reminders.models import Reminder
 from tas.reviews.models import Review, ReviewRule
 from tas.voice.models import VoiceEntry
@@ -99,6 +104,7 @@ __all__ = [
     "MinutesDecision",
     "OutboxMessage",
     "Outcome",
+    "OutcomeProgress",
     "OutcomeScore",
     "Passkey",
     "PasswordResetRequest",

@@ -11,9 +11,11 @@ from tas.audit.models import AuditEvent
 from tas.benchmark.rows import Unit, add, first_name, last_name
 from tas.children.models import Agreement, Child, FamilyMember
 from tas.demo.data.children import NHS_TEST_RANGE, nhs_numbers
+from tas.extensions import db
 from tas.meetings.models import AgendaItem, Invitation, Meeting
 from tas.outbox.models import OutboxMessage
 from tas.plans.models import AgencyInvolvement, Outcome, OutcomeScore, SharedPlan
+from tas.plans.outcomes import periods
 from tas.plans.rules import plan_reference
 from tas.reminders.models import Reminder
 from tas.reviews.models import Review
@@ -189,7 +191,8 @@ def _outcomes(plans: list[dict], reviews: list[dict], chance, today: date) -> in
     by_plan = {plan["id"]: plan for plan in plans}
     rising_plans = {plan["id"] for plan in plans if chance.random() < IMPROVING}
     scores = []
-    for outcome, row in zip(add(Outcome.__table__, rows), rows, strict=True):
+    outcomes = add(Outcome.__table__, rows)
+    for outcome, row in zip(outcomes, rows, strict=True):
         plan = by_plan[row["plan_id"]]
         rising = plan["id"] in rising_plans
         score = chance.randint(1, 5)
@@ -208,6 +211,8 @@ def _outcomes(plans: list[dict], reviews: list[dict], chance, today: date) -> in
                 }
             )
     add(OutcomeScore.__table__, scores)
+    # Inserted in bulk, past the session's listener: their periods of progress worked out here.
+    periods.rebuild(db.session.connection(), outcomes)
     return len(scores)
 
 

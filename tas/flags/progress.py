@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, Date, Exists, and_, bindparam, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, func, or_, select
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -27,6 +26,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tas.plans.outcomes.periods import improved_on
 from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
 from tas.plans.rules import plan_reference
 
@@ -91,48 +91,16 @@ def engagement(condition: ColumnElement[bool], today: date) -> list[Flag]:
 SINCE = bindparam("drift_since", type_=Date)
 
 
-def _improved() -> Exists:
-    """The plan has an outcome scored higher after SINCE than its baseline: the last score on
-    or before it, else the first after it. This is the test of progress in
-    tas.plans.outcomes.rules.drift, asked of the database so that the plans that made progress
-    (most of them) are never read; the rule then decides on the rest
-    (tests/flags/test_progress_flags.py checks that both agree)."""
-    outcome, later, earlier = aliased(Outcome), aliased(OutcomeScore), aliased(OutcomeScore)
-    baseline = func.coalesce(
-        select(earlier.score)
-        .where(earlier.outcome_id == outcome.id, earlier.scored_on <= SINCE)
-        .order_by(earlier.scored_on.desc(), earlier.id.desc())
-        .limit(1)
-        .scalar_subquery(),
-        select(earlier.score)
-        .where(earlier.outcome_id == outcome.id, earlier.scored_on > SINCE)
-        .order_by(earlier.scored_on, earlier.id)
-        .limit(1)
-        .scalar_subquery(),
-    )
-    # OFFSET 0 keeps PostgreSQL asking this of each candidate plan (a few index reads) rather
-    # than working out the improvement of every outcome there is and joining the plans to it.
-    return (
-        select(1)
-        .where(
-            outcome.plan_id == SharedPlan.id,
-            later.outcome_id == outcome.id,
-            later.scored_on > SINCE,
-            later.score > baseline,
-        )
-        .correlate(SharedPlan)
-        .offset(0)
-        .exists()
-    )
-
-
 # A plan is ruled out by a change of level, a decision or a better score within the months.
 NO_PROGRESS = and_(
     SharedPlan.status == "open",
     SharedPlan.started_on <= SINCE,
     ~exists().where(StepChange.child_id == SharedPlan.child_id, StepChange.changed_on > SINCE),
     ~exists().where(DriftDecision.plan_id == SharedPlan.id, DriftDecision.decided_on > SINCE),
-    ~_improved(),
+    # A better score within the months: the periods kept beside the scores say so at once
+    # (tas.plans.outcomes.periods); tests/flags/test_progress_flags.py checks, history by
+    # history, that they rule out only the plans the pure rule would.
+    ~improved_on(SharedPlan.id, SINCE),
 )
 
 

@@ -96,6 +96,26 @@ class OutcomeScore(db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
 
+class OutcomeProgress(db.Model):
+    """When an outcome counts as improved (tas.plans.outcomes.rules.drift): while one of its
+    scores is the baseline (the last score on or before the day asked about, else its first)
+    and a later score is higher. One row for each such score: the days it is the baseline,
+    from its own day (None for the first score, the baseline of every day before it) until
+    the next score's. Kept by tas.plans.outcomes.periods whenever scores are written, so that
+    the drift flags ask one indexed question of a region's plans rather than reading their
+    scores."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(
+        ForeignKey("outcome.id", ondelete="CASCADE"), index=True
+    )
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_plan.id", ondelete="CASCADE"), index=True
+    )
+    from_on: Mapped[date | None] = mapped_column(Date)
+    until_on: Mapped[date] = mapped_column(Date, index=True)
+
+
 class AgencyInvolvement(RecordOrigin, db.Model):
     """One agency's work with the child, always linked to the shared plan."""
 

@@ -5,12 +5,14 @@ of need as the way forward."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 
 from tas.children.models import Child
+from tas.core.days import months_before
 from tas.extensions import db
 from tas.flags import progress
 from tas.plans.models import (
@@ -19,9 +21,11 @@ from tas.plans.models import (
     EngagementDecision,
     EngagementUpdate,
     Outcome,
+    OutcomeProgress,
     OutcomeScore,
 )
-from tas.plans.outcomes.rules import drift
+from tas.plans.outcomes.periods import improved_on
+from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
 from tests import factories
 from tests.pages import audit_events, error_summary, page_text
 from tests.voice.helpers import child_and_team, signed_in
@@ -207,8 +211,9 @@ HISTORIES = {
 @pytest.mark.parametrize("history", HISTORIES)
 def test_the_database_rules_out_only_the_plans_the_drift_rule_would(app, history):
     """Plans that made progress are ruled out in SQL before the rule is applied to the rest
-    (tas.flags.progress._improved): for every history, the flag is raised exactly when the pure
-    rule says so."""
+    (the periods of progress kept beside the scores, tas.plans.outcomes.periods): for every
+    history, the database finds progress exactly when the pure rule does, and the flag is
+    raised exactly when the rule says so."""
     team = child_and_team()
     team.plan.started_on = date(2025, 6, 1)
     for scores in HISTORIES[history]:
@@ -226,6 +231,75 @@ def test_the_database_rules_out_only_the_plans_the_drift_rule_would(app, history
     flagged = progress.drifted(Child.id == team.child.id, TODAY)
 
     expected = drift(team.plan.started_on, TODAY, [], HISTORIES[history])
+    assert db.session.scalar(select(improved_on(team.plan.id, YEAR_AGO))) == (expected is None)
     assert [flag.reason for flag in flagged] == (
         [] if expected is None else [f"Shared plan {team.plan.reference}. {expected}."]
     )
+
+
+def _improved_in_the_database(outcome_id: int, day: date) -> bool:
+    return db.session.scalar(
+        select(
+            exists().where(
+                OutcomeProgress.outcome_id == outcome_id,
+                OutcomeProgress.until_on > day,
+                or_(OutcomeProgress.from_on.is_(None), OutcomeProgress.from_on <= day),
+            )
+        )
+    )
+
+
+def _agree_with_the_rule(outcome_ids: list[int], started_on: date) -> dict[tuple[int, date], bool]:
+    """For each outcome and each day around the scores' days, the database's answer against
+    the rule's, for the scores as stored (by day, then in the order they were added): whether
+    the outcome shows progress in the twelve months to that day."""
+    scores: dict[int, list[tuple[date, int]]] = {outcome_id: [] for outcome_id in outcome_ids}
+    for outcome_id, day, score in db.session.execute(
+        select(OutcomeScore.outcome_id, OutcomeScore.scored_on, OutcomeScore.score).order_by(
+            OutcomeScore.outcome_id, OutcomeScore.scored_on, OutcomeScore.id
+        )
+    ):
+        scores[outcome_id].append((day, score))
+    answers = {}
+    for outcome_id, history in scores.items():
+        for days in (-91, -90, -2, -1, 0, 1, 59, 60, 61):
+            today = TODAY + timedelta(days=days)
+            answer = drift(started_on, today, [], [history]) is None
+            since = months_before(today, DRIFT_MONTHS)
+            assert _improved_in_the_database(outcome_id, since) == answer, (history, today)
+            answers[outcome_id, today] = answer
+    return answers
+
+
+def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app):
+    """60 random histories (scores on the same day, repeated scores, none before the year):
+    the database's answer agrees with the rule's for each, then again after scores are
+    changed and removed, whatever code wrote them (a listener on every flush)."""
+    chance = random.Random(14)
+    team = child_and_team()
+    started_on = date(2025, 1, 1)
+    outcomes = [Outcome(plan_id=team.plan.id, statement="Gets to school") for _ in range(60)]
+    db.session.add_all(outcomes)
+    db.session.flush()
+    for outcome in outcomes:
+        for _ in range(chance.randint(0, 6)):
+            db.session.add(
+                OutcomeScore(
+                    outcome_id=outcome.id,
+                    score=chance.randint(0, 4),
+                    scored_on=YEAR_AGO + timedelta(days=chance.choice([-90, -1, 0, 0, 1, 60])),
+                    recorded_by_id=team.dsl.id,
+                )
+            )
+    db.session.commit()
+    ids = [outcome.id for outcome in outcomes]
+    before = _agree_with_the_rule(ids, started_on)
+    assert set(before.values()) == {True, False}  # both answers are among the histories
+
+    every_score = db.session.scalars(select(OutcomeScore).order_by(OutcomeScore.id)).all()
+    for row in every_score[::3]:
+        row.score = chance.randint(0, 4)
+    for row in every_score[1::5]:
+        db.session.delete(row)
+    db.session.commit()
+    assert _agree_with_the_rule(ids, started_on) != before  # and some answers have changed
