@@ -5,11 +5,13 @@ of need as the way forward."""
 
 from __future__ import annotations
 
+import importlib.util
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, text
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -271,13 +273,10 @@ def _agree_with_the_rule(outcome_ids: list[int], started_on: date) -> dict[tuple
     return answers
 
 
-def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app):
-    """60 random histories (scores on the same day, repeated scores, none before the year):
-    the database's answer agrees with the rule's for each, then again after scores are
-    changed and removed, whatever code wrote them (a listener on every flush)."""
-    chance = random.Random(14)
-    team = child_and_team()
-    started_on = date(2025, 1, 1)
+def _random_histories(team, seed: int) -> list[int]:
+    """60 outcomes of the plan with random histories: scores on the same day, repeated
+    scores, some with none before the twelve months; their ids."""
+    chance = random.Random(seed)
     outcomes = [Outcome(plan_id=team.plan.id, statement="Gets to school") for _ in range(60)]
     db.session.add_all(outcomes)
     db.session.flush()
@@ -292,10 +291,19 @@ def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app
                 )
             )
     db.session.commit()
-    ids = [outcome.id for outcome in outcomes]
+    return [outcome.id for outcome in outcomes]
+
+
+def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app):
+    """For random histories the database's answer agrees with the rule's, then again after
+    scores are changed and removed, whatever code wrote them (a listener on every flush)."""
+    team = child_and_team()
+    started_on = date(2025, 1, 1)
+    ids = _random_histories(team, seed=14)
     before = _agree_with_the_rule(ids, started_on)
     assert set(before.values()) == {True, False}  # both answers are among the histories
 
+    chance = random.Random(15)
     every_score = db.session.scalars(select(OutcomeScore).order_by(OutcomeScore.id)).all()
     for row in every_score[::3]:
         row.score = chance.randint(0, 4)
@@ -303,3 +311,27 @@ def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app
         db.session.delete(row)
     db.session.commit()
     assert _agree_with_the_rule(ids, started_on) != before  # and some answers have changed
+
+
+def test_the_migration_works_the_periods_out_as_the_application_does(app):
+    """Migration 0023 fills the table for the scores already there with its own copy of the
+    statement: the same rows."""
+    _random_histories(child_and_team(), seed=16)
+    periods = select(
+        OutcomeProgress.outcome_id,
+        OutcomeProgress.plan_id,
+        OutcomeProgress.from_on,
+        OutcomeProgress.until_on,
+    )
+    kept = set(db.session.execute(periods).all())
+    db.session.execute(delete(OutcomeProgress))
+    db.session.execute(text(_migration("0023_outcome_progress").BACKFILL))
+    assert set(db.session.execute(periods).all()) == kept != set()
+
+
+def _migration(name: str):
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
