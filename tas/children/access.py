@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort, g, has_request_context
+from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, union
 
 from tas.children import agreed
@@ -21,6 +21,7 @@ from tas.children.models import (
     SchoolMove,
     StaffGrant,
 )
+from tas.core import per_request
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters, link_worker_schools
@@ -154,25 +155,15 @@ def clauses(
     people who may record a new agreement or a decision to share without one.
 
     Within a request, "now" is the request's moment, and the conditions are built once for
-    each person and their attributes that the conditions use (a child's page asks twice; each
-    building is a few hundred SQL elements). The conditions are SQL, run when queried, so what
-    they read (schools, grants, plans) is read afresh each time.
+    each person (tas.core.per_request).
     """
-    if now is not None or not has_request_context():
-        return _clauses(user, now or utcnow(), as_if_agreed)
-    key = (
-        user.id,
-        user.role,
-        user.school_id,
-        user.agency_id,
-        user.district_wide,
-        user.is_safeguarding_lead,
-        as_if_agreed,
+    if now is not None:
+        return _clauses(user, now, as_if_agreed)
+    return per_request.once(
+        "child_access",
+        (per_request.person(user), as_if_agreed),
+        lambda: _clauses(user, utcnow(), as_if_agreed),
     )
-    built = g.setdefault("child_access_clauses", {})
-    if key not in built:
-        built[key] = _clauses(user, utcnow(), as_if_agreed)
-    return built[key]
 
 
 def _clauses(user: User, now: datetime, as_if_agreed: bool) -> dict[Access, ColumnElement[bool]]:

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, false, or_, se
 
 from tas.children.agreed import newest_agreement_of
 from tas.children.models import Agreement, AgreementAgency
+from tas.core import per_request
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, Invitation, Meeting
@@ -204,7 +205,16 @@ def visible(
     user: User, level: MeetingAccess = MeetingAccess.ARRANGEMENTS, now: datetime | None = None
 ) -> ColumnElement[bool]:
     """The condition for lists: meetings this user has at least `level` on, the candidates
-    found by index first (`_candidates`), then the levels' conditions on that set."""
+    found by index first (`_candidates`), then the levels' conditions on that set. Within a
+    request, built once for each person and level (a list asks three times)."""
+    if now is not None:
+        return _visible(user, level, now)
+    return per_request.once(
+        "meeting_access", (per_request.person(user), level), lambda: _visible(user, level, None)
+    )
+
+
+def _visible(user: User, level: MeetingAccess, now: datetime | None) -> ColumnElement[bool]:
     if not user.active:
         return false()
     condition = or_(*(condition for at, condition in clauses(user, now).items() if at >= level))

@@ -203,12 +203,19 @@ class SchoolFilter:
 
 
 def school_filter(
-    covered: ColumnElement[bool], cluster: str | None, school: str | None, *, narrowed: bool
+    covered: ColumnElement[bool],
+    cluster: str | None = None,
+    school: str | None = None,
+    *,
+    clusters: bool = True,
+    narrowed: bool = False,
 ) -> SchoolFilter:
-    """Two queries however many schools: the clusters of the schools under `covered`, with how
-    many each has, then the schools the filter lists: every one, or when `narrowed` (a list
-    with a cluster filter) and they are many, only a cluster's (tas.core.choices.schools_listed):
+    """The schools under `covered` (one query) or, for a filter with `clusters`, the clusters
+    of those schools with how many each has, then the schools the filter lists: every one;
+    or when `narrowed` and they are many, only a cluster's (tas.core.choices.schools_listed):
     a region's 1,600 schools are never read to list none of them."""
+    if not clusters:
+        return SchoolFilter([], _schools(covered))
     counted = db.session.execute(
         select(Cluster.id, Cluster.name, func.count(School.id))
         .join(School, School.cluster_id == Cluster.id)
@@ -234,14 +241,21 @@ def school_filter(
         condition = and_(covered, School.cluster_id == chosen_school_cluster)
     else:
         condition = false()
-    schools = db.session.execute(
-        select(School.id, School.name).where(condition).order_by(School.name, School.id)
-    ).all()
+    schools = _schools(condition)
     hint = listed.hint
     if listed.cluster_of_school_id is not None and not schools:
         hint = CLUSTER_FIRST  # the school chosen is not one of theirs: no cluster to go by
     return SchoolFilter(
         clusters=[(str(cluster_id), name) for cluster_id, name, _count in counted],
-        schools=[(str(school_id), name) for school_id, name in schools],
+        schools=schools,
         hint=hint,
     )
+
+
+def _schools(condition: ColumnElement[bool]) -> list[tuple[str, str]]:
+    return [
+        (str(school_id), name)
+        for school_id, name in db.session.execute(
+            select(School.id, School.name).where(condition).order_by(School.name, School.id)
+        )
+    ]

@@ -122,7 +122,7 @@ def scope_options(user: User, cluster: str | None = None, school: str | None = N
     if covered is None:
         return Scope([], [])
     coordinator = user.role == "coordinator"
-    found = school_filter(covered, cluster, school, narrowed=coordinator)
+    found = school_filter(covered, cluster, school, clusters=coordinator, narrowed=coordinator)
     clusters = found.clusters if coordinator and len(found.clusters) > 1 else []
     schools = found.schools if found.hint or len(found.schools) > 1 else []
     return Scope(schools, clusters, found.hint)

@@ -104,10 +104,11 @@ def filter_options(
     school: str | None = None,
     narrowed: bool = False,
 ) -> FilterOptions:
-    """The terms, clusters, schools and invited agencies this person may filter by, in four
-    queries: schools and agencies are those of meetings they may see (and the schools they
-    organise for, before any meeting is booked). `narrowed` (a coordinator's list) lists the
-    schools of the `cluster` (or `school`) chosen when they are many."""
+    """The terms, schools and invited agencies this person may filter by, and a coordinator's
+    clusters, in three queries (a coordinator's four): schools and agencies are those of
+    meetings they may see (and the schools they organise for, before any meeting is booked).
+    `narrowed` (a coordinator's list) lists the schools of the `cluster` (or `school`) chosen
+    when they are many."""
     now = now or utcnow()
     visible = access.visible(user, now=now)
     terms = [
@@ -124,7 +125,10 @@ def filter_options(
         at_school = or_(School.id.in_(school_ids), School.id.in_(organising))
     else:
         at_school = School.id.in_(school_ids)
-    schools = school_filter(at_school, cluster, school, narrowed=narrowed)
+    coordinator = user.role == "coordinator"
+    schools = school_filter(
+        at_school, cluster, school, clusters=coordinator, narrowed=narrowed and coordinator
+    )
     # The agencies found from the visible meetings' invitations (by index), not each agency
     # of the region tested against every invitation.
     if access.sees_every_meeting(user):
