@@ -76,5 +76,7 @@ def each_statement_committed() -> Iterator[None]:
     db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     try:
         yield
-    finally:
-        db.session.commit()  # ends the run: the connection goes back with its usual isolation
+    except BaseException:
+        db.session.rollback()  # what was written is kept; the session is usable again
+        raise
+    db.session.commit()  # ends the run: the connection goes back with its usual isolation

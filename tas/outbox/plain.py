@@ -1,6 +1,6 @@
 """A plain-text email (no calendar part) written straight to bytes: the same bytes the email
-package writes for tas.outbox.rules.build_message (tests/outbox/test_plain.py compares them for
-any text), at a fraction of the cost. The package parses every header it is given and folds it
+package writes for tas.outbox.rules.build_message (tests/unit/test_plain_emails.py compares them
+for any text), at a fraction of the cost. The package parses every header it is given and folds it
 again to write it, nine headers an email: most of the time of a region's reminder pass, whose
 15,000 emails share their sender, their fixed headers and a few hundred recipients. So the
 headers that repeat are folded once and kept; a subject, date and Message-ID that need no

@@ -97,7 +97,9 @@ def build_message(
 def text_encoding(text: str) -> str:
     """How a text part travels: 7bit when it is plain ASCII with short lines, else
     quoted-printable (still readable as it is), never 8bit (RFC 6047 2.4)."""
-    plain = text.isascii() and all(len(line) <= 998 for line in text.splitlines())
+    # Lines as the email package splits them (CR, LF or CRLF only; str.splitlines would also
+    # split at a form feed and let a longer line through).
+    plain = text.isascii() and all(len(line) <= 998 for line in text.encode().splitlines())
     return "7bit" if plain else "quoted-printable"
 
 

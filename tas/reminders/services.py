@@ -230,8 +230,9 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
         body = email_body(row, item, standing_in=_standing_in(item, person))
         outgoing.append((row, person, body))
     # The batch's emails are inserted together, then linked to their reminders, each reminder
-    # written once when the batch commits.
-    ids = emails([(person, row.subject, body) for row, person, body in outgoing])
+    # written once when the batch commits (not flushed before the insert as well).
+    with db.session.no_autoflush:
+        ids = emails([(person, row.subject, body) for row, person, body in outgoing])
     for (row, _person, _body), message_id in zip(outgoing, ids, strict=True):
         row.outbox_message_id = message_id
     counts.emailed += sum(message_id is not None for message_id in ids)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import re
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, exists, or_, select, text
+from sqlalchemy.orm import Session
 
 from tas.children.models import Child
 from tas.core.days import months_before
@@ -310,7 +313,19 @@ def test_the_periods_of_progress_follow_every_score_added_changed_or_removed(app
     for row in every_score[1::5]:
         db.session.delete(row)
     db.session.commit()
-    assert _agree_with_the_rule(ids, started_on) != before  # and some answers have changed
+    after = _agree_with_the_rule(ids, started_on)
+    assert after != before  # and some answers have changed
+
+    # Scores moved to another outcome, and scores removed without being read first (their
+    # rows expired by the commit above).
+    every_score = db.session.scalars(select(OutcomeScore).order_by(OutcomeScore.id)).all()
+    for row in every_score[::4]:
+        row.outcome_id = ids[(ids.index(row.outcome_id) + 1) % len(ids)]
+    db.session.commit()
+    for row in every_score[1::4]:
+        db.session.delete(row)
+    db.session.commit()
+    assert _agree_with_the_rule(ids, started_on) != after
 
 
 def test_the_migration_works_the_periods_out_as_the_application_does(app):
@@ -335,3 +350,66 @@ def _migration(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.mark.commits  # two transactions at once, a connection each
+def test_two_transactions_scoring_one_outcome_at_once_leave_its_periods_right(app):
+    """Each transaction works the periods out from the scores it can see: the second to score
+    the outcome waits for the first (PostgreSQL: a row lock; SQLite: its one writer), then
+    sees its score, so the periods are those of both scores."""
+    team = child_and_team()
+    outcome = Outcome(plan_id=team.plan.id, statement="Gets to school")
+    db.session.add(outcome)
+    db.session.flush()
+    score = {"outcome_id": outcome.id, "recorded_by_id": team.dsl.id}
+    db.session.add(OutcomeScore(**score, score=3, scored_on=date(2026, 1, 1)))
+    db.session.commit()
+    engine, outcome_id = db.engine, outcome.id
+
+    failures = []
+
+    def second_transaction():
+        try:
+            with Session(engine) as second:
+                second.add(OutcomeScore(**score, score=6, scored_on=date(2026, 2, 1)))
+                second.commit()  # waits for the first
+        except BaseException as error:  # reported below, never lost in the thread
+            failures.append(error)
+
+    thread = threading.Thread(target=second_transaction)
+    with Session(engine) as first:  # closed (and rolled back) whatever happens
+        first.add(OutcomeScore(**score, score=5, scored_on=date(2026, 3, 1)))
+        first.flush()  # periods worked out from 3 then 5: progress until 1 March
+        thread.start()
+        thread.join(timeout=1)
+        waited = thread.is_alive()
+        first.commit()
+    thread.join(timeout=30)
+    assert waited  # the second transaction waited for the first
+    assert not failures and not thread.is_alive()
+
+    # 3, 6, 5: the first score was bettered (by 6) until 1 February; 6 never was.
+    periods = db.session.execute(
+        select(OutcomeProgress.from_on, OutcomeProgress.until_on).where(
+            OutcomeProgress.outcome_id == outcome_id
+        )
+    ).all()
+    assert periods == [(None, date(2026, 2, 1))]
+
+
+# Bulk statements on the scores that keep the periods of progress themselves (`rebuild`).
+BULK_WRITERS_THAT_REBUILD = {"tas/benchmark/records.py"}
+BULK_WRITE = re.compile(r"\b(insert|update|delete)\(\s*OutcomeScore\b|OutcomeScore\.__table__")
+
+
+def test_no_code_writes_scores_past_the_sessions_objects_without_rebuilding_the_periods():
+    """The periods follow every score written as an object (the session's listener); a bulk
+    statement on the scores passes that by, so only code that rebuilds them may make one."""
+    root = Path(__file__).resolve().parents[2]
+    writers = {
+        str(path.relative_to(root))
+        for path in (root / "tas").rglob("*.py")
+        if BULK_WRITE.search(path.read_text())
+    }
+    assert writers == BULK_WRITERS_THAT_REBUILD
+    assert "periods.rebuild(" in (root / "tas/benchmark/records.py").read_text()

@@ -13,13 +13,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tas.outbox import plain
-from tas.outbox.rules import build_message
+from tas.outbox.rules import build_message, text_encoding
 
 SENDER = "TAS Coordinator <no-reply@tas.example.org>"
 AT = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 # Text as people type it, with what breaks emails: line breaks, control characters, non-ASCII,
 # encoded-word lookalikes, long words and lines.
-PIECES = [*"abcXYZ019 .,:;()<>@\"'\\-=?_", "\r", "\n", "\t", "\x00", "\x0c", "é", "Ł", "=?", "?="]
+PIECES = [
+    *"abcXYZ019 .,:;()<>@\"'\\-=?_",
+    *"\r\n\t\x00\x0b\x0c\x1c\x7f\x85\u2028",
+    *("é", "Ł", "=?", "?=", "x" * 500),
+]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=120).map("".join) | st.sampled_from(
     [
         "Reminder: plan review P-000123 due in 5 working days",
@@ -40,20 +44,21 @@ def _from_the_package(written: plain.Written, **email) -> bytes:
 
 
 @settings(max_examples=300, deadline=None)
-@given(subject=TEXT, body=BODY, name=NAME, address=ADDRESS, domain=DOMAIN)
+@given(subject=TEXT, body=BODY, name=NAME, address=ADDRESS, domain=DOMAIN, others=st.integers(0, 2))
 @example(
     subject="Reminder: plan review P-000123 due in 5 working days",
     body="Reference: P-000123\nDue: 14 December 2026\n\nhttps://tas.example.org/x\n",
     name="Sam Taylor",
     address="sam@example.org",
     domain="tas.example.org",
+    others=0,
 )
 def test_a_plain_email_is_written_byte_for_byte_as_the_email_package_writes_it(
-    subject, body, name, address, domain
+    subject, body, name, address, domain, others
 ):
     email = {
         "sender": SENDER,
-        "to": [(address, name)],
+        "to": [(address, name), *[(f"other{n}@example.org", f"Other {n}") for n in range(others)]],
         "subject": subject,
         "body": body,
         "message_domain": domain,
@@ -102,3 +107,18 @@ def test_an_address_that_would_add_recipients_is_refused(address):
             message_domain="tas.example.org",
             sent_at=AT,
         )
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        ("Short ASCII lines\nand another", "7bit"),
+        ("x" * 998, "7bit"),
+        ("x" * 999, "quoted-printable"),
+        # A form feed does not end a line in an email: 2,700 characters on one line.
+        (("x" * 900 + "\x0c") * 3, "quoted-printable"),
+        ("Zoë", "quoted-printable"),
+    ],
+)
+def test_a_line_longer_than_email_allows_is_never_sent_as_7bit(body, encoding):
+    assert text_encoding(body) == encoding

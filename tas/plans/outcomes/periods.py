@@ -1,18 +1,32 @@
 """tas.plans.models.OutcomeProgress kept in step with the scores: after every flush that adds,
-changes or removes scores, their outcomes' periods of progress are worked out again in the
-database, in the same transaction and one statement (window functions, on SQLite and
-PostgreSQL alike), so no code that writes scores can leave them behind. `rebuild` does the same
-for every outcome at once, after a bulk load (tas.benchmark)."""
+changes or removes scores (OutcomeScore objects, the way the services write them), their
+outcomes' periods of progress are worked out again in the database, in the same transaction
+and one statement (window functions, on SQLite and PostgreSQL alike). A bulk statement on the
+scores passes the session's objects by: its caller calls `rebuild` (tas.benchmark does), and
+tests/flags/test_progress_flags.py fails on one anywhere else."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, case, delete, event, func, insert, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tas.plans.models import Outcome, OutcomeProgress, OutcomeScore
 
 COLUMNS = ("outcome_id", "plan_id", "from_on", "until_on")
+NOTED = "outcomes_with_scores_changed"  # in the session's info, from before a flush to after
 
 
 def periods(outcome_ids: list[int] | None) -> Select:
@@ -74,13 +88,37 @@ def improved_on(plan_id: ColumnElement[int], day: ColumnElement) -> ColumnElemen
     )
 
 
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context, _instances) -> None:
+    """The outcomes whose scores are being changed or removed, read before the flush (a
+    removed score may not be readable after it; a moved one names its old outcome here)."""
+    noted = session.info.setdefault(NOTED, set())
+    for row in (*session.dirty, *session.deleted):
+        if isinstance(row, OutcomeScore):
+            history = inspect(row).attrs.outcome_id.history
+            noted.update(value for value in history.sum() if value is not None)
+            noted.add(row.outcome_id)  # read now, while the row is still there
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_in_step(session: Session, _context) -> None:
-    """After a flush that wrote scores, their outcomes' periods, in the same transaction."""
-    changed = {
+    """After a flush that wrote scores, their outcomes' periods, in the same transaction. On
+    PostgreSQL the outcomes are locked first, so two transactions scoring one outcome at once
+    work it out one after the other, the second seeing the first's score."""
+    changed = session.info.pop(NOTED, set())
+    changed.update(
         row.outcome_id
-        for row in (*session.new, *session.dirty, *session.deleted)
+        for row in session.new
         if isinstance(row, OutcomeScore) and row.outcome_id is not None
-    }
-    if changed:
-        rebuild(session.connection(), sorted(changed))
+    )
+    if not changed:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            select(Outcome.id)
+            .where(Outcome.id.in_(sorted(changed)))
+            .order_by(Outcome.id)
+            .with_for_update()
+        )
+    rebuild(connection, sorted(changed))
