@@ -17,7 +17,8 @@ from tas.children.fields import (
     optional_note,
     upn_field,
 )
-from tas.core.fields import GovDateField, blank_as_none, optional_text, options, record_id, stripped
+from tas.core.choices import record_id
+from tas.core.fields import GovDateField, blank_as_none, optional_text, options, stripped
 from tas.core.forms import RecordForm, TasForm
 from tas.extensions import db
 from tas.organisations.forms import name_field

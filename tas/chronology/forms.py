@@ -8,12 +8,11 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from tas.chronology import rules
-from tas.core.choices import Choice
+from tas.core.choices import Choice, record_id
 from tas.core.fields import (
     GovDateField,
     choice,
     options,
-    record_id,
     select,
     stripped,
     text_area,

@@ -63,9 +63,11 @@ def schools_listed(
     return SchoolsListed(everything=False, hint=CLUSTER_FIRST)
 
 
-def record_id(text: str | None) -> int | None:
-    """The id typed in a query string, or None when it cannot be one."""
-    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+def record_id(value) -> int | None:
+    """An id chosen in a form or a query string, or None when nothing usable was sent (never a
+    database error for text, or for numbers past the integer range)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
     number = int(text)
     return number if 0 < number <= LARGEST_ID else None

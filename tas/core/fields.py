@@ -130,11 +130,6 @@ def options(rows, prompt: str | None = None) -> list[SelectChoice]:
     return choices
 
 
-def record_id(value: str | None) -> int | None:
-    """The id chosen in a select ("" when nothing was chosen)."""
-    return int(value) if value else None
-
-
 def choice(label: str, choices: tuple[Choice, ...], missing: str, **kwargs) -> RadioField:
     """Radios for a fixed list of codes."""
     return RadioField(

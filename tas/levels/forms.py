@@ -9,8 +9,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from tas.core.choices import label
-from tas.core.fields import GovDateField, options, record_id, select, stripped, text_area
+from tas.core.choices import label, record_id
+from tas.core.fields import GovDateField, options, select, stripped, text_area
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.core.words import local_date

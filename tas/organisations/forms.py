@@ -19,7 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from tas.core.fields import normalised, options, record_id
+from tas.core.choices import record_id
+from tas.core.fields import normalised, options
 from tas.core.fields import stripped as _stripped
 from tas.core.forms import RecordForm
 from tas.extensions import db

@@ -8,12 +8,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import HiddenField, RadioField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired
 
+from tas.core.choices import record_id
 from tas.core.decisions import DecisionForm
 from tas.core.fields import (
     GovDateField,
     choice,
     options,
-    record_id,
     select,
     stripped,
     text_area,

@@ -8,7 +8,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, SubmitField
 
-from tas.core.fields import record_id
+from tas.core.choices import record_id
 from tas.core.forms import RecordForm
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db

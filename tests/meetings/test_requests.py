@@ -157,12 +157,13 @@ def test_too_long_or_unusable_text_is_refused_not_a_500(visitor):
     odd = dsl.submit("/requests/new", asking_about(child, child_views="bad \x00 byte"))
     huge = dsl.submit("/requests/new", asking_about(child, child=str(2**40)))
     words = dsl.submit("/requests/new", asking_about(child, child="Amara"))
+    superscript = dsl.get("/requests/new?child=\u00b2")  # a digit to str.isdigit, not to int()
 
     assert error_summary(long) == {
         "reason": "Why you want the child discussed must be 4000 characters or fewer"
     }
     assert "child_views" in error_summary(odd)
-    assert (huge.status_code, words.status_code) == (404, 404)
+    assert (huge.status_code, words.status_code, superscript.status_code) == (404, 404, 404)
     assert requests_of(child.id) == []
 
 

@@ -44,7 +44,7 @@ def test_the_limit_is_the_setting(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "typed", [None, "", "abc", "-1", "0", "1.5", "²", "99999999999", str(2**31), " 4"]
+    "typed", [None, "", " ", "abc", "-1", "0", "1.5", "²", "99999999999", str(2**31)]
 )
 def test_what_cannot_be_an_id_is_no_choice(typed):
     assert record_id(typed) is None
@@ -53,4 +53,5 @@ def test_what_cannot_be_an_id_is_no_choice(typed):
 
 def test_an_id_is_read_as_typed():
     assert record_id("4") == 4
+    assert record_id(" 4 ") == 4  # as a form sends it, spaces and all
     assert record_id(str(2**31 - 1)) == 2**31 - 1

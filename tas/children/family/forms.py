@@ -7,7 +7,8 @@ from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from tas.children.fields import optional_note
-from tas.core.fields import GovDateField, blank_as_none, optional_text, options, record_id
+from tas.core.choices import record_id
+from tas.core.fields import GovDateField, blank_as_none, optional_text, options
 from tas.core.forms import RecordForm, TasForm
 from tas.organisations.forms import name_field
 from tas.plans.fields import marker_values, markers_field, markers_from

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from tas.core.choices import record_id
 from tas.core.clock import utcnow
 from tas.core.editing import Submitted, submit_change
 from tas.core.use_cases import Refused, StaleEdit
@@ -18,7 +19,7 @@ from tas.meetings.agenda import changes as agenda_changes
 from tas.meetings.agenda import services as agenda
 from tas.meetings.agenda.forms import AgendaAddForm, SlotForm
 from tas.meetings.booking.history import meeting_when
-from tas.meetings.invitations.forms import ConfirmForm, posted_id
+from tas.meetings.invitations.forms import ConfirmForm
 from tas.meetings.models import AgendaItem
 
 STALE_AGENDA = (
@@ -88,7 +89,7 @@ def agenda_add(meeting_id: int):
             item = agenda_changes.add(
                 meeting,
                 current_user,
-                posted_id(values["child"]),
+                record_id(values["child"]),
                 values["reason"],
                 values["slot_starts"],
             )

@@ -16,9 +16,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, SelectChoice, SubmitField
 
 from tas.core import times, words
+from tas.core.choices import record_id
 from tas.core.clock import LONDON, today
 from tas.core.editing import Difference, shown
-from tas.core.fields import options, record_id, text_area
+from tas.core.fields import options, text_area
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date

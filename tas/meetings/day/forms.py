@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from tas.core.choices import Choice
-from tas.core.fields import optional_choice, optional_text, options, record_id, stripped
+from tas.core.choices import Choice, record_id
+from tas.core.fields import optional_choice, optional_text, options, stripped
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.meetings import rules

@@ -6,7 +6,7 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import SelectChoice, SelectMultipleField, SubmitField
 
-from tas.core.choices import Choice
+from tas.core.choices import Choice, record_id
 from tas.core.fields import choice, options, select, text_area
 from tas.core.forms import RecordForm
 from tas.meetings import rules
@@ -20,16 +20,6 @@ INVITEE_KINDS = (
 ANSWER_CHOICES = tuple(c for c in rules.ANSWERS if c.code != "awaiting")
 UPDATE_LONGEST = 5000
 NOTHING_SAVED = "none"  # the default agencies form opened when none were ever chosen
-
-
-def posted_id(value) -> int | None:
-    """An id chosen in a form, or None when nothing usable was sent (never a database error
-    for text or numbers past the integer range)."""
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 10:
-        return None
-    number = int(text)
-    return number if 0 < number < 2**31 else None
 
 
 class InvitationForm(RecordForm):
@@ -68,9 +58,9 @@ class InvitationForm(RecordForm):
         kind = self.kind.data
         return {
             "kind": kind,
-            "agency_id": posted_id(self.agency.data) if kind == "agency" else None,
-            "representative_id": posted_id(self.representative.data) if kind == "agency" else None,
-            "person_id": posted_id(self.person.data) if kind == "person" else None,
+            "agency_id": record_id(self.agency.data) if kind == "agency" else None,
+            "representative_id": record_id(self.representative.data) if kind == "agency" else None,
+            "person_id": record_id(self.person.data) if kind == "person" else None,
         }
 
 
@@ -151,11 +141,11 @@ class DefaultAgenciesForm(RecordForm):
         token = (self.version.data or "").strip()
         if token == NOTHING_SAVED:
             return []
-        ids = [posted_id(part) for part in token.split(",")]
+        ids = [record_id(part) for part in token.split(",")]
         return None if not token or None in ids else ids
 
     def values(self) -> list[int]:
-        return [number for number in map(posted_id, self.agencies.data or []) if number]
+        return [number for number in map(record_id, self.agencies.data or []) if number]
 
 
 def saved_token(saved: list[int]) -> str:

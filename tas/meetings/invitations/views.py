@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tas.core.choices import record_id
 from tas.core.clock import utcnow
 from tas.core.editing import Submitted, compare, submit_change, submit_new
 from tas.core.use_cases import Refused, StaleEdit
@@ -22,7 +23,6 @@ from tas.meetings.invitations.forms import (
     ConfirmForm,
     DefaultAgenciesForm,
     InvitationForm,
-    posted_id,
     saved_token,
 )
 from tas.meetings.models import Invitation
@@ -76,7 +76,7 @@ def invitation_suggested(meeting_id: int):
     ConfirmForm()  # the CSRF check itself runs for every POST
     try:
         added = invitations.invite_suggested(
-            meeting, current_user, posted_id(request.form.get("agency"))
+            meeting, current_user, record_id(request.form.get("agency"))
         )
     except Refused as refused:
         flash(next(iter(refused.problems.values())), "info")

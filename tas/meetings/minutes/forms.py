@@ -16,12 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired
 
+from tas.core.choices import record_id
 from tas.core.fields import (
     GovDateField,
     optional_choice,
     optional_text,
     options,
-    record_id,
     text_area,
 )
 from tas.core.forms import RecordForm, TasForm

@@ -6,13 +6,12 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
-from tas.core.choices import label
-from tas.core.fields import GovDateField, choice, record_id, select, text_area
+from tas.core.choices import label, record_id
+from tas.core.fields import GovDateField, choice, select, text_area
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.core.words import local_date, local_datetime
 from tas.meetings import rules
-from tas.meetings.invitations.forms import posted_id
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests.triage import ALREADY_ON_THIS, TRIAGE_OUTCOMES
 
@@ -175,4 +174,4 @@ class ConsultationForm(SentOnce, Shows, TasForm):
         self.meeting.choices = meeting_choices(meetings, school=True)
 
     def values(self) -> dict:
-        return {"meeting_id": posted_id(self.meeting.data), "situation": self.situation.data}
+        return {"meeting_id": record_id(self.meeting.data), "situation": self.situation.data}

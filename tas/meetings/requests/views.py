@@ -9,7 +9,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.children import access as children
 from tas.children.access import Access
-from tas.core.choices import label
+from tas.core.choices import label, record_id
 from tas.core.clock import today
 from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
@@ -28,8 +28,6 @@ from tas.meetings.requests.forms import (
 )
 from tas.meetings.requests.services import AWAITING, STATUS_TAGS
 from tas.organisations.models import User
-
-LARGEST_ID = 2**31 - 1
 
 
 def _me() -> User:
@@ -60,12 +58,11 @@ def _child_asked_about() -> int | None:
     """The child chosen (in the address or the form): 404 when the person may not know of the
     child, 403 when they may see but not ask about them."""
     raw = request.form.get("child") if request.method == "POST" else request.args.get("child")
-    raw = (raw or "").strip()
-    if not raw:
+    if not (raw or "").strip():
         return None
-    if not raw.isdigit() or int(raw) > LARGEST_ID:
+    child_id = record_id(raw)
+    if child_id is None:  # words, or a number no record has
         abort(404)
-    child_id = int(raw)
     if not children.may_record_consent_decisions(current_user, child_id):
         children.require(current_user, child_id, Access.EDIT)  # 404 or 403
         abort(403)

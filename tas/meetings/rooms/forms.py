@@ -5,7 +5,8 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
 
-from tas.core.fields import options, record_id, select
+from tas.core.choices import record_id
+from tas.core.fields import options, select
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.organisations.forms import name_field

@@ -8,10 +8,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import SelectChoice, StringField, SubmitField
 
 from tas.core import times
-from tas.core.choices import Choice
+from tas.core.choices import Choice, record_id
 from tas.core.clock import today
 from tas.core.days import academic_year
-from tas.core.fields import GovDateField, choice, options, record_id, select, stripped
+from tas.core.fields import GovDateField, choice, options, select, stripped
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date

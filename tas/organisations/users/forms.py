@@ -19,7 +19,8 @@ from wtforms import (
     SubmitField,
 )
 
-from tas.core.fields import options, record_id
+from tas.core.choices import record_id
+from tas.core.fields import options
 from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules

@@ -9,7 +9,8 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SelectChoice, SubmitField
 
-from tas.core.fields import GovDateField, choice, options, record_id, select, text_area
+from tas.core.choices import record_id
+from tas.core.fields import GovDateField, choice, options, select, text_area
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.plans import rules

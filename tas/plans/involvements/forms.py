@@ -11,8 +11,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from tas.core.choices import record_id
 from tas.core.decisions import DecisionForm
-from tas.core.fields import GovDateField, choice, options, record_id, select, stripped, text_area
+from tas.core.fields import GovDateField, choice, options, select, stripped, text_area
 from tas.core.forms import RecordForm
 from tas.plans import rules
 from tas.plans.fields import marker_values, markers_field, markers_from, people
