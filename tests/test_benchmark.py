@@ -42,6 +42,12 @@ def test_a_small_run_measures_every_part_and_writes_the_table(tmp_path, monkeypa
     for page in pages.values():
         assert page["errors"] == 0 and page["requests"] == 3
         assert 0 < page["statements"] <= report.MOST_STATEMENTS
+        # Each page's ratio is to the floor timed turn about with it, as far as the figures'
+        # rounding to 0.1 ms (and the ratio's to 0.1) allows.
+        median, floor = page["p50_ms"], page["floor_p50_ms"]
+        assert floor > 0.05
+        lowest, highest = (median - 0.05) / (floor + 0.05), (median + 0.05) / (floor - 0.05)
+        assert lowest - 0.05 <= page["times_floor"] <= highest + 0.05
     assert result["floor"]["path"] == "/accessibility"
     assert result["load"]["timing"]["errors"] == 0 and result["load"]["clients"] == 2
     assert result["reminder_pass"]["left_due"] == 0

@@ -204,8 +204,9 @@ def measure(backend: str, scale: float) -> dict:
                 role: served.signed_in(address, email, DEMO_PASSWORD)
                 for role, (email, _paths) in pages.items()
             }
+            floor = (clients[FLOOR[0]], FLOOR[1])
             timings = {
-                (role, path): served.timed(clients[role], path, requests)
+                (role, path): served.timed(clients[role], path, floor, requests)
                 for role, (_email, paths) in pages.items()
                 for path in paths
             }

@@ -108,18 +108,44 @@ def summarise(seconds: list[float], errors: int = 0) -> Timing:
     return Timing(statistics.median(ordered) * 1000, p95 * 1000, len(seconds), errors)
 
 
-def timed(client: httpx.Client, path: str, requests: int, warm_up: int = 10) -> Timing:
-    """`requests` GETs of the page one after another (after a few to warm up)."""
-    seconds, errors = [], 0
+@dataclass(frozen=True)
+class Paired:
+    """A page's timing and the floor's, taken turn about over the same seconds."""
+
+    page: Timing
+    floor: Timing
+
+
+def timed(
+    client: httpx.Client,
+    path: str,
+    floor: tuple[httpx.Client, str],
+    requests: int,
+    warm_up: int = 10,
+) -> Paired:
+    """`requests` GETs of the page one after another (after a few to warm up), each followed by
+    one of the floor. A shared machine's speed drifts from one minute to the next (up to
+    twice as slow within an hour), so each page is compared with the floor as it was while the
+    page was measured, not with one floor timed minutes before or after."""
+    floor_client, floor_path = floor
+    page_seconds: list[float] = []
+    floor_seconds: list[float] = []
+    page_errors = floor_errors = 0
     for n in range(warm_up + requests):
-        started = time.perf_counter()
-        response = client.get(path)
-        took = time.perf_counter() - started
-        if response.status_code != 200:
-            errors += 1
+        took, ok = _one(client, path)
+        floor_took, floor_ok = _one(floor_client, floor_path)
+        page_errors += not ok
+        floor_errors += not floor_ok
         if n >= warm_up:
-            seconds.append(took)
-    return summarise(seconds, errors)
+            page_seconds.append(took)
+            floor_seconds.append(floor_took)
+    return Paired(summarise(page_seconds, page_errors), summarise(floor_seconds, floor_errors))
+
+
+def _one(client: httpx.Client, path: str) -> tuple[float, bool]:
+    started = time.perf_counter()
+    response = client.get(path)
+    return time.perf_counter() - started, response.status_code == 200
 
 
 @dataclass(frozen=True)
