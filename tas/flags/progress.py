@@ -22,8 +22,6 @@ from tas.plans.models import (
     DriftDecision,
     EngagementDecision,
     EngagementUpdate,
-    Outcome,
-    OutcomeScore,
     SharedPlan,
 )
 from tas.plans.outcomes.periods import improved_on
@@ -107,33 +105,21 @@ NO_PROGRESS = and_(
 def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
     """Open plans started DRIFT_MONTHS months ago or more that show no progress since. A
     change of level, a decision or a better score within the months rules a plan out in the
-    database (each an indexed EXISTS), so only the plans left have their scores read and the
-    rule applied."""
-    # The plans left, each with its outcomes' scores (oldest first), in one statement.
+    database (each an indexed question), so the plans left are the drifted ones: their scores
+    are not read. The periods of progress answer exactly as the pure rule does on the scores
+    (tests/flags/test_progress_flags.py holds them to it, history by history and day by day),
+    and the rule words the reason."""
     rows = db.session.execute(
-        select(
-            SharedPlan.id,
-            SharedPlan.child_id,
-            SharedPlan.started_on,
-            Outcome.id,
-            OutcomeScore.scored_on,
-            OutcomeScore.score,
-        )
+        select(SharedPlan.id, SharedPlan.child_id, SharedPlan.started_on)
         .join(Child, Child.id == SharedPlan.child_id)
-        .outerjoin(Outcome, Outcome.plan_id == SharedPlan.id)
-        .outerjoin(OutcomeScore, OutcomeScore.outcome_id == Outcome.id)
         .where(NO_PROGRESS, condition)
-        .order_by(SharedPlan.id, OutcomeScore.scored_on, OutcomeScore.id),
+        .order_by(SharedPlan.id),
         {"drift_since": months_before(today, DRIFT_MONTHS)},
     )
-    plans: dict[int, tuple[int, date, dict[int, list[tuple[date, int]]]]] = {}
-    for plan_id, child_id, started_on, outcome_id, scored_on, score in rows:
-        _, _, scores = plans.setdefault(plan_id, (child_id, started_on, {}))
-        if scored_on is not None:
-            scores.setdefault(outcome_id, []).append((scored_on, score))
     found = []
-    for plan_id, (child_id, started_on, scores) in plans.items():
-        reason = drift(started_on, today, [], scores.values())
+    for plan_id, child_id, started_on in rows:
+        # No score is passed: the database has already ruled out every plan with a better one.
+        reason = drift(started_on, today, [], [])
         if reason is not None:
             found.append(
                 rules.drift_flag(
