@@ -21,18 +21,20 @@ def meeting(meeting_id: int):
     read is audited with the children the page showed (committed after rendering, so the rows
     the page uses are not expired and reloaded one by one)."""
     row, level = require(current_user, meeting_id, MeetingAccess.ARRANGEMENTS)
+    organiser = level >= MeetingAccess.ORGANISE
     items = agenda.items_for(row, current_user, level)
+    invited = invitations.for_meeting(row, current_user, level)
     page = render_template(
         "meetings/meeting.html",
         meeting=row,
         level=level,
-        organiser=level >= MeetingAccess.ORGANISE,
+        organiser=organiser,
         rules=rules,
         history=history(row),
-        invitations=invitations.for_meeting(row, current_user, level),
+        invitations=invited,
         agenda=items,
-        agenda_count=agenda.count_for(row),
-        day=day_summary.of_meeting(row, current_user, level),
+        agenda_count=agenda.count_for(row, items if organiser else None),
+        day=day_summary.of_meeting(row, current_user, level, invited, items),
         sees_address=handover.sees_family_address(row, current_user, level),
     )
     shown = [item.child_id for item in items if item.child_id is not None]

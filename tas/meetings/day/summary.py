@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -139,14 +140,22 @@ def attendance_counts(invitations: list[Invitation], uninvited: int) -> list[tup
     return rows
 
 
-def of_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
+def of_meeting(
+    meeting: Meeting,
+    user: User,
+    level: MeetingAccess,
+    standing: list[Invitation],
+    items: list[AgendaItem],
+) -> dict:
     """What the meeting page shows of the day itself, in a fixed number of queries: counts
     only for arrangements access; names, minutes and actions for organisers and invited
-    practitioners (not GPs); what is missing and whether minutes are overdue for organisers."""
+    practitioners (not GPs); what is missing and whether minutes are overdue for organisers.
+    `standing`: the meeting's standing invitations and `items`: the agenda items this person
+    is shown (every standing item, for an organiser), both as the page read them."""
     now = utcnow()
     organiser = level >= MeetingAccess.ORGANISE
     names = sees_agenda(level, user)
-    invitations = standing_invitations(meeting.id)
+    invitations = sorted(standing, key=attrgetter("id"))  # in the order they were made
     uninvited = uninvited_of(meeting.id)
     actions: dict[int, list[ActionLine]] = defaultdict(list)
     if names:
@@ -154,7 +163,7 @@ def of_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> dict:
             actions[line.child_id].append(line)
     missing = []
     if organiser and meeting.status == "scheduled":
-        missing = missing_for_held(standing_items(meeting.id), invitations)
+        missing = missing_for_held(items, invitations)
     # Only the agenda children this person may see (the agenda's own filter): the meeting
     # page's `meeting_viewed` audit names every one of them, as they are on its agenda.
     still_open = open_decisions.of_meeting(meeting.id, user, level)
