@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tas.children import access
 from tas.children.access import Access, current_agreement
-from tas.children.models import Agreement, Child, FamilyMember, SiblingLink
+from tas.children.models import Agreement, Child, FamilyMember, SiblingLink, StaffGrant
 from tas.core.clock import utcnow
 from tas.demo import children as demo_children
 from tas.demo import loading as demo
@@ -26,6 +26,7 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tests import factories
 from tests.conftest import Visitor
 
 MODELS = {
@@ -143,6 +144,40 @@ def test_each_demo_role_sees_exactly_the_children_it_may(app):
     assert seen("gp@demo.tas.test") == set()
     for nobody in ("coordinator@demo.tas.test", "admin@demo.tas.test"):
         assert seen(nobody, Access.GP_SUMMARY) == set()
+
+
+@pytest.mark.demo
+def test_asked_of_a_few_children_the_access_rule_finds_what_the_lists_find(app):
+    """A child's siblings and a meeting's agenda ask the access rule of the few children they
+    name (`visible_among_few`), without the candidates a list starts from: for every demo
+    account and level (and a member of school staff granted two children, one of whose
+    families withdrew), the rule alone finds exactly the children the list's condition does."""
+    oakfield_dsl = user("dsl@oakfield.demo.tas.test")
+    staff = factories.user("school_staff", school=oakfield_dsl.school)
+    db.session.flush()
+    for name in ("Mia Hughes", WITHDRAWN):
+        db.session.add(
+            StaffGrant(child_id=child(name).id, user_id=staff.id, granted_by_id=oakfield_dsl.id)
+        )
+    db.session.flush()
+    everyone = db.session.scalars(select(User).order_by(User.id)).all()
+    assert {person.role for person in everyone} >= {
+        "dsl",
+        "school_staff",
+        "link_worker",
+        "practitioner",
+        "coordinator",
+        "gp",
+        "admin",
+    }
+    for person in everyone:
+        for level in (Access.GP_SUMMARY, Access.READ, Access.EDIT):
+            listed = set(db.session.scalars(select(Child.id).where(access.visible(person, level))))
+            few = set(
+                db.session.scalars(select(Child.id).where(access.visible_among_few(person, level)))
+            )
+            assert few == listed, (person.email, level)
+    assert seen(staff.email) == {"Mia Hughes"}  # the withdrawn family's child is not shown
 
 
 @pytest.mark.demo

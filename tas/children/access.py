@@ -247,12 +247,18 @@ def visible(user: User, level: Access = Access.READ, now: datetime | None = None
     candidates = _candidates(user, now or utcnow())
     if candidates is None:
         return false()
+    return and_(Child.id.in_(candidates), visible_among_few(user, level, now))
+
+
+def visible_among_few(user: User, level: Access = Access.READ, now: datetime | None = None):
+    """The same condition for a query that has already found its few children by their own
+    index (a child's siblings, a meeting's agenda): each level's condition alone. Every
+    condition implies one of the candidates' paths, so the candidates add nothing there but
+    the cost of finding every child the person may see."""
     levels = clauses(user, now)
     if level >= Access.READ:
-        condition = levels[Access.EDIT] if level >= Access.EDIT else levels[Access.READ]
-    else:
-        condition = or_(levels[Access.READ], levels[Access.GP_SUMMARY])
-    return and_(Child.id.in_(candidates), condition)
+        return levels[Access.EDIT] if level >= Access.EDIT else levels[Access.READ]
+    return or_(levels[Access.READ], levels[Access.GP_SUMMARY])
 
 
 def access_to(

@@ -74,7 +74,7 @@ def siblings_seen_by(user: User, child_id: int) -> list[Child]:
     return list(
         db.session.scalars(
             select(Child)
-            .where(_linked_to(child_id), access.visible(user))
+            .where(_linked_to(child_id), access.visible_among_few(user))
             .options(joinedload(Child.school))
             .order_by(func.lower(Child.last_name), func.lower(Child.first_name), Child.id)
         )

@@ -144,7 +144,9 @@ def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, Minut
     recorders = may_record_levels(user, child_ids)
     readable = set(
         db.session.scalars(
-            select(Child.id).where(Child.id.in_(child_ids), children.visible(user, Access.READ))
+            select(Child.id).where(
+                Child.id.in_(child_ids), children.visible_among_few(user, Access.READ)
+            )
         )
     )
     notes = {}

@@ -196,6 +196,8 @@ def readable_children(items: list[AgendaItem], user: User) -> set[int]:
         return set()
     return set(
         db.session.scalars(
-            select(Child.id).where(Child.id.in_(ids), children_access.visible(user, Access.READ))
+            select(Child.id).where(
+                Child.id.in_(ids), children_access.visible_among_few(user, Access.READ)
+            )
         )
     )
