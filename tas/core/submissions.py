@@ -10,6 +10,7 @@ AlreadySubmitted and nothing is saved; the view says so and shows what was saved
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -24,6 +25,9 @@ from tas.core.clock import utcnow
 from tas.core.database import UTCDateTime
 from tas.extensions import db
 
+# What new_token makes: anything else was not made here (a token typed into the page or sent by
+# a script), and is never looked up or stored; the form's own check refuses its characters.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ALREADY_SAVED = "This was already saved when the form was first sent, so it was not saved again"
 
 
@@ -53,8 +57,8 @@ def once(form) -> None:
     """When the form is being sent, the next commit in this request claims its token."""
     if not has_request_context() or request.method != "POST":
         return
-    token = (form.submission.data or "").strip()[:64]
-    g.submission_token = token or None
+    token = (form.submission.data or "").strip()
+    g.submission_token = token if TOKEN.fullmatch(token) else None
 
 
 def already_saved(url: str):

@@ -348,3 +348,22 @@ def test_a_step_up_sent_twice_is_recorded_once(app):
     assert first.status_code == 302 and again.status_code == 302
     assert len(step_changes(setting.child.id)) == 1
     assert "already saved" in page_text(browser.get(again.headers["Location"]))
+
+
+def test_a_one_time_token_the_service_never_made_is_not_looked_up(app):
+    """A token edited in the page (a NUL byte, which PostgreSQL refuses; too long) gets the form
+    back with its error or is saved once; before, the NUL byte was looked up and failed (500)."""
+    setting = child_with_plan()
+    browser = browser_for(app, setting.dsl)
+    url = f"/children/{setting.child.id}/level/step-up"
+    csrf = csrf_from(browser.get(url).get_data(as_text=True))
+
+    nul = browser.client.post(url, data={"csrf_token": csrf, "submission": "a\x00b", **STEP_UP})
+    assert nul.status_code == 200
+    assert "cannot be used" in error_summary(nul)["submission"]
+    assert STEP_UP["reason"] in page_text(nul)
+    assert step_changes(setting.child.id) == []
+
+    long = browser.client.post(url, data={"csrf_token": csrf, "submission": "x" * 65, **STEP_UP})
+    assert long.status_code == 302
+    assert len(step_changes(setting.child.id)) == 1
