@@ -1,6 +1,7 @@
 """Every form and filter a demo role can reach, sent what an attacker or a careless paste would
 send: the answer is a page (the form back with its error, a refusal, a redirect), never a server
-error. The crawl starts at each role's home page and follows its links, up to three pages of each kind."""
+error. The crawl starts at each role's home page and follows its links, up to three pages of
+each kind."""
 
 from __future__ import annotations
 
@@ -137,4 +138,5 @@ def test_every_form_and_filter_answers_hostile_input_with_a_page(app, email):
     forms = crawl(browser, errors)
 
     assert forms > 0, "the crawl found no form: it did not get past the home page"
+    assert browser.get("/").status_code == 200, "a form sent during the crawl signed it out"
     assert errors == []
