@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,46 @@ def test_a_folder_someone_made_for_the_service_is_left_as_they_made_it(tmp_path,
     create_app()
     assert _mode(folder) == 0o750
     assert _mode(folder / "secret_key") == 0o600
+
+
+def _other_process(database: Path, sql: str) -> str:
+    """Open the database in another process (the scheduler, a backup), run `sql`, close it."""
+    script = (
+        "import sqlite3, sys\n"
+        "connection = sqlite3.connect(sys.argv[1])\n"
+        "print(connection.execute(sys.argv[2]).fetchall())\n"
+        "connection.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(database), sql],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    return done.stdout.strip()
+
+
+def test_a_new_connection_leaves_the_other_processes_locks_alone(tmp_path):
+    """Making the file private never opens it while this process has it open: closing any
+    descriptor of the file drops every lock the process holds on it, and the next process to
+    close the database would take this one's write-ahead log away (a disk I/O error on every
+    page, and writes the other processes never see)."""
+    database = tmp_path / "tas.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
+    with app.app_context():
+        with db.engine.begin() as first:
+            first.execute(text("CREATE TABLE t (x INTEGER)"))
+        held = db.engine.connect()  # a web worker's connection, kept in the pool
+        held.execute(text("SELECT count(*) FROM t")).scalar()
+        with db.engine.connect() as second:  # another thread's: a new connection is made
+            second.execute(text("SELECT 1"))
+
+        assert _other_process(database, "SELECT count(*) FROM t") == "[(0,)]"
+
+        assert Path(f"{database}-wal").exists()
+        with db.engine.begin() as writer:
+            writer.execute(text("INSERT INTO t VALUES (1)"))
+        assert _other_process(database, "SELECT count(*) FROM t") == "[(1,)]"
+        held.close()
+        db.engine.dispose()

@@ -59,12 +59,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         return
     _CONFIGURED.add(engine)
     path = sqlite_file(engine)
-
-    @event.listens_for(engine, "do_connect")
-    def _private(_dialect, _record, _args, _kwargs):
-        # Before SQLite opens (and would create) the file with the process's umask.
-        if path is not None:
-            private_file(path)
+    if path is not None and path.parent.is_dir():  # if not, SQLite's own error says so
+        # Before SQLite opens (and would create) the file with the process's umask; once,
+        # not on each new connection (private_file says why).
+        private_file(path)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record):

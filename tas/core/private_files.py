@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -32,21 +33,22 @@ def private_folder(path: str | os.PathLike) -> Path:
 
 def private_file(path: str | os.PathLike) -> Path:
     """Create the file empty and owner-only (0600) when it is missing; when it exists and is
-    ours, take away any access of group and others (an older version may have made it)."""
+    ours, take away any access of group and others (an older version may have made it).
+
+    An existing file is never opened: it may be a SQLite database this process has open, and
+    closing any descriptor of a file drops every lock the process holds on it (the SQLite
+    documentation, "How To Corrupt An SQLite Database File", 2.2)."""
     target = Path(path)
     try:
         descriptor = os.open(target, os.O_RDONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        created = True
     except FileExistsError:
-        descriptor = os.open(target, os.O_RDONLY)
-        created = False
-    try:
-        status = os.fstat(descriptor)
+        status = os.stat(target, follow_symlinks=False)
         mode = status.st_mode & 0o777
-        if created:
-            os.fchmod(descriptor, FILE_MODE)  # the umask may have taken bits away
-        elif status.st_uid == os.getuid() and mode & 0o077:
-            os.fchmod(descriptor, mode & 0o700)
+        if stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and mode & 0o077:
+            os.chmod(target, mode & 0o700)
+        return target
+    try:
+        os.fchmod(descriptor, FILE_MODE)  # the umask may have taken bits away
     finally:
         os.close(descriptor)
     return target
