@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.auth.models import CalendarFeed
 from tas.core.clock import LONDON, utcnow
+from tas.core.paths import path_for
 from tas.extensions import db
 from tas.ical import build
 from tas.ical.facts import published_facts, uid_domain
@@ -47,8 +48,9 @@ DAYS_AHEAD = 366
 # --- the calendar ---------------------------------------------------------------------------
 
 
-def _base() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+def _link(endpoint: str, **values) -> str:
+    """The page's address in the app, built from its route (ids only, never a name)."""
+    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
 
 
 def meetings_of(user: User, now: datetime) -> list[Meeting]:
@@ -85,6 +87,7 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
     reviews = db.session.execute(
         select(
             SharedPlan.id,
+            SharedPlan.child_id,
             SharedPlan.next_review_on,
             SharedPlan.review_sequence,
             SharedPlan.review_changed_at,
@@ -97,7 +100,14 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
         .order_by(SharedPlan.next_review_on, SharedPlan.id)
     ).all()
     actions = db.session.execute(
-        select(Action.id, Action.plan_id, Action.due_on, Action.due_sequence, Action.due_changed_at)
+        select(
+            Action.id,
+            Action.plan_id,
+            SharedPlan.child_id,
+            Action.due_on,
+            Action.due_sequence,
+            Action.due_changed_at,
+        )
         .join(SharedPlan, SharedPlan.id == Action.plan_id)
         .where(
             Action.owner_user_id == user.id,
@@ -117,13 +127,13 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             stamp=stamp,
             day=day,
             summary=f"Plan review due: {plan_reference(plan_id)}",
-            url=f"{_base()}/plans/{plan_id}",
-            description=f"See the plan in TAS Coordinator: {_base()}/plans/{plan_id}",
+            url=(link := _link("plans.plan", child_id=child_id, plan_id=plan_id)),
+            description=f"See the plan in TAS Coordinator: {link}",
             sequence=sequence or 0,
             modified=changed_at,
             **organiser,
         )
-        for plan_id, day, sequence, changed_at in reviews
+        for plan_id, child_id, day, sequence, changed_at in reviews
     ]
     found += [
         build.DueDate(
@@ -131,13 +141,13 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             stamp=stamp,
             day=day,
             summary=f"Action due: {plan_reference(plan_id)}",
-            url=f"{_base()}/actions/{action_id}",
-            description=f"See the action in TAS Coordinator: {_base()}/actions/{action_id}",
+            url=(link := _link("plans.action", child_id=child_id, action_id=action_id)),
+            description=f"See the action in TAS Coordinator: {link}",
             sequence=sequence or 0,
             modified=changed_at,
             **organiser,
         )
-        for action_id, plan_id, day, sequence, changed_at in actions
+        for action_id, plan_id, child_id, day, sequence, changed_at in actions
     ]
     return found
 

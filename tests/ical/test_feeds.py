@@ -157,7 +157,14 @@ def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates
     action = by_uid[f"tas-action-{world['action'].id}@{host}"]
     assert action.start == date(2026, 12, 11)
     assert str(action["SUMMARY"]) == f"Action due: {world['plan'].reference}"
-    assert str(action["URL"]) == f"https://{site}/actions/{world['action'].id}"
+    # Each entry's link opens its page for the person it is for (before, the due dates' 404ed).
+    for entry in (invited, review, action):
+        link = str(entry["URL"])
+        assert link.startswith(f"https://{site}/")
+        assert link in str(entry["DESCRIPTION"])
+        assert world["browser"].get(link.removeprefix(f"https://{site}")).status_code == 200
+    assert str(action["URL"]).endswith(f"/actions/{world['action'].id}")
+    assert str(review["URL"]).endswith(f"/plans/{world['plan'].id}")
 
     body = response.get_data(as_text=True)
     for child in (world["child"], world["other_child"]):
