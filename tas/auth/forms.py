@@ -7,8 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
+from tas.core.fields import email_field
 from tas.core.forms import RecordForm, TasForm
 
 
@@ -58,15 +59,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetForm(TasForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-            Length(max=254),
-        ],
-    )
+    email = email_field("Email address", "Enter your email address")
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 

@@ -13,8 +13,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from markupsafe import Markup, escape
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from tas.core.choices import Choice
 from tas.core.forms import SafeGovDateInput
@@ -28,6 +36,27 @@ def stripped(value: Any) -> Any:
 def normalised(normalise):
     """A WTForms filter that tidies typed text and leaves a missing value alone."""
     return lambda value: normalise(value) if isinstance(value, str) else value
+
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+
+
+def email_field(label: str, missing: str, description: str | None = None) -> EmailField:
+    """A required email address, trimmed and in lower case (as addresses are compared and
+    stored), with the GOV.UK messages: the same check wherever one is typed, so an address an
+    account has is never refused elsewhere. Email(test_environment=True) accepts .test
+    addresses, which the demo accounts use; it never looks the domain up either way."""
+    return EmailField(
+        label,
+        description=description,
+        widget=GovTextInput(),
+        filters=[normalised(lambda text: text.strip().lower())],
+        validators=[
+            DataRequired(missing),
+            Length(max=254, message="The email address must be 254 characters or fewer"),
+            Email(EMAIL_FORMAT, test_environment=True),
+        ],
+    )
 
 
 def blank_as_none(value: str | None) -> str | None:

@@ -10,41 +10,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from sqlalchemy import select
 from wtforms import (
-    EmailField,
     RadioField,
     SelectField,
     StringField,
     SubmitField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from tas.core.choices import record_id
-from tas.core.fields import normalised, options
+from tas.core.fields import email_field, normalised, options
 from tas.core.fields import stripped as _stripped
 from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
-# Email(test_environment=True) accepts .test addresses, which the demo accounts use; it never
-# looks the domain up either way.
-
-
-def email_field(label: str, description: str, missing: str) -> EmailField:
-    """A required email address, stored in lower case, with the GOV.UK messages."""
-    return EmailField(
-        label,
-        description=description,
-        widget=GovTextInput(),
-        filters=[normalised(rules.normalise_email)],
-        validators=[
-            DataRequired(missing),
-            Length(max=254, message="The email address must be 254 characters or fewer"),
-            Email(EMAIL_FORMAT, test_environment=True),
-        ],
-    )
 
 
 def name_field(label: str, missing: str, longest: int) -> StringField:
@@ -134,8 +114,8 @@ class AgencyForm(RecordForm):
     )
     contact_email = email_field(
         "Secure contact email address",
-        "Where the partnership sends this agency's invitations and notifications",
         "Enter the agency's secure contact email address",
+        "Where the partnership sends this agency's invitations and notifications",
     )
     ods_code = StringField(
         "ODS code",

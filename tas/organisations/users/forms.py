@@ -20,11 +20,11 @@ from wtforms import (
 )
 
 from tas.core.choices import record_id
-from tas.core.fields import options
+from tas.core.fields import email_field, options
 from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules
-from tas.organisations.forms import email_field, name_field
+from tas.organisations.forms import name_field
 from tas.organisations.models import Agency, Cluster, School, User
 
 ROLE_HINTS = {
@@ -42,8 +42,8 @@ class UserForm(RecordForm):
     name = name_field("Full name", "Enter the person's full name", 160)
     email = email_field(
         "Email address",
-        "Their work email address: they sign in with it",
         "Enter the person's email address",
+        "Their work email address: they sign in with it",
     )
     role = RadioField(
         "Role",
