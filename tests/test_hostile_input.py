@@ -1,7 +1,7 @@
 """Every form and filter a demo role can reach, sent what an attacker or a careless paste would
 send: the answer is a page (the form back with its error, a refusal, a redirect), never a server
-error. The crawl starts at each role's home page and follows its links, up to three pages of
-each kind."""
+error; and every link the app shows the role opens. The crawl starts at each role's home page
+and follows its links, up to three pages of each kind."""
 
 from __future__ import annotations
 
@@ -82,6 +82,8 @@ def crawl(browser: Visitor, errors: list[str]) -> int:
         kinds[kind_of(url)] += 1
         response = browser.get(url)
         answered(errors, "GET", url, None, response)
+        if response.status_code >= 400:  # a link the app showed this person leads nowhere
+            errors.append(f"GET {url} (as linked): {response.status_code}")
         if response.status_code in (302, 303) and (to := followed(url, response.location)):
             queue.append(to)  # a record opened with a reason first, say
         if response.status_code != 200 or response.mimetype != "text/html":
@@ -130,7 +132,7 @@ def answered(errors: list[str], method: str, url: str, what: str | None, respons
 
 @pytest.mark.demo
 @pytest.mark.parametrize("email", [account[0] for account in demo.ACCOUNTS])
-def test_every_form_and_filter_answers_hostile_input_with_a_page(app, email):
+def test_every_link_opens_and_every_form_answers_hostile_input_with_a_page(app, email):
     browser = Visitor(app.test_client())
     assert browser.sign_in(email, demo.DEMO_PASSWORD).status_code == 302
     errors: list[str] = []
