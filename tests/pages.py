@@ -42,6 +42,24 @@ def error_summary(response) -> dict[str, str]:
     }
 
 
+def asked_why(response, child_id: int) -> bool:
+    """A coordinator who covers the child's school, with no reason recorded, is sent to say why
+    before anything of the record is shown (tas.children.access.ReasonNeeded)."""
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and location.startswith(f"/children/{child_id}/reason?")
+
+
+def opened_with_a_reason(browser, child_id: int, asked: dict[str, bool]) -> set[str]:
+    """`asked`: each page of the record a coordinator opened with no reason, and whether they
+    were asked why. They say why; the pages that then open, each of which asked first."""
+    url = f"/children/{child_id}/reason"
+    said = browser.submit(url, {"reason": "Checking which pages a reason opens"}, page=url)
+    assert said.status_code == 302
+    opened = {page for page in asked if browser.get(page).status_code == 200}
+    assert all(asked[page] for page in opened), f"opened without asking why: {opened}"
+    return opened
+
+
 def field_value(response, name: str) -> str | None:
     """The value a text input shows (what the person typed, or the saved value)."""
     body = response.get_data(as_text=True)

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
+from flask import abort, has_request_context, request
 from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, union
 
 from tas.children import agreed
@@ -336,11 +336,41 @@ def current_agreement_id(child_id: int):
     )
 
 
+class ReasonNeeded(Exception):
+    """A coordinator who covers the child's school opened a page of the record (a link in a
+    reminder, say) with no reason recorded: they are asked why, then sent on to the page
+    (tas.children.views)."""
+
+    def __init__(self, child_id: int):
+        super().__init__(child_id)
+        self.child_id = child_id
+
+
+def asked_for_reason(user: User, child_id: int, now: datetime | None = None) -> bool:
+    """Whether this is a coordinator covering the child's school with no current reason."""
+    if user.role != "coordinator":
+        return False
+    reason = select(CoordinatorAccess.id).where(
+        CoordinatorAccess.child_id == Child.id,
+        CoordinatorAccess.user_id == user.id,
+        CoordinatorAccess.expires_at > (now or utcnow()),
+    )
+    covered = select(Child.id).where(
+        Child.id == child_id, covered_by_coordinator(user), ~reason.exists()
+    )
+    return db.session.scalar(covered) is not None
+
+
 def require(user: User, child_id: int, level: Access = Access.READ) -> Access:
     """Stop the request unless the user has `level` on the child: 404 when they may not even
-    know it exists, 403 when they may see it but not do this."""
+    know it exists, 403 when they may see it but not do this. A coordinator who may read the
+    record once they say why is asked to, when only reading (ReasonNeeded)."""
     have = access_to(user, child_id)
     if have == Access.NONE:
+        # A reason opens the record to read: a page that changes it stays not found.
+        looking = level <= Access.READ and has_request_context() and request.method == "GET"
+        if looking and asked_for_reason(user, child_id):
+            raise ReasonNeeded(child_id)
         abort(404)
     if have < level:
         abort(403)

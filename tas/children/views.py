@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.auth.factors.fresh import confirm_first
+from tas.auth.rules import safe_next
 from tas.children import access, bp, coordinators, rules, services
 from tas.children.access import Access
 from tas.children.family import services as family_services
@@ -147,7 +148,8 @@ def change(child_id: int):
 
 @bp.route("/<int:child_id>/reason", methods=["GET", "POST"])
 def reason(child_id: int):
-    """A coordinator records why they need to open a child's record, for a few hours."""
+    """A coordinator records why they need to open a child's record, for a few hours, then
+    goes on to the page of the record they opened (`next`), or the record itself."""
     row = services.covered_child(current_user, child_id)
     if row is None:
         abort(404)
@@ -156,8 +158,20 @@ def reason(child_id: int):
     form = CoordinatorReasonForm()
     if form.validate_on_submit():
         services.record_coordinator_reason(current_user, row, form.reason.data)
-        return redirect(url_for(".child", child_id=child_id))
+        record = url_for(".child", child_id=child_id)
+        onward = safe_next(request.args.get("next"))
+        return redirect(onward if onward and onward.startswith(f"{record}/") else record)
     return render_template("children/reason.html", form=form, child=row)
+
+
+@bp.app_errorhandler(access.ReasonNeeded)
+def reason_first(asked: access.ReasonNeeded):
+    """Any page of a record a coordinator may open with a reason: the reason first, then on."""
+    return redirect(
+        url_for(
+            "children.reason", child_id=asked.child_id, next=request.full_path.removesuffix("?")
+        )
+    )
 
 
 # The family, school and agreement pages, and the coordinators' requests to check a record,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tas.children.models import Agreement, LawfulBasis, SharingDecision
 from tas.extensions import db
 from tests import factories
-from tests.pages import page_text
+from tests.pages import asked_why, opened_with_a_reason, page_text
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
@@ -110,10 +110,21 @@ def test_people_who_may_not_know_the_child_get_404_everywhere(login_as, role):
     else:
         visitor = login_as(role)
 
+    asked = {}
     for attempt, response in attempts(visitor, child.id, basis.id):
-        assert response.status_code == 404, attempt
+        method, url = attempt.split(" ")
+        if role == "coordinator" and method == "GET":
+            asked[url] = asked_why(response, child.id)
+        if not asked.get(url) or method != "GET":
+            assert response.status_code == 404, attempt
         assert "Zebedee" not in response.get_data(as_text=True), attempt
     assert_nothing_changed(child.id)
+    if role == "coordinator":  # who may find the child, and read the record saying why
+        opened = opened_with_a_reason(visitor, child.id, asked)
+        assert opened == {
+            f"/children/{child.id}/agreement",
+            f"/children/{child.id}/sharing-decisions",
+        }
 
 
 def test_a_guessed_child_id_is_404(login_as):

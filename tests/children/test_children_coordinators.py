@@ -122,3 +122,39 @@ def test_only_coordinators_give_reasons(login_as):
     child = factories.child(school=dsl.user.school)
     db.session.commit()
     assert dsl.get(f"/children/{child.id}/reason").status_code == 404
+
+
+def test_a_link_into_a_record_asks_the_coordinator_why_then_opens_that_page(login_as):
+    """A reminder links a coordinator straight to a page of a record (an overdue action, say):
+    they are asked why first, then taken to that page, not to a dead end."""
+    cluster = factories.cluster()
+    coordinator = login_as("coordinator", clusters=[cluster], district_wide=False)
+    child = factories.child(school=factories.school(cluster=cluster), first_name="Linked")
+    elsewhere = factories.child()
+    db.session.commit()
+    family = f"/children/{child.id}/family"
+
+    asked = coordinator.get(family)
+    assert asked.status_code == 302
+    assert asked.headers["Location"] == f"/children/{child.id}/reason?next={family}"
+    sent_on = coordinator.submit(
+        asked.headers["Location"], {"reason": "Following up the reminder"}, page=asked.location
+    )
+    assert sent_on.headers["Location"] == family
+    assert coordinator.get(family).status_code == 200
+
+    # Nowhere but the record itself: another `next` goes to the child's page.
+    other = factories.child(school=factories.school(cluster=cluster))
+    db.session.commit()
+    for onward in ("/admin/users", "//evil.example/x", f"/children/{child.id}/family"):
+        url = f"/children/{other.id}/reason?next={onward}"
+        said = coordinator.submit(url, {"reason": "Following up the reminder"}, page=url)
+        assert said.headers["Location"] == f"/children/{other.id}"
+    # Changing a record is never a link to follow: still refused without a reason.
+    third = factories.child(school=factories.school(cluster=cluster))
+    db.session.commit()
+    assert (
+        coordinator.submit(f"/children/{third.id}/family/new", {}, page=SEARCH).status_code == 404
+    )
+    # A child outside their clusters is not known to exist.
+    assert coordinator.get(f"/children/{elsewhere.id}/family").status_code == 404

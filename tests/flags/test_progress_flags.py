@@ -32,7 +32,7 @@ from tas.plans.models import (
 from tas.plans.outcomes.periods import improved_on
 from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
 from tests import factories
-from tests.pages import audit_events, error_summary, page_text
+from tests.pages import asked_why, audit_events, error_summary, page_text
 from tests.voice.helpers import child_and_team, signed_in
 
 LOW = "Low engagement: a decision is needed"
@@ -115,7 +115,7 @@ def test_who_may_record_a_decision_about_engagement(app):
     assert signed_in(app, other_practitioner).get(page).status_code == 404
     assert signed_in(app, gp).get(page).status_code == 404
     chris = signed_in(app, coordinator)
-    assert chris.get(page).status_code == 404
+    assert asked_why(chris.get(page), team.child.id)
     assert LOW in page_text(chris.get("/flags"))
     chris.submit(f"/children/{team.child.id}/reason", {"reason": "Following up low engagement"})
     assert chris.get(page).status_code == 200

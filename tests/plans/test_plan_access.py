@@ -12,7 +12,13 @@ from tas.children.models import Agreement
 from tas.extensions import db
 from tas.plans.models import Outcome, SharedPlan
 from tests import factories
-from tests.pages import day, page_text, saved
+from tests.pages import (
+    asked_why,
+    day,
+    opened_with_a_reason,
+    page_text,
+    saved,
+)
 from tests.plans.helpers import child_at, involvements_of, open_plan
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -72,6 +78,8 @@ def test_outsiders_get_nothing_from_any_plan_route(app, login_as, who):
     fields = OUTSIDERS[who](ids)
     browser = login_as(fields.pop("role"), **fields)
     token = browser.token("/")
+    coordinator = who == "coordinator without a reason"
+    asked = {}
 
     for rule in plan_rules(app):
         url = url_for_rule(app, rule, ids)
@@ -82,13 +90,28 @@ def test_outsiders_get_nothing_from_any_plan_route(app, login_as, who):
                 response = browser.client.post(
                     url, data={"csrf_token": token, "summary": "Changed", "status": "done"}
                 )
-            assert response.status_code in (403, 404), (method, url, response.status_code)
+            if coordinator and method == "GET":
+                asked[url] = asked_why(response, ids["child_id"])
+            if not asked.get(url) or method != "GET":
+                assert response.status_code in (403, 404), (method, url, response.status_code)
             text = page_text(response)
             for private in ("Zebedee", "Private", "TAS-"):
                 assert private not in text, (method, url, private)
 
     assert saved(SharedPlan, ids["plan_id"]).status == "open"
     assert [i.summary for i in involvements_of(ids["plan_id"])] == ["Private summary"]
+    if coordinator:  # a reason opens the pages that show the plan, and its decisions
+        plan, action, involvement = ids["plan_id"], ids["action_id"], ids["involvement_id"]
+        assert opened_with_a_reason(browser, ids["child_id"], asked) == {
+            f"/children/{ids['child_id']}/{page}"
+            for page in (
+                f"plans/{plan}",
+                f"plans/{plan}/drift-decision",
+                f"actions/{action}",
+                f"involvements/{involvement}",
+                f"involvements/{involvement}/engagement-decision",
+            )
+        }
 
 
 def test_the_childs_gp_practice_reaches_no_plan_page(app, login_as):

@@ -12,7 +12,7 @@ from tas.children.models import Child, CoordinatorAccess
 from tas.extensions import db
 from tas.levels.models import IfdReferral
 from tests import factories
-from tests.pages import day
+from tests.pages import asked_why, day, opened_with_a_reason
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import browser_for, referrals_of, reviews_of, step_changes
 
@@ -108,9 +108,15 @@ def test_outsiders_get_nothing_from_any_level_route(app, kind):
     token = browser.token("/account")
     expected = {403} if kind == "gp" else {404}
 
+    coordinator = kind == "coordinator_without_reason"
+    asked = {}
+
     for url, posts in urls(setting.child, awaiting, decided):
         seen = browser.get(url)
-        assert seen.status_code in expected, (url, seen.status_code)
+        if coordinator:
+            asked[url] = asked_why(seen, setting.child.id)
+        if not asked.get(url):
+            assert seen.status_code in expected, (url, seen.status_code)
         assert setting.child.first_name not in seen.get_data(as_text=True)
         if posts:
             sent = browser.client.post(url, data={"csrf_token": token, **POSTED})
@@ -121,6 +127,9 @@ def test_outsiders_get_nothing_from_any_level_route(app, kind):
     assert referrals_of(setting.child.id)[1].disagreed_on is None
     assert reviews_of(setting.child.id) == []
     assert db.session.get(Child, setting.child.id).level_of_need == "early_help"
+    if coordinator:  # a reason opens the level page; coordinators record no level changes
+        opened = opened_with_a_reason(browser, setting.child.id, asked)
+        assert opened == {f"/children/{setting.child.id}/level"}
 
 
 def test_a_referral_of_another_child_is_not_found(app):

@@ -13,7 +13,7 @@ from tas.children.models import Agreement
 from tas.extensions import db
 from tas.voice.models import VoiceEntry
 from tests import factories
-from tests.pages import page_text
+from tests.pages import asked_why, page_text
 from tests.voice.helpers import child_and_team, record, signed_in
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -46,7 +46,8 @@ def test_each_role_reads_records_and_answers_only_what_it_may(app):
         "practitioner not named": (unnamed, 404, 404, 404, 404),
         "another school's DSL": (other_school_dsl, 404, 404, 404, 404),
         "GP practice": (gp, 403, 403, 403, 403),
-        "coordinator without a reason": (factories.user("coordinator"), 404, 404, 404, 404),
+        # Asked why first (below), as for any page of a record.
+        "coordinator without a reason": (factories.user("coordinator"), 302, 302, 302, 302),
         "administrator": (factories.user("admin"), 404, 404, 404, 404),
     }
     db.session.commit()
@@ -56,6 +57,8 @@ def test_each_role_reads_records_and_answers_only_what_it_may(app):
         browser = signed_in(app, person)
         seen[who] = tuple(browser.get(url).status_code for url in pages.values())
     assert seen == {who: tuple(codes) for who, (_, *codes) in people.items()}
+    chris = signed_in(app, people["coordinator without a reason"][0])
+    assert all(asked_why(chris.get(url), team.child.id) for url in pages.values())
     # Another child's id with this entry's id is not found: no guessing across children.
     other = factories.child(school=team.school)
     db.session.commit()
