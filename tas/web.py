@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.routing import IntegerConverter
 
+from tas.core.submissions import AlreadySubmitted, sent_again
 from tas.deployment import is_production
 from tas.extensions import db
 from tas.logs import redact
@@ -65,6 +66,8 @@ def register_security_headers(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     """Every HTTP error gets a GOV.UK page with no stack trace."""
+
+    app.register_error_handler(AlreadySubmitted, sent_again)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):

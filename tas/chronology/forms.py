@@ -19,12 +19,13 @@ from tas.core.fields import (
     too_long,
 )
 from tas.core.forms import RecordForm
+from tas.core.submissions import SentOnce
 from tas.plans.fields import marker_values, markers_field
 
 OWN = "Your own organisation"
 
 
-class EventForm(RecordForm):
+class EventForm(SentOnce, RecordForm):
     happened_on = GovDateField(
         "Date of the event",
         missing="Enter the date of the event",
@@ -71,7 +72,7 @@ def _who(label: str) -> StringField:
     )
 
 
-class ToolkitForm(RecordForm):
+class ToolkitForm(SentOnce, RecordForm):
     """A Neglect Toolkit completed: it answers a cumulative harm pattern."""
 
     kind = "neglect_toolkit"

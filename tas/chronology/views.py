@@ -15,6 +15,7 @@ from tas.chronology.forms import HARM_FORMS, EventForm
 from tas.chronology.timeline import timeline as timeline_of
 from tas.core.clock import today
 from tas.core.editing import submit_new
+from tas.core.submissions import once
 from tas.flags import rules as flag_rules
 from tas.flags import services as flags
 from tas.plans.services import open_plan_of
@@ -68,6 +69,7 @@ def new(child_id: int):
         categories=harm.categories(),
         agencies=services.source_agencies(),
     )
+    once(form, saved_at=url_for(".timeline", child_id=child_id))
     event = submit_new(form, lambda values: services.record_event(child, current_user, values))
     if event is not None:
         flash("The event has been added to the chronology", "success")
@@ -87,6 +89,7 @@ def harm_review(child_id: int, kind: str):
         abort(403)
     child = child_record(child_id)
     form = form_class(data={"done_on": today()} if request.method == "GET" else None)
+    once(form, saved_at=url_for(".timeline", child_id=child_id))
     review = submit_new(
         form, lambda values: services.record_harm_review(child, current_user, values)
     )

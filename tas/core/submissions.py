@@ -53,12 +53,21 @@ class SentOnce:
     submission = HiddenField(default=new_token)
 
 
-def once(form) -> None:
-    """When the form is being sent, the next commit in this request claims its token."""
+def once(form, saved_at: str | None = None) -> None:
+    """When the form is being sent, the next commit in this request claims its token. With
+    `saved_at`, a form sent again goes there, where what the first send saved is shown, and
+    says so (`sent_again`), without the view catching AlreadySubmitted itself."""
     if not has_request_context() or request.method != "POST":
         return
     token = (form.submission.data or "").strip()
     g.submission_token = token if TOKEN.fullmatch(token) else None
+    g.saved_at = saved_at
+
+
+def sent_again(_error: AlreadySubmitted):
+    """The app's answer to a form sent again that its view did not catch: what the first send
+    saved (`once`'s saved_at), or the form's own page, saying nothing was saved twice."""
+    return already_saved(g.get("saved_at") or request.path)
 
 
 def already_saved(url: str):

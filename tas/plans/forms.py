@@ -19,6 +19,7 @@ from tas.core.fields import (
     text_area,
 )
 from tas.core.forms import RecordForm
+from tas.core.submissions import SentOnce
 from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import Outcome, SharedPlan
 from tas.plans.outcomes.rules import DRIFT_DECISIONS
@@ -130,7 +131,7 @@ def parsed_score(value: str | None) -> int | None:
     return int(value)
 
 
-class OutcomeForm(RecordForm):
+class OutcomeForm(SentOnce, RecordForm):
     statement = text_area(
         "What should change",
         longest=1000,
@@ -158,7 +159,7 @@ class OutcomeForm(RecordForm):
         }
 
 
-class ScoreForm(RecordForm):
+class ScoreForm(SentOnce, RecordForm):
     score = score_field("Score, from 0 to 10", "Enter a score from 0 to 10")
     scored_on = GovDateField("Date of the score", missing="Enter the date of the score")
     what_changed = text_area(
@@ -179,7 +180,7 @@ class ScoreForm(RecordForm):
         }
 
 
-class DriftDecisionForm(DecisionForm):
+class DriftDecisionForm(SentOnce, DecisionForm):
     """What was decided about a plan that drifted."""
 
     decision = choice("What was decided", DRIFT_DECISIONS, "Select what was decided about the plan")

@@ -10,13 +10,14 @@ from wtforms.validators import DataRequired, ValidationError
 from tas.core.choices import Choice
 from tas.core.fields import GovDateField, choice, optional_text, stripped, text_area, too_long
 from tas.core.forms import RecordForm
+from tas.core.submissions import SentOnce
 from tas.plans.fields import marker_values, markers_field
 from tas.voice import rules
 
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
 
 
-class VoiceForm(RecordForm):
+class VoiceForm(SentOnce, RecordForm):
     """What the child said or showed, in their own words."""
 
     heard_on = GovDateField(

@@ -13,6 +13,7 @@ from tas.children.services import child_record
 from tas.core.choices import label
 from tas.core.clock import local, today, utcnow
 from tas.core.editing import change_page, submit_new
+from tas.core.submissions import once
 from tas.plans.rules import MARKERS
 from tas.plans.services import open_plan_of
 from tas.voice import access, bp, rules, services
@@ -65,6 +66,7 @@ def new(child_id: int):
     child = child_record(child_id)
     opened = {"heard_on": today(), "captured_by": _me_in_words()}
     form = VoiceForm(data=opened if request.method == "GET" else None)
+    once(form, saved_at=url_for(".entries", child_id=child_id))
     entry = submit_new(form, lambda values: services.record_entry(child, current_user, values))
     if entry is not None:
         if entry.raises_concern:

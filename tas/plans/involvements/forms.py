@@ -15,6 +15,7 @@ from tas.core.choices import record_id
 from tas.core.decisions import DecisionForm
 from tas.core.fields import GovDateField, choice, options, select, stripped, text_area
 from tas.core.forms import RecordForm
+from tas.core.submissions import SentOnce
 from tas.plans import rules
 from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.involvements.rules import ENGAGEMENT_DECISIONS
@@ -122,7 +123,7 @@ class InvolvementChangeForm(InvolvementUpdateForm):
     )
 
 
-class InvolvementForm(InvolvementChangeForm):
+class InvolvementForm(SentOnce, InvolvementChangeForm):
     """Adding an involvement: the agency too."""
 
     agency = select("Agency", "Select the agency")
@@ -138,7 +139,7 @@ class InvolvementForm(InvolvementChangeForm):
         return {**super().values(), "agency_id": record_id(self.agency.data)}
 
 
-class EngagementDecisionForm(DecisionForm):
+class EngagementDecisionForm(SentOnce, DecisionForm):
     """What was decided about engagement that stayed limited or none."""
 
     decision = choice(

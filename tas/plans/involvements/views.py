@@ -9,6 +9,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import submit_change, submit_new
+from tas.core.submissions import once
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.involvements import decisions
@@ -44,6 +45,7 @@ def involvement_add(child_id: int, plan_id: int):
         agencies=agencies,
         practitioners=practitioners,
     )
+    once(form, saved_at=_team_page(child_id))
     added = submit_new(
         form,
         lambda values: involvements.add_involvement(on.plan, current_user, on.agreement, values),
@@ -121,6 +123,7 @@ def engagement_decision(child_id: int, involvement_id: int):
     if not on.rights.may_decide_on_engagement(row):
         raise ReadOnly(on.plan, "record a decision about this involvement's engagement")
     form = EngagementDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
+    once(form, saved_at=url_for(".involvement", child_id=child_id, involvement_id=involvement_id))
     decided = submit_new(form, lambda values: decisions.decide(row, current_user, values))
     if decided is not None:
         flash("The decision has been saved: the low engagement flag is cleared", "success")

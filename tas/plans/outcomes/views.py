@@ -8,6 +8,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import submit_new
+from tas.core.submissions import once
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.forms import DriftDecisionForm, OutcomeForm, ScoreForm
@@ -28,6 +29,7 @@ def outcome_add(child_id: int, plan_id: int):
     if not on.rights.editor:
         raise ReadOnly(on.plan, "add an outcome to this plan")
     form = OutcomeForm(data={"scored_on": today()} if request.method == "GET" else None)
+    once(form, saved_at=_plan_page(child_id, plan_id))
     outcome = submit_new(form, lambda values: outcomes.add_outcome(on.plan, current_user, values))
     if outcome is not None:
         flash("The outcome has been added", "success")
@@ -43,6 +45,7 @@ def score_add(child_id: int, outcome_id: int):
     if not on.rights.editor:
         raise ReadOnly(on.plan, "score this outcome")
     form = ScoreForm(data={"scored_on": today()} if request.method == "GET" else None)
+    once(form, saved_at=_plan_page(child_id, on.plan.id))
     added = submit_new(
         form, lambda values: outcomes.add_score(on.plan, outcome, current_user, values)
     )
@@ -64,6 +67,7 @@ def drift_decision(child_id: int, plan_id: int):
     if not on.rights.may_decide_on_drift():
         raise ReadOnly(on.plan, "record a decision about this plan")
     form = DriftDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
+    once(form, saved_at=_plan_page(child_id, plan_id).replace("#outcomes", "#flags"))
     decided = submit_new(form, lambda values: drift.decide(on.plan, current_user, values))
     if decided is not None:
         flash("The decision has been saved: the drift flag is cleared", "success")
