@@ -27,7 +27,13 @@ NAME_REFUSED = (
 @pytest.fixture
 def setting(app):
     setting = school_with_meeting()
-    child_at(setting.school, first_name="Amelia", last_name="Khan", upn="A123456789012")
+    child_at(
+        setting.school,
+        first_name="Amelia",
+        last_name="Khan",
+        upn="A123456789012",
+        date_of_birth=date(2016, 3, 14),
+    )
     db.session.commit()
     return setting
 
@@ -41,6 +47,7 @@ def setting(app):
         ("location", "A K h a n"),  # spaced out
         ("location", "amelia.khan room"),
         ("location", "akhan"),
+        ("location", "Family room, re A.K. (Year 4)"),  # her initials, written as initials
         ("online_link", "https://meet.example/tas-amelia-khan-review"),
         ("online_link", "https://meet.example/akhan"),
     ],
@@ -66,6 +73,7 @@ def test_booking_with_a_childs_name_in_the_place_is_refused_and_kept(
     ("typed", "message"),
     [
         ("Room 4 (born 14/03/2016)", "The location must not contain a date"),
+        ("Room 4, child born March 2016", "The location must not contain a date"),
         ("Room 4, 943 476 5919", "The location must not contain an NHS number"),
         ("Room B987654321098", "The location must not contain a unique pupil number (UPN)"),
     ],

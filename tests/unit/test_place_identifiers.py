@@ -4,6 +4,8 @@ name counts, and any date, NHS number or UPN, whoever's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ from tas.meetings.requests.identifiers import (
 )
 
 CHILDREN = [
-    Known("Amelia", "Khan", ("EH-77731",)),
+    Known("Amelia", "Khan", ("EH-77731",), born=date(2016, 3, 14)),
     Known("Zoë", "O'Brien-Walsh"),
     Known("Mary Ann", "Li"),
     Known("Lee", "Ng"),
@@ -61,6 +63,9 @@ CHILDREN = [
         "https://meet.example/khansmeeting",  # a name starting a longer word
         "K h a n s room",
         "Lees room",  # a short name in the plural
+        "Family room, re A.K. (Year 4)",  # initials written as initials
+        "For A K and L N",
+        "a. k. room",
     ],
 )
 def test_every_spelling_of_a_childs_name_is_found(text):
@@ -80,6 +85,8 @@ def test_every_spelling_of_a_childs_name_is_found(text):
         ("14th of Mar 2016", DATE),
         ("March 14, 2016", DATE),
         ("https://meet.example/review-2026-12-09", DATE),
+        ("Room 2, child born Mar 2016", DATE),  # Amelia's month and year of birth
+        ("Born 03/2016", DATE),
         ("NHS 943 476 5919", NHS_NUMBER),
         ("9434765919", NHS_NUMBER),
         ("943-476-5919", NHS_NUMBER),
@@ -110,6 +117,9 @@ def test_dates_numbers_and_references_are_found_whoever_they_belong_to(text, fou
         "https://zoom.us/j/1234567890",  # ten digits that are no NHS number
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA5YzE0@thread.v2/0",
         "Call 01924 305000",
+        "PE hall",  # two capitals as a word: initials only when written as initials
+        "Room A, Block K",
+        "Induction room, Sept 2026",  # a month no child given was born in
         "",
     ],
 )

@@ -68,7 +68,7 @@ def agenda_problems(meeting: Meeting, child: Child | None) -> dict[str, str]:
     )
     if already is not None:
         return {"child": ALREADY_ON_AGENDA}
-    known = Known(child.first_name, child.last_name, _identifiers(child))
+    known = Known(child.first_name, child.last_name, _identifiers(child), child.date_of_birth)
     notes = meeting.notes_for_attendees
     if notes and what_identifies(notes, [known], any_numbers=False):
         return {"child": NOTES_NAME_THE_CHILD}

@@ -130,9 +130,13 @@ def _known(which) -> list[Known]:
             Child.early_help_reference,
             Child.social_care_reference,
             Child.school_system_reference,
+            Child.date_of_birth,
         ).where(which)
     )
-    return [Known(first, last, tuple(i for i in rest if i)) for first, last, *rest in rows]
+    return [
+        Known(first, last, tuple(i for i in rest if i), born=born)
+        for first, last, *rest, born in rows
+    ]
 
 
 def _on_agenda(meeting_id: int):

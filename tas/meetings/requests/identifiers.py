@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from urllib.parse import unquote_plus
 
 from tas.children.rules import valid_nhs_number
@@ -25,6 +26,7 @@ class Known:
     first_name: str
     last_name: str
     identifiers: tuple[str, ...] = ()
+    born: date | None = None
 
 
 def _contains(text: str, words: str) -> bool:
@@ -82,6 +84,7 @@ NUMERIC_DATE = re.compile(
     r"|(\d{4})[/.\-\\ ](\d{1,2})[/.\-\\ ](\d{1,2}))(?!\d)"
 )
 COMPACT_DATE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+NUMERIC_MONTH = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{4})(?![\d/.\-])")
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -104,6 +107,7 @@ MONTHS = {
     for name in names
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+WORDED_MONTH = re.compile(rf"(?<!\w)({_MONTH})\.?[\s\-/.,]*(\d{{4}})(?!\d)", re.IGNORECASE)
 WORDED_DATE = re.compile(
     rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.,]*({_MONTH})\.?[\s\-/.,]*(\d{{4}}|\d{{2}})(?!\d)"
     rf"|(?<!\w)({_MONTH})\.?[\s\-/.,]*(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/.,]+(\d{{4}})(?!\d)",
@@ -181,16 +185,32 @@ def _has_date(text: str) -> bool:
     return False
 
 
+def _months_named(text: str) -> set[tuple[int, int]]:
+    """Every month and year in the text without a day ("Aug 2017", "08/2017")."""
+    found = {(int(y), int(m)) for m, y in NUMERIC_MONTH.findall(text) if 1 <= int(m) <= 12}
+    return found | {(int(y), MONTHS[m.lower()]) for m, y in WORDED_MONTH.findall(text)}
+
+
+def _initials_typed(words: list[str]) -> set[str]:
+    """Initials written as such: two letters standing alone side by side ("M.H.", "M H")."""
+    return {
+        first + second
+        for first, second in pairwise(words)
+        if len(first) == len(second) == 1 and first.isalpha() and second.isalpha()
+    }
+
+
 def _has_nhs_number(text: str) -> bool:
     return any(valid_nhs_number("".join(match.groups())) for match in NHS_SHAPE.finditer(text))
 
 
 def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = True) -> str | None:
     """What in a place or online link could identify a child, or None: a name of one of these
-    children (full name either way round, surname or first name alone, with an initial, in the
-    plural, starting a longer word, with spaces, dots, dashes and capitals ignored), one of
-    their reference numbers, or (unless `any_numbers` is False, for prose that may well hold
-    a date) any date, NHS number or UPN, whoever's."""
+    children (full name either way round, surname or first name alone, with an initial, their
+    initials written as initials, in the plural, starting a longer word, with spaces, dots,
+    dashes and capitals ignored), one of their reference numbers, or (unless `any_numbers` is
+    False, for prose that may well hold a date) any date, NHS number or UPN, whoever's, and the
+    month and year one of them was born."""
     if not text:
         return None
     text = f"{text} {unquote_plus(text)}"  # "amelia%20khan" in a link is "amelia khan"
@@ -200,13 +220,21 @@ def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = Tr
         return NHS_NUMBER
     if any_numbers and UPN_SHAPE.search(text):
         return UPN
+    if any_numbers and _months_named(text) & {
+        (child.born.year, child.born.month) for child in known if child.born
+    }:
+        return DATE
     words = _words(text)
     squashed = "".join(words)
     starts = _word_starts(words)
     runs = _runs(words)
+    initials = _initials_typed(words)
     whole: set[str] = set()
     glued: set[str] = set()
     for child in known:
+        first, last = "".join(_words(child.first_name)), "".join(_words(child.last_name))
+        if first and last and first[0] + last[0] in initials:
+            return NAME
         child_whole, child_glued = _name_forms(child)
         whole |= child_whole
         glued |= child_glued
