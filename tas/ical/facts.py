@@ -134,6 +134,7 @@ def description(meeting: Meeting) -> str:
     ]
     if meeting.status == "cancelled":
         lines.insert(0, "This meeting has been cancelled.")
+        lines[-2] = "The meeting's page in TAS Coordinator (replies to this are not read):"
     return "\n".join(line for line in _squeeze(lines))
 
 

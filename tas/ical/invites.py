@@ -34,6 +34,7 @@ A TAF / handover meeting's emails list only their own recipient as ATTENDEE.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -61,6 +62,8 @@ NOT_READ = (
     "Say whether you can come, and see the agenda if you are invited to it, in TAS Coordinator. "
     "Replies to this email are not read."
 )
+# A cancellation, or someone no longer invited, has nothing to answer.
+NOTHING_TO_ANSWER = "The meeting's page in TAS Coordinator. Replies to this email are not read."
 LEADS = {
     "booked": "You are invited to this meeting. The calendar entry attached adds it to your "
     "calendar.",
@@ -94,9 +97,11 @@ def booked(meeting: Meeting) -> int:
     return _to_everyone(meeting, "booked", REQUEST)
 
 
-def changed(meeting: Meeting, moved: bool) -> int:
-    """An updated REQUEST to everyone invited (the SEQUENCE is already raised for a move)."""
-    return _to_everyone(meeting, "moved" if moved else "changed", REQUEST)
+def changed(meeting: Meeting, moved: bool, held_until: datetime | None = None) -> int:
+    """An updated REQUEST to everyone invited (the SEQUENCE is already raised for a move).
+    `held_until`: when the entry people hold ended before the change; moved from a time still
+    to come to one already past, their calendars are still updated to the real time."""
+    return _to_everyone(meeting, "moved" if moved else "changed", REQUEST, held_until)
 
 
 def cancelled(meeting: Meeting) -> int:
@@ -124,9 +129,10 @@ def uninvited(meeting: Meeting, invitation: Invitation) -> int:
 # ---------------------------------------------------------------- building and queueing
 
 
-def _over(meeting: Meeting) -> bool:
-    """A meeting that has already ended needs no calendar entry."""
-    return meeting.ends_at <= utcnow()
+def _over(meeting: Meeting, held_until: datetime | None = None) -> bool:
+    """A meeting that has already ended needs no calendar entry, unless the entry people hold
+    (until `held_until`) has not ended yet."""
+    return max(meeting.ends_at, held_until or meeting.ends_at) <= utcnow()
 
 
 def _raise_sequence(meeting: Meeting) -> None:
@@ -144,8 +150,10 @@ def _raise_sequence(meeting: Meeting) -> None:
     set_committed_value(meeting, "sequence", raised)
 
 
-def _to_everyone(meeting: Meeting, change: str, method: str) -> int:
-    if _over(meeting):
+def _to_everyone(
+    meeting: Meeting, change: str, method: str, held_until: datetime | None = None
+) -> int:
+    if _over(meeting, held_until):
         return 0
     invitations = standing_invitations(meeting.id)
     return _send(meeting, change, method, invitations, invitations)
@@ -214,5 +222,6 @@ def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
         lines += ["", NOTES_IN_APP]
     if change not in ("cancelled", "uninvited"):
         lines += ["", *series_lines(meeting)]
-    lines += ["", NOT_READ, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
+    answer = NOTHING_TO_ANSWER if change in ("cancelled", "uninvited") else NOT_READ
+    lines += ["", answer, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
     return "\n".join(line for line in lines if line is not None)

@@ -246,6 +246,9 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
         assert email.event["STATUS"] == "CANCELLED"
         assert "This meeting has been cancelled" in email.text
         assert "Too few agencies" not in email.every_part_decoded()
+        # Nothing to answer any more: neither the email nor its calendar entry asks.
+        unfolded = email.every_part_decoded().replace("\r\n ", "").replace("\n ", "")
+        assert "Say whether you can come" not in unfolded
     assert len(outbox_rows()) == 12  # 3 recipients x 4 changes, nothing more
 
 
@@ -495,6 +498,37 @@ def test_a_meeting_that_has_ended_sends_nothing(app):
     assert invites.uninvited(setting.meeting, invitation) == 0
     db.session.commit()
     assert outbox_rows() == []
+
+
+def test_a_meeting_moved_to_a_time_already_past_today_still_updates_everyones_calendar(app):
+    """Booked for later today, then moved to this morning (it was held earlier than booked):
+    the entries people hold still say this afternoon, so the update goes out."""
+    setting, _fim, _nurses = school_with_agencies()
+    dsl = signed_in(app, setting.dsl)
+    meeting = book(dsl, setting, meeting_date=day(date(2026, 11, 27)), starts="15:00", ends="16:00")
+    everyone = per_recipient(sent())
+    before = len(outbox_rows())
+
+    moved = dsl.submit(
+        f"/meetings/{meeting.id}/move",
+        move_form(meeting, meeting_date=day(date(2026, 11, 27)), starts="08:00", ends="09:00"),
+    )
+
+    assert moved.status_code == 302
+    emails = sent(before)
+    assert per_recipient(emails) == everyone
+    for email in emails:
+        assert (email.method, int(email.event["SEQUENCE"])) == ("REQUEST", 1)
+        assert email.event.start == datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+    # Moved again, from the past to the past: nobody's entry is still to come, nothing is sent.
+    meeting = fresh(meeting.id)
+    before = len(outbox_rows())
+    again = dsl.submit(
+        f"/meetings/{meeting.id}/move",
+        move_form(meeting, meeting_date=day(date(2026, 11, 27)), starts="07:30", ends="08:30"),
+    )
+    assert again.status_code == 302
+    assert sent(before) == []
 
 
 def test_recipients_are_the_representative_or_the_agency_address_once_each(app):

@@ -205,6 +205,7 @@ def move(
         closed = closed_days.closed_on(arrangements["starts_at"])
     warn(found, closed, ("move_anyway", "move_on_closed_day"))
     before = snapshot(meeting)
+    held_until = meeting.ends_at  # when the calendar entries people hold end
     for name in changed:
         setattr(meeting, name, arrangements[name])
     moved = bool(set(PLACE_AND_TIME) & set(changed))
@@ -230,7 +231,7 @@ def move(
             target=meeting,
             detail={"fields": sorted(changed), "sequence": meeting.sequence},
         )
-        invites.changed(meeting, moved=moved)
+        invites.changed(meeting, moved=moved, held_until=held_until)
         db.session.flush()
         return change
 
