@@ -53,11 +53,18 @@ def local_datetime(moment: datetime | None) -> str:
 
 def meeting_times(starts_at: datetime, ends_at: datetime) -> str:
     """A meeting's times: "9:00am to 10:30am", or "9:00pm to 3 December at 1:00am" when it
-    ends on another day."""
+    ends on another day; a time in the hour the clocks go back through twice says which
+    ("1:45am BST to 1:15am GMT")."""
     starts, ends = local(starts_at), local(ends_at)
     if ends.date() != starts.date():
-        return f"{spoken_clock(starts)} to {ends.day} {ends:%B} at {spoken_clock(ends)}"
-    return f"{spoken_clock(starts)} to {spoken_clock(ends)}"
+        return f"{_which(starts)} to {ends.day} {ends:%B} at {_which(ends)}"
+    return f"{_which(starts)} to {_which(ends)}"
+
+
+def _which(shown: datetime) -> str:
+    """The local time in words, with its zone when the clocks show that time twice that day."""
+    repeated = shown.replace(fold=1 - shown.fold).utcoffset() != shown.utcoffset()
+    return f"{spoken_clock(shown)} {shown.tzname()}" if repeated else spoken_clock(shown)
 
 
 def meeting_when(starts_at: datetime, ends_at: datetime) -> str:

@@ -302,6 +302,7 @@ def test_a_meeting_across_the_clocks_going_back_is_sent_with_its_real_times(app)
         # 01:45 BST to 01:15 GMT: half an hour, given in UTC.
         assert email.event.start == datetime(2027, 10, 31, 0, 45, tzinfo=UTC)
         assert email.event.end - email.event.start == timedelta(minutes=30)
+        assert "1:45am BST to 1:15am GMT (UK time)" in email.text  # which 1:15, in words
 
 
 # ---------------------------------------------------------------- inviting and removing
