@@ -20,6 +20,7 @@ from tas.children.fields import (
 from tas.core.choices import record_id
 from tas.core.fields import GovDateField, blank_as_none, optional_text, options, stripped
 from tas.core.forms import RecordForm, TasForm
+from tas.core.submissions import SentOnce
 from tas.extensions import db
 from tas.organisations.forms import name_field
 from tas.organisations.models import Agency, School
@@ -144,7 +145,7 @@ class ChildForm(RecordForm):
         }
 
 
-class NewChildForm(ChildForm):
+class NewChildForm(SentOnce, ChildForm):
     """Adding a child: also which school, when the person works with more than one."""
 
     school = SelectField(

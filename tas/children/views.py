@@ -15,6 +15,7 @@ from tas.children.forms import ChildForm, CoordinatorReasonForm, NewChildForm, S
 from tas.children.schools import services as school_services
 from tas.core.clock import today
 from tas.core.editing import change_page
+from tas.core.submissions import once
 from tas.core.use_cases import Refused
 from tas.flags import services as flags
 from tas.levels.decisions.services import for_child_page
@@ -54,6 +55,7 @@ def add():
     if not schools:
         abort(403)
     form = NewChildForm(schools=schools, today=today())
+    once(form, saved_at=url_for(".children"))
     refused = None  # a NumberRecorded refusal tells the page which records to link or ask about
     if form.validate_on_submit():
         try:

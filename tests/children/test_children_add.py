@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from tas.children import rules
 from tas.children.models import Child
 from tas.core.clock import today
+from tas.core.submissions import ALREADY_SAVED
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
+from tests.conftest import csrf_from
 from tests.pages import audit_events, error_summary, field_value, page_text
 
 # ---------------------------------------------------------------- adding
@@ -165,3 +168,24 @@ def test_the_year_group_is_worked_out_unless_the_school_sets_it(login_as):
     assert "Year group Year 5 (set by the school)" in page_text(
         dsl.get(f"/children/{set_by_hand.id}")
     )
+
+
+def test_a_child_sent_twice_is_added_once_and_says_so(login_as):
+    """Without a UPN or NHS number to catch it, a double click would add the child twice."""
+    dsl = login_as("dsl")
+    page = dsl.get("/children/new")
+    sent = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "submission": field_value(page, "submission"),
+        **child_form(school=str(dsl.user.school_id)),
+    }
+    before = db.session.scalar(select(func.count()).select_from(Child))
+
+    first = dsl.client.post("/children/new", data=sent)
+    again = dsl.client.post("/children/new", data=sent)
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == "/children"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Child)) == before + 1
+    assert ALREADY_SAVED in page_text(dsl.get("/children"))

@@ -19,7 +19,12 @@ from tests.pages import audit_events, emails, error_summary, field_value, page_t
 
 # What differs from one response to the next whatever the page: the CSP nonce, the CSRF token,
 # and the seconds left before the session times out (a second may pass between requests).
-PER_RESPONSE = re.compile(r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}|data-seconds-left="\d+"')
+# What differs from one response to the next: the CSP nonce, the CSRF token, the seconds left
+# before a timeout, and the form's one-time token (a new one each time the form is shown).
+PER_RESPONSE = re.compile(
+    r'nonce="[^"]+"|[\w-]{20,}\.[\w-]{6}\.[\w-]{20,}|data-seconds-left="\d+"'
+    r'|name="submission" type="hidden" value="[\w-]+"'
+)
 UNSEEN = {
     "nhs_number": "This NHS number is already recorded on another record: check it and enter it "
     "again, or ask the coordinator to check",

@@ -7,9 +7,11 @@ from sqlalchemy import select
 
 from tas.children.agreements import services as agreement_services
 from tas.children.models import LawfulBasis, SharingDecision
+from tas.core.submissions import ALREADY_SAVED
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tests import factories
+from tests.conftest import csrf_from
 from tests.pages import audit_events, error_summary, field_value, page_text
 
 
@@ -223,3 +225,23 @@ def test_junk_posted_is_refused_without_a_500(login_as, junk):
     assert response.status_code == 200
     assert "There is a problem" in response.get_data(as_text=True)
     assert decisions(child.id) == []
+
+
+def test_a_decision_sent_twice_is_recorded_once_and_says_so(login_as):
+    """A double click or a resend: one decision, and the page says the first send saved it."""
+    dsl, child, basis, _ = setting(login_as)
+    new = f"/children/{child.id}/sharing-decisions/new"
+    page = dsl.get(new)
+    sent = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "submission": field_value(page, "submission"),
+        **form(child, basis),
+    }
+
+    first = dsl.client.post(new, data=sent)
+    again = dsl.client.post(new, data=sent)
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == f"/children/{child.id}/sharing-decisions"
+    assert len(decisions(child.id)) == 1
+    assert ALREADY_SAVED in page_text(dsl.get(again.headers["Location"]))

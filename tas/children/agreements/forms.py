@@ -30,6 +30,7 @@ from tas.children.agreements import rules
 from tas.core.fields import GovDateField
 from tas.core.fields import stripped as _stripped
 from tas.core.forms import RecordForm, TasForm
+from tas.core.submissions import SentOnce
 from tas.organisations.forms import name_field
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -86,7 +87,7 @@ class OriginMixin:
         return [{"hint": {"text": marker.hint}} for marker in rules.MARKERS]
 
 
-class AgreementForm(OriginMixin, TasForm):
+class AgreementForm(SentOnce, OriginMixin, TasForm):
     agreed_by = RadioField(
         "Who agreed?",
         description="Only parents and carers with parental responsibility are listed",
@@ -214,7 +215,7 @@ class WithdrawalForm(TasForm):
         return {"withdrawn_on": self.withdrawn_on.data, "withdrawal_note": self.note.data}
 
 
-class SharingDecisionForm(OriginMixin, TasForm):
+class SharingDecisionForm(SentOnce, OriginMixin, TasForm):
     shared = RadioField(
         "Was information shared?",
         widget=GovRadioInput(),

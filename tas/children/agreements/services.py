@@ -14,7 +14,7 @@ from tas.children import access
 from tas.children.access import Access
 from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 from tas.core.clock import local, utcnow
-from tas.core.use_cases import Refused
+from tas.core.use_cases import Refused, commit
 from tas.extensions import db
 from tas.meetings.requests.services import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
@@ -148,21 +148,24 @@ def record_agreement(child: Child, asked_by: User, values: dict) -> Agreement:
     row = Agreement(
         child_id=child.id, agreed_by=parent, asked_by_id=asked_by.id, agencies=agencies, **values
     )
-    db.session.add(row)
-    db.session.flush()
-    record(
-        "agreement_recorded",
-        target=row,
-        detail={
-            "child_id": child.id,
-            "agreed_by_id": parent.id,
-            "agreed_on": row.agreed_on.isoformat(),
-            "agency_ids": agency_ids,
-            "young_person_competent": row.young_person_competent,
-        },
-    )
-    db.session.commit()
-    return row
+
+    def write() -> Agreement:
+        db.session.add(row)
+        db.session.flush()
+        record(
+            "agreement_recorded",
+            target=row,
+            detail={
+                "child_id": child.id,
+                "agreed_by_id": parent.id,
+                "agreed_on": row.agreed_on.isoformat(),
+                "agency_ids": agency_ids,
+                "young_person_competent": row.young_person_competent,
+            },
+        )
+        return row
+
+    return commit(write)  # once: a form sent again claims its token here (core.submissions)
 
 
 def withdraw_agreement(child: Child, user: User, values: dict) -> list[Agreement]:
@@ -221,14 +224,17 @@ def record_sharing_decision(child: Child, user: User, values: dict) -> SharingDe
     if basis is None:
         raise Refused({"lawful_basis": "Select a lawful basis that is in use"})
     row = SharingDecision(child_id=child.id, decided_by_id=user.id, **values)
-    db.session.add(row)
-    db.session.flush()
-    detail = {
-        "child_id": child.id,
-        "shared": row.shared,
-        "lawful_basis_id": basis.id,
-        "coordinators_may_see": row.coordinators_may_see,
-    }
-    record("sharing_decision_recorded", target=row, detail=detail)
-    db.session.commit()
-    return row
+
+    def write() -> SharingDecision:
+        db.session.add(row)
+        db.session.flush()
+        detail = {
+            "child_id": child.id,
+            "shared": row.shared,
+            "lawful_basis_id": basis.id,
+            "coordinators_may_see": row.coordinators_may_see,
+        }
+        record("sharing_decision_recorded", target=row, detail=detail)
+        return row
+
+    return commit(write)  # once: a form sent again claims its token here (core.submissions)

@@ -21,6 +21,7 @@ from tas.children.agreements.forms import (
 )
 from tas.children.models import Child
 from tas.children.sharing import services as lawful_basis_services
+from tas.core.submissions import once
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.organisations.models import User
@@ -81,6 +82,7 @@ def agreement_new(child_id: int):
         today=services.london_today(),
     )
     form.offer_origins(origin_choices(child, agencies))
+    once(form, saved_at=url_for(".agreement", child_id=child_id))
     if parents and form.validate_on_submit():
         try:
             services.record_agreement(child, _me(), form.values())
@@ -157,6 +159,7 @@ def sharing_decision_new(child_id: int):
     form = SharingDecisionForm(data=_defaults(child))
     form.offer(bases)
     form.offer_origins(origin_choices(child, agencies))
+    once(form, saved_at=url_for(".sharing_decisions", child_id=child_id))
     if bases and form.validate_on_submit():
         try:
             services.record_sharing_decision(child, _me(), form.values())
