@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tas.children.models import Child, FamilyMember, SiblingLink
+from tas.core.submissions import ALREADY_SAVED
 from tas.extensions import db
 from tests import factories
+from tests.conftest import csrf_from
 from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
 
 WARNING = "Do not contact without checking: Father must not know the address"
@@ -302,3 +304,23 @@ def test_a_family_member_can_be_marked_not_to_be_disclosed_to_the_parent(login_a
     assert (member.not_for_parent, member.third_party, member.restricted) == (True, True, False)
     text = page_text(dsl.get(f"/children/{child.id}/family"))
     assert "Sharing markers Not to be disclosed to the parent or carer; Third-party" in text
+
+
+def test_a_parent_sent_twice_is_added_once_and_says_so(login_as):
+    dsl = login_as("dsl")
+    child = own_child(dsl)
+    url = f"/children/{child.id}/family/new"
+    page = dsl.get(url)
+    sent = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "submission": field_value(page, "submission"),
+        **member_form(),
+    }
+
+    first = dsl.client.post(url, data=sent)
+    again = dsl.client.post(url, data=sent)
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == f"/children/{child.id}/family"
+    assert len(db.session.scalars(select(FamilyMember)).all()) == 1
+    assert ALREADY_SAVED in page_text(dsl.get(again.headers["Location"]))

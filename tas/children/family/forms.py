@@ -10,6 +10,7 @@ from tas.children.fields import optional_note
 from tas.core.choices import record_id
 from tas.core.fields import GovDateField, blank_as_none, optional_text, options
 from tas.core.forms import RecordForm, TasForm
+from tas.core.submissions import SentOnce
 from tas.organisations.forms import name_field
 from tas.plans.fields import marker_values, markers_field, markers_from
 
@@ -30,7 +31,7 @@ def answer(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-class FamilyMemberForm(RecordForm):
+class FamilyMemberForm(SentOnce, RecordForm):
     """A parent, carer or other adult in the child's network."""
 
     name = name_field("Name", "Enter the person's name", 160)

@@ -11,6 +11,7 @@ from tas.children.family import services as family_services
 from tas.children.family.forms import FamilyMemberForm, LivesWithForm
 from tas.children.forms import SearchForm
 from tas.core.editing import change_page
+from tas.core.submissions import once
 from tas.core.use_cases import Refused
 
 
@@ -39,6 +40,7 @@ def member_add(child_id: int):
         services.record_read(child_id, "family_member_form_opened", level)
     row = services.child_record(child_id)
     form = FamilyMemberForm()
+    once(form, saved_at=_family_url(child_id))
     if form.validate_on_submit():
         family_services.add_member(current_user, row, form.values())
         flash("The parent or carer has been added", "success")
