@@ -60,6 +60,16 @@ def opened_with_a_reason(browser, child_id: int, asked: dict[str, bool]) -> set[
     return opened
 
 
+def sent_twice(browser, url: str, typed: dict):
+    """The form at `url` opened once, then sent twice as filled in (a double click, a resend,
+    the back button): both answers."""
+    page = browser.get(url)
+    token = field_value(page, "submission")
+    assert token, "no one-time token on the form"
+    body = {"csrf_token": field_value(page, "csrf_token"), "submission": token, **typed}
+    return browser.client.post(url, data=body), browser.client.post(url, data=body)
+
+
 def field_value(response, name: str) -> str | None:
     """The value a text input shows (what the person typed, or the saved value)."""
     body = response.get_data(as_text=True)

@@ -14,8 +14,7 @@ from tas.core.submissions import ALREADY_SAVED
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form, newest_child
-from tests.conftest import csrf_from
-from tests.pages import audit_events, error_summary, field_value, page_text
+from tests.pages import audit_events, error_summary, field_value, page_text, sent_twice
 
 # ---------------------------------------------------------------- adding
 
@@ -173,16 +172,9 @@ def test_the_year_group_is_worked_out_unless_the_school_sets_it(login_as):
 def test_a_child_sent_twice_is_added_once_and_says_so(login_as):
     """Without a UPN or NHS number to catch it, a double click would add the child twice."""
     dsl = login_as("dsl")
-    page = dsl.get("/children/new")
-    sent = {
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "submission": field_value(page, "submission"),
-        **child_form(school=str(dsl.user.school_id)),
-    }
     before = db.session.scalar(select(func.count()).select_from(Child))
 
-    first = dsl.client.post("/children/new", data=sent)
-    again = dsl.client.post("/children/new", data=sent)
+    first, again = sent_twice(dsl, "/children/new", child_form(school=str(dsl.user.school_id)))
 
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"] == "/children"

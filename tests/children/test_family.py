@@ -12,8 +12,15 @@ from tas.children.models import Child, FamilyMember, SiblingLink
 from tas.core.submissions import ALREADY_SAVED
 from tas.extensions import db
 from tests import factories
-from tests.conftest import csrf_from
-from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
+from tests.pages import (
+    audit_events,
+    error_summary,
+    field_value,
+    page_text,
+    saved,
+    sent_twice,
+    version_on,
+)
 
 WARNING = "Do not contact without checking: Father must not know the address"
 
@@ -309,16 +316,7 @@ def test_a_family_member_can_be_marked_not_to_be_disclosed_to_the_parent(login_a
 def test_a_parent_sent_twice_is_added_once_and_says_so(login_as):
     dsl = login_as("dsl")
     child = own_child(dsl)
-    url = f"/children/{child.id}/family/new"
-    page = dsl.get(url)
-    sent = {
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "submission": field_value(page, "submission"),
-        **member_form(),
-    }
-
-    first = dsl.client.post(url, data=sent)
-    again = dsl.client.post(url, data=sent)
+    first, again = sent_twice(dsl, f"/children/{child.id}/family/new", member_form())
 
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"] == f"/children/{child.id}/family"

@@ -11,8 +11,7 @@ from tas.core.submissions import ALREADY_SAVED
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tests import factories
-from tests.conftest import csrf_from
-from tests.pages import audit_events, error_summary, field_value, page_text
+from tests.pages import audit_events, error_summary, field_value, page_text, sent_twice
 
 
 def setting(login_as):
@@ -231,15 +230,8 @@ def test_a_decision_sent_twice_is_recorded_once_and_says_so(login_as):
     """A double click or a resend: one decision, and the page says the first send saved it."""
     dsl, child, basis, _ = setting(login_as)
     new = f"/children/{child.id}/sharing-decisions/new"
-    page = dsl.get(new)
-    sent = {
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "submission": field_value(page, "submission"),
-        **form(child, basis),
-    }
 
-    first = dsl.client.post(new, data=sent)
-    again = dsl.client.post(new, data=sent)
+    first, again = sent_twice(dsl, new, form(child, basis))
 
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"] == f"/children/{child.id}/sharing-decisions"

@@ -17,8 +17,7 @@ from tas.outbox.models import OutboxMessage
 from tas.plans.models import AgencyInvolvement, Outcome, OutcomeScore
 from tas.voice.models import VoiceEntry
 from tests.chronology.helpers import event_form
-from tests.conftest import csrf_from
-from tests.pages import field_value, page_text
+from tests.pages import page_text, sent_twice
 from tests.voice.helpers import child_and_team, entry_form, signed_in
 
 TODAY = ["11", "12", "2026"]
@@ -91,14 +90,9 @@ def test_a_form_sent_twice_saves_once_and_says_so(app, kind):
     team = child_and_team()
     adding = _forms(team)[kind]
     browser = signed_in(app, team.dsl)
-    page = browser.get(adding.url)
-    token = field_value(page, "submission")
-    assert token, "no one-time token on the form"
-    body = {"csrf_token": csrf_from(page.get_data(as_text=True)), "submission": token}
     before, emails = _count(adding.model), _count(OutboxMessage)
 
-    first = browser.client.post(adding.url, data={**body, **adding.typed})
-    again = browser.client.post(adding.url, data={**body, **adding.typed})
+    first, again = sent_twice(browser, adding.url, adding.typed)
 
     assert first.status_code == 302
     assert _count(adding.model) == before + 1
