@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from tas.audit.services import audit_view, record
+from tas.audit.services import add_audited, audit_view, record
 from tas.children import access
 from tas.children.access import Access
 from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 from tas.core.clock import local, utcnow
-from tas.core.use_cases import Refused, commit
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings.requests.services import close_on_withdrawal
 from tas.organisations.models import Agency, School, User
@@ -148,24 +148,15 @@ def record_agreement(child: Child, asked_by: User, values: dict) -> Agreement:
     row = Agreement(
         child_id=child.id, agreed_by=parent, asked_by_id=asked_by.id, agencies=agencies, **values
     )
-
-    def write() -> Agreement:
-        db.session.add(row)
-        db.session.flush()
-        record(
-            "agreement_recorded",
-            target=row,
-            detail={
-                "child_id": child.id,
-                "agreed_by_id": parent.id,
-                "agreed_on": row.agreed_on.isoformat(),
-                "agency_ids": agency_ids,
-                "young_person_competent": row.young_person_competent,
-            },
-        )
-        return row
-
-    return commit(write)  # once: a form sent again claims its token here (core.submissions)
+    detail = {
+        "child_id": child.id,
+        "agreed_by_id": parent.id,
+        "agreed_on": row.agreed_on.isoformat(),
+        "agency_ids": agency_ids,
+        "young_person_competent": row.young_person_competent,
+    }
+    # One commit, which claims a form's one-time token (tas.core.submissions): sent once.
+    return add_audited(row, "agreement_recorded", detail)
 
 
 def withdraw_agreement(child: Child, user: User, values: dict) -> list[Agreement]:
@@ -224,17 +215,10 @@ def record_sharing_decision(child: Child, user: User, values: dict) -> SharingDe
     if basis is None:
         raise Refused({"lawful_basis": "Select a lawful basis that is in use"})
     row = SharingDecision(child_id=child.id, decided_by_id=user.id, **values)
-
-    def write() -> SharingDecision:
-        db.session.add(row)
-        db.session.flush()
-        detail = {
-            "child_id": child.id,
-            "shared": row.shared,
-            "lawful_basis_id": basis.id,
-            "coordinators_may_see": row.coordinators_may_see,
-        }
-        record("sharing_decision_recorded", target=row, detail=detail)
-        return row
-
-    return commit(write)  # once: a form sent again claims its token here (core.submissions)
+    detail = {
+        "child_id": child.id,
+        "shared": row.shared,
+        "lawful_basis_id": basis.id,
+        "coordinators_may_see": bool(row.coordinators_may_see),  # False unless asked for
+    }
+    return add_audited(row, "sharing_decision_recorded", detail)
