@@ -68,6 +68,7 @@ STEP_KINDS = (
     Choice("step_down_early_help", "Step down within early help"),
     Choice("plan_closed", "Shared plan closed"),
     Choice("ifd_decision", "IFD decision"),
+    Choice("plan_started", "Shared plan started"),
     Choice("other", "Other change"),
 )
 

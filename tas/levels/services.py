@@ -100,7 +100,7 @@ def plan_started(plan: SharedPlan, by: User) -> None:
         change_level(
             child,
             EARLY_HELP,
-            kind="other",
+            kind="plan_started",
             changed_on=plan.started_on,
             reason=f"Shared plan {plan.reference} started",
             decided_by=by.name,

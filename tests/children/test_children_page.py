@@ -155,6 +155,8 @@ def test_the_childs_page_summarises_the_child_and_is_audited(login_as):
         "GP practice Moor Surgery",
         "Preferred language Polish",
         "Early help case reference EH-123",
+        "Social care case reference Not recorded",  # never "None"
+        "School safeguarding system reference Not recorded",
         "Known to School nurse",
         f"School {dsl.user.school.name}",
     ):

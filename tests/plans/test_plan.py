@@ -252,3 +252,15 @@ def test_plan_pages_are_audited_when_read(login_as):
 
     assert [e.target_id for e in audit_events("plan_viewed")] == [plan.id]
     assert [e.actor_id for e in audit_events("plan_change_opened")] == [dsl.user.id]
+
+
+def test_a_plan_started_for_a_child_below_early_help_is_named_in_the_level_history(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="universal")
+    db.session.commit()
+
+    assert dsl.submit(f"/children/{child.id}/plans/new", START).status_code == 302
+
+    history = page_text(dsl.get(f"/children/{child.id}/level"))
+    assert "Shared plan started: Universal to Early Help" in history
+    assert "Other change" not in history
