@@ -65,3 +65,20 @@ NO_AGREEMENT_FOR_AGENDA = (
     "naming the child, add an anonymous consultation instead. If you are worried the child is at "
     "risk of harm, contact the Integrated Front Door now."
 )
+
+
+TOOK_PLACE = (
+    "Who was present, attendance or minutes are recorded for this meeting: it took place, so it "
+    "cannot be cancelled"
+)
+
+
+def took_place(meeting, invitations, items) -> bool:
+    """Whether anything of the meeting itself is recorded (who was present, anyone's attendance,
+    a child's minutes): such a meeting happened, and is never cancelled. Its invitations and
+    agenda items are passed in, as the page and the use case each already read them."""
+    return (
+        meeting.present_confirmed_at is not None
+        or any(invitation.attendance for invitation in invitations)
+        or any(item.minuted_at for item in items)
+    )

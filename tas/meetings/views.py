@@ -36,6 +36,7 @@ def meeting(meeting_id: int):
         agenda_count=agenda.count_for(row, items if organiser else None),
         day=day_summary.of_meeting(row, current_user, level, invited, items),
         sees_address=handover.sees_family_address(row, current_user, level),
+        took_place=rules.took_place(row, invited, items),
     )
     shown = [item.child_id for item in items if item.child_id is not None]
     audit_view(

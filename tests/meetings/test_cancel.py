@@ -167,3 +167,29 @@ def test_a_held_meeting_cannot_be_cancelled(visitor):
     assert response.status_code == 409
     assert "This meeting has been held, so it can no longer be cancelled" in page_text(response)
     assert saved(setting.meeting.id).status == "held"
+
+
+def test_a_meeting_that_took_place_cannot_be_cancelled(visitor):
+    """Who came was recorded: the meeting happened. Cancelling it would tell everyone it did
+    not, and hide its minutes' meeting as cancelled."""
+    setting = school_with_meeting(
+        starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 26, 10, 30, tzinfo=UTC),
+    )
+    invitation = factories.invitation(setting.meeting, setting.dsl)
+    invitation.attendance = "attended"
+    db.session.commit()
+    visitor.sign_in(setting.link_worker.email)
+    page = visitor.get(f"/meetings/{setting.meeting.id}")
+
+    refused = visitor.submit(
+        f"/meetings/{setting.meeting.id}/cancel",
+        {"reason": "Entered by mistake", "version": str(setting.meeting.version)},
+    )
+
+    assert "Move or change the meeting" in page_text(page)  # a correction is still possible
+    assert "Cancel the meeting" not in page_text(page)
+    assert refused.status_code == 200
+    assert "it took place, so it cannot be cancelled" in error_summary(refused)["reason"]
+    assert saved(setting.meeting.id).status == "scheduled"
+    assert changes_of(setting.meeting.id) == []

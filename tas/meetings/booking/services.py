@@ -8,6 +8,8 @@ and a cancellation, raise the calendar SEQUENCE (docs/design.md section 5).
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tas.audit.services import record
 from tas.core.choices import Choice, label
 from tas.core.clock import local, utcnow
@@ -24,7 +26,7 @@ from tas.meetings.booking.checks import (
     names_a_child,
 )
 from tas.meetings.invitations.defaults import invite_defaults
-from tas.meetings.models import Meeting, MeetingChange
+from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange
 from tas.meetings.rules import CANCELLED, SCHEDULED
 from tas.organisations.models import User
 
@@ -158,6 +160,12 @@ def _not_scheduled(meeting: Meeting, doing: str) -> None:
         raise Refused({"reason": f"This meeting has been {status}, so it cannot be {doing}"})
 
 
+def _took_place(meeting: Meeting) -> bool:
+    invitations = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id))
+    items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
+    return rules.took_place(meeting, list(invitations), list(items))
+
+
 def move(
     meeting: Meeting,
     user: User,
@@ -242,6 +250,8 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
     """Cancel a scheduled meeting, with the reason. It stays visible, as cancelled."""
     _not_scheduled(meeting, "cancelled")
     check_version(meeting, version)
+    if _took_place(meeting):
+        refuse_if({"reason": rules.TOOK_PLACE})
     if not reason:
         refuse_if({"reason": "Enter why the meeting is cancelled"})
     if names_a_child(reason, meeting.school_id, meeting.id):
