@@ -15,6 +15,7 @@ from tas.meetings.attention import for_home
 from tas.organisations import safeguarding
 from tas.outbox import failed
 from tas.pages import bp
+from tas.plans.gp import lists as gp_lists
 from tas.reviews import attention as reviews
 
 
@@ -33,6 +34,7 @@ def home():
         undelivered=undelivered,
         worried=safeguarding.worried_words(current_user),
         concerns=concerns,
+        to_acknowledge=gp_lists.to_acknowledge(current_user),
     )
 
 

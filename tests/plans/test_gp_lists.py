@@ -262,6 +262,24 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
     assert "Known to paediatrics." in section(dsl.get(f"/children/{child.id}"), "gp-notification")
 
 
+def test_the_practices_home_page_points_to_what_is_waiting_to_be_acknowledged(login_as):
+    gp = login_as("gp")
+    _, _, notification = the_practices_notification(gp)
+    a_plan(factories.school(), gp_practice=gp_practice(), notified=True, first_name="Otherkid")
+    db.session.commit()
+
+    before = gp.get("/")
+    gp.submit(f"/gp/notifications/{notification.id}/acknowledge", page="/gp/notifications")
+    after = gp.get("/")
+
+    # Only the practice's own: another practice's notification is not counted.
+    assert "1 notification is waiting to be acknowledged" in page_text(before)
+    link = re.search(r'<a [^>]*id="to-acknowledge"[^>]*>', before.get_data(as_text=True))
+    assert link and 'href="/gp/notifications"' in link.group(0)
+    assert "waiting to be acknowledged" not in page_text(after)
+    assert "GP notifications" in page_text(after)
+
+
 def test_another_practice_gets_404_and_changes_nothing(login_as):
     ours = login_as("gp")
     other = login_as("gp")

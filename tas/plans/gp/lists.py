@@ -159,6 +159,15 @@ def _for_practice(user: User):
     )
 
 
+def to_acknowledge(user: User) -> int:
+    """How many of the practice's notifications nobody there has acknowledged yet (one query):
+    what a GP's home page points to first."""
+    if user.role != "gp" or user.agency_id is None or not user.active:
+        return 0
+    waiting = _for_practice(user).where(GpNotification.acknowledged_at.is_(None)).subquery()
+    return db.session.scalar(select(func.count()).select_from(waiting)) or 0
+
+
 def practice_notifications(user: User) -> list[PracticeRow]:
     """The practice's notifications, newest first, with who is involved (two queries)."""
     if user.role != "gp" or user.agency_id is None:
