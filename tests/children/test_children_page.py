@@ -198,6 +198,9 @@ def test_a_gp_sees_only_name_date_of_birth_and_nhs_number(login_as):
     assert child.school.name not in text
     assert gp.get(f"/children/{child.id}/family").status_code == 403
     assert audit_events("child_viewed")[-1].detail == {"access": "gp_summary"}
+    # The way back to where a GP comes from: the practice's notifications.
+    assert 'href="/gp/notifications"' in response.get_data(as_text=True)
+    assert "Back to GP notifications" in text
 
 
 def test_another_schools_dsl_gets_404_and_no_data(login_as):
