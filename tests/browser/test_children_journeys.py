@@ -128,7 +128,7 @@ def test_dsl_records_a_familys_agreement_and_a_sharing_decision(open_page):
     look(page, "dsl-family-added")
 
     # The agreement: the empty form says what is missing, then Ravi's agreement is saved.
-    page.get_by_role("link", name="Back to the child's page").click()
+    page.get_by_role("link", name="Back to the team around the child").click()
     page.get_by_role("link", name="See the family's agreement and its history").click()
     expect(page.locator("h1")).to_have_text("Agreement to early help and TAS")
     look(page, "dsl-agreement-none")
