@@ -11,6 +11,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from tas.core.fields import email_field
 from tas.core.forms import RecordForm, TasForm
+from tas.organisations.rules import normalise_email
 
 
 class SignInForm(TasForm):
@@ -59,7 +60,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class PasswordResetForm(TasForm):
-    email = email_field("Email address", "Enter your email address")
+    email = email_field("Email address", "Enter your email address", normalise_email)
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 

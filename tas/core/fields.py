@@ -3,6 +3,7 @@ choices from a list or from records, and the messages the design system asks for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -41,16 +42,18 @@ def normalised(normalise):
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
-def email_field(label: str, missing: str, description: str | None = None) -> EmailField:
-    """A required email address, trimmed and in lower case (as addresses are compared and
-    stored), with the GOV.UK messages: the same check wherever one is typed, so an address an
-    account has is never refused elsewhere. Email(test_environment=True) accepts .test
-    addresses, which the demo accounts use; it never looks the domain up either way."""
+def email_field(
+    label: str, missing: str, normalise: Callable[[str], str], description: str | None = None
+) -> EmailField:
+    """A required email address, tidied by `normalise` (the accounts' rule, as addresses are
+    compared and stored), with the GOV.UK messages: the same check wherever one is typed, so an
+    address an account has is never refused elsewhere. Email(test_environment=True) accepts
+    .test addresses, which the demo accounts use; it never looks the domain up either way."""
     return EmailField(
         label,
         description=description,
         widget=GovTextInput(),
-        filters=[normalised(lambda text: text.strip().lower())],
+        filters=[normalised(normalise)],
         validators=[
             DataRequired(missing),
             Length(max=254, message="The email address must be 254 characters or fewer"),

@@ -115,6 +115,7 @@ class AgencyForm(RecordForm):
     contact_email = email_field(
         "Secure contact email address",
         "Enter the agency's secure contact email address",
+        rules.normalise_email,
         "Where the partnership sends this agency's invitations and notifications",
     )
     ods_code = StringField(

@@ -214,11 +214,17 @@ def the_practices_notification(gp, nhs_number="9990000026"):
     return child, plan, notification
 
 
-def test_the_practice_sees_its_notifications_with_who_is_involved_and_nothing_more(login_as):
-    gp = login_as("gp")
-    _, plan, _ = the_practices_notification(gp)
+def beside_another_practices(gp):
+    """The practice's notification, and another practice's about a child called Otherkid."""
+    found = the_practices_notification(gp)
     a_plan(factories.school(), gp_practice=gp_practice(), notified=True, first_name="Otherkid")
     db.session.commit()
+    return found
+
+
+def test_the_practice_sees_its_notifications_with_who_is_involved_and_nothing_more(login_as):
+    gp = login_as("gp")
+    _, plan, _ = beside_another_practices(gp)
 
     response = gp.get("/gp/notifications")
 
@@ -264,9 +270,7 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
 
 def test_the_practices_home_page_points_to_what_is_waiting_to_be_acknowledged(login_as):
     gp = login_as("gp")
-    _, _, notification = the_practices_notification(gp)
-    a_plan(factories.school(), gp_practice=gp_practice(), notified=True, first_name="Otherkid")
-    db.session.commit()
+    _, _, notification = beside_another_practices(gp)
 
     before = gp.get("/")
     gp.submit(f"/gp/notifications/{notification.id}/acknowledge", page="/gp/notifications")

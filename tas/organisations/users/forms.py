@@ -43,6 +43,7 @@ class UserForm(RecordForm):
     email = email_field(
         "Email address",
         "Enter the person's email address",
+        rules.normalise_email,
         "Their work email address: they sign in with it",
     )
     role = RadioField(
