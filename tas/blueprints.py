@@ -52,6 +52,7 @@ from tas.pages import bp as pages
 from tas.pages import views as pages_views
 from tas.plans import bp as plans
 from tas.plans import views as plans_views
+from tas.plans.actions import bp as actions
 from tas.plans.actions import views as plans_actions_views
 from tas.plans.gp import bp as gp
 from tas.plans.gp import views as plans_gp_views
@@ -73,6 +74,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     organisations,
     children,
     plans,
+    actions,
     gp,
     sharing,
     meetings,

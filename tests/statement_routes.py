@@ -147,6 +147,7 @@ ROUTES = {
     ),
     "gp.missing": Visit(("dsl", "link worker", "coordinator")),
     "gp.notifications": Visit("gp"),
+    "actions.yours": Visit(("dsl", "link worker", "practitioner")),
     "gp.reply": Visit("gp"),
     "meetings.meetings": Visit(("dsl", "link worker", "practitioner", "coordinator")),
     "meetings.new_meeting": Visit("link worker"),

@@ -9,12 +9,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tas.audit.services import audit_view
 from tas.auth import devices
+from tas.core.clock import today
+from tas.core.words import meeting_day_and_times
 from tas.extensions import db
 from tas.flags import services as flags
 from tas.meetings.attention import for_home
+from tas.meetings.rules import MEETING_KINDS
 from tas.organisations import safeguarding
 from tas.outbox import failed
 from tas.pages import bp
+from tas.plans.actions import services as actions
 from tas.plans.gp import lists as gp_lists
 from tas.reviews import attention as reviews
 
@@ -35,6 +39,9 @@ def home():
         worried=safeguarding.worried_words(current_user),
         concerns=concerns,
         to_acknowledge=gp_lists.to_acknowledge(current_user),
+        actions_overdue=actions.overdue_count(current_user, today()),
+        when=meeting_day_and_times,
+        meeting_kinds=MEETING_KINDS,
     )
 
 

@@ -52,6 +52,7 @@ MARKERS = (
 )
 OWNER_FIELDS = ("owner_agency_id", "owner_user_id", "owner_family_member_id")
 OPEN_ACTION_STATUSES = frozenset({"not_started", "in_progress"})
+OPEN_INVOLVEMENT_STATUSES = frozenset({"requested", "active"})
 SCORE_RANGE = range(0, 11)
 
 

@@ -16,7 +16,6 @@ from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 from tas.reviews.models import Review
 
 OPEN_REVIEW_STATUSES = ("open", "paused")  # a paused review resumes when Social Care hands back
-OPEN_INVOLVEMENT_STATUSES = ("requested", "active")
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,9 @@ def plans_led(leaver: User | None):
 
 
 def open_involvements(leaver: User | None):
-    query = select(AgencyInvolvement).where(AgencyInvolvement.status.in_(OPEN_INVOLVEMENT_STATUSES))
+    query = select(AgencyInvolvement).where(
+        AgencyInvolvement.status.in_(sorted(plan_rules.OPEN_INVOLVEMENT_STATUSES))
+    )
     return query if leaver is None else query.where(AgencyInvolvement.practitioner_id == leaver.id)
 
 

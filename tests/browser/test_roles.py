@@ -128,7 +128,8 @@ def test_admin_add_and_change_forms_pass_axe(open_page, section):
 
 def test_reminder_account_work_and_failed_email_pages_pass_axe(open_page, live_server):
     """The notifications page (with an unread reminder), the reminder choices (and their
-    errors), the safeguarding lead's people and reassignment pages, and the failed emails."""
+    errors), the safeguarding lead's people and reassignment pages, the nurse's own actions
+    (one overdue), and the failed emails."""
     from datetime import date
 
     from sqlalchemy import select
@@ -167,6 +168,7 @@ def test_reminder_account_work_and_failed_email_pages_pass_axe(open_page, live_s
         ("/notifications", "notifications"),
         ("/account/reminders", "reminder-choices"),
         ("/work", "work-people"),
+        ("/actions", "your-actions"),
     ):
         page.goto(path)
         expect(page.locator("h1")).to_have_count(1)

@@ -150,6 +150,36 @@ def _my_answer(user: User) -> ColumnElement:
     )
 
 
+@dataclass(frozen=True)
+class AwaitingAnswer:
+    """Meetings still to come that wait for this person's answer: the soonest few, and how many
+    there are in all."""
+
+    soonest: list[Meeting]
+    total: int
+
+
+def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer:
+    """Scheduled meetings still to come whose invitation this person answers (their own, else
+    their agency's, as on the list) and has not answered yet: the soonest `shown`, with the
+    total (one query)."""
+    if user.role not in ANSWERING_ROLES or not user.active:
+        return AwaitingAnswer([], 0)
+    rows = db.session.execute(
+        select(Meeting, func.count().over().label("total"))
+        .options(joinedload(Meeting.school))
+        .where(
+            access.visible(user, now=now),
+            Meeting.status == "scheduled",
+            Meeting.starts_at > now,
+            _my_answer(user) == "awaiting",
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(shown)
+    ).all()
+    return AwaitingAnswer([row.Meeting for row in rows], rows[0].total if rows else 0)
+
+
 def count(user: User, filters: Filters, now: datetime | None = None) -> int:
     """How many meetings match, within this person's access."""
     now = now or utcnow()

@@ -7,19 +7,25 @@ I36).
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import audit_fields, audit_view, plain, record
-from tas.children.models import FamilyMember
+from tas.children import access as children
+from tas.children.models import Child, FamilyMember
 from tas.core.markers import origin
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
-from tas.organisations.models import Agency, User, link_worker_schools
+from tas.organisations.models import Agency, School, User, link_worker_schools
 from tas.plans import rules
 from tas.plans.models import Action, ActionEvent, AgencyInvolvement, SharedPlan
 
 SCHOOL_ROLES = ("dsl", "school_staff")
+# Who may be named as an action's owner (owner_people), and so has actions of their own to list.
+OWNER_ROLES = frozenset({*SCHOOL_ROLES, "link_worker", "practitioner"})
 
 
 def owner_agencies(plan: SharedPlan) -> list[Agency]:
@@ -173,3 +179,96 @@ def history(action: Action) -> list[tuple[ActionEvent, str]]:
 
 def viewed(action: Action) -> None:
     audit_view("action_viewed", target=action, detail={"plan_id": action.plan_id})
+
+
+# ---------------------------------------------------------------- your actions
+
+
+@dataclass(frozen=True)
+class YourAction:
+    """An open action the person owns, with the child whose plan it is on."""
+
+    action: Action
+    owner: str  # "You", or the agency's name
+    child_id: int
+    child_name: str
+    school: str
+    overdue: bool
+
+
+def _owned_by(user: User) -> ColumnElement[bool]:
+    """Actions the person owns by name, and their agency's actions on plans where they are the
+    agency's named practitioner (requested or active): the agency's work on that child is theirs
+    to do."""
+    by_name = and_(Action.owner_kind == "person", Action.owner_user_id == user.id)
+    if user.agency_id is None:
+        return by_name
+    named = (
+        exists()
+        .where(
+            AgencyInvolvement.plan_id == Action.plan_id,
+            AgencyInvolvement.agency_id == user.agency_id,
+            AgencyInvolvement.practitioner_id == user.id,
+            AgencyInvolvement.status.in_(sorted(rules.OPEN_INVOLVEMENT_STATUSES)),
+        )
+        .correlate(Action)
+    )
+    by_agency = and_(Action.owner_kind == "agency", Action.owner_agency_id == user.agency_id, named)
+    return or_(by_name, by_agency)
+
+
+def _yours(user: User, *columns) -> Select:
+    """The person's open actions (`_owned_by`) on plans not closed, of children they may still
+    read (the children's access check): a person who lost the child loses the action here too."""
+    return (
+        select(*columns)
+        .join(SharedPlan, SharedPlan.id == Action.plan_id)
+        .join(Child, Child.id == SharedPlan.child_id)
+        .where(
+            _owned_by(user),
+            Action.status.in_(sorted(rules.OPEN_ACTION_STATUSES)),
+            SharedPlan.status != "closed",
+            children.visible(user),
+        )
+    )
+
+
+def yours(user: User, today: date) -> list[YourAction]:
+    """The person's open actions, soonest due first (those with no due date last), one query;
+    the list names children, so the read is audited."""
+    if user.role not in OWNER_ROLES or not user.active:
+        return []
+    rows = db.session.execute(
+        _yours(user, Action, Child.id, Child.first_name, Child.last_name, School.name)
+        .join(School, School.id == Child.school_id)
+        .options(joinedload(Action.owner_agency))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+    ).all()
+    found = [
+        YourAction(
+            action=action,
+            owner="You" if action.owner_kind == "person" else action.owner_agency.name,
+            child_id=child_id,
+            child_name=f"{first} {last}",
+            school=school,
+            overdue=rules.action_is_overdue(action.status, action.due_on, today),
+        )
+        for action, child_id, first, last, school in rows
+    ]
+    if found:
+        audit_view(
+            "actions_listed",
+            detail={
+                "child_ids": sorted({row.child_id for row in found}),
+                "action_ids": [row.action.id for row in found],
+            },
+        )
+    return found
+
+
+def overdue_count(user: User, today: date) -> int:
+    """How many of the person's open actions are overdue (for the home page: a count, no
+    child's details, one query)."""
+    if user.role not in OWNER_ROLES or not user.active:
+        return 0
+    return db.session.scalar(_yours(user, func.count(Action.id)).where(Action.due_on < today)) or 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import audit_view
 from tas.core.choices import label
+from tas.core.clock import today
 from tas.core.editing import submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.words import local_date
@@ -17,6 +18,7 @@ from tas.extensions import db
 from tas.meetings.models import meeting_reference
 from tas.plans import bp, rules
 from tas.plans.access import OnPlan, ReadOnly, plan_on, record_on
+from tas.plans.actions import bp as yours_bp
 from tas.plans.actions import services as actions
 from tas.plans.actions.forms import ActionForm, ActionUpdateForm
 from tas.plans.actions.rows import agreed_at, owner_name
@@ -37,6 +39,21 @@ FIELD_LABELS = {
     "third_party": "Third-party information",
 }
 CODED = {"status": rules.ACTION_STATUSES, "owner_kind": rules.OWNER_KINDS}
+
+
+@yours_bp.route("")
+def yours():
+    """The actions the person owns, across the children they work with, soonest due first."""
+    if current_user.role not in actions.OWNER_ROLES:
+        abort(404)
+    rows = actions.yours(current_user, today())
+    return render_template(
+        "plans/your_actions.html",
+        title="Your actions",
+        rows=rows,
+        overdue=sum(row.overdue for row in rows),
+        status_label=lambda code: label(rules.ACTION_STATUSES, code),
+    )
 
 
 def _team_page(child_id: int) -> str:
