@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tas.core.choices import Choice
 
 MEETING_KINDS = (
@@ -16,6 +18,10 @@ MEETING_STATUSES = (
     Choice("held", "Held"),
     Choice("cancelled", "Cancelled"),
 )
+# A meeting's status as people read it: one that has ended waits for its minutes until they
+# are complete (`shown_status`).
+AWAITING_MINUTES = Choice("awaiting_minutes", "Awaiting minutes")
+SHOWN_STATUSES = (*MEETING_STATUSES, AWAITING_MINUTES)
 ANSWERS = (
     Choice("awaiting", "No answer yet"),
     Choice("attending", "Attending"),
@@ -81,4 +87,14 @@ def took_place(meeting, invitations, items) -> bool:
         meeting.present_confirmed_at is not None
         or any(invitation.attendance for invitation in invitations)
         or any(item.minuted_at for item in items)
+    )
+
+
+def shown_status(status: str, ends_at: datetime, now: datetime) -> Choice:
+    """The status people see: a scheduled meeting that has ended is "Awaiting minutes" (it
+    becomes "Held" once its minutes are complete); otherwise the stored status."""
+    if status == SCHEDULED and ends_at <= now:
+        return AWAITING_MINUTES
+    return next(
+        (choice for choice in MEETING_STATUSES if choice.code == status), Choice(status, status)
     )

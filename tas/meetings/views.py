@@ -7,12 +7,20 @@ from flask import render_template
 from flask_login import current_user
 
 from tas.audit.services import audit_view
+from tas.core.choices import Choice
+from tas.core.clock import utcnow
 from tas.meetings import bp, handover, rules
 from tas.meetings.access import MeetingAccess, require
 from tas.meetings.agenda import services as agenda
 from tas.meetings.booking.history import history
 from tas.meetings.day import summary as day_summary
 from tas.meetings.invitations import services as invitations
+
+
+@bp.app_template_global("meeting_status")
+def meeting_status(meeting) -> Choice:
+    """The meeting's status as people read it now (`rules.shown_status`)."""
+    return rules.shown_status(meeting.status, meeting.ends_at, utcnow())
 
 
 @bp.route("/<int:meeting_id>")

@@ -268,6 +268,32 @@ def test_minutes_still_missing_two_working_days_on_are_tagged_overdue(login_as):
     assert "Minutes overdue" not in row(wednesday) and "Minutes overdue" not in row(held)
 
 
+def test_a_meeting_that_has_ended_waits_for_its_minutes_until_they_are_complete(login_as):
+    dsl = login_as("dsl")
+    school = dsl.user.school
+    ended = factories.meeting(school, dsl.user, **at(-2))  # minutes due today: not overdue
+    this_morning = factories.meeting(school, dsl.user, **at(-0.1, hour=7))
+    coming = factories.meeting(school, dsl.user, **at(2))
+    held = factories.meeting(school, dsl.user, status="held", **at(-10))
+    cancelled = factories.meeting(school, dsl.user, status="cancelled", **at(-1))
+    db.session.commit()
+
+    response = dsl.get(LIST)
+    body = response.get_data(as_text=True)
+
+    def tag(meeting) -> str:
+        start = body.find(f'id="meeting-{meeting.id}"')
+        found = re.search(r'<strong class="govuk-tag[^"]*">([^<]+)</strong>', body[start:])
+        return found.group(1)
+
+    assert tag(ended) == tag(this_morning) == "Awaiting minutes"
+    assert tag(coming) == "Scheduled"
+    assert tag(held) == "Held" and tag(cancelled) == "Cancelled"
+    page = page_text(dsl.get(f"/meetings/{ended.id}"))
+    assert "Status Awaiting minutes Type TAS meeting" in page
+    assert "Status Awaiting minutes Minutes due by" in page
+
+
 @pytest.mark.parametrize("role", ["dsl", "link_worker"])
 def test_organisers_are_offered_booking_and_term_dates(login_as, role):
     browser = login_as(role)

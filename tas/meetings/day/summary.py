@@ -11,7 +11,6 @@ from operator import attrgetter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tas.core.choices import label
 from tas.core.clock import utcnow
 from tas.extensions import db
 from tas.levels.decisions import closing as decision_closing
@@ -169,7 +168,7 @@ def of_meeting(
     still_open = open_decisions.of_meeting(meeting.id, user, level)
     why_not = why_not_recordable(meeting)
     return {
-        "status_label": label(rules.MEETING_STATUSES, meeting.status),
+        "status": rules.shown_status(meeting.status, meeting.ends_at, now),
         "cancelled": meeting.status == "cancelled",
         "held": meeting.status == "held",
         "started": minutes_rules.has_started(meeting.starts_at, now),
