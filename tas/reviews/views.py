@@ -52,6 +52,24 @@ def _page_number() -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
 
 
+# The list's own choices (which reviews, school, cluster, page: codes and ids, never a child's
+# details), carried to a review and back, so "Back to reviews" returns to the list as it was.
+LIST_CHOICES = ("show", "school", "cluster", "page")
+
+
+def list_choices() -> dict[str, str]:
+    """The list's choices in this request's query, where they look like codes or ids; anything
+    else is dropped (the list itself checks each against what it offers)."""
+    return {
+        name: value
+        for name in LIST_CHOICES
+        if (value := request.args.get(name, ""))
+        and len(value) <= 40
+        and value.isascii()
+        and (value.replace("_", "").isalnum())
+    }
+
+
 def level_page(child_id: int) -> str:
     """Where an IFD decision is recorded: the child's level of need page."""
     if "levels.level" in current_app.view_functions:
@@ -97,6 +115,7 @@ def reviews():
         views=dict(VIEWS),
         names=access.names_children(user),
         filtered=any(request.args.get(name) for name in ("school", "cluster")),
+        kept=list_choices(),
     ), status
 
 
@@ -111,6 +130,7 @@ def review(review_id: int):
         title=page.kind_label,
         page=page,
         decision_url=level_page(page.review.child_id),
+        back=url_for(".reviews", **list_choices()),
     )
 
 

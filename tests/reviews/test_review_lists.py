@@ -266,3 +266,24 @@ def test_the_list_runs_the_same_queries_for_2_or_30_reviews(app, login_as, count
         counted.append(len(statements))
 
     assert counted[0] == counted[1]
+
+
+def test_back_to_reviews_returns_to_the_list_as_it_was_filtered(app):
+    setting = child_with_plan()
+    late = a_review(setting, due_on=date(2026, 11, 26), kind="handover_meeting")
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+    chosen = f"show=overdue&school={setting.child.school_id}"
+
+    listed = dsl.get(f"{LIST}?{chosen}").get_data(as_text=True)
+    (link,) = re.findall(rf'href="(/reviews/{late.id}[^"]*)"', listed)
+    review = dsl.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    (back,) = re.findall(r'href="([^"]*)" class="govuk-back-link"', review)
+
+    assert back.replace("&amp;", "&") == f"{LIST}?{chosen}"
+    unfiltered = dsl.get(f"/reviews/{late.id}").get_data(as_text=True)
+    assert re.findall(r'href="([^"]*)" class="govuk-back-link"', unfiltered) == [LIST]
+    tampered = dsl.get(f"/reviews/{late.id}?show=%3Cb%3E&page=2&cluster=javascript:x")
+    assert re.findall(
+        r'href="([^"]*)" class="govuk-back-link"', tampered.get_data(as_text=True)
+    ) == [f"{LIST}?page=2"]
