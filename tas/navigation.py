@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from tas.meetings.access import LISTING_ROLES
 from tas.reminders.notifications import unread_count
 
 
@@ -37,7 +38,7 @@ REVIEWS_ITEM = NavItem("Reviews", "reviews.reviews", "reviews.")
 FLAGS_ITEM = NavItem("Flags", "flags.flags", "flags.")
 # Who may see some meetings (GP practices only those they are invited to), who makes or
 # triages TAS requests, and who owns or follows reviews.
-MEETINGS_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
+MEETINGS_ROLES = LISTING_ROLES
 REQUESTS_ROLES = frozenset({"dsl", "school_staff", "link_worker"})
 REVIEWS_ROLES = frozenset({"dsl", "school_staff", "link_worker", "practitioner", "coordinator"})
 ACCOUNT_ITEM = NavItem("Your account", "auth.account", "auth.account")

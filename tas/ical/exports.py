@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import audit_view
 from tas.core.choices import label
-from tas.core.clock import LONDON, local
+from tas.core.clock import LONDON, local, utcnow
 from tas.extensions import db
 from tas.ical import facts as calendar_facts
 from tas.ical.build import CALENDAR_END, calendar, event_text, to_bytes
@@ -136,6 +136,7 @@ def csv_lines(chosen: list[ColumnElement[bool]]) -> Iterator[str]:
         writer.writerow([safe_cell(cell) for cell in cells])
         return out.getvalue()
 
+    now = utcnow()
     yield "\ufeff" + line(CSV_COLUMNS)
     for meeting, invited, attended in meetings_with_counts(chosen):
         starts, ends = local(meeting.starts_at), local(meeting.ends_at)
@@ -144,7 +145,7 @@ def csv_lines(chosen: list[ColumnElement[bool]]) -> Iterator[str]:
                 meeting.reference,
                 label(rules.MEETING_KINDS, meeting.kind),
                 meeting.school.name,
-                label(rules.MEETING_STATUSES, meeting.status),
+                rules.shown_status(meeting.status, meeting.ends_at, now).label,
                 starts.date().isoformat(),
                 starts.strftime("%H:%M"),
                 ends.strftime("%H:%M"),

@@ -38,6 +38,8 @@ def invited_for() -> timedelta:
 # Roles an invitation by name (or of their agency) gives the agenda and minutes of a meeting:
 # a DSL or SENCO of another school (a transition), practitioners, link workers. A GP practice
 # invited sees the arrangements only; coordinators see arrangements anyway.
+# Roles with meetings to list (the navigation offers the list to the same roles).
+LISTING_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
 INVITABLE_ROLES = ("practitioner", "link_worker", "dsl", "school_staff")
 # Roles an invitation of their agency (naming nobody) covers.
 AGENCY_WIDE_ROLES = ("practitioner", "gp")
@@ -127,6 +129,13 @@ def covered(user: User) -> ColumnElement[bool]:
             agency = and_(agency, Invitation.representative_id.is_(None), _area_clause(user))
         who = or_(who, agency)
     return who
+
+
+def own_first(user: User) -> ColumnElement[int]:
+    """An ORDER BY term putting the invitation that names the person before their agency's
+    (as `tas.meetings.invitations.answers.my_invitation` chooses). Not `(representative_id =
+    user) DESC`: an invitation naming nobody compares as NULL, which PostgreSQL sorts first."""
+    return case((Invitation.representative_id == user.id, 0), else_=1)
 
 
 def invited(user: User, now: datetime) -> ColumnElement[bool]:

@@ -13,6 +13,7 @@ from tas.core.clock import today
 from tas.core.words import meeting_day_and_times
 from tas.extensions import db
 from tas.flags import services as flags
+from tas.meetings.access import LISTING_ROLES
 from tas.meetings.attention import for_home
 from tas.meetings.rules import MEETING_KINDS
 from tas.organisations import safeguarding
@@ -41,6 +42,7 @@ def home():
         to_acknowledge=gp_lists.to_acknowledge(current_user),
         actions_overdue=actions.overdue_count(current_user, today()),
         when=meeting_day_and_times,
+        lists_meetings=current_user.role in LISTING_ROLES,
         meeting_kinds=MEETING_KINDS,
     )
 

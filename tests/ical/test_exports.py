@@ -99,8 +99,28 @@ def test_a_cluster_export_is_a_spreadsheet_safe_to_open(app, district):
     assert first["School"] == '\'=HYPERLINK("http://evil")'  # never run as a formula
     assert (first["Date"], first["Starts"], first["Ends"]) == ("2026-12-02", "09:00", "10:30")
     assert (first["Invited"], first["Attended"]) == ("1", "1")
+    assert first["Status"] == "Scheduled"
     for secret in SECRETS:
         assert secret not in text
+
+
+def test_a_meeting_that_has_ended_is_exported_as_awaiting_minutes(app, district):
+    ended = factories.meeting(
+        district["oak"],
+        factories.user("dsl", school=district["oak"]),
+        starts_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 26, 10, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    browser = coordinator(app, district_wide=True)
+    query = {**RANGE, "cluster": str(district["north"].id), "spreadsheet": "1"}
+
+    response = browser.get("/meetings/export", query_string=query, buffered=True)
+
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    statuses = {row["Reference"]: row["Status"] for row in rows}
+    assert statuses[ended.reference] == "Awaiting minutes"
+    assert statuses[district["meetings"][0].reference] == "Scheduled"
 
 
 def test_a_cluster_coordinator_exports_only_their_clusters(app, district):

@@ -112,3 +112,46 @@ def test_the_home_page_asks_the_same_statements_for_one_or_eight_invitations(app
 
     assert "8 meeting invitations are waiting for your answer" in text
     assert len(many) == len(few)
+
+
+def test_the_persons_own_answer_counts_before_their_agencys_on_either_database(app):
+    setting = school_with_meeting()
+    practitioner = factories.user("practitioner")
+    factories.invitation(setting.meeting, setting.dsl, agency=practitioner.agency)  # no answer
+    factories.invitation(
+        setting.meeting, setting.dsl, representative=practitioner, answer="attending"
+    )
+    db.session.commit()
+
+    assert "waiting for your answer" not in page_text(home(app, practitioner))
+    browser = Visitor(app.test_client())
+    browser.sign_in(practitioner.email)
+    listed = page_text(browser.get("/meetings"))
+    assert "Your answer" in listed and "Attending" in listed
+
+
+def test_a_safeguarding_lead_is_not_asked_to_answer_colleagues_invitations(app):
+    setting = school_with_meeting()
+    lead = factories.user("practitioner", is_safeguarding_lead=True)
+    colleague = factories.user("practitioner", agency=lead.agency)
+    factories.invitation(setting.meeting, setting.dsl, representative=colleague)
+    db.session.commit()
+    assert "waiting for your answer" not in page_text(home(app, lead))
+
+    factories.invitation(on_day(setting, 3), setting.dsl, agency=lead.agency)
+    db.session.commit()
+    assert "1 meeting invitation is waiting for your answer" in page_text(home(app, lead))
+
+
+def test_school_staff_without_a_meetings_list_are_not_sent_to_one(app):
+    setting = school_with_meeting()
+    staff = factories.user("school_staff", school=setting.school)
+    for days in range(1, 7):
+        factories.invitation(on_day(setting, days), setting.dsl, representative=staff)
+    db.session.commit()
+
+    response = home(app, staff)
+
+    assert "6 meeting invitations are waiting for your answer" in page_text(response)
+    assert len(re.findall(r'href="/meetings/\d+/answer"', response.get_data(as_text=True))) == 5
+    assert "See all your meetings" not in page_text(response)

@@ -157,3 +157,19 @@ def test_the_list_asks_the_same_statements_for_one_or_ten_actions(login_as, coun
         assert len(listed(browser.get("/actions"))) == 10
 
     assert len(ten) == len(one)
+
+
+def test_actions_the_person_cannot_update_now_are_not_listed_or_counted(login_as):
+    school = factories.school()
+    dsl = login_as("dsl", school=school)
+    held = open_plan(child_at(school), status="held_by_social_care")
+    withdrawn_child = child_at(school, agreed=False)
+    factories.agreement(withdrawn_child, dsl.user, withdrawn_on=date(2026, 10, 1))
+    withdrawn = open_plan(withdrawn_child)
+    still = mine(open_plan(child_at(school)), dsl.user, due_on=date(2026, 10, 2))
+    for plan in (held, withdrawn):
+        mine(plan, dsl.user, due_on=date(2026, 10, 1))
+    db.session.commit()
+
+    assert list(listed(dsl.get("/actions"))) == [still.id]
+    assert "1 of your actions is overdue" in page_text(dsl.get("/"))

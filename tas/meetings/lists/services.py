@@ -136,14 +136,22 @@ def _invitations(*conditions) -> ColumnElement[int]:
     )
 
 
-def _my_answer(user: User) -> ColumnElement:
+def _my_answer(user: User, *, for_me: bool = False) -> ColumnElement:
+    """The answer on the invitation the person answers (their own first, else their agency's).
+    `for_me`: only an invitation naming them or nobody, never one naming a colleague (which an
+    agency's safeguarding lead also sees)."""
     if user.role not in ANSWERING_ROLES:
         return null()
     mine = access.covered(user)
+    if for_me:
+        mine = and_(
+            mine,
+            or_(Invitation.representative_id == user.id, Invitation.representative_id.is_(None)),
+        )
     return (
         select(Invitation.answer)
         .where(Invitation.meeting_id == Meeting.id, Invitation.removed_at.is_(None), mine)
-        .order_by((Invitation.representative_id == user.id).desc(), Invitation.id)
+        .order_by(access.own_first(user), Invitation.id)
         .limit(1)
         .correlate(Meeting)
         .scalar_subquery()
@@ -161,8 +169,8 @@ class AwaitingAnswer:
 
 def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer:
     """Scheduled meetings still to come whose invitation this person answers (their own, else
-    their agency's, as on the list) and has not answered yet: the soonest `shown`, with the
-    total (one query)."""
+    their agency's naming nobody) and has not answered yet: the soonest `shown`, with the total
+    (one query)."""
     if user.role not in ANSWERING_ROLES or not user.active:
         return AwaitingAnswer([], 0)
     rows = db.session.execute(
@@ -172,7 +180,7 @@ def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer
             access.visible(user, now=now),
             Meeting.status == "scheduled",
             Meeting.starts_at > now,
-            _my_answer(user) == "awaiting",
+            _my_answer(user, for_me=True) == "awaiting",
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(shown)

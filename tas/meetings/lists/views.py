@@ -14,8 +14,6 @@ from tas.meetings import access, bp, rules
 from tas.meetings.lists import services as lists
 from tas.meetings.lists.filters import ANY_DATE, FilterOptions, Filters, Option, filter_options
 
-# Roles with meetings to list (the navigation offers the page to the same roles).
-LIST_ROLES = frozenset({"dsl", "link_worker", "practitioner", "gp", "coordinator"})
 FILTER_NAMES = ("term", "school", "cluster", "type", "agency")
 
 
@@ -78,7 +76,7 @@ def _page_number() -> int:
 def meetings():
     """My meetings (or, for a coordinator, the meetings of their clusters or the district)."""
     user = current_user
-    if user.role not in LIST_ROLES:
+    if user.role not in access.LISTING_ROLES:
         abort(403)
     coordinator = user.role == "coordinator"
     offered = filter_options(

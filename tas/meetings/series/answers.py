@@ -66,7 +66,7 @@ def dates_for(series: MeetingSeries, user: User, now: datetime | None = None) ->
                 Invitation.removed_at.is_(None),
                 access.covered(user),
             )
-            .order_by((Invitation.representative_id == user.id).desc(), Invitation.id)
+            .order_by(access.own_first(user), Invitation.id)
         )
         for invitation in rows:
             mine.setdefault(invitation.meeting_id, invitation)

@@ -13,10 +13,9 @@ from tas.core.days import academic_year
 from tas.core.school_calendar import TermDates
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
-from tas.meetings import rules
+from tas.meetings import access, rules
 from tas.meetings.models import Term
 from tas.meetings.series.rules import in_term
-from tas.navigation import MEETINGS_ROLES
 from tas.organisations.models import User
 
 __all__ = ["academic_year", "in_term", "terms_between"]
@@ -24,7 +23,7 @@ __all__ = ["academic_year", "in_term", "terms_between"]
 
 def may_read(user: User) -> bool:
     """Everyone who may see meetings reads the term dates."""
-    return bool(user.active) and user.role in MEETINGS_ROLES
+    return bool(user.active) and user.role in access.LISTING_ROLES
 
 
 def may_set(user: User) -> bool:

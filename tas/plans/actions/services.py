@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import audit_fields, audit_view, plain, record
 from tas.children import access as children
+from tas.children import agreed
 from tas.children.models import Child, FamilyMember
 from tas.core.markers import origin
 from tas.core.use_cases import check_version, commit, refuse_if
@@ -198,8 +199,8 @@ class YourAction:
 
 def _owned_by(user: User) -> ColumnElement[bool]:
     """Actions the person owns by name, and their agency's actions on plans where they are the
-    agency's named practitioner (requested or active): the agency's work on that child is theirs
-    to do."""
+    agency's named practitioner (on an involvement requested or active; reading the child needs
+    an active one): the agency's work on that child is theirs to do."""
     by_name = and_(Action.owner_kind == "person", Action.owner_user_id == user.id)
     if user.agency_id is None:
         return by_name
@@ -218,8 +219,10 @@ def _owned_by(user: User) -> ColumnElement[bool]:
 
 
 def _yours(user: User, *columns) -> Select:
-    """The person's open actions (`_owned_by`) on plans not closed, of children they may still
-    read (the children's access check): a person who lost the child loses the action here too."""
+    """The person's open actions (`_owned_by`) that they can update now: on open plans (not held
+    by Social Care, not closed) whose family's agreement stands, of children they may still read
+    (the children's access check), as `PlanRights.may_update_action` asks. A person who lost
+    the child loses the action here too."""
     return (
         select(*columns)
         .join(SharedPlan, SharedPlan.id == Action.plan_id)
@@ -227,7 +230,8 @@ def _yours(user: User, *columns) -> Select:
         .where(
             _owned_by(user),
             Action.status.in_(sorted(rules.OPEN_ACTION_STATUSES)),
-            SharedPlan.status != "closed",
+            SharedPlan.status == "open",
+            agreed.agreement_stands(),
             children.visible(user),
         )
     )
