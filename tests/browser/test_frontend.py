@@ -121,3 +121,43 @@ def test_the_banner_says_so_when_the_session_has_run_out(open_page, live_server)
     check_accessibility(page)
     screenshot(page, "dsl-session-expired")
     assert watched.errors == []
+
+
+# What sticks out past the screen's right edge (the innermost such elements), for the message.
+WIDER_THAN_THE_SCREEN = """
+((sticksOut) => [...document.querySelectorAll("body *")]
+  .filter(sticksOut)
+  .filter((e) => ![...e.children].some(sticksOut))
+  .slice(0, 5)
+  .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)
+)((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+"""
+
+# The lists people work from, as their demo owners see them: each on a phone's width.
+PHONE_LISTS = [
+    ("linkworker@demo.tas.test", "/meetings"),
+    ("linkworker@demo.tas.test", "/reviews"),
+    ("linkworker@demo.tas.test", "/children"),
+    ("dsl@oakfield.demo.tas.test", "/flags"),
+    ("nurse@demo.tas.test", "/actions"),
+]
+
+
+def test_on_a_phone_the_lists_never_scroll_the_whole_page_sideways(open_page):
+    """WCAG 1.4.10 (Reflow): at 320 CSS pixels wide the page does not scroll sideways; a table
+    wider than the screen scrolls inside its own box, which the keyboard can reach (axe)."""
+    signed_in = {}
+    for email, path in PHONE_LISTS:
+        if email not in signed_in:
+            page = open_page().page
+            sign_in(page, email)
+            page.set_viewport_size({"width": 320, "height": 800})
+            signed_in[email] = page
+        page = signed_in[email]
+        page.goto(path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path} as {email} scrolls sideways: {widths}: " + str(
+            page.evaluate(WIDER_THAN_THE_SCREEN)
+        )
+        check_accessibility(page)
+        screenshot(page, f"phone-{path.strip('/')}")
