@@ -247,7 +247,7 @@ def test_an_involvement_and_an_action_added_then_updated_by_the_named_practition
     fill_date(page, "Start date", today() - timedelta(days=2))
     submit(page, "Add the involvement")
     banner(page, "The involvement has been added")
-    team = page.locator("#involved-services + table")
+    team = page.get_by_role("region", name="Services involved with the child")
     row = team.locator("tr", has_text=service)
     expect(row).to_contain_text("Future in Mind")
     expect(row).to_contain_text("Farah Iqbal")
@@ -286,7 +286,9 @@ def test_an_involvement_and_an_action_added_then_updated_by_the_named_practition
     expect(farah.get_by_role("button", name="Add an involvement")).to_have_count(0)
     look(farah, "fim-child-named-practitioner")
 
-    mine = farah.locator("#involved-services + table tr", has_text=service)
+    mine = farah.get_by_role("region", name="Services involved with the child").locator(
+        "tr", has_text=service
+    )
     mine.get_by_role("link", name="Update").click()
     expect(farah.locator("h1")).to_have_text("Update Future in Mind's involvement")
     look(farah, "fim-involvement-update")
@@ -302,7 +304,9 @@ def test_an_involvement_and_an_action_added_then_updated_by_the_named_practition
     fill_date(farah, "Date of last contact", today())
     submit(farah, "Save the involvement")
     banner(farah, "The involvement has been saved")
-    mine = farah.locator("#involved-services + table tr", has_text=service)
+    mine = farah.get_by_role("region", name="Services involved with the child").locator(
+        "tr", has_text=service
+    )
     expect(mine).to_contain_text("Child: Good")
     expect(mine).to_contain_text("Parent or carer: Partial")
     mine.get_by_role("link", name="Future in Mind", exact=True).click()
@@ -423,7 +427,7 @@ def test_closing_a_plan_and_its_printable_closure_letter(open_page):
     open_children(page)
     search_by_name(page, "Ellie Robinson")
     page.locator("main table").get_by_role("link", name="Ellie Robinson").click()
-    earlier = page.locator("#older-plans + table")
+    earlier = page.get_by_role("region", name="Earlier plans")
     earlier.get_by_role("link").first.click()
     expect(page.locator("main")).to_contain_text("This plan is closed")
     look(page, "linkworker-closed-plan")
