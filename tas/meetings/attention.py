@@ -24,7 +24,7 @@ class Attention:
     minutes_overdue: int = 0
     to_triage: int = 0
     open_decisions: list[OpenDecision] = field(default_factory=list)
-    awaiting: AwaitingAnswer = field(default_factory=lambda: AwaitingAnswer([], 0))
+    awaiting: AwaitingAnswer = field(default_factory=AwaitingAnswer)
 
     @property
     def anything(self) -> bool:

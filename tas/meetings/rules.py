@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tas.core.choices import Choice
+from tas.core.choices import Choice, label
 
 MEETING_KINDS = (
     Choice("tas", "TAS meeting"),
@@ -18,10 +18,8 @@ MEETING_STATUSES = (
     Choice("held", "Held"),
     Choice("cancelled", "Cancelled"),
 )
-# A meeting's status as people read it: one that has ended waits for its minutes until they
-# are complete (`shown_status`).
+# A meeting that has ended waits for its minutes until they are complete (`shown_status`).
 AWAITING_MINUTES = Choice("awaiting_minutes", "Awaiting minutes")
-SHOWN_STATUSES = (*MEETING_STATUSES, AWAITING_MINUTES)
 ANSWERS = (
     Choice("awaiting", "No answer yet"),
     Choice("attending", "Attending"),
@@ -95,6 +93,4 @@ def shown_status(status: str, ends_at: datetime, now: datetime) -> Choice:
     becomes "Held" once its minutes are complete); otherwise the stored status."""
     if status == SCHEDULED and ends_at <= now:
         return AWAITING_MINUTES
-    return next(
-        (choice for choice in MEETING_STATUSES if choice.code == status), Choice(status, status)
-    )
+    return Choice(status, label(MEETING_STATUSES, status))

@@ -8,7 +8,7 @@ was offered, and the page runs the same queries whatever the number of meetings.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -163,8 +163,8 @@ class AwaitingAnswer:
     """Meetings still to come that wait for this person's answer: the soonest few, and how many
     there are in all."""
 
-    soonest: list[Meeting]
-    total: int
+    soonest: list[Meeting] = field(default_factory=list)
+    total: int = 0
 
 
 def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer:
@@ -172,7 +172,7 @@ def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer
     their agency's naming nobody) and has not answered yet: the soonest `shown`, with the total
     (one query)."""
     if user.role not in ANSWERING_ROLES or not user.active:
-        return AwaitingAnswer([], 0)
+        return AwaitingAnswer()
     rows = db.session.execute(
         select(Meeting, func.count().over().label("total"))
         .options(joinedload(Meeting.school))

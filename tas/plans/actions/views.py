@@ -52,7 +52,7 @@ def yours():
         title="Your actions",
         rows=rows,
         overdue=sum(row.overdue for row in rows),
-        status_label=lambda code: label(rules.ACTION_STATUSES, code),
+        statuses=rules.ACTION_STATUSES,
     )
 
 
