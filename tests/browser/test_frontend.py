@@ -163,8 +163,10 @@ def test_on_a_phone_the_lists_never_scroll_the_whole_page_sideways(open_page):
         path, _, link = where.partition(" ")
         page.goto(path)
         if link:
-            page.locator(link).first.click()
-            path = page.url
+            # Followed with goto, which returns once the page has loaded; a click returns at once,
+            # and the measure below would then run on a page still being replaced.
+            path = page.locator(link).first.get_attribute("href")
+            page.goto(path)
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{path} as {email} scrolls sideways: {widths}: " + str(
             page.evaluate(WIDER_THAN_THE_SCREEN)
