@@ -24,7 +24,7 @@ TAS = ROOT / "tas"
 FRAMEWORKS = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "wtforms")
 # tas/core's modules with no framework in them: days, words, choices and the calendar rules.
 PURE_CORE = ("tas.core.bank_holidays", "tas.core.choices", "tas.core.clock", "tas.core.days")
-PURE_CORE += ("tas.core.school_calendar", "tas.core.times", "tas.core.words")
+PURE_CORE += ("tas.core.paging", "tas.core.school_calendar", "tas.core.times", "tas.core.words")
 
 
 def module_name(path: Path) -> str:

@@ -12,7 +12,6 @@ URL rule) are not counted.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tas.audit.models import AccessRefusal, AuditEvent
 from tas.audit.services import record
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.core.transactions import lock, write_transaction
 from tas.extensions import db
 from tas.organisations.models import User
@@ -139,8 +139,7 @@ def page_of(page: int) -> RefusalsPage:
     size = current_app.config["PAGE_SIZE"]
     repeated = AuditEvent.action == ACTION
     total = db.session.scalar(select(func.count(AuditEvent.id)).where(repeated))
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     entries = db.session.scalars(
         select(AuditEvent)
         .where(repeated)
@@ -150,7 +149,7 @@ def page_of(page: int) -> RefusalsPage:
             )
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
-    return RefusalsPage(entries=list(entries), total=total, number=number, pages=pages)
+    return RefusalsPage(entries=list(entries), total=total, number=shown.number, pages=shown.pages)

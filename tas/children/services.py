@@ -3,7 +3,6 @@ open a record as a coordinator with a reason."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +17,7 @@ from tas.children.models import Child, CoordinatorAccess, FamilyMember
 from tas.children.record_checks import services as record_checks
 from tas.children.record_checks.models import RecordCheck
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.core.use_cases import Refused, commit
 from tas.extensions import db
 from tas.organisations.models import School, User
@@ -185,18 +185,17 @@ def _paged(
 ) -> ResultsPage:
     """One page of children, with their schools, in one query."""
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     rows = db.session.execute(
         select(Child, can_open.label("can_open"))
         .where(where)
         .options(joinedload(Child.school))
         .order_by(func.lower(Child.last_name), func.lower(Child.first_name), Child.id)
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
     found = [Found(child, bool(opens)) for child, opens in rows]
-    return ResultsPage(found, number, pages, total)
+    return ResultsPage(found, shown.number, shown.pages, total)
 
 
 # ---------------------------------------------------------------- adding and changing

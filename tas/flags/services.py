@@ -14,6 +14,7 @@ from tas.children.access import Access
 from tas.children.models import Child
 from tas.chronology import harm
 from tas.core.clock import local, today, utcnow
+from tas.core.paging import window
 from tas.extensions import db
 from tas.flags import progress, rules
 from tas.flags.rules import Flag
@@ -118,14 +119,13 @@ def page_of(user: User, number: int, size: int) -> FlagsPage:
     by kind: every flag is worked out, in the statements each kind runs, whatever the page;
     only the page's children are then named, in one more."""
     flagged = _grouped(_all(_seen_by(user))) if may_list(user) else []
-    pages = max(1, -(-len(flagged) // size))
-    number = min(max(number, 1), pages)
+    page = window(number, len(flagged), size)
     by_kind: dict[str, int] = {}
     for _child_id, flags in flagged:
         for kind in {flag.kind for flag in flags}:
             by_kind[kind] = by_kind.get(kind, 0) + 1
-    shown = _described(flagged[(number - 1) * size : number * size], names=names_children(user))
-    return FlagsPage(shown, number, pages, len(flagged), by_kind)
+    shown = _described(page.cut(flagged), names=names_children(user))
+    return FlagsPage(shown, page.number, page.pages, len(flagged), by_kind)
 
 
 def _grouped(found: Iterable[Flag]) -> list[tuple[int, list[Flag]]]:

@@ -3,7 +3,6 @@ for coordinators and administrators to see and send again. Subjects carry refere
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from flask import current_app
@@ -12,6 +11,7 @@ from sqlalchemy.orm import defer
 
 from tas.audit.services import record
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.extensions import db
 from tas.outbox.models import OutboxMessage
 
@@ -68,21 +68,20 @@ def page_of(page: int) -> FailedPage:
     page's worth): three queries whatever the number."""
     size = current_app.config["PAGE_SIZE"]
     figures = counts()
-    pages = max(1, math.ceil(figures.failed / size))
-    number = min(max(page, 1), pages)
+    at = window(page, figures.failed, size)
     shown = select(OutboxMessage).options(defer(OutboxMessage.raw))  # the page never needs it
     failed_rows = db.session.scalars(
         shown.where(failed())
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(at.size)
+        .offset(at.start)
     ).all()
     retrying_rows = db.session.scalars(
         shown.where(struggling())
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(size)
     ).all()
-    return FailedPage(list(failed_rows), list(retrying_rows), figures, number, pages)
+    return FailedPage(list(failed_rows), list(retrying_rows), figures, at.number, at.pages)
 
 
 def try_again(message_id: int) -> bool | None:

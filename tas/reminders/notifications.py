@@ -4,7 +4,6 @@ same reminders, so they are not listed again."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tas.audit.services import record
 from tas.auth.rules import safe_next
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reminders.models import Reminder
@@ -81,15 +81,14 @@ def page_of(user: User, page: int) -> NotificationsPage:
         ).where(mine(user))
     ).one()
     g.unread_notifications = (user.id, unread or 0)  # the header shows the same figure
-    pages = max(1, math.ceil((total or 0) / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total or 0, size)
     when = func.coalesce(Reminder.sent_at, Reminder.created_at)
     rows = db.session.execute(
         select(Reminder.id, Reminder.subject, Reminder.link, when.label("at"), Reminder.read_at)
         .where(mine(user))
         .order_by(when.desc(), Reminder.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
     return NotificationsPage(
         rows=[
@@ -102,8 +101,8 @@ def page_of(user: User, page: int) -> NotificationsPage:
             )
             for row in rows
         ],
-        number=number,
-        pages=pages,
+        number=shown.number,
+        pages=shown.pages,
         total=total or 0,
         unread=unread or 0,
     )

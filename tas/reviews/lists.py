@@ -8,7 +8,6 @@ may read. Each page runs the same queries whatever the number of reviews.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import SchoolsOffered, label
 from tas.core.clock import today
 from tas.core.days import add_working_days
+from tas.core.paging import window
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters
 from tas.organisations.models import link_worker_schools as linked
@@ -221,8 +221,7 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
     total = db.session.scalar(select(func.count(Review.id)).where(*where)) or 0
     audit_view("reviews_listed", detail={**filters.audit_detail(), "page": page, "found": total})
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     names = access.names_children(user)
     readable = (
         exists().where(Child.id == Review.child_id, children.visible(user, Access.READ))
@@ -238,8 +237,8 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
         )
         .where(*where)
         .order_by(*_order(filters.view))
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     )
     rows = []
     for row in db.session.execute(query):
@@ -255,4 +254,4 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
                 due=DUE_TAGS.get(state) if state else None,
             )
         )
-    return ReviewsPage(rows, number, pages, total)
+    return ReviewsPage(rows, shown.number, shown.pages, total)

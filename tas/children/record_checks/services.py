@@ -16,7 +16,6 @@ requests and resolutions are audited.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,6 +29,7 @@ from tas.children.access import Access
 from tas.children.models import Child
 from tas.children.record_checks.models import RecordCheck
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.organisations.models import School, User, coordinator_clusters
@@ -221,8 +221,7 @@ def page_of(user: User, page: int) -> ChecksPage:
     whatever their number."""
     total = db.session.scalar(select(func.count(RecordCheck.id)).where(covered(user))) or 0
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     rows = db.session.scalars(
         select(RecordCheck)
         .where(covered(user))
@@ -230,10 +229,10 @@ def page_of(user: User, page: int) -> ChecksPage:
         .order_by(
             RecordCheck.dealt_with_at.is_not(None), RecordCheck.asked_at.desc(), RecordCheck.id
         )
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
-    return ChecksPage(list(rows), number, pages, total)
+    return ChecksPage(list(rows), shown.number, shown.pages, total)
 
 
 def require_check(user: User, check_id: int) -> RecordCheck:

@@ -7,7 +7,6 @@ was offered, and the page runs the same queries whatever the number of meetings.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import utcnow
+from tas.core.paging import window
 from tas.extensions import db
 from tas.meetings import access, rules
 from tas.meetings.day import services as day
@@ -202,8 +202,7 @@ def page_of(
     then past meetings (latest first), then cancelled meetings (latest first)."""
     now = now or utcnow()
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     cancelled = Meeting.status == CANCELLED
     upcoming = and_(Meeting.ends_at > now, ~cancelled)
     agenda_items = (
@@ -225,8 +224,8 @@ def page_of(
         select(Meeting.id)
         .where(*_conditions(user, filters, now))
         .order_by(*ordering)
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     )
     query = (
         select(
@@ -256,7 +255,7 @@ def page_of(
         )
         for row in db.session.execute(query)
     ]
-    return MeetingsPage(rows, number, pages, total)
+    return MeetingsPage(rows, shown.number, shown.pages, total)
 
 
 def listing(user: User, filters: Filters, page: int, now: datetime | None = None) -> MeetingsPage:

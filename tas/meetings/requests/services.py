@@ -9,7 +9,6 @@ onto a meeting's agenda, advice given (closed), or redirected to the Integrated 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child
 from tas.core.clock import utcnow
 from tas.core.markers import origin
+from tas.core.paging import window
 from tas.core.use_cases import Refused, check_version, commit
 from tas.extensions import db
 from tas.meetings.access import organising_schools
@@ -100,8 +100,7 @@ def listing(user: User, page: int) -> RequestsPage:
     where = requests_visible(user)
     total = db.session.scalar(select(func.count(TasRequest.id)).where(where)) or 0
     size = current_app.config["PAGE_SIZE"]
-    pages = max(1, math.ceil(total / size))
-    number = min(max(page, 1), pages)
+    shown = window(page, total, size)
     first = case((to_triage(user), 0), else_=1)
     found = db.session.execute(
         select(TasRequest, first.label("first"))
@@ -112,8 +111,8 @@ def listing(user: User, page: int) -> RequestsPage:
         )
         .where(where)
         .order_by(first, TasRequest.requested_at.desc(), TasRequest.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
     rows = [
         Listed(
@@ -130,9 +129,9 @@ def listing(user: User, page: int) -> RequestsPage:
     audit_view(
         "tas_requests_listed",
         target_type="TasRequest",
-        detail={"request_ids": [row.id for row in rows], "page": number},
+        detail={"request_ids": [row.id for row in rows], "page": shown.number},
     )
-    return RequestsPage(rows, number, pages, total)
+    return RequestsPage(rows, shown.number, shown.pages, total)
 
 
 # ---------------------------------------------------------------- asking
