@@ -173,3 +173,28 @@ def test_actions_the_person_cannot_update_now_are_not_listed_or_counted(login_as
 
     assert list(listed(dsl.get("/actions"))) == [still.id]
     assert "1 of your actions is overdue" in page_text(dsl.get("/"))
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_with_the_overdue_counted_across_pages(app, login_as):
+    app.config["PAGE_SIZE"] = 2
+    plan = open_plan(child_at(factories.school()))
+    browser, _ = named_practitioner(plan, login_as)
+    due = [mine(plan, browser.user, due_on=date(2026, 10, day)) for day in (1, 2, 3, 4, 20)]
+    db.session.commit()
+
+    first, last = browser.get("/actions"), browser.get("/actions?page=3")
+
+    assert list(listed(first)) == [due[0].id, due[1].id]
+    assert "Open actions: 5, page 1 of 3" in page_text(first)
+    assert "4 of your actions are past their due date" in page_text(first)
+    assert 'href="/actions?page=2"' in first.get_data(as_text=True)
+    assert list(listed(last)) == [due[4].id]
+    assert "4 of your actions are past their due date" in page_text(last)
+    assert 'href="/actions?page=2"' in last.get_data(as_text=True)
+    # A page number past the end (a link kept after actions were done) shows the last page.
+    assert list(listed(browser.get("/actions?page=9"))) == [due[4].id]
+    assert [event.detail["action_ids"] for event in audit_events("actions_listed")] == [
+        [due[0].id, due[1].id],
+        [due[4].id],
+        [due[4].id],
+    ]

@@ -7,7 +7,7 @@ I36).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -18,6 +18,7 @@ from tas.children import access as children
 from tas.children import agreed
 from tas.children.models import Child, FamilyMember
 from tas.core.markers import origin
+from tas.core.paging import window
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User, link_worker_schools
@@ -237,16 +238,41 @@ def _yours(user: User, *columns) -> Select:
     )
 
 
-def yours(user: User, today: date) -> list[YourAction]:
-    """The person's open actions, soonest due first (those with no due date last), one query;
-    the list names children, so the read is audited."""
+@dataclass(frozen=True)
+class YourActions:
+    """One page of the person's open actions, with how many they have and how many are
+    overdue in all."""
+
+    rows: list[YourAction] = field(default_factory=list)
+    number: int = 1
+    pages: int = 1
+    total: int = 0
+    overdue: int = 0
+
+
+def _counted(user: User, today: date) -> tuple[int, int]:
+    """(open actions, of which overdue): one query."""
+    every = func.count(Action.id)
+    total, overdue = db.session.execute(
+        _yours(user, every, every.filter(Action.due_on < today))
+    ).one()
+    return total or 0, overdue or 0
+
+
+def yours(user: User, today: date, page: int, size: int) -> YourActions:
+    """A page of the person's open actions, soonest due first (those with no due date last):
+    two queries whatever their number. The page names children, so its read is audited."""
     if user.role not in OWNER_ROLES or not user.active:
-        return []
+        return YourActions()
+    total, overdue = _counted(user, today)
+    shown = window(page, total, size)
     rows = db.session.execute(
         _yours(user, Action, Child.id, Child.first_name, Child.last_name, School.name)
         .join(School, School.id == Child.school_id)
         .options(joinedload(Action.owner_agency))
         .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+        .limit(shown.size)
+        .offset(shown.start)
     ).all()
     found = [
         YourAction(
@@ -265,9 +291,10 @@ def yours(user: User, today: date) -> list[YourAction]:
             detail={
                 "child_ids": sorted({row.child_id for row in found}),
                 "action_ids": [row.action.id for row in found],
+                "page": shown.number,
             },
         )
-    return found
+    return YourActions(found, shown.number, shown.pages, total, overdue)
 
 
 def overdue_count(user: User, today: date) -> int:
@@ -275,4 +302,4 @@ def overdue_count(user: User, today: date) -> int:
     child's details, one query)."""
     if user.role not in OWNER_ROLES or not user.active:
         return 0
-    return db.session.scalar(_yours(user, func.count(Action.id)).where(Action.due_on < today)) or 0
+    return _counted(user, today)[1]

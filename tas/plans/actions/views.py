@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import audit_view
@@ -46,13 +46,14 @@ def yours():
     """The actions the person owns, across the children they work with, soonest due first."""
     if current_user.role not in actions.OWNER_ROLES:
         abort(404)
-    rows = actions.yours(current_user, today())
+    page = actions.yours(
+        current_user,
+        today(),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
     return render_template(
-        "plans/your_actions.html",
-        title="Your actions",
-        rows=rows,
-        overdue=sum(row.overdue for row in rows),
-        statuses=rules.ACTION_STATUSES,
+        "plans/your_actions.html", title="Your actions", page=page, statuses=rules.ACTION_STATUSES
     )
 
 
