@@ -108,6 +108,14 @@ def live_server(tmp_path_factory, sqlite_demo_template) -> Iterator[LiveServer]:
     yield from _serve(_on(f"sqlite:///{folder / 'tas.sqlite3'}", folder))
 
 
+@pytest.fixture
+def untouched_live_server(tmp_path, sqlite_demo_template) -> Iterator[LiveServer]:
+    """A live server of the test's own, on the demo partnership as loaded: for a test that needs
+    the demo's lists as they were, not as the journeys before it on the worker left them."""
+    shutil.copy(sqlite_demo_template, tmp_path / "tas.sqlite3")
+    yield from _serve(_on(f"sqlite:///{tmp_path / 'tas.sqlite3'}", tmp_path))
+
+
 @pytest.fixture(scope="session")
 def live_server_postgresql(
     tmp_path_factory, worker_id, postgres_demo_template
@@ -125,12 +133,16 @@ def server(request) -> LiveServer:
     if backend == "postgresql":
         request.node.user_properties.append(("database", "postgresql"))
         return request.getfixturevalue("live_server_postgresql")
+    if backend == "untouched":
+        return request.getfixturevalue("untouched_live_server")
     return request.getfixturevalue("live_server")
 
 
 # A journey run on SQLite and on PostgreSQL: take `server` (not `live_server`) where the journey
 # needs the app itself (a reminder pass, say); `open_page` opens pages on the same server.
 each_database = pytest.mark.parametrize("server", BACKENDS, indirect=True)
+# A test on a server of its own with the demo as loaded (`untouched_live_server`).
+on_the_demo_as_loaded = pytest.mark.parametrize("server", ["untouched"], indirect=True)
 
 
 @pytest.fixture(scope="session")

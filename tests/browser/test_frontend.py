@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, screenshot, sign_in
+from tests.browser.conftest import (
+    check_accessibility,
+    on_the_demo_as_loaded,
+    screenshot,
+    sign_in,
+)
 
 # Collects CSP violations as the page reports them (the init script is not subject to the CSP).
 RECORD_CSP_VIOLATIONS = """
@@ -170,6 +175,7 @@ PHONE_PAGES = {
 }
 
 
+@on_the_demo_as_loaded
 @pytest.mark.parametrize("email", PHONE_PAGES)
 def test_on_a_phone_pages_never_scroll_the_whole_page_sideways(open_page, email):
     """WCAG 1.4.10 (Reflow): at 320 CSS pixels wide the page does not scroll sideways; a table

@@ -121,7 +121,7 @@ def test_an_overdue_ifd_decision_is_reminded_until_the_decision_is_recorded(open
     expect(card).to_contain_text(FEEDBACK)
     expect(card.get_by_role("link", name=re.compile("Record the decision"))).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("Awaiting the IFD's decision")
-    expect(page.locator("#reviews ~ table")).not_to_contain_text("IFD decision")
+    expect(table_captioned(page, "Reviews still to do")).not_to_contain_text("IFD decision")
     look(page, "dsl-level-decided")
 
     # The next working day's pass reminds her again of what is still overdue (her actions), but
