@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
 from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.keyboard import press_tab_to, type_into
 from tests.browser.meeting_steps import banner, look, shows_errors
 
 _accounts = itertools.count(1)
@@ -113,21 +113,6 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(open_page, server):
         banner(page, "The passkey ‘Work laptop’ has been removed")
         expect(page.locator("main")).to_contain_text("You have no passkeys")
     assert watched.unexpected_errors() == []
-
-
-def press_tab_to(page: Page, target) -> None:
-    """Move the focus with the Tab key alone until it reaches the target."""
-    for _ in range(40):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail("the Tab key never reached it")
-
-
-def type_into(page: Page, label: str, text: str) -> None:
-    """Reach the field with the Tab key and type, as a keyboard user does."""
-    press_tab_to(page, page.get_by_label(label, exact=True))
-    page.keyboard.type(text)
 
 
 def test_an_authenticator_app_and_a_recovery_code_with_the_keyboard_alone(open_page, server):
