@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol, TypeVar
 
 from tas.core.choices import Choice
@@ -194,6 +194,27 @@ def action_problems(status: str, completion_note: str | None) -> dict:
     """A done action needs a note saying what was done."""
     if status == "done" and not (completion_note or "").strip():
         return {"completion_note": "Enter a completion note saying what was done"}
+    return {}
+
+
+# An action is for the plan's work in hand, reviewed every few months: a due date further off
+# is a slip of the year.
+DUE_YEARS_AHEAD = 2
+
+
+def due_date_problems(
+    due_on: date | None, plan_started_on: date, today: date, kept: date | None = None
+) -> dict:
+    """A due date set on an action: on or after the day its plan started, and within the next
+    two years. The date it already had (`kept`) stands, so an older action can still be
+    updated."""
+    if due_on is None or due_on == kept:
+        return {}
+    if due_on < plan_started_on:
+        started = long_date(plan_started_on)
+        return {"due_on": f"The due date must be on or after the day the plan started, {started}"}
+    if due_on > today + timedelta(days=366 * DUE_YEARS_AHEAD):
+        return {"due_on": f"The due date must be within the next {DUE_YEARS_AHEAD} years"}
     return {}
 
 

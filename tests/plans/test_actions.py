@@ -199,3 +199,52 @@ def test_an_owner_from_outside_the_plan_is_refused(login_as):
     assert response.status_code == 200
     assert error_summary(response) == {"owner_agency": "Select an agency from the list"}
     assert actions_of(plan.id) == []
+
+
+def test_a_due_date_before_the_plan_or_years_ahead_is_refused_with_what_was_typed_kept(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)  # started 8 September 2026
+    agency = factories.agency()
+    factories.involvement(plan, agency=agency)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/actions/new"
+
+    before = dsl.submit(url, new_action(owner_agency=str(agency.id), due_on=day(date(1990, 1, 1))))
+    ahead = dsl.submit(url, new_action(owner_agency=str(agency.id), due_on=day(date(2099, 3, 1))))
+
+    assert before.status_code == ahead.status_code == 200
+    assert error_summary(before) == {
+        "due_on": "The due date must be on or after the day the plan started, 8 September 2026"
+    }
+    assert 'name="due_on" type="text" value="1990"' in before.get_data(as_text=True)
+    assert error_summary(ahead) == {"due_on": "The due date must be within the next 2 years"}
+    assert actions_of(plan.id) == []
+    # Two years ahead, to the day, is still taken.
+    far = dsl.submit(url, new_action(owner_agency=str(agency.id), due_on=day(date(2028, 10, 12))))
+    assert far.status_code == 302
+
+
+def test_an_action_keeps_the_due_date_it_had_when_only_its_status_changes(login_as):
+    """An action recorded before the due date checks (or brought in from elsewhere) is still
+    updated: only a due date someone sets now is checked."""
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    agency = factories.agency()
+    factories.involvement(plan, agency=agency)
+    action = factories.action(plan, owner_agency=agency, due_on=date(2026, 9, 1))
+    db.session.commit()
+
+    response = dsl.submit(
+        f"/children/{child.id}/actions/{action.id}/change",
+        new_action(
+            owner_agency=str(agency.id),
+            due_on=day(date(2026, 9, 1)),
+            status="in_progress",
+            version="1",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert saved(Action, action.id).status == "in_progress"

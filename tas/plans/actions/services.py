@@ -17,6 +17,7 @@ from tas.audit.services import audit_fields, audit_view, plain, record
 from tas.children import access as children
 from tas.children import agreed
 from tas.children.models import Child, FamilyMember
+from tas.core import clock
 from tas.core.markers import origin
 from tas.core.paging import window
 from tas.core.use_cases import check_version, commit, refuse_if
@@ -123,6 +124,7 @@ def add_action(plan: SharedPlan, user: User, values: dict) -> Action:
             **_owner_problems(plan, values),
             **_involvement_problems(plan, values),
             **rules.action_problems(values["status"], values.get("completion_note")),
+            **rules.due_date_problems(values.get("due_on"), plan.started_on, clock.today()),
         }
     )
     action = Action(plan_id=plan.id, **values, **origin(user))
@@ -150,6 +152,9 @@ def change_action(action: Action, user: User, version: int | None, values: dict)
             **_owner_problems(plan, values),
             **_involvement_problems(plan, values),
             **rules.action_problems(status, note),
+            **rules.due_date_problems(
+                values.get("due_on"), plan.started_on, clock.today(), kept=action.due_on
+            ),
         }
     )
     before = {name: getattr(action, name) for name in values}
