@@ -240,6 +240,28 @@ def test_a_dsl_gives_and_removes_a_staff_members_access_to_one_child(login_as):
     assert len(db.session.scalars(select(StaffGrant)).all()) == 1
 
 
+def test_the_staff_page_says_whether_there_is_no_one_to_add_or_everyone_has_access(login_as):
+    dsl = login_as("dsl")
+    child = factories.child(school=dsl.user.school)
+    db.session.commit()
+    url = f"/children/{child.id}/staff"
+    school = dsl.user.school.name
+
+    alone = page_text(dsl.get(url))
+    assert f"{school} has no other staff with an account yet" in alone
+    assert "can already see this child" not in alone
+
+    staff = factories.user(role="school_staff", school=dsl.user.school)
+    db.session.commit()
+    assert dsl.submit(url, {"staff": str(staff.id)}).status_code == 302
+    everyone = page_text(dsl.get(url))
+    assert f"Every member of staff at {school} with an account can already see this child" in (
+        everyone
+    )
+    assert "No other staff can see this child" not in everyone
+    assert "has no other staff with an account" not in everyone
+
+
 def test_only_the_childs_school_dsl_manages_staff_access(login_as):
     dsl = login_as("dsl")
     child = factories.child(school=dsl.user.school)
