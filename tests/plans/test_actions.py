@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import time_machine
@@ -182,6 +183,42 @@ def test_a_plan_editor_changes_the_whole_action(login_as):
     [change] = action_history(action.id)
     assert change["owner_kind"] == ["child", "agency"]
     assert change["owner_agency_id"] == [None, agency.id]
+    # The history names who owns it now, in words.
+    history = page_text(dsl.get(f"/children/{child.id}/actions/{action.id}"))
+    assert "Who owns the action: The child → An agency" in history
+    assert "Owning agency: Zero to Nineteen" in history
+
+
+def test_the_history_names_the_owner_before_and_after_a_change(login_as):
+    dsl = login_as("dsl", name="Dana Shah")
+    child = child_at(dsl.user.school)
+    mum = factories.family_member(child, name="Mo Parent", relationship_to_child="Mother")
+    plan = open_plan(child)
+    agency = factories.agency(name="Future in Mind")
+    factories.involvement(plan, agency=agency)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/actions/new"
+    mine = {"owner_kind": "person", "owner_user": str(dsl.user.id)}
+    assert dsl.submit(url, new_action(**mine)).status_code == 302
+    [action] = actions_of(plan.id)
+    change = f"/children/{child.id}/actions/{action.id}/change"
+    for version, owner in enumerate(
+        [
+            {"owner_kind": "agency", "owner_agency": str(agency.id)},
+            {"owner_kind": "family_member", "owner_family_member": str(mum.id)},
+        ],
+        start=1,
+    ):
+        assert dsl.submit(change, new_action(**owner, version=str(version))).status_code == 302
+
+    history = page_text(dsl.get(f"/children/{child.id}/actions/{action.id}"))
+
+    assert "Owning person: Dana Shah" in history
+    assert "Owning person: Dana Shah → removed" in history
+    assert "Owning agency: Future in Mind" in history
+    assert "Owning agency: Future in Mind → removed" in history
+    assert "Owning parent or carer: Mo Parent (Mother)" in history
+    assert not re.search(r"Owning [a-z ]+ (changed|set)", history)
 
 
 def test_an_owner_from_outside_the_plan_is_refused(login_as):

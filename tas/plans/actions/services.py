@@ -7,6 +7,7 @@ I36).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -182,6 +183,36 @@ def history(action: Action) -> list[tuple[ActionEvent, str]]:
         .order_by(ActionEvent.at, ActionEvent.id)
     )
     return [(event, name) for event, name in rows]
+
+
+# The records an action's history names by id, and how each is named.
+NAMED_IDS = ("owner_agency_id", "owner_user_id", "owner_family_member_id", "involvement_id")
+
+
+def names_in_history(events: Iterable[ActionEvent]) -> dict[str, dict[int, str]]:
+    """For each id field of `NAMED_IDS`, the names of the records a history mentions (before
+    or after a change): one query a kind, however long the history."""
+    ids: dict[str, set[int]] = {field_name: set() for field_name in NAMED_IDS}
+    for event in events:
+        for field_name in NAMED_IDS:
+            ids[field_name].update(v for v in event.changes.get(field_name, ()) if v is not None)
+    lookups = {
+        "owner_agency_id": select(Agency.id, Agency.name).where(
+            Agency.id.in_(ids["owner_agency_id"])
+        ),
+        "owner_user_id": select(User.id, User.name).where(User.id.in_(ids["owner_user_id"])),
+        "owner_family_member_id": select(
+            FamilyMember.id,
+            FamilyMember.name + " (" + FamilyMember.relationship_to_child + ")",
+        ).where(FamilyMember.id.in_(ids["owner_family_member_id"])),
+        "involvement_id": select(AgencyInvolvement.id, Agency.name)
+        .join(Agency, Agency.id == AgencyInvolvement.agency_id)
+        .where(AgencyInvolvement.id.in_(ids["involvement_id"])),
+    }
+    return {
+        field_name: dict(db.session.execute(query).all()) if ids[field_name] else {}
+        for field_name, query in lookups.items()
+    }
 
 
 def viewed(action: Action) -> None:

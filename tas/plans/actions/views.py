@@ -98,6 +98,8 @@ def action(child_id: int, action_id: int):
     row, on = record_on(current_user, child_id, Action, action_id)
     actions.viewed(row)  # before loading what the page shows: a commit expires rows
     linked = db.session.get(AgencyInvolvement, row.involvement_id) if row.involvement_id else None
+    events = actions.history(row)
+    names = actions.names_in_history(event for event, _name in events)
     return render_template(
         "plans/action.html",
         child=on.plan.child,
@@ -109,8 +111,8 @@ def action(child_id: int, action_id: int):
         status_label=label(rules.ACTION_STATUSES, row.status),
         may_update=on.rights.may_update_action(row),
         history=[
-            (event, name, _added(event.changes), described(event.changes))
-            for event, name in actions.history(row)
+            (event, name, _added(event.changes), described(event.changes, names))
+            for event, name in events
         ],
     )
 
@@ -130,18 +132,23 @@ def _shown(value):
     return value
 
 
-def described(changes: dict) -> list[str]:
-    """One history entry in words: which answers changed, and to what."""
+def described(changes: dict, names: dict[str, dict[int, str]]) -> list[str]:
+    """One history entry in words: which answers changed, and to what. `names` names the
+    records it refers to by id (actions.names_in_history)."""
     lines = []
     for name, (before, after) in changes.items():
         question = FIELD_LABELS.get(name, name)
         if name in CODED:
             before = label(CODED[name], before) if before else None
             after = label(CODED[name], after) if after else None
+        elif name in names:
+            before, after = (
+                names[name].get(v, "no longer recorded") if v else None for v in (before, after)
+            )
         before, after = _shown(before), _shown(after)
         if name == "meeting_id" and isinstance(after, int):
             lines.append(f"Agreed at meeting {meeting_reference(after)}")
-        elif name.endswith("_id"):
+        elif name.endswith("_id") and name not in names:
             lines.append(f"{question} changed" if before else f"{question} set")
         elif isinstance(after, bool):
             lines.append(f"{question}: {'yes' if after else 'no'}")
