@@ -172,6 +172,8 @@ class ReviewsPage:
     number: int
     pages: int
     total: int
+    overdue: int = 0  # of the total, open and past their due date
+    due_soon: int = 0  # of the total, open and due today or in the next 10 working days
 
 
 def owns_open_reviews(user: User) -> bool:
@@ -218,7 +220,15 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
     are loaded."""
     day = today()
     where = _conditions(user, filters, day)
-    total = db.session.scalar(select(func.count(Review.id)).where(*where)) or 0
+    until = soon_until(day, ENGLAND_AND_WALES)
+    is_open = Review.status == "open"
+    total, overdue, due_soon = db.session.execute(
+        select(
+            func.count(Review.id),
+            func.count(Review.id).filter(is_open, Review.due_on < day),
+            func.count(Review.id).filter(is_open, Review.due_on >= day, Review.due_on <= until),
+        ).where(*where)
+    ).one()
     audit_view("reviews_listed", detail={**filters.audit_detail(), "page": page, "found": total})
     size = current_app.config["PAGE_SIZE"]
     shown = window(page, total, size)
@@ -254,4 +264,4 @@ def listing(user: User, filters: Filters, page: int) -> ReviewsPage:
                 due=DUE_TAGS.get(state) if state else None,
             )
         )
-    return ReviewsPage(rows, shown.number, shown.pages, total)
+    return ReviewsPage(rows, shown.number, shown.pages, total, overdue or 0, due_soon or 0)

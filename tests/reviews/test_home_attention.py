@@ -41,6 +41,11 @@ def test_an_owner_is_told_of_their_overdue_and_soon_due_reviews(app):
     assert "reviews are overdue in the schools you cover" not in text
     # Someone else at the school owns none of them.
     assert "of your reviews" not in home_of(app, setting.dsl)
+    # The links land on the person's own list, which gives the same figures.
+    browser = Visitor(app.test_client())
+    browser.sign_in(lead.email)
+    mine = page_text(browser.get("/reviews?show=mine"))
+    assert "Of your 4 open reviews, 2 are overdue and 1 is due in the next 10 working days" in mine
 
 
 def test_a_coordinator_is_told_of_the_overdue_reviews_in_their_clusters_only(app):
