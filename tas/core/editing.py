@@ -48,6 +48,19 @@ class Submitted:
     saved: bool = False
     comparison: list[Difference] | None = None
     status: int = 200
+    changed: bool = True  # False when the form came back as it was: there was nothing to save
+
+
+NOTHING_CHANGED = "You did not change anything, so nothing has been saved"
+
+
+def saved_banner(result: Submitted, saved: str) -> None:
+    """The banner after a change form: what was saved, or that nothing was (the form was sent
+    as it was opened), so no one believes an empty save recorded something."""
+    if result.changed:
+        flash(saved, "success")
+    else:
+        flash(NOTHING_CHANGED, "info")
 
 
 def found(model: type, record_id: int):
@@ -109,7 +122,7 @@ def submit_change(
     if not form.validate_on_submit():
         return Submitted()
     try:
-        change(form.loaded_version(), form.values())
+        outcome = change(form.loaded_version(), form.values())
     except Refused as refused:
         form.show(refused.problems)
         return Submitted()
@@ -121,7 +134,8 @@ def submit_change(
         form.version.data = str(fresh.version)
         form.version.errors = [f"Someone else changed this {thing} while you were editing it"]
         return Submitted(comparison=comparison, status=409)
-    return Submitted(saved=True)
+    # A change service answers an empty list or dict when nothing differed from the record.
+    return Submitted(saved=True, changed=not (isinstance(outcome, dict | list) and not outcome))
 
 
 def add_page(
@@ -174,7 +188,7 @@ def change_page(
         ),
     )
     if result.saved:
-        flash(saved or f"{row.name} has been saved", "success")
+        saved_banner(result, saved or f"{row.name} has been saved")
         return redirect(done)
     page = render_template(template, form=form, record=row, comparison=result.comparison, **context)
     return page, result.status

@@ -15,7 +15,7 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
 from tas.core.clock import today
-from tas.core.editing import submit_change, submit_new
+from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.extensions import db
 from tas.plans import bp
 from tas.plans import services as shared_plans
@@ -89,7 +89,7 @@ def change(child_id: int, plan_id: int):
         ),
     )
     if result.saved:
-        flash(f"Shared plan {on.plan.reference} has been saved", "success")
+        saved_banner(result, f"Shared plan {on.plan.reference} has been saved")
         return redirect(child_page(child_id))
     if request.method == "GET":
         viewed("plan_change_opened", on.plan, child_id=child_id)

@@ -72,6 +72,24 @@ def test_the_chair_writes_minutes_with_a_decision(app):
     assert audit_events("minutes_viewed")[0].target_id == item.id
 
 
+def test_minutes_sent_as_they_were_say_nothing_was_saved(app):
+    """An empty form saved is not reported as minutes saved: the meeting would still say there
+    are none."""
+    setting = past_meeting()
+    _child, item = on_agenda(setting)
+    chair = browser_for(app, setting.link_worker)
+
+    response = chair.submit(minutes_url(setting, item), {"version": "1"})
+
+    assert response.status_code == 302
+    shown = page_text(chair.get(response.location))
+    assert "You did not change anything, so nothing has been saved" in shown
+    assert "The minutes have been saved" not in shown
+    assert audit_events("minutes_saved") == []
+    saved_once = chair.submit(minutes_url(setting, item), {**MINUTES, "version": "1"})
+    assert "The minutes have been saved" in page_text(chair.get(saved_once.location))
+
+
 def test_two_actions_go_onto_the_childs_plan_and_show_the_meeting(app):
     setting = past_meeting()
     child, item = on_agenda(setting, first_name="Ada")

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from tas.extensions import db
 from tests import factories
 from tests.organisations.test_users import user_by_email, user_form
-from tests.pages import audit_events, emails, field_value, queued_emails
+from tests.pages import audit_events, emails, field_value, page_text, queued_emails
 
 BASE = "https://tas.example.org"
 
@@ -196,6 +196,19 @@ def test_a_change_of_name_alone_is_audited_and_emails_nobody(login_as):
     assert queued_emails() == []
     [event] = audit_events("user_changed")
     assert event.detail == {"name": ["Dana Shah", "Dana Khan"]}
+
+
+def test_a_user_saved_as_they_were_says_nothing_was_saved_and_tells_nobody(login_as):
+    dsl = factories.user("dsl", name="Dana Shah")
+    admin = login_as("admin")
+
+    response = admin.submit(f"/admin/users/{dsl.id}", change_form(admin, dsl))
+
+    assert response.status_code == 302
+    shown = page_text(admin.get(response.location))
+    assert "You did not change anything, so nothing has been saved" in shown
+    assert "Dana Shah has been saved" not in shown
+    assert queued_emails() == [] and audit_events("user_changed") == []
 
 
 def test_a_refused_change_tells_nobody(login_as):

@@ -9,7 +9,7 @@ from werkzeug.routing import BuildError
 
 from tas.core.choices import record_id
 from tas.core.clock import utcnow
-from tas.core.editing import Submitted, submit_change
+from tas.core.editing import Submitted, saved_banner, submit_change
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import clock
 from tas.extensions import db
@@ -172,7 +172,7 @@ def agenda_slot(meeting_id: int, item_id: int):
             saved_form=lambda fresh: SlotForm(formdata=None, data=SlotForm.data_from(fresh)),
         )
         if result.saved:
-            flash("The time slot has been saved", "success")
+            saved_banner(result, "The time slot has been saved")
             return redirect(_manage_page(meeting_id, item_id))
     return render_template(
         "meetings/agenda/slot.html",

@@ -10,7 +10,7 @@ from tas.audit.services import audit_view
 from tas.children.access import current_agreement
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.editing import reloaded, submit_change, submit_new
+from tas.core.editing import reloaded, saved_banner, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import StaleEdit
 from tas.levels.decisions import services as open_decisions
@@ -57,7 +57,7 @@ def minutes(meeting_id: int, item_id: int):
             saved_form=lambda fresh: form_class(formdata=None, data=form_class.data_from(fresh)),
         )
         if result.saved:
-            flash("The minutes have been saved", "success")
+            saved_banner(result, "The minutes have been saved")
             return redirect(minutes_page(meeting, item, "actions"))
     return render_template(
         "meetings/day/minutes.html",

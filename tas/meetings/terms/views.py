@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import today
-from tas.core.editing import found, submit_change, submit_new
+from tas.core.editing import found, saved_banner, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
@@ -77,7 +77,7 @@ def term_change(term_id: int):
         ),
     )
     if result.saved:
-        flash(f"The {terms.term_label(term)} has been saved", "success")
+        saved_banner(result, f"The {terms.term_label(term)} has been saved")
         return redirect(url_for("meetings.term_dates"))
     return render_template(
         "meetings/terms/term_form.html",

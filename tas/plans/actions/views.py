@@ -11,7 +11,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.editing import submit_change, submit_new
+from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.words import local_date
 from tas.extensions import db
@@ -179,7 +179,7 @@ def action_change(child_id: int, action_id: int):
         ),
     )
     if result.saved:
-        flash("The action has been saved", "success")
+        saved_banner(result, "The action has been saved")
         return redirect(_team_page(child_id))
     if request.method == "GET":
         actions.viewed(row)

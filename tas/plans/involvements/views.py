@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from tas.audit.services import audit_view
 from tas.core.clock import today
-from tas.core.editing import submit_change, submit_new
+from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.core.submissions import once
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
@@ -101,7 +101,7 @@ def involvement_change(child_id: int, involvement_id: int):
         saved_form=lambda fresh: made(data=form_class.data_from(fresh)),
     )
     if result.saved:
-        flash("The involvement has been saved", "success")
+        saved_banner(result, "The involvement has been saved")
         return redirect(_team_page(child_id))
     if request.method == "GET":
         involvements.viewed(row)
