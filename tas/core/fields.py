@@ -137,16 +137,18 @@ def text_area(
     longest: int,
     missing: str | None = None,
     description: str | None = None,
+    called: str | None = None,
     **kwargs,
 ) -> TextAreaField:
-    """A few sentences with a character count; required when `missing` says what to ask for."""
+    """A few sentences with a character count; required when `missing` says what to ask for.
+    `called` names the question in the error message where the label reads badly there."""
     required = [DataRequired(missing)] if missing else [Optional()]
     return TextAreaField(
         label,
         description=description,
         widget=GovCharacterCount(),
         filters=[stripped],
-        validators=[*required, too_long(label, longest)],
+        validators=[*required, too_long(called or label, longest)],
         **kwargs,
     )
 

@@ -68,8 +68,8 @@ def _which(shown: datetime) -> str:
 
 
 def meeting_when(starts_at: datetime, ends_at: datetime) -> str:
-    """A meeting's date and times: 2 December 2026 at 9:00am to 10:30am."""
-    return f"{long_date(local(starts_at))} at {meeting_times(starts_at, ends_at)}"
+    """A meeting's date and times: 2 December 2026, 9:00am to 10:30am."""
+    return f"{long_date(local(starts_at))}, {meeting_times(starts_at, ends_at)}"
 
 
 def meeting_day_and_times(starts_at: datetime, ends_at: datetime) -> tuple[str, str]:

@@ -29,7 +29,7 @@ ANSWERS = (
 ATTENDANCE = (
     Choice("attended", "Attended"),
     Choice("apologies", "Apologies"),
-    Choice("apologies_with_update", "Apologies with update"),
+    Choice("apologies_with_update", "Apologies with a written update"),
     Choice("did_not_attend", "Did not attend"),
 )
 # The parent or carer's, and the child's, part in the discussion.

@@ -47,6 +47,7 @@ class VoiceForm(SentOnce, RecordForm):
         longest=5000,
         missing="Enter what the child said or showed, in their own words",
         description="Write what the child said as they said it, or describe what they showed",
+        called="What the child said or showed",
     )
     raises_concern = choice(
         "Does what the child said or showed raise a concern about their safety or wellbeing?",

@@ -245,7 +245,8 @@ def test_a_request_becomes_minutes_and_actions_on_the_childs_plan(open_page):
     page.get_by_role("button", name="Record attendance").click()
     expect(page.locator("h1")).to_have_text("Attendance")
     fim = page.get_by_role("group", name="Future in Mind", exact=True)
-    expect(fim.get_by_label("Apologies with update", exact=True)).to_be_checked()  # her answer
+    # Her answer, carried over to the attendance.
+    expect(fim.get_by_label("Apologies with a written update", exact=True)).to_be_checked()
     expect(page.locator("main")).to_contain_text(f"Their written update: {FIM_UPDATE}")
     look(page, "linkworker-attendance")
     early_help = page.get_by_role("group", name=re.compile(r"^Early Help"))
@@ -266,7 +267,7 @@ def test_a_request_becomes_minutes_and_actions_on_the_childs_plan(open_page):
     banner(page, "Attendance has been saved")
     attendance = page.locator("table", has=page.locator("caption", has_text="Attendance of each"))
     expect(attendance.locator("tr", has_text="Future in Mind")).to_contain_text(
-        "Apologies with update"
+        "Apologies with a written update"
     )
     expect(attendance.locator("tr", has_text="Early Help")).to_contain_text("Lee Walker")
     look(page, "linkworker-meeting-attendance-recorded")
@@ -411,7 +412,7 @@ def test_booking_a_meeting_then_moving_and_cancelling_it(open_page):
     moved = page.locator("#arrangement-history tr", has_text="Moved")
     expect(moved).to_contain_text(move_reason)
     expect(moved).to_contain_text("Dana Shah")
-    expect(moved).to_contain_text(f"{long_date(booked_on)} at 4:45pm")
+    expect(moved).to_contain_text(f"{long_date(booked_on)}, 4:45pm")
     look(page, "dsl-meeting-moved")
 
     page.get_by_role("link", name="Cancel the meeting").click()

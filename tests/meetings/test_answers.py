@@ -72,7 +72,7 @@ def test_an_invited_practitioner_answers_and_the_chair_sees_it(app):
     assert "Your answer Attending" in section(own, "invitations")
     assert "Change your answer" in section(own, "invitations")
     chair_view = section(signed_in(app, setting.link_worker).get(meeting_url), "invitations")
-    assert "Future in Mind Fay Fim Attending None 27 November 2026 at 9:30am, by Fay Fim" in (
+    assert "Future in Mind Fay Fim Attending No written update 27 November 2026 at 9:30am, by Fay Fim" in (
         chair_view
     )
 

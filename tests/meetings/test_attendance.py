@@ -93,7 +93,7 @@ def test_attendance_is_prefilled_from_the_answers_then_saved_and_shown(app):
     assert saved(Invitation, gone.id).attendance is None
     shown = page_text(chair.get(f"/meetings/{setting.meeting.id}"))
     assert f"{fim.agency.name} (Pat Hill) Attended Pat Hill and Sam Lee" in shown
-    assert "0-19 Service Apologies with update" in shown
+    assert "0-19 Service Apologies with a written update" in shown
     assert "Early Help Hub Did not attend" in shown
     [event] = audit_events("attendance_recorded")
     assert event.detail == {

@@ -120,7 +120,7 @@ def test_a_meeting_moved_while_cancelling_is_shown_before_cancelling_it(visitor)
     text = page_text(response)
     assert "Mo Mover changed it on" in text and "The chair is ill" in text
     assert (
-        "Date and time: 2 December 2026 at 9:00am to 10:30am → 4 December 2026 at 1:00pm to "
+        "Date and time: 2 December 2026, 9:00am to 10:30am → 4 December 2026, 1:00pm to "
         "2:00pm" in text
     )
     assert "Date 4 December 2026 Time 1:00pm to 2:00pm" in text

@@ -86,7 +86,7 @@ def test_moving_keeps_who_when_why_and_raises_the_sequence(visitor):
     shown = section(visitor.get(f"/meetings/{meeting.id}"), "arrangements")
     assert "Date 3 December 2026 Time 1:00pm to 2:30pm" in shown
     assert (
-        "Moved Date and time: 2 December 2026 at 9:00am to 10:30am → 3 December 2026 at "
+        "Moved Date and time: 2 December 2026, 9:00am to 10:30am → 3 December 2026, "
         f"1:00pm to 2:30pm {setting.dsl.name} The hall is needed for the nativity play" in shown
     )
 

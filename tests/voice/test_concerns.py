@@ -77,6 +77,17 @@ def test_what_was_typed_is_kept_when_something_needs_putting_right(app):
     assert queued_emails() == []
 
 
+def test_words_too_long_are_named_plainly_in_the_error(app):
+    team = child_and_team()
+    farah = signed_in(app, team.practitioner)
+
+    refused = record(farah, team.child, words="a" * 5001)
+
+    assert error_summary(refused) == {
+        "words": "What the child said or showed must be 5000 characters or fewer"
+    }
+
+
 def test_a_response_needs_its_reasons_and_who_was_told_then_clears_the_flag(app):
     team = child_and_team()
     record(signed_in(app, team.practitioner), team.child)

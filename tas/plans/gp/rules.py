@@ -90,7 +90,7 @@ class Status:
     state: str  # not_expected, due, overdue, sent
     text: str  # the whole status, where no tag is shown beside it
     due_on: date | None = None
-    detail: str | None = None  # what follows an "Overdue" tag, so the page says it once
+    detail: str | None = None  # what follows the tag (Overdue, Sent), so the page says it once
 
     @property
     def missing(self) -> bool:
@@ -114,7 +114,8 @@ def status(
 ) -> Status:
     """The initial notification's status: not expected, due by, overdue since, or sent."""
     if sent_on is not None:
-        return Status("sent", f"Sent {long_date(sent_on)} by {method_label(method)}")
+        how = f"{long_date(sent_on)} by {method_label(method)}"
+        return Status("sent", f"Sent {how}", detail=how)
     if not plan_open:
         return Status("not_expected", "Not expected: the plan is closed")
     if not gp_known:
