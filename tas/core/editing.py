@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request
-from wtforms import BooleanField, DateField, Field
+from wtforms import BooleanField, DateField, Field, ValidationError
 from wtforms.fields.choices import SelectFieldBase
 
 from tas.core import submissions
-from tas.core.forms import RecordForm
+from tas.core.forms import RecordForm, TasForm
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import local_date
 from tas.extensions import db
@@ -97,9 +97,30 @@ def shown(field: Field) -> str:
     return "" if field.data is None else str(field.data)
 
 
-def submit_new(form: RecordForm, add: Callable[[dict], object]) -> object | None:
+# The save's own checks, `check(values)` -> field -> problem: run on the answers when some
+# need putting right already, so that the rest show with them (they must cope with None for an
+# answer the form refused).
+Check = Callable[[dict], dict[str, str]]
+
+
+def all_at_once(form: TasForm, check: Check | None) -> None:
+    """Show what `check` finds beside the form's own errors, when the answers can be read at
+    all (an answer that is not even a number, say, leaves it to the form's own error)."""
+    if check is None or not form.is_submitted():
+        return
+    try:
+        values = form.values()
+    except (TypeError, ValueError, ValidationError):
+        return
+    form.show_too(check(values))
+
+
+def submit_new(
+    form: RecordForm, add: Callable[[dict], object], *, check: Check | None = None
+) -> object | None:
     """Validate an add form and save it through `add(values)`: the new record, or None."""
     if not form.validate_on_submit():
+        all_at_once(form, check)
         return None
     submissions.refuse_if_used()  # a form sent again says so, before any other check
     try:
@@ -116,10 +137,12 @@ def submit_change(
     *,
     thing: str,
     saved_form: Callable[[object], RecordForm],
+    check: Check | None = None,
 ) -> Submitted:
     """Validate a change form and save it through `change(version, values)`; a stale edit
     comes back with the saved version beside what was typed."""
     if not form.validate_on_submit():
+        all_at_once(form, check)
         return Submitted()
     try:
         outcome = change(form.loaded_version(), form.values())
@@ -145,11 +168,14 @@ def add_page(
     template: str,
     done: str,
     added: str = "{} has been added",
+    check: Check | None = None,
     **context,
 ):
     """Show the add form; save it through `add` and go to `done`, or show what to put right."""
     form = form_class()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        all_at_once(form, check)
+    else:
         try:
             row = add(form.values())
         except Refused as refused:
@@ -170,6 +196,7 @@ def change_page(
     done: str,
     saved: str | None = None,
     form_args: dict | None = None,
+    check: Check | None = None,
     **context,
 ):
     """Show the change form; save it through `change(version, values)` and go to `done` with
@@ -186,6 +213,7 @@ def change_page(
         saved_form=lambda fresh: form_class(
             formdata=None, data=form_class.data_from(fresh), **form_args
         ),
+        check=check,
     )
     if result.saved:
         saved_banner(result, saved or f"{row.name} has been saved")

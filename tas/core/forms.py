@@ -28,6 +28,13 @@ class TasForm(FlaskForm):
                 kwargs["formdata"] = MultiDict(restored)
         super().__init__(*args, **kwargs)
 
+    def show_too(self, problems: dict[str, str]) -> None:
+        """Put problems the save would find beside the fields that have none yet: with the
+        form's own errors, every problem shows at once, not one batch after another."""
+        for name, message in problems.items():
+            if name in self and not self[name].errors:
+                self[name].errors = [message]
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:

@@ -169,19 +169,20 @@ def closure_problems(closed_on: date, started_on: date, today: date) -> dict:
 
 
 def involvement_problems(
-    status: str,
+    status: str | None,
     started_on: date | None,
     ended_on: date | None,
     child_engagement: str | None,
     parent_engagement: str | None,
 ) -> dict:
-    """Field -> what to put right, for an agency involvement."""
+    """Field -> what to put right, for an agency involvement (a status not given yet, None,
+    says nothing about the end date)."""
     problems = {}
     if started_on and ended_on and ended_on < started_on:
         problems["ended_on"] = "The end date must be on or after the start date"
     if status == "ended" and ended_on is None:
         problems["ended_on"] = "Enter the date the involvement ended"
-    if status != "ended" and status != "declined" and ended_on is not None:
+    if status not in (None, "ended", "declined") and ended_on is not None:
         problems["ended_on"] = "Only an ended or declined involvement has an end date"
     if child_engagement and not parent_engagement:
         problems["parent_engagement"] = "Select the parent's or carer's engagement"

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectChoice, StringField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from tas.core.choices import SchoolsOffered, label
 from tas.core.fields import GovDateField, filter_select, options, stripped, text_area
@@ -91,6 +91,15 @@ class ResetRuleForm(CarriesRuleVersions):
 # ---------------------------------------------------------------- completing a review
 
 
+def _score_given(value: str | None) -> int | None:
+    """A score as typed, or None where it is not one (the field's own error says so, and the
+    completion's checks still run on the other answers)."""
+    try:
+        return parsed_score(value)
+    except ValidationError:
+        return None
+
+
 class CompletionForm(SentOnce, RecordForm):
     """The outcome, notes and date of a review; subclassed per review with its outcomes and,
     for a plan review, a score for each outcome of the plan (see completion_form)."""
@@ -137,7 +146,7 @@ class CompletionForm(SentOnce, RecordForm):
             "child_says": self.child_says.data or None if "child_says" in self else None,
             "family_says": self.family_says.data or None if "family_says" in self else None,
             "scores": {
-                outcome_id: parsed_score(self[name].data) for outcome_id, name in self.score_names
+                outcome_id: _score_given(self[name].data) for outcome_id, name in self.score_names
             },
             "changes": {
                 outcome_id: self[f"changed_{outcome_id}"].data or None

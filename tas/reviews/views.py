@@ -13,7 +13,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core import submissions
 from tas.core.clock import today
-from tas.core.editing import Submitted, compare
+from tas.core.editing import Submitted, all_at_once, compare
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import long_date
@@ -218,8 +218,10 @@ def _saved(review: Review) -> dict:
 
 def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Submitted:
     """Validate and complete, as tas.core.editing.submit_change does, and a form sent again
-    says it was saved already rather than that the review changed."""
+    says it was saved already rather than that the review changed; when the form's own answers
+    need putting right, what the completion would refuse shows with them."""
     if not form.validate_on_submit():
+        all_at_once(form, lambda values: review_completion.problems_with(review, context, values))
         return Submitted()
     submissions.refuse_if_used()
     try:

@@ -180,7 +180,11 @@ def test_an_action_needs_an_owner_and_a_due_date(app):
     )
 
     assert response.status_code == 200
-    assert error_summary(response) == {"due_on": "Enter the date the action is due"}
+    # Both at once: the plan's own check on the owner shows beside the form's on the date.
+    assert error_summary(response) == {
+        "owner_user": "Select the person who owns the action",
+        "due_on": "Enter the date the action is due",
+    }
     assert "Call the family" in response.get_data(as_text=True)
     assert actions_of(plan.id) == []
 

@@ -32,6 +32,22 @@ def user_by_email(address: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == address))
 
 
+def test_every_problem_with_a_new_user_shows_at_once(login_as):
+    """The school a DSL needs is asked for with the missing name and email, not after them."""
+    admin = login_as("admin")
+    factories.school()
+    db.session.commit()
+
+    response = admin.submit("/admin/users/new", user_form(name="", email=""))
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "name": "Enter the person's full name",
+        "email": "Enter the person's email address",
+        "school": "Select the school this person works at",
+    }
+
+
 def test_a_new_user_is_emailed_a_link_to_choose_a_password_then_signs_in(login_as, visitor):
     admin = login_as("admin")
     school = factories.school(name="Oakfield Primary")

@@ -101,6 +101,32 @@ def test_the_named_practitioner_must_work_for_the_agency(login_as):
     assert involvements_of(plan.id) == []
 
 
+def test_every_problem_with_an_involvement_shows_at_once(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    agency = factories.agency()
+    db.session.commit()
+
+    response = dsl.submit(
+        f"/children/{child.id}/plans/{plan.id}/involvements/new",
+        new_involvement(
+            agency,
+            status="ended",
+            last_contact_on=["31", "2", "2026"],
+            parent_engagement="",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "last_contact_on": "Date of last contact must be a real date",
+        "ended_on": "Enter the date the involvement ended",
+        "parent_engagement": "Select the parent's or carer's engagement",
+    }
+    assert involvements_of(plan.id) == []
+
+
 def test_only_agencies_the_family_agreed_to_can_be_involved(login_as):
     dsl = login_as("dsl")
     school = dsl.user.school

@@ -173,6 +173,19 @@ def test_the_next_review_date_left_blank_follows_the_rule(app):
             {"next_on": day(date(2026, 11, 27))},
             {"next_on": "The next review date must be after the date of this review"},
         ),
+        # Every problem at once: the completion's own date checks show beside the form's.
+        (
+            {
+                "score": "11",
+                "completed_on": day(date(2030, 1, 1)),
+                "next_on": day(date(2026, 11, 27)),
+            },
+            {
+                "score": "Enter a score from 0 to 10, as a whole number",
+                "completed_on": "The date the review was completed must be today or in the past",
+                "next_on": "The next review date must be after the date of this review",
+            },
+        ),
     ],
 )
 def test_what_to_put_right_when_completing_a_plan_review(app, sent, problems):

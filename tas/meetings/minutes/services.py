@@ -153,20 +153,26 @@ def owner_choices(meeting: Meeting, plan: SharedPlan) -> OwnerChoices:
     )
 
 
+def _agreed_at(meeting: Meeting, values: dict) -> dict:
+    """An action agreed at the meeting, as the plan keeps it: not started, naming the meeting."""
+    return {
+        **values,
+        "status": "not_started",
+        "completion_note": None,
+        "involvement_id": None,
+        "meeting_id": meeting.id,
+    }
+
+
 def add_meeting_action(meeting: Meeting, plan: SharedPlan, user: User, values: dict) -> Action:
     """An action agreed at the meeting, straight onto the child's plan (audited and committed
     by the plan's own use case, with the meeting it came from)."""
-    return plan_actions.add_action(
-        plan,
-        user,
-        {
-            **values,
-            "status": "not_started",
-            "completion_note": None,
-            "involvement_id": None,
-            "meeting_id": meeting.id,
-        },
-    )
+    return plan_actions.add_action(plan, user, _agreed_at(meeting, values))
+
+
+def meeting_action_problems(meeting: Meeting, plan: SharedPlan, values: dict) -> dict:
+    """What the plan would refuse in an action agreed at the meeting."""
+    return plan_actions.problems(plan, _agreed_at(meeting, values))
 
 
 def next_item_id(meeting: Meeting, item: AgendaItem) -> int | None:

@@ -104,6 +104,7 @@ def minutes_action_add(meeting_id: int, item_id: int):
             lambda values: child_minutes.add_meeting_action(
                 meeting, state.plan, current_user, values
             ),
+            check=lambda values: child_minutes.meeting_action_problems(meeting, state.plan, values),
         )
     except AlreadySubmitted:
         return already_saved(minutes_page(meeting, item, "actions"))

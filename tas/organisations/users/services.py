@@ -88,6 +88,11 @@ def send_new_password_link(user: User) -> str:
     return purpose
 
 
+def problems(values: dict) -> dict[str, str]:
+    """What is missing for the role chosen (nothing to say until a role is chosen)."""
+    return _belonging(values)[1] if values.get("role") else {}
+
+
 def _belonging(values: dict) -> tuple[dict, dict[str, str]]:
     """The user's values with only the memberships their role uses, and what is missing."""
     role = values["role"]

@@ -41,6 +41,7 @@ def user_add():
         template="organisations/user_form.html",
         done=url_for(".users"),
         added="{} has been added and emailed a link to set their password",
+        check=people.problems,
     )
 
 
@@ -55,6 +56,7 @@ def user_change(user_id: int):
         thing="user",
         template="organisations/user_form.html",
         done=url_for(".users"),
+        check=people.problems,
         factors=factors_of(user),
     )
 

@@ -118,16 +118,23 @@ def _involvement_problems(plan: SharedPlan, values: dict) -> dict:
     return {}
 
 
+def problems(plan: SharedPlan, values: dict, action: Action | None = None) -> dict:
+    """What to put right before an action (new, or `action` changed) is saved on the plan."""
+    status = values.get("status", action.status if action else None)
+    note = values.get("completion_note", action.completion_note if action else None)
+    return {
+        **_owner_problems(plan, values),
+        **_involvement_problems(plan, values),
+        **rules.action_problems(status, note),
+        **rules.due_date_problems(
+            values.get("due_on"), plan.started_on, clock.today(), kept=action and action.due_on
+        ),
+    }
+
+
 def add_action(plan: SharedPlan, user: User, values: dict) -> Action:
     """A new action on the plan; its history starts with what it was created as."""
-    refuse_if(
-        {
-            **_owner_problems(plan, values),
-            **_involvement_problems(plan, values),
-            **rules.action_problems(values["status"], values.get("completion_note")),
-            **rules.due_date_problems(values.get("due_on"), plan.started_on, clock.today()),
-        }
-    )
+    refuse_if(problems(plan, values))
     action = Action(plan_id=plan.id, **values, **origin(user))
     db.session.add(action)
 
@@ -145,19 +152,7 @@ def change_action(action: Action, user: User, version: int | None, values: dict)
     """Save what changed on an action and add it to the history, unless someone else saved the
     action since the form was opened."""
     check_version(action, version)
-    plan = db.session.get(SharedPlan, action.plan_id)
-    status = values.get("status", action.status)
-    note = values.get("completion_note", action.completion_note)
-    refuse_if(
-        {
-            **_owner_problems(plan, values),
-            **_involvement_problems(plan, values),
-            **rules.action_problems(status, note),
-            **rules.due_date_problems(
-                values.get("due_on"), plan.started_on, clock.today(), kept=action.due_on
-            ),
-        }
-    )
+    refuse_if(problems(db.session.get(SharedPlan, action.plan_id), values, action))
     before = {name: getattr(action, name) for name in values}
     changed = rules.changes(before, values)
     if not changed:

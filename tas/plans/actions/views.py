@@ -80,7 +80,11 @@ def action_add(child_id: int, plan_id: int):
     )
     once(form)
     try:
-        added = submit_new(form, lambda values: actions.add_action(on.plan, current_user, values))
+        added = submit_new(
+            form,
+            lambda values: actions.add_action(on.plan, current_user, values),
+            check=lambda values: actions.problems(on.plan, values),
+        )
     except AlreadySubmitted:
         return already_saved(_team_page(child_id))
     if added is not None:
@@ -177,6 +181,7 @@ def action_change(child_id: int, action_id: int):
         saved_form=lambda fresh: form_class(
             formdata=None, data=form_class.data_from(fresh), choices=choices
         ),
+        check=lambda values: actions.problems(on.plan, values, row),
     )
     if result.saved:
         saved_banner(result, "The action has been saved")

@@ -51,8 +51,9 @@ def practitioners_of(agency_ids: list[int]) -> list[User]:
     )
 
 
-def _problems(values: dict, agency_id: int, agencies: list[Agency] | None = None) -> dict:
-    problems = rules.involvement_problems(
+def problems(values: dict, agency_id: int | None, agencies: list[Agency] | None = None) -> dict:
+    """What to put right before an involvement is saved (`agencies`: those it may be for)."""
+    found = rules.involvement_problems(
         values["status"],
         values["started_on"],
         values["ended_on"],
@@ -60,16 +61,16 @@ def _problems(values: dict, agency_id: int, agencies: list[Agency] | None = None
         values["parent_engagement"],
     )
     if agencies is not None and agency_id not in {agency.id for agency in agencies}:
-        problems["agency"] = NOT_COVERED
+        found["agency"] = NOT_COVERED
     practitioner_id = values.get("practitioner_id")
     if practitioner_id is not None:
         person = db.session.get(User, practitioner_id)
         if person is None or person.agency_id != agency_id or not person.active:
-            problems["practitioner"] = "Select a practitioner who works for this agency"
+            found["practitioner"] = "Select a practitioner who works for this agency"
     last_contact = values.get("last_contact_on")
     if last_contact is not None and last_contact > today():
-        problems["last_contact_on"] = "The date of last contact must be today or in the past"
-    return problems
+        found["last_contact_on"] = "The date of last contact must be today or in the past"
+    return found
 
 
 def add_involvement(
@@ -79,7 +80,7 @@ def add_involvement(
     note = values.pop("engagement_note", None)
     if agreement is None:
         refuse_if({"agency": "The family has not agreed to early help: nothing can be added"})
-    refuse_if(_problems(values, values["agency_id"], agencies_for(agreement)))
+    refuse_if(problems(values, values["agency_id"], agencies_for(agreement)))
     involvement = AgencyInvolvement(plan_id=plan.id, **values, **origin(user))
     db.session.add(involvement)
 
@@ -99,7 +100,7 @@ def change_involvement(
     about it) adds a dated entry to its history."""
     note = values.pop("engagement_note", None)
     check_version(involvement, version)
-    refuse_if(_problems(values, involvement.agency_id))
+    refuse_if(problems(values, involvement.agency_id))
     before = {name: getattr(involvement, name) for name in values}
     changed = rules.changes(before, values)
     if not changed and not note:

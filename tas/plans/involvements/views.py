@@ -49,6 +49,7 @@ def involvement_add(child_id: int, plan_id: int):
     added = submit_new(
         form,
         lambda values: involvements.add_involvement(on.plan, current_user, on.agreement, values),
+        check=lambda values: involvements.problems(values, values.get("agency_id"), agencies),
     )
     if added is not None:
         flash("The involvement has been added", "success")
@@ -99,6 +100,7 @@ def involvement_change(child_id: int, involvement_id: int):
         lambda version, values: involvements.change_involvement(row, current_user, version, values),
         thing="involvement",
         saved_form=lambda fresh: made(data=form_class.data_from(fresh)),
+        check=lambda values: involvements.problems(values, row.agency_id),
     )
     if result.saved:
         saved_banner(result, "The involvement has been saved")
