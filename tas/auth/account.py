@@ -8,7 +8,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from tas.auth import services
+from tas.auth import rules, services
 from tas.auth.feed_links import feed_of
 from tas.auth.forms import (
     ChangePasswordForm,
@@ -18,10 +18,12 @@ from tas.core.forms import ButtonForm
 
 def account_page(form: ChangePasswordForm | None = None, **extra):
     """The account page (also shown once, with a new calendar feed link, by tas.ical.views)."""
+    sessions = services.open_sessions(current_user)
     return render_template(
         "auth/account.html",
         form=form or ChangePasswordForm(),
-        sessions=services.open_sessions(current_user),
+        sessions=sessions,
+        browsers={row.id: rules.browser_in_words(row.user_agent) for row in sessions},
         action_form=ButtonForm(),
         calendar_feed=feed_of(current_user),
         **extra,

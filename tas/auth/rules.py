@@ -1,4 +1,5 @@
-"""Pure sign-in rules: passwords, redirects after sign-in, throttling, session timeouts."""
+"""Pure sign-in rules: passwords, redirects after sign-in, throttling, session timeouts, and
+the browser a session was signed in from."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
+from ua_parser import parse as parse_user_agent
 from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 12
@@ -186,3 +188,20 @@ def session_end_reason(
     if now - last_seen_at >= idle:
         return "idle"
     return None
+
+
+def browser_in_words(user_agent: str | None) -> str:
+    """The browser a session was signed in from, as a person recognises it: "Chrome 131 on
+    Windows 10", "Mobile Safari 17 on iOS 17". A browser the parser does not know is shown as
+    it named itself, shortened."""
+    if not user_agent or not user_agent.strip():
+        return "Not known"
+    found = parse_user_agent(user_agent)
+    browser = found.user_agent
+    if browser is None or browser.family == "Other":
+        return user_agent if len(user_agent) <= 60 else user_agent[:59] + "…"
+    words = " ".join(part for part in (browser.family, browser.major) if part)
+    system = found.os
+    if system is not None and system.family != "Other":
+        words += " on " + " ".join(part for part in (system.family, system.major) if part)
+    return words

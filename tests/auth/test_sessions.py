@@ -20,6 +20,7 @@ from tas.extensions import db
 from tests import factories
 from tests.auth.helpers import SITE, open_sessions, production_app
 from tests.conftest import Visitor, csrf_from
+from tests.pages import section
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COOKIE = "tas_session"
@@ -411,3 +412,18 @@ def test_ending_one_session_and_not_someone_elses(app, login_as):
     assert response.status_code == 302
     assert _is_signed_in(here) and not _is_signed_in(elsewhere)
     assert here.submit("/account/sessions/999999/end", page="/account").status_code == 404
+
+
+def test_the_account_page_names_each_sessions_browser_in_words(app, login_as):
+    here = login_as("dsl")
+    _second_browser(
+        app,
+        here.user,
+        agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36",
+    )
+
+    sessions = section(here.get("/account"), "sessions")
+
+    assert "Chrome 131 on Windows 10" in sessions
+    assert "Mozilla/5.0" not in sessions

@@ -260,3 +260,31 @@ def test_tokens_are_stored_as_sha256():
 )
 def test_only_email_shaped_text_reaches_the_audit_log(typed, recorded):
     assert rules.email_for_audit(typed) == recorded
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "words"),
+    [
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Mobile Safari 17 on iOS 17",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Edge 131 on Windows 10",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+            "Firefox 140 on Linux",
+        ),
+        # Not a browser the parser knows: as it named itself, shortened.
+        ("Our records system", "Our records system"),
+        ("x" * 80, "x" * 59 + "…"),
+        (None, "Not known"),
+        ("  ", "Not known"),
+    ],
+)
+def test_a_sessions_browser_in_words(user_agent, words):
+    assert rules.browser_in_words(user_agent) == words
