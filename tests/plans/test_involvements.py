@@ -166,6 +166,25 @@ def test_no_involvement_can_be_added_without_a_current_agreement(login_as):
     assert involvement_services.NOT_COVERED not in page_text(sent)
 
 
+def test_a_note_alone_is_saved_and_said_so_and_nothing_at_all_says_nothing_was(login_as):
+    school = factories.school()
+    child = child_at(school)
+    plan = open_plan(child)
+    worker, involvement = named_practitioner(
+        plan, login_as, child_engagement="good", parent_engagement="good"
+    )
+    db.session.commit()
+    url = f"/children/{child.id}/involvements/{involvement.id}/change"
+
+    noted = worker.submit(url, update(involvement, engagement_note="Phoned Mum: all well"))
+    assert "The involvement has been saved" in page_text(worker.get(noted.location))
+    assert engagement_history(involvement.id)[-1] == ("good", "good", "Phoned Mum: all well")
+
+    unchanged = worker.submit(url, update(saved(AgencyInvolvement, involvement.id)))
+    said = page_text(worker.get(unchanged.location))
+    assert "You did not change anything, so nothing has been saved" in said
+
+
 def test_the_named_practitioner_updates_their_involvement_but_not_who_is_named(login_as):
     school = factories.school()
     child = child_at(school)

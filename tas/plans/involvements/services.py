@@ -112,7 +112,8 @@ def change_involvement(
         db.session.flush()
         _engagement(involvement, user, before, note)
         record("involvement_changed", target=involvement, detail=audit_fields(changed))
-        return changed
+        # A note alone is a change too: the page says it was saved.
+        return {**changed, **({"engagement_note": [None, note]} if note else {})}
 
     return commit(write)
 
