@@ -91,6 +91,17 @@ def test_a_dsl_records_an_agreement_and_sees_it_in_the_history(login_as):
     assert audit_events("agreement_viewed")[-1].target_id == child.id
 
 
+def test_an_agreement_with_no_markers_says_so_in_words(login_as):
+    dsl, child, parent, _ = setting(login_as)
+    factories.agreement(child, dsl.user, agreed_by=parent)
+    db.session.commit()
+
+    text = page_text(dsl.get(f"/children/{child.id}/agreement"))
+
+    assert "Markers No sharing markers" in text
+    assert "None" not in text
+
+
 def test_with_no_agreement_the_page_says_what_cannot_happen_and_where_worries_go(login_as):
     dsl, child, _, _ = setting(login_as)
 
