@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from tas.core.choices import Choice
@@ -175,14 +175,15 @@ def involvement_problems(
     child_engagement: str | None,
     parent_engagement: str | None,
 ) -> dict:
-    """Field -> what to put right, for an agency involvement (a status not given yet, None,
-    says nothing about the end date)."""
+    """Field -> what to put right, for an agency involvement (a status not given, or not one
+    of the statuses, says nothing about the end date)."""
     problems = {}
     if started_on and ended_on and ended_on < started_on:
         problems["ended_on"] = "The end date must be on or after the start date"
+    known = status in {choice.code for choice in INVOLVEMENT_STATUSES}
     if status == "ended" and ended_on is None:
         problems["ended_on"] = "Enter the date the involvement ended"
-    if status not in (None, "ended", "declined") and ended_on is not None:
+    if known and status not in ("ended", "declined") and ended_on is not None:
         problems["ended_on"] = "Only an ended or declined involvement has an end date"
     if child_engagement and not parent_engagement:
         problems["parent_engagement"] = "Select the parent's or carer's engagement"
@@ -203,6 +204,14 @@ def action_problems(status: str, completion_note: str | None) -> dict:
 DUE_YEARS_AHEAD = 2
 
 
+def years_on(day: date, years: int) -> date:
+    """The same date `years` later; 29 February falls back to the 28th in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def due_date_problems(
     due_on: date | None, plan_started_on: date, today: date, kept: date | None = None
 ) -> dict:
@@ -214,7 +223,7 @@ def due_date_problems(
     if due_on < plan_started_on:
         started = long_date(plan_started_on)
         return {"due_on": f"The due date must be on or after the day the plan started, {started}"}
-    if due_on > today + timedelta(days=366 * DUE_YEARS_AHEAD):
+    if due_on > years_on(today, DUE_YEARS_AHEAD):
         return {"due_on": f"The due date must be within the next {DUE_YEARS_AHEAD} years"}
     return {}
 

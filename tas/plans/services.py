@@ -170,6 +170,8 @@ def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | N
 def _save(plan: SharedPlan, values: dict, action: str, then=None) -> dict:
     before = {name: getattr(plan, name) for name in values}
     changed = rules.changes(before, values)
+    if not changed:
+        return changed
 
     def write() -> dict:
         for name in changed:

@@ -48,6 +48,22 @@ def test_every_problem_with_a_new_user_shows_at_once(login_as):
     }
 
 
+@pytest.mark.parametrize("chosen", ["3000000000", "99999999999999999999", "x"])
+def test_a_chosen_school_that_is_no_record_is_refused_beside_the_other_problems(login_as, chosen):
+    admin = login_as("admin")
+    factories.school()
+    db.session.commit()
+
+    response = admin.submit(
+        "/admin/users/new", user_form(name="", role="link_worker", linked_schools=[chosen])
+    )
+
+    assert response.status_code == 200
+    problems = error_summary(response)
+    assert problems["name"] == "Enter the person's full name"
+    assert "linked_schools" in problems
+
+
 def test_a_new_user_is_emailed_a_link_to_choose_a_password_then_signs_in(login_as, visitor):
     admin = login_as("admin")
     school = factories.school(name="Oakfield Primary")

@@ -127,6 +127,26 @@ def test_every_problem_with_an_involvement_shows_at_once(login_as):
     assert involvements_of(plan.id) == []
 
 
+def test_the_checks_run_beside_the_forms_own_errors_say_nothing_untrue(login_as):
+    """With no agency chosen, nothing is said about the practitioner working for it; with a
+    status that is not one, nothing about the end date."""
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    agency = factories.agency()
+    worker = factories.user("practitioner", agency=agency)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/involvements/new"
+
+    no_agency = dsl.submit(url, {**new_involvement(agency, worker), "agency": ""})
+    odd_status = dsl.submit(
+        url, new_involvement(agency, status="bogus", ended_on=day(date(2026, 10, 5)))
+    )
+
+    assert list(error_summary(no_agency)) == ["agency"]
+    assert list(error_summary(odd_status)) == ["status"]
+
+
 def test_only_agencies_the_family_agreed_to_can_be_involved(login_as):
     dsl = login_as("dsl")
     school = dsl.user.school

@@ -144,8 +144,8 @@ def move(meeting: Meeting, item: AgendaItem, user: User, version: int | None, up
 
 def set_slot(
     meeting: Meeting, item: AgendaItem, user: User, version: int | None, values: dict
-) -> None:
-    """Give the item a time slot during the meeting, or none."""
+) -> dict:
+    """Give the item a time slot during the meeting, or none; what changed (nothing: {})."""
     check_version(item, version)
     closed = changes_closed(meeting)
     refuse_if({"slot_starts": closed} if closed else {})
@@ -153,9 +153,10 @@ def set_slot(
     problem = slot_problem(slot, *meeting_hours(meeting))
     refuse_if({"slot_starts": problem} if problem else {})
     if item.slot_starts == slot:
-        return
+        return {}
+    changed = {"slot_starts": [item.slot_starts, slot]}
 
-    def write() -> None:
+    def write() -> dict:
         item.slot_starts = slot
         db.session.flush()
         record(
@@ -163,8 +164,9 @@ def set_slot(
             target=item,
             detail={"meeting_id": meeting.id, "fields": ["slot_starts"]},
         )
+        return changed
 
-    commit(write)
+    return commit(write)
 
 
 def remove(meeting: Meeting, item: AgendaItem, user: User, version: int | None) -> None:

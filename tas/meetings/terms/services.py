@@ -158,17 +158,20 @@ def add_term(user: User, values: dict) -> Term:
     return commit(write)
 
 
-def change_term(term: Term, user: User, version: int | None, values: dict) -> Term:
-    """Change a term's dates, unless someone else saved it since the form was opened."""
+def change_term(term: Term, user: User, version: int | None, values: dict) -> dict:
+    """Change a term's dates, unless someone else saved it since the form was opened; what
+    changed (nothing: {})."""
     check_version(term, version)
     refuse_if(term_problems(values, term))
     changed = {name: value for name, value in values.items() if getattr(term, name) != value}
+    if not changed:
+        return changed
     for name, value in changed.items():
         setattr(term, name, value)
 
-    def write() -> Term:
+    def write() -> dict:
         record("term_changed", target=term, detail=audit_fields(plain(changed)))
         db.session.flush()
-        return term
+        return changed
 
     return commit(write)

@@ -134,8 +134,14 @@ class UserForm(RecordForm):
             "role": self.role.data,
             "school_id": record_id(self.school.data),
             "agency_id": record_id(self.agency.data),
-            "linked_school_ids": [int(v) for v in self.linked_schools.data or []],
+            "linked_school_ids": _ids(self.linked_schools.data),
             "is_safeguarding_lead": bool(self.is_safeguarding_lead.data),
             "district_wide": self.district_wide.data == "yes",
-            "cluster_ids": [int(v) for v in self.clusters.data or []],
+            "cluster_ids": _ids(self.clusters.data),
         }
+
+
+def _ids(chosen: list[str] | None) -> list[int]:
+    """The records chosen by id; an answer that is no record's id (the form says so) is left
+    out, so what the save would check can still be worked out beside that error."""
+    return [found for value in chosen or [] if (found := record_id(value)) is not None]

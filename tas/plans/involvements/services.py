@@ -63,7 +63,7 @@ def problems(values: dict, agency_id: int | None, agencies: list[Agency] | None 
     if agencies is not None and agency_id not in {agency.id for agency in agencies}:
         found["agency"] = NOT_COVERED
     practitioner_id = values.get("practitioner_id")
-    if practitioner_id is not None:
+    if practitioner_id is not None and agency_id is not None:
         person = db.session.get(User, practitioner_id)
         if person is None or person.agency_id != agency_id or not person.active:
             found["practitioner"] = "Select a practitioner who works for this agency"
