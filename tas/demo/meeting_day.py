@@ -111,14 +111,17 @@ def _minutes(
 def _action(meeting, item, lee, at, users, agencies, description, owner, due_in, status) -> None:
     """Agreed at the meeting, onto the child's plan; moved on four days later."""
     family = members(item.child_id)
+    plan = open_plan_of(item.child_id)
+    due_on = local(meeting.starts_at).date() + timedelta(days=due_in)
     row = add_meeting_action(
         meeting,
-        open_plan_of(item.child_id),
+        plan,
         lee,
         {
             "description": description,
             **owner_values(owner, users, agencies, family[0] if family else None),
-            "due_on": local(meeting.starts_at).date() + timedelta(days=due_in),
+            # Never before the plan started (a start moved to a school day can pass it).
+            "due_on": max(due_on, plan.started_on),
         },
     )
     if status != "not_started":

@@ -228,7 +228,8 @@ class Loader:
             {
                 "description": description,
                 **owner_fields,
-                "due_on": self.day(due_in),
+                # Never before the plan started (a start moved to a school day can pass it).
+                "due_on": max(self.day(due_in), plan.started_on),
                 "status": "not_started",
                 "completion_note": None,
                 "involvement_id": linked.id if linked else None,
