@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tas.extensions import db
+from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
 from tests.pages import page_text
@@ -46,6 +48,12 @@ def test_an_owner_is_told_of_their_overdue_and_soon_due_reviews(app):
     browser.sign_in(lead.email)
     mine = page_text(browser.get("/reviews?show=mine"))
     assert "Of your 4 open reviews, 2 are overdue and 1 is due in the next 10 working days" in mine
+    # With none overdue, the list does not say "0 are overdue".
+    for review in db.session.scalars(select(Review).where(Review.due_on < date(2026, 11, 27))):
+        review.status = "completed"
+    db.session.commit()
+    mine = page_text(browser.get("/reviews?show=mine"))
+    assert "Of your 2 open reviews, 1 is due in the next 10 working days, tagged below" in mine
 
 
 def test_a_coordinator_is_told_of_the_overdue_reviews_in_their_clusters_only(app):
