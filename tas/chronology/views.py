@@ -70,7 +70,11 @@ def new(child_id: int):
         agencies=services.source_agencies(),
     )
     once(form, saved_at=url_for(".timeline", child_id=child_id))
-    event = submit_new(form, lambda values: services.record_event(child, current_user, values))
+    event = submit_new(
+        form,
+        lambda values: services.record_event(child, current_user, values),
+        check=services.event_problems,
+    )
     if event is not None:
         flash("The event has been added to the chronology", "success")
         return redirect(url_for(".timeline", child_id=child_id))

@@ -67,7 +67,11 @@ def new(child_id: int):
     opened = {"heard_on": today(), "captured_by": _me_in_words()}
     form = VoiceForm(data=opened if request.method == "GET" else None)
     once(form, saved_at=url_for(".entries", child_id=child_id))
-    entry = submit_new(form, lambda values: services.record_entry(child, current_user, values))
+    entry = submit_new(
+        form,
+        lambda values: services.record_entry(child, current_user, values),
+        check=services.entry_problems,
+    )
     if entry is not None:
         if entry.raises_concern:
             return redirect(url_for(".entry", child_id=child_id, entry_id=entry.id, recorded=1))

@@ -88,6 +88,19 @@ def test_words_too_long_are_named_plainly_in_the_error(app):
     }
 
 
+def test_every_problem_with_an_entry_shows_at_once(app):
+    team = child_and_team()
+    farah = signed_in(app, team.practitioner)
+
+    refused = record(farah, team.child, words="", setting="other", heard_on=["12", "12", "2026"])
+
+    assert error_summary(refused) == {
+        "heard_on": "The date the child was heard must be today or in the past",
+        "setting_detail": "Enter where the child was heard",
+        "words": "Enter what the child said or showed, in their own words",
+    }
+
+
 def test_a_response_needs_its_reasons_and_who_was_told_then_clears_the_flag(app):
     team = child_and_team()
     record(signed_in(app, team.practitioner), team.child)
