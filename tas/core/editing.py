@@ -105,8 +105,9 @@ Check = Callable[[dict], dict[str, str]]
 
 def all_at_once(form: TasForm, check: Check | None) -> None:
     """Show what `check` finds beside the form's own errors, when the answers can be read at
-    all (an answer that is not even a number, say, leaves it to the form's own error)."""
-    if check is None or not form.is_submitted():
+    all (an answer that is not even a number, or holds characters that cannot be used, leaves
+    it to the form's own error)."""
+    if check is None or not form.is_submitted() or form.unusable:
         return
     try:
         values = form.values()

@@ -35,6 +35,11 @@ class TasForm(FlaskForm):
             if name in self and not self[name].errors:
                 self[name].errors = [message]
 
+    # Whether an answer holds characters no record may keep (set by validate): the save's own
+    # checks are then not run on the answers (tas.core.editing.all_at_once), since a database
+    # would refuse even to search for them.
+    unusable = False
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
@@ -45,6 +50,7 @@ class TasForm(FlaskForm):
                         "retype it rather than pasting it"
                     ]
                     valid = False
+                    self.unusable = True
                     break
         return valid
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from tas.audit.services import audit_view
 from tas.children.models import Child
-from tas.core.editing import submit_new
+from tas.core.editing import Check, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
@@ -56,11 +56,12 @@ def sent_before(form, child: Child):
     return None
 
 
-def add_page(form, add: Callable[[dict], object], child: Child):
-    """Send an add form once: (what was saved, a response to return instead, the status)."""
+def add_page(form, add: Callable[[dict], object], child: Child, *, check: Check | None = None):
+    """Send an add form once: (what was saved, a response to return instead, the status);
+    `check` is the save's own checks, shown with the form's errors (tas.core.editing)."""
     once(form)
     try:
-        return submit_new(form, add), None, 200
+        return submit_new(form, add, check=check), None, 200
     except AlreadySubmitted:
         return None, already_saved(level_url(child.id)), 200
     except StaleEdit:

@@ -147,21 +147,32 @@ def record_step_up(
     return change
 
 
-def step_up(child: Child, user: User, values: dict) -> StepChange:
-    """Record a step up within early help typed by a person, committed once. With an open plan
-    the form says whether the lead practitioner changes, and who leads if so."""
-    values = dict(values)
-    plan = open_plan_of(child.id)
-    changes_lead = values.pop("lead_changes", None)
-    lead_id = values.pop("new_lead_practitioner_id", None)
+def step_up_problems(
+    child: Child, user: User, values: dict, plan: SharedPlan | None
+) -> dict[str, str]:
+    """Field -> what to put right, for a step up (with the child's open plan, if any)."""
     problems = {
         **level_rules.step_problems(values["changed_on"], today()),
         **meeting_problem(values.get("meeting_id"), child, user),
     }
     if plan is not None:
-        problems.update(lead_change_problems(changes_lead, lead_id, plan))
+        problems.update(
+            lead_change_problems(
+                values.get("lead_changes"), values.get("new_lead_practitioner_id"), plan
+            )
+        )
     problems.update(level_problem(level_rules.step_up_refusal(levels(), child.level_of_need)))
-    refuse_if(problems)
+    return problems
+
+
+def step_up(child: Child, user: User, values: dict) -> StepChange:
+    """Record a step up within early help typed by a person, committed once. With an open plan
+    the form says whether the lead practitioner changes, and who leads if so."""
+    values = dict(values)
+    plan = open_plan_of(child.id)
+    refuse_if(step_up_problems(child, user, values, plan))
+    changes_lead = values.pop("lead_changes", None)
+    lead_id = values.pop("new_lead_practitioner_id", None)
     new_lead = lead_id if plan is not None and changes_lead == "yes" else None
     return commit(
         lambda: record_step_up(child, user, plan, new_lead_practitioner_id=new_lead, **values)
@@ -226,9 +237,8 @@ def record_step_down_within(
     return change
 
 
-def step_down(child: Child, user: User, values: dict) -> StepChange:
-    """Record a step down typed by a person, committed once: from Children's Social Care (the
-    handover follows) or within early help."""
+def step_down_problems(child: Child, user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a step down from the child's level now."""
     current = child.level_of_need
     problems = {
         **level_rules.step_problems(values["changed_on"], today()),
@@ -238,9 +248,15 @@ def step_down(child: Child, user: User, values: dict) -> StepChange:
     if values["to_level"] not in allowed:
         problems["to_level"] = "Select the level of need the child steps down to"
     problems.update(level_problem(level_rules.step_down_refusal(levels(), current)))
-    refuse_if(problems)
+    return problems
+
+
+def step_down(child: Child, user: User, values: dict) -> StepChange:
+    """Record a step down typed by a person, committed once: from Children's Social Care (the
+    handover follows) or within early help."""
+    refuse_if(step_down_problems(child, user, values))
     plan = open_plan_of(child.id)
-    recording = record_step_down if current == SOCIAL_CARE else record_step_down_within
+    recording = record_step_down if child.level_of_need == SOCIAL_CARE else record_step_down_within
     return commit(lambda: recording(child, user, plan, **values))
 
 
@@ -278,5 +294,7 @@ __all__ = [
     "record_step_down_within",
     "record_step_up",
     "step_down",
+    "step_down_problems",
     "step_up",
+    "step_up_problems",
 ]

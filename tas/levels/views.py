@@ -69,7 +69,10 @@ def step_up(child_id: int):
     if why:
         return not_now(child, title, why)
     change, instead, status = add_page(
-        form, lambda v: levels.step_up(child, current_user, v), child
+        form,
+        lambda v: levels.step_up(child, current_user, v),
+        child,
+        check=lambda v: levels.step_up_problems(child, current_user, v, plan),
     )
     if instead is not None:
         return instead
@@ -108,7 +111,10 @@ def step_down(child_id: int):
     if why:
         return not_now(child, title, why)
     change, instead, status = add_page(
-        form, lambda v: levels.step_down(child, current_user, v), child
+        form,
+        lambda v: levels.step_down(child, current_user, v),
+        child,
+        check=lambda v: levels.step_down_problems(child, current_user, v),
     )
     if instead is not None:
         return instead

@@ -213,6 +213,24 @@ def test_a_notification_given_another_way_is_recorded_by_hand(login_as):
     assert "Sent 9 October 2026 by phone" in status
 
 
+def test_a_date_in_the_future_and_no_way_given_are_both_shown_at_once(login_as):
+    dsl = login_as("dsl")
+    child, plan = a_plan_to_notify(dsl.user.school, gp_practice=practice("gp@surgery.example"))
+
+    response = dsl.submit(
+        send_url(child, plan) + "/record",
+        {"kind": "initial", "sent_on": day(date(2026, 10, 13))},
+        page=send_url(child, plan),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "sent_on": "The date it was given must be today or in the past",
+        "method": "Select how it was given",
+    }
+    assert notifications(plan.id) == []
+
+
 def test_people_who_cannot_change_the_plan_cannot_send_it(login_as):
     child, plan = a_plan_to_notify(factories.school())
     worker, _ = named_practitioner(plan, login_as)

@@ -326,7 +326,8 @@ def test_a_step_up_with_mistakes_keeps_what_was_typed(app):
     }
     assert STEP_UP["reason"] in page_text(future)
     assert date_shown(future, "changed_on") == ["30", "11", "2026"]
-    assert set(error_summary(blank)) == {"changed_on", "reason", "decided_by"}
+    # Everything at once, the question the save asks (with the plan open) too.
+    assert set(error_summary(blank)) == {"changed_on", "reason", "decided_by", "lead_changes"}
     assert error_summary(stranger) == {"meeting": "Select a meeting from the list"}
     assert step_changes(setting.child.id) == []
 

@@ -169,7 +169,8 @@ def test_a_referral_with_mistakes_keeps_what_was_typed(app):
     assert error_summary(response) == {
         "consultation_on": (
             "The date of the consultation must be on or before the date of the referral form"
-        )
+        ),
+        "marf_reference": "Referral IFD-0001 has this MARF reference already",
     }
     assert 'value="MARF-2026-0771"' in response.get_data(as_text=True)
     assert error_summary(same) == {

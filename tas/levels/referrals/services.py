@@ -38,25 +38,42 @@ SAME_MARF = "A referral of this child with this MARF reference is recorded alrea
 ALREADY_DECIDED = "The IFD's decision on this referral is recorded already"
 
 
+def referral_problems(child: Child, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a referral of this child: its dates, the child's level,
+    and a MARF reference already recorded for them."""
+    problems = {
+        **level_rules.referral_problems(values["consultation_on"], values["referred_on"], today()),
+        **level_problem(level_rules.referral_refusal(levels(), child.level_of_need)),
+    }
+    if values["marf_reference"]:
+        same = db.session.scalar(
+            select(IfdReferral).where(
+                IfdReferral.child_id == child.id,
+                IfdReferral.marf_reference == values["marf_reference"],
+            )
+        )
+        if same is not None:
+            already = f"Referral {same.reference} has this MARF reference already"
+            problems["marf_reference"] = already
+    return problems
+
+
+def decision_problems(referral: IfdReferral, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for the IFD's decision on this referral."""
+    return level_rules.decision_problems(
+        values["decision"], values["decided_on"], referral.referred_on, today()
+    )
+
+
+def disagreement_problems(referral: IfdReferral, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a disagreement with the decision on this referral."""
+    return level_rules.disagreement_problems(values["disagreed_on"], referral.decided_on, today())
+
+
 def refer(child: Child, user: User, values: dict) -> IfdReferral:
     """Record a referral to the IFD by this person, and the review of its decision (owned by
     the referrer). The child's level does not change: only the IFD's decision changes it."""
-    refuse_if(
-        {
-            **level_rules.referral_problems(
-                values["consultation_on"], values["referred_on"], today()
-            ),
-            **level_problem(level_rules.referral_refusal(levels(), child.level_of_need)),
-        }
-    )
-    same = db.session.scalar(
-        select(IfdReferral).where(
-            IfdReferral.child_id == child.id,
-            IfdReferral.marf_reference == values["marf_reference"],
-        )
-    )
-    if same is not None:
-        refuse_if({"marf_reference": f"Referral {same.reference} has this MARF reference already"})
+    refuse_if(referral_problems(child, values))
     plan = open_plan_of(child.id)
 
     def write() -> IfdReferral:
@@ -100,11 +117,7 @@ def record_decision(referral: IfdReferral, user: User, version: int | None, valu
     check_version(referral, version)
     if referral.status != "awaiting_decision":
         refuse_if({"decision": ALREADY_DECIDED})
-    refuse_if(
-        level_rules.decision_problems(
-            values["decision"], values["decided_on"], referral.referred_on, today()
-        )
-    )
+    refuse_if(decision_problems(referral, values))
     child = referral.child
     plan = open_plan_of(child.id)
     decision = values["decision"]
@@ -186,9 +199,7 @@ def record_disagreement(referral: IfdReferral, user: User, version: int | None, 
         refuse_if(
             {"disagreed_on": "The IFD has not decided yet: there is nothing to disagree with"}
         )
-    refuse_if(
-        level_rules.disagreement_problems(values["disagreed_on"], referral.decided_on, today())
-    )
+    refuse_if(disagreement_problems(referral, values))
 
     def write() -> IfdReferral:
         referral.disagreed_on = values["disagreed_on"]

@@ -39,7 +39,10 @@ def refer(child_id: int):
     if why:
         return not_now(child, title, why, report_now=True)
     referral, instead, status = add_page(
-        form, lambda v: referrals.refer(child, current_user, v), child
+        form,
+        lambda v: referrals.refer(child, current_user, v),
+        child,
+        check=lambda v: referrals.referral_problems(child, v),
     )
     if instead is not None:
         return instead
@@ -75,6 +78,7 @@ def decision(child_id: int, referral_id: int):
         lambda version, values: referrals.record_decision(referral, current_user, version, values),
         thing="referral",
         saved_form=lambda fresh: DecisionForm(formdata=None, data=DecisionForm.data_from(fresh)),
+        check=lambda values: referrals.decision_problems(referral, values),
     )
     if result.saved:
         flash(f"The IFD's decision on referral {referral.reference} has been recorded", "success")
@@ -116,6 +120,7 @@ def disagreement(child_id: int, referral_id: int):
         saved_form=lambda fresh: DisagreementForm(
             formdata=None, data=DisagreementForm.data_from(fresh)
         ),
+        check=lambda values: referrals.disagreement_problems(referral, values),
     )
     if result.saved:
         flash(

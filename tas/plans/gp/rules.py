@@ -166,8 +166,11 @@ def subject(kind: str, reference: str) -> str:
     return f"Early help {label(KINDS, kind).lower()} for plan {reference}"
 
 
-def sent_on_problems(sent_on: date, plan_started_on: date, today: date) -> dict[str, str]:
-    """A notification recorded by hand: given on a real day between the plan's start and today."""
+def sent_on_problems(sent_on: date | None, plan_started_on: date, today: date) -> dict[str, str]:
+    """A notification recorded by hand: given on a real day between the plan's start and today
+    (no date yet is the form's own error)."""
+    if sent_on is None:
+        return {}
     if sent_on > today:
         return {"sent_on": "The date it was given must be today or in the past"}
     if sent_on < plan_started_on:

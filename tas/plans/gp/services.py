@@ -131,9 +131,14 @@ def send(plan: SharedPlan, user: User, agreement, kind: str, reason, ask: bool) 
     return row
 
 
+def by_hand_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a notification recorded by hand on this plan."""
+    return gp_rules.sent_on_problems(values["sent_on"], plan.started_on, today())
+
+
 def record_by_hand(plan: SharedPlan, user: User, kind: str, values: dict) -> GpNotification:
     """Record a notification given another way: the day, how, and by whom (the user)."""
-    refuse_if(gp_rules.sent_on_problems(values["sent_on"], plan.started_on, today()))
+    refuse_if(by_hand_problems(plan, values))
     row = _waiting_row(plan, kind)
     row.sent_at = _noon(values["sent_on"])
     row.method = values["method"]

@@ -17,6 +17,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import local
+from tas.core.editing import all_at_once
 from tas.core.use_cases import Refused
 from tas.core.words import long_date
 from tas.extensions import db
@@ -106,7 +107,9 @@ def gp_notification_record(child_id: int, plan_id: int):
     send_form = SendForm(formdata=None)
     if request.method == "GET":
         return redirect(url_for("plans.gp_notification", child_id=child_id, plan_id=plan_id))
-    if record_form.validate_on_submit():
+    if not record_form.validate_on_submit():
+        all_at_once(record_form, lambda values: gp.by_hand_problems(on.plan, values))
+    else:
         try:
             gp.record_by_hand(on.plan, current_user, record_form.kind.data, record_form.values())
         except gp.AlreadySent as refused:
