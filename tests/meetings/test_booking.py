@@ -434,3 +434,29 @@ def test_the_booking_form_takes_the_meeting_type_from_the_link(visitor, kind):
         assert len(checked) == 1 and 'value="taf"' in checked[0]
     else:
         assert not any('value="not-a-kind"' in tag for tag in checked)
+
+
+def test_every_problem_with_a_booking_shows_at_once(visitor):
+    setting = school_with_meeting()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        "/meetings/new",
+        booking(
+            setting.school,
+            setting.link_worker,
+            starts="9.75",
+            location="",
+            online_link="http://meet.example.org/x",
+            chair="",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "starts": "Enter the start time using the 24-hour clock, like 09:30",
+        "online_link": "Enter the online meeting link in full, starting with https://",
+        "chair": "Select who will chair the meeting",
+    }
+    assert field_value(response, "online_link") == "http://meet.example.org/x"
+    assert len(meetings_at(setting.school)) == 1  # only the one there already

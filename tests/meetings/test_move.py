@@ -187,6 +187,25 @@ def test_problems_are_shown_and_what_was_typed_is_kept(visitor, changes, problem
     assert changes_of(setting.meeting.id) == []
 
 
+def test_every_problem_with_a_move_shows_at_once(visitor):
+    setting = school_with_meeting()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        f"/meetings/{setting.meeting.id}/move",
+        move_form(setting, meeting_date=day(date(2026, 11, 20)), location="", reason=" "),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "meeting_date": "The date of the meeting must be today or in the future",
+        "location": "Enter where the meeting is, or a link to join it online",
+        "reason": "Enter why the meeting is being moved or changed",
+    }
+    assert saved(setting.meeting.id).version == 1
+    assert changes_of(setting.meeting.id) == []
+
+
 def test_notes_for_attendees_may_not_name_a_child_on_the_agenda(visitor):
     setting = school_with_meeting()
     child = child_at(setting.school, first_name="Robin", last_name="Marsh")

@@ -196,7 +196,8 @@ def arrangement_problems(values: dict, meeting: Meeting | None = None) -> dict[s
     school_id = values.get("school_id") or (meeting.school_id if meeting else None)
     if kind not in {choice.code for choice in rules.MEETING_KINDS}:
         problems["kind"] = "Select the type of meeting"
-    if values["ends_at"] <= values["starts_at"]:
+    starts_at, ends_at = values.get("starts_at"), values.get("ends_at")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         problems["ends"] = "The end time must be after the start time"
     location, link = values.get("location"), values.get("online_link")
     if link and not is_online_link(link):

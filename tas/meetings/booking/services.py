@@ -92,6 +92,17 @@ def snapshot(meeting: Meeting) -> dict:
     }
 
 
+def booking_problems(user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a new meeting this person books."""
+    problems = arrangement_problems(values)
+    if not may_organise_school(user, values["school_id"]):
+        problems["school"] = "Select a school you book meetings for"
+        if values.get("chair_id") is not None:
+            # Whether a chair belongs to the school means nothing until a school is chosen.
+            problems.pop("chair", None)
+    return problems
+
+
 def add_meeting(
     user: User,
     values: dict,
@@ -106,10 +117,7 @@ def add_meeting(
     caller's use case commits once). Raises Refused, or Clashes for an overlap unless `anyway`
     and for a day the school is closed unless `on_closed_day`."""
     school_id = values["school_id"]
-    problems = arrangement_problems(values)
-    if not may_organise_school(user, school_id):
-        problems["school"] = "Select a school you book meetings for"
-    refuse_if(problems)
+    refuse_if(booking_problems(user, values))
     found = []
     if not anyway:
         found = clashes(school_id, values["chair_id"], values["starts_at"], values["ends_at"])
@@ -166,6 +174,30 @@ def _took_place(meeting: Meeting) -> bool:
     return rules.took_place(meeting, list(invitations), list(items))
 
 
+def _arrangements(values: dict) -> dict:
+    arrangements = {name: values.get(name) for name in ARRANGEMENTS}
+    arrangements["venue_private"] = bool(arrangements["venue_private"])
+    return arrangements
+
+
+def move_problems(meeting: Meeting, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for moving or changing this meeting."""
+    reason = values.get("reason")
+    arrangements = _arrangements(values)
+    problems = arrangement_problems(arrangements, meeting)
+    if not reason:
+        problems["reason"] = "Enter why the meeting is being moved or changed"
+    elif names_a_child(reason, meeting.school_id, meeting.id):
+        problems["reason"] = REASON_NAMES_A_CHILD
+    changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
+    if not changed and not problems:
+        problems["meeting_date"] = (
+            "Nothing has changed: change the date, time, place, chair or notes, or go back to "
+            "the meeting"
+        )
+    return problems
+
+
 def move(
     meeting: Meeting,
     user: User,
@@ -181,20 +213,9 @@ def move(
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
     reason = values.get("reason")
-    arrangements = {name: values.get(name) for name in ARRANGEMENTS}
-    arrangements["venue_private"] = bool(arrangements["venue_private"])
-    problems = arrangement_problems(arrangements, meeting)
-    if not reason:
-        problems["reason"] = "Enter why the meeting is being moved or changed"
-    elif names_a_child(reason, meeting.school_id, meeting.id):
-        problems["reason"] = REASON_NAMES_A_CHILD
+    arrangements = _arrangements(values)
+    refuse_if(move_problems(meeting, values))
     changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
-    if not changed and not problems:
-        problems["meeting_date"] = (
-            "Nothing has changed: change the date, time, place, chair or notes, or go back to "
-            "the meeting"
-        )
-    refuse_if(problems)
     timing = {"starts_at", "ends_at", "chair_id"} & set(changed)
     found = []
     if timing and not anyway:

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import local
-from tas.core.editing import submit_change
+from tas.core.editing import all_at_once, submit_change
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused
 from tas.extensions import db
@@ -61,7 +61,9 @@ def new_meeting():
     )
     clashes: list[Meeting] = []
     closed = None
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        all_at_once(form, lambda values: booking.booking_problems(current_user, values))
+    else:
         once(form)
         try:
             meeting = booking.book(
@@ -153,7 +155,14 @@ def move_meeting(meeting_id: int):
             rooms=saved_rooms,
         )
 
-    result = submit_change(form, meeting, change, thing="meeting", saved_form=saved_form)
+    result = submit_change(
+        form,
+        meeting,
+        change,
+        thing="meeting",
+        saved_form=saved_form,
+        check=lambda values: booking.move_problems(meeting, values),
+    )
     if result.saved:
         flash(f"Meeting {meeting.reference} has been changed", "success")
         return redirect(_meeting_page(meeting.id))
