@@ -15,16 +15,20 @@ from datetime import date
 from sqlalchemy import select
 
 from tas.audit.services import record
+from tas.children.access import current_agreement
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import Choice, label
 from tas.core.clock import today
 from tas.core.days import is_working_day
 from tas.core.use_cases import check_version, commit, refuse_if
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.levels.handover.services import held_too_early
+from tas.levels.models import StepChange
+from tas.levels.rules import IFD_DECISIONS
 from tas.organisations.models import User
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
-from tas.plans.rules import review_day_problem
+from tas.plans.rules import review_day_problem, years_on
 from tas.plans.services import keep_plan_review, open_plan_of
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
@@ -32,6 +36,16 @@ from tas.reviews.models import Review
 HELD = "held"
 REARRANGED = "rearranged"
 REVIEWED = "reviewed"
+# Recorded by the step down itself (tas.levels.services), which changes the level and opens
+# the handover: never chosen on the completion form, where it would change neither.
+STEPPED_DOWN = "stepped_down"
+STEP_DOWN_ELSEWHERE = (
+    "Record the step down on the child's level of need page: that completes this review"
+)
+WITHDRAWN = (
+    "The family has withdrawn agreement, so nothing on the plan can change: the review cannot "
+    "be completed. Close the plan, or record the family's agreement again first"
+)
 # What can come of each kind of review (stored codes, and the words shown).
 OUTCOMES: dict[str, tuple[Choice, ...]] = {
     "handover_meeting": (
@@ -40,13 +54,20 @@ OUTCOMES: dict[str, tuple[Choice, ...]] = {
         Choice("declined", "Not held: the family declined early help"),
     ),
     "assessment_outcome": (
-        Choice("stepped_down", "Stepped down to early help"),
+        Choice(STEPPED_DOWN, "Stepped down to early help"),
         Choice("continues", "Continues with Children's Social Care"),
         Choice("closed", "Closed"),
     ),
     "plan_review": (Choice(REVIEWED, "Reviewed"),),
 }
 COMPLETED_HERE = frozenset(OUTCOMES)
+
+
+def offered(kind: str) -> tuple[Choice, ...]:
+    """The outcomes the completion form offers for a review of this kind."""
+    return tuple(choice for choice in OUTCOMES[kind] if choice.code != STEPPED_DOWN)
+
+
 # A review in running text: "Complete the handover (TAF) meeting review".
 IN_WORDS = {
     "handover_meeting": "handover (TAF) meeting review",
@@ -57,10 +78,19 @@ IN_WORDS = {
 
 
 def outcome_label(kind: str, code: str | None) -> str:
-    """The words for a stored outcome ("" when there is none)."""
+    """The words for a stored outcome ("" when there is none). An IFD decision review is
+    completed with the IFD's decision, recorded on the level of need page."""
     if not code:
         return ""
-    return label(OUTCOMES.get(kind, ()), code)
+    return label(IFD_DECISIONS if kind == "ifd_decision" else OUTCOMES.get(kind, ()), code)
+
+
+@dataclass(frozen=True)
+class Since:
+    """The day a review's subject began (nothing can be completed before it), in words."""
+
+    day: date
+    what: str  # "the plan started"
 
 
 @dataclass(frozen=True)
@@ -69,27 +99,49 @@ class PlanContext:
 
     plan: SharedPlan | None
     outcomes: list[Outcome]
+    since: Since | None = None
+    agreed: bool = True  # the family's agreement to early help stands
 
     @property
     def plan_open(self) -> bool:
         return self.plan is not None and self.plan.status == "open"
 
+    @property
+    def read_only(self) -> bool:
+        """A plan review of a plan the family withdrew agreement to: nothing on it changes."""
+        return not self.agreed and self.plan_open
+
 
 def plan_context(review: Review) -> PlanContext:
-    """The plan a review belongs to (for a handover: the child's plan that is not closed), and
-    for a plan review the outcomes to score, in at most two queries."""
+    """The plan a review belongs to (for a handover: the child's plan that is not closed), for
+    a plan review the outcomes to score and whether the family's agreement stands, and the day
+    its subject began, in at most four queries."""
     if review.plan_id is not None:
         plan = db.session.get(SharedPlan, review.plan_id)
     else:
         plan = open_plan_of(review.child_id)
     outcomes: list[Outcome] = []
+    agreed = True
     if review.kind == "plan_review" and plan is not None:
         outcomes = list(
             db.session.scalars(
                 select(Outcome).where(Outcome.plan_id == plan.id).order_by(Outcome.id)
             )
         )
-    return PlanContext(plan, outcomes)
+        agreed = current_agreement(review.child_id) is not None
+    return PlanContext(plan, outcomes, _since(review, plan), agreed)
+
+
+def _since(review: Review, plan: SharedPlan | None) -> Since | None:
+    if review.kind == "plan_review":
+        return Since(plan.started_on, "the plan started") if plan is not None else None
+    if review.kind == "assessment_outcome" and review.referral_id is not None:
+        decided_on = review.referral.decided_on
+        return Since(decided_on, "the IFD decided on an assessment") if decided_on else None
+    if review.kind == "handover_meeting" and review.step_change_id is not None:
+        change = db.session.get(StepChange, review.step_change_id)
+        return Since(change.changed_on, "the step down was decided") if change else None
+    return None
 
 
 def next_due(review: Review, completed_on: date) -> date:
@@ -103,17 +155,18 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
     completed_on: date | None = values["completed_on"]
     if review.status != "open":
         problems["outcome"] = "This review is no longer open, so it cannot be completed"
+    if context.read_only:
+        problems["outcome"] = WITHDRAWN
+    elif values["outcome"] == STEPPED_DOWN:
+        problems["outcome"] = STEP_DOWN_ELSEWHERE
     if completed_on is None:
         problems["completed_on"] = "Enter the date the review was completed"
     elif completed_on > today():
         problems["completed_on"] = "The date the review was completed must be today or in the past"
-    elif (
-        review.kind == "plan_review"
-        and context.plan is not None
-        and completed_on < context.plan.started_on
-    ):
+    elif context.since is not None and completed_on < context.since.day:
         problems["completed_on"] = (
-            "The date the review was completed must be on or after the day the plan started"
+            "The date the review was completed must be on or after "
+            f"{long_date(context.since.day)}, when {context.since.what}"
         )
     too_early = held_too_early(review, values["outcome"], completed_on)
     if too_early and "completed_on" not in problems:
@@ -130,10 +183,16 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
             problems["next_on"] = (
                 "The rearranged meeting must be on or after the date the review was completed"
             )
+        elif next_on > years_on(today(), 1):
+            problems["next_on"] = "The rearranged meeting must be within the next year"
     next_review = review.kind == "plan_review" and context.plan_open
     if next_review and next_on is not None:
         if completed_on is not None and next_on <= completed_on:
             problems["next_on"] = "The next review date must be after the date of this review"
+        elif next_on < today():
+            problems["next_on"] = "The next review date must be today or in the future"
+        elif next_on > years_on(today(), 1):
+            problems["next_on"] = "The next review date must be within the next year"
         elif not is_working_day(next_on, ENGLAND_AND_WALES):
             # A plan review falls on a working day, as on the plan form (tas.plans.rules).
             problems["next_on"] = review_day_problem(next_on, ENGLAND_AND_WALES)

@@ -19,7 +19,7 @@ from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.plans.forms import parsed_score, score_field
 from tas.reviews import rules
-from tas.reviews.completion import OUTCOMES
+from tas.reviews.completion import offered
 from tas.reviews.rules import RuleInForce
 
 # ---------------------------------------------------------------- the review rules
@@ -184,7 +184,7 @@ def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) ->
     fields["score_names"] = tuple(names)
     form_class = type("CompletionFormFor", (CompletionForm,), fields)
     form = form_class(**kwargs)
-    form.outcome.choices = options(OUTCOMES[kind])
+    form.outcome.choices = options(offered(kind))
     if kind != "plan_review":
         del form.child_says
         del form.family_says

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tas.children.models import Agreement
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.reviews.models import Review
@@ -162,8 +163,8 @@ def test_the_next_review_date_left_blank_follows_the_rule(app):
         (
             {"completed_on": day(date(2026, 9, 1))},
             {
-                "completed_on": "The date the review was completed must be on or after the day "
-                "the plan started"
+                "completed_on": "The date the review was completed must be on or after "
+                "8 September 2026, when the plan started"
             },
         ),
         ({"score": "11"}, {"score": "Enter a score from 0 to 10, as a whole number"}),
@@ -172,6 +173,15 @@ def test_the_next_review_date_left_blank_follows_the_rule(app):
         (
             {"next_on": day(date(2026, 11, 27))},
             {"next_on": "The next review date must be after the date of this review"},
+        ),
+        # A review recorded late: the next one is still to come, and within the year.
+        (
+            {"completed_on": day(date(2026, 11, 2)), "next_on": day(date(2026, 11, 3))},
+            {"next_on": "The next review date must be today or in the future"},
+        ),
+        (
+            {"next_on": day(date(2099, 1, 2))},
+            {"next_on": "The next review date must be within the next year"},
         ),
         # Every problem at once: the completion's own date checks show beside the form's.
         (
@@ -635,3 +645,110 @@ def test_a_completed_review_cannot_be_opened_for_completion_again(app):
 
     assert form.status_code == 302
     assert "This review is completed" in page_text(lead.get(form.headers["Location"]))
+
+
+def test_a_handover_rearranged_beyond_the_year_or_held_before_the_step_down_is_refused(app):
+    setting = child_with_plan()
+    change = factories.step_change(setting.child, setting.dsl, changed_on=date(2026, 11, 23))
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 12, 7),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+        step_change_id=change.id,
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    response = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "rearranged",
+            "completed_on": day(date(1900, 1, 1)),
+            "next_on": day(date(2099, 1, 2)),
+            "version": "1",
+        },
+    )
+
+    assert error_summary(response) == {
+        "completed_on": "The date the review was completed must be on or after "
+        "23 November 2026, when the step down was decided",
+        "next_on": "The rearranged meeting must be within the next year",
+    }
+    assert saved_review(review.id).status == "open"
+
+
+def assessment_review(setting, **referral_fields) -> Review:
+    referral = factories.referral(
+        setting.child,
+        setting.dsl,
+        status="decided",
+        decision="assessment",
+        decided_on=date(2026, 11, 25),
+        **referral_fields,
+    )
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="assessment_outcome",
+        due_on=date(2027, 1, 28),
+        owner_id=setting.dsl.id,
+        referral_id=referral.id,
+    )
+    db.session.commit()
+    return review
+
+
+def test_a_step_down_is_recorded_on_the_level_page_not_as_an_assessment_outcome(app):
+    """Completing the review as 'stepped down' would change neither the level nor the plan:
+    the page sends the step down to the level page, which completes the review itself."""
+    setting = child_with_plan(level="social_care", status="held_by_social_care")
+    review = assessment_review(setting)
+    dsl = signed_in(app, setting.dsl)
+
+    page = dsl.get(complete_url(review))
+    sent = dsl.submit(
+        complete_url(review),
+        {"outcome": "stepped_down", "completed_on": day(date(2026, 11, 24)), "version": "1"},
+    )
+
+    html = page.get_data(as_text=True)
+    assert 'value="stepped_down"' not in html
+    assert f'href="/children/{setting.child.id}/level"' in html
+    assert "record the step down on the level of need page" in page_text(page)
+    assert error_summary(sent) == {
+        "outcome": "Select the outcome of the review",
+        "completed_on": "The date the review was completed must be on or after "
+        "25 November 2026, when the IFD decided on an assessment",
+    }
+    assert saved_review(review.id).status == "open"
+
+
+def test_a_plan_review_cannot_be_completed_after_the_family_withdrew_agreement(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    agreement = db.session.scalars(
+        select(Agreement).where(Agreement.child_id == setting.child.id)
+    ).one()
+    agreement.withdrawn_on = date(2026, 11, 20)
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    page = lead.get(complete_url(review))
+    sent = lead.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(TODAY), "version": "1"},
+    )
+
+    assert "The family has withdrawn agreement" in page_text(page)
+    assert "Complete the review" not in page_text(page)
+    assert f'href="/children/{setting.child.id}/plans/{setting.plan.id}"' in (
+        page.get_data(as_text=True)
+    )
+    assert error_summary(sent)["outcome"].startswith("The family has withdrawn agreement")
+    assert saved_review(review.id).status == "open"
+    assert plan_reviews_of(setting.plan.id, "open") == [saved_review(review.id)]

@@ -89,6 +89,30 @@ def test_a_completed_review_says_who_completed_it_when_and_how(app):
     assert "Complete this review" not in text
 
 
+def test_an_ifd_decision_review_names_the_decision_in_words(app):
+    setting = child_with_plan()
+    referral = factories.referral(setting.child, setting.dsl)
+    db.session.flush()
+    review = factories.review(
+        setting.child,
+        kind="ifd_decision",
+        referral_id=referral.id,
+        owner_id=setting.dsl.id,
+        status="completed",
+        outcome="assessment",
+        completed_on=date(2026, 11, 25),
+        completed_by_id=setting.dsl.id,
+    )
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    page = page_text(dsl.get(f"/reviews/{review.id}"))
+    listed = page_text(dsl.get("/reviews?show=completed"))
+
+    assert "Outcome Child and family assessment (section 17)" in page
+    assert "IFD decision 25 November 2026 Child and family assessment (section 17)" in listed
+
+
 def test_someone_who_cannot_see_the_child_gets_not_found_and_nothing_is_said(app, login_as):
     setting = child_with_plan()
     review = factories.review(setting.child, plan_id=setting.plan.id)
