@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tas.core.choices import Choice, label
+from tas.core.words import long_date
 
 # ---------------------------------------------------------------- levels of need and referrals
 
@@ -177,23 +178,47 @@ def referral_refusal(levels: tuple[Choice, ...], current: str) -> str | None:
     return None
 
 
+CONSULTATION_DATE = "The date of the consultation"
+
+
 def not_future(day: date | None, today: date, field: str, what: str) -> dict[str, str]:
     if day is not None and day > today:
         return {field: f"{what} must be today or in the past"}
     return {}
 
 
-def step_problems(changed_on: date | None, today: date) -> dict[str, str]:
-    """Field -> what to put right, for a step up or step down."""
-    return not_future(changed_on, today, "changed_on", "The date of the decision")
+def step_problems(
+    changed_on: date | None, today: date, born_on: date, last_changed_on: date | None = None
+) -> dict[str, str]:
+    """Field -> what to put right, for a step up or step down: not in the future, nor before
+    the child was born or the level last changed (the history would contradict itself)."""
+    problems = not_future(changed_on, today, "changed_on", "The date of the decision")
+    if problems or changed_on is None:
+        return problems
+    if last_changed_on is not None and changed_on < last_changed_on:
+        return {
+            "changed_on": "The date of the decision must be on or after "
+            f"{long_date(last_changed_on)}, when the level of need last changed"
+        }
+    return not_before_birth(changed_on, born_on, "changed_on", "The date of the decision")
+
+
+def not_before_birth(day: date | None, born_on: date, field: str, what: str) -> dict[str, str]:
+    if day is not None and day < born_on:
+        return {
+            field: f"{what} must be on or after the child's date of birth, {long_date(born_on)}"
+        }
+    return {}
 
 
 def referral_problems(
-    consultation_on: date | None, referred_on: date | None, today: date
+    consultation_on: date | None, referred_on: date | None, today: date, born_on: date
 ) -> dict[str, str]:
     """Field -> what to put right, for a referral: the phone consultation comes first."""
     problems = {
-        **not_future(consultation_on, today, "consultation_on", "The date of the consultation"),
+        **not_before_birth(consultation_on, born_on, "consultation_on", CONSULTATION_DATE),
+        **not_before_birth(referred_on, born_on, "referred_on", "The date of the referral form"),
+        **not_future(consultation_on, today, "consultation_on", CONSULTATION_DATE),
         **not_future(referred_on, today, "referred_on", "The date of the referral form"),
     }
     if (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tas.audit.services import record
 from tas.children.models import Child
@@ -147,12 +147,21 @@ def record_step_up(
     return change
 
 
+def last_changed_on(child_id: int) -> date | None:
+    """The date of the child's latest recorded change of level, if any."""
+    return db.session.scalar(
+        select(func.max(StepChange.changed_on)).where(StepChange.child_id == child_id)
+    )
+
+
 def step_up_problems(
     child: Child, user: User, values: dict, plan: SharedPlan | None
 ) -> dict[str, str]:
     """Field -> what to put right, for a step up (with the child's open plan, if any)."""
     problems = {
-        **level_rules.step_problems(values["changed_on"], today()),
+        **level_rules.step_problems(
+            values["changed_on"], today(), child.date_of_birth, last_changed_on(child.id)
+        ),
         **meeting_problem(values.get("meeting_id"), child, user),
     }
     if plan is not None:
@@ -241,7 +250,9 @@ def step_down_problems(child: Child, user: User, values: dict) -> dict[str, str]
     """Field -> what to put right, for a step down from the child's level now."""
     current = child.level_of_need
     problems = {
-        **level_rules.step_problems(values["changed_on"], today()),
+        **level_rules.step_problems(
+            values["changed_on"], today(), child.date_of_birth, last_changed_on(child.id)
+        ),
         **meeting_problem(values.get("meeting_id"), child, user),
     }
     allowed = {choice.code for choice in level_rules.step_down_levels(levels(), current)}

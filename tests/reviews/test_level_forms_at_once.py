@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tas.extensions import db
+from tests import factories
 from tests.pages import day, error_summary, field_value
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_levels import STEP_UP, browser_for, referrals_of, send, step_changes
@@ -125,3 +127,35 @@ def test_characters_that_cannot_be_used_are_named_without_running_the_saves_chec
         "used: retype it rather than pasting it"
     }
     assert referrals_of(setting.child.id) == []
+
+
+def test_a_step_down_dated_before_the_last_change_of_level_is_refused(app):
+    """Otherwise the history's newest row would contradict the level now."""
+    setting = child_with_plan(level="targeted_early_help")
+    factories.step_change(
+        setting.child,
+        setting.dsl,
+        kind="step_up_early_help",
+        from_level="early_help",
+        to_level="targeted_early_help",
+        changed_on=date(2026, 11, 25),
+    )
+    db.session.commit()
+    browser = browser_for(app, setting.dsl)
+
+    response = send(
+        browser,
+        step_down_url(setting.child),
+        {
+            "to_level": "universal",
+            "changed_on": day(date(2026, 11, 24)),
+            "reason": "Attendance back to normal",
+            "decided_by": "TAS meeting",
+        },
+    )
+
+    assert error_summary(response) == {
+        "changed_on": "The date of the decision must be on or after 25 November 2026, when the "
+        "level of need last changed"
+    }
+    assert len(step_changes(setting.child.id)) == 1

@@ -14,6 +14,7 @@ from tas.levels.rules import DEFAULT_LEVELS, level_after_decision, parse_levels,
 from tas.reviews import rules
 
 TODAY = date(2026, 11, 27)
+BORN = date(2015, 3, 4)
 CUSTOM = (
     Choice("universal", "Universal"),
     Choice("early_help", "Early Help"),
@@ -148,9 +149,22 @@ def test_which_meeting_decisions_record_a_step_change(decision, current, allowed
 
 
 def test_a_step_change_cannot_be_dated_in_the_future():
-    assert level_rules.step_problems(TODAY, TODAY) == {}
-    assert level_rules.step_problems(date(2026, 11, 28), TODAY) == {
+    assert level_rules.step_problems(TODAY, TODAY, BORN) == {}
+    assert level_rules.step_problems(date(2026, 11, 28), TODAY, BORN) == {
         "changed_on": "The date of the decision must be today or in the past"
+    }
+
+
+def test_a_step_change_comes_after_the_last_one_and_after_the_child_was_born():
+    last = date(2026, 11, 20)
+    assert level_rules.step_problems(last, TODAY, BORN, last) == {}
+    assert level_rules.step_problems(date(2026, 11, 19), TODAY, BORN, last) == {
+        "changed_on": "The date of the decision must be on or after 20 November 2026, when the "
+        "level of need last changed"
+    }
+    assert level_rules.step_problems(date(1900, 1, 1), TODAY, BORN) == {
+        "changed_on": "The date of the decision must be on or after the child's date of birth, "
+        "4 March 2015"
     }
 
 
@@ -162,12 +176,13 @@ def test_a_step_change_cannot_be_dated_in_the_future():
         (date(2026, 11, 24), date(2026, 11, 23), {"consultation_on"}),
         (None, date(2026, 11, 30), {"referred_on"}),
         (date(2026, 11, 30), date(2026, 12, 1), {"consultation_on", "referred_on"}),
+        (date(1900, 1, 1), date(1900, 1, 2), {"consultation_on", "referred_on"}),
     ],
 )
 def test_a_referral_comes_after_its_consultation_and_not_in_the_future(
     consultation, referred, problems
 ):
-    assert set(level_rules.referral_problems(consultation, referred, TODAY)) == problems
+    assert set(level_rules.referral_problems(consultation, referred, TODAY, BORN)) == problems
 
 
 @pytest.mark.parametrize(

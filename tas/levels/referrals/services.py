@@ -42,7 +42,9 @@ def referral_problems(child: Child, values: dict) -> dict[str, str]:
     """Field -> what to put right, for a referral of this child: its dates, the child's level,
     and a MARF reference already recorded for them."""
     problems = {
-        **level_rules.referral_problems(values["consultation_on"], values["referred_on"], today()),
+        **level_rules.referral_problems(
+            values["consultation_on"], values["referred_on"], today(), child.date_of_birth
+        ),
         **level_problem(level_rules.referral_refusal(levels(), child.level_of_need)),
     }
     if values["marf_reference"]:
