@@ -160,11 +160,17 @@ def review_day_problem(day: date, holidays: Container[date] = ()) -> str:
     )
 
 
-def closure_problems(closed_on: date, started_on: date, today: date) -> dict:
+def closure_problems(closed_on: date | None, started_on: date, today: date) -> dict:
+    """A plan closes between the day it started and today (no date is the form's own error)."""
+    if closed_on is None:
+        return {}
     if closed_on > today:
         return {"closed_on": "The closure date must be today or in the past"}
     if closed_on < started_on:
-        return {"closed_on": "The closure date must be on or after the day the plan started"}
+        started = long_date(started_on)
+        return {
+            "closed_on": f"The closure date must be on or after the day the plan started, {started}"
+        }
     return {}
 
 

@@ -128,6 +128,14 @@ def returned_levels(plan: SharedPlan) -> tuple:
     )
 
 
+def closing_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for closing this plan."""
+    problems = rules.closure_problems(values["closed_on"], plan.started_on, today())
+    if values.get("returned_to_level") not in {choice.code for choice in returned_levels(plan)}:
+        problems["returned_to_level"] = "Select the level of need the child returns to"
+    return problems
+
+
 def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | None = None) -> dict:
     """Close the plan with a reason and the level of need the child returns to (the child's
     level or a lower one), always recorded as a step change of the "Shared plan closed" kind,
@@ -138,10 +146,7 @@ def close_plan(plan: SharedPlan, version: int | None, values: dict, by: User | N
     closer = by if by is not None else (current_user if has_request_context() else None)
     if closer is None:
         raise ValueError("A plan is closed by someone: the step change records who")
-    problems = rules.closure_problems(values["closed_on"], plan.started_on, today())
-    if values.get("returned_to_level") not in {choice.code for choice in returned_levels(plan)}:
-        problems["returned_to_level"] = "Select the level of need the child returns to"
-    refuse_if(problems)
+    refuse_if(closing_problems(plan, values))
 
     def closed(_changed: dict) -> None:
         change_level(

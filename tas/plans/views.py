@@ -119,6 +119,7 @@ def close(child_id: int, plan_id: int):
         saved_form=lambda fresh: ClosePlanForm(
             formdata=None, data=ClosePlanForm.data_from(fresh), levels=levels
         ),
+        check=lambda values: shared_plans.closing_problems(on.plan, values),
     )
     if result.saved:
         # No banner: the letter page says the plan is closed, and prints without it.

@@ -118,6 +118,29 @@ def test_a_posted_higher_level_is_refused_by_the_service_too(login_as, app):
     assert db.session.get(SharedPlan, plan.id).status == "open"
 
 
+def test_every_problem_with_a_closure_shows_at_once(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="targeted_early_help")
+    plan = open_plan(child, level_of_need="targeted_early_help")
+    db.session.commit()
+
+    response = dsl.submit(
+        close_url(child, plan),
+        {
+            "closed_on": day(date(2027, 1, 1)),
+            "closure_reason": "x" * 5001,
+            "returned_to_level": "social_care",
+            "version": "1",
+        },
+    )
+
+    assert response.status_code == 200
+    summary = error_summary(response)
+    assert set(summary) == {"closed_on", "closure_reason", "returned_to_level"}
+    assert summary["closed_on"] == "The closure date must be today or in the past"
+    assert db.session.get(SharedPlan, plan.id).status == "open"
+
+
 def test_closing_back_to_the_same_level_is_recorded_as_the_plans_closure(login_as):
     """The closure is an event in the child's history of levels even when the level stays: it is
     recorded as "Shared plan closed", never as a step up or down."""

@@ -202,6 +202,34 @@ def test_a_booking_with_mistakes_keeps_what_was_typed_and_books_nothing(app):
     assert db.session.scalars(select(Meeting)).all() == []
 
 
+def test_every_problem_with_a_handover_booking_shows_at_once(app):
+    handover = handover_due()
+    browser = browser_for(app, handover.setting.dsl)
+
+    response = send(
+        browser,
+        handover_url(handover.setting.child),
+        arrangements(
+            handover,
+            meeting_date=day(date(2026, 11, 20)),
+            location="",
+            online_link="ftp://x",
+            invite=["not an agency"],
+        ),
+    )
+
+    assert response.status_code == 200
+    summary = error_summary(response)
+    assert summary["meeting_date"] == "The date of the meeting must be today or in the future"
+    assert summary["online_link"] == (
+        "Enter the online meeting link in full, starting with https://"
+    )
+    assert summary["location"] == "Enter the address of the family's home"
+    assert set(summary) == {"meeting_date", "online_link", "location", "invite"}
+    assert field_value(response, "online_link") == "ftp://x"
+    assert db.session.scalars(select(Meeting)).all() == []
+
+
 def test_only_those_who_book_the_schools_meetings_may_book_it(app):
     handover = handover_due()
     lead = factories.user("practitioner")

@@ -88,7 +88,8 @@ def test_plan_dates():
         "next_review_on": "The next review date must be after the start date"
     }
     assert rules.closure_problems(date(2026, 9, 1), date(2026, 9, 8), TODAY) == {
-        "closed_on": "The closure date must be on or after the day the plan started"
+        "closed_on": "The closure date must be on or after the day the plan started, "
+        "8 September 2026"
     }
     assert rules.closure_problems(TODAY, date(2026, 9, 8), TODAY) == {}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput
 from wtforms import HiddenField, SelectChoice, SelectMultipleField, SubmitField
 
+from tas.core.choices import record_id
 from tas.levels.handover.services import Invitee
 from tas.meetings.booking.forms import BookingForm
 
@@ -42,4 +43,6 @@ class HandoverForm(BookingForm):
     def agency_ids(self) -> list[int]:
         if "invite" not in self:
             return []
-        return sorted({int(value) for value in self.invite.data or ()})
+        # An answer that is no id is the field's own error, never a number here.
+        chosen = {record_id(value) for value in self.invite.data or ()}
+        return sorted(chosen - {None})

@@ -175,6 +175,23 @@ def family_of(child_id: int) -> list[FamilyMember]:
     )
 
 
+def _invite_problems(booking_for: HandoverBooking, agency_ids: list[int]) -> dict[str, str]:
+    if set(agency_ids) <= {invitee.agency.id for invitee in booking_for.invitees}:
+        return {}
+    return {"invite": "Select agencies from the list of those involved with the child"}
+
+
+def handover_problems(
+    booking_for: HandoverBooking, user: User, values: dict, agency_ids: list[int]
+) -> dict[str, str]:
+    """Field -> what to put right, for the handover meeting's arrangements and invitations."""
+    meeting = {**values, "school_id": booking_for.child.school_id, "kind": "taf"}
+    return {
+        **booking.booking_problems(user, meeting),
+        **_invite_problems(booking_for, agency_ids),
+    }
+
+
 def book_handover(
     booking_for: HandoverBooking,
     user: User,
@@ -189,11 +206,7 @@ def book_handover(
     child's handover lock, in one write transaction: AlreadyBooked when a handover meeting was
     booked since the step down, even by a request sent at the same moment."""
     offered = {invitee.agency.id: invitee for invitee in booking_for.invitees}
-    refuse_if(
-        {}
-        if set(agency_ids) <= set(offered)
-        else {"invite": "Select agencies from the list of those involved with the child"}
-    )
+    refuse_if(_invite_problems(booking_for, agency_ids))
     child = booking_for.child
     values = {**values, "school_id": child.school_id, "kind": "taf"}
 

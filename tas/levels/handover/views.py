@@ -10,6 +10,7 @@ from flask_login import current_user
 from tas.children import access as children
 from tas.children.access import Access
 from tas.children.models import Child
+from tas.core.editing import all_at_once
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused
 from tas.extensions import db
@@ -62,7 +63,14 @@ def book(child_id: int):
     clashes: list[Meeting] = []
     closed = None
     status = 200
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        all_at_once(
+            form,
+            lambda values: handover.handover_problems(
+                booking_for, current_user, values, form.agency_ids()
+            ),
+        )
+    else:
         once(form)
         try:
             meeting = handover.book_handover(
