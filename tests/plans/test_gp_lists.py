@@ -254,8 +254,15 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
     again = gp.submit(f"{url}/acknowledge", page=f"{url}/reply")
     blank = gp.submit(f"{url}/reply", {"health_services_reply": "  "})
     answered = gp.submit(f"{url}/reply", {"health_services_reply": "Known to paediatrics."})
+    told = page_text(gp.get(answered.headers["Location"]))
+    resent = gp.submit(f"{url}/reply", {"health_services_reply": "Known to paediatrics."})
+    resent_told = page_text(gp.get(resent.headers["Location"]))
 
     assert (acknowledged.status_code, again.status_code, answered.status_code) == (302, 302, 302)
+    assert "Your answer has been sent to the team around the child" in told
+    assert "You did not change anything, so nothing has been saved" in resent_told
+    assert "Your answer has been sent" not in resent_told
+    assert len(audit_events("gp_health_services_replied")) == 1
     assert blank.status_code == 200
     assert (
         "Enter which health services are involved" in error_summary(blank)["health_services_reply"]

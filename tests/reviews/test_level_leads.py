@@ -124,6 +124,29 @@ def test_while_social_care_holds_the_plan_the_social_worker_is_the_lead_contact(
     assert contact in page_text(browser.get(f"/children/{setting.child.id}"))
 
 
+def test_the_social_worker_sent_back_unchanged_says_nothing_was_saved(app):
+    setting = child_with_plan(
+        level="social_care",
+        status="held_by_social_care",
+        social_worker_name="Sam Social",
+        social_worker_team="East Team",
+    )
+    browser = browser_for(app, setting.dsl)
+
+    response = send(
+        browser,
+        social_worker_url(setting.child),
+        {"social_worker_name": "Sam Social", "social_worker_team": "East Team", "version": "1"},
+    )
+
+    assert response.status_code == 302
+    shown = page_text(browser.get(response.headers["Location"]))
+    assert "You did not change anything, so nothing has been saved" in shown
+    assert "The social worker has been saved" not in shown
+    assert audit_events("social_worker_recorded") == []
+    assert db.session.get(SharedPlan, setting.plan.id).version == 1
+
+
 def test_the_social_worker_is_recorded_only_while_social_care_holds_the_plan(app):
     setting = child_with_plan(level="early_help")
     browser = browser_for(app, setting.dsl)

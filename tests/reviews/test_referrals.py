@@ -395,6 +395,44 @@ def test_the_referrer_marks_a_decision_as_a_professional_disagreement(make_app):
         assert "Spoke" not in str(event.detail)
 
 
+def test_a_recorded_disagreement_stands_and_is_never_written_over(app):
+    setting = child_with_plan()
+    referral = awaiting(
+        setting,
+        status="decided",
+        decision="no_further_action",
+        decided_on=date(2026, 11, 24),
+        disagreed_on=date(2026, 11, 25),
+        disagreement_note="Spoke to the IFD manager",
+    )
+    browser = browser_for(app, setting.dsl)
+    url = disagreement_url(setting.child, referral)
+
+    opened = browser.get(url)
+    sent = browser.submit(
+        url,
+        {
+            "disagreed_on": day(date(2026, 11, 26)),
+            "disagreement_note": "Another note",
+            "version": str(referral.version),
+        },
+    )
+
+    assert opened.status_code == 200
+    assert (
+        "A professional disagreement with this decision was recorded already, dated "
+        "25 November 2026" in page_text(opened)
+    )
+    assert 'name="disagreement_note"' not in opened.get_data(as_text=True)
+    assert sent.status_code == 409
+    [kept] = referrals_of(setting.child.id)
+    assert (kept.disagreed_on, kept.disagreement_note) == (
+        date(2026, 11, 25),
+        "Spoke to the IFD manager",
+    )
+    assert audit_events("ifd_disagreement_recorded") == []
+
+
 def test_a_reader_who_neither_referred_nor_records_levels_may_not_disagree(app):
     setting = child_with_plan()
     referral = awaiting(

@@ -16,6 +16,7 @@ from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.decisions.services import referral_recorded
@@ -194,6 +195,14 @@ def hold_for_social_care(
         send_update(plan, "step_up", by)
 
 
+def already_disagreed(referral: IfdReferral) -> str:
+    """A disagreement stands once recorded: a second one would write over the first."""
+    return (
+        "A professional disagreement with this decision was recorded already, dated "
+        f"{long_date(referral.disagreed_on)}"
+    )
+
+
 def record_disagreement(referral: IfdReferral, user: User, version: int | None, values: dict):
     """Mark a decided referral as a professional disagreement, with its date and a note."""
     check_version(referral, version)
@@ -201,6 +210,8 @@ def record_disagreement(referral: IfdReferral, user: User, version: int | None, 
         refuse_if(
             {"disagreed_on": "The IFD has not decided yet: there is nothing to disagree with"}
         )
+    if referral.disagreed_on is not None:
+        refuse_if({"disagreed_on": already_disagreed(referral)})
     refuse_if(disagreement_problems(referral, values))
 
     def write() -> IfdReferral:

@@ -107,6 +107,8 @@ def disagreement(child_id: int, referral_id: int):
         return not_now(
             child, title, "The IFD has not decided yet: there is nothing to disagree with"
         )
+    if referral.disagreed_on is not None:  # it stands: a second would write over it
+        return not_now(child, title, referrals.already_disagreed(referral))
     form = DisagreementForm(
         data=DisagreementForm.data_from(referral) if request.method == "GET" else None
     )

@@ -25,14 +25,17 @@ def not_held(plan: SharedPlan | None) -> str | None:
 
 def record_social_worker(
     plan: SharedPlan, user: User, version: int | None, values: dict
-) -> SharedPlan:
+) -> list[str]:
     """Save the social worker's name and team on a plan Social Care holds, unless someone saved
-    the plan since the form was opened (StaleEdit)."""
+    the plan since the form was opened (StaleEdit): the names of the fields that changed (none
+    when the form came back as it was, and nothing is written)."""
     check_version(plan, version)
     refuse_if({"social_worker_name": NOT_HELD} if not_held(plan) else {})
+    changed = sorted(name for name, value in values.items() if getattr(plan, name) != value)
+    if not changed:
+        return changed
 
-    def write() -> SharedPlan:
-        changed = sorted(name for name, value in values.items() if getattr(plan, name) != value)
+    def write() -> list[str]:
         for name, value in values.items():
             setattr(plan, name, value)
         record(
@@ -41,6 +44,6 @@ def record_social_worker(
             detail=audit_fields(dict.fromkeys(changed), child_id=plan.child_id),
             actor=user,
         )
-        return plan
+        return changed
 
     return commit(write)

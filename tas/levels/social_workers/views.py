@@ -4,10 +4,10 @@ tas.reviews.access (404 or 403)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request
+from flask import redirect, render_template, request
 from flask_login import current_user
 
-from tas.core.editing import submit_change
+from tas.core.editing import saved_banner, submit_change
 from tas.levels import bp
 from tas.levels import services as levels
 from tas.levels.forms import SocialWorkerForm
@@ -42,7 +42,7 @@ def social_worker(child_id: int):
         ),
     )
     if result.saved:
-        flash("The social worker has been saved: they are shown as the lead contact", "success")
+        saved_banner(result, "The social worker has been saved: they are shown as the lead contact")
         return redirect(level_url(child_id))
     return render_template(
         "levels/social_worker.html",

@@ -228,8 +228,11 @@ def acknowledge(user: User, notification: GpNotification) -> bool:
     return True
 
 
-def reply(user: User, notification: GpNotification, text: str) -> None:
-    """The practice's answer to "which health services are involved?" (acknowledges too)."""
+def reply(user: User, notification: GpNotification, text: str) -> bool:
+    """The practice's answer to "which health services are involved?" (acknowledges too):
+    False, with nothing written, when it is the answer given already."""
+    if notification.health_services_reply == text and notification.acknowledged_at is not None:
+        return False
     notification.health_services_reply = text
     if notification.acknowledged_at is None:
         notification.acknowledged_at = utcnow()
@@ -240,3 +243,4 @@ def reply(user: User, notification: GpNotification, text: str) -> None:
         detail={"plan_id": notification.plan_id, "characters": len(text)},
     )
     db.session.commit()
+    return True

@@ -17,7 +17,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import local
-from tas.core.editing import all_at_once
+from tas.core.editing import NOTHING_CHANGED, all_at_once
 from tas.core.use_cases import Refused
 from tas.core.words import long_date
 from tas.extensions import db
@@ -159,8 +159,10 @@ def reply(notification_id: int):
     row = gp_lists.practice_notification(current_user, notification_id)
     form = ReplyForm(data={"health_services_reply": row.health_services_reply or ""})
     if form.validate_on_submit():
-        gp_lists.reply(current_user, row, form.health_services_reply.data)
-        flash("Your answer has been sent to the team around the child", "success")
+        if gp_lists.reply(current_user, row, form.health_services_reply.data):
+            flash("Your answer has been sent to the team around the child", "success")
+        else:
+            flash(NOTHING_CHANGED, "info")
         return redirect(url_for(".notifications") + f"#notification-{notification_id}")
     if request.method == "GET":
         audit_view("gp_reply_opened", target=row)
