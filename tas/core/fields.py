@@ -102,7 +102,8 @@ class GovDateField(DateField):
         if not valuelist:
             return
         day, month, year = [str(part) for part in [*valuelist, "", "", ""][:3]]
-        self.data, problem = date_from_parts(day, month, year, self.label.text)
+        what = self.label.text.removesuffix(" (optional)")
+        self.data, problem = date_from_parts(day, month, year, what)
         if problem:
             raise ValueError(problem)
 
@@ -114,19 +115,25 @@ class GovDateField(DateField):
 def too_long(label: str, longest: int) -> Length:
     """The GOV.UK message for text that is too long, naming the question without "(optional)"."""
     name = label.removesuffix(" (optional)")
-    return Length(max=longest, message=f"{name} must be {longest} characters or fewer")
+    return Length(max=longest, message=f"{name} must be {longest:,} characters or fewer")
 
 
 def optional_text(
-    label: str, longest: int, description: str | None = None, **kwargs
+    label: str,
+    longest: int,
+    description: str | None = None,
+    *,
+    called: str | None = None,
+    **kwargs,
 ) -> StringField:
-    """An optional line of text, trimmed, with the GOV.UK message for too long."""
+    """An optional line of text, trimmed, with the GOV.UK message for too long (`called` names
+    it there where the label, a question, reads badly)."""
     return StringField(
         label,
         description=description,
         widget=GovTextInput(),
         filters=[stripped],
-        validators=[too_long(label, longest)],
+        validators=[too_long(called or label, longest)],
         **kwargs,
     )
 

@@ -242,7 +242,10 @@ def decision_problems(
         problems["decision"] = "Select the IFD's decision"
     problems.update(not_future(decided_on, today, "decided_on", "The date of the decision"))
     if decided_on is not None and decided_on < referred_on and "decided_on" not in problems:
-        problems["decided_on"] = "The date of the decision must be on or after the referral date"
+        problems["decided_on"] = (
+            "The date of the decision must be on or after the date of the referral, "
+            f"{long_date(referred_on)}"
+        )
     return problems
 
 
@@ -258,7 +261,8 @@ def disagreement_problems(
         and not problems
     ):
         problems["disagreed_on"] = (
-            "The date of the disagreement must be on or after the date of the decision"
+            "The date of the disagreement must be on or after the date of the decision, "
+            f"{long_date(decided_on)}"
         )
     return problems
 

@@ -177,6 +177,7 @@ def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) ->
         fields[f"changed_{outcome.id}"] = text_area(
             f"What has changed for: {_short(outcome.statement)}",
             longest=1000,
+            called="What has changed",
             missing="Enter what has changed for each outcome",
             description="Since the last score, in the family's words where you can",
         )

@@ -160,7 +160,7 @@ def test_too_long_or_unusable_text_is_refused_not_a_500(visitor):
     superscript = dsl.get("/requests/new?child=\u00b2")  # a digit to str.isdigit, not to int()
 
     assert error_summary(long) == {
-        "reason": "Why you want the child discussed must be 4000 characters or fewer"
+        "reason": "Why you want the child discussed must be 4,000 characters or fewer"
     }
     assert "child_views" in error_summary(odd)
     assert (huge.status_code, words.status_code, superscript.status_code) == (404, 404, 404)

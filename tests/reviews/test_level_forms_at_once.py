@@ -101,10 +101,12 @@ def test_a_decision_and_a_disagreement_show_their_dates_beside_the_forms_own_err
 
     assert error_summary(decision) == {
         "decision": "Select the IFD's decision",
-        "decided_on": "The date of the decision must be on or after the referral date",
+        "decided_on": "The date of the decision must be on or after the date of the referral, "
+        "23 November 2026",
     }
     assert error_summary(disagreement) == {
-        "disagreed_on": "The date of the disagreement must be on or after the date of the decision",
+        "disagreed_on": "The date of the disagreement must be on or after the date of the "
+        "decision, 24 November 2026",
         "disagreement_note": "Enter what you disagree with",
     }
     assert [r.status for r in referrals_of(setting.child.id)] == ["awaiting_decision", "decided"]
@@ -159,3 +161,18 @@ def test_a_step_down_dated_before_the_last_change_of_level_is_refused(app):
         "level of need last changed"
     }
     assert len(step_changes(setting.child.id)) == 1
+
+
+def test_an_optional_date_is_named_without_optional_in_its_message(app):
+    setting = child_with_plan()
+    browser = browser_for(app, setting.dsl)
+
+    response = send(
+        browser,
+        f"/children/{setting.child.id}/level/referrals/new",
+        {**REFERRAL, "consultation_on": ["31", "2", "2026"]},
+    )
+
+    assert error_summary(response) == {
+        "consultation_on": "Date of the phone consultation with the IFD must be a real date"
+    }

@@ -216,7 +216,7 @@ def test_minutes_complete_with_a_referral_still_open_needs_a_reason(app):
     assert 'class="govuk-error-message"' in refused.get_data(as_text=True)
     assert too_long.status_code == 200
     assert "Because xxxx" in too_long.get_data(as_text=True)  # what was typed is kept
-    assert "1000 characters or fewer" in page_text(too_long)
+    assert "1,000 characters or fewer" in page_text(too_long)
     assert meeting_now(setting.meeting.id).status == "scheduled"
     assert len(decisions_of(child.id)) == 1
 

@@ -206,6 +206,6 @@ def test_closing_without_a_reason_or_with_too_long_a_one_is_refused_keeping_what
     assert 'class="govuk-error-message"' in blank.get_data(as_text=True)
     assert too_long.status_code == 200
     assert "Because xxxx" in too_long.get_data(as_text=True)
-    assert "1000 characters or fewer" in page_text(too_long)
+    assert "1,000 characters or fewer" in page_text(too_long)
     assert decisions_of(child.id)[0].done_at is None
     assert audit_events("minutes_decision_closed") == []

@@ -350,7 +350,8 @@ def test_a_decision_before_the_referral_keeps_what_was_typed(app):
 
     assert response.status_code == 200
     assert error_summary(response) == {
-        "decided_on": "The date of the decision must be on or after the referral date"
+        "decided_on": "The date of the decision must be on or after the date of the referral, "
+        "23 November 2026"
     }
     assert "Allocated to the assessment team" in page_text(response)
     assert referrals_of(setting.child.id)[0].status == "awaiting_decision"

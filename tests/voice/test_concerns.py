@@ -84,7 +84,7 @@ def test_words_too_long_are_named_plainly_in_the_error(app):
     refused = record(farah, team.child, words="a" * 5001)
 
     assert error_summary(refused) == {
-        "words": "What the child said or showed must be 5000 characters or fewer"
+        "words": "What the child said or showed must be 5,000 characters or fewer"
     }
 
 

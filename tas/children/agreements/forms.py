@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from tas.children.agreements import rules
-from tas.core.fields import GovDateField
+from tas.core.fields import GovDateField, too_long
 from tas.core.fields import stripped as _stripped
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
@@ -36,16 +36,18 @@ from tas.organisations.forms import name_field
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
-def text_area(label: str, description: str, *, missing: str | None, longest: int):
-    """A box for a few sentences, required when `missing` says what to ask for."""
+def text_area(
+    label: str, description: str, *, missing: str | None, longest: int, called: str | None = None
+):
+    """A box for a few sentences, required when `missing` says what to ask for (`called`
+    names it in the message for too long, where the label is a question)."""
     validators = [DataRequired(missing)] if missing else []
-    too_long = f"{label} must be {longest:,} characters or fewer"
     return TextAreaField(
         label,
         description=description,
         widget=GovTextArea(),
         filters=[_stripped],
-        validators=[*validators, Length(max=longest, message=too_long)],
+        validators=[*validators, too_long(called or label, longest)],
     )
 
 
@@ -126,6 +128,7 @@ class AgreementForm(SentOnce, OriginMixin, TasForm):
         "For example, attendance, wellbeing and health information relevant to the support",
         missing="Enter what information the agreement covers",
         longest=5000,
+        called="What information it covers",
     )
     family_told = BooleanField(
         "The family was told what will be shared, with which agencies, and why",

@@ -87,6 +87,7 @@ class LivesWithForm(RecordForm):
         "Who does the child live with?",
         200,
         "For example, 'Mother and stepfather' or 'Grandparents, in kinship care'",
+        called="Who the child lives with",
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 

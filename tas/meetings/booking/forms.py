@@ -239,6 +239,7 @@ class MoveForm(ArrangementsForm):
     reason = text_area(
         "Why is the meeting being moved or changed?",
         longest=2000,
+        called="The reason for the change",
         missing="Enter why the meeting is being moved or changed",
         description="Everyone who can see the meeting will see this reason",
     )
@@ -274,6 +275,7 @@ class CancelForm(RecordForm):
     reason = text_area(
         "Why is the meeting cancelled?",
         longest=2000,
+        called="The reason for cancelling",
         missing="Enter why the meeting is cancelled",
         description="Everyone who can see the meeting will see this reason",
     )

@@ -20,6 +20,7 @@ class CloseDecisionForm(TasForm):
     reason = text_area(
         "Why is this decision closed without a referral or a step change?",
         longest=REASON_LONGEST,
+        called="The reason for closing the decision",
         missing=CLOSE_REASON_NEEDED,
         description=(
             "For example, it was recorded elsewhere or is no longer needed. This stays in the "

@@ -34,11 +34,11 @@ from tas.plans.fields import marker_values, markers_field, markers_from, people
 
 
 def _worries():
-    return text_area("What are we worried about?", longest=4000)
+    return text_area("What are we worried about?", longest=4000, called="What we are worried about")
 
 
 def _working_well():
-    return text_area("What is working well?", longest=4000)
+    return text_area("What is working well?", longest=4000, called="What is working well")
 
 
 def _minutes_data(item: AgendaItem) -> dict:
@@ -114,7 +114,9 @@ class MinutesForm(RecordForm):
     )
     worries = _worries()
     working_well = _working_well()
-    needs_to_happen = text_area("What needs to happen?", longest=4000)
+    needs_to_happen = text_area(
+        "What needs to happen?", longest=4000, called="What needs to happen"
+    )
     decision = optional_choice("Decision", rules.DECISIONS, "Select a decision from the list")
     decision_note = text_area(
         "About the decision (optional)",
@@ -236,6 +238,7 @@ class HeldForm(RecordForm):
     open_decisions_reason = text_area(
         "Why are the minutes complete while these decisions are still to be recorded?",
         longest=REASON_LONGEST,
+        called="The reason the minutes are complete",
         description=(
             "For example, the designated safeguarding lead is recording the referral today. "
             "This stays in the service: it is never sent in an email or a calendar."

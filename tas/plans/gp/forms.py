@@ -56,6 +56,7 @@ class ReplyForm(TasForm):
     health_services_reply = text_area(
         "Which health services are involved with this child?",
         longest=2000,
+        called="Your answer about health services",
         missing="Enter which health services are involved, or that you know of none",
         description="Your answer is shown to the team around the child",
     )
