@@ -36,6 +36,7 @@ from tas.reviews.models import Review
 HELD = "held"
 REARRANGED = "rearranged"
 REVIEWED = "reviewed"
+DECLINED = "declined"
 # Recorded by the step down itself (tas.levels.services), which changes the level and opens
 # the handover: never chosen on the completion form, where it would change neither.
 STEPPED_DOWN = "stepped_down"
@@ -51,7 +52,7 @@ OUTCOMES: dict[str, tuple[Choice, ...]] = {
     "handover_meeting": (
         Choice(HELD, "Held"),
         Choice(REARRANGED, "Not held: rearranged"),
-        Choice("declined", "Not held: the family declined early help"),
+        Choice(DECLINED, "Not held: the family declined early help"),
     ),
     "assessment_outcome": (
         Choice(STEPPED_DOWN, "Stepped down to early help"),

@@ -248,6 +248,8 @@ def _done(review: Review, context: PlanContext) -> str:
     if follows and context.plan_open and context.plan.next_review_on is not None:
         due = long_date(context.plan.next_review_on)
         return f"{words}. The next plan review is due on {due}"
+    if review.outcome == review_completion.DECLINED and context.plan_open:
+        return f"{words}. The family declined early help: close the shared plan if it has ended"
     return words
 
 

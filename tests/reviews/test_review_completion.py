@@ -752,3 +752,30 @@ def test_a_plan_review_cannot_be_completed_after_the_family_withdrew_agreement(a
     assert error_summary(sent)["outcome"].startswith("The family has withdrawn agreement")
     assert saved_review(review.id).status == "open"
     assert plan_reviews_of(setting.plan.id, "open") == [saved_review(review.id)]
+
+
+def test_a_handover_the_family_declined_leads_to_closing_the_plan(app):
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 11, 25),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    done = lead.submit(
+        complete_url(review),
+        {"outcome": "declined", "completed_on": day(TODAY), "version": "1"},
+    )
+    page = lead.get(done.headers["Location"])
+
+    text = page_text(page)
+    assert "The family declined early help: close the shared plan if it has ended" in text
+    assert "no plan review follows this one" in text
+    assert f'href="/children/{setting.child.id}/plans/{setting.plan.id}"' in (
+        page.get_data(as_text=True)
+    )
+    assert plan_reviews_of(setting.plan.id, "open") == []

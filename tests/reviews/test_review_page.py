@@ -113,6 +113,19 @@ def test_an_ifd_decision_review_names_the_decision_in_words(app):
     assert "IFD decision 25 November 2026 Child and family assessment (section 17)" in listed
 
 
+def test_a_review_no_one_owns_says_who_is_reminded_instead(app):
+    setting = child_with_plan()
+    review = factories.review(setting.child, plan_id=setting.plan.id)
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    text = page_text(dsl.get(f"/reviews/{review.id}"))
+
+    assert "Owner No owner" in text
+    assert "The owner is reminded" not in text
+    assert "the designated safeguarding leads of the child's school are reminded instead" in text
+
+
 def test_someone_who_cannot_see_the_child_gets_not_found_and_nothing_is_said(app, login_as):
     setting = child_with_plan()
     review = factories.review(setting.child, plan_id=setting.plan.id)
