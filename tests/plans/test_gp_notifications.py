@@ -294,10 +294,17 @@ def test_without_a_secure_mailbox_the_closure_update_waits_to_be_recorded(login_
         },
     )
     missing = page_text(dsl.get("/gp-notifications/missing"))
+    to_give = page_text(dsl.get(send_url(child, plan)))
     recorded = dsl.submit(
         send_url(child, plan) + "/record",
         {"kind": "closure", "sent_on": day(date(2026, 10, 12)), "method": "letter"},
         page=send_url(child, plan),
+    )
+
+    assert "Waiting to be given: the closure update, due by 19 October 2026" in to_give
+    assert (
+        f"Tell the practice that shared plan {plan.reference} has closed on 12 October 2026, "
+        "and ask them to note it on the child's record" in to_give
     )
 
     assert queued_emails() == []
@@ -310,3 +317,38 @@ def test_without_a_secure_mailbox_the_closure_update_waits_to_be_recorded(login_
         ("closure", "letter"),
     ]
     assert plan.reference not in page_text(dsl.get("/gp-notifications/missing"))
+
+
+def test_every_update_waiting_is_listed_with_what_to_tell_the_practice(login_as):
+    dsl = login_as("dsl")
+    child, plan = a_plan_to_notify(dsl.user.school, gp_practice=practice("gp@surgery.example"))
+    plan.level_of_need = "targeted_early_help"
+    sent = datetime(2026, 10, 2, 10, tzinfo=UTC)
+    for kind, due_on, sent_at in (
+        ("initial", None, sent),
+        ("step_up", date(2026, 10, 9), None),
+        ("step_down", date(2026, 10, 16), None),
+    ):
+        db.session.add(
+            GpNotification(
+                plan_id=plan.id,
+                gp_practice_id=child.gp_practice_id,
+                kind=kind,
+                due_on=due_on,
+                sent_at=sent_at,
+                method="phone" if sent_at else None,
+            )
+        )
+    db.session.commit()
+
+    text = page_text(dsl.get(send_url(child, plan)))
+
+    assert (
+        "Waiting to be given, oldest first (each is sent or recorded in turn): "
+        "the step up update, due by 9 October 2026 (this one now) "
+        "the step down update, due by 16 October 2026" in text
+    )
+    assert (
+        "Tell the practice that the child's level of need is now Targeted Early Help, and ask "
+        "them to note it on the child's record" in text
+    )

@@ -30,6 +30,7 @@ from tas.plans.gp import services as gp
 from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
 from tas.plans.gp.status import MISSING_LIST_ROLES, may_notify, notify_page
 from tas.plans.models import SharedPlan
+from tas.reviews.services import level_label
 
 
 def _team_page(child_id: int) -> str:
@@ -55,6 +56,7 @@ def _page(on, send_form, record_form, posted=None, status=200):
         child=page.child,
         page=page,
         kind_label=label(gp_rules.KINDS, kind) if kind else None,
+        level_label=level_label(on.plan.level_of_need),
         domains=", ".join(current_app.config["GP_SECURE_EMAIL_DOMAINS"]),
         send_form=send_form,
         record_form=record_form,
