@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import html
+import re
 from datetime import UTC, date, datetime
 from email.policy import default
 
@@ -85,10 +86,14 @@ def test_no_notification_is_expected_without_a_known_practice(login_as):
     factories.involvement(plan, started_on=date(2026, 10, 1))
     db.session.commit()
 
-    status = gp_status(dsl.get(f"/children/{child.id}"))
+    page = dsl.get(f"/children/{child.id}")
+    status = gp_status(page)
 
     assert "Not expected: the child's GP practice is not known" in status
     assert "Send or record" not in status
+    assert "Record the child's GP practice in their details" in status
+    link = re.search(r'<a [^>]*id="record-gp-practice"[^>]*>', page.get_data(as_text=True))
+    assert link and f'href="/children/{child.id}/details"' in link.group(0)
 
 
 def test_sending_to_an_nhs_net_mailbox_queues_one_email_without_the_name_in_its_subject(

@@ -36,6 +36,7 @@ class MissingRow:
     school: str
     child_name: str | None  # None for coordinators: no names without a reason
     practice: str | None
+    lead: str | None  # who to ask: the plan's lead practitioner (a member of staff)
     kind: str
     status: gp_rules.Status
 
@@ -70,6 +71,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
     update = aliased(GpNotification)
     coordinator = user.role == "coordinator"
     practice = aliased(Agency)
+    lead = aliased(User)
     names = [] if coordinator else [Child.first_name, Child.last_name]
     expected = and_(
         SharedPlan.status != "closed",
@@ -83,6 +85,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
             SharedPlan.child_id,
             School.name,
             practice.name,
+            lead.name,
             first_on,
             expected,
             update.kind,
@@ -92,6 +95,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
         .join(Child, SharedPlan.child_id == Child.id)
         .join(School, Child.school_id == School.id)
         .outerjoin(practice, Child.gp_practice_id == practice.id)
+        .outerjoin(lead, SharedPlan.lead_practitioner_id == lead.id)
         .outerjoin(update, update.id == first_waiting)
         .where(or_(expected, update.id.is_not(None)))
         .where(children.covered_by_coordinator(user) if coordinator else children.visible(user))
@@ -99,7 +103,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
     day, days = today(), working_days()
     found = []
     for row in db.session.execute(query):
-        plan_id, child_id, school, practice_name, first, initial_missing, *rest = row
+        plan_id, child_id, school, practice_name, lead_name, first, initial_missing, *rest = row
         update_kind, update_due, *name = rest
         if initial_missing:
             # The notification itself is what is missing: due 5 working days after the first
@@ -116,6 +120,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
                 school=school,
                 child_name=None if coordinator else " ".join(name),
                 practice=None if coordinator else practice_name,
+                lead=lead_name,
                 kind=kind,
                 status=gp_rules.waiting_status(kind, due, day),
             )
