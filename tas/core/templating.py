@@ -39,9 +39,10 @@ def configure_templates(app: Flask) -> None:
         }
 
 
-def error_summary(form) -> dict:
-    """The GOV.UK error summary for a form; a date's message leads to its Day box, which is
-    where GOV.UK asks focus to go (the date's own id is a container, not a field)."""
+def error_summary(form, page: str = "") -> dict:
+    """The GOV.UK error summary for a form, in the order its questions come on the `page` (a
+    form's fields may be declared in another order); a date's message leads to its Day box,
+    which is where GOV.UK asks focus to go (the date's own id is a container, not a field)."""
     params = wtforms_errors(form)
     dates = {
         f"#{field.id}": f"#{field.name}-day"
@@ -50,4 +51,10 @@ def error_summary(form) -> dict:
     }
     for item in params["errorList"]:
         item["href"] = dates.get(item["href"], item["href"])
+
+    def on_page(item: dict) -> int:
+        found = page.find(f'id="{item["href"].removeprefix("#")}"')
+        return found if found != -1 else len(page)
+
+    params["errorList"].sort(key=on_page)
     return params

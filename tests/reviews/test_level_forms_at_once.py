@@ -176,3 +176,17 @@ def test_an_optional_date_is_named_without_optional_in_its_message(app):
     assert error_summary(response) == {
         "consultation_on": "Date of the phone consultation with the IFD must be a real date"
     }
+
+
+def test_the_error_summary_lists_the_problems_in_the_order_the_page_asks(app):
+    """The step down asks the level first, though its form declares it last."""
+    setting = held_by_social_care()
+    browser = browser_for(app, setting.dsl)
+
+    response = send(
+        browser,
+        step_down_url(setting.child),
+        {"to_level": "", "changed_on": ["", "", ""], "reason": "", "decided_by": ""},
+    )
+
+    assert list(error_summary(response)) == ["to_level", "changed_on", "reason", "decided_by"]
