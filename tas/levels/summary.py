@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tas.children.models import Child
+from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
+from tas.core.clock import today
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.access import may_record_level
@@ -29,6 +31,7 @@ from tas.organisations.models import User
 from tas.plans import rules as plan_rules
 from tas.plans.models import SharedPlan
 from tas.reviews import rules
+from tas.reviews.lists import DUE_TAGS, due_state
 from tas.reviews.models import Review
 from tas.reviews.services import level_label, levels
 
@@ -94,6 +97,11 @@ class LevelPage:
     @staticmethod
     def review_label(code: str) -> str:
         return label(rules.REVIEW_KINDS, code)
+
+    @staticmethod
+    def due_tag(review: Review) -> tuple[str, str] | None:
+        """Overdue, due today or due soon: the words and the tag's colour, as on the lists."""
+        return DUE_TAGS.get(due_state(review.status, review.due_on, today(), ENGLAND_AND_WALES))
 
     @staticmethod
     def plan_status_label(code: str) -> str:

@@ -24,6 +24,7 @@ from tas.levels.forms import StepDownForm, StepUpForm
 from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
 from tas.levels.rules import ESCALATION_PROCEDURE, SOCIAL_CARE
 from tas.levels.summary import level_page
+from tas.organisations.models import User
 from tas.plans.leads import lead_candidates
 from tas.reviews.services import level_label
 from tas.reviews.services import levels as configured_levels
@@ -77,7 +78,11 @@ def step_up(child_id: int):
     if instead is not None:
         return instead
     if change is not None:
-        flash(f"The step up to {level_label(change.to_level)} has been recorded", "success")
+        words = f"The step up to {level_label(change.to_level)} has been recorded"
+        if change.new_lead_practitioner_id is not None:
+            lead = db.session.get(User, change.new_lead_practitioner_id)
+            words += f": {lead.name} now leads the plan"
+        flash(words, "success")
         return redirect(level_url(child_id))
     if request.method == "GET":
         viewed("level_step_up_opened", child_id)

@@ -54,6 +54,7 @@ def test_a_step_up_may_change_the_lead_practitioner(app):
         url,
         {**STEP_UP, "lead_changes": "yes", "new_lead_practitioner": str(targeted.id)},
     )
+    told = page_text(browser.get(response.headers["Location"]))
 
     text = page_text(opened)
     assert "Does the lead practitioner change?" in text
@@ -71,6 +72,10 @@ def test_a_step_up_may_change_the_lead_practitioner(app):
     assert audit_events("plan_changed")[0].detail["to"] == targeted.id
     plan_page = page_text(browser.get(f"/children/{setting.child.id}/plans/{setting.plan.id}"))
     assert "Lead practitioner Tara Targeted" in plan_page
+    assert (
+        "The step up to Targeted Early Help has been recorded: Tara Targeted now leads the plan"
+        in told
+    )
 
 
 def test_a_step_up_keeping_the_lead_leaves_the_plan_as_it_is(app):

@@ -139,6 +139,13 @@ def test_the_level_page_shows_the_level_its_history_referrals_and_reviews(app):
     )
     db.session.flush()
     review = factories.review(setting.child, owner_id=setting.link_worker.id)
+    factories.review(
+        setting.child,
+        kind="ifd_decision",
+        referral_id=referral.id,
+        owner_id=setting.dsl.id,
+        due_on=date(2026, 11, 25),
+    )
     db.session.commit()
     browser = browser_for(app, setting.dsl)
 
@@ -159,7 +166,9 @@ def test_the_level_page_shows_the_level_its_history_referrals_and_reviews(app):
     assert "Feedback received Advice given to school" in text
     assert "talk to the decision maker first" in text  # the escalation procedure
     assert f'href="/reviews/{review.id}"' in response.get_data(as_text=True)
-    assert f"Plan review 4 December 2026 {setting.link_worker.name}" in text
+    # Tagged as on the review lists: the clock is Friday 27 November.
+    assert f"IFD decision 25 November 2026 Overdue {setting.dsl.name}" in text
+    assert f"Plan review 4 December 2026 Due soon {setting.link_worker.name}" in text
     assert "Record a step up within early help" in text
     assert "Record a referral to the IFD" in text
     assert "Record a step down" in text  # within early help, to Universal
