@@ -460,3 +460,28 @@ def test_every_problem_with_a_booking_shows_at_once(visitor):
     }
     assert field_value(response, "online_link") == "http://meet.example.org/x"
     assert len(meetings_at(setting.school)) == 1  # only the one there already
+
+
+def test_a_meeting_booked_for_today_starts_later_than_now(visitor):
+    """The clock is 9:30am on Friday 27 November 2026: 8am today has gone."""
+    setting = school_with_meeting()
+    visitor.sign_in(setting.dsl.email)
+    today = day(date(2026, 11, 27))
+
+    gone = visitor.submit(
+        "/meetings/new",
+        booking(setting.school, setting.link_worker, meeting_date=today, starts="08:00"),
+    )
+    later = visitor.submit(
+        "/meetings/new",
+        booking(
+            setting.school, setting.link_worker, meeting_date=today, starts="14:00", ends="15:00"
+        ),
+    )
+
+    assert error_summary(gone) == {
+        "starts": "The meeting is today, so the start time must be later than now"
+    }
+    assert field_value(gone, "starts") == "08:00"
+    assert later.status_code == 302
+    assert len(meetings_at(setting.school)) == 2  # the one there already, and the later one

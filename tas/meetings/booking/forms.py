@@ -17,7 +17,7 @@ from wtforms import BooleanField, SelectChoice, SubmitField
 
 from tas.core import times, words
 from tas.core.choices import record_id
-from tas.core.clock import LONDON, today
+from tas.core.clock import LONDON, today, utcnow
 from tas.core.editing import Difference, shown
 from tas.core.fields import options, text_area
 from tas.core.forms import RecordForm
@@ -216,6 +216,9 @@ class ArrangementsForm(CommonArrangements):
         }
 
 
+STARTED_ALREADY = "The meeting is today, so the start time must be later than now"
+
+
 class BookingForm(SentOnce, ArrangementsForm):
     school = SCHOOL
     kind = KIND
@@ -226,6 +229,16 @@ class BookingForm(SentOnce, ArrangementsForm):
     def __init__(self, *args, schools: list[School] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.school.choices = options(schools, "Select a school")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A new meeting today starts later than now: 08:00 typed at 7pm is a slip, and the
+        # meeting would be waiting for its minutes as soon as it was booked.
+        started = self.starts_at is not None and self.starts_at <= utcnow()
+        if started and self.meeting_date.data == today() and not self.starts.errors:
+            self.starts.errors = [STARTED_ALREADY]
+            return False
+        return valid
 
     def values(self) -> dict:
         return {
