@@ -239,6 +239,7 @@ def test_the_practice_sees_its_notifications_with_who_is_involved_and_nothing_mo
         "999 000 0026",
         "Anxiety group (Pat Worker, person",
         "Lin Link",
+        "Level of need now Early Help",  # as the email said it
     ):
         assert shown in text, shown
     for hidden in ("Private", "Otherkid"):
