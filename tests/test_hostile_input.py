@@ -18,7 +18,7 @@ from tests.conftest import Visitor, csrf_from
 
 # A NUL byte (PostgreSQL refuses it in text), far too long, a digit int() refuses, a number too
 # big for any column, a right-to-left override.
-HOSTILE = ("a\x00b", "x" * 5000, "²", "99999999999999999999", "\u202e1")
+HOSTILE = ("a\x00b", "x" * 5000, "²", "99999999999999999999", "\u202e1", "https://[")
 # Leaving these would end the crawl's session, or sends to a page that is not the app's HTML.
 NOT_FOLLOWED = re.compile(r"^/(sign-out|sign-in)|\.(ics|csv)$|^/static/|/export")
 PAGES_PER_ROLE = 200

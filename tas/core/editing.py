@@ -106,13 +106,21 @@ Check = Callable[[dict], dict[str, str]]
 def all_at_once(form: TasForm, check: Check | None) -> None:
     """Show what `check` finds beside the form's own errors, when the answers can be read at
     all (an answer that is not even a number, or holds characters that cannot be used, leaves
-    it to the form's own error)."""
+    it to the form's own error). An answer the form refused reaches the check as None, never
+    as sent: a school the person may not choose, or text past its limit, is never searched."""
     if check is None or not form.is_submitted() or form.unusable:
         return
+    refused = [field for field in form if field.errors]
+    sent = [field.data for field in refused]
     try:
+        for field in refused:
+            field.data = None
         values = form.values()
-    except (TypeError, ValueError, ValidationError):
+    except (AttributeError, TypeError, ValueError, ValidationError):
         return
+    finally:
+        for field, data in zip(refused, sent, strict=True):
+            field.data = data  # the page shows what was typed
     form.show_too(check(values))
 
 

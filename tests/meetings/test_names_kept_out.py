@@ -90,3 +90,62 @@ def test_a_child_named_in_the_notes_cannot_be_added_until_the_notes_change(visit
 
     assert error_summary(response) == {"child": NOTES_NAME_THE_CHILD}
     assert db.session.query(AgendaItem).count() == 0
+
+
+def test_text_is_never_tested_against_the_children_of_a_school_the_booker_does_not_book_for(
+    visitor,
+):
+    """Otherwise a DSL could learn which school a child attends from whether their name or
+    NHS number is flagged."""
+    setting = school_with_meeting()
+    elsewhere = factories.school()
+    child_at(elsewhere, first_name="Ethan", last_name="Hallward", nhs_number="9991000186")
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        "/meetings/new",
+        {
+            "school": str(elsewhere.id),
+            "kind": "tas",
+            "meeting_date": day(date(2026, 12, 9)),
+            "starts": "09:30",
+            "ends": "11:00",
+            "location": "Ethan Hallward room",
+            "online_link": "",
+            "chair": str(setting.link_worker.id),
+            "notes_for_attendees": "Ethan Hallward will join, ref 9991000186",
+        },
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"school": "Select the school the meeting is for"}
+
+
+def test_text_past_its_limit_is_not_searched_for_names(visitor):
+    """A refused answer reaches the save's checks as nothing: thousands of spaced-out letters
+    once cost minutes."""
+    setting = school_with_meeting()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        "/meetings/new",
+        {
+            "school": str(setting.school.id),
+            "kind": "tas",
+            "meeting_date": day(date(2026, 12, 9)),
+            "starts": "xx",
+            "ends": "11:00",
+            "location": "Hall",
+            "online_link": "https://[",
+            "chair": str(setting.link_worker.id),
+            "notes_for_attendees": "a " * 3000,
+        },
+    )
+
+    assert response.status_code == 200
+    summary = error_summary(response)
+    assert summary["notes_for_attendees"] == "Notes for attendees must be 2,000 characters or fewer"
+    assert summary["online_link"] == (
+        "Enter the online meeting link in full, starting with https://"
+    )

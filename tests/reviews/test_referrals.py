@@ -432,6 +432,10 @@ def test_a_recorded_disagreement_stands_and_is_never_written_over(app):
         "Spoke to the IFD manager",
     )
     assert audit_events("ifd_disagreement_recorded") == []
+    # The page shows the child's name: each time it is opened or sent, that read is audited.
+    opened_events = audit_events("ifd_disagreement_opened")
+    assert len(opened_events) == 2
+    assert {event.target_id for event in opened_events} == {setting.child.id}
 
 
 def test_a_reader_who_neither_referred_nor_records_levels_may_not_disagree(app):

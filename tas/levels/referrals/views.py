@@ -103,6 +103,9 @@ def disagreement(child_id: int, referral_id: int):
         abort(403)  # pragma: no cover - may_disagree covers everyone who passes that check
     child = referral.child
     title = "Record a professional disagreement"
+    if referral.status != "decided" or referral.disagreed_on is not None:
+        # A page about the child is a read of their record, audited as the form is.
+        viewed("ifd_disagreement_opened", child_id, referral_id=referral.id)
     if referral.status != "decided":
         return not_now(
             child, title, "The IFD has not decided yet: there is nothing to disagree with"

@@ -115,8 +115,12 @@ def is_online_link(text: str | None) -> bool:
     """An online meeting link the invitations can carry: a full https address."""
     if not text:
         return False
-    parts = urlsplit(text)
-    return parts.scheme == "https" and bool(parts.hostname) and not any(c.isspace() for c in text)
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+    except ValueError:  # "https://[": not an address at all
+        return False
+    return parts.scheme == "https" and bool(hostname) and not any(c.isspace() for c in text)
 
 
 def _known(which) -> list[Known]:

@@ -71,6 +71,12 @@ class CommonArrangements(RecordForm):
     chair = CHAIR
     notes_for_attendees = NOTES
 
+    def show_too(self, problems: dict[str, str]) -> None:
+        # A saved room refused is the place chosen: nothing more to say of the location.
+        if self.room.errors:
+            problems = {name: text for name, text in problems.items() if name != "location"}
+        super().show_too(problems)
+
     def __init__(self, *args, chairs=(), rooms: list[SchoolRoom] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.chair.choices = [

@@ -75,6 +75,7 @@ REFERENCE = "reference"
 WORDS = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "amelia2" is "amelia" "2"
 CAMEL_HUMPS = re.compile(r"(?<=[a-z])(?=[A-Z])")  # "KhanFamily" is "Khan Family"
 LONGEST_RUN = 12  # tokens joined when looking for a spaced-out name ("A K h a n")
+LONGEST_SPELT = 64  # letters of a name spelt out one by one ("A m e l i a K h a n")
 SHORTEST_GLUED = 5  # a name form found inside a longer word only from this length
 SHORTEST_STEM = 4  # a name this long starting a word counts ("Khans", "ameliak", "khansmeeting")
 NHS_SHAPE = re.compile(r"(?<!\d)(\d{3})[ ./-]?(\d{3})[ ./-]?(\d{4})(?!\d)")
@@ -257,6 +258,8 @@ def _word_starts(words: list[str]) -> set[str]:
         if len(word) == 1:
             letters += word
             continue
-        pieces += [letters[start:] for start in range(len(letters))]
+        # A name spelt out is at most LONGEST_SPELT letters: longer runs are cut, so text of
+        # single letters costs in proportion to its length, never its cube.
+        pieces += [letters[start : start + LONGEST_SPELT] for start in range(len(letters))]
         letters = ""
     return {piece[:end] for piece in pieces for end in range(SHORTEST_STEM, len(piece) + 1)}

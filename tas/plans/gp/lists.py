@@ -36,7 +36,9 @@ class MissingRow:
     school: str
     child_name: str | None  # None for coordinators: no names without a reason
     practice: str | None
-    lead: str | None  # who to ask: the plan's lead practitioner (a member of staff)
+    # Who to ask: the plan's lead practitioner. None for coordinators: with the school and the
+    # plan, a name would narrow who the child is, as the practice would (no reason recorded).
+    lead: str | None
     kind: str
     status: gp_rules.Status
 
@@ -120,7 +122,7 @@ def missing_gp_notifications(user: User) -> list[MissingRow]:
                 school=school,
                 child_name=None if coordinator else " ".join(name),
                 practice=None if coordinator else practice_name,
-                lead=lead_name,
+                lead=None if coordinator else lead_name,
                 kind=kind,
                 status=gp_rules.waiting_status(kind, due, day),
             )
