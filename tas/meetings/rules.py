@@ -46,9 +46,11 @@ DECISIONS = (
     Choice("step_down_received", "Step down received"),
     Choice("close", "Close"),
 )
+AWAITING_TRIAGE = "awaiting_triage"
+ACCEPTED = "accepted"
 REQUEST_STATUSES = (
-    Choice("awaiting_triage", "Awaiting triage"),
-    Choice("accepted", "Accepted onto an agenda"),
+    Choice(AWAITING_TRIAGE, "Awaiting triage"),
+    Choice(ACCEPTED, "Accepted onto an agenda"),
     Choice("advice_given", "Advice given"),
     Choice("redirected_to_ifd", "Redirected to the Integrated Front Door"),
     Choice("withdrawn", "Withdrawn"),

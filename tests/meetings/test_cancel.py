@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings.models import Meeting, MeetingChange
+from tas.meetings.models import Meeting, MeetingChange, TasRequest
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import audit_events, error_summary, page_text, section
+from tests.plans.helpers import child_at
 
 
 def saved(meeting_id: int) -> Meeting:
@@ -193,3 +194,32 @@ def test_a_meeting_that_took_place_cannot_be_cancelled(visitor):
     assert "it took place, so it cannot be cancelled" in error_summary(refused)["reason"]
     assert saved(setting.meeting.id).status == "scheduled"
     assert changes_of(setting.meeting.id) == []
+
+
+def test_requests_accepted_onto_a_cancelled_meeting_go_back_to_triage(visitor):
+    setting = school_with_meeting()
+    child = child_at(setting.school)
+    db.session.flush()
+    accepted = factories.tas_request(child, setting.dsl, status="accepted")
+    db.session.flush()
+    factories.agenda_item(setting.meeting, child, setting.link_worker, request_id=accepted.id)
+    db.session.commit()
+    visitor.sign_in(setting.link_worker.email)
+    url = f"/meetings/{setting.meeting.id}/cancel"
+
+    page = page_text(visitor.get(url))
+    done = visitor.submit(url, {"reason": "The chair is unwell", "version": "1"})
+    told = page_text(visitor.get(done.headers["Location"]))
+
+    assert (
+        "1 request to discuss a child on its agenda will go back to the link worker to triage "
+        "again, so that the children can be discussed at another meeting" in page
+    )
+    assert (
+        f"Meeting {setting.meeting.reference} has been cancelled: 1 request to discuss a child "
+        "on its agenda goes back to the link worker to triage again" in told
+    )
+    db.session.expire_all()
+    assert db.session.get(TasRequest, accepted.id).status == "awaiting_triage"
+    [event] = audit_events("meeting_cancelled")
+    assert event.detail["requests_returned_to_triage"] == [accepted.id]

@@ -26,8 +26,8 @@ from tas.meetings.booking.checks import (
     names_a_child,
 )
 from tas.meetings.invitations.defaults import invite_defaults
-from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange
-from tas.meetings.rules import CANCELLED, SCHEDULED
+from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange, TasRequest
+from tas.meetings.rules import ACCEPTED, AWAITING_TRIAGE, CANCELLED, SCHEDULED
 from tas.organisations.models import User
 
 __all__ = ["Clashes"]
@@ -265,8 +265,22 @@ def move(
     return commit(write)
 
 
+def accepted_requests(meeting: Meeting) -> list[TasRequest]:
+    """The requests to discuss a child that were accepted onto this meeting's agenda."""
+    return list(
+        db.session.scalars(
+            select(TasRequest)
+            .join(AgendaItem, AgendaItem.request_id == TasRequest.id)
+            .where(AgendaItem.meeting_id == meeting.id, TasRequest.status == ACCEPTED)
+            .order_by(TasRequest.id)
+        )
+    )
+
+
 def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None) -> MeetingChange:
-    """Cancel a scheduled meeting, with the reason. It stays visible, as cancelled."""
+    """Cancel a scheduled meeting, with the reason. It stays visible, as cancelled. Requests
+    accepted onto its agenda go back to the link worker's triage list, as when one child is
+    taken off the agenda, so no request waits on a meeting that will not happen."""
     _not_scheduled(meeting, "cancelled")
     check_version(meeting, version)
     if _took_place(meeting):
@@ -289,9 +303,20 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
         after={"status": CANCELLED},
     )
 
+    returned = accepted_requests(meeting)
+
     def write() -> MeetingChange:
         db.session.add(change)
-        record("meeting_cancelled", target=meeting, detail={"sequence": meeting.sequence})
+        for waiting in returned:
+            waiting.status = AWAITING_TRIAGE
+        record(
+            "meeting_cancelled",
+            target=meeting,
+            detail={
+                "sequence": meeting.sequence,
+                **({"requests_returned_to_triage": [r.id for r in returned]} if returned else {}),
+            },
+        )
         invites.cancelled(meeting)
         db.session.flush()
         return change

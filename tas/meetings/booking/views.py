@@ -182,12 +182,19 @@ def move_meeting(meeting_id: int):
     ), result.status
 
 
+def _requests_went_back(count: int, *, will: bool = False) -> str:
+    what = "1 request to discuss a child" if count == 1 else f"{count} requests to discuss a child"
+    went = "will go" if will else ("goes" if count == 1 else "go")
+    return f"{what} on its agenda {went} back to the link worker to triage again"
+
+
 @bp.route("/<int:meeting_id>/cancel", methods=["GET", "POST"])
 def cancel_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     if meeting.status != SCHEDULED:
         return _no_longer_scheduled(meeting, "cancelled", 409 if request.method == "POST" else 200)
     form = CancelForm(data=CancelForm.data_from(meeting) if request.method == "GET" else None)
+    returned = booking.accepted_requests(meeting)
     result = submit_change(
         form,
         meeting,
@@ -196,7 +203,10 @@ def cancel_meeting(meeting_id: int):
         saved_form=lambda fresh: CancelForm(formdata=None, data=CancelForm.data_from(fresh)),
     )
     if result.saved:
-        flash(f"Meeting {meeting.reference} has been cancelled", "success")
+        words = f"Meeting {meeting.reference} has been cancelled"
+        if returned:
+            words += f": {_requests_went_back(len(returned))}"
+        flash(words, "success")
         return redirect(_meeting_page(meeting.id))
     latest = None
     if result.status == 409:
@@ -208,6 +218,7 @@ def cancel_meeting(meeting_id: int):
         "meetings/booking/cancel.html",
         form=form,
         meeting=meeting,
+        requests_back=_requests_went_back(len(returned), will=True) if returned else None,
         latest=latest,
         rules=rules,
         title="Cancel the meeting",
