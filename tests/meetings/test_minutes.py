@@ -189,6 +189,30 @@ def test_an_action_needs_an_owner_and_a_due_date(app):
     assert actions_of(plan.id) == []
 
 
+def test_an_action_agreed_at_the_meeting_is_not_due_before_it(app):
+    setting = past_meeting()  # yesterday, Thursday 26 November 2026
+    child, item = on_agenda(setting)
+    plan = open_plan(child)
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+
+    response = chair.submit(
+        f"/meetings/{setting.meeting.id}/agenda/{item.id}/actions/new",
+        {
+            "description": "Call the family",
+            "owner_kind": "person",
+            "owner_user": "",
+            "due_on": day(date(2026, 10, 14)),
+        },
+    )
+
+    assert error_summary(response) == {
+        "owner_user": "Select the person who owns the action",
+        "due_on": "The due date must be on or after the day of the meeting, 26 November 2026",
+    }
+    assert actions_of(plan.id) == []
+
+
 def test_without_an_open_plan_the_minutes_offer_to_start_one_once_decided(app):
     setting = past_meeting()
     child, item = on_agenda(setting, first_name="Ada")

@@ -15,8 +15,9 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import audit_fields, record
 from tas.children import access as children
 from tas.children.access import Access
-from tas.core.clock import today, utcnow
-from tas.core.use_cases import check_version, commit
+from tas.core.clock import local, today, utcnow
+from tas.core.use_cases import check_version, commit, refuse_if
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.levels.decisions import closing as decision_closing
 from tas.levels.decisions import rules as decision_rules
@@ -167,12 +168,27 @@ def _agreed_at(meeting: Meeting, values: dict) -> dict:
 def add_meeting_action(meeting: Meeting, plan: SharedPlan, user: User, values: dict) -> Action:
     """An action agreed at the meeting, straight onto the child's plan (audited and committed
     by the plan's own use case, with the meeting it came from)."""
+    refuse_if(meeting_action_problems(meeting, plan, values))
     return plan_actions.add_action(plan, user, _agreed_at(meeting, values))
 
 
 def meeting_action_problems(meeting: Meeting, plan: SharedPlan, values: dict) -> dict:
-    """What the plan would refuse in an action agreed at the meeting."""
-    return plan_actions.problems(plan, _agreed_at(meeting, values))
+    """What the plan would refuse in an action agreed at the meeting, and a due date before
+    the meeting that agreed it."""
+    return {
+        **_due_after_the_meeting(meeting, values),
+        **plan_actions.problems(plan, _agreed_at(meeting, values)),
+    }
+
+
+def _due_after_the_meeting(meeting: Meeting, values: dict) -> dict[str, str]:
+    held_on = local(meeting.starts_at).date()
+    due_on = values.get("due_on")
+    if due_on is None or due_on >= held_on:
+        return {}
+    return {
+        "due_on": f"The due date must be on or after the day of the meeting, {long_date(held_on)}"
+    }
 
 
 def next_item_id(meeting: Meeting, item: AgendaItem) -> int | None:
