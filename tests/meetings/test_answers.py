@@ -76,6 +76,23 @@ def test_an_invited_practitioner_answers_and_the_chair_sees_it(app):
     assert f"Future in Mind Fay Fim Attending No written update {answered}" in chair_view
 
 
+def test_the_same_answer_sent_again_says_nothing_was_sent(app):
+    setting = school_with_meeting()
+    fay, invitation = invited_practitioner(setting)
+    practitioner = signed_in(app, fay)
+    url = f"/meetings/{setting.meeting.id}/answer"
+    practitioner.submit(url, {"answer": "attending", "version": "1"})
+    practitioner.get(f"/meetings/{setting.meeting.id}")  # the first banner is read
+
+    again = practitioner.submit(url, {"answer": "attending", "version": "2"})
+    told = page_text(practitioner.get(again.headers["Location"]))
+
+    assert "You did not change anything, so nothing has been saved" in told
+    assert "Your answer has been sent" not in told
+    assert len(audit_events("invitation_answered")) == 1
+    assert saved_invitation(invitation.id).version == 2
+
+
 def test_apologies_with_an_update_need_the_update_and_the_organisers_read_it(app):
     setting = school_with_meeting()
     child = child_at(setting.school, first_name="Maya")

@@ -103,6 +103,29 @@ def test_attendance_is_prefilled_from_the_answers_then_saved_and_shown(app):
     assert audit_events("attendance_viewed")
 
 
+def test_attendance_sent_back_unchanged_says_nothing_was_saved(app):
+    setting = past_meeting()
+    fim, nurse, early_help, _gone = invited_three(setting)
+    chair = browser_for(app, setting.link_worker)
+    url = f"/meetings/{setting.meeting.id}/attendance"
+    typed = attendance_post(
+        (fim, "attended", "Pat Hill"),
+        (nurse, "apologies_with_update", ""),
+        (early_help, "did_not_attend", ""),
+    )
+    chair.submit(url, typed)
+    chair.get(f"/meetings/{setting.meeting.id}")  # the first banner is read
+    for invitation in (fim, nurse, early_help):
+        typed[f"version_{invitation.id}"] = str(saved(Invitation, invitation.id).version)
+
+    again = chair.submit(url, typed)
+    told = page_text(chair.get(again.headers["Location"]))
+
+    assert "You did not change anything, so nothing has been saved" in told
+    assert "Attendance has been saved" not in told
+    assert len(audit_events("attendance_recorded")) == 1
+
+
 def test_who_came_is_needed_for_an_agency_that_attended(app):
     setting = past_meeting()
     fim, nurse, early_help, _gone = invited_three(setting)

@@ -93,6 +93,27 @@ def test_the_dsl_chooses_the_school_defaults_audited(app):
     ]
 
 
+def test_the_defaults_sent_back_unchanged_say_nothing_was_saved(app):
+    setting = school_with_meeting()
+    agencies = usual_agencies()
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+    url = f"/meetings/schools/{setting.school.id}/invited-agencies"
+    chosen = sorted([agencies["fim"].id, agencies["camhs"].id])
+    dsl.submit(url, {"agencies": [str(a) for a in chosen], "version": "none"})
+    dsl.get(url)  # the first banner is read
+
+    again = dsl.submit(
+        url,
+        {"agencies": [str(a) for a in chosen], "version": ",".join(str(a) for a in chosen)},
+    )
+    told = page_text(dsl.get(again.headers["Location"]))
+
+    assert "You did not change anything, so nothing has been saved" in told
+    assert "have been saved" not in told
+    assert len(audit_events("school_default_agencies_changed")) == 1
+
+
 def invitations_default(school_id):
     from tas.meetings.invitations.defaults import default_agencies
 

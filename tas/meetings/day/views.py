@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tas.core.editing import Difference, submit_change, submit_new
+from tas.core.editing import Difference, Submitted, saved_banner, submit_change, submit_new
 from tas.core.forms import ButtonForm
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
@@ -85,7 +85,7 @@ def attendance(meeting_id: int):
     comparison, status = None, 200
     if form.validate_on_submit():
         try:
-            day.record_attendance(meeting, current_user, invitations, form.values())
+            changed = day.record_attendance(meeting, current_user, invitations, form.values())
         except Refused as refused:
             form.show(refused.problems)
         except day.StaleAttendance as stale:
@@ -94,7 +94,7 @@ def attendance(meeting_id: int):
             comparison = _stale_attendance(form, names, list(names))
             status = 409
         else:
-            flash("Attendance has been saved", "success")
+            saved_banner(Submitted(saved=True, changed=bool(changed)), "Attendance has been saved")
             return redirect(meeting_page(meeting))
     return render_template(
         "meetings/day/attendance.html",

@@ -36,14 +36,19 @@ def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
     return mine[0] if mine else None
 
 
-def answer(invitation: Invitation, user: User, version: int | None, values: dict) -> None:
+def answer(invitation: Invitation, user: User, version: int | None, values: dict) -> list[str]:
     """Record the answer (attending, apologies, or apologies with a written update) until the
-    meeting starts. The audit log keeps the answer, never the update's text."""
+    meeting starts. The audit log keeps the answer, never the update's text. What changed:
+    nothing (and nothing is written) when it is the answer given already."""
     check_version(invitation, version)
     closed = answer_closed(invitation.meeting, utcnow())
     refuse_if({"answer": closed} if closed else {})
     given, update = checked_answer(values)
+    kept = update if given == "apologies_with_update" else None
+    if invitation.answer == given and invitation.written_update == kept:
+        return []
     commit(lambda: record_answer(invitation, user, given, update))
+    return ["answer"]
 
 
 def checked_answer(values: dict) -> tuple[str, str | None]:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from tas.core.choices import record_id
 from tas.core.clock import utcnow
-from tas.core.editing import Submitted, compare, submit_change, submit_new
+from tas.core.editing import Submitted, compare, saved_banner, submit_change, submit_new
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 from tas.meetings import bp, rules
@@ -151,7 +151,7 @@ def invitation_answer(meeting_id: int):
             saved_form=lambda fresh: AnswerForm(formdata=None, data=AnswerForm.data_from(fresh)),
         )
         if result.saved:
-            flash("Your answer has been sent to the meeting's chair", "success")
+            saved_banner(result, "Your answer has been sent to the meeting's chair")
             return redirect(_meeting_page(meeting_id))
     return render_template(
         "meetings/invitations/answer.html",
@@ -187,7 +187,9 @@ def default_agencies(school_id: int):
             loaded = form.loaded()
             if loaded is None:
                 raise StaleEdit
-            invitation_defaults.set_default_agencies(school, loaded, form.values(), current_user)
+            changed = invitation_defaults.set_default_agencies(
+                school, loaded, form.values(), current_user
+            )
         except Refused as refused:
             form.show(refused.problems)
         except StaleEdit:
@@ -206,7 +208,10 @@ def default_agencies(school_id: int):
             ]
             status = 409
         else:
-            flash(f"The agencies {school.name} invites by default have been saved", "success")
+            saved_banner(
+                Submitted(saved=True, changed=bool(changed)),
+                f"The agencies {school.name} invites by default have been saved",
+            )
             return redirect(url_for("meetings.default_agencies", school_id=school_id))
     return render_template(
         "meetings/invitations/defaults.html",
