@@ -97,8 +97,9 @@ def test_a_weekly_series_skips_the_bank_holiday_and_offers_a_replacement(visitor
         "to 10:30 (UK time); 1 date will be skipped" in text
     )
     assert (
-        "Meetings to book Date Other meetings at that time Monday 19 April 2027 None Monday "
-        "26 April 2027 None Monday 10 May 2027 None Monday 17 May 2027 None" in text
+        "Meetings to book Date Other meetings at that time Monday 19 April 2027 No other "
+        "meetings Monday 26 April 2027 No other meetings Monday 10 May 2027 No other meetings "
+        "Monday 17 May 2027 No other meetings" in text
     )
     assert "Dates skipped Date Why Monday 3 May 2027 Bank holiday" in text
     assert all_series() == []

@@ -49,7 +49,7 @@ def test_everyone_who_sees_meetings_reads_the_term_dates_by_year(login_as, role)
         "Autumn term 3 September 2026 18 December 2026 26 October 2026 to 30 October 2026" in text
     )
     assert "2025 to 2026 Term First day Last day Half-term holiday" in text
-    assert "Summer term 13 April 2026 22 July 2026 None" in text
+    assert "Summer term 13 April 2026 22 July 2026 No half-term holiday" in text
     assert text.index("2026 to 2027") < text.index("2025 to 2026")
     assert ("Add a term" in text) is (role == "coordinator")
 
