@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.meetings.models import AgendaItem
 from tas.meetings.requests import consultations
-from tas.meetings.requests.identifiers import Known, identifies
+from tas.meetings.requests.identifiers import Known, identifies, identifies_anonymously
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
@@ -71,6 +71,12 @@ def test_a_situation_goes_on_a_meeting_without_naming_the_child(app, who):
         "UPN g360202015019 in year 5",
         "NHS number 485 777 3457",
         "NHS 485-777-3457 seen by the nurse",
+        # A first name with an initial, or any date: with a first name, a date of birth is as
+        # good as a name.
+        "Amara O. has bruises",
+        "A. Okafor has been hungry",
+        "A girl born 9/3/2018 has bruises",
+        "A boy born 3 March 2017 is being hit",
     ],
 )
 def test_text_naming_a_child_of_the_school_is_refused_and_kept(app, situation):
@@ -240,6 +246,23 @@ def test_without_a_meeting_to_come_the_page_says_to_book_one(login_as):
 )
 def test_what_counts_as_naming_a_child(text, names):
     assert identifies(text, KNOWN) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "identifies_the_child"),
+    [
+        ("Amara O. is often hungry", True),
+        ("A Okafor is often hungry", True),
+        ("born 09/03/2018", True),
+        ("NHS 943 476 5919", True),  # anyone's NHS number
+        ("Amara is often hungry", False),  # a first name alone says little
+        ("A girl in year 5 is often hungry since March", False),
+    ],
+)
+def test_what_counts_as_identifying_a_child_in_an_anonymous_consultation(
+    text, identifies_the_child
+):
+    assert identifies_anonymously(text, KNOWN) is identifies_the_child
 
 
 def test_children_without_numbers_are_checked_by_name_only():

@@ -12,13 +12,13 @@ from tas.extensions import db
 from tas.meetings.access import organising_schools
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting
-from tas.meetings.requests.identifiers import Known, identifies
+from tas.meetings.requests.identifiers import Known, identifies_anonymously
 from tas.meetings.requests.triage import upcoming_meetings
 from tas.organisations.models import User
 
 NAMES_A_CHILD = (
-    "The situation names or identifies a child of this school (a full name, UPN or NHS number). "
-    "Remove it: an anonymous consultation must not identify the child"
+    "The situation could identify a child: remove names, initials, dates, UPNs and NHS numbers. "
+    "An anonymous consultation must not identify the child"
 )
 NOT_TAS = (
     "An anonymous consultation goes on a TAS meeting only, not on a family's TAF / handover "
@@ -28,14 +28,15 @@ TAS = "tas"
 
 
 def names_a_child(school_id: int, text: str) -> bool:
-    """Whether the text names or numbers a child of the school (one query)."""
+    """Whether the text could identify a child: names or numbers a child of the school, or
+    holds any date, NHS number or UPN (one query)."""
     rows = db.session.execute(
         select(Child.first_name, Child.last_name, Child.upn, Child.nhs_number).where(
             Child.school_id == school_id
         )
     )
     known = [Known(first, last, (upn or "", nhs or "")) for first, last, upn, nhs in rows]
-    return identifies(text, known)
+    return identifies_anonymously(text, known)
 
 
 def consultation_meetings(user: User, kinds: tuple[str, ...] | None = (TAS,)) -> list[Meeting]:

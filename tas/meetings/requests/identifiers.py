@@ -205,6 +205,28 @@ def _has_nhs_number(text: str) -> bool:
     return any(valid_nhs_number("".join(match.groups())) for match in NHS_SHAPE.finditer(text))
 
 
+def identifies_anonymously(text: str, known: Iterable[Known]) -> bool:
+    """Whether prose that must not identify a child at all does: a full name or identifier of
+    one of these children (`identifies`), a first name with the initial of the last ("Isla M.")
+    or the other way round ("I. Mason"), or any date, NHS number or UPN, whoever's (a date of
+    birth with a first name is as good as a name)."""
+    if _has_date(text) or _has_nhs_number(text) or UPN_SHAPE.search(text):
+        return True
+    known = list(known)
+    if identifies(text, known):
+        return True
+    unpunctuated = SPACES.sub(" ", re.sub(r"[^\w\s]", " ", text.lower()))
+    for child in known:
+        first, last = _squash(child.first_name), _squash(child.last_name)
+        if not first or not last:
+            continue
+        if _contains(unpunctuated, f"{first} {last[0]}") or _contains(
+            unpunctuated, f"{first[0]} {last}"
+        ):
+            return True
+    return False
+
+
 def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = True) -> str | None:
     """What in a place or online link could identify a child, or None: a name of one of these
     children (full name either way round, surname or first name alone, with an initial, their
