@@ -101,6 +101,18 @@ def test_text_naming_a_child_of_the_school_is_refused_and_kept(app, situation):
     assert audit_events("agenda_consultation_added") == []
 
 
+def test_a_meeting_not_offered_and_an_empty_situation_are_shown_at_once(app):
+    setting = school_with_meeting()
+    other = school_with_meeting()
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(URL, {"meeting": str(other.meeting.id), "situation": ""})
+
+    assert set(error_summary(response)) == {"meeting", "situation"}
+    assert items() == []
+
+
 def test_a_name_at_another_school_is_not_this_schools_child(app):
     setting = school_with_meeting()
     child_at(factories.school(), first_name="Amara", last_name="Okafor")

@@ -180,6 +180,24 @@ def test_a_second_open_request_for_the_same_child_is_refused(visitor):
     assert len(requests_of(child.id)) == 1
 
 
+def test_a_second_request_and_empty_answers_are_shown_at_once(visitor):
+    setting = school_with_meeting()
+    child = child_at(setting.school)
+    factories.tas_request(child, setting.dsl)
+    db.session.commit()
+    dsl = signed_in(visitor, setting.dsl)
+
+    response = dsl.submit(
+        "/requests/new",
+        {**asking_about(child), "reason": "", "already_tried": "", "child_views": ""},
+    )
+
+    summary = error_summary(response)
+    assert summary["child"] == services.ALREADY_OPEN
+    assert set(summary) == {"child", "reason", "already_tried", "child_views"}
+    assert len(requests_of(child.id)) == 1
+
+
 def test_school_staff_ask_only_about_children_a_dsl_granted_them(login_as):
     setting = school_with_meeting()
     granted = child_at(setting.school, first_name="Granted")

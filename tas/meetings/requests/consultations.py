@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tas.children.models import Child
-from tas.core.use_cases import Refused, commit
+from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
 from tas.meetings.access import organising_schools
 from tas.meetings.agenda import services as agenda
@@ -46,15 +46,28 @@ def consultation_meetings(user: User, kinds: tuple[str, ...] | None = (TAS,)) ->
     return [] if schools is None else upcoming_meetings(schools, kinds)
 
 
+def _offered(user: User, values: dict) -> Meeting | None:
+    meeting_id = values.get("meeting_id")
+    return next((m for m in consultation_meetings(user, None) if m.id == meeting_id), None)
+
+
+def consultation_problems(user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right: a TAS meeting offered to this person, and a situation that
+    does not identify a child of its school."""
+    meeting = _offered(user, values)
+    if meeting is None:
+        return {"meeting": "Select the meeting from the list"}
+    if meeting.kind != TAS:
+        return {"meeting": NOT_TAS}
+    situation = values.get("situation")
+    if situation and names_a_child(meeting.school_id, situation):
+        return {"situation": NAMES_A_CHILD}
+    return {}
+
+
 def add_consultation(user: User, values: dict) -> AgendaItem:
     """Put a situation on a TAS meeting's agenda without naming the child, audited (ids
     only). A family's TAF meeting, or any meeting not offered, is refused."""
-    meeting_id = values.get("meeting_id")
-    meeting = next((m for m in consultation_meetings(user, None) if m.id == meeting_id), None)
-    if meeting is None:
-        raise Refused({"meeting": "Select the meeting from the list"})
-    if meeting.kind != TAS:
-        raise Refused({"meeting": NOT_TAS})
-    if names_a_child(meeting.school_id, values["situation"]):
-        raise Refused({"situation": NAMES_A_CHILD})
+    refuse_if(consultation_problems(user, values))
+    meeting = _offered(user, values)
     return commit(lambda: agenda.add_consultation(meeting, values["situation"], user))

@@ -23,7 +23,7 @@ from tas.children.models import Agreement, Child
 from tas.core.clock import utcnow
 from tas.core.markers import origin
 from tas.core.paging import window
-from tas.core.use_cases import Refused, check_version, commit
+from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.meetings.access import organising_schools
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
@@ -158,8 +158,10 @@ def requestable_children(user: User) -> list[tuple[Child, bool]]:
     return [(child, bool(has)) for child, has in rows]
 
 
-def submit(user: User, values: dict) -> TasRequest:
-    """Ask for a child to be discussed at TAS, linked to the family's current agreement."""
+def request_problems(user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a request about this child: one of the person's own
+    school they may ask about (anyone else is "not on the list"), with the family's agreement,
+    and no request about them waiting for triage."""
     child = db.session.get(Child, values["child_id"]) if values.get("child_id") else None
     if (
         child is None
@@ -167,15 +169,20 @@ def submit(user: User, values: dict) -> TasRequest:
         or child.school_id != user.school_id
         or not children.may_record_consent_decisions(user, child.id)
     ):
-        raise Refused({"child": "Select the child from the list"})
-    agreement = current_agreement(child.id)
-    if agreement is None:
-        raise Refused({"child": NO_AGREEMENT_FOR_REQUEST})
+        return {"child": "Select the child from the list"}
+    if current_agreement(child.id) is None:
+        return {"child": NO_AGREEMENT_FOR_REQUEST}
     open_one = db.session.scalar(
         select(TasRequest.id).where(TasRequest.child_id == child.id, TasRequest.status == AWAITING)
     )
-    if open_one is not None:
-        raise Refused({"child": ALREADY_OPEN})
+    return {"child": ALREADY_OPEN} if open_one is not None else {}
+
+
+def submit(user: User, values: dict) -> TasRequest:
+    """Ask for a child to be discussed at TAS, linked to the family's current agreement."""
+    refuse_if(request_problems(user, values))
+    child = db.session.get(Child, values["child_id"])
+    agreement = current_agreement(child.id)
     row = TasRequest(
         child_id=child.id,
         school_id=child.school_id,

@@ -80,7 +80,11 @@ def new():
     form = RequestForm(data=start, children=offered)
     once(form)
     try:
-        made = submit_new(form, lambda values: services.submit(_me(), values))
+        made = submit_new(
+            form,
+            lambda values: services.submit(_me(), values),
+            check=lambda values: services.request_problems(_me(), values),
+        )
     except AlreadySubmitted:
         return already_saved(url_for("requests.requests"))
     if made is not None:
@@ -220,7 +224,11 @@ def consultation_new():
     form = ConsultationForm(data=start, meetings=meetings)
     once(form)
     try:
-        item = submit_new(form, lambda values: consultations.add_consultation(_me(), values))
+        item = submit_new(
+            form,
+            lambda values: consultations.add_consultation(_me(), values),
+            check=lambda values: consultations.consultation_problems(_me(), values),
+        )
     except AlreadySubmitted:
         chosen = next((m for m in meetings if str(m.id) == str(form.meeting.data)), None)
         if chosen is None:
