@@ -101,6 +101,25 @@ def test_a_child_without_agreement_is_refused_with_what_to_do_instead(app):
     assert items_of(setting.meeting.id) == []
 
 
+def test_a_child_without_agreement_and_a_slot_outside_the_meeting_show_with_the_reason(app):
+    setting = school_with_meeting()  # 09:00 to 10:30
+    noah = child_at(setting.school, agreed=False)
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(
+        f"/meetings/{setting.meeting.id}/agenda/add",
+        {**adding(noah.id), "reason": "", "slot_starts": "12:00"},
+    )
+
+    assert error_summary(response) == {
+        "child": rules.NO_AGREEMENT_FOR_AGENDA,
+        "reason": "Enter the reason for discussion",
+        "slot_starts": "Enter a time during the meeting: from 09:00 and before 10:30",
+    }
+    assert items_of(setting.meeting.id) == []
+
+
 def test_a_taf_meeting_takes_one_family_a_second_child_is_refused(app):
     """A TAF / handover meeting is about one family (maybe at its home, seen by the agencies
     involved with that child): another child goes on a TAS meeting instead."""

@@ -13,7 +13,7 @@ from tas.audit.services import audit_view, record
 from tas.children import access as children_access
 from tas.children.models import Agreement, Child
 from tas.core.clock import local, utcnow
-from tas.core.use_cases import Refused, check_version, commit, refuse_if
+from tas.core.use_cases import check_version, commit, refuse_if
 from tas.core.words import clock
 from tas.extensions import db
 from tas.meetings.access import MeetingAccess, on_agenda_now
@@ -100,18 +100,30 @@ def add(
     meeting: Meeting, user: User, child_id: int | None, reason: str, slot: time | None
 ) -> AgendaItem:
     """Put a child on the agenda, audited; refused with the reason when they cannot go on it."""
+    refuse_if(adding_problems(meeting, user, child_id, slot))
+    child = db.session.get(Child, child_id)
+    return commit(lambda: agenda.add_child(meeting, child, reason, user, slot_starts=slot))
+
+
+def adding_problems(
+    meeting: Meeting, user: User, child_id: int | None, slot: time | None
+) -> dict[str, str]:
+    """Field -> what to put right, for this child on the meeting's agenda at this time."""
     closed = changes_closed(meeting)
-    refuse_if({"child": closed} if closed else {})
+    if closed:
+        return {"child": closed}
+    problems = {}
+    problem = slot_problem(slot, *meeting_hours(meeting))
+    if problem:
+        problems["slot_starts"] = problem
     # A child the organiser may not see is "not on the list", whether or not they exist.
     if child_id is None or children_access.access_to(user, child_id) < children_access.Access.READ:
-        raise Refused({"child": "Select a child from the list"})
-    problem = slot_problem(slot, *meeting_hours(meeting))
-    refuse_if({"slot_starts": problem} if problem else {})
+        return {**problems, "child": "Select a child from the list"}
     child = db.session.get(Child, child_id)
-    problems = agenda.agenda_problems(meeting, child)
-    if problems:
-        raise Refused({"child": next(iter(problems.values()))})
-    return commit(lambda: agenda.add_child(meeting, child, reason, user, slot_starts=slot))
+    found = agenda.agenda_problems(meeting, child)
+    if found:
+        problems["child"] = next(iter(found.values()))
+    return problems
 
 
 def move(meeting: Meeting, item: AgendaItem, user: User, version: int | None, up: bool) -> bool:

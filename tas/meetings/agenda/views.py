@@ -9,7 +9,7 @@ from werkzeug.routing import BuildError
 
 from tas.core.choices import record_id
 from tas.core.clock import utcnow
-from tas.core.editing import Submitted, saved_banner, submit_change
+from tas.core.editing import Submitted, all_at_once, saved_banner, submit_change
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import clock
 from tas.extensions import db
@@ -83,7 +83,14 @@ def agenda_add(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     form = AgendaAddForm()
     form.slot_starts.description = _slot_hint(meeting)
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        all_at_once(
+            form,
+            lambda values: agenda_changes.adding_problems(
+                meeting, current_user, record_id(values["child"]), values["slot_starts"]
+            ),
+        )
+    else:
         values = form.values()
         try:
             item = agenda_changes.add(
