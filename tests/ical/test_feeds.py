@@ -172,6 +172,9 @@ def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates
             assert text not in body
     assert "Somewhere else entirely" not in body
     assert world["their_plan"].reference not in body
+    # The account page says whose due dates these are: not those the agency owns as a whole.
+    account = page_text(world["browser"].get("/account"))
+    assert "the actions you own by name (not those your agency owns as a whole)" in account
 
 
 def test_a_cancelled_meeting_shows_as_cancelled(app, world):
