@@ -7,6 +7,7 @@ from datetime import date
 
 from tas.extensions import db
 from tests import factories
+from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES
 from tests.pages import audit_events, page_text
@@ -159,3 +160,22 @@ def test_while_social_care_holds_the_plan_the_family_is_told_to_contact_the_soci
 
     assert "Contact Ada's social worker at Children's Social Care." in text
     assert "Lee Lead" not in text and "lee.lead@example.org" not in text
+
+
+def test_there_is_no_family_version_before_the_meeting_nor_a_link_before_the_minutes(app):
+    coming = school_with_meeting()  # next Wednesday
+    _child, coming_item = on_agenda(coming)
+    held = past_meeting()
+    _child, unwritten = on_agenda(held)
+    chair = browser_for(app, held.link_worker)
+    early = browser_for(app, coming.link_worker)
+
+    before = early.get(f"/meetings/{coming.meeting.id}/agenda/{coming_item.id}/family-version")
+    day_page = chair.get(f"/meetings/{held.meeting.id}").get_data(as_text=True)
+
+    assert before.status_code == 403
+    assert "The family version is printed from the minutes, once the meeting has started" in (
+        page_text(before)
+    )
+    assert audit_events("family_version_viewed") == []
+    assert f"/agenda/{unwritten.id}/family-version" not in day_page  # no minutes written yet

@@ -32,6 +32,10 @@ MARKER_FIELDS = ("restricted", "not_for_parent", "third_party")
 
 # Why a page about the day cannot be used now.
 NOT_STARTED = "This can be recorded once the meeting has started"
+NO_FAMILY_VERSION_YET = (
+    "The family version is printed from the minutes, once the meeting has started and they "
+    "have been written"
+)
 CANCELLED = "This meeting was cancelled, so it takes no attendance or minutes"
 HELD = "The minutes of this meeting are complete, so they can no longer be changed"
 NO_AGREEMENT = (

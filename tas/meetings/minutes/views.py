@@ -9,7 +9,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.children.access import current_agreement
 from tas.core.choices import label
-from tas.core.clock import today
+from tas.core.clock import today, utcnow
 from tas.core.editing import reloaded, saved_banner, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import StaleEdit
@@ -216,6 +216,8 @@ def family_version(meeting_id: int, item_id: int):
     meeting, item = _child_item(meeting_id, item_id)
     if meeting.status == "cancelled":
         return not_now(meeting, minutes_rules.CANCELLED)
+    if not minutes_rules.has_started(meeting.starts_at, utcnow()):
+        return not_now(meeting, minutes_rules.NO_FAMILY_VERSION_YET)
     day.viewed("family_version_viewed", item, **ids(item))
     version = child_minutes.family_version(meeting, item)
     return render_template(
