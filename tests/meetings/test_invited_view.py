@@ -133,6 +133,8 @@ def test_a_coordinator_and_an_invited_gp_practice_see_no_names(app):
         for words in ("Maya", "Patel", "Noah", "Jones", "Low mood", "Missed days"):
             assert words not in text, (user.role, words)
         assert "2 items on the agenda" in section(page, "agenda")
+        # Said plainly to the GP practice too, though it is invited.
+        assert "coordinators and GP practices see the arrangements only" in page_text(page)
         assert f"/children/{maya.id}" not in page.get_data(as_text=True)
         assert signed_in(app, user).get(f"/meetings/{setting.meeting.id}/agenda").status_code == 403
 
