@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from tas.extensions import db
@@ -152,6 +153,13 @@ def test_a_weekly_series_skips_the_bank_holiday_and_offers_a_replacement(visitor
 
     shown = section(visitor.get(f"/meetings/{meetings[0].id}"), "arrangements")
     assert "This meeting is one of a termly series" in shown
+
+    # Once the skipped date has passed, no replacement is offered: the booking would refuse it.
+    with time_machine.travel(datetime(2027, 5, 4, 9, 0, tzinfo=UTC), tick=False):
+        visitor.sign_in(setting.link_worker.email)  # the session of months ago has ended
+        later = visitor.get(f"/meetings/series/{series.id}")
+    assert "3 May 2027 Bank holiday Passed" in page_text(later)
+    assert "date=2027-05-03" not in later.get_data(as_text=True)
 
 
 def test_every_two_weeks_to_the_end_of_a_term_skips_half_term(visitor):

@@ -197,5 +197,6 @@ def series_page(series_id: int):
         organises=may_organise_school(current_user, row.school_id),
         rules=rules,
         weekday=series_rules.WEEKDAYS[row.settings.get("weekday", 0)],
+        today=today(),
         title="Termly series of meetings",
     ), status
