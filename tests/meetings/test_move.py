@@ -156,6 +156,20 @@ def test_a_new_place_raises_the_sequence(visitor):
     ("changes", "problems"),
     [
         ({"reason": " "}, {"reason": "Enter why the meeting is being moved or changed"}),
+        # Nothing changed and no reason: both said at once.
+        (
+            {
+                "reason": " ",
+                "meeting_date": day(date(2026, 12, 2)),
+                "starts": "09:00",
+                "ends": "10:30",
+            },
+            {
+                "meeting_date": "Nothing has changed: change the date, time, place, chair or "
+                "notes, or go back to the meeting",
+                "reason": "Enter why the meeting is being moved or changed",
+            },
+        ),
         (
             {"meeting_date": day(date(2026, 12, 2)), "starts": "09:00", "ends": "10:30"},
             {

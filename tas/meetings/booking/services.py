@@ -188,7 +188,7 @@ def move_problems(meeting: Meeting, values: dict) -> dict[str, str]:
     elif names_a_child(reason, meeting.school_id, meeting.id):
         problems["reason"] = REASON_NAMES_A_CHILD
     changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
-    if not changed and not problems:
+    if not changed and set(problems) <= {"reason"}:  # said with the reason, not after it
         problems["meeting_date"] = (
             "Nothing has changed: change the date, time, place, chair or notes, or go back to "
             "the meeting"
