@@ -54,6 +54,21 @@ def complete_url(review) -> str:
     return f"/reviews/{review.id}/complete"
 
 
+def handover_review(setting, **fields) -> Review:
+    """The handover (TAF) meeting review of the child's plan, due on Wednesday 25 November and
+    owned by the link worker; committed."""
+    review = factories.review(
+        setting.child,
+        kind="handover_meeting",
+        due_on=date(2026, 11, 25),
+        owner_id=setting.link_worker.id,
+        plan_id=setting.plan.id,
+        **fields,
+    )
+    db.session.commit()
+    return review
+
+
 # ---------------------------------------------------------------- plan reviews
 
 
@@ -332,14 +347,7 @@ def test_a_handover_meeting_held_opens_the_first_plan_review(app):
 
 def test_a_handover_rearranged_opens_a_new_handover_review_on_the_new_date(app):
     setting = child_with_plan()
-    review = factories.review(
-        setting.child,
-        kind="handover_meeting",
-        due_on=date(2026, 11, 25),
-        owner_id=setting.link_worker.id,
-        plan_id=setting.plan.id,
-    )
-    db.session.commit()
+    review = handover_review(setting)
     lead = signed_in(app, setting.link_worker)
     url = complete_url(review)
 
@@ -374,14 +382,7 @@ def test_a_handover_rearranged_opens_a_new_handover_review_on_the_new_date(app):
 def test_a_handover_rearranged_for_a_saturday_is_recorded(app):
     # The rearranged date records when the meeting now is; a meeting may be on any day.
     setting = child_with_plan()
-    review = factories.review(
-        setting.child,
-        kind="handover_meeting",
-        due_on=date(2026, 11, 25),
-        owner_id=setting.link_worker.id,
-        plan_id=setting.plan.id,
-    )
-    db.session.commit()
+    review = handover_review(setting)
     lead = signed_in(app, setting.link_worker)
 
     done = lead.submit(
@@ -404,14 +405,7 @@ def test_a_handover_rearranged_for_a_saturday_is_recorded(app):
 
 def test_a_handover_held_counts_its_first_plan_review_by_the_rule_not_a_rearranged_date(app):
     setting = child_with_plan()
-    review = factories.review(
-        setting.child,
-        kind="handover_meeting",
-        due_on=date(2026, 11, 25),
-        owner_id=setting.link_worker.id,
-        plan_id=setting.plan.id,
-    )
-    db.session.commit()
+    review = handover_review(setting)
     dsl = signed_in(app, setting.dsl)
 
     done = dsl.submit(
@@ -651,15 +645,7 @@ def test_a_handover_rearranged_beyond_the_year_or_held_before_the_step_down_is_r
     setting = child_with_plan()
     change = factories.step_change(setting.child, setting.dsl, changed_on=date(2026, 11, 23))
     db.session.flush()
-    review = factories.review(
-        setting.child,
-        kind="handover_meeting",
-        due_on=date(2026, 12, 7),
-        owner_id=setting.link_worker.id,
-        plan_id=setting.plan.id,
-        step_change_id=change.id,
-    )
-    db.session.commit()
+    review = handover_review(setting, step_change_id=change.id)
     lead = signed_in(app, setting.link_worker)
 
     response = lead.submit(
@@ -756,14 +742,7 @@ def test_a_plan_review_cannot_be_completed_after_the_family_withdrew_agreement(a
 
 def test_a_handover_the_family_declined_leads_to_closing_the_plan(app):
     setting = child_with_plan()
-    review = factories.review(
-        setting.child,
-        kind="handover_meeting",
-        due_on=date(2026, 11, 25),
-        owner_id=setting.link_worker.id,
-        plan_id=setting.plan.id,
-    )
-    db.session.commit()
+    review = handover_review(setting)
     lead = signed_in(app, setting.link_worker)
 
     done = lead.submit(
