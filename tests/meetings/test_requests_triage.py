@@ -286,7 +286,10 @@ def test_the_link_worker_redirects_to_the_ifd_and_records_when_the_school_was_to
         ),
         (
             triage("redirected_to_ifd", told_on=day(date(2026, 11, 26))),
-            {"told_on": "The date the school was told must be after the request was made"},
+            {
+                "told_on": "The date the school was told must be on or after the day the request "
+                "was made, 27 November 2026"
+            },
         ),
         (
             triage("redirected_to_ifd", told_on=["31", "2", "2026"]),

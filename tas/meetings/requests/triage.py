@@ -11,6 +11,7 @@ from tas.audit.services import record
 from tas.core.choices import Choice
 from tas.core.clock import local, today, utcnow
 from tas.core.use_cases import Refused, check_version, commit
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
@@ -97,8 +98,12 @@ def _triage_problems(row: TasRequest, values: dict) -> dict[str, str]:
     if values["outcome"] == "redirected_to_ifd" and told_on is not None:
         if told_on > today():
             return {"told_on": "The date the school was told must be today or in the past"}
-        if told_on < local(row.requested_at).date():
-            return {"told_on": "The date the school was told must be after the request was made"}
+        made_on = local(row.requested_at).date()
+        if told_on < made_on:
+            return {
+                "told_on": "The date the school was told must be on or after the day the request "
+                f"was made, {long_date(made_on)}"
+            }
     return {}
 
 
