@@ -357,3 +357,18 @@ def test_every_update_waiting_is_listed_with_what_to_tell_the_practice(login_as)
         "Tell the practice that the child's level of need is now Targeted Early Help, and ask "
         "them to note it on the child's record" in text
     )
+
+
+def test_a_kind_that_is_not_waiting_sends_nothing_and_says_so_truly(login_as):
+    """The initial notification is waiting; a form claiming a closure update sends nothing."""
+    dsl = login_as("dsl")
+    child, plan = a_plan_to_notify(dsl.user.school)
+
+    sent = dsl.submit(send_url(child, plan), {**SEND, "kind": "closure"})
+    told = page_text(dsl.get(sent.headers["Location"]))
+
+    assert "That notification is not waiting to be sent to the GP practice: nothing was sent" in (
+        told
+    )
+    assert queued_emails() == []
+    assert notifications(plan.id) == []

@@ -64,13 +64,16 @@ def _page(on, send_form, record_form, posted=None, status=200):
     ), status
 
 
+NOT_WAITING = "That notification is not waiting to be sent to the GP practice: nothing was sent"
+
+
 def _already_sent(child_id: int, refused: gp.AlreadySent):
     db.session.rollback()
     if refused.notification is not None and refused.notification.sent_at is not None:
         when = long_date(local(refused.notification.sent_at).date())
         flash(f"The GP practice had already been told on {when}: nothing was sent again", "info")
     else:
-        flash("Nothing is waiting to be sent to the GP practice: nothing was sent", "info")
+        flash(NOT_WAITING, "info")
     return redirect(_team_page(child_id))
 
 
