@@ -4,7 +4,7 @@ organisers see every answer and update before the meeting, a coordinator the ans
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -14,7 +14,8 @@ from tas.meetings.models import Invitation
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
-from tests.pages import audit_events, error_summary, page_text, section
+from tests.meetings.test_move import move_form
+from tests.pages import audit_events, day, error_summary, page_text, section
 from tests.plans.helpers import child_at
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -302,3 +303,39 @@ def test_only_the_invited_may_answer(app):
     db.session.commit()
     assert signed_in(app, fay).get(url).status_code == 404
     assert saved_invitation(invitation.id).answer == "awaiting"
+
+
+def test_an_answer_given_before_the_meeting_moved_is_kept_and_marked(app):
+    """Moved to another day, an answer may no longer stand: it is kept (a written update is
+    never lost), and the chair and the practitioner see it was given for the old time."""
+    setting = school_with_meeting()
+    fay, invitation = invited_practitioner(setting)
+    practitioner = signed_in(app, fay)
+    practitioner.submit(
+        f"/meetings/{setting.meeting.id}/answer", {"answer": "attending", "version": "1"}
+    )
+    organiser = signed_in(app, setting.dsl)
+    meeting_url = f"/meetings/{setting.meeting.id}"
+
+    renamed = organiser.submit(
+        f"{meeting_url}/move",
+        move_form(
+            setting,
+            meeting_date=day(date(2026, 12, 2)),
+            starts="09:00",
+            ends="10:30",
+            location="The library",
+        ),
+    )
+    place_only = section(organiser.get(meeting_url), "invitations")
+    moved = organiser.submit(f"{meeting_url}/move", move_form(setting, version="2"))
+    chair_view = section(organiser.get(meeting_url), "invitations")
+    own_view = page_text(practitioner.get(meeting_url))
+
+    assert renamed.status_code == moved.status_code == 302
+    assert "Before the meeting moved" not in place_only  # a new place, the same time
+    assert "Attending" in chair_view and "Before the meeting moved" in chair_view
+    assert "before the meeting moved to the time it is now: check your answer still stands" in (
+        own_view
+    )
+    assert saved_invitation(invitation.id).answer == "attending"

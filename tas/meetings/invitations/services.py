@@ -22,7 +22,7 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import access
 from tas.meetings.access import MeetingAccess, on_agenda_now
-from tas.meetings.models import AgendaItem, Invitation, Meeting
+from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
 from tas.organisations.services import agencies
@@ -46,6 +46,7 @@ class MeetingInvitations(list):
         suggested: list[Agency] | None = None,
         answered_by: dict[int, str] | None = None,
         may_answer: bool = False,
+        retimed_at: datetime | None = None,
     ):
         super().__init__(rows)
         self.answers_shown = answers_shown
@@ -54,6 +55,16 @@ class MeetingInvitations(list):
         self.suggested = suggested or []
         self.answered_by = answered_by or {}
         self.may_answer = may_answer
+        self.retimed_at = retimed_at
+
+    def before_the_move(self, invitation: Invitation) -> bool:
+        """The answer was given before the meeting last moved to another day or time, so it
+        may not stand for the new one (it is kept: a written update is never lost)."""
+        return (
+            self.retimed_at is not None
+            and invitation.answered_at is not None
+            and invitation.answered_at < self.retimed_at
+        )
 
 
 def standing(meeting_id: int) -> tuple:
@@ -95,7 +106,19 @@ def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invi
         suggested=suggested_practices(meeting) if organiser else [],
         answered_by={invitation.id: name for invitation, name in rows if name},
         may_answer=bool(mine) and answer_closed(meeting, utcnow()) is None,
+        retimed_at=last_retimed(meeting.id),
     )
+
+
+def last_retimed(meeting_id: int) -> datetime | None:
+    """When the meeting last moved to another day or time (one query), if it ever did."""
+    moves = db.session.execute(
+        select(MeetingChange.at, MeetingChange.before).where(
+            MeetingChange.meeting_id == meeting_id, MeetingChange.kind == "moved"
+        )
+    ).all()
+    times = [at for at, before in moves if "starts_at" in (before or {})]
+    return max(times, default=None)
 
 
 def suggested_practices(meeting: Meeting) -> list[Agency]:
