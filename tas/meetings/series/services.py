@@ -107,9 +107,11 @@ def _clashes(values: dict, booked: list[Timed]) -> dict[date, list[Meeting]]:
 
 def plan(user: User, values: dict) -> SeriesPlan:
     """What the series would book: checked as a booking is, but not saved."""
-    problems = {}
     if not may_organise_school(user, values["school_id"]):
-        problems["school"] = "Select a school you book meetings for"
+        # Nothing is checked against a school the person does not book for (its children's
+        # names are not theirs to test text against): tas.meetings.booking.services.
+        refuse_if({"school": "Select a school you book meetings for"})
+    problems = {}
     found = occurrences(values)
     booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON)
     # The place, link and chair are checked as a booking checks them (the form checked times).
