@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request
 from wtforms import BooleanField, DateField, Field, ValidationError
 from wtforms.fields.choices import SelectFieldBase
 
@@ -121,7 +121,17 @@ def all_at_once(form: TasForm, check: Check | None) -> None:
     finally:
         for field, data in zip(refused, sent, strict=True):
             field.data = data  # the page shows what was typed
-    form.show_too(check(values))
+    try:
+        found = check(values)
+    except (TypeError, ValueError) as error:
+        # A check that cannot read an answer the form refused says nothing more: the save
+        # itself runs every check again once the form's own errors are put right. Logged (the
+        # kind of error only) so that the check can be mended.
+        current_app.logger.warning(
+            "A check beside the form's errors could not run: %s", type(error).__name__
+        )
+        return
+    form.show_too(found)
 
 
 def submit_new(

@@ -136,14 +136,18 @@ def not_a_working_day(day: date, holidays: Container[date] = ()) -> str:
 
 
 def plan_date_problems(
-    started_on: date, next_review_on: date | None, today: date, holidays: Container[date] = ()
+    started_on: date | None,
+    next_review_on: date | None,
+    today: date,
+    holidays: Container[date] = (),
 ) -> dict:
     """Field -> what to put right, for a plan's start and review dates. A review falls on a
-    working day: not at a weekend or on a bank holiday."""
+    working day: not at a weekend or on a bank holiday. (No start date is the form's own
+    error.)"""
     problems = {}
-    if started_on > today:
+    if started_on is not None and started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
-    if next_review_on is not None and next_review_on <= started_on:
+    if next_review_on is not None and started_on is not None and next_review_on <= started_on:
         problems["next_review_on"] = "The next review date must be after the start date"
     elif next_review_on is not None and not is_working_day(next_review_on, holidays):
         problems["next_review_on"] = review_day_problem(next_review_on, holidays)

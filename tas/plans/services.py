@@ -46,12 +46,8 @@ def open_plan_of(child_id: int) -> SharedPlan | None:
     )
 
 
-def start_plan(child: Child, user: User, agreement: Agreement | None, values: dict) -> SharedPlan:
-    """Start the child's one open plan, audited: a child below Early Help steps up to it, and
-    the first plan review opens, due on the next review date (by the plan review rule when
-    none was given), owned by the lead practitioner."""
-    if agreement is None:
-        raise Refused({"open_plan": NO_AGREEMENT})
+def start_problems(child: Child, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for starting the child's plan."""
     problems = {
         **rules.plan_date_problems(
             values["started_on"], values["next_review_on"], today(), ENGLAND_AND_WALES
@@ -60,7 +56,27 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
     }
     if open_plan_of(child.id) is not None:
         problems["open_plan"] = OPEN_PLAN
-    refuse_if(problems)
+    return problems
+
+
+def change_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for the plan's lead practitioner and next review date."""
+    dates = rules.plan_date_problems(
+        plan.started_on, values["next_review_on"], today(), ENGLAND_AND_WALES
+    )
+    return {
+        **{name: text for name, text in dates.items() if name == "next_review_on"},
+        **lead_problems(values["lead_practitioner_id"]),
+    }
+
+
+def start_plan(child: Child, user: User, agreement: Agreement | None, values: dict) -> SharedPlan:
+    """Start the child's one open plan, audited: a child below Early Help steps up to it, and
+    the first plan review opens, due on the next review date (by the plan review rule when
+    none was given), owned by the lead practitioner."""
+    if agreement is None:
+        raise Refused({"open_plan": NO_AGREEMENT})
+    refuse_if(start_problems(child, values))
     plan = SharedPlan(
         child_id=child.id,
         status="open",
@@ -92,15 +108,7 @@ def change_plan(
     """Change the lead practitioner and next review date, unless someone saved it since. The
     open plan review moves with the date, and the plan's open reviews with the lead."""
     check_version(plan, version)
-    dates = rules.plan_date_problems(
-        plan.started_on, values["next_review_on"], today(), ENGLAND_AND_WALES
-    )
-    refuse_if(
-        {
-            **{name: text for name, text in dates.items() if name == "next_review_on"},
-            **lead_problems(values["lead_practitioner_id"]),
-        }
-    )
+    refuse_if(change_problems(plan, values))
     changer = by if by is not None else (current_user if has_request_context() else None)
 
     def in_step(changed: dict) -> None:

@@ -53,7 +53,11 @@ def start(child_id: int):
     form = StartPlanForm(
         data=defaults if request.method == "GET" else None, leads=lead_candidates()
     )
-    plan = submit_new(form, lambda v: shared_plans.start_plan(child, current_user, agreement, v))
+    plan = submit_new(
+        form,
+        lambda v: shared_plans.start_plan(child, current_user, agreement, v),
+        check=lambda v: shared_plans.start_problems(child, v),
+    )
     if plan is not None:
         flash(f"Shared plan {plan.reference} has been started", "success")
         return redirect(child_page(child_id))
@@ -83,6 +87,7 @@ def change(child_id: int, plan_id: int):
         form,
         on.plan,
         lambda version, values: shared_plans.change_plan(on.plan, version, values),
+        check=lambda values: shared_plans.change_problems(on.plan, values),
         thing="plan",
         saved_form=lambda fresh: PlanForm(
             formdata=None, data=PlanForm.data_from(fresh), leads=leads

@@ -77,6 +77,11 @@ def test_a_score_must_be_a_whole_number_from_0_to_10(login_as):
     assert error_summary(future) == {
         "scored_on": "The date of the score must be today or in the past"
     }
+    both = dsl.submit(url, {"score": "11", "scored_on": day(date(2026, 10, 13))})
+    assert error_summary(both) == {  # at once, not one after the other
+        "score": "Enter a score from 0 to 10, as a whole number",
+        "scored_on": "The date of the score must be today or in the past",
+    }
     assert outcomes_of(plan.id) == [("Sleeps well", [])]
 
 

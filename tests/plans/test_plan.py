@@ -82,6 +82,31 @@ def test_what_to_put_right_when_starting_a_plan(login_as):
     assert plans_of(child.id) == []
 
 
+def test_every_problem_starting_a_plan_shows_at_once(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/new"
+
+    no_start = dsl.submit(url, {"started_on": ["", "", ""], "next_review_on": ["1", "9", "2026"]})
+    all_wrong = dsl.submit(
+        url,
+        {
+            "started_on": ["12", "10", "2026"],
+            "next_review_on": ["1", "9", "2026"],
+            "lead_practitioner": "99999999999999999999",
+        },
+    )
+
+    assert no_start.status_code == 200  # the checks cope with the start the form refused
+    assert "started_on" in error_summary(no_start)
+    assert set(error_summary(all_wrong)) == {"lead_practitioner", "next_review_on"}
+    assert error_summary(all_wrong)["next_review_on"] == (
+        "The next review date must be after the start date"
+    )
+    assert plans_of(child.id) == []
+
+
 def test_a_child_has_one_open_plan_at_a_time(login_as):
     dsl = login_as("dsl")
     child = child_at(dsl.user.school)

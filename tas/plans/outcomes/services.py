@@ -23,13 +23,23 @@ def _score_problems(score: int | None, scored_on, plan: SharedPlan) -> dict[str,
     return problems
 
 
+def outcome_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a new outcome and its first score."""
+    problems = _score_problems(values["score"], values["scored_on"], plan)
+    if values["score"] is not None and values["scored_on"] is None:
+        problems["scored_on"] = "Enter the date of the score"
+    return problems
+
+
+def score_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a score at a review."""
+    return _score_problems(values["score"], values["scored_on"], plan)
+
+
 def add_outcome(plan: SharedPlan, user: User, values: dict) -> Outcome:
     """A new outcome, with its first score when one was given."""
+    refuse_if(outcome_problems(plan, values))
     score, scored_on = values.pop("score"), values.pop("scored_on")
-    problems = _score_problems(score, scored_on, plan)
-    if score is not None and scored_on is None:
-        problems["scored_on"] = "Enter the date of the score"
-    refuse_if(problems)
     outcome = Outcome(plan_id=plan.id, **values, **origin(user))
     db.session.add(outcome)
 
@@ -53,7 +63,7 @@ def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> O
     """Score an outcome at a review; earlier scores stay as its history."""
     if values["score"] is None:
         raise Refused({"score": "Enter a score from 0 to 10"})
-    refuse_if(_score_problems(values["score"], values["scored_on"], plan))
+    refuse_if(score_problems(plan, values))
 
     def write() -> OutcomeScore:
         row = _add_score(

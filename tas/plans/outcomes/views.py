@@ -30,7 +30,11 @@ def outcome_add(child_id: int, plan_id: int):
         raise ReadOnly(on.plan, "add an outcome to this plan")
     form = OutcomeForm(data={"scored_on": today()} if request.method == "GET" else None)
     once(form, saved_at=_plan_page(child_id, plan_id))
-    outcome = submit_new(form, lambda values: outcomes.add_outcome(on.plan, current_user, values))
+    outcome = submit_new(
+        form,
+        lambda values: outcomes.add_outcome(on.plan, current_user, values),
+        check=lambda values: outcomes.outcome_problems(on.plan, values),
+    )
     if outcome is not None:
         flash("The outcome has been added", "success")
         return redirect(_plan_page(child_id, plan_id))
@@ -47,7 +51,9 @@ def score_add(child_id: int, outcome_id: int):
     form = ScoreForm(data={"scored_on": today()} if request.method == "GET" else None)
     once(form, saved_at=_plan_page(child_id, on.plan.id))
     added = submit_new(
-        form, lambda values: outcomes.add_score(on.plan, outcome, current_user, values)
+        form,
+        lambda values: outcomes.add_score(on.plan, outcome, current_user, values),
+        check=lambda values: outcomes.score_problems(on.plan, values),
     )
     if added is not None:
         flash("The score has been added", "success")
