@@ -164,6 +164,10 @@ def test_the_answer_can_change_until_the_meeting_starts(app):
     assert saved_invitation(invitation.id).answer == "apologies"
     assert "Change your answer" not in section(meeting_page, "invitations")
     assert len(audit_events("invitation_answered")) == 1
+    with time_machine.travel(datetime(2026, 12, 8, 9, 0, tzinfo=UTC), tick=False):
+        days_after = signed_in(app, fay).get(url)
+    # Days after, it is not "started" but over.
+    assert "This meeting has taken place, so it needs no answer now" in page_text(days_after)
 
 
 def test_a_cancelled_meeting_needs_no_answer(app):

@@ -178,7 +178,9 @@ def answer_closed(meeting: Meeting, now: datetime) -> str | None:
     """Why the invitation can no longer be answered, if it cannot."""
     if meeting.status == "cancelled":
         return "This meeting was cancelled, so it needs no answer"
-    if meeting.status != "scheduled" or meeting.starts_at <= now:
+    if meeting.status != "scheduled" or meeting.ends_at <= now:
+        return "This meeting has taken place, so it needs no answer now"
+    if meeting.starts_at <= now:
         return (
             "The meeting has started, so answers can no longer be changed. If something has "
             "changed, tell the chair"
