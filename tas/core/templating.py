@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask import Flask, g
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from tas.core.choices import label
-from tas.core.words import local_date, local_datetime
+from tas.core.times import parse_clock
+from tas.core.words import local_date, local_datetime, spoken_clock
 
 
 def configure_templates(app: Flask) -> None:
@@ -29,6 +32,7 @@ def configure_templates(app: Flask) -> None:
     app.add_template_global(label)  # a stored code in words: label(rules.MEETING_KINDS, code)
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["spoken_time"] = spoken_time
 
     @app.context_processor
     def _service():
@@ -37,6 +41,13 @@ def configure_templates(app: Flask) -> None:
             "partnership_name": app.config["PARTNERSHIP_NAME"],
             "csp_nonce": getattr(g, "csp_nonce", None),
         }
+
+
+def spoken_time(value) -> str:
+    """A time of day in the GOV.UK style the rest of the page uses (2:00pm), from a time or
+    the 24-hour text a form took ("14:00"); text that is no time is shown as it is."""
+    moment = value if isinstance(value, time) else parse_clock(str(value or ""))
+    return spoken_clock(moment) if moment is not None else str(value or "")
 
 
 def error_summary(form, page: str = "") -> dict:

@@ -94,8 +94,8 @@ def test_a_weekly_series_skips_the_bank_holiday_and_offers_a_replacement(visitor
     assert preview.status_code == 200
     text = page_text(preview)
     assert (
-        "Nothing has been booked yet. 4 meetings will be booked, each on a Monday from 09:00 "
-        "to 10:30 (UK time); 1 date will be skipped" in text
+        "Nothing has been booked yet. 4 meetings will be booked, each on a Monday from 9:00am "
+        "to 10:30am (UK time); 1 date will be skipped" in text
     )
     assert (
         "Meetings to book Date Other meetings at that time Monday 19 April 2027 No other "
@@ -144,6 +144,7 @@ def test_a_weekly_series_skips_the_bank_holiday_and_offers_a_replacement(visitor
     page = visitor.get(f"/meetings/series/{series.id}")
     text = page_text(page)
     assert "4 meetings have been booked" in text
+    assert "Mondays, 9:00am to 10:30am (UK time)" in text  # as each meeting's time is written
     assert "19 April 2027 at 9:00am" in text
     assert "Dates skipped Date Why Replacement 3 May 2027 Bank holiday Book a replacement" in text
     replacement = f"/meetings/new?school={setting.school.id}&amp;date=2027-05-03"
