@@ -82,7 +82,7 @@ def test_the_dsl_adds_a_child_with_the_familys_agreement(app):
     [event] = audit_events("agenda_child_added")
     assert event.detail == {"meeting_id": setting.meeting.id, "child_id": maya.id}
     page = dsl.get(f"/meetings/{setting.meeting.id}")
-    assert "09:15 Maya Patel Low mood and missed days" in section(page, "agenda")
+    assert "9:15am Maya Patel Low mood and missed days" in section(page, "agenda")
     again = page_text(dsl.get(url))
     assert "Already on the agenda Maya Patel" in again
 
@@ -271,7 +271,7 @@ def test_a_slot_shows_on_the_meeting_page_and_stale_saves_are_refused(app):
 
     stale = dsl.submit(url, {"slot_starts": "10:00", "version": "1"})
 
-    assert "09:30 Ben" in section(dsl.get(f"/meetings/{setting.meeting.id}"), "agenda")
+    assert "9:30am Ben" in section(dsl.get(f"/meetings/{setting.meeting.id}"), "agenda")
     assert stale.status_code == 409
     assert "Someone else changed this agenda item while you were editing it" in page_text(stale)
     assert field_value(stale, "slot_starts") == "10:00"
@@ -409,5 +409,5 @@ def test_the_agenda_page_runs_the_same_queries_for_few_or_many(app, count_querie
         assert response.status_code == 200
         counts.append(len(statements))
     assert "Anonymous consultation" in page_text(response)
-    assert "09:14" in page_text(response)
+    assert "9:14am" in page_text(response)
     assert counts[0] == counts[1]

@@ -52,7 +52,7 @@ def test_an_invited_practitioner_sees_the_agenda_and_nothing_more(app):
 
     assert page.status_code == 200
     agenda = section(page, "agenda")
-    assert "09:15 Maya Patel Low mood since the summer" in agenda
+    assert "9:15am Maya Patel Low mood since the summer" in agenda
     assert "No time set Noah Jones Missed days" in agenda
     body = page.get_data(as_text=True)
     assert f"/children/{maya.id}" not in body and f"/children/{noah.id}" not in body
