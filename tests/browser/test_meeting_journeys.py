@@ -483,7 +483,7 @@ def test_term_dates_and_a_series_preview(open_page):
     submit(page, "Check the dates")
     expect(page.locator("h1")).to_have_text("Check the dates of the series")
     expect(page.locator("main")).to_contain_text("Nothing has been booked yet.")
-    expect(page.locator("main")).to_contain_text("each on a Wednesday from 13:00 to 14:00")
+    expect(page.locator("main")).to_contain_text("each on a Wednesday from 1:00pm to 2:00pm")
     to_book = page.locator("#dates-to-book tbody tr")
     listed = to_book.count() + page.locator("#dates-skipped tbody tr").count()
     assert listed == 5  # ten weeks, every other Wednesday: booked or skipped, each listed
