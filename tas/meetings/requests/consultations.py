@@ -54,7 +54,10 @@ def _offered(user: User, values: dict) -> Meeting | None:
 def consultation_problems(user: User, values: dict) -> dict[str, str]:
     """Field -> what to put right: a TAS meeting offered to this person, and a situation that
     does not identify a child of its school."""
-    meeting = _offered(user, values)
+    return _problems(_offered(user, values), values)
+
+
+def _problems(meeting: Meeting | None, values: dict) -> dict[str, str]:
     if meeting is None:
         return {"meeting": "Select the meeting from the list"}
     if meeting.kind != TAS:
@@ -68,6 +71,6 @@ def consultation_problems(user: User, values: dict) -> dict[str, str]:
 def add_consultation(user: User, values: dict) -> AgendaItem:
     """Put a situation on a TAS meeting's agenda without naming the child, audited (ids
     only). A family's TAF meeting, or any meeting not offered, is refused."""
-    refuse_if(consultation_problems(user, values))
     meeting = _offered(user, values)
+    refuse_if(_problems(meeting, values))
     return commit(lambda: agenda.add_consultation(meeting, values["situation"], user))

@@ -158,10 +158,10 @@ def requestable_children(user: User) -> list[tuple[Child, bool]]:
     return [(child, bool(has)) for child, has in rows]
 
 
-def request_problems(user: User, values: dict) -> dict[str, str]:
-    """Field -> what to put right, for a request about this child: one of the person's own
-    school they may ask about (anyone else is "not on the list"), with the family's agreement,
-    and no request about them waiting for triage."""
+def _asked_about(user: User, values: dict) -> tuple[dict[str, str], Child | None, Agreement | None]:
+    """What to put right, for a request about this child: one of the person's own school they
+    may ask about (anyone else is "not on the list"), with the family's agreement, and no
+    request about them waiting for triage; with the child and the agreement when they stand."""
     child = db.session.get(Child, values["child_id"]) if values.get("child_id") else None
     if (
         child is None
@@ -169,20 +169,25 @@ def request_problems(user: User, values: dict) -> dict[str, str]:
         or child.school_id != user.school_id
         or not children.may_record_consent_decisions(user, child.id)
     ):
-        return {"child": "Select the child from the list"}
-    if current_agreement(child.id) is None:
-        return {"child": NO_AGREEMENT_FOR_REQUEST}
+        return {"child": "Select the child from the list"}, None, None
+    agreement = current_agreement(child.id)
+    if agreement is None:
+        return {"child": NO_AGREEMENT_FOR_REQUEST}, child, None
     open_one = db.session.scalar(
         select(TasRequest.id).where(TasRequest.child_id == child.id, TasRequest.status == AWAITING)
     )
-    return {"child": ALREADY_OPEN} if open_one is not None else {}
+    return ({"child": ALREADY_OPEN} if open_one is not None else {}), child, agreement
+
+
+def request_problems(user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a request about this child (`_asked_about`)."""
+    return _asked_about(user, values)[0]
 
 
 def submit(user: User, values: dict) -> TasRequest:
     """Ask for a child to be discussed at TAS, linked to the family's current agreement."""
-    refuse_if(request_problems(user, values))
-    child = db.session.get(Child, values["child_id"])
-    agreement = current_agreement(child.id)
+    problems, child, agreement = _asked_about(user, values)
+    refuse_if(problems)
     row = TasRequest(
         child_id=child.id,
         school_id=child.school_id,
