@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from tas import create_app
@@ -229,9 +230,31 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def check_accessibility(page: Page) -> None:
     """Run axe-core on the page as it is now; fail listing every WCAG 2.2 A/AA violation."""
+    # A click that follows a link returns once the navigation has started: axe run then met
+    # the old document being torn down ("reading 'documentElement'" of null). Wait for the
+    # new page to load, and run once more if it was still being swapped.
+    for attempt in (1, 2):
+        page.wait_for_load_state()
+        try:
+            violations = _axe_violations(page)
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not _page_was_swapping(str(error)):
+                raise
+    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
+def _page_was_swapping(message: str) -> bool:
+    return "documentElement" in message or "Execution context was destroyed" in message
+
+
+def _axe_violations(page: Page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
+    return page.evaluate(
         """async (tags) => {
             // Only the violations are wanted: axe skips gathering every node that passed.
             const result = await axe.run(document, {
@@ -246,10 +269,6 @@ def check_accessibility(page: Page) -> None:
             }));
         }""",
         WCAG_TAGS,
-    )
-    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
-        for v in violations
     )
 
 

@@ -176,6 +176,7 @@ def test_reminder_account_work_and_failed_email_pages_pass_axe(open_page, live_s
         screenshot(page, f"nurse-{name}")
     page.goto("/work")
     page.locator("main a", has_text="Reassign work").first.click()
+    expect(page).to_have_url(re.compile(r"/work/reassign/\d+$"))
     check_accessibility(page)
     screenshot(page, "nurse-reassign")
     page.locator("main form").get_by_role("button").last.click()
