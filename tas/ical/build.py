@@ -74,7 +74,7 @@ class MeetingFacts:
     cancelled: bool = False
     attendees: tuple[Attendee, ...] = field(default_factory=tuple)
     # A CANCEL to the attendees removed from a meeting that goes ahead: no STATUS, which RFC
-    # 5546 (3.2.5) keeps for cancelling the whole event.
+    # 5546 (3.2.5) keeps for cancelling the whole event, and no URL (url is "").
     uninviting: bool = False
 
 
@@ -152,7 +152,7 @@ def meeting_event(facts: MeetingFacts) -> Event:
         end=end,
         summary=one_line(facts.summary),
         location=clean(facts.location) or None,
-        url=facts.url,
+        url=facts.url or None,
         description=clean(facts.description),
         organizer=_address(facts.organiser_email, cn=facts.organiser_name),
         attendees=attendees or None,

@@ -117,13 +117,8 @@ def location(meeting: Meeting) -> str:
 
 def description(meeting: Meeting) -> str:
     """The practical details, and where to answer: never the agenda."""
-    day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
     lines = [
-        f"{summary(meeting)} ({meeting.reference})",
-        f"{day_text}, {times} (UK time)",
-        f"Where: {location(meeting)}" if location(meeting) else "",
-        f"Join online: {meeting.online_link}" if meeting.online_link else "",
-        f"Chair: {meeting.chair.name}" if meeting.chair else "",
+        *_arrangements(meeting),
         "",
         NOTES_IN_APP if meeting.notes_for_attendees and meeting.status != "cancelled" else "",
         "",
@@ -136,6 +131,27 @@ def description(meeting: Meeting) -> str:
         lines.insert(0, "This meeting has been cancelled.")
         lines[-2] = "The meeting's page in TAS Coordinator (replies to this are not read):"
     return "\n".join(line for line in _squeeze(lines))
+
+
+UNINVITED_LINE = "You are no longer invited to this meeting."
+
+
+def uninvited_description(meeting: Meeting) -> str:
+    """For the one removed: which meeting, and no way in. No online link to join and no link
+    to the meeting's page or its series: they can no longer open them."""
+    return "\n".join([UNINVITED_LINE, *_arrangements(meeting, joining=False)])
+
+
+def _arrangements(meeting: Meeting, joining: bool = True) -> list[str]:
+    day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
+    lines = [
+        f"{summary(meeting)} ({meeting.reference})",
+        f"{day_text}, {times} (UK time)",
+        f"Where: {location(meeting)}" if location(meeting) else "",
+        f"Join online: {meeting.online_link}" if meeting.online_link and joining else "",
+        f"Chair: {meeting.chair.name}" if meeting.chair else "",
+    ]
+    return [line for line in lines if line]
 
 
 def series_lines(meeting: Meeting) -> list[str]:
@@ -207,8 +223,11 @@ def facts(
     *,
     for_invitation: int | None = None,
     stamp: datetime | None = None,
+    uninviting: bool = False,
 ) -> MeetingFacts:
-    """The meeting as a calendar may carry it (for one invitation's email, or for everyone)."""
+    """The meeting as a calendar may carry it (for one invitation's email, or for everyone).
+    `uninviting`: the CANCEL to the one removed, which carries no link they can no longer
+    follow."""
     invitations = standing_invitations(meeting.id) if invitations is None else invitations
     config = current_app.config
     return MeetingFacts(
@@ -219,12 +238,13 @@ def facts(
         ends_at=meeting.ends_at.astimezone(LONDON),
         summary=summary(meeting),
         location=location(meeting),
-        url=meeting_url(meeting.id),
-        description=description(meeting),
+        url="" if uninviting else meeting_url(meeting.id),
+        description=uninvited_description(meeting) if uninviting else description(meeting),
         organiser_name=meeting.organiser.name if meeting.organiser else "TAS Coordinator",
         organiser_email=config["CALENDAR_ORGANISER_EMAIL"],
         cancelled=meeting.status == "cancelled",
         attendees=attendees(meeting, invitations, for_invitation),
+        uninviting=uninviting,
     )
 
 

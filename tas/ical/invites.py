@@ -16,7 +16,9 @@ only a higher SEQUENCE (RFC 5546 2.1.4) take every one:
 - invited: the current METHOD:REQUEST to the newly invited recipient only, SEQUENCE raised here.
 - uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE, SEQUENCE
   raised here, and no STATUS: RFC 5546 (3.2.5) keeps STATUS:CANCELLED for cancelling the whole
-  meeting, which goes ahead. The subject says they are no longer invited.
+  meeting, which goes ahead. The subject says they are no longer invited. Neither the email
+  nor the entry carries the online link or a link to the meeting's page: they can no longer
+  open it, so the email says who to ask instead.
 Raising it for an invitation added or removed changes no arrangement, so it leaves the meeting's
 version (what an open "move" form was made from) as it is.
 
@@ -33,7 +35,6 @@ A TAF / handover meeting's emails list only their own recipient as ATTENDEE.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import inspect, update
@@ -62,8 +63,10 @@ NOT_READ = (
     "Say whether you can come, and see the agenda if you are invited to it, in TAS Coordinator. "
     "Replies to this email are not read."
 )
-# A cancellation, or someone no longer invited, has nothing to answer.
+# A cancellation has nothing to answer.
 NOTHING_TO_ANSWER = "The meeting's page in TAS Coordinator. Replies to this email are not read."
+# Someone no longer invited can no longer open the meeting's page: who to ask instead.
+REMOVED = "If you need to know why, ask {school}. Replies to this email are not read."
 LEADS = {
     "booked": "You are invited to this meeting. The calendar entry attached adds it to your "
     "calendar.",
@@ -175,9 +178,13 @@ def _send(
         if recipient is None or recipient.email.lower() in sent:
             continue
         sent.add(recipient.email.lower())
-        about = facts(meeting, listed, for_invitation=invitation.id, stamp=stamp)
-        if change == "uninvited":
-            about = replace(about, uninviting=True)
+        about = facts(
+            meeting,
+            listed,
+            for_invitation=invitation.id,
+            stamp=stamp,
+            uninviting=change == "uninvited",
+        )
         ics = to_bytes(calendar([meeting_event(about)], method=method)).decode("utf-8")
         queue(
             [(recipient.email, recipient.name)],
@@ -215,13 +222,20 @@ def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
         f"{summary(meeting)} ({meeting.reference})",
         f"{day_text}, {times} (UK time)",
         f"Where: {place}" if place else None,
-        f"Join online: {meeting.online_link}" if meeting.online_link else None,
+        f"Join online: {meeting.online_link}"
+        if meeting.online_link and change != "uninvited"
+        else None,
         f"Chair: {meeting.chair.name}" if meeting.chair else None,
     ]
     if meeting.notes_for_attendees and change not in ("cancelled", "uninvited"):
         lines += ["", NOTES_IN_APP]
     if change not in ("cancelled", "uninvited"):
         lines += ["", *series_lines(meeting)]
-    answer = NOTHING_TO_ANSWER if change in ("cancelled", "uninvited") else NOT_READ
-    lines += ["", answer, meeting_url(meeting.id), "", "This email was sent by TAS Coordinator."]
+    if change == "uninvited":
+        # They can no longer open the meeting's page, nor join it online.
+        lines += ["", REMOVED.format(school=meeting.school.name)]
+    else:
+        answer = NOTHING_TO_ANSWER if change == "cancelled" else NOT_READ
+        lines += ["", answer, meeting_url(meeting.id)]
+    lines += ["", "This email was sent by TAS Coordinator."]
     return "\n".join(line for line in lines if line is not None)

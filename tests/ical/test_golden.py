@@ -6,7 +6,8 @@ every file again with ical.js (the parser Thunderbird uses) and checks the iTIP 
 - request.ics: a REQUEST as sent to one invitee (Siân): the rule-based Europe/London VTIMEZONE,
   her own answer only (the others NEEDS-ACTION), RSVP=FALSE, UID in the fixed domain.
 - update.ics: the same meeting after a change of chair: SEQUENCE raised, DTSTAMP later.
-- uninvite.ics: the CANCEL to Siân alone when she is removed: no STATUS (the meeting goes ahead).
+- uninvite.ics: the CANCEL to Siân alone when she is removed: no STATUS (the meeting goes ahead),
+  and no URL or link to a page she can no longer open.
 - cancel.ics: the CANCEL of the whole meeting: STATUS:CANCELLED, SEQUENCE raised again.
 - publish.ics: the download: PUBLISH, no ATTENDEE.
 - feed.ics: a feed: REFRESH-INTERVAL and X-PUBLISHED-TTL, no ATTENDEE, an ORGANIZER on every
@@ -101,6 +102,15 @@ UNINVITED = dataclasses.replace(
     sequence=3,
     stamp=datetime(2026, 11, 24, 16, 45, 0, tzinfo=UTC),
     attendees=tuple(a for a in BOOKED.attendees if a.email == "sian@example.org"),
+    # As tas.ical.facts writes it for the one removed: no link she can no longer follow.
+    url="",
+    description=(
+        "You are no longer invited to this meeting.\n"
+        "TAS meeting – Oakfield Primary (MTG-0042)\n"
+        "Wednesday 2 December 2026, 9am to 10:30am (UK time)\n"
+        "Where: Meeting room 1, Oakfield Primary; Main building\n"
+        "Chair: Cleo Chair"
+    ),
     uninviting=True,
 )
 CANCELLED = dataclasses.replace(
@@ -228,7 +238,10 @@ def test_every_change_raises_the_sequence_and_removing_one_is_not_cancelling_all
     assert b"SEQUENCE:4\r\n" in cancel
     for raw in (request, update, uninvite, cancel):
         assert b"UID:tas-meeting-42@partnership.example\r\n" in raw  # the fixed domain
+    for raw in (request, update, cancel):
         assert b"https://tas.example.org/meetings/series/7" in raw.replace(b"\r\n ", b"")
+    # The one removed is sent no link to the pages she can no longer open.
+    assert b"https://tas.example.org/" not in uninvite.replace(b"\r\n ", b"")
 
 
 def test_published_calendars_list_no_attendee_and_the_feed_says_when_to_look_again():

@@ -315,6 +315,7 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     nurses = factories.agency(name="0-19 Service", contact_email="zero19@nhs.example.org")
     factories.invitation(setting.meeting, setting.dsl, agency=nurses)
     setting.meeting.sequence = 3
+    setting.meeting.online_link = "https://meet.example.org/tas-oakfield"
     db.session.commit()
     dsl = signed_in(app, setting.dsl)
     meeting_id = setting.meeting.id
@@ -333,6 +334,9 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     assert int(email.event["SEQUENCE"]) == 4  # raised: the attendee list changed
     assert set(email.attendees) == {"fay@fim.example.org", "zero19@nhs.example.org"}
     assert email.text.startswith("Dear Fay Fim,")
+    meeting_page = f"/meetings/{meeting_id}"
+    assert "https://meet.example.org/tas-oakfield" in email.every_part_decoded()
+    assert meeting_page in str(email.event["URL"])
 
     invitation = db.session.scalar(select(Invitation).where(Invitation.representative_id == fay.id))
     removed = dsl.submit(
@@ -357,6 +361,14 @@ def test_a_newly_invited_person_gets_the_current_version_and_a_removed_one_a_can
     assert fresh(meeting_id).version == version
     assert cancel.attendees == ["fay@fim.example.org"]  # only the one removed
     assert "You are no longer invited" in cancel.text
+    assert "You are no longer invited" in str(cancel.event["DESCRIPTION"])
+    # Nothing she can no longer use: not the meeting's page (it is closed to her now), nor the
+    # online link to join it.
+    assert signed_in(app, fay).get(meeting_page).status_code in (403, 404)
+    assert meeting_page not in cancel.every_part_decoded()
+    assert "URL" not in cancel.event
+    assert "meet.example.org" not in cancel.every_part_decoded()
+    assert f"If you need to know why, ask {setting.school.name}." in cancel.text
 
 
 def test_a_taf_meeting_at_a_family_home_lists_only_the_recipient_and_hides_the_address(app):
