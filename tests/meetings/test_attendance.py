@@ -4,9 +4,10 @@ did not attend, prefilled from the answers; anyone who came uninvited; stale sav
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from tas.extensions import db
-from tas.meetings.models import Invitation, UninvitedAttendee
+from tas.meetings.models import Invitation, MeetingChange, UninvitedAttendee
 from tests import factories
 from tests.meetings.test_day import browser_for, past_meeting
 from tests.pages import audit_events, error_summary, field_value, page_text, saved
@@ -101,6 +102,39 @@ def test_attendance_is_prefilled_from_the_answers_then_saved_and_shown(app):
         "fields": ["attendance", "attended_by"],
     }
     assert audit_events("attendance_viewed")
+
+
+def test_an_answer_given_before_the_meeting_moved_fills_in_nothing(app):
+    """Pat answered "attending" for the day first booked; the meeting then moved to the day it
+    was held. The chair is shown the answer, marked, and chooses attendance themselves."""
+    setting = past_meeting()
+    fim, nurse, _early_help, _gone = invited_three(setting)
+    meeting = setting.meeting
+    fim.answered_at = meeting.starts_at - timedelta(days=10)
+    nurse.answered_at = meeting.starts_at - timedelta(days=2)
+    db.session.add(
+        MeetingChange(
+            meeting_id=meeting.id,
+            kind="moved",
+            at=meeting.starts_at - timedelta(days=5),
+            by_id=setting.dsl.id,
+            before={"starts_at": (meeting.starts_at - timedelta(days=1)).isoformat()},
+            after={"starts_at": meeting.starts_at.isoformat()},
+        )
+    )
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+
+    form = chair.get(f"/meetings/{meeting.id}/attendance")
+
+    assert form.status_code == 200
+    assert checked(form, f"attendance_{fim.id}") is None
+    assert field_value(form, f"attended_by_{fim.id}") == ""
+    shown = page_text(form)
+    assert "Their answer to the invitation: Attending (given before the meeting moved)" in shown
+    assert "except those given before the meeting moved" in shown
+    # Answered after the move: it still fills in.
+    assert checked(form, f"attendance_{nurse.id}") == "apologies_with_update"
 
 
 def test_attendance_sent_back_unchanged_says_nothing_was_saved(app):

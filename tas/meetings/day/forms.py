@@ -123,11 +123,14 @@ def attendance_form(invitations: list[Invitation], names: dict[int, str], **kwar
     return form
 
 
-def attendance_data(invitations: list[Invitation]) -> dict:
+def attendance_data(invitations: list[Invitation], before_the_move: set[int]) -> dict:
+    """What is saved, or else what each answer suggests; an answer given before the meeting
+    moved to its day and time (`before_the_move`: invitation ids) suggests nothing."""
     data = {}
     for invitation in invitations:
         person = invitation.representative
-        attendance = invitation.attendance or suggested_attendance(invitation.answer)
+        answer = None if invitation.id in before_the_move else invitation.answer
+        attendance = invitation.attendance or suggested_attendance(answer)
         attended_by = invitation.attended_by
         if attended_by is None and attendance == "attended" and person is not None:
             attended_by = person.name

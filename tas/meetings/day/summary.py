@@ -25,6 +25,7 @@ from tas.meetings.day.services import (
     minutes_due_on,
     why_not_recordable,
 )
+from tas.meetings.invitations.services import MeetingInvitations, last_retimed
 from tas.meetings.models import AgendaItem, Invitation, Meeting, UninvitedAttendee
 from tas.organisations.models import Agency, User
 from tas.plans.actions.rows import owner_name
@@ -44,6 +45,13 @@ def standing_invitations(meeting_id: int) -> list[Invitation]:
             .order_by(Invitation.id)
         )
     )
+
+
+def answered_before_the_move(meeting_id: int, invitations: list[Invitation]) -> set[int]:
+    """The invitations whose answer was given before the meeting last moved to another day or
+    time (one query): it may not stand for the day it is now."""
+    marked = MeetingInvitations(invitations, retimed_at=last_retimed(meeting_id))
+    return {invitation.id for invitation in invitations if marked.before_the_move(invitation)}
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ def attendance(meeting_id: int):
         day.viewed("attendance_viewed", meeting)
     invitations = day_summary.standing_invitations(meeting.id)
     names = {invitation.id: day.invitation_name(invitation) for invitation in invitations}
-    opened = attendance_data(invitations) if request.method == "GET" else None
+    before_the_move = day_summary.answered_before_the_move(meeting.id, invitations)
+    opened = attendance_data(invitations, before_the_move) if request.method == "GET" else None
     form = attendance_form(invitations, names, data=opened)
     comparison, status = None, 200
     if form.validate_on_submit():
@@ -103,6 +104,7 @@ def attendance(meeting_id: int):
         form=form,
         names=names,
         answers=minutes_rules.labels(rules.ANSWERS),
+        before_the_move=before_the_move,
         comparison=comparison,
         uninvited=day_summary.uninvited_of(meeting.id),
     ), status
