@@ -72,6 +72,9 @@ LEADS = {
     "calendar.",
     "moved": "This meeting has been moved. The calendar entry attached updates your calendar. "
     "Why it was moved is on the meeting's page.",
+    "retimed": "This meeting has been moved to another day or time. The calendar entry attached "
+    "updates your calendar. If you have already said whether you can come, check that your "
+    "answer still stands. Why it was moved is on the meeting's page.",
     "changed": "The arrangements for this meeting have changed (the chair or the notes for "
     "attendees). The calendar entry attached updates your calendar. Why they changed is on the "
     "meeting's page.",
@@ -86,6 +89,7 @@ SUBJECT_PREFIX = {
     "booked": "Invitation",
     "invited": "Invitation",
     "moved": "Updated",
+    "retimed": "Updated",
     "changed": "Updated",
     "cancelled": "Cancelled",
     "uninvited": "No longer invited",
@@ -100,11 +104,15 @@ def booked(meeting: Meeting) -> int:
     return _to_everyone(meeting, "booked", REQUEST)
 
 
-def changed(meeting: Meeting, moved: bool, held_until: datetime | None = None) -> int:
+def changed(
+    meeting: Meeting, moved: bool, held_until: datetime | None = None, retimed: bool = False
+) -> int:
     """An updated REQUEST to everyone invited (the SEQUENCE is already raised for a move).
     `held_until`: when the entry people hold ended before the change; moved from a time still
-    to come to one already past, their calendars are still updated to the real time."""
-    return _to_everyone(meeting, "moved" if moved else "changed", REQUEST, held_until)
+    to come to one already past, their calendars are still updated to the real time.
+    `retimed`: it starts at another day or time, so answers given may no longer stand."""
+    change = "retimed" if retimed else "moved" if moved else "changed"
+    return _to_everyone(meeting, change, REQUEST, held_until)
 
 
 def cancelled(meeting: Meeting) -> int:

@@ -199,7 +199,9 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
             1,
         )
         assert email.event.start == datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
-        assert "This meeting has been moved" in email.text
+        assert "This meeting has been moved to another day or time" in email.text
+        # An answer given for the old day may not stand for the new one.
+        assert "check that your answer still stands" in email.text
         assert "nativity" not in email.every_part_decoded()  # the reason stays in the app
 
     meeting = fresh(meeting.id)
@@ -224,6 +226,7 @@ def test_moving_changing_and_cancelling_send_one_email_each_with_a_rising_sequen
         assert "Park behind the hall" not in email.every_part_decoded()
         assert "There are notes for attendees" in str(email.event["DESCRIPTION"])
         assert "There are notes for attendees" in email.text
+        assert "still stands" not in email.text  # the same day and time
 
     meeting = fresh(meeting.id)
     before = len(outbox_rows())

@@ -258,7 +258,7 @@ def move(
             target=meeting,
             detail={"fields": sorted(changed), "sequence": meeting.sequence},
         )
-        invites.changed(meeting, moved=moved, held_until=held_until)
+        invites.changed(meeting, moved=moved, held_until=held_until, retimed="starts_at" in changed)
         db.session.flush()
         return change
 
