@@ -314,6 +314,57 @@ def test_a_series_that_cannot_be_booked_says_what_to_put_right(visitor, changes,
     assert all_series() == []
 
 
+def test_a_series_says_every_problem_at_once(visitor):
+    """The form's own errors (a time that is not one) and what the booking would refuse (no
+    place, no chair, a series that ends before it begins) in one summary, in the page's
+    order."""
+    setting = school_with_meeting()
+    school_year()
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+    changes = {
+        "until_date": day(date(2027, 4, 1)),
+        "starts": "9am",
+        "location": "",
+        "chair": "",
+    }
+
+    response = visitor.submit(
+        "/meetings/series/new", series_form(setting.school, setting.link_worker, **changes)
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "until_date": "The series must end after its first date",
+        "starts": "Enter the start time using the 24-hour clock, like 09:30",
+        "location": "Enter where the meeting is, or a link to join it online",
+        "chair": "Select who will chair the meeting",
+    }
+    assert field_value(response, "starts") == "9am"
+    assert all_series() == []
+
+
+def test_a_series_for_a_school_one_does_not_book_for_checks_nothing_else(visitor):
+    """Another school's series: its place and notes are never tested against that school's
+    children, whatever else is wrong."""
+    setting = school_with_meeting()
+    other = factories.school(name="Elsewhere Academy")
+    school_year()
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+
+    response = visitor.submit(
+        "/meetings/series/new",
+        series_form(other, setting.link_worker, starts="9am", location=""),
+    )
+
+    assert response.status_code == 200
+    summary = error_summary(response)
+    assert summary["school"] == "Select the school the meeting is for"
+    assert "location" not in summary and "chair" not in summary
+    assert all_series() == []
+
+
 def test_changing_the_series_from_the_preview_keeps_what_was_typed(visitor):
     setting = school_with_meeting()
     school_year()

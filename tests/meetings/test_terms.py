@@ -162,6 +162,19 @@ def test_a_term_without_a_half_term(login_as):
             {"starts_on": ["30", "2", "2027"]},
             {"starts_on": "First day of term must be a real date"},
         ),
+        (  # every problem at once: the form's own, and what the save would find
+            {
+                "name": "autumn",
+                "starts_on": ["30", "2", "2027"],
+                "half_term_ends_on": day(date(2027, 2, 12)),
+            },
+            {
+                "name": "The autumn term 2026 to 2027 has already been entered: change it "
+                "instead",
+                "starts_on": "First day of term must be a real date",
+                "half_term_ends_on": "The half-term holiday must end on or after its first day",
+            },
+        ),
     ],
 )
 def test_term_dates_that_cannot_be_right_are_refused_keeping_what_was_typed(

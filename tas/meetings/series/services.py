@@ -107,20 +107,50 @@ def _clashes(values: dict, booked: list[Timed]) -> dict[date, list[Meeting]]:
 
 def plan(user: User, values: dict) -> SeriesPlan:
     """What the series would book: checked as a booking is, but not saved."""
-    if not may_organise_school(user, values["school_id"]):
+    problems, timed = _checked(user, values)
+    refuse_if(problems)
+    booked, skipped = timed
+    return SeriesPlan(booked, skipped, _clashes(values, booked))
+
+
+def plan_problems(user: User, values: dict) -> dict[str, str]:
+    """Field -> what to put right, beside the form's own errors: the place, link and chair, and
+    the pattern once every part of it was given."""
+    return _checked(user, values)[0]
+
+
+def _checked(user: User, values: dict) -> tuple[dict[str, str], tuple[list[Timed], list[Skipped]]]:
+    if not may_organise_school(user, values.get("school_id")):
         # Nothing is checked against a school the person does not book for (its children's
         # names are not theirs to test text against): tas.meetings.booking.services.
-        refuse_if({"school": "Select a school you book meetings for"})
-    problems = {}
-    found = occurrences(values)
-    booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON)
+        return {"school": "Select a school you book meetings for"}, ([], [])
     # The place, link and chair are checked as a booking checks them (the form checked times).
     arrangements = {**values, "starts_at": EPOCH, "ends_at": EPOCH + timedelta(hours=1)}
-    problems.update(arrangement_problems(arrangements))
-    if not booked and "pattern" not in problems:
+    problems = arrangement_problems(arrangements)
+    if not _pattern_given(values):
+        return problems, ([], [])
+    try:
+        found = occurrences(values)
+    except Refused as refused:
+        return {**refused.problems, **problems}, ([], [])
+    if values.get("starts") is None or values.get("ends") is None:
+        # The times are put right first: the dates are timed (and counted) once they are.
+        return problems, ([], [])
+    booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON)
+    if not booked:
         problems["pattern"] = NOTHING_TO_BOOK
-    refuse_if(problems)
-    return SeriesPlan(booked, skipped, _clashes(values, booked))
+    return problems, (booked, skipped)
+
+
+def _pattern_given(values: dict) -> bool:
+    """Every part of the pattern was given (and read)."""
+    if values.get("pattern") == series_rules.EVERY_N_WEEKS:
+        needed = ("every_weeks", "first_date", "until")
+    elif values.get("pattern") == series_rules.PER_TERM:
+        needed = ("academic_year", "per_term")
+    else:
+        return False
+    return all(values.get(name) is not None for name in ("weekday", *needed))
 
 
 def settings_of(values: dict) -> dict:

@@ -37,6 +37,12 @@ def _year_choices(extra: int | None = None) -> list[SelectChoice]:
     return [SelectChoice(str(year), year_label(year)) for year in years]
 
 
+def whole_number(text: str | None) -> int | None:
+    """A whole number as typed or chosen; None when there is none (the field says why)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
+
+
 class TermForm(RecordForm):
     academic_year = select("Academic year", missing="Select the academic year")
     name = choice("Term", rules.TERM_NAMES, "Select which term it is")
@@ -74,7 +80,7 @@ class TermForm(RecordForm):
 
     def values(self) -> dict:
         return {
-            "academic_year": int(self.academic_year.data),
+            "academic_year": whole_number(self.academic_year.data),
             "name": self.name.data,
             "starts_on": self.starts_on.data,
             "ends_on": self.ends_on.data,
@@ -212,13 +218,13 @@ class SeriesForm(SentOnce, CommonArrangements):
             "kind": self.kind.data,
             **self.place_values(),
             "pattern": self.pattern.data,
-            "weekday": int(self.weekday.data),
+            "weekday": whole_number(self.weekday.data),
             "starts": times.parse_clock(self.starts.data),
             "ends": times.parse_clock(self.ends.data),
-            "every_weeks": int(self.every_weeks.data) if every_n_weeks else None,
+            "every_weeks": whole_number(self.every_weeks.data) if every_n_weeks else None,
             "first_date": self.first_date.data if every_n_weeks else None,
             "until_term_id": record_id(self.until_term.data) if every_n_weeks else None,
             "until": self.until() if every_n_weeks else None,
-            "academic_year": None if every_n_weeks else int(self.academic_year.data),
-            "per_term": None if every_n_weeks else int(self.per_term.data),
+            "academic_year": None if every_n_weeks else whole_number(self.academic_year.data),
+            "per_term": None if every_n_weeks else whole_number(self.per_term.data),
         }

@@ -81,23 +81,24 @@ def terms_from(day: date) -> list[Term]:
 
 
 def _dates_problems(values: dict) -> dict[str, str]:
+    """What is wrong with the dates given (a date the form refused comes as None, and is left
+    to the form's own message)."""
     problems = {}
-    year = values["academic_year"]
-    starts, ends = values["starts_on"], values["ends_on"]
-    first, last = date(year, 9, 1), date(year + 1, 8, 31)
-    within = (
-        f"The term must be within the {year_label(year)} academic year: 1 September {year} "
-        f"to 31 August {year + 1}"
-    )
-    if ends <= starts:
+    year = values.get("academic_year")
+    starts, ends = values.get("starts_on"), values.get("ends_on")
+    if starts is not None and ends is not None and ends <= starts:
         problems["ends_on"] = "The last day of term must be after the first day"
-    if not first <= starts <= last:
-        problems["starts_on"] = within
-    if not first <= ends <= last:
-        problems["ends_on"] = within
+    if year is not None:
+        first, last = date(year, 9, 1), date(year + 1, 8, 31)
+        within = (
+            f"The term must be within the {year_label(year)} academic year: 1 September {year} "
+            f"to 31 August {year + 1}"
+        )
+        if starts is not None and not first <= starts <= last:
+            problems["starts_on"] = within
+        if ends is not None and not first <= ends <= last:
+            problems["ends_on"] = within
     half_starts, half_ends = values.get("half_term_starts_on"), values.get("half_term_ends_on")
-    if problems:
-        return problems  # the half-term is checked against dates that stand
     if half_starts is None and half_ends is not None:
         problems["half_term_starts_on"] = (
             "Enter the first day of the half-term holiday, or leave both half-term dates blank"
@@ -107,11 +108,15 @@ def _dates_problems(values: dict) -> dict[str, str]:
             "Enter the last day of the half-term holiday, or leave both half-term dates blank"
         )
     elif half_starts is not None and half_ends is not None:
+        term_stands = (
+            starts is not None and ends is not None and not {"starts_on", "ends_on"} & set(problems)
+        )
         if half_ends < half_starts:
             problems["half_term_ends_on"] = (
                 "The half-term holiday must end on or after its first day"
             )
-        elif not (starts < half_starts and half_ends < ends):
+        elif term_stands and not (starts < half_starts and half_ends < ends):
+            # Checked against the term's dates only once they stand.
             problems["half_term_starts_on"] = (
                 "The half-term holiday must be inside the term, after its first day and before "
                 "its last"
@@ -125,12 +130,14 @@ def term_problems(values: dict, term: Term | None = None) -> dict[str, str]:
     others = select(Term)
     if term is not None:
         others = others.where(Term.id != term.id)
-    same = db.session.scalar(
-        others.where(Term.academic_year == values["academic_year"], Term.name == values["name"])
-    )
+    year, name = values.get("academic_year"), values.get("name")
+    same = None
+    if year is not None and name is not None:
+        same = db.session.scalar(others.where(Term.academic_year == year, Term.name == name))
     if same is not None:
         problems["name"] = f"The {term_label(same)} has already been entered: change it instead"
-    if "ends_on" not in problems and "starts_on" not in problems:
+    dates_stand = values.get("starts_on") is not None and values.get("ends_on") is not None
+    if dates_stand and "ends_on" not in problems and "starts_on" not in problems:
         overlapping = db.session.scalar(
             others.where(
                 Term.starts_on <= values["ends_on"], Term.ends_on >= values["starts_on"]

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.clock import today
-from tas.core.editing import found, saved_banner, submit_change, submit_new
+from tas.core.editing import all_at_once, found, saved_banner, submit_change, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
@@ -50,7 +50,9 @@ def _coordinator_only() -> None:
 def term_add():
     _coordinator_only()
     form = TermForm()
-    added = submit_new(form, lambda values: terms.add_term(current_user, values))
+    added = submit_new(
+        form, lambda values: terms.add_term(current_user, values), check=terms.term_problems
+    )
     if added is not None:
         flash(f"The {terms.term_label(added)} has been added", "success")
         return redirect(url_for("meetings.term_dates"))
@@ -72,6 +74,7 @@ def term_change(term_id: int):
         term,
         lambda version, values: terms.change_term(term, current_user, version, values),
         thing="term",
+        check=lambda values: terms.term_problems(values, term),
         saved_form=lambda fresh: TermForm(
             formdata=None, data=TermForm.data_from(fresh), year=fresh.academic_year
         ),
@@ -122,6 +125,8 @@ def new_series():
             planned = series.plan(current_user, form.values())
         except Refused as refused:
             form.show(refused.problems)
+    elif step != "change":
+        all_at_once(form, lambda values: series.plan_problems(current_user, values))
     if planned is not None and step == "create":
         if request.form.get("dates") == planned.fingerprint:
             once(form)
