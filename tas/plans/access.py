@@ -8,7 +8,9 @@ they may change on the plan:
   the child (the school's DSL, a linked link worker) and the plan's lead practitioner while the
   family's agreement stands;
 - an involvement: also its named practitioner and their agency's safeguarding lead;
-- an action: also its owner, and the users of the agency that owns it.
+- an action: also its owner, and the users of the agency that owns it;
+- but school staff who only read the record (the old school's DSL after a move) change
+  nothing, their own actions included.
 
 A plan held by Social Care or closed is read-only to everyone. Nobody here changes the child's
 own details: that needs EDIT on the child, which a practitioner never has (docs/security.md C14).
@@ -31,6 +33,8 @@ from tas.organisations.models import User
 from tas.plans import rules
 from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 
+SCHOOL_ROLES = frozenset({"dsl", "school_staff"})
+
 
 @dataclass(frozen=True)
 class PlanRights:
@@ -44,11 +48,18 @@ class PlanRights:
     editor: bool  # may change the plan itself
     closer: bool  # may close the plan (also after the family withdrew agreement)
     coordinator: bool = False  # a coordinator who opened the record with a reason
+    # School staff who only read the record: a DSL whose pupil moved to another school keeps
+    # it read-only for a while (docs/design.md, Roles), their own actions included.
+    school_reads_only: bool = False
 
     def may_update_involvement(self, involvement: AgencyInvolvement) -> bool:
         if not self.changeable:
             return False
-        if self.editor or involvement.practitioner_id == self.user_id:
+        if self.editor:
+            return True
+        if self.school_reads_only:
+            return False
+        if involvement.practitioner_id == self.user_id:
             return True
         return self.safeguarding_lead and involvement.agency_id == self.agency_id
 
@@ -71,7 +82,11 @@ class PlanRights:
     def may_update_action(self, action: Action) -> bool:
         if not self.changeable:
             return False
-        if self.editor or action.owner_user_id == self.user_id:
+        if self.editor:
+            return True
+        if self.school_reads_only:
+            return False
+        if action.owner_user_id == self.user_id:
             return True
         return self.agency_id is not None and action.owner_agency_id == self.agency_id
 
@@ -98,6 +113,7 @@ def rights(user: User, plan: SharedPlan, level: Access, agreement: Agreement | N
         editor=editor,
         closer=closer,
         coordinator=user.role == "coordinator",
+        school_reads_only=user.role in SCHOOL_ROLES and level < Access.EDIT,
     )
 
 

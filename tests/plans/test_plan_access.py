@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 
 from tas.children.models import Agreement
+from tas.core.clock import today
 from tas.extensions import db
-from tas.plans.models import Outcome, SharedPlan
+from tas.plans.models import Action, Outcome, SharedPlan
 from tests import factories
 from tests.pages import (
     asked_why,
@@ -18,6 +19,7 @@ from tests.pages import (
     opened_with_a_reason,
     page_text,
     saved,
+    version_on,
 )
 from tests.plans.helpers import child_at, involvements_of, open_plan
 
@@ -210,3 +212,37 @@ def test_after_a_withdrawal_nobody_who_keeps_read_access_changes_the_plan(login_
     assert {a.status for a in (saved(type(owned_by_lead), owned_by_lead.id),)} == {"not_started"}
     closing = dsl.get(f"{base}/plans/{plan.id}/close")
     assert closing.status_code == 200
+
+
+def test_after_a_move_the_old_schools_dsl_reads_but_does_not_update_their_own_action(login_as):
+    """The old school keeps the record read-only for 30 days (docs/design.md, Roles): that
+    covers an action its DSL owns, which the new school's DSL may still update."""
+    old_dsl = login_as("dsl")
+    new_school = factories.school(name="New Academy")
+    new_dsl = login_as("dsl", school=new_school)
+    child = child_at(old_dsl.user.school)
+    plan = open_plan(child)
+    action = factories.action(plan, owner_kind="person", owner_user=old_dsl.user)
+    db.session.commit()
+    base = f"/children/{child.id}"
+    url = f"{base}/actions/{action.id}/change"
+    assert old_dsl.get(url).status_code == 200  # theirs to update before the move
+
+    school_page = old_dsl.get(f"{base}/school")
+    chosen = {
+        "school": str(new_school.id),
+        "moved_on": day(today()),
+        "version": version_on(school_page),
+    }
+    assert old_dsl.submit(f"{base}/school", chosen).status_code == 200
+    assert old_dsl.submit(f"{base}/school", {**chosen, "confirm": "yes"}).status_code == 302
+
+    read = old_dsl.get(base)
+    done = {"status": "done", "version": "1", "completion_note": "x"}
+    tried = old_dsl.submit(url, done, page=base)
+
+    assert read.status_code == 200  # still read, for 30 days
+    assert old_dsl.get(url).status_code == 403
+    assert tried.status_code == 403
+    assert saved(Action, action.id).status == "not_started"
+    assert new_dsl.get(url).status_code == 200
