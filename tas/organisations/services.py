@@ -15,6 +15,7 @@ from tas.audit.services import record
 from tas.core.choices import CLUSTER_FIRST, SchoolsListed, schools_listed
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
+from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School, User
 
 Row = TypeVar("Row", Cluster, School, Agency, User)
@@ -165,7 +166,41 @@ def add_agency(values: dict) -> Agency:
 
 
 def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
-    return change(agency, version, values, "agency_changed")
+    return change(
+        agency, version, values, "agency_changed", problems=agency_problems(agency, values)
+    )
+
+
+def agency_problems(agency: Agency, values: dict) -> dict[str, str]:
+    """A GP practice already in records (children registered with it, its people, GP
+    notifications) stays one, and an agency in records does not become one: GP practices see
+    and do other things than agencies (docs/design.md, Roles), and a practice that stopped
+    being one would vanish from its children's records without anyone being told."""
+    new_type = values.get("service_type")
+    was_gp, is_gp = agency.is_gp_practice, new_type == rules.GP_PRACTICE
+    if new_type is None or was_gp == is_gp or not in_records(agency):
+        return {}
+    if was_gp:
+        return {
+            "service_type": f"{agency.name} is already in records as a GP practice, so it "
+            "stays one. Add the other service as a new agency"
+        }
+    return {
+        "service_type": f"{agency.name} is already in records as another service, so it "
+        "cannot become a GP practice. Add the practice as a new agency"
+    }
+
+
+def in_records(agency: Agency) -> bool:
+    """Whether any record refers to the agency (one query per table that can)."""
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name != Agency.__tablename__ or key.parent.table is not table:
+                continue
+            used = select(key.parent).where(key.parent == agency.id).limit(1)
+            if db.session.execute(used).first() is not None:
+                return True
+    return False
 
 
 def agencies() -> list[Agency]:

@@ -71,6 +71,7 @@ def agency_change(agency_id: int):
         thing="agency",
         template="organisations/agency_form.html",
         done=url_for(".agencies"),
+        check=partial(services.agency_problems, agency),
     )
 
 

@@ -119,3 +119,39 @@ def test_changing_an_agency_from_gp_practice_clears_its_ods_code(login_as):
     )
     [event] = audit_events("agency_changed")
     assert event.detail["ods_code"] == ["B82005", None]
+
+
+def test_a_gp_practice_children_are_registered_with_stays_a_gp_practice(login_as):
+    """Were Westgate to become the police, its 14 children would lose their practice from
+    every list of practices, silently: it stays a practice, and the page says what to do."""
+    admin = login_as("admin")
+    westgate = factories.agency(name="Westgate", service_type="gp_practice", ods_code="B82005")
+    factories.child(gp_practice=westgate)
+    fim = factories.agency(name="Future in Mind", service_type="camhs")
+    factories.user("practitioner", agency=fim)
+    db.session.commit()
+
+    away = admin.submit(
+        f"/admin/agencies/{westgate.id}",
+        agency_form(service_type="police", contact_email="", version=westgate.version),
+    )
+    into = admin.submit(
+        f"/admin/agencies/{fim.id}",
+        agency_form(name="Future in Mind", ods_code="Y01234", version=fim.version),
+    )
+
+    assert error_summary(away) == {
+        "service_type": "Westgate is already in records as a GP practice, so it stays one. "
+        "Add the other service as a new agency",
+        "contact_email": "Enter the agency's secure contact email address",
+    }
+    assert error_summary(into) == {
+        "service_type": "Future in Mind is already in records as another service, so it "
+        "cannot become a GP practice. Add the practice as a new agency"
+    }
+    assert (saved(Agency, westgate.id).service_type, saved(Agency, westgate.id).ods_code) == (
+        "gp_practice",
+        "B82005",
+    )
+    assert saved(Agency, fim.id).service_type == "camhs"
+    assert audit_events("agency_changed") == []
