@@ -24,7 +24,11 @@ Row = TypeVar("Row", Cluster, School, Agency, User)
 # Values that must be unique, and what to say when one is already taken.
 UNIQUE: dict[type, dict[str, str]] = {
     Cluster: {"name": "A cluster called {} already exists"},
-    School: {"urn": "A school with URN {} already exists"},
+    School: {
+        "name": "A school called {} already exists. If this is another school, add where it "
+        "is to its name, like St Mary's Primary, Alton",
+        "urn": "A school with URN {} already exists",
+    },
     Agency: {
         "name": "An agency called {} already exists",
         "ods_code": "An agency with ODS code {} already exists",
@@ -169,6 +173,15 @@ def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
     return change(
         agency, version, values, "agency_changed", problems=agency_problems(agency, values)
     )
+
+
+def change_problems(row: Row, values: dict) -> dict[str, str]:
+    """What the change of a cluster, school or agency would be refused for, beside the form's
+    own errors: a unique value already taken, or (an agency) a change of kind it cannot make."""
+    problems = taken(type(row), values, exclude_id=row.id)
+    if isinstance(row, Agency):
+        problems = {**agency_problems(row, values), **problems}
+    return problems
 
 
 def agency_problems(agency: Agency, values: dict) -> dict[str, str]:

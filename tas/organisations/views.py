@@ -1,4 +1,4 @@
-"""Admin screens for clusters, schools and agencies; the users' screens are in user_views."""
+"""Admin screens for clusters, schools and agencies; the users' screens are in users/views."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def school_add():
         services.add_school,
         template="organisations/school_form.html",
         done=url_for(".schools"),
+        check=partial(services.taken, School),
     )
 
 
@@ -43,6 +44,7 @@ def school_change(school_id: int):
         thing="school",
         template="organisations/school_form.html",
         done=url_for(".schools"),
+        check=partial(services.change_problems, school),
     )
 
 
@@ -58,6 +60,7 @@ def agency_add():
         services.add_agency,
         template="organisations/agency_form.html",
         done=url_for(".agencies"),
+        check=partial(services.taken, Agency),
     )
 
 
@@ -71,7 +74,7 @@ def agency_change(agency_id: int):
         thing="agency",
         template="organisations/agency_form.html",
         done=url_for(".agencies"),
-        check=partial(services.agency_problems, agency),
+        check=partial(services.change_problems, agency),
     )
 
 
@@ -87,6 +90,7 @@ def cluster_add():
         services.add_cluster,
         template="organisations/cluster_form.html",
         done=url_for(".clusters"),
+        check=partial(services.taken, Cluster),
     )
 
 
@@ -100,4 +104,5 @@ def cluster_change(cluster_id: int):
         thing="cluster",
         template="organisations/cluster_form.html",
         done=url_for(".clusters"),
+        check=partial(services.change_problems, cluster),
     )

@@ -87,6 +87,40 @@ def test_a_urn_already_used_is_refused_when_adding_or_changing(login_as):
     assert saved(School, other.id).urn == "100456"
 
 
+def test_a_school_name_already_used_is_refused_whatever_its_capitals(login_as):
+    """Two schools of one name would be one name twice in every list of schools."""
+    admin = login_as("admin")
+    factories.school(name="Oakfield Primary", urn="100123")
+    other = factories.school(name="Castle Academy", urn="100456")
+    db.session.commit()
+
+    added = admin.submit(
+        "/admin/schools/new",
+        {"name": "oakfield primary", "urn": "100789", "phase": "primary", "cluster": ""},
+    )
+    changed = admin.submit(
+        f"/admin/schools/{other.id}",
+        {
+            "name": "OAKFIELD PRIMARY",
+            "urn": "100456",
+            "phase": "primary",
+            "cluster": other.cluster_id,
+            "version": other.version,
+        },
+    )
+
+    assert error_summary(added)["name"] == (
+        "A school called oakfield primary already exists. If this is another school, add "
+        "where it is to its name, like St Mary's Primary, Alton"
+    )
+    assert error_summary(changed) == {
+        "name": "A school called OAKFIELD PRIMARY already exists. If this is another school, "
+        "add where it is to its name, like St Mary's Primary, Alton"
+    }
+    assert school_count() == 2
+    assert saved(School, other.id).name == "Castle Academy"
+
+
 def test_every_missing_or_unusable_answer_is_explained_at_once(login_as):
     admin = login_as("admin")
     db.session.commit()
