@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tas.children.models import LawfulBasis
+from tas.children.models import LawfulBasis, SharingDecision
 from tas.extensions import db
+from tests import factories
 from tests.pages import audit_events, error_summary, field_value, page_text, version_on
 
 
@@ -168,3 +169,56 @@ def test_nobody_but_a_coordinator_may_use_the_list(app, login_as, role):
             assert response.status_code == 403, path
     [saved] = bases()
     assert (saved.name, saved.active) == ("UK GDPR 6(1)(e) public task", True)
+
+
+def test_a_basis_a_decision_gives_keeps_its_wording(login_as):
+    """A decision keeps the words it was made on: the basis it gives is retired and a new one
+    added, never reworded under it."""
+    coordinator = login_as("coordinator")
+    dsl = login_as("dsl")
+    basis = a_basis(condition="Children Act 1989 s17")
+    child = factories.child(school=dsl.user.school)
+    db.session.flush()
+    db.session.add(
+        SharingDecision(
+            child_id=child.id,
+            shared=True,
+            shared_with="Future in Mind",
+            lawful_basis_id=basis.id,
+            reasons="To plan support together",
+            decided_by_id=dsl.user.id,
+        )
+    )
+    db.session.commit()
+    url = f"/sharing/lawful-bases/{basis.id}"
+
+    reworded = coordinator.submit(
+        url,
+        {
+            "name": "Public task",
+            "condition": "Children Act 1989 s17",
+            "version": version_on(coordinator.get(url)),
+        },
+    )
+    as_it_was = coordinator.submit(
+        url,
+        {
+            "name": "UK GDPR 6(1)(e) public task",
+            "condition": "Children Act 1989 s17",
+            "version": version_on(coordinator.get(url)),
+        },
+    )
+
+    assert reworded.status_code == 200
+    assert error_summary(reworded) == {
+        "name": "1 sharing decision gives this lawful basis as it is worded now, so its wording "
+        "cannot change. Retire it and add the new wording instead"
+    }
+    assert field_value(reworded, "name") == "Public task"
+    assert bases()[0].name == "UK GDPR 6(1)(e) public task"
+    assert audit_events("lawful_basis_changed") == []
+    # Sent back as it was: nothing is refused, and nothing is said to be saved.
+    assert as_it_was.status_code == 302
+    listing = page_text(coordinator.get("/sharing/lawful-bases"))
+    assert "You did not change anything, so nothing has been saved" in listing
+    assert "has been saved" not in listing.replace("nothing has been saved", "")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tas.audit.services import record
-from tas.children.models import LawfulBasis
+from tas.children.models import LawfulBasis, SharingDecision
 from tas.core.use_cases import Refused, StaleEdit
 from tas.extensions import db
 
@@ -68,6 +68,9 @@ def change_lawful_basis(basis: LawfulBasis, loaded: str | None, values: dict) ->
     changes = {k: [getattr(basis, k), v] for k, v in values.items() if getattr(basis, k) != v}
     if not changes:
         return changes
+    cited = citing_decisions(basis)
+    if cited:
+        raise Refused({"name": cited_problem(cited)})
     same_condition = (
         LawfulBasis.condition.is_(None)
         if basis.condition is None
@@ -91,6 +94,22 @@ def change_lawful_basis(basis: LawfulBasis, loaded: str | None, values: dict) ->
     record("lawful_basis_changed", target=basis, detail=changes)
     _commit_or_refuse(values["name"])
     return changes
+
+
+def citing_decisions(basis: LawfulBasis) -> int:
+    """How many sharing decisions give this lawful basis (one query)."""
+    return db.session.scalar(
+        select(func.count(SharingDecision.id)).where(SharingDecision.lawful_basis_id == basis.id)
+    )
+
+
+def cited_problem(cited: int) -> str:
+    """A decision keeps the wording it was made on: a basis cited is retired, not reworded."""
+    decisions = "1 sharing decision gives" if cited == 1 else f"{cited} sharing decisions give"
+    return (
+        f"{decisions} this lawful basis as it is worded now, so its wording cannot change. "
+        "Retire it and add the new wording instead"
+    )
 
 
 def set_lawful_basis_active(basis: LawfulBasis, active: bool) -> None:

@@ -14,7 +14,7 @@ from tas.audit.services import audit_view
 from tas.children.agreements.forms import LawfulBasisForm, show
 from tas.children.models import LawfulBasis
 from tas.children.sharing import bp, services
-from tas.core.editing import compare, found
+from tas.core.editing import Submitted, compare, found, saved_banner
 from tas.core.use_cases import Refused, StaleEdit
 
 STALE = "Someone else changed this lawful basis while you were editing it"
@@ -65,7 +65,7 @@ def lawful_basis_change(basis_id: int):
     if form.validate_on_submit():
         name = form.name.data
         try:
-            services.change_lawful_basis(basis, form.loaded_version(), form.values())
+            changed = services.change_lawful_basis(basis, form.loaded_version(), form.values())
         except Refused as refused:
             show(form, refused.problems)
         except StaleEdit:
@@ -76,7 +76,7 @@ def lawful_basis_change(basis_id: int):
             form.version.errors = [STALE]
             status = 409
         else:
-            flash(f"{name} has been saved", "success")
+            saved_banner(Submitted(saved=True, changed=bool(changed)), f"{name} has been saved")
             return redirect(url_for(".lawful_bases"))
     page = render_template(
         "children/lawful_bases_form.html", form=form, record=basis, comparison=comparison
