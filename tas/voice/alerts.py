@@ -117,7 +117,7 @@ def tell(
     nothing about a concern is kept for a digest."""
     due_at, at = local(concern.due_at), local(now)
     if kind == rules.CONCERN_ALERT:
-        subject = rules.alert_subject(concern.reference, due_at, at)
+        subject = rules.alert_subject(concern.reference, due_at)
     else:
         subject = rules.reminder_subject(concern.reference, due_at, at)
     # A coordinator, told when no DSL or lead could be, opens the record with a reason first.
@@ -142,7 +142,7 @@ def tell(
         "voice/email/concern.txt",
         subject=subject,
         reference=concern.reference,
-        due=rules.due_words(due_at, at),
+        due=rules.deadline_words(due_at),
         link=current_app.config["BASE_URL"].rstrip("/") + where,
         alert=kind == rules.CONCERN_ALERT,
         recorder=person.id == concern.recorded_by_id,

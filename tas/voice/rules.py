@@ -92,14 +92,21 @@ def due_words(due_at: datetime, now: datetime) -> str:
     return f"by {spoken_clock(due_at)} {when}"
 
 
-def alert_subject(reference: str, due_at: datetime, now: datetime) -> str:
+def deadline_words(due_at: datetime) -> str:
+    """ "by 5:00pm on Monday 21 December 2026": what a message kept and read later says, where
+    "today" would stop being true the next day (a notification stays in the list)."""
+    return f"by {spoken_clock(due_at)} on {weekday_date(due_at.date())}"
+
+
+def alert_subject(reference: str, due_at: datetime) -> str:
     """The alert's email subject and notification title: the reference only, never a child.
-    "Concern recorded: VC-0042 needs a response by 5:00pm today"."""
-    return f"Concern recorded: {reference} needs a response {due_words(due_at, now)}"
+    "Concern recorded: VC-0042 needs a response by 5:00pm on Friday 11 December 2026"."""
+    return f"Concern recorded: {reference} needs a response {deadline_words(due_at)}"
 
 
 def reminder_subject(reference: str, due_at: datetime, now: datetime) -> str:
-    """An hourly reminder's subject: "Overdue: concern VC-0042 was due by 5:00pm today"."""
+    """An hourly reminder's subject: "Overdue: concern VC-0042 was due by 5:00pm on Friday 11
+    December 2026"."""
     if overdue(due_at, now):
-        return f"Overdue: concern {reference} {due_words(due_at, now)}"
-    return f"Concern not answered: {reference} needs a response {due_words(due_at, now)}"
+        return f"Overdue: concern {reference} was due {deadline_words(due_at)}"
+    return f"Concern not answered: {reference} needs a response {deadline_words(due_at)}"

@@ -81,14 +81,15 @@ def test_no_hourly_reminder_on_a_bank_holiday():
 def test_the_words_of_a_concern_name_its_reference_and_deadline_never_a_child():
     due = at(2026, 12, 11, 17)
     assert concern_reference(42) == "VC-0042"
-    assert alert_subject("VC-0042", due, at(2026, 12, 11, 9)) == (
-        "Concern recorded: VC-0042 needs a response by 5:00pm today"
+    # Kept in the notifications list and read later, a subject never says "today".
+    assert alert_subject("VC-0042", due) == (
+        "Concern recorded: VC-0042 needs a response by 5:00pm on Friday 11 December 2026"
     )
-    assert alert_subject("VC-0042", at(2026, 12, 14, 17), at(2026, 12, 11, 17, 30)) == (
+    assert alert_subject("VC-0042", at(2026, 12, 14, 17)) == (
         "Concern recorded: VC-0042 needs a response by 5:00pm on Monday 14 December 2026"
     )
     assert reminder_subject("VC-0042", due, at(2026, 12, 11, 16)) == (
-        "Concern not answered: VC-0042 needs a response by 5:00pm today"
+        "Concern not answered: VC-0042 needs a response by 5:00pm on Friday 11 December 2026"
     )
     assert reminder_subject("VC-0042", due, at(2026, 12, 14, 8)) == (
         "Overdue: concern VC-0042 was due by 5:00pm on Friday 11 December 2026"

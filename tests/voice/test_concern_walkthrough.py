@@ -68,7 +68,7 @@ def test_a_concern_at_1659_on_a_friday_is_reminded_hourly_until_answered(app):
     reference = f"VC-{entry.id:04d}"
     told_at_once = subjects_since(0)
     assert {subject for _, subject in told_at_once} == {
-        f"Concern recorded: {reference} needs a response by 5:00pm today"
+        f"Concern recorded: {reference} needs a response by 5:00pm on Friday 18 December 2026"
     }
     assert team.lead.email in {to for to, _ in told_at_once}
     people = 1 + 2 + 1  # the recorder, the school's two DSLs, the lead
@@ -96,7 +96,7 @@ def test_a_concern_at_1659_on_a_friday_is_reminded_hourly_until_answered(app):
         [team.practitioner.email, team.lead.email, team.dsl.email, *other_dsls(team)]
     )
     assert {subject for _, subject in reminded[first]} == {
-        f"Overdue: concern {reference} was due by 5:00pm today"
+        f"Overdue: concern {reference} was due by 5:00pm on Friday 18 December 2026"
     }
     later = sorted(at for at in reminded if at != first)
     assert later[0] == moment(date(2026, 12, 21), 8, 0)

@@ -4,9 +4,13 @@ reasons, who and when, and two people answering at once (Friday 11 December 2026
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from tas.children.models import StaffGrant
+from tas.core.clock import local
+from tas.core.words import weekday_date
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.reminders.models import Reminder
@@ -46,7 +50,10 @@ def test_a_concern_is_told_at_once_to_the_dsl_and_the_safeguarding_lead_naming_n
     )
     reference = f"VC-{entry.id:04d}"
     for email in emails:
-        assert email.subject == f"Concern recorded: {reference} needs a response by 5:00pm today"
+        assert email.subject == (
+            f"Concern recorded: {reference} needs a response by 5:00pm on "
+            f"{weekday_date(local(entry.response_due_at).date())}"
+        )
         raw = email.raw.decode()
         assert team.child.first_name not in raw and team.child.last_name not in raw
         assert "no point" not in raw  # the child's words stay in the app
@@ -214,3 +221,18 @@ def test_a_concern_at_a_school_without_a_dsl_goes_to_the_coordinators_covering_i
     assert "has no designated safeguarding lead" in raw
     assert f"/children/{team.child.id}\n" in raw.replace("\r", "")  # the record: a reason first
     assert team.child.last_name not in raw
+
+
+def test_an_overdue_concern_says_so_in_plain_words(app):
+    team = child_and_team()
+    farah = signed_in(app, team.practitioner)
+    saved = record(farah, team.child)
+    entry = the_entry()
+    entry.response_due_at = entry.recorded_at - timedelta(hours=1)
+    db.session.commit()
+
+    shown = page_text(farah.get(saved.headers["Location"].split("?")[0]))
+
+    assert "Overdue" in shown
+    assert "A response was due by " in shown and "and is overdue. Record it now:" in shown
+    assert "must be recorded was due" not in shown
