@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from tas.children import access
 from tas.children.access import Access, current_agreement
 from tas.children.models import Agreement, Child, FamilyMember, SiblingLink, StaffGrant
-from tas.core.clock import utcnow
+from tas.core.clock import local, utcnow
 from tas.demo import children as demo_children
 from tas.demo import loading as demo
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.outbox.models import OutboxMessage
 from tas.plans.models import (
     Action,
     ActionEvent,
@@ -26,6 +27,9 @@ from tas.plans.models import (
     OutcomeScore,
     SharedPlan,
 )
+from tas.reminders.models import Reminder
+from tas.voice.models import VoiceEntry
+from tas.voice.rules import deadline_words
 from tests import factories
 from tests.conftest import Visitor
 
@@ -307,3 +311,26 @@ def test_signed_in_as_each_demo_role_exactly_those_children_are_reachable(app):
                 assert status == 200, (email, row.full_name)
             else:  # a coordinator is first asked for a reason; everyone else learns nothing
                 assert status in ((302, 404) if "coordinator" in email else (404,)), email
+
+
+def test_a_demo_concern_and_its_alerts_give_one_deadline(app):
+    """Loaded in the evening, a concern heard that morning is dated back to it: its alert says
+    the deadline the entry shows, not the one worked out when the demo was loaded."""
+    with time_machine.travel(datetime(2031, 2, 17, 21, 0, tzinfo=UTC), tick=False):
+        demo.load()
+    concerns = list(db.session.scalars(select(VoiceEntry).where(VoiceEntry.raises_concern)))
+    assert concerns
+    for entry in concerns:
+        deadline = deadline_words(local(entry.response_due_at))
+        alerts = list(
+            db.session.scalars(
+                select(Reminder).where(
+                    Reminder.target_kind == "concern", Reminder.target_id == entry.id
+                )
+            )
+        )
+        assert alerts
+        for alert in alerts:
+            assert alert.subject.endswith(deadline), alert.subject
+            message = db.session.get(OutboxMessage, alert.outbox_message_id)
+            assert message is None or message.subject == alert.subject

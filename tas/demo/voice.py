@@ -18,6 +18,9 @@ from tas.demo.data.voice import VOICE
 from tas.demo.history import backdate, before
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.outbox.models import OutboxMessage
+from tas.reminders.models import Reminder
+from tas.voice import alerts
 from tas.voice import services as voice
 from tas.voice.models import VoiceEntry
 
@@ -62,6 +65,7 @@ def _load(copy: Copy) -> None:
         backdate(entry, recorded_at=recorded_at)
         if concern:
             backdate(entry, response_due_at=voice.response_due(recorded_at))
+            _tell_again(entry, child.school_id, recorded_at)
         if response is not None:
             done, contact, reasons = response
             voice.respond(
@@ -70,3 +74,25 @@ def _load(copy: Copy) -> None:
                 entry.version,
                 {"response": done, "response_contact": contact, "response_reasons": reasons},
             )
+
+
+def _tell_again(entry: VoiceEntry, school_id: int, recorded_at: datetime) -> None:
+    """The alert went out as the entry was saved, giving the deadline worked out from then;
+    dated back, the entry has an earlier one. Tell the same people again as of when it was
+    recorded, so the alert and the entry give one deadline."""
+    sent = list(
+        db.session.scalars(
+            select(Reminder).where(
+                Reminder.target_kind == alerts.TARGET, Reminder.target_id == entry.id
+            )
+        )
+    )
+    concern = voice.concern_of(entry, school_id)
+    for row in sent:
+        message = db.session.get(OutboxMessage, row.outbox_message_id)
+        if message is not None:
+            db.session.delete(message)
+        person, kind = row.recipient, row.kind
+        db.session.delete(row)
+        db.session.flush()
+        alerts.tell(concern, person, kind, recorded_at)
