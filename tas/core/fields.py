@@ -28,10 +28,22 @@ from wtforms.validators import DataRequired, Email, Length, Optional, StopValida
 from tas.core.choices import Choice
 from tas.core.forms import SafeGovDateInput
 
+# Characters that show nothing, pasted with text (a zero-width space, a byte order mark, a
+# soft hyphen): answers made only of them, or of them and spaces, are empty.
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+
 
 def stripped(value: Any) -> Any:
-    """A WTForms filter: typed text without the spaces around it."""
-    return value.strip() if isinstance(value, str) else value
+    """A WTForms filter: typed text without the spaces, or characters that show nothing,
+    around it."""
+    if not isinstance(value, str):
+        return value
+    start, end = 0, len(value)
+    while start < end and (value[start].isspace() or value[start] in INVISIBLE):
+        start += 1
+    while end > start and (value[end - 1].isspace() or value[end - 1] in INVISIBLE):
+        end -= 1
+    return value[start:end]
 
 
 def normalised(normalise):

@@ -228,3 +228,32 @@ def test_fields_that_are_not_on_the_form_are_ignored(login_as):
 def test_an_unknown_school_is_not_found(login_as):
     admin = login_as("admin")
     assert admin.get("/admin/schools/999").status_code == 404
+
+
+def test_a_name_of_characters_that_show_nothing_is_missing(login_as):
+    """Pasted zero-width spaces and a byte order mark look empty, and are: the name is asked
+    for, never saved blank."""
+    admin = login_as("admin")
+    cluster = factories.cluster()
+    db.session.commit()
+
+    response = admin.submit(
+        "/admin/schools/new",
+        {"name": "\u200b \ufeff\u200b", "urn": "100789", "phase": "primary", "cluster": cluster.id},
+    )
+    kept = admin.submit(
+        "/admin/schools/new",
+        {
+            "name": "\u200bHill\u00adside Academy\u200b",
+            "urn": "100790",
+            "phase": "primary",
+            "cluster": cluster.id,
+        },
+    )
+
+    assert error_summary(response) == {"name": "Enter the school's name"}
+    assert kept.status_code == 302
+    # Only the ends are trimmed: the soft hyphen inside the name is the school's own.
+    assert db.session.scalar(select(School.name).where(School.urn == "100790")) == (
+        "Hill\u00adside Academy"
+    )
