@@ -76,13 +76,19 @@ def reloaded(row):
     return db.session.get(type(row), row.id, populate_existing=True)
 
 
+NOT_CHOSEN = "Not chosen"
+
+
 def compare(yours: RecordForm, saved: RecordForm) -> list[Difference]:
-    """Each field of the form as typed beside the same field filled from the saved record."""
-    return [
+    """Each field of the form as typed beside the same field filled from the saved record; a
+    question blank in both (one that does not apply, like a school for a practitioner) says
+    nothing, so it is left out."""
+    rows = (
         Difference(field.label.text, shown(field), shown(saved[field.name]))
         for field in yours
         if field.type not in NOT_COMPARED
-    ]
+    )
+    return [row for row in rows if not (row.yours in BLANK and row.saved in BLANK)]
 
 
 def shown(field: Field) -> str:
@@ -93,8 +99,11 @@ def shown(field: Field) -> str:
         return local_date(field.data)
     if isinstance(field, SelectFieldBase):
         labels = [c.label for c in field.iter_choices() if c.selected and c.value != ""]
-        return ", ".join(labels) or "None"
+        return ", ".join(labels) or NOT_CHOSEN
     return "" if field.data is None else str(field.data)
+
+
+BLANK = frozenset({"", NOT_CHOSEN})
 
 
 # The save's own checks, `check(values)` -> field -> problem: run on the answers when some
