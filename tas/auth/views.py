@@ -165,7 +165,7 @@ def reminders():
     are away (their reminders then go to their safeguarding lead or DSL). Administrators get
     no reminders."""
     user = current_user._get_current_object()
-    if user.role == "admin":
+    if not user.has_own_work:
         abort(404)
     form = ReminderChoicesForm(
         data=ReminderChoicesForm.data_from(user) if request.method == "GET" else None

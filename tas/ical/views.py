@@ -62,7 +62,7 @@ def export():
 @bp.route("/account/calendar-feed", methods=["POST"])
 def feed_make():
     """Create or replace the link, and show it once on the account page."""
-    if not feeds_on():
+    if not feeds_on() or not current_user.has_own_work:
         abort(404)
     user = current_user._get_current_object()
     secret = make_link(user)
@@ -71,7 +71,7 @@ def feed_make():
 
 @bp.route("/account/calendar-feed/revoke", methods=["POST"])
 def feed_revoke():
-    if not feeds_on():
+    if not feeds_on() or not current_user.has_own_work:
         abort(404)
     if revoke_link(current_user._get_current_object()):
         flash("Your calendar feed link has been turned off. It no longer works.", "success")

@@ -131,6 +131,12 @@ class User(db.Model):
         return self.session_token
 
     @property
+    def has_own_work(self) -> bool:
+        """Administrators keep the lists, and have no work of their own: no reminders, no
+        notifications and no calendar feed."""
+        return self.role != "admin"
+
+    @property
     def role_label(self) -> str:
         return label(rules.ROLES, self.role)
 

@@ -16,7 +16,11 @@ def _page_number() -> int:
 
 
 def _me():
-    return current_user._get_current_object()
+    """The signed-in person; an administrator, who gets no reminders, has no notifications."""
+    me = current_user._get_current_object()
+    if not me.has_own_work:
+        abort(404)
+    return me
 
 
 @bp.route("", endpoint="notifications")

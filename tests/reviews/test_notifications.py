@@ -202,6 +202,14 @@ def test_the_header_count_is_one_query_and_administrators_have_no_notifications(
     admin = login_as("admin")
     body = admin.get("/").get_data(as_text=True)
     assert 'href="/notifications"' not in body
+    # Nor, typed in, a page with a link to reminder choices an administrator does not have;
+    # their account offers neither reminders nor a calendar feed of work they do not have.
+    assert admin.get("/notifications").status_code == 404
+    assert admin.get("/account/reminders").status_code == 404
+    account = page_text(admin.get("/account"))
+    assert "Reminders" not in account and "Calendar feed" not in account
+    assert admin.submit("/account/calendar-feed", {}, page="/account").status_code == 404
+    assert "Calendar feed" in page_text(me.get("/account"))
 
 
 @pytest.mark.parametrize(
