@@ -10,9 +10,7 @@ from flask_login import current_user
 
 from tas.auth import rules, services
 from tas.auth.feed_links import feed_of
-from tas.auth.forms import (
-    ChangePasswordForm,
-)
+from tas.auth.forms import ChangePasswordForm, stand_ins
 from tas.core.forms import ButtonForm
 
 
@@ -26,5 +24,6 @@ def account_page(form: ChangePasswordForm | None = None, **extra):
         browsers={row.id: rules.browser_in_words(row.user_agent) for row in sessions},
         action_form=ButtonForm(),
         calendar_feed=feed_of(current_user),
+        stand_ins=stand_ins(current_user),
         **extra,
     )

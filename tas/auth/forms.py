@@ -64,6 +64,35 @@ class PasswordResetForm(TasForm):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
+def stand_ins(user) -> str:
+    """Who gets a person's reminders while they are away, in words: the order
+    tas.reminders.recipients.choose follows for their role."""
+    if user.role == "dsl":
+        return (
+            "the other designated safeguarding leads (DSLs) of your school or, if none is at "
+            "work, the partnership's coordinators"
+        )
+    if user.role == "school_staff":
+        return (
+            "your school's designated safeguarding leads (DSLs) or, if none is at work, the "
+            "partnership's coordinators"
+        )
+    if user.agency_id is not None:
+        leads = (
+            "your agency's other safeguarding leads"
+            if user.is_safeguarding_lead
+            else "your agency's safeguarding leads"
+        )
+        return (
+            f"{leads} or, if none is at work, the designated safeguarding leads (DSLs) of the "
+            "child's school"
+        )
+    return (
+        "the designated safeguarding leads (DSLs) of the child's school or, if none is at "
+        "work, the partnership's coordinators"
+    )
+
+
 class ReminderChoicesForm(RecordForm):
     """How a person gets their reminders, and whether they are away (their own choice)."""
 

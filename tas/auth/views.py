@@ -23,6 +23,7 @@ from tas.auth.forms import (
     PasswordResetForm,
     ReminderChoicesForm,
     SignInForm,
+    stand_ins,
 )
 from tas.auth.guard import FIRST_PAGE
 from tas.auth.passwords import password_matches
@@ -190,7 +191,9 @@ def reminders():
             else:
                 flash("Your reminder choices are as they were: nothing was changed.", "info")
             return redirect(url_for("auth.account"))
-    page = render_template("auth/reminders.html", form=form, comparison=comparison)
+    page = render_template(
+        "auth/reminders.html", form=form, comparison=comparison, cover=stand_ins(user)
+    )
     return page, status
 
 

@@ -169,8 +169,7 @@ def test_a_term_without_a_half_term(login_as):
                 "half_term_ends_on": day(date(2027, 2, 12)),
             },
             {
-                "name": "The autumn term 2026 to 2027 has already been entered: change it "
-                "instead",
+                "name": "The autumn term 2026 to 2027 has already been entered: change it instead",
                 "starts_on": "First day of term must be a real date",
                 "half_term_ends_on": "The half-term holiday must end on or after its first day",
             },

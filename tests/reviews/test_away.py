@@ -1,5 +1,5 @@
 """A person's own reminder choices on their account: one email per reminder or a daily digest,
-and "I am away" (their reminders then go to their safeguarding lead or DSL). Saved with the
+and "I am away" (their reminders then go to those who stand in for them). Saved with the
 version the form was opened with, audited."""
 
 from __future__ import annotations
@@ -29,9 +29,28 @@ def test_the_account_page_says_how_reminders_come_and_links_to_the_choices(login
 @pytest.mark.parametrize(
     ("role", "cover"),
     [
-        ("practitioner", "your agency's safeguarding lead"),
-        ("dsl", "your school's designated safeguarding lead (DSL)"),
-        ("school_staff", "your school's designated safeguarding lead (DSL)"),
+        (
+            "practitioner",
+            "your agency's safeguarding leads or, if none is at work, the designated "
+            "safeguarding leads (DSLs) of the child's school",
+        ),
+        # Never herself: the other DSLs, then the coordinators (tas.reminders.recipients).
+        (
+            "dsl",
+            "the other designated safeguarding leads (DSLs) of your school or, if none is at "
+            "work, the partnership's coordinators",
+        ),
+        (
+            "school_staff",
+            "your school's designated safeguarding leads (DSLs) or, if none is at work, the "
+            "partnership's coordinators",
+        ),
+        # No agency and no school of their own.
+        (
+            "coordinator",
+            "the designated safeguarding leads (DSLs) of the child's school or, if none is at "
+            "work, the partnership's coordinators",
+        ),
     ],
 )
 def test_the_form_says_where_reminders_go_while_away(login_as, role, cover):
@@ -54,7 +73,10 @@ def test_choosing_a_daily_digest_and_away_is_saved_and_audited(login_as):
     text = page_text(me.get("/account"))
     assert "Your reminder choices have been saved." in text
     assert "How you get reminders One email a day (daily digest)" in text
-    assert "Away from work Yes: your reminders go to your safeguarding lead or DSL" in text
+    assert (
+        "Away from work Yes: your reminders go to your agency's safeguarding leads or, if none "
+        "is at work, the designated safeguarding leads (DSLs) of the child's school" in text
+    )
     [event] = audit_events("reminder_choices_changed")
     assert event.target_id == me.user.id and event.actor_id == me.user.id
     assert event.detail == {"reminder_digest": [False, True], "away": [False, True]}
