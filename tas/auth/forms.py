@@ -52,7 +52,10 @@ class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password")],
+        validators=[
+            InputRequired("Enter your current password"),
+            Length(max=1000, message="Current password must be 1000 characters or fewer"),
+        ],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
 

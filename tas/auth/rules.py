@@ -54,9 +54,9 @@ def password_problem(password: str, context_words: Sequence[str] = ()) -> str | 
     passwords are welcome; common ones and ones built on this service's words are not.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+        return f"New password must be {MIN_PASSWORD_LENGTH} characters or more"
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+        return f"New password must be {MAX_PASSWORD_LENGTH} characters or fewer"
     words = _words(password)
     letters = _letters(password)
     for word in (*SERVICE_WORDS, *context_words):
@@ -65,11 +65,11 @@ def password_problem(password: str, context_words: Sequence[str] = ()) -> str | 
             continue
         short_word_used = len(wanted) < 5 and wanted in words
         if short_word_used or (len(wanted) >= 5 and wanted in letters):
-            return "Password must not contain the name of this service, your name or your email"
+            return "New password must not contain the name of this service, your name or your email"
     inputs = [*SERVICE_WORDS, *context_words]
     if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs)["score"] < MIN_STRENGTH_SCORE:
         return (
-            "Password is too easy to guess: try three or four random words together, "
+            "New password is too easy to guess: try three or four random words together, "
             "like ‘purple lantern ocean biscuit’"
         )
     return None

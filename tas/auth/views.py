@@ -125,12 +125,19 @@ def account():
 @bp.post("/account/password")
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not password_matches(current_user.password_hash, form.current_password.data):
-            form.current_password.errors = ["Your current password is not right"]
-        elif problem := services.password_problem_for(current_user, form.new_password.data):
-            form.new_password.errors = [problem]
-        else:
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # Every problem at once: the current password, and the new one, beside the rest.
+        current, new = form.current_password, form.new_password
+        given = current.data and not current.errors
+        if given and not password_matches(current_user.password_hash, current.data):
+            current.errors = ["Your current password is not right"]
+        problem = (
+            new.data and not new.errors and services.password_problem_for(current_user, new.data)
+        )
+        if problem:
+            new.errors = [problem]
+        if valid and not current.errors and not new.errors:
             user = current_user._get_current_object()
             ip, agent = _client()
             services.change_password(user, form.new_password.data, ip, agent)

@@ -12,6 +12,7 @@ from tas.organisations.models import User
 from tests import factories
 from tests.auth.helpers import password_link
 from tests.conftest import TEST_SECRET, Visitor
+from tests.pages import error_summary
 
 PASTED_64 = "R7f!q2Lz#9WmVx4Kp0&Tb8Yc3Nh6Jd1Gs5Ua-Qe7Oi2Zr9Xw4Pk0Mv8Tn3Lb6Hc1"[:64]
 
@@ -71,7 +72,7 @@ REFUSED = [
     ("Password123456", "must not contain the name of this service"),
     ("dana shah orbit kettle", "your name or your email"),
     ("oakfield river candle", "your name or your email"),
-    ("ocean piano", "12 characters or more"),
+    ("ocean piano", "New password must be 12 characters or more"),
     ("aaaaaaaaaaaa", "too easy to guess"),
     ("x" * 129, "128 characters or fewer"),
 ]
@@ -100,6 +101,20 @@ def test_account_page_accepts_a_pasted_64_character_password(app, login_as):
 def test_account_page_accepts_a_lowercase_passphrase(app, login_as):
     browser = login_as("dsl")
     assert _change_password(browser, "ocean piano fig").status_code == 302
+
+
+def test_account_page_says_every_problem_with_a_password_change_at_once(app, login_as):
+    browser = login_as("dsl")
+    response = _change_password(
+        browser, "ocean piano", current="not my password at all", confirm="something else"
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "current_password": "Your current password is not right",
+        "new_password": "New password must be 12 characters or more",
+        "confirm_password": "The passwords do not match",
+    }
 
 
 def test_account_page_needs_the_current_password(app, login_as):
