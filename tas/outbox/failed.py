@@ -84,10 +84,10 @@ def page_of(page: int) -> FailedPage:
     return FailedPage(list(failed_rows), list(retrying_rows), figures, at.number, at.pages)
 
 
-def try_again(message_id: int) -> bool | None:
+def try_again(message_id: int) -> str | None:
     """Put a failed (or struggling) email back in the queue to be sent at the next delivery
-    pass, with a fresh set of attempts; audited. None when there is no such email; False when
-    it is neither failed nor waiting to be retried (being sent or sent meanwhile)."""
+    pass, with a fresh set of attempts; audited. None when there is no such email; else what
+    became of it: "queued" again, or (left as it is) "sent" or "sending" meanwhile."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
@@ -101,7 +101,8 @@ def try_again(message_id: int) -> bool | None:
     ).rowcount
     if not changed:
         db.session.rollback()
-        return False
+        now = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        return "sent" if now is not None and now.status == "sent" else "sending"
     record("email_retried", target=message, detail={"attempts_before": attempts})
     db.session.commit()
-    return True
+    return "queued"

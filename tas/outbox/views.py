@@ -39,12 +39,14 @@ def try_again(message_id: int):
     done = undelivered.try_again(message_id)
     if done is None:
         abort(404)
-    if done:
+    if done == "queued":
         flash(
             f"Email {message_id} will be tried again at the next delivery, within "
             f"{current_app.config['SCHEDULER_PASS_MINUTES']} minutes.",
             "success",
         )
+    elif done == "sent":
+        flash(f"Email {message_id} has been sent since, so nothing was changed.", "info")
     else:
         flash(f"Email {message_id} is being sent already, so nothing was changed.", "info")
     return redirect(url_for(".failed"))

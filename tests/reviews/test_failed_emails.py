@@ -131,7 +131,7 @@ def test_an_email_sent_meanwhile_is_left_alone_and_an_unknown_one_is_not_found(l
     again = admin.submit(f"/emails/{mail['sent'].id}/try-again", page=PAGE)
 
     assert again.status_code == 302
-    assert "is being sent already, so nothing was changed" in page_text(admin.get(PAGE))
+    assert "has been sent since, so nothing was changed" in page_text(admin.get(PAGE))
     db.session.expire_all()
     assert db.session.get(OutboxMessage, mail["sent"].id).status == "sent"
     assert admin.submit("/emails/999999/try-again", page=PAGE).status_code == 404
