@@ -239,14 +239,15 @@ def calendar(
     is written in it (times the clocks show twice are in UTC and need none), or when asked
     (`with_london`: a streamed calendar whose events come later). `uid` keeps the calendar's
     own UID stable (icalendar makes a random one otherwise); a `subscribed` calendar (the feed)
-    says how often to look again."""
+    says how often to look again. A calendar with no events still holds the VTIMEZONE: RFC 5545
+    (3.6) wants one component or more, and a strict calendar program refuses none."""
     events = list(events)
     cal = Calendar.new(prodid=PRODID, method=method, name=one_line(name) or None, uid=uid)
     if subscribed:
         cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     local_times = (_local(e.decoded(key, None)) for e in events for key in ("DTSTART", "DTEND"))
-    if with_london or any(local_times):
+    if with_london or not events or any(local_times):
         cal.add_component(london())
     for event in events:
         cal.add_component(event)

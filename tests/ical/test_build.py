@@ -495,3 +495,13 @@ def test_due_date_is_an_all_day_entry(day):
     (theirs,) = by_vobject(raw)
     assert theirs.dtstart.value == day
     assert theirs.dtend.value == following
+
+
+def test_a_calendar_with_no_events_still_holds_a_component():
+    """RFC 5545 (3.6): a calendar holds one component or more. A feed with nothing in it yet
+    holds the London time zone, and parses in icalendar and vobject."""
+    raw = to_bytes(calendar([], name="Your meetings", subscribed=True))
+
+    assert b"BEGIN:VTIMEZONE\r\n" in raw and b"BEGIN:VEVENT" not in raw
+    assert [c.name for c in Calendar.from_ical(raw).subcomponents] == ["VTIMEZONE"]
+    assert vobject.readOne(raw.decode()).name == "VCALENDAR"
