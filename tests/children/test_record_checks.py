@@ -253,12 +253,18 @@ def test_coordinators_see_requests_for_the_schools_they_cover_and_mark_them_deal
     assert [m["To"].addresses[0].addr_spec for m in told] == [asked["dsl"].user.email]
     assert "moved school" not in told[0].get_body(("plain",)).get_content()
 
+    # Sent again (or by a second coordinator from a page opened before): nothing is saved,
+    # and what they typed is shown beside what was recorded, not dropped.
     again = cora.submit(
         f"/children/record-checks/{check.id}",
         {"outcome": "Twice", "version": str(saved.version)},
         page=f"/children/record-checks/{check.id}",
     )
-    assert again.status_code == 302
+    assert again.status_code == 409
+    shown = page_text(again)
+    assert "You have already dealt with this request, so what you sent" in shown
+    assert "What you typed (not saved): Twice" in shown
+    assert "What was found and done Same child: moved school" in shown
     assert len(audit_events("record_check_dealt_with")) == 1
     assert checks()[0].outcome == "Same child: moved school"
 

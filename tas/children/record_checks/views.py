@@ -27,30 +27,40 @@ def checks():
     )
 
 
+def _already(row) -> str:
+    if row.dealt_with_by_id == current_user.id:
+        return "You have already dealt with this request"
+    return record_checks.ALREADY_DEALT_WITH
+
+
 @bp.route("/record-checks/<int:check_id>", methods=["GET", "POST"], endpoint="record_check")
 def check(check_id: int):
     """One request; while it is open, the form to mark it dealt with."""
     row = record_checks.require_check(current_user, check_id)
     reference = rules.check_reference(row.id)
     form = DealtWithForm(data={"version": row.version} if request.method == "GET" else None)
+    # What this coordinator typed, when another dealt with the request first: shown beside
+    # what they recorded, never silently dropped.
+    unsaved, status = None, 200
     if row.open and form.validate_on_submit():
         try:
             record_checks.deal_with(current_user, row, form.loaded_version(), form.outcome.data)
         except Refused as refused:
             form.show(refused.problems)
         except StaleEdit:
-            flash(f"{record_checks.ALREADY_DEALT_WITH}: see what they did.", "info")
-            return redirect(url_for(".record_check", check_id=check_id))
+            row = record_checks.require_check(current_user, check_id)
+            unsaved, status = form.outcome.data, 409
         else:
             flash(f"Request {reference} has been marked as dealt with", "success")
             return redirect(url_for(".record_checks"))
     elif request.method == "POST" and not row.open:
-        flash(f"{record_checks.ALREADY_DEALT_WITH}.", "info")
-        return redirect(url_for(".record_check", check_id=check_id))
+        unsaved, status = (request.form.get("outcome") or "").strip() or None, 409
     return render_template(
         "children/record_check.html",
         check=row,
         reference=reference,
         number=rules.NUMBER_FIELDS[row.field],
         form=form if row.open else None,
-    )
+        unsaved=unsaved,
+        already=_already(row) if status == 409 else None,
+    ), status
