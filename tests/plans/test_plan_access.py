@@ -15,6 +15,7 @@ from tas.plans.models import Action, Outcome, SharedPlan
 from tests import factories
 from tests.pages import (
     asked_why,
+    audit_events,
     day,
     opened_with_a_reason,
     page_text,
@@ -214,15 +215,20 @@ def test_after_a_withdrawal_nobody_who_keeps_read_access_changes_the_plan(login_
     assert closing.status_code == 200
 
 
-def test_after_a_move_the_old_schools_dsl_reads_but_does_not_update_their_own_action(login_as):
-    """The old school keeps the record read-only for 30 days (docs/design.md, Roles): that
-    covers an action its DSL owns, which the new school's DSL may still update."""
+def test_after_a_move_the_old_schools_dsl_reads_and_their_actions_go_to_the_plan_lead(login_as):
+    """The old school keeps the record read-only for 30 days (docs/design.md, Roles), its
+    DSL's own actions included: the move hands them to the plan's lead, who can act on them,
+    so none waits on someone who no longer may."""
     old_dsl = login_as("dsl")
     new_school = factories.school(name="New Academy")
     new_dsl = login_as("dsl", school=new_school)
+    lead = factories.user("link_worker", name="Lee Lead", linked_schools=[new_school])
     child = child_at(old_dsl.user.school)
-    plan = open_plan(child)
+    plan = open_plan(child, lead_practitioner=lead)
     action = factories.action(plan, owner_kind="person", owner_user=old_dsl.user)
+    done_already = factories.action(
+        plan, owner_kind="person", owner_user=old_dsl.user, status="done"
+    )
     db.session.commit()
     base = f"/children/{child.id}"
     url = f"{base}/actions/{action.id}/change"
@@ -234,15 +240,22 @@ def test_after_a_move_the_old_schools_dsl_reads_but_does_not_update_their_own_ac
         "moved_on": day(today()),
         "version": version_on(school_page),
     }
-    assert old_dsl.submit(f"{base}/school", chosen).status_code == 200
+    check = old_dsl.submit(f"{base}/school", chosen)
+    assert "1 open action that " in page_text(check)
+    assert "own on the plan goes to Lee Lead, who leads the plan" in page_text(check)
     assert old_dsl.submit(f"{base}/school", {**chosen, "confirm": "yes"}).status_code == 302
 
     read = old_dsl.get(base)
-    done = {"status": "done", "version": "1", "completion_note": "x"}
+    done = {"status": "done", "version": "2", "completion_note": "x"}
     tried = old_dsl.submit(url, done, page=base)
 
     assert read.status_code == 200  # still read, for 30 days
     assert old_dsl.get(url).status_code == 403
     assert tried.status_code == 403
-    assert saved(Action, action.id).status == "not_started"
+    moved = saved(Action, action.id)
+    assert (moved.status, moved.owner_user_id) == ("not_started", lead.id)
+    assert saved(Action, done_already.id).owner_user_id == old_dsl.user.id  # done: left as it was
     assert new_dsl.get(url).status_code == 200
+    assert audit_events("child_school_changed")[-1].detail["actions_handed_to_plan_lead"] == [
+        action.id
+    ]

@@ -22,7 +22,8 @@ from tas.core.use_cases import Refused, StaleEdit, commit
 from tas.extensions import db
 from tas.meetings.models import Term
 from tas.organisations.models import School, User, link_worker_schools
-from tas.plans.models import SharedPlan
+from tas.plans.models import Action, ActionEvent, SharedPlan
+from tas.plans.rules import OPEN_ACTION_STATUSES
 
 # ---------------------------------------------------------------- moving school
 
@@ -82,6 +83,10 @@ class MoveCheck:
     staff_losing: list[str]  # other staff the DSL let see the child: no access at once
     link_workers_losing: list[str]  # linked to the old school only, not leading the plan
     new_dsls: list[str]
+    # Open actions the old school's staff own on the plan: handed to the plan's lead, who can
+    # still act on them (the old school only reads the record from the move).
+    actions_handed: int = 0
+    plan_lead: str | None = None
 
 
 def _names(query) -> list[str]:
@@ -95,6 +100,7 @@ def _linked_to(school_id: int):
 def check_move(child: Child, to_school_id: int | None, moved_on: date | None) -> MoveCheck:
     """Check the move and say what it will change (a few queries, however many people)."""
     new_school = _checked(child, to_school_id, moved_on)
+    handed = _school_owned_actions(child)
     now = utcnow()
     config = current_app.config
     today = local(now).date()
@@ -123,7 +129,30 @@ def check_move(child: Child, to_school_id: int | None, moved_on: date | None) ->
             )
         ),
         new_dsls=_names(active.where(User.role == "dsl", User.school_id == new_school.id)),
+        actions_handed=len(handed),
+        plan_lead=handed[0][1].lead_practitioner.name if handed else None,
     )
+
+
+def _school_owned_actions(child: Child) -> list[tuple[Action, SharedPlan]]:
+    """The open actions on the child's open plans owned by a DSL or member of staff of the
+    child's present school (one query), each with its plan; a plan with no lead keeps them."""
+    rows = db.session.execute(
+        select(Action, SharedPlan)
+        .join(SharedPlan, Action.plan_id == SharedPlan.id)
+        .join(User, User.id == Action.owner_user_id)
+        .where(
+            SharedPlan.child_id == child.id,
+            SharedPlan.status != "closed",
+            SharedPlan.lead_practitioner_id.is_not(None),
+            Action.owner_user_id != SharedPlan.lead_practitioner_id,
+            Action.status.in_(sorted(OPEN_ACTION_STATUSES)),
+            User.school_id == child.school_id,
+            User.role.in_(("dsl", "school_staff")),
+        )
+        .order_by(Action.id)
+    )
+    return [(action, plan) for action, plan in rows]
 
 
 def _file_due(today: date) -> date:
@@ -169,10 +198,22 @@ def move_school(
             )
         )
     )
+    handed = _school_owned_actions(child)
 
     def write() -> None:
         for grant in ended:
             grant.revoked_at = now
+        for action, plan in handed:
+            before = action.owner_user_id
+            action.owner_user_id = plan.lead_practitioner_id
+            db.session.add(
+                ActionEvent(
+                    action_id=action.id,
+                    at=now,
+                    by_id=user.id,
+                    changes={"owner_user_id": [before, plan.lead_practitioner_id]},
+                )
+            )
         child.school_id = to_school_id
         db.session.add_all([move, transfer])
         db.session.flush()  # a competing change to the child shows here
@@ -185,6 +226,7 @@ def move_school(
                 "moved_on": move.moved_on.isoformat(),
                 "file_transfer_due_on": due.isoformat(),
                 "staff_grants_ended": len(ended),
+                "actions_handed_to_plan_lead": [action.id for action, _plan in handed],
             },
         )
 
