@@ -94,6 +94,9 @@ def owner_of(secret: str) -> tuple[CalendarFeed, User] | None:
             CalendarFeed.token_hash == digest,
             CalendarFeed.revoked_at.is_(None),
             User.active.is_(True),
+            # An administrator has no work of their own to show (a link made in another role
+            # shows nothing once they are one; they can still turn it off).
+            User.role != "admin",
         )
     ).first()
     if row is None or not hmac.compare_digest(row[0].token_hash, digest):

@@ -71,7 +71,7 @@ def feed_make():
 
 @bp.route("/account/calendar-feed/revoke", methods=["POST"])
 def feed_revoke():
-    if not feeds_on() or not current_user.has_own_work:
+    if not feeds_on():
         abort(404)
     if revoke_link(current_user._get_current_object()):
         flash("Your calendar feed link has been turned off. It no longer works.", "success")

@@ -421,3 +421,28 @@ def test_only_the_calendar_itself_may_be_kept_every_other_answer_is_no_store(app
     for answer in misses[-2:]:
         assert answer.headers["Cache-Control"] == "no-store"
         assert answer.headers["Pragma"] == "no-cache"
+
+
+def test_a_link_made_before_its_owner_became_an_administrator_stops_and_can_be_turned_off(
+    app, login_as
+):
+    """An administrator has no work of their own: a link they made in another role shows
+    nothing, and their account still lets them turn it off."""
+    me = login_as("link_worker")
+    secret = make_link(me)
+    assert fetch(app, secret).status_code == 200
+    me.user.role = "admin"
+    me.user.agency_id = None
+    db.session.commit()
+
+    account = page_text(me.get("/account"))
+    stopped = fetch(app, secret)
+    made = me.submit("/account/calendar-feed", page="/account")
+    off = me.submit("/account/calendar-feed/revoke", page="/account", follow_redirects=True)
+
+    assert stopped.status_code == 404
+    assert "before you were an administrator. It no longer works, so turn it off" in account
+    assert "Make a new feed link" not in account
+    assert made.status_code == 404
+    assert "Your calendar feed link has been turned off" in page_text(off)
+    assert "Calendar feed" not in page_text(me.get("/account"))
