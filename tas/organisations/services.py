@@ -59,6 +59,17 @@ def taken(model: type, values: dict, *, exclude_id: int | None = None) -> dict[s
     return problems
 
 
+def taken_by_another(row: Row, values: dict) -> dict[str, str]:
+    """`taken` for the values a change would change: a name the record has always had is its
+    own, even where another record came to share it before names had to differ."""
+    changing = {
+        name: value
+        for name, value in values.items()
+        if name not in UNIQUE[type(row)] or value != getattr(row, name)
+    }
+    return taken(type(row), changing, exclude_id=row.id)
+
+
 def add(
     model: type[Row],
     values: dict,
@@ -100,7 +111,7 @@ def change(
     transaction, and may return more for the audit entry."""
     if version != row.version:
         raise StaleEdit
-    problems = {**(problems or {}), **taken(type(row), values, exclude_id=row.id)}
+    problems = {**(problems or {}), **taken_by_another(row, values)}
     if problems:
         raise Refused(problems)
     # Read every old value (loading related records) before changing any, so that no lazy load
@@ -178,7 +189,7 @@ def change_agency(agency: Agency, version: int | None, values: dict) -> dict:
 def change_problems(row: Row, values: dict) -> dict[str, str]:
     """What the change of a cluster, school or agency would be refused for, beside the form's
     own errors: a unique value already taken, or (an agency) a change of kind it cannot make."""
-    problems = taken(type(row), values, exclude_id=row.id)
+    problems = taken_by_another(row, values)
     if isinstance(row, Agency):
         problems = {**agency_problems(row, values), **problems}
     return problems

@@ -230,6 +230,29 @@ def test_an_unknown_school_is_not_found(login_as):
     assert admin.get("/admin/schools/999").status_code == 404
 
 
+def test_two_schools_that_already_share_a_name_can_still_be_changed(login_as):
+    """Names had to differ only from December 2026: two schools named alike before keep their
+    names, and each can still be changed."""
+    admin = login_as("admin")
+    first = factories.school(name="St Joseph's Catholic Primary", urn="100123")
+    factories.school(name="St Joseph's Catholic Primary", urn="100456")
+    db.session.commit()
+
+    changed = admin.submit(
+        f"/admin/schools/{first.id}",
+        {
+            "name": "St Joseph's Catholic Primary",
+            "urn": "100124",
+            "phase": "primary",
+            "cluster": first.cluster_id,
+            "version": first.version,
+        },
+    )
+
+    assert changed.status_code == 302
+    assert saved(School, first.id).urn == "100124"
+
+
 def test_a_name_of_characters_that_show_nothing_is_missing(login_as):
     """Pasted zero-width spaces and a byte order mark look empty, and are: the name is asked
     for, never saved blank."""
