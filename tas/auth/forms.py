@@ -69,16 +69,17 @@ class PasswordResetForm(TasForm):
 
 def stand_ins(user) -> str:
     """Who gets a person's reminders while they are away, in words: the order
-    tas.reminders.recipients.choose follows for their role."""
-    if user.role == "dsl":
-        return (
-            "the other designated safeguarding leads (DSLs) of your school or, if none is at "
-            "work, the partnership's coordinators"
+    tas.reminders.recipients.choose follows for their role (the coordinators last: those
+    covering the child's school)."""
+    then = "then the coordinators covering the child's school"
+    if user.role in ("dsl", "school_staff"):
+        mine = (
+            "the other designated safeguarding leads (DSLs) of your school"
+            if user.role == "dsl"
+            else "your school's designated safeguarding leads (DSLs)"
         )
-    if user.role == "school_staff":
         return (
-            "your school's designated safeguarding leads (DSLs) or, if none is at work, the "
-            "partnership's coordinators"
+            f"{mine}; failing them, the DSLs of the child's school if the child has moved, {then}"
         )
     if user.agency_id is not None:
         leads = (
@@ -86,13 +87,11 @@ def stand_ins(user) -> str:
             if user.is_safeguarding_lead
             else "your agency's safeguarding leads"
         )
-        return (
-            f"{leads} or, if none is at work, the designated safeguarding leads (DSLs) of the "
-            "child's school"
-        )
+        dsls = "the designated safeguarding leads (DSLs) of the child's school"
+        return f"{leads}; failing them, {dsls}, {then}"
     return (
-        "the designated safeguarding leads (DSLs) of the child's school or, if none is at "
-        "work, the partnership's coordinators"
+        "the designated safeguarding leads (DSLs) of the child's school; failing them, the "
+        "coordinators covering it"
     )
 
 

@@ -31,25 +31,29 @@ def test_the_account_page_says_how_reminders_come_and_links_to_the_choices(login
     [
         (
             "practitioner",
-            "your agency's safeguarding leads or, if none is at work, the designated "
-            "safeguarding leads (DSLs) of the child's school",
+            "your agency's safeguarding leads; failing them, the designated safeguarding "
+            "leads (DSLs) of the child's school, then the coordinators covering the child's "
+            "school",
         ),
-        # Never herself: the other DSLs, then the coordinators (tas.reminders.recipients).
+        # Never herself: the other DSLs, then (the child moved) the new school's, then the
+        # coordinators (tas.reminders.recipients.choose).
         (
             "dsl",
-            "the other designated safeguarding leads (DSLs) of your school or, if none is at "
-            "work, the partnership's coordinators",
+            "the other designated safeguarding leads (DSLs) of your school; failing them, the "
+            "DSLs of the child's school if the child has moved, then the coordinators covering "
+            "the child's school",
         ),
         (
             "school_staff",
-            "your school's designated safeguarding leads (DSLs) or, if none is at work, the "
-            "partnership's coordinators",
+            "your school's designated safeguarding leads (DSLs); failing them, the DSLs of the "
+            "child's school if the child has moved, then the coordinators covering the child's "
+            "school",
         ),
         # No agency and no school of their own.
         (
             "coordinator",
-            "the designated safeguarding leads (DSLs) of the child's school or, if none is at "
-            "work, the partnership's coordinators",
+            "the designated safeguarding leads (DSLs) of the child's school; failing them, the "
+            "coordinators covering it",
         ),
     ],
 )
@@ -74,8 +78,8 @@ def test_choosing_a_daily_digest_and_away_is_saved_and_audited(login_as):
     assert "Your reminder choices have been saved." in text
     assert "How you get reminders One email a day (daily digest)" in text
     assert (
-        "Away from work Yes: your reminders go to your agency's safeguarding leads or, if none "
-        "is at work, the designated safeguarding leads (DSLs) of the child's school" in text
+        "Away from work Yes: your reminders go to your agency's safeguarding leads; failing "
+        "them, the designated safeguarding leads (DSLs) of the child's school" in text
     )
     [event] = audit_events("reminder_choices_changed")
     assert event.target_id == me.user.id and event.actor_id == me.user.id
