@@ -89,8 +89,8 @@ def _tell_again(entry: VoiceEntry, school_id: int, recorded_at: datetime) -> Non
     )
     concern = voice.concern_of(entry, school_id)
     for row in sent:
-        message = db.session.get(OutboxMessage, row.outbox_message_id)
-        if message is not None:
+        message = row.outbox_message_id and db.session.get(OutboxMessage, row.outbox_message_id)
+        if message:
             db.session.delete(message)
         person, kind = row.recipient, row.kind
         db.session.delete(row)

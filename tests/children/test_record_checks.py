@@ -230,6 +230,16 @@ def test_coordinators_see_requests_for_the_schools_they_cover_and_mark_them_deal
         f"/children/record-checks/{check.id}", {"outcome": " ", "version": str(check.version)}
     )
     assert error_summary(empty) == {"outcome": "Say what you found and what was done"}
+    older = cora.submit(
+        f"/children/record-checks/{check.id}",
+        {"outcome": "From an older page", "version": str(check.version + 7)},
+    )
+    assert older.status_code == 409
+    assert error_summary(older) == {
+        "outcome": "This request changed while you had it open: check it, then send what you "
+        "found again"
+    }
+    assert "From an older page</textarea>" in older.get_data(as_text=True)
     done = cora.submit(
         f"/children/record-checks/{check.id}",
         {"outcome": "Same child: moved school", "version": str(check.version)},

@@ -50,6 +50,12 @@ def check(check_id: int):
         except StaleEdit:
             row = record_checks.require_check(current_user, check_id)
             unsaved, status = form.outcome.data, 409
+            if row.open:  # sent from a page older than the request: still open, say so
+                form.version.data = str(row.version)
+                form.outcome.errors = [
+                    "This request changed while you had it open: check it, then send what "
+                    "you found again"
+                ]
         else:
             flash(f"Request {reference} has been marked as dealt with", "success")
             return redirect(url_for(".record_checks"))
