@@ -111,7 +111,7 @@ class Loader:
             agreement,
             {
                 "started_on": self.day(-started),
-                "next_review_on": None,
+                "next_review_on": self.next_review(self.day(-started)),
                 "lead_practitioner_id": self.lee.id,
             },
         )
@@ -130,12 +130,9 @@ class Loader:
 
     def plan(self, child, spec: dict, family: list, agreement, *, written: bool) -> None:
         started = self.day(-spec["started"])
-        review = started + timedelta(weeks=6)
-        while review < self.today:
-            review += timedelta(weeks=6)
         values = {
             "started_on": started,
-            "next_review_on": next_working_day(review, ENGLAND_AND_WALES),  # never a Sunday
+            "next_review_on": self.next_review(started),
             "lead_practitioner_id": self.users[spec["lead"]].id if spec["lead"] else None,
         }
         if written:
@@ -153,6 +150,14 @@ class Loader:
         active = [row for row in rows.values() if row.status == "active"]
         if active and child.gp_practice_id is not None and spec.get("notify_gp", True):
             self.gp_told(plan, child, min(row.started_on for row in active))
+
+    def next_review(self, started: date) -> date:
+        """The plan's next review: every six weeks from its start, from today on, on a working
+        day (a plan is always started with one, tas.plans.rules.plan_date_problems)."""
+        review = started + timedelta(weeks=6)
+        while review < self.today:
+            review += timedelta(weeks=6)
+        return next_working_day(review, ENGLAND_AND_WALES)  # never a Sunday
 
     def written(self, child: Child, values: dict) -> SharedPlan:
         """Ruby's plan (see above), as start_plan writes one but for its first review."""

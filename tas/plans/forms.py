@@ -36,6 +36,7 @@ class PlanForm(RecordForm):
     )
     next_review_on = GovDateField(
         "Next review date",
+        missing="Enter the next review date",
         description="The plan review opens for this date and moves with it. The date offered "
         "follows the partnership's plan review rule. For example, 27 3 2027",
     )

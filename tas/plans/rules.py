@@ -140,18 +140,73 @@ def plan_date_problems(
     next_review_on: date | None,
     today: date,
     holidays: Container[date] = (),
+    kept: date | None = None,
 ) -> dict:
-    """Field -> what to put right, for a plan's start and review dates. A review falls on a
-    working day: not at a weekend or on a bank holiday. (No start date is the form's own
-    error.)"""
+    """Field -> what to put right, for a plan's start and review dates. An open plan always has
+    a next review, after its start, from today to a year ahead, on a working day (as review
+    completion asks of the next plan review: `next_review_problem`). The date it already had
+    (`kept`) stands, so an overdue plan can still change its lead. (No start date is the form's
+    own error.)"""
     problems = {}
     if started_on is not None and started_on > today:
         problems["started_on"] = "The start date must be today or in the past"
-    if next_review_on is not None and started_on is not None and next_review_on <= started_on:
-        problems["next_review_on"] = "The next review date must be after the start date"
-    elif next_review_on is not None and not is_working_day(next_review_on, holidays):
-        problems["next_review_on"] = review_day_problem(next_review_on, holidays)
+    if next_review_on is None:
+        problems["next_review_on"] = "Enter the next review date"
+    elif next_review_on != kept:
+        problem = next_review_problem(
+            next_review_on, today, holidays, after=started_on, since="the start date"
+        )
+        if problem:
+            problems["next_review_on"] = problem
     return problems
+
+
+def next_review_problem(
+    next_on: date,
+    today: date,
+    holidays: Container[date] = (),
+    *,
+    after: date | None,
+    since: str,
+) -> str | None:
+    """What is wrong with the date of the next plan review, if anything: it comes after
+    `after` (the plan's start, or the review just completed, `since` in words), from today to a
+    year ahead, on a working day."""
+    if after is not None and next_on <= after:
+        return f"The next review date must be after {since}"
+    if next_on < today:
+        return "The next review date must be today or in the future"
+    if next_on > years_on(today, 1):
+        return "The next review date must be within the next year"
+    if not is_working_day(next_on, holidays):
+        return review_day_problem(next_on, holidays)
+    return None
+
+
+def start_date_problem(
+    started_on: date | None,
+    *,
+    born_on: date,
+    agreed_on: date | None,
+    last_closed_on: date | None,
+) -> str | None:
+    """A plan starts on or after the child's birth, the day the family gave the agreement that
+    stands now, and the day the child's last plan closed (a child has one plan at a time)."""
+    if started_on is None:
+        return None
+    if started_on < born_on:
+        return f"The start date must be on or after the child's date of birth, {long_date(born_on)}"
+    if agreed_on is not None and started_on < agreed_on:
+        return (
+            "The start date must be on or after the day the family agreed to early help, "
+            f"{long_date(agreed_on)}"
+        )
+    if last_closed_on is not None and started_on < last_closed_on:
+        return (
+            "The start date must be on or after the day the child's last plan closed, "
+            f"{long_date(last_closed_on)}"
+        )
+    return None
 
 
 def review_day_problem(day: date, holidays: Container[date] = ()) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -46,7 +46,16 @@ def open_plan_of(child_id: int) -> SharedPlan | None:
     )
 
 
-def start_problems(child: Child, values: dict) -> dict[str, str]:
+def last_closed_on(child_id: int):
+    """The day the child's last closed plan closed, if they had one."""
+    return db.session.scalar(
+        select(func.max(SharedPlan.closed_on)).where(
+            SharedPlan.child_id == child_id, SharedPlan.status == "closed"
+        )
+    )
+
+
+def start_problems(child: Child, agreement: Agreement | None, values: dict) -> dict[str, str]:
     """Field -> what to put right, for starting the child's plan."""
     problems = {
         **rules.plan_date_problems(
@@ -54,15 +63,29 @@ def start_problems(child: Child, values: dict) -> dict[str, str]:
         ),
         **lead_problems(values["lead_practitioner_id"]),
     }
+    if "started_on" not in problems:
+        problem = rules.start_date_problem(
+            values["started_on"],
+            born_on=child.date_of_birth,
+            agreed_on=agreement.agreed_on if agreement is not None else None,
+            last_closed_on=last_closed_on(child.id),
+        )
+        if problem:
+            problems["started_on"] = problem
     if open_plan_of(child.id) is not None:
         problems["open_plan"] = OPEN_PLAN
     return problems
 
 
 def change_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
-    """Field -> what to put right, for the plan's lead practitioner and next review date."""
+    """Field -> what to put right, for the plan's lead practitioner and next review date (the
+    date the plan has already stands)."""
     dates = rules.plan_date_problems(
-        plan.started_on, values["next_review_on"], today(), ENGLAND_AND_WALES
+        plan.started_on,
+        values["next_review_on"],
+        today(),
+        ENGLAND_AND_WALES,
+        kept=plan.next_review_on,
     )
     return {
         **{name: text for name, text in dates.items() if name == "next_review_on"},
@@ -72,11 +95,10 @@ def change_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
 
 def start_plan(child: Child, user: User, agreement: Agreement | None, values: dict) -> SharedPlan:
     """Start the child's one open plan, audited: a child below Early Help steps up to it, and
-    the first plan review opens, due on the next review date (by the plan review rule when
-    none was given), owned by the lead practitioner."""
+    the first plan review opens, due on the next review date, owned by the lead practitioner."""
     if agreement is None:
         raise Refused({"open_plan": NO_AGREEMENT})
-    refuse_if(start_problems(child, values))
+    refuse_if(start_problems(child, agreement, values))
     plan = SharedPlan(
         child_id=child.id,
         status="open",
@@ -89,8 +111,6 @@ def start_plan(child: Child, user: User, agreement: Agreement | None, values: di
     def write() -> SharedPlan:
         db.session.flush()  # the one-open-plan index answers here when another start won
         plan_started(plan, user)
-        if plan.next_review_on is None:
-            plan.next_review_on = reviews.due_after("plan_review", plan.started_on)
         keep_plan_review(plan, plan.next_review_on, user)
         record("plan_started", target=plan, detail=audit_fields(values, child_id=child.id))
         return plan

@@ -56,7 +56,7 @@ def start(child_id: int):
     plan = submit_new(
         form,
         lambda v: shared_plans.start_plan(child, current_user, agreement, v),
-        check=lambda v: shared_plans.start_problems(child, v),
+        check=lambda v: shared_plans.start_problems(child, agreement, v),
     )
     if plan is not None:
         flash(f"Shared plan {plan.reference} has been started", "success")

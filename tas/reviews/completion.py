@@ -19,7 +19,6 @@ from tas.children.access import current_agreement
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import Choice, label
 from tas.core.clock import today
-from tas.core.days import is_working_day
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.core.words import long_date
 from tas.extensions import db
@@ -28,7 +27,7 @@ from tas.levels.models import StepChange
 from tas.levels.rules import IFD_DECISIONS
 from tas.organisations.models import User
 from tas.plans.models import Outcome, OutcomeScore, SharedPlan
-from tas.plans.rules import review_day_problem, years_on
+from tas.plans.rules import next_review_problem, years_on
 from tas.plans.services import keep_plan_review, open_plan_of
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
@@ -188,15 +187,11 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
             problems["next_on"] = "The rearranged meeting must be within the next year"
     next_review = review.kind == "plan_review" and context.plan_open
     if next_review and next_on is not None:
-        if completed_on is not None and next_on <= completed_on:
-            problems["next_on"] = "The next review date must be after the date of this review"
-        elif next_on < today():
-            problems["next_on"] = "The next review date must be today or in the future"
-        elif next_on > years_on(today(), 1):
-            problems["next_on"] = "The next review date must be within the next year"
-        elif not is_working_day(next_on, ENGLAND_AND_WALES):
-            # A plan review falls on a working day, as on the plan form (tas.plans.rules).
-            problems["next_on"] = review_day_problem(next_on, ENGLAND_AND_WALES)
+        problem = next_review_problem(
+            next_on, today(), ENGLAND_AND_WALES, after=completed_on, since="the date of this review"
+        )
+        if problem:
+            problems["next_on"] = problem
     return problems
 
 

@@ -107,6 +107,119 @@ def test_every_problem_starting_a_plan_shows_at_once(login_as):
     assert plans_of(child.id) == []
 
 
+@pytest.mark.parametrize(
+    ("started_on", "problem"),
+    [
+        (date(2026, 10, 13), "The start date must be today or in the past"),
+        (
+            date(2026, 8, 31),
+            "The start date must be on or after the day the family agreed to early help, "
+            "1 September 2026",
+        ),
+        (
+            date(2016, 4, 1),
+            "The start date must be on or after the child's date of birth, 1 May 2016",
+        ),
+    ],
+)
+def test_a_plan_cannot_start_before_the_child_was_born_the_family_agreed_or_after_today(
+    login_as, started_on, problem
+):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)  # born 1 May 2016; agreed 1 September 2026
+    db.session.commit()
+
+    response = dsl.submit(
+        f"/children/{child.id}/plans/new",
+        {**START, "started_on": day(started_on)},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"started_on": problem}
+    assert plans_of(child.id) == []
+
+
+def test_a_new_plan_cannot_start_before_the_last_one_closed(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    factories.plan(child, status="closed", closed_on=date(2026, 10, 1))
+    db.session.commit()
+    url = f"/children/{child.id}/plans/new"
+
+    refused = dsl.submit(url, {**START, "started_on": day(date(2026, 9, 30))})
+    started = dsl.submit(url, {**START, "started_on": day(date(2026, 10, 1))})
+
+    assert error_summary(refused) == {
+        "started_on": "The start date must be on or after the day the child's last plan closed, "
+        "1 October 2026"
+    }
+    assert started.status_code == 302
+    assert [p.started_on for p in plans_of(child.id)] == [date(2026, 9, 8), date(2026, 10, 1)]
+
+
+@pytest.mark.parametrize(
+    ("next_review_on", "problem"),
+    [
+        (None, "Enter the next review date"),
+        (date(2026, 10, 9), "The next review date must be today or in the future"),
+        (date(2027, 10, 13), "The next review date must be within the next year"),
+    ],
+)
+def test_a_plan_starts_with_a_review_from_today_to_a_year_ahead(login_as, next_review_on, problem):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    db.session.commit()
+    typed = day(next_review_on) if next_review_on else ["", "", ""]
+
+    response = dsl.submit(
+        f"/children/{child.id}/plans/new",
+        {"started_on": day(date(2026, 10, 1)), "next_review_on": typed},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {"next_review_on": problem}
+    assert plans_of(child.id) == []
+
+
+def test_a_plans_review_date_changed_more_than_a_year_ahead_is_refused(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/change"
+
+    response = dsl.submit(
+        url, {"next_review_on": day(date(2027, 10, 13)), "version": str(plan.version)}
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "next_review_on": "The next review date must be within the next year"
+    }
+    assert saved(SharedPlan, plan.id).next_review_on == date(2026, 10, 20)
+
+
+def test_an_overdue_plan_keeps_its_review_date_when_only_the_lead_changes(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    lead = factories.user("link_worker")
+    plan = factories.plan(child, next_review_on=date(2026, 10, 9))  # overdue
+    db.session.commit()
+    url = f"/children/{child.id}/plans/{plan.id}/change"
+
+    response = dsl.submit(
+        url,
+        {
+            "lead_practitioner": str(lead.id),
+            "next_review_on": day(date(2026, 10, 9)),
+            "version": str(plan.version),
+        },
+    )
+
+    assert response.status_code == 302
+    assert saved(SharedPlan, plan.id).lead_practitioner_id == lead.id
+
+
 def test_a_child_has_one_open_plan_at_a_time(login_as):
     dsl = login_as("dsl")
     child = child_at(dsl.user.school)

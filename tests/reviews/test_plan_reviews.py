@@ -16,7 +16,7 @@ from tas.reviews.models import Review, ReviewRule
 from tests import factories
 from tests.meetings.test_day import browser_for, on_agenda, past_meeting
 from tests.meetings.test_minutes import MINUTES, minutes_url
-from tests.pages import audit_events, date_shown, day, page_text, section
+from tests.pages import audit_events, date_shown, day, error_summary, page_text, section
 from tests.plans.helpers import child_at
 from tests.reviews.helpers import child_with_plan
 from tests.reviews.test_review_completion import plan_reviews_of, signed_in
@@ -61,20 +61,22 @@ def test_starting_a_plan_opens_its_first_review_owned_by_the_lead(login_as):
     assert opened.detail["plan_id"] == plan.id and opened.detail["kind"] == "plan_review"
 
 
-def test_a_plan_started_without_a_review_date_gets_one_from_the_rule(login_as):
+def test_a_plan_cannot_start_without_a_review_date(login_as):
+    """An open plan always has its next review: a blank date is asked for, never filled in
+    behind the person's back."""
     dsl = login_as("dsl")
     child = child_at(dsl.user.school)
     db.session.commit()
 
-    dsl.submit(
+    refused = dsl.submit(
         f"/children/{child.id}/plans/new",
         {"started_on": day(date(2026, 11, 20)), "next_review_on": ["", "", ""]},
     )
 
-    plan = db.session.scalars(select(SharedPlan).where(SharedPlan.child_id == child.id)).one()
-    # 6 weeks from 20 November 2026 is New Year's Day: the next working day.
-    assert plan.next_review_on == date(2027, 1, 4)
-    assert [r.due_on for r in reviews_of_child(child.id)] == [date(2027, 1, 4)]
+    assert refused.status_code == 200
+    assert error_summary(refused) == {"next_review_on": "Enter the next review date"}
+    assert db.session.scalars(select(SharedPlan).where(SharedPlan.child_id == child.id)).all() == []
+    assert reviews_of_child(child.id) == []
 
 
 def test_changing_the_review_date_moves_the_open_plan_review(app):
@@ -124,13 +126,13 @@ def test_a_plan_without_a_review_gets_one_when_its_date_is_set(app):
     assert (opened.due_on, opened.owner_id) == (date(2026, 12, 11), setting.link_worker.id)
 
 
-def test_taking_the_review_date_away_cancels_the_open_plan_review(app):
+def test_taking_the_review_date_away_is_refused_and_the_plan_review_stays_open(app):
     setting = child_with_plan()
     factories.review(setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id)
     db.session.commit()
     dsl = signed_in(app, setting.dsl)
 
-    dsl.submit(
+    refused = dsl.submit(
         change_url(setting),
         {
             "lead_practitioner": str(setting.link_worker.id),
@@ -139,8 +141,11 @@ def test_taking_the_review_date_away_cancels_the_open_plan_review(app):
         },
     )
 
-    assert [r.status for r in plan_reviews_of(setting.plan.id)] == ["cancelled"]
-    assert audit_events("reviews_cancelled")[0].detail["why"] == "review_date_removed"
+    assert refused.status_code == 200
+    assert error_summary(refused) == {"next_review_on": "Enter the next review date"}
+    assert [r.status for r in plan_reviews_of(setting.plan.id)] == ["open"]
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2026, 12, 4)
+    assert audit_events("reviews_cancelled") == []
 
 
 def test_a_new_lead_practitioner_owns_the_plans_open_reviews(app):

@@ -82,16 +82,59 @@ def test_plan_flags_say_what_needs_attention():
 def test_plan_dates():
     assert rules.plan_date_problems(TODAY, date(2026, 11, 23), TODAY) == {}
     assert rules.plan_date_problems(date(2026, 10, 13), None, TODAY) == {
-        "started_on": "The start date must be today or in the past"
+        "started_on": "The start date must be today or in the past",
+        "next_review_on": "Enter the next review date",
     }
     assert rules.plan_date_problems(TODAY, TODAY, TODAY) == {
         "next_review_on": "The next review date must be after the start date"
     }
+    assert rules.plan_date_problems(date(2026, 9, 8), date(2026, 10, 9), TODAY) == {
+        "next_review_on": "The next review date must be today or in the future"
+    }
+    assert rules.plan_date_problems(TODAY, date(2027, 10, 13), TODAY) == {
+        "next_review_on": "The next review date must be within the next year"
+    }
+    # The date a plan already has stands (an overdue plan can still change its lead).
+    kept = date(2026, 10, 9)
+    assert rules.plan_date_problems(date(2026, 9, 8), kept, TODAY, kept=kept) == {}
     assert rules.closure_problems(date(2026, 9, 1), date(2026, 9, 8), TODAY) == {
         "closed_on": "The closure date must be on or after the day the plan started, "
         "8 September 2026"
     }
     assert rules.closure_problems(TODAY, date(2026, 9, 8), TODAY) == {}
+
+
+@pytest.mark.parametrize(
+    ("started_on", "problem"),
+    [
+        (date(2026, 9, 30), None),  # the day the last plan closed
+        (
+            date(2016, 4, 30),
+            "The start date must be on or after the child's date of birth, 1 May 2016",
+        ),
+        (
+            date(2026, 8, 31),
+            "The start date must be on or after the day the family agreed to "
+            "early help, 1 September 2026",
+        ),
+        (
+            date(2026, 9, 29),
+            "The start date must be on or after the day the child's last plan "
+            "closed, 30 September 2026",
+        ),
+        (None, None),
+    ],
+)
+def test_a_plan_starts_after_the_birth_the_agreement_and_the_last_plan(started_on, problem):
+    assert (
+        rules.start_date_problem(
+            started_on,
+            born_on=date(2016, 5, 1),
+            agreed_on=date(2026, 9, 1),
+            last_closed_on=date(2026, 9, 30),
+        )
+        == problem
+    )
 
 
 @pytest.mark.parametrize(

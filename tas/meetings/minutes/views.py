@@ -30,7 +30,7 @@ from tas.meetings.models import AgendaItem, Meeting
 from tas.plans import rules as plan_rules
 from tas.plans.forms import StartPlanForm
 from tas.plans.leads import lead_candidates
-from tas.plans.services import start_plan
+from tas.plans.services import start_plan, start_problems
 from tas.reviews.services import due_after
 
 
@@ -148,7 +148,11 @@ def minutes_plan_start(meeting_id: int, item_id: int):
     form = StartPlanForm(
         data=defaults if request.method == "GET" else None, leads=lead_candidates()
     )
-    plan = submit_new(form, lambda values: start_plan(item.child, current_user, agreement, values))
+    plan = submit_new(
+        form,
+        lambda values: start_plan(item.child, current_user, agreement, values),
+        check=lambda values: start_problems(item.child, agreement, values),
+    )
     if plan is not None:
         flash(f"Shared plan {plan.reference} has been started", "success")
         return redirect(minutes_page(meeting, item, "actions"))
