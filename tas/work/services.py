@@ -66,7 +66,7 @@ class Moved:
     """What one reassignment did, to tell the person who did it."""
 
     work: Work
-    to: str  # the new person's name
+    to: str | None  # the new person's name; None when no work moved (nobody could take it)
     account: str  # keep, away or deactivate
 
 
@@ -108,19 +108,23 @@ def reassign(
             record("user_deactivated", target=leaver, detail={"signed_out": ended})
         elif account == "away":
             record("user_marked_away", target=leaver)
-        record(
-            "work_reassigned",
-            target=leaver,
-            detail={
-                "to_user_id": taker.id if taker else None,
-                "review_ids": list(work.reviews),
-                "action_ids": list(work.actions),
-                "plan_ids": list(work.plans),
-                "involvement_ids": list(work.involvements),
-                "account": account,
-            },
-        )
-        return Moved(work=work, to=taker.name if taker else "", account=account)
+        if taker is not None and work.total:
+            # Only work that moved is recorded as moved: with nobody to take it, it stays the
+            # leaver's, and only what happened to their account is recorded.
+            record(
+                "work_reassigned",
+                target=leaver,
+                detail={
+                    "to_user_id": taker.id,
+                    "review_ids": list(work.reviews),
+                    "action_ids": list(work.actions),
+                    "plan_ids": list(work.plans),
+                    "involvement_ids": list(work.involvements),
+                    "account": account,
+                },
+            )
+            return Moved(work=work, to=taker.name, account=account)
+        return Moved(work=work, to=None, account=account)
 
     return commit(write)
 
@@ -145,10 +149,16 @@ def _problems(
         problems["account"] = "You cannot deactivate your own account"
     elif account == "deactivate" and by.role != "admin":
         problems["account"] = "Only an administrator can deactivate an account"
-    if work.total and taker is None and (account == "keep" or _anyone_could_take(by, leaver)):
-        # With nobody to take it, the leaver may still be marked away (their reminders then go
-        # to their safeguarding lead or DSL) and the work moves once someone is added.
+    if work.total and taker is None and _anyone_could_take(by, leaver):
         problems["to_user"] = "Select who takes over the work from the list"
+    elif work.total and taker is None and account == "keep":
+        # With nobody to take it (the page asks no one), the leaver may still be marked away
+        # (their reminders then go to their safeguarding lead or DSL) and the work moves once
+        # someone is added: leaving the account as it is would change nothing.
+        problems["account"] = (
+            "Nobody else can take their work on yet, so there is nothing to move: choose to "
+            "mark them away or deactivate their account, or go back"
+        )
     elif not work.total and account == "keep":
         problems["account"] = (
             "There is no open work to move: choose to mark them away or deactivate their "

@@ -106,11 +106,15 @@ def _done(me: User, leaver: User) -> str:
 
 def _moved_message(moved: reassign.Moved, leaver: User) -> str:
     summary = moved.work.summary()
-    said = (
-        f"{summary[0].upper()}{summary[1:]} moved to {moved.to}."
-        if moved.work.total
-        else "There was no open work to move."
-    )
+    if not moved.work.total:
+        said = "There was no open work to move."
+    elif moved.to is None:
+        said = (
+            f"No work was moved: nobody else can take it on yet, so {leaver.name} still has "
+            f"{summary}."
+        )
+    else:
+        said = f"{summary[0].upper()}{summary[1:]} moved to {moved.to}."
     if moved.account == "away":
         said += (
             f" {leaver.name} is marked away: their reminders go to their safeguarding lead or DSL."

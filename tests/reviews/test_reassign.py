@@ -505,3 +505,49 @@ def test_with_nobody_to_take_the_work_the_leaver_can_still_be_marked_away(app):
     assert sent.status_code == 302
     assert saved(User, leaver.id).away is True
     assert saved(Review, review.id).owner_id == leaver.id  # moves once someone can take it
+    banner = page_text(admin.get(sent.headers["Location"]))
+    assert (
+        "No work was moved: nobody else can take it on yet, so Lone Ranger still has 1 review. "
+        "Lone Ranger is marked away" in banner
+    )
+    assert "moved to ." not in banner
+    # The audit says what happened: the leaver marked away, and nothing reassigned.
+    assert [e.target_id for e in audit_events("user_marked_away")] == [leaver.id]
+    assert audit_events("work_reassigned") == []
+
+
+def lone_practitioner_with_work(app) -> tuple[User, Review, Visitor]:
+    """A lone practitioner of an agency with an open review, and an administrator signed in:
+    nobody else could take the work on."""
+    agency = factories.agency(name="Youth Justice")
+    leaver = factories.user("practitioner", agency=agency, name="Lone Ranger")
+    administrator = factories.user("admin")
+    review = factories.review(child_at(factories.school()), owner_id=leaver.id)
+    db.session.commit()
+    return leaver, review, sign_in(app, administrator)
+
+
+@pytest.mark.parametrize("account", ["keep", None])
+def test_with_nobody_to_take_the_work_leaving_the_account_asks_only_what_the_page_asks(
+    app, account
+):
+    """The page asks no one to take the work over: leaving the account as it is (or choosing
+    nothing) is answered beside the account question, never a question not on the page."""
+    leaver, review, admin = lone_practitioner_with_work(app)
+    page = admin.get(url(leaver))
+    assert 'name="to_user"' not in page.get_data(as_text=True)
+
+    sent = admin.submit(url(leaver), {**form_of(page), **({"account": account} if account else {})})
+
+    assert sent.status_code == 200
+    problems = error_summary(sent)
+    assert list(problems) == ["account"]
+    if account == "keep":
+        assert problems["account"] == (
+            "Nobody else can take their work on yet, so there is nothing to move: choose to "
+            "mark them away or deactivate their account, or go back"
+        )
+    assert 'name="to_user"' not in sent.get_data(as_text=True)
+    assert saved(User, leaver.id).away is False
+    assert saved(Review, review.id).owner_id == leaver.id
+    assert audit_events("work_reassigned") == []
