@@ -127,3 +127,15 @@ def drifted(condition: ColumnElement[bool], today: date) -> list[Flag]:
                 )
             )
     return found
+
+
+def low_engagement_of(involvement_id: int, today: date) -> Flag | None:
+    """The low engagement flag on one involvement, if it has one now."""
+    found = engagement(AgencyInvolvement.id == involvement_id, today)
+    return found[0] if found else None
+
+
+def drift_of(plan_id: int, today: date) -> Flag | None:
+    """The drift flag on one plan, if it has one now."""
+    found = drifted(SharedPlan.id == plan_id, today)
+    return found[0] if found else None

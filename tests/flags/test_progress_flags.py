@@ -18,8 +18,11 @@ from sqlalchemy.orm import Session
 
 from tas.children.models import Child
 from tas.core.days import months_before
+from tas.core.submissions import ALREADY_SAVED
+from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.flags import progress
+from tas.plans.involvements import decisions as engagement_decisions
 from tas.plans.models import (
     AgencyInvolvement,
     DriftDecision,
@@ -29,10 +32,11 @@ from tas.plans.models import (
     OutcomeProgress,
     OutcomeScore,
 )
+from tas.plans.outcomes import drift as drift_decisions
 from tas.plans.outcomes.periods import improved_on
 from tas.plans.outcomes.rules import DRIFT_MONTHS, drift
 from tests import factories
-from tests.pages import asked_why, audit_events, error_summary, page_text
+from tests.pages import asked_why, audit_events, error_summary, page_text, sent_twice
 from tests.voice.helpers import child_and_team, signed_in
 
 LOW = "Low engagement: a decision is needed"
@@ -186,6 +190,82 @@ def test_a_plan_open_over_a_year_with_nothing_changing_is_flagged_as_drift(app):
     )
     db.session.commit()
     assert DRIFT not in page_text(dana.get(child_page))
+
+
+@pytest.mark.pages
+def test_no_decision_is_recorded_about_a_flag_that_is_not_there(app):
+    """A plan that has not drifted and an involvement whose engagement is good: their decision
+    pages say there is no flag (with the way back) and save nothing, so no banner ever says a
+    flag was cleared that did not exist."""
+    team = child_and_team()  # a plan started on 8 September 2026, engagement not recorded low
+    involvement_id = db.session.scalar(
+        select(AgencyInvolvement.id).where(
+            AgencyInvolvement.practitioner_id == team.practitioner.id
+        )
+    )
+    dana = signed_in(app, team.dsl)
+    child_page = f"/children/{team.child.id}"
+    drift = f"{child_page}/plans/{team.plan.id}/drift-decision"
+    engagement = f"{child_page}/involvements/{involvement_id}/engagement-decision"
+    decided = {"decided_on": ["11", "12", "2026"], "detail": "Carry on as agreed."}
+
+    drift_page = dana.get(drift)
+    drift_sent = dana.submit(drift, {**decided, "decision": "continue"})
+    engagement_page = dana.get(engagement)
+    engagement_sent = dana.submit(engagement, {**decided, "decision": "continue_joint"})
+
+    assert drift_page.status_code == 200
+    assert "This plan is not flagged for drift" in page_text(drift_page)
+    assert f'href="{child_page}"' in drift_page.get_data(as_text=True)
+    assert engagement_page.status_code == 200
+    assert "This involvement is not flagged for low engagement" in page_text(engagement_page)
+    assert f'href="{child_page}/involvements/{involvement_id}"' in (
+        engagement_page.get_data(as_text=True)
+    )
+    for sent in (drift_sent, engagement_sent):
+        assert sent.status_code == 200
+        assert "Nothing has been saved" in page_text(sent)
+        assert "flag is cleared" not in page_text(sent)
+    assert db.session.scalars(select(DriftDecision)).all() == []
+    assert db.session.scalars(select(EngagementDecision)).all() == []
+    assert audit_events("drift_decision_recorded") == []
+    assert audit_events("engagement_decision_recorded") == []
+    involvement_page = page_text(dana.get(f"{child_page}/involvements/{involvement_id}"))
+    assert "Record a decision about engagement" not in involvement_page
+
+
+@pytest.mark.pages
+def test_a_decision_sent_twice_is_saved_once_and_says_so(app):
+    """The second send finds the flag cleared by the first: it says the decision was saved,
+    not that there was no flag."""
+    team = child_and_team()
+    involvement_id = db.session.scalar(select(AgencyInvolvement.id))
+    low_updates(involvement_id, team.practitioner.id, date(2026, 10, 1), date(2026, 11, 2))
+    dana = signed_in(app, team.dsl)
+    url = f"/children/{team.child.id}/involvements/{involvement_id}/engagement-decision"
+    typed = {"decided_on": ["11", "12", "2026"], "decision": "escalate", "detail": "To TAS."}
+
+    first, again = sent_twice(dana, url, typed)
+
+    assert first.status_code == 302
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert ALREADY_SAVED in page_text(dana.get(again.headers["Location"]))
+    assert len(db.session.scalars(select(EngagementDecision)).all()) == 1
+
+
+def test_the_use_cases_refuse_a_decision_about_a_flag_that_is_not_there(app):
+    team = child_and_team()
+    involvement = db.session.scalar(select(AgencyInvolvement))
+    values = {"decision": "escalate", "detail": "Escalate", "decided_on": date(2026, 12, 11)}
+
+    with pytest.raises(Refused) as drift_refused:
+        drift_decisions.decide(team.plan, team.dsl, values)
+    with pytest.raises(Refused) as engagement_refused:
+        engagement_decisions.decide(involvement, team.dsl, values)
+
+    assert drift_refused.value.problems == {"decision": drift_decisions.NOT_FLAGGED}
+    assert engagement_refused.value.problems == {"decision": engagement_decisions.NOT_FLAGGED}
 
 
 TODAY = date(2026, 12, 11)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import saved_banner, submit_change, submit_new
-from tas.core.submissions import once
+from tas.core.submissions import once, refuse_if_used
 from tas.plans import bp, rules
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.involvements import decisions
@@ -71,7 +71,7 @@ def involvement(child_id: int, involvement_id: int):
         plan=on.plan,
         involvement=row,
         may_update=on.rights.may_update_involvement(row),
-        may_decide=on.rights.may_decide_on_engagement(row),
+        may_decide=on.rights.may_decide_on_engagement(row) and decisions.flag_of(row) is not None,
         history=involvements.engagement_history(row),
         decisions=decisions.decisions_of(row),
         decision_words=ENGAGEMENT_DECISIONS,
@@ -125,7 +125,24 @@ def engagement_decision(child_id: int, involvement_id: int):
     if not on.rights.may_decide_on_engagement(row):
         raise ReadOnly(on.plan, "record a decision about this involvement's engagement")
     form = EngagementDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
-    once(form, saved_at=url_for(".involvement", child_id=child_id, involvement_id=involvement_id))
+    back = url_for(".involvement", child_id=child_id, involvement_id=involvement_id)
+    once(form, saved_at=back)
+    if decisions.flag_of(row) is None:
+        # Nothing to decide: never a banner claiming a flag was cleared that was not there.
+        if request.method == "POST":
+            refuse_if_used()  # the form sent again after its decision says it was saved
+        involvements.viewed(row)
+        return render_template(
+            "plans/no_flag.html",
+            title="This involvement is not flagged for low engagement",
+            caption=f"{on.plan.child.full_name}, {row.agency.name}: {row.service}",
+            why="There is no decision to record: an involvement is flagged when the child's or "
+            "the parent's or carer's engagement has been limited or none at two updates in a "
+            "row, or for 3 months, with no decision since.",
+            back=back,
+            back_text="Back to the involvement",
+            child=on.plan.child,
+        )
     decided = submit_new(form, lambda values: decisions.decide(row, current_user, values))
     if decided is not None:
         flash("The decision has been saved: the low engagement flag is cleared", "success")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import submit_new
-from tas.core.submissions import once
+from tas.core.submissions import once, refuse_if_used
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
 from tas.plans.forms import DriftDecisionForm, OutcomeForm, ScoreForm
@@ -74,6 +74,22 @@ def drift_decision(child_id: int, plan_id: int):
         raise ReadOnly(on.plan, "record a decision about this plan")
     form = DriftDecisionForm(data={"decided_on": today()} if request.method == "GET" else None)
     once(form, saved_at=_plan_page(child_id, plan_id).replace("#outcomes", "#flags"))
+    if drift.flag_of(on.plan) is None:
+        # Nothing to decide: never a banner claiming a flag was cleared that was not there.
+        if request.method == "POST":
+            refuse_if_used()  # the form sent again after its decision says it was saved
+        audit_view("drift_decision_opened", target=on.plan, detail={"child_id": child_id})
+        return render_template(
+            "plans/no_flag.html",
+            title="This plan is not flagged for drift",
+            caption=f"{on.plan.child.full_name}, shared plan {on.plan.reference}",
+            why="There is no decision to record: a plan is flagged for drift when it has been "
+            "open for twelve months with no change of level, no better outcome score and no "
+            "decision about it.",
+            back=url_for("children.child", child_id=child_id),
+            back_text="Back to the team around the child",
+            child=on.plan.child,
+        )
     decided = submit_new(form, lambda values: drift.decide(on.plan, current_user, values))
     if decided is not None:
         flash("The decision has been saved: the drift flag is cleared", "success")
