@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from tas.children import access as children
@@ -154,6 +154,18 @@ def _on(user: User, child_id: int, plan_id: int, level: Access) -> OnPlan:
         abort(404)
     agreement = children.current_agreement(child_id)
     return OnPlan(plan, agreement, rights(user, plan, level, agreement))
+
+
+def after_a_change(user: User, child_id: int, page: str) -> tuple[str, str | None]:
+    """Where to go after a change that may end the person's need to know (their own involvement
+    ended, say): `page` while they may still read the child's record, else their home page,
+    with words saying why the record is no longer open to them."""
+    if children.access_to(user, child_id) >= Access.READ:
+        return page, None
+    return url_for("pages.home"), (
+        "You can no longer open this child's record: you are not named on an active "
+        "involvement or leading an open plan for them"
+    )
 
 
 class ReadOnly(Exception):

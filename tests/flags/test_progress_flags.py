@@ -254,6 +254,65 @@ def test_a_decision_sent_twice_is_saved_once_and_says_so(app):
     assert len(db.session.scalars(select(EngagementDecision)).all()) == 1
 
 
+@pytest.mark.pages
+def test_a_decision_to_close_ends_the_involvement_on_its_date(app):
+    team = child_and_team()
+    involvement_id = db.session.scalar(select(AgencyInvolvement.id))
+    db.session.get(AgencyInvolvement, involvement_id).started_on = date(2026, 9, 14)
+    low_updates(involvement_id, team.practitioner.id, date(2026, 10, 1), date(2026, 11, 2))
+    dana = signed_in(app, team.dsl)
+    url = f"/children/{team.child.id}/involvements/{involvement_id}/engagement-decision"
+    closing = {"decision": "close", "detail": "Family declined."}
+
+    too_early = dana.submit(url, {**closing, "decided_on": ["13", "9", "2026"]})
+    decided = dana.submit(url, {**closing, "decided_on": ["10", "12", "2026"]})
+
+    assert error_summary(too_early) == {
+        "decided_on": "The date of a decision to close the involvement must be on or after the "
+        "day it started, 14 September 2026: it ends on that date"
+    }
+
+    assert decided.status_code == 302
+    assert decided.headers["Location"] == f"/children/{team.child.id}/involvements/{involvement_id}"
+    assert (
+        "The decision has been saved and the involvement has ended on 10 December 2026: the low "
+        "engagement flag is cleared" in page_text(dana.get(decided.headers["Location"]))
+    )
+    db.session.expire_all()
+    involvement = db.session.get(AgencyInvolvement, involvement_id)
+    assert (involvement.status, involvement.ended_on) == ("ended", date(2026, 12, 10))
+    [ended] = audit_events("involvement_changed")
+    assert (ended.target_id, ended.detail["fields"]) == (involvement_id, ["ended_on", "status"])
+    assert [e.detail["decision"] for e in audit_events("engagement_decision_recorded")] == ["close"]
+
+
+@pytest.mark.pages
+def test_the_practitioner_who_closes_their_own_involvement_lands_on_a_page_they_can_open(app):
+    """Named on it no longer, the practitioner no longer sees the child: they go to their home
+    page, told why, rather than to a page not found under a banner saying it was saved."""
+    team = child_and_team()
+    involvement_id = db.session.scalar(select(AgencyInvolvement.id))
+    low_updates(involvement_id, team.practitioner.id, date(2026, 10, 1), date(2026, 11, 2))
+    farah = signed_in(app, team.practitioner)
+
+    decided = farah.submit(
+        f"/children/{team.child.id}/involvements/{involvement_id}/engagement-decision",
+        {"decided_on": ["11", "12", "2026"], "decision": "close", "detail": "Family declined."},
+    )
+
+    assert decided.status_code == 302
+    landed = farah.get(decided.headers["Location"])
+    assert landed.status_code == 200
+    assert "the involvement has ended on 11 December 2026" in page_text(landed)
+    assert "You can no longer open this child's record" in page_text(landed)
+    assert saved_status(involvement_id) == "ended"
+
+
+def saved_status(involvement_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(AgencyInvolvement, involvement_id).status
+
+
 def test_the_use_cases_refuse_a_decision_about_a_flag_that_is_not_there(app):
     team = child_and_team()
     involvement = db.session.scalar(select(AgencyInvolvement))

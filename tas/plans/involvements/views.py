@@ -10,8 +10,9 @@ from tas.audit.services import audit_view
 from tas.core.clock import today
 from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.core.submissions import once, refuse_if_used
+from tas.core.words import long_date
 from tas.plans import bp, rules
-from tas.plans.access import ReadOnly, plan_on, record_on
+from tas.plans.access import ReadOnly, after_a_change, plan_on, record_on
 from tas.plans.involvements import decisions
 from tas.plans.involvements import services as involvements
 from tas.plans.involvements.forms import (
@@ -145,8 +146,16 @@ def engagement_decision(child_id: int, involvement_id: int):
         )
     decided = submit_new(form, lambda values: decisions.decide(row, current_user, values))
     if decided is not None:
-        flash("The decision has been saved: the low engagement flag is cleared", "success")
-        return redirect(url_for(".involvement", child_id=child_id, involvement_id=involvement_id))
+        if decided.decision == decisions.CLOSE:
+            said = (
+                "The decision has been saved and the involvement has ended on "
+                f"{long_date(decided.decided_on)}: the low engagement flag is cleared"
+            )
+        else:
+            said = "The decision has been saved: the low engagement flag is cleared"
+        page, why = after_a_change(current_user, child_id, back)
+        flash(f"{said}. {why}" if why else said, "success")
+        return redirect(page)
     if request.method == "GET":
         involvements.viewed(row)
     return render_template(
