@@ -19,7 +19,7 @@ from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.extensions import db
 from tas.plans import bp
 from tas.plans import services as shared_plans
-from tas.plans.access import ReadOnly, plan_on, read_only_page
+from tas.plans.access import ReadOnly, after_a_change, plan_on, read_only_page
 from tas.plans.forms import ClosePlanForm, PlanForm, StartPlanForm
 from tas.plans.leads import lead_candidates
 from tas.plans.team import plan_view
@@ -128,7 +128,14 @@ def close(child_id: int, plan_id: int):
     )
     if result.saved:
         # No banner: the letter page says the plan is closed, and prints without it.
-        return redirect(url_for(".closure_letter", child_id=child_id, plan_id=plan_id))
+        letter_page = url_for(".closure_letter", child_id=child_id, plan_id=plan_id)
+        page, why = after_a_change(current_user, child_id, letter_page)
+        if why is None:
+            return redirect(page)
+        # Closing it ended their need to know (a practitioner who led it, or a lead after the
+        # family withdrew agreement): the letter they were promised is shown now, once, and
+        # the record stays closed to them.
+        return _letter(on.plan, gone=why)
     if request.method == "GET":
         viewed("plan_close_opened", on.plan, child_id=child_id)
     return render_template(
@@ -145,9 +152,17 @@ def closure_letter(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     if on.plan.status != "closed":
         abort(404)
-    shared_plans.letter_viewed(on.plan)
-    letter = shared_plans.closure_letter(on.plan)
-    return render_template("plans/closure_letter.html", letter=letter, child=letter.child)
+    return _letter(on.plan)
+
+
+def _letter(plan, gone: str | None = None) -> str:
+    """The family's closure letter, audited as read; `gone` says why the person will not be
+    able to open it again (the page then leads to their home page, not the child's)."""
+    shared_plans.letter_viewed(plan)
+    letter = shared_plans.closure_letter(plan)
+    return render_template(
+        "plans/closure_letter.html", letter=letter, child=letter.child, gone=gone
+    )
 
 
 # Outcomes, involvements and actions hang off the same blueprint.

@@ -336,3 +336,23 @@ def test_what_to_put_right_on_an_involvement(login_as):
         "last_contact_on": "The date of last contact must be today or in the past",
     }
     assert saved(AgencyInvolvement, involvement.id).status == "active"
+
+
+def test_a_practitioner_who_ends_their_own_involvement_lands_on_a_page_they_can_open(login_as):
+    """Named on no active involvement any more, they no longer see the child: they go to their
+    home page, told why, not to a page not found under a banner saying it was saved."""
+    child = child_at(factories.school())
+    plan = open_plan(child)
+    worker, involvement = named_practitioner(plan, login_as)
+    url = f"/children/{child.id}/involvements/{involvement.id}/change"
+
+    ended = worker.submit(url, update(involvement, status="ended", ended_on=day(date(2026, 10, 9))))
+
+    assert ended.status_code == 302
+    assert ended.headers["Location"] == "/"
+    landed = worker.get(ended.headers["Location"])
+    assert landed.status_code == 200
+    assert "The involvement has been saved" in page_text(landed)
+    assert "You can no longer open this child's record" in page_text(landed)
+    assert saved(AgencyInvolvement, involvement.id).status == "ended"
+    assert worker.get(f"/children/{child.id}").status_code == 404  # need to know ends

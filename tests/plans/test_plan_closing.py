@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from tas.children.models import Agreement
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.levels.models import StepChange
 from tas.plans import services as shared_plans
 from tas.plans.models import SharedPlan
 from tests import factories
-from tests.pages import day, error_summary, page_text
+from tests.pages import audit_events, day, error_summary, page_text, saved
 from tests.plans.helpers import child_at, open_plan
 
 CLOSE = {
@@ -184,3 +185,55 @@ def test_a_plan_is_never_closed_without_its_step_change(app):
     db.session.expire_all()
     assert db.session.get(SharedPlan, plan.id).status == "open"
     assert db.session.scalars(select(StepChange)).all() == []
+
+
+@pytest.mark.parametrize("role", ["link_worker", "practitioner"])
+def test_the_lead_who_closes_the_plan_and_loses_the_record_is_shown_the_letter_at_once(
+    login_as, role
+):
+    """The close page promises a letter to print. A link worker who led the plan after the
+    family withdrew agreement, or a practitioner who led it, no longer sees the child once it
+    is closed: the letter is shown at once, and the record stays closed to them afterwards
+    (nobody's access is widened)."""
+    lead = login_as(role)
+    school = lead.user.linked_schools[0] if role == "link_worker" else factories.school()
+    child = child_at(school, first_name="Robin")
+    plan = open_plan(child, lead_practitioner=lead.user)
+    db.session.flush()
+    if role == "link_worker":  # the school's link worker may close it after a withdrawal
+        db.session.execute(
+            update(Agreement)
+            .where(Agreement.child_id == child.id)
+            .values(withdrawn_on=date(2026, 10, 10))
+        )
+    db.session.commit()
+
+    closed = lead.submit(
+        close_url(child, plan), {**CLOSE, "returned_to_level": "universal", "version": "1"}
+    )
+
+    assert closed.status_code == 200
+    text = page_text(closed)
+    assert "Your family's support plan has ended" in text
+    assert "You can no longer open this child's record" in text
+    assert "print it or save it as a PDF before you leave this page" in text
+    assert 'href="/"' in closed.get_data(as_text=True)  # back to their home page
+    assert saved(SharedPlan, plan.id).status == "closed"
+    assert [e.target_id for e in audit_events("closure_letter_viewed")] == [plan.id]
+    letter = f"/children/{child.id}/plans/{plan.id}/closure-letter"
+    assert lead.get(letter).status_code == 404
+
+
+def test_the_dsl_who_closes_the_plan_goes_to_the_letter_page(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    db.session.commit()
+
+    closed = dsl.submit(
+        close_url(child, plan), {**CLOSE, "returned_to_level": "universal", "version": "1"}
+    )
+
+    assert closed.status_code == 302
+    assert closed.headers["Location"] == f"/children/{child.id}/plans/{plan.id}/closure-letter"
+    assert dsl.get(closed.headers["Location"]).status_code == 200

@@ -104,8 +104,12 @@ def involvement_change(child_id: int, involvement_id: int):
         check=lambda values: involvements.problems(values, row.agency_id),
     )
     if result.saved:
-        saved_banner(result, "The involvement has been saved")
-        return redirect(_team_page(child_id))
+        page, why = after_a_change(current_user, child_id, _team_page(child_id))
+        saved_banner(
+            result,
+            f"The involvement has been saved. {why}" if why else "The involvement has been saved",
+        )
+        return redirect(page)
     if request.method == "GET":
         involvements.viewed(row)
     return render_template(
