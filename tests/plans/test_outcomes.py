@@ -85,6 +85,34 @@ def test_a_score_must_be_a_whole_number_from_0_to_10(login_as):
     assert outcomes_of(plan.id) == [("Sleeps well", [])]
 
 
+def test_an_outcome_is_scored_once_a_day(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school)
+    plan = open_plan(child)
+    outcome = Outcome(plan_id=plan.id, statement="Sleeps well")
+    db.session.add(outcome)
+    db.session.commit()
+    url = f"/children/{child.id}/outcomes/{outcome.id}/scores/new"
+
+    first = dsl.submit(url, {"score": "4", "scored_on": day(date(2026, 10, 12))})
+    second = dsl.submit(url, {"score": "7", "scored_on": day(date(2026, 10, 12))})
+    both = dsl.submit(url, {"score": "11", "scored_on": day(date(2026, 10, 12))})
+    another_day = dsl.submit(url, {"score": "7", "scored_on": day(date(2026, 10, 9))})
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert error_summary(second) == {
+        "scored_on": "The outcome already has a score for 12 October 2026: enter another date, "
+        "or leave that score as it is"
+    }
+    assert set(error_summary(both)) == {"score", "scored_on"}  # at once
+    assert another_day.status_code == 302
+    assert outcomes_of(plan.id) == [
+        ("Sleeps well", [(date(2026, 10, 9), 7), (date(2026, 10, 12), 4)])
+    ]
+    assert len(audit_events("outcome_scored")) == 2
+
+
 def test_a_practitioner_on_the_plan_cannot_add_outcomes(login_as):
     child = child_at(factories.school())
     plan = open_plan(child)

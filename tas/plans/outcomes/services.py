@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tas.audit.services import audit_fields, record
 from tas.core.clock import today
 from tas.core.markers import origin
 from tas.core.use_cases import Refused, commit, refuse_if
+from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
 from tas.plans import rules
@@ -31,9 +34,28 @@ def outcome_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
     return problems
 
 
-def score_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
-    """Field -> what to put right, for a score at a review."""
-    return _score_problems(values["score"], values["scored_on"], plan)
+def score_problems(plan: SharedPlan, outcome: Outcome, values: dict) -> dict[str, str]:
+    """Field -> what to put right, for a score at a review: one score a day for an outcome, so
+    its history and chart never show two answers for the same day."""
+    problems = _score_problems(values["score"], values["scored_on"], plan)
+    scored_on = values["scored_on"]
+    if "scored_on" not in problems and scored_on is not None and _scored_on(outcome, scored_on):
+        problems["scored_on"] = (
+            f"The outcome already has a score for {long_date(scored_on)}: enter another date, "
+            "or leave that score as it is"
+        )
+    return problems
+
+
+def _scored_on(outcome: Outcome, day) -> bool:
+    return (
+        db.session.scalar(
+            select(OutcomeScore.id)
+            .where(OutcomeScore.outcome_id == outcome.id, OutcomeScore.scored_on == day)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def add_outcome(plan: SharedPlan, user: User, values: dict) -> Outcome:
@@ -63,7 +85,7 @@ def add_score(plan: SharedPlan, outcome: Outcome, user: User, values: dict) -> O
     """Score an outcome at a review; earlier scores stay as its history."""
     if values["score"] is None:
         raise Refused({"score": "Enter a score from 0 to 10"})
-    refuse_if(score_problems(plan, values))
+    refuse_if(score_problems(plan, outcome, values))
 
     def write() -> OutcomeScore:
         row = _add_score(

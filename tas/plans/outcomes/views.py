@@ -53,7 +53,7 @@ def score_add(child_id: int, outcome_id: int):
     added = submit_new(
         form,
         lambda values: outcomes.add_score(on.plan, outcome, current_user, values),
-        check=lambda values: outcomes.score_problems(on.plan, values),
+        check=lambda values: outcomes.score_problems(on.plan, outcome, values),
     )
     if added is not None:
         flash("The score has been added", "success")
