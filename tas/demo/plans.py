@@ -21,6 +21,7 @@ from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.days import next_working_day
 from tas.core.markers import origin
 from tas.demo.data.children import (
+    CANCELLED_NOTE,
     DONE_NOTE,
     FIRST_ENGAGEMENT,
     GP_REPLIES,
@@ -241,7 +242,7 @@ class Loader:
             },
         )
         if status != "not_started":
-            note = DONE_NOTE if status == "done" else None
+            note = {"done": DONE_NOTE, "cancelled": CANCELLED_NOTE}.get(status)
             actions.change_action(
                 row, self.lee, row.version, {"status": status, "completion_note": note}
             )

@@ -258,9 +258,14 @@ def involvement_problems(
 
 
 def action_problems(status: str, completion_note: str | None) -> dict:
-    """A done action needs a note saying what was done."""
-    if status == "done" and not (completion_note or "").strip():
+    """A done action needs a note saying what was done; a cancelled one, why it was cancelled
+    (an action that simply stops must say why, as one that is done says what came of it)."""
+    if (completion_note or "").strip():
+        return {}
+    if status == "done":
         return {"completion_note": "Enter a completion note saying what was done"}
+    if status == "cancelled":
+        return {"completion_note": "Enter a completion note saying why the action is cancelled"}
     return {}
 
 

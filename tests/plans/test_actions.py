@@ -80,6 +80,30 @@ def test_an_owner_must_be_chosen_for_the_kind_of_owner(login_as):
     assert actions_of(plan.id) == []
 
 
+def test_cancelling_an_action_asks_why(login_as):
+    school = factories.school()
+    child = child_at(school)
+    plan = open_plan(child)
+    worker, _involvement = named_practitioner(plan, login_as)
+    action = factories.action(plan, owner_kind="person", owner_user=worker.user)
+    db.session.commit()
+    url = f"/children/{child.id}/actions/{action.id}/change"
+
+    no_note = worker.submit(url, {"status": "cancelled", "version": "1", "completion_note": ""})
+    cancelled = worker.submit(
+        url,
+        {"status": "cancelled", "version": "1", "completion_note": "The family found a place"},
+    )
+
+    assert no_note.status_code == 200
+    assert error_summary(no_note) == {
+        "completion_note": "Enter a completion note saying why the action is cancelled"
+    }
+    assert cancelled.status_code == 302
+    kept = saved(Action, action.id)
+    assert (kept.status, kept.completion_note) == ("cancelled", "The family found a place")
+
+
 def test_the_owner_updates_the_status_and_each_change_is_kept(login_as):
     school = factories.school()
     child = child_at(school)

@@ -175,10 +175,20 @@ def test_involvement_problems(args, problems):
         ("done", "   ", {"completion_note": "Enter a completion note saying what was done"}),
         ("done", "Seen", {}),
         ("in_progress", None, {}),
-        ("cancelled", None, {}),
+        (
+            "cancelled",
+            None,
+            {"completion_note": "Enter a completion note saying why the action is cancelled"},
+        ),
+        (
+            "cancelled",
+            " ",
+            {"completion_note": "Enter a completion note saying why the action is cancelled"},
+        ),
+        ("cancelled", "The family found a place themselves", {}),
     ],
 )
-def test_a_done_action_needs_a_completion_note(status, note, problems):
+def test_a_done_or_cancelled_action_needs_a_completion_note(status, note, problems):
     assert rules.action_problems(status, note) == problems
 
 

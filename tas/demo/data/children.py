@@ -298,6 +298,7 @@ AGREEMENT_COVERS = "School attendance and wellbeing, health and family support"
 FIRST_ENGAGEMENT, LATER_ENGAGEMENT = "First sessions", "Engagement reviewed"
 SUMMARY = "{service}: going as planned."
 DONE_NOTE = "Done and confirmed at the review"
+CANCELLED_NOTE = "No longer needed: agreed at the review"
 GP_TOLD_BY = "secure email outside the app"
 # Westgate Surgery has answered for the plans it was told of more than 100 days ago.
 GP_REPLIES = (WESTGATE, 100, "Known to the practice; no other health services involved.")

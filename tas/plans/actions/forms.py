@@ -26,7 +26,8 @@ def _completion_note():
     return text_area(
         "Completion note",
         longest=2000,
-        description="Needed when the action is done: what was done, and what came of it",
+        description="Needed when the action is done (what was done, and what came of it) or "
+        "cancelled (why)",
     )
 
 
