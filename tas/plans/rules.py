@@ -315,6 +315,7 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 
 
 class Marked(Protocol):
+    restricted: bool
     not_for_parent: bool
     third_party: bool
 
@@ -323,8 +324,10 @@ MarkedRecord = TypeVar("MarkedRecord", bound=Marked)
 
 
 def for_family(records: Iterable[MarkedRecord]) -> list[MarkedRecord]:
-    """Records a family may read: none marked not to be disclosed to them or third-party."""
-    return [r for r in records if not r.not_for_parent and not r.third_party]
+    """Records a family may read: none with any marker. Restricted means "ask the originating
+    agency before sharing it further", and a family's copy is sharing further, so it is left
+    out as the minutes' family version leaves it out (docs/glossary.md, sharing markers)."""
+    return [r for r in records if not (r.restricted or r.not_for_parent or r.third_party)]
 
 
 # ---------------------------------------------------------------- the outcome chart

@@ -273,8 +273,8 @@ def keep_plan_review(plan: SharedPlan, due_on, by: User | None) -> Review | None
 
 @dataclass(frozen=True)
 class ClosureLetter:
-    """What the family's closure letter says: nothing marked not for them or third-party, and
-    no agency's notes or summaries."""
+    """What the family's closure letter says: nothing marked (restricted, not for them or
+    third-party), and no agency's notes or summaries."""
 
     plan: SharedPlan
     child: Child

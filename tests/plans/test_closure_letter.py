@@ -39,9 +39,13 @@ def test_the_letter_leaves_out_what_is_not_for_the_family(login_as):
     factories.involvement(
         plan, agency=factories.agency(name="Neighbour"), service="Reported", third_party=True
     )
+    factories.involvement(
+        plan, agency=factories.agency(name="Youth Justice"), service="Referral", restricted=True
+    )
     kept = Outcome(plan_id=plan.id, statement="Robin goes to school every day")
     hidden = Outcome(plan_id=plan.id, statement="Hidden outcome", not_for_parent=True)
-    db.session.add_all([kept, hidden])
+    restricted = Outcome(plan_id=plan.id, statement="Restricted outcome", restricted=True)
+    db.session.add_all([kept, hidden, restricted])
     db.session.flush()
     for scored_on, score in ((date(2026, 9, 8), 4), (date(2026, 10, 6), 8)):
         db.session.add(
@@ -53,6 +57,9 @@ def test_the_letter_leaves_out_what_is_not_for_the_family(login_as):
         plan, description="Set up a morning club place", status="done", completion_note="Note"
     )
     factories.action(plan, description="Third-party action", status="done", third_party=True)
+    factories.action(
+        plan, description="Restricted action", status="done", completion_note="Why", restricted=True
+    )
     factories.action(plan, description="Still to do", status="in_progress")
     db.session.commit()
 
@@ -76,6 +83,9 @@ def test_the_letter_leaves_out_what_is_not_for_the_family(login_as):
         "Neighbour",
         "Hidden outcome",
         "Third-party action",
+        "Youth Justice",
+        "Restricted outcome",
+        "Restricted action",
         "Still to do",
         "Internal summary",
         "Limited",

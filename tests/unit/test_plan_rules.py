@@ -213,14 +213,16 @@ class Record:
     name: str
     not_for_parent: bool = False
     third_party: bool = False
+    restricted: bool = False
 
 
-def test_the_family_sees_nothing_marked_not_for_them_or_third_party():
+def test_the_family_sees_nothing_marked():
     records = [
         Record("kept"),
         Record("not for parent", not_for_parent=True),
         Record("third party", third_party=True),
         Record("both", True, True),
+        Record("restricted", restricted=True),
     ]
     assert [r.name for r in rules.for_family(records)] == ["kept"]
 
