@@ -159,6 +159,34 @@ def _new_since(pattern: Sequence[Event], cleared_at: datetime | None) -> bool:
     return cleared_at is None or any(e.recorded_at > cleared_at for e in pattern)
 
 
+# How each decision's date is named in messages (its question, tas.chronology.forms).
+HARM_REVIEW_DATES = {
+    "neglect_toolkit": "The date the Neglect Toolkit was completed",
+    "escalation": "The date of the decision",
+}
+
+
+def harm_review_date_problem(
+    done_on: date, kind: str, today: date, date_of_birth: date, pattern: Harm | None
+) -> str | None:
+    """What is wrong with the date of a Neglect Toolkit completion or an escalation decision,
+    if anything: never in the future or before the child was born, and, while a cumulative harm
+    flag is raised (`pattern`), never before the latest event that raised it: the decision
+    answers those events, and one made before them cannot have."""
+    what = HARM_REVIEW_DATES[kind]
+    if done_on > today:
+        return f"{what} must be today or in the past"
+    latest = max((e.happened_on for e in pattern.events), default=None) if pattern else None
+    if latest is not None and done_on < latest and latest >= date_of_birth:
+        return (
+            f"{what} must be on or after {long_date(latest)}, the date of the latest event "
+            "that raised the cumulative harm flag"
+        )
+    if done_on < date_of_birth:
+        return f"{what} must be on or after the child's date of birth, {long_date(date_of_birth)}"
+    return None
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of the merged timeline: when, where it came from, what it is, and its details

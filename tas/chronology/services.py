@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import add_audited, audit_fields, audit_view
 from tas.children.models import Child
-from tas.chronology import rules
+from tas.chronology import harm, rules
 from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.core.clock import today
 from tas.core.markers import origin
@@ -36,12 +36,21 @@ def record_event(child: Child, user: User, values: dict) -> ChronologyEvent:
     return add_audited(event, "chronology_event_added", detail)
 
 
-def record_harm_review(child: Child, user: User, values: dict) -> HarmReview:
-    """Record a Neglect Toolkit completion or an escalation decision: the cumulative harm flag
-    clears until an event recorded after it makes a pattern again."""
+def current_harm(child: Child) -> rules.Harm | None:
+    """The cumulative harm pattern that flags the child today, if any."""
+    return harm.patterns(Child.id == child.id, today()).get(child.id)
+
+
+def harm_review_problems(child: Child, values: dict, pattern: rules.Harm | None) -> dict:
+    """What to put right before a Neglect Toolkit completion or an escalation decision is
+    kept, while `pattern` flags the child (or none does)."""
     problems = {}
-    if values["done_on"] is not None and values["done_on"] > today():
-        problems["done_on"] = "The date must be today or in the past"
+    if values["done_on"] is not None:
+        problem = rules.harm_review_date_problem(
+            values["done_on"], values["kind"], today(), child.date_of_birth, pattern
+        )
+        if problem:
+            problems["done_on"] = problem
     outcomes = (
         rules.TOOLKIT_OUTCOMES
         if values["kind"] == "neglect_toolkit"
@@ -53,7 +62,13 @@ def record_harm_review(child: Child, user: User, values: dict) -> HarmReview:
             if values["kind"] == "neglect_toolkit"
             else "Select the escalation decision"
         )
-    refuse_if(problems)
+    return problems
+
+
+def record_harm_review(child: Child, user: User, values: dict) -> HarmReview:
+    """Record a Neglect Toolkit completion or an escalation decision: the cumulative harm flag
+    clears until an event recorded after it makes a pattern again."""
+    refuse_if(harm_review_problems(child, values, current_harm(child)))
     review = HarmReview(child_id=child.id, recorded_by_id=user.id, **values)
     detail = audit_fields(values, child_id=child.id) | {"kind": values["kind"]}
     return add_audited(review, "harm_review_recorded", detail)

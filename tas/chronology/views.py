@@ -94,11 +94,14 @@ def harm_review(child_id: int, kind: str):
     child = child_record(child_id)
     form = form_class(data={"done_on": today()} if request.method == "GET" else None)
     once(form, saved_at=url_for(".timeline", child_id=child_id))
+    pattern = services.current_harm(child)
     review = submit_new(
-        form, lambda values: services.record_harm_review(child, current_user, values)
+        form,
+        lambda values: services.record_harm_review(child, current_user, values),
+        check=lambda values: services.harm_review_problems(child, values, pattern),
     )
     if review is not None:
-        flash("Saved: the cumulative harm flag is cleared until new events arrive", "success")
+        flash(saved_words(kind, flagged=pattern is not None), "success")
         return redirect(url_for(".timeline", child_id=child_id))
     if request.method == "GET":
         services.viewed("harm_review_form_opened", child_id, {"kind": kind})
@@ -107,6 +110,7 @@ def harm_review(child_id: int, kind: str):
         child=child,
         form=form,
         title=label_of(kind),
+        flagged=pattern is not None,
         harm_flags=[flag for flag in flags.for_child(child_id) if flag.kind == flag_rules.HARM],
     )
 
@@ -116,3 +120,14 @@ def label_of(kind: str) -> str:
         "neglect_toolkit": "Record a Neglect Toolkit completion",
         "escalation": "Record an escalation decision",
     }[kind]
+
+
+def saved_words(kind: str, *, flagged: bool) -> str:
+    """The banner after a decision: it clears the flag only when one was raised."""
+    saved = {
+        "neglect_toolkit": "The Neglect Toolkit completion has been recorded",
+        "escalation": "The escalation decision has been recorded",
+    }[kind]
+    if flagged:
+        return f"{saved}: the cumulative harm flag is cleared until new events arrive"
+    return f"{saved}. There was no cumulative harm flag to clear"

@@ -108,3 +108,58 @@ def test_who_may_see_the_chronology_add_to_it_and_clear_the_flag(app):
     assert decided.status_code == 302
     assert FLAG not in page_text(chris.get(f"/children/{team.child.id}"))
     assert signed_in(app, team.practitioner).get(f"{base}/harm/unknown").status_code == 404
+
+
+def test_a_decision_dated_before_the_events_that_raised_the_flag_does_not_clear_it(app):
+    team = child_and_team()
+    dana = signed_in(app, team.dsl)
+    three_events(dana, team.child)
+    child_page = f"/children/{team.child.id}"
+    page = f"{child_page}/chronology/harm/neglect_toolkit"
+
+    for day in (["1", "1", "1900"], ["8", "12", "2026"]):
+        refused = dana.submit(page, toolkit(done_on=day, summary=""))
+        assert refused.status_code == 200
+        # Every problem at once: the date beside the form's own errors.
+        assert error_summary(refused) == {
+            "done_on": "The date the Neglect Toolkit was completed must be on or after "
+            "9 December 2026, the date of the latest event that raised the cumulative harm flag",
+            "summary": "Enter a summary",
+        }
+    refused = dana.submit(
+        f"{child_page}/chronology/harm/escalation",
+        toolkit(done_on=["12", "12", "2026"], outcome="refer_to_ifd"),
+    )
+    assert error_summary(refused) == {
+        "done_on": "The date of the decision must be today or in the past"
+    }
+    assert FLAG in page_text(dana.get(child_page))
+    assert db.session.scalars(select(HarmReview)).all() == []
+
+    saved = dana.submit(page, toolkit(done_on=["9", "12", "2026"]))
+    assert saved.status_code == 302
+    assert (
+        "The Neglect Toolkit completion has been recorded: the cumulative harm flag is cleared "
+        "until new events arrive" in page_text(dana.get(saved.headers["Location"]))
+    )
+    assert FLAG not in page_text(dana.get(child_page))
+
+
+def test_a_decision_for_a_child_with_no_flag_clears_nothing_and_says_so(app):
+    team = child_and_team()
+    dana = signed_in(app, team.dsl)
+    page = f"/children/{team.child.id}/chronology/harm/escalation"
+    assert "has no cumulative harm flag now" in page_text(dana.get(page))
+    assert "Saving this clears" not in page_text(dana.get(page))
+
+    refused = dana.submit(page, toolkit(done_on=["1", "1", "1900"], outcome="continue_plan"))
+    assert error_summary(refused) == {
+        "done_on": "The date of the decision must be on or after the child's date of birth, "
+        "1 May 2016"
+    }
+
+    saved = dana.submit(page, toolkit(done_on=["1", "5", "2016"], outcome="continue_plan"))
+    assert saved.status_code == 302
+    shown = page_text(dana.get(saved.headers["Location"]))
+    assert "The escalation decision has been recorded. There was no cumulative harm flag" in shown
+    assert "flag is cleared" not in shown

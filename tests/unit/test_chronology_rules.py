@@ -13,6 +13,7 @@ from tas.chronology.rules import (
     HarmSettings,
     categories,
     cumulative_harm,
+    harm_review_date_problem,
     ordered,
 )
 
@@ -113,3 +114,31 @@ def test_the_timeline_is_newest_first_and_in_recorded_order_within_a_day():
         Entry(day, "event", "a", order=1),
     ]
     assert [e.title for e in ordered(entries)] == ["b", "a", "old"]
+
+
+BORN = date(2016, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("done_on", "flagged", "problem"),
+    [
+        (TODAY, True, None),
+        (TODAY - timedelta(days=2), True, None),  # the day of the latest event
+        (TODAY - timedelta(days=3), True, "on or after 9 December 2026, the date of the latest"),
+        (date(1900, 1, 1), True, "on or after 9 December 2026"),
+        (TODAY + timedelta(days=1), True, "must be today or in the past"),
+        (date(1900, 1, 1), False, "on or after the child's date of birth, 1 May 2016"),
+        (BORN, False, None),
+    ],
+)
+def test_a_decision_is_dated_after_the_events_it_answers(done_on, flagged, problem):
+    pattern = cumulative_harm([event(20, "housing"), event(10, "exclusion"), event(2)], TODAY)
+    assert pattern is not None
+    found = harm_review_date_problem(
+        done_on, "neglect_toolkit", TODAY, BORN, pattern if flagged else None
+    )
+    if problem is None:
+        assert found is None
+    else:
+        assert found.startswith("The date the Neglect Toolkit was completed must be")
+        assert problem in found
