@@ -159,6 +159,27 @@ def _new_since(pattern: Sequence[Event], cleared_at: datetime | None) -> bool:
     return cleared_at is None or any(e.recorded_at > cleared_at for e in pattern)
 
 
+def earliest_event_on(date_of_birth: date) -> date:
+    """The earliest day a significant event about a child may be dated: a year before their
+    birth (what happened in pregnancy can matter; a century before cannot)."""
+    if (date_of_birth.month, date_of_birth.day) == (2, 29):
+        return date(date_of_birth.year - 1, 2, 28)
+    return date_of_birth.replace(year=date_of_birth.year - 1)
+
+
+def event_date_problem(happened_on: date, today: date, date_of_birth: date) -> str | None:
+    """What is wrong with the date of a significant event, if anything."""
+    if happened_on > today:
+        return "The date of the event must be today or in the past"
+    earliest = earliest_event_on(date_of_birth)
+    if happened_on < earliest:
+        return (
+            f"The date of the event must be on or after {long_date(earliest)}, a year before "
+            "the child's date of birth"
+        )
+    return None
+
+
 # How each decision's date is named in messages (its question, tas.chronology.forms).
 HARM_REVIEW_DATES = {
     "neglect_toolkit": "The date the Neglect Toolkit was completed",

@@ -21,16 +21,17 @@ def viewed(action: str, child_id: int, detail: dict | None = None) -> None:
     audit_view(action, target_type="Child", target_id=child_id, detail=detail or {})
 
 
-def event_problems(values: dict) -> dict[str, str]:
-    """What to put right before a significant event is added."""
-    if values["happened_on"] is not None and values["happened_on"] > today():
-        return {"happened_on": "The date of the event must be today or in the past"}
-    return {}
+def event_problems(child: Child, values: dict) -> dict[str, str]:
+    """What to put right before a significant event is added to the child's chronology."""
+    if values["happened_on"] is None:
+        return {}
+    problem = rules.event_date_problem(values["happened_on"], today(), child.date_of_birth)
+    return {"happened_on": problem} if problem else {}
 
 
 def record_event(child: Child, user: User, values: dict) -> ChronologyEvent:
     """Add a significant event to the child's chronology."""
-    refuse_if(event_problems(values))
+    refuse_if(event_problems(child, values))
     event = ChronologyEvent(child_id=child.id, recorded_by_id=user.id, **values, **origin(user))
     detail = audit_fields(values, child_id=child.id) | {"category": values["category"]}
     return add_audited(event, "chronology_event_added", detail)

@@ -73,7 +73,7 @@ def new(child_id: int):
     event = submit_new(
         form,
         lambda values: services.record_event(child, current_user, values),
-        check=services.event_problems,
+        check=lambda values: services.event_problems(child, values),
     )
     if event is not None:
         flash("The event has been added to the chronology", "success")

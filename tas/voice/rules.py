@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from tas.core.choices import Choice
 from tas.core.days import add_working_days, is_working_day
-from tas.core.words import spoken_clock, weekday_date
+from tas.core.words import long_date, spoken_clock, weekday_date
 
 SETTINGS = (
     Choice("school", "School"),
@@ -40,6 +40,18 @@ RESPONSE_CODES = frozenset(choice.code for choice in RESPONSES)
 NAMES_A_CONTACT = frozenset({"escalated_to_dsl", "referred_to_ifd", "advice_sought"})
 CONCERN_ALERT = "concern_alert"  # the alert sent at once, as a reminder row's kind
 HOURLY = "concern_h"  # an hourly reminder's kind: concern_h1, concern_h2... (hours since)
+
+
+def heard_on_problem(heard_on: date, today: date, date_of_birth: date) -> str | None:
+    """What is wrong with the date a child was heard, if anything."""
+    if heard_on > today:
+        return "The date the child was heard must be today or in the past"
+    if heard_on < date_of_birth:
+        return (
+            "The date the child was heard must be on or after their date of birth, "
+            f"{long_date(date_of_birth)}"
+        )
+    return None
 
 
 def concern_reference(entry_id: int) -> str:

@@ -50,11 +50,13 @@ def viewed(action: str, child_id: int, entry: VoiceEntry | None = None) -> None:
         audit_view(action, target=entry, detail={"child_id": child_id})
 
 
-def entry_problems(values: dict) -> dict[str, str]:
+def entry_problems(child: Child, values: dict) -> dict[str, str]:
     """What to put right before what the child said is kept."""
     problems = {}
-    if values["heard_on"] is not None and values["heard_on"] > today():
-        problems["heard_on"] = "The date the child was heard must be today or in the past"
+    if values["heard_on"] is not None:
+        problem = rules.heard_on_problem(values["heard_on"], today(), child.date_of_birth)
+        if problem:
+            problems["heard_on"] = problem
     if values["setting"] == "other" and not values["setting_detail"]:
         problems["setting_detail"] = "Enter where the child was heard"
     return problems
@@ -70,7 +72,7 @@ def response_due(recorded_at: datetime) -> datetime:
 def record_entry(child: Child, user: User, values: dict) -> VoiceEntry:
     """Keep what the child said or showed. One that raises a concern gets its deadline, and
     the people who must answer it are told at once, in the same commit."""
-    refuse_if(entry_problems(values))
+    refuse_if(entry_problems(child, values))
     if values["setting"] != "other":
         values["setting_detail"] = None
     now = utcnow()

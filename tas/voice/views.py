@@ -70,7 +70,7 @@ def new(child_id: int):
     entry = submit_new(
         form,
         lambda values: services.record_entry(child, current_user, values),
-        check=services.entry_problems,
+        check=lambda values: services.entry_problems(child, values),
     )
     if entry is not None:
         if entry.raises_concern:

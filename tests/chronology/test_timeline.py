@@ -53,6 +53,25 @@ def test_an_event_is_added_and_what_was_typed_is_kept_when_refused(app):
     assert "overnight" not in str(audited.detail)
 
 
+def test_an_event_may_be_dated_from_a_year_before_birth_not_earlier(app):
+    team = child_and_team()  # born 1 May 2016
+    farah = signed_in(app, team.practitioner)
+
+    for day in (["1", "1", "1900"], ["30", "4", "2015"]):
+        refused = add_event(farah, team.child, happened_on=day, summary="")
+        assert error_summary(refused) == {
+            "happened_on": "The date of the event must be on or after 1 May 2015, a year before "
+            "the child's date of birth",
+            "summary": "Enter a short summary of the event",
+        }
+    assert db.session.scalars(select(ChronologyEvent)).all() == []
+
+    # In pregnancy: a domestic abuse notification months before the child was born.
+    added = add_event(farah, team.child, happened_on=["1", "5", "2015"], category="domestic_abuse")
+    assert added.status_code == 302
+    assert db.session.scalars(select(ChronologyEvent.happened_on)).all() == [date(2015, 5, 1)]
+
+
 def test_the_timeline_merges_every_source_newest_first_and_filters(app):
     team = child_and_team()
     dana = signed_in(app, team.dsl)

@@ -13,6 +13,8 @@ from tas.chronology.rules import (
     HarmSettings,
     categories,
     cumulative_harm,
+    earliest_event_on,
+    event_date_problem,
     harm_review_date_problem,
     ordered,
 )
@@ -142,3 +144,16 @@ def test_a_decision_is_dated_after_the_events_it_answers(done_on, flagged, probl
     else:
         assert found.startswith("The date the Neglect Toolkit was completed must be")
         assert problem in found
+
+
+@pytest.mark.parametrize(
+    ("born", "earliest"),
+    [(date(2016, 5, 1), date(2015, 5, 1)), (date(2016, 2, 29), date(2015, 2, 28))],
+)
+def test_an_event_may_be_dated_from_a_year_before_birth(born, earliest):
+    assert earliest_event_on(born) == earliest
+    assert event_date_problem(earliest, TODAY, born) is None
+    assert event_date_problem(earliest - timedelta(days=1), TODAY, born) == (
+        f"The date of the event must be on or after {earliest.day} {earliest:%B %Y}, a year "
+        "before the child's date of birth"
+    )

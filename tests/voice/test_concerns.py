@@ -84,6 +84,24 @@ def test_what_was_typed_is_kept_when_something_needs_putting_right(app):
     assert queued_emails() == []
 
 
+def test_a_child_is_never_heard_before_they_were_born(app):
+    team = child_and_team()  # born 1 May 2016
+    farah = signed_in(app, team.practitioner)
+
+    for day in (["1", "1", "1900"], ["30", "4", "2016"]):
+        refused = record(farah, team.child, heard_on=day, words="")
+        assert error_summary(refused) == {
+            "heard_on": "The date the child was heard must be on or after their date of "
+            "birth, 1 May 2016",
+            "words": "Enter what the child said or showed, in their own words",
+        }
+    assert db.session.scalars(select(VoiceEntry)).all() == []
+    assert queued_emails() == []
+
+    saved = record(farah, team.child, heard_on=["1", "5", "2016"], heard_how="trusted_adult")
+    assert saved.status_code == 302
+
+
 def test_words_too_long_are_named_plainly_in_the_error(app):
     team = child_and_team()
     farah = signed_in(app, team.practitioner)
