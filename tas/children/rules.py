@@ -6,10 +6,12 @@ No Flask and no database here; "today" is always passed in.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from tas.core.days import academic_year
+from tas.core.words import long_date
 
 # ---------------------------------------------------------------- year groups and ages
 
@@ -66,6 +68,28 @@ def date_of_birth_problem(date_of_birth: date, today: date) -> str | None:
     if age(date_of_birth, today) > OLDEST_AGE:
         return f"Date of birth must be for a child or young person aged {OLDEST_AGE} or under"
     return None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The earliest record of one kind about a child: what it is, its date, and the latest date
+    of birth that keeps it (its date, or later for what may come before birth)."""
+
+    what: str  # "what the child said", "a chronology event"...
+    on: date
+    born_by: date
+
+
+def date_of_birth_after_records(date_of_birth: date, records: Iterable[Dated]) -> str | None:
+    """What is wrong with a changed date of birth given the child's dated records: it cannot
+    come after the earliest of them (a child is not heard, nor agreed for, before birth)."""
+    first = min(records, key=lambda r: r.born_by, default=None)
+    if first is None or date_of_birth <= first.born_by:
+        return None
+    said = f"Date of birth must be on or before {long_date(first.born_by)}: {first.what} is dated"
+    if first.born_by == first.on:
+        return f"{said} {long_date(first.on)}"
+    return f"{said} {long_date(first.on)}, and can be no more than a year before birth"
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,19 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import audit_view, record
-from tas.children import access, records
+from tas.children import access, records, rules
 from tas.children.access import Access
-from tas.children.models import Child, CoordinatorAccess, FamilyMember
+from tas.children.models import Agreement, Child, CoordinatorAccess, FamilyMember
 from tas.children.record_checks import services as record_checks
 from tas.children.record_checks.models import RecordCheck
+from tas.chronology import rules as chronology_rules
+from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.core.clock import utcnow
 from tas.core.paging import window
-from tas.core.use_cases import Refused, commit
+from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import School, User
+from tas.voice.models import VoiceEntry
 
 MOST_NAME_WORDS = 5
 
@@ -242,8 +245,40 @@ def ask_to_check(user: User, values: dict, note: str | None) -> list[RecordCheck
     return record_checks.ask(user, values, note)
 
 
+def dated_records(child_id: int) -> list[rules.Dated]:
+    """The earliest of each kind of the child's records that a date of birth must come before
+    (or, for a chronology event, no more than a year after), in one query."""
+    kinds = (
+        ("what the child said", VoiceEntry.heard_on, VoiceEntry.child_id),
+        ("the family's agreement", Agreement.agreed_on, Agreement.child_id),
+        ("a Neglect Toolkit or escalation decision", HarmReview.done_on, HarmReview.child_id),
+        ("a chronology event", ChronologyEvent.happened_on, ChronologyEvent.child_id),
+    )
+    firsts = [select(func.min(on)).where(of == child_id).scalar_subquery() for _, on, of in kinds]
+    earliest = db.session.execute(select(*firsts)).one()
+    found = []
+    for (what, _, _), on in zip(kinds, earliest, strict=True):
+        if on is not None:
+            event = what == "a chronology event"
+            found.append(
+                rules.Dated(what, on, chronology_rules.latest_birth_for_event(on) if event else on)
+            )
+    return found
+
+
+def details_problems(child: Child, values: dict) -> dict[str, str]:
+    """What to put right before the child's details are changed: a date of birth after their
+    earliest records would leave them recorded before they were born."""
+    born = values.get("date_of_birth")
+    if born is None or born == child.date_of_birth:
+        return {}
+    problem = rules.date_of_birth_after_records(born, dated_records(child.id))
+    return {"date_of_birth": problem} if problem else {}
+
+
 def change_child(user: User, child: Child, version: int | None, values: dict) -> list[str]:
     """Change a child's details (never their school: that is a move), audited."""
+    refuse_if(details_problems(child, values))
     return records.change(
         child,
         version,

@@ -144,6 +144,7 @@ def change(child_id: int):
         done=url_for(".child", child_id=child_id),
         saved="The child's details have been saved",
         form_args={"today": today()},
+        check=lambda values: services.details_problems(row, values),
         child=row,
     )
 

@@ -167,6 +167,17 @@ def earliest_event_on(date_of_birth: date) -> date:
     return date_of_birth.replace(year=date_of_birth.year - 1)
 
 
+def latest_birth_for_event(happened_on: date) -> date:
+    """The latest date of birth that keeps an event on this day in the child's chronology (at
+    most a year before birth, as earliest_event_on)."""
+    if (happened_on.month, happened_on.day) == (2, 29):
+        born = date(happened_on.year + 1, 2, 28)
+    else:
+        born = happened_on.replace(year=happened_on.year + 1)
+    following = born + timedelta(days=1)
+    return following if earliest_event_on(following) <= happened_on else born
+
+
 def event_date_problem(happened_on: date, today: date, date_of_birth: date) -> str | None:
     """What is wrong with the date of a significant event, if anything."""
     if happened_on > today:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,9 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.children.child_helpers import NHS_NUMBER, UPN, child_form
+from tests.chronology.helpers import add_event
 from tests.pages import audit_events, error_summary, field_value, page_text, saved, version_on
+from tests.voice.helpers import child_and_team, record, signed_in
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
@@ -48,6 +50,46 @@ def test_a_dsl_changes_a_childs_details_audited_and_cannot_move_them_this_way(lo
     event = audit_events("child_changed")[-1]
     assert event.detail == {"changed": ["first_name", "nhs_number"]}
     assert audit_events("child_details_opened")[-1].target_id == child.id
+
+
+def test_a_date_of_birth_cannot_come_after_the_childs_earliest_records(app):
+    team = child_and_team()  # born 1 May 2016; the family agreed on 1 September 2026
+    dana = signed_in(app, team.dsl)
+    child = team.child
+    url = f"/children/{child.id}/details"
+    assert add_event(dana, child, happened_on=["3", "3", "2020"]).status_code == 302
+
+    def change_to(born: date, **fields):
+        page = dana.get(url)
+        return dana.submit(
+            url,
+            {
+                **child_form(
+                    **{"first_name": child.first_name, "last_name": child.last_name, **fields},
+                    date_of_birth=born,
+                ),
+                "version": version_on(page),
+            },
+        )
+
+    refused = change_to(date(2021, 3, 4))
+    assert error_summary(refused) == {
+        "date_of_birth": "Date of birth must be on or before 3 March 2021: a chronology event is "
+        "dated 3 March 2020, and can be no more than a year before birth"
+    }
+    assert record(dana, child, heard_on=["10", "6", "2018"]).status_code == 302
+
+    # Every problem at once: the records beside the form's own errors.
+    refused = change_to(date(2026, 12, 1), first_name="")
+    assert error_summary(refused) == {
+        "first_name": "Enter the child's first name",
+        "date_of_birth": "Date of birth must be on or before 10 June 2018: what the child said "
+        "is dated 10 June 2018",
+    }
+    assert saved(Child, child.id).date_of_birth == date(2016, 5, 1)
+
+    assert change_to(date(2018, 6, 10)).status_code == 302
+    assert saved(Child, child.id).date_of_birth == date(2018, 6, 10)
 
 
 def test_a_stale_edit_is_refused_with_both_versions_and_nothing_lost(login_as):

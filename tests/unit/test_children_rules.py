@@ -168,3 +168,17 @@ def test_the_check_letter_weights_characters_2_to_13_by_their_position():
 )
 def test_school_days_skip_weekends(start, days, due):
     assert add_working_days(start, days) == due
+
+
+def test_a_date_of_birth_comes_before_the_childs_earliest_records():
+    said = rules.Dated("what the child said", date(2018, 6, 10), date(2018, 6, 10))
+    event = rules.Dated("a chronology event", date(2018, 3, 3), date(2019, 3, 3))
+    assert rules.date_of_birth_after_records(date(2018, 6, 10), [said, event]) is None
+    assert rules.date_of_birth_after_records(date(2018, 6, 11), [said, event]) == (
+        "Date of birth must be on or before 10 June 2018: what the child said is dated 10 June 2018"
+    )
+    assert rules.date_of_birth_after_records(date(2020, 1, 1), [event]) == (
+        "Date of birth must be on or before 3 March 2019: a chronology event is dated "
+        "3 March 2018, and can be no more than a year before birth"
+    )
+    assert rules.date_of_birth_after_records(date(2026, 1, 1), []) is None

@@ -16,6 +16,7 @@ from tas.chronology.rules import (
     earliest_event_on,
     event_date_problem,
     harm_review_date_problem,
+    latest_birth_for_event,
     ordered,
 )
 
@@ -157,3 +158,19 @@ def test_an_event_may_be_dated_from_a_year_before_birth(born, earliest):
         f"The date of the event must be on or after {earliest.day} {earliest:%B %Y}, a year "
         "before the child's date of birth"
     )
+
+
+@pytest.mark.parametrize(
+    ("happened_on", "born_by"),
+    [
+        (date(2020, 3, 3), date(2021, 3, 3)),
+        (date(2024, 2, 29), date(2025, 2, 28)),
+        (date(2023, 2, 28), date(2024, 2, 29)),
+    ],
+)
+def test_the_latest_birth_an_event_allows_is_the_inverse_of_the_earliest_event(
+    happened_on, born_by
+):
+    assert latest_birth_for_event(happened_on) == born_by
+    assert earliest_event_on(born_by) <= happened_on
+    assert earliest_event_on(born_by + timedelta(days=1)) > happened_on
