@@ -296,3 +296,47 @@ def test_the_page_costs_the_same_with_2_or_20_agreements(login_as, count_queries
         assert page_text(page).count("Withdrawn") >= size - 1
         counts.append(len(counted))
     assert counts[0] == counts[1]
+
+
+def test_a_new_agreement_cannot_be_dated_before_the_one_that_stands(login_as):
+    dsl, child, parent, agencies = setting(login_as)
+    new = f"/children/{child.id}/agreement/new"
+    first = dsl.submit(new, form(child, parent, agencies))  # 2 November
+    assert "has been recorded" in page_text(dsl.get(first.headers["Location"]))
+    assert [a.agreed_on for a in agreements(child.id)] == [date(2026, 11, 2)]
+
+    refused = dsl.submit(
+        new, form(child, parent, agencies, agreed_on=["1", "1", "2023"], information_covered="")
+    )
+
+    assert refused.status_code == 200
+    assert error_summary(refused) == {
+        "agreed_on": "Date they agreed must be on or after the date of the current agreement, "
+        "2 November 2026",
+        "information_covered": "Enter what information the agreement covers",
+    }
+    assert "has been recorded" not in page_text(refused)
+    assert [a.agreed_on for a in agreements(child.id)] == [date(2026, 11, 2)]
+    again = dsl.submit(new, form(child, parent, agencies, agreed_on=["2", "11", "2026"]))
+    assert again.status_code == 302  # the same day is a new agreement, and stands
+
+
+def test_competence_given_for_a_child_too_young_on_the_date_they_agreed_is_not_dropped(login_as):
+    dsl, child, parent, agencies = setting(login_as, born=date(2014, 6, 1))  # 12 since June
+    new = f"/children/{child.id}/agreement/new"
+    assert "competent to agree" in page_text(dsl.get(new))
+
+    last_new_year = ["1", "1", "2026"]
+    refused = dsl.submit(
+        new, form(child, parent, agencies, agreed_on=last_new_year, young_person_competent="yes")
+    )
+
+    assert error_summary(refused) == {
+        "young_person_competent": "The young person was 11 on the date they agreed, and "
+        "competence is asked from 12: check the date they agreed, or save without an answer here"
+    }
+    assert 'value="yes" checked' not in refused.get_data(as_text=True)
+    assert agreements(child.id) == []
+    saved = dsl.submit(new, form(child, parent, agencies, agreed_on=["1", "1", "2026"]))
+    assert saved.status_code == 302
+    assert agreements(child.id)[0].young_person_competent is None

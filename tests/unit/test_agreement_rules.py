@@ -92,3 +92,12 @@ def test_markers_are_named_in_order():
     ]
     assert rules.marker_labels(False, False, True) == ["Third-party information"]
     assert rules.MARKER_CODES == ("restricted", "not_for_parent", "third_party")
+
+
+def test_a_new_agreement_is_dated_on_or_after_the_one_that_stands():
+    born, current = date(2016, 5, 1), date(2026, 8, 3)
+    assert rules.agreement_date_problem(current, TODAY, born, current) is None
+    assert rules.agreement_date_problem(date(2023, 1, 1), TODAY, born, current) == (
+        "Date they agreed must be on or after the date of the current agreement, 3 August 2026"
+    )
+    assert rules.agreement_date_problem(date(2023, 1, 1), TODAY, born, None) is None

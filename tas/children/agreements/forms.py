@@ -144,20 +144,26 @@ class AgreementForm(SentOnce, OriginMixin, TasForm):
     markers = markers_field()
     submit = SubmitField("Save agreement", widget=GovSubmitInput())
 
-    def offer(self, *, parents, agencies, date_of_birth: date, today: date) -> None:
-        """The choices for this child, and what the dates are checked against."""
+    def offer(
+        self, *, parents, agencies, date_of_birth: date, today: date, current_on: date | None
+    ) -> None:
+        """The choices for this child, and what the dates are checked against (`current_on`:
+        the date of the agreement that stands, if any)."""
         self.agreed_by.choices = [
             SelectChoice(str(p.id), f"{p.name} ({p.relationship_to_child})") for p in parents
         ]
         self.agencies.choices = [SelectChoice(str(a.id), a.name) for a in agencies]
         self.date_of_birth = date_of_birth
         self.today = today
+        self.current_on = current_on
         # Shown when the child is old enough now; needed when they were on the date they agreed.
         self.asks_competence = rules.asks_competence(date_of_birth, today)
 
     def validate_agreed_on(self, field) -> None:
         if field.data is not None:
-            problem = rules.agreement_date_problem(field.data, self.today, self.date_of_birth)
+            problem = rules.agreement_date_problem(
+                field.data, self.today, self.date_of_birth, self.current_on
+            )
             if problem:
                 raise ValidationError(problem)
 
@@ -168,6 +174,13 @@ class AgreementForm(SentOnce, OriginMixin, TasForm):
     def validate_young_person_competent(self, field) -> None:
         if self.competence_needed() and field.data not in ("yes", "no"):
             raise ValidationError("Select yes if the young person is competent to agree")
+        if self.asks_competence and not self.competence_needed() and field.data:
+            # Asked (they are old enough now) but too young on the date they agreed: the answer
+            # cannot be kept, so say so rather than drop it, and show the question unanswered.
+            field.data = None
+            raise ValidationError(
+                rules.competence_not_asked(self.date_of_birth, self.agreed_on.data)
+            )
 
     def validate_agencies(self, field) -> None:
         if not field.data:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tas.core.words import long_date
+
 # From this age the young person is asked whether they are competent to agree for themselves
 # (Gillick competence); younger children give their view, and a parent agrees.
 COMPETENCE_AGE = 12
@@ -49,13 +51,31 @@ def asks_competence(date_of_birth: date, on: date) -> bool:
     return age_on(date_of_birth, on) >= COMPETENCE_AGE
 
 
-def agreement_date_problem(agreed_on: date, today: date, date_of_birth: date) -> str | None:
-    """What is wrong with the date a family agreed, if anything."""
+def agreement_date_problem(
+    agreed_on: date, today: date, date_of_birth: date, current_on: date | None = None
+) -> str | None:
+    """What is wrong with the date a family agreed, if anything. A new agreement comes after
+    the one that stands (`current_on`, its date): one dated before it would never be the
+    current agreement, whatever it covers."""
     if agreed_on > today:
         return "Date they agreed must be today or in the past"
     if agreed_on < date_of_birth:
         return "Date they agreed must be on or after the child's date of birth"
+    if current_on is not None and agreed_on < current_on:
+        return (
+            "Date they agreed must be on or after the date of the current agreement, "
+            f"{long_date(current_on)}"
+        )
     return None
+
+
+def competence_not_asked(date_of_birth: date, agreed_on: date) -> str:
+    """Why an answer about competence cannot be kept for an agreement on `agreed_on`."""
+    return (
+        f"The young person was {age_on(date_of_birth, agreed_on)} on the date they agreed, and "
+        f"competence is asked from {COMPETENCE_AGE}: check the date they agreed, or save "
+        "without an answer here"
+    )
 
 
 def withdrawal_date_problem(withdrawn_on: date, today: date, agreed_on: date) -> str | None:

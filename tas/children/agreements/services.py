@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from tas.audit.services import add_audited, audit_view, record
 from tas.children import access
 from tas.children.access import Access
+from tas.children.agreements import rules
 from tas.children.models import Agreement, Child, FamilyMember, LawfulBasis, SharingDecision
 from tas.core.clock import local, utcnow
 from tas.core.use_cases import Refused
@@ -125,8 +126,21 @@ def may_record_agreement(user: User, child: Child, level: Access) -> bool:
 # ---------------------------------------------------------------- agreements
 
 
+def current_agreed_on(child_id: int) -> date | None:
+    """The date of the family's agreement that stands now, if any."""
+    current = access.current_agreement(child_id)
+    return current.agreed_on if current else None
+
+
 def record_agreement(child: Child, asked_by: User, values: dict) -> Agreement:
-    """Record the family's agreement, asked by `asked_by`, audited."""
+    """Record the family's agreement, asked by `asked_by`, audited; never dated before the
+    agreement that stands, which it would not replace."""
+    current_on = current_agreed_on(child.id)
+    if current_on is not None and values["agreed_on"] < current_on:
+        problem = rules.agreement_date_problem(
+            values["agreed_on"], london_today(), child.date_of_birth, current_on
+        )
+        raise Refused({"agreed_on": problem})
     values = dict(values)
     parent = db.session.scalar(
         select(FamilyMember).where(

@@ -80,6 +80,7 @@ def agreement_new(child_id: int):
         agencies=agencies,
         date_of_birth=child.date_of_birth,
         today=services.london_today(),
+        current_on=services.current_agreed_on(child_id),
     )
     form.offer_origins(origin_choices(child, agencies))
     once(form, saved_at=url_for(".agreement", child_id=child_id))
