@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, has_request_context, request
-from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    union,
+)
 
 from tas.children import agreed
 from tas.children.models import (
@@ -322,6 +333,15 @@ def current_agreement(child_id: int) -> Agreement | None:
     """The family's agreement that stands now (the newest one not withdrawn), if any."""
     return db.session.scalar(
         select(Agreement).where(Agreement.id == current_agreement_id(child_id))
+    )
+
+
+def withdrawn_on(child_id: int) -> date | None:
+    """The day the family withdrew agreement, while none has stood since (else None): from
+    then the record is read-only, as the pages say."""
+    stands = exists().where(Agreement.child_id == child_id, Agreement.withdrawn_on.is_(None))
+    return db.session.scalar(
+        select(func.max(Agreement.withdrawn_on)).where(Agreement.child_id == child_id, ~stands)
     )
 
 

@@ -112,6 +112,7 @@ def child(child_id: int):
         open_decisions=for_child_page(child_id, current_user) if full else None,
         flags=flags.for_child(child_id) if full else [],
         records_voice=voice_access.may_record(current_user, level),
+        withdrawn_on=access.withdrawn_on(child_id) if full else None,
     )
 
 

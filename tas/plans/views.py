@@ -71,7 +71,10 @@ def plan(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     viewed("plan_viewed", on.plan, child_id=child_id)  # before loading: a commit expires rows
     view = plan_view(on.plan, current_user, on.rights.level, on.agreement)
-    return render_template("plans/plan.html", child=on.plan.child, view=view)
+    withdrawn_on = children.withdrawn_on(child_id) if on.agreement is None else None
+    return render_template(
+        "plans/plan.html", child=on.plan.child, view=view, withdrawn_on=withdrawn_on
+    )
 
 
 @bp.route("/plans/<int:plan_id>/change", methods=["GET", "POST"])

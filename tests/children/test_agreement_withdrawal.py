@@ -86,6 +86,30 @@ def test_withdrawal_takes_effect_at_once(login_as):
     assert dsl.get(f"/children/{child.id}/sharing-decisions/new").status_code == 200
 
 
+WITHDRAWN = "The family withdrew their agreement on 19 November 2026: the record is read-only"
+
+
+def test_the_pages_of_a_withdrawn_record_say_why_nothing_can_be_changed(login_as):
+    dsl, _, child, _ = team(login_as)
+    plan = db.session.scalars(select(SharedPlan).where(SharedPlan.child_id == child.id)).one()
+    pages = (
+        f"/children/{child.id}",
+        f"/children/{child.id}/plans/{plan.id}",
+        f"/children/{child.id}/staff",
+    )
+    assert not any(WITHDRAWN in page_text(dsl.get(page)) for page in pages)
+    assert withdraw(dsl, child).status_code == 302
+
+    for page in pages:
+        shown = page_text(dsl.get(page))
+        assert WITHDRAWN in shown, page
+        assert "See the family's agreement and its history" in shown
+    child_page = dsl.get(f"/children/{child.id}")
+    assert f'href="/children/{child.id}/details"' not in child_page.get_data(as_text=True)
+    staff = page_text(dsl.get(f"/children/{child.id}/staff"))
+    assert "You cannot give other staff access while the family's agreement is withdrawn" in staff
+
+
 def test_a_new_agreement_after_withdrawal_restores_access(login_as):
     dsl, practitioner, child, agreement = team(login_as)
     assert withdraw(dsl, child).status_code == 302
@@ -117,6 +141,7 @@ def test_a_new_agreement_after_withdrawal_restores_access(login_as):
     text = page_text(dsl.get(f"/children/{child.id}/agreement"))
     assert "Agreed on 20 November 2026 Current" in text
     assert "Agreed on 1 September 2026 Withdrawn" in text
+    assert "the record is read-only" not in page_text(dsl.get(f"/children/{child.id}"))
 
 
 def test_withdrawal_withdraws_every_standing_agreement(login_as):

@@ -124,6 +124,7 @@ def staff(child_id: int):
         child=row,
         can_grant=can_grant,
         grants=school_services.staff_grants(row),
+        withdrawn_on=access.withdrawn_on(child_id),
     )
 
 
