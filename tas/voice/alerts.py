@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import joinedload
 
 from tas.core.clock import local
 from tas.core.paths import path_for
 from tas.extensions import db
-from tas.organisations.models import User
+from tas.organisations.models import Agency, School, User
 from tas.outbox.services import queue
 from tas.reminders.models import Reminder
 from tas.reminders.recipients import coordinators_by_school
@@ -101,6 +102,42 @@ def _or_the_coordinators(concerns: list[Concern], told: dict[int, list[User]]) -
         told[concern.entry_id] += [
             coordinators[user_id] for user_id in covering.get(concern.school_id, [])
         ]
+
+
+def told_at_once(entry_id: int, school: School, recording_agency: Agency | None) -> str:
+    """Who was told of the concern when it was recorded, in words: those its alert reached
+    (a notification row each, whether or not an email could be sent)."""
+    people = db.session.scalars(
+        select(User)
+        .join(Reminder, Reminder.recipient_id == User.id)
+        .where(
+            Reminder.target_kind == TARGET,
+            Reminder.target_id == entry_id,
+            Reminder.kind == rules.CONCERN_ALERT,
+        )
+        .options(joinedload(User.agency))
+        .order_by(User.id)
+    ).all()
+    leads: dict[str, int] = {}
+    for person in people:
+        if person.is_safeguarding_lead and person.agency is not None:
+            leads[person.agency.name] = leads.get(person.agency.name, 0) + 1
+    leaderless = recording_agency is not None and not db.session.scalar(
+        select(
+            exists().where(
+                User.agency_id == recording_agency.id,
+                User.is_safeguarding_lead.is_(True),
+                User.active.is_(True),
+            )
+        )
+    )
+    return rules.told_words(
+        school.name,
+        dsls=sum(p.role == "dsl" and p.school_id == school.id for p in people),
+        leads=leads,
+        coordinators=sum(p.role == "coordinator" for p in people),
+        leaderless=recording_agency.name if leaderless else None,
+    )
 
 
 def path(concern: Concern) -> str:

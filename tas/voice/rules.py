@@ -122,3 +122,31 @@ def reminder_subject(reference: str, due_at: datetime, now: datetime) -> str:
     if overdue(due_at, now):
         return f"Overdue: concern {reference} was due {deadline_words(due_at)}"
     return f"Concern not answered: {reference} needs a response {deadline_words(due_at)}"
+
+
+def told_words(
+    school: str, dsls: int, leads: dict[str, int], coordinators: int, leaderless: str | None
+) -> str:
+    """Who was told of a concern at once, by role and organisation, as the page says it after
+    it is recorded: how many of the school's DSLs, each agency's safeguarding leads and the
+    coordinators (`leads`: agency name -> how many), and that the recording agency (named by
+    `leaderless`) has no safeguarding lead to tell."""
+    told = []
+    if dsls:
+        told.append(f"{_the(dsls, 'designated safeguarding lead')} of {school}")
+    told += [f"{_the(n, 'safeguarding lead')} of {agency}" for agency, n in leads.items()]
+    if coordinators:
+        told.append(f"{_the(coordinators, 'coordinator')} covering {school}")
+    if not told:
+        said = "No one else has been told: tell the school's designated safeguarding lead now."
+    else:
+        who = told[0] if len(told) == 1 else f"{', '.join(told[:-1])} and {told[-1]}"
+        said = f"Told at once, in the service and by email: {who}."
+    if leaderless:
+        said += f" {leaderless} has no safeguarding lead in the service to tell."
+    return said
+
+
+def _the(n: int, role: str) -> str:
+    """ "the coordinator", "the 2 coordinators"."""
+    return f"the {role}" if n == 1 else f"the {n} {role}s"

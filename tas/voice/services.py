@@ -16,7 +16,7 @@ from tas.core.clock import local, today, utcnow
 from tas.core.markers import origin
 from tas.core.use_cases import check_version, commit, refuse_if
 from tas.extensions import db
-from tas.organisations.models import User
+from tas.organisations.models import Agency, User
 from tas.voice import alerts, rules
 from tas.voice.models import VoiceEntry
 
@@ -104,6 +104,14 @@ def record_entry(child: Child, user: User, values: dict) -> VoiceEntry:
         return entry
 
     return commit(write)
+
+
+def told_at_once(entry: VoiceEntry, child: Child) -> str:
+    """Who was told of a concern when it was recorded, by role and organisation."""
+    agency = (
+        db.session.get(Agency, entry.originating_agency_id) if entry.originating_agency_id else None
+    )
+    return alerts.told_at_once(entry.id, child.school, agency)
 
 
 def concern_of(entry: VoiceEntry, school_id: int) -> alerts.Concern:

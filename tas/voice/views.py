@@ -95,12 +95,14 @@ def entry(child_id: int, entry_id: int):
         abort(404)
     services.viewed("voice_entry_viewed", child_id, found)
     child = child_record(child_id)
+    just_recorded = request.args.get("recorded") == "1" and found.awaiting_response
     return render_template(
         "voice/entry.html",
         child=child,
         entry=found,
         words=_words(found, _reader(child)),
-        just_recorded=request.args.get("recorded") == "1" and found.awaiting_response,
+        just_recorded=just_recorded,
+        told=services.told_at_once(found, child) if just_recorded else "",
         may_respond=access.may_respond(current_user, level) and found.awaiting_response,
     )
 

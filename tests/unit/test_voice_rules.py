@@ -16,6 +16,7 @@ from tas.voice.rules import (
     hourly_reminder,
     reminder_subject,
     response_due,
+    told_words,
 )
 
 HOURS = (8, 18)
@@ -111,3 +112,17 @@ def test_a_concern_flag_says_why_and_what_clears_it_and_is_urgent_once_overdue()
         7,
     )
     assert concern_flag(7, 3, recorded, due, at(2026, 12, 11, 17)).urgent
+
+
+def test_who_was_told_of_a_concern_in_words():
+    assert told_words("Oak School", 1, {"CAMHS": 2}, 0, None) == (
+        "Told at once, in the service and by email: the designated safeguarding lead of Oak "
+        "School and the 2 safeguarding leads of CAMHS."
+    )
+    assert told_words("Oak School", 0, {}, 3, "Future in Mind") == (
+        "Told at once, in the service and by email: the 3 coordinators covering Oak School. "
+        "Future in Mind has no safeguarding lead in the service to tell."
+    )
+    assert told_words("Oak School", 0, {}, 0, None) == (
+        "No one else has been told: tell the school's designated safeguarding lead now."
+    )

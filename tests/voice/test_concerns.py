@@ -38,6 +38,11 @@ def test_a_concern_is_told_at_once_to_the_dsl_and_the_safeguarding_lead_naming_n
     assert "call 999" in shown and "Integrated Front Door" in shown
     assert "Needs a response" in shown and "by 5:00pm today" in shown
     assert WORDS in shown
+    assert (
+        "What the child said has been saved. Told at once, in the service and by email: the 2 "
+        f"designated safeguarding leads of {team.school.name} and the safeguarding lead of "
+        f"{team.agency.name}." in shown
+    )
     # Told at once: the school's DSLs and her agency's safeguarding lead, by email and in the
     # app; not Farah, who has just been shown what to do.
     dsls = db.session.scalars(
@@ -66,6 +71,25 @@ def test_a_concern_is_told_at_once_to_the_dsl_and_the_safeguarding_lead_naming_n
     assert [sorted(e.detail["told"]) for e in audit_events("concern_alerted")] == [
         sorted([*(dsl.id for dsl in dsls), team.lead.id])
     ]
+
+
+def test_the_banner_names_only_those_truly_told(app):
+    team = child_and_team()
+    team.lead.is_safeguarding_lead = False  # her agency has no safeguarding lead
+    db.session.commit()
+
+    saved = record(signed_in(app, team.practitioner), team.child)
+
+    shown = page_text(signed_in(app, team.practitioner).get(saved.headers["Location"]))
+    assert (
+        "What the child said has been saved. Told at once, in the service and by email: the 2 "
+        f"designated safeguarding leads of {team.school.name}. {team.agency.name} has no "
+        "safeguarding lead in the service to tell." in shown
+    )
+    assert "recording agency's safeguarding lead have been told" not in shown
+    assert len(queued_emails()) == 2
+    for email in queued_emails():
+        assert team.child.first_name not in email.raw.decode()
 
 
 def test_what_was_typed_is_kept_when_something_needs_putting_right(app):
