@@ -12,9 +12,10 @@ from tas.children import access, bp, coordinators, rules, services
 from tas.children.access import Access
 from tas.children.family import services as family_services
 from tas.children.forms import ChildForm, CoordinatorReasonForm, NewChildForm, SearchForm
+from tas.children.record_checks import services as record_checks
 from tas.children.schools import services as school_services
 from tas.core.clock import today
-from tas.core.editing import change_page
+from tas.core.editing import all_at_once, change_page
 from tas.core.submissions import once
 from tas.core.use_cases import Refused
 from tas.flags import services as flags
@@ -57,7 +58,16 @@ def add():
     form = NewChildForm(schools=schools, today=today())
     once(form, saved_at=url_for(".children"))
     refused = None  # a NumberRecorded refusal tells the page which records to link or ask about
-    if form.validate_on_submit():
+
+    def numbers_taken(values: dict) -> dict[str, str]:
+        # Beside the form's own errors, so a number already recorded shows with them.
+        nonlocal refused
+        refused = record_checks.numbers_recorded(current_user, values)
+        return refused.problems if refused else {}
+
+    if not form.validate_on_submit():
+        all_at_once(form, numbers_taken)
+    else:
         try:
             if form.ask.data:
                 asked = services.ask_to_check(current_user, form.values(), form.check_note.data)

@@ -147,6 +147,25 @@ def test_a_number_another_child_already_has_is_a_field_error(login_as, field, va
     assert db.session.scalar(db.select(db.func.count(Child.id))) == 1
 
 
+def test_a_number_already_recorded_shows_with_the_other_problems(login_as):
+    dsl = login_as("dsl")
+    factories.child(nhs_number=NHS_NUMBER)  # at another school: the message does not say whose
+    db.session.commit()
+
+    response = dsl.submit("/children/new", child_form(nhs_number=NHS_NUMBER, last_name=""))
+
+    assert error_summary(response) == {
+        "last_name": "Enter the child's last name",
+        "nhs_number": "This NHS number is already recorded on another record: check it and "
+        "enter it again, or ask the coordinator to check",
+    }
+    assert "Ask the coordinator to check" in page_text(response)
+    assert [e.detail for e in audit_events("child_number_already_recorded")] == [
+        {"field": "nhs_number"}
+    ]
+    assert db.session.scalar(db.select(db.func.count(Child.id))) == 1
+
+
 # ---------------------------------------------------------------- the year group
 
 

@@ -93,13 +93,21 @@ def audit_found(found: dict[str, int]) -> None:
     db.session.commit()
 
 
-def refuse_if_recorded(user: User, values: dict) -> None:
-    """Stop adding a child whose numbers another record has, audited."""
+def numbers_recorded(user: User, values: dict) -> NumberRecorded | None:
+    """What adding a child with these numbers would be refused for, audited: numbers another
+    record has (None when no other record has them)."""
     found = recorded(values)
     if not found:
-        return
+        return None
     audit_found(found)
-    raise refusal(user, found, can_ask=True)
+    return refusal(user, found, can_ask=True)
+
+
+def refuse_if_recorded(user: User, values: dict) -> None:
+    """Stop adding a child whose numbers another record has, audited."""
+    refused = numbers_recorded(user, values)
+    if refused is not None:
+        raise refused
 
 
 # ---------------------------------------------------------------- asking
