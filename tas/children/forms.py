@@ -177,6 +177,12 @@ class NewChildForm(SentOnce, ChildForm):
         return {**super().values(), "school_id": school_id}
 
 
+COORDINATOR_NAME_HINT = (
+    "First name and last name. To find a record you have not opened, give the date of birth "
+    "as well, or search by NHS number or UPN"
+)
+
+
 class SearchForm(TasForm):
     """Find a child by name, date of birth, NHS number or UPN (posted: names stay out of URLs)."""
 
@@ -185,6 +191,13 @@ class SearchForm(TasForm):
     nhs_number = nhs_number_field("NHS number")
     upn = upn_field("UPN")
     submit = SubmitField("Search", widget=GovSubmitInput())
+
+    def __init__(self, *args, coordinator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if coordinator:
+            # A record they have not opened is found only by exact identification
+            # (tas.children.services.identifies): the hint says what to give.
+            self.name.description = COORDINATOR_NAME_HINT
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -145,6 +145,15 @@ def search(
     return _paged(where, can_open, page, total)
 
 
+def identifies(criteria: dict) -> bool:
+    """Whether a search names exactly one child, as a coordinator must to find a record they
+    have not opened: the NHS number, the UPN, or the first and last name with the date of
+    birth."""
+    words = (criteria.get("name") or "").split()
+    named = len(words) >= 2 and criteria.get("date_of_birth") is not None
+    return bool(criteria.get("nhs_number") or criteria.get("upn") or named)
+
+
 def _identified(criteria: dict) -> ColumnElement[bool]:
     """Exactly this child: the NHS number, the UPN, or the full name with the date of birth."""
     if criteria.get("nhs_number"):
@@ -152,7 +161,7 @@ def _identified(criteria: dict) -> ColumnElement[bool]:
     if criteria.get("upn"):
         return Child.upn == criteria["upn"]
     words = (criteria.get("name") or "").lower().split()
-    if len(words) >= 2 and criteria.get("date_of_birth"):
+    if identifies(criteria):
         return and_(
             func.lower(Child.first_name) == words[0],
             func.lower(Child.last_name) == " ".join(words[1:]),

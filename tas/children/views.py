@@ -31,12 +31,15 @@ def children():
     """The children this person may see; the search form posts, so names stay out of URLs."""
     if current_user.role == "admin":
         abort(403)  # administrators never see children's records
-    form = SearchForm()
+    coordinator = current_user.role == "coordinator"
+    form = SearchForm(coordinator=coordinator)
     listing = results = None
+    identified = False
     if request.method == "POST":
         if form.validate_on_submit():
             page = request.form.get("page", 1, type=int)
             results = services.search(current_user, form.criteria(), page)
+            identified = services.identifies(form.criteria())
     else:
         listing = services.listing(current_user, request.args.get("page", 1, type=int))
     return render_template(
@@ -44,6 +47,7 @@ def children():
         form=form,
         listing=listing,
         results=results,
+        identified=identified,
         can_add=bool(services.schools_for_adding(current_user)),
     )
 

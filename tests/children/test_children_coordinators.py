@@ -158,3 +158,30 @@ def test_a_link_into_a_record_asks_the_coordinator_why_then_opens_that_page(logi
     )
     # A child outside their clusters is not known to exist.
     assert coordinator.get(f"/children/{elsewhere.id}/family").status_code == 404
+
+
+def test_a_coordinator_is_told_what_to_give_to_find_a_record_they_have_not_opened(login_as):
+    cluster = factories.cluster()
+    coordinator = login_as("coordinator", clusters=[cluster], district_wide=False)
+    covered = factories.child(
+        school=factories.school(cluster=cluster), first_name="Covered", last_name="Quill"
+    )
+    db.session.commit()
+    asked = page_text(coordinator.get(SEARCH))
+    assert "First name, last name or both" not in asked
+    assert "To find a record you have not opened, give the date of birth as well" in asked
+
+    for by_name_alone in ("Covered Quill", "Quill"):
+        shown = page_text(search(coordinator, name=by_name_alone))
+        assert "No children found" in shown
+        assert (
+            "To find another child at the schools you cover, enter their first and last name "
+            "with their date of birth, or their NHS number or UPN" in shown
+        )
+        assert "Check the spelling" not in shown
+
+    wrong_day = covered.date_of_birth + timedelta(days=1)
+    shown = page_text(search(coordinator, name="Covered Quill", date_of_birth=wrong_day))
+    assert "No children found" in shown and "Check the spelling" in shown
+    found = search(coordinator, name="Covered Quill", date_of_birth=covered.date_of_birth)
+    assert "Search results: 1 child" in page_text(found)
