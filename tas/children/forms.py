@@ -7,7 +7,7 @@ from datetime import date
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect, GovSubmitInput
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from tas.children import rules
 from tas.children.fields import (
@@ -18,7 +18,14 @@ from tas.children.fields import (
     upn_field,
 )
 from tas.core.choices import record_id
-from tas.core.fields import GovDateField, blank_as_none, optional_text, options, stripped
+from tas.core.fields import (
+    GovDateField,
+    blank_as_none,
+    optional_text,
+    options,
+    stripped,
+    too_long,
+)
 from tas.core.forms import RecordForm, TasForm
 from tas.core.submissions import SentOnce
 from tas.extensions import db
@@ -233,7 +240,7 @@ class CoordinatorReasonForm(TasForm):
         filters=[stripped],
         validators=[
             DataRequired("Enter why you need to open this child's record"),
-            Length(max=500, message="Your reason must be 500 characters or fewer"),
+            too_long("Your reason", 500),
         ],
     )
     submit = SubmitField("Open the record", widget=GovSubmitInput())
@@ -256,7 +263,7 @@ class DealtWithForm(RecordForm):
         filters=[stripped],
         validators=[
             DataRequired("Say what you found and what was done"),
-            Length(max=500, message="What was done must be 500 characters or fewer"),
+            too_long("What was done", 500),
         ],
     )
     submit = SubmitField("Mark as dealt with", widget=GovSubmitInput())

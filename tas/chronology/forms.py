@@ -36,6 +36,7 @@ class EventForm(SentOnce, RecordForm):
     source_agency = select(
         "Where the information came from",
         description="The agency that told you, for example the police or the hospital",
+        invalid_choice_message="Select the agency the information came from",
     )
     summary = text_area(
         "Summary",

@@ -125,10 +125,18 @@ class GovDateField(DateField):
             raise StopValidation(self.missing)
 
 
+class TooLong(Length):
+    """The length check, keeping the question's plain name (`called`) for its other messages
+    (tas.core.forms.plain_name)."""
+
+    def __init__(self, called: str, longest: int):
+        super().__init__(max=longest, message=f"{called} must be {longest:,} characters or fewer")
+        self.called = called
+
+
 def too_long(label: str, longest: int) -> Length:
     """The GOV.UK message for text that is too long, naming the question without "(optional)"."""
-    name = label.removesuffix(" (optional)")
-    return Length(max=longest, message=f"{name} must be {longest:,} characters or fewer")
+    return TooLong(label.removesuffix(" (optional)"), longest)
 
 
 def optional_text(

@@ -46,13 +46,30 @@ class TasForm(FlaskForm):
             for raw in field.raw_data or []:
                 if isinstance(raw, str) and UNUSABLE.search(raw):
                     field.errors = [
-                        f"{field.label.text} contains characters that cannot be used: "
+                        f"{plain_name(field)} contains characters that cannot be used: "
                         "retype it rather than pasting it"
                     ]
                     valid = False
                     self.unusable = True
                     break
         return valid
+
+
+def plain_name(field) -> str:
+    """A field's question as an error message names it (see plain_name_of)."""
+    return plain_name_of(field.label.text, field.validators)
+
+
+def plain_name_of(label: str, validators) -> str:
+    """A question's name as an error message says it (docs/architecture.md, "Habits"): the name
+    its length check was given (`called`, tas.core.fields.too_long), else its label without
+    "(optional)"; a question asked as a question, with no such name, is "Your answer"."""
+    for validator in validators or ():
+        called = getattr(validator, "called", None)
+        if called:
+            return called
+    label = label.removesuffix(" (optional)")
+    return "Your answer" if label.endswith("?") else label
 
 
 def _restored_fields() -> list[tuple[str, str]] | None:

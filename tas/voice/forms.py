@@ -29,7 +29,10 @@ class VoiceForm(SentOnce, RecordForm):
         "Where the child was heard", rules.SETTINGS, "Select where the child was heard"
     )
     setting_detail = optional_text(
-        "Where, if other (optional)", 200, description="For example, the youth club"
+        "Where, if other (optional)",
+        200,
+        description="For example, the youth club",
+        called="The place the child was heard",
     )
     captured_by = StringField(
         "Who heard the child",

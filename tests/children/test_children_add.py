@@ -98,6 +98,11 @@ UNUSABLE = "Last name contains characters that cannot be used: retype it rather 
         ({"gp_practice": "12345"}, "gp_practice", "Select a GP practice from the list"),
         ({"known_to": "x" * 501}, "known_to", "Known to must be 500 characters or fewer"),
         ({"last_name": "Pa\x00tel"}, "last_name", UNUSABLE),
+        (
+            {"known_to": "CAMHS\x00"},
+            "known_to",
+            "Known to contains characters that cannot be used: retype it rather than pasting it",
+        ),
     ],
 )
 def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(login_as, fields, field, message):

@@ -11,7 +11,7 @@ from tas.core.clock import utcnow
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
-from tests.pages import audit_events, page_text
+from tests.pages import audit_events, error_summary, page_text
 
 SEARCH = "/children"
 
@@ -77,6 +77,11 @@ def test_a_coordinators_reason_opens_the_record_for_8_hours_audited(login_as, ap
 
     too_short = coordinator.submit(url, {"reason": "because"})
     assert "Say why in a few words" in page_text(too_short)
+    pasted = coordinator.submit(url, {"reason": "Preparing the\x00 cluster agenda"})
+    assert error_summary(pasted) == {
+        "reason": "Your reason contains characters that cannot be used: retype it rather than "
+        "pasting it"
+    }
     assert coordinator.get(f"/children/{child.id}").status_code == 302
 
     opened = coordinator.submit(url, {"reason": "Preparing the cluster TAS agenda"})

@@ -27,8 +27,11 @@ def test_an_event_is_added_and_what_was_typed_is_kept_when_refused(app):
     team = child_and_team()
     farah = signed_in(app, team.practitioner)
 
-    refused = add_event(farah, team.child, category="")
-    assert error_summary(refused) == {"category": "Select the category of the event"}
+    refused = add_event(farah, team.child, category="", source_agency="99999")
+    assert error_summary(refused) == {
+        "category": "Select the category of the event",
+        "source_agency": "Select the agency the information came from",
+    }
     assert "Police called to the home overnight." in refused.get_data(as_text=True)
     future = add_event(farah, team.child, happened_on=["12", "12", "2026"])
     assert error_summary(future) == {

@@ -130,10 +130,11 @@ def test_words_too_long_are_named_plainly_in_the_error(app):
     team = child_and_team()
     farah = signed_in(app, team.practitioner)
 
-    refused = record(farah, team.child, words="a" * 5001)
+    refused = record(farah, team.child, words="a" * 5001, setting="other", setting_detail="b" * 201)
 
     assert error_summary(refused) == {
-        "words": "What the child said or showed must be 5,000 characters or fewer"
+        "setting_detail": "The place the child was heard must be 200 characters or fewer",
+        "words": "What the child said or showed must be 5,000 characters or fewer",
     }
 
 
