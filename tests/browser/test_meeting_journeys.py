@@ -245,10 +245,17 @@ def test_a_request_becomes_minutes_and_actions_on_the_childs_plan(open_page):
     page.get_by_role("button", name="Record attendance").click()
     expect(page.locator("h1")).to_have_text("Attendance")
     fim = page.get_by_role("group", name="Future in Mind", exact=True)
-    # Her answer, carried over to the attendance.
-    expect(fim.get_by_label("Apologies with a written update", exact=True)).to_be_checked()
+    # Her answer was given before the meeting moved to this morning: shown and marked, and
+    # not carried over to the attendance, which the chair chooses.
+    with_update = fim.get_by_label("Apologies with a written update", exact=True)
+    expect(with_update).not_to_be_checked()
+    expect(fim).to_contain_text(
+        "Their answer to the invitation: Apologies with a written update (given before the "
+        "meeting moved)"
+    )
     expect(page.locator("main")).to_contain_text(f"Their written update: {FIM_UPDATE}")
     look(page, "linkworker-attendance")
+    with_update.check()
     early_help = page.get_by_role("group", name=re.compile(r"^Early Help"))
     early_help.get_by_label("Attended", exact=True).check()
     page.get_by_label("Who came for Early Help").fill("")
