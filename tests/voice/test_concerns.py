@@ -279,3 +279,13 @@ def test_an_overdue_concern_says_so_in_plain_words(app):
     assert "Overdue" in shown
     assert "A response was due by " in shown and "and is overdue. Record it now:" in shown
     assert "must be recorded was due" not in shown
+
+
+def test_the_form_gives_the_deadline_as_every_other_time_is_written(app):
+    team = child_and_team()
+    farah = signed_in(app, team.practitioner)
+
+    shown = page_text(farah.get(f"/children/{team.child.id}/voice/new"))
+
+    assert "a response must be recorded today (by 5:00pm, or the next working day" in shown
+    assert "17:00" not in shown
