@@ -185,6 +185,8 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
             )
         elif next_on > years_on(today(), 1):
             problems["next_on"] = "The rearranged meeting must be within the next year"
+    if review.kind == "plan_review" and completed_on is not None:
+        problems.update(_scored_already(context, values.get("scores") or {}, completed_on))
     next_review = review.kind == "plan_review" and context.plan_open
     if next_review and next_on is not None:
         problem = next_review_problem(
@@ -193,6 +195,29 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
         if problem:
             problems["next_on"] = problem
     return problems
+
+
+def _scored_already(
+    context: PlanContext, scores: dict[int, int | None], on: date
+) -> dict[str, str]:
+    """One score a day for an outcome (as scoring one on its own): a score given here for an
+    outcome already scored on the review's date is refused (one query)."""
+    given = [outcome.id for outcome in context.outcomes if scores.get(outcome.id) is not None]
+    if not given:
+        return {}
+    taken = set(
+        db.session.scalars(
+            select(OutcomeScore.outcome_id).where(
+                OutcomeScore.outcome_id.in_(given), OutcomeScore.scored_on == on
+            )
+        )
+    )
+    return {
+        f"score_{outcome_id}": f"This outcome already has a score for {long_date(on)}: leave "
+        "this score blank, or complete the review on the day it was held"
+        for outcome_id in given
+        if outcome_id in taken
+    }
 
 
 def complete(

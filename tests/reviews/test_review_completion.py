@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tas.children.models import Agreement
 from tas.extensions import db
@@ -758,3 +758,46 @@ def test_a_handover_the_family_declined_leads_to_closing_the_plan(app):
         page.get_data(as_text=True)
     )
     assert plan_reviews_of(setting.plan.id, "open") == []
+
+
+def test_an_outcome_scored_already_that_day_is_not_scored_twice_by_the_review(app):
+    """One score a day for an outcome: scored this morning on its own page, it is not given a
+    second score by the review completed the same day (the other outcome is)."""
+    setting = child_with_plan()
+    school_on_time, sleeps = with_outcomes(setting.plan, "Gets to school on time", "Sleeps well")
+    db.session.add(
+        OutcomeScore(
+            outcome_id=school_on_time.id,
+            score=5,
+            scored_on=TODAY,
+            recorded_by_id=setting.link_worker.id,
+        )
+    )
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    form = lead.get(complete_url(review))
+
+    refused = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(TODAY),
+            f"score_{school_on_time.id}": "6",
+            f"changed_{school_on_time.id}": "On time every day",
+            f"score_{sleeps.id}": "4",
+            f"changed_{sleeps.id}": "Still up at night",
+            "next_on": day(date(2027, 1, 15)),
+            "version": field_value(form, "version"),
+        },
+    )
+
+    assert refused.status_code == 200
+    assert error_summary(refused) == {
+        f"score_{school_on_time.id}": "This outcome already has a score for 27 November 2026: "
+        "leave this score blank, or complete the review on the day it was held"
+    }
+    assert saved_review(review.id).status == "open"
+    assert db.session.scalar(select(func.count(OutcomeScore.id))) == 1
