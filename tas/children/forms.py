@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+)
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired
 
 from tas.children import rules
@@ -170,6 +182,11 @@ class NewChildForm(SentOnce, ChildForm):
         "For example, when the child joined your school, or when to call you",
     )
     ask = SubmitField("Ask the coordinator to check", widget=GovSubmitInput())
+    # Shown when one of the school's children has the same name and date of birth.
+    different_child = BooleanField(
+        "I have checked: this is a different child with the same name and date of birth",
+        widget=GovCheckboxInput(),
+    )
 
     def __init__(self, *args, schools: list[School], **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,6 +197,8 @@ class NewChildForm(SentOnce, ChildForm):
             self.school.choices = options(schools, "Select a school")
 
     def values(self) -> dict:
+        """The child as the record keeps it (not the different-child box: a question about
+        this adding only)."""
         school_id = self.fixed_school.id if self.fixed_school else record_id(self.school.data)
         return {**super().values(), "school_id": school_id}
 

@@ -20,6 +20,7 @@ from tas.chronology import rules as chronology_rules
 from tas.chronology.models import ChronologyEvent, HarmReview
 from tas.core.clock import utcnow
 from tas.core.paging import window
+from tas.core.submissions import refuse_if_used
 from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.organisations.models import School, User
@@ -227,11 +228,58 @@ def _refuse_unless_adding_to(user: User, values: dict) -> None:
         raise Refused({"school": "Select the child's school"})
 
 
-def add_child(user: User, values: dict) -> Child:
+class Namesakes(Refused):
+    """A child of the same name and date of birth is already recorded at the school."""
+
+    def __init__(self, children: list[Child]):
+        super().__init__({"different_child": NAMESAKE})
+        self.children = children
+
+
+NAMESAKE = (
+    "A child with this name and date of birth is already recorded at this school: open their "
+    "record below, or tick the box to say this is a different child"
+)
+
+
+def namesakes(user: User, values: dict) -> list[Child]:
+    """The children this person may see at the school being added to with the same first and
+    last name (whatever their capitals) and date of birth: most likely the same child (one
+    query, a few at most)."""
+    school_id, born = values.get("school_id"), values.get("date_of_birth")
+    first, last = values.get("first_name"), values.get("last_name")
+    if not (school_id and born and first and last):
+        return []
+    if school_id not in {school.id for school in schools_for_adding(user)}:
+        return []
+    return list(
+        db.session.scalars(
+            select(Child)
+            .where(
+                Child.school_id == school_id,
+                Child.date_of_birth == born,
+                func.lower(Child.first_name) == first.lower(),
+                func.lower(Child.last_name) == last.lower(),
+                access.visible(user, Access.READ),
+            )
+            .order_by(Child.id)
+            .limit(5)
+        )
+    )
+
+
+def add_child(user: User, values: dict, *, different_child: bool = False) -> Child:
     """Add a child at one of the schools this person may add to, audited; refused, with an
-    offer to ask the coordinator to check, when another record has their NHS number or UPN."""
+    offer to ask the coordinator to check, when another record has their NHS number or UPN;
+    and, unless they said this is a different child, when one of the school's children has
+    the same name and date of birth (two records of one child split what is known)."""
     _refuse_unless_adding_to(user, values)
     record_checks.refuse_if_recorded(user, values)
+    if not different_child:
+        refuse_if_used()  # the same form sent twice says so, not that its child is known
+        found = namesakes(user, values)
+        if found:
+            raise Namesakes(found)
     child = Child(
         **values,
         originating_school_id=user.school_id,

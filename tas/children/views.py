@@ -62,12 +62,16 @@ def add():
     form = NewChildForm(schools=schools, today=today())
     once(form, saved_at=url_for(".children"))
     refused = None  # a NumberRecorded refusal tells the page which records to link or ask about
+    same = []  # the school's children of the same name and date of birth, to open
 
     def numbers_taken(values: dict) -> dict[str, str]:
         # Beside the form's own errors, so a number already recorded shows with them.
-        nonlocal refused
+        nonlocal refused, same
         refused = record_checks.numbers_recorded(current_user, values)
-        return refused.problems if refused else {}
+        if not form.different_child.data:
+            same = services.namesakes(current_user, values)
+        found = refused.problems if refused else {}
+        return {**found, **({"different_child": services.NAMESAKE} if same else {})}
 
     if not form.validate_on_submit():
         all_at_once(form, numbers_taken)
@@ -76,7 +80,12 @@ def add():
             if form.ask.data:
                 asked = services.ask_to_check(current_user, form.values(), form.check_note.data)
             else:
-                child = services.add_child(current_user, form.values())
+                child = services.add_child(
+                    current_user, form.values(), different_child=form.different_child.data
+                )
+        except services.Namesakes as found:
+            same = found.children
+            form.show(found.problems)
         except Refused as refusal:
             refused = refusal
             form.show({k: v for k, v in refusal.problems.items() if k in form})
@@ -92,7 +101,12 @@ def add():
             flash("The child has been added", "success")
             return redirect(url_for(".child", child_id=child.id))
     return render_template(
-        "children/child_form.html", form=form, record=None, comparison=None, refused=refused
+        "children/child_form.html",
+        form=form,
+        record=None,
+        comparison=None,
+        refused=refused,
+        namesakes=same,
     )
 
 

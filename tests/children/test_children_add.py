@@ -205,3 +205,38 @@ def test_a_child_sent_twice_is_added_once_and_says_so(login_as):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Child)) == before + 1
     assert ALREADY_SAVED in page_text(dsl.get("/children"))
+
+
+def test_a_child_of_the_same_name_and_birthday_at_the_school_is_offered_before_adding(login_as):
+    """Two records of one child split what is known: the school's child called Maya Patel,
+    born the same day, is offered to open first; another child of that name is added once the
+    box says so. One at another school, not theirs to see, is never mentioned."""
+    dsl = login_as("dsl")
+    same = factories.child(
+        school=dsl.user.school, first_name="MAYA", last_name="patel", date_of_birth=date(2016, 5, 1)
+    )
+    factories.child(first_name="Maya", last_name="Patel", date_of_birth=date(2016, 5, 2))
+    elsewhere = factories.child(
+        first_name="Maya", last_name="Patel", date_of_birth=date(2016, 5, 1)
+    )
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(Child))
+
+    warned = dsl.submit("/children/new", child_form(upn="bad"))
+    again = dsl.submit("/children/new", child_form())
+    added = dsl.submit("/children/new", child_form(different_child="y"))
+
+    assert warned.status_code == 200
+    assert error_summary(warned) == {
+        "upn": "UPN must be 13 characters, like B801200005001",
+        "different_child": "A child with this name and date of birth is already recorded at "
+        "this school: open their record below, or tick the box to say this is a different "
+        "child",
+    }
+    html = warned.get_data(as_text=True)
+    assert f'href="/children/{same.id}"' in html
+    assert f'href="/children/{elsewhere.id}"' not in html
+    assert again.status_code == 200 and "different_child" in error_summary(again)
+    assert added.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Child)) == before + 1
