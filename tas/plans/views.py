@@ -141,12 +141,16 @@ def close(child_id: int, plan_id: int):
         return _letter(on.plan, gone=why)
     if request.method == "GET":
         viewed("plan_close_opened", on.plan, child_id=child_id)
+    # Changed meanwhile but still open (its lead or review date, say): a closing compared with
+    # a plan not closed would call every answer different, so the page says what happened.
+    changed_meanwhile = result.status == 409 and on.plan.status != "closed"
     return render_template(
         "plans/close.html",
         child=on.plan.child,
         plan=on.plan,
         form=form,
-        comparison=result.comparison,
+        comparison=None if changed_meanwhile else result.comparison,
+        changed_meanwhile=changed_meanwhile,
     ), result.status
 
 

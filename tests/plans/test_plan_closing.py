@@ -237,3 +237,28 @@ def test_the_dsl_who_closes_the_plan_goes_to_the_letter_page(login_as):
     assert closed.status_code == 302
     assert closed.headers["Location"] == f"/children/{child.id}/plans/{plan.id}/closure-letter"
     assert dsl.get(closed.headers["Location"]).status_code == 200
+
+
+def test_a_plan_changed_while_being_closed_says_so_and_keeps_the_closing(login_as):
+    """Its review date changed meanwhile: the plan is not closed, the page says why and links
+    to the plan, and nothing typed is lost. No table calls every closing answer different."""
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="targeted_early_help")
+    plan = open_plan(child, level_of_need="targeted_early_help")
+    db.session.commit()
+    url = close_url(child, plan)
+    dsl.get(url)
+    plan.next_review_on = date(2026, 12, 1)  # someone else saves first
+    db.session.commit()
+
+    response = dsl.submit(url, {**CLOSE, "returned_to_level": "universal", "version": "1"})
+
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Someone else changed this plan after you opened this page" in text
+    assert "Question Your changes Saved version" not in text
+    assert f'href="/children/{child.id}/plans/{plan.id}"' in response.get_data(as_text=True)
+    assert CLOSE["closure_reason"] in text
+    assert saved(SharedPlan, plan.id).status != "closed"
+    again = dsl.submit(url, {**CLOSE, "returned_to_level": "universal", "version": "2"})
+    assert again.status_code == 302
