@@ -72,6 +72,10 @@ def test_low_engagement_is_flagged_until_a_decision_then_again_if_it_stays_low(a
     assert LOW in shown
     assert "The child's and the parent's engagement has been limited or none at 2 updates" in shown
     page = f"{child_page}/involvements/{from_plan.id}/engagement-decision"
+    assert (
+        "Latest engagement, recorded on 2 November 2026: the child's was none, and the "
+        "parent's or carer's was limited."
+    ) in page_text(dana.get(page))
 
     refused = dana.submit(page, {"decided_on": ["11", "12", "2026"], "decision": "continue_joint"})
     assert error_summary(refused) == {

@@ -126,7 +126,9 @@ class InvolvementChangeForm(InvolvementUpdateForm):
 class InvolvementForm(SentOnce, InvolvementChangeForm):
     """Adding an involvement: the agency too."""
 
-    agency = select("Agency", "Select the agency")
+    agency = select(
+        "Agency", "Select the agency", invalid_choice_message="Select the agency from the list"
+    )
     # The page asks for the agency first, so its error comes first in the summary too.
     agency.creation_counter = -1
     submit = SubmitField("Add the involvement", widget=GovSubmitInput())
