@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from tas.audit.services import record
 from tas.children.models import Child
+from tas.core.choices import label
 from tas.core.clock import today
 from tas.core.use_cases import commit, refuse_if
 from tas.extensions import db
@@ -90,6 +91,14 @@ def change_level(
     )
     step_recorded(change, by)  # closes the minutes' open decision to make this step
     return change
+
+
+def level_when_a_plan_starts(child: Child) -> tuple[str, str | None]:
+    """The child's level of need now, in words, and the level starting a plan steps them up
+    to (None when they are at Early Help or above already)."""
+    now = label(levels(), child.level_of_need) if child.level_of_need else "Not recorded"
+    below = rank(levels(), child.level_of_need) < rank(levels(), EARLY_HELP)
+    return now, label(levels(), EARLY_HELP) if below else None
 
 
 def plan_started(plan: SharedPlan, by: User) -> None:

@@ -17,6 +17,7 @@ from tas.children.models import Child
 from tas.core.clock import today
 from tas.core.editing import saved_banner, submit_change, submit_new
 from tas.extensions import db
+from tas.levels.services import level_when_a_plan_starts
 from tas.plans import bp
 from tas.plans import services as shared_plans
 from tas.plans.access import ReadOnly, after_a_change, plan_on, read_only_page
@@ -44,7 +45,14 @@ def start(child_id: int):
     child = db.session.get(Child, child_id)
     agreement = children.current_agreement(child_id)
     existing = shared_plans.open_plan_of(child_id)
-    context = {"child": child, "agreement": agreement, "existing": existing}
+    level_now, steps_up_to = level_when_a_plan_starts(child)
+    context = {
+        "child": child,
+        "agreement": agreement,
+        "existing": existing,
+        "level_now": level_now,
+        "steps_up_to": steps_up_to,
+    }
     if agreement is None or existing is not None:
         viewed("plan_start_refused", child, reason="no agreement" if existing is None else "open")
         return render_template("plans/start.html", form=None, **context)

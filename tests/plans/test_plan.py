@@ -46,7 +46,12 @@ def test_the_dsl_starts_a_plan_with_a_lead_practitioner(login_as):
     form = dsl.get(url)
     response = dsl.submit(url, {**START, "lead_practitioner": str(lead.id), "school_id": "999"})
 
-    assert "Early Help" in page_text(form)
+    # The child is at Universal: the page says the plan steps them up, not that they are at
+    # Early Help already.
+    assert child.level_of_need in (None, "universal")
+    shown = page_text(form)
+    assert f"starting it steps {child.first_name} up to Early Help" in shown
+    assert "Level of need Early Help" not in shown
     assert date_shown(form, "started_on") == ["12", "10", "2026"]  # today
     assert date_shown(form, "next_review_on") == ["23", "11", "2026"]  # 6 weeks on
     assert response.status_code == 302
@@ -402,3 +407,14 @@ def test_a_plan_started_for_a_child_below_early_help_is_named_in_the_level_histo
     history = page_text(dsl.get(f"/children/{child.id}/level"))
     assert "Shared plan started: Universal to Early Help" in history
     assert "Other change" not in history
+
+
+def test_a_child_at_targeted_early_help_starts_a_plan_at_that_level(login_as):
+    dsl = login_as("dsl")
+    child = child_at(dsl.user.school, level_of_need="targeted_early_help")
+    db.session.commit()
+
+    shown = page_text(dsl.get(f"/children/{child.id}/plans/new"))
+
+    assert "Level of need Targeted Early Help" in shown
+    assert "steps" not in shown and f"The plan takes {child.first_name}'s level of need" in shown
