@@ -241,7 +241,10 @@ def test_a_sibling_at_another_school_appears_only_to_those_who_may_see_them(logi
     for url in (f"/children/{child.id}/family", f"/children/{child.id}"):
         text = page_text(ash_dsl.get(url))
         assert "Bilal" not in text and "Hidden" not in text and birch.name not in text
-    assert "No siblings linked" in page_text(ash_dsl.get(f"/children/{child.id}/family"))
+    # Said to everyone with no sibling to see, so it tells nothing of one hidden.
+    assert "No siblings linked that you can see" in page_text(
+        ash_dsl.get(f"/children/{child.id}/family")
+    )
 
 
 def test_a_child_you_cannot_see_cannot_be_linked_or_found(login_as):
