@@ -93,6 +93,24 @@ def test_a_decision_not_to_share_is_recorded_too(login_as):
     assert "Decision Information was not shared" in text
 
 
+def test_a_decision_not_to_share_cannot_open_the_record_to_coordinators(login_as):
+    """Only a decision to share opens the record to the coordinators: the box ticked with
+    "no" is an error to put right, never quietly dropped."""
+    dsl, child, basis, _ = setting(login_as)
+
+    response = dsl.submit(
+        f"/children/{child.id}/sharing-decisions/new",
+        form(child, basis, shared="no", coordinators_may_see="y"),
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "coordinators_may_see": "A decision not to share information cannot share the record "
+        "with the coordinators: untick the box, or select yes if information was shared"
+    }
+    assert decisions(child.id) == []
+
+
 def test_a_retired_lawful_basis_is_not_offered_and_is_refused(login_as):
     dsl, child, _, retired = setting(login_as)
     new = f"/children/{child.id}/sharing-decisions/new"

@@ -269,6 +269,14 @@ class SharingDecisionForm(SentOnce, OriginMixin, TasForm):
     markers = markers_field()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 
+    def validate_coordinators_may_see(self, field) -> None:
+        # Only a decision to share can open the record to the coordinators: said, not dropped.
+        if field.data and self.shared.data == "no":
+            raise ValidationError(
+                "A decision not to share information cannot share the record with the "
+                "coordinators: untick the box, or select yes if information was shared"
+            )
+
     def offer(self, bases) -> None:
         self.lawful_basis.choices = [SelectChoice(str(b.id), b.name) for b in bases]
         self.basis_hints = [{"hint": {"text": b.condition}} if b.condition else {} for b in bases]
