@@ -29,7 +29,7 @@ class EventForm(SentOnce, RecordForm):
     happened_on = GovDateField(
         "Date of the event",
         missing="Enter the date of the event",
-        description="For example, 8 12 2026",
+        description="For example, 27 3 2026",
     )
     category = choice("Category", (), "Select the category of the event")
     severity = choice("Severity", rules.SEVERITIES, "Select how severe the event was")
@@ -80,7 +80,7 @@ class ToolkitForm(SentOnce, RecordForm):
     done_on = GovDateField(
         "Date the Neglect Toolkit was completed",
         missing="Enter the date the Neglect Toolkit was completed",
-        description="For example, 8 12 2026",
+        description="For example, 27 3 2026",
     )
     outcome = choice(
         "Overall outcome", rules.TOOLKIT_OUTCOMES, "Select the Neglect Toolkit's overall outcome"
@@ -108,7 +108,7 @@ class EscalationForm(ToolkitForm):
     done_on = GovDateField(
         "Date of the decision",
         missing="Enter the date of the decision",
-        description="For example, 8 12 2026",
+        description="For example, 27 3 2026",
     )
     outcome = choice("Decision", rules.ESCALATION_DECISIONS, "Select the escalation decision")
     completed_by = _who("Who decided")

@@ -23,7 +23,7 @@ class DecisionForm(RecordForm):
     decided_on = GovDateField(
         "Date of the decision",
         missing="Enter the date of the decision",
-        description="For example, 8 12 2026",
+        description="For example, 27 3 2026",
     )
     submit = SubmitField("Save the decision", widget=GovSubmitInput())
 

@@ -23,7 +23,7 @@ class VoiceForm(SentOnce, RecordForm):
     heard_on = GovDateField(
         "Date the child was heard",
         missing="Enter the date the child was heard",
-        description="For example, 8 12 2026",
+        description="For example, 27 3 2026",
     )
     setting = choice(
         "Where the child was heard", rules.SETTINGS, "Select where the child was heard"
