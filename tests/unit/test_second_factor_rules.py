@@ -68,10 +68,24 @@ def test_a_code_counts_once():
         ("12a456", "The code must be 6 digits, like 123456"),
         ("123 456", None),
         ("123-456", None),
+        ("１２３４５６", None),  # full-width digits: the same code
+        ("١٢٣٤٥٦", None),  # Arabic-Indic digits
+        ("12345²", "The code must be 6 digits, like 123456"),  # a digit, but not a decimal
     ],
 )
 def test_what_is_wrong_with_a_typed_code(typed, problem):
     assert rules.code_problem(typed) == problem
+
+
+def test_a_code_typed_in_other_digits_is_the_same_code_never_a_failure():
+    """Typed on a full-width or Arabic-Indic keyboard, the right code is taken, and a wrong
+    one is simply wrong (comparing it used to fail with a TypeError: a 500)."""
+    right = at(0)
+    full_width = right.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    arabic = right.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert rules.matching_step(SECRET, full_width, NOW) is not None
+    assert rules.matching_step(SECRET, arabic, NOW) is not None
+    assert rules.matching_step(SECRET, "٠٠٠٠٠٠" if right != "000000" else "١١١١١١", NOW) is None
 
 
 def test_recovery_codes_are_ten_distinct_readable_codes_hashed_per_account():

@@ -9,6 +9,7 @@ import hmac
 import ipaddress
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 import pyotp
@@ -50,8 +51,10 @@ def is_fresh(confirmed_at: datetime | None, now: datetime, minutes: int) -> bool
 
 
 def tidy_code(typed: str) -> str:
-    """A code as typed, without spaces or hyphens (pasted codes often carry them)."""
-    return NOT_A_CODE.sub("", typed or "").lower()
+    """A code as typed, without spaces or hyphens (pasted codes often carry them), its digits
+    the plain 0 to 9 whatever keyboard typed them (full-width, Arabic-Indic...)."""
+    code = NOT_A_CODE.sub("", typed or "").lower()
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in code)
 
 
 def code_problem(typed: str) -> str | None:
@@ -59,7 +62,7 @@ def code_problem(typed: str) -> str | None:
     code = tidy_code(typed)
     if not code:
         return "Enter the 6-digit code from your authenticator app"
-    if not code.isdigit() or len(code) != CODE_DIGITS:
+    if not (code.isascii() and code.isdigit()) or len(code) != CODE_DIGITS:
         return "The code must be 6 digits, like 123456"
     return None
 
