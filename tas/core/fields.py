@@ -79,6 +79,9 @@ def blank_as_none(value: str | None) -> str | None:
     return value or None
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
 def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | None, str | None]:
     """A date typed as day, month and year, or what to put right (the GOV.UK date input's
     messages): "Date of birth must include a month", "... must be a real date".
@@ -96,9 +99,14 @@ def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | 
     if not digits or len(parts["day"]) > 2 or len(parts["month"]) > 2 or len(parts["year"]) != 4:
         return None, f"{what} must be a real date"
     try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"])), None
+        typed = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         return None, f"{what} must be a real date"
+    if not EARLIEST_YEAR <= typed.year <= LATEST_YEAR:
+        # No record here is dated outside these years, and a date at the edge of the calendar
+        # (31 12 9999) has no next day to count to.
+        return None, f"{what} must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+    return typed, None
 
 
 class GovDateField(DateField):

@@ -146,6 +146,8 @@ def test_a_cluster_coordinator_exports_only_their_clusters(app, district):
         ({"ends_on": ["31", "12", "2025"]}, "ends_on"),
         ({"ends_on": ["31", "12", "2029"]}, "ends_on"),
         ({"starts_on": ["1", "11", "99999999999999999999"]}, "starts_on"),
+        # The calendar's last day has no next day to export up to: once a 500.
+        ({"starts_on": ["31", "12", "9999"], "ends_on": ["31", "12", "9999"]}, "ends_on"),
     ],
 )
 def test_bad_dates_are_explained_beside_the_field(app, district, dates, field):

@@ -53,6 +53,12 @@ def test_competence_is_asked_from_twelve(born, asked):
         (("1", "9", "26"), (None, "Date they agreed must be a real date")),
         (("one", "9", "2026"), (None, "Date they agreed must be a real date")),
         (("-1", "9", "2026"), (None, "Date they agreed must be a real date")),
+        (("1", "1", "1900"), (date(1900, 1, 1), None)),
+        (("31", "12", "2199"), (date(2199, 12, 31), None)),
+        # The calendar's edges: no next day to count to (an export 500ed at 31 12 9999).
+        (("31", "12", "9999"), (None, "Date they agreed must be between 1900 and 2199")),
+        (("1", "1", "0001"), (None, "Date they agreed must be between 1900 and 2199")),
+        (("31", "12", "1899"), (None, "Date they agreed must be between 1900 and 2199")),
     ],
 )
 def test_a_typed_date_becomes_a_date_or_says_what_to_put_right(parts, expected):
