@@ -28,7 +28,14 @@ def confirm_first(doing: str):
         return None
     form = ConfirmItIsYouForm()
     status = 200
-    if form.fresh_confirm.data and form.validate_on_submit():
+    # Only the confirm page's own post confirms: the action's form, first sent, carries no
+    # `fresh_confirm` (the field's default must not make it look like a confirmation tried).
+    confirming = request.form.get("fresh_confirm") == "yes"
+    if confirming and form.validate_on_submit():
+        if not (form.fresh_code.data or form.fresh_passkey.data or form.fresh_password.data):
+            # Nothing given is nothing tried: asked for, never counted as a wrong try.
+            _ask_for_nothing_given(form, services.factors_of(user).app)
+            return confirm_page(form, doing), 200
         outcome = services.confirm(
             user,
             code=form.fresh_code.data or "",
@@ -54,6 +61,13 @@ def fresh_sign_in(doing: str) -> Callable:
         return gated
 
     return decorate
+
+
+def _ask_for_nothing_given(form: ConfirmItIsYouForm, has_app: bool) -> None:
+    if has_app:
+        form.fresh_code.errors = ["Enter the 6-digit code from your authenticator app"]
+    else:
+        form.fresh_password.errors = ["Enter your password"]
 
 
 def _explain(form: ConfirmItIsYouForm, outcome) -> int:

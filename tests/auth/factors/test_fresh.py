@@ -17,7 +17,7 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
 from tests.auth.factors.steps import code, person, set_up_app, signed_in, text_of
-from tests.pages import audit_events
+from tests.pages import audit_events, error_summary
 from tests.reviews.test_rules_page import DEFAULTS, rule_rows, versions_on
 
 pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
@@ -62,7 +62,14 @@ def test_b10_an_administrator_adding_an_account_confirms_and_it_is_added(fresh_i
         assert "You are about to create or change a person's account" in text_of(asked)
         assert carried(asked)["name"] == "Robin Achterberg"
         assert db.session.scalar(select(User).where(User.email == typed["email"])) is None
-        wrong = confirm(admin, "/admin/users/new", asked, fresh_code="000000")
+        # Asked, not yet tried: no error shown, and no wrong try counted.
+        assert error_summary(asked) == {}
+        nothing = confirm(admin, "/admin/users/new", asked)
+        assert error_summary(nothing) == {
+            "fresh_code": "Enter the 6-digit code from your authenticator app"
+        }
+        assert audit_events("second_factor_failed") == []
+        wrong = confirm(admin, "/admin/users/new", nothing, fresh_code="000000")
         assert "not right" in text_of(wrong)
         assert carried(wrong)["email"] == typed["email"]  # still kept
         done = confirm(admin, "/admin/users/new", wrong, fresh_code=code(secret, LATER))
