@@ -156,19 +156,23 @@ def identifies(criteria: dict) -> bool:
 
 
 def _identified(criteria: dict) -> ColumnElement[bool]:
-    """Exactly this child: the NHS number, the UPN, or the full name with the date of birth."""
-    if criteria.get("nhs_number"):
-        return Child.nhs_number == criteria["nhs_number"]
-    if criteria.get("upn"):
-        return Child.upn == criteria["upn"]
+    """Exactly this child: identified (the NHS number, the UPN, or the full name with the date
+    of birth), and every other answer given matching exactly too. A name or a date of birth
+    given beside a number is never ignored (that found another child than the one named), nor
+    matched in part (that would let a coordinator spell out a name they may not see)."""
+    if not identifies(criteria):
+        return false()
+    conditions = []
+    for field in ("nhs_number", "upn", "date_of_birth"):
+        if criteria.get(field):
+            conditions.append(getattr(Child, field) == criteria[field])
     words = (criteria.get("name") or "").lower().split()
-    if identifies(criteria):
-        return and_(
-            func.lower(Child.first_name) == words[0],
-            func.lower(Child.last_name) == " ".join(words[1:]),
-            Child.date_of_birth == criteria["date_of_birth"],
-        )
-    return false()
+    if len(words) == 1:
+        return false()  # a first or last name alone is not exact
+    if words:
+        conditions.append(func.lower(Child.first_name) == words[0])
+        conditions.append(func.lower(Child.last_name) == " ".join(words[1:]))
+    return and_(*conditions)
 
 
 def _matching(criteria: dict) -> list[ColumnElement[bool]]:

@@ -190,3 +190,32 @@ def test_a_coordinator_is_told_what_to_give_to_find_a_record_they_have_not_opene
     assert "No children found" in shown and "Check the spelling" in shown
     found = search(coordinator, name="Covered Quill", date_of_birth=covered.date_of_birth)
     assert "Search results: 1 child" in page_text(found)
+
+
+def test_every_answer_given_must_match_the_child_a_coordinator_has_not_opened(login_as):
+    """Isla's name and date of birth beside Mia's NHS number finds nobody: never Mia, as the
+    number alone would; nor does part of a name beside a number spell out whose it is."""
+    cluster = factories.cluster()
+    coordinator = login_as("coordinator", clusters=[cluster], district_wide=False)
+    school = factories.school(cluster=cluster)
+    mia = factories.child(
+        school=school, first_name="Mia", last_name="Hughes", nhs_number="4857773457"
+    )
+    isla = factories.child(school=school, first_name="Isla", last_name="Murphy")
+    db.session.commit()
+
+    mismatched = search(
+        coordinator, name="Isla Murphy", date_of_birth=isla.date_of_birth, nhs_number="4857773457"
+    )
+    partial = search(coordinator, name="mi", nhs_number="4857773457")
+    wrong_birthday = search(
+        coordinator, nhs_number="4857773457", date_of_birth=mia.date_of_birth + timedelta(days=1)
+    )
+    exact = search(
+        coordinator, name="Mia Hughes", date_of_birth=mia.date_of_birth, nhs_number="4857773457"
+    )
+
+    for nothing in (mismatched, partial, wrong_birthday):
+        assert "Search results: 1 child" not in page_text(nothing)
+        assert f"/children/{mia.id}/reason" not in nothing.get_data(as_text=True)
+    assert f'href="/children/{mia.id}/reason"' in exact.get_data(as_text=True)
