@@ -13,7 +13,7 @@ from tas.audit.services import record
 from tas.auth import rules
 from tas.auth.factors.models import FactorAttempt
 from tas.auth.factors.remembered import forget_all as forget_remembered_devices
-from tas.auth.models import PasswordResetRequest, PasswordToken, UserSession
+from tas.auth.models import PasswordResetRequest, PasswordToken, SignInAttempt, UserSession
 from tas.auth.passwords import hash_password
 from tas.client import MAX_ADDRESS_LENGTH, clean_text, throttle_key
 from tas.core.clock import utcnow
@@ -286,6 +286,9 @@ def set_password_from_link(link: PasswordToken, new_password: str) -> User:
     end_sessions(user, "password_changed")
     forget_remembered_devices(user)
     forget_factor_attempts(user)  # a new password opens a second step stopped by guesses
+    # The link proved the account is theirs: the sign-in pause that sent them to reset their
+    # password ends with it, as a right password would end it (a pause per network stays).
+    db.session.add(SignInAttempt(email=normalise_email(user.email), succeeded=True))
     withdraw_password_links(user)
     record("password_set", actor=user, detail={"purpose": link.purpose})
     db.session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tas.audit.models import AuditEvent
 from tas.extensions import db
 from tests import factories
+from tests.auth.helpers import SITE, password_link
 from tests.conftest import Visitor
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -131,3 +132,22 @@ def test_attempts_are_audited_without_the_password(app, visitor):
     everything = json.dumps([[e.action, e.target_type, e.detail] for e in events])
     assert WRONG not in everything
     assert factories.PASSWORD not in everything
+
+
+def test_resetting_the_password_ends_the_pause_it_was_offered_for(app, visitor):
+    """Paused after ten wrong passwords, told to wait or reset: the reset link proves the
+    account is theirs, and the new password signs in at once."""
+    user = factories.user(role="dsl")
+    db.session.commit()
+    with time_machine.travel(T0, tick=False):
+        _fail_ten_times(visitor, user.email)
+        paused = visitor.sign_in(user.email, factories.PASSWORD)
+        assert paused.status_code == 429
+        assert "or reset your password" in paused.get_data(as_text=True)
+        visitor.submit("/password-reset", {"email": user.email})
+        path = password_link(user.email)[0].removeprefix(SITE)
+        chosen = visitor.submit(
+            path, {"new_password": "ocean piano fig", "confirm_password": "ocean piano fig"}
+        )
+        assert chosen.status_code == 302
+        assert visitor.sign_in(user.email, "ocean piano fig").status_code == 302
