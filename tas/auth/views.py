@@ -224,14 +224,22 @@ def password_link(token: str):
     if link is None:
         return render_template("auth/password_link_invalid.html"), 404
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        if problem := services.password_problem_for(link.user, form.new_password.data):
-            form.new_password.errors = [problem]
-        else:
-            services.set_password_from_link(link, form.new_password.data)
-            if current_user.is_authenticated:
-                logout_user()
-            session.clear()
-            flash("Your password has been saved. Sign in with it now.", "success")
-            return redirect(url_for("auth.sign_in"))
+    valid = form.validate_on_submit()
+    new = form.new_password
+    # Every problem at once: a password too short beside confirmation that does not match.
+    problem = (
+        form.is_submitted()
+        and new.data
+        and not new.errors
+        and services.password_problem_for(link.user, new.data)
+    )
+    if problem:
+        new.errors = [problem]
+    if valid and not problem:
+        services.set_password_from_link(link, new.data)
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password has been saved. Sign in with it now.", "success")
+        return redirect(url_for("auth.sign_in"))
     return render_template("auth/password_set.html", form=form, link=link)

@@ -16,6 +16,7 @@ from tas.outbox import services as outbox
 from tests import factories
 from tests.auth.helpers import SITE, emails_to, open_sessions, password_link
 from tests.conftest import Visitor, csrf_from
+from tests.pages import error_summary
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 NEW = "ocean piano fig"
@@ -182,3 +183,20 @@ def test_the_link_page_signs_out_whoever_was_signed_in_on_this_browser(app, logi
     path = _path(password_link(target.email)[0])
     assert _choose(browser, path).status_code == 302
     assert browser.get("/").status_code == 302
+
+
+def test_choosing_a_password_says_every_problem_at_once(app, visitor):
+    user = factories.user(role="dsl")
+    db.session.commit()
+    _ask_for_reset(visitor, user.email)
+    path = _path(password_link(user.email)[0])
+
+    response = visitor.submit(
+        path, {"new_password": "ocean piano", "confirm_password": "something else"}
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == {
+        "new_password": "New password must be 12 characters or more",
+        "confirm_password": "The passwords do not match",
+    }
