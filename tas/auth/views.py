@@ -26,7 +26,6 @@ from tas.auth.forms import (
     stand_ins,
 )
 from tas.auth.guard import FIRST_PAGE
-from tas.auth.passwords import password_matches
 from tas.core.clock import utcnow
 from tas.core.editing import compare
 from tas.core.forms import RESTORE_KEY, ButtonForm
@@ -122,6 +121,15 @@ def account():
     return account_page()
 
 
+def _why_not(checked) -> str:
+    if checked.locked:
+        return "Too many wrong tries: reset your password to go on"
+    if checked.paused_until:
+        wait = rules.minutes_in_words(rules.seconds_to_wait(checked.paused_until, utcnow()))
+        return f"Too many wrong tries. Wait {wait} and try again"
+    return "Your current password is not right"
+
+
 @bp.post("/account/password")
 def change_password():
     form = ChangePasswordForm()
@@ -129,16 +137,24 @@ def change_password():
     if form.is_submitted():
         # Every problem at once: the current password, and the new one, beside the rest.
         current, new = form.current_password, form.new_password
-        given = current.data and not current.errors
-        if given and not password_matches(current_user.password_hash, current.data):
-            current.errors = ["Your current password is not right"]
+        user = current_user._get_current_object()
+        checked = (
+            second_factors.check_current_password(user, current.data)
+            if current.data and not current.errors
+            else None
+        )
+        if checked is not None and not checked.ok:
+            current.errors = [_why_not(checked)]
+            if checked.locked or checked.paused_until:
+                return account_page(form), 429
         problem = (
             new.data and not new.errors and services.password_problem_for(current_user, new.data)
         )
         if problem:
             new.errors = [problem]
+        elif new.data and new.data == current.data and not current.errors:
+            new.errors = ["Your new password must be different from your current password"]
         if valid and not current.errors and not new.errors:
-            user = current_user._get_current_object()
             ip, agent = _client()
             services.change_password(user, form.new_password.data, ip, agent)
             session.clear()

@@ -12,7 +12,7 @@ from tas.organisations.models import User
 from tests import factories
 from tests.auth.helpers import password_link
 from tests.conftest import TEST_SECRET, Visitor
-from tests.pages import error_summary
+from tests.pages import audit_events, error_summary
 
 PASTED_64 = "R7f!q2Lz#9WmVx4Kp0&Tb8Yc3Nh6Jd1Gs5Ua-Qe7Oi2Zr9Xw4Pk0Mv8Tn3Lb6Hc1"[:64]
 
@@ -147,3 +147,30 @@ def test_password_link_page_refuses_common_and_personal_passwords(app, visitor, 
     response = visitor.submit(path, {"new_password": PASTED_64, "confirm_password": PASTED_64})
     assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
     assert visitor.sign_in(user.email, PASTED_64).status_code == 302
+
+
+def test_guessing_the_current_password_is_paused_and_audited(app, login_as):
+    """A session left open is no way to guess the password: five wrong tries pause it, each
+    one audited, and the right one is refused while paused."""
+    browser = login_as("dsl")
+    for _ in range(5):
+        wrong = _change_password(browser, "ocean piano fig", current="not my password at all")
+        assert "Your current password is not right" in wrong.get_data(as_text=True)
+
+    paused = _change_password(browser, "ocean piano fig")
+
+    assert paused.status_code == 429
+    assert "Too many wrong tries. Wait" in paused.get_data(as_text=True)
+    db.session.refresh(browser.user)
+    assert not passwords.password_matches(browser.user.password_hash, "ocean piano fig")
+    assert len(audit_events("current_password_wrong")) == 5
+
+
+def test_a_new_password_the_same_as_the_current_one_is_refused(app, login_as):
+    browser = login_as("dsl")
+
+    response = _change_password(browser, factories.PASSWORD)
+
+    assert error_summary(response) == {
+        "new_password": "Your new password must be different from your current password"
+    }

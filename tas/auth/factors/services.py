@@ -184,6 +184,30 @@ def confirm(user: User, *, code: str = "", passkey: str = "", recovery: str = ""
     return Confirmed(ok=True, method=method)
 
 
+def check_current_password(user: User, password: str) -> Confirmed:
+    """The current password, as changing it asks for: counted with the account's other tries to
+    prove it is them (paused, then locked, as they are), a wrong one audited, so a session left
+    open is no way to guess the password at leisure. Does not confirm the session."""
+    attempt_id, paused_until = _count(user)
+    if attempt_id is None:
+        record("second_factor_throttled", actor=user, detail={"locked": paused_until is None})
+        db.session.commit()
+        return Confirmed(paused_until=paused_until, locked=paused_until is None)
+    right = password_matches(user.password_hash, password)
+    with write_transaction():
+        if not right:
+            record("current_password_wrong", actor=user)
+            if locked(user, utcnow()):
+                _tell_owner(user, "second_factor_locked")
+            elif _now_paused(user):
+                _tell_owner(user, "second_factor_paused")
+            return Confirmed()
+        db.session.execute(
+            update(FactorAttempt).where(FactorAttempt.id == attempt_id).values(succeeded=True)
+        )
+    return Confirmed(ok=True, method="password")
+
+
 def _check(user: User, *, code: str, passkey: str, recovery: str, password: str) -> str | None:
     """Which method proved it is the person, or None. Only one is looked at."""
     if passkey:
