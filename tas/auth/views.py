@@ -171,7 +171,10 @@ def change_password():
 def end_other_sessions():
     ButtonForm()
     count = services.end_other_sessions(current_user)
-    flash(f"Signed out of {count} other session{'s' if count != 1 else ''}.", "success")
+    if count:
+        flash(f"Signed out of {count} other session{'s' if count != 1 else ''}.", "success")
+    else:
+        flash("You were not signed in anywhere else, so nothing changed.", "info")
     return redirect(url_for("auth.account"))
 
 

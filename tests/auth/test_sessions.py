@@ -394,6 +394,11 @@ def test_account_page_lists_own_sessions_and_ends_the_others(app, login_as):
     assert "Signed out of 2 other sessions" in here.get("/account").get_data(as_text=True)
     assert _is_signed_in(here) and not _is_signed_in(elsewhere) and _is_signed_in(stranger)
     assert len(open_sessions(user.id)) == 1
+    # Again, with nowhere else to sign out of: said plainly, not as a success.
+    here.submit("/account/sessions/end-others", page="/account")
+    again = here.get("/account").get_data(as_text=True)
+    assert "You were not signed in anywhere else, so nothing changed" in again
+    assert "Signed out of 0" not in again
 
 
 def test_ending_one_session_and_not_someone_elses(app, login_as):
