@@ -7,9 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
-from tas.core.fields import email_field
+from tas.core.fields import email_field, stripped
 from tas.core.forms import RecordForm, TasForm
 from tas.organisations.rules import normalise_email
 
@@ -18,12 +18,19 @@ class SignInForm(TasForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired("Enter your email address"), Length(max=254)],
+        filters=[stripped],
+        validators=[
+            DataRequired("Enter your email address"),
+            Length(max=254, message="The email address must be 254 characters or fewer"),
+        ],
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=1000)],
+        validators=[
+            InputRequired("Enter your password"),
+            Length(max=1000, message="The password must be 1000 characters or fewer"),
+        ],
     )
     next = HiddenField()
     submit = SubmitField("Sign in", widget=GovSubmitInput())

@@ -91,8 +91,8 @@ def sign_in():
                 THROTTLED[result.throttled_by].format(wait=rules.minutes_in_words(seconds))
             ]
         else:
+            # Said once, at the email address (which of the two was wrong is not told).
             form.email.errors = ["Enter a correct email address and password"]
-            form.password.errors = ["Enter a correct email address and password"]
         form.password.data = ""
     page = render_template(
         "auth/sign_in.html", form=form, worried=ANYONE, waiver=second_factors.waiver()

@@ -9,6 +9,7 @@ import pytest
 from tas.extensions import db
 from tests import factories
 from tests.conftest import Visitor
+from tests.pages import error_summary
 
 
 def test_sign_in_page_has_the_form(client):
@@ -82,3 +83,19 @@ def test_a_wrong_password_is_not_shown_back(app, visitor):
     assert response.status_code == 200
     assert "Enter a correct email address and password" in page
     assert "wrong password typed here" not in page
+
+
+def test_sign_in_problems_are_said_once_and_in_plain_words(app, visitor):
+    user = factories.user(role="dsl")
+    db.session.commit()
+
+    wrong = visitor.sign_in(user.email, "wrong password typed here")
+    spaces = visitor.sign_in("   ", "anything at all")
+    long = visitor.sign_in("a" * 300 + "@example.org", "x" * 1001)
+
+    assert error_summary(wrong) == {"email": "Enter a correct email address and password"}
+    assert error_summary(spaces) == {"email": "Enter your email address"}
+    assert error_summary(long) == {
+        "email": "The email address must be 254 characters or fewer",
+        "password": "The password must be 1000 characters or fewer",
+    }
