@@ -3,6 +3,7 @@ there go straight onto the child's shared plan, naming the meeting; organisers o
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -96,6 +97,7 @@ def test_two_actions_go_onto_the_childs_plan_and_show_the_meeting(app):
     plan = open_plan(child)
     mum = factories.family_member(child, name="Mo Lovell")
     fim = factories.invitation(setting.meeting, setting.dsl).agency
+    factories.involvement(plan, agency=fim)
     db.session.commit()
     chair = browser_for(app, setting.link_worker)
     url = f"/meetings/{setting.meeting.id}/agenda/{item.id}/actions/new"
@@ -139,6 +141,42 @@ def test_two_actions_go_onto_the_childs_plan_and_show_the_meeting(app):
     listed = page_text(chair.get(minutes_url(setting, item)))
     assert "Walk Ada to school on Mondays Mo Lovell (Mother) 7 December 2026" in listed
     assert len(audit_events("action_added")) == 2
+
+
+def test_an_agency_invited_but_not_in_the_plan_is_not_offered_as_an_actions_owner(app):
+    """The 0-19 Service came to the meeting but is not involved in Ada's plan, so it cannot
+    see the plan: an action it owned would never reach it. The page says how to add it."""
+    setting = past_meeting()
+    child, item = on_agenda(setting, first_name="Ada")
+    plan = open_plan(child)
+    nurses = factories.invitation(
+        setting.meeting, setting.dsl, agency=factories.agency(name="0-19 Service")
+    ).agency
+    db.session.commit()
+    chair = browser_for(app, setting.link_worker)
+    url = f"/meetings/{setting.meeting.id}/agenda/{item.id}/actions/new"
+
+    form = chair.get(url)
+    refused = chair.submit(
+        url,
+        {
+            "description": "School nurse health review",
+            "owner_kind": "agency",
+            "owner_agency": str(nurses.id),
+            "due_on": day(date(2027, 1, 15)),
+        },
+    )
+
+    agencies = re.search(
+        r'<select[^>]*name="owner_agency".*?</select>', form.get_data(as_text=True), re.S
+    ).group(0)
+    assert "0-19 Service" not in agencies
+    assert "add its involvement to the plan" in page_text(form)
+    assert f'href="/children/{child.id}/plans/{plan.id}/involvements/new"' in form.get_data(
+        as_text=True
+    )
+    assert refused.status_code == 200 and "owner_agency" in error_summary(refused)
+    assert actions_of(plan.id) == []
 
 
 def test_starting_a_plan_from_the_minutes_runs_the_same_queries_for_1_or_6_leads(

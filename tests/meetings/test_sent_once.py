@@ -88,6 +88,7 @@ def meeting_action(app) -> Form:
     child, item = on_agenda(setting, first_name="Ada")
     plan = open_plan(child)
     fim = factories.invitation(setting.meeting, setting.dsl).agency
+    factories.involvement(plan, agency=fim)
     db.session.commit()
     base = f"/meetings/{setting.meeting.id}/agenda/{item.id}"
     return Form(

@@ -133,23 +133,13 @@ class OwnerChoices:
     family: list = field(default_factory=list)
 
 
-def owner_choices(meeting: Meeting, plan: SharedPlan) -> OwnerChoices:
-    """Who may own an action agreed here: the plan's agencies and people, and whoever was
-    invited to the meeting (an agency or a named person)."""
-    invitations = standing_invitations(meeting.id)
-    agencies = {a.id: a for a in plan_actions.owner_agencies(plan)}
-    agencies.update({i.agency.id: i.agency for i in invitations if i.agency is not None})
-    people = {p.id: p for p in plan_actions.owner_people(plan)}
-    people.update(
-        {
-            i.representative.id: i.representative
-            for i in invitations
-            if i.representative is not None and i.representative.active
-        }
-    )
+def owner_choices(plan: SharedPlan) -> OwnerChoices:
+    """Who may own an action agreed here: as on the plan itself, its agencies and people. An
+    agency invited to the meeting but not involved in the plan cannot see the plan, so an
+    action it owned would never reach it: its involvement is added to the plan first."""
     return OwnerChoices(
-        sorted(agencies.values(), key=lambda a: (a.name.lower(), a.id)),
-        sorted(people.values(), key=lambda p: (p.name.lower(), p.id)),
+        plan_actions.owner_agencies(plan),
+        plan_actions.owner_people(plan),
         plan_actions.owner_family(plan),
     )
 

@@ -96,7 +96,7 @@ def minutes_action_add(meeting_id: int, item_id: int):
     state = child_minutes.plan_state(meeting, item, current_user)
     if not state.may_add:
         return not_now(meeting, state.problem or _no_plan(item))
-    form = MeetingActionForm(choices=child_minutes.owner_choices(meeting, state.plan))
+    form = MeetingActionForm(choices=child_minutes.owner_choices(state.plan))
     once(form)
     try:
         action = submit_new(
