@@ -278,5 +278,5 @@ class Loader:
         row = gp.record_by_hand(plan, self.lee, "initial", {"sent_on": sent, "method": GP_TOLD_BY})
         practice, days, reply = GP_REPLIES
         if child.gp_practice.name == practice and plan.started_on < self.day(-days):
-            gp_lists.reply(self.users[GP], row, reply)
+            gp_lists.reply(self.users[GP], row, row.version, reply)
             backdate(row, acknowledged_at=ten_am(sent + timedelta(days=3)))

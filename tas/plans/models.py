@@ -249,6 +249,10 @@ class GpNotification(db.Model):
     )
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     health_services_reply: Mapped[str | None] = mapped_column(Text)
+    # Two people at the practice may answer at once: the reply form carries the version it
+    # was opened with, so neither answer silently replaces the other (docs/security.md I35).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
 
 def revise_on_change(day, sequence: str, changed_at: str) -> None:

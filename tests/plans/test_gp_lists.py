@@ -14,7 +14,7 @@ from tas.extensions import db
 from tas.plans.gp.lists import missing_gp_notifications
 from tas.plans.models import GpNotification, Outcome
 from tests import factories
-from tests.pages import audit_events, error_summary, page_text, section
+from tests.pages import audit_events, error_summary, page_text, section, version_on
 from tests.plans.helpers import child_at, open_plan
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -255,13 +255,17 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
 
     acknowledged = gp.submit(f"{url}/acknowledge", page="/gp/notifications")
     again = gp.submit(f"{url}/acknowledge", page=f"{url}/reply")
+    again_told = page_text(gp.get(again.headers["Location"]))
     blank = gp.submit(f"{url}/reply", {"health_services_reply": "  "})
-    answered = gp.submit(f"{url}/reply", {"health_services_reply": "Known to paediatrics."})
+    typed = {"health_services_reply": "Known to paediatrics."}
+    answered = gp.submit(f"{url}/reply", {**typed, "version": version_on(gp.get(f"{url}/reply"))})
     told = page_text(gp.get(answered.headers["Location"]))
-    resent = gp.submit(f"{url}/reply", {"health_services_reply": "Known to paediatrics."})
+    resent = gp.submit(f"{url}/reply", {**typed, "version": version_on(gp.get(f"{url}/reply"))})
     resent_told = page_text(gp.get(resent.headers["Location"]))
 
     assert (acknowledged.status_code, again.status_code, answered.status_code) == (302, 302, 302)
+    assert "The notification had already been acknowledged on" in again_told
+    assert "has been acknowledged" not in again_told
     assert "Your answer has been sent to the team around the child" in told
     assert "You did not change anything, so nothing has been saved" in resent_told
     assert "Your answer has been sent" not in resent_told
@@ -276,6 +280,41 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
     assert row.health_services_reply == "Known to paediatrics."
     assert len(audit_events("gp_notification_acknowledged")) == 1
     assert "Known to paediatrics." in section(dsl.get(f"/children/{child.id}"), "gp-notification")
+
+
+def test_a_second_answer_from_the_practice_does_not_overwrite_the_first_unseen(login_as):
+    first = login_as("gp")
+    _, _, notification = the_practices_notification(first)
+    second = login_as("gp", agency=first.user.agency)
+    url = f"/gp/notifications/{notification.id}/reply"
+    first_version, second_version = version_on(first.get(url)), version_on(second.get(url))
+
+    sent = first.submit(
+        url, {"health_services_reply": "Health visitor involved (A)", "version": first_version}
+    )
+    refused = second.submit(
+        url, {"health_services_reply": "None known (B)", "version": second_version}
+    )
+    kept = second.submit(
+        url, {"health_services_reply": "None known (B)", "version": version_on(refused)}
+    )
+
+    assert sent.status_code == 302
+    assert refused.status_code == 409
+    assert "Someone else changed this answer while you were editing it" in error_summary(
+        refused
+    ).get("saved-version", "")
+    # Both answers side by side, and what B typed still in the form.
+    assert (
+        "Which health services are involved with this child? None known (B) "
+        "Health visitor involved (A) Different"
+    ) in page_text(refused)
+    assert ">None known (B)</textarea>" in refused.get_data(as_text=True)
+    assert kept.status_code == 302  # saving again is a deliberate choice
+    db.session.expire_all()
+    assert db.session.get(GpNotification, notification.id).health_services_reply == (
+        "None known (B)"
+    )
 
 
 def test_the_practices_home_page_points_to_what_is_waiting_to_be_acknowledged(login_as):

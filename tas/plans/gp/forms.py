@@ -7,8 +7,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
 
 from tas.core.fields import GovDateField, choice, text_area
-from tas.core.forms import TasForm
+from tas.core.forms import RecordForm, TasForm
 from tas.plans.gp import rules as gp_rules
+from tas.plans.models import GpNotification
 
 
 class _WhichKind(TasForm):
@@ -39,7 +40,7 @@ class SendForm(_WhichKind):
         return {"reason": self.reason.data, "ask": bool(self.ask_health_services.data)}
 
 
-class RecordForm(_WhichKind):
+class ByHandForm(_WhichKind):
     sent_on = GovDateField(
         "Date the practice was told",
         missing="Enter the date the practice was told",
@@ -52,7 +53,7 @@ class RecordForm(_WhichKind):
         return {"sent_on": self.sent_on.data, "method": self.method.data}
 
 
-class ReplyForm(TasForm):
+class ReplyForm(RecordForm):
     health_services_reply = text_area(
         "Which health services are involved with this child?",
         longest=2000,
@@ -61,3 +62,13 @@ class ReplyForm(TasForm):
         description="Your answer is shown to the team around the child",
     )
     submit = SubmitField("Send the answer", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_from(notification: GpNotification) -> dict:
+        return {
+            "health_services_reply": notification.health_services_reply or "",
+            "version": notification.version,
+        }
+
+    def values(self) -> dict:
+        return {"health_services_reply": self.health_services_reply.data}

@@ -18,6 +18,7 @@ from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
 from tas.core.clock import today, utcnow
+from tas.core.use_cases import check_version, commit
 from tas.extensions import db
 from tas.organisations.models import Agency, School, User
 from tas.plans import rules
@@ -235,19 +236,24 @@ def acknowledge(user: User, notification: GpNotification) -> bool:
     return True
 
 
-def reply(user: User, notification: GpNotification, text: str) -> bool:
-    """The practice's answer to "which health services are involved?" (acknowledges too):
-    False, with nothing written, when it is the answer given already."""
+def reply(user: User, notification: GpNotification, version: int | None, text: str) -> dict:
+    """The practice's answer to "which health services are involved?" (acknowledges too), from
+    a form opened on `version`: what changed, or {} with nothing written when it is the answer
+    given already. Refused (StaleEdit) when someone else at the practice saved since."""
+    check_version(notification, version)
     if notification.health_services_reply == text and notification.acknowledged_at is not None:
-        return False
-    notification.health_services_reply = text
-    if notification.acknowledged_at is None:
-        notification.acknowledged_at = utcnow()
-    record(
-        "gp_health_services_replied",
-        target=notification,
-        actor=user,
-        detail={"plan_id": notification.plan_id, "characters": len(text)},
-    )
-    db.session.commit()
-    return True
+        return {}
+
+    def write() -> dict:
+        notification.health_services_reply = text
+        if notification.acknowledged_at is None:
+            notification.acknowledged_at = utcnow()
+        record(
+            "gp_health_services_replied",
+            target=notification,
+            actor=user,
+            detail={"plan_id": notification.plan_id, "characters": len(text)},
+        )
+        return {"health_services_reply": text}
+
+    return commit(write)

@@ -17,7 +17,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core.choices import label
 from tas.core.clock import local
-from tas.core.editing import NOTHING_CHANGED, all_at_once
+from tas.core.editing import all_at_once, saved_banner, submit_change
 from tas.core.use_cases import Refused
 from tas.core.words import long_date
 from tas.extensions import db
@@ -27,7 +27,7 @@ from tas.plans.gp import bp
 from tas.plans.gp import lists as gp_lists
 from tas.plans.gp import rules as gp_rules
 from tas.plans.gp import services as gp
-from tas.plans.gp.forms import RecordForm, ReplyForm, SendForm
+from tas.plans.gp.forms import ByHandForm, ReplyForm, SendForm
 from tas.plans.gp.status import MISSING_LIST_ROLES, may_notify, notify_page
 from tas.plans.models import SharedPlan
 from tas.reviews.services import level_label
@@ -81,7 +81,7 @@ def _already_sent(child_id: int, refused: gp.AlreadySent):
 def gp_notification(child_id: int, plan_id: int):
     on = _notifying(child_id, plan_id)
     send_form = SendForm()
-    record_form = RecordForm(formdata=None)
+    record_form = ByHandForm(formdata=None)
     if request.method == "GET":
         audit_view("gp_notification_opened", target=on.plan, detail={"child_id": child_id})
     elif send_form.validate_on_submit():
@@ -108,7 +108,7 @@ def gp_notification(child_id: int, plan_id: int):
 @plans_bp.route("/plans/<int:plan_id>/gp-notification/record", methods=["GET", "POST"])
 def gp_notification_record(child_id: int, plan_id: int):
     on = _notifying(child_id, plan_id)
-    record_form = RecordForm()
+    record_form = ByHandForm()
     send_form = SendForm(formdata=None)
     if request.method == "GET":
         return redirect(url_for("plans.gp_notification", child_id=child_id, plan_id=plan_id))
@@ -156,27 +156,38 @@ def acknowledge(notification_id: int):
     row = gp_lists.practice_notification(current_user, notification_id)
     if gp_lists.acknowledge(current_user, row):
         flash("The notification has been acknowledged", "success")
+    else:
+        when = long_date(local(row.acknowledged_at).date())
+        flash(f"The notification had already been acknowledged on {when}", "info")
     return redirect(url_for(".notifications") + f"#notification-{notification_id}")
 
 
 @bp.route("/gp/notifications/<int:notification_id>/reply", methods=["GET", "POST"])
 def reply(notification_id: int):
     row = gp_lists.practice_notification(current_user, notification_id)
-    form = ReplyForm(data={"health_services_reply": row.health_services_reply or ""})
-    if form.validate_on_submit():
-        if gp_lists.reply(current_user, row, form.health_services_reply.data):
-            flash("Your answer has been sent to the team around the child", "success")
-        else:
-            flash(NOTHING_CHANGED, "info")
-        return redirect(url_for(".notifications") + f"#notification-{notification_id}")
     if request.method == "GET":
         audit_view("gp_reply_opened", target=row)
         row = gp_lists.practice_notification(current_user, notification_id)
+    form = ReplyForm(data=ReplyForm.data_from(row) if request.method == "GET" else None)
+    result = submit_change(
+        form,
+        row,
+        lambda version, values: gp_lists.reply(
+            current_user, row, version, values["health_services_reply"]
+        ),
+        thing="answer",
+        saved_form=lambda fresh: ReplyForm(formdata=None, data=ReplyForm.data_from(fresh)),
+    )
+    if result.saved:
+        saved_banner(result, "Your answer has been sent to the team around the child")
+        return redirect(url_for(".notifications") + f"#notification-{notification_id}")
     plan = db.session.get(SharedPlan, row.plan_id)
-    return render_template(
+    page = render_template(
         "plans/gp_reply.html",
         title="Which health services are involved?",
         form=form,
         notification=row,
         plan=plan,
+        comparison=result.comparison,
     )
+    return page, result.status
