@@ -3,6 +3,7 @@ choices from a list or from records, and the messages the design system asks for
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -45,6 +46,25 @@ def stripped(value: Any) -> Any:
     around it."""
     # The plain strip first: it is fast, and all most answers need.
     return value.strip().strip(BLANK) if isinstance(value, str) else value
+
+
+# Joiners change how the letters of scripts that join (Arabic, Persian, the Indian scripts) are
+# written, so they stay between two such letters; anywhere else they only hide a difference.
+JOINERS = "\u200c\u200d"
+_HIDDEN = re.compile(f"[{re.escape(INVISIBLE.translate({ord(j): None for j in JOINERS}))}]")
+_JOINING_LETTER = r"[^\W\d_\x00-\u024f]"  # a letter beyond the Latin alphabets
+_LOOSE_JOINER = re.compile(rf"(?<!{_JOINING_LETTER})[{JOINERS}]|[{JOINERS}](?!{_JOINING_LETTER})")
+
+
+def tidy_name(value: Any) -> Any:
+    """A WTForms filter for a name (a person's, a school's, a lawful basis's): trimmed, with
+    characters that show nothing taken out and each run of spaces inside made one space, so a
+    name that looks like one already saved is the same name to the duplicate checks. Not for
+    notes, where line breaks matter."""
+    if not isinstance(value, str):
+        return value
+    visible = _LOOSE_JOINER.sub("", _HIDDEN.sub("", value))
+    return " ".join(visible.split())
 
 
 def normalised(normalise):

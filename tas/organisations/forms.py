@@ -19,8 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from tas.core.choices import record_id
-from tas.core.fields import email_field, normalised, options
-from tas.core.fields import stripped as _stripped
+from tas.core.fields import email_field, normalised, options, tidy_name
 from tas.core.forms import RecordForm
 from tas.extensions import db
 from tas.organisations import rules
@@ -28,11 +27,12 @@ from tas.organisations.models import Agency, Cluster, School
 
 
 def name_field(label: str, missing: str, longest: int) -> StringField:
-    """A required name, trimmed, with the GOV.UK messages for missing and too long."""
+    """A required name, tidied (tas.core.fields.tidy_name), with the GOV.UK messages for
+    missing and too long."""
     return StringField(
         label,
         widget=GovTextInput(),
-        filters=[_stripped],
+        filters=[tidy_name],
         validators=[
             DataRequired(missing),
             Length(max=longest, message=f"{label} must be {longest} characters or fewer"),

@@ -58,6 +58,10 @@ def test_a_coordinator_sees_lawful_bases_in_the_navigation(login_as):
             "uk gdpr 6(1)(E) PUBLIC TASK",
             "A lawful basis called uk gdpr 6(1)(E) PUBLIC TASK already exists",
         ),
+        (
+            "UK GDPR  6(1)(e)\u200b public task",
+            "A lawful basis called UK GDPR 6(1)(e) public task already exists",
+        ),
     ],
 )
 def test_a_missing_long_or_taken_name_is_refused(login_as, name, message):

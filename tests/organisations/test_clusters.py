@@ -1,6 +1,7 @@
 """Adding and renaming clusters."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from tas.extensions import db
 from tas.organisations.models import Cluster
@@ -43,3 +44,32 @@ def test_a_cluster_needs_a_name(login_as):
     response = admin.submit("/admin/clusters/new", {"name": ""})
 
     assert error_summary(response) == {"name": "Enter the cluster's name"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Wakefield  North", "Wakefield North"),
+        ("Wakefield\u00a0\tNorth ", "Wakefield North"),
+        ("Wakefield\u200b North", "Wakefield North"),
+        ("Wake\u200bfield North", "Wakefield North"),
+    ],
+)
+def test_a_name_that_differs_only_by_spaces_or_hidden_characters_is_taken(login_as, typed, shown):
+    admin = login_as("admin")
+    factories.cluster(name="Wakefield North")
+    db.session.commit()
+
+    response = admin.submit("/admin/clusters/new", {"name": typed})
+
+    assert error_summary(response) == {"name": f"A cluster called {shown} already exists"}
+    assert db.session.scalar(select(func.count(Cluster.id))) == 1
+
+
+def test_a_name_is_saved_without_hidden_characters_or_doubled_spaces(login_as):
+    admin = login_as("admin")
+
+    added = admin.submit("/admin/clusters/new", {"name": " New\u200bCluster   East "})
+
+    assert added.status_code == 302
+    assert db.session.scalar(select(Cluster.name)) == "NewCluster East"

@@ -276,7 +276,28 @@ def test_a_name_of_characters_that_show_nothing_is_missing(login_as):
 
     assert error_summary(response) == {"name": "Enter the school's name"}
     assert kept.status_code == 302
-    # Only the ends are trimmed: the soft hyphen inside the name is the school's own.
+    # Inside the name too they only hide that it is the name already saved (a duplicate).
     assert db.session.scalar(select(School.name).where(School.urn == "100790")) == (
-        "Hill\u00adside Academy"
+        "Hillside Academy"
     )
+
+
+def test_a_rename_that_differs_only_by_doubled_spaces_is_the_same_name(login_as):
+    admin = login_as("admin")
+    factories.school(name="Castle Academy", urn="100123")
+    other = factories.school(name="Oakfield Primary", urn="100456")
+    db.session.commit()
+
+    changed = admin.submit(
+        f"/admin/schools/{other.id}",
+        {
+            "name": "Castle  Academy",
+            "urn": "100456",
+            "phase": "primary",
+            "cluster": other.cluster_id,
+            "version": other.version,
+        },
+    )
+
+    assert error_summary(changed)["name"].startswith("A school called Castle Academy already")
+    assert saved(School, other.id).name == "Oakfield Primary"

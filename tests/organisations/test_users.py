@@ -194,6 +194,17 @@ def test_a_practitioner_becomes_a_coordinator_for_some_clusters(login_as):
     assert event.detail["clusters"] == [[], sorted([north.id, south.id])]
 
 
+def test_a_full_name_is_kept_without_hidden_characters_or_doubled_spaces(login_as):
+    admin = login_as("admin")
+
+    added = admin.submit(
+        "/admin/users/new", user_form(role="admin", name=" Zero\u200bWidth  Jones\ufeff")
+    )
+
+    assert added.status_code == 302
+    assert user_by_email("dana.shah@oakfield.example").name == "ZeroWidth Jones"
+
+
 def test_an_email_address_is_kept_in_lower_case_and_used_once(login_as):
     admin = login_as("admin")
     factories.user(role="admin", email="sam.jones@example.org")
