@@ -87,7 +87,8 @@ def page_of(page: int) -> FailedPage:
 def try_again(message_id: int) -> str | None:
     """Put a failed (or struggling) email back in the queue to be sent at the next delivery
     pass, with a fresh set of attempts; audited. None when there is no such email; else what
-    became of it: "queued" again, or (left as it is) "sent" or "sending" meanwhile."""
+    became of it: "queued" again, or (left as it is) "waiting" to be sent again already (a
+    second click), "not_failed" (waiting for its first delivery), "sent" or "sending"."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
@@ -95,14 +96,24 @@ def try_again(message_id: int) -> str | None:
     # One conditional update: a delivery pass that claimed the message meanwhile wins.
     changed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, failed() | (OutboxMessage.status == "pending"))
+        .where(OutboxMessage.id == message_id, failed() | struggling())
         .values(status="pending", next_attempt_at=utcnow(), attempts=0, claimed_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not changed:
         db.session.rollback()
         now = db.session.get(OutboxMessage, message_id, populate_existing=True)
-        return "sent" if now is not None and now.status == "sent" else "sending"
+        return _left_alone(now)
     record("email_retried", target=message, detail={"attempts_before": attempts})
     db.session.commit()
     return "queued"
+
+
+def _left_alone(message: OutboxMessage | None) -> str:
+    """What an email that was not put back in the queue is doing."""
+    if message is not None and message.status == "sent":
+        return "sent"
+    if message is not None and message.status == "pending":
+        # A delivery that went wrong leaves its error; one still to be tried has none.
+        return "waiting" if message.last_error else "not_failed"
+    return "sending"

@@ -45,6 +45,13 @@ def try_again(message_id: int):
             f"{current_app.config['SCHEDULER_PASS_MINUTES']} minutes.",
             "success",
         )
+    elif done == "waiting":
+        flash(f"Email {message_id} is already waiting to be sent, so nothing was changed.", "info")
+    elif done == "not_failed":
+        flash(
+            f"Email {message_id} has not failed: it is waiting to be sent, so nothing was changed.",
+            "info",
+        )
     elif done == "sent":
         flash(f"Email {message_id} has been sent since, so nothing was changed.", "info")
     else:

@@ -146,6 +146,27 @@ def test_retiring_stops_offering_a_basis_and_it_can_be_put_back(login_as):
     ]
 
 
+@pytest.mark.parametrize(
+    ("active", "button", "told", "not_told"),
+    [
+        (False, "retire", "had already been retired: nothing has changed", "has been retired"),
+        (True, "reinstate", "was already in use: nothing has changed", "is in use again"),
+    ],
+)
+def test_a_second_click_says_nothing_changed(login_as, active, button, told, not_told):
+    coordinator = login_as("coordinator")
+    basis = a_basis(active=active)
+
+    response = coordinator.submit(
+        f"/sharing/lawful-bases/{basis.id}/{button}", page="/sharing/lawful-bases"
+    )
+
+    text = page_text(coordinator.get(response.headers["Location"]))
+    assert f"UK GDPR 6(1)(e) public task {told}" in text
+    assert not_told not in text
+    assert [e.action for e in audit_events() if e.target_id == basis.id] == []
+
+
 def test_an_unknown_lawful_basis_is_404(login_as):
     coordinator = login_as("coordinator")
     assert coordinator.get("/sharing/lawful-bases/999").status_code == 404

@@ -254,6 +254,33 @@ def test_a_reactivated_user_can_sign_in_again(login_as, visitor):
     assert [e.action for e in audit_events()][-2:] == ["user_reactivated", "sign_in"]
 
 
+@pytest.mark.parametrize(
+    ("active", "button", "told", "not_told"),
+    [
+        (True, "reactivate", "was already active: nothing has changed", "has been reactivated"),
+        (
+            False,
+            "deactivate",
+            "was already deactivated: nothing has changed",
+            "has been deactivated",
+        ),
+    ],
+)
+def test_a_second_click_says_nothing_changed(login_as, active, button, told, not_told):
+    admin = login_as("admin")
+    dsl = factories.user(role="dsl", name="Dee Lead", active=active)
+    db.session.commit()
+    url = f"/admin/users/{dsl.id}"
+
+    response = admin.submit(f"{url}/{button}", page=url)
+
+    text = page_text(admin.get(response.headers["Location"]))
+    assert f"Dee Lead {told}" in text
+    assert not_told not in text
+    assert audit_events(f"user_{button}d") == []
+    assert saved(User, dsl.id).active is active
+
+
 def test_an_admin_cannot_deactivate_themself_or_remove_their_own_role(login_as):
     admin = login_as("admin")
     me = f"/admin/users/{admin.user.id}"

@@ -138,6 +138,47 @@ def test_an_email_sent_meanwhile_is_left_alone_and_an_unknown_one_is_not_found(l
     assert audit_events("email_retried") == []
 
 
+def test_trying_again_twice_changes_nothing_the_second_time(login_as, mail):
+    coordinator = login_as("coordinator")
+    message = mail["retrying"]
+    url = f"/emails/{message.id}/try-again"
+
+    coordinator.submit(url, page=PAGE)
+    coordinator.get(PAGE)  # the first banner
+    db.session.expire_all()
+    queued_at = db.session.get(OutboxMessage, message.id).next_attempt_at
+    again = coordinator.submit(url, page=PAGE)
+
+    text = page_text(coordinator.get(again.headers["Location"]))
+    assert f"Email {message.id} is already waiting to be sent, so nothing was changed" in text
+    assert "will be tried again" not in text
+    assert [e.detail for e in audit_events("email_retried")] == [{"attempts_before": 4}]
+    db.session.expire_all()
+    row = db.session.get(OutboxMessage, message.id)
+    assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, queued_at)
+
+
+@pytest.mark.parametrize("attempts", [0, 1])
+def test_trying_again_an_email_still_to_be_sent_says_it_has_not_failed(login_as, attempts):
+    """Never tried, or tried once and waiting its turn to be retried (a passing fault)."""
+    row = email("Meeting moved", status="pending", attempts=attempts)
+    row.last_error = "timed out" if attempts else None
+    db.session.commit()
+    admin = login_as("admin")
+
+    response = admin.submit(f"/emails/{row.id}/try-again", page=PAGE)
+
+    text = page_text(admin.get(response.headers["Location"]))
+    if attempts:
+        assert f"Email {row.id} is already waiting to be sent, so nothing was changed" in text
+    else:
+        assert f"Email {row.id} has not failed: it is waiting to be sent" in text
+    assert "will be tried again" not in text
+    assert audit_events("email_retried") == []
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, row.id).attempts == attempts
+
+
 def test_the_home_page_of_coordinators_and_admins_says_how_many_failed(login_as, mail):
     for role in ("coordinator", "admin"):
         body = login_as(role).get("/").get_data(as_text=True)

@@ -133,6 +133,30 @@ def test_a_coordinator_changes_a_rule_and_it_is_audited(login_as):
     assert field_value(coordinator.get(URL), "version") == "0.0.0.1"
 
 
+def test_rules_sent_back_unchanged_say_nothing_was_saved(login_as):
+    coordinator = login_as("coordinator")
+
+    sent = coordinator.submit(URL, {**DEFAULTS, "version": versions_on(coordinator.get(URL))})
+
+    after = page_text(coordinator.get(sent.headers["Location"]))
+    assert "Important You did not change anything, so nothing has been saved" in after
+    assert "Success" not in after
+    assert rule_rows() == {}
+    assert audit_events("review_rule_changed") == []
+
+
+def test_a_reset_of_a_rule_at_its_default_is_not_a_success(login_as):
+    coordinator = login_as("coordinator")
+
+    reset = coordinator.submit(
+        "/reviews/rules/reset", {"rule": "referral", "version": versions_on(coordinator.get(URL))}
+    )
+
+    after = page_text(coordinator.get(reset.headers["Location"]))
+    assert "Important The rule for referral to the IFD was already at its default" in after
+    assert "Success" not in after
+
+
 def test_what_to_put_right_keeps_what_was_typed(login_as):
     coordinator = login_as("coordinator")
     version = versions_on(coordinator.get(URL))

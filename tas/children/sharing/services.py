@@ -112,10 +112,12 @@ def cited_problem(cited: int) -> str:
     )
 
 
-def set_lawful_basis_active(basis: LawfulBasis, active: bool) -> None:
-    """Retire a lawful basis (kept on old decisions, no longer offered) or put it back."""
+def set_lawful_basis_active(basis: LawfulBasis, active: bool) -> bool:
+    """Retire a lawful basis (kept on old decisions, no longer offered) or put it back: False,
+    with nothing changed, when it was so already."""
     if basis.active == active:
-        return
+        return False
     basis.active = active
     record("lawful_basis_reinstated" if active else "lawful_basis_retired", target=basis)
     db.session.commit()
+    return True

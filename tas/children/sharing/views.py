@@ -88,11 +88,14 @@ def lawful_basis_change(basis_id: int):
 def lawful_basis_retire(basis_id: int):
     basis = found(LawfulBasis, basis_id)
     name = basis.name
-    services.set_lawful_basis_active(basis, False)
-    flash(
-        f"{name} has been retired: it is no longer offered, and decisions already recorded keep it",
-        "success",
-    )
+    if services.set_lawful_basis_active(basis, False):
+        flash(
+            f"{name} has been retired: it is no longer offered, and decisions already recorded "
+            "keep it",
+            "success",
+        )
+    else:
+        flash(f"{name} had already been retired: nothing has changed", "info")
     return redirect(url_for(".lawful_bases"))
 
 
@@ -100,6 +103,8 @@ def lawful_basis_retire(basis_id: int):
 def lawful_basis_reinstate(basis_id: int):
     basis = found(LawfulBasis, basis_id)
     name = basis.name
-    services.set_lawful_basis_active(basis, True)
-    flash(f"{name} is in use again", "success")
+    if services.set_lawful_basis_active(basis, True):
+        flash(f"{name} is in use again", "success")
+    else:
+        flash(f"{name} was already in use: nothing has changed", "info")
     return redirect(url_for(".lawful_bases"))

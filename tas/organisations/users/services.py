@@ -45,13 +45,13 @@ def change_user(user: User, version: int | None, values: dict, *, by: User) -> d
     )
 
 
-def deactivate_user(user: User, *, by: User) -> int:
+def deactivate_user(user: User, *, by: User) -> bool:
     """Stop the user signing in, end every session they have and turn off their calendar feed
-    link at once."""
+    link at once: False, with nothing changed, when they were deactivated already."""
     if user.id == by.id:
         raise Refused({"user": "You cannot deactivate your own account"})
     if not user.active:
-        return 0
+        return False
     try:
         user.active = False
         ended = end_sessions(user, "deactivated")
@@ -61,13 +61,14 @@ def deactivate_user(user: User, *, by: User) -> int:
     except StaleDataError as error:
         db.session.rollback()
         raise StaleEdit from error
-    return ended
+    return True
 
 
-def reactivate_user(user: User) -> None:
-    """Let a deactivated user sign in again with their password."""
+def reactivate_user(user: User) -> bool:
+    """Let a deactivated user sign in again with their password: False, with nothing changed,
+    when they could already."""
     if user.active:
-        return
+        return False
     try:
         user.active = True
         record("user_reactivated", target=user)
@@ -75,6 +76,7 @@ def reactivate_user(user: User) -> None:
     except StaleDataError as error:
         db.session.rollback()
         raise StaleEdit from error
+    return True
 
 
 def send_new_password_link(user: User) -> str:

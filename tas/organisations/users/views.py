@@ -78,13 +78,16 @@ def _back_to(user: User):
 def user_deactivate(user_id: int):
     user = _action(user_id)
     try:
-        people.deactivate_user(user, by=_me())
+        deactivated = people.deactivate_user(user, by=_me())
     except Refused as refused:
         flash(refused.problems["user"], "info")
     except StaleEdit:
         flash(RACED, "info")
     else:
-        flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+        if deactivated:
+            flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+        else:
+            flash(f"{user.name} was already deactivated: nothing has changed.", "info")
     return _back_to(user)
 
 
@@ -93,11 +96,14 @@ def user_deactivate(user_id: int):
 def user_reactivate(user_id: int):
     user = _action(user_id)
     try:
-        people.reactivate_user(user)
+        reactivated = people.reactivate_user(user)
     except StaleEdit:
         flash(RACED, "info")
     else:
-        flash(f"{user.name} has been reactivated and can sign in again.", "success")
+        if reactivated:
+            flash(f"{user.name} has been reactivated and can sign in again.", "success")
+        else:
+            flash(f"{user.name} was already active: nothing has changed.", "info")
     return _back_to(user)
 
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from tas.auth.factors.fresh import confirm_first
 from tas.core.choices import label
-from tas.core.editing import compare
+from tas.core.editing import Submitted, compare, saved_banner
 from tas.core.use_cases import Refused, StaleEdit
 from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
@@ -45,6 +45,11 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
         if editor
         else {},
     ), status
+
+
+def _in_a_sentence(words: str) -> str:
+    """An event's name inside a sentence: its first letter small, "IFD" and names kept."""
+    return words[:1].lower() + words[1:]
 
 
 # Changing the district's rules needs a fresh confirmation that it is the person (B10).
@@ -83,10 +88,8 @@ def rules_page():
             form.version.errors = [CHANGED_BY_SOMEONE]
             return _page(fresh, form, comparison, 409)
         else:
-            flash(
-                "The review rules have been saved" if changed else "No rule was changed",
-                "success",
-            )
+            result = Submitted(saved=True, changed=bool(changed))
+            saved_banner(result, "The review rules have been saved")
             return redirect(url_for(".rules"))
     return _page(now, form)
 
@@ -112,11 +115,9 @@ def rule_reset():
         form = RulesForm(formdata=None, data=RulesForm.data_from(fresh.in_force, fresh.versions))
         form.version.errors = [CHANGED_BY_SOMEONE + ": check them, then reset the rule again"]
         return _page(fresh, form, [], 409)
-    event_label = label(rules.EVENTS, event)
-    flash(
-        f"The rule for {event_label.lower()} is back to its default"
-        if done
-        else f"The rule for {event_label.lower()} was already at its default",
-        "success",
-    )
+    named = _in_a_sentence(label(rules.EVENTS, event))
+    if done:
+        flash(f"The rule for {named} is back to its default", "success")
+    else:
+        flash(f"The rule for {named} was already at its default", "info")
     return redirect(url_for(".rules"))
