@@ -76,3 +76,11 @@ def meeting_day_and_times(starts_at: datetime, ends_at: datetime) -> tuple[str, 
     """A meeting's day and its times, as invitations set them out:
     ("Wednesday 2 December 2026", "9:00am to 10:30am")."""
     return weekday_date(local(starts_at).date()), meeting_times(starts_at, ends_at)
+
+
+def in_a_sentence(words: str) -> str:
+    """A name that starts a label, as it reads inside a sentence: "Plan review" becomes "plan
+    review"; an abbreviation ("IFD decision") keeps its capitals."""
+    if words[1:2].isupper():
+        return words
+    return words[:1].lower() + words[1:]

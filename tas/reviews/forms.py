@@ -70,7 +70,8 @@ class RulesForm(CarriesRuleVersions):
         typed = {}
         for event in self.EVENTS:
             raw = self[f"{event}_amount"].data or ""
-            amount = int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) else None
+            # A minus sign is read, so that -5 is told it must be 1 or more.
+            amount = int(raw) if re.fullmatch(r"-?[0-9]{1,4}", raw) else None
             typed[event] = (amount, self[f"{event}_unit"].data or None)
         return typed
 

@@ -12,8 +12,9 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tas.core.choices import Choice
+from tas.core.choices import Choice, label
 from tas.core.days import add_working_days, next_working_day
+from tas.core.words import in_a_sentence
 from tas.levels.rules import referral_reference
 from tas.plans.rules import plan_reference
 
@@ -92,17 +93,27 @@ def due_date(rule: RuleInForce, from_day: date, holidays: Container[date] = ()) 
     raise ValueError(f"Unknown unit: {rule.unit}")
 
 
-def rule_problems(amount: int | None, unit: str | None) -> dict[str, str]:
-    """Field -> what to put right, for a coordinator's change to a rule."""
+LONGEST = {"working_days": 260, "weeks": 52}
+
+
+def rule_problems(rule: RuleInForce, amount: int | None, unit: str | None) -> dict[str, str]:
+    """Field -> what to put right, for a coordinator's change to `rule` (the rule as it is by
+    default: its review and the day it counts from name it in each message, as the page asks
+    the same questions of four rules)."""
+    review = in_a_sentence(label(REVIEW_KINDS, rule.review_kind))
     problems = {}
+    units = unit if unit in LONGEST else "weeks"
+    longest, words = LONGEST[units], label(UNITS, units)
     if amount is None:
-        problems["amount"] = "Enter how long after the event the review is due, as a number"
-    elif not 1 <= amount <= (260 if unit == "working_days" else 52):
         problems["amount"] = (
-            "Enter a number of working days from 1 to 260"
-            if unit == "working_days"
-            else "Enter a number of weeks from 1 to 52"
+            f"Enter how long after {rule.counted_from} the {review} is due, as a number"
         )
-    if unit not in {choice.code for choice in UNITS}:
-        problems["unit"] = "Select working days or weeks"
+    elif amount < 1:
+        problems["amount"] = f"The {review} must be due 1 or more {words} after {rule.counted_from}"
+    elif amount > longest:
+        problems["amount"] = (
+            f"The {review} must be due {longest} {words} or fewer after {rule.counted_from}"
+        )
+    if unit not in LONGEST:
+        problems["unit"] = f"Select whether the {review} is counted in working days or weeks"
     return problems

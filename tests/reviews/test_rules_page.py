@@ -175,14 +175,54 @@ def test_what_to_put_right_keeps_what_was_typed(login_as):
 
     assert sent.status_code == 200
     assert error_summary(sent) == {
-        "step_down_amount": "Enter a number of working days from 1 to 260",
-        "referral_amount": "Enter how long after the event the review is due, as a number",
-        "assessment_opened_unit": "Select working days or weeks",
-        "plan_review_amount": "Enter a number of weeks from 1 to 52",
+        "step_down_amount": "The handover (TAF) meeting must be due 1 or more working days "
+        "after the step down",
+        "referral_amount": "Enter how long after the referral date the IFD decision is due, "
+        "as a number",
+        "assessment_opened_unit": "Select whether the assessment outcome is counted in working "
+        "days or weeks",
+        "plan_review_amount": "The plan review must be due 52 weeks or fewer after the last "
+        "review (or the handover)",
     }
     assert field_value(sent, "referral_amount") == "one"
     assert field_value(sent, "plan_review_amount") == "53"
     assert rule_rows() == {}
+
+
+def test_each_rule_left_blank_is_named_in_its_own_message(login_as):
+    coordinator = login_as("coordinator")
+    blanks = {f"{event}_amount": "" for event in ("step_down", "referral", "assessment_opened")}
+
+    sent = coordinator.submit(
+        URL,
+        {
+            **DEFAULTS,
+            **blanks,
+            "plan_review_amount": "-5",
+            "version": versions_on(coordinator.get(URL)),
+        },
+    )
+
+    messages = list(error_summary(sent).values())
+    assert messages == [
+        "Enter how long after the step down the handover (TAF) meeting is due, as a number",
+        "Enter how long after the referral date the IFD decision is due, as a number",
+        "Enter how long after the referral date the assessment outcome is due, as a number",
+        "The plan review must be due 1 or more weeks after the last review (or the handover)",
+    ]
+    assert field_value(sent, "plan_review_amount") == "-5"
+    assert rule_rows() == {}
+
+
+def test_spaces_around_a_number_are_trimmed(login_as):
+    coordinator = login_as("coordinator")
+
+    sent = coordinator.submit(
+        URL, {**DEFAULTS, "referral_amount": " 7 ", "version": versions_on(coordinator.get(URL))}
+    )
+
+    assert sent.status_code == 302
+    assert rule_rows() == {"referral": (7, "working_days")}
 
 
 def test_a_stale_edit_is_refused_with_both_versions(login_as):

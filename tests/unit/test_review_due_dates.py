@@ -115,25 +115,85 @@ def test_an_unknown_unit_is_an_error_not_a_silent_date():
         rules.due_date(rule(3, "months"), date(2026, 11, 27), ENGLAND_AND_WALES)
 
 
+REFERRAL, PLAN_REVIEW = rules.DEFAULT_RULES[1], rules.DEFAULT_RULES[3]
+
+
 @pytest.mark.parametrize(
-    ("amount", "unit", "problems"),
+    ("rule", "amount", "unit", "problems"),
     [
-        (10, "working_days", {}),
-        (52, "weeks", {}),
-        (260, "working_days", {}),
+        (REFERRAL, 10, "working_days", {}),
+        (PLAN_REVIEW, 52, "weeks", {}),
+        (REFERRAL, 260, "working_days", {}),
         (
+            PLAN_REVIEW,
             None,
             "weeks",
-            {"amount": "Enter how long after the event the review is due, as a number"},
+            {
+                "amount": "Enter how long after the last review (or the handover) the plan "
+                "review is due, as a number"
+            },
         ),
-        (0, "working_days", {"amount": "Enter a number of working days from 1 to 260"}),
-        (53, "weeks", {"amount": "Enter a number of weeks from 1 to 52"}),
-        (5, None, {"unit": "Select working days or weeks"}),
-        (5, "months", {"unit": "Select working days or weeks"}),
+        (
+            REFERRAL,
+            None,
+            "working_days",
+            {
+                "amount": "Enter how long after the referral date the IFD decision is due, "
+                "as a number"
+            },
+        ),
+        (
+            REFERRAL,
+            0,
+            "working_days",
+            {
+                "amount": "The IFD decision must be due 1 or more working days after the "
+                "referral date"
+            },
+        ),
+        (
+            REFERRAL,
+            -5,
+            "working_days",
+            {
+                "amount": "The IFD decision must be due 1 or more working days after the "
+                "referral date"
+            },
+        ),
+        (
+            PLAN_REVIEW,
+            53,
+            "weeks",
+            {
+                "amount": "The plan review must be due 52 weeks or fewer after the last review "
+                "(or the handover)"
+            },
+        ),
+        (
+            REFERRAL,
+            261,
+            "working_days",
+            {
+                "amount": "The IFD decision must be due 260 working days or fewer after the "
+                "referral date"
+            },
+        ),
+        (
+            REFERRAL,
+            5,
+            None,
+            {"unit": "Select whether the IFD decision is counted in working days or weeks"},
+        ),
+        (
+            PLAN_REVIEW,
+            5,
+            "months",
+            {"unit": "Select whether the plan review is counted in working days or weeks"},
+        ),
     ],
 )
-def test_what_to_put_right_in_a_rule(amount, unit, problems):
-    assert rules.rule_problems(amount, unit) == problems
+def test_what_to_put_right_in_a_rule_names_the_rule(rule, amount, unit, problems):
+    assert rules.rule_problems(rule, amount, unit) == problems
 
 
 # ---------------------------------------------------------------- overdue and due soon

@@ -19,6 +19,8 @@ from tas.reviews import rules
 from tas.reviews.models import ReviewRule
 from tas.reviews.rules import RuleInForce
 
+DEFAULTS = {rule.event: rule for rule in rules.DEFAULT_RULES}
+
 
 @dataclass(frozen=True)
 class Changed:
@@ -70,7 +72,7 @@ def save_rules(by: User, loaded: str, typed: dict[str, tuple[int | None, str | N
     rows = _rows_if_unchanged(loaded)
     problems = {}
     for event, (amount, unit) in typed.items():
-        for name, text in rules.rule_problems(amount, unit).items():
+        for name, text in rules.rule_problems(DEFAULTS[event], amount, unit).items():
             problems[f"{event}_{name}"] = text
     refuse_if(problems)
     in_force = rules.rules_in_force({e: (row.amount, row.unit) for e, row in rows.items()})

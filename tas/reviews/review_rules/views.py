@@ -17,6 +17,7 @@ from tas.auth.factors.fresh import confirm_first
 from tas.core.choices import label
 from tas.core.editing import Submitted, compare, saved_banner
 from tas.core.use_cases import Refused, StaleEdit
+from tas.core.words import in_a_sentence
 from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
 from tas.reviews.lists import how_long
@@ -45,11 +46,6 @@ def _page(now: RulesNow, form: RulesForm | None, comparison=None, status: int = 
         if editor
         else {},
     ), status
-
-
-def _in_a_sentence(words: str) -> str:
-    """An event's name inside a sentence: its first letter small, "IFD" and names kept."""
-    return words[:1].lower() + words[1:]
 
 
 # Changing the district's rules needs a fresh confirmation that it is the person (B10).
@@ -115,7 +111,7 @@ def rule_reset():
         form = RulesForm(formdata=None, data=RulesForm.data_from(fresh.in_force, fresh.versions))
         form.version.errors = [CHANGED_BY_SOMEONE + ": check them, then reset the rule again"]
         return _page(fresh, form, [], 409)
-    named = _in_a_sentence(label(rules.EVENTS, event))
+    named = in_a_sentence(label(rules.EVENTS, event))
     if done:
         flash(f"The rule for {named} is back to its default", "success")
     else:
