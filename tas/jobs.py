@@ -1,6 +1,7 @@
 """The service's scheduled work, one pass at a time: the reminders and digests due today and
 this hour's reminders of unanswered concerns (tas.reminders), then delivering the outbox
-(tas.outbox), then deleting short-lived rows past their use (tas.retention). The scheduler
+(tas.outbox), then adding up repeated refusals (tas.audit.refusals) and deleting short-lived
+rows past their use (tas.retention). The scheduler
 process (tas.scheduler) and `flask send-reminders` run passes; web requests never do."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import logging
 from datetime import datetime
 
 from tas import retention
+from tas.audit import refusals
 from tas.core.clock import local, utcnow
 from tas.outbox.services import deliver_round
 from tas.reminders import concerns
@@ -31,6 +33,7 @@ def run_pass(as_of: datetime | None = None) -> PassCounts:
     # A concern raised by a child's words is reminded each hour, not once a day.
     counts.concern_reminders = concerns.remind(as_of)
     counts.delivered = deliver_all(as_of=as_of)
+    refusals.total_up(utcnow())  # before the refusals it adds up are purged
     counts.purged = retention.purge(utcnow())
     log.info(
         "Reminder pass at %s London%s: %s",

@@ -8,6 +8,10 @@ within REPEATED_REFUSALS_WINDOW_MINUTES put one "repeated_refusals" entry in the
 administrators and district-wide coordinators see on /audit/refusals: someone trying record
 after record may be looking for children they have no need to know about. Unknown addresses (no
 URL rule) are not counted.
+
+No second entry is made while the first stands (its window after it), so the refusals of that
+hour are added up once it has passed, by the scheduler's pass, in a "repeated_refusals_ended"
+entry about the first (`total_up`): the page shows every refusal, not only the first ten.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from tas.organisations.models import User
 
 REFUSED = (403, 404)
 ACTION = "repeated_refusals"
+ENDED = "repeated_refusals_ended"  # the refusals while an entry stood, added up after it
 
 
 def register(app: Flask) -> None:
@@ -125,17 +130,141 @@ def may_see(user) -> bool:
     return user.role == "admin" or (user.role == "coordinator" and bool(user.district_wide))
 
 
+# ---------------------------------------------------------------- adding up
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=current_app.config["REPEATED_REFUSALS_WINDOW_MINUTES"])
+
+
+def _stretch(entry: AuditEvent, refusals) -> Counter:
+    """The pages refused that an entry stands for: the window before it (which reached the
+    limit) and the window after it (when no other entry is made), by endpoint."""
+    span = _window()
+    return Counter(
+        endpoint
+        for user_id, at, endpoint in refusals
+        if user_id == entry.actor_id and entry.at - span < at <= entry.at + span
+    )
+
+
+def _refusals_of(entries) -> list:
+    """The refusals still kept of the people of these entries (user id, when, endpoint)."""
+    if not entries:
+        return []
+    since = min(entry.at for entry in entries) - _window()
+    return db.session.execute(
+        select(AccessRefusal.user_id, AccessRefusal.at, AccessRefusal.endpoint).where(
+            AccessRefusal.user_id.in_({entry.actor_id for entry in entries}),
+            AccessRefusal.at > since,
+        )
+    ).all()
+
+
+def total_up(now: datetime) -> int:
+    """Add up the refusals of each entry whose window after it has passed, once, in the
+    audit log (before tas.retention deletes them, a day on at least): how many were added."""
+    span = _window()
+    added_up = select(AuditEvent.target_id).where(
+        AuditEvent.action == ENDED, AuditEvent.target_type == "AuditEvent"
+    )
+    entries = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == ACTION,
+            AuditEvent.at <= now - span,
+            AuditEvent.at > now - span - timedelta(days=1),
+            AuditEvent.id.not_in(added_up),
+        )
+    ).all()
+    refusals = _refusals_of(entries)
+    for entry in entries:
+        endpoints = _stretch(entry, refusals)
+        if sum(endpoints.values()) < entry.detail.get("count", 0):
+            endpoints = Counter(entry.detail.get("endpoints") or {})  # deleted meanwhile
+        record(
+            ENDED,
+            target=entry,
+            actor=entry.actor,
+            detail={"count": sum(endpoints.values()), "endpoints": dict(sorted(endpoints.items()))},
+        )
+    db.session.commit()
+    return len(entries)
+
+
+# ---------------------------------------------------------------- the page
+
+# What each record a page is about is called, by the name of its id in the URL rule.
+RECORDS = {
+    "child_id": "Child's record",
+    "meeting_id": "Meeting",
+    "user_id": "Person's account",
+    "review_id": "Review",
+    "request_id": "TAS request",
+    "notification_id": "GP notification",
+    "message_id": "Email",
+    "basis_id": "Lawful basis",
+    "school_id": "School",
+    "agency_id": "Agency",
+    "cluster_id": "Cluster",
+    "series_id": "Meeting series",
+    "term_id": "Term",
+    "room_id": "Room",
+    "reminder_id": "Notification",
+    "check_id": "Record check",
+    "session_id": "Session",
+    "passkey_id": "Passkey",
+}
+GONE = "A page no longer in the service"
+
+
+def page_name(rule: str) -> str:
+    """A record page in words, from its URL rule: the record it is about, then the parts of
+    its address after it ("/children/<int:child_id>/family/lives-with" is "Child's record:
+    family, lives with")."""
+    parts = rule.strip("/").split("/")
+    first = next((n for n, part in enumerate(parts) if part.startswith("<int:")), None)
+    if first is None:
+        return GONE
+    record_name = parts[first][len("<int:") : -1]
+    named = RECORDS.get(record_name, record_name.removesuffix("_id").replace("_", " ").capitalize())
+    after = [
+        "calendar file" if part.endswith(".ics") else part.replace("-", " ")
+        for part in parts[first + 1 :]
+        if not part.startswith("<")
+    ]
+    return f"{named}: {', '.join(after)}" if after else named
+
+
+def page_names(endpoints: dict[str, int]) -> dict[str, int]:
+    """Pages refused (endpoint -> times) in words, as the page shows them."""
+    rules = {rule.endpoint: rule.rule for rule in current_app.url_map.iter_rules()}
+    named: Counter = Counter()
+    for endpoint, times in endpoints.items():
+        named[page_name(rules[endpoint]) if endpoint in rules else GONE] += times
+    return dict(sorted(named.items()))
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """One entry: who, when, how many pages they were refused while it stood, and which."""
+
+    entry: AuditEvent
+    count: int
+    pages: dict[str, int]
+
+
 @dataclass(frozen=True)
 class RefusalsPage:
-    entries: list[AuditEvent]
+    entries: list[Repeated]
     total: int
     number: int
     pages: int
 
 
 def page_of(page: int) -> RefusalsPage:
-    """Repeated refusals, newest first, a page at a time, with who they were: four queries
-    whatever the number (the count, the entries with their people, their schools, agencies)."""
+    """Repeated refusals, newest first, a page at a time, with who they were and every refusal
+    each stands for: six queries whatever the number (the count, the entries with their
+    people, their schools, agencies, the totals added up, the refusals not added up yet)."""
     size = current_app.config["PAGE_SIZE"]
     repeated = AuditEvent.action == ACTION
     total = db.session.scalar(select(func.count(AuditEvent.id)).where(repeated))
@@ -152,4 +281,21 @@ def page_of(page: int) -> RefusalsPage:
         .limit(shown.size)
         .offset(shown.start)
     ).all()
-    return RefusalsPage(entries=list(entries), total=total, number=shown.number, pages=shown.pages)
+    ended = {
+        row.target_id: row.detail
+        for row in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == ENDED,
+                AuditEvent.target_type == "AuditEvent",
+                AuditEvent.target_id.in_([entry.id for entry in entries]),
+            )
+        )
+    }
+    refusals = _refusals_of([entry for entry in entries if entry.id not in ended])
+    rows = []
+    for entry in entries:
+        endpoints = ended.get(entry.id, {}).get("endpoints") or _stretch(entry, refusals)
+        if sum(endpoints.values()) < entry.detail.get("count", 0):
+            endpoints = entry.detail.get("endpoints") or {}
+        rows.append(Repeated(entry, sum(endpoints.values()), page_names(endpoints)))
+    return RefusalsPage(entries=rows, total=total, number=shown.number, pages=shown.pages)

@@ -12,8 +12,10 @@ import time_machine
 from sqlalchemy import select
 
 from tas.audit.models import AccessRefusal, AuditEvent
+from tas.audit.refusals import page_name
 from tas.config import Defaults
 from tas.extensions import db
+from tas.jobs import run_pass
 from tests import factories
 from tests.conftest import Visitor
 from tests.pages import page_text
@@ -155,7 +157,8 @@ def test_repeated_refusals_page_lists_people_for_district_coordinators_and_admin
     assert "People refused access again and again" in text
     assert "Sam Snooper" in text and "Practitioner" in text
     assert snooper.user.agency.name in text
-    assert "children.child (5)" in text and "children.family (5)" in text
+    assert "Child's record (5)" in text and "Child's record: family (5)" in text
+    assert "children.child" not in text
     assert "2 March 2026" in text
     for secret in ("Zebedee", "Quartermaine", f"/children/{child.id}"):
         assert secret not in response.get_data(as_text=True)
@@ -204,4 +207,44 @@ def test_repeated_refusals_page_runs_the_same_queries_for_2_or_30(app, login_as,
         second = page_text(admin.get(f"{PAGE}?page=2"))
     assert counted[0] == counted[1]
     assert "32 times someone was refused again and again: page 1 of 2" in page_text(response)
-    assert second.count("children.child (5)") == 7
+    assert second.count("Child's record (5)") == 7
+
+
+def test_a_row_counts_every_refusal_while_it_stood_once_the_hour_has_passed(app, login_as):
+    child = _other_schools_child()
+    with time_machine.travel(T0, tick=False) as clock:
+        snooper = login_as("dsl", name="Sam Snooper")
+        _refused_n_times(snooper, child.id, 10)
+        clock.shift(timedelta(minutes=20))
+        _refused_n_times(snooper, child.id, 15)
+        assert snooper.get("/meetings/999999/calendar.ics").status_code == 404
+        viewer = login_as("admin")
+        while_it_stands = viewer.get(PAGE)
+        clock.shift(timedelta(minutes=45))
+        run_pass()
+        afterwards = login_as("admin", email="later@example.org").get(PAGE)
+        run_pass()  # added up once
+    [entry] = _repeated()
+    assert entry.detail["count"] == 10  # as it was when it was noticed
+    for response in (while_it_stands, afterwards):
+        text = page_text(response)
+        assert "Sam Snooper" in text
+        assert 'govuk-table__cell--numeric">26</td>' in response.get_data(as_text=True)
+        assert "Child's record (12)" in text and "Child's record: family (13)" in text
+        assert "Meeting: calendar file (1)" in text
+    ended = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "repeated_refusals_ended")
+    ).all()
+    assert [(e.target_id, e.detail["count"]) for e in ended] == [(entry.id, 26)]
+
+
+def test_page_names_say_what_the_page_is_about():
+    assert page_name("/children/<int:child_id>") == "Child's record"
+    assert page_name("/children/<int:child_id>/family/lives-with") == (
+        "Child's record: family, lives with"
+    )
+    assert page_name("/meetings/<int:meeting_id>/calendar.ics") == "Meeting: calendar file"
+    assert page_name("/emails/<int:message_id>/try-again") == "Email: try again"
+    assert page_name("/meetings/<int:meeting_id>/agenda/<int:item_id>/minutes") == (
+        "Meeting: agenda, minutes"
+    )
