@@ -350,3 +350,37 @@ def test_an_email_address_must_look_like_one(login_as, typed, problem):
     else:
         assert response.status_code == 302
         assert user_by_email(typed).role == "admin"
+
+
+@pytest.mark.parametrize(
+    ("required", "shown"),
+    [
+        ("", "None set up: their role does not need one"),
+        ("dsl", "None set up yet: they set one up when they next sign in"),
+    ],
+)
+def test_second_factors_say_whether_the_role_needs_one(make_app, login_as, required, shown):
+    make_app().config.update(SECOND_FACTOR_ROLES=required)  # put back after the test
+    admin = login_as("admin")
+    dsl = factories.user(role="dsl")
+    db.session.commit()
+
+    text = page_text(admin.get(f"/admin/users/{dsl.id}"))
+
+    assert f"Second factors {shown}" in text
+    assert "Reset their second factors" not in text
+
+
+def test_with_no_second_factors_there_is_nothing_to_reset(login_as):
+    admin = login_as("admin")
+    dsl = factories.user(role="dsl", name="Dee Lead")
+    db.session.commit()
+    url = f"/admin/users/{dsl.id}/second-factors/reset"
+
+    opened = admin.get(url)
+    sent = admin.submit(url, {"reason": "Lost phone"})
+
+    assert opened.headers["Location"] == sent.headers["Location"] == f"/admin/users/{dsl.id}"
+    text = page_text(admin.get(opened.headers["Location"]))
+    assert "Dee Lead has no second factors set up, so there is nothing to reset" in text
+    assert audit_events("second_factors_reset") == []

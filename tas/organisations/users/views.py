@@ -10,7 +10,7 @@ from flask_login import current_user
 from tas.auth.factors import enrolment
 from tas.auth.factors.forms import ResetFactorsForm
 from tas.auth.factors.fresh import fresh_sign_in
-from tas.auth.factors.services import factors_of
+from tas.auth.factors.services import factors_of, role_requires, waiver
 from tas.core.editing import add_page, change_page, found
 from tas.core.forms import ButtonForm
 from tas.core.use_cases import Refused, StaleEdit
@@ -58,6 +58,8 @@ def user_change(user_id: int):
         done=url_for(".users"),
         check=people.problems,
         factors=factors_of(user),
+        role_needs_factor=role_requires(user),
+        factors_waived=waiver() is not None,
     )
 
 
@@ -128,6 +130,9 @@ def user_reset_factors(user_id: int):
     user = found(User, user_id)
     if user.id == _me().id:
         abort(404)  # one's own are changed from one's account page, with one's own factor
+    if not factors_of(user).any:
+        flash(f"{user.name} has no second factors set up, so there is nothing to reset.", "info")
+        return _back_to(user)
     form = ResetFactorsForm()
     if form.validate_on_submit():
         enrolment.reset_by_administrator(_me(), user, form.reason.data.strip())
