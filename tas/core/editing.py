@@ -81,12 +81,12 @@ NOT_CHOSEN = "Not chosen"
 
 def compare(yours: RecordForm, saved: RecordForm) -> list[Difference]:
     """Each field of the form as typed beside the same field filled from the saved record; a
-    question blank in both (one that does not apply, like a school for a practitioner) says
-    nothing, so it is left out."""
+    question that applies to neither (RecordForm.applies), or is blank in both (like a school
+    for a practitioner), says nothing, so it is left out."""
     rows = (
         Difference(field.label.text, shown(field), shown(saved[field.name]))
         for field in yours
-        if field.type not in NOT_COMPARED
+        if field.type not in NOT_COMPARED and yours.applies(field.name, saved)
     )
     return [row for row in rows if not (row.yours in BLANK and row.saved in BLANK)]
 

@@ -117,6 +117,12 @@ class RecordForm(TasForm):
         for name, message in problems.items():
             self[name].errors = [message]
 
+    def applies(self, name: str, saved: RecordForm) -> bool:
+        """Whether a question applies to this version or the saved one, so that comparing
+        them after a stale edit shows it (a form whose questions depend on an answer, like a
+        user's role, says which do not)."""
+        return True
+
 
 class ButtonForm(TasForm):
     """A form that is only a button (its CSRF token is the point): deactivate, send a new

@@ -116,6 +116,10 @@ ROLE_MEMBERSHIPS: dict[str, frozenset[str]] = {
 }
 
 
+# Every question about where a person works that only some roles are asked.
+ROLE_MEMBERSHIPS_ASKED = frozenset().union(*ROLE_MEMBERSHIPS.values())
+
+
 def memberships_for(role: str) -> frozenset[str]:
     """Which of school, agency, linked schools, district, clusters and safeguarding lead apply."""
     return ROLE_MEMBERSHIPS.get(role, frozenset())

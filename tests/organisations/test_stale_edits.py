@@ -1,5 +1,6 @@
 """Two people changing the same record: the second save is not lost, nor does it overwrite."""
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -72,7 +73,16 @@ def test_a_stale_edit_is_not_saved_and_shows_both_versions(login_as, thing):
     ).group(1)
     assert "None" not in table
     if thing == "user":
-        assert "Schools this link worker is linked to" not in table
+        # A DSL on both sides: the questions only other roles are asked are left out.
+        for other_roles in (
+            "Schools this link worker is linked to",
+            "their agency's safeguarding lead",
+            "cover the whole district",
+            "Clusters this person covers",
+            "Agency",
+        ):
+            assert other_roles not in table, other_roles
+        assert "School" in table
     assert field_value(response, "name") == "Mine"
     assert saved(kind.model, row.id).name == "Theirs"
     assert version_on(response) == str(saved(kind.model, row.id).version)
@@ -81,6 +91,33 @@ def test_a_stale_edit_is_not_saved_and_shows_both_versions(login_as, thing):
 
     assert again.status_code == 302
     assert saved(kind.model, row.id).name == "Mine"
+
+
+def test_a_stale_user_edit_compares_the_questions_either_role_is_asked(login_as):
+    admin = login_as("admin")
+    row, agency = factories.user(role="dsl"), factories.agency()
+    db.session.commit()
+    url = f"/admin/users/{row.id}"
+    page = admin.get(url)
+    mine = {**as_posted(UserForm.data_from(row)), "version": version_on(page)}
+    mine.update(role="practitioner", agency=str(agency.id), school="")
+
+    row.name = "Theirs"  # someone else saves first, leaving them a DSL
+    db.session.commit()
+    response = admin.submit(url, mine)
+    assert response.status_code == 409, error_summary(response)
+    table = response.get_data(as_text=True).split("Saved version</th>")[1]
+
+    table = page_text_of(table.split("</table>")[0])
+    assert "Role Practitioner Designated safeguarding lead Different" in table
+    assert "This practitioner is their agency's safeguarding lead No No" in table
+    assert "Agency" in table and "School" in table
+    assert "cover the whole district" not in table
+    assert "Schools this link worker is linked to" not in table
+
+
+def page_text_of(body: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 @pytest.mark.commits  # another connection saves first, mid-flush

@@ -108,6 +108,14 @@ class UserForm(RecordForm):
         self.linked_schools.choices = options(schools)
         self.clusters.choices = options(clusters)
 
+    def applies(self, name: str, saved: RecordForm) -> bool:
+        """Where a person works is asked only as their role uses it (a DSL is no agency's
+        safeguarding lead): a question neither version's role uses is not compared."""
+        if name not in rules.ROLE_MEMBERSHIPS_ASKED:
+            return True
+        roles = {self.role.data, saved.role.data}
+        return any(name in rules.memberships_for(role) for role in roles if role)
+
     def role_hints(self) -> list[dict]:
         """What each role is for, as hints beside the role radios, in the order shown."""
         return [{"hint": {"text": ROLE_HINTS.get(c.value, "")}} for c in self.role.choices]
