@@ -39,6 +39,7 @@ from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.models import Action, SharedPlan
 from tas.plans.rules import OPEN_ACTION_STATUSES, plan_reference
+from tas.plans.services import HANDOVER_MEETING, handover_pending
 
 FEED_NAME = "TAS meetings"
 DAYS_BACK = 30
@@ -91,6 +92,7 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             SharedPlan.next_review_on,
             SharedPlan.review_sequence,
             SharedPlan.review_changed_at,
+            handover_pending(),
         )
         .where(
             SharedPlan.lead_practitioner_id == user.id,
@@ -126,14 +128,15 @@ def due_dates_of(user: User, now: datetime, stamp: datetime) -> list[build.DueDa
             uid=f"tas-plan-review-{plan_id}@{uid_domain()}",
             stamp=stamp,
             day=day,
-            summary=f"Plan review due: {plan_reference(plan_id)}",
+            summary=f"{HANDOVER_MEETING if handover else 'Plan review'} due: "
+            f"{plan_reference(plan_id)}",
             url=(link := _link("plans.plan", child_id=child_id, plan_id=plan_id)),
             description=f"See the plan in TAS Coordinator: {link}",
             sequence=sequence or 0,
             modified=changed_at,
             **organiser,
         )
-        for plan_id, child_id, day, sequence, changed_at in reviews
+        for plan_id, child_id, day, sequence, changed_at, handover in reviews
     ]
     found += [
         build.DueDate(

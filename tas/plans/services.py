@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tas.audit.services import audit_fields, audit_view, record
 from tas.children.models import Agreement, Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.core.choices import label
 from tas.core.clock import today
 from tas.core.markers import origin
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
@@ -29,6 +30,7 @@ from tas.plans.leads import (
     move_review_owner,
 )
 from tas.plans.models import Action, AgencyInvolvement, Outcome, SharedPlan
+from tas.reviews import rules as review_rules
 from tas.reviews import services as reviews
 from tas.reviews.models import Review
 
@@ -223,6 +225,20 @@ def _save(plan: SharedPlan, values: dict, action: str, then=None) -> dict:
 # The reviews a plan's closure cancels: those about the early-help plan itself. A referral's
 # IFD decision and a Social Care assessment go on whatever happens to the plan.
 PLAN_REVIEW_KINDS = frozenset({"plan_review", "handover_meeting"})
+
+
+def handover_pending():
+    """For a query of plans: whether the plan's next review is its handover (TAF) meeting,
+    whose due date is the plan's review date after a step down until the meeting is held
+    (tas.levels.services). A column, so the query needs no other."""
+    return exists().where(
+        Review.plan_id == SharedPlan.id,
+        Review.kind == "handover_meeting",
+        Review.status == "open",
+    )
+
+
+HANDOVER_MEETING = label(review_rules.REVIEW_KINDS, "handover_meeting")
 
 
 def keep_plan_review(plan: SharedPlan, due_on, by: User | None) -> Review | None:

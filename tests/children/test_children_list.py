@@ -82,6 +82,8 @@ def test_a_gp_lists_their_practices_children_with_only_name_date_of_birth_and_nh
     assert "Registered" in text and "943 476 5919" in text
     assert "Unregistered" not in text
     assert "School" not in text  # no column for it
+    assert "Children registered with your practice: 1 child" in text
+    assert "Your children" not in text
 
 
 def test_an_admin_may_not_use_the_children_pages(login_as):

@@ -177,6 +177,20 @@ def test_the_link_works_with_no_session_and_holds_only_my_meetings_and_due_dates
     assert "the actions you own by name (not those your agency owns as a whole)" in account
 
 
+def test_a_handover_meeting_due_is_named_as_one_not_as_a_plan_review(app, world):
+    """After a step down the plan's review date is its handover (TAF) meeting's due date."""
+    plan = world["plan"]
+    factories.review(
+        world["child"], kind="handover_meeting", plan_id=plan.id, due_on=date(2027, 1, 8)
+    )
+    db.session.commit()
+
+    found = summaries(fetch(app, make_link(world["browser"])))
+
+    assert f"Handover (TAF) meeting due: {plan.reference}" in found
+    assert f"Plan review due: {plan.reference}" not in found
+
+
 def test_a_cancelled_meeting_shows_as_cancelled(app, world):
     secret = make_link(world["browser"])
     world["chaired"].status = "cancelled"

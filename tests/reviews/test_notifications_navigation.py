@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tas.navigation import items_for, notifications_html
+from tests.pages import page_text
 
 EXPECTED = {
     "admin": ["Home", "Users", "Schools", "Agencies", "Clusters", "Your account"],
@@ -104,3 +105,14 @@ def test_the_gp_notifications_page_is_the_current_gp_item_not_the_reminders(logi
     assert current and current.group(1) == "/gp/notifications"
     reminders = re.search(r'href="/notifications"(\s+aria-current)?', body)
     assert reminders and reminders.group(1) is None
+
+
+def test_a_gp_is_not_told_of_reviews_and_actions_they_are_responsible_for(login_as):
+    gp, dsl = page_text(login_as("gp").get("/notifications")), login_as("dsl")
+
+    assert "reviews and actions you are responsible for" not in gp
+    assert "A GP practice has no reviews or actions of its own" in gp
+    assert "GP notifications" in gp
+    assert "Reminders about reviews and actions you are responsible for" in page_text(
+        dsl.get("/notifications")
+    )
