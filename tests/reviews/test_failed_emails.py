@@ -187,6 +187,14 @@ def test_the_home_page_of_coordinators_and_admins_says_how_many_failed(login_as,
     assert "could not be delivered" not in page_text(login_as("dsl").get("/"))
 
 
+def test_an_admins_home_page_links_failed_emails_and_review_rules_even_with_none(login_as):
+    body = login_as("admin").get("/").get_data(as_text=True)
+
+    assert 'href="/emails/failed">Emails that could not be delivered</a>' in body
+    assert 'href="/reviews/rules">Review rules</a>' in body
+    assert "could not be delivered</a>" in body and "Needs your attention" not in body
+
+
 def test_nothing_is_flagged_when_every_email_went(login_as):
     email("Meeting booked", status="sent", attempts=1)
     email("Meeting moved", status="pending", attempts=2)
