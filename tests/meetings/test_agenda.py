@@ -87,6 +87,40 @@ def test_the_dsl_adds_a_child_with_the_familys_agreement(app):
     assert "Already on the agenda Maya Patel" in again
 
 
+def test_adding_a_child_with_a_request_waiting_accepts_it_onto_the_meeting(app):
+    """Leo's request waits for triage; added to the agenda directly, it is accepted onto this
+    meeting with him, and no longer waits after he has been discussed. Removed again, it goes
+    back to triage."""
+    setting = school_with_meeting()
+    leo = child_at(setting.school, first_name="Leo", last_name="Price")
+    other_school = child_at(factories.school(), first_name="Zed")
+    waiting = factories.tas_request(leo, setting.dsl)
+    factories.tas_request(other_school, setting.dsl)
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    response = dsl.submit(f"/meetings/{setting.meeting.id}/agenda/add", adding(leo.id))
+
+    assert response.status_code == 302
+    [item] = items_of(setting.meeting.id)
+    request = db.session.get(TasRequest, waiting.id)
+    assert (item.request_id, request.status, request.triaged_by_id) == (
+        waiting.id,
+        "accepted",
+        setting.dsl.id,
+    )
+    [triaged] = audit_events("tas_request_triaged")
+    assert triaged.detail["by_adding_to_the_agenda"] is True
+    assert "Their request waiting for triage is accepted onto this meeting" in page_text(
+        dsl.get(response.headers["Location"])
+    )
+    removed = dsl.submit(
+        f"/meetings/{setting.meeting.id}/agenda/{item.id}/remove", {"version": str(item.version)}
+    )
+    assert removed.status_code == 302
+    assert db.session.get(TasRequest, waiting.id).status == "awaiting_triage"
+
+
 def test_a_child_without_agreement_is_refused_with_what_to_do_instead(app):
     setting = school_with_meeting()
     noah = child_at(setting.school, agreed=False)

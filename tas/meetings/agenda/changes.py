@@ -19,6 +19,8 @@ from tas.extensions import db
 from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests.services import AWAITING
+from tas.meetings.requests.triage import REQUEST_KINDS
 from tas.organisations.models import User
 
 
@@ -99,10 +101,49 @@ def children_for(meeting: Meeting, user: User) -> tuple[list[Child], list[Child]
 def add(
     meeting: Meeting, user: User, child_id: int | None, reason: str, slot: time | None
 ) -> AgendaItem:
-    """Put a child on the agenda, audited; refused with the reason when they cannot go on it."""
+    """Put a child on the agenda, audited; refused with the reason when they cannot go on it.
+    A request for them still waiting for triage is accepted onto this meeting with it, so it
+    does not wait on after the child has been discussed (the item keeps the request, and its
+    removal sends it back to triage)."""
     refuse_if(adding_problems(meeting, user, child_id, slot))
     child = db.session.get(Child, child_id)
-    return commit(lambda: agenda.add_child(meeting, child, reason, user, slot_starts=slot))
+    waiting = waiting_request(meeting, child_id)
+
+    def write() -> AgendaItem:
+        item = agenda.add_child(meeting, child, reason, user, slot_starts=slot, request=waiting)
+        if waiting is not None:
+            waiting.status = "accepted"
+            waiting.triaged_by_id, waiting.triaged_at = user.id, utcnow()
+            record(
+                "tas_request_triaged",
+                target=waiting,
+                detail={
+                    "outcome": "accepted",
+                    "child_id": child.id,
+                    "meeting_id": meeting.id,
+                    "by_adding_to_the_agenda": True,
+                },
+            )
+        return item
+
+    return commit(write)
+
+
+def waiting_request(meeting: Meeting, child_id: int | None) -> TasRequest | None:
+    """The child's oldest request to the meeting's school still waiting for triage, when the
+    meeting is one requests are accepted onto (one query)."""
+    if child_id is None or meeting.kind not in REQUEST_KINDS:
+        return None
+    return db.session.scalar(
+        select(TasRequest)
+        .where(
+            TasRequest.child_id == child_id,
+            TasRequest.school_id == meeting.school_id,
+            TasRequest.status == AWAITING,
+        )
+        .order_by(TasRequest.requested_at, TasRequest.id)
+        .limit(1)
+    )
 
 
 def adding_problems(

@@ -103,7 +103,11 @@ def agenda_add(meeting_id: int):
         except Refused as refused:
             form.show(refused.problems)
         else:
-            flash("The child has been added to the agenda", "success")
+            accepted = " Their request waiting for triage is accepted onto this meeting."
+            flash(
+                "The child has been added to the agenda." + (accepted if item.request_id else ""),
+                "success",
+            )
             return redirect(_manage_page(meeting_id, item.id))
     # The list of the school's children is a read of their records: audited before it is shown.
     agenda_changes.listed(meeting, current_user)
