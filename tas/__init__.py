@@ -71,12 +71,13 @@ def register_web(app: Flask) -> None:
     from tas.audit import refusals
     from tas.auth.guard import register_guard
     from tas.outbox.services import register_delivery
-    from tas.web import register_errors, register_security_headers
+    from tas.web import register_banners_in_view, register_errors, register_security_headers
 
     register_guard(app)
     navigation.register(app)
     register_delivery(app)
     register_security_headers(app)
+    register_banners_in_view(app)
     refusals.register(app)
     register_errors(app)
 

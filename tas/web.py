@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
@@ -61,6 +61,19 @@ def register_security_headers(app: Flask) -> None:
             # Pages may show children's details: never keep them in a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
+        return response
+
+
+def register_banners_in_view(app: Flask) -> None:
+    """A redirect that carries a banner (what was saved, or that nothing was) goes to the top of
+    the next page, where the banner is: not to a part further down (#actions), where people saw
+    the section but not whether their save worked."""
+
+    @app.after_request
+    def _to_the_banner(response: Response) -> Response:
+        redirect = 300 <= response.status_code < 400
+        if redirect and "#" in (response.location or "") and session.get("_flashes"):
+            response.location = response.location.split("#", 1)[0]
         return response
 
 

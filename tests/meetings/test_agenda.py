@@ -78,7 +78,8 @@ def test_the_dsl_adds_a_child_with_the_familys_agreement(app):
         "Low mood and missed days",
         time(9, 15),
     )
-    assert response.headers["Location"].endswith(f"/agenda#item-{item.id}")
+    # To the top of the agenda, where the banner says it was added (not down at the item).
+    assert response.headers["Location"].endswith(f"/meetings/{setting.meeting.id}/agenda")
     [event] = audit_events("agenda_child_added")
     assert event.detail == {"meeting_id": setting.meeting.id, "child_id": maya.id}
     page = dsl.get(f"/meetings/{setting.meeting.id}")

@@ -50,7 +50,7 @@ def test_the_dsl_invites_an_agency_naming_its_representative(app):
     assert form.status_code == 200
     assert "Fay Fim (Future in Mind)" in page_text(form)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/meetings/{setting.meeting.id}#invitations")
+    assert response.headers["Location"].endswith(f"/meetings/{setting.meeting.id}")
     [invitation] = invitations_of(setting.meeting.id)
     assert (invitation.agency_id, invitation.representative_id) == (fim.id, fay.id)
     assert (invitation.answer, invitation.invited_by_id) == ("awaiting", setting.dsl.id)
