@@ -268,7 +268,9 @@ def test_the_coordinator_lists_reviews_by_reference_and_changes_a_rule(open_page
     how_long.fill("0")
     submit(page, "Save the review rules")
     shows_errors(
-        page, "coordinator-review-rules-errors", "Enter a number of working days from 1 to 260"
+        page,
+        "coordinator-review-rules-errors",
+        "must be due 1 or more working days after the step down",
     )
     expect(how_long).to_have_value("0")
     how_long.fill("12")
@@ -282,7 +284,7 @@ def test_the_coordinator_lists_reviews_by_reference_and_changes_a_rule(open_page
         "button",
         name=re.compile(r"^Reset to the default\s*: Step down from Children's Social Care$"),
     ).click()
-    banner(page, "The rule for step down from children's social care is back to its default")
+    banner(page, "The rule for step down from Children's Social Care is back to its default")
     expect(rule).to_contain_text("10 working days after the step down")
     expect(rule).to_contain_text("The default")
     expect(page.locator("#reset-rules")).to_have_count(0)
