@@ -280,7 +280,9 @@ def test_time_slots_fall_during_the_meeting(app):
     saved = dsl.submit(url, {"slot_starts": "09.40", "version": "1"})
     cleared = dsl.submit(url, {"slot_starts": "", "version": "2"})
 
-    assert "The meeting runs from 09:00 to 10:30" in page_text(form)
+    assert "The meeting runs from 9:00am to 10:30am (09:00 to 10:30 on the 24-hour clock)" in (
+        page_text(form)
+    )
     assert audit_events("agenda_item_opened")[0].detail["child_id"] == item.child_id
     for refused in (early, at_end):
         assert error_summary(refused) == {

@@ -11,7 +11,7 @@ from tas.core.choices import record_id
 from tas.core.clock import utcnow
 from tas.core.editing import Submitted, all_at_once, saved_banner, submit_change
 from tas.core.use_cases import Refused, StaleEdit
-from tas.core.words import clock
+from tas.core.words import clock, spoken_clock
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require, sees_agenda
@@ -140,8 +140,9 @@ def _consultation_url(meeting_id: int) -> str | None:
 def _slot_hint(meeting) -> str:
     starts, ends = agenda_changes.meeting_hours(meeting)
     return (
-        f"Use the 24-hour clock, like 09:30. The meeting runs from {clock(starts)} "
-        f"to {clock(ends)}. Leave it blank for no time slot."
+        f"The meeting runs from {spoken_clock(starts)} to {spoken_clock(ends)} ({clock(starts)} "
+        f"to {clock(ends)} on the 24-hour clock). Use the 24-hour clock, like 09:30. Leave it "
+        "blank for no time slot."
     )
 
 
