@@ -155,3 +155,19 @@ def test_school_staff_without_a_meetings_list_are_not_sent_to_one(app):
     assert "6 meeting invitations are waiting for your answer" in page_text(response)
     assert len(re.findall(r'href="/meetings/\d+/answer"', response.get_data(as_text=True))) == 5
     assert "See all your meetings" not in page_text(response)
+
+
+def test_the_chair_is_not_asked_to_answer_their_own_meeting(app):
+    """A link worker invited for Early Help to the meeting they chair is there anyway."""
+    setting = school_with_meeting()
+    chairs = on_day(setting, 2, chair=setting.link_worker)
+    elsewhere = on_day(setting, 3)
+    for meeting in (chairs, elsewhere):
+        factories.invitation(meeting, setting.dsl, representative=setting.link_worker)
+    db.session.commit()
+
+    response = home(app, setting.link_worker)
+
+    assert "1 meeting invitation is waiting for your answer" in page_text(response)
+    links = re.findall(r'href="/meetings/(\d+)/answer"', response.get_data(as_text=True))
+    assert links == [str(elsewhere.id)]

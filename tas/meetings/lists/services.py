@@ -170,7 +170,7 @@ class AwaitingAnswer:
 def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer:
     """Scheduled meetings still to come whose invitation this person answers (their own, else
     their agency's naming nobody) and has not answered yet: the soonest `shown`, with the total
-    (one query)."""
+    (one query). Not the meetings they chair: the chair is there."""
     if user.role not in ANSWERING_ROLES or not user.active:
         return AwaitingAnswer()
     rows = db.session.execute(
@@ -181,6 +181,7 @@ def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer
             Meeting.status == "scheduled",
             Meeting.starts_at > now,
             _my_answer(user, for_me=True) == "awaiting",
+            or_(Meeting.chair_id.is_(None), Meeting.chair_id != user.id),
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(shown)
