@@ -170,10 +170,14 @@ def test_too_long_or_unusable_text_is_refused_not_a_500(visitor):
 def test_a_second_open_request_for_the_same_child_is_refused(visitor):
     setting = school_with_meeting()
     child = child_at(setting.school)
-    factories.tas_request(child, setting.dsl)
+    waiting = factories.tas_request(child, setting.dsl)
     db.session.commit()
     dsl = signed_in(visitor, setting.dsl)
 
+    # Said as the form opens from the child's page, before anything is typed.
+    opened = dsl.get(f"/requests/new?child={child.id}")
+    assert "is already waiting for the link worker to triage it" in page_text(opened)
+    assert f'href="/requests/{waiting.id}"' in opened.get_data(as_text=True)
     response = dsl.submit("/requests/new", asking_about(child))
 
     assert error_summary(response) == {"child": services.ALREADY_OPEN}

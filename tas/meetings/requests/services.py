@@ -158,6 +158,15 @@ def requestable_children(user: User) -> list[tuple[Child, bool]]:
     return [(child, bool(has)) for child, has in rows]
 
 
+def waiting_for_triage(child_id: int) -> int | None:
+    """The id of the child's request still waiting for triage, if any (one query)."""
+    return db.session.scalar(
+        select(TasRequest.id)
+        .where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
+        .limit(1)
+    )
+
+
 def _asked_about(user: User, values: dict) -> tuple[dict[str, str], Child | None, Agreement | None]:
     """What to put right, for a request about this child: one of the person's own school they
     may ask about (anyone else is "not on the list"), with the family's agreement, and no
@@ -173,9 +182,7 @@ def _asked_about(user: User, values: dict) -> tuple[dict[str, str], Child | None
     agreement = current_agreement(child.id)
     if agreement is None:
         return {"child": NO_AGREEMENT_FOR_REQUEST}, child, None
-    open_one = db.session.scalar(
-        select(TasRequest.id).where(TasRequest.child_id == child.id, TasRequest.status == AWAITING)
-    )
+    open_one = waiting_for_triage(child.id)
     return ({"child": ALREADY_OPEN} if open_one is not None else {}), child, agreement
 
 

@@ -93,6 +93,8 @@ def new():
     names = {str(child.id): (child.full_name, agreed) for child, agreed in offered}
     picked = names.get(form.child.data or "")
     unagreed = (int(form.child.data), picked[0]) if picked and not picked[1] else None
+    # Said before the form is filled in, not only once it is sent: one is waiting already.
+    waiting = (picked[0], services.waiting_for_triage(int(form.child.data))) if picked else None
     audit_view(
         "tas_request_form_opened",
         target_type="Child" if chosen else None,
@@ -105,6 +107,7 @@ def new():
         form=form,
         has_children=bool(offered),
         unagreed=unagreed,
+        waiting=waiting if waiting and waiting[1] else None,
         may_consult=services.may_consult(current_user),
     )
 
