@@ -41,6 +41,7 @@ def meeting(meeting_id: int):
         history=history(row),
         invitations=invited,
         agenda=items,
+        not_shared_with=agenda.not_shared_with(items, invited) if organiser else {},
         agenda_count=agenda.count_for(row, items if organiser else None),
         day=day_summary.of_meeting(row, current_user, level, invited, items),
         sees_address=handover.sees_family_address(row, current_user, level),

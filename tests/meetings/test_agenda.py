@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from tas.children.models import Agreement
+from tas.children.models import Agreement, AgreementAgency
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.agenda import services as agenda
@@ -448,3 +448,31 @@ def test_the_agenda_page_runs_the_same_queries_for_few_or_many(app, count_querie
     assert "Anonymous consultation" in page_text(response)
     assert "9:14am" in page_text(response)
     assert counts[0] == counts[1]
+
+
+def test_the_organiser_sees_which_invited_services_do_not_see_a_child(app):
+    """The family agreed to share with Future in Mind only: the 0-19 Service, also invited,
+    does not see Maya's item, and the organiser is told so beside it. A GP practice sees the
+    arrangements only, whatever the agreement, and is not listed."""
+    setting = school_with_meeting()
+    fim = factories.agency(name="Future in Mind")
+    nurses = factories.agency(name="0-19 Service")
+    practice = factories.agency(
+        name="Westgate Surgery", service_type="gp_practice", ods_code="B82005"
+    )
+    maya = child_at(setting.school, agreed=False, first_name="Maya")
+    everyone = child_at(setting.school, first_name="Noor")
+    agreement = factories.agreement(maya, setting.dsl)
+    db.session.flush()
+    db.session.add(AgreementAgency(agreement_id=agreement.id, agency_id=fim.id))
+    for agency in (fim, nurses, practice):
+        factories.invitation(setting.meeting, setting.dsl, agency=agency)
+    for child in (maya, everyone):
+        factories.agenda_item(setting.meeting, child, setting.dsl)
+    db.session.commit()
+
+    shown = section(signed_in(app, setting.dsl).get(f"/meetings/{setting.meeting.id}"), "agenda")
+
+    assert "Not seen by 0-19 Service: the family's agreement does not cover them" in shown
+    assert shown.count("Not seen by") == 1  # Noor's family named no services: all see her
+    assert "Westgate Surgery" not in shown

@@ -10,13 +10,14 @@ from sqlalchemy.orm import joinedload
 from tas.audit.services import record
 from tas.children import access as children_access
 from tas.children.access import Access, current_agreement
-from tas.children.models import Child
+from tas.children.agreed import newest_agreement_of
+from tas.children.models import AgreementAgency, Child
 from tas.core.markers import origin
 from tas.core.use_cases import Refused
 from tas.extensions import db
 from tas.meetings import rules
 from tas.meetings.access import MeetingAccess, agenda_for, on_agenda_now, sees_agenda
-from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.models import AgendaItem, Invitation, Meeting, TasRequest
 from tas.meetings.requests.identifiers import NAME, REFERENCE, Known, what_identifies
 from tas.organisations.models import User
 
@@ -174,6 +175,55 @@ def items_for(meeting: Meeting, user: User, level: MeetingAccess) -> list[Agenda
             .order_by(AgendaItem.position, AgendaItem.id)
         )
     )
+
+
+def not_shared_with(items: list[AgendaItem], invitations: list[Invitation]) -> dict[int, list[str]]:
+    """For the organiser: each child's item -> the invited services whose people do not see it,
+    because the family's agreement does not cover them (two queries). GP practices see the
+    arrangements only, whatever the agreement, and are left out here."""
+    child_items = [item.id for item in items if item.child_id is not None]
+    viewers = [
+        (invitation.agency or invitation.representative.agency, _invited_name(invitation))
+        for invitation in invitations
+        if invitation.removed_at is None
+        and not (invitation.agency and invitation.agency.is_gp_practice)
+        and not (invitation.representative and invitation.representative.role == "gp")
+    ]
+    if not child_items or not viewers:
+        return {}
+    current = newest_agreement_of(AgendaItem.child_id).correlate(AgendaItem)
+    agreements = {
+        item_id: agreement_id
+        for item_id, agreement_id in db.session.execute(
+            select(AgendaItem.id, current).where(AgendaItem.id.in_(child_items))
+        )
+    }
+    named: dict[int, set[int]] = {}
+    for agreement_id, agency_id in db.session.execute(
+        select(AgreementAgency.agreement_id, AgreementAgency.agency_id).where(
+            AgreementAgency.agreement_id.in_([a for a in agreements.values() if a is not None])
+        )
+    ):
+        named.setdefault(agreement_id, set()).add(agency_id)
+    unseen = {}
+    for item_id, agreement_id in agreements.items():
+        if agreement_id is None:
+            continue
+        agencies = named.get(agreement_id, set())
+        left_out = [
+            name
+            for agency, name in viewers
+            if agencies and (agency is None or agency.id not in agencies)
+        ]
+        if left_out:
+            unseen[item_id] = sorted(set(left_out))
+    return unseen
+
+
+def _invited_name(invitation: Invitation) -> str:
+    if invitation.representative is not None:
+        return invitation.representative.name
+    return invitation.agency.name
 
 
 def count_for(meeting: Meeting, shown_to_organiser: list[AgendaItem] | None = None) -> int:
