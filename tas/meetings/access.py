@@ -64,7 +64,8 @@ def organising_schools(user: User):
     return None
 
 
-def _coordinated_schools(user: User):
+def coordinated_schools(user: User):
+    """The schools a coordinator covers (a SELECT of ids): every school, or their clusters'."""
     if user.district_wide:
         return select(School.id)
     return select(School.id).where(
@@ -172,7 +173,7 @@ def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, Colu
         arrangements = invited(user, now)
     if user.role == "coordinator":
         arrangements = (
-            true() if user.district_wide else Meeting.school_id.in_(_coordinated_schools(user))
+            true() if user.district_wide else Meeting.school_id.in_(coordinated_schools(user))
         )
     return {
         MeetingAccess.ORGANISE: organise,
@@ -198,7 +199,7 @@ def _candidates(user: User) -> Select | None:
             select(Invitation.meeting_id).where(Invitation.removed_at.is_(None), covered(user))
         )
     if user.role == "coordinator" and not user.district_wide:
-        paths.append(select(Meeting.id).where(Meeting.school_id.in_(_coordinated_schools(user))))
+        paths.append(select(Meeting.id).where(Meeting.school_id.in_(coordinated_schools(user))))
     if not paths:
         return None
     # Each path is a query of its own, never tied to the Meeting row of the query it filters.

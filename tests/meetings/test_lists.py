@@ -429,6 +429,25 @@ def test_a_coordinator_filters_by_cluster(login_as):
     assert "across the district" in page_text(coordinator.get(LIST))
 
 
+def test_a_coordinator_may_choose_a_school_with_no_meetings_booked(login_as):
+    """Which covered schools have no meetings is a coordinator's to see: every school and
+    cluster they cover is offered, booked or not (the list then says there are none)."""
+    north, south = factories.cluster(name="North"), factories.cluster(name="South")
+    coordinator = login_as("coordinator")  # district-wide
+    oak = factories.school(cluster=north, name="Oak Primary")
+    elm = factories.school(cluster=south, name="Elm Primary")
+    factories.meeting(oak, factories.user("dsl", school=oak), **at(3))
+    db.session.commit()
+
+    page = coordinator.get(LIST)
+    empty = coordinator.get(f"{LIST}?school={elm.id}")
+
+    assert f'<option value="{elm.id}">Elm Primary</option>' in page.get_data(as_text=True)
+    assert f'<option value="{south.id}">South' in page.get_data(as_text=True)
+    assert empty.status_code == 200 and references(empty) == []
+    assert "Elm Primary" in page_text(coordinator.get("/meetings/export"))
+
+
 def test_a_region_wide_coordinator_chooses_a_cluster_then_one_of_its_schools(login_as, monkeypatch):
     """Past SCHOOLS_AT_ONCE schools (a region's 1,600), the school filter lists the schools of
     the cluster chosen, and says so, rather than every school of the region."""

@@ -121,11 +121,14 @@ def filter_options(
     ]
     school_ids = select(Meeting.school_id).where(visible)
     organising = access.organising_schools(user)
-    if organising is not None and user.active:
+    coordinator = user.role == "coordinator"
+    if coordinator and user.active:
+        # Every school they cover, booked or not: which have no meetings is theirs to see too.
+        at_school = School.id.in_(access.coordinated_schools(user))
+    elif organising is not None and user.active:
         at_school = or_(School.id.in_(school_ids), School.id.in_(organising))
     else:
         at_school = School.id.in_(school_ids)
-    coordinator = user.role == "coordinator"
     schools = school_filter(
         at_school, cluster, school, clusters=coordinator, narrowed=narrowed and coordinator
     )
