@@ -160,23 +160,15 @@ def confirm(user: User, *, code: str = "", passkey: str = "", recovery: str = ""
     """Check what the person gave (one of the four), counted first under the account's lock
     so that guesses sent at once cannot pass the limit; on success the session is confirmed
     now. Returns Confirmed."""
-    attempt_id, paused_until = _count(user)
-    if attempt_id is None:
-        record("second_factor_throttled", actor=user, detail={"locked": paused_until is None})
-        db.session.commit()
-        return Confirmed(paused_until=paused_until, locked=paused_until is None)
+    attempt_id, refused = _tried(user)
+    if refused is not None:
+        return refused
     method = _check(user, code=code, passkey=passkey, recovery=recovery, password=password)
     with write_transaction():
         if method is None:
-            record("second_factor_failed", actor=user)
-            if locked(user, utcnow()):
-                _tell_owner(user, "second_factor_locked")
-            elif _now_paused(user):
-                _tell_owner(user, "second_factor_paused")
+            _wrong(user, "second_factor_failed")
             return Confirmed()
-        db.session.execute(
-            update(FactorAttempt).where(FactorAttempt.id == attempt_id).values(succeeded=True)
-        )
+        _right(attempt_id)
         mark_confirmed(user)
         record("second_factor_confirmed", actor=user, detail={"method": method})
         if method == "recovery":
@@ -188,24 +180,41 @@ def check_current_password(user: User, password: str) -> Confirmed:
     """The current password, as changing it asks for: counted with the account's other tries to
     prove it is them (paused, then locked, as they are), a wrong one audited, so a session left
     open is no way to guess the password at leisure. Does not confirm the session."""
-    attempt_id, paused_until = _count(user)
-    if attempt_id is None:
-        record("second_factor_throttled", actor=user, detail={"locked": paused_until is None})
-        db.session.commit()
-        return Confirmed(paused_until=paused_until, locked=paused_until is None)
+    attempt_id, refused = _tried(user)
+    if refused is not None:
+        return refused
     right = password_matches(user.password_hash, password)
     with write_transaction():
         if not right:
-            record("current_password_wrong", actor=user)
-            if locked(user, utcnow()):
-                _tell_owner(user, "second_factor_locked")
-            elif _now_paused(user):
-                _tell_owner(user, "second_factor_paused")
+            _wrong(user, "current_password_wrong")
             return Confirmed()
-        db.session.execute(
-            update(FactorAttempt).where(FactorAttempt.id == attempt_id).values(succeeded=True)
-        )
+        _right(attempt_id)
     return Confirmed(ok=True, method="password")
+
+
+def _tried(user: User) -> tuple[int | None, Confirmed | None]:
+    """The try counted (its id), or what to answer while the account is paused or locked."""
+    attempt_id, paused_until = _count(user)
+    if attempt_id is not None:
+        return attempt_id, None
+    record("second_factor_throttled", actor=user, detail={"locked": paused_until is None})
+    db.session.commit()
+    return None, Confirmed(paused_until=paused_until, locked=paused_until is None)
+
+
+def _wrong(user: User, action: str) -> None:
+    """A wrong try, audited; the owner is told when it locks or starts a pause."""
+    record(action, actor=user)
+    if locked(user, utcnow()):
+        _tell_owner(user, "second_factor_locked")
+    elif _now_paused(user):
+        _tell_owner(user, "second_factor_paused")
+
+
+def _right(attempt_id: int) -> None:
+    db.session.execute(
+        update(FactorAttempt).where(FactorAttempt.id == attempt_id).values(succeeded=True)
+    )
 
 
 def _check(user: User, *, code: str, passkey: str, recovery: str, password: str) -> str | None:
