@@ -165,7 +165,9 @@ def reassign_work(user_id: int):
             ]
             status = 409
         else:
-            flash(_moved_message(moved, leaver), "success")
+            # Work left where it was is something to act on, not a success.
+            kept = bool(moved.work.total) and moved.to is None
+            flash(_moved_message(moved, leaver), "info" if kept else "success")
             return redirect(_done(me, leaver))
     form.offer(people, _accounts(me, leaver))
     page = render_template(

@@ -511,6 +511,8 @@ def test_with_nobody_to_take_the_work_the_leaver_can_still_be_marked_away(app):
         "Lone Ranger is marked away" in banner
     )
     assert "moved to ." not in banner
+    # Work left with them is shown as something to act on, not a success.
+    assert "Success" not in banner.split("No work was moved")[0][-40:]
     # The audit says what happened: the leaver marked away, and nothing reassigned.
     assert [e.target_id for e in audit_events("user_marked_away")] == [leaver.id]
     assert audit_events("work_reassigned") == []
