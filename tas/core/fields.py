@@ -48,12 +48,17 @@ def stripped(value: Any) -> Any:
     return value.strip().strip(BLANK) if isinstance(value, str) else value
 
 
-# Joiners change how the letters of scripts that join (Arabic, Persian, the Indian scripts) are
-# written, so they stay between two such letters; anywhere else they only hide a difference.
+# Joiners change how the letters of scripts that join (Arabic, Persian, the Indian scripts and
+# Sinhala, where one follows a virama: a mark, not a letter) are written, so they stay between
+# two characters of such a script; beside a Latin letter, a space or an end they only hide a
+# difference. The Mongolian vowel separator is spelling in Mongolian: only trimmed at the ends.
 JOINERS = "\u200c\u200d"
-_HIDDEN = re.compile(f"[{re.escape(INVISIBLE.translate({ord(j): None for j in JOINERS}))}]")
-_JOINING_LETTER = r"[^\W\d_\x00-\u024f]"  # a letter beyond the Latin alphabets
-_LOOSE_JOINER = re.compile(rf"(?<!{_JOINING_LETTER})[{JOINERS}]|[{JOINERS}](?!{_JOINING_LETTER})")
+_KEPT_INSIDE = JOINERS + "\u180e"
+_HIDDEN = re.compile(f"[{re.escape(INVISIBLE.translate({ord(c): None for c in _KEPT_INSIDE}))}]")
+_LATIN_OR_SPACE = r"[\x00-\u024f\s]"
+_LOOSE_JOINER = re.compile(
+    rf"(?:^|(?<={_LATIN_OR_SPACE}))[{JOINERS}]+|[{JOINERS}]+(?={_LATIN_OR_SPACE})"
+)
 
 
 def tidy_name(value: Any) -> Any:
@@ -64,7 +69,7 @@ def tidy_name(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     visible = _LOOSE_JOINER.sub("", _HIDDEN.sub("", value))
-    return " ".join(visible.split())
+    return " ".join(visible.split()).strip("\u180e")
 
 
 def normalised(normalise):

@@ -28,6 +28,19 @@ def test_a_joiner_that_shapes_the_letters_of_a_persian_name_stays():
     assert tidy_name(name) == name
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0dc1\u0dca\u200d\u0dbb\u0dd3",  # Sinhala "Sri": the joiner follows a virama (a mark)
+        "\u0915\u094d\u200d\u0937",  # Devanagari, joiner after a virama
+        "\u0d28\u0d4d\u200d",  # Malayalam chillu: a joiner ends the word
+        "\u182e\u1823\u180e\u1829",  # Mongolian, with its vowel separator
+    ],
+)
+def test_names_written_with_joiners_after_a_mark_keep_their_spelling(name):
+    assert tidy_name(name) == name
+
+
 def test_notes_keep_their_line_breaks():
     assert stripped(" First line\n\nSecond  line ") == "First line\n\nSecond  line"
     assert tidy_name(None) is None
