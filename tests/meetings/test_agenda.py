@@ -89,33 +89,37 @@ def test_the_dsl_adds_a_child_with_the_familys_agreement(app):
 
 
 def test_adding_a_child_with_a_request_waiting_accepts_it_onto_the_meeting(app):
-    """Leo's request waits for triage; added to the agenda directly, it is accepted onto this
-    meeting with him, and no longer waits after he has been discussed. Removed again, it goes
-    back to triage."""
+    """Leo's request waits for triage; the link worker (who triages the school's requests)
+    adds him to the agenda directly: it is accepted onto this meeting with him, and no longer
+    waits after he has been discussed. Removed again, it goes back to triage. The school's DSL,
+    who may not triage, adding a child leaves their request to the link worker."""
     setting = school_with_meeting()
     leo = child_at(setting.school, first_name="Leo", last_name="Price")
-    other_school = child_at(factories.school(), first_name="Zed")
+    mia = child_at(setting.school, first_name="Mia", last_name="Hughes")
     waiting = factories.tas_request(leo, setting.dsl)
-    factories.tas_request(other_school, setting.dsl)
+    mias = factories.tas_request(mia, setting.dsl)
     db.session.commit()
+    link_worker = signed_in(app, setting.link_worker)
     dsl = signed_in(app, setting.dsl)
 
-    response = dsl.submit(f"/meetings/{setting.meeting.id}/agenda/add", adding(leo.id))
+    response = link_worker.submit(f"/meetings/{setting.meeting.id}/agenda/add", adding(leo.id))
+    by_dsl = dsl.submit(f"/meetings/{setting.meeting.id}/agenda/add", adding(mia.id))
 
-    assert response.status_code == 302
-    [item] = items_of(setting.meeting.id)
+    assert response.status_code == by_dsl.status_code == 302
+    item = next(row for row in items_of(setting.meeting.id) if row.child_id == leo.id)
     request = db.session.get(TasRequest, waiting.id)
     assert (item.request_id, request.status, request.triaged_by_id) == (
         waiting.id,
         "accepted",
-        setting.dsl.id,
+        setting.link_worker.id,
     )
     [triaged] = audit_events("tas_request_triaged")
     assert triaged.detail["by_adding_to_the_agenda"] is True
     assert "Their request waiting for triage is accepted onto this meeting" in page_text(
-        dsl.get(response.headers["Location"])
+        link_worker.get(response.headers["Location"])
     )
-    removed = dsl.submit(
+    assert db.session.get(TasRequest, mias.id).status == "awaiting_triage"
+    removed = link_worker.submit(
         f"/meetings/{setting.meeting.id}/agenda/{item.id}/remove", {"version": str(item.version)}
     )
     assert removed.status_code == 302

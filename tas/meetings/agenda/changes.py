@@ -19,6 +19,7 @@ from tas.extensions import db
 from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests.access import may_triage
 from tas.meetings.requests.services import AWAITING
 from tas.meetings.requests.triage import REQUEST_KINDS
 from tas.organisations.models import User
@@ -102,12 +103,15 @@ def add(
     meeting: Meeting, user: User, child_id: int | None, reason: str, slot: time | None
 ) -> AgendaItem:
     """Put a child on the agenda, audited; refused with the reason when they cannot go on it.
-    A request for them still waiting for triage is accepted onto this meeting with it, so it
-    does not wait on after the child has been discussed (the item keeps the request, and its
-    removal sends it back to triage)."""
+    A request for them still waiting for triage is accepted onto this meeting with it, when
+    the one adding may triage it (a link worker of the school), so it does not wait on after
+    the child has been discussed (the item keeps the request, and its removal sends it back to
+    triage). Anyone else leaves it to the link worker."""
     refuse_if(adding_problems(meeting, user, child_id, slot))
     child = db.session.get(Child, child_id)
     waiting = waiting_request(meeting, child_id)
+    if waiting is not None and not may_triage(user, waiting):
+        waiting = None
 
     def write() -> AgendaItem:
         item = agenda.add_child(meeting, child, reason, user, slot_starts=slot, request=waiting)

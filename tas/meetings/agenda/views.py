@@ -102,6 +102,13 @@ def agenda_add(meeting_id: int):
             )
         except Refused as refused:
             form.show(refused.problems)
+        except StaleEdit:
+            # Their request was triaged or withdrawn as this was saved: nothing was added.
+            db.session.rollback()
+            form.child.errors = [
+                "The request for this child changed as you added them (it was triaged or "
+                "withdrawn): check the requests, then add them again"
+            ]
         else:
             accepted = " Their request waiting for triage is accepted onto this meeting."
             flash(
