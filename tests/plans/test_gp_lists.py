@@ -317,6 +317,27 @@ def test_a_second_answer_from_the_practice_does_not_overwrite_the_first_unseen(l
     )
 
 
+def test_a_colleague_acknowledging_does_not_stop_an_answer_being_typed(login_as):
+    """Noting a notification changes no answer: a colleague's reply form, opened before it was
+    acknowledged, still saves (and two acknowledging at once note it once)."""
+    first = login_as("gp")
+    _, _, notification = the_practices_notification(first)
+    second = login_as("gp", agency=first.user.agency)
+    url = f"/gp/notifications/{notification.id}"
+    opened = version_on(second.get(f"{url}/reply"))
+
+    first.submit(f"{url}/acknowledge", page="/gp/notifications")
+    answered = second.submit(
+        f"{url}/reply", {"health_services_reply": "School nurse", "version": opened}
+    )
+
+    assert answered.status_code == 302
+    db.session.expire_all()
+    row = db.session.get(GpNotification, notification.id)
+    assert row.health_services_reply == "School nurse" and row.acknowledged_at is not None
+    assert len(audit_events("gp_notification_acknowledged")) == 1
+
+
 def test_the_practices_home_page_points_to_what_is_waiting_to_be_acknowledged(login_as):
     gp = login_as("gp")
     _, _, notification = beside_another_practices(gp)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import audit_view, record
@@ -227,10 +227,18 @@ def practice_list_viewed(user: User) -> None:
 
 
 def acknowledge(user: User, notification: GpNotification) -> bool:
-    """The practice has noted it (once: a second click changes nothing)."""
-    if notification.acknowledged_at is not None:
+    """The practice has noted it (once: a second click, or a colleague's at the same moment,
+    changes nothing). Written in place, leaving the version alone: noting it changes no answer,
+    so a colleague's open reply form still saves."""
+    noted = db.session.execute(
+        update(GpNotification)
+        .where(GpNotification.id == notification.id, GpNotification.acknowledged_at.is_(None))
+        .values(acknowledged_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not noted:
+        db.session.rollback()
         return False
-    notification.acknowledged_at = utcnow()
     record("gp_notification_acknowledged", target=notification, actor=user)
     db.session.commit()
     return True
