@@ -137,15 +137,46 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["REPEATED_REFUSALS_WINDOW_MINUTES"])
 
 
-def _stretch(entry: AuditEvent, refusals) -> Counter:
+def _stretch(entry: AuditEvent, refusals, previous: dict[int, datetime]) -> Counter:
     """The pages refused that an entry stands for: the window before it (which reached the
-    limit) and the window after it (when no other entry is made), by endpoint."""
+    limit) and the window after it (when no other entry is made), by endpoint; never those the
+    person's entry before it stands for already (its window after ends where this one's
+    starts), so a refusal is counted once however long they go on."""
     span = _window()
+    starts = entry.at - span
+    if entry.id in previous:
+        starts = max(starts, previous[entry.id] + span)
     return Counter(
         endpoint
         for user_id, at, endpoint in refusals
-        if user_id == entry.actor_id and entry.at - span < at <= entry.at + span
+        if user_id == entry.actor_id and starts < at <= entry.at + span
     )
+
+
+def _previous(entries) -> dict[int, datetime]:
+    """Each entry's id -> when the same person's entry before it was made, when that was
+    recent enough for their windows to meet (one query)."""
+    if not entries:
+        return {}
+    reach = 2 * _window()
+    earlier = db.session.execute(
+        select(AuditEvent.id, AuditEvent.actor_id, AuditEvent.at).where(
+            AuditEvent.action == ACTION,
+            AuditEvent.actor_id.in_({entry.actor_id for entry in entries}),
+            AuditEvent.at > min(entry.at for entry in entries) - reach,
+            AuditEvent.at <= max(entry.at for entry in entries),
+        )
+    ).all()
+    found = {}
+    for entry in entries:
+        before = [
+            at
+            for row_id, actor_id, at in earlier
+            if actor_id == entry.actor_id and (at, row_id) < (entry.at, entry.id)
+        ]
+        if before and entry.at - max(before) < reach:
+            found[entry.id] = max(before)
+    return found
 
 
 def _refusals_of(entries) -> list:
@@ -177,10 +208,11 @@ def total_up(now: datetime) -> int:
         )
     ).all()
     refusals = _refusals_of(entries)
+    previous = _previous(entries)
     for entry in entries:
-        endpoints = _stretch(entry, refusals)
-        if sum(endpoints.values()) < entry.detail.get("count", 0):
-            endpoints = Counter(entry.detail.get("endpoints") or {})  # deleted meanwhile
+        endpoints = _stretch(entry, refusals, previous)
+        if not endpoints:  # the refusals were deleted meanwhile: the count when it was made
+            endpoints = Counter(entry.detail.get("endpoints") or {})
         record(
             ENDED,
             target=entry,
@@ -291,11 +323,12 @@ def page_of(page: int) -> RefusalsPage:
             )
         )
     }
-    refusals = _refusals_of([entry for entry in entries if entry.id not in ended])
+    live = [entry for entry in entries if entry.id not in ended]
+    refusals, previous = _refusals_of(live), _previous(live)
     rows = []
     for entry in entries:
-        endpoints = ended.get(entry.id, {}).get("endpoints") or _stretch(entry, refusals)
-        if sum(endpoints.values()) < entry.detail.get("count", 0):
+        endpoints = ended.get(entry.id, {}).get("endpoints") or _stretch(entry, refusals, previous)
+        if not endpoints:  # the refusals were deleted meanwhile: the count when it was made
             endpoints = entry.detail.get("endpoints") or {}
         rows.append(Repeated(entry, sum(endpoints.values()), page_names(endpoints)))
     return RefusalsPage(entries=rows, total=total, number=shown.number, pages=shown.pages)

@@ -238,6 +238,29 @@ def test_a_row_counts_every_refusal_while_it_stood_once_the_hour_has_passed(app,
     assert [(e.target_id, e.detail["count"]) for e in ended] == [(entry.id, 26)]
 
 
+def test_refusals_going_on_past_one_window_are_counted_once(app, login_as):
+    """Refused 10 times, then 10 more just after the hour (a second entry): each refusal is
+    counted in one row only, so the rows add up to what happened (20), never more."""
+    child = _other_schools_child()
+    with time_machine.travel(T0, tick=False) as clock:
+        snooper = login_as("dsl", name="Sam Snooper")
+        _refused_n_times(snooper, child.id, 10)
+        for minutes in (20, 20, 21):  # still signed in, an hour and a minute on
+            clock.shift(timedelta(minutes=minutes))
+            assert snooper.get("/").status_code == 200
+        _refused_n_times(snooper, child.id, 10)
+        assert len(_repeated()) == 2
+        clock.shift(timedelta(minutes=61))
+        run_pass()
+    counts = sorted(
+        e.detail["count"]
+        for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "repeated_refusals_ended")
+        )
+    )
+    assert sum(counts) == 20 and counts == [10, 10]
+
+
 def test_page_names_say_what_the_page_is_about():
     assert page_name("/children/<int:child_id>") == "Child's record"
     assert page_name("/children/<int:child_id>/family/lives-with") == (
