@@ -20,7 +20,7 @@ from tas.meetings.access import MeetingAccess, on_agenda_now
 from tas.meetings.agenda import services as agenda
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
 from tas.meetings.requests.access import may_triage
-from tas.meetings.requests.services import AWAITING
+from tas.meetings.requests.services import waiting_for_triage
 from tas.meetings.requests.triage import REQUEST_KINDS
 from tas.organisations.models import User
 
@@ -138,16 +138,7 @@ def waiting_request(meeting: Meeting, child_id: int | None) -> TasRequest | None
     meeting is one requests are accepted onto (one query)."""
     if child_id is None or meeting.kind not in REQUEST_KINDS:
         return None
-    return db.session.scalar(
-        select(TasRequest)
-        .where(
-            TasRequest.child_id == child_id,
-            TasRequest.school_id == meeting.school_id,
-            TasRequest.status == AWAITING,
-        )
-        .order_by(TasRequest.requested_at, TasRequest.id)
-        .limit(1)
-    )
+    return waiting_for_triage(child_id, meeting.school_id)
 
 
 def adding_problems(

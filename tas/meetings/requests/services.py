@@ -158,13 +158,13 @@ def requestable_children(user: User) -> list[tuple[Child, bool]]:
     return [(child, bool(has)) for child, has in rows]
 
 
-def waiting_for_triage(child_id: int) -> int | None:
-    """The id of the child's request still waiting for triage, if any (one query)."""
-    return db.session.scalar(
-        select(TasRequest.id)
-        .where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
-        .limit(1)
-    )
+def waiting_for_triage(child_id: int, school_id: int | None = None) -> TasRequest | None:
+    """The child's oldest request still waiting for triage (to this school, when given), if
+    any (one query)."""
+    query = select(TasRequest).where(TasRequest.child_id == child_id, TasRequest.status == AWAITING)
+    if school_id is not None:
+        query = query.where(TasRequest.school_id == school_id)
+    return db.session.scalar(query.order_by(TasRequest.requested_at, TasRequest.id).limit(1))
 
 
 def _asked_about(user: User, values: dict) -> tuple[dict[str, str], Child | None, Agreement | None]:

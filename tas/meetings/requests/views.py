@@ -94,7 +94,8 @@ def new():
     picked = names.get(form.child.data or "")
     unagreed = (int(form.child.data), picked[0]) if picked and not picked[1] else None
     # Said before the form is filled in, not only once it is sent: one is waiting already.
-    waiting = (picked[0], services.waiting_for_triage(int(form.child.data))) if picked else None
+    found = services.waiting_for_triage(int(form.child.data)) if picked else None
+    waiting = (picked[0], found.id) if found is not None else None
     audit_view(
         "tas_request_form_opened",
         target_type="Child" if chosen else None,
@@ -107,7 +108,7 @@ def new():
         form=form,
         has_children=bool(offered),
         unagreed=unagreed,
-        waiting=waiting if waiting and waiting[1] else None,
+        waiting=waiting,
         may_consult=services.may_consult(current_user),
     )
 
