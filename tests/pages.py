@@ -140,6 +140,14 @@ def section(response, element_id: str) -> str:
     return " ".join(text.split())
 
 
+def hint_of(response, field: str) -> str:
+    """The words of a question's hint, as the page shows them under its label."""
+    body = response.get_data(as_text=True)
+    match = re.search(rf'<div id="{field}-hint"[^>]*>(.*?)</div>', body, re.S)
+    assert match, f"no hint for {field}"
+    return " ".join(html.unescape(TAG.sub(" ", match.group(1))).split())
+
+
 def date_shown(response, name: str) -> list[str]:
     """The day, month and year boxes of a date question, as the page shows them."""
     body = response.get_data(as_text=True)

@@ -20,6 +20,7 @@ from tas.core.fields import (
 )
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
+from tas.core.words import long_date
 from tas.plans.fields import marker_values, markers_field, markers_from, people
 from tas.plans.models import Outcome, SharedPlan
 from tas.plans.outcomes.rules import DRIFT_DECISIONS
@@ -114,14 +115,27 @@ class ClosePlanForm(RecordForm):
         }
 
 
-def score_field(label: str, missing: str | None = None) -> StringField:
+SCALE = "0 means things could not be worse; 10 means the outcome has been achieved"
+
+
+def score_field(label: str, missing: str | None = None, *, scores=None) -> StringField:
+    """A 0-10 score; given the outcome's `scores` so far, its hint starts with the last one."""
     return StringField(
         label,
-        description="0 means things could not be worse; 10 means the outcome has been achieved",
+        description=SCALE if scores is None else score_hint(scores),
         widget=GovTextInput(),
         filters=[stripped],
         validators=[DataRequired(missing)] if missing else [],
     )
+
+
+def score_hint(scores) -> str:
+    """The hint of a score for an outcome with these scores (oldest first): the last score and
+    its date, so the score now is given beside it, then the scale."""
+    if not scores:
+        return f"This is the outcome's first score. {SCALE}"
+    last = scores[-1]
+    return f"Last scored {last.score} out of 10, on {long_date(last.scored_on)}. {SCALE}"
 
 
 def parsed_score(value: str | None) -> int | None:

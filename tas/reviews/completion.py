@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tas.audit.services import record
 from tas.children.access import current_agreement
@@ -114,8 +115,9 @@ class PlanContext:
 
 def plan_context(review: Review) -> PlanContext:
     """The plan a review belongs to (for a handover: the child's plan that is not closed), for
-    a plan review the outcomes to score and whether the family's agreement stands, and the day
-    its subject began, in at most four queries."""
+    a plan review the outcomes to score (with their scores so far, for the form to show the
+    last) and whether the family's agreement stands, and the day its subject began, in at most
+    five queries."""
     if review.plan_id is not None:
         plan = db.session.get(SharedPlan, review.plan_id)
     else:
@@ -125,7 +127,10 @@ def plan_context(review: Review) -> PlanContext:
     if review.kind == "plan_review" and plan is not None:
         outcomes = list(
             db.session.scalars(
-                select(Outcome).where(Outcome.plan_id == plan.id).order_by(Outcome.id)
+                select(Outcome)
+                .where(Outcome.plan_id == plan.id)
+                .order_by(Outcome.id)
+                .options(selectinload(Outcome.scores))
             )
         )
         agreed = current_agreement(review.child_id) is not None

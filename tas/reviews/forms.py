@@ -173,6 +173,7 @@ def completion_form(kind: str, outcomes, *, next_label: str | None, **kwargs) ->
         fields[name] = score_field(
             f"Score now for: {_short(outcome.statement)}",
             "Enter a score from 0 to 10 for each outcome",
+            scores=outcome.scores,
         )
         fields[f"validate_{name}"] = lambda self, field: parsed_score(field.data)
         fields[f"changed_{outcome.id}"] = text_area(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tas.extensions import db
 from tas.plans.models import Outcome, OutcomeScore
 from tests import factories
-from tests.pages import audit_events, day, error_summary, field_value, page_text
+from tests.pages import audit_events, day, error_summary, field_value, hint_of, page_text
 from tests.plans.helpers import child_at, named_practitioner, open_plan
 
 
@@ -33,6 +33,7 @@ def test_an_outcome_is_added_and_scored_at_each_review(login_as):
     )
     assert outcomes_of(plan.id) == [("Gets to school on time", [(date(2026, 9, 8), 3)])]
     outcome_id = db.session.scalar(select(Outcome.id).where(Outcome.plan_id == plan.id))
+    score_page = dsl.get(f"/children/{child.id}/outcomes/{outcome_id}/scores/new")
     scored = dsl.submit(
         f"/children/{child.id}/outcomes/{outcome_id}/scores/new",
         {
@@ -43,6 +44,7 @@ def test_an_outcome_is_added_and_scored_at_each_review(login_as):
     )
 
     assert added.status_code == 302 and scored.status_code == 302
+    assert hint_of(score_page, "score").startswith("Last scored 3 out of 10, on 8 September 2026")
     assert outcomes_of(plan.id) == [
         ("Gets to school on time", [(date(2026, 9, 8), 3), (date(2026, 10, 12), 7)])
     ]

@@ -16,7 +16,15 @@ from tas.plans.models import Outcome, OutcomeScore, SharedPlan
 from tas.reviews.models import Review
 from tests import factories
 from tests.conftest import Visitor
-from tests.pages import audit_events, date_shown, day, error_summary, field_value, page_text
+from tests.pages import (
+    audit_events,
+    date_shown,
+    day,
+    error_summary,
+    field_value,
+    hint_of,
+    page_text,
+)
 from tests.reviews.helpers import child_with_plan
 
 TODAY = date(2026, 11, 27)
@@ -141,6 +149,37 @@ def test_the_lead_completes_a_plan_review_with_scores_and_the_next_date(app):
     assert "“I like walking to school with my friend”" in plan_page
     assert "The family: “Bedtime is still a battle”" in plan_page
     assert "Still up at night" in plan_page  # what has changed, in the scores' table
+
+
+def test_each_outcome_is_scored_beside_its_last_score(app):
+    """The family and the lead score each outcome knowing where it stood last time: the last
+    score and its date show in the hint (not an earlier one), and a new outcome says it is
+    scored for the first time."""
+    setting = child_with_plan()
+    school_on_time, sleeps = with_outcomes(setting.plan, "Gets to school on time", "Sleeps well")
+    db.session.add_all(
+        OutcomeScore(
+            outcome_id=school_on_time.id,
+            score=score,
+            scored_on=scored_on,
+            recorded_by_id=setting.link_worker.id,
+        )
+        for score, scored_on in ((7, date(2026, 10, 16)), (3, date(2026, 9, 4)))
+    )
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    form = lead.get(complete_url(review))
+
+    assert hint_of(form, f"score_{school_on_time.id}").startswith(
+        "Last scored 7 out of 10, on 16 October 2026. 0 means things could not be worse"
+    )
+    assert hint_of(form, f"score_{sleeps.id}").startswith(
+        "This is the outcome's first score. 0 means things could not be worse"
+    )
 
 
 def test_the_next_review_date_left_blank_follows_the_rule(app):

@@ -11,7 +11,7 @@ from tas.core.editing import submit_new
 from tas.core.submissions import once, refuse_if_used
 from tas.plans import bp
 from tas.plans.access import ReadOnly, plan_on, record_on
-from tas.plans.forms import DriftDecisionForm, OutcomeForm, ScoreForm
+from tas.plans.forms import DriftDecisionForm, OutcomeForm, ScoreForm, score_hint
 from tas.plans.models import Outcome
 from tas.plans.outcomes import drift
 from tas.plans.outcomes import services as outcomes
@@ -49,6 +49,7 @@ def score_add(child_id: int, outcome_id: int):
     if not on.rights.editor:
         raise ReadOnly(on.plan, "score this outcome")
     form = ScoreForm(data={"scored_on": today()} if request.method == "GET" else None)
+    form.score.description = score_hint(outcome.scores)
     once(form, saved_at=_plan_page(child_id, on.plan.id))
     added = submit_new(
         form,
