@@ -161,6 +161,13 @@ def plan_date_problems(
     return problems
 
 
+def latest_next_review(today: date, holidays: Container[date] = ()) -> date:
+    """The last day a plan's next review may be on: a year ahead, or the next working day when
+    that is not one (as a review due date counted in weeks moves: tas.reviews.rules.due_date), so
+    every date the plan review rule can make is one the plan accepts."""
+    return next_working_day(years_on(today, 1), holidays)
+
+
 def next_review_problem(
     next_on: date,
     today: date,
@@ -171,12 +178,12 @@ def next_review_problem(
 ) -> str | None:
     """What is wrong with the date of the next plan review, if anything: it comes after
     `after` (the plan's start, or the review just completed, `since` in words), from today to a
-    year ahead, on a working day."""
+    year ahead (`latest_next_review`), on a working day."""
     if after is not None and next_on <= after:
         return f"The next review date must be after {since}"
     if next_on < today:
         return "The next review date must be today or in the future"
-    if next_on > years_on(today, 1):
+    if next_on > latest_next_review(today, holidays):
         return "The next review date must be within the next year"
     if not is_working_day(next_on, holidays):
         return review_day_problem(next_on, holidays)

@@ -94,6 +94,10 @@ def due_date(rule: RuleInForce, from_day: date, holidays: Container[date] = ()) 
 
 
 LONGEST = {"working_days": 260, "weeks": 52}
+# A plan's next review is at most a year ahead (tas.plans.rules.latest_next_review): 52 weeks
+# always reach no further, and nor do 250 working days (a year holds at least 260 weekdays, and
+# never more than ten bank holidays), so the date the rule makes is one the plan form accepts.
+LONGEST_BY_EVENT = {"plan_review": {"working_days": 250, "weeks": 52}}
 
 
 def rule_problems(rule: RuleInForce, amount: int | None, unit: str | None) -> dict[str, str]:
@@ -103,7 +107,8 @@ def rule_problems(rule: RuleInForce, amount: int | None, unit: str | None) -> di
     review = in_a_sentence(label(REVIEW_KINDS, rule.review_kind))
     problems = {}
     units = unit if unit in LONGEST else "weeks"
-    longest, words = LONGEST[units], label(UNITS, units)
+    longest = LONGEST_BY_EVENT.get(rule.event, LONGEST)[units]
+    words = label(UNITS, units)
     if amount is None:
         problems["amount"] = (
             f"Enter how long after {rule.counted_from} the {review} is due, as a number"

@@ -4,11 +4,12 @@ that lands on a weekend or bank holiday moves to the next working day (docs/desi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from tas.core.bank_holidays import ENGLAND_AND_WALES
+from tas.plans import rules as plan_rules
 from tas.reviews import rules
 from tas.reviews.lists import due_state, soon_until
 from tas.reviews.rules import RuleInForce
@@ -170,6 +171,17 @@ REFERRAL, PLAN_REVIEW = rules.DEFAULT_RULES[1], rules.DEFAULT_RULES[3]
             },
         ),
         (
+            PLAN_REVIEW,
+            251,
+            "working_days",
+            {
+                "amount": "The plan review must be due 250 working days or fewer after the last "
+                "review (or the handover)"
+            },
+        ),
+        (PLAN_REVIEW, 250, "working_days", {}),
+        (PLAN_REVIEW, 52, "weeks", {}),
+        (
             REFERRAL,
             261,
             "working_days",
@@ -194,6 +206,20 @@ REFERRAL, PLAN_REVIEW = rules.DEFAULT_RULES[1], rules.DEFAULT_RULES[3]
 )
 def test_what_to_put_right_in_a_rule_names_the_rule(rule, amount, unit, problems):
     assert rules.rule_problems(rule, amount, unit) == problems
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(250, "working_days"), (52, "weeks")])
+def test_the_longest_plan_review_rule_makes_dates_the_plan_accepts(amount, unit):
+    """Whatever day a plan starts or is reviewed on, over two years of Christmases and Easters,
+    the next review the longest rule makes is a date the plan's own check accepts: the form is
+    never filled in with a date it then refuses."""
+    longest = RuleInForce("plan_review", "plan_review", amount, unit, "the last review")
+    for day in (date(2025, 12, 1) + timedelta(days=n) for n in range(2 * 366)):
+        due = rules.due_date(longest, day, ENGLAND_AND_WALES)
+        problem = plan_rules.next_review_problem(
+            due, day, ENGLAND_AND_WALES, after=day, since="the start date"
+        )
+        assert problem is None, (day, due, problem)
 
 
 # ---------------------------------------------------------------- overdue and due soon
