@@ -20,6 +20,7 @@ from tas.core.submissions import once
 from tas.core.use_cases import Refused
 from tas.flags import services as flags
 from tas.levels.decisions.services import for_child_page
+from tas.plans.gp import lists as gp_lists
 from tas.plans.team import team as team_around_the_child
 from tas.voice import access as voice_access
 
@@ -141,6 +142,7 @@ def child(child_id: int):
         flags=flags.for_child(child_id) if full else [],
         records_voice=voice_access.may_record(current_user, level),
         withdrawn_on=access.withdrawn_on(child_id) if full else None,
+        gp_notifications=gp_lists.practice_notifications_of(current_user, child_id),
     )
 
 

@@ -282,6 +282,32 @@ def test_the_practice_acknowledges_and_answers_and_the_team_sees_the_answer(logi
     assert "Known to paediatrics." in section(dsl.get(f"/children/{child.id}"), "gp-notification")
 
 
+def test_the_childs_page_links_the_practice_to_its_notifications_about_the_child(login_as):
+    """From the child's page the practice goes straight to what it was sent about the child and
+    to its answer; others see no such section, and another child's notification is not there."""
+    gp = login_as("gp")
+    child, plan, notification = beside_another_practices(gp)
+    _, _, second_child_notification = the_practices_notification(gp, nhs_number="9990000034")
+    dsl = login_as("dsl", school=child.school)
+    page = f"/children/{child.id}"
+
+    before = gp.get(page)
+    gp.submit(f"/gp/notifications/{notification.id}/acknowledge", page="/gp/notifications")
+    after = section(gp.get(page), "practice-notifications")
+
+    assert before.status_code == 200
+    listed = section(before, "practice-notifications")
+    assert f"{plan.reference}: Notification, " in listed
+    assert "not acknowledged yet" in listed
+    assert "tell the team which health services are involved" in listed
+    body = before.get_data(as_text=True)
+    assert f'href="/gp/notifications#notification-{notification.id}"' in body
+    assert f'href="/gp/notifications/{notification.id}/reply"' in body
+    assert f"notification-{second_child_notification.id}" not in body
+    assert "acknowledged on" in after and "not acknowledged yet" not in after
+    assert 'id="practice-notifications"' not in dsl.get(page).get_data(as_text=True)
+
+
 def test_a_second_answer_from_the_practice_does_not_overwrite_the_first_unseen(login_as):
     first = login_as("gp")
     _, _, notification = the_practices_notification(first)

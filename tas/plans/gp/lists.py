@@ -206,6 +206,32 @@ def practice_notifications(user: User) -> list[PracticeRow]:
     ]
 
 
+@dataclass(frozen=True)
+class ChildNotification:
+    """One of the practice's notifications about a child, as the child's page lists it."""
+
+    notification: GpNotification
+    reference: str
+
+    @property
+    def kind_label(self) -> str:
+        return label(gp_rules.KINDS, self.notification.kind)
+
+
+def practice_notifications_of(user: User, child_id: int) -> list[ChildNotification]:
+    """The notifications the user's practice was sent about this child, newest first (one
+    query; none for anyone but a GP practice's staff): the child's page links each."""
+    if user.role != "gp" or user.agency_id is None:
+        return []
+    found = db.session.execute(
+        _for_practice(user)
+        .where(Child.id == child_id)
+        .with_only_columns(GpNotification, SharedPlan.id)
+        .order_by(GpNotification.sent_at.desc(), GpNotification.id.desc())
+    ).all()
+    return [ChildNotification(row, rules.plan_reference(plan_id)) for row, plan_id in found]
+
+
 def practice_notification(user: User, notification_id: int) -> GpNotification:
     """One of the practice's notifications, or 404 (another practice's, or a guessed id)."""
     if user.role != "gp" or user.agency_id is None:
