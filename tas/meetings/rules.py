@@ -46,6 +46,27 @@ DECISIONS = (
     Choice("step_down_received", "Step down received"),
     Choice("close", "Close"),
 )
+# The same decisions as the family version of the minutes says them: the family's words, not
+# the service's (no "IFD", no "step up").
+DECISIONS_FOR_THE_FAMILY = (
+    Choice("support_in_school", "The school will give support in school."),
+    Choice(
+        "shared_plan",
+        "The services working with your family will work together on one shared plan, and "
+        "meet to review it with you.",
+    ),
+    Choice("step_up_early_help", "The Early Help service will give more support."),
+    Choice(
+        "refer_to_ifd",
+        "We will ask Children's Social Care for more help, through the council's Integrated "
+        "Front Door.",
+    ),
+    Choice(
+        "step_down_received",
+        "Children's Social Care has passed the support on to the services at this meeting.",
+    ),
+    Choice("close", "The support arranged through these meetings is coming to an end."),
+)
 AWAITING_TRIAGE = "awaiting_triage"
 ACCEPTED = "accepted"
 REQUEST_STATUSES = (

@@ -52,7 +52,11 @@ def test_the_family_version_leaves_out_everything_marked(app):
     assert response.status_code == 200
     text = page_text(response)
     assert "What was agreed about Ada" in text
-    assert "What was decided Open or continue the shared plan" in text
+    assert (
+        "What was decided The services working with your family will work together on one shared "
+        "plan, and meet to review it with you." in text
+    )
+    assert "Open or continue" not in text  # the service's words for it
     assert "What we are worried about Missed 12 days this term" in text
     assert "Future in Mind: Offer six wellbeing sessions, by 15 January 2027" in text
     for hidden in (
@@ -81,7 +85,7 @@ def test_marked_minutes_are_left_out_but_unmarked_actions_stay(app):
     text = page_text(chair.get(f"/meetings/{setting.meeting.id}/agenda/{item.id}/family-version"))
 
     assert "Missed 12 days" not in text
-    assert "Open or continue the shared plan" not in text
+    assert "one shared plan" not in text
     assert "Mum agreed to a plan" not in text
     assert "The minutes are marked, so they are left out" in text
     assert "Offer six wellbeing sessions" in text

@@ -231,5 +231,5 @@ def family_version(meeting_id: int, item_id: int):
         item=item,
         child=item.child,
         version=version,
-        decision=label(rules.DECISIONS, item.decision) if item.decision else None,
+        decision=label(rules.DECISIONS_FOR_THE_FAMILY, item.decision) if item.decision else None,
     )
