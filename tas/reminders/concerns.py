@@ -11,6 +11,7 @@ sends it. Concerns are never kept for a digest.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from flask import current_app
@@ -104,3 +105,12 @@ def _send(due, told, as_of: datetime) -> int:
         concern, kind = concerns[entry_id]
         alerts.tell(concern, people[person_id], kind, as_of, rows[key_id])
     return len(claimed)
+
+
+def unanswered(entry_ids: Collection[int]) -> set[int]:
+    """Of these concerns, the ones still waiting for their response (one query)."""
+    return set(
+        db.session.scalars(
+            select(VoiceEntry.id).where(VoiceEntry.id.in_(sorted(entry_ids)), db.text(UNANSWERED))
+        )
+    )

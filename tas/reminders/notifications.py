@@ -17,6 +17,7 @@ from tas.core.clock import utcnow
 from tas.core.paging import window
 from tas.extensions import db
 from tas.organisations.models import User
+from tas.reminders import services
 from tas.reminders.models import Reminder
 from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST
 
@@ -59,6 +60,7 @@ class Notification:
     link: str | None  # a path in this service, or None when the stored link is not one
     at: datetime
     unread: bool
+    done: bool  # what it reminded of is no longer waiting (done, answered, or no longer due)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ class NotificationsPage:
 
 
 def page_of(user: User, page: int) -> NotificationsPage:
-    """The user's notifications, newest first, a page at a time: two queries whatever the
-    number (the total and unread count together, then the page's rows)."""
+    """The user's notifications, newest first, a page at a time, each saying whether what it
+    reminded of is still waiting: the same queries whatever the number (the total and unread
+    count together, the page's rows, then one per kind of thing reminded of)."""
     size = current_app.config["PAGE_SIZE"]
     total, unread = db.session.execute(
         select(
@@ -84,12 +87,22 @@ def page_of(user: User, page: int) -> NotificationsPage:
     shown = window(page, total or 0, size)
     when = func.coalesce(Reminder.sent_at, Reminder.created_at)
     rows = db.session.execute(
-        select(Reminder.id, Reminder.subject, Reminder.link, when.label("at"), Reminder.read_at)
+        select(
+            Reminder.id,
+            Reminder.subject,
+            Reminder.link,
+            when.label("at"),
+            Reminder.read_at,
+            Reminder.target_kind,
+            Reminder.target_id,
+        )
         .where(mine(user))
         .order_by(when.desc(), Reminder.id.desc())
         .limit(shown.size)
         .offset(shown.start)
     ).all()
+    keys = {(row.target_kind, row.target_id) for row in rows}
+    still_waiting = services.waiting(keys) if keys else set()
     return NotificationsPage(
         rows=[
             Notification(
@@ -98,6 +111,7 @@ def page_of(user: User, page: int) -> NotificationsPage:
                 link=safe_next(row.link),
                 at=row.at,
                 unread=row.read_at is None,
+                done=(row.target_kind, row.target_id) not in still_waiting,
             )
             for row in rows
         ],

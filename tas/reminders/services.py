@@ -18,6 +18,7 @@ they are for); the database decides what is due, and the scheduler process only 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
@@ -32,10 +33,11 @@ from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
 from tas.organisations.models import User
-from tas.reminders import decisions, digests, gp_sources, recipients, sources
+from tas.reminders import concerns, decisions, digests, gp_sources, recipients, sources
 from tas.reminders.models import Reminder
 from tas.reminders.rows import KEY, emails, full_link, insert_once, lock_rows
 from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subject
+from tas.voice import alerts
 
 # Reminder sources register themselves with tas.reminders.sources by decorator; the sources of
 # other modules (tas.reminders.decisions, tas.reminders.gp_sources) import that registry, so
@@ -44,6 +46,17 @@ from tas.reminders.rules import DAILY_DIGEST, WEEKLY_DIGEST, reminder_due, subje
 SOURCES_ELSEWHERE = (decisions, gp_sources)
 
 log = logging.getLogger(__name__)
+
+
+def waiting(keys: Collection[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Of these reminded things (target kind, id), the ones still waiting to be done: open in
+    their source, or a concern still unanswered. Every kind is asked, so the notifications
+    page runs the same statements whatever its rows are about."""
+    found = set(sources.still_open(keys, every_kind=True))
+    concern_ids = {target_id for kind, target_id in keys if kind == alerts.TARGET}
+    found.update((alerts.TARGET, entry_id) for entry_id in concerns.unanswered(concern_ids))
+    return found
+
 
 BATCH = 200
 DIGEST_KINDS = (DAILY_DIGEST, WEEKLY_DIGEST)

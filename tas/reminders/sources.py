@@ -76,9 +76,13 @@ def due_until(due_by: date) -> list[Due]:
     return [item for entry in SOURCES.values() for item in entry.find(due_by, None)]
 
 
-def still_open(keys: Collection[tuple[str, int]]) -> dict[tuple[str, int], Due]:
-    """Of these (target kind, id) pairs, the ones still open, as they are now."""
-    wanted: dict[str, set[int]] = {}
+def still_open(
+    keys: Collection[tuple[str, int]], *, every_kind: bool = False
+) -> dict[tuple[str, int], Due]:
+    """Of these (target kind, id) pairs, the ones still open, as they are now. With
+    `every_kind`, every kind is asked (one query each) whichever the pairs hold, so a page
+    runs the same statements whatever it lists."""
+    wanted: dict[str, set[int]] = {kind: set() for kind in SOURCES} if every_kind else {}
     for kind, target_id in keys:
         wanted.setdefault(kind, set()).add(target_id)
     found = {}

@@ -15,6 +15,7 @@ from tas.extensions import db
 from tas.jobs import run_pass
 from tas.reminders import digests
 from tas.reminders.models import Reminder
+from tas.voice.models import VoiceEntry
 from tests import factories
 from tests.conftest import Visitor
 from tests.pages import audit_events, page_text
@@ -169,6 +170,59 @@ def test_a_page_of_25_at_a_time_and_a_bad_page_number_shows_the_first(login_as):
         response = me.get(f"{PAGE}?page={junk}")
         assert response.status_code == 200
         assert rows_on(response)[:1] == [str(made[0].id)], junk
+
+
+def a_concern(child, recorder, response=None) -> VoiceEntry:
+    entry = VoiceEntry(
+        child_id=child.id,
+        heard_on=date(2026, 11, 26),
+        setting="school",
+        captured_by="A teacher",
+        heard_how="directly",
+        words="I don't want to go home.",
+        raises_concern=True,
+        recorded_by_id=recorder.id,
+        recorded_at=SENT,
+        response_due_at=SENT + timedelta(hours=8),
+        response=response,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def test_a_reminder_of_something_done_or_answered_since_says_there_is_nothing_to_do_now(
+    login_as,
+):
+    """Reminders stay listed (and unread until read), but one whose review was completed or
+    whose concern was answered since says so, so nobody opens it to do it again."""
+    me = login_as("link_worker")
+    setting = child_with_plan()
+    waiting = factories.review(setting.child, plan_id=setting.plan.id)
+    completed = factories.review(setting.child, plan_id=setting.plan.id, status="completed")
+    unanswered = a_concern(setting.child, me.user)
+    answered = a_concern(setting.child, me.user, response="no_further_action")
+    shown = {
+        "waiting review": reminder(me.user, target_id=waiting.id),
+        "completed review": reminder(me.user, target_id=completed.id),
+        "unanswered concern": reminder(me.user, target_kind="concern", target_id=unanswered.id),
+        "answered concern": reminder(me.user, target_kind="concern", target_id=answered.id),
+    }
+    db.session.commit()
+
+    body = me.get(PAGE).get_data(as_text=True)
+
+    said = {
+        name: "Nothing to do now" in body.split(f'id="notification-{row.id}"')[1].split("</tr>")[0]
+        for name, row in shown.items()
+    }
+    assert said == {
+        "waiting review": False,
+        "completed review": True,
+        "unanswered concern": False,
+        "answered concern": True,
+    }
+    assert body.count('govuk-tag--blue">New</strong>') == 4  # still unread until read
 
 
 def test_the_page_runs_the_same_queries_for_2_or_30_notifications(login_as, count_queries):
