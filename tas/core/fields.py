@@ -121,8 +121,10 @@ def date_from_parts(day: str, month: str, year: str, what: str) -> tuple[date | 
     if missing:
         return None, f"{what} must include a {' and '.join(missing)}"
     digits = all(value.isascii() and value.isdigit() for value in parts.values())
-    if not digits or len(parts["day"]) > 2 or len(parts["month"]) > 2 or len(parts["year"]) != 4:
+    if not digits or len(parts["day"]) > 2 or len(parts["month"]) > 2:
         return None, f"{what} must be a real date"
+    if len(parts["year"]) != 4:  # "18 1 27": say what is wrong, as GOV.UK's date input does
+        return None, f"{what} must include a year with 4 numbers"
     try:
         typed = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:

@@ -125,7 +125,7 @@ def test_bad_input_says_what_to_fix_and_keeps_what_was_typed(login_as, fields, f
         (["31", "2", "2016"], "Date of birth must be a real date"),
         (["1", "", ""], "Date of birth must include a month and year"),
         (["x", "5", "2016"], "Date of birth must be a real date"),
-        (["1", "5", "16"], "Date of birth must be a real date"),
+        (["1", "5", "16"], "Date of birth must include a year with 4 numbers"),
         (["2200000000", "5", "2016"], "Date of birth must be a real date"),
         (["1", "5", "2099"], "Date of birth must be today or in the past"),
         (["1", "5", "1990"], "Date of birth must be for a child or young person aged 25 or under"),
