@@ -91,6 +91,21 @@ def compare(yours: RecordForm, saved: RecordForm) -> list[Difference]:
     return [row for row in rows if not (row.yours in BLANK and row.saved in BLANK)]
 
 
+KEPT_APART = frozenset({"version", "submission"})  # the form's own bookkeeping, not answers
+
+
+def holds_what_was_sent(yours: RecordForm, saved: RecordForm) -> bool:
+    """Whether the record as saved now already holds every answer sent (hidden ones too), in
+    the words the form shows them."""
+    return all(
+        shown(field) == shown(saved[field.name])
+        for field in yours
+        if field.type not in ("CSRFTokenField", "SubmitField")
+        and field.name not in KEPT_APART
+        and yours.applies(field.name, saved)
+    )
+
+
 def shown(field: Field) -> str:
     """A field's value in the words the form shows for it."""
     if isinstance(field, BooleanField):
@@ -181,7 +196,12 @@ def submit_change(
         fresh = reloaded(row)
         if fresh is None:
             abort(404)
-        comparison = compare(form, saved_form(fresh))
+        saved = saved_form(fresh)
+        if holds_what_was_sent(form, saved):
+            # The form sent twice (a double click, the back button), or a colleague saved the
+            # very same answers: nothing of this person's would be lost, so it is saved.
+            return Submitted(saved=True)
+        comparison = compare(form, saved)
         form.version.data = str(fresh.version)
         form.version.errors = [f"Someone else changed this {thing} while you were editing it"]
         return Submitted(comparison=comparison, status=409)

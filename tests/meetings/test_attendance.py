@@ -221,6 +221,26 @@ def test_a_stale_attendance_save_is_refused_with_both_versions(app):
     assert saved(Invitation, early_help.id).attendance == "apologies"
 
 
+def test_attendance_sent_twice_is_saved_once_not_called_someone_elses_change(app):
+    """A double click sends the same attendance with the same versions twice: the second finds
+    every answer already saved, so it is no conflict and saves nothing more."""
+    setting = past_meeting()
+    fim, nurse, early_help, _gone = invited_three(setting)
+    chair = browser_for(app, setting.link_worker)
+    url = f"/meetings/{setting.meeting.id}/attendance"
+    typed = attendance_post(
+        (fim, "attended", "Pat Hill"),
+        (nurse, "apologies", ""),
+        (early_help, "did_not_attend", ""),
+    )
+
+    first, second = chair.submit(url, typed), chair.submit(url, typed)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert len(audit_events("attendance_recorded")) == 1
+    assert saved(Invitation, fim.id).attended_by == "Pat Hill"
+
+
 def test_people_who_came_uninvited_are_added_and_removed(app):
     setting = past_meeting()
     police = factories.agency(name="West Yorkshire Police", service_type="police")

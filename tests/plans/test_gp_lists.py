@@ -343,6 +343,24 @@ def test_a_second_answer_from_the_practice_does_not_overwrite_the_first_unseen(l
     )
 
 
+def test_an_answer_sent_twice_is_saved_not_called_someone_elses_change(login_as):
+    """A double click sends the same answer with the same version twice: the second finds the
+    record already holding exactly what was sent, so it is saved, not a 409 blaming a
+    colleague; the answer is recorded and audited once."""
+    gp = login_as("gp")
+    _, _, notification = the_practices_notification(gp)
+    url = f"/gp/notifications/{notification.id}/reply"
+    typed = {"health_services_reply": "Known to paediatrics.", "version": version_on(gp.get(url))}
+
+    first, second = gp.submit(url, typed), gp.submit(url, typed)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert "Someone else" not in page_text(gp.get(second.headers["Location"]))
+    assert len(audit_events("gp_health_services_replied")) == 1
+    different = gp.submit(url, {**typed, "health_services_reply": "None known."})
+    assert different.status_code == 409  # what was typed differs from what is saved
+
+
 def test_a_colleague_acknowledging_does_not_stop_an_answer_being_typed(login_as):
     """Noting a notification changes no answer: a colleague's reply form, opened before it was
     acknowledged, still saves (and two acknowledging at once note it once)."""

@@ -113,9 +113,16 @@ def confirm_present(meeting: Meeting, user: User, version: int | None, values: d
 def record_attendance(
     meeting: Meeting, user: User, invitations: list[Invitation], values: dict[int, dict]
 ) -> dict[int, dict]:
-    """Save each invitation's attendance, unless someone saved any of them since the form was
-    opened: then nothing is saved, and the stale invitations are named."""
-    stale = [i.id for i in invitations if values[i.id]["version"] != i.version]
+    """Save each invitation's attendance, unless someone saved a different answer for any of
+    them since the form was opened: then nothing is saved, and the stale invitations are named.
+    One saved since with the very answer sent (the form sent twice) is no conflict."""
+    stale = [
+        i.id
+        for i in invitations
+        if values[i.id]["version"] != i.version
+        and (values[i.id]["attendance"], values[i.id]["attended_by"])
+        != (i.attendance, i.attended_by)
+    ]
     if stale:
         raise StaleAttendance(stale)
     problems = {
