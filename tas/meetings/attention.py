@@ -14,7 +14,7 @@ from tas.levels.decisions import services as open_decisions
 from tas.levels.decisions.services import OpenDecision
 from tas.meetings.access import MeetingAccess, organising_schools, visible
 from tas.meetings.day import services as day
-from tas.meetings.lists.services import AwaitingAnswer, awaiting_answer
+from tas.meetings.lists.upcoming import AwaitingAnswer, awaiting_answer
 from tas.meetings.models import Meeting, TasRequest
 from tas.organisations.models import User
 

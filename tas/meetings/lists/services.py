@@ -7,7 +7,7 @@ was offered, and the page runs the same queries whatever the number of meetings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -127,6 +127,12 @@ def _conditions(user: User, filters: Filters, now: datetime) -> list[ColumnEleme
     return conditions
 
 
+def upcoming(now: datetime) -> ColumnElement[bool]:
+    """A meeting under "Upcoming" in the list: not cancelled, and not yet ended (one going on
+    now is still to come for the people at it)."""
+    return and_(Meeting.ends_at > now, Meeting.status != CANCELLED)
+
+
 def _invitations(*conditions) -> ColumnElement[int]:
     return (
         select(func.count(Invitation.id))
@@ -136,7 +142,7 @@ def _invitations(*conditions) -> ColumnElement[int]:
     )
 
 
-def _my_answer(user: User, *, for_me: bool = False) -> ColumnElement:
+def my_answer(user: User, *, for_me: bool = False) -> ColumnElement:
     """The answer on the invitation the person answers (their own first, else their agency's).
     `for_me`: only an invitation naming them or nobody, never one naming a colleague (which an
     agency's safeguarding lead also sees)."""
@@ -158,37 +164,6 @@ def _my_answer(user: User, *, for_me: bool = False) -> ColumnElement:
     )
 
 
-@dataclass(frozen=True)
-class AwaitingAnswer:
-    """Meetings still to come that wait for this person's answer: the soonest few, and how many
-    there are in all."""
-
-    soonest: list[Meeting] = field(default_factory=list)
-    total: int = 0
-
-
-def awaiting_answer(user: User, now: datetime, shown: int = 5) -> AwaitingAnswer:
-    """Scheduled meetings still to come whose invitation this person answers (their own, else
-    their agency's naming nobody) and has not answered yet: the soonest `shown`, with the total
-    (one query). Not the meetings they chair: the chair is there."""
-    if user.role not in ANSWERING_ROLES or not user.active:
-        return AwaitingAnswer()
-    rows = db.session.execute(
-        select(Meeting, func.count().over().label("total"))
-        .options(joinedload(Meeting.school))
-        .where(
-            access.visible(user, now=now),
-            Meeting.status == "scheduled",
-            Meeting.starts_at > now,
-            _my_answer(user, for_me=True) == "awaiting",
-            or_(Meeting.chair_id.is_(None), Meeting.chair_id != user.id),
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-        .limit(shown)
-    ).all()
-    return AwaitingAnswer([row.Meeting for row in rows], rows[0].total if rows else 0)
-
-
 def count(user: User, filters: Filters, now: datetime | None = None) -> int:
     """How many meetings match, within this person's access."""
     now = now or utcnow()
@@ -205,7 +180,7 @@ def page_of(
     size = current_app.config["PAGE_SIZE"]
     shown = window(page, total, size)
     cancelled = Meeting.status == CANCELLED
-    upcoming = and_(Meeting.ends_at > now, ~cancelled)
+    to_come = upcoming(now)
     agenda_items = (
         select(func.count(AgendaItem.id))
         .where(AgendaItem.meeting_id == Meeting.id, access.on_agenda_now())
@@ -214,8 +189,8 @@ def page_of(
     )
     overdue = case((day.minutes_overdue(now), 1), else_=0)
     ordering = (
-        case((upcoming, 0), (cancelled, 2), else_=1),
-        case((upcoming, Meeting.starts_at)),
+        case((to_come, 0), (cancelled, 2), else_=1),
+        case((to_come, Meeting.starts_at)),
         Meeting.starts_at.desc(),
         Meeting.id,
     )
@@ -231,13 +206,13 @@ def page_of(
     query = (
         select(
             Meeting,
-            case((upcoming, 1), else_=0).label("upcoming"),
+            case((to_come, 1), else_=0).label("upcoming"),
             agenda_items.label("agenda_items"),
             _invitations().label("invited"),
             _invitations(Invitation.answer.in_(ANSWERABLE)).label("answered"),
             _invitations(Invitation.attendance == "attended").label("attended"),
             overdue.label("overdue"),
-            _my_answer(user).label("my_answer"),
+            my_answer(user).label("my_answer"),
         )
         .where(Meeting.id.in_(chosen))
         .options(joinedload(Meeting.school), joinedload(Meeting.chair))
