@@ -117,3 +117,37 @@ def shown_status(status: str, ends_at: datetime, now: datetime) -> Choice:
     if status == SCHEDULED and ends_at <= now:
         return AWAITING_MINUTES
     return Choice(status, label(MEETING_STATUSES, status))
+
+
+# A person's part in one of their next meetings, on their home page: their own answer, or the
+# answer of their agency's invitation naming nobody (which any of its staff may give).
+ANSWERED_BY_NAME = {
+    "attending": "You said you can come",
+    "apologies": "You sent apologies",
+    "apologies_with_update": "You sent apologies with a written update",
+}
+ANSWERED_FOR_AGENCY = {
+    "attending": "{who} said it can come",
+    "apologies": "{who} sent apologies",
+    "apologies_with_update": "{who} sent apologies with a written update",
+}
+
+
+def part_in_meeting(
+    answer: str | None, *, chairs: bool, by_name: bool, practice: bool = False
+) -> str:
+    """What a person's home page says of their part in a meeting: chairing it; else the answer
+    on the invitation they answer, theirs by name or their agency's (a GP's practice's); nothing
+    for an organiser with no invitation."""
+    if chairs:
+        return "You are chairing"
+    if answer is None:
+        return ""
+    if answer == "awaiting":
+        return "Waiting for your answer"
+    if by_name:
+        return ANSWERED_BY_NAME.get(answer, label(ANSWERS, answer))
+    words = ANSWERED_FOR_AGENCY.get(answer)
+    if words is None:
+        return label(ANSWERS, answer)
+    return words.format(who="Your practice" if practice else "Your agency")
