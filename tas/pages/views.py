@@ -13,8 +13,9 @@ from tas.core.clock import today
 from tas.core.words import meeting_day_and_times
 from tas.extensions import db
 from tas.flags import services as flags
-from tas.meetings.access import LISTING_ROLES
+from tas.meetings.access import LISTING_ROLES, organising_schools
 from tas.meetings.attention import for_home
+from tas.meetings.lists.upcoming import next_meetings
 from tas.meetings.rules import MEETING_KINDS
 from tas.organisations import safeguarding
 from tas.outbox import failed
@@ -43,6 +44,8 @@ def home():
         actions_overdue=actions.overdue_count(current_user, today()),
         when=meeting_day_and_times,
         lists_meetings=current_user.role in LISTING_ROLES,
+        next_meetings=next_meetings(current_user),
+        books_meetings=organising_schools(current_user) is not None,
         meeting_kinds=MEETING_KINDS,
     )
 
