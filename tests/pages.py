@@ -140,12 +140,17 @@ def section(response, element_id: str) -> str:
     return " ".join(text.split())
 
 
+def text_of(response, element_id: str) -> str:
+    """The words of the element with this id (one holding no element of its own kind)."""
+    body = response.get_data(as_text=True)
+    match = re.search(rf'<(\w+)\b[^>]*\bid="{element_id}"[^>]*>(.*?)</\1>', body, re.S)
+    assert match, f"no element with id {element_id}"
+    return " ".join(html.unescape(TAG.sub(" ", match.group(2))).split())
+
+
 def hint_of(response, field: str) -> str:
     """The words of a question's hint, as the page shows them under its label."""
-    body = response.get_data(as_text=True)
-    match = re.search(rf'<div id="{field}-hint"[^>]*>(.*?)</div>', body, re.S)
-    assert match, f"no hint for {field}"
-    return " ".join(html.unescape(TAG.sub(" ", match.group(1))).split())
+    return text_of(response, f"{field}-hint")
 
 
 def date_shown(response, name: str) -> list[str]:

@@ -20,6 +20,7 @@ from tests.pages import (
     opened_with_a_reason,
     page_text,
     saved,
+    text_of,
     version_on,
 )
 from tests.plans.helpers import child_at, involvements_of, open_plan
@@ -259,3 +260,30 @@ def test_after_a_move_the_old_schools_dsl_reads_and_their_actions_go_to_the_plan
     assert audit_events("child_school_changed")[-1].detail["actions_handed_to_plan_lead"] == [
         action.id
     ]
+
+
+def test_a_move_says_the_old_schools_actions_stay_with_them_when_the_plan_has_no_lead(login_as):
+    """With no lead to take them, the old school's open actions stay with its staff, who can
+    only read the record from the move: the check says so, with the way to put it right."""
+    old_dsl = login_as("dsl")
+    new_school = factories.school(name="New Academy")
+    child = child_at(old_dsl.user.school)
+    plan = open_plan(child)
+    action = factories.action(plan, owner_kind="person", owner_user=old_dsl.user)
+    db.session.commit()
+    base = f"/children/{child.id}"
+    chosen = {
+        "school": str(new_school.id),
+        "moved_on": day(today()),
+        "version": version_on(old_dsl.get(f"{base}/school")),
+    }
+
+    check = old_dsl.submit(f"{base}/school", chosen)
+
+    said = text_of(check, "actions-kept")
+    assert said.startswith("1 open action that ")
+    assert "stays with them, as the plan has no lead practitioner to take it" in said
+    assert f'href="{base}/plans/{plan.id}"' in check.get_data(as_text=True)
+    assert "who leads the plan" not in page_text(check)
+    assert old_dsl.submit(f"{base}/school", {**chosen, "confirm": "yes"}).status_code == 302
+    assert saved(Action, action.id).owner_user_id == old_dsl.user.id

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tas.audit.services import record
 from tas.children.models import Child, FileTransfer, SchoolMove, StaffGrant
@@ -87,6 +87,9 @@ class MoveCheck:
     # still act on them (the old school only reads the record from the move).
     actions_handed: int = 0
     plan_lead: str | None = None
+    # Open actions the old school's staff own on a plan with no lead: they stay with them.
+    actions_kept: int = 0
+    leaderless_plan_id: int | None = None
 
 
 def _names(query) -> list[str]:
@@ -100,7 +103,8 @@ def _linked_to(school_id: int):
 def check_move(child: Child, to_school_id: int | None, moved_on: date | None) -> MoveCheck:
     """Check the move and say what it will change (a few queries, however many people)."""
     new_school = _checked(child, to_school_id, moved_on)
-    handed = _school_owned_actions(child)
+    owned = _school_owned_actions(child)
+    handed, kept = _handed(owned), _kept(owned)
     now = utcnow()
     config = current_app.config
     today = local(now).date()
@@ -131,12 +135,15 @@ def check_move(child: Child, to_school_id: int | None, moved_on: date | None) ->
         new_dsls=_names(active.where(User.role == "dsl", User.school_id == new_school.id)),
         actions_handed=len(handed),
         plan_lead=handed[0][1].lead_practitioner.name if handed else None,
+        actions_kept=len(kept),
+        leaderless_plan_id=kept[0][1].id if kept else None,
     )
 
 
 def _school_owned_actions(child: Child) -> list[tuple[Action, SharedPlan]]:
     """The open actions on the child's open plans owned by a DSL or member of staff of the
-    child's present school (one query), each with its plan; a plan with no lead keeps them."""
+    child's present school (one query), each with its plan: those on a plan with a lead are
+    handed to the lead; a plan with no lead keeps them (`_handed`, `_kept`)."""
     rows = db.session.execute(
         select(Action, SharedPlan)
         .join(SharedPlan, Action.plan_id == SharedPlan.id)
@@ -144,8 +151,10 @@ def _school_owned_actions(child: Child) -> list[tuple[Action, SharedPlan]]:
         .where(
             SharedPlan.child_id == child.id,
             SharedPlan.status != "closed",
-            SharedPlan.lead_practitioner_id.is_not(None),
-            Action.owner_user_id != SharedPlan.lead_practitioner_id,
+            or_(
+                SharedPlan.lead_practitioner_id.is_(None),
+                Action.owner_user_id != SharedPlan.lead_practitioner_id,
+            ),
             Action.status.in_(sorted(OPEN_ACTION_STATUSES)),
             User.school_id == child.school_id,
             User.role.in_(("dsl", "school_staff")),
@@ -153,6 +162,16 @@ def _school_owned_actions(child: Child) -> list[tuple[Action, SharedPlan]]:
         .order_by(Action.id)
     )
     return [(action, plan) for action, plan in rows]
+
+
+def _handed(owned: list[tuple[Action, SharedPlan]]) -> list[tuple[Action, SharedPlan]]:
+    return [(action, plan) for action, plan in owned if plan.lead_practitioner_id is not None]
+
+
+def _kept(owned: list[tuple[Action, SharedPlan]]) -> list[tuple[Action, SharedPlan]]:
+    """Those that stay with the old school's staff, who can only read the record from the
+    move: their plan has no lead to take them (the check says so before anything changes)."""
+    return [(action, plan) for action, plan in owned if plan.lead_practitioner_id is None]
 
 
 def _file_due(today: date) -> date:
@@ -198,7 +217,7 @@ def move_school(
             )
         )
     )
-    handed = _school_owned_actions(child)
+    handed = _handed(_school_owned_actions(child))
 
     def write() -> None:
         for grant in ended:
