@@ -16,9 +16,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
-from tas.children.models import Child
+from tas.children.models import Agreement, Child
 from tas.core.paths import path_for
 from tas.extensions import db
 from tas.plans.models import Action, SharedPlan
@@ -95,6 +95,13 @@ def still_open(
     return found
 
 
+# Early help work on the plan goes ahead only while the family's agreement stands: withdrawn,
+# the plan is read-only (tas.plans.access.rights), so nobody is reminded of its actions or its
+# plan reviews, which nobody could update (its lead closes the plan instead).
+AGREEMENT_STANDS = exists().where(Agreement.child_id == Child.id, Agreement.withdrawn_on.is_(None))
+CONSENT_BASED_REVIEWS = ("plan_review",)
+
+
 # ---------------------------------------------------------------- reviews
 
 REVIEW_WHAT = {
@@ -124,7 +131,10 @@ def reviews(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
             Child.school_id,
         )
         .join(Child, Child.id == Review.child_id)
-        .where(Review.status == "open")
+        .where(
+            Review.status == "open",
+            or_(Review.kind.not_in(CONSENT_BASED_REVIEWS), AGREEMENT_STANDS),
+        )
     )
     if ids is not None:
         query = query.where(Review.id.in_(ids))
@@ -181,6 +191,7 @@ def actions(due_by: date | None, ids: Collection[int] | None) -> list[Due]:
             # Early help pauses while Social Care holds the case: its plan is read-only, so
             # nobody could update the action (GP updates still go: they are about that step).
             SharedPlan.status == "open",
+            AGREEMENT_STANDS,
         )
     )
     if ids is not None:

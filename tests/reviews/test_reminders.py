@@ -9,6 +9,7 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import func, select
 
+from tas.children.models import Agreement
 from tas.core.clock import LONDON
 from tas.extensions import db
 from tas.jobs import run_pass
@@ -282,6 +283,35 @@ def test_actions_on_a_closed_or_held_plan_are_not_reminded(app, plan_fields):
     factories.action(open_setting.plan, due_on=FRIDAY)
     db.session.commit()
     assert run_pass(at(FRIDAY)).planned == 1  # only the open plan's action
+
+
+def test_after_the_family_withdraws_agreement_its_plan_work_is_not_reminded(app):
+    """Withdrawn, the plan is read-only: nobody is reminded of its actions or plan reviews,
+    which nobody could update; a referral's IFD decision (not a matter of agreement) still
+    is."""
+    setting = child_with_plan()
+    factories.action(setting.plan, due_on=FRIDAY)
+    review_of(setting, FRIDAY)
+    referral = factories.referral(setting.child, setting.link_worker)
+    db.session.flush()
+    factories.review(
+        setting.child,
+        kind="ifd_decision",
+        referral_id=referral.id,
+        owner_id=setting.link_worker.id,
+        due_on=FRIDAY,
+    )
+    for agreement in db.session.scalars(
+        select(Agreement).where(Agreement.child_id == setting.child.id)
+    ):
+        agreement.withdrawn_on = date(2026, 11, 25)
+    db.session.commit()
+
+    run_pass(at(FRIDAY))
+
+    assert [e.subject for e in emails()] == [
+        f"Reminder: IFD decision for {referral.reference} is due today"
+    ]
 
 
 def test_a_missing_gp_notification_is_reminded_to_the_lead_practitioner(app):
