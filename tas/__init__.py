@@ -61,9 +61,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tas.blueprints import BLUEPRINTS
+    from tas.organisations.users.open_work import count_with
+    from tas.work.open_work import held_by
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # The user page shows a person's open work, which the accounts cannot import: the work
+    # domain's count is handed to them here (tas/organisations/users/open_work.py).
+    count_with(app, held_by)
 
 
 def register_web(app: Flask) -> None:

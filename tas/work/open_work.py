@@ -1,21 +1,39 @@
 """A person's open work, as ids and counts (never children's details): the reviews they own, the
 actions they own as a named person, the shared plans they lead and the involvements they are the
-named practitioner on. Reassigning a leaver's work (tas.work.services) moves exactly this."""
+named practitioner on. Reassigning a leaver's work (tas.work.services) moves exactly this.
+
+Two more kinds stay with them however their work is reassigned, and are counted too before
+their account is deactivated (`held_by`): the meetings they chair or organise, still to be held
+or minuted, and the requests waiting for triage at schools where they are the only link worker.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from tas.extensions import db
-from tas.organisations.models import User
+from tas.meetings.models import Meeting, TasRequest
+from tas.meetings.rules import AWAITING_TRIAGE, SCHEDULED
+from tas.organisations.models import User, link_worker_schools
+from tas.organisations.users.open_work import Held, OpenWork
 from tas.plans import rules as plan_rules
 from tas.plans.models import Action, AgencyInvolvement, SharedPlan
 from tas.reviews.models import Review
 
 OPEN_REVIEW_STATUSES = ("open", "paused")  # a paused review resumes when Social Care hands back
+# Each kind of open work as the pages call it, in their order; the first four are reassigned.
+LABELS = {
+    "reviews": "Reviews they own",
+    "actions": "Actions they own",
+    "plans": "Shared plans they lead",
+    "involvements": "Involvements they are the named practitioner on",
+    "meetings": "Meetings they chair or organise, still to be held or minuted",
+    "requests": "Requests waiting for triage at schools where they are the only link worker",
+}
+REASSIGNED = ("reviews", "actions", "plans", "involvements")
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,58 @@ def open_involvements(leaver: User | None):
         AgencyInvolvement.status.in_(sorted(plan_rules.OPEN_INVOLVEMENT_STATUSES))
     )
     return query if leaver is None else query.where(AgencyInvolvement.practitioner_id == leaver.id)
+
+
+def meetings_run(leaver: User):
+    """The leaver's meetings still to be held or minuted (not cancelled): those they chair and
+    those they organised, the pair whose overdue minutes their home page flags
+    (tas/meetings/attention.py)."""
+    return select(Meeting).where(
+        Meeting.status == SCHEDULED,
+        Meeting.cancelled_at.is_(None),
+        or_(Meeting.chair_id == leaver.id, Meeting.organiser_id == leaver.id),
+    )
+
+
+def requests_only_they_triage(leaver: User):
+    """Requests waiting for triage at schools the leaver is linked to as a link worker, where no
+    other active link worker is linked: nobody else could triage them."""
+    if leaver.role != "link_worker":
+        return select(TasRequest).where(false())  # only link workers triage
+    theirs = select(link_worker_schools.c.school_id).where(
+        link_worker_schools.c.user_id == leaver.id
+    )
+    others = (
+        select(link_worker_schools.c.school_id)
+        .join(User, User.id == link_worker_schools.c.user_id)
+        .where(User.id != leaver.id, User.active.is_(True), User.role == "link_worker")
+    )
+    return select(TasRequest).where(
+        TasRequest.status == AWAITING_TRIAGE,
+        TasRequest.school_id.in_(theirs),
+        TasRequest.school_id.not_in(others),
+    )
+
+
+def held_by(user: User) -> OpenWork:
+    """How much open work of each kind the person holds: one query whatever its size."""
+    counted = {
+        "reviews": open_reviews(user).with_only_columns(func.count(Review.id)),
+        "actions": open_actions(user).with_only_columns(func.count(Action.id)),
+        "plans": plans_led(user).with_only_columns(func.count(SharedPlan.id)),
+        "involvements": open_involvements(user).with_only_columns(func.count(AgencyInvolvement.id)),
+        "meetings": meetings_run(user).with_only_columns(func.count(Meeting.id)),
+        "requests": requests_only_they_triage(user).with_only_columns(func.count(TasRequest.id)),
+    }
+    numbers = db.session.execute(
+        select(*(query.scalar_subquery().label(kind) for kind, query in counted.items()))
+    ).one()
+    return OpenWork(
+        tuple(
+            Held(kind, LABELS[kind], getattr(numbers, kind) or 0, kind in REASSIGNED)
+            for kind in counted
+        )
+    )
 
 
 def work_of(leaver: User) -> Work:

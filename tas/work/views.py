@@ -16,6 +16,7 @@ from tas.organisations.models import User
 from tas.work import bp
 from tas.work import services as reassign
 from tas.work.access import may_reassign_anyone, require_reassign
+from tas.work.open_work import LABELS, REASSIGNED
 from tas.work.services import Work
 
 ACCOUNT_LABELS = {
@@ -24,12 +25,7 @@ ACCOUNT_LABELS = {
     "say they are back",
     "deactivate": "Deactivate their account: they are signed out everywhere and cannot sign in",
 }
-KINDS = (
-    ("reviews", "Reviews they own"),
-    ("actions", "Actions they own"),
-    ("plans", "Shared plans they lead"),
-    ("involvements", "Involvements they are the named practitioner on"),
-)
+KINDS = tuple((kind, LABELS[kind]) for kind in REASSIGNED)
 
 
 class ReassignForm(RecordForm):
