@@ -1,6 +1,7 @@
 """Adding, changing, deactivating and reactivating the people who sign in."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from tests.pages import (
     queued_emails,
     saved,
 )
+from tests.plans.helpers import child_at
 
 NEW_PASSWORD = "violet harbour sandwich telescope"
 LINK = re.compile(r"https://tas\.example\.org/password/\S+")
@@ -240,6 +242,88 @@ def test_deactivating_a_signed_in_user_ends_their_session_at_once(login_as):
     assert {row.end_reason for row in ended} == {"deactivated"}
     [event] = audit_events("user_deactivated")
     assert event.target_id == dsl.user.id
+
+
+def give_open_work(worker: User, times: int = 1) -> None:
+    """Give a link worker, the only one linked to their first school, `times` of each kind of
+    open work: a review and an action they own, a plan they lead, an involvement they are named
+    on, a meeting they chair and one they organise with no chair, and a request waiting for
+    their triage; and work that is not open, or that another link worker can triage."""
+    school = worker.linked_schools[0]
+    dsl = factories.user("dsl", school=school)
+    for _ in range(times):
+        child = child_at(school, first_name="Ignatius", last_name="Quill")
+        plan = factories.plan(child, lead_practitioner=worker)
+        db.session.flush()
+        factories.review(child, plan_id=plan.id, owner_id=worker.id)
+        factories.action(plan, owner_kind="person", owner_user_id=worker.id, status="in_progress")
+        factories.involvement(plan, agency=worker.agency, practitioner=worker)
+        factories.meeting(school, dsl, chair=worker)
+        factories.meeting(school, worker)
+        factories.tas_request(child, dsl)
+    # Not open: finished, closed, cancelled, held, triaged.
+    child = child_at(school, first_name="Octavia", last_name="Brisk")
+    closed = factories.plan(child, lead_practitioner=worker, status="closed")
+    db.session.flush()
+    factories.review(child, plan_id=closed.id, owner_id=worker.id, status="completed")
+    factories.action(closed, owner_kind="person", owner_user_id=worker.id, status="done")
+    factories.involvement(closed, agency=worker.agency, practitioner=worker, status="ended")
+    factories.meeting(school, dsl, chair=worker, status="held")
+    cancelled_at = datetime(2026, 11, 2, tzinfo=UTC)
+    factories.meeting(school, dsl, chair=worker, status="cancelled", cancelled_at=cancelled_at)
+    factories.tas_request(child, dsl, status="accepted")
+    # Another active link worker of this school may triage its requests.
+    shared = factories.school()
+    worker.linked_schools.append(shared)
+    factories.user("link_worker", linked_schools=[shared])
+    factories.tas_request(child_at(shared), dsl)
+    db.session.commit()
+
+
+def open_work_on(response) -> dict[str, int]:
+    """The numbers of open work a page shows, by what it calls each kind."""
+    text = page_text(response)
+    found = {}
+    for label in (
+        "Reviews they own",
+        "Actions they own",
+        "Shared plans they lead",
+        "Involvements they are the named practitioner on",
+        "Meetings they chair or organise, still to be held or minuted",
+        "Requests waiting for triage at schools where they are the only link worker",
+    ):
+        number = re.search(re.escape(label) + r":? (\d+)", text)
+        if number:
+            found[label.split()[0]] = int(number.group(1))
+    return found
+
+
+EACH_ONCE = {
+    "Reviews": 1,
+    "Actions": 1,
+    "Shared": 1,
+    "Involvements": 1,
+    "Meetings": 2,
+    "Requests": 1,
+}
+
+
+def test_the_user_page_shows_how_much_open_work_they_hold_and_no_child(login_as):
+    admin = login_as("admin")
+    worker = factories.user("link_worker", name="Lee Link")
+    idle = factories.user("link_worker", name="Ida Idle")
+    db.session.flush()
+    give_open_work(worker)
+
+    page = admin.get(f"/admin/users/{worker.id}")
+
+    assert page.status_code == 200
+    assert open_work_on(page) == EACH_ONCE
+    text = page_text(page)
+    assert "Reassign their open work" in text
+    assert "Ignatius" not in text and "Quill" not in text and "Octavia" not in text
+    assert open_work_on(admin.get(f"/admin/users/{idle.id}")) == {}
+    assert "Open work None" in page_text(admin.get(f"/admin/users/{idle.id}"))
 
 
 def test_a_reactivated_user_can_sign_in_again(login_as, visitor):

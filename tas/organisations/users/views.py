@@ -18,6 +18,7 @@ from tas.organisations import bp
 from tas.organisations.models import User
 from tas.organisations.users import services as people
 from tas.organisations.users.forms import UserForm
+from tas.organisations.users.open_work import open_work_of
 
 ACCOUNTS = "create or change a person's account"  # confirmed first (docs/security.md B10)
 RACED = "Someone else changed this user at the same time. Check their details and try again."
@@ -60,6 +61,7 @@ def user_change(user_id: int):
         factors=factors_of(user),
         role_needs_factor=role_requires(user),
         factors_waived=waiver() is not None,
+        open_work=open_work_of(user),
     )
 
 
