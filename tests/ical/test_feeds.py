@@ -24,7 +24,7 @@ from tas.logs import redact
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
-from tests.pages import audit_events, page_text
+from tests.pages import audit_events, field_value, page_text
 from tests.plans.helpers import child_at
 
 FEED_LINK = re.compile(r"https://tas\.example\.org/calendar/feed/([A-Za-z0-9_\-]+)\.ics")
@@ -301,7 +301,11 @@ def test_deactivating_the_user_kills_their_link(app, world, login_as):
     secret = make_link(world["browser"])
     admin = login_as("admin")
 
-    response = admin.submit(f"/admin/users/{world['me'].id}/deactivate", page="/account")
+    deactivate = f"/admin/users/{world['me'].id}/deactivate"
+    # They lead a plan and chair a meeting: the administrator is shown that and confirms.
+    asked = admin.submit(deactivate, page="/account")
+    assert asked.status_code == 200 and fetch(app, secret).status_code == 200
+    response = admin.submit(deactivate, {"open_work": field_value(asked, "open_work")})
 
     assert response.status_code == 302
     assert fetch(app, secret).status_code == 404

@@ -13,7 +13,8 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tas.organisations.rules import ROLES
 from tests import factories
-from tests.pages import saved
+from tests.organisations.test_users import give_open_work, open_work_on
+from tests.pages import audit_events, field_value, saved
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
 
@@ -77,3 +78,43 @@ def test_every_admin_page_has_a_title_and_a_heading(app, login_as):
         heading = re.search(r'<h1 class="govuk-heading-l">\s*(.*?)\s*</h1>', body, re.S)
         assert heading and title.startswith(heading.group(1)), url
         assert title.endswith("– TAS Coordinator"), url
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_no_other_role_can_ask_or_confirm_deactivating_someone_with_open_work(login_as, role):
+    worker = factories.user("link_worker", name="Lee Link")
+    db.session.flush()
+    give_open_work(worker)
+    someone = login_as(role)
+    url = f"/admin/users/{worker.id}/deactivate"
+    numbers = "reviews:1,actions:1,plans:1,involvements:1,meetings:2,requests:1"
+
+    asked = someone.submit(url, page="/")
+    confirmed = someone.submit(url, {"open_work": numbers})
+
+    assert (asked.status_code, confirmed.status_code) == (403, 403)
+    assert open_work_on(asked) == {}
+    assert saved(User, worker.id).active is True
+    assert audit_events("user_deactivated") == []
+
+
+def test_the_user_page_and_the_question_run_the_same_queries_however_much_work(
+    login_as, count_queries
+):
+    admin = login_as("admin")
+    counted = []
+    for times in (1, 4):
+        worker = factories.user("link_worker")
+        db.session.flush()
+        give_open_work(worker, times)
+        url = f"/admin/users/{worker.id}"
+        admin.get("/")
+        with count_queries() as page_statements:
+            page = admin.get(url)
+        token = field_value(page, "csrf_token")
+        with count_queries() as question_statements:
+            asked = admin.submit(f"{url}/deactivate", {"csrf_token": token})
+        assert open_work_on(page)["Reviews"] == open_work_on(asked)["Reviews"] == times
+        counted.append((len(page_statements), len(question_statements)))
+
+    assert counted[0] == counted[1]

@@ -242,6 +242,7 @@ def test_deactivating_a_signed_in_user_ends_their_session_at_once(login_as):
     assert {row.end_reason for row in ended} == {"deactivated"}
     [event] = audit_events("user_deactivated")
     assert event.target_id == dsl.user.id
+    assert "open_work" not in event.detail  # they held none: nothing was asked
 
 
 def give_open_work(worker: User, times: int = 1) -> None:
@@ -324,6 +325,106 @@ def test_the_user_page_shows_how_much_open_work_they_hold_and_no_child(login_as)
     assert "Ignatius" not in text and "Quill" not in text and "Octavia" not in text
     assert open_work_on(admin.get(f"/admin/users/{idle.id}")) == {}
     assert "Open work None" in page_text(admin.get(f"/admin/users/{idle.id}"))
+
+
+def test_deactivating_someone_with_open_work_asks_first_and_changes_nothing(login_as):
+    admin = login_as("admin")
+    worker = login_as("link_worker", name="Lee Link")
+    give_open_work(worker.user)
+    url = f"/admin/users/{worker.user.id}"
+
+    asked = admin.submit(f"{url}/deactivate", page=url)
+
+    assert asked.status_code == 200
+    text = page_text(asked)
+    assert "Deactivate Lee Link's account while they still have open work?" in text
+    assert open_work_on(asked) == EACH_ONCE
+    assert "Only the numbers are shown here" in text and "Quill" not in text
+    body = asked.get_data(as_text=True)
+    assert f'href="/work/reassign/{worker.user.id}"' in body
+    assert "Reassign their open work first" in text and "Deactivate anyway" in text
+    assert saved(User, worker.user.id).active is True
+    assert worker.get("/").status_code == 200  # still signed in
+    assert audit_events("user_deactivated") == []
+
+
+def test_deactivating_anyway_deactivates_signs_them_out_and_audits_the_numbers(login_as):
+    admin = login_as("admin")
+    worker = login_as("link_worker", name="Lee Link")
+    give_open_work(worker.user)
+    url = f"/admin/users/{worker.user.id}"
+    asked = admin.submit(f"{url}/deactivate", page=url)
+    confirmed = {"open_work": field_value(asked, "open_work")}
+
+    done = admin.submit(f"{url}/deactivate", confirmed)
+
+    assert done.status_code == 302
+    text = page_text(admin.get(done.headers["Location"]))
+    assert "Lee Link has been deactivated and signed out everywhere" in text
+    assert "Their open work stays theirs until someone reassigns it" in text
+    assert saved(User, worker.user.id).active is False
+    after = worker.get("/")
+    assert after.status_code == 302 and after.headers["Location"].startswith("/sign-in")
+    [event] = audit_events("user_deactivated")
+    assert event.actor_id == admin.user.id and event.target_id == worker.user.id
+    assert event.detail["open_work"] == {
+        "reviews": 1,
+        "actions": 1,
+        "plans": 1,
+        "involvements": 1,
+        "meetings": 2,
+        "requests": 1,
+    }
+    # The same form sent again changes nothing.
+    again = admin.submit(f"{url}/deactivate", confirmed)
+    assert "Lee Link was already deactivated: nothing has changed" in page_text(
+        admin.get(again.headers["Location"])
+    )
+    assert len(audit_events("user_deactivated")) == 1
+
+
+def test_work_that_changed_before_confirming_is_shown_again_not_deactivated(login_as):
+    admin = login_as("admin")
+    worker = factories.user("link_worker", name="Lee Link")
+    db.session.flush()
+    give_open_work(worker)
+    url = f"/admin/users/{worker.id}"
+    asked = admin.submit(f"{url}/deactivate", page=url)
+    factories.review(child_at(worker.linked_schools[0]), owner_id=worker.id)
+    db.session.commit()
+
+    stale = admin.submit(f"{url}/deactivate", {"open_work": field_value(asked, "open_work")})
+
+    assert stale.status_code == 409
+    assert "Their open work changed after this page was shown" in page_text(stale)
+    assert open_work_on(stale) == {**EACH_ONCE, "Reviews": 2}
+    assert saved(User, worker.id).active is True
+    done = admin.submit(f"{url}/deactivate", {"open_work": field_value(stale, "open_work")})
+    assert done.status_code == 302
+    assert saved(User, worker.id).active is False
+    assert audit_events("user_deactivated")[0].detail["open_work"]["reviews"] == 2
+
+
+def test_work_gone_before_confirming_deactivates_without_asking_again(login_as):
+    admin = login_as("admin")
+    worker = factories.user("practitioner", name="Pat Practitioner")
+    child = child_at(factories.school())
+    review = factories.review(child, owner_id=worker.id)
+    db.session.commit()
+    url = f"/admin/users/{worker.id}"
+    asked = admin.submit(f"{url}/deactivate", page=url)
+    assert open_work_on(asked) == {"Reviews": 1}
+    review.status = "completed"
+    db.session.commit()
+
+    done = admin.submit(f"{url}/deactivate", {"open_work": field_value(asked, "open_work")})
+
+    assert done.status_code == 302
+    assert "Pat Practitioner has been deactivated and signed out everywhere." in page_text(
+        admin.get(done.headers["Location"])
+    )
+    [event] = audit_events("user_deactivated")
+    assert "open_work" not in event.detail
 
 
 def test_a_reactivated_user_can_sign_in_again(login_as, visitor):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Literal
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,6 +18,7 @@ from tas.organisations import rules
 from tas.organisations.models import Agency, Cluster, School, User
 from tas.organisations.services import add, change
 from tas.organisations.users import notices as account_notices
+from tas.organisations.users.open_work import OpenWork, open_work_of
 
 
 def add_user(values: dict, *, by: User) -> User:
@@ -45,23 +49,43 @@ def change_user(user: User, version: int | None, values: dict, *, by: User) -> d
     )
 
 
-def deactivate_user(user: User, *, by: User) -> bool:
+@dataclass(frozen=True)
+class Deactivation:
+    """What pressing "Deactivate account" came to: "deactivated"; "already" (they were
+    deactivated already: nothing changed); or "ask" (nothing changed: they hold open work,
+    which the administrator sees and confirms first)."""
+
+    outcome: Literal["deactivated", "already", "ask"]
+    work: OpenWork = field(default_factory=OpenWork)
+
+
+def deactivate_user(user: User, *, by: User, confirmed: str | None = None) -> Deactivation:
     """Stop the user signing in, end every session they have and turn off their calendar feed
-    link at once: False, with nothing changed, when they were deactivated already."""
+    link at once. Someone who still holds open work is deactivated only when `confirmed` holds
+    the numbers of it (`OpenWork.seen`) the administrator was shown and deactivated anyway,
+    and they are still true: otherwise nothing changes and the numbers of now are asked
+    about. Choosing to deactivate anyway is audited with those numbers, never what the work
+    is about."""
     if user.id == by.id:
         raise Refused({"user": "You cannot deactivate your own account"})
     if not user.active:
-        return False
+        return Deactivation("already")
+    work = open_work_of(user)
+    if work.total and confirmed != work.seen:
+        return Deactivation("ask", work)
     try:
         user.active = False
         ended = end_sessions(user, "deactivated")
         revoke_calendar_feed(user, reason="deactivated")
-        record("user_deactivated", target=user, detail={"signed_out": ended})
+        detail: dict = {"signed_out": ended}
+        if work.total:
+            detail["open_work"] = work.numbers  # what they left, which the admin was shown
+        record("user_deactivated", target=user, detail=detail)
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         raise StaleEdit from error
-    return True
+    return Deactivation("deactivated", work)
 
 
 def reactivate_user(user: User) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.auth.factors import enrolment
@@ -80,15 +80,34 @@ def _back_to(user: User):
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @fresh_sign_in(ACCOUNTS)
 def user_deactivate(user_id: int):
+    """Deactivate at once, or first show the open work they hold and ask: the confirmation page
+    sends back the numbers it showed (`open_work`), and only those, still true, deactivate."""
     user = _action(user_id)
+    confirmed = request.form.get("open_work")
     try:
-        deactivated = people.deactivate_user(user, by=_me())
+        done = people.deactivate_user(user, by=_me(), confirmed=confirmed)
     except Refused as refused:
         flash(refused.problems["user"], "info")
     except StaleEdit:
         flash(RACED, "info")
     else:
-        if deactivated:
+        if done.outcome == "ask":
+            page = render_template(
+                "organisations/user_deactivate.html",
+                title=f"Deactivate {user.name}'s account while they still have open work?",
+                record=user,
+                work=done.work,
+                changed=confirmed is not None,
+            )
+            return page, 409 if confirmed is not None else 200
+        if done.outcome == "deactivated" and done.work.total:
+            # Work left with someone who cannot sign in is something to act on, not a success.
+            flash(
+                f"{user.name} has been deactivated and signed out everywhere. Their open work "
+                "stays theirs until someone reassigns it.",
+                "info",
+            )
+        elif done.outcome == "deactivated":
             flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
         else:
             flash(f"{user.name} was already deactivated: nothing has changed.", "info")

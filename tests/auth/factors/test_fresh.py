@@ -17,7 +17,8 @@ from tas.extensions import db
 from tas.organisations.models import User
 from tests import factories
 from tests.auth.factors.steps import code, person, set_up_app, signed_in, text_of
-from tests.pages import audit_events, error_summary
+from tests.organisations.test_users import give_open_work
+from tests.pages import audit_events, error_summary, field_value
 from tests.reviews.test_rules_page import DEFAULTS, rule_rows, versions_on
 
 pytestmark = pytest.mark.pages  # what pages show and do: PostgreSQL alone (tests/conftest.py)
@@ -91,6 +92,25 @@ def test_b10_changing_a_role_and_deactivating_are_confirmed(fresh_install):
             assert CONFIRM in text_of(asked), path
     db.session.refresh(someone)
     assert someone.active and someone.name != "Changed Name"
+
+
+def test_b10_deactivating_someone_with_open_work_is_confirmed_when_it_is_done(fresh_install):
+    """Being shown their open work changes nothing; the post that deactivates is guarded."""
+    admin, secret = enrolled_at_t0(fresh_install, "admin")
+    worker = person(fresh_install, "link_worker")
+    give_open_work(worker)
+    path = f"/admin/users/{worker.id}/deactivate"
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        asked = admin.submit(path)
+        assert CONFIRM not in text_of(asked) and "Deactivate anyway" in text_of(asked)
+    with time_machine.travel(LATER, tick=False):
+        sent = admin.submit(path, {"open_work": field_value(asked, "open_work")})
+        assert CONFIRM in text_of(sent)
+        assert db.session.get(User, worker.id, populate_existing=True).active is True
+        done = confirm(admin, path, sent, fresh_code=code(secret, LATER))
+        assert done.status_code == 302
+    assert db.session.get(User, worker.id, populate_existing=True).active is False
+    assert audit_events("user_deactivated")[0].detail["open_work"]["reviews"] == 1
 
 
 def test_b10_a_coordinators_reason_to_open_a_record_is_confirmed(make_app):
