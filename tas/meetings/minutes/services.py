@@ -35,6 +35,7 @@ from tas.meetings.day.summary import (
     standing_items,
 )
 from tas.meetings.models import AgendaItem, Meeting
+from tas.meetings.requests.consultations import identifying_problems
 from tas.organisations.models import Agency, User
 from tas.plans import rules as plan_rules
 from tas.plans.actions import services as plan_actions
@@ -68,10 +69,29 @@ CHILD_FIELDS = (
 )
 
 
+# The minutes of an anonymous consultation are read by every agency invited, as the
+# consultation is: like its situation, they must not identify a child (docs/security.md I33).
+CONSULTATION_MINUTES = {
+    "worries": "What we are worried about",
+    "working_well": "What is working well",
+    "needs_to_happen": "The advice given",
+}
+
+
+def minutes_problems(item: AgendaItem, values: dict) -> dict[str, str]:
+    """Field -> what to put right: the minutes of an anonymous consultation must not identify
+    a child of the school or on the agenda (one query; none for a child's minutes)."""
+    if not item.anonymous:
+        return {}
+    return identifying_problems(item.meeting, values, CONSULTATION_MINUTES)
+
+
 def save_minutes(item: AgendaItem, user: User, version: int | None, values: dict) -> dict:
     """Save the minutes of one item, unless someone saved them since the form was opened. An
-    anonymous consultation keeps no family part and no decision about a child."""
+    anonymous consultation keeps no family part and no decision about a child, and nothing in
+    its minutes may identify a child."""
     check_version(item, version)
+    refuse_if(minutes_problems(item, values))
     allowed = MINUTES_FIELDS if item.anonymous else (*MINUTES_FIELDS, *CHILD_FIELDS)
     wanted = {name: values[name] for name in allowed if name in values}
     changed = plan_rules.changes({name: getattr(item, name) for name in wanted}, wanted)

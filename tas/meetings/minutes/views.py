@@ -55,6 +55,7 @@ def minutes(meeting_id: int, item_id: int):
             lambda version, values: child_minutes.save_minutes(item, current_user, version, values),
             thing="item's minutes",
             saved_form=lambda fresh: form_class(formdata=None, data=form_class.data_from(fresh)),
+            check=lambda values: child_minutes.minutes_problems(item, values),
         )
         if result.saved:
             saved_banner(result, "The minutes have been saved")

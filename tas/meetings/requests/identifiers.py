@@ -1,7 +1,7 @@
-"""Whether free text names or numbers a child: used before saving an anonymous consultation,
-notes for attendees and reasons (which stay in the app), and, most strictly, a meeting's place
-and online link (the only typed text that reaches invitations and calendars). Pure: the
-children's names and identifiers are an argument."""
+"""Whether free text names or numbers a child: used before saving notes for attendees and
+reasons (which stay in the app), an anonymous consultation (tas.meetings.requests.rules, built on
+these), and, most strictly, a meeting's place and online link (the only typed text that reaches
+invitations and calendars). Pure: the children's names and identifiers are an argument."""
 
 from __future__ import annotations
 
@@ -41,9 +41,9 @@ def _squash(value: str) -> str:
 def identifies(text: str, known: Iterable[Known], *, surname_alone: bool = False) -> bool:
     """Whether the text holds the full name (either way round) or an identifier of any of these
     children; with `surname_alone`, the last name on its own counts too."""
+    known = list(known)
     plain = SPACES.sub(" ", text.lower())
     unpunctuated = SPACES.sub(" ", re.sub(r"[^\w\s]", " ", plain))
-    numbers = DIGIT_GAPS.sub("", plain)
     for child in known:
         first, last = _squash(child.first_name), _squash(child.last_name)
         # With `surname_alone`, "the school hall" is refused for a child called Hall: a clear
@@ -51,6 +51,15 @@ def identifies(text: str, known: Iterable[Known], *, surname_alone: bool = False
         names = [f"{first} {last}", f"{last} {first}"] + ([last] if surname_alone else [])
         if any(_contains(unpunctuated, name) or _contains(plain, name) for name in names if name):
             return True
+    return has_identifier(text, known)
+
+
+def has_identifier(text: str, known: Iterable[Known]) -> bool:
+    """Whether the text holds one of these children's identifiers as a whole word (spaces and
+    dashes between digits ignored: "485 777 3457")."""
+    plain = SPACES.sub(" ", text.lower())
+    numbers = DIGIT_GAPS.sub("", plain)
+    for child in known:
         for identifier in child.identifiers:
             squashed = DIGIT_GAPS.sub("", _squash(identifier)) if identifier else ""
             if len(squashed) > 1 and (_contains(numbers, squashed) or _contains(plain, squashed)):
@@ -122,14 +131,16 @@ def folded(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-def _words(text: str) -> list[str]:
+def name_words(text: str) -> list[str]:
+    """The words of the text as names are compared: lower case, accents gone, letters and
+    digits apart, "KhanFamily" as two words."""
     return WORDS.findall(folded(CAMEL_HUMPS.sub(" ", text)))
 
 
 def _name_forms(child: Known) -> tuple[set[str], set[str]]:
     """The ways a child's name can be written, squashed to letters: every form counts as whole
     words (or spaced-out letters); the long ones count inside a longer word too."""
-    first_parts, last_parts = _words(child.first_name), _words(child.last_name)
+    first_parts, last_parts = name_words(child.first_name), name_words(child.last_name)
     first, last = "".join(first_parts), "".join(last_parts)
     if not first or not last:
         return set(), set()
@@ -205,26 +216,18 @@ def _has_nhs_number(text: str) -> bool:
     return any(valid_nhs_number("".join(match.groups())) for match in NHS_SHAPE.finditer(text))
 
 
-def identifies_anonymously(text: str, known: Iterable[Known]) -> bool:
-    """Whether prose that must not identify a child at all does: a full name or identifier of
-    one of these children (`identifies`), a first name with the initial of the last ("Isla M.")
-    or the other way round ("I. Mason"), or any date, NHS number or UPN, whoever's (a date of
-    birth with a first name is as good as a name)."""
-    if _has_date(text) or _has_nhs_number(text) or UPN_SHAPE.search(text):
-        return True
-    known = list(known)
-    if identifies(text, known):
-        return True
-    unpunctuated = SPACES.sub(" ", re.sub(r"[^\w\s]", " ", text.lower()))
-    for child in known:
-        first, last = _squash(child.first_name), _squash(child.last_name)
-        if not first or not last:
-            continue
-        if _contains(unpunctuated, f"{first} {last[0]}") or _contains(
-            unpunctuated, f"{first[0]} {last}"
-        ):
-            return True
-    return False
+def numbers_in(text: str, known: list[Known]) -> str | None:
+    """Any date, NHS number or UPN, whoever's, or the month and year one of these children was
+    born ("Aug 2017", "08/2017")."""
+    if _has_date(text):
+        return DATE
+    if _has_nhs_number(text):
+        return NHS_NUMBER
+    if UPN_SHAPE.search(text):
+        return UPN
+    if _months_named(text) & {(child.born.year, child.born.month) for child in known if child.born}:
+        return DATE
+    return None
 
 
 def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = True) -> str | None:
@@ -237,17 +240,11 @@ def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = Tr
     if not text:
         return None
     text = f"{text} {unquote_plus(text)}"  # "amelia%20khan" in a link is "amelia khan"
-    if any_numbers and _has_date(text):
-        return DATE
-    if any_numbers and _has_nhs_number(text):
-        return NHS_NUMBER
-    if any_numbers and UPN_SHAPE.search(text):
-        return UPN
-    if any_numbers and _months_named(text) & {
-        (child.born.year, child.born.month) for child in known if child.born
-    }:
-        return DATE
-    words = _words(text)
+    known = list(known)
+    found = numbers_in(text, known) if any_numbers else None
+    if found:
+        return found
+    words = name_words(text)
     squashed = "".join(words)
     starts = _word_starts(words)
     runs = _runs(words)
@@ -255,14 +252,14 @@ def what_identifies(text: str, known: Iterable[Known], *, any_numbers: bool = Tr
     whole: set[str] = set()
     glued: set[str] = set()
     for child in known:
-        first, last = "".join(_words(child.first_name)), "".join(_words(child.last_name))
+        first, last = "".join(name_words(child.first_name)), "".join(name_words(child.last_name))
         if first and last and first[0] + last[0] in initials:
             return NAME
         child_whole, child_glued = _name_forms(child)
         whole |= child_whole
         glued |= child_glued
         for identifier in child.identifiers:
-            letters = "".join(_words(identifier))
+            letters = "".join(name_words(identifier))
             if len(letters) >= 4 and letters in squashed:
                 return REFERENCE
     stems = {form for form in whole if len(form) >= SHORTEST_STEM}
