@@ -94,6 +94,56 @@ def test_the_link_worker_accepts_a_request_onto_a_meeting(app, waiting):
     assert f'href="/meetings/{setting.meeting.id}"' in worker.get(url).text
 
 
+def test_a_request_accepted_again_after_its_meeting_was_cancelled_points_at_the_new_one(
+    app, waiting
+):
+    """Cancelling the meeting sends the accepted request back to triage; accepted onto another
+    meeting, everything about the request leads to that one, never to the cancelled one."""
+    setting, child, request = waiting
+    later = factories.meeting(
+        setting.school,
+        setting.dsl,
+        chair=setting.link_worker,
+        starts_at=datetime(2026, 12, 9, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 9, 10, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    url = f"/requests/{request.id}"
+    worker = signed_in(app, setting.link_worker)
+    first = worker.submit(
+        url,
+        triage("accepted", meeting=str(setting.meeting.id), version=version_on(worker.get(url))),
+    )
+    assert first.headers["Location"] == f"/meetings/{setting.meeting.id}"
+    cancelled = worker.submit(
+        f"/meetings/{setting.meeting.id}/cancel",
+        {"reason": "The hall is not available", "version": "1"},
+    )
+    assert cancelled.status_code == 302
+    assert saved(TasRequest, request.id).status == "awaiting_triage"
+
+    again = worker.submit(
+        url, triage("accepted", meeting=str(later.id), version=version_on(worker.get(url)))
+    )
+
+    assert again.status_code == 302
+    assert again.headers["Location"] == f"/meetings/{later.id}"
+    banner = page_text(worker.get(again.headers["Location"]))
+    assert "accepted onto the agenda of the meeting on 9 December 2026 at 9:00am" in banner
+    shown = worker.get(url)
+    assert (
+        f"On the agenda of the meeting on 9 December 2026 at 9:00am ({later.reference})"
+        in page_text(shown)
+    )
+    assert setting.meeting.reference not in page_text(shown)
+    assert f'href="/meetings/{later.id}"' in shown.text
+    assert f'href="/meetings/{setting.meeting.id}"' not in shown.text
+    assert {(item.meeting_id, item.child_id) for item in items_for_request(request.id)} == {
+        (setting.meeting.id, child.id),
+        (later.id, child.id),
+    }
+
+
 def test_accepting_is_refused_once_the_familys_agreement_is_gone(app, waiting):
     setting, child, request = waiting
     factories.plan(child, lead_practitioner=setting.link_worker)  # keeps the child in view

@@ -246,12 +246,15 @@ def loaded(request_id: int) -> TasRequest:
 
 
 def placed_on(row: TasRequest) -> AgendaItem | None:
-    """The agenda item an accepted request became, with its meeting."""
+    """The agenda item the request's latest acceptance made, with its meeting. A request goes
+    back to triage when its meeting is cancelled or its item is taken off, and is accepted
+    again onto another meeting by a new item; the older items stay (the cancelled meeting's
+    agenda is kept as history), so only the newest is where the request is now."""
     return db.session.scalar(
         select(AgendaItem)
         .options(joinedload(AgendaItem.meeting))
         .where(AgendaItem.request_id == row.id)
-        .order_by(AgendaItem.id)
+        .order_by(AgendaItem.id.desc())
         .limit(1)
     )
 
