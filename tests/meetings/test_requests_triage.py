@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from tas.extensions import db
 from tas.meetings.models import AgendaItem, TasRequest
 from tas.meetings.requests import services
-from tas.meetings.requests import triage as triaging
 from tas.meetings.rules import NO_AGREEMENT_FOR_AGENDA
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
-from tests.pages import audit_events, day, error_summary, page_text, saved, version_on
+from tests.pages import audit_events, day, error_summary, page_text, saved, section, version_on
 from tests.plans.helpers import child_at
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -361,12 +360,14 @@ def test_each_outcome_asks_for_its_own_answer(app, waiting, answers, problems):
     assert saved(TasRequest, request.id).status == "awaiting_triage"
 
 
-def test_two_link_workers_triage_at_once_one_wins_the_other_keeps_what_they_typed(app, waiting):
+def test_two_link_workers_triage_at_once_the_other_is_told_and_sees_what_they_typed(app, waiting):
+    """The second save cannot succeed, now or later: it says who triaged the request and shows
+    what they decided, with what this link worker typed to copy, and no form to save again."""
     setting, _child, request = waiting
     url = f"/requests/{request.id}"
-    colleague = factories.user("link_worker", linked_schools=[setting.school])
+    colleague = factories.user("link_worker", linked_schools=[setting.school], name="Sam Cole")
     db.session.commit()
-    first, second = signed_in(app, setting.link_worker), signed_in(app, colleague)
+    first, second = signed_in(app, colleague), signed_in(app, setting.link_worker)
     first_page, second_page = first.get(url), second.get(url)
 
     won = first.submit(
@@ -384,26 +385,99 @@ def test_two_link_workers_triage_at_once_one_wins_the_other_keeps_what_they_type
 
     assert won.status_code == 302
     assert lost.status_code == 409
-    assert error_summary(lost) == {
-        "saved-version": "Someone else changed this request while you were editing it"
-    }
     text = page_text(lost)
-    assert "Question Your changes Saved version" in text
-    assert "What happens next Accept onto a meeting's agenda Give advice and close" in text
-    assert ">My own notes</textarea>" in lost.text
-    assert f'<option value="{setting.meeting.id}" selected>' in lost.text
-    assert version_on(lost) == str(saved(TasRequest, request.id).version)
+    assert "Your triage has not been saved" in text
+    assert "Sam Cole triaged this request while you were triaging it" in text
+    assert "Status: Advice given" in text
+    assert "Advice for the school Nurture group" in text
+    entered = section(lost, "what-you-entered")
+    assert "What happens next Accept onto a meeting" in entered
+    assert f"Meeting 2 December 2026 at 9:00am: TAS meeting ({setting.meeting.reference})" in (
+        entered
+    )
+    assert "Advice for the school My own notes" in entered
+    assert 'id="triage-form"' not in lost.text and "Save the triage" not in text
+    assert "save the form again" not in text
     assert all_items() == []
     assert saved(TasRequest, request.id).advice == "Nurture group"
 
     again = second.submit(
-        url, triage("accepted", meeting=str(setting.meeting.id), version=version_on(lost))
+        url, triage("accepted", meeting=str(setting.meeting.id), version=version_on(second_page))
     )
 
-    assert again.status_code == 200
-    assert error_summary(again) == {"outcome": triaging.ALREADY_TRIAGED}
+    assert again.status_code == 409
+    assert "Sam Cole triaged this request while you were triaging it" in page_text(again)
     assert saved(TasRequest, request.id).status == "advice_given"
     assert all_items() == []
+
+
+def test_a_request_withdrawn_while_it_is_triaged_says_so_and_keeps_what_was_typed(app, waiting):
+    """The tester's walk: the link worker opens the triage, the DSL withdraws the request, the
+    link worker saves their advice. Nothing can be saved, so no form is offered again."""
+    setting, _child, request = waiting
+    url = f"/requests/{request.id}"
+    worker, dsl = signed_in(app, setting.link_worker), signed_in(app, setting.dsl)
+    opened = worker.get(url)
+    withdrawn = dsl.submit(f"{url}/withdraw", {"version": version_on(dsl.get(f"{url}/withdraw"))})
+    assert withdrawn.status_code == 302
+    advice = "Nurture group at lunchtimes\nand a morning check-in with her teacher"
+
+    response = worker.submit(
+        url,
+        triage(
+            "advice_given",
+            advice=advice,
+            told_on=day(date(2026, 11, 27)),  # as the form opens
+            version=version_on(opened),
+        ),
+    )
+
+    assert response.status_code == 409
+    text = page_text(response)
+    assert (
+        f"{setting.dsl.name} at the school, who asked for the child to be discussed, withdrew "
+        "the request while you were triaging it, so it can no longer be triaged"
+    ) in text
+    assert "Status: Withdrawn" in text
+    assert "The request was withdrawn before triage" in text
+    entered = section(response, "what-you-entered")
+    assert "What happens next Give advice and close the request" in entered
+    assert "Nurture group at lunchtimes and a morning check-in with her teacher" in entered
+    assert "lunchtimes<br>and a morning" in response.text
+    assert "Date the school was told" not in entered  # today's date, put there by the form
+    assert 'id="triage-form"' not in response.text and "Save the triage" not in text
+    assert "save the form again" not in text
+    row = saved(TasRequest, request.id)
+    assert (row.status, row.advice, row.triaged_by_id) == ("withdrawn", None, None)
+    assert audit_events("tas_request_triaged") == []
+
+
+def test_a_request_closed_by_the_familys_withdrawal_while_it_is_triaged_says_so(app, waiting):
+    from tas.children.agreements.services import withdraw_agreement
+
+    setting, child, request = waiting
+    factories.plan(child, lead_practitioner=setting.link_worker)  # keeps the child in view
+    db.session.commit()
+    url = f"/requests/{request.id}"
+    worker = signed_in(app, setting.link_worker)
+    opened = worker.get(url)
+    withdraw_agreement(child, setting.dsl, {"withdrawn_on": date(2026, 11, 26)})
+
+    response = worker.submit(
+        url,
+        triage("redirected_to_ifd", told_on=day(date(2026, 11, 26)), version=version_on(opened)),
+    )
+
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "The family withdrew their agreement to early help while you were triaging" in text
+    assert "Status: Closed: the family withdrew agreement" in text
+    assert "closed before triage because the family withdrew their agreement" in text
+    assert "Awaiting triage by" not in text
+    assert "Date the school was told to contact the IFD 26 November 2026" in section(
+        response, "what-you-entered"
+    )
+    assert saved(TasRequest, request.id).status == "agreement_withdrawn"
 
 
 @pytest.mark.commits  # another connection triages first
@@ -443,7 +517,9 @@ def test_a_triage_that_loses_a_race_at_the_last_moment_is_refused_not_a_500(app,
         event.remove(Session, "before_flush", someone_else_triages_first)
 
     assert raced and response.status_code == 409
-    assert "Question Your changes Saved version" in page_text(response)
+    assert "withdrew the request while you were triaging it" in page_text(response)
+    assert "Advice for the school Nurture group" in section(response, "what-you-entered")
+    assert 'id="triage-form"' not in response.text
     assert saved(TasRequest, request.id).status == "withdrawn"
     assert all_items() == []
     assert audit_events("tas_request_triaged") == []
@@ -460,7 +536,12 @@ def test_a_withdrawn_request_is_not_triaged(app, waiting):
     response = worker.submit(url, triage("advice_given", advice="Late", version="2"))
 
     assert "Save the triage" not in page_text(page)
-    assert error_summary(response) == {"outcome": triaging.ALREADY_TRIAGED}
+    assert "Your triage has not been saved" not in page_text(page)
+    assert response.status_code == 409
+    assert error_summary(response) == {}
+    assert "withdrew the request while you were triaging it" in page_text(response)
+    assert "Advice for the school Late" in section(response, "what-you-entered")
+    assert "Save the triage" not in page_text(response)
     assert saved(TasRequest, request.id).advice is None
 
 

@@ -11,7 +11,9 @@ from tas.children import access as children
 from tas.children.access import Access
 from tas.core.choices import label, record_id
 from tas.core.clock import today
-from tas.core.editing import submit_change, submit_new
+from tas.core.editing import BLANK, shown, submit_change, submit_new
+from tas.core.fields import GovDateField
+from tas.core.forms import UNUSABLE
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import local_date, local_datetime
@@ -125,13 +127,13 @@ def request_page(request_id: int):
     triager = may_triage(current_user, row)
     if request.method == "POST" and not triager:
         abort(403)
-    form = comparison = None
+    form = comparison = typed = None
     status = 200
     if triager and (row.status == AWAITING or request.method == "POST"):
         meetings = triage.upcoming_meetings([row.school_id], triage.REQUEST_KINDS)
         already = triage.already_on(row.child_id, meetings)
         form = _triage_form(row, meetings, already, fresh=request.method == "GET")
-        if request.method == "POST":
+        if request.method == "POST" and row.status == AWAITING:
             result = submit_change(
                 form,
                 row,
@@ -147,6 +149,12 @@ def request_page(request_id: int):
             if result.saved:
                 return _triaged(request_id)
             comparison, status = result.comparison, result.status
+        if request.method == "POST" and row.status != AWAITING:
+            # Withdrawn, closed or triaged by someone else before this save (or while it was
+            # being saved: a stale save reloads the request): saving again can only fail, so no
+            # form is offered, and what was typed is shown to copy.
+            typed = _typed(TriageForm(meetings=meetings))  # a meeting taken since, too
+            form, comparison, status = None, None, 409
     services.viewed(row)
     row = services.loaded(request_id)
     item = services.placed_on(row) if row.status == "accepted" else None
@@ -157,6 +165,7 @@ def request_page(request_id: int):
         item=item,
         form=form,
         comparison=comparison,
+        typed=typed,
         triaged_by=services.person(row.triaged_by_id),
         may_withdraw=row.requested_by_id == current_user.id and row.status == AWAITING,
         next_id=triage.next_to_triage(current_user, row) if triager else None,
@@ -164,6 +173,29 @@ def request_page(request_id: int):
         **_words(),
     )
     return page, status
+
+
+# The answers that go with each outcome (the form opens with today's date already in the IFD
+# date, so that date is shown only when the IFD was chosen); advice typed is always kept.
+TYPED_WITH = {
+    "accepted": ("outcome", "meeting", "advice"),
+    "redirected_to_ifd": ("outcome", "advice", "told_on"),
+}
+
+
+def _typed(form: TriageForm) -> list[tuple[str, str]]:
+    """Each answer of a triage that could not be saved, in the words the form shows it (a date
+    that is no date as its boxes were typed), less any characters that cannot be used."""
+    answers = []
+    for name in TYPED_WITH.get(form.outcome.data, ("outcome", "meeting", "advice")):
+        field = form[name]
+        answer = shown(field)
+        if answer in BLANK and isinstance(field, GovDateField):
+            answer = " ".join(str(part).strip() for part in field.raw_data or [] if part)
+        answer = UNUSABLE.sub("", answer).strip()
+        if answer not in BLANK:
+            answers.append((field.label.text, answer))
+    return answers
 
 
 def _triaged(request_id: int):
