@@ -42,6 +42,22 @@ FAMILY = re.compile(
 )
 # Two letters with dots that are an abbreviation in lower case, not someone's initials.
 ABBREVIATIONS = frozenset({"eg", "ie", "am", "pm", "nb", "ps", "cf"})
+# First names that are everyday words too. Alone, they count only written as a name, with a
+# capital ("Will said", not "mum will"): a school of hundreds has a Will, a Grace and a May, and
+# every consultation would be refused. In full, or with an initial, they always count.
+# fmt: off
+WORD_NAMES = frozenset({
+    "will", "may", "hope", "grace", "joy", "faith", "mercy", "charity", "patience", "honour",
+    "honor", "harmony", "liberty", "destiny", "blessing", "precious", "comfort", "peace",
+    "praise", "trust", "favour", "treasure", "mark", "bill", "pat", "sue", "don", "rob", "nick",
+    "frank", "drew", "miles", "chase", "hunter", "dean", "earl", "reed", "wade", "grant", "page",
+    "sage", "art", "guy", "rich", "ray", "jack", "kit", "max", "bob", "sandy", "penny", "dawn",
+    "eve", "summer", "autumn", "april", "june", "august", "storm", "sunny", "sky", "river",
+    "brook", "dale", "glen", "cliff", "rose", "lily", "ivy", "holly", "poppy", "daisy", "hazel",
+    "heather", "willow", "rowan", "robin", "wren", "ruby", "amber", "jade", "pearl", "crystal",
+    "star",
+})
+# fmt: on
 
 
 def _initials_written(text: str) -> set[str]:
@@ -86,6 +102,18 @@ def _written_names(first: tuple[str, ...], last: tuple[str, ...]) -> set[tuple[s
     return {first + last, last + first, first, *parts}
 
 
+def _only_as_a_word(first: tuple[str, ...], last: tuple[str, ...], text: str) -> bool:
+    """Whether the only way the text holds this name is a first name that is also an everyday
+    word (`WORD_NAMES`) written in small letters ("mum will not engage")."""
+    if len(first) != 1 or first[0] not in WORD_NAMES:
+        return False
+    words = name_words(text)
+    if _phrases(words, len(first) + len(last)) & {first + last, last + first}:
+        return False
+    capitalised = re.compile(rf"(?<![^\W\d_]){re.escape(first[0].capitalize())}(?![^\W\d_])")
+    return capitalised.search(text) is None
+
+
 def _phrases(words: list[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive words, to look names up in at once."""
     return {
@@ -128,7 +156,7 @@ def what_identifies_anonymously(
     surnames = _family_names(text)
     for first, last in names:
         initial = first[0][0]
-        if _written_names(first, last) & phrases:
+        if _written_names(first, last) & phrases and not _only_as_a_word(first, last, text):
             return NAME
         if {f"{initial} {''.join(last)}", f"{initial} {last[0]}"} & initialled:
             return NAME
