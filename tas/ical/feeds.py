@@ -34,7 +34,7 @@ from tas.extensions import db
 from tas.ical import build
 from tas.ical.facts import published_facts, uid_domain
 from tas.ical.models import FeedMiss
-from tas.meetings.access import MeetingAccess, visible
+from tas.meetings.access import own_meetings
 from tas.meetings.models import Meeting
 from tas.organisations.models import User
 from tas.plans.models import Action, SharedPlan
@@ -55,7 +55,8 @@ def _link(endpoint: str, **values) -> str:
 
 
 def meetings_of(user: User, now: datetime) -> list[Meeting]:
-    """The user's meetings (invited, organising or chairing) in the feed's window: one query."""
+    """The user's own meetings (invited, directly or through their agency, organising or
+    chairing: `access.own_meetings`) in the feed's window: one query."""
     return list(
         db.session.scalars(
             select(Meeting)
@@ -65,7 +66,7 @@ def meetings_of(user: User, now: datetime) -> list[Meeting]:
                 joinedload(Meeting.organiser),
             )
             .where(
-                or_(visible(user, MeetingAccess.INVITED, now), Meeting.chair_id == user.id),
+                own_meetings(user, now),
                 Meeting.ends_at >= now - timedelta(days=DAYS_BACK),
                 # A cancelled meeting stays (as cancelled) until its day is over, then goes.
                 or_(Meeting.status != "cancelled", Meeting.ends_at >= _day_start(now)),

@@ -52,6 +52,17 @@ class MeetingAccess(enum.IntEnum):
     ORGANISE = 3
 
 
+def invitation_gives(user: User) -> MeetingAccess:
+    """The level an invitation covering this person gives them: the agenda and minutes for the
+    roles that may see them (INVITED), the arrangements only for a GP practice (GPs never see
+    minutes, docs/security.md, Roles), nothing for anyone else."""
+    if user.role in INVITABLE_ROLES:
+        return MeetingAccess.INVITED
+    if user.role == "gp":
+        return MeetingAccess.ARRANGEMENTS
+    return MeetingAccess.NONE
+
+
 def organising_schools(user: User):
     """The schools whose meetings and requests this user organises (a SELECT of school ids),
     or None for a role that organises none."""
@@ -167,9 +178,10 @@ def clauses(user: User, now: datetime | None = None) -> dict[MeetingAccess, Colu
         organise = or_(Meeting.school_id.in_(schools), Meeting.chair_id == user.id)
     elif user.role in ("practitioner",):
         organise = Meeting.chair_id == user.id
-    if user.role in INVITABLE_ROLES:
+    gives = invitation_gives(user)
+    if gives == MeetingAccess.INVITED:
         invited_to = invited(user, now)
-    if user.role == "gp":
+    elif gives == MeetingAccess.ARRANGEMENTS:
         arrangements = invited(user, now)
     if user.role == "coordinator":
         arrangements = (
@@ -234,6 +246,25 @@ def _visible(user: User, level: MeetingAccess, now: datetime | None) -> ColumnEl
     if candidates is None:
         return false()
     return and_(Meeting.id.in_(candidates), condition)
+
+
+def own_meetings(user: User, now: datetime | None = None) -> ColumnElement[bool]:
+    """The condition for the meetings that are this person's own to go to (their calendar
+    feed, tas/ical/feeds.py): those they organise (a chair's included) and those an invitation
+    covering them gives them, at whatever level it gives (`invitation_gives`: a GP practice's
+    is the arrangements). Never a coordinator's area: seeing its arrangements is no invitation.
+    Index first, as `visible`."""
+    if not user.active:
+        return false()
+    levels = clauses(user, now)
+    own = [levels[MeetingAccess.ORGANISE]]
+    gives = invitation_gives(user)
+    if gives != MeetingAccess.NONE:
+        own.append(levels[gives])
+    candidates = _candidates(user)
+    if candidates is None:
+        return false()
+    return and_(Meeting.id.in_(candidates), or_(*own))
 
 
 def access_to(user: User, meeting_id: int, now: datetime | None = None) -> MeetingAccess:

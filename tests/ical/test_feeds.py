@@ -464,3 +464,49 @@ def test_a_link_made_before_its_owner_became_an_administrator_stops_and_can_be_t
     assert made.status_code == 404
     assert "Your calendar feed link has been turned off" in page_text(off)
     assert "Calendar feed" not in page_text(me.get("/account"))
+
+
+def test_a_gp_practices_feed_holds_the_meetings_it_is_invited_to_and_no_child(app, login_as):
+    """A GP practice's invitation gives it a meeting's arrangements only (tas/meetings/access.py),
+    yet it is invited all the same: the meeting is in its feed, as it is in its list, with what
+    every feed carries and no child's name; another practice's meeting and a removed invitation
+    are not."""
+    setting = school_with_meeting()
+    gp = login_as("gp")
+    practice = gp.user.agency
+    child = child_at(setting.school, first_name="Wilhelmina", last_name="Oakenshott")
+    factories.agenda_item(setting.meeting, child, setting.dsl)
+    factories.invitation(setting.meeting, setting.dsl, agency=practice)
+    other_practice = factories.agency(name="Eastgate Surgery", service_type="gp_practice")
+    theirs = factories.meeting(
+        setting.school,
+        setting.dsl,
+        starts_at=datetime(2026, 12, 9, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 9, 10, 30, tzinfo=UTC),
+    )
+    factories.invitation(theirs, setting.dsl, agency=other_practice)
+    removed = factories.meeting(
+        setting.school,
+        setting.dsl,
+        starts_at=datetime(2026, 12, 16, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 16, 10, 30, tzinfo=UTC),
+    )
+    factories.invitation(removed, setting.dsl, agency=practice, removed_at=utcnow())
+    db.session.commit()
+    listed = page_text(gp.get("/meetings"))
+
+    response = fetch(app, make_link(gp))
+
+    assert setting.meeting.reference in listed  # what the practice sees signed in...
+    host = "partnership.example"  # CALENDAR_UID_DOMAIN
+    by_uid = {str(event["UID"]): event for event in events_of(response)}
+    assert set(by_uid) == {f"tas-meeting-{setting.meeting.id}@{host}"}  # ...is in its feed
+    event = by_uid[f"tas-meeting-{setting.meeting.id}@{host}"]
+    assert str(event["LOCATION"]).startswith("Meeting room 1")
+    assert setting.meeting.reference in str(event["DESCRIPTION"])
+    link = str(event["URL"]).removeprefix("https://tas.example.org")
+    assert gp.get(link).status_code == 200
+    body = response.get_data(as_text=True)
+    assert b"ATTENDEE" not in response.get_data()
+    for text in ("Wilhelmina", "Oakenshott", "W.O."):
+        assert text not in body

@@ -94,6 +94,29 @@ def test_an_invited_gp_practice_sees_the_arrangements_but_never_the_agenda(setti
     assert agenda.count_for(setting.meeting) == 1
 
 
+def own(user) -> list[int]:
+    return list(db.session.scalars(select(Meeting.id).where(access.own_meetings(user))))
+
+
+def test_own_meetings_are_those_invited_to_at_any_level_and_organised_never_a_coordinators(
+    setting,
+):
+    """A person's own meetings (their calendar feed): a GP practice's invitation counts though it
+    gives the arrangements only; a coordinator who sees every meeting's arrangements has none."""
+    gp = factories.user("gp")
+    practitioner = factories.user("practitioner")
+    factories.invitation(setting.meeting, setting.dsl, agency=gp.agency)
+    factories.invitation(setting.meeting, setting.dsl, agency=practitioner.agency)
+    coordinator = factories.user("coordinator", district_wide=True)
+    covering = factories.user("coordinator", clusters=[setting.school.cluster])
+    db.session.commit()
+
+    for person in (gp, practitioner, setting.dsl, setting.link_worker):
+        assert own(person) == [setting.meeting.id], person.role
+    assert own(coordinator) == own(covering) == []
+    assert own(factories.user("gp")) == []
+
+
 def test_coordinators_see_the_arrangements_of_their_clusters_only(setting):
     covering = factories.user("coordinator", clusters=[setting.school.cluster])
     district = factories.user("coordinator", district_wide=True)
