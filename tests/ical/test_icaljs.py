@@ -61,7 +61,10 @@ def test_icaljs_finds_what_the_rules_forbid():
 
 def test_icaljs_accepts_every_calendar_of_a_meetings_life(app):
     setting, _fim, _nurses = school_with_agencies()
-    camhs = factories.agency(name="CAMHS", contact_email="camhs@nhs.example.org")
+    # Not a service invited by default: Cal is invited by name (an agency is invited once).
+    camhs = factories.agency(
+        name="CAMHS", service_type="camhs", contact_email="camhs@nhs.example.org"
+    )
     practitioner = factories.user("practitioner", agency=camhs, name="Cal Ahmed")
     youth = factories.agency(name="Youth Service", contact_email="youth@agency.example.org")
     db.session.commit()  # invited by default, as every agency with an address here

@@ -119,7 +119,7 @@ def test_each_agency_and_person_is_invited_once(app):
     as_representative = dsl.submit(
         url, invite(agency=str(cal.agency_id), representative=str(cal.id))
     )
-    other_person = dsl.submit(url, invite(kind="person", person=str(fay.id)))
+    agency_person = dsl.submit(url, invite(kind="person", person=str(fay.id)))
 
     assert agency_again.status_code == 200
     assert error_summary(agency_again) == {
@@ -129,9 +129,12 @@ def test_each_agency_and_person_is_invited_once(app):
     assert error_summary(as_representative) == {
         "representative": "Cal Camhs is already invited to this meeting"
     }
-    assert other_person.status_code == 302  # a person of an invited agency, named: allowed
-    assert len(invitations_of(setting.meeting.id)) == 3
-    assert len(audit_events("invitation_added")) == 1
+    # A person counts for their agency (the attendance report): not invited twice either.
+    assert error_summary(agency_person) == {
+        "person": "Fay Fim works for Future in Mind, which is already invited to this meeting"
+    }
+    assert len(invitations_of(setting.meeting.id)) == 2
+    assert audit_events("invitation_added") == []
 
 
 def test_choices_are_checked_and_what_was_chosen_is_kept(app):

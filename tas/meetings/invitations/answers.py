@@ -13,7 +13,7 @@ from tas.core.clock import utcnow
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.meetings import rules
-from tas.meetings.invitations.services import answer_closed, is_mine, standing
+from tas.meetings.invitations.services import answer_closed, is_mine, own_first, standing
 from tas.meetings.models import Invitation, Meeting
 from tas.organisations.models import User
 
@@ -21,18 +21,20 @@ ANSWERABLE = ("attending", "apologies", "apologies_with_update")
 
 
 def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
-    """The standing invitation this person answers: one naming them, else their agency's."""
-    mine = [
-        invitation
-        for invitation in db.session.scalars(
-            select(Invitation)
-            .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
-            .where(*standing(meeting.id))
-            .order_by(Invitation.id)
-        )
-        if is_mine(invitation, user, meeting)
-    ]
-    mine.sort(key=lambda invitation: invitation.representative_id != user.id)
+    """The standing invitation this person answers: one naming them, else their agency's (the
+    one the meeting page shows them: `own_first`)."""
+    mine = own_first(
+        [
+            invitation
+            for invitation in db.session.scalars(
+                select(Invitation)
+                .options(joinedload(Invitation.agency), joinedload(Invitation.representative))
+                .where(*standing(meeting.id))
+            )
+            if is_mine(invitation, user, meeting)
+        ],
+        user,
+    )
     return mine[0] if mine else None
 
 

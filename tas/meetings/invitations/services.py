@@ -4,14 +4,16 @@ default invited agencies in tas.meetings.invitations.defaults).
 An invitation names an agency (with an optional representative, a user of that agency; without
 one the agency's contact address is used) or a named person (agency left empty, so only that
 person is invited, not their whole agency). There is one standing invitation per agency or
-person per meeting; a removed invitation is kept with `removed_at` set.
+person per meeting, a person invited by name counting for their agency
+(tas.meetings.invitations.once); a removed invitation is kept with `removed_at` set. When they can
+no longer be added, removed or answered: tas.meetings.invitations.closing.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from tas.audit.services import record
@@ -22,6 +24,8 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import access
 from tas.meetings.access import MeetingAccess, on_agenda_now
+from tas.meetings.invitations.closing import answer_closed, changes_closed
+from tas.meetings.invitations.once import already_invited
 from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange
 from tas.organisations.models import Agency, User
 from tas.organisations.rules import GP_PRACTICE
@@ -34,7 +38,8 @@ INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
 class MeetingInvitations(list):
     """The meeting's standing invitations, oldest first, and what this person may see of them:
     answers (organisers and coordinators), written updates (organisers only, as they may name
-    children), their own invitation, and the GP practices suggested to organisers."""
+    children), their own invitations (the one naming them first: `own_first`), and the GP
+    practices suggested to organisers."""
 
     def __init__(
         self,
@@ -78,6 +83,15 @@ def is_mine(invitation: Invitation, user: User, meeting: Meeting) -> bool:
     return access.covers(invitation, user, meeting.school.cluster_id)
 
 
+def own_first(invitations: list[Invitation], user: User) -> list[Invitation]:
+    """The person's invitations, the one naming them before their agency's, then oldest first
+    (as `access.own_first` orders them in SQL), so the meeting page shows the invitation the
+    answer page answers and the lists show the answer of."""
+    return sorted(
+        invitations, key=lambda invitation: (invitation.representative_id != user.id, invitation.id)
+    )
+
+
 def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invitation]:
     """The meeting's standing invitations with their answers, for the meeting page (one query,
     and one more for an organiser's suggestions)."""
@@ -97,7 +111,8 @@ def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invi
     ).all()
     invitations = [invitation for invitation, _name in rows]
     organiser = level >= MeetingAccess.ORGANISE
-    mine = [invitation for invitation in invitations if is_mine(invitation, user, meeting)]
+    mine = own_first([i for i in invitations if is_mine(i, user, meeting)], user)
+    now = utcnow()
     return MeetingInvitations(
         invitations,
         answers_shown=organiser or user.role == "coordinator",
@@ -105,7 +120,7 @@ def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invi
         mine=mine,
         suggested=suggested_practices(meeting) if organiser else [],
         answered_by={invitation.id: name for invitation, name in rows if name},
-        may_answer=bool(mine) and answer_closed(meeting, utcnow()) is None,
+        may_answer=bool(mine) and answer_closed(meeting, now) is None,
         retimed_at=last_retimed(meeting.id),
     )
 
@@ -130,8 +145,13 @@ def suggested_practices(meeting: Meeting) -> list[Agency]:
         .join(AgendaItem, AgendaItem.child_id == Child.id)
         .where(AgendaItem.meeting_id == meeting.id, on_agenda_now())
     )
-    invited = select(Invitation.agency_id).where(
-        *standing(meeting.id), Invitation.agency_id.is_not(None)
+    # A practice one of whose staff is invited by name is invited (invitations/once.py).
+    representative = aliased(User)
+    counted = func.coalesce(Invitation.agency_id, representative.agency_id)
+    invited = (
+        select(counted)
+        .outerjoin(representative, representative.id == Invitation.representative_id)
+        .where(*standing(meeting.id), counted.is_not(None))
     )
     return list(
         db.session.scalars(
@@ -165,59 +185,13 @@ def invitable_people() -> list[User]:
     )
 
 
-def changes_closed(meeting: Meeting, now: datetime) -> str | None:
-    """Why invitations of this meeting can no longer be added or removed, if they cannot."""
-    if meeting.status == "cancelled":
-        return "This meeting was cancelled, so its invitations can no longer be changed"
-    if meeting.status != "scheduled" or meeting.ends_at <= now:
-        return "This meeting has taken place, so its invitations can no longer be changed"
-    return None
-
-
-def answer_closed(meeting: Meeting, now: datetime) -> str | None:
-    """Why the invitation can no longer be answered, if it cannot."""
-    if meeting.status == "cancelled":
-        return "This meeting was cancelled, so it needs no answer"
-    if meeting.status != "scheduled" or meeting.ends_at <= now:
-        return "This meeting has taken place, so it needs no answer now"
-    if meeting.starts_at <= now:
-        return (
-            "The meeting has started, so answers can no longer be changed. If something has "
-            "changed, tell the chair"
-        )
-    return None
-
-
-def _lock(meeting: Meeting) -> None:
+def lock_invitations(meeting: Meeting) -> None:
     """Take the meeting's row lock (PostgreSQL), so two organisers cannot both invite the same
     agency at once; SQLite serialises writes anyway."""
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
 
 
-def _already_invited(meeting: Meeting, agency_id: int | None, person_id: int | None) -> dict:
-    conditions = []
-    if agency_id is not None:
-        conditions.append(Invitation.agency_id == agency_id)
-    if person_id is not None:
-        conditions.append(Invitation.representative_id == person_id)
-    if not conditions:
-        return {}
-    found = db.session.scalars(
-        select(Invitation).where(*standing(meeting.id), or_(*conditions))
-    ).first()
-    if found is None:
-        return {}
-    if agency_id is not None and found.agency_id == agency_id:
-        return {"agency": f"{found.agency.name} is already invited to this meeting"}
-    person = db.session.get(User, person_id)
-    return {
-        "person" if agency_id is None else "representative": (
-            f"{person.name} is already invited to this meeting"
-        )
-    }
-
-
-def _invitee_problems(values: dict) -> tuple[dict, Agency | None, User | None]:
+def invitee_problems(values: dict) -> tuple[dict, Agency | None, User | None]:
     """What is wrong with who was chosen, and the agency and person chosen."""
     kind = values.get("kind")
     agency = person = None
@@ -247,12 +221,10 @@ def add_invitation(meeting: Meeting, user: User, values: dict) -> Invitation:
     """Invite an agency (with an optional representative) or a named person, audited."""
     closed = changes_closed(meeting, utcnow())
     refuse_if({"kind": closed} if closed else {})
-    problems, agency, person = _invitee_problems(values)
+    problems, agency, person = invitee_problems(values)
     refuse_if(problems)
-    _lock(meeting)
-    refuse_if(
-        _already_invited(meeting, agency.id if agency else None, person.id if person else None)
-    )
+    lock_invitations(meeting)
+    refuse_if(already_invited(meeting.id, agency, person)[0])
     invitation = Invitation(
         meeting_id=meeting.id,
         agency_id=agency.id if agency else None,

@@ -15,7 +15,7 @@ from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, may_organise_school, require
 from tas.meetings.booking.history import meeting_when
-from tas.meetings.invitations import answers
+from tas.meetings.invitations import answers, representatives
 from tas.meetings.invitations import defaults as invitation_defaults
 from tas.meetings.invitations import services as invitations
 from tas.meetings.invitations.forms import (
@@ -60,13 +60,53 @@ def invitation_add(meeting_id: int):
     if added is not None:
         flash(f"{invitee_name(added)} has been invited", "success")
         return redirect(_meeting_page(meeting_id))
+    offer = None
+    if form.errors and not form.unusable:
+        offer = representatives.one_invitation_instead(meeting, form.values())
     return render_template(
         "meetings/invitations/add.html",
         meeting=meeting,
         when=meeting_when(meeting),
         form=form,
+        offer=offer,
         closed=invitations.changes_closed(meeting, utcnow()),
     )
+
+
+@bp.route("/<int:meeting_id>/invitations/<int:invitation_id>/representative", methods=["POST"])
+def invitation_representative(meeting_id: int, invitation_id: int):
+    """Offered instead of inviting an agency twice: one invitation of the agency, naming the
+    person who answers for it (tas.meetings.invitations.representatives)."""
+    meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
+    invitation = invitations.standing_invitation(meeting, invitation_id)
+    if invitation is None:
+        abort(404)
+    form = ConfirmForm()  # the CSRF check itself runs for every POST
+    values = {
+        "agency_id": record_id(request.form.get("agency")),
+        "person_id": record_id(request.form.get("person")),
+    }
+    try:
+        changed = representatives.name_representative(
+            meeting, invitation, current_user, form.loaded_version(), values
+        )
+    except Refused as refused:
+        flash(next(iter(refused.problems.values())), "info")
+        return redirect(_meeting_page(meeting_id))
+    except StaleEdit:
+        db.session.rollback()
+        flash(
+            "Someone else changed that invitation while you were looking at it. Check who is "
+            "invited, then invite them again if you still want to",
+            "info",
+        )
+        return redirect(_meeting_page(meeting_id))
+    person = invitation.representative
+    if changed:
+        flash(f"{person.name} now answers for {invitation.agency.name}'s invitation", "success")
+    else:
+        flash(f"{person.name} already answers for {invitation.agency.name}'s invitation", "info")
+    return redirect(_meeting_page(meeting_id))
 
 
 @bp.route("/<int:meeting_id>/invitations/suggested", methods=["POST"])
