@@ -5,7 +5,9 @@ offered the GP practices of the agenda children; all audited, with stale removal
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
+import time_machine
 from sqlalchemy import select
 
 from tas.extensions import db
@@ -13,7 +15,7 @@ from tas.meetings.models import Invitation
 from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
-from tests.pages import audit_events, error_summary, page_text, section
+from tests.pages import audit_events, error_summary, page_text, queued_emails, section
 from tests.plans.helpers import child_at
 
 
@@ -358,3 +360,63 @@ def test_the_meeting_page_runs_the_same_queries_for_few_or_many(app, count_queri
         counts.append(len(statements))
     assert "Update 11" in page_text(response)
     assert counts[0] == counts[1]
+
+
+STARTED = datetime(2026, 12, 2, 9, 10, tzinfo=UTC)  # ten minutes into the factories' meeting
+NO_LONGER_REMOVED = (
+    "The meeting has started, so its invitations can no longer be removed. Record who came in "
+    "its attendance instead"
+)
+
+
+def test_once_the_meeting_has_started_an_invitation_and_its_attendance_stay(app):
+    """Removing FiM during the meeting would take its recorded attendance out of the meeting,
+    the minutes' check and the attendance report, and email FiM that it is no longer invited."""
+    setting = school_with_meeting()
+    fim = factories.agency(name="Future in Mind")
+    invitation = factories.invitation(
+        setting.meeting, setting.dsl, agency=fim, attendance="apologies_with_update"
+    )
+    db.session.commit()
+    url = f"/meetings/{setting.meeting.id}/invitations/{invitation.id}/remove"
+    before = len(queued_emails())
+
+    with time_machine.travel(STARTED, tick=False):
+        dsl = signed_in(app, setting.dsl)
+        page = dsl.get(url)
+        sent = dsl.submit(url, {"version": "1"})
+        without_version = dsl.submit(url, {})
+        meeting_page = dsl.get(f"/meetings/{setting.meeting.id}")
+
+    assert NO_LONGER_REMOVED in page_text(page)
+    assert "Remove the invitation</button>" not in page.get_data(as_text=True)
+    for refused in (sent, without_version):
+        assert refused.status_code == 200
+        assert error_summary(refused) == {"saved-version": NO_LONGER_REMOVED}
+        assert "Remove the invitation</button>" not in refused.get_data(as_text=True)
+    [kept] = invitations_of(setting.meeting.id)
+    assert (kept.removed_at, kept.attendance) == (None, "apologies_with_update")
+    assert audit_events("invitation_removed") == []
+    assert len(queued_emails()) == before  # no "No longer invited"
+    assert "Remove" not in section(meeting_page, "invitations")
+
+
+def test_an_invitation_whose_attendance_is_recorded_is_not_removed(app):
+    setting = school_with_meeting()
+    invitation = factories.invitation(setting.meeting, setting.dsl, attendance="attended")
+    other = factories.invitation(setting.meeting, setting.dsl)
+    db.session.commit()
+    dsl = signed_in(app, setting.dsl)
+
+    refused = dsl.submit(
+        f"/meetings/{setting.meeting.id}/invitations/{invitation.id}/remove", {"version": "1"}
+    )
+    shown = dsl.get(f"/meetings/{setting.meeting.id}").get_data(as_text=True)
+
+    assert error_summary(refused) == {
+        "saved-version": "Attendance has been recorded for this invitation, so it can no longer "
+        "be removed"
+    }
+    assert invitations_of(setting.meeting.id)[0].removed_at is None
+    assert f"/invitations/{invitation.id}/remove" not in shown
+    assert f"/invitations/{other.id}/remove" in shown  # the others still may be

@@ -24,7 +24,7 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import access
 from tas.meetings.access import MeetingAccess, on_agenda_now
-from tas.meetings.invitations.closing import answer_closed, changes_closed
+from tas.meetings.invitations.closing import answer_closed, changes_closed, removal_closed
 from tas.meetings.invitations.once import already_invited
 from tas.meetings.models import AgendaItem, Invitation, Meeting, MeetingChange
 from tas.organisations.models import Agency, User
@@ -38,8 +38,8 @@ INVITABLE_ROLES = (*access.INVITABLE_ROLES, "gp")
 class MeetingInvitations(list):
     """The meeting's standing invitations, oldest first, and what this person may see of them:
     answers (organisers and coordinators), written updates (organisers only, as they may name
-    children), their own invitations (the one naming them first: `own_first`), and the GP
-    practices suggested to organisers."""
+    children), their own invitations (the one naming them first: `own_first`), the GP
+    practices suggested to organisers, and which invitations may still be removed."""
 
     def __init__(
         self,
@@ -52,6 +52,7 @@ class MeetingInvitations(list):
         answered_by: dict[int, str] | None = None,
         may_answer: bool = False,
         retimed_at: datetime | None = None,
+        removable: frozenset[int] = frozenset(),
     ):
         super().__init__(rows)
         self.answers_shown = answers_shown
@@ -61,6 +62,11 @@ class MeetingInvitations(list):
         self.answered_by = answered_by or {}
         self.may_answer = may_answer
         self.retimed_at = retimed_at
+        self.removable = removable
+
+    def may_remove(self, invitation: Invitation) -> bool:
+        """An organiser may still remove it (`closing.removal_closed`)."""
+        return invitation.id in self.removable
 
     def before_the_move(self, invitation: Invitation) -> bool:
         """The answer was given before the meeting last moved to another day or time, so it
@@ -122,6 +128,9 @@ def for_meeting(meeting: Meeting, user: User, level: MeetingAccess) -> list[Invi
         answered_by={invitation.id: name for invitation, name in rows if name},
         may_answer=bool(mine) and answer_closed(meeting, now) is None,
         retimed_at=last_retimed(meeting.id),
+        removable=frozenset(
+            i.id for i in invitations if organiser and removal_closed(meeting, i, now) is None
+        ),
     )
 
 
@@ -263,10 +272,12 @@ def invite_suggested(meeting: Meeting, user: User, agency_id: int | None) -> Inv
 
 
 def remove_invitation(invitation: Invitation, user: User, version: int | None) -> None:
-    """Withdraw an invitation; it is kept, marked removed (calendars send a cancellation)."""
-    check_version(invitation, version)
-    closed = changes_closed(invitation.meeting, utcnow())
+    """Withdraw an invitation; it is kept, marked removed (calendars send a cancellation).
+    Never once the meeting has started or its attendance was recorded: it is part of what
+    happened (`closing.removal_closed`), so that is said, whatever version the form had."""
+    closed = removal_closed(invitation.meeting, invitation, utcnow())
     refuse_if({"version": closed} if closed else {})
+    check_version(invitation, version)
 
     def write() -> None:
         invitation.removed_at = utcnow()

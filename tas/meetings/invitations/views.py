@@ -165,7 +165,8 @@ def invitation_remove(meeting_id: int, invitation_id: int):
         name=name,
         answer=answers.answer_label(invitation.answer),
         form=form,
-        closed=invitations.changes_closed(meeting, utcnow()),
+        # Once it cannot be removed, the page says why (after a refusal too) and offers no button.
+        closed=invitations.removal_closed(meeting, invitation, utcnow()),
     ), status
 
 
