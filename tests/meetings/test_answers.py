@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
 from tests.meetings.test_move import move_form
-from tests.pages import audit_events, day, error_summary, page_text, section
+from tests.pages import audit_events, day, error_summary, page_text, section, version_on
 from tests.plans.helpers import child_at
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -343,3 +343,79 @@ def test_an_answer_given_before_the_meeting_moved_is_kept_and_marked(app):
         own_view
     )
     assert saved_invitation(invitation.id).answer == "attending"
+
+
+STARTED = (
+    "The meeting has started, so answers can no longer be changed. If something has changed, "
+    "tell the chair"
+)
+
+
+def test_a_practitioner_running_late_is_told_the_meeting_has_started_not_offered_the_form(app):
+    """The answer page opened before the start and sent after it, with or without its version:
+    the page says the meeting has started and shows the answer that stands, with no form to
+    send again, and keeps what was written so it can go to the chair another way."""
+    setting = school_with_meeting()
+    fay, invitation = invited_practitioner(setting, answer="attending")
+    practitioner = signed_in(app, fay)
+    url = f"/meetings/{setting.meeting.id}/answer"
+    opened = practitioner.get(url)
+    typed = {"answer": "apologies_with_update", "written_update": UPDATE}
+
+    with time_machine.travel(datetime(2026, 12, 2, 9, 5, tzinfo=UTC), tick=False):
+        practitioner = signed_in(app, fay)  # days later: a new sign-in
+        late = practitioner.submit(url, {**typed, "version": version_on(opened)})
+        no_version = practitioner.submit(url, typed)
+
+    assert "Send your answer" in page_text(opened)
+    for response in (late, no_version):
+        assert response.status_code == 200
+        assert error_summary(response) == {"answer": STARTED}
+        text, html = page_text(response), response.get_data(as_text=True)
+        assert "Send your answer" not in text and 'name="answer"' not in html
+        assert "Someone else changed" not in text
+        assert "Answer so far Attending" in text
+        assert "What you wrote It has not been sent." in text and UPDATE in text
+    kept = saved_invitation(invitation.id)
+    assert (kept.answer, kept.written_update, kept.version) == ("attending", None, 1)
+    assert audit_events("invitation_answered") == []
+
+
+def test_after_the_start_the_answer_page_shows_the_answer_given_with_its_update(app):
+    setting = school_with_meeting()
+    fay, _invitation = invited_practitioner(
+        setting, answer="apologies_with_update", written_update=UPDATE
+    )
+
+    with time_machine.travel(datetime(2026, 12, 2, 9, 5, tzinfo=UTC), tick=False):
+        page = signed_in(app, fay).get(f"/meetings/{setting.meeting.id}/answer")
+
+    text = page_text(page)
+    assert f"{STARTED}." in text
+    assert "Answer so far Apologies with a written update" in text
+    assert f"Your written update {UPDATE}" in text
+    assert 'name="answer"' not in page.get_data(as_text=True)
+
+
+def test_an_answer_sent_without_its_version_is_asked_again_not_called_someone_elses(app):
+    setting = school_with_meeting()
+    fay, invitation = invited_practitioner(setting)
+    practitioner = signed_in(app, fay)
+    url = f"/meetings/{setting.meeting.id}/answer"
+    typed = {"answer": "apologies_with_update", "written_update": UPDATE}
+
+    incomplete = practitioner.submit(url, typed)
+    again = practitioner.submit(url, {**typed, "version": version_on(incomplete)})
+
+    assert incomplete.status_code == 200
+    assert error_summary(incomplete) == {
+        "answer": "Your answer was not sent because the page was incomplete. Check it and send "
+        "it again"
+    }
+    assert "Someone else changed" not in page_text(incomplete)
+    assert 'value="apologies_with_update" checked' in incomplete.get_data(as_text=True)
+    assert UPDATE in incomplete.get_data(as_text=True)
+    assert version_on(incomplete) == "1"
+    assert again.status_code == 302
+    assert saved_invitation(invitation.id).answer == "apologies_with_update"
+    assert len(audit_events("invitation_answered")) == 1

@@ -20,6 +20,11 @@ from tas.organisations.models import User
 ANSWERABLE = ("attending", "apologies", "apologies_with_update")
 
 
+# A form sent without the version it was opened with (never one the page makes) is not a
+# colleague's change: it is said plainly, and the form comes back ready to send again.
+INCOMPLETE = "Your answer was not sent because the page was incomplete. Check it and send it again"
+
+
 def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
     """The standing invitation this person answers: one naming them, else their agency's (the
     one the meeting page shows them: `own_first`)."""
@@ -41,10 +46,12 @@ def my_invitation(meeting: Meeting, user: User) -> Invitation | None:
 def answer(invitation: Invitation, user: User, version: int | None, values: dict) -> list[str]:
     """Record the answer (attending, apologies, or apologies with a written update) until the
     meeting starts. The audit log keeps the answer, never the update's text. What changed:
-    nothing (and nothing is written) when it is the answer given already."""
-    check_version(invitation, version)
+    nothing (and nothing is written) when it is the answer given already. Once the meeting has
+    started that is what is said, whatever the form sent."""
     closed = answer_closed(invitation.meeting, utcnow())
     refuse_if({"answer": closed} if closed else {})
+    refuse_if({"answer": INCOMPLETE} if version is None else {})
+    check_version(invitation, version)
     given, update = checked_answer(values)
     kept = update if given == "apologies_with_update" else None
     if invitation.answer == given and invitation.written_update == kept:

@@ -183,7 +183,12 @@ def invitation_answer(meeting_id: int):
         abort(403)
     form = AnswerForm(data=AnswerForm.data_from(invitation) if request.method == "GET" else None)
     result = Submitted()
-    if request.method == "POST":
+    closed = invitations.answer_closed(meeting, utcnow())
+    if request.method == "POST" and closed:
+        # Nothing to put right and send again: the page says why, without the form, and shows
+        # what was written, to give the chair another way.
+        form.show({"answer": closed})
+    elif request.method == "POST":
         result = submit_change(
             form,
             invitation,
@@ -194,6 +199,12 @@ def invitation_answer(meeting_id: int):
         if result.saved:
             saved_banner(result, "Your answer has been sent to the meeting's chair")
             return redirect(_meeting_page(meeting_id))
+        if form.answer.errors == [answers.INCOMPLETE]:
+            form.version.data = str(invitation.version)
+        closed = invitations.answer_closed(meeting, utcnow())  # it may have started meanwhile
+        if closed:
+            form.show({"answer": closed})
+    typed = (form.written_update.data or "").strip() if request.method == "POST" else ""
     return render_template(
         "meetings/invitations/answer.html",
         meeting=meeting,
@@ -203,7 +214,8 @@ def invitation_answer(meeting_id: int):
         answer=answers.answer_label(invitation.answer),
         form=form,
         comparison=result.comparison,
-        closed=invitations.answer_closed(meeting, utcnow()),
+        closed=closed,
+        not_sent=typed if closed and typed != (invitation.written_update or "") else "",
         rules=rules,
     ), result.status
 
