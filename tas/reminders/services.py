@@ -32,6 +32,7 @@ from tas.core.paths import path_for
 from tas.core.transactions import write_transaction
 from tas.core.words import long_date
 from tas.extensions import db
+from tas.meetings.requests import alerts as request_alerts
 from tas.organisations.models import User
 from tas.reminders import concerns, decisions, digests, gp_sources, recipients, sources
 from tas.reminders.models import Reminder
@@ -50,11 +51,16 @@ log = logging.getLogger(__name__)
 
 def waiting(keys: Collection[tuple[str, int]]) -> set[tuple[str, int]]:
     """Of these reminded things (target kind, id), the ones still waiting to be done: open in
-    their source, or a concern still unanswered. Every kind is asked, so the notifications
-    page runs the same statements whatever its rows are about."""
+    their source, a concern still unanswered, or a request still waiting for triage. Every
+    kind is asked, so the notifications page runs the same statements whatever it lists."""
     found = set(sources.still_open(keys, every_kind=True))
     concern_ids = {target_id for kind, target_id in keys if kind == alerts.TARGET}
     found.update((alerts.TARGET, entry_id) for entry_id in concerns.unanswered(concern_ids))
+    request_ids = {target_id for kind, target_id in keys if kind == request_alerts.TARGET}
+    found.update(
+        (request_alerts.TARGET, request_id)
+        for request_id in request_alerts.still_waiting(request_ids)
+    )
     return found
 
 

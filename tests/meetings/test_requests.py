@@ -13,8 +13,9 @@ from tas.extensions import db
 from tas.meetings.models import TasRequest
 from tas.meetings.requests import services
 from tests import factories
+from tests.conftest import Visitor
 from tests.meetings.helpers import school_with_meeting
-from tests.pages import audit_events, error_summary, page_text, saved
+from tests.pages import audit_events, error_summary, page_text, queued_emails, saved
 from tests.plans.helpers import child_at
 
 pytestmark = pytest.mark.pages  # view-level: PostgreSQL alone (tests/conftest.py)
@@ -81,6 +82,38 @@ def test_a_dsl_asks_for_a_child_to_be_discussed_linked_to_the_agreement(visitor)
     assert "TAS request: Amara Okafor" in page
     assert "Status: Awaiting triage" in page
     assert TYPED["child_views"] in page
+
+
+def test_the_schools_link_workers_are_told_at_once_without_the_childs_name(visitor, app):
+    """A request waits for the link worker's triage: each link worker of the school (not
+    another school's, not a deactivated one) gets an email and a notification naming the
+    school, never the child, that leads to the request and says when it no longer waits."""
+    setting = school_with_meeting()
+    child = child_at(setting.school, first_name="Amara", last_name="Okafor")
+    elsewhere = factories.user("link_worker", linked_schools=[factories.school()])
+    gone = factories.user("link_worker", linked_schools=[setting.school], active=False)
+    db.session.commit()
+    dsl = signed_in(visitor, setting.dsl)
+
+    made = dsl.submit("/requests/new", asking_about(child))
+
+    [request_row] = requests_of(child.id)
+    [message] = queued_emails()
+    subject = f"A request to discuss a child at {setting.school.name} is waiting for your triage"
+    assert (message.recipients, message.subject) == (setting.link_worker.email, subject)
+    raw = message.raw.decode()
+    assert f"/requests/{request_row.id}" in raw
+    assert "Amara" not in raw and "Okafor" not in raw
+    assert elsewhere.email not in raw and gone.email not in raw
+    assert made.status_code == 302
+    link_worker = Visitor(app.test_client())
+    assert link_worker.sign_in(setting.link_worker.email).status_code == 302
+    listed = link_worker.get("/notifications").get_data(as_text=True)
+    assert f'href="/requests/{request_row.id}"' in listed and subject in listed
+    assert ">Nothing to do now</strong>" not in listed
+    request_row.status = "advice_given"  # triaged since
+    db.session.commit()
+    assert ">Nothing to do now</strong>" in link_worker.get("/notifications").get_data(as_text=True)
 
 
 def test_without_the_familys_agreement_the_request_is_refused_with_what_to_do(visitor):

@@ -113,6 +113,5 @@ def test_a_gp_is_not_told_of_reviews_and_actions_they_are_responsible_for(login_
     assert "reviews and actions you are responsible for" not in gp
     assert "A GP practice has no reviews or actions of its own" in gp
     assert "GP notifications" in gp
-    assert "Reminders about reviews and actions you are responsible for" in page_text(
-        dsl.get("/notifications")
-    )
+    told = "Reminders about reviews, actions, concerns and requests you are responsible for"
+    assert told in page_text(dsl.get("/notifications"))

@@ -27,6 +27,7 @@ from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.extensions import db
 from tas.meetings.access import organising_schools
 from tas.meetings.models import AgendaItem, Meeting, TasRequest
+from tas.meetings.requests import alerts
 from tas.meetings.requests.access import requests_visible
 from tas.organisations.models import User
 
@@ -218,6 +219,7 @@ def submit(user: User, values: dict) -> TasRequest:
                 "fields": ["already_tried", "child_views", "reason"],
             },
         )
+        alerts.tell_link_workers(row, child.school.name)
         return row
 
     return commit(write)
