@@ -18,6 +18,7 @@ from tas.levels.models import IfdReferral
 from tas.levels.rules import IFD_DECISIONS
 from tas.meetings import rules as meeting_rules
 from tas.plans.fields import people
+from tas.plans.leads import NOT_OFFERED
 from tas.plans.models import SharedPlan
 
 NO_MEETING = "Not decided at a meeting"
@@ -108,7 +109,7 @@ class StepUpForm(StepForm):
         "New lead practitioner",
         description="Only if the lead practitioner changes: the link worker or practitioner "
         "the family agreed will lead the plan now",
-        invalid_choice_message="Select a link worker or practitioner from the list",
+        invalid_choice_message=NOT_OFFERED,
     )
     submit = SubmitField("Record the step up", widget=GovSubmitInput())
 

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tas.audit.services import record
+from tas.children.access import current_agreement
 from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
@@ -176,7 +177,10 @@ def step_up_problems(
     if plan is not None:
         problems.update(
             lead_change_problems(
-                values.get("lead_changes"), values.get("new_lead_practitioner_id"), plan
+                values.get("lead_changes"),
+                values.get("new_lead_practitioner_id"),
+                plan,
+                current_agreement(child.id),
             )
         )
     problems.update(level_problem(level_rules.step_up_refusal(levels(), child.level_of_need)))

@@ -61,7 +61,7 @@ def step_up(child_id: int):
         data=defaults if request.method == "GET" else None,
         meetings=meetings_to_choose(child, current_user),
         plan=plan,
-        leads=lead_candidates() if plan is not None else (),
+        leads=lead_candidates(children.current_agreement(child_id)) if plan is not None else (),
     )
     sent = sent_before(form, child)
     if sent is not None:

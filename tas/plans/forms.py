@@ -22,6 +22,7 @@ from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date
 from tas.plans.fields import marker_values, markers_field, markers_from, people
+from tas.plans.leads import NOT_OFFERED
 from tas.plans.models import Outcome, SharedPlan
 from tas.plans.outcomes.rules import DRIFT_DECISIONS
 
@@ -34,6 +35,7 @@ class PlanForm(RecordForm):
     lead_practitioner = select(
         "Lead practitioner",
         description="The link worker or practitioner the family agreed will lead the plan",
+        invalid_choice_message=NOT_OFFERED,
     )
     next_review_on = GovDateField(
         "Next review date",

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tas.audit.services import audit_fields, audit_view, record
+from tas.children.access import current_agreement
 from tas.children.models import Agreement, Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
@@ -63,7 +64,7 @@ def start_problems(child: Child, agreement: Agreement | None, values: dict) -> d
         **rules.plan_date_problems(
             values["started_on"], values["next_review_on"], today(), ENGLAND_AND_WALES
         ),
-        **lead_problems(values["lead_practitioner_id"]),
+        **lead_problems(values["lead_practitioner_id"], agreement),
     }
     if "started_on" not in problems:
         problem = rules.start_date_problem(
@@ -91,7 +92,11 @@ def change_problems(plan: SharedPlan, values: dict) -> dict[str, str]:
     )
     return {
         **{name: text for name, text in dates.items() if name == "next_review_on"},
-        **lead_problems(values["lead_practitioner_id"]),
+        **lead_problems(
+            values["lead_practitioner_id"],
+            current_agreement(plan.child_id),
+            present_id=plan.lead_practitioner_id,
+        ),
     }
 
 

@@ -59,7 +59,7 @@ def start(child_id: int):
     day = today()
     defaults = {"started_on": day, "next_review_on": reviews.due_after("plan_review", day)}
     form = StartPlanForm(
-        data=defaults if request.method == "GET" else None, leads=lead_candidates()
+        data=defaults if request.method == "GET" else None, leads=lead_candidates(agreement)
     )
     plan = submit_new(
         form,
@@ -90,7 +90,7 @@ def change(child_id: int, plan_id: int):
     on = plan_on(current_user, child_id, plan_id)
     if not on.rights.editor:
         raise ReadOnly(on.plan, "change this plan")
-    leads = lead_candidates()
+    leads = lead_candidates(on.agreement, on.plan.lead_practitioner)
     form = PlanForm(
         data=PlanForm.data_from(on.plan) if request.method == "GET" else None, leads=leads
     )

@@ -147,7 +147,7 @@ def minutes_plan_start(meeting_id: int, item_id: int):
     # The plan review rule in force (a coordinator may change it) gives the first review date.
     defaults = {"started_on": opened, "next_review_on": due_after("plan_review", opened)}
     form = StartPlanForm(
-        data=defaults if request.method == "GET" else None, leads=lead_candidates()
+        data=defaults if request.method == "GET" else None, leads=lead_candidates(agreement)
     )
     plan = submit_new(
         form,
