@@ -14,7 +14,7 @@ from tas.core.editing import Check, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 from tas.core.use_cases import StaleEdit
 from tas.extensions import db
-from tas.levels.access import require_level_change
+from tas.levels.access import AgreementNeeded, LevelChange, require_level_change
 
 RACED = (
     "Someone else changed this child's record while you were recording this, so nothing was "
@@ -69,8 +69,28 @@ def add_page(form, add: Callable[[dict], object], child: Child, *, check: Check 
         return None, None, 409
 
 
-def recordable(child_id: int) -> Child:
-    require_level_change(current_user, child_id)
+TITLES = {
+    LevelChange.STEP_UP: "Step up within early help",
+    LevelChange.STEP_DOWN: "Step down within early help",
+}
+
+
+def agreement_needed(refused: AgreementNeeded):
+    """The 403 page for a change within early help that the family's agreement does not allow
+    now, in plain words, with the words on reporting a child at risk (a safeguarding worry
+    goes to the IFD, which needs no agreement)."""
+    child = db.session.get(Child, refused.child_id)
+    title = TITLES.get(refused.change, "You cannot record this now")
+    page = render_template(
+        "levels/not_now.html", title=title, child=child, why=refused.why, report_now=True
+    )
+    return page, 403
+
+
+def recordable(child_id: int, change: LevelChange = LevelChange.REFERRAL) -> Child:
+    """The child, when the person may record this change about their level (else 404, 403, or
+    the page saying the family's agreement is needed: AgreementNeeded)."""
+    require_level_change(current_user, child_id, change)
     child = db.session.get(Child, child_id)
     if child is None:  # pragma: no cover - the access check found it a moment ago
         abort(404)

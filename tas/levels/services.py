@@ -19,9 +19,10 @@ from tas.children.access import current_agreement
 from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.use_cases import commit, refuse_if
+from tas.core.use_cases import Refused, commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
+from tas.levels.access import LevelChange, level_rights
 from tas.levels.deciding_meetings import meeting_problem
 from tas.levels.decisions.services import step_recorded
 from tas.levels.models import StepChange
@@ -32,6 +33,7 @@ from tas.plans.leads import change_lead, lead_change_problems
 from tas.plans.models import SharedPlan
 from tas.reviews.services import levels, open_review, open_reviews, set_status
 
+NOT_YOURS = "You cannot record this change of the child's level of need"
 # Reviews that stop while Children's Social Care holds the case, and restart after a step down.
 EARLY_HELP_REVIEWS = frozenset({"plan_review", "handover_meeting"})
 
@@ -187,9 +189,17 @@ def step_up_problems(
     return problems
 
 
+def refuse_unless_may(user: User, child: Child, change: LevelChange) -> None:
+    """The use case's own check of the levels' one access rule (the pages ask it first)."""
+    rights = level_rights(user, child.id)
+    if not rights.may(change):
+        raise Refused({"level": rights.why_not(change) or NOT_YOURS})
+
+
 def step_up(child: Child, user: User, values: dict) -> StepChange:
     """Record a step up within early help typed by a person, committed once. With an open plan
     the form says whether the lead practitioner changes, and who leads if so."""
+    refuse_unless_may(user, child, LevelChange.STEP_UP)
     values = dict(values)
     plan = open_plan_of(child.id)
     refuse_if(step_up_problems(child, user, values, plan))
@@ -278,6 +288,7 @@ def step_down_problems(child: Child, user: User, values: dict) -> dict[str, str]
 def step_down(child: Child, user: User, values: dict) -> StepChange:
     """Record a step down typed by a person, committed once: from Children's Social Care (the
     handover follows) or within early help."""
+    refuse_unless_may(user, child, LevelChange.STEP_DOWN)
     refuse_if(step_down_problems(child, user, values))
     plan = open_plan_of(child.id)
     recording = record_step_down if child.level_of_need == SOCIAL_CARE else record_step_down_within

@@ -19,7 +19,7 @@ from tas.core.choices import label
 from tas.core.clock import today
 from tas.extensions import db
 from tas.levels import rules as level_rules
-from tas.levels.access import may_record_level
+from tas.levels.access import LevelChange, level_rights
 from tas.levels.handover.services import handover_meetings, since_step_down, social_worker_words
 from tas.levels.models import IfdReferral, StepChange
 from tas.levels.rules import IFD_DECISIONS, REFERRAL_STATUSES, STEP_KINDS, referral_reference
@@ -61,7 +61,7 @@ class LevelPage:
     history: list[HistoryRow]
     referrals: list[IfdReferral]
     reviews: list[Review]
-    may_record: bool = False
+    may_record: bool = False  # the safeguarding routes: referrals, decisions, the social worker
     may_step_up: bool = False
     may_refer: bool = False
     may_step_down: bool = False
@@ -69,6 +69,8 @@ class LevelPage:
     handover_booked: list[Meeting] = field(default_factory=list)
     disagreeable: set[int] = field(default_factory=set)
     why_not: dict[str, str] = field(default_factory=dict)
+    # Why a step within early help is not offered: the family's agreement (tas.levels.access).
+    agreement_needed: str | None = None
 
     @property
     def level_label(self) -> str:
@@ -170,7 +172,8 @@ def level_page(child: Child, user: User) -> LevelPage:
         referrals=referrals,
         reviews=reviews,
     )
-    page.may_record = may_record_level(user, child.id)
+    rights = level_rights(user, child.id)
+    page.may_record = rights.may(LevelChange.REFERRAL)
     current = child.level_of_need
     page.why_not = {
         name: why
@@ -182,9 +185,13 @@ def level_page(child: Child, user: User) -> LevelPage:
         if why
     }
     if page.may_record:
-        page.may_step_up = "step_up" not in page.why_not
+        page.may_step_up = "step_up" not in page.why_not and rights.may(LevelChange.STEP_UP)
         page.may_refer = "refer" not in page.why_not
-        page.may_step_down = "step_down" not in page.why_not
+        page.may_step_down = "step_down" not in page.why_not and rights.may(LevelChange.STEP_DOWN)
+        # A step the level allows but the family's agreement does not: say why it is missing.
+        steps = ((LevelChange.STEP_UP, "step_up"), (LevelChange.STEP_DOWN, "step_down"))
+        held_back = [rights.why_not(c) for c, name in steps if name not in page.why_not]
+        page.agreement_needed = next((why for why in held_back if why), None)
     # Everyone here may read the child's record (the page requires it), so the referrer may
     # mark their own referral as disagreed (tas.levels.access.may_disagree, without a query).
     decided = [r for r in referrals if r.status == "decided" and r.disagreed_on is None]

@@ -18,10 +18,19 @@ from tas.extensions import db
 from tas.levels import bp
 from tas.levels import rules as level_rules
 from tas.levels import services as levels
+from tas.levels.access import AgreementNeeded, LevelChange
 from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
-from tas.levels.pages import add_page, level_url, not_now, recordable, sent_before, viewed
+from tas.levels.pages import (
+    add_page,
+    agreement_needed,
+    level_url,
+    not_now,
+    recordable,
+    sent_before,
+    viewed,
+)
 from tas.levels.rules import ESCALATION_PROCEDURE, SOCIAL_CARE
 from tas.levels.summary import level_page
 from tas.organisations.models import User
@@ -34,6 +43,8 @@ BOTH = ["GET", "POST"]
 # The child page shows the level with a link here; the minutes pages show what a level decision
 # did (and "Record the IFD referral") for the meeting's children, in a fixed number of queries.
 bp.add_app_template_global(level_label, "level_of_need_label")
+# A step within early help that the family's agreement does not allow now: 403, saying why.
+bp.register_error_handler(AgreementNeeded, agreement_needed)
 
 
 @bp.route("/level")
@@ -53,7 +64,7 @@ def level(child_id: int):
 
 @bp.route("/level/step-up", methods=BOTH)
 def step_up(child_id: int):
-    child = recordable(child_id)
+    child = recordable(child_id, LevelChange.STEP_UP)
     title = "Step up within early help"
     defaults = {"changed_on": today(), "decided_by": current_user.name}
     plan = levels.open_plan_of(child.id)
@@ -95,7 +106,7 @@ def step_up(child_id: int):
 def step_down(child_id: int):
     """A step down: from Children's Social Care (a handover to early help follows), or within
     early help to a lower level."""
-    child = recordable(child_id)
+    child = recordable(child_id, LevelChange.STEP_DOWN)
     from_social_care = child.level_of_need == SOCIAL_CARE
     title = (
         "Step down from Children's Social Care"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from tas.core.editing import saved_banner, submit_change
 from tas.levels import bp
 from tas.levels import services as levels
+from tas.levels.access import LevelChange
 from tas.levels.forms import SocialWorkerForm
 from tas.levels.pages import level_url, not_now, recordable, viewed
 from tas.levels.social_workers import services as lead_contact
@@ -21,7 +22,7 @@ TITLE = "Social worker"
 def social_worker(child_id: int):
     """Every page shown is about the child, so every request is audited, a send as well as a
     read (before the records are loaded: the audit's commit expires them)."""
-    child = recordable(child_id)
+    child = recordable(child_id, LevelChange.SOCIAL_WORKER)
     viewed("social_worker_opened", child_id)
     plan = levels.open_plan_of(child_id)
     why = lead_contact.not_held(plan)
