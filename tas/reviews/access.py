@@ -3,8 +3,8 @@ this domain. It builds on the children's check (tas.children.access): a child's 
 changes, referrals and reviews are part of the child's record.
 
 - Reading a child's level, history, referrals and reviews: READ on the child.
-- Recording a step change, a referral or its decision: EDIT on the child as if the family agreed
-  (a safeguarding referral does not need the family's agreement), or the plan's lead practitioner.
+- Recording a step change, a referral or its decision: tas.levels.access (a referral to the IFD
+  needs no agreement; a step up within early help does).
 - Completing a review: its owner, or anyone with EDIT on the child.
 - Review lists: reviews of children the user may read, reviews they own, and for coordinators
   the reviews of schools they cover, shown by reference only (figures, never a child's name).
