@@ -34,11 +34,24 @@ def viewed(action: str, child_id: int, **detail) -> None:
     )
 
 
-def not_now(child: Child, title: str, why: str, *, report_now: bool = False):
+def not_now(
+    child: Child,
+    title: str,
+    why: str,
+    *,
+    report_now: bool = False,
+    link: tuple[str, str] | None = None,
+):
     """This cannot be recorded at the child's level now: a page saying why (409 for a send),
-    with the words on reporting a child at risk where a worry is being recorded."""
+    with the words on reporting a child at risk where a worry is being recorded, and `link`
+    (words, address) to what must be done first, when there is one."""
     page = render_template(
-        "levels/not_now.html", title=title, child=child, why=why, report_now=report_now
+        "levels/not_now.html",
+        title=title,
+        child=child,
+        why=why,
+        report_now=report_now,
+        link=link,
     )
     return page, 409 if request.method == "POST" else 200
 

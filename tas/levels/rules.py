@@ -100,12 +100,17 @@ ESCALATION_PROCEDURE = (
 
 def level_after_decision(levels: tuple[Choice, ...], current: str, decision: str) -> str:
     """The child's level once the IFD has decided: Social Care for an assessment or a strategy
-    discussion; at least Early Help for early help; unchanged for no further action."""
+    discussion; at least Early Help for early help; unchanged for no further action.
+
+    A decision never moves a child out of Children's Social Care: the case leaves Social Care
+    only by a step down, which reopens the plan, restarts early help and tells the GP
+    (tas.levels.services.record_step_down). A decision on an older referral recorded after a
+    newer one put the child there must not undo the holding."""
     if decision in ASSESSMENT_DECISIONS:
         return SOCIAL_CARE
+    if current == SOCIAL_CARE:
+        return current
     if decision == "early_help" and rank(levels, current) < rank(levels, EARLY_HELP):
-        return EARLY_HELP
-    if decision == "early_help" and current == SOCIAL_CARE:
         return EARLY_HELP
     return current
 
@@ -195,12 +200,31 @@ def step_problems(
     problems = not_future(changed_on, today, "changed_on", "The date of the decision")
     if problems or changed_on is None:
         return problems
-    if last_changed_on is not None and changed_on < last_changed_on:
+    problems = not_before_last_change(
+        changed_on, last_changed_on, "changed_on", "The date of the decision"
+    )
+    return problems or not_before_birth(
+        changed_on, born_on, "changed_on", "The date of the decision"
+    )
+
+
+def before_last_change(day: date, last_changed_on: date | None) -> bool:
+    """Whether a change of level dated `day` would come before the child's last recorded one:
+    the dated history would then contradict itself (a later change shown above an earlier one,
+    and a level that ends where neither left it). Every change is dated on or after the last:
+    a step typed by a person, an IFD decision, a step decided in a meeting's minutes."""
+    return last_changed_on is not None and day < last_changed_on
+
+
+def not_before_last_change(
+    day: date | None, last_changed_on: date | None, field: str, what: str
+) -> dict[str, str]:
+    if day is not None and before_last_change(day, last_changed_on):
         return {
-            "changed_on": "The date of the decision must be on or after "
-            f"{long_date(last_changed_on)}, when the level of need last changed"
+            field: f"{what} must be on or after {long_date(last_changed_on)}, when the level "
+            "of need last changed"
         }
-    return not_before_birth(changed_on, born_on, "changed_on", "The date of the decision")
+    return {}
 
 
 def not_before_birth(day: date | None, born_on: date, field: str, what: str) -> dict[str, str]:
@@ -234,9 +258,14 @@ def referral_problems(
 
 
 def decision_problems(
-    decision: str | None, decided_on: date | None, referred_on: date, today: date
+    decision: str | None,
+    decided_on: date | None,
+    referred_on: date,
+    today: date,
+    last_changed_on: date | None = None,
 ) -> dict[str, str]:
-    """Field -> what to put right, for the IFD's decision."""
+    """Field -> what to put right, for the IFD's decision; `last_changed_on` when the decision
+    changes the child's level (its step change comes after the last one)."""
     problems = {}
     if decision not in {choice.code for choice in IFD_DECISIONS}:
         problems["decision"] = "Select the IFD's decision"
@@ -245,6 +274,12 @@ def decision_problems(
         problems["decided_on"] = (
             "The date of the decision must be on or after the date of the referral, "
             f"{long_date(referred_on)}"
+        )
+    if "decided_on" not in problems:
+        problems.update(
+            not_before_last_change(
+                decided_on, last_changed_on, "decided_on", "The date of the decision"
+            )
         )
     return problems
 

@@ -321,6 +321,7 @@ def level_problem(why: str | None) -> dict[str, str]:
 __all__ = [
     "change_level",
     "complete_reviews",
+    "last_changed_on",
     "level_problem",
     "meeting_problem",
     "open_plan_of",

@@ -56,7 +56,7 @@ def test_a_step_down_shows_every_problem_at_once(app):
 
 def test_a_referral_shows_its_dates_and_a_recorded_marf_reference_at_once(app):
     setting = child_with_plan()
-    awaiting(setting, marf_reference="MARF-2026-0771")
+    awaiting(setting, marf_reference="MARF-2026-0771", status="decided")
     browser = browser_for(app, setting.dsl)
 
     response = send(

@@ -155,7 +155,7 @@ def test_the_meeting_comes_from_the_address_when_the_person_may_see_it(app):
 
 def test_a_referral_with_mistakes_keeps_what_was_typed(app):
     setting = child_with_plan()
-    awaiting(setting, marf_reference="MARF-2026-0771")
+    awaiting(setting, marf_reference="MARF-2026-0771", status="decided")
     browser = browser_for(app, setting.dsl)
 
     response = send(
@@ -209,6 +209,57 @@ def test_no_referral_is_recorded_while_social_care_holds_the_case(app):
     assert "not how you report a child at risk" in page_text(opened)
     assert sent.status_code == 409
     assert referrals_of(setting.child.id) == []
+
+
+def test_no_second_referral_is_recorded_while_one_awaits_its_decision(app):
+    """Before, a second referral (another MARF) was accepted: each decision then moved the
+    level, in whichever order they were recorded."""
+    setting = child_with_plan(level="early_help")
+    waiting = awaiting(setting, marf_reference="MARF-2026-0002")
+    browser = browser_for(app, setting.dsl)
+
+    opened = browser.get(refer_url(setting.child))
+    # A form opened before the first referral was recorded, sent now.
+    sent = browser.client.post(
+        refer_url(setting.child),
+        data={
+            "csrf_token": csrf_from(opened.get_data(as_text=True)),
+            **REFERRAL,
+            "marf_reference": "MARF-2026-0003",
+        },
+    )
+
+    assert opened.status_code == 200
+    words = page_text(opened)
+    assert (
+        f"Referral {waiting.reference} to the IFD is still awaiting the IFD's decision: record "
+        "that decision before you record another referral."
+    ) in words
+    assert "phone the Integrated Front Door now" in words
+    assert "Record the referral" not in words
+    decision_link = f'href="{decision_url(setting.child, waiting)}"'
+    assert decision_link in opened.get_data(as_text=True)
+    assert sent.status_code == 200
+    assert error_summary(sent) == {
+        "current-level": f"Referral {waiting.reference} to the IFD is still awaiting the IFD's "
+        "decision: record that decision before you record another referral"
+    }
+    assert 'value="MARF-2026-0003"' in sent.get_data(as_text=True)  # what was typed stays
+    assert decision_link in sent.get_data(as_text=True)
+    assert [referral.marf_reference for referral in referrals_of(setting.child.id)] == [
+        "MARF-2026-0002"
+    ]
+
+
+def test_a_referral_may_be_recorded_once_the_last_one_is_decided(app):
+    setting = child_with_plan(level="early_help")
+    awaiting(setting, marf_reference="MARF-2026-0002", status="decided")
+    browser = browser_for(app, setting.dsl)
+
+    response = send(browser, refer_url(setting.child), REFERRAL)
+
+    assert response.status_code == 302
+    assert len(referrals_of(setting.child.id)) == 2
 
 
 # ---------------------------------------------------------------- the IFD's decision
@@ -355,6 +406,93 @@ def test_a_decision_before_the_referral_keeps_what_was_typed(app):
     }
     assert "Allocated to the assessment team" in page_text(response)
     assert referrals_of(setting.child.id)[0].status == "awaiting_decision"
+
+
+def test_a_decision_on_an_older_referral_never_takes_the_case_from_social_care(app):
+    """Two referrals awaited their decisions (recorded before one at a time was the rule). The
+    newer one's assessment put the case with Social Care; the older one's "early help",
+    recorded after it and dated before it, used to set the level to Early Help, with the plan
+    still held, its reviews paused and no step down offered: the plan could never be released."""
+    setting = child_with_plan(level="early_help")
+    practice_told(setting)
+    factories.review(setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id)
+    older = awaiting(setting, marf_reference="MARF-2026-0002")
+    newer = awaiting(setting, marf_reference="MARF-2026-0003", referred_on=date(2026, 11, 24))
+    browser = browser_for(app, setting.dsl)
+    decide(browser, setting, newer, "assessment")
+
+    response = decide(browser, setting, older, "early_help", decided_on=day(date(2026, 11, 24)))
+
+    assert response.status_code == 302
+    assert referrals_of(setting.child.id)[0].decision == "early_help"  # the decision is kept
+    [change] = step_changes(setting.child.id)  # only the step up: nothing undid it
+    assert (change.from_level, change.to_level) == ("early_help", "social_care")
+    assert change.child.level_of_need == "social_care"
+    plan = db.session.get(SharedPlan, setting.plan.id)
+    assert (plan.status, plan.level_of_need) == ("held_by_social_care", "social_care")
+    reviews = {review.kind: review.status for review in reviews_of(setting.child.id)}
+    assert reviews["plan_review"] == "paused"
+    assert reviews["assessment_outcome"] == "open"
+    assert "handover_meeting" not in reviews
+    assert gp_kinds(setting.plan.id) == ["initial", "step_up"]
+    page = page_text(browser.get(level_url(setting.child)))
+    assert "Level of need now Children's Social Care" in page
+    assert "Record a step down" in page
+
+
+def test_a_decision_that_changes_the_level_comes_after_the_last_change(app):
+    """Before, an assessment dated 25 November was accepted after a step up on 26 November:
+    the history read "Targeted Early Help to Children's Social Care" on a day the child was at
+    Early Help."""
+    setting = child_with_plan(level="targeted_early_help")
+    factories.step_change(
+        setting.child,
+        setting.link_worker,
+        kind="step_up_early_help",
+        from_level="early_help",
+        to_level="targeted_early_help",
+        changed_on=date(2026, 11, 26),
+    )
+    referral = awaiting(setting)
+    browser = browser_for(app, setting.dsl)
+
+    early = decide(browser, setting, referral, "assessment")
+    later = decide(browser, setting, referral, "assessment", decided_on=day(date(2026, 11, 26)))
+
+    assert early.status_code == 200
+    assert error_summary(early) == {
+        "decided_on": "The date of the decision must be on or after 26 November 2026, when the "
+        "level of need last changed"
+    }
+    assert "Allocated to the assessment team" in page_text(early)  # what was typed stays
+    assert later.status_code == 302
+    changes = step_changes(setting.child.id)
+    assert [(c.to_level, c.changed_on) for c in changes] == [
+        ("targeted_early_help", date(2026, 11, 26)),
+        ("social_care", date(2026, 11, 26)),
+    ]
+
+
+def test_a_decision_that_keeps_the_level_may_be_dated_before_the_last_change(app):
+    """No further action changes no level, so it is dated when the IFD decided, however late
+    it is recorded."""
+    setting = child_with_plan(level="targeted_early_help")
+    factories.step_change(
+        setting.child,
+        setting.link_worker,
+        kind="step_up_early_help",
+        from_level="early_help",
+        to_level="targeted_early_help",
+        changed_on=date(2026, 11, 26),
+    )
+    referral = awaiting(setting)
+    browser = browser_for(app, setting.dsl)
+
+    response = decide(browser, setting, referral, "no_further_action")
+
+    assert response.status_code == 302
+    assert referrals_of(setting.child.id)[0].decided_on == date(2026, 11, 25)
+    assert len(step_changes(setting.child.id)) == 1
 
 
 # ---------------------------------------------------------------- professional disagreement

@@ -76,6 +76,10 @@ def test_a_setting_without_the_levels_the_app_relies_on_is_refused(setting, mess
         ("early_help", "assessment", "social_care"),
         ("targeted_early_help", "strategy_s47", "social_care"),
         ("universal", "strategy_s47", "social_care"),
+        # Only a step down takes a case from Social Care (a decision on an older referral).
+        ("social_care", "early_help", "social_care"),
+        ("social_care", "no_further_action", "social_care"),
+        ("social_care", "assessment", "social_care"),
     ],
 )
 def test_the_level_after_the_ifd_decides(current, decision, expected):
@@ -199,6 +203,19 @@ def test_a_referral_comes_after_its_consultation_and_not_in_the_future(
 def test_a_decision_is_one_of_the_ifds_on_or_after_the_referral(decision, decided, problems):
     found = level_rules.decision_problems(decision, decided, date(2026, 11, 23), TODAY)
     assert set(found) == problems
+
+
+def test_a_decision_that_changes_the_level_comes_after_the_last_change():
+    last = date(2026, 11, 25)
+    referred = date(2026, 11, 23)
+
+    assert level_rules.decision_problems("assessment", last, referred, TODAY, last) == {}
+    assert level_rules.decision_problems(
+        "assessment", date(2026, 11, 24), referred, TODAY, last
+    ) == {
+        "decided_on": "The date of the decision must be on or after 25 November 2026, when the "
+        "level of need last changed"
+    }
 
 
 def test_a_disagreement_comes_after_the_decision():

@@ -15,6 +15,7 @@ from tas.audit.services import audit_fields, record
 from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
+from tas.core.transactions import lock
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
 from tas.core.words import long_date
 from tas.extensions import db
@@ -26,6 +27,7 @@ from tas.levels.services import (
     EARLY_HELP_REVIEWS,
     change_level,
     complete_reviews,
+    last_changed_on,
     level_problem,
     open_plan_of,
 )
@@ -39,15 +41,40 @@ SAME_MARF = "A referral of this child with this MARF reference is recorded alrea
 ALREADY_DECIDED = "The IFD's decision on this referral is recorded already"
 
 
+def awaiting_decision(child_id: int) -> IfdReferral | None:
+    """The child's referral still awaiting the IFD's decision, if any (the oldest)."""
+    return db.session.scalar(
+        select(IfdReferral)
+        .where(IfdReferral.child_id == child_id, IfdReferral.status == "awaiting_decision")
+        .order_by(IfdReferral.id)
+        .limit(1)
+    )
+
+
+def still_awaiting(referral: IfdReferral) -> str:
+    """Why no other referral is recorded while this one awaits its decision."""
+    return (
+        f"Referral {referral.reference} to the IFD is still awaiting the IFD's decision: record "
+        "that decision before you record another referral"
+    )
+
+
 def referral_problems(child: Child, values: dict) -> dict[str, str]:
     """Field -> what to put right, for a referral of this child: its dates, the child's level,
-    and a MARF reference already recorded for them."""
+    a referral still awaiting its decision, and a MARF reference already recorded for them.
+
+    One referral awaits a decision at a time: two would be decided in any order, and the later
+    decision would stand on a level the earlier one had changed."""
     problems = {
         **level_rules.referral_problems(
             values["consultation_on"], values["referred_on"], today(), child.date_of_birth
         ),
         **level_problem(level_rules.referral_refusal(levels(), child.level_of_need)),
     }
+    if "level" not in problems:
+        waiting = awaiting_decision(child.id)
+        if waiting is not None:
+            problems["level"] = still_awaiting(waiting)
     if values["marf_reference"]:
         same = db.session.scalar(
             select(IfdReferral).where(
@@ -62,9 +89,20 @@ def referral_problems(child: Child, values: dict) -> dict[str, str]:
 
 
 def decision_problems(referral: IfdReferral, values: dict) -> dict[str, str]:
-    """Field -> what to put right, for the IFD's decision on this referral."""
+    """Field -> what to put right, for the IFD's decision on this referral. A decision that
+    changes the child's level is a step change like any other: dated on or after the last one
+    (one that leaves the level as it is may be dated when the IFD decided, however late it is
+    recorded)."""
+    child = referral.child
+    moves = values["decision"] is not None and child.level_of_need != level_after_decision(
+        levels(), child.level_of_need, values["decision"]
+    )
     return level_rules.decision_problems(
-        values["decision"], values["decided_on"], referral.referred_on, today()
+        values["decision"],
+        values["decided_on"],
+        referral.referred_on,
+        today(),
+        last_changed_on(child.id) if moves else None,
     )
 
 
@@ -80,6 +118,11 @@ def refer(child: Child, user: User, values: dict) -> IfdReferral:
     plan = open_plan_of(child.id)
 
     def write() -> IfdReferral:
+        # Two people recording different forms at once: the second waits, then finds the first.
+        lock(f"ifd-referral:{child.id}")
+        waiting = awaiting_decision(child.id)
+        if waiting is not None:
+            raise Refused({"level": still_awaiting(waiting)})
         referral = IfdReferral(
             child_id=child.id,
             plan_id=plan.id if plan is not None else None,

@@ -4,7 +4,7 @@ route first asks the domain's one access check (tas.reviews.access)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tas.core.choices import label
@@ -38,6 +38,21 @@ def refer(child_id: int):
     why = level_rules.referral_refusal(configured_levels(), child.level_of_need)
     if why:
         return not_now(child, title, why, report_now=True)
+    waiting = referrals.awaiting_decision(child.id)
+    if waiting is not None and request.method == "GET":
+        # One referral awaits a decision at a time; a form sent anyway comes back with what
+        # was typed, refused by the service.
+        viewed("ifd_referral_opened", child_id)
+        return not_now(
+            child,
+            title,
+            referrals.still_awaiting(waiting),
+            report_now=True,
+            link=(
+                f"Record the IFD's decision on referral {waiting.reference}",
+                url_for("levels.decision", child_id=child.id, referral_id=waiting.id),
+            ),
+        )
     referral, instead, status = add_page(
         form,
         lambda v: referrals.refer(child, current_user, v),
@@ -51,7 +66,13 @@ def refer(child_id: int):
         return redirect(level_url(child_id) + "#referrals")
     if request.method == "GET":
         viewed("ifd_referral_opened", child_id)
-    return render_template("levels/referral.html", title=title, child=child, form=form), status
+    return render_template(
+        "levels/referral.html",
+        title=title,
+        child=child,
+        form=form,
+        open_referral=referrals.awaiting_decision(child.id) if form.level.errors else None,
+    ), status
 
 
 def _referral_of(child_id: int, referral_id: int) -> IfdReferral:
