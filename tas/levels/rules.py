@@ -310,3 +310,18 @@ def minutes_step_allowed(levels: tuple[Choice, ...], decision: str, current: str
     if step == "step_down":
         return current == SOCIAL_CARE
     return False
+
+
+def minutes_step_recordable(
+    levels: tuple[Choice, ...],
+    decision: str,
+    current: str,
+    held_on: date,
+    last_changed_on: date | None,
+) -> bool:
+    """Whether completing a meeting's minutes records its decision as a step change, dated the
+    day of the meeting: the child's level allows it, and no change of level was recorded after
+    that day (the step would be dated before it, and the history would contradict itself)."""
+    return minutes_step_allowed(levels, decision, current) and not before_last_change(
+        held_on, last_changed_on
+    )

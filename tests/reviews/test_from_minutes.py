@@ -154,7 +154,10 @@ def test_a_decision_the_level_no_longer_allows_is_skipped_and_audited(app):
     assert sorted((e.detail["child_id"], e.detail["decision"]) for e in skipped) == sorted(
         [(child.id, "step_up_early_help"), (other.id, "step_down_received")]
     )
-    assert all(set(e.detail) == {"child_id", "meeting_id", "decision", "level"} for e in skipped)
+    assert all(
+        set(e.detail) == {"child_id", "meeting_id", "decision", "level", "why"} for e in skipped
+    )
+    assert {e.detail["why"] for e in skipped} == {"level"}
     assert "No change of level was recorded" in page_text(
         chair.get(f"/meetings/{setting.meeting.id}")
     )

@@ -13,7 +13,12 @@ from tas.jobs import run_pass
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.pages import audit_events, day, error_summary, page_text
-from tests.reviews.test_levels import STEP_UP, browser_for, send, step_changes
+from tests.reviews.test_levels import (
+    STEP_UP,
+    browser_for,
+    send,
+    step_changes,
+)
 from tests.reviews.test_open_decisions import a_decision, complete, decisions_of, write_minutes
 from tests.reviews.test_referrals import REFERRAL, refer_url
 from tests.reviews.test_reminders import FRIDAY, at, emails, last_email_id
@@ -127,6 +132,53 @@ def test_a_step_up_the_level_does_not_allow_and_has_not_made_still_needs_a_reaso
     assert refused.status_code == 200
     assert "open_decisions_reason" in error_summary(refused)
     assert decisions_of(child.id)[0].done_at is None
+
+
+def test_a_step_decided_before_the_last_change_of_level_stays_open_saying_why(app):
+    """Before, completing Thursday's minutes ("step up within early help") after a step down
+    within early help recorded for Friday added a step up dated Thursday: the history showed
+    Friday above Thursday, and the level ended at Targeted Early Help."""
+    setting, child, _item, chair = a_decision(app, "step_up_early_help")
+    factories.step_change(
+        child,
+        setting.link_worker,
+        kind="step_down_early_help",
+        from_level="targeted_early_help",
+        to_level="early_help",
+        changed_on=date(2026, 11, 27),
+    )
+    db.session.commit()
+    why = (
+        "The step up to Targeted Early Help is not recorded yet. The level of need changed on "
+        "27 November 2026, after the meeting, so completing the minutes does not record it: if "
+        "it still applies, record it on the child's level of need page, dated on or after that "
+        "change."
+    )
+
+    asked = complete(chair, setting.meeting)
+    done = complete(chair, setting.meeting, open_decisions_reason="Level changed since")
+
+    assert asked.status_code == 200
+    assert "open_decisions_reason" in error_summary(asked)
+    assert f"Ada Lovell: Step up within early help. {why}" in page_text(asked)
+    assert done.status_code == 302
+    assert [c.changed_on for c in step_changes(child.id)] == [date(2026, 11, 27)]
+    assert meeting_now(setting.meeting.id).status == "held"
+    db.session.refresh(child)
+    assert child.level_of_need == "early_help"
+    [row] = decisions_of(child.id)
+    assert row.done_at is None  # still to be recorded, by hand
+    assert why in page_text(chair.get(f"/meetings/{setting.meeting.id}"))
+    [skipped] = audit_events("level_change_skipped")
+    assert skipped.detail["why"] == "level_changed_after_meeting"
+    # Recorded by hand, dated on or after the change, it closes.
+    stepped = send(
+        chair,
+        f"/children/{child.id}/level/step-up",
+        {**STEP_UP, "changed_on": day(date(2026, 11, 27)), "meeting": str(setting.meeting.id)},
+    )
+    assert stepped.status_code == 302
+    assert decisions_of(child.id)[0].step_change_id == step_changes(child.id)[-1].id
 
 
 # ---------------------------------------------------------------- closed with a reason

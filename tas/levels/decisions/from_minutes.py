@@ -3,14 +3,19 @@
 received" records the step change, once (StepChange.agenda_item_id is unique); "refer to the IFD"
 records nothing by itself, and the minutes and meeting pages offer "Record the IFD referral" to
 people who may record it.
+
+A step is not recorded when the child's level changed after the meeting: dated the meeting's
+day it would come before that change, so it stays open for the chair to record by hand, saying
+why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
@@ -22,6 +27,7 @@ from tas.core.clock import local
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.access import may_record_levels
+from tas.levels.decisions.models import MinutesDecision
 from tas.levels.models import IfdReferral, StepChange
 from tas.levels.rules import EARLY_HELP, STEP_KINDS
 from tas.levels.services import open_plan_of, record_step_down, record_step_up
@@ -34,11 +40,14 @@ from tas.reviews.services import level_label, levels
 NOTED_DECISIONS = (*level_rules.MINUTES_STEPS, level_rules.REFER_TO_IFD)
 
 
-def _items(meeting_id: int, decisions) -> list[AgendaItem]:
-    """The meeting's standing child items with one of these decisions, with their children."""
-    return list(
-        db.session.scalars(
-            select(AgendaItem)
+def _items(meeting_id: int, decisions) -> list[tuple[AgendaItem, MinutesDecision | None]]:
+    """The meeting's standing child items with one of these decisions, with their children and
+    their open decisions (None for an item the minutes' own save never saw), in one query."""
+    return [
+        (item, decision)
+        for item, decision in db.session.execute(
+            select(AgendaItem, MinutesDecision)
+            .outerjoin(MinutesDecision, MinutesDecision.agenda_item_id == AgendaItem.id)
             .options(joinedload(AgendaItem.child))
             .where(
                 AgendaItem.meeting_id == meeting_id,
@@ -48,7 +57,17 @@ def _items(meeting_id: int, decisions) -> list[AgendaItem]:
             )
             .order_by(AgendaItem.position, AgendaItem.id)
         )
+    ]
+
+
+def _last_changes(child_ids: set[int]) -> dict[int, date]:
+    """Each child's last recorded change of level, by date (one query)."""
+    rows = db.session.execute(
+        select(StepChange.child_id, func.max(StepChange.changed_on))
+        .where(StepChange.child_id.in_(child_ids))
+        .group_by(StepChange.child_id)
     )
+    return {child_id: changed_on for child_id, changed_on in rows}
 
 
 def _changes_of(item_ids: list[int]) -> dict[int, StepChange]:
@@ -63,21 +82,35 @@ def decided_by(meeting: Meeting) -> str:
     return f"{label(meeting_rules.MEETING_KINDS, meeting.kind)} {meeting.reference}"
 
 
+def _why_skipped(
+    item: AgendaItem, decision: MinutesDecision | None, day: date, last: date | None
+) -> str | None:
+    """Why completing the minutes records no step for this item (a code), or None."""
+    if not level_rules.minutes_step_allowed(levels(), item.decision, item.child.level_of_need):
+        return "level"
+    if level_rules.before_last_change(day, last):
+        return "level_changed_after_meeting"
+    return None
+
+
 def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
     """Record the step changes the meeting decided, in the caller's transaction (the minutes'
-    completion commits them). A decision the child's level no longer allows is skipped, and
-    the skip audited; a decision already recorded is never recorded again."""
+    completion commits them). A decision the child's level no longer allows, or one whose
+    child's level changed after the meeting, is skipped, and the skip audited; a decision
+    already recorded is never recorded again."""
     items = _items(meeting.id, tuple(level_rules.MINUTES_STEPS))
     if not items:
         return []
-    done = _changes_of([item.id for item in items])
+    done = _changes_of([item.id for item, _ in items])
+    last = _last_changes({item.child_id for item, _ in items})
     day = local(meeting.starts_at).date()
     recorded = []
-    for item in items:
+    for item, decision in items:
         if item.id in done:
             continue
         child = item.child
-        if not level_rules.minutes_step_allowed(levels(), item.decision, child.level_of_need):
+        why = _why_skipped(item, decision, day, last.get(child.id))
+        if why is not None:
             record(
                 "level_change_skipped",
                 target=item,
@@ -86,6 +119,7 @@ def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
                     "meeting_id": meeting.id,
                     "decision": item.decision,
                     "level": child.level_of_need,
+                    "why": why,
                 },
             )
             continue
@@ -101,6 +135,7 @@ def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
             recorded.append(record_step_up(child, by, plan, **fields))
         else:
             recorded.append(record_step_down(child, by, plan, to_level=EARLY_HELP, **fields))
+        last[child.id] = day
     return recorded
 
 
@@ -131,8 +166,8 @@ def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, Minut
     items = _items(meeting.id, NOTED_DECISIONS)
     if not items:
         return {}
-    child_ids = sorted({item.child_id for item in items})
-    changes = _changes_of([item.id for item in items])
+    child_ids = sorted({item.child_id for item, _ in items})
+    changes = _changes_of([item.id for item, _ in items])
     referred = {
         row.child_id: row
         for row in db.session.scalars(
@@ -150,7 +185,7 @@ def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, Minut
         )
     )
     notes = {}
-    for item in items:
+    for item, decision in items:
         level_url = links.level(item.child_id) if item.child_id in readable else None
         if item.decision == level_rules.REFER_TO_IFD:
             referral_url = (
@@ -158,11 +193,14 @@ def minutes_notes(meeting: Meeting, user: User, links: Links) -> dict[int, Minut
             )
             notes[item.id] = _referral_note(referred.get(item.child_id), referral_url, level_url)
         else:
-            notes[item.id] = MinutesNote(_step_text(meeting, changes.get(item.id)), level_url)
+            text = _step_text(meeting, changes.get(item.id), decision)
+            notes[item.id] = MinutesNote(text, level_url)
     return notes
 
 
-def _step_text(meeting: Meeting, change: StepChange | None) -> str:
+def _step_text(
+    meeting: Meeting, change: StepChange | None, decision: MinutesDecision | None
+) -> str:
     if change is not None:
         what = label(STEP_KINDS, change.kind)
         moved = f"{level_label(change.from_level)} to {level_label(change.to_level)}"
@@ -170,6 +208,11 @@ def _step_text(meeting: Meeting, change: StepChange | None) -> str:
         if change.kind == "step_down":
             text += " A handover (TAF) meeting is now due."
         return text
+    if meeting.status == "held" and decision is not None and decision.done_at is None:
+        return (
+            "No change of level was recorded when the minutes were completed: it is still to be "
+            "recorded."
+        )
     if meeting.status == "held":
         return (
             "No change of level was recorded: the child's level of need did not allow it when "

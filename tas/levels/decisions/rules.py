@@ -10,7 +10,8 @@ from datetime import date
 
 from tas.core.choices import Choice
 from tas.core.days import next_working_day
-from tas.levels.rules import SOCIAL_CARE, TARGETED_EARLY_HELP, rank
+from tas.core.words import long_date
+from tas.levels.rules import SOCIAL_CARE, TARGETED_EARLY_HELP, before_last_change, rank
 
 REFER_TO_IFD = "refer_to_ifd"
 STEP_UP = "step_up_early_help"
@@ -109,6 +110,21 @@ def still_to_record(decision: str) -> str:
     """ "The referral to the IFD is not recorded yet." """
     kind = KINDS[decision]
     return f"{kind.to_record[0].upper()}{kind.to_record[1:]} is not recorded yet."
+
+
+def changed_after_meeting(
+    decision: str, meeting_day: date, last_changed_on: date | None
+) -> str | None:
+    """Why completing the minutes does not record this step decision, when the child's level
+    changed after the meeting's day (None otherwise, and for a referral): the chair records
+    it by hand, dated on or after that change."""
+    if decision not in STEP_KIND_OF or not before_last_change(meeting_day, last_changed_on):
+        return None
+    return (
+        f"The level of need changed on {long_date(last_changed_on)}, after the meeting, so "
+        "completing the minutes does not record it: if it still applies, record it on the "
+        "child's level of need page, dated on or after that change"
+    )
 
 
 def reminder_what(decision: str, meeting_reference: str, plan_reference: str | None) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tas.audit.services import audit_view, record
 from tas.children import access as children
@@ -131,6 +131,7 @@ class OpenDecision:
     child_level: str
     decision: str
     recorded_on: date
+    child_level_changed_on: date | None = None  # the child's last recorded change of level
 
     @property
     def name(self) -> str:
@@ -140,8 +141,25 @@ class OpenDecision:
     def to_record(self) -> str:
         return decision_rules.still_to_record(self.decision)
 
+    @property
+    def meeting_day(self) -> date:
+        return local(self.meeting_starts_at).date()
+
+    @property
+    def changed_after_meeting(self) -> str | None:
+        """Why completing the minutes does not record this step: the level changed since."""
+        return decision_rules.changed_after_meeting(
+            self.decision, self.meeting_day, self.child_level_changed_on
+        )
+
 
 def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
+    last_change = (
+        select(func.max(StepChange.changed_on))
+        .where(StepChange.child_id == Child.id)
+        .correlate(Child)
+        .scalar_subquery()
+    )
     query = (
         select(
             MinutesDecision.id,
@@ -154,6 +172,7 @@ def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
             Child.level_of_need,
             MinutesDecision.decision,
             MinutesDecision.recorded_on,
+            last_change,
         )
         .join(AgendaItem, AgendaItem.id == MinutesDecision.agenda_item_id)
         .join(Meeting, Meeting.id == MinutesDecision.meeting_id)
@@ -175,6 +194,7 @@ def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
             level,
             decision,
             recorded_on,
+            changed_on,
         )
         for (
             row_id,
@@ -187,6 +207,7 @@ def _open(*conditions, limit: int | None = None) -> list[OpenDecision]:
             level,
             decision,
             recorded_on,
+            changed_on,
         ) in db.session.execute(query)
     ]
 
@@ -227,15 +248,22 @@ def for_child_page(child_id: int, user: User) -> ChildDecisions:
 
 def left_open(decisions: list[OpenDecision]) -> list[OpenDecision]:
     """Of a meeting's open decisions, those its minutes' completion does not record: every
-    referral, and a step the child's level no longer allows (tas.levels.decisions.from_minutes)
-    unless the child is already where it leads (decision_closing.close_reached closes those)."""
+    referral, and a step the child's level no longer allows or whose level changed after the
+    meeting (tas.levels.decisions.from_minutes), unless the child is already where it leads
+    (decision_closing.close_reached closes those)."""
     known = levels()
     return [
         decision
         for decision in decisions
         if decision.decision == decision_rules.REFER_TO_IFD
         or not (
-            level_rules.minutes_step_allowed(known, decision.decision, decision.child_level)
+            level_rules.minutes_step_recordable(
+                known,
+                decision.decision,
+                decision.child_level,
+                decision.meeting_day,
+                decision.child_level_changed_on,
+            )
             or decision_rules.level_reached(known, decision.decision, decision.child_level)
         )
     ]
