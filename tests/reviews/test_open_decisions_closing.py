@@ -7,15 +7,19 @@ words), after which nobody is reminded of it."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from tas.extensions import db
 from tas.jobs import run_pass
+from tas.plans.models import SharedPlan
 from tests import factories
 from tests.meetings.test_day import meeting_now, on_agenda, past_meeting
 from tests.pages import audit_events, day, error_summary, page_text
 from tests.reviews.test_levels import (
     STEP_UP,
     browser_for,
+    gp_kinds,
+    practice_told,
     send,
     step_changes,
 )
@@ -211,6 +215,39 @@ def test_the_chair_closes_an_open_decision_with_a_reason_and_nobody_is_reminded_
     assert REASON not in str(event.detail) and "Social Care" not in str(event.detail)
     viewed = audit_events("minutes_decision_close_viewed")  # each time the page was shown
     assert viewed and all(event.detail["child_ids"] == [child.id] for event in viewed)
+
+
+def test_a_step_closed_without_a_record_makes_no_change_when_the_minutes_are_completed(app):
+    """Before, the chair closed "step down received" as no longer needed, then completing the
+    minutes recorded the step down all the same, and told the GP."""
+    setting, child, _item, chair = a_decision(app, "step_down_received")
+    plan = factories.plan(
+        child,
+        status="held_by_social_care",
+        level_of_need="social_care",
+        lead_practitioner=setting.link_worker,
+    )
+    db.session.commit()
+    practice_told(SimpleNamespace(child=child, plan=plan))
+    [row] = decisions_of(child.id)
+    url = close_url(setting.meeting, row)
+
+    warned = page_text(chair.get(url))
+    closed = send(chair, url, {"reason": "Decided elsewhere"})
+    completed = complete(chair, setting.meeting)
+
+    assert closed.status_code == 302 and completed.status_code == 302
+    assert step_changes(child.id) == []
+    db.session.refresh(child)
+    assert child.level_of_need == "social_care"
+    assert db.session.get(SharedPlan, plan.id).status == "held_by_social_care"
+    assert gp_kinds(plan.id) == ["initial"]
+    assert "the decision was closed without a record" in page_text(
+        chair.get(f"/meetings/{setting.meeting.id}")
+    )
+    [skipped] = audit_events("level_change_skipped")
+    assert skipped.detail["why"] == "closed"
+    assert "Completing the minutes then records no change of level for it." in warned
 
 
 def test_a_dsl_of_the_school_closes_one_and_nobody_else_may(app):

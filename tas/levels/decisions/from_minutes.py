@@ -4,9 +4,10 @@ received" records the step change, once (StepChange.agenda_item_id is unique); "
 records nothing by itself, and the minutes and meeting pages offer "Record the IFD referral" to
 people who may record it.
 
-A step is not recorded when the child's level changed after the meeting: dated the meeting's
-day it would come before that change, so it stays open for the chair to record by hand, saying
-why.
+A step is recorded only while its open decision (tas.levels.decisions) is open: one closed
+without a record (the chair said it is no longer needed) or recorded already makes no change.
+Nor is one recorded when the child's level changed after the meeting: dated the meeting's day it
+would come before that change, so it stays open for the chair to record by hand, saying why.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def _why_skipped(
     item: AgendaItem, decision: MinutesDecision | None, day: date, last: date | None
 ) -> str | None:
     """Why completing the minutes records no step for this item (a code), or None."""
+    if decision is not None and decision.done_at is not None:
+        return "closed" if decision.closed_reason is not None else "recorded_already"
     if not level_rules.minutes_step_allowed(levels(), item.decision, item.child.level_of_need):
         return "level"
     if level_rules.before_last_change(day, last):
@@ -95,9 +98,9 @@ def _why_skipped(
 
 def minutes_completed(meeting: Meeting, by: User) -> list[StepChange]:
     """Record the step changes the meeting decided, in the caller's transaction (the minutes'
-    completion commits them). A decision the child's level no longer allows, or one whose
-    child's level changed after the meeting, is skipped, and the skip audited; a decision
-    already recorded is never recorded again."""
+    completion commits them). A decision closed already, one the child's level no longer
+    allows, or one whose child's level changed after the meeting is skipped, and the skip
+    audited; a decision already recorded is never recorded again."""
     items = _items(meeting.id, tuple(level_rules.MINUTES_STEPS))
     if not items:
         return []
@@ -208,6 +211,11 @@ def _step_text(
         if change.kind == "step_down":
             text += " A handover (TAF) meeting is now due."
         return text
+    if decision is not None and decision.closed_reason is not None:
+        return (
+            "No change of level is recorded from these minutes: the decision was closed "
+            "without a record."
+        )
     if meeting.status == "held" and decision is not None and decision.done_at is None:
         return (
             "No change of level was recorded when the minutes were completed: it is still to be "
