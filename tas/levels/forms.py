@@ -64,9 +64,18 @@ class AddForm(SentOnce, TasForm):
             self[name].errors = [message]
 
 
-class StepForm(AddForm):
-    """What a step up and a step down share: when, why, who decided, and where."""
+def change_seen(value) -> int | None:
+    """The child's latest step change when the form was opened (0: none yet), or None when
+    what was sent is no id at all."""
+    return 0 if str(value or "").strip() == "0" else record_id(value)
 
+
+class StepForm(AddForm):
+    """What a step up and a step down share: when, why, who decided, and where; and the
+    child's latest step change when the form was opened, so that a form opened before someone
+    else recorded a change saves nothing (tas.levels.services.refuse_if_changed)."""
+
+    last_change = HiddenField(id="last-change")
     changed_on = GovDateField(
         "Date of the decision", missing="Enter the date of the decision", description=FOR_EXAMPLE
     )
@@ -93,6 +102,7 @@ class StepForm(AddForm):
             "reason": self.reason.data,
             "decided_by": self.decided_by.data,
             "meeting_id": record_id(self.meeting.data),
+            "last_change": change_seen(self.last_change.data),
         }
 
 

@@ -1,24 +1,37 @@
 """What every page about a child's level of need shares: its address, the audited read, the
-page saying a step cannot be recorded now, and the add-form flow."""
+page saying a step cannot be recorded now, the add-form flow, and a step form opened before
+someone else recorded a change (sent back with their change beside what was typed)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from tas.audit.services import audit_view
 from tas.children.models import Child
-from tas.core.editing import Check, submit_new
+from tas.core.choices import label
+from tas.core.editing import Check, Difference, submit_new
 from tas.core.submissions import AlreadySubmitted, already_saved, once, refuse_if_used
 from tas.core.use_cases import StaleEdit
+from tas.core.words import local_date
 from tas.extensions import db
 from tas.levels.access import AgreementNeeded, LevelChange, require_level_change
+from tas.levels.forms import change_seen
+from tas.levels.models import StepChange
+from tas.levels.rules import STEP_KINDS, TARGETED_EARLY_HELP
+from tas.levels.services import last_change_id
+from tas.reviews.services import level_label
 
 RACED = (
     "Someone else changed this child's record while you were recording this, so nothing was "
     "saved: check the level of need, then send the form again if it still applies"
+)
+CHANGED_SINCE = (
+    "Someone else recorded a change of level after you opened this form, so nothing was "
+    "saved: check their change, then send the form again if yours still applies"
 )
 
 
@@ -108,3 +121,55 @@ def recordable(child_id: int, change: LevelChange = LevelChange.REFERRAL) -> Chi
     if child is None:  # pragma: no cover - the access check found it a moment ago
         abort(404)
     return child
+
+
+@dataclass(frozen=True)
+class ChangedSince:
+    """The change someone else recorded after a step form was opened, and the form's answers
+    beside it (the stale-edit answer, tas.core.editing, for a form that adds a change)."""
+
+    change: StepChange
+    comparison: list[Difference]
+
+    @property
+    def what(self) -> str:
+        """ "Step down from Children's Social Care: Children's Social Care to Targeted Early
+        Help, by Dee Lead" """
+        change = self.change
+        moved = f"{level_label(change.from_level)} to {level_label(change.to_level)}"
+        return f"{label(STEP_KINDS, change.kind)}: {moved}, by {change.recorded_by.name}"
+
+
+def add_step(form, add: Callable[[dict], object], child: Child, *, check: Check):
+    """`add_page` for a step form: (what was saved, a response instead, the status, and
+    ChangedSince when the form was opened before a change someone else recorded). The form
+    then carries the latest change, so that sending it again is a deliberate choice."""
+    seen = change_seen(form.last_change.data)
+    change, instead, status = add_page(form, add, child, check=check)
+    if status != 409:
+        return change, instead, status, None
+    latest = last_change_id(child.id)
+    form.last_change.data = str(latest)
+    since = db.session.get(StepChange, latest) if latest and latest != seen else None
+    if since is None:
+        return change, instead, status, None
+    form.level.errors = [CHANGED_SINCE]
+    return change, instead, status, ChangedSince(since, _beside(form, since))
+
+
+def _beside(form, since: StepChange) -> list[Difference]:
+    """The form's answers beside the change recorded since, in the words the pages use."""
+    yours = form.to_level.data if "to_level" in form else TARGETED_EARLY_HELP
+    return [
+        Difference(
+            "Level of need after the change", level_label(yours), level_label(since.to_level)
+        ),
+        Difference(
+            form.changed_on.label.text,
+            local_date(form.changed_on.data),
+            local_date(since.changed_on),
+        ),
+        Difference(form.reason.label.text, form.reason.data or "", since.reason),
+        Difference(form.decided_by.label.text, form.decided_by.data or "", since.decided_by),
+        Difference("Recorded by", current_user.name, since.recorded_by.name),
+    ]

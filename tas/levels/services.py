@@ -19,7 +19,7 @@ from tas.children.access import current_agreement
 from tas.children.models import Child
 from tas.core.choices import label
 from tas.core.clock import today
-from tas.core.use_cases import Refused, commit, refuse_if
+from tas.core.use_cases import Refused, StaleEdit, commit, refuse_if
 from tas.extensions import db
 from tas.levels import rules as level_rules
 from tas.levels.access import LevelChange, level_rights
@@ -159,6 +159,22 @@ def record_step_up(
     return change
 
 
+def last_change_id(child_id: int) -> int:
+    """The id of the child's latest recorded step change (0 when there is none): what a step
+    form carries from the moment it was opened."""
+    return db.session.scalar(
+        select(func.coalesce(func.max(StepChange.id), 0)).where(StepChange.child_id == child_id)
+    )
+
+
+def refuse_if_changed(child: Child, seen: int | None) -> None:
+    """A step form opened before someone else recorded a change of level saves nothing: its
+    step was decided on a level the child has left (two people stepping down the same case
+    would otherwise record two step downs). StaleEdit, like any stale form."""
+    if seen is None or seen != last_change_id(child.id):
+        raise StaleEdit
+
+
 def last_changed_on(child_id: int) -> date | None:
     """The date of the child's latest recorded change of level, if any."""
     return db.session.scalar(
@@ -201,6 +217,7 @@ def step_up(child: Child, user: User, values: dict) -> StepChange:
     the form says whether the lead practitioner changes, and who leads if so."""
     refuse_unless_may(user, child, LevelChange.STEP_UP)
     values = dict(values)
+    refuse_if_changed(child, values.pop("last_change", None))
     plan = open_plan_of(child.id)
     refuse_if(step_up_problems(child, user, values, plan))
     changes_lead = values.pop("lead_changes", None)
@@ -289,6 +306,8 @@ def step_down(child: Child, user: User, values: dict) -> StepChange:
     """Record a step down typed by a person, committed once: from Children's Social Care (the
     handover follows) or within early help."""
     refuse_unless_may(user, child, LevelChange.STEP_DOWN)
+    values = dict(values)
+    refuse_if_changed(child, values.pop("last_change", None))
     refuse_if(step_down_problems(child, user, values))
     plan = open_plan_of(child.id)
     recording = record_step_down if child.level_of_need == SOCIAL_CARE else record_step_down_within
@@ -321,6 +340,7 @@ def level_problem(why: str | None) -> dict[str, str]:
 __all__ = [
     "change_level",
     "complete_reviews",
+    "last_change_id",
     "last_changed_on",
     "level_problem",
     "meeting_problem",
@@ -329,6 +349,7 @@ __all__ = [
     "record_step_down",
     "record_step_down_within",
     "record_step_up",
+    "refuse_if_changed",
     "step_down",
     "step_down_problems",
     "step_up",

@@ -23,7 +23,7 @@ from tas.levels.deciding_meetings import meetings_to_choose
 from tas.levels.decisions import from_minutes
 from tas.levels.forms import StepDownForm, StepUpForm
 from tas.levels.pages import (
-    add_page,
+    add_step,
     agreement_needed,
     level_url,
     not_now,
@@ -66,7 +66,11 @@ def level(child_id: int):
 def step_up(child_id: int):
     child = recordable(child_id, LevelChange.STEP_UP)
     title = "Step up within early help"
-    defaults = {"changed_on": today(), "decided_by": current_user.name}
+    defaults = {
+        "changed_on": today(),
+        "decided_by": current_user.name,
+        "last_change": levels.last_change_id(child.id),
+    }
     plan = levels.open_plan_of(child.id)
     form = StepUpForm(
         data=defaults if request.method == "GET" else None,
@@ -80,7 +84,7 @@ def step_up(child_id: int):
     why = level_rules.step_up_refusal(configured_levels(), child.level_of_need)
     if why:
         return not_now(child, title, why)
-    change, instead, status = add_page(
+    change, instead, status, since = add_step(
         form,
         lambda v: levels.step_up(child, current_user, v),
         child,
@@ -98,7 +102,7 @@ def step_up(child_id: int):
     if request.method == "GET":
         viewed("level_step_up_opened", child_id)
     return render_template(
-        "levels/step.html", title=title, child=child, form=form, step="up", plan=plan
+        "levels/step.html", title=title, child=child, form=form, step="up", plan=plan, since=since
     ), status
 
 
@@ -114,7 +118,11 @@ def step_down(child_id: int):
         else "Step down within early help"
     )
     decided_by = "Children's Social Care" if from_social_care else current_user.name
-    defaults = {"changed_on": today(), "decided_by": decided_by}
+    defaults = {
+        "changed_on": today(),
+        "decided_by": decided_by,
+        "last_change": levels.last_change_id(child.id),
+    }
     form = StepDownForm(
         data=defaults if request.method == "GET" else None,
         meetings=meetings_to_choose(child, current_user),
@@ -126,7 +134,7 @@ def step_down(child_id: int):
     why = level_rules.step_down_refusal(configured_levels(), child.level_of_need)
     if why:
         return not_now(child, title, why)
-    change, instead, status = add_page(
+    change, instead, status, since = add_step(
         form,
         lambda v: levels.step_down(child, current_user, v),
         child,
@@ -152,6 +160,7 @@ def step_down(child_id: int):
         child=child,
         form=form,
         step="down" if from_social_care else "down_within",
+        since=since,
     ), status
 
 

@@ -33,13 +33,20 @@ def level_url(child) -> str:
 
 
 def send(browser: Visitor, url: str, data: dict, *, page: str | None = None):
-    """Open the form's page, then send it with the page's CSRF and one-time tokens."""
-    shown = browser.get(page or url)
+    """Open the form's page, then send it with the page's CSRF and one-time tokens (and the
+    child's latest step change, which a step form carries from when it was opened)."""
+    return browser.client.post(url, data={**tokens_of(browser.get(page or url)), **data})
+
+
+def tokens_of(shown) -> dict[str, str]:
+    """What a form's page carries besides the answers: its CSRF and one-time tokens, and for
+    a step form the child's latest step change when it was opened."""
     tokens = {"csrf_token": csrf_from(shown.get_data(as_text=True))}
-    submission = field_value(shown, "submission")
-    if submission:
-        tokens["submission"] = submission
-    return browser.client.post(url, data={**tokens, **data})
+    for name in ("submission", "last_change"):
+        value = field_value(shown, name)
+        if value:
+            tokens[name] = value
+    return tokens
 
 
 def step_changes(child_id: int) -> list[StepChange]:
@@ -345,12 +352,7 @@ def test_a_step_up_sent_twice_is_recorded_once(app):
     setting = child_with_plan()
     browser = browser_for(app, setting.dsl)
     url = f"/children/{setting.child.id}/level/step-up"
-    page = browser.get(url)
-    data = {
-        "csrf_token": csrf_from(page.get_data(as_text=True)),
-        "submission": field_value(page, "submission"),
-        **STEP_UP,
-    }
+    data = {**tokens_of(browser.get(url)), **STEP_UP}
 
     first = browser.client.post(url, data=data)
     again = browser.client.post(url, data=data)
@@ -360,6 +362,47 @@ def test_a_step_up_sent_twice_is_recorded_once(app):
     assert "already saved" in page_text(browser.get(again.headers["Location"]))
 
 
+def test_a_step_up_from_a_form_opened_before_another_change_is_refused_with_both(app):
+    """Before, a step up sent from a form opened at Early Help was recorded after a colleague
+    had stepped the child down to Universal meanwhile: a step up decided on a level the child
+    had left, saved silently."""
+    setting = child_with_plan(plan=False, level="early_help")
+    first = browser_for(app, setting.dsl)
+    second = browser_for(app, setting.link_worker)
+    url = f"/children/{setting.child.id}/level/step-up"
+    tokens = tokens_of(second.get(url))
+    down = send(
+        first,
+        f"/children/{setting.child.id}/level/step-down",
+        {
+            "to_level": "universal",
+            "changed_on": day(date(2026, 11, 26)),
+            "reason": "Attendance back to normal",
+            "decided_by": "TAS meeting",
+        },
+    )
+
+    stale = second.client.post(url, data={**tokens, **STEP_UP})
+
+    assert down.status_code == 302
+    assert stale.status_code == 409
+    [change] = step_changes(setting.child.id)
+    assert (change.kind, change.to_level) == ("step_down_early_help", "universal")
+    assert error_summary(stale) == {
+        "current-level": "Someone else recorded a change of level after you opened this form, "
+        "so nothing was saved: check their change, then send the form again if yours still "
+        "applies"
+    }
+    text = page_text(stale)
+    assert (
+        "Recorded since you opened this form: Step down within early help: Early Help to "
+        f"Universal, by {setting.dsl.name}."
+    ) in text
+    assert "Level of need after the change Targeted Early Help Universal Different" in text
+    assert STEP_UP["reason"] in text  # what was typed stays
+    assert field_value(stale, "last_change") == str(change.id)
+
+
 def test_a_one_time_token_the_service_never_made_is_not_looked_up(app):
     """A token edited in the page (a NUL byte, which PostgreSQL refuses; too long) gets the form
     back with its error or is saved once; before, the NUL byte was looked up and failed (500)."""
@@ -367,13 +410,14 @@ def test_a_one_time_token_the_service_never_made_is_not_looked_up(app):
     browser = browser_for(app, setting.dsl)
     url = f"/children/{setting.child.id}/level/step-up"
     csrf = csrf_from(browser.get(url).get_data(as_text=True))
+    data = {"csrf_token": csrf, "last_change": "0", **STEP_UP}  # no change yet
 
-    nul = browser.client.post(url, data={"csrf_token": csrf, "submission": "a\x00b", **STEP_UP})
+    nul = browser.client.post(url, data={"submission": "a\x00b", **data})
     assert nul.status_code == 200
     assert "cannot be used" in error_summary(nul)["submission"]
     assert STEP_UP["reason"] in page_text(nul)
     assert step_changes(setting.child.id) == []
 
-    long = browser.client.post(url, data={"csrf_token": csrf, "submission": "x" * 65, **STEP_UP})
+    long = browser.client.post(url, data={"submission": "x" * 65, **data})
     assert long.status_code == 302
     assert len(step_changes(setting.child.id)) == 1

@@ -24,6 +24,7 @@ from tests.reviews.test_levels import (
     reviews_of,
     send,
     step_changes,
+    tokens_of,
 )
 
 STEP_DOWN = {
@@ -113,6 +114,51 @@ def test_a_step_down_reopens_the_plan_and_opens_the_handover_review(app):
     assert "Book the handover (TAF) meeting" in text
     booking = f'href="/children/{setting.child.id}/level/handover"'
     assert booking in page.get_data(as_text=True)
+
+
+def test_a_second_step_down_from_a_form_opened_before_the_first_is_refused_with_both(app):
+    """Before, two people opened the step down from Social Care; the first recorded Targeted
+    Early Help, and the second's "Early Help" then saved a second change, a step down within
+    early help, silently."""
+    setting = held_by_social_care()
+    url = step_down_url(setting.child)
+    with time_machine.travel(datetime(2026, 12, 17, 10, tzinfo=UTC), tick=True):
+        first = browser_for(app, setting.dsl)
+        second = browser_for(app, setting.link_worker)
+        tokens = tokens_of(second.get(url))
+        done = send(first, url, {**STEP_DOWN, "to_level": "targeted_early_help"})
+
+        stale = second.client.post(url, data={**tokens, **STEP_DOWN})
+        [change] = step_changes(setting.child.id)
+        # Sent again from the page that showed both, it is a deliberate second step.
+        again = second.client.post(
+            url, data={**tokens, **STEP_DOWN, "last_change": field_value(stale, "last_change")}
+        )
+
+    assert done.status_code == 302
+    assert stale.status_code == 409
+    assert (change.kind, change.from_level, change.to_level) == (
+        "step_down",
+        "social_care",
+        "targeted_early_help",
+    )
+    assert set(error_summary(stale)) == {"current-level"}
+    text = page_text(stale)
+    assert "Someone else recorded a change of level after you opened this form" in text
+    assert (
+        "Recorded since you opened this form: Step down from Children's Social Care: "
+        f"Children's Social Care to Targeted Early Help, by {setting.dsl.name}."
+    ) in text
+    assert "Your changes and the saved version" in text
+    assert "Level of need after the change Early Help Targeted Early Help Different" in text
+    assert f"Recorded by {setting.link_worker.name} {setting.dsl.name} Different" in text
+    assert STEP_DOWN["reason"] in text  # what was typed stays
+    assert field_value(stale, "last_change") == str(change.id)
+    assert again.status_code == 302
+    assert [c.kind for c in step_changes(setting.child.id)] == [
+        "step_down",
+        "step_down_early_help",
+    ]
 
 
 def test_a_lead_practitioner_who_books_no_meetings_is_not_offered_the_booking(app):

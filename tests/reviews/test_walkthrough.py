@@ -91,6 +91,7 @@ def step_down(setting) -> Review:
                 "reason": "Assessment closed; the family agreed to early help",
                 "decided_by": "Children's Social Care",
                 "meeting_id": None,
+                "last_change": levels.last_change_id(setting.child.id),  # as the form carries
             },
         )
     return db.session.scalar(select(Review).where(Review.kind == "handover_meeting"))
