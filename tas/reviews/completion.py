@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tas.audit.services import record
@@ -117,7 +117,7 @@ def plan_context(review: Review) -> PlanContext:
     """The plan a review belongs to (for a handover: the child's plan that is not closed), for
     a plan review the outcomes to score (with their scores so far, for the form to show the
     last) and whether the family's agreement stands, and the day its subject began, in at most
-    five queries."""
+    six queries."""
     if review.plan_id is not None:
         plan = db.session.get(SharedPlan, review.plan_id)
     else:
@@ -139,7 +139,7 @@ def plan_context(review: Review) -> PlanContext:
 
 def _since(review: Review, plan: SharedPlan | None) -> Since | None:
     if review.kind == "plan_review":
-        return Since(plan.started_on, "the plan started") if plan is not None else None
+        return _plan_since(review, plan) if plan is not None else None
     if review.kind == "assessment_outcome" and review.referral_id is not None:
         decided_on = review.referral.decided_on
         return Since(decided_on, "the IFD decided on an assessment") if decided_on else None
@@ -147,6 +147,33 @@ def _since(review: Review, plan: SharedPlan | None) -> Since | None:
         change = db.session.get(StepChange, review.step_change_id)
         return Since(change.changed_on, "the step down was decided") if change else None
     return None
+
+
+def _plan_since(review: Review, plan: SharedPlan) -> Since:
+    """A plan review is completed on or after the plan's last review (a plan review, or the
+    handover meeting held that began its reviews), else its start: reviews follow one another,
+    so the next one counts from the latest and the scores over time stay in order (one
+    query)."""
+    last = db.session.execute(
+        select(Review.completed_on, Review.kind)
+        .where(
+            Review.plan_id == plan.id,
+            Review.id != review.id,
+            Review.status == "completed",
+            Review.completed_on.is_not(None),
+            or_(
+                Review.kind == "plan_review",
+                and_(Review.kind == "handover_meeting", Review.outcome == HELD),
+            ),
+        )
+        .order_by(Review.completed_on.desc(), Review.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.completed_on < plan.started_on:
+        return Since(plan.started_on, "the plan started")
+    if last.kind == "handover_meeting":
+        return Since(last.completed_on, "the handover meeting was held")
+    return Since(last.completed_on, "the last plan review was completed")
 
 
 def next_due(review: Review, completed_on: date) -> date:
@@ -190,7 +217,7 @@ def problems_with(review: Review, context: PlanContext, values: dict) -> dict[st
             )
         elif next_on > years_on(today(), 1):
             problems["next_on"] = "The rearranged meeting must be within the next year"
-    if review.kind == "plan_review" and completed_on is not None:
+    if review.kind == "plan_review" and completed_on is not None and "completed_on" not in problems:
         problems.update(_scored_already(context, values.get("scores") or {}, completed_on))
     next_review = review.kind == "plan_review" and context.plan_open
     if next_review and next_on is not None:
@@ -206,10 +233,22 @@ def _scored_already(
     context: PlanContext, scores: dict[int, int | None], on: date
 ) -> dict[str, str]:
     """One score a day for an outcome (as scoring one on its own): a score given here for an
-    outcome already scored on the review's date is refused (one query)."""
+    outcome already scored on the review's date is refused (one query); so is one dated before
+    the outcome's last score, which the form shows as the score to move on from (the scores the
+    form loaded)."""
     given = [outcome.id for outcome in context.outcomes if scores.get(outcome.id) is not None]
     if not given:
         return {}
+    earlier = {
+        f"score_{outcome.id}": f"This outcome was last scored on {long_date(last)}: the "
+        "review must be on or after that date"
+        for outcome in context.outcomes
+        if outcome.id in given
+        and outcome.scores
+        and (last := max(score.scored_on for score in outcome.scores)) > on
+    }
+    if earlier:
+        return earlier
     taken = set(
         db.session.scalars(
             select(OutcomeScore.outcome_id).where(

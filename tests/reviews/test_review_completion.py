@@ -840,3 +840,113 @@ def test_an_outcome_scored_already_that_day_is_not_scored_twice_by_the_review(ap
     }
     assert saved_review(review.id).status == "open"
     assert db.session.scalar(select(func.count(OutcomeScore.id))) == 1
+
+
+# ---------------------------------------------------------------- reviews in order
+
+
+def test_a_plan_review_cannot_be_dated_before_the_last_plan_review(app):
+    """Reviews follow one another: after the plan was reviewed on 26 November (score 7), the
+    next review dated 20 November is refused naming the last review's date, so the next one
+    is not counted from a date gone by and the scores over time stay in order."""
+    setting = child_with_plan()
+    [outcome] = with_outcomes(setting.plan, "Gets to school on time")
+    first = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    lead.submit(
+        complete_url(first),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(date(2026, 11, 26)),
+            f"score_{outcome.id}": "7",
+            f"changed_{outcome.id}": "On time most days",
+            "version": "1",
+        },
+    )
+    [second] = plan_reviews_of(setting.plan.id, "open")
+
+    refused = lead.submit(
+        complete_url(second),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(date(2026, 11, 20)),
+            f"score_{outcome.id}": "2",
+            f"changed_{outcome.id}": "Late every day",
+            "version": "1",
+        },
+    )
+
+    assert refused.status_code == 200
+    assert error_summary(refused) == {
+        "completed_on": "The date the review was completed must be on or after "
+        "26 November 2026, when the last plan review was completed"
+    }
+    assert field_value(refused, f"score_{outcome.id}") == "2"  # kept as typed
+    assert "Late every day" in page_text(refused)
+    assert saved_review(second.id).status == "open"
+    assert [score.score for score in db.session.scalars(select(OutcomeScore))] == [7]
+    assert db.session.get(SharedPlan, setting.plan.id).next_review_on == date(2027, 1, 7)
+
+
+def test_a_plan_review_on_the_day_of_the_last_one_is_accepted(app):
+    setting = child_with_plan()
+    factories.review(
+        setting.child,
+        plan_id=setting.plan.id,
+        status="completed",
+        outcome="reviewed",
+        completed_on=date(2026, 11, 20),
+    )
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    done = lead.submit(
+        complete_url(review),
+        {"outcome": "reviewed", "completed_on": day(date(2026, 11, 20)), "version": "1"},
+    )
+
+    assert done.status_code == 302
+    assert saved_review(review.id).completed_on == date(2026, 11, 20)
+
+
+def test_a_review_dated_before_an_outcomes_last_score_is_refused_on_that_score(app):
+    """An outcome scored on its own page on 25 November cannot be given an earlier score 'now'
+    by a review dated 24 November: the form shows 25 November as its last score."""
+    setting = child_with_plan()
+    [outcome] = with_outcomes(setting.plan, "Gets to school on time")
+    db.session.add(
+        OutcomeScore(
+            outcome_id=outcome.id,
+            score=7,
+            scored_on=date(2026, 11, 25),
+            recorded_by_id=setting.link_worker.id,
+        )
+    )
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+
+    refused = lead.submit(
+        complete_url(review),
+        {
+            "outcome": "reviewed",
+            "completed_on": day(date(2026, 11, 24)),
+            f"score_{outcome.id}": "2",
+            f"changed_{outcome.id}": "Late every day",
+            "version": "1",
+        },
+    )
+
+    assert error_summary(refused) == {
+        f"score_{outcome.id}": "This outcome was last scored on 25 November 2026: the review "
+        "must be on or after that date"
+    }
+    assert saved_review(review.id).status == "open"
