@@ -264,6 +264,38 @@ def _scored_already(
     }
 
 
+def recorded(review: Review, context: PlanContext) -> dict:
+    """What a completed review recorded beyond its own row, in the completion form's fields:
+    a plan review's scores (one a day for each outcome: those of its date) and the date of the
+    review that follows it (for a plan review, the plan's next review as saved now; for a
+    handover rearranged, the meeting's new date). At most two queries."""
+    fields: dict = {}
+    ids = [outcome.id for outcome in context.outcomes]
+    if ids and review.completed_on is not None:
+        for score in db.session.scalars(
+            select(OutcomeScore).where(
+                OutcomeScore.outcome_id.in_(ids), OutcomeScore.scored_on == review.completed_on
+            )
+        ):
+            fields[f"score_{score.outcome_id}"] = str(score.score)
+            fields[f"changed_{score.outcome_id}"] = score.what_changed or ""
+    if review.kind == "plan_review" and context.plan is not None:
+        plan = db.session.get(SharedPlan, context.plan.id, populate_existing=True)
+        fields["next_on"] = plan.next_review_on if plan is not None else None
+    elif review.kind == "handover_meeting" and review.outcome == REARRANGED:
+        fields["next_on"] = db.session.scalar(
+            select(Review.due_on)
+            .where(
+                Review.child_id == review.child_id,
+                Review.kind == "handover_meeting",
+                Review.id > review.id,
+            )
+            .order_by(Review.id)
+            .limit(1)
+        )
+    return fields
+
+
 def complete(
     review: Review, version: int | None, values: dict, by: User, context: PlanContext
 ) -> Review | None:

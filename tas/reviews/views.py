@@ -13,7 +13,7 @@ from flask_login import current_user
 from tas.audit.services import audit_view
 from tas.core import submissions
 from tas.core.clock import today
-from tas.core.editing import Submitted, all_at_once, compare
+from tas.core.editing import Submitted, all_at_once, compare, holds_what_was_sent
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import long_date
@@ -171,8 +171,18 @@ def complete(review_id: int):
         context=context,
         form=form,
         comparison=result.comparison,
+        gone=_gone(found) if result.comparison is not None and found.status != "open" else None,
         every=_plan_review_every(),
     ), result.status
+
+
+def _gone(review: Review) -> str:
+    """Why a review completed or closed while this person was completing it can take no more
+    answers, in words: "Sam Lee completed this review on 26 November 2026"."""
+    if review.status == "completed":
+        who = review.completed_by.name if review.completed_by is not None else "Someone else"
+        return f"{who} completed this review on {long_date(review.completed_on)}"
+    return NOT_OPEN.get(review.status, "This review is no longer open")
 
 
 def _plan_review_every() -> str:
@@ -207,13 +217,20 @@ def _defaults(review: Review, context: PlanContext) -> dict:
     return data
 
 
-def _saved(review: Review) -> dict:
-    return {
+def _saved(review: Review, context: PlanContext) -> dict:
+    """The review as saved now, in the completion form's fields: with a completed review's
+    scores and the date of the review it opened, so a stale page shows all it recorded."""
+    data = {
         "outcome": review.outcome,
         "completed_on": review.completed_on,
         "notes": review.notes or "",
+        "child_says": review.child_says or "",
+        "family_says": review.family_says or "",
         "version": review.version,
     }
+    if review.status == "completed":
+        data.update(review_completion.recorded(review, context))
+    return data
 
 
 def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Submitted:
@@ -233,8 +250,16 @@ def _submit(form: CompletionForm, review: Review, context: PlanContext) -> Submi
         return Submitted()
     except StaleEdit:
         fresh = db.session.get(Review, review.id, populate_existing=True)
-        saved = _completion_form(fresh, context, data=_saved(fresh), formdata=None)
+        saved = _completion_form(fresh, context, data=_saved(fresh, context), formdata=None)
+        if fresh.status == "completed" and holds_what_was_sent(form, saved):
+            # The form sent twice, or a colleague completed it with the very same answers:
+            # nothing of this person's would be lost (as tas.core.editing.submit_change).
+            return Submitted(saved=True)
         comparison = compare(form, saved)
+        if fresh.status != "open":
+            # Completed (or paused, or no longer needed) meanwhile: it can never be completed
+            # again, so the page says who did what rather than inviting a save that must fail.
+            return Submitted(comparison=comparison, status=409)
         form.version.data = str(fresh.version)
         form.version.errors = ["Someone else changed this review while you were completing it"]
         return Submitted(comparison=comparison, status=409)

@@ -596,8 +596,12 @@ def test_the_owner_completes_even_without_access_to_change_the_child(app, login_
 # ---------------------------------------------------------------- stale and sent twice
 
 
-def test_a_stale_completion_is_refused_with_both_versions(app):
+def test_a_review_completed_in_another_tab_says_who_and_what_and_keeps_what_was_typed(app):
+    """Two people complete the same review: the second is told plainly who completed it and
+    when, sees everything the first recorded (scores and the next review date too) beside what
+    they typed, and is not invited to send a form that could never be saved."""
     setting = child_with_plan()
+    [outcome] = with_outcomes(setting.plan, "Gets to school on time")
     review = factories.review(
         setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
     )
@@ -611,6 +615,9 @@ def test_a_stale_completion_is_refused_with_both_versions(app):
         {
             "outcome": "reviewed",
             "completed_on": day(date(2026, 11, 26)),
+            f"score_{outcome.id}": "7",
+            f"changed_{outcome.id}": "On time most days",
+            "next_on": day(date(2027, 1, 19)),
             "notes": "Lead's notes",
             "version": field_value(lead_form, "version"),
         },
@@ -620,6 +627,9 @@ def test_a_stale_completion_is_refused_with_both_versions(app):
         {
             "outcome": "reviewed",
             "completed_on": day(TODAY),
+            f"score_{outcome.id}": "5",
+            f"changed_{outcome.id}": "Late on Mondays",
+            "next_on": day(date(2027, 1, 8)),
             "notes": "DSL's notes",
             "version": field_value(dsl_form, "version"),
         },
@@ -628,12 +638,84 @@ def test_a_stale_completion_is_refused_with_both_versions(app):
     assert first.status_code == 302
     assert second.status_code == 409
     text = page_text(second)
-    assert "Someone else changed this review while you were completing it" in text
-    assert "Notes (optional) DSL's notes Lead's notes Different" in text
-    assert "Date it was completed 27 November 2026 26 November 2026 Different" in text
+    assert f"{setting.link_worker.name} completed this review on 26 November 2026" in text
+    assert "Your answers have not been saved" in text
+    assert "Notes (optional) DSL's notes Lead's notes" in text
+    assert "Date it was completed 27 November 2026 26 November 2026" in text
+    assert "Score now for: Gets to school on time 5 7" in text
+    assert "What has changed for: Gets to school on time Late on Mondays On time most days" in text
+    assert "Next review date 8 January 2027 19 January 2027" in text
+    assert "save the form again" not in text
+    assert "Complete the review" not in text  # no button for a save that must fail
+    assert f'href="/reviews/{review.id}"' in second.get_data(as_text=True)
     completed = saved_review(review.id)
     assert (completed.notes, completed.completed_by_id) == ("Lead's notes", setting.link_worker.id)
     assert len(plan_reviews_of(setting.plan.id, "open")) == 1
+
+
+def test_a_stale_completion_of_a_review_still_open_can_be_saved_again(app):
+    """Someone changed the review but did not complete it (a new owner, say): both versions
+    show, and saving again completes it."""
+    setting = child_with_plan()
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    form = lead.get(complete_url(review))
+    saved_review(review.id).owner_id = setting.dsl.id
+    db.session.commit()
+    typed = {
+        "outcome": "reviewed",
+        "completed_on": day(TODAY),
+        "notes": "Lead's notes",
+        "version": field_value(form, "version"),
+    }
+
+    stale = lead.submit(complete_url(review), typed)
+    again = lead.submit(complete_url(review), {**typed, "version": field_value(stale, "version")})
+
+    assert stale.status_code == 409
+    assert "Someone else changed this review while you were completing it" in page_text(stale)
+    assert again.status_code == 302
+    assert saved_review(review.id).notes == "Lead's notes"
+
+
+def test_the_same_answers_completed_in_two_tabs_are_saved_not_refused(app):
+    """As with any change form (tas.core.editing.holds_what_was_sent): when the review as
+    completed already holds every answer sent, nothing would be lost, so it says saved."""
+    setting = child_with_plan()
+    [outcome] = with_outcomes(setting.plan, "Gets to school on time")
+    review = factories.review(
+        setting.child, plan_id=setting.plan.id, owner_id=setting.link_worker.id
+    )
+    db.session.commit()
+    lead = signed_in(app, setting.link_worker)
+    tabs = [lead.get(complete_url(review)), lead.get(complete_url(review))]
+    typed = {
+        "outcome": "reviewed",
+        "completed_on": day(TODAY),
+        f"score_{outcome.id}": "7",
+        f"changed_{outcome.id}": "On time most days",
+        "next_on": day(date(2027, 1, 19)),
+        "notes": "Notes",
+    }
+
+    sent = [
+        lead.submit(
+            complete_url(review),
+            {
+                **typed,
+                "version": field_value(tab, "version"),
+                "submission": field_value(tab, "submission"),
+            },
+        )
+        for tab in tabs
+    ]
+
+    assert [response.status_code for response in sent] == [302, 302]
+    assert "has been completed" in page_text(lead.get(sent[1].headers["Location"]))
+    assert len(audit_events("review_completed")) == 1
 
 
 def test_a_completion_sent_twice_completes_once(app):
