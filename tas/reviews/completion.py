@@ -333,11 +333,18 @@ def complete(
                 "plan_id": context.plan.id if context.plan is not None else None,
                 "scored_outcome_ids": scored,
                 "next_review_id": opened.id if opened is not None else None,
+                "plan_next_review_on": _iso(context.plan.next_review_on)
+                if context.plan is not None
+                else None,
             },
         )
         return opened
 
     return commit(write)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _score(
@@ -375,7 +382,19 @@ def _what_follows(
     """The review a completion opens: the next plan review (never while Social Care holds the
     plan or it is closed), or a handover meeting on its rearranged date."""
     plan = context.plan
+    # Until the handover meeting is held, the plan's next review is the meeting (set by the
+    # step down, tas.levels.services.record_step_down): its date moves with the meeting, and
+    # goes when the family declines early help, so the plan never shows a review no one holds.
+    # (A plan review opened meanwhile by a date typed on the plan keeps its own date.)
+    handover_of_plan = (
+        review.kind == "handover_meeting"
+        and context.plan_open
+        and review.plan_id == plan.id
+        and not reviews.open_reviews(review.child_id, "plan_review", plan_id=plan.id)
+    )
     if review.kind == "handover_meeting" and review.outcome == REARRANGED:
+        if handover_of_plan:
+            plan.next_review_on = next_on
         return reviews.open_review(
             "step_down",
             child_id=review.child_id,
@@ -386,6 +405,9 @@ def _what_follows(
             step_change_id=review.step_change_id,
             due_on=next_on,
         )
+    if handover_of_plan and review.outcome == DECLINED:
+        plan.next_review_on = None
+        return None
     first_plan_review = review.kind == "handover_meeting" and review.outcome == HELD
     if not (review.kind == "plan_review" or first_plan_review) or not context.plan_open:
         return None

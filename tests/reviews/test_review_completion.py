@@ -24,6 +24,7 @@ from tests.pages import (
     field_value,
     hint_of,
     page_text,
+    text_of,
 )
 from tests.reviews.helpers import child_with_plan
 
@@ -64,7 +65,8 @@ def complete_url(review) -> str:
 
 def handover_review(setting, **fields) -> Review:
     """The handover (TAF) meeting review of the child's plan, due on Wednesday 25 November and
-    owned by the link worker; committed."""
+    owned by the link worker, the plan's next review as after a step down; committed."""
+    setting.plan.next_review_on = date(2026, 11, 25)
     review = factories.review(
         setting.child,
         kind="handover_meeting",
@@ -416,6 +418,9 @@ def test_a_handover_rearranged_opens_a_new_handover_review_on_the_new_date(app):
         ("open", None, date(2026, 12, 3)),
     ]
     assert plan_reviews_of(setting.plan.id) == []
+    # The plan's next review is the meeting, on its new date (not the old one, overdue).
+    plan_page = lead.get(f"/children/{setting.child.id}/plans/{setting.plan.id}")
+    assert "Next review 3 December 2026" in text_of(plan_page, "plan-summary")
 
 
 def test_a_handover_rearranged_for_a_saturday_is_recorded(app):
@@ -879,6 +884,10 @@ def test_a_handover_the_family_declined_leads_to_closing_the_plan(app):
         page.get_data(as_text=True)
     )
     assert plan_reviews_of(setting.plan.id, "open") == []
+    # No review is due, and the plan no longer says one is.
+    plan_page = lead.get(f"/children/{setting.child.id}/plans/{setting.plan.id}")
+    assert "Next review Not set" in text_of(plan_page, "plan-summary")
+    assert "overdue" not in page_text(plan_page)
 
 
 def test_an_outcome_scored_already_that_day_is_not_scored_twice_by_the_review(app):
