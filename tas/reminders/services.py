@@ -212,10 +212,13 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
     for the person's daily digest."""
     current = sources.still_open({(row.target_kind, row.target_id) for row in rows})
     latest = latest_days(rows)
+    # The recipients, and the owners of what they are reminded of (whose absence an email to
+    # a stand-in explains), in one query.
+    owners = {item.owner_id for item in current.values() if item.owner_id is not None}
     people = {
         user.id: user
         for user in db.session.scalars(
-            select(User).where(User.id.in_(sorted({row.recipient_id for row in rows})))
+            select(User).where(User.id.in_(sorted({row.recipient_id for row in rows} | owners)))
         )
     }
     now = utcnow()
@@ -246,7 +249,7 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
             counts.in_digest += 1
             continue
         row.status = "sent"
-        body = email_body(row, item, standing_in=_standing_in(item, person))
+        body = email_body(row, item, standing_in=_standing_in(item, person, people))
         outgoing.append((row, person, body))
     # The batch's emails are inserted together, then linked to their reminders, each reminder
     # written once when the batch commits (not flushed before the insert as well).
@@ -257,12 +260,25 @@ def _send_batch(rows: list[Reminder], counts: PassCounts, words_on: date) -> Non
     counts.emailed += sum(message_id is not None for message_id in ids)
 
 
-def _standing_in(item: sources.Due, person: User) -> bool:
-    """Whether the person gets this reminder in someone else's place (a school's DSL reminded
-    beside the owner is not standing in)."""
+NO_OWNER = "no_owner"
+AWAY = "away"
+NO_ACCOUNT = "no_account"
+
+
+def _standing_in(item: sources.Due, person: User, people: dict[int, User]) -> str | None:
+    """Why the person gets this reminder in someone else's place, as the email says it: no
+    one owns it, or its owner is away or no longer has an account (tas.reminders.recipients);
+    None when it is theirs (a school's DSL reminded beside the owner is not standing in)."""
     if item.owner_id == person.id:
-        return False
-    return not (item.with_school_dsls and person.role == "dsl")
+        return None
+    if item.with_school_dsls and person.role == "dsl":
+        return None
+    if item.owner_id is None:
+        return NO_OWNER
+    owner = people.get(item.owner_id)
+    if owner is None or not owner.active:
+        return NO_ACCOUNT
+    return AWAY
 
 
 def latest_days(rows: list[Reminder]) -> dict[tuple[str, int, int], date]:
@@ -292,7 +308,7 @@ def latest_days(rows: list[Reminder]) -> dict[tuple[str, int, int], date]:
     return latest
 
 
-def email_body(row: Reminder, item: sources.Due, *, standing_in: bool) -> str:
+def email_body(row: Reminder, item: sources.Due, *, standing_in: str | None) -> str:
     """The reminder email: the reference, the due date, what to do and the link. No child is
     named: the link leads to the app, where access is checked."""
     return render_template(

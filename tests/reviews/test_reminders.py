@@ -376,7 +376,8 @@ def test_an_away_owners_reminders_go_to_their_agencys_safeguarding_lead(app):
     assert [(e.to, e.subject) for e in sent] == [
         (lead.email, f"Reminder: plan review for {setting.plan.reference} is due today")
     ]
-    assert "the person it belongs to is away or no longer has an account" in sent[0].body
+    assert "because the person it belongs to is away. Please make sure" in sent[0].body
+    assert "no longer has an account" not in sent[0].body
 
     # Back at work: the owner gets the next one again.
     setting.link_worker.away = False
@@ -400,6 +401,26 @@ def test_a_deactivated_school_staff_owner_hands_over_to_their_schools_dsls(app):
     run_pass(at(FRIDAY))
     assert {e.to for e in emails()} == dsls and len(emails()) == len(dsls) >= 1
     assert staff.email not in {e.to for e in emails()}
+    body = emails()[0].body
+    assert "because the person it belongs to no longer has an account with" in body
+    assert "is away" not in body
+
+
+def test_a_review_no_one_owns_says_so_to_the_schools_dsls(app):
+    """Not 'away or no longer has an account': there is no owner at all."""
+    setting = child_with_plan()
+    factories.review(setting.child, plan_id=setting.plan.id, owner_id=None, due_on=FRIDAY)
+    db.session.commit()
+
+    run_pass(at(FRIDAY))
+
+    sent = emails()
+    assert setting.dsl.email in {e.to for e in sent}
+    assert setting.link_worker.email not in {e.to for e in sent}
+    assert "because no named person owns it, so it comes to the designated safeguarding" in (
+        sent[0].body
+    )
+    assert "away" not in sent[0].body and "no longer has an account" not in sent[0].body
 
 
 # ---------------------------------------------------------------- referrals to the IFD
