@@ -40,6 +40,34 @@ def schedule(due_on: date, holidays: Container[date] = ()) -> list[tuple[date, s
     return sorted(days.items())
 
 
+def reminded_when(opened_on: date, due_on: date, holidays: Container[date] = ()) -> str:
+    """When the reminders of something opened on `opened_on` and due on `due_on` go out, in
+    words ("5 working days and 1 working day before the due date, on the day, and each working
+    day while it is overdue"). Those of the schedule that fell before it opened never go, but
+    the latest of them goes once when it opens (`reminder_due` catches up): a review due one
+    working day after its referral is never said to be reminded 5 working days before."""
+    planned = schedule(due_on, holidays)
+    ahead = {kind for day, kind in planned if day >= opened_on}
+    parts = []
+    if due_on >= opened_on and len(ahead) < len(planned) and opened_on not in dict(planned):
+        parts.append("once when it opens")
+    before = [words for kind, words in BEFORE_WORDS if kind in ahead]
+    if before:
+        parts.append(" and ".join(before) + " before the due date")
+    if DUE in ahead:
+        if not is_working_day(due_on, holidays):
+            parts.append("on the last working day before the due date")
+        else:
+            parts.append("on the day" if before else "on the due date")
+    parts.append("each working day while it is overdue")
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + (", and " if len(parts) > 2 else " and ") + parts[-1]
+
+
+BEFORE_WORDS = ((BEFORE_5, "5 working days"), (BEFORE_1, "1 working day"))
+
+
 def reminder_due(
     due_on: date, today: date, holidays: Container[date] = ()
 ) -> tuple[date, str] | None:

@@ -70,12 +70,6 @@ def due_state(status: str, due_on: date, day: date, holidays: Container[date] = 
     return None
 
 
-def how_long(amount: int, unit: str) -> str:
-    """A rule's length in words: 10 working days, 1 working day, 6 weeks, 1 week."""
-    words = {"working_days": "working day", "weeks": "week"}.get(unit, unit)
-    return f"{amount} {words}{'' if amount == 1 else 's'}"
-
-
 def kind_label(kind: str) -> str:
     return label(rules.REVIEW_KINDS, kind)
 

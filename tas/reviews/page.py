@@ -12,11 +12,12 @@ from tas.audit.services import audit_view
 from tas.children.models import Child
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import label
-from tas.core.clock import today
+from tas.core.clock import local, today
 from tas.extensions import db
 from tas.levels.models import IfdReferral
 from tas.organisations.models import User
 from tas.plans.models import SharedPlan
+from tas.reminders.rules import reminded_when
 from tas.reviews import access, rules
 from tas.reviews.completion import outcome_label
 from tas.reviews.lists import DUE_TAGS, due_state, kind_label
@@ -42,6 +43,7 @@ class ReviewPage:
     school_name: str
     due: tuple[str, str] | None
     may_complete: bool
+    reminded: str  # when its reminders go, in words (tas.reminders.rules.reminded_when)
 
     @property
     def kind_label(self) -> str:
@@ -94,6 +96,7 @@ def review_page(review: Review, user: User) -> ReviewPage:
         school_name=review.child.school.name,
         due=DUE_TAGS.get(state) if state else None,
         may_complete=access.may_complete(user, review) and review.kind != "ifd_decision",
+        reminded=reminded_when(local(review.created_at).date(), review.due_on, ENGLAND_AND_WALES),
     )
 
 

@@ -83,6 +83,12 @@ def rules_in_force(changes: Mapping[str, tuple[int, str]]) -> dict[str, RuleInFo
     return rules
 
 
+def how_long(amount: int, unit: str) -> str:
+    """A rule's length in words: 10 working days, 1 working day, 6 weeks, 1 week."""
+    words = {"working_days": "working day", "weeks": "week"}.get(unit, unit)
+    return f"{amount} {words}{'' if amount == 1 else 's'}"
+
+
 def due_date(rule: RuleInForce, from_day: date, holidays: Container[date] = ()) -> date:
     """When a review made by the rule is due: working days skip weekends and bank holidays;
     a due date counted in weeks that lands on a non-working day moves to the next working day."""

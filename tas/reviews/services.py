@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from tas.audit.services import record
+from tas.core import per_request
 from tas.core.bank_holidays import ENGLAND_AND_WALES
 from tas.core.choices import Choice, label
 from tas.extensions import db
@@ -32,6 +33,13 @@ def rules_now() -> dict[str, RuleInForce]:
     """The review rules in force: the defaults, with a coordinator's changes (one query)."""
     changes = {row.event: (row.amount, row.unit) for row in db.session.scalars(select(ReviewRule))}
     return rules.rules_in_force(changes)
+
+
+def timescale(event: str) -> str:
+    """How long after its event the rule in force makes a review due, in words ("3 working
+    days"), for pages that explain it: the rules are read once a request (one query)."""
+    rule = per_request.once("review_rules", None, rules_now)[event]
+    return rules.how_long(rule.amount, rule.unit)
 
 
 def due_after(event: str, from_day: date) -> date:
@@ -126,4 +134,5 @@ __all__ = [
     "open_reviews",
     "rules_now",
     "set_status",
+    "timescale",
 ]

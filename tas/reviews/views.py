@@ -32,11 +32,14 @@ from tas.reviews.completion import (
 from tas.reviews.forms import CompletionForm, ReviewFilterForm, completion_form
 from tas.reviews.lists import MINE, SOON, VIEWS, Filters
 from tas.reviews.models import Review
-from tas.reviews.services import rules_now
+from tas.reviews.services import timescale
 
 # The plan page lists the plan's open reviews (one query, whichever page shows the plan).
 bp.add_app_template_global(review_page.plan_reviews, "plan_reviews")
 bp.add_app_template_global(review_lists.kind_label, "review_kind_label")
+# How long after its event each review is due by the rules in force ("3 working days"), for the
+# pages that explain it (levels, reviews): one query a request.
+bp.add_app_template_global(timescale, "review_timescale")
 
 
 NOT_OPEN = {
@@ -186,8 +189,7 @@ def _gone(review: Review) -> str:
 
 
 def _plan_review_every() -> str:
-    rule = rules_now()["plan_review"]
-    return review_lists.how_long(rule.amount, rule.unit)
+    return timescale("plan_review")
 
 
 def _next_label(review: Review, context: PlanContext) -> str | None:

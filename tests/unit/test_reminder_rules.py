@@ -13,6 +13,7 @@ from tas.reminders.rules import (
     DUE,
     OVERDUE,
     first_working_day_of_week,
+    reminded_when,
     reminder_due,
     schedule,
     subject,
@@ -175,3 +176,46 @@ def test_working_days_before_skip_weekends_and_bank_holidays():
     assert subtract_working_days(D(2027, 1, 4), 5, HOLIDAYS) == D(2026, 12, 23)
     assert previous_working_day(D(2026, 12, 28), HOLIDAYS) == D(2026, 12, 24)
     assert previous_working_day(D(2026, 12, 24), HOLIDAYS) == D(2026, 12, 24)
+
+
+@pytest.mark.parametrize(
+    ("opened_on", "due_on", "words"),
+    [
+        # Opened in good time: the whole schedule.
+        (
+            D(2026, 11, 16),
+            D(2026, 12, 4),
+            "5 working days and 1 working day before the due date, on the day, and each "
+            "working day while it is overdue",
+        ),
+        # An IFD decision due the working day after its referral: never 5 days before.
+        (
+            D(2026, 11, 26),
+            D(2026, 11, 27),
+            "1 working day before the due date, on the day, and each working day while it is "
+            "overdue",
+        ),
+        # Opened 3 working days before: the 5-day reminder catches up once, when it opens.
+        (
+            D(2026, 11, 24),
+            D(2026, 11, 27),
+            "once when it opens, 1 working day before the due date, on the day, and each "
+            "working day while it is overdue",
+        ),
+        (
+            D(2026, 11, 27),
+            D(2026, 11, 27),
+            "on the due date and each working day while it is overdue",
+        ),
+        (D(2026, 11, 30), D(2026, 11, 27), "each working day while it is overdue"),
+        # Due on a Saturday: the reminder 'on the day' goes on the Friday before.
+        (
+            D(2026, 11, 16),
+            D(2026, 12, 5),
+            "5 working days before the due date, on the last working day before the due date, "
+            "and each working day while it is overdue",
+        ),
+    ],
+)
+def test_when_reminders_go_in_words_is_what_the_schedule_sends(opened_on, due_on, words):
+    assert reminded_when(opened_on, due_on, HOLIDAYS) == words

@@ -20,8 +20,8 @@ from tas.core.use_cases import Refused, StaleEdit
 from tas.core.words import in_a_sentence
 from tas.reviews import access, bp, rules
 from tas.reviews.forms import ResetRuleForm, RulesForm
-from tas.reviews.lists import how_long
 from tas.reviews.review_rules.services import RulesNow, reset_rule, rules_now, save_rules
+from tas.reviews.rules import how_long
 
 CHANGED_BY_SOMEONE = "Someone else changed the review rules while you were editing them"
 
