@@ -40,6 +40,15 @@ DECLINED = "declined"
 # Recorded by the step down itself (tas.levels.services), which changes the level and opens
 # the handover: never chosen on the completion form, where it would change neither.
 STEPPED_DOWN = "stepped_down"
+CASE_CLOSED = "closed"
+# Social Care closing the case after its assessment changes neither the level nor the plan it
+# holds: only a step down does (tas.levels.services.record_step_down), so the busy DSL is told
+# where to record it, and what follows when the family wants no early help.
+CASE_CLOSED_NEXT = (
+    "Children's Social Care still holds the case here until you record the step down on the "
+    "child's level of need page. The handover meeting review then opens: if the family does not "
+    "want early help, complete it as declined and close the shared plan"
+)
 STEP_DOWN_ELSEWHERE = (
     "Record the step down on the child's level of need page: that completes this review"
 )
@@ -57,7 +66,7 @@ OUTCOMES: dict[str, tuple[Choice, ...]] = {
     "assessment_outcome": (
         Choice(STEPPED_DOWN, "Stepped down to early help"),
         Choice("continues", "Continues with Children's Social Care"),
-        Choice("closed", "Closed"),
+        Choice(CASE_CLOSED, "Closed"),
     ),
     "plan_review": (Choice(REVIEWED, "Reviewed"),),
 }

@@ -133,6 +133,7 @@ def review(review_id: int):
         title=page.kind_label,
         page=page,
         decision_url=level_page(page.review.child_id),
+        case_closed_next=review_completion.CASE_CLOSED_NEXT,
         back=url_for(".reviews", **list_choices()),
     )
 
@@ -277,6 +278,8 @@ def _done(review: Review, context: PlanContext) -> str:
         return f"{words}. The next plan review is due on {due}"
     if review.outcome == review_completion.DECLINED and context.plan_open:
         return f"{words}. The family declined early help: close the shared plan if it has ended"
+    if review.outcome == review_completion.CASE_CLOSED:
+        return f"{words}. {review_completion.CASE_CLOSED_NEXT}"
     return words
 
 

@@ -503,6 +503,30 @@ def test_an_assessment_outcome_is_recorded(app):
     assert f"Referral to the IFD IFD-{referral.id:04d}" in page
 
 
+def test_a_case_closed_after_assessment_points_to_the_step_down(app):
+    """Closing the case changes neither the level nor the plan held by Social Care: the banner
+    and the review's page say so and lead to the level of need page to record the step down."""
+    setting = child_with_plan(level="social_care", status="held_by_social_care")
+    review = assessment_review(setting)
+    dsl = signed_in(app, setting.dsl)
+
+    done = dsl.submit(
+        complete_url(review),
+        {"outcome": "closed", "completed_on": day(TODAY), "version": "1"},
+    )
+    page = dsl.get(done.headers["Location"])
+
+    text = page_text(page)
+    assert (
+        "The assessment outcome review has been completed. Children's Social Care still holds "
+        "the case here until you record the step down on the child's level of need page" in text
+    )
+    assert "if the family does not want early help, complete it as declined and close" in (
+        text_of(page, "case-closed")
+    )
+    assert f'href="/children/{setting.child.id}/level"' in page.get_data(as_text=True)
+
+
 def test_an_ifd_decision_is_recorded_on_the_level_page_not_here(app):
     setting = child_with_plan()
     referral = factories.referral(setting.child, setting.dsl)
