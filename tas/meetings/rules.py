@@ -111,6 +111,17 @@ def took_place(meeting, invitations, items) -> bool:
     )
 
 
+STARTED_ALREADY = "The meeting is today, so the start time must be later than now"
+
+
+def started_by(starts_at: datetime, now: datetime) -> bool:
+    """Whether a meeting starting at `starts_at` has started by `now`. A meeting booked (alone
+    or in a series) at such a time would be "Awaiting minutes" as soon as it was saved
+    (`shown_status`): booking refuses it (no invitation would go out), and a series skips the
+    date."""
+    return starts_at <= now
+
+
 def shown_status(status: str, ends_at: datetime, now: datetime) -> Choice:
     """The status people see: a scheduled meeting that has ended is "Awaiting minutes" (it
     becomes "Held" once its minutes are complete); otherwise the stored status."""

@@ -163,6 +163,68 @@ def test_a_weekly_series_skips_the_bank_holiday_and_offers_a_replacement(visitor
     assert "date=2027-05-03" not in later.get_data(as_text=True)
 
 
+def test_todays_date_is_skipped_once_its_start_time_has_passed(visitor):
+    """The clock is 9:30am on Friday 27 November 2026. A weekly series from today at 09:00 does
+    not book a meeting already waiting for its minutes, with no invitations sent: today is
+    listed as skipped, with why, as a single booking refuses that time."""
+    setting = school_with_meeting()
+    school_year()
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+    typed = series_form(
+        setting.school,
+        setting.link_worker,
+        weekday="4",
+        first_date=day(date(2026, 11, 27)),
+        until_date=day(date(2026, 12, 11)),
+        starts="09:00",
+        ends="10:00",
+    )
+
+    preview = visitor.submit("/meetings/series/new", typed)
+    created = visitor.submit(
+        "/meetings/series/new", {**typed, "step": "create", "dates": dates_on(preview)}
+    )
+
+    text = page_text(preview)
+    assert "2 meetings will be booked" in text and "1 date will be skipped" in text
+    assert "Friday 27 November 2026 Today, but the start time has already passed" in text
+    assert dates_on(preview) == "2026-12-04,2026-12-11"
+    assert created.status_code == 302
+    [series] = all_series()
+    meetings = series_meetings(series.id)
+    assert [m.starts_at.date() for m in meetings] == [date(2026, 12, 4), date(2026, 12, 11)]
+    assert series.skipped == [
+        {"on": "2026-11-27", "reason": "Today, but the start time has already passed"}
+    ]
+    page = page_text(visitor.get(f"/meetings/series/{series.id}"))
+    assert "Awaiting minutes" not in page
+    # Later today is still to come: today can be booked as a replacement.
+    assert "27 November 2026 Today, but the start time has already passed Book a replacement" in (
+        page
+    )
+
+
+def test_a_series_that_starts_later_today_books_today(visitor):
+    setting = school_with_meeting()
+    school_year()
+    db.session.commit()
+    visitor.sign_in(setting.dsl.email)
+    typed = series_form(
+        setting.school,
+        setting.link_worker,
+        weekday="4",
+        first_date=day(date(2026, 11, 27)),
+        until_date=day(date(2026, 12, 4)),
+        starts="14:00",
+        ends="15:00",
+    )
+
+    preview = visitor.submit("/meetings/series/new", typed)
+
+    assert dates_on(preview) == "2026-11-27,2026-12-04"
+
+
 def test_every_two_weeks_to_the_end_of_a_term_skips_half_term(visitor):
     setting = school_with_meeting()
     terms = school_year()
@@ -279,8 +341,8 @@ def test_a_clash_is_shown_in_the_preview(visitor):
         (
             {"first_date": day(date(2027, 7, 26)), "until_date": day(date(2027, 8, 30))},
             {
-                "pattern": "None of the dates can be booked: they all fall outside term time or "
-                "on bank holidays. Check the pattern and the term dates"
+                "pattern": "None of the dates can be booked: they are all already past, outside "
+                "term time or on bank holidays. Check the pattern and the term dates"
             },
         ),
         (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tas.meetings.rules import shown_status
+from tas.meetings.rules import shown_status, started_by
 
 ENDS = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
 
@@ -25,3 +25,11 @@ ENDS = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
 )
 def test_a_scheduled_meeting_that_has_ended_is_awaiting_minutes(status, now, shown):
     assert shown_status(status, ENDS, now).label == shown
+
+
+def test_a_meeting_has_started_by_its_start_time():
+    """What booking, a series and a move all ask of a new start (tas.meetings.rules)."""
+    starts = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert not started_by(starts, starts - timedelta(minutes=1))
+    assert started_by(starts, starts)
+    assert started_by(starts, starts + timedelta(hours=3))

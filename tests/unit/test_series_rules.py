@@ -264,3 +264,23 @@ def test_dates_already_past_are_skipped():
     found = rules.per_term((AUTUMN_2026,), WED, 3, ENGLAND_AND_WALES, date(2026, 12, 2))
     assert found.dates == [date(2026, 12, 2)]
     assert [s.reason for s in found.skipped] == [rules.PAST, rules.PAST]
+
+
+def test_todays_date_is_skipped_once_its_start_time_has_passed():
+    """Set up at 00:27 (GMT) on Monday 30 November, a weekly series at 00:05: today's date is
+    listed as skipped, not booked already waiting for its minutes; at 23:00 it is booked."""
+    found = weekly(date(2026, 11, 30), MON, date(2026, 12, 7))
+    london = ZoneInfo("Europe/London")
+    now = datetime(2026, 11, 30, 0, 27, tzinfo=UTC)
+
+    started, skipped = rules.timed(found, time(0, 5), time(0, 20), london, now)
+    later, none_skipped = rules.timed(found, time(23, 0), time(23, 30), london, now)
+
+    assert [t.on for t in started] == [date(2026, 12, 7)]
+    assert skipped == [Skipped(date(2026, 11, 30), rules.STARTED)]
+    assert rules.STARTED == "Today, but the start time has already passed"
+    assert [t.on for t in later] == [date(2026, 11, 30), date(2026, 12, 7)]
+    assert none_skipped == []
+    # A start exactly now has started: the meeting would wait for its minutes at once.
+    exactly, _ = rules.timed(found, time(0, 27), time(1, 0), london, now)
+    assert [t.on for t in exactly] == [date(2026, 12, 7)]

@@ -23,6 +23,7 @@ from tas.core.fields import options, text_area
 from tas.core.forms import RecordForm
 from tas.core.submissions import SentOnce
 from tas.core.words import long_date
+from tas.meetings import rules
 from tas.meetings.booking.questions import (
     BOTH_PLACES,
     CHAIR,
@@ -222,9 +223,6 @@ class ArrangementsForm(CommonArrangements):
         }
 
 
-STARTED_ALREADY = "The meeting is today, so the start time must be later than now"
-
-
 class BookingForm(SentOnce, ArrangementsForm):
     school = SCHOOL
     kind = KIND
@@ -240,9 +238,9 @@ class BookingForm(SentOnce, ArrangementsForm):
         valid = super().validate(extra_validators)
         # A new meeting today starts later than now: 08:00 typed at 7pm is a slip, and the
         # meeting would be waiting for its minutes as soon as it was booked.
-        started = self.starts_at is not None and self.starts_at <= utcnow()
+        started = self.starts_at is not None and rules.started_by(self.starts_at, utcnow())
         if started and self.meeting_date.data == today() and not self.starts.errors:
-            self.starts.errors = [STARTED_ALREADY]
+            self.starts.errors = [rules.STARTED_ALREADY]
             return False
         return valid
 

@@ -5,15 +5,16 @@ Two patterns, both on one weekday at one time:
 - every N weeks from a first date until the end of a term or a date;
 - N meetings evenly spaced across each term of an academic year (spaced over the term's
   weekdays of that kind, from its first day to its last).
-A date that falls on a bank holiday, in a half-term holiday or outside term is not booked: it is
-skipped and listed with the reason, so the organiser can book a replacement.
+A date that falls on a bank holiday, in a half-term holiday or outside term, or is already past
+(today's too, once its start time has passed), is not booked: it is skipped and listed with the
+reason, so the organiser can book a replacement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from tas.core import times
 from tas.core.days import academic_year
@@ -22,6 +23,7 @@ from tas.core.school_calendar import (
     term_dates_known,
     why_closed,
 )
+from tas.meetings.rules import started_by
 
 EVERY_N_WEEKS = "every_n_weeks"
 PER_TERM = "per_term"
@@ -32,6 +34,7 @@ MOST_PER_TERM = 12
 
 CLOCKS_CHANGE = "The clocks change at that time of day"
 PAST = "Already past"
+STARTED = "Today, but the start time has already passed"
 
 
 def no_term_dates(year: int) -> str:
@@ -186,16 +189,25 @@ class Timed:
 
 
 def timed(
-    occurrences: Occurrences, starts: time, ends: time, zone: tzinfo
+    occurrences: Occurrences,
+    starts: time,
+    ends: time,
+    zone: tzinfo,
+    now: datetime | None = None,
 ) -> tuple[list[Timed], list[Skipped]]:
     """Each date at the local start and end time; a date on which either time does not exist
-    or happens twice (the clock changes) is skipped rather than guessed."""
+    or happens twice (the clock changes) is skipped rather than guessed, and so is one whose
+    start has passed by `now` (today's, set up after its start time: `why_skipped` compares
+    dates only), as a single booking refuses it (tas.meetings.rules.started_by)."""
     booked, skipped = [], list(occurrences.skipped)
     for day in occurrences.dates:
         try:
-            booked.append(
-                Timed(day, times.to_utc(day, starts, zone), times.to_utc(day, ends, zone))
-            )
+            at = Timed(day, times.to_utc(day, starts, zone), times.to_utc(day, ends, zone))
         except times.LocalTimeProblem:
             skipped.append(Skipped(day, CLOCKS_CHANGE))
+            continue
+        if now is not None and started_by(at.starts_at, now):
+            skipped.append(Skipped(day, STARTED if day == now.astimezone(zone).date() else PAST))
+            continue
+        booked.append(at)
     return booked, sorted(skipped, key=lambda s: s.on)

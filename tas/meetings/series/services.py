@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from tas.audit.services import record
 from tas.core.bank_holidays import ENGLAND_AND_WALES
-from tas.core.clock import LONDON, today
+from tas.core.clock import LONDON, today, utcnow
 from tas.core.days import academic_year
 from tas.core.use_cases import Refused, commit, refuse_if
 from tas.core.words import clock
@@ -30,8 +30,8 @@ from tas.organisations.models import User
 
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)
 NOTHING_TO_BOOK = (
-    "None of the dates can be booked: they all fall outside term time or on bank holidays. "
-    "Check the pattern and the term dates"
+    "None of the dates can be booked: they are all already past, outside term time or on bank "
+    "holidays. Check the pattern and the term dates"
 )
 
 
@@ -136,7 +136,7 @@ def _checked(user: User, values: dict) -> tuple[dict[str, str], tuple[list[Timed
     if values.get("starts") is None or values.get("ends") is None:
         # The times are put right first: the dates are timed (and counted) once they are.
         return problems, ([], [])
-    booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON)
+    booked, skipped = series_rules.timed(found, values["starts"], values["ends"], LONDON, utcnow())
     if not booked:
         problems["pattern"] = NOTHING_TO_BOOK
     return problems, (booked, skipped)
