@@ -94,16 +94,22 @@ NO_AGREEMENT_FOR_AGENDA = (
 )
 
 
+# Said the same way for cancelling and for moving (`doing`: "cancelled", "moved ...").
 TOOK_PLACE = (
     "Who was present, attendance or minutes are recorded for this meeting: it took place, so it "
-    "cannot be cancelled"
+    "cannot be {doing}"
 )
+NOT_MOVED = "moved to another date or time"
 
 
 def took_place(meeting, invitations, items) -> bool:
     """Whether anything of the meeting itself is recorded (who was present, anyone's attendance,
-    a child's minutes): such a meeting happened, and is never cancelled. Its invitations and
-    agenda items are passed in, as the page and the use case each already read them."""
+    a child's minutes): such a meeting happened, so it is never cancelled, and its date and
+    times stay those it was held at. Recording is open only once a meeting has started
+    (tas.meetings.day.rules.why_not_recordable), so this is what was recorded, not the clock: a
+    meeting that ended with nothing recorded may not have happened, and can still be moved.
+    Its invitations and agenda items are passed in, as the page and the use case each already
+    read them."""
     return (
         meeting.present_confirmed_at is not None
         or any(invitation.attendance for invitation in invitations)

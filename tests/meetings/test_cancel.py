@@ -188,7 +188,8 @@ def test_a_meeting_that_took_place_cannot_be_cancelled(visitor):
         {"reason": "Entered by mistake", "version": str(setting.meeting.version)},
     )
 
-    assert "Move or change the meeting" in page_text(page)  # a correction is still possible
+    # A correction is still possible, of the place, chair or notes: not of the date.
+    assert "Change the place, chair or notes" in page_text(page)
     assert "Cancel the meeting" not in page_text(page)
     assert refused.status_code == 200
     assert "it took place, so it cannot be cancelled" in error_summary(refused)["reason"]

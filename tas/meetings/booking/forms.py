@@ -98,7 +98,8 @@ class CommonArrangements(RecordForm):
 
     def show(self, problems: dict[str, str]) -> None:
         """A saved room's name refused as a place is the room's problem, not the empty box's."""
-        if self.rooms.get(self.room.data or "") is not None and "location" in problems:
+        about_the_place = problems.get("location", "").startswith("The location")
+        if self.rooms.get(self.room.data or "") is not None and about_the_place:
             problems = dict(problems)
             words = problems.pop("location").replace("The location", "The saved room's name", 1)
             problems["room"] = f"{words}. Rename or remove the room on the saved rooms page"

@@ -48,6 +48,7 @@ CLASH = (
 
 
 CLOSED = "{day}: the school is closed. Check the date, then confirm to go ahead anyway"
+NOTHING_CHANGED = "Nothing has changed: change the {what}, or go back to the meeting"
 
 
 class Clashes(Refused):
@@ -166,10 +167,19 @@ def _not_scheduled(meeting: Meeting, doing: str) -> None:
         raise Refused({"reason": f"This meeting has been {status}, so it cannot be {doing}"})
 
 
-def _took_place(meeting: Meeting) -> bool:
+def took_place(meeting: Meeting) -> bool:
+    """Whether who was present, attendance or minutes are recorded (rules.took_place)."""
     invitations = db.session.scalars(select(Invitation).where(Invitation.meeting_id == meeting.id))
     items = db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     return rules.took_place(meeting, list(invitations), list(items))
+
+
+def _retimed(meeting: Meeting, arrangements: dict) -> bool:
+    """The new date and times are known (the form read them) and differ from the meeting's."""
+    starts_at, ends_at = arrangements["starts_at"], arrangements["ends_at"]
+    if starts_at is None or ends_at is None:
+        return False
+    return (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
 
 
 def _arrangements(values: dict) -> dict:
@@ -187,12 +197,19 @@ def move_problems(meeting: Meeting, values: dict) -> dict[str, str]:
         problems["reason"] = "Enter why the meeting is being moved or changed"
     elif names_a_child(reason, meeting.school_id, meeting.id):
         problems["reason"] = REASON_NAMES_A_CHILD
+    if _retimed(meeting, arrangements) and took_place(meeting):
+        # It happened then: a new date would say it is still to come, with its attendance
+        # and minutes, and could not be undone (a past date is refused). Its place, chair and
+        # notes may still be corrected.
+        problems["meeting_date"] = rules.TOOK_PLACE.format(doing=rules.NOT_MOVED)
     changed = [name for name in ARRANGEMENTS if getattr(meeting, name) != arrangements[name]]
     if not changed and set(problems) <= {"reason"}:  # said with the reason, not after it
-        problems["meeting_date"] = (
-            "Nothing has changed: change the date, time, place, chair or notes, or go back to "
-            "the meeting"
-        )
+        if took_place(meeting):  # its page asks the place first: the date is not asked
+            problems["location"] = NOTHING_CHANGED.format(what="place, chair or notes")
+        else:
+            problems["meeting_date"] = NOTHING_CHANGED.format(
+                what="date, time, place, chair or notes"
+            )
     return problems
 
 
@@ -206,8 +223,9 @@ def move(
     on_closed_day: bool = False,
 ) -> MeetingChange:
     """Change a scheduled meeting's date, time, place, chair or notes, with the reason. The
-    calendar SEQUENCE goes up with every change (each sends an update). A new time that overlaps
-    another meeting, and a new day the school is closed, are warnings to confirm."""
+    calendar SEQUENCE goes up with every change (each sends an update). A meeting that took
+    place keeps its date and times. A new time that overlaps another meeting, and a new day the
+    school is closed, are warnings to confirm."""
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
     reason = values.get("reason")
@@ -283,8 +301,8 @@ def cancel(meeting: Meeting, user: User, version: int | None, reason: str | None
     taken off the agenda, so no request waits on a meeting that will not happen."""
     _not_scheduled(meeting, "cancelled")
     check_version(meeting, version)
-    if _took_place(meeting):
-        refuse_if({"reason": rules.TOOK_PLACE})
+    if took_place(meeting):
+        refuse_if({"reason": rules.TOOK_PLACE.format(doing="cancelled")})
     if not reason:
         refuse_if({"reason": "Enter why the meeting is cancelled"})
     if names_a_child(reason, meeting.school_id, meeting.id):

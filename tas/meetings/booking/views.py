@@ -120,6 +120,9 @@ def move_meeting(meeting_id: int):
     meeting, _level = require(current_user, meeting_id, MeetingAccess.ORGANISE)
     if meeting.status != SCHEDULED:
         return _no_longer_scheduled(meeting, "moved", 409 if request.method == "POST" else 200)
+    # A meeting that took place keeps its date and times: the page asks only what may still be
+    # corrected (the place, chair and notes), carrying the date and times as they are.
+    took_place = booking.took_place(meeting)
     chairs = _chairs_for(meeting)
     not_before = local(meeting.starts_at).date()
     saved_rooms = rooms.rooms_of([meeting.school_id])
@@ -170,6 +173,11 @@ def move_meeting(meeting_id: int):
         if meeting.status != SCHEDULED:  # refreshed: someone else cancelled it
             return _no_longer_scheduled(meeting, "moved", 409)
         result.comparison = compared(form, saved_form(meeting))
+    # The date and times are asked again only when they need putting right (the meeting took
+    # place while this person was moving it to another date).
+    times_fixed = took_place and not any(
+        form[name].errors for name in ("meeting_date", "starts", "ends", "start_fold", "end_fold")
+    )
     return render_template(
         "meetings/booking/move.html",
         form=form,
@@ -177,9 +185,14 @@ def move_meeting(meeting_id: int):
         clashes=clashes,
         closed=closed[0] if closed else None,
         comparison=result.comparison,
+        took_place=took_place,
+        times_fixed=times_fixed,
         rules=rules,
-        title="Move or change the meeting",
+        title=CORRECT_TITLE if took_place else "Move or change the meeting",
     ), result.status
+
+
+CORRECT_TITLE = "Change the place, chair or notes"
 
 
 def _requests_went_back(count: int, *, will: bool = False) -> str:
