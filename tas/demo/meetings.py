@@ -214,6 +214,7 @@ class _Loader:
                 {**arrangements, "reason": MOVED_REASON},
                 anyway=True,
                 on_closed_day=True,
+                to_past=True,  # a meeting of the demo's past was moved before it was held
             )
             backdate(moved, at=before(self.now, booked_at + later))
         invitations = [self.invitation(meeting, organiser, booked_at, *row) for row in invited]

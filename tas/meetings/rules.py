@@ -122,9 +122,9 @@ STARTED_ALREADY = "The meeting is today, so the start time must be later than no
 
 def started_by(starts_at: datetime, now: datetime) -> bool:
     """Whether a meeting starting at `starts_at` has started by `now`. A meeting booked (alone
-    or in a series) at such a time would be "Awaiting minutes" as soon as it was saved
-    (`shown_status`): booking refuses it (no invitation would go out), and a series skips the
-    date."""
+    or in a series) or moved to such a time would be "Awaiting minutes" as soon as it was saved
+    (`shown_status`): booking refuses it (no invitation would go out), a series skips the date,
+    and a move asks to confirm that the meeting happened then."""
     return starts_at <= now
 
 

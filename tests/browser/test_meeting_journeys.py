@@ -223,6 +223,11 @@ def test_a_request_becomes_minutes_and_actions_on_the_childs_plan(open_page):
         "The family room is free this morning, and the school asked to meet sooner"
     )
     submit(page, "Save the changes")
+    # Its new start has passed: the move asks to confirm the meeting happened then.
+    shows_errors(page, "linkworker-meeting-move-started", "The new start time has already passed")
+    expect(page.get_by_label("Start time")).to_have_value(starts)
+    page.get_by_label("Move it to this time anyway").check()
+    submit(page, "Save the changes")
     banner(page, f"Meeting {reference} has been changed")
     expect(page.locator("#arrangement-history")).to_contain_text("asked to meet sooner")
 

@@ -525,9 +525,16 @@ def test_a_meeting_moved_to_a_time_already_past_today_still_updates_everyones_ca
     everyone = per_recipient(sent())
     before = len(outbox_rows())
 
+    # A start already past is confirmed (tests/meetings/test_move_limits.py).
     moved = dsl.submit(
         f"/meetings/{meeting.id}/move",
-        move_form(meeting, meeting_date=day(date(2026, 11, 27)), starts="08:00", ends="09:00"),
+        move_form(
+            meeting,
+            meeting_date=day(date(2026, 11, 27)),
+            starts="08:00",
+            ends="09:00",
+            move_to_past="y",
+        ),
     )
 
     assert moved.status_code == 302
@@ -541,7 +548,13 @@ def test_a_meeting_moved_to_a_time_already_past_today_still_updates_everyones_ca
     before = len(outbox_rows())
     again = dsl.submit(
         f"/meetings/{meeting.id}/move",
-        move_form(meeting, meeting_date=day(date(2026, 11, 27)), starts="07:30", ends="08:30"),
+        move_form(
+            meeting,
+            meeting_date=day(date(2026, 11, 27)),
+            starts="07:30",
+            ends="08:30",
+            move_to_past="y",
+        ),
     )
     assert again.status_code == 302
     assert sent(before) == []

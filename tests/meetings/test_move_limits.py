@@ -1,5 +1,7 @@
 """What a move never does unseen: a meeting that took place keeps its date and times (its place,
-chair and notes can still be corrected). The clock is 9:30am on Friday 27 November 2026."""
+chair and notes can still be corrected); a new start already past is a warning to confirm (a
+meeting held earlier than booked), never a slip saved. The clock is 9:30am on Friday 27 November
+2026."""
 
 from __future__ import annotations
 
@@ -26,6 +28,11 @@ TOOK_PLACE = (
     "Who was present, attendance or minutes are recorded for this meeting: it took place, so it "
     "cannot be moved to another date or time"
 )
+PASSED = (
+    "The new start time has already passed, so the meeting would be waiting for its minutes at "
+    "once. Check the date and start time; if the meeting happened then, confirm to go ahead "
+    "anyway"
+)
 
 
 def move_form(setting, /, **fields) -> dict:
@@ -41,6 +48,12 @@ def move_form(setting, /, **fields) -> dict:
         "version": "1",
         **fields,
     }
+
+
+def invited(setting) -> None:
+    """An agency invited to the meeting, by its contact address, committed."""
+    factories.invitation(setting.meeting, setting.dsl, agency=factories.agency())
+    db.session.commit()
 
 
 def saved(meeting_id: int) -> Meeting:
@@ -192,3 +205,53 @@ def test_a_meeting_that_ended_with_nothing_recorded_can_still_be_moved(visitor):
 
     assert moved.status_code == 302
     assert saved(setting.meeting.id).starts_at == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- a start already past
+
+
+def test_a_new_start_already_past_is_confirmed_before_it_is_saved(visitor):
+    """00:01 typed for 12:01 is a slip: the meeting would wait for its minutes at once and
+    everyone would be sent an update. A meeting held earlier than booked is confirmed."""
+    setting = school_with_meeting()
+    invited(setting)
+    visitor.sign_in(setting.dsl.email)
+    url = f"/meetings/{setting.meeting.id}/move"
+    typed = move_form(setting, meeting_date=day(date(2026, 11, 27)), starts="00:01", ends="00:10")
+
+    warned = visitor.submit(url, typed)
+
+    assert warned.status_code == 200
+    assert error_summary(warned) == {"move_to_past": PASSED}
+    assert "Move it to this time anyway" in page_text(warned)
+    assert field_value(warned, "starts") == "00:01"
+    assert saved(setting.meeting.id).version == 1
+    assert changes_of(setting.meeting.id) == [] and queued_emails() == []
+
+    confirmed = visitor.submit(url, {**typed, "move_to_past": "y"})
+
+    assert confirmed.status_code == 302
+    assert saved(setting.meeting.id).starts_at == datetime(2026, 11, 27, 0, 1, tzinfo=UTC)
+    assert len(queued_emails()) == 1  # the update, once: the entry held was still to come
+
+
+def test_a_start_later_today_or_the_meetings_own_start_needs_no_confirming(visitor):
+    setting = school_with_meeting(
+        starts_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC),  # started half an hour ago
+        ends_at=datetime(2026, 11, 27, 10, 30, tzinfo=UTC),
+    )
+    visitor.sign_in(setting.dsl.email)
+    url = f"/meetings/{setting.meeting.id}/move"
+    today = day(date(2026, 11, 27))
+
+    kept = visitor.submit(
+        url, move_form(setting, meeting_date=today, ends="11:00", reason="Running late")
+    )
+    later = visitor.submit(
+        url,
+        move_form(setting, meeting_date=today, starts="14:00", ends="15:00", version="2"),
+    )
+
+    assert kept.status_code == 302
+    assert later.status_code == 302
+    assert saved(setting.meeting.id).starts_at == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)

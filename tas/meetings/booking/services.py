@@ -48,29 +48,45 @@ CLASH = (
 
 
 CLOSED = "{day}: the school is closed. Check the date, then confirm to go ahead anyway"
+PASSED = (
+    "The new start time has already passed, so the meeting would be waiting for its minutes at "
+    "once. Check the date and start time; if the meeting happened then, confirm to go ahead "
+    "anyway"
+)
 NOTHING_CHANGED = "Nothing has changed: change the {what}, or go back to the meeting"
 
 
 class Clashes(Refused):
-    """Other scheduled meetings of the school or the chair overlap, or the school is closed
-    that day (`closed`, in words): go ahead only when the organiser confirms each, by its own
-    field (`confirm_fields`: the clash's, the closed day's)."""
+    """What the organiser confirms before going ahead, each by its own field: other scheduled
+    meetings of the school or the chair overlap, the school is closed that day (`closed`, in
+    words) (`confirm_fields`: the clash's, the closed day's), and for a move, anything else to
+    confirm (`more`: field -> what)."""
 
     def __init__(
-        self, meetings: list[Meeting], confirm_fields: tuple[str, str], closed: str | None = None
+        self,
+        meetings: list[Meeting],
+        confirm_fields: tuple[str, str],
+        closed: str | None = None,
+        more: dict[str, str] | None = None,
     ):
         problems = {confirm_fields[0]: CLASH} if meetings else {}
         if closed:
             problems[confirm_fields[1]] = CLOSED.format(day=closed)
+        problems.update(more or {})
         super().__init__(problems)
         self.meetings = meetings
         self.closed = closed
 
 
-def warn(found: list[Meeting], closed: str | None, confirm_fields: tuple[str, str]) -> None:
+def warn(
+    found: list[Meeting],
+    closed: str | None,
+    confirm_fields: tuple[str, str],
+    more: dict[str, str] | None = None,
+) -> None:
     """Raise Clashes when there is anything to confirm."""
-    if found or closed:
-        raise Clashes(found, confirm_fields, closed)
+    if found or closed or more:
+        raise Clashes(found, confirm_fields, closed, more)
 
 
 # ---------------------------------------------------------------- choices and checks
@@ -221,11 +237,13 @@ def move(
     *,
     anyway: bool = False,
     on_closed_day: bool = False,
+    to_past: bool = False,
 ) -> MeetingChange:
     """Change a scheduled meeting's date, time, place, chair or notes, with the reason. The
     calendar SEQUENCE goes up with every change (each sends an update). A meeting that took
-    place keeps its date and times. A new time that overlaps another meeting, and a new day the
-    school is closed, are warnings to confirm."""
+    place keeps its date and times. Warnings to confirm: a new time that overlaps another
+    meeting (`anyway`), a new day the school is closed (`on_closed_day`), and a new start
+    already past (`to_past`: the meeting happened then, as a correction)."""
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
     reason = values.get("reason")
@@ -248,7 +266,14 @@ def move(
         and local(arrangements["starts_at"]).date() != local(meeting.starts_at).date()
     ):
         closed = closed_days.closed_on(arrangements["starts_at"])
-    warn(found, closed, ("move_anyway", "move_on_closed_day"))
+    more = {}
+    if (
+        "starts_at" in changed
+        and not to_past
+        and rules.started_by(arrangements["starts_at"], utcnow())
+    ):
+        more["move_to_past"] = PASSED
+    warn(found, closed, ("move_anyway", "move_on_closed_day"), more)
     before = snapshot(meeting)
     held_until = meeting.ends_at  # when the calendar entries people hold end
     for name in changed:

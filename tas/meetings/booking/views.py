@@ -144,6 +144,7 @@ def move_meeting(meeting_id: int):
                 values,
                 anyway=form.move_anyway.data,
                 on_closed_day=form.move_on_closed_day.data,
+                to_past=form.move_to_past.data,
             )
         except booking.Clashes as clash:
             clashes.extend(clash.meetings)
