@@ -84,3 +84,9 @@ def in_a_sentence(words: str) -> str:
     if words[1:2].isupper():
         return words
     return words[:1].lower() + words[1:]
+
+
+def spoken_clocks(moments: list[time]) -> str:
+    """Times in a sentence, each as `spoken_clock` writes it: "9:15am, 9:45am and 10:00am"."""
+    said = [spoken_clock(moment) for moment in moments]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"

@@ -85,6 +85,11 @@ LEADS = {
     "uninvited": "You are no longer invited to this meeting. The calendar entry attached removes "
     "it from your calendar.",
 }
+# A move cleared agenda time slots outside the new times (tas.meetings.booking.services.move).
+SLOTS_CLEARED = (
+    "Time slots on the agenda that fell outside the new time have been cleared: the meeting's "
+    "page shows any new ones."
+)
 SUBJECT_PREFIX = {
     "booked": "Invitation",
     "invited": "Invitation",
@@ -105,14 +110,20 @@ def booked(meeting: Meeting) -> int:
 
 
 def changed(
-    meeting: Meeting, moved: bool, held_until: datetime | None = None, retimed: bool = False
+    meeting: Meeting,
+    moved: bool,
+    held_until: datetime | None = None,
+    retimed: bool = False,
+    slots_cleared: bool = False,
 ) -> int:
     """An updated REQUEST to everyone invited (the SEQUENCE is already raised for a move).
     `held_until`: when the entry people hold ended before the change; moved from a time still
     to come to one already past, their calendars are still updated to the real time.
-    `retimed`: it starts at another day or time, so answers given may no longer stand."""
+    `retimed`: it starts at another day or time, so answers given may no longer stand.
+    `slots_cleared`: agenda time slots outside the new times were cleared (said without the
+    times or the items: the agenda stays in the app)."""
     change = "retimed" if retimed else "moved" if moved else "changed"
-    return _to_everyone(meeting, change, REQUEST, held_until)
+    return _to_everyone(meeting, change, REQUEST, held_until, slots_cleared)
 
 
 def cancelled(meeting: Meeting) -> int:
@@ -162,12 +173,16 @@ def _raise_sequence(meeting: Meeting) -> None:
 
 
 def _to_everyone(
-    meeting: Meeting, change: str, method: str, held_until: datetime | None = None
+    meeting: Meeting,
+    change: str,
+    method: str,
+    held_until: datetime | None = None,
+    slots_cleared: bool = False,
 ) -> int:
     if _over(meeting, held_until):
         return 0
     invitations = standing_invitations(meeting.id)
-    return _send(meeting, change, method, invitations, invitations)
+    return _send(meeting, change, method, invitations, invitations, slots_cleared)
 
 
 def _send(
@@ -176,6 +191,7 @@ def _send(
     method: str,
     listed: list[Invitation],
     recipients: list[Invitation],
+    slots_cleared: bool = False,
 ) -> int:
     """One email per recipient address (an address invited twice gets one email)."""
     _fresh_chair(meeting)
@@ -197,7 +213,7 @@ def _send(
         queue(
             [(recipient.email, recipient.name)],
             subject(meeting, change),
-            body(meeting, change, recipient),
+            body(meeting, change, recipient, slots_cleared=slots_cleared),
             calendar=(method, ics),
         )
     return len(sent)
@@ -217,7 +233,9 @@ def subject(meeting: Meeting, change: str) -> str:
     return f"{SUBJECT_PREFIX[change]}: {summary(meeting)}, {day_text}, {starts}"
 
 
-def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
+def body(
+    meeting: Meeting, change: str, recipient: Recipient, *, slots_cleared: bool = False
+) -> str:
     """The practical details and where to answer: never the agenda, never a reason typed in
     (it is shown in the app, where access is checked)."""
     day_text, times = meeting_day_and_times(meeting.starts_at, meeting.ends_at)
@@ -226,6 +244,7 @@ def body(meeting: Meeting, change: str, recipient: Recipient) -> str:
         f"Dear {recipient.name}," if recipient.person else f"Dear {recipient.name} team,",
         "",
         LEADS[change],
+        *(["", SLOTS_CLEARED] if slots_cleared else []),
         "",
         f"{summary(meeting)} ({meeting.reference})",
         f"{day_text}, {times} (UK time)",

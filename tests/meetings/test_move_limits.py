@@ -1,20 +1,23 @@
 """What a move never does unseen: a meeting that took place keeps its date and times (its place,
 chair and notes can still be corrected); a new start already past is a warning to confirm (a
-meeting held earlier than booked), never a slip saved. The clock is 9:30am on Friday 27 November
-2026."""
+meeting held earlier than booked), never a slip saved; agenda time slots outside the new times
+are cleared only once the organiser confirms, and the banner, the history and the update say
+so. The clock is 9:30am on Friday 27 November 2026."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
+from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy import select
 
 from tas.extensions import db
-from tas.meetings.models import Meeting, MeetingChange, SchoolRoom
+from tas.meetings.models import AgendaItem, Meeting, MeetingChange, SchoolRoom
 from tests import factories
 from tests.meetings.helpers import school_with_meeting
 from tests.pages import (
+    audit_events,
     day,
     error_summary,
     field_value,
@@ -48,6 +51,15 @@ def move_form(setting, /, **fields) -> dict:
         "version": "1",
         **fields,
     }
+
+
+def email_texts() -> list[str]:
+    """The plain-text part of every email queued."""
+    texts = []
+    for row in queued_emails():
+        message = message_from_bytes(row.raw, policy=policy.default)
+        texts.append(message.get_body(preferencelist=("plain",)).get_content())
+    return texts
 
 
 def invited(setting) -> None:
@@ -255,3 +267,88 @@ def test_a_start_later_today_or_the_meetings_own_start_needs_no_confirming(visit
     assert kept.status_code == 302
     assert later.status_code == 302
     assert saved(setting.meeting.id).starts_at == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- agenda time slots
+
+
+def with_slots(setting, *slots: time | None) -> list[AgendaItem]:
+    items = []
+    for position, slot in enumerate(slots, start=1):
+        child = child_at(setting.school)
+        db.session.flush()
+        items.append(
+            factories.agenda_item(
+                setting.meeting, child, setting.dsl, position=position, slot_starts=slot
+            )
+        )
+    db.session.commit()
+    return items
+
+
+def slots_of(items: list[AgendaItem]) -> list[time | None]:
+    db.session.expire_all()
+    return [db.session.get(AgendaItem, item.id).slot_starts for item in items]
+
+
+def test_slots_outside_the_new_times_are_cleared_only_when_confirmed_and_said(visitor):
+    """A child's slot at 9:15am on a meeting moved to 3pm to 4pm would tell every invitee
+    9:15am: the move says so first, then clears them, and everyone is told."""
+    setting = school_with_meeting()
+    invited(setting)
+    items = with_slots(setting, time(9, 15), None, time(10, 0))
+    visitor.sign_in(setting.dsl.email)
+    url = f"/meetings/{setting.meeting.id}/move"
+    typed = move_form(setting, starts="15:00", ends="16:00")
+
+    warned = visitor.submit(url, typed)
+
+    assert warned.status_code == 200
+    assert error_summary(warned) == {
+        "clear_slots": "2 time slots on the agenda are outside the new times (9:15am and "
+        "10:00am). Moving the meeting clears them: set new ones on the agenda afterwards. Check "
+        "the times, or confirm to go ahead"
+    }
+    assert "Move it and clear those time slots" in page_text(warned)
+    assert field_value(warned, "starts") == "15:00"
+    assert slots_of(items) == [time(9, 15), None, time(10, 0)]
+    assert saved(setting.meeting.id).version == 1 and queued_emails() == []
+
+    moved = visitor.submit(url, {**typed, "clear_slots": "y"})
+
+    assert moved.status_code == 302
+    assert slots_of(items) == [None, None, None]
+    assert saved(setting.meeting.id).starts_at == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    page = visitor.get(moved.headers["Location"])
+    assert (
+        f"Meeting {setting.meeting.reference} has been changed. Its 2 agenda time slots at "
+        "9:15am and 10:00am were outside the new times and have been cleared: set new ones on "
+        "the agenda" in page_text(page)
+    )
+    assert "Agenda time slots outside the new times cleared: 9:15am and 10:00am" in section(
+        page, "arrangements"
+    )
+    [email] = email_texts()  # one update, to the one invited
+    assert "Time slots on the agenda that fell outside the new time have been cleared" in email
+    [audited] = audit_events("meeting_moved")
+    assert audited.detail["agenda_slots_cleared"] == [items[0].id, items[2].id]
+
+
+@pytest.mark.parametrize(
+    ("changes", "kept"),
+    [
+        ({"meeting_date": day(date(2026, 12, 9))}, "another day, the same hours"),
+        ({"ends": "11:30"}, "longer"),
+        ({"starts": "09:15", "ends": "10:15"}, "shorter, the slots still inside"),
+    ],
+)
+def test_slots_still_inside_the_new_times_are_kept_without_asking(visitor, changes, kept):
+    setting = school_with_meeting()
+    items = with_slots(setting, time(9, 15), time(10, 0))
+    visitor.sign_in(setting.dsl.email)
+
+    moved = visitor.submit(f"/meetings/{setting.meeting.id}/move", move_form(setting, **changes))
+
+    assert moved.status_code == 302, kept
+    assert slots_of(items) == [time(9, 15), time(10, 0)]
+    assert "cleared" not in page_text(visitor.get(moved.headers["Location"]))

@@ -264,6 +264,7 @@ class MoveForm(ArrangementsForm):
     move_anyway = BooleanField("Move it anyway", widget=GovCheckboxInput())
     move_on_closed_day = BooleanField("Move it to this day anyway", widget=GovCheckboxInput())
     move_to_past = BooleanField("Move it to this time anyway", widget=GovCheckboxInput())
+    clear_slots = BooleanField("Move it and clear those time slots", widget=GovCheckboxInput())
     submit = SubmitField("Save the changes", widget=GovSubmitInput())
 
     @staticmethod

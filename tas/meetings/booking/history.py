@@ -4,7 +4,7 @@ and why."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -56,6 +56,9 @@ def described(change: MeetingChange) -> list[str]:
         lines.append("At the family's home: " + ("yes" if after["venue_private"] else "no"))
     if after.get("notes_changed"):
         lines.append("Notes for attendees changed")
+    if after.get("slots_cleared"):
+        cleared = words.spoken_clocks([time.fromisoformat(t) for t in after["slots_cleared"]])
+        lines.append(f"Agenda time slots outside the new times cleared: {cleared}")
     return lines
 
 

@@ -8,9 +8,12 @@ and a cancellation, raise the calendar SEQUENCE (docs/design.md section 5).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from tas.audit.services import record
+from tas.core import words
 from tas.core.choices import Choice, label
 from tas.core.clock import local, utcnow
 from tas.core.use_cases import Refused, check_version, commit, refuse_if
@@ -18,6 +21,7 @@ from tas.extensions import db
 from tas.ical import invites
 from tas.meetings import rules
 from tas.meetings.access import may_organise_school
+from tas.meetings.agenda.changes import slot_problem
 from tas.meetings.booking import closed_days
 from tas.meetings.booking.checks import (
     REASON_NAMES_A_CHILD,
@@ -54,6 +58,10 @@ PASSED = (
     "anyway"
 )
 NOTHING_CHANGED = "Nothing has changed: change the {what}, or go back to the meeting"
+SLOTS_OUTSIDE = (
+    "{what} on the agenda {are} outside the new times ({times}). Moving the meeting clears "
+    "{them}: set new ones on the agenda afterwards. Check the times, or confirm to go ahead"
+)
 
 
 class Clashes(Refused):
@@ -198,6 +206,28 @@ def _retimed(meeting: Meeting, arrangements: dict) -> bool:
     return (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
 
 
+def slots_outside(meeting: Meeting, starts_at: datetime, ends_at: datetime) -> list[AgendaItem]:
+    """The meeting's agenda items whose time slot would fall outside these times (one query):
+    the slot form refuses such a slot (tas.meetings.agenda.changes.slot_problem)."""
+    hours = local(starts_at).time(), local(ends_at).time()
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.slot_starts.is_not(None))
+        .order_by(AgendaItem.slot_starts, AgendaItem.id)
+    )
+    return [item for item in items if slot_problem(item.slot_starts, *hours)]
+
+
+def _slots_warning(outside: list[AgendaItem]) -> str:
+    one = len(outside) == 1
+    return SLOTS_OUTSIDE.format(
+        what="1 time slot" if one else f"{len(outside)} time slots",
+        are="is" if one else "are",
+        times=words.spoken_clocks([item.slot_starts for item in outside]),
+        them="it" if one else "them",
+    )
+
+
 def _arrangements(values: dict) -> dict:
     arrangements = {name: values.get(name) for name in ARRANGEMENTS}
     arrangements["venue_private"] = bool(arrangements["venue_private"])
@@ -238,12 +268,15 @@ def move(
     anyway: bool = False,
     on_closed_day: bool = False,
     to_past: bool = False,
+    clear_slots: bool = False,
 ) -> MeetingChange:
     """Change a scheduled meeting's date, time, place, chair or notes, with the reason. The
     calendar SEQUENCE goes up with every change (each sends an update). A meeting that took
     place keeps its date and times. Warnings to confirm: a new time that overlaps another
-    meeting (`anyway`), a new day the school is closed (`on_closed_day`), and a new start
-    already past (`to_past`: the meeting happened then, as a correction)."""
+    meeting (`anyway`), a new day the school is closed (`on_closed_day`), a new start already
+    past (`to_past`: the meeting happened then, as a correction), and agenda time slots outside
+    the new times, which the move clears (`clear_slots`), saying so in the history, the
+    banner and the update."""
     _not_scheduled(meeting, "moved")
     check_version(meeting, version)
     reason = values.get("reason")
@@ -273,11 +306,19 @@ def move(
         and rules.started_by(arrangements["starts_at"], utcnow())
     ):
         more["move_to_past"] = PASSED
+    outside = []
+    if timing & {"starts_at", "ends_at"}:
+        outside = slots_outside(meeting, arrangements["starts_at"], arrangements["ends_at"])
+    if outside and not clear_slots:
+        more["clear_slots"] = _slots_warning(outside)
     warn(found, closed, ("move_anyway", "move_on_closed_day"), more)
     before = snapshot(meeting)
     held_until = meeting.ends_at  # when the calendar entries people hold end
     for name in changed:
         setattr(meeting, name, arrangements[name])
+    cleared = [words.clock(item.slot_starts) for item in outside]
+    for item in outside:
+        item.slot_starts = None  # its version rises: an open slot form is refused as stale
     moved = bool(set(PLACE_AND_TIME) & set(changed))
     meeting.sequence += 1  # every change sends an update: calendars take a higher SEQUENCE
     after = snapshot(meeting)
@@ -291,17 +332,23 @@ def move(
         after={
             **{name: after[name] for name in keep},
             **({"notes_changed": True} if "notes_for_attendees" in changed else {}),
+            **({"slots_cleared": cleared} if cleared else {}),
         },
     )
 
     def write() -> MeetingChange:
         db.session.add(change)
-        record(
-            "meeting_moved" if moved else "meeting_changed",
-            target=meeting,
-            detail={"fields": sorted(changed), "sequence": meeting.sequence},
+        detail = {"fields": sorted(changed), "sequence": meeting.sequence}
+        if outside:
+            detail["agenda_slots_cleared"] = [item.id for item in outside]
+        record("meeting_moved" if moved else "meeting_changed", target=meeting, detail=detail)
+        invites.changed(
+            meeting,
+            moved=moved,
+            held_until=held_until,
+            retimed="starts_at" in changed,
+            slots_cleared=bool(outside),
         )
-        invites.changed(meeting, moved=moved, held_until=held_until, retimed="starts_at" in changed)
         db.session.flush()
         return change
 

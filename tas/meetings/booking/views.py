@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,6 +12,7 @@ from tas.core.clock import local
 from tas.core.editing import all_at_once, submit_change
 from tas.core.submissions import AlreadySubmitted, already_saved, once
 from tas.core.use_cases import Refused
+from tas.core.words import spoken_clocks
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require
@@ -19,7 +20,7 @@ from tas.meetings.booking import services as booking
 from tas.meetings.booking.checks import chair_candidates, schools_for
 from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compared
 from tas.meetings.booking.history import history
-from tas.meetings.models import Meeting
+from tas.meetings.models import Meeting, MeetingChange
 from tas.meetings.rooms import services as rooms
 from tas.meetings.rules import SCHEDULED
 from tas.organisations.models import User
@@ -134,22 +135,27 @@ def move_meeting(meeting_id: int):
     )
     clashes: list[Meeting] = []
     closed: list[str] = []
+    done: list[MeetingChange] = []
 
     def change(version, values):
         try:
-            return booking.move(
-                meeting,
-                current_user,
-                version,
-                values,
-                anyway=form.move_anyway.data,
-                on_closed_day=form.move_on_closed_day.data,
-                to_past=form.move_to_past.data,
+            done.append(
+                booking.move(
+                    meeting,
+                    current_user,
+                    version,
+                    values,
+                    anyway=form.move_anyway.data,
+                    on_closed_day=form.move_on_closed_day.data,
+                    to_past=form.move_to_past.data,
+                    clear_slots=form.clear_slots.data,
+                )
             )
         except booking.Clashes as clash:
             clashes.extend(clash.meetings)
             closed.extend([clash.closed] if clash.closed else [])
             raise
+        return done[-1]
 
     def saved_form(fresh):
         return MoveForm(
@@ -168,7 +174,7 @@ def move_meeting(meeting_id: int):
         check=lambda values: booking.move_problems(meeting, values),
     )
     if result.saved:
-        flash(f"Meeting {meeting.reference} has been changed", "success")
+        flash(_changed_banner(meeting, done[-1]), "success")
         return redirect(_meeting_page(meeting.id))
     if result.status == 409:
         if meeting.status != SCHEDULED:  # refreshed: someone else cancelled it
@@ -194,6 +200,25 @@ def move_meeting(meeting_id: int):
 
 
 CORRECT_TITLE = "Change the place, chair or notes"
+
+
+def _changed_banner(meeting: Meeting, change: MeetingChange) -> str:
+    """The meeting has been changed; and, when the move cleared agenda time slots outside the
+    new times, which, so that they are set again (tas.meetings.booking.services.move)."""
+    words = f"Meeting {meeting.reference} has been changed"
+    cleared = (change.after or {}).get("slots_cleared") or []
+    if not cleared:
+        return words
+    times = spoken_clocks([time.fromisoformat(slot) for slot in cleared])
+    if len(cleared) == 1:
+        return (
+            f"{words}. Its agenda time slot at {times} was outside the new times and has been "
+            "cleared: set a new one on the agenda"
+        )
+    return (
+        f"{words}. Its {len(cleared)} agenda time slots at {times} were outside the new times "
+        "and have been cleared: set new ones on the agenda"
+    )
 
 
 def _requests_went_back(count: int, *, will: bool = False) -> str:
