@@ -135,10 +135,15 @@ def add_meeting(
     series_id: int | None = None,
     school_defaults: bool = True,
 ) -> Meeting:
-    """Book a meeting and invite the school's default agencies (not for a handover meeting,
-    whose caller invites those involved with the child: `school_defaults`) (no commit: the
-    caller's use case commits once). Raises Refused, or Clashes for an overlap unless `anyway`
-    and for a day the school is closed unless `on_closed_day`."""
+    """Book a meeting and invite the school's default agencies (no commit: the caller's use
+    case commits once). `school_defaults` is off where the caller invites others instead: a
+    step down's handover meeting, booked from the child's level page, invites the agencies
+    involved with the child (tas.levels.handover.services.book_handover; README, "Handover (TAF)
+    meetings"). Any meeting booked on the booking page, a TAF meeting too, invites the
+    defaults, as that page says; an agency invited there sees a child on the agenda only as
+    the family's agreement allows, and a family home's address only if involved
+    (tas.meetings.handover). Raises Refused, or Clashes for an overlap unless `anyway` and for
+    a day the school is closed unless `on_closed_day`."""
     school_id = values["school_id"]
     refuse_if(booking_problems(user, values))
     found = []
