@@ -56,6 +56,7 @@ from tas.demo.terms import add_terms, term_dates
 from tas.extensions import db
 from tas.ical import invites
 from tas.meetings.agenda import services as agenda
+from tas.meetings.booking import moving
 from tas.meetings.booking import services as booking
 from tas.meetings.invitations.answers import record_answer
 from tas.meetings.invitations.services import audit_added
@@ -207,7 +208,7 @@ class _Loader:
         backdate(booked, at=booked_at)
         backdate(meeting, created_at=booked_at)
         if later:
-            moved = booking.move(
+            moved = moving.move(
                 meeting,
                 organiser,
                 meeting.version,
@@ -238,7 +239,7 @@ class _Loader:
         return {"attendance": attendance, "attended_by": name if attendance == "attended" else None}
 
     def cancel(self, meeting: Meeting, by: User, starts_at: datetime) -> None:
-        change = booking.cancel(meeting, by, meeting.version, CANCEL_REASON)
+        change = moving.cancel(meeting, by, meeting.version, CANCEL_REASON)
         at = before(self.now, starts_at - timedelta(days=10), timedelta(hours=2))
         backdate(change, at=at)
         backdate(meeting, cancelled_at=at)

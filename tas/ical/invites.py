@@ -10,9 +10,9 @@ The SEQUENCE rises with every change that sends an update, so calendar programs 
 only a higher SEQUENCE (RFC 5546 2.1.4) take every one:
 - booked: METHOD:REQUEST to everyone invited, SEQUENCE 0.
 - changed: an updated METHOD:REQUEST to everyone invited, SEQUENCE raised by
-  tas.meetings.booking.services.move, whether the date, time or place moved or the chair or the
+  tas.meetings.booking.moving.move, whether the date, time or place moved or the chair or the
   notes for attendees changed.
-- cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (booking.cancel), STATUS:CANCELLED.
+- cancelled: METHOD:CANCEL, same UID, raised SEQUENCE (moving.cancel), STATUS:CANCELLED.
 - invited: the current METHOD:REQUEST to the newly invited recipient only, SEQUENCE raised here.
 - uninvited: METHOD:CANCEL to the removed recipient only, listing only them as ATTENDEE, SEQUENCE
   raised here, and no STATUS: RFC 5546 (3.2.5) keeps STATUS:CANCELLED for cancelling the whole
@@ -85,7 +85,7 @@ LEADS = {
     "uninvited": "You are no longer invited to this meeting. The calendar entry attached removes "
     "it from your calendar.",
 }
-# A move cleared agenda time slots outside the new times (tas.meetings.booking.services.move).
+# A move cleared agenda time slots outside the new times (tas.meetings.booking.moving.move).
 SLOTS_CLEARED = (
     "Time slots on the agenda that fell outside the new time have been cleared: the meeting's "
     "page shows any new ones."

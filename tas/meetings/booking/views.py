@@ -16,6 +16,7 @@ from tas.core.words import spoken_clocks
 from tas.extensions import db
 from tas.meetings import bp, rules
 from tas.meetings.access import MeetingAccess, require
+from tas.meetings.booking import moving
 from tas.meetings.booking import services as booking
 from tas.meetings.booking.checks import chair_candidates, schools_for
 from tas.meetings.booking.forms import BookingForm, CancelForm, MoveForm, compared
@@ -123,7 +124,7 @@ def move_meeting(meeting_id: int):
         return _no_longer_scheduled(meeting, "moved", 409 if request.method == "POST" else 200)
     # A meeting that took place keeps its date and times: the page asks only what may still be
     # corrected (the place, chair and notes), carrying the date and times as they are.
-    took_place = booking.took_place(meeting)
+    took_place = moving.took_place(meeting)
     chairs = _chairs_for(meeting)
     not_before = local(meeting.starts_at).date()
     saved_rooms = rooms.rooms_of([meeting.school_id])
@@ -140,7 +141,7 @@ def move_meeting(meeting_id: int):
     def change(version, values):
         try:
             done.append(
-                booking.move(
+                moving.move(
                     meeting,
                     current_user,
                     version,
@@ -171,7 +172,7 @@ def move_meeting(meeting_id: int):
         change,
         thing="meeting",
         saved_form=saved_form,
-        check=lambda values: booking.move_problems(meeting, values),
+        check=lambda values: moving.move_problems(meeting, values),
     )
     if result.saved:
         flash(_changed_banner(meeting, done[-1]), "success")
@@ -204,7 +205,7 @@ CORRECT_TITLE = "Change the place, chair or notes"
 
 def _changed_banner(meeting: Meeting, change: MeetingChange) -> str:
     """The meeting has been changed; and, when the move cleared agenda time slots outside the
-    new times, which, so that they are set again (tas.meetings.booking.services.move)."""
+    new times, which, so that they are set again (tas.meetings.booking.moving.move)."""
     words = f"Meeting {meeting.reference} has been changed"
     cleared = (change.after or {}).get("slots_cleared") or []
     if not cleared:
@@ -233,11 +234,11 @@ def cancel_meeting(meeting_id: int):
     if meeting.status != SCHEDULED:
         return _no_longer_scheduled(meeting, "cancelled", 409 if request.method == "POST" else 200)
     form = CancelForm(data=CancelForm.data_from(meeting) if request.method == "GET" else None)
-    returned = booking.accepted_requests(meeting)
+    returned = moving.accepted_requests(meeting)
     result = submit_change(
         form,
         meeting,
-        lambda version, values: booking.cancel(meeting, current_user, version, values["reason"]),
+        lambda version, values: moving.cancel(meeting, current_user, version, values["reason"]),
         thing="meeting",
         saved_form=lambda fresh: CancelForm(formdata=None, data=CancelForm.data_from(fresh)),
     )
