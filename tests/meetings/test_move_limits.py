@@ -125,7 +125,8 @@ def test_a_meeting_that_took_place_cannot_be_moved_to_another_date(visitor, reco
 
     assert refused.status_code == 200
     assert error_summary(refused) == {"meeting_date": TOOK_PLACE}
-    # The date typed is shown again beside the message, with the reason.
+    # The date typed is shown again, asked, beside the message, with the reason.
+    assert 'id="meeting_date-day"' in refused.get_data(as_text=True)
     assert field_value(refused, "meeting_date") == "12"
     assert "The hall is needed for the nativity play</textarea>" in refused.get_data(as_text=True)
     meeting = saved(setting.meeting.id)
