@@ -35,11 +35,12 @@ def changed_rules(by) -> None:
 def test_the_referral_and_decision_pages_say_the_rules_in_force(app):
     setting = child_with_plan()
     changed_rules(factories.user("coordinator", district_wide=True))
-    referral = factories.referral(setting.child, setting.dsl, plan_id=setting.plan.id)
-    db.session.commit()
     dsl = signed_in(app, setting.dsl)
 
+    # The form to refer, while no referral awaits a decision (one at a time).
     refer = page_text(dsl.get(f"/children/{setting.child.id}/level/referrals/new"))
+    referral = factories.referral(setting.child, setting.dsl, plan_id=setting.plan.id)
+    db.session.commit()
     decision = page_text(
         dsl.get(f"/children/{setting.child.id}/level/referrals/{referral.id}/decision")
     )
